@@ -1,0 +1,251 @@
+/* config: see config.h. Keys are described once, in a table, so that the
+ * parser, the error messages and the documentation cannot drift apart. */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/utf8.h"
+
+#define LINE_MAX_BYTES 2048
+#define FILE_MAX_BYTES (256 * 1024)
+
+typedef enum { T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE } ktype;
+
+typedef struct key_def {
+  const char *name;
+  ktype type;
+  size_t off;   /* offset of the field in config */
+  size_t size;  /* buffer size for strings */
+  int min, max; /* for integers */
+} key_def;
+
+#define S(name, field) {name, T_STR, offsetof(config, field), sizeof(((config *)0)->field), 0, 0}
+#define I(name, field, lo, hi) {name, T_INT, offsetof(config, field), 0, lo, hi}
+#define B(name, field) {name, T_BOOL, offsetof(config, field), 0, 0, 1}
+
+static const key_def keys[] = {
+    {"backend.url", T_URL, offsetof(config, backend_url), CONFIG_STR_MAX, 0, 0},
+    S("backend.ca_file", ca_file),
+    S("backend.client_cert", client_cert),
+    S("backend.client_key", client_key),
+    S("backend.pin_sha256", pin_sha256),
+    S("backend.seal_public_key", seal_public_key),
+    I("backend.connect_timeout_s", connect_timeout_s, 1, 120),
+    I("backend.request_timeout_s", request_timeout_s, 1, 600),
+    S("device.region", region),
+    S("device.id", device_id),
+    I("session.inactivity_s", inactivity_s, 15, 3600),
+    I("session.warning_s", warning_s, 20, 300),
+    B("screen.fullscreen", fullscreen),
+    {"screen.size", T_SIZE, offsetof(config, width), 0, 0, 0},
+    B("screen.elder_default", elder_default),
+    S("paths.content", content_dir),
+    S("paths.data", data_dir),
+    S("paths.runtime", runtime_dir),
+    S("paths.fonts", fonts_file),
+    {"log.level", T_LEVEL, offsetof(config, log_level), 0, 0, 0},
+};
+
+void config_defaults(config *c, const char *base) {
+  memset(c, 0, sizeof *c);
+  snprintf(c->backend_url, sizeof c->backend_url, "https://127.0.0.1:8443");
+  snprintf(c->ca_file, sizeof c->ca_file, "%s/var/pki/ca.crt", base);
+  snprintf(c->client_cert, sizeof c->client_cert,
+           "%s/var/pki/KIOSK-140500-001.crt", base);
+  snprintf(c->client_key, sizeof c->client_key,
+           "%s/var/pki/KIOSK-140500-001.key", base);
+  c->connect_timeout_s = 5;
+  c->request_timeout_s = 20;
+  snprintf(c->region, sizeof c->region, "140500");
+  snprintf(c->device_id, sizeof c->device_id, "KIOSK-140500-001");
+  c->inactivity_s = 90;
+  c->warning_s = 30;
+  c->fullscreen = 1;
+  c->width = 1920;
+  c->height = 1080;
+  snprintf(c->content_dir, sizeof c->content_dir, "%s/assets/bundle", base);
+  snprintf(c->data_dir, sizeof c->data_dir, "%s/var/data", base);
+  snprintf(c->runtime_dir, sizeof c->runtime_dir, "/dev/shm");
+  snprintf(c->fonts_file, sizeof c->fonts_file, "%s/fonts/fonts.conf", base);
+  c->log_level = LOG_INFO;
+}
+
+static const key_def *find_key(const char *name) {
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    if (strcmp(keys[i].name, name) == 0)
+      return &keys[i];
+  return NULL;
+}
+
+static int parse_int(const char *v, long *out) {
+  if (!*v)
+    return -1;
+  char *end;
+  errno = 0;
+  long n = strtol(v, &end, 10);
+  if (errno || *end)
+    return -1;
+  *out = n;
+  return 0;
+}
+
+kerr config_set(config *c, const char *key, const char *value, char *err,
+                size_t errlen) {
+  const key_def *k = find_key(key);
+  if (!k) {
+    snprintf(err, errlen, "unknown key '%s'", key);
+    return KERR_INVALID;
+  }
+  char *field = (char *)c + k->off;
+  size_t vlen = strlen(value);
+  if (!utf8_valid(value, vlen)) {
+    snprintf(err, errlen, "%s: value is not valid UTF-8", key);
+    return KERR_INVALID;
+  }
+  switch (k->type) {
+  case T_URL:
+    if (strncmp(value, "https://", 8) != 0 || vlen <= 8) {
+      snprintf(err, errlen, "%s: must be an https:// URL", key);
+      return KERR_INVALID;
+    }
+    /* fall through */
+  case T_STR:
+    if (vlen >= k->size) {
+      snprintf(err, errlen, "%s: value longer than %zu bytes", key,
+               k->size - 1);
+      return KERR_INVALID;
+    }
+    memcpy(field, value, vlen + 1);
+    return KERR_OK;
+  case T_INT: {
+    long n;
+    if (parse_int(value, &n)) {
+      snprintf(err, errlen, "%s: '%s' is not a whole number", key, value);
+      return KERR_INVALID;
+    }
+    if (n < k->min || n > k->max) {
+      snprintf(err, errlen, "%s: %ld is outside %d..%d", key, n, k->min,
+               k->max);
+      return KERR_INVALID;
+    }
+    *(int *)field = (int)n;
+    return KERR_OK;
+  }
+  case T_BOOL:
+    if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 ||
+        strcmp(value, "1") == 0) {
+      *(int *)field = 1;
+    } else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
+               strcmp(value, "0") == 0) {
+      *(int *)field = 0;
+    } else {
+      snprintf(err, errlen, "%s: '%s' is not true or false", key, value);
+      return KERR_INVALID;
+    }
+    return KERR_OK;
+  case T_LEVEL: {
+    log_level lv;
+    if (log_level_parse(value, &lv)) {
+      snprintf(err, errlen, "%s: '%s' is not error, warn, info or debug",
+               key, value);
+      return KERR_INVALID;
+    }
+    *(int *)field = (int)lv;
+    return KERR_OK;
+  }
+  case T_SIZE: {
+    int w, h;
+    char extra;
+    if (sscanf(value, "%dx%d%c", &w, &h, &extra) != 2 || w < 320 ||
+        h < 320 || w > 7680 || h > 7680) {
+      snprintf(err, errlen,
+               "%s: '%s' is not WIDTHxHEIGHT between 320 and 7680", key,
+               value);
+      return KERR_INVALID;
+    }
+    c->width = w;
+    c->height = h;
+    return KERR_OK;
+  }
+  }
+  snprintf(err, errlen, "%s: internal error", key);
+  return KERR_INTERNAL;
+}
+
+static char *trim(char *s) {
+  while (*s && isspace((unsigned char)*s))
+    s++;
+  size_t n = strlen(s);
+  while (n > 0 && isspace((unsigned char)s[n - 1]))
+    s[--n] = '\0';
+  return s;
+}
+
+kerr config_load(config *c, const char *path, char *err, size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return KERR_IO;
+  }
+  kerr result = KERR_OK;
+  char line[LINE_MAX_BYTES];
+  int lineno = 0;
+  long total = 0;
+  while (fgets(line, sizeof line, f)) {
+    lineno++;
+    size_t len = strlen(line);
+    total += (long)len;
+    if (total > FILE_MAX_BYTES) {
+      snprintf(err, errlen, "%s: file larger than %d bytes", path,
+               FILE_MAX_BYTES);
+      result = KERR_LIMIT;
+      goto out;
+    }
+    if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
+      snprintf(err, errlen, "%s:%d: line longer than %d bytes", path, lineno,
+               LINE_MAX_BYTES - 2);
+      result = KERR_PARSE;
+      goto out;
+    }
+    char *hash = strchr(line, '#');
+    if (hash)
+      *hash = '\0';
+    char *s = trim(line);
+    if (!*s)
+      continue;
+    char *eq = strchr(s, '=');
+    if (!eq) {
+      snprintf(err, errlen, "%s:%d: expected 'key = value'", path, lineno);
+      result = KERR_PARSE;
+      goto out;
+    }
+    *eq = '\0';
+    char *key = trim(s);
+    char *value = trim(eq + 1);
+    size_t vlen = strlen(value);
+    if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
+      value[vlen - 1] = '\0';
+      value++;
+    }
+    char msg[256];
+    result = config_set(c, key, value, msg, sizeof msg);
+    if (result) {
+      snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+      goto out;
+    }
+  }
+  if (ferror(f)) {
+    snprintf(err, errlen, "%s: read error", path);
+    result = KERR_IO;
+  }
+out:
+  fclose(f);
+  return result;
+}

@@ -1,0 +1,61 @@
+/* config: the kiosk's configuration file.
+ *
+ * Format: UTF-8 text, one `key = value` per line, `#` starts a comment,
+ * blank lines ignored, keys are dotted names (see docs/configuration.md for
+ * every key, its default and meaning). Unknown keys, malformed lines and bad
+ * values are errors that name the line, the key and the problem: a kiosk must
+ * not start half-configured. config_defaults() gives a working setup for the
+ * local reference backend. */
+#ifndef KIOSK_CORE_CONFIG_H
+#define KIOSK_CORE_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/kerr.h"
+
+#define CONFIG_STR_MAX 512
+
+typedef struct config {
+  /* backend */
+  char backend_url[CONFIG_STR_MAX];   /* https://… base URL */
+  char ca_file[CONFIG_STR_MAX];       /* deployment CA (PEM) */
+  char client_cert[CONFIG_STR_MAX];   /* device certificate (PEM) */
+  char client_key[CONFIG_STR_MAX];    /* device key (PEM) */
+  char pin_sha256[CONFIG_STR_MAX];    /* optional SPKI pin, base64 */
+  char seal_public_key[CONFIG_STR_MAX]; /* backend's X25519 key, base64 */
+  int connect_timeout_s;
+  int request_timeout_s;
+  /* identity */
+  char region[16];                    /* region code, e.g. 140500 */
+  char device_id[64];                 /* e.g. KIOSK-140500-001 */
+  /* session */
+  int inactivity_s;                   /* idle time before the warning */
+  int warning_s;                      /* countdown length of the warning */
+  /* screen */
+  int fullscreen;                     /* 1: full screen; 0: window */
+  int width, height;                  /* window size when not full screen */
+  int elder_default;                  /* start in elder (large-text) mode */
+  /* paths */
+  char content_dir[CONFIG_STR_MAX];   /* the active content bundle */
+  char data_dir[CONFIG_STR_MAX];      /* outbox and state (persistent) */
+  char runtime_dir[CONFIG_STR_MAX];   /* RAM-backed scratch (recovery) */
+  char fonts_file[CONFIG_STR_MAX];    /* fonts/fonts.conf */
+  /* logging */
+  int log_level;                      /* a log_level value */
+} config;
+
+/* Fills c with the defaults. base_dir is where assets/ and fonts/ live (the
+ * source or install tree); relative default paths are made under it. */
+void config_defaults(config *c, const char *base_dir);
+
+/* Reads `path` over the defaults already in c. On failure returns KERR_IO,
+ * KERR_PARSE or KERR_INVALID and writes an English message naming the line,
+ * key and problem into err (errlen bytes); c may be partly updated. */
+kerr config_load(config *c, const char *path, char *err, size_t errlen);
+
+/* Applies one `key`/`value` pair (used by the loader and by --set on the
+ * command line). Same errors as config_load, message without a line. */
+kerr config_set(config *c, const char *key, const char *value, char *err,
+                size_t errlen);
+
+#endif

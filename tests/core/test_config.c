@@ -1,0 +1,107 @@
+/* config: good files, every kind of bad file, messages naming line and key. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "core/config.h"
+#include "core/log.h"
+
+static char tmpdir[] = "/tmp/kiosk-config-XXXXXX";
+
+static const char *write_file(const char *name, const char *text) {
+  static char path[512];
+  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+  FILE *f = fopen(path, "wb");
+  fputs(text, f);
+  fclose(f);
+  return path;
+}
+
+static kerr load(const char *text, config *c, char *err, size_t n) {
+  config_defaults(c, "/opt/kiosk");
+  return config_load(c, write_file("k.conf", text), err, n);
+}
+
+int main(void) {
+  if (!mkdtemp(tmpdir))
+    return 1;
+  config c;
+  char err[512];
+
+  config_defaults(&c, "/opt/kiosk");
+  CHECK_STR(c.content_dir, "/opt/kiosk/assets/bundle");
+  CHECK_INT(c.inactivity_s, 90);
+  CHECK_INT(c.fullscreen, 1);
+
+  /* The shipped example file loads and changes what it says. */
+  char example[512];
+  snprintf(example, sizeof example, "%s/kiosk.conf.example", KIOSK_SOURCE_DIR);
+  config_defaults(&c, "/opt/kiosk");
+  CHECK_INT(config_load(&c, example, err, sizeof err), KERR_OK);
+
+  CHECK_INT(load("# a comment\n\n"
+                 "backend.url = https://minzheng.example:8443\n"
+                 "device.region = 410600   # 鹤壁市\n"
+                 "session.inactivity_s = 120\n"
+                 "screen.fullscreen = false\n"
+                 "screen.size = 1080x1920\n"
+                 "log.level = debug\n"
+                 "paths.content = \"/srv/content/current\"\n",
+                 &c, err, sizeof err),
+            KERR_OK);
+  CHECK_STR(c.backend_url, "https://minzheng.example:8443");
+  CHECK_STR(c.region, "410600");
+  CHECK_INT(c.inactivity_s, 120);
+  CHECK_INT(c.fullscreen, 0);
+  CHECK_INT(c.width, 1080);
+  CHECK_INT(c.height, 1920);
+  CHECK_INT(c.log_level, LOG_DEBUG);
+  CHECK_STR(c.content_dir, "/srv/content/current");
+
+  /* Bad files: each error names the line and the key. */
+  CHECK_INT(load("session.inactivity_s = ninety\n", &c, err, sizeof err),
+            KERR_INVALID);
+  CHECK(strstr(err, ":1:") && strstr(err, "session.inactivity_s"));
+  CHECK_INT(load("\nsession.inactivity_s = 5\n", &c, err, sizeof err),
+            KERR_INVALID);
+  CHECK(strstr(err, ":2:") && strstr(err, "outside"));
+  CHECK_INT(load("backend.url = http://plain.example\n", &c, err, sizeof err),
+            KERR_INVALID);
+  CHECK(strstr(err, "https://") != NULL);
+  CHECK_INT(load("no.such.key = 1\n", &c, err, sizeof err), KERR_INVALID);
+  CHECK(strstr(err, "unknown key 'no.such.key'") != NULL);
+  CHECK_INT(load("just words\n", &c, err, sizeof err), KERR_PARSE);
+  CHECK(strstr(err, "key = value") != NULL);
+  CHECK_INT(load("screen.size = 10x10\n", &c, err, sizeof err), KERR_INVALID);
+  CHECK_INT(load("screen.fullscreen = maybe\n", &c, err, sizeof err),
+            KERR_INVALID);
+  CHECK_INT(load("log.level = loud\n", &c, err, sizeof err), KERR_INVALID);
+  CHECK_INT(load("device.id = \xff\xfe\n", &c, err, sizeof err), KERR_INVALID);
+  CHECK(strstr(err, "UTF-8") != NULL);
+  CHECK_INT(load("session.inactivity_s = 99999999999999999999\n", &c, err,
+                 sizeof err),
+            KERR_INVALID);
+
+  /* A value longer than its field is refused, not truncated. */
+  char big[1200] = "device.id = ";
+  memset(big + strlen(big), 'A', 600);
+  big[12 + 600] = '\0';
+  CHECK_INT(load(big, &c, err, sizeof err), KERR_INVALID);
+
+  /* An over-long line is refused. */
+  char *huge = malloc(5000);
+  memset(huge, 'x', 4999);
+  huge[4999] = '\0';
+  CHECK_INT(load(huge, &c, err, sizeof err), KERR_PARSE);
+  free(huge);
+
+  /* A missing file says so. */
+  config_defaults(&c, "/opt/kiosk");
+  CHECK_INT(config_load(&c, "/nonexistent/kiosk.conf", err, sizeof err),
+            KERR_IO);
+  CHECK(strstr(err, "/nonexistent/kiosk.conf") != NULL);
+
+  unlink(write_file("k.conf", ""));
+  rmdir(tmpdir);
+  return TEST_DONE();
+}

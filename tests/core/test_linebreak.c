@@ -77,7 +77,7 @@ int main(void) {
   /* Numbers are not split: 9,480 moves whole to the next line. */
   wrap("标准为9,480元", 50, out, sizeof out);
   CHECK_STR(out, "标准为|9,480元");
-  wrap("标准为9,480元", 40, out, sizeof out);
+  wrap("标准为9,480元", 30, out, sizeof out);
   CHECK_STR(out, "标准为|9,480|元");
 
   /* Latin words break at spaces, never inside. */

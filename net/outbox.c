@@ -1,0 +1,713 @@
+/* outbox: SQLite-backed durable queue (see outbox.h for the state machine).
+ *
+ * Durability: journal_mode=WAL with synchronous=FULL, so a COMMIT returns
+ * only after the WAL is fsync'd. Every state change is one short
+ * BEGIN IMMEDIATE ... COMMIT; on any error the transaction is rolled back,
+ * which leaves earlier commits untouched. The file is tagged with
+ * application_id so a wrong path is refused instead of written to.
+ * The mutex makes the handle usable from the UI and the delivery worker. */
+#include "outbox.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/log.h"
+
+#define OUTBOX_APP_ID 0x4B4F4258 /* "KOBX" */
+#define OUTBOX_SCHEMA 1
+
+enum {
+  ST_BEGIN,
+  ST_COMMIT,
+  ST_ROLLBACK,
+  ST_NEXT_SEQ,
+  ST_UNDELIVERED,
+  ST_INSERT,
+  ST_CLAIM_PICK,
+  ST_CLAIM_MARK,
+  ST_NEXT_DUE,
+  ST_DELIVERED,
+  ST_RETRY,
+  ST_QUARANTINE,
+  ST_COUNT
+};
+
+static const char *const outbox_sql[ST_COUNT] = {
+  [ST_BEGIN] = "BEGIN IMMEDIATE",
+  [ST_COMMIT] = "COMMIT",
+  [ST_ROLLBACK] = "ROLLBACK",
+  [ST_NEXT_SEQ] = "UPDATE meta SET value = value + 1 WHERE key = 'ref_seq' "
+                  "RETURNING value",
+  [ST_UNDELIVERED] = "SELECT count(*) FROM outbox WHERE state <> 2",
+  [ST_INSERT] = "INSERT INTO outbox(uuid, reference, envelope, state, "
+                "attempts, created_ms, due_ms) VALUES(?1, ?2, ?3, 0, 0, ?4, ?4)",
+  [ST_CLAIM_PICK] = "SELECT id, uuid, reference, envelope, attempts FROM outbox "
+                    "WHERE state = 0 AND due_ms <= ?1 ORDER BY due_ms, id LIMIT 1",
+  [ST_CLAIM_MARK] = "UPDATE outbox SET state = 1, attempts = attempts + 1, "
+                    "last_attempt_ms = ?2 WHERE id = ?1 AND state = 0",
+  [ST_NEXT_DUE] = "SELECT min(due_ms) FROM outbox WHERE state = 0",
+  [ST_DELIVERED] = "UPDATE outbox SET state = 2, envelope = NULL, "
+                   "http_status = ?2, done_ms = ?3, reason = NULL "
+                   "WHERE id = ?1 AND state = 1",
+  [ST_RETRY] = "UPDATE outbox SET state = 0, due_ms = ?2, reason = ?3 "
+               "WHERE id = ?1 AND state = 1",
+  [ST_QUARANTINE] = "UPDATE outbox SET state = 3, http_status = ?2, "
+                    "reason = ?3, done_ms = ?4 WHERE id = ?1 AND state = 1",
+};
+
+struct outbox {
+  sqlite3 *db;
+  sqlite3_stmt *st[ST_COUNT];
+  pthread_mutex_t mu;
+  uint32_t capacity;
+  uint32_t warn_percent;
+  char prefix[REFNO_PREFIX_LEN + 1];
+};
+
+/* Maps a SQLite result code to the project's error type. */
+static kerr outbox_err(int rc) {
+  switch (rc & 0xff) {
+  case SQLITE_OK:
+  case SQLITE_ROW:
+  case SQLITE_DONE:
+    return KERR_OK;
+  case SQLITE_FULL:
+    return KERR_FULL;
+  case SQLITE_NOMEM:
+    return KERR_NOMEM;
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return KERR_BUSY;
+  case SQLITE_CONSTRAINT:
+    return KERR_CONFLICT;
+  default:
+    return KERR_IO;
+  }
+}
+
+const char *outbox_state_name(outbox_state s) {
+  switch (s) {
+  case OUTBOX_QUEUED: return "queued";
+  case OUTBOX_SENDING: return "sending";
+  case OUTBOX_DELIVERED: return "delivered";
+  case OUTBOX_QUARANTINED: return "quarantined";
+  }
+  return "unknown";
+}
+
+static kerr outbox_exec(sqlite3 *db, const char *sql) {
+  int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    LOG_W("outbox", "%s: %s", sql, sqlite3_errmsg(db));
+  return outbox_err(rc);
+}
+
+/* Runs a prepared statement that returns no rows (or ignores them). */
+static kerr outbox_step_done(outbox *ob, int which) {
+  sqlite3_stmt *s = ob->st[which];
+  int rc;
+
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    ;
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  return outbox_err(rc);
+}
+
+static kerr outbox_begin(outbox *ob) {
+  return outbox_step_done(ob, ST_BEGIN);
+}
+
+/* Commits; on failure rolls back so the handle is clean again. */
+static kerr outbox_commit(outbox *ob) {
+  kerr err = outbox_step_done(ob, ST_COMMIT);
+  if (err && !sqlite3_get_autocommit(ob->db))
+    (void)outbox_step_done(ob, ST_ROLLBACK);
+  return err;
+}
+
+static void outbox_rollback(outbox *ob) {
+  if (!sqlite3_get_autocommit(ob->db))
+    (void)outbox_step_done(ob, ST_ROLLBACK);
+}
+
+/* Reads one integer pragma or query result. */
+static kerr outbox_query_int(sqlite3 *db, const char *sql, int64_t *v) {
+  sqlite3_stmt *s = NULL;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      *v = sqlite3_column_int64(s, 0);
+      rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+      rc = SQLITE_NOTFOUND;
+    }
+  }
+  sqlite3_finalize(s);
+  return rc == SQLITE_OK ? KERR_OK : outbox_err(rc == SQLITE_NOTFOUND ? SQLITE_ERROR : rc);
+}
+
+static kerr outbox_schema(outbox *ob, const outbox_config *cfg) {
+  sqlite3 *db = ob->db;
+  int64_t app_id = 0, tables = 0, page_size = 4096;
+  kerr err;
+  char sql[128];
+
+  err = outbox_query_int(db, "PRAGMA application_id", &app_id);
+  if (!err)
+    err = outbox_query_int(db, "SELECT count(*) FROM sqlite_schema", &tables);
+  if (err)
+    return err;
+  if (tables > 0 && app_id != OUTBOX_APP_ID) {
+    LOG_E("outbox", "database file is not an outbox");
+    return KERR_IO;
+  }
+  if (strcmp(cfg->path, ":memory:") != 0) {
+    sqlite3_stmt *s = NULL;
+    const char *mode = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &s, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+      mode = (const char *)sqlite3_column_text(s, 0);
+    if (!mode || strcmp(mode, "wal") != 0) {
+      rc = sqlite3_errcode(db);
+      sqlite3_finalize(s);
+      LOG_E("outbox", "cannot enable WAL: %s", sqlite3_errmsg(db));
+      return rc == SQLITE_OK ? KERR_IO : outbox_err(rc);
+    }
+    sqlite3_finalize(s);
+  }
+  err = outbox_exec(db, "PRAGMA synchronous=FULL");
+  if (!err)
+    err = outbox_query_int(db, "PRAGMA page_size", &page_size);
+  if (err)
+    return err;
+  if (cfg->max_db_bytes > 0) {
+    int64_t pages = (int64_t)(cfg->max_db_bytes / (uint64_t)page_size);
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld",
+             (long long)(pages > 0 ? pages : 1));
+    err = outbox_exec(db, sql);
+    if (err)
+      return err;
+  }
+  err = outbox_exec(db,
+      "BEGIN IMMEDIATE;"
+      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY,"
+      " value INTEGER NOT NULL) WITHOUT ROWID;"
+      "INSERT OR IGNORE INTO meta VALUES('schema', 1), ('ref_seq', 0);"
+      "CREATE TABLE IF NOT EXISTS outbox("
+      " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " uuid TEXT NOT NULL UNIQUE,"
+      " reference TEXT NOT NULL UNIQUE,"
+      " envelope TEXT,"
+      " state INTEGER NOT NULL CHECK(state BETWEEN 0 AND 3),"
+      " attempts INTEGER NOT NULL DEFAULT 0,"
+      " created_ms INTEGER NOT NULL,"
+      " due_ms INTEGER NOT NULL,"
+      " last_attempt_ms INTEGER,"
+      " done_ms INTEGER,"
+      " http_status INTEGER,"
+      " reason TEXT);"
+      "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, due_ms, id);"
+      "PRAGMA application_id=1263485528;"
+      "UPDATE outbox SET state = 0 WHERE state = 1;"
+      "COMMIT;");
+  if (err) {
+    if (!sqlite3_get_autocommit(db))
+      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return err;
+  }
+  {
+    int64_t schema = 0;
+    err = outbox_query_int(db, "SELECT value FROM meta WHERE key='schema'",
+                           &schema);
+    if (!err && schema != OUTBOX_SCHEMA) {
+      LOG_E("outbox", "unknown outbox schema %lld", (long long)schema);
+      return KERR_IO;
+    }
+  }
+  return err;
+}
+
+kerr outbox_open(const outbox_config *cfg, outbox **out) {
+  outbox *ob = NULL;
+  kerr err = KERR_OK;
+  int rc;
+
+  *out = NULL;
+  if (!cfg || !cfg->path || !cfg->path[0] ||
+      refno_check_prefix(cfg->ref_prefix) != KERR_OK ||
+      cfg->warn_percent > 100)
+    return KERR_INVALID;
+  ob = calloc(1, sizeof *ob);
+  if (!ob)
+    return KERR_NOMEM;
+  pthread_mutex_init(&ob->mu, NULL);
+  ob->capacity = cfg->capacity ? cfg->capacity : 1000;
+  ob->warn_percent = cfg->warn_percent ? cfg->warn_percent : 80;
+  memcpy(ob->prefix, cfg->ref_prefix, REFNO_PREFIX_LEN + 1);
+
+  rc = sqlite3_open_v2(cfg->path, &ob->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                           SQLITE_OPEN_NOMUTEX,
+                       NULL);
+  if (rc != SQLITE_OK) {
+    LOG_E("outbox", "cannot open outbox: %s",
+          ob->db ? sqlite3_errmsg(ob->db) : "out of memory");
+    err = rc == SQLITE_NOMEM ? KERR_NOMEM : KERR_IO;
+    goto out;
+  }
+  sqlite3_extended_result_codes(ob->db, 1);
+  sqlite3_busy_timeout(ob->db, 5000);
+  err = outbox_schema(ob, cfg);
+  if (err)
+    goto out;
+  for (int i = 0; i < ST_COUNT; i++) {
+    rc = sqlite3_prepare_v3(ob->db, outbox_sql[i], -1,
+                            SQLITE_PREPARE_PERSISTENT, &ob->st[i], NULL);
+    if (rc != SQLITE_OK) {
+      LOG_E("outbox", "prepare: %s", sqlite3_errmsg(ob->db));
+      err = outbox_err(rc);
+      goto out;
+    }
+  }
+  *out = ob;
+  ob = NULL;
+out:
+  outbox_close(ob);
+  return err;
+}
+
+void outbox_close(outbox *ob) {
+  if (!ob)
+    return;
+  for (int i = 0; i < ST_COUNT; i++)
+    sqlite3_finalize(ob->st[i]);
+  if (ob->db)
+    sqlite3_close_v2(ob->db);
+  pthread_mutex_destroy(&ob->mu);
+  free(ob);
+}
+
+kerr outbox_next_reference(outbox *ob, char out[REFNO_BUF]) {
+  sqlite3_stmt *s = ob->st[ST_NEXT_SEQ];
+  int64_t seq = -1;
+  kerr err;
+  int rc;
+
+  pthread_mutex_lock(&ob->mu);
+  err = outbox_begin(ob);
+  if (err)
+    goto out;
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    seq = sqlite3_column_int64(s, 0);
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  err = outbox_err(rc);
+  if (!err && (seq < 0 || seq >= (int64_t)REFNO_SEQ_COUNT))
+    err = seq < 0 ? KERR_IO : KERR_RANGE;
+  if (!err)
+    err = refno_format(ob->prefix, (uint32_t)seq, out);
+  if (err) {
+    outbox_rollback(ob);
+    goto out;
+  }
+  err = outbox_commit(ob);
+out:
+  pthread_mutex_unlock(&ob->mu);
+  if (err)
+    LOG_W("outbox", "next reference: %s", kerr_str(err));
+  return err;
+}
+
+/* Number of rows not yet delivered (inside a transaction). */
+static kerr outbox_undelivered(outbox *ob, int64_t *n) {
+  sqlite3_stmt *s = ob->st[ST_UNDELIVERED];
+  int rc = sqlite3_step(s);
+
+  if (rc == SQLITE_ROW) {
+    *n = sqlite3_column_int64(s, 0);
+    rc = SQLITE_OK;
+  }
+  sqlite3_reset(s);
+  return outbox_err(rc);
+}
+
+kerr outbox_enqueue(outbox *ob, const char *uuid, const char *reference,
+                    const char *envelope, size_t envelope_len,
+                    int64_t now_ms) {
+  sqlite3_stmt *s = ob->st[ST_INSERT];
+  char canon[REFNO_BUF];
+  int64_t n = 0;
+  kerr err;
+
+  if (!seal_uuid_valid(uuid) || !reference ||
+      refno_normalize(reference, canon) != KERR_OK ||
+      strcmp(canon, reference) != 0 || !envelope || envelope_len == 0 ||
+      envelope_len > OUTBOX_ENVELOPE_MAX)
+    return KERR_INVALID;
+  pthread_mutex_lock(&ob->mu);
+  err = outbox_begin(ob);
+  if (err)
+    goto out;
+  err = outbox_undelivered(ob, &n);
+  if (!err && n >= (int64_t)ob->capacity)
+    err = KERR_FULL;
+  if (!err) {
+    sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, reference, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, envelope, (int)envelope_len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, now_ms);
+    err = outbox_step_done(ob, ST_INSERT);
+  }
+  if (err) {
+    outbox_rollback(ob);
+    goto out;
+  }
+  err = outbox_commit(ob);
+out:
+  pthread_mutex_unlock(&ob->mu);
+  if (err)
+    LOG_W("outbox", "enqueue %s: %s", reference, kerr_str(err));
+  else
+    LOG_I("outbox", "queued %s", reference);
+  return err;
+}
+
+static kerr outbox_next_due_locked(outbox *ob, int64_t *next_due_ms) {
+  sqlite3_stmt *s = ob->st[ST_NEXT_DUE];
+  int rc = sqlite3_step(s);
+
+  *next_due_ms = INT64_MAX;
+  if (rc == SQLITE_ROW) {
+    if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+      *next_due_ms = sqlite3_column_int64(s, 0);
+    rc = SQLITE_OK;
+  }
+  sqlite3_reset(s);
+  return outbox_err(rc);
+}
+
+kerr outbox_claim(outbox *ob, int64_t now_ms, outbox_item *it,
+                  int64_t *next_due_ms) {
+  sqlite3_stmt *s = ob->st[ST_CLAIM_PICK];
+  int64_t due = INT64_MAX;
+  kerr err;
+  int rc;
+
+  memset(it, 0, sizeof *it);
+  pthread_mutex_lock(&ob->mu);
+  err = outbox_begin(ob);
+  if (err)
+    goto out;
+  sqlite3_bind_int64(s, 1, now_ms);
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    const char *u = (const char *)sqlite3_column_text(s, 1);
+    const char *r = (const char *)sqlite3_column_text(s, 2);
+    const void *e = sqlite3_column_text(s, 3);
+    int elen = sqlite3_column_bytes(s, 3);
+
+    it->id = sqlite3_column_int64(s, 0);
+    it->attempts = (uint32_t)sqlite3_column_int64(s, 4) + 1;
+    if (!u || !r || !e || strlen(u) >= sizeof it->uuid ||
+        strlen(r) >= sizeof it->reference) {
+      err = KERR_IO; /* a row we did not write: refuse rather than guess */
+    } else {
+      memcpy(it->uuid, u, strlen(u) + 1);
+      memcpy(it->reference, r, strlen(r) + 1);
+      it->envelope = malloc((size_t)elen + 1);
+      if (!it->envelope) {
+        err = KERR_NOMEM;
+      } else {
+        memcpy(it->envelope, e, (size_t)elen);
+        it->envelope[elen] = '\0';
+        it->envelope_len = (size_t)elen;
+      }
+    }
+  } else if (rc == SQLITE_DONE) {
+    err = KERR_NOTFOUND;
+  } else {
+    err = outbox_err(rc);
+  }
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  if (!err) {
+    sqlite3_stmt *m = ob->st[ST_CLAIM_MARK];
+    sqlite3_bind_int64(m, 1, it->id);
+    sqlite3_bind_int64(m, 2, now_ms);
+    err = outbox_step_done(ob, ST_CLAIM_MARK);
+  }
+  if (err == KERR_NOTFOUND) {
+    kerr e2 = outbox_next_due_locked(ob, &due);
+    if (e2)
+      err = e2;
+  }
+  if (err) {
+    outbox_rollback(ob);
+    goto out;
+  }
+  err = outbox_commit(ob);
+out:
+  pthread_mutex_unlock(&ob->mu);
+  if (err)
+    outbox_item_free(it);
+  if (next_due_ms)
+    *next_due_ms = due;
+  return err;
+}
+
+void outbox_item_free(outbox_item *it) {
+  if (!it)
+    return;
+  free(it->envelope);
+  memset(it, 0, sizeof *it);
+}
+
+/* Runs one single-row UPDATE in its own transaction; KERR_STATE if it
+ * matched no row (the row is not in the expected state). */
+static kerr outbox_update_one(outbox *ob, int which) {
+  kerr err;
+
+  err = outbox_begin(ob);
+  if (err)
+    goto fail;
+  err = outbox_step_done(ob, which);
+  if (!err && sqlite3_changes(ob->db) != 1)
+    err = KERR_STATE;
+  if (err)
+    goto fail;
+  return outbox_commit(ob);
+fail:
+  sqlite3_clear_bindings(ob->st[which]);
+  outbox_rollback(ob);
+  return err;
+}
+
+/* Bound text for reasons: short, truncated on a UTF-8 boundary. */
+static int outbox_reason_len(const char *reason) {
+  size_t n = reason ? strlen(reason) : 0;
+
+  if (n > OUTBOX_REASON_MAX) {
+    n = OUTBOX_REASON_MAX;
+    while (n > 0 && ((unsigned char)reason[n] & 0xC0) == 0x80)
+      n--;
+  }
+  return (int)n;
+}
+
+kerr outbox_mark_delivered(outbox *ob, int64_t id, int http_status,
+                           int64_t now_ms) {
+  sqlite3_stmt *s = ob->st[ST_DELIVERED];
+  kerr err;
+
+  pthread_mutex_lock(&ob->mu);
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_int(s, 2, http_status);
+  sqlite3_bind_int64(s, 3, now_ms);
+  err = outbox_update_one(ob, ST_DELIVERED);
+  pthread_mutex_unlock(&ob->mu);
+  return err;
+}
+
+kerr outbox_mark_retry(outbox *ob, int64_t id, int64_t due_ms,
+                       const char *reason, int64_t now_ms) {
+  sqlite3_stmt *s = ob->st[ST_RETRY];
+  kerr err;
+
+  (void)now_ms;
+  pthread_mutex_lock(&ob->mu);
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_int64(s, 2, due_ms);
+  if (reason)
+    sqlite3_bind_text(s, 3, reason, outbox_reason_len(reason), SQLITE_STATIC);
+  err = outbox_update_one(ob, ST_RETRY);
+  pthread_mutex_unlock(&ob->mu);
+  return err;
+}
+
+kerr outbox_mark_quarantined(outbox *ob, int64_t id, int http_status,
+                             const char *reason, int64_t now_ms) {
+  sqlite3_stmt *s = ob->st[ST_QUARANTINE];
+  kerr err;
+
+  pthread_mutex_lock(&ob->mu);
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_int(s, 2, http_status);
+  sqlite3_bind_text(s, 3, reason ? reason : "", outbox_reason_len(reason),
+                    SQLITE_STATIC);
+  sqlite3_bind_int64(s, 4, now_ms);
+  err = outbox_update_one(ob, ST_QUARANTINE);
+  pthread_mutex_unlock(&ob->mu);
+  if (!err)
+    LOG_W("outbox", "quarantined row %lld (HTTP %d)", (long long)id,
+          http_status);
+  return err;
+}
+
+/* Runs an ad-hoc statement with up to two text and one integer binding in a
+ * transaction; *changes gets sqlite3_changes(). Used by rare staff actions. */
+static kerr outbox_run(outbox *ob, const char *sql, const char *t1,
+                       int64_t i2, int *changes) {
+  sqlite3_stmt *s = NULL;
+  kerr err;
+  int rc;
+
+  err = outbox_begin(ob);
+  if (err)
+    return err;
+  rc = sqlite3_prepare_v2(ob->db, sql, -1, &s, NULL);
+  if (rc == SQLITE_OK) {
+    if (t1)
+      sqlite3_bind_text(s, 1, t1, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, i2);
+    rc = sqlite3_step(s);
+  }
+  sqlite3_finalize(s);
+  err = outbox_err(rc);
+  if (err) {
+    outbox_rollback(ob);
+    return err;
+  }
+  if (changes)
+    *changes = sqlite3_changes(ob->db);
+  return outbox_commit(ob);
+}
+
+kerr outbox_requeue(outbox *ob, const char *reference, int64_t now_ms) {
+  char canon[REFNO_BUF];
+  int changes = 0;
+  kerr err;
+
+  if (!reference || refno_normalize(reference, canon) != KERR_OK)
+    return KERR_NOTFOUND;
+  pthread_mutex_lock(&ob->mu);
+  err = outbox_run(ob,
+                   "UPDATE outbox SET state = 0, due_ms = ?2, done_ms = NULL "
+                   "WHERE reference = ?1 AND state = 3",
+                   canon, now_ms, &changes);
+  pthread_mutex_unlock(&ob->mu);
+  if (!err && changes == 0)
+    err = KERR_NOTFOUND;
+  if (!err)
+    LOG_I("outbox", "re-queued %s", canon);
+  return err;
+}
+
+kerr outbox_prune(outbox *ob, int64_t before_ms, uint32_t *n) {
+  int changes = 0;
+  kerr err;
+
+  pthread_mutex_lock(&ob->mu);
+  err = outbox_run(ob, "DELETE FROM outbox WHERE state = 2 AND done_ms < ?2",
+                   NULL, before_ms, &changes);
+  pthread_mutex_unlock(&ob->mu);
+  if (n)
+    *n = err ? 0 : (uint32_t)changes;
+  return err;
+}
+
+kerr outbox_stats_get(outbox *ob, outbox_stats *st) {
+  sqlite3_stmt *s = NULL;
+  uint64_t undelivered;
+  int rc;
+
+  memset(st, 0, sizeof *st);
+  pthread_mutex_lock(&ob->mu);
+  rc = sqlite3_prepare_v2(ob->db,
+                          "SELECT state, count(*) FROM outbox GROUP BY state",
+                          -1, &s, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    uint32_t c = (uint32_t)sqlite3_column_int64(s, 1);
+    switch (sqlite3_column_int(s, 0)) {
+    case OUTBOX_QUEUED: st->queued = c; break;
+    case OUTBOX_SENDING: st->sending = c; break;
+    case OUTBOX_DELIVERED: st->delivered = c; break;
+    case OUTBOX_QUARANTINED: st->quarantined = c; break;
+    default: break;
+    }
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(s);
+  st->capacity = ob->capacity;
+  pthread_mutex_unlock(&ob->mu);
+  st->depth = st->queued + st->sending;
+  undelivered = (uint64_t)st->depth + st->quarantined;
+  st->warn = undelivered * 100 >= (uint64_t)st->capacity * ob->warn_percent;
+  st->full = undelivered >= st->capacity;
+  return outbox_err(rc);
+}
+
+static void outbox_copy_text(char *dst, size_t cap, const unsigned char *src) {
+  size_t n = src ? strlen((const char *)src) : 0;
+
+  if (n >= cap)
+    n = cap - 1;
+  if (n)
+    memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+kerr outbox_quarantine_list(outbox *ob, outbox_quarantine *list, size_t max,
+                            size_t *n) {
+  sqlite3_stmt *s = NULL;
+  size_t k = 0;
+  int rc;
+
+  *n = 0;
+  pthread_mutex_lock(&ob->mu);
+  rc = sqlite3_prepare_v2(ob->db,
+                          "SELECT reference, uuid, reason, http_status, "
+                          "created_ms, done_ms, attempts FROM outbox "
+                          "WHERE state = 3 ORDER BY id LIMIT ?1",
+                          -1, &s, NULL);
+  if (rc == SQLITE_OK)
+    sqlite3_bind_int64(s, 1, (int64_t)(max > INT32_MAX ? INT32_MAX : max));
+  while (rc == SQLITE_OK && k < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    outbox_quarantine *q = &list[k++];
+    outbox_copy_text(q->reference, sizeof q->reference, sqlite3_column_text(s, 0));
+    outbox_copy_text(q->uuid, sizeof q->uuid, sqlite3_column_text(s, 1));
+    outbox_copy_text(q->reason, sizeof q->reason, sqlite3_column_text(s, 2));
+    q->http_status = sqlite3_column_int(s, 3);
+    q->created_ms = sqlite3_column_int64(s, 4);
+    q->quarantined_ms = sqlite3_column_int64(s, 5);
+    q->attempts = (uint32_t)sqlite3_column_int64(s, 6);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(s);
+  pthread_mutex_unlock(&ob->mu);
+  *n = k;
+  return outbox_err(rc);
+}
+
+kerr outbox_state_of(outbox *ob, const char *uuid, outbox_state *state) {
+  sqlite3_stmt *s = NULL;
+  kerr err = KERR_NOTFOUND;
+  int rc;
+
+  pthread_mutex_lock(&ob->mu);
+  rc = sqlite3_prepare_v2(ob->db, "SELECT state FROM outbox WHERE uuid = ?1",
+                          -1, &s, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, uuid ? uuid : "", -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      *state = (outbox_state)sqlite3_column_int(s, 0);
+      err = KERR_OK;
+    } else if (rc != SQLITE_DONE) {
+      err = outbox_err(rc);
+    }
+  } else {
+    err = outbox_err(rc);
+  }
+  sqlite3_finalize(s);
+  pthread_mutex_unlock(&ob->mu);
+  return err;
+}

@@ -1,0 +1,47 @@
+# Input-method engines for kiosk_devices: librime (pinyin) and zinnia
+# (handwriting), both from Debian packages, plus the build-time deployment of
+# the kiosk's pinyin schema. Included by kiosk/CMakeLists.txt.
+#
+# The rime data the kiosk opens at run time is deployed HERE, at build time,
+# into ${CMAKE_BINARY_DIR}/rime (never on the kiosk's first tap):
+#   rime/kiosk_pinyin.schema.yaml, rime/default.yaml   schema sources
+#   rime/build   -> ${KIOSK_RIME_SHARED_DIR}/build     Debian's prebuilt
+#                   luna_pinyin table (built with its phrase vocabulary)
+#   rime/opencc  -> ${KIOSK_OPENCC_DIR}                traditional->simplified
+#   rime/staging/                                      compiled schema + prism
+pkg_check_modules(RIME REQUIRED IMPORTED_TARGET rime)
+pkg_check_modules(ZINNIA REQUIRED IMPORTED_TARGET zinnia)
+find_program(KIOSK_RIME_DEPLOYER rime_deployer REQUIRED)
+
+set(KIOSK_RIME_SHARED_DIR /usr/share/rime-data CACHE PATH
+    "Debian rime-data folder holding build/luna_pinyin.table.bin")
+set(KIOSK_OPENCC_DIR /usr/share/opencc CACHE PATH "OpenCC data folder (t2s.json)")
+set(KIOSK_ZINNIA_MODEL
+    /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model CACHE FILEPATH
+    "Zinnia Simplified Chinese handwriting model")
+
+set(KIOSK_RIME_OUT ${CMAKE_BINARY_DIR}/rime)
+set(_rime_src ${CMAKE_CURRENT_LIST_DIR}/rime)
+add_custom_command(
+  OUTPUT ${KIOSK_RIME_OUT}/staging/kiosk_pinyin.prism.bin
+         ${KIOSK_RIME_OUT}/staging/kiosk_pinyin.schema.yaml
+  COMMAND ${CMAKE_COMMAND}
+          -DDEPLOYER=${KIOSK_RIME_DEPLOYER}
+          -DSRC=${_rime_src}
+          -DOUT=${KIOSK_RIME_OUT}
+          -DRIME_SHARED=${KIOSK_RIME_SHARED_DIR}
+          -DOPENCC=${KIOSK_OPENCC_DIR}
+          -P ${_rime_src}/deploy.cmake
+  DEPENDS ${_rime_src}/kiosk_pinyin.schema.yaml ${_rime_src}/default.yaml
+          ${_rime_src}/deploy.cmake
+  COMMENT "Deploying the rime pinyin schema into ${KIOSK_RIME_OUT}"
+  VERBATIM)
+add_custom_target(kiosk_rime_data ALL
+  DEPENDS ${KIOSK_RIME_OUT}/staging/kiosk_pinyin.prism.bin)
+add_dependencies(kiosk_devices kiosk_rime_data)
+
+target_link_libraries(kiosk_devices PUBLIC PkgConfig::RIME PkgConfig::ZINNIA
+                      PkgConfig::SODIUM Threads::Threads)
+target_compile_definitions(kiosk_devices PRIVATE
+  KIOSK_RIME_DATA_DIR="${KIOSK_RIME_OUT}"
+  KIOSK_ZINNIA_MODEL_PATH="${KIOSK_ZINNIA_MODEL}")

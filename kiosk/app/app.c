@@ -1,7 +1,634 @@
-#include "app/app.h"
+/* app: see app.h. */
+#include "app/app_private.h"
+
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/log.h"
+#include "screens/screens.h"
+#include "ui/png.h"
+
+#define TEXT_CACHE_BYTES (24u * 1024u * 1024u)
+
+/* ------------------------------------------------------------------ */
+/* services */
+
+void app_dirty(app *a) { a->dirty = 1; }
+
+const char *app_str(const app *a, const char *key) {
+  return content_string(a->content, key);
+}
+
+const content *app_content(const app *a) { return a->content; }
+
+const content_region *app_region(const app *a) {
+  if (!a->content)
+    return NULL;
+  const content_region *r = content_region_find(a->content, a->cfg.region);
+  return r ? r : (content_region_count(a->content)
+                      ? content_region_at(a->content, 0)
+                      : NULL);
+}
+
+const config *app_config(const app *a) { return &a->cfg; }
+session *app_session(app *a) { return &a->sess; }
+
+uint64_t app_now(const app *a) {
+  return a->virtual_clock ? a->vnow_ms : SDL_GetTicks64();
+}
+
+int app_elder(const app *a) { return a->elder; }
+
+void app_set_elder(app *a, int on) {
+  a->elder = on ? 1 : 0;
+  theme_compute(&a->ui.th, a->w, a->h, a->elder);
+  a->dirty = 1;
+}
+
+const char *app_screen_name(const app *a) {
+  return a->depth ? a->stack[a->depth - 1].cls->name : "";
+}
+
+/* ------------------------------------------------------------------ */
+/* screen stack */
+
+static void request(app *a, pending_op op, const screen_class *cls,
+                    const void *arg) {
+  /* Ending the session wins over anything else asked in the same event. */
+  if (a->op == OP_END_SESSION)
+    return;
+  a->op = op;
+  a->op_cls = cls;
+  a->op_arg = arg;
+}
+
+void app_push(app *a, const screen_class *cls, const void *arg) {
+  request(a, OP_PUSH, cls, arg);
+}
+void app_replace(app *a, const screen_class *cls, const void *arg) {
+  request(a, OP_REPLACE, cls, arg);
+}
+void app_pop(app *a) { request(a, OP_POP, NULL, NULL); }
+void app_home(app *a) { request(a, OP_HOME, NULL, NULL); }
+void app_end_session(app *a) { request(a, OP_END_SESSION, NULL, NULL); }
+
+static void stack_pop_one(app *a) {
+  screen_inst *s = &a->stack[--a->depth];
+  if (s->cls->leave)
+    s->cls->leave(a, s->state);
+  if (s->state) {
+    session_wipe_bytes(s->state, s->cls->state_size);
+    free(s->state);
+  }
+  s->state = NULL;
+  s->cls = NULL;
+}
+
+static void stack_push(app *a, const screen_class *cls, const void *arg) {
+  if (a->depth == APP_STACK_MAX) {
+    LOG_E("app", "screen stack full pushing %s", cls->name);
+    return;
+  }
+  void *state = cls->state_size ? calloc(1, cls->state_size) : NULL;
+  if (cls->state_size && !state) {
+    LOG_E("app", "out of memory entering %s", cls->name);
+    return;
+  }
+  a->stack[a->depth].cls = cls;
+  a->stack[a->depth].state = state;
+  a->depth++;
+  if (cls->enter)
+    cls->enter(a, state, arg);
+  LOG_D("app", "screen %s", cls->name);
+}
+
+static const screen_class *root_screen(const app *a) {
+  return a->content ? &screen_home : &screen_out_of_service;
+}
+
+void app_apply_pending(app *a) {
+  pending_op op = a->op;
+  const screen_class *cls = a->op_cls;
+  const void *arg = a->op_arg;
+  a->op = OP_NONE;
+  switch (op) {
+  case OP_NONE:
+    return;
+  case OP_PUSH:
+    stack_push(a, cls, arg);
+    break;
+  case OP_REPLACE:
+    if (a->depth > 1)
+      stack_pop_one(a);
+    stack_push(a, cls, arg);
+    break;
+  case OP_POP:
+    if (a->depth > 1)
+      stack_pop_one(a);
+    break;
+  case OP_HOME:
+    while (a->depth > 1)
+      stack_pop_one(a);
+    break;
+  case OP_END_SESSION:
+    while (a->depth > 0)
+      stack_pop_one(a);
+    a->warning = 0;
+    session_end(&a->sess);
+    stack_push(a, root_screen(a), NULL);
+    LOG_I("app", "session ended");
+    break;
+  }
+  a->ui.pressed[0] = '\0';
+  a->dirty = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* wipers registered with the session */
+
+static void wipe_ui(void *ud) {
+  app *a = ud;
+  /* The registry and the text cache may hold what the applicant typed. */
+  session_wipe_bytes(a->ui.targets, sizeof a->ui.targets);
+  session_wipe_bytes(a->ui.texts, sizeof a->ui.texts);
+  a->ui.n_targets = a->ui.n_texts = 0;
+  text_cache_clear(a->text);
+}
+
+static void reset_prefs(void *ud) {
+  app *a = ud;
+  app_set_elder(a, a->cfg.elder_default);
+}
+
+/* ------------------------------------------------------------------ */
+/* drawing */
+
+void app_draw(app *a) {
+  ui *u = &a->ui;
+  ui_begin(u);
+  if (a->depth) {
+    screen_inst *s = &a->stack[a->depth - 1];
+    s->cls->draw(a, s->state, u);
+  }
+  if (a->warning) {
+    ui_begin_modal(u);
+    chrome_timeout_overlay(a, u,
+                           session_warning_left_s(&a->sess, app_now(a)));
+  }
+  SDL_RenderPresent(a->ren);
+  a->frames++;
+  a->dirty = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* input */
+
+static void dispatch(app *a, const app_event *ev) {
+  if (ev->type == APP_EV_TAP) {
+    LOG_D("app", "tap %s on %s", ev->id, app_screen_name(a));
+    if (a->warning) {
+      if (strcmp(ev->id, TIMEOUT_END) == 0)
+        app_end_session(a);
+      else if (strcmp(ev->id, TIMEOUT_MORE) == 0) {
+        session_touch(&a->sess, app_now(a));
+        a->warning = 0;
+      }
+      a->dirty = 1;
+      return;
+    }
+    if (strcmp(ev->id, NAV_BACK) == 0) {
+      app_pop(a);
+      return;
+    }
+    if (strcmp(ev->id, NAV_HOME) == 0) {
+      app_home(a);
+      return;
+    }
+    if (strcmp(ev->id, NAV_END) == 0) {
+      app_end_session(a);
+      return;
+    }
+    if (strcmp(ev->id, NAV_ELDER) == 0) {
+      app_set_elder(a, !a->elder);
+      return;
+    }
+  }
+  if (a->warning)
+    return;
+  if (a->depth) {
+    screen_inst *s = &a->stack[a->depth - 1];
+    if (s->cls->event)
+      s->cls->event(a, s->state, ev);
+  }
+}
+
+void app_input(app *a, const ui_input *in) {
+  uint64_t now = app_now(a);
+  int slop = theme_px(&a->ui.th, 18);
+  switch (in->type) {
+  case UI_IN_PRESS: {
+    if (!a->warning)
+      session_touch(&a->sess, now);
+    a->down = 1;
+    a->dragging = 0;
+    a->down_x = a->last_x = in->x;
+    a->down_y = a->last_y = in->y;
+    const ui_target *t = ui_hit(&a->ui, in->x, in->y);
+    snprintf(a->ui.pressed, sizeof a->ui.pressed, "%s", t ? t->id : "");
+    a->dirty = 1; /* the press shows in the next frame */
+    break;
+  }
+  case UI_IN_MOVE:
+    if (!a->down)
+      break;
+    if (!a->dragging && (abs(in->x - a->down_x) > slop ||
+                         abs(in->y - a->down_y) > slop)) {
+      a->dragging = 1;
+      a->ui.pressed[0] = '\0';
+      a->dirty = 1;
+    }
+    if (a->dragging) {
+      app_event ev = {.type = APP_EV_DRAG, .x = in->x, .y = in->y,
+                      .dx = in->x - a->last_x, .dy = in->y - a->last_y};
+      a->last_x = in->x;
+      a->last_y = in->y;
+      if (!a->warning)
+        session_touch(&a->sess, now);
+      dispatch(a, &ev);
+    }
+    break;
+  case UI_IN_RELEASE: {
+    if (!a->down)
+      break;
+    a->down = 0;
+    const ui_target *t = ui_hit(&a->ui, in->x, in->y);
+    char pressed[UI_ID_MAX];
+    snprintf(pressed, sizeof pressed, "%s", a->ui.pressed);
+    a->ui.pressed[0] = '\0';
+    a->dirty = 1;
+    if (a->dragging) {
+      a->dragging = 0;
+      break;
+    }
+    if (t && pressed[0] && strcmp(t->id, pressed) == 0) {
+      app_event ev = {.type = APP_EV_TAP, .id = pressed, .x = in->x,
+                      .y = in->y};
+      dispatch(a, &ev);
+    } else if (a->warning) {
+      /* A touch anywhere else also means "still here". */
+      session_touch(&a->sess, now);
+      a->warning = 0;
+    }
+    break;
+  }
+  case UI_IN_KEY: {
+    session_touch(&a->sess, now);
+    a->warning = 0;
+    app_event ev = {.type = APP_EV_KEY, .key = in->key};
+    dispatch(a, &ev);
+    a->dirty = 1;
+    break;
+  }
+  case UI_IN_TEXT: {
+    session_touch(&a->sess, now);
+    a->warning = 0;
+    app_event ev = {.type = APP_EV_TEXT, .text = in->text};
+    dispatch(a, &ev);
+    a->dirty = 1;
+    break;
+  }
+  case UI_IN_RESIZE:
+    app_resize(a, in->x, in->y);
+    break;
+  case UI_IN_EXPOSE:
+    a->dirty = 1;
+    break;
+  case UI_IN_QUIT:
+    a->running = 0;
+    break;
+  case UI_IN_NONE:
+    break;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* time */
+
+void app_tick(app *a) {
+  uint64_t now = app_now(a);
+  switch (session_poll(&a->sess, now)) {
+  case SESSION_EV_WARN:
+    if (a->depth <= 1) {
+      /* Nothing to lose on the home screen: end quietly. */
+      app_end_session(a);
+    } else {
+      a->warning = 1;
+      LOG_I("app", "inactivity warning");
+    }
+    a->dirty = 1;
+    break;
+  case SESSION_EV_EXPIRE:
+    LOG_I("app", "session timed out");
+    app_end_session(a);
+    break;
+  case SESSION_EV_NONE:
+    break;
+  }
+  if (a->warning)
+    a->dirty = 1; /* the countdown changes each second */
+}
+
+static uint64_t next_deadline(app *a) {
+  uint64_t now = app_now(a);
+  uint64_t d = session_next_deadline(&a->sess, now);
+  if (a->depth) {
+    screen_inst *s = &a->stack[a->depth - 1];
+    if (s->cls->next_deadline) {
+      uint64_t sd = s->cls->next_deadline(a, s->state, now);
+      if (sd < d)
+        d = sd;
+    }
+  }
+  return d;
+}
+
+/* ------------------------------------------------------------------ */
+/* setup */
+
+static kerr make_renderer(app *a) {
+  if (a->headless) {
+    if (a->ren)
+      SDL_DestroyRenderer(a->ren);
+    if (a->surface)
+      SDL_FreeSurface(a->surface);
+    a->surface = SDL_CreateRGBSurfaceWithFormat(0, a->w, a->h, 32,
+                                                SDL_PIXELFORMAT_ARGB8888);
+    if (!a->surface)
+      return KERR_NOMEM;
+    a->ren = SDL_CreateSoftwareRenderer(a->surface);
+  } else {
+    a->ren = SDL_CreateRenderer(a->win, -1, 0);
+    if (!a->ren)
+      a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+  }
+  if (!a->ren) {
+    LOG_E("app", "cannot create renderer: %s", SDL_GetError());
+    return KERR_INTERNAL;
+  }
+  SDL_RendererInfo info;
+  if (SDL_GetRendererInfo(a->ren, &info) == 0)
+    LOG_I("app", "renderer %s %dx%d", info.name, a->w, a->h);
+  a->ui.ren = a->ren;
+  text_set_renderer(a->text, a->ren);
+  return KERR_OK;
+}
+
+kerr app_resize(app *a, int w, int h) {
+  if (w == a->w && h == a->h)
+    return KERR_OK;
+  a->w = w;
+  a->h = h;
+  theme_compute(&a->ui.th, w, h, a->elder);
+  a->dirty = 1;
+  if (a->headless)
+    return make_renderer(a);
+  return KERR_OK;
+}
+
+static void load_content(app *a) {
+  content_problems probs;
+  content_problems_init(&probs);
+  kerr e = content_load(a->cfg.content_dir, &a->content, &probs);
+  if (e) {
+    LOG_E("content", "bundle %s refused: %s", a->cfg.content_dir,
+          kerr_str(e));
+    for (size_t i = 0; i < content_problems_count(&probs) && i < 20; i++) {
+      char buf[600];
+      LOG_E("content", "%s", content_problems_format(&probs, i, buf, sizeof buf));
+    }
+  } else {
+    LOG_I("content", "bundle %s region %s", content_version(a->content),
+          content_region_code(a->content));
+  }
+  content_problems_free(&probs);
+}
+
+kerr app_create(const app_options *o, app **out) {
+  *out = NULL;
+  app *a = calloc(1, sizeof *a);
+  if (!a)
+    return KERR_NOMEM;
+  const char *base = getenv("KIOSK_HOME");
+  snprintf(a->base_dir, sizeof a->base_dir, "%s", base ? base : KIOSK_SOURCE_DIR);
+  config_defaults(&a->cfg, a->base_dir);
+  kerr e = KERR_OK;
+  if (o->config_path) {
+    char err[600];
+    e = config_load(&a->cfg, o->config_path, err, sizeof err);
+    if (e) {
+      LOG_E("config", "%s", err);
+      fprintf(stderr, "kiosk: %s\n", err);
+      free(a);
+      return e;
+    }
+  }
+  log_set_level((log_level)a->cfg.log_level);
+  a->headless = o->headless;
+  a->w = o->width ? o->width : a->cfg.width;
+  a->h = o->height ? o->height : a->cfg.height;
+  a->elder = o->elder >= 0 ? o->elder : a->cfg.elder_default;
+  if (o->elder >= 0)
+    a->cfg.elder_default = o->elder;
+  a->virtual_clock = o->headless && o->script_path;
+  a->vnow_ms = 1000;
+  if (o->shots_dir)
+    snprintf(a->shots_dir, sizeof a->shots_dir, "%s", o->shots_dir);
+
+  Uint32 flags = SDL_INIT_EVENTS | SDL_INIT_TIMER;
+  if (!a->headless)
+    flags |= SDL_INIT_VIDEO;
+  if (SDL_Init(flags) != 0) {
+    LOG_E("app", "SDL_Init: %s", SDL_GetError());
+    free(a);
+    return KERR_INTERNAL;
+  }
+  char err[600];
+  e = text_create(a->cfg.fonts_file, TEXT_CACHE_BYTES, &a->text, err,
+                  sizeof err);
+  if (e) {
+    LOG_E("text", "%s", err);
+    fprintf(stderr, "kiosk: %s\n", err);
+    goto fail;
+  }
+  if (!a->headless) {
+    int fullscreen = a->cfg.fullscreen && !o->window;
+    Uint32 wflags = SDL_WINDOW_ALLOW_HIGHDPI;
+    if (fullscreen)
+      wflags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    a->win = SDL_CreateWindow("社会救助自助服务", SDL_WINDOWPOS_CENTERED,
+                              SDL_WINDOWPOS_CENTERED, a->w, a->h, wflags);
+    if (!a->win) {
+      LOG_E("app", "cannot open window: %s", SDL_GetError());
+      e = KERR_INTERNAL;
+      goto fail;
+    }
+    SDL_GetWindowSize(a->win, &a->w, &a->h);
+    if (fullscreen)
+      SDL_ShowCursor(SDL_DISABLE);
+  }
+  a->ui.text = a->text;
+  theme_compute(&a->ui.th, a->w, a->h, a->elder);
+  e = make_renderer(a);
+  if (e)
+    goto fail;
+  load_content(a);
+  session_init(&a->sess, a->cfg.inactivity_s, a->cfg.warning_s);
+  session_add_wiper(&a->sess, reset_prefs, a);
+  session_add_wiper(&a->sess, wipe_ui, a);
+  if (o->script_path) {
+    e = app_script_load(o->script_path, &a->script, err, sizeof err);
+    if (e) {
+      LOG_E("script", "%s", err);
+      fprintf(stderr, "kiosk: %s\n", err);
+      goto fail;
+    }
+  }
+  stack_push(a, root_screen(a), NULL);
+  a->running = 1;
+  a->dirty = 1;
+  *out = a;
+  return KERR_OK;
+fail:
+  app_destroy(a);
+  return e ? e : KERR_INTERNAL;
+}
+
+void app_destroy(app *a) {
+  if (!a)
+    return;
+  while (a->depth > 0)
+    stack_pop_one(a);
+  if (a->sess.n_wipers)
+    session_end(&a->sess);
+  app_script_destroy(a->script);
+  text_destroy(a->text);
+  if (a->ren)
+    SDL_DestroyRenderer(a->ren);
+  if (a->surface)
+    SDL_FreeSurface(a->surface);
+  if (a->win)
+    SDL_DestroyWindow(a->win);
+  content_destroy(a->content);
+  free(a);
+  SDL_Quit();
+}
+
+static void handle_sdl(app *a, const SDL_Event *ev) {
+  ui_input in;
+  if (ui_translate(ev, a->w, a->h, &in))
+    app_input(a, &in);
+}
+
+int app_run(app *a) {
+  while (a->running) {
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev))
+      handle_sdl(a, &ev);
+    app_apply_pending(a);
+    app_tick(a);
+    app_apply_pending(a);
+    if (a->dirty)
+      app_draw(a);
+    if (!a->running)
+      break;
+    if (a->script) {
+      int r = app_script_step(a, a->script);
+      if (r < 0) {
+        a->exit_code = 1;
+        break;
+      }
+      if (r == 0)
+        break;
+      continue;
+    }
+    uint64_t wait = next_deadline(a);
+    int got;
+    if (wait == UINT64_MAX)
+      got = SDL_WaitEvent(&ev);
+    else
+      got = SDL_WaitEventTimeout(&ev, wait > 60000 ? 60000 : (int)wait + 1);
+    if (got)
+      handle_sdl(a, &ev);
+  }
+  return a->exit_code;
+}
+
+/* ------------------------------------------------------------------ */
+/* command line */
+
+static void usage(FILE *f) {
+  fputs("usage: kiosk [options]\n"
+        "  --config PATH     configuration file (see docs/configuration.md)\n"
+        "  --window WxH      run in a window of that size (development)\n"
+        "  --headless        no display: software rendering into memory\n"
+        "  --script FILE     run a script of input (docs/scripting.md)\n"
+        "  --shots DIR       where the script's screenshots go\n"
+        "  --elder           start in elder (large-text) mode\n"
+        "  --help            this text\n",
+        f);
+}
+
 int app_main(int argc, char **argv) {
-  (void)argc; (void)argv;
-  fputs("kiosk: not yet\n", stderr);
-  return 1;
+  app_options o = {.elder = -1};
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(arg, "--help") == 0) {
+      usage(stdout);
+      return 0;
+    } else if (strcmp(arg, "--headless") == 0) {
+      o.headless = 1;
+    } else if (strcmp(arg, "--elder") == 0) {
+      o.elder = 1;
+    } else if (val && strcmp(arg, "--config") == 0) {
+      o.config_path = val;
+      i++;
+    } else if (val && strcmp(arg, "--script") == 0) {
+      o.script_path = val;
+      i++;
+    } else if (val && strcmp(arg, "--shots") == 0) {
+      o.shots_dir = val;
+      i++;
+    } else if (val && strcmp(arg, "--window") == 0) {
+      char extra;
+      if (sscanf(val, "%dx%d%c", &o.width, &o.height, &extra) != 2 ||
+          o.width < 320 || o.height < 320 || o.width > 7680 ||
+          o.height > 7680) {
+        fprintf(stderr, "kiosk: --window wants WIDTHxHEIGHT, got '%s'\n", val);
+        return 2;
+      }
+      o.window = 1;
+      i++;
+    } else {
+      fprintf(stderr, "kiosk: unknown option '%s'\n", arg);
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (o.shots_dir && mkdir(o.shots_dir, 0755) != 0) {
+    struct stat st;
+    if (stat(o.shots_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "kiosk: cannot create %s\n", o.shots_dir);
+      return 2;
+    }
+  }
+  app *a;
+  kerr e = app_create(&o, &a);
+  if (e)
+    return 1;
+  int rc = app_run(a);
+  app_destroy(a);
+  return rc;
 }

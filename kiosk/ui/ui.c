@@ -1,4 +1,352 @@
-/* placeholder until the UI layer lands */
-#include "core/kerr.h"
-int ui_placeholder_(void);
-int ui_placeholder_(void) { return KERR_OK; }
+/* ui: see ui.h. */
+#include "ui/ui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/linebreak.h"
+#include "core/utf8.h"
+
+#define MAX_LINES 64
+
+void ui_begin(ui *u) {
+  u->n_targets = 0;
+  u->n_texts = 0;
+  u->registry_full = 0;
+  u->modal_from = 0;
+  SDL_SetRenderDrawBlendMode(u->ren, SDL_BLENDMODE_BLEND);
+  SDL_Color bg = u->th.bg;
+  SDL_SetRenderDrawColor(u->ren, bg.r, bg.g, bg.b, 255);
+  SDL_RenderClear(u->ren);
+}
+
+void ui_begin_modal(ui *u) { u->modal_from = u->n_targets; }
+
+void ui_fill(ui *u, SDL_Rect r, SDL_Color c) {
+  SDL_SetRenderDrawColor(u->ren, c.r, c.g, c.b, c.a);
+  SDL_RenderFillRect(u->ren, &r);
+}
+
+/* A filled quarter-disc fan at (cx, cy) spanning angle a0..a0+90°. */
+static void corner(ui *u, float cx, float cy, float rad, float a0,
+                   SDL_Color c) {
+  enum { SEG = 8 };
+  SDL_Vertex v[SEG + 2];
+  int idx[SEG * 3];
+  SDL_Color col = c;
+  v[0] = (SDL_Vertex){{cx, cy}, col, {0, 0}};
+  for (int i = 0; i <= SEG; i++) {
+    float a = a0 + (float)M_PI / 2.0f * (float)i / SEG;
+    v[i + 1] = (SDL_Vertex){{cx + cosf(a) * rad, cy - sinf(a) * rad}, col,
+                            {0, 0}};
+  }
+  for (int i = 0; i < SEG; i++) {
+    idx[i * 3] = 0;
+    idx[i * 3 + 1] = i + 1;
+    idx[i * 3 + 2] = i + 2;
+  }
+  SDL_RenderGeometry(u->ren, NULL, v, SEG + 2, idx, SEG * 3);
+}
+
+void ui_fill_round(ui *u, SDL_Rect r, int radius, SDL_Color c) {
+  if (radius * 2 > r.w)
+    radius = r.w / 2;
+  if (radius * 2 > r.h)
+    radius = r.h / 2;
+  if (radius <= 1) {
+    ui_fill(u, r, c);
+    return;
+  }
+  SDL_SetRenderDrawColor(u->ren, c.r, c.g, c.b, c.a);
+  SDL_Rect mid = {r.x, r.y + radius, r.w, r.h - 2 * radius};
+  SDL_Rect top = {r.x + radius, r.y, r.w - 2 * radius, radius};
+  SDL_Rect bot = {r.x + radius, r.y + r.h - radius, r.w - 2 * radius, radius};
+  SDL_RenderFillRect(u->ren, &mid);
+  SDL_RenderFillRect(u->ren, &top);
+  SDL_RenderFillRect(u->ren, &bot);
+  float rad = (float)radius;
+  corner(u, (float)(r.x + r.w - radius), (float)(r.y + radius), rad, 0, c);
+  corner(u, (float)(r.x + radius), (float)(r.y + radius), rad,
+         (float)M_PI / 2, c);
+  corner(u, (float)(r.x + radius), (float)(r.y + r.h - radius), rad,
+         (float)M_PI, c);
+  corner(u, (float)(r.x + r.w - radius), (float)(r.y + r.h - radius), rad,
+         (float)M_PI * 1.5f, c);
+}
+
+void ui_card(ui *u, SDL_Rect r, SDL_Color fill, SDL_Color border) {
+  int bw = theme_px(&u->th, 2);
+  ui_fill_round(u, r, u->th.radius, border);
+  SDL_Rect in = {r.x + bw, r.y + bw, r.w - 2 * bw, r.h - 2 * bw};
+  ui_fill_round(u, in, u->th.radius - bw, fill);
+}
+
+void ui_circle(ui *u, int cx, int cy, int radius, SDL_Color c) {
+  SDL_Rect r = {cx - radius, cy - radius, radius * 2, radius * 2};
+  ui_fill_round(u, r, radius, c);
+}
+
+int ui_text_line(ui *u, int px, text_weight w, SDL_Color c, const char *s,
+                 int x, int y) {
+  size_t n = strlen(s);
+  text_draw(u->text, px, w, c, s, n, x, y);
+  return text_width(u->text, px, w, s, n);
+}
+
+typedef struct measure_ctx {
+  text_sys *t;
+  int px;
+  text_weight w;
+} measure_ctx;
+
+static int measure(void *ud, const char *s, size_t n) {
+  measure_ctx *m = ud;
+  return text_width(m->t, m->px, m->w, s, n);
+}
+
+int ui_text_height(ui *u, int wd, int px, text_weight w, const char *s) {
+  measure_ctx m = {u->text, px, w};
+  linebreak_line lines[1];
+  size_t n = linebreak_wrap(s, strlen(s), wd, measure, &m, lines, 1);
+  return (int)n * text_line_height(u->text, px, w);
+}
+
+static void register_text(ui *u, SDL_Rect r, const char *s, int overflow) {
+  if (u->n_texts >= UI_MAX_TEXTS) {
+    u->registry_full = 1;
+    return;
+  }
+  ui_textbox *tb = &u->texts[u->n_texts++];
+  size_t n = strlen(s);
+  if (n >= sizeof tb->text) {
+    n = sizeof tb->text - 1;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+      n--; /* do not cut a character in half */
+  }
+  memcpy(tb->text, s, n);
+  tb->text[n] = '\0';
+  tb->r = r;
+  tb->overflow = overflow;
+}
+
+int ui_text_box(ui *u, SDL_Rect r, int px, text_weight w, SDL_Color c,
+                ui_align align, int valign, const char *s) {
+  measure_ctx m = {u->text, px, w};
+  linebreak_line lines[MAX_LINES];
+  size_t len = strlen(s);
+  size_t n = linebreak_wrap(s, len, r.w, measure, &m, lines, MAX_LINES);
+  int lh = text_line_height(u->text, px, w);
+  int need = (int)n * lh;
+  size_t fit = r.h >= lh ? (size_t)(r.h / lh) : 0;
+  int overflow = 0;
+  if (n > fit || n > MAX_LINES)
+    overflow = 1;
+  size_t show = n < fit ? n : fit;
+  if (show > MAX_LINES)
+    show = MAX_LINES;
+  for (size_t i = 0; i < n && i < MAX_LINES; i++)
+    if (lines[i].width > r.w)
+      overflow = 1; /* a single unbreakable glyph wider than the box */
+  int y = r.y;
+  if (valign && need < r.h)
+    y += (r.h - need) / 2;
+  /* The glyph box is taller than the em; centre it in the line. */
+  for (size_t i = 0; i < show; i++) {
+    int x = r.x;
+    if (align == UI_CENTER)
+      x += (r.w - lines[i].width) / 2;
+    else if (align == UI_RIGHT)
+      x += r.w - lines[i].width;
+    text_draw(u->text, px, w, c, s + lines[i].start, lines[i].len, x,
+              y + (int)i * lh);
+  }
+  register_text(u, r, s, overflow);
+  return need;
+}
+
+void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label) {
+  if (u->n_targets >= UI_MAX_TARGETS) {
+    u->registry_full = 1;
+    return;
+  }
+  ui_target *t = &u->targets[u->n_targets++];
+  snprintf(t->id, sizeof t->id, "%s", id);
+  snprintf(t->label, sizeof t->label, "%s", label ? label : "");
+  t->r = r;
+  t->enabled = 1;
+}
+
+static int is_pressed(const ui *u, const char *id) {
+  return u->pressed[0] && strcmp(u->pressed, id) == 0;
+}
+
+void ui_button(ui *u, const char *id, SDL_Rect r, ui_button_style style,
+               const char *label) {
+  const theme *th = &u->th;
+  int pressed = is_pressed(u, id);
+  SDL_Color fill, fg, border;
+  switch (style) {
+  case UI_BTN_PRIMARY:
+    fill = pressed ? th->primary_pressed : th->primary;
+    fg = th->on_primary;
+    border = fill;
+    break;
+  case UI_BTN_ACCENT:
+    fill = pressed ? th->primary_pressed : th->accent;
+    fg = th->on_accent;
+    border = fill;
+    break;
+  case UI_BTN_SECONDARY:
+    fill = pressed ? th->surface_alt : th->surface;
+    fg = th->primary;
+    border = th->primary;
+    break;
+  default:
+    fill = pressed ? th->surface_alt : th->bg;
+    fg = th->text_muted;
+    border = fill;
+    break;
+  }
+  if (style == UI_BTN_QUIET)
+    ui_fill_round(u, r, th->radius, fill);
+  else
+    ui_card(u, r, fill, border);
+  int px = style == UI_BTN_QUIET ? th->px_small : th->px_large;
+  text_weight w = style == UI_BTN_QUIET ? TEXT_REGULAR : TEXT_BOLD;
+  SDL_Rect in = {r.x + th->pad / 2, r.y, r.w - th->pad, r.h};
+  ui_text_box(u, in, px, w, fg, UI_CENTER, 1, label);
+  ui_target_add(u, id, r, label);
+}
+
+void ui_tile(ui *u, const char *id, SDL_Rect r, const char *badge,
+             SDL_Color badge_color, const char *title, const char *desc) {
+  const theme *th = &u->th;
+  int pressed = is_pressed(u, id);
+  ui_card(u, r, pressed ? th->surface_alt : th->surface,
+          pressed ? th->primary : th->border);
+  int pad = th->pad;
+  int badge_d = theme_px(th, th->elder ? 120 : 110);
+  int horizontal = r.w > r.h * 2; /* wide tile: badge left, text right */
+  SDL_Rect text_r;
+  int title_h = text_line_height(u->text, th->px_title, TEXT_BOLD);
+  if (horizontal) {
+    int cx = r.x + pad + badge_d / 2, cy = r.y + r.h / 2;
+    ui_circle(u, cx, cy, badge_d / 2, badge_color);
+    int bw = text_width(u->text, th->px_huge, TEXT_BOLD, badge, strlen(badge));
+    int bh = text_line_height(u->text, th->px_huge, TEXT_BOLD);
+    ui_text_line(u, th->px_huge, TEXT_BOLD, th->on_primary, badge, cx - bw / 2,
+                 cy - bh / 2);
+    text_r = (SDL_Rect){r.x + pad * 2 + badge_d, r.y + pad,
+                        r.w - pad * 3 - badge_d, r.h - 2 * pad};
+    int desc_h = ui_text_height(u, text_r.w, th->px_body, TEXT_REGULAR, desc);
+    int block = title_h + desc_h;
+    int y = text_r.y + (text_r.h - block) / 2;
+    if (y < text_r.y)
+      y = text_r.y;
+    ui_text_box(u, (SDL_Rect){text_r.x, y, text_r.w, title_h}, th->px_title,
+                TEXT_BOLD, th->text, UI_LEFT, 0, title);
+    ui_text_box(u,
+                (SDL_Rect){text_r.x, y + title_h, text_r.w,
+                           text_r.y + text_r.h - y - title_h},
+                th->px_body, TEXT_REGULAR, th->text_muted, UI_LEFT, 0, desc);
+  } else {
+    int cx = r.x + r.w / 2, cy = r.y + pad + badge_d / 2;
+    ui_circle(u, cx, cy, badge_d / 2, badge_color);
+    int bw = text_width(u->text, th->px_huge, TEXT_BOLD, badge, strlen(badge));
+    int bh = text_line_height(u->text, th->px_huge, TEXT_BOLD);
+    ui_text_line(u, th->px_huge, TEXT_BOLD, th->on_primary, badge, cx - bw / 2,
+                 cy - bh / 2);
+    int y = r.y + pad * 2 + badge_d;
+    ui_text_box(u, (SDL_Rect){r.x + pad, y, r.w - 2 * pad, title_h},
+                th->px_title, TEXT_BOLD, th->text, UI_CENTER, 0, title);
+    y += title_h + th->gap / 2;
+    ui_text_box(u, (SDL_Rect){r.x + pad, y, r.w - 2 * pad, r.y + r.h - pad - y},
+                th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 0, desc);
+  }
+  ui_target_add(u, id, r, title);
+}
+
+const ui_target *ui_hit(const ui *u, int x, int y) {
+  SDL_Point p = {x, y};
+  /* Later targets are drawn on top: search from the end, and stop at the
+   * modal layer's start. */
+  for (int i = u->n_targets - 1; i >= u->modal_from; i--)
+    if (u->targets[i].enabled && SDL_PointInRect(&p, &u->targets[i].r))
+      return &u->targets[i];
+  return NULL;
+}
+
+const ui_target *ui_find_target(const ui *u, const char *key) {
+  for (int i = u->n_targets - 1; i >= u->modal_from; i--)
+    if (strcmp(u->targets[i].id, key) == 0)
+      return &u->targets[i];
+  for (int i = u->n_targets - 1; i >= u->modal_from; i--)
+    if (strcmp(u->targets[i].label, key) == 0)
+      return &u->targets[i];
+  return NULL;
+}
+
+int ui_has_text(const ui *u, const char *needle) {
+  for (int i = 0; i < u->n_texts; i++)
+    if (strstr(u->texts[i].text, needle))
+      return 1;
+  return 0;
+}
+
+int ui_translate(const SDL_Event *ev, int w, int h, ui_input *out) {
+  memset(out, 0, sizeof *out);
+  switch (ev->type) {
+  case SDL_QUIT:
+    out->type = UI_IN_QUIT;
+    return 1;
+  case SDL_FINGERDOWN:
+  case SDL_FINGERMOTION:
+  case SDL_FINGERUP:
+    out->type = ev->type == SDL_FINGERDOWN     ? UI_IN_PRESS
+                : ev->type == SDL_FINGERMOTION ? UI_IN_MOVE
+                                               : UI_IN_RELEASE;
+    out->x = (int)lroundf(ev->tfinger.x * (float)w);
+    out->y = (int)lroundf(ev->tfinger.y * (float)h);
+    return 1;
+  case SDL_MOUSEBUTTONDOWN:
+  case SDL_MOUSEBUTTONUP:
+    if (ev->button.which == SDL_TOUCH_MOUSEID ||
+        ev->button.button != SDL_BUTTON_LEFT)
+      return 0;
+    out->type = ev->type == SDL_MOUSEBUTTONDOWN ? UI_IN_PRESS : UI_IN_RELEASE;
+    out->x = ev->button.x;
+    out->y = ev->button.y;
+    return 1;
+  case SDL_MOUSEMOTION:
+    if (ev->motion.which == SDL_TOUCH_MOUSEID ||
+        !(ev->motion.state & SDL_BUTTON_LMASK))
+      return 0;
+    out->type = UI_IN_MOVE;
+    out->x = ev->motion.x;
+    out->y = ev->motion.y;
+    return 1;
+  case SDL_KEYDOWN:
+    out->type = UI_IN_KEY;
+    out->key = ev->key.keysym.sym;
+    return 1;
+  case SDL_TEXTINPUT:
+    out->type = UI_IN_TEXT;
+    snprintf(out->text, sizeof out->text, "%s", ev->text.text);
+    return 1;
+  case SDL_WINDOWEVENT:
+    if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+      out->type = UI_IN_RESIZE;
+      out->x = ev->window.data1;
+      out->y = ev->window.data2;
+      return 1;
+    }
+    if (ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
+      out->type = UI_IN_EXPOSE;
+      return 1;
+    }
+    return 0;
+  default:
+    return 0;
+  }
+}

@@ -1,0 +1,105 @@
+/* home: the welcome screen. Three big entries — 了解政策, 申请救助,
+ * 查询进度 — the elder-mode switch, and a discreet staff entry. Landscape
+ * screens put the entries side by side; portrait screens stack them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens/screens.h"
+
+static const struct {
+  const char *id, *key, *holding;
+} entries[] = {
+    {"entry.policy", "entry.policy", "policy"},
+    {"entry.apply", "entry.apply", "apply"},
+    {"entry.query", "entry.query", "query"},
+};
+
+static void home_event(app *a, void *state, const app_event *ev) {
+  (void)state;
+  if (ev->type != APP_EV_TAP)
+    return;
+  for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+    if (strcmp(ev->id, entries[i].id) == 0)
+      app_push(a, &screen_holding, entries[i].holding);
+  if (strcmp(ev->id, "entry.staff") == 0)
+    app_push(a, &screen_holding, "staff");
+}
+
+static void home_draw(app *a, void *state, ui *u) {
+  (void)state;
+  const theme *th = &u->th;
+  const content_region *region = app_region(a);
+  char key[64];
+
+  /* Header: the service name with the region, and the elder switch. */
+  int m = th->margin;
+  int hb = th->button_h;
+  const char *elder =
+      app_str(a, app_elder(a) ? "nav.elder_off" : "nav.elder_on");
+  int ew = text_width(u->text, th->px_large, TEXT_BOLD, elder, strlen(elder)) +
+           th->pad * 2;
+  if (ew < th->target_min * 2)
+    ew = th->target_min * 2;
+  ui_button(u, NAV_ELDER, (SDL_Rect){th->w - m - ew, m, ew, hb},
+            UI_BTN_SECONDARY, elder);
+  char service[256];
+  snprintf(service, sizeof service, "%s%s%s", region ? region->name : "",
+           region ? " · " : "", app_str(a, "home.service"));
+  ui_text_box(u, (SDL_Rect){m, m, th->w - 3 * m - ew, hb}, th->px_large,
+              TEXT_BOLD, th->primary, UI_LEFT, 1, service);
+
+  int footer_top = chrome_footer(a, u);
+  int y = m + hb + th->gap * 2;
+  int inner = th->w - 2 * m;
+  const char *welcome = app_str(a, "home.welcome");
+  int wh = ui_text_height(u, inner, th->px_huge, TEXT_BOLD, welcome);
+  ui_text_box(u, (SDL_Rect){m, y, inner, wh}, th->px_huge, TEXT_BOLD,
+              th->text, th->portrait ? UI_LEFT : UI_CENTER, 0, welcome);
+  y += wh + th->gap / 2;
+  const char *sub = app_str(a, "home.subtitle");
+  int sh = ui_text_height(u, inner, th->px_body, TEXT_REGULAR, sub);
+  ui_text_box(u, (SDL_Rect){m, y, inner, sh}, th->px_body, TEXT_REGULAR,
+              th->text_muted, th->portrait ? UI_LEFT : UI_CENTER, 0, sub);
+  y += sh + th->gap * 2;
+
+  /* The staff entry sits above the footer, on the right, quiet. */
+  const char *staff = app_str(a, "home.staff");
+  int sw = text_width(u->text, th->px_small, TEXT_REGULAR, staff,
+                      strlen(staff)) + th->pad * 2;
+  if (sw < th->target_min * 2)
+    sw = th->target_min * 2;
+  int staff_h = th->target_min;
+  int staff_y = footer_top - th->gap / 2 - staff_h;
+  ui_button(u, "entry.staff", (SDL_Rect){th->w - m - sw, staff_y, sw, staff_h},
+            UI_BTN_QUIET, staff);
+
+  /* The three entries fill what is left. */
+  int avail = staff_y - th->gap / 2 - y;
+  size_t n = sizeof entries / sizeof entries[0];
+  static const unsigned colors[] = {0x0B4A85, 0x9E1B1B, 0x1E6B35};
+  for (size_t i = 0; i < n; i++) {
+    SDL_Rect r;
+    if (th->portrait) {
+      int h = (avail - th->gap * (int)(n - 1)) / (int)n;
+      r = (SDL_Rect){m, y + (int)i * (h + th->gap), inner, h};
+    } else {
+      int w = (inner - th->gap * (int)(n - 1)) / (int)n;
+      r = (SDL_Rect){m + (int)i * (w + th->gap), y, w, avail};
+    }
+    char title_key[80], desc_key[80], badge_key[80];
+    snprintf(title_key, sizeof title_key, "%s.title", entries[i].key);
+    snprintf(desc_key, sizeof desc_key, "%s.desc", entries[i].key);
+    snprintf(badge_key, sizeof badge_key, "%s.badge", entries[i].key);
+    SDL_Color c = {(Uint8)(colors[i] >> 16), (Uint8)(colors[i] >> 8),
+                   (Uint8)colors[i], 255};
+    ui_tile(u, entries[i].id, r, app_str(a, badge_key), c,
+            app_str(a, title_key), app_str(a, desc_key));
+  }
+  (void)key;
+}
+
+const screen_class screen_home = {
+    .name = "home",
+    .event = home_event,
+    .draw = home_draw,
+};

@@ -1,0 +1,34 @@
+/* screens: every screen class of the kiosk, and the shared chrome (top bar,
+ * footer) they draw with. One file per screen. */
+#ifndef KIOSK_SCREENS_SCREENS_H
+#define KIOSK_SCREENS_SCREENS_H
+
+#include "app/app.h"
+
+extern const screen_class screen_home;
+/* A holding screen for an entry not yet open: arg is the entry key
+ * ("policy", "apply", "query", "staff"). */
+extern const screen_class screen_holding;
+/* Shown when no valid content bundle exists. */
+extern const screen_class screen_out_of_service;
+
+/* Target ids the app itself handles on every screen. */
+#define NAV_BACK "nav.back"
+#define NAV_HOME "nav.home"
+#define NAV_END "nav.end"
+#define NAV_ELDER "nav.elder"
+
+/* Draws the top bar: 返回 (when has_back), the title, 长辈模式 and 结束.
+ * Returns the rectangle below it that the screen may use. */
+SDL_Rect chrome_top_bar(app *a, ui *u, const char *title, int has_back);
+
+/* Draws the footer line (hotline, help) at the bottom; returns its top y. */
+int chrome_footer(app *a, ui *u);
+
+/* Draws the timeout warning overlay with seconds_left on the countdown. */
+void chrome_timeout_overlay(app *a, ui *u, int seconds_left);
+
+#define TIMEOUT_MORE "timeout.more"
+#define TIMEOUT_END "timeout.end"
+
+#endif

@@ -1,0 +1,504 @@
+/* text: see text.h.
+ *
+ * Invariants: cache.bytes == sum of entry bytes <= cache.bound (an entry
+ * larger than the bound alone is drawn but not kept); every entry is both in
+ * its hash chain and in the LRU list. */
+#include "ui/text.h"
+
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/utf8.h"
+
+#define MAX_FILES 8
+#define MAX_SIZES 24
+#define BUCKETS 1024
+#define ADV_SLOTS 4096
+
+typedef struct face_file {
+  char path[512];
+  char family[128];
+  int role; /* 0 regular, 1 bold, 2 fallback */
+  int index; /* face index within the file, -1 unknown, -2 unusable */
+} face_file;
+
+typedef struct sized_font {
+  int px;
+  text_weight weight;
+  TTF_Font *main;
+  TTF_Font *fallback[MAX_FILES];
+  int n_fallback;
+  uint32_t adv_cp[ADV_SLOTS]; /* advance cache, open addressing */
+  int16_t adv_w[ADV_SLOTS];
+} sized_font;
+
+typedef struct entry {
+  struct entry *hnext;
+  struct entry *prev, *next; /* LRU: head = most recent */
+  uint32_t hash;
+  int px;
+  text_weight weight;
+  SDL_Color color;
+  SDL_Texture *tex;
+  int w, h;
+  size_t bytes;
+  size_t len;
+  char text[]; /* len bytes, not terminated */
+} entry;
+
+struct text_sys {
+  face_file files[MAX_FILES];
+  int n_files;
+  sized_font *sizes[MAX_SIZES];
+  int n_sizes;
+  SDL_Renderer *ren;
+  entry *buckets[BUCKETS];
+  entry *lru_head, *lru_tail;
+  size_t bytes, bound, entries;
+  unsigned long hits, misses, evictions;
+};
+
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t')
+    s++;
+  size_t n = strlen(s);
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+               s[n - 1] == '\r'))
+    s[--n] = '\0';
+  return s;
+}
+
+static kerr read_conf(text_sys *t, const char *path, char *err, size_t errlen) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open font list", path);
+    return KERR_IO;
+  }
+  char line[1024];
+  int lineno = 0;
+  while (fgets(line, sizeof line, f)) {
+    lineno++;
+    char *s = trim(line);
+    if (!*s || *s == '#')
+      continue;
+    char *eq = strchr(s, '=');
+    char *bar = eq ? strchr(eq, '|') : NULL;
+    if (!eq || !bar) {
+      snprintf(err, errlen, "%s:%d: expected 'role = file | family'", path,
+               lineno);
+      fclose(f);
+      return KERR_PARSE;
+    }
+    *eq = *bar = '\0';
+    char *role = trim(s), *file = trim(eq + 1), *family = trim(bar + 1);
+    int r = strcmp(role, "regular") == 0   ? 0
+            : strcmp(role, "bold") == 0     ? 1
+            : strcmp(role, "fallback") == 0 ? 2
+                                             : -1;
+    if (r < 0) {
+      snprintf(err, errlen, "%s:%d: unknown role '%s'", path, lineno, role);
+      fclose(f);
+      return KERR_PARSE;
+    }
+    if (t->n_files == MAX_FILES)
+      continue;
+    face_file *ff = &t->files[t->n_files++];
+    snprintf(ff->path, sizeof ff->path, "%s", file);
+    snprintf(ff->family, sizeof ff->family, "%s", family);
+    ff->role = r;
+    ff->index = -1;
+  }
+  fclose(f);
+  return KERR_OK;
+}
+
+/* Opens the face of ff whose family name matches, at px. */
+static TTF_Font *open_face(face_file *ff, int px) {
+  if (ff->index == -2)
+    return NULL;
+  if (ff->index >= 0)
+    return TTF_OpenFontIndex(ff->path, px, ff->index);
+  for (int i = 0; i < 16; i++) {
+    TTF_Font *font = TTF_OpenFontIndex(ff->path, px, i);
+    if (!font)
+      break;
+    const char *fam = TTF_FontFaceFamilyName(font);
+    if (fam && strcmp(fam, ff->family) == 0) {
+      ff->index = i;
+      return font;
+    }
+    TTF_CloseFont(font);
+  }
+  LOG_W("text", "no face '%s' in %s", ff->family, ff->path);
+  ff->index = -2;
+  return NULL;
+}
+
+static sized_font *get_font(text_sys *t, int px, text_weight w) {
+  for (int i = 0; i < t->n_sizes; i++)
+    if (t->sizes[i]->px == px && t->sizes[i]->weight == w)
+      return t->sizes[i];
+  if (t->n_sizes == MAX_SIZES) {
+    /* Sizes come from the theme, so this is a programming error; reuse the
+     * closest rather than failing to draw. */
+    LOG_E("text", "too many font sizes");
+    return t->sizes[t->n_sizes - 1];
+  }
+  sized_font *sf = calloc(1, sizeof *sf);
+  if (!sf)
+    return NULL;
+  sf->px = px;
+  sf->weight = w;
+  for (int want = (int)w; want >= 0 && !sf->main; want--)
+    for (int i = 0; i < t->n_files && !sf->main; i++)
+      if (t->files[i].role == want)
+        sf->main = open_face(&t->files[i], px);
+  for (int i = 0; i < t->n_files; i++)
+    if (t->files[i].role == 2 && sf->n_fallback < MAX_FILES) {
+      TTF_Font *fb = open_face(&t->files[i], px);
+      if (fb)
+        sf->fallback[sf->n_fallback++] = fb;
+    }
+  if (!sf->main) {
+    free(sf);
+    return NULL;
+  }
+  TTF_SetFontHinting(sf->main, TTF_HINTING_LIGHT);
+  t->sizes[t->n_sizes++] = sf;
+  return sf;
+}
+
+kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
+                 char *err, size_t errlen) {
+  *out = NULL;
+  if (!TTF_WasInit() && TTF_Init() != 0) {
+    snprintf(err, errlen, "TTF_Init: %s", TTF_GetError());
+    return KERR_INTERNAL;
+  }
+  text_sys *t = calloc(1, sizeof *t);
+  if (!t)
+    return KERR_NOMEM;
+  t->bound = cache_bytes;
+  kerr e = read_conf(t, fonts_conf, err, errlen);
+  if (e) {
+    free(t);
+    return e;
+  }
+  /* Probe the regular face now so a broken installation fails at start. */
+  if (!get_font(t, 30, TEXT_REGULAR)) {
+    snprintf(err, errlen, "%s: no usable regular face (is fonts-noto-cjk "
+                          "installed?)", fonts_conf);
+    text_destroy(t);
+    return KERR_NOTFOUND;
+  }
+  *out = t;
+  return KERR_OK;
+}
+
+static void entry_free(entry *e) {
+  if (e->tex)
+    SDL_DestroyTexture(e->tex);
+  /* The text may be personal data: wipe before freeing. */
+  memset(e->text, 0, e->len);
+  free(e);
+}
+
+void text_cache_clear(text_sys *t) {
+  entry *e = t->lru_head;
+  while (e) {
+    entry *next = e->next;
+    entry_free(e);
+    e = next;
+  }
+  memset(t->buckets, 0, sizeof t->buckets);
+  t->lru_head = t->lru_tail = NULL;
+  t->bytes = 0;
+  t->entries = 0;
+}
+
+void text_destroy(text_sys *t) {
+  if (!t)
+    return;
+  text_cache_clear(t);
+  for (int i = 0; i < t->n_sizes; i++) {
+    TTF_CloseFont(t->sizes[i]->main);
+    for (int j = 0; j < t->sizes[i]->n_fallback; j++)
+      TTF_CloseFont(t->sizes[i]->fallback[j]);
+    free(t->sizes[i]);
+  }
+  free(t);
+}
+
+void text_set_renderer(text_sys *t, SDL_Renderer *r) {
+  if (t->ren != r)
+    text_cache_clear(t);
+  t->ren = r;
+}
+
+static int advance(sized_font *sf, uint32_t cp) {
+  uint32_t slot = (cp * 2654435761u) & (ADV_SLOTS - 1);
+  for (int probe = 0; probe < 8; probe++) {
+    uint32_t s = (slot + (uint32_t)probe) & (ADV_SLOTS - 1);
+    if (sf->adv_cp[s] == cp + 1)
+      return sf->adv_w[s];
+    if (sf->adv_cp[s] == 0) {
+      int adv = 0;
+      TTF_Font *font = sf->main;
+      if (!TTF_GlyphIsProvided32(font, cp))
+        for (int i = 0; i < sf->n_fallback; i++)
+          if (TTF_GlyphIsProvided32(sf->fallback[i], cp)) {
+            font = sf->fallback[i];
+            break;
+          }
+      if (TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv) != 0)
+        adv = sf->px / 2;
+      sf->adv_cp[s] = cp + 1;
+      sf->adv_w[s] = (int16_t)adv;
+      return adv;
+    }
+  }
+  int adv = 0;
+  if (TTF_GlyphMetrics32(sf->main, cp, NULL, NULL, NULL, NULL, &adv) != 0)
+    adv = sf->px / 2;
+  return adv;
+}
+
+int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
+  sized_font *sf = get_font(t, px, w);
+  if (!sf)
+    return 0;
+  int width = 0;
+  size_t i = 0;
+  while (i < n) {
+    uint32_t cp;
+    size_t k = utf8_decode(s + i, n - i, &cp);
+    if (!k)
+      k = 1;
+    if (cp != '\n')
+      width += advance(sf, cp);
+    i += k;
+  }
+  return width;
+}
+
+int text_line_height(text_sys *t, int px, text_weight w) {
+  (void)t;
+  (void)w;
+  /* Noto CJK's own line gap is tall; 1.45 em reads well for elderly eyes
+   * without wasting space. */
+  return (px * 145 + 50) / 100;
+}
+
+static uint32_t hash_key(int px, text_weight w, SDL_Color c, const char *s,
+                         size_t n) {
+  uint32_t h = 2166136261u;
+  uint32_t pre[3] = {(uint32_t)px, (uint32_t)w,
+                     (uint32_t)c.r << 24 | (uint32_t)c.g << 16 |
+                         (uint32_t)c.b << 8 | c.a};
+  const unsigned char *p = (const unsigned char *)pre;
+  for (size_t i = 0; i < sizeof pre; i++)
+    h = (h ^ p[i]) * 16777619u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static void lru_unlink(text_sys *t, entry *e) {
+  if (e->prev)
+    e->prev->next = e->next;
+  else
+    t->lru_head = e->next;
+  if (e->next)
+    e->next->prev = e->prev;
+  else
+    t->lru_tail = e->prev;
+  e->prev = e->next = NULL;
+}
+
+static void lru_push_front(text_sys *t, entry *e) {
+  e->prev = NULL;
+  e->next = t->lru_head;
+  if (t->lru_head)
+    t->lru_head->prev = e;
+  t->lru_head = e;
+  if (!t->lru_tail)
+    t->lru_tail = e;
+}
+
+static void evict_one(text_sys *t) {
+  entry *e = t->lru_tail;
+  if (!e)
+    return;
+  lru_unlink(t, e);
+  entry **pp = &t->buckets[e->hash % BUCKETS];
+  while (*pp != e)
+    pp = &(*pp)->hnext;
+  *pp = e->hnext;
+  t->bytes -= e->bytes;
+  t->entries--;
+  t->evictions++;
+  entry_free(e);
+}
+
+/* Renders a line, falling back per character to other faces where the main
+ * face has no glyph. Returns an ARGB surface or NULL. */
+static SDL_Surface *render_line(sized_font *sf, SDL_Color c, const char *s,
+                                size_t n) {
+  char *buf = malloc(n + 1);
+  if (!buf)
+    return NULL;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  int plain = 1;
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t k = utf8_decode(buf + i, n - i, &cp);
+    if (!k) {
+      k = 1;
+      plain = 0;
+    } else if (!TTF_GlyphIsProvided32(sf->main, cp)) {
+      plain = 0;
+    }
+    i += k;
+  }
+  SDL_Surface *out = NULL;
+  if (plain) {
+    out = TTF_RenderUTF8_Blended(sf->main, buf, c);
+    goto done;
+  }
+  /* Split into runs by face and compose them side by side. */
+  int total_w = 0, h = TTF_FontHeight(sf->main);
+  SDL_Surface *runs[128];
+  int n_runs = 0;
+  size_t i = 0;
+  while (i < n && n_runs < 128) {
+    size_t start = i;
+    TTF_Font *run_font = NULL;
+    while (i < n) {
+      uint32_t cp;
+      size_t k = utf8_decode(buf + i, n - i, &cp);
+      if (!k) {
+        /* Invalid byte: replace with U+FFFD in its own run. */
+        if (i > start)
+          break;
+        i += 1;
+        run_font = sf->main;
+        break;
+      }
+      TTF_Font *f = sf->main;
+      if (!TTF_GlyphIsProvided32(f, cp))
+        for (int j = 0; j < sf->n_fallback; j++)
+          if (TTF_GlyphIsProvided32(sf->fallback[j], cp)) {
+            f = sf->fallback[j];
+            break;
+          }
+      if (run_font && f != run_font)
+        break;
+      run_font = f;
+      i += k;
+    }
+    char saved = buf[i];
+    buf[i] = '\0';
+    uint32_t first;
+    SDL_Surface *r;
+    if (utf8_decode(buf + start, i - start, &first) == 0)
+      r = TTF_RenderUTF8_Blended(sf->main, "\xEF\xBF\xBD", c);
+    else
+      r = TTF_RenderUTF8_Blended(run_font, buf + start, c);
+    buf[i] = saved;
+    if (r) {
+      runs[n_runs++] = r;
+      total_w += r->w;
+      if (r->h > h)
+        h = r->h;
+    }
+  }
+  if (total_w > 0) {
+    out = SDL_CreateRGBSurfaceWithFormat(0, total_w, h, 32,
+                                         SDL_PIXELFORMAT_ARGB8888);
+    int x = 0;
+    for (int j = 0; j < n_runs; j++) {
+      if (out) {
+        SDL_SetSurfaceBlendMode(runs[j], SDL_BLENDMODE_NONE);
+        SDL_Rect dst = {x, (h - runs[j]->h) / 2, runs[j]->w, runs[j]->h};
+        SDL_BlitSurface(runs[j], NULL, out, &dst);
+      }
+      x += runs[j]->w;
+      SDL_FreeSurface(runs[j]);
+    }
+  } else {
+    for (int j = 0; j < n_runs; j++)
+      SDL_FreeSurface(runs[j]);
+  }
+done:
+  memset(buf, 0, n);
+  free(buf);
+  return out;
+}
+
+void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, const char *s,
+               size_t n, int x, int y) {
+  if (n == 0 || !t->ren)
+    return;
+  uint32_t h = hash_key(px, w, c, s, n);
+  entry *e = t->buckets[h % BUCKETS];
+  while (e && !(e->hash == h && e->len == n && e->px == px &&
+                e->weight == w && e->color.r == c.r && e->color.g == c.g &&
+                e->color.b == c.b && e->color.a == c.a &&
+                memcmp(e->text, s, n) == 0))
+    e = e->hnext;
+  if (e) {
+    t->hits++;
+    lru_unlink(t, e);
+    lru_push_front(t, e);
+  } else {
+    t->misses++;
+    sized_font *sf = get_font(t, px, w);
+    if (!sf)
+      return;
+    SDL_Surface *surf = render_line(sf, c, s, n);
+    if (!surf)
+      return;
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(t->ren, surf);
+    int sw = surf->w, sh = surf->h;
+    SDL_FreeSurface(surf);
+    if (!tex)
+      return;
+    size_t bytes = (size_t)sw * (size_t)sh * 4;
+    if (bytes > t->bound) { /* draw once, never keep */
+      SDL_Rect dst = {x, y, sw, sh};
+      SDL_RenderCopy(t->ren, tex, NULL, &dst);
+      SDL_DestroyTexture(tex);
+      return;
+    }
+    while (t->bytes + bytes > t->bound && t->lru_tail)
+      evict_one(t);
+    e = malloc(sizeof *e + n);
+    if (!e) {
+      SDL_DestroyTexture(tex);
+      return;
+    }
+    *e = (entry){.hash = h, .px = px, .weight = w, .color = c, .tex = tex,
+                 .w = sw, .h = sh, .bytes = bytes, .len = n};
+    memcpy(e->text, s, n);
+    e->hnext = t->buckets[h % BUCKETS];
+    t->buckets[h % BUCKETS] = e;
+    lru_push_front(t, e);
+    t->bytes += bytes;
+    t->entries++;
+  }
+  SDL_Rect dst = {x, y, e->w, e->h};
+  SDL_RenderCopy(t->ren, e->tex, NULL, &dst);
+}
+
+void text_get_stats(const text_sys *t, text_stats *s) {
+  s->entries = t->entries;
+  s->bytes = t->bytes;
+  s->bound = t->bound;
+  s->hits = t->hits;
+  s->misses = t->misses;
+  s->evictions = t->evictions;
+}

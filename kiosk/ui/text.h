@@ -1,0 +1,53 @@
+/* text: fonts, measuring, and a bounded cache of rendered lines.
+ *
+ * Rasterizing a line of Chinese with SDL_ttf costs milliseconds and SDL_ttf's
+ * own glyph cache is too small for CJK, so every rendered line is kept as a
+ * texture keyed by (size, weight, colour, text) in an LRU cache whose total
+ * pixel memory never exceeds the bound given at creation. Advance widths are
+ * cached per code point so wrapping long paragraphs stays cheap.
+ *
+ * The cache may hold personal data (a typed name is drawn like any text):
+ * text_cache_clear() is registered as a session wiper by the app. */
+#ifndef KIOSK_UI_TEXT_H
+#define KIOSK_UI_TEXT_H
+
+#include <SDL.h>
+#include <stddef.h>
+
+#include "core/kerr.h"
+
+typedef struct text_sys text_sys;
+
+typedef enum text_weight { TEXT_REGULAR = 0, TEXT_BOLD = 1 } text_weight;
+
+/* Reads the font list (fonts/fonts.conf format) and opens the faces lazily
+ * per size. cache_bytes bounds the rendered-line cache (pixel bytes).
+ * Errors: KERR_IO / KERR_NOTFOUND when no usable regular face exists; err
+ * receives a message. */
+kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
+                 char *err, size_t errlen);
+void text_destroy(text_sys *t);
+
+/* Textures belong to one renderer; setting a new one clears the cache. */
+void text_set_renderer(text_sys *t, SDL_Renderer *r);
+
+/* Width in pixels of s[0..n) on one line. */
+int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n);
+
+/* Recommended distance between baselines for px-sized text. */
+int text_line_height(text_sys *t, int px, text_weight w);
+
+/* Draws s[0..n) with its top-left at (x, y). Uses the cache. */
+void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, const char *s,
+               size_t n, int x, int y);
+
+/* Forgets every cached line (and frees its texture). */
+void text_cache_clear(text_sys *t);
+
+typedef struct text_stats {
+  size_t entries, bytes, bound;
+  unsigned long hits, misses, evictions;
+} text_stats;
+void text_get_stats(const text_sys *t, text_stats *s);
+
+#endif

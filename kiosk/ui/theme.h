@@ -1,0 +1,43 @@
+/* theme: sizes and colours, derived from the screen and the elder mode.
+ *
+ * All sizes are given at "1080p-equivalent" (the short side of the screen
+ * is 1080 units) and scaled to the real screen, so 1920x1080, 1080x1920 and
+ * 1280x800 keep the same proportions. Minimums (elderly-friendly rules):
+ * body text >= 28 px normal / >= 40 px elder, touch targets >= 60 / >= 80 px,
+ * body-text contrast >= 7:1. tests/ui/test_theme.c checks them. */
+#ifndef KIOSK_UI_THEME_H
+#define KIOSK_UI_THEME_H
+
+#include <SDL.h>
+
+typedef struct theme {
+  int w, h;        /* screen size in pixels */
+  int portrait;    /* h > w */
+  int elder;       /* large-text mode */
+  float scale;     /* pixels per 1080p-equivalent unit */
+  /* font sizes in pixels */
+  int px_small, px_body, px_large, px_title, px_huge;
+  /* geometry in pixels */
+  int target_min;  /* smallest tap target side */
+  int button_h;    /* standard button height */
+  int pad;         /* inner padding of cards and buttons */
+  int gap;         /* space between elements */
+  int margin;      /* screen edge margin */
+  int radius;      /* corner radius */
+  int bar_h;       /* top bar height */
+  /* colours */
+  SDL_Color bg, surface, surface_alt, text, text_muted, primary,
+      primary_pressed, on_primary, accent, on_accent, border, focus, warn_bg,
+      scrim, success;
+} theme;
+
+/* Computes the theme for a w x h screen. */
+void theme_compute(theme *t, int w, int h, int elder);
+
+/* Converts 1080p-equivalent units to pixels (rounded, at least 1). */
+int theme_px(const theme *t, float units);
+
+/* WCAG 2 contrast ratio between two colours (1..21). */
+double theme_contrast(SDL_Color a, SDL_Color b);
+
+#endif

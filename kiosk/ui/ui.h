@@ -1,0 +1,132 @@
+/* ui: the per-frame drawing context, widgets and input translation.
+ *
+ * Immediate mode: screens redraw their whole content in draw(); each widget
+ * call both draws and records what it drew in the frame registry — tap
+ * targets (id, label, rectangle) and text boxes (text, rectangle, whether it
+ * overflowed). Input is hit-tested against the last drawn frame, so what the
+ * applicant touches is exactly what they saw. The registry also lets scripts
+ * tap by id or label and check that no text overflows and every target is
+ * large enough.
+ *
+ * SDL events are translated once, here, into ui_input events: a tap is a tap
+ * whether it came from a finger or a mouse. */
+#ifndef KIOSK_UI_UI_H
+#define KIOSK_UI_UI_H
+
+#include <SDL.h>
+#include <stdint.h>
+
+#include "ui/text.h"
+#include "ui/theme.h"
+
+#define UI_ID_MAX 48
+#define UI_LABEL_MAX 160
+#define UI_MAX_TARGETS 256
+#define UI_MAX_TEXTS 512
+
+typedef struct ui_target {
+  char id[UI_ID_MAX];
+  char label[UI_LABEL_MAX];
+  SDL_Rect r;
+  int enabled;
+} ui_target;
+
+typedef struct ui_textbox {
+  char text[UI_LABEL_MAX]; /* first bytes of the text (for expect/find) */
+  SDL_Rect r;
+  int overflow; /* the text needed more room than the box had */
+} ui_textbox;
+
+typedef enum ui_align { UI_LEFT = 0, UI_CENTER = 1, UI_RIGHT = 2 } ui_align;
+
+typedef enum ui_button_style {
+  UI_BTN_PRIMARY = 0, /* filled deep blue */
+  UI_BTN_SECONDARY,   /* white with a border */
+  UI_BTN_ACCENT,      /* filled red: rare, for the one most important act */
+  UI_BTN_QUIET        /* text only on the background, e.g. 工作人员 */
+} ui_button_style;
+
+typedef struct ui {
+  SDL_Renderer *ren;
+  text_sys *text;
+  theme th;
+  /* registry of the frame being drawn and of the last complete frame */
+  ui_target targets[UI_MAX_TARGETS];
+  int n_targets;
+  ui_textbox texts[UI_MAX_TEXTS];
+  int n_texts;
+  int registry_full; /* more widgets than the registry holds (a bug) */
+  /* press feedback */
+  char pressed[UI_ID_MAX];
+  /* a modal layer: while set, only targets drawn after it accept taps */
+  int modal_from;
+} ui;
+
+/* Prepares for a new frame: clears the registry, paints the background. */
+void ui_begin(ui *u);
+/* Marks that everything drawn from now on is a modal layer on top. */
+void ui_begin_modal(ui *u);
+
+/* --- drawing primitives --- */
+void ui_fill(ui *u, SDL_Rect r, SDL_Color c);
+void ui_fill_round(ui *u, SDL_Rect r, int radius, SDL_Color c);
+/* A rounded card with a 2-unit border. */
+void ui_card(ui *u, SDL_Rect r, SDL_Color fill, SDL_Color border);
+void ui_circle(ui *u, int cx, int cy, int radius, SDL_Color c);
+
+/* --- text --- */
+/* Draws one line at (x, y) (top-left); returns its width. Not registered. */
+int ui_text_line(ui *u, int px, text_weight w, SDL_Color c, const char *s,
+                 int x, int y);
+/* Wraps s into r under Chinese line-breaking rules, aligned horizontally,
+ * top-aligned (valign 0) or vertically centred (valign 1). Registers a text
+ * box; if the text needs more lines than fit, draws what fits and marks it
+ * overflowed. Returns the height the whole text needs. */
+int ui_text_box(ui *u, SDL_Rect r, int px, text_weight w, SDL_Color c,
+                ui_align align, int valign, const char *s);
+/* Height the wrapped text would need in width wd. */
+int ui_text_height(ui *u, int wd, int px, text_weight w, const char *s);
+
+/* --- widgets --- */
+/* A button: draws, registers a target, shows the pressed state. */
+void ui_button(ui *u, const char *id, SDL_Rect r, ui_button_style style,
+               const char *label);
+/* A big entry tile: a round badge with one character, a title and a line
+ * of description. */
+void ui_tile(ui *u, const char *id, SDL_Rect r, const char *badge,
+             SDL_Color badge_color, const char *title, const char *desc);
+/* Registers an invisible tap target (e.g. a whole list row). */
+void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label);
+
+/* --- hit testing (against the last complete frame) --- */
+const ui_target *ui_hit(const ui *u, int x, int y);
+const ui_target *ui_find_target(const ui *u, const char *id_or_label);
+/* Nonzero if some text box of the frame contains needle. */
+int ui_has_text(const ui *u, const char *needle);
+
+/* --- input translation --- */
+typedef enum ui_input_type {
+  UI_IN_NONE = 0,
+  UI_IN_PRESS,   /* finger/mouse down at x,y */
+  UI_IN_MOVE,    /* while down */
+  UI_IN_RELEASE, /* finger/mouse up at x,y */
+  UI_IN_KEY,     /* key: SDL keycode */
+  UI_IN_TEXT,    /* text: UTF-8 from a physical keyboard or an IME */
+  UI_IN_QUIT,
+  UI_IN_RESIZE,  /* x,y = new size */
+  UI_IN_EXPOSE   /* the window needs redrawing */
+} ui_input_type;
+
+typedef struct ui_input {
+  ui_input_type type;
+  int x, y;
+  int key;
+  char text[32];
+} ui_input;
+
+/* Translates one SDL event; returns 0 when it means nothing to the kiosk.
+ * Finger coordinates are converted to pixels of a w x h screen; mouse events
+ * synthesized by SDL from touches are ignored (the finger event counts). */
+int ui_translate(const SDL_Event *ev, int w, int h, ui_input *out);
+
+#endif

@@ -28,7 +28,8 @@ void theme_compute(theme *t, int w, int h, int elder) {
   t->px_large = theme_px(t, elder ? 50 : 38);
   t->px_title = theme_px(t, elder ? 60 : 46);
   t->px_huge = theme_px(t, elder ? 76 : 60);
-  t->target_min = theme_px(t, elder ? 80 : 60);
+  /* Minimums round up so they hold at every scale. */
+  t->target_min = (int)ceilf((elder ? 80.0f : 60.0f) * t->scale);
   t->button_h = theme_px(t, elder ? 112 : 88);
   t->pad = theme_px(t, elder ? 30 : 24);
   t->gap = theme_px(t, elder ? 26 : 22);

@@ -1,0 +1,96 @@
+/* text: the rendered-line cache stays within its memory bound, hits on
+ * repeats, forgets everything on clear; measuring and fallback work. */
+#include <stdio.h>
+
+#include "check.h"
+#include "ui/text.h"
+
+int main(void) {
+  char conf[512], err[256];
+  snprintf(conf, sizeof conf, "%s/fonts/fonts.conf", KIOSK_SOURCE_DIR);
+  SDL_Init(0);
+  SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, 800, 600, 32,
+                                                     SDL_PIXELFORMAT_ARGB8888);
+  SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
+  CHECK(ren != NULL);
+
+  /* A missing font list is a clear error, not a crash. */
+  text_sys *bad = NULL;
+  CHECK(text_create("/nonexistent/fonts.conf", 1024, &bad, err, sizeof err) !=
+        KERR_OK);
+  CHECK(bad == NULL && strstr(err, "/nonexistent/fonts.conf"));
+
+  const size_t bound = 1024 * 1024;
+  text_sys *t = NULL;
+  CHECK_INT(text_create(conf, bound, &t, err, sizeof err), KERR_OK);
+  if (!t) {
+    fprintf(stderr, "%s\n", err);
+    return TEST_DONE();
+  }
+  text_set_renderer(t, ren);
+  SDL_Color black = {0, 0, 0, 255};
+
+  /* Measuring: CJK glyphs are about one em wide; more text is wider. */
+  int w1 = text_width(t, 30, TEXT_REGULAR, "张", strlen("张"));
+  int w3 = text_width(t, 30, TEXT_REGULAR, "张三丰", strlen("张三丰"));
+  CHECK(w1 >= 28 && w1 <= 32);
+  CHECK_INT(w3, 3 * w1);
+  CHECK(text_width(t, 30, TEXT_BOLD, "9,480元", strlen("9,480元")) > w1);
+
+  /* Repeats hit the cache. */
+  text_stats st;
+  text_draw(t, 30, TEXT_REGULAR, black, "最低生活保障", strlen("最低生活保障"), 0, 0);
+  text_draw(t, 30, TEXT_REGULAR, black, "最低生活保障", strlen("最低生活保障"), 0, 40);
+  text_get_stats(t, &st);
+  CHECK_INT(st.misses, 1);
+  CHECK_INT(st.hits, 1);
+  CHECK_INT(st.entries, 1);
+  /* A different colour is a different entry. */
+  SDL_Color red = {200, 0, 0, 255};
+  text_draw(t, 30, TEXT_REGULAR, red, "最低生活保障", strlen("最低生活保障"), 0, 80);
+  text_get_stats(t, &st);
+  CHECK_INT(st.entries, 2);
+
+  /* Many distinct lines: the bound holds at every step, old ones go. */
+  int within = 1;
+  for (int i = 0; i < 300; i++) {
+    char line[64];
+    snprintf(line, sizeof line, "第%d行：家庭人均月收入%d元", i, i * 37);
+    text_draw(t, 30, TEXT_REGULAR, black, line, strlen(line), 0, 0);
+    text_get_stats(t, &st);
+    if (st.bytes > bound)
+      within = 0;
+  }
+  CHECK(within);
+  CHECK(st.evictions > 0);
+  CHECK(st.entries > 5);
+
+  /* A line bigger than the whole bound is drawn but never kept. */
+  text_cache_clear(t);
+  char big[2048] = "";
+  for (int i = 0; i < 60; i++)
+    strcat(big, "很长的一行字");
+  text_draw(t, 60, TEXT_REGULAR, black, big, strlen(big), 0, 0);
+  text_get_stats(t, &st);
+  CHECK_INT(st.entries, 0);
+  CHECK_INT(st.bytes, 0);
+
+  /* A symbol the CJK face lacks is drawn through the fallback face and
+   * invalid UTF-8 does not crash. */
+  text_draw(t, 30, TEXT_REGULAR, black, "\xE2\x98\x8E 12345", 9, 0, 0);
+  text_draw(t, 30, TEXT_REGULAR, black, "ab\xFF\xFE" "cd", 6, 0, 0);
+  text_get_stats(t, &st);
+  CHECK_INT(st.entries, 2);
+
+  /* Clear forgets everything (it runs when a session ends). */
+  text_cache_clear(t);
+  text_get_stats(t, &st);
+  CHECK_INT(st.entries, 0);
+  CHECK_INT(st.bytes, 0);
+
+  text_destroy(t);
+  SDL_DestroyRenderer(ren);
+  SDL_FreeSurface(surf);
+  SDL_Quit();
+  return TEST_DONE();
+}

@@ -687,6 +687,32 @@ kerr outbox_quarantine_list(outbox *ob, outbox_quarantine *list, size_t max,
   return outbox_err(rc);
 }
 
+kerr outbox_recover(outbox *ob) {
+  int changes = 0;
+  kerr err;
+
+  pthread_mutex_lock(&ob->mu);
+  err = outbox_run(ob, "UPDATE outbox SET state = 0 WHERE state = 1 "
+                   "AND ?2 = ?2", NULL, 0, &changes);
+  pthread_mutex_unlock(&ob->mu);
+  if (!err && changes)
+    LOG_I("outbox", "%d interrupted deliveries queued again", changes);
+  return err;
+}
+
+kerr outbox_depth(outbox *ob, uint32_t *depth) {
+  int64_t n = 0;
+  kerr err;
+
+  pthread_mutex_lock(&ob->mu);
+  err = outbox_query_int(ob->db,
+                         "SELECT count(*) FROM outbox WHERE state IN (0, 1)",
+                         &n);
+  pthread_mutex_unlock(&ob->mu);
+  *depth = err ? 0 : (uint32_t)n;
+  return err;
+}
+
 kerr outbox_state_of(outbox *ob, const char *uuid, outbox_state *state) {
   sqlite3_stmt *s = NULL;
   kerr err = KERR_NOTFOUND;

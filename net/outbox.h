@@ -90,6 +90,13 @@ typedef struct outbox_quarantine {
  * cannot be opened or is not an outbox, KERR_FULL if the disk is full. */
 kerr outbox_open(const outbox_config *cfg, outbox **out);
 
+/* Puts every "sending" row back to "queued" (what outbox_open() does after
+ * a crash). For a delivery worker that could not record an outcome. */
+kerr outbox_recover(outbox *ob);
+
+/* Number of rows waiting for delivery (queued + sending); cheap. */
+kerr outbox_depth(outbox *ob, uint32_t *depth);
+
 /* Closes the database and frees ob. NULL is accepted. */
 void outbox_close(outbox *ob);
 

@@ -1,0 +1,307 @@
+/* deliver: outbox worker thread; see deliver.h for the outcome table.
+ *
+ * Invariants: a row is "sending" only between outbox_claim() and the
+ * matching outbox_mark_*(); if recording the outcome fails, outbox_recover()
+ * puts it back in the queue so it can never be stranded. The mutex guards
+ * only the stop/kick flags; the outbox has its own lock and network I/O runs
+ * with no lock held. */
+#include "deliver.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/log.h"
+
+struct deliver {
+  deliver_config cfg;
+  api *client;
+  pthread_t thread;
+  int started;
+  int stopped;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int stop;
+  int kicked;
+  uint32_t failures;        /* consecutive temporary failures */
+  char detail[API_DETAIL_MAX + 32];
+};
+
+static int64_t deliver_now(deliver *d) {
+  struct timespec ts;
+
+  if (d->cfg.now_ms)
+    return d->cfg.now_ms(d->cfg.hook_ud);
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint32_t deliver_random(deliver *d) {
+  return d->cfg.random ? d->cfg.random(d->cfg.hook_ud) : randombytes_random();
+}
+
+uint32_t deliver_backoff_ms(uint32_t attempt, uint32_t base, uint32_t max,
+                            uint32_t rnd) {
+  uint64_t t = base;
+  uint32_t half;
+
+  if (attempt == 0)
+    attempt = 1;
+  for (uint32_t i = 1; i < attempt && t < max; i++)
+    t *= 2;
+  if (t > max)
+    t = max;
+  half = (uint32_t)(t / 2);
+  return half + (uint32_t)(rnd % ((uint64_t)(t - half) + 1));
+}
+
+kerr deliver_create(const deliver_config *cfg, deliver **out) {
+  deliver *d;
+  pthread_condattr_t ca;
+  kerr err;
+
+  *out = NULL;
+  if (!cfg || !cfg->ob)
+    return KERR_INVALID;
+  if (sodium_init() < 0)
+    return KERR_CRYPTO;
+  d = calloc(1, sizeof *d);
+  if (!d)
+    return KERR_NOMEM;
+  d->cfg = *cfg;
+  if (!d->cfg.backoff_base_ms)
+    d->cfg.backoff_base_ms = 2000;
+  if (!d->cfg.backoff_max_ms)
+    d->cfg.backoff_max_ms = 300000;
+  if (d->cfg.backoff_max_ms < d->cfg.backoff_base_ms)
+    d->cfg.backoff_max_ms = d->cfg.backoff_base_ms;
+  if (!d->cfg.idle_poll_ms)
+    d->cfg.idle_poll_ms = 30000;
+  err = api_create(&cfg->api, &d->client);
+  if (err) {
+    free(d);
+    return err;
+  }
+  /* The api copied its strings; ours must not dangle. */
+  memset(&d->cfg.api, 0, sizeof d->cfg.api);
+  pthread_mutex_init(&d->mu, NULL);
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&d->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  *out = d;
+  return KERR_OK;
+}
+
+static void deliver_emit(deliver *d, const deliver_event *ev) {
+  if (d->cfg.on_event)
+    d->cfg.on_event(ev, d->cfg.ud);
+}
+
+static uint32_t deliver_depth(deliver *d) {
+  uint32_t n = 0;
+  (void)outbox_depth(d->cfg.ob, &n);
+  return n;
+}
+
+kerr deliver_step(deliver *d, deliver_event *ev_out) {
+  deliver_event ev;
+  outbox_item it;
+  api_submit_result res;
+  int64_t now = deliver_now(d);
+  kerr err, sent;
+
+  memset(&ev, 0, sizeof ev);
+  ev.next_due_ms = INT64_MAX;
+  err = outbox_claim(d->cfg.ob, now, &it, &ev.next_due_ms);
+  if (err) {
+    if (ev_out) {
+      ev.kind = err == KERR_NOTFOUND ? DELIVER_EV_IDLE : DELIVER_EV_STORAGE;
+      ev.err = err == KERR_NOTFOUND ? KERR_OK : err;
+      ev.detail = kerr_str(err);
+      ev.depth = deliver_depth(d);
+      *ev_out = ev;
+    }
+    return err;
+  }
+  memcpy(ev.reference, it.reference, sizeof ev.reference);
+  sent = api_submit(d->client, it.uuid, it.envelope, it.envelope_len, &res);
+  now = deliver_now(d);
+  ev.http_status = res.http_status;
+  ev.err = sent;
+  switch (sent) {
+  case KERR_OK:
+    ev.kind = DELIVER_EV_DELIVERED;
+    ev.detail = "delivered";
+    d->failures = 0;
+    err = outbox_mark_delivered(d->cfg.ob, it.id, res.http_status, now);
+    if (!err)
+      LOG_I("deliver", "%s delivered (HTTP %d)", it.reference,
+            res.http_status);
+    break;
+  case KERR_CONFLICT:
+  case KERR_INVALID:
+    ev.kind = DELIVER_EV_QUARANTINED;
+    snprintf(d->detail, sizeof d->detail, "%s%s",
+             sent == KERR_CONFLICT ? "conflict: uuid known with a different "
+                                     "body; " : "refused: ",
+             api_last_error(d->client));
+    ev.detail = d->detail;
+    d->failures = 0; /* the backend answered; the link is fine */
+    err = outbox_mark_quarantined(d->cfg.ob, it.id, res.http_status,
+                                  d->detail, now);
+    LOG_W("deliver", "%s quarantined: %s", it.reference, d->detail);
+    break;
+  case KERR_STATE:
+    /* Stopped mid-transfer: back in the queue, due at once. */
+    ev.kind = DELIVER_EV_RETRY;
+    ev.detail = "stopped";
+    err = outbox_mark_retry(d->cfg.ob, it.id, now, "stopped", now);
+    break;
+  default: {
+    uint32_t row_wait, pause;
+    d->failures++;
+    row_wait = deliver_backoff_ms(it.attempts, d->cfg.backoff_base_ms,
+                                  d->cfg.backoff_max_ms, deliver_random(d));
+    pause = deliver_backoff_ms(d->failures, d->cfg.backoff_base_ms,
+                               d->cfg.backoff_max_ms, deliver_random(d));
+    snprintf(d->detail, sizeof d->detail, "%s", api_last_error(d->client));
+    ev.kind = DELIVER_EV_RETRY;
+    ev.detail = d->detail;
+    ev.retry_in_ms = pause;
+    err = outbox_mark_retry(d->cfg.ob, it.id, now + row_wait, d->detail, now);
+    LOG_I("deliver", "%s not delivered (%s); retry in %u ms", it.reference,
+          d->detail, (unsigned)row_wait);
+    break;
+  }
+  }
+  if (err) {
+    /* Could not record the outcome: never leave the row stranded. */
+    LOG_E("deliver", "cannot record outcome for %s: %s", it.reference,
+          kerr_str(err));
+    (void)outbox_recover(d->cfg.ob);
+    ev.kind = DELIVER_EV_STORAGE;
+    ev.err = err;
+    ev.detail = kerr_str(err);
+    d->failures++;
+    ev.retry_in_ms = deliver_backoff_ms(d->failures, d->cfg.backoff_base_ms,
+                                        d->cfg.backoff_max_ms,
+                                        deliver_random(d));
+  }
+  ev.depth = deliver_depth(d);
+  outbox_item_free(&it);
+  if (ev_out)
+    *ev_out = ev;
+  return err;
+}
+
+/* Sleeps up to ms unless kicked or stopped. Returns 1 if stopping. */
+static int deliver_wait(deliver *d, uint32_t ms) {
+  struct timespec ts;
+  int stop;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  ts.tv_sec += ms / 1000;
+  ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) {
+    ts.tv_sec++;
+    ts.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&d->mu);
+  while (!d->stop && !d->kicked) {
+    if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) != 0)
+      break;
+  }
+  d->kicked = 0;
+  stop = d->stop;
+  pthread_mutex_unlock(&d->mu);
+  return stop;
+}
+
+static int deliver_stopping(deliver *d) {
+  int s;
+  pthread_mutex_lock(&d->mu);
+  s = d->stop;
+  pthread_mutex_unlock(&d->mu);
+  return s;
+}
+
+static void *deliver_main(void *arg) {
+  deliver *d = arg;
+  int was_idle = 0;
+
+  (void)outbox_recover(d->cfg.ob);
+  while (!deliver_stopping(d)) {
+    deliver_event ev;
+    kerr err = deliver_step(d, &ev);
+    uint32_t wait = 0;
+
+    if (err == KERR_NOTFOUND) {
+      int64_t due = ev.next_due_ms, now = deliver_now(d);
+
+      wait = d->cfg.idle_poll_ms;
+      if (due != INT64_MAX && due - now < (int64_t)wait)
+        wait = due > now ? (uint32_t)(due - now) : 0;
+      if (!was_idle && ev.depth == 0) {
+        deliver_emit(d, &ev);
+        was_idle = 1;
+      }
+      if (wait == 0)
+        continue;
+    } else {
+      if (ev.kind != DELIVER_EV_RETRY || ev.err != KERR_STATE)
+        deliver_emit(d, &ev);
+      was_idle = 0;
+      if (ev.kind == DELIVER_EV_RETRY || ev.kind == DELIVER_EV_STORAGE)
+        wait = ev.retry_in_ms;
+    }
+    if (wait && deliver_wait(d, wait))
+      break;
+  }
+  return NULL;
+}
+
+kerr deliver_start(deliver *d) {
+  if (!d || d->started || d->stopped)
+    return KERR_STATE;
+  if (pthread_create(&d->thread, NULL, deliver_main, d) != 0)
+    return KERR_NOMEM;
+  d->started = 1;
+  return KERR_OK;
+}
+
+void deliver_kick(deliver *d) {
+  if (!d)
+    return;
+  pthread_mutex_lock(&d->mu);
+  d->kicked = 1;
+  pthread_cond_signal(&d->cv);
+  pthread_mutex_unlock(&d->mu);
+}
+
+void deliver_stop(deliver *d) {
+  if (!d || d->stopped)
+    return;
+  pthread_mutex_lock(&d->mu);
+  d->stop = 1;
+  pthread_cond_signal(&d->cv);
+  pthread_mutex_unlock(&d->mu);
+  api_abort(d->client);
+  if (d->started)
+    pthread_join(d->thread, NULL);
+  d->stopped = 1;
+}
+
+void deliver_destroy(deliver *d) {
+  if (!d)
+    return;
+  deliver_stop(d);
+  api_destroy(d->client);
+  pthread_cond_destroy(&d->cv);
+  pthread_mutex_destroy(&d->mu);
+  free(d);
+}

@@ -1,0 +1,219 @@
+/* bench_ui: the kiosk's own speed and size figures (docs/performance.md).
+ *
+ *   launch      fork+exec of `kiosk --headless` to its first drawn frame and
+ *               exit, N runs: median and p99 wall time
+ *   redraw      full redraw of a screen at 1920x1080 on the software
+ *               renderer with a warm text cache: median and p99
+ *   cold        the same redraw with the text cache cleared each time
+ *   idle        CPU seconds used by a windowed kiosk over 10 idle seconds
+ *               (needs a display: run under xvfb-run)
+ *   rss         peak resident memory (VmHWM) of the windowed kiosk and of
+ *               this headless process
+ *
+ * usage: bench_ui [--runs N] [--idle-seconds S] [--screen SCRIPT]
+ * SCRIPT is a kiosk script that navigates to the screen to redraw (default:
+ * the home screen). Prints one "name: value" line per figure. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "app/app_private.h"
+#include "core/log.h"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, int n, double p) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  int i = (int)(p * (n - 1) + 0.5);
+  return v[i];
+}
+
+static long status_kib(pid_t pid, const char *key) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return -1;
+  long v = -1;
+  size_t kl = strlen(key);
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, key, kl) == 0 && line[kl] == ':')
+      v = atol(line + kl + 1);
+  fclose(f);
+  return v;
+}
+
+static double cpu_seconds(pid_t pid) {
+  char path[64], buf[2048];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return -1;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  char *p = strrchr(buf, ')');
+  if (!p)
+    return -1;
+  unsigned long ut = 0, st = 0;
+  /* fields after ')': state(3) ... utime(14) stime(15) */
+  int field = 2;
+  for (char *tok = strtok(p + 1, " "); tok; tok = strtok(NULL, " ")) {
+    field++;
+    if (field == 14)
+      ut = strtoul(tok, NULL, 10);
+    if (field == 15) {
+      st = strtoul(tok, NULL, 10);
+      break;
+    }
+  }
+  return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static const char *kiosk_path(void) {
+  static char path[1024];
+  const char *env = getenv("KIOSK_BIN");
+  if (env)
+    return env;
+  /* bench_ui lives in build/bench; the kiosk in build/kiosk. */
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);
+  if (n <= 0)
+    return "kiosk";
+  path[n] = '\0';
+  char *slash = strrchr(path, '/');
+  if (slash)
+    *slash = '\0';
+  strcat(path, "/../kiosk/kiosk");
+  return path;
+}
+
+static void bench_launch(int runs) {
+  char script[600];
+  snprintf(script, sizeof script, "%s/bench/scripts/first_frame.txt",
+           KIOSK_SOURCE_DIR);
+  double *t = calloc((size_t)runs, sizeof *t);
+  int ok = 0;
+  for (int i = 0; i < runs; i++) {
+    double t0 = now_s();
+    pid_t pid = fork();
+    if (pid == 0) {
+      int devnull = open("/dev/null", 1);
+      dup2(devnull, 2);
+      execl(kiosk_path(), "kiosk", "--headless", "--window", "1920x1080",
+            "--script", script, (char *)NULL);
+      _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+      t[ok++] = (now_s() - t0) * 1000;
+  }
+  if (ok)
+    printf("launch_to_first_frame_ms: median %.1f p99 %.1f (n=%d)\n",
+           pct(t, ok, 0.5), pct(t, ok, 0.99), ok);
+  else
+    printf("launch_to_first_frame_ms: FAILED (%s)\n", kiosk_path());
+  free(t);
+}
+
+static void bench_redraw(const char *screen_script, int runs) {
+  app_options o = {.headless = 1, .width = 1920, .height = 1080,
+                   .elder = -1, .script_path = screen_script};
+  app *a;
+  if (app_create(&o, &a)) {
+    printf("redraw: FAILED to start\n");
+    return;
+  }
+  app_run(a); /* navigates to the screen */
+  const char *name = app_screen_name(a);
+  double *t = calloc((size_t)runs, sizeof *t);
+  for (int i = 0; i < runs; i++) {
+    double t0 = now_s();
+    app_draw(a);
+    t[i] = (now_s() - t0) * 1000;
+  }
+  printf("redraw_warm_ms[%s 1920x1080 software]: median %.2f p99 %.2f "
+         "(n=%d)\n", name, pct(t, runs, 0.5), pct(t, runs, 0.99), runs);
+  int cold_runs = runs / 4 ? runs / 4 : 1;
+  for (int i = 0; i < cold_runs; i++) {
+    text_cache_clear(a->text);
+    double t0 = now_s();
+    app_draw(a);
+    t[i] = (now_s() - t0) * 1000;
+  }
+  printf("redraw_cold_ms[%s]: median %.2f p99 %.2f (n=%d)\n", name,
+         pct(t, cold_runs, 0.5), pct(t, cold_runs, 0.99), cold_runs);
+  text_stats st;
+  text_get_stats(a->text, &st);
+  printf("text_cache: %zu entries, %.1f MiB of %.1f MiB bound\n", st.entries,
+         (double)st.bytes / 1048576.0, (double)st.bound / 1048576.0);
+  free(t);
+  app_destroy(a);
+  printf("rss_peak_headless_mib: %.1f\n", status_kib(getpid(), "VmHWM") / 1024.0);
+}
+
+static void bench_idle(int seconds) {
+  if (!getenv("DISPLAY")) {
+    printf("idle_cpu: skipped (no DISPLAY; run under xvfb-run)\n");
+    return;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", 1);
+    dup2(devnull, 2);
+    execl(kiosk_path(), "kiosk", "--window", "1920x1080", (char *)NULL);
+    _exit(127);
+  }
+  sleep(2); /* start-up and first frame */
+  double c0 = cpu_seconds(pid);
+  sleep((unsigned)seconds);
+  double c1 = cpu_seconds(pid);
+  long hwm = status_kib(pid, "VmHWM");
+  kill(pid, SIGTERM);
+  int st;
+  waitpid(pid, &st, 0);
+  if (c0 < 0 || c1 < 0) {
+    printf("idle_cpu: FAILED (kiosk exited)\n");
+    return;
+  }
+  printf("idle_cpu_s_over_%ds: %.3f (%.2f%% of one core)\n", seconds, c1 - c0,
+         (c1 - c0) * 100.0 / seconds);
+  printf("rss_peak_windowed_mib: %.1f\n", hwm / 1024.0);
+}
+
+int main(int argc, char **argv) {
+  int runs = 200, idle = 10;
+  const char *screen = NULL;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (strcmp(argv[i], "--runs") == 0)
+      runs = atoi(argv[i + 1]);
+    else if (strcmp(argv[i], "--idle-seconds") == 0)
+      idle = atoi(argv[i + 1]);
+    else if (strcmp(argv[i], "--screen") == 0)
+      screen = argv[i + 1];
+  }
+  if (runs < 4)
+    runs = 4;
+  log_set_level(LOG_ERROR);
+  char def[600];
+  snprintf(def, sizeof def, "%s/bench/scripts/first_frame.txt",
+           KIOSK_SOURCE_DIR);
+  bench_launch(runs / 10 > 10 ? runs / 10 : 10);
+  bench_redraw(screen ? screen : def, runs);
+  bench_idle(idle);
+  return 0;
+}

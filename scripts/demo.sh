@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Brings the kiosk up against the local reference backend.
+#
+# With a display ($DISPLAY or $WAYLAND_DISPLAY) the kiosk opens in a window;
+# without one it takes a guided tour headless and writes a screenshot of
+# every step into out/tour/. Either way the reference backend runs on
+# https://127.0.0.1:8443 with a development PKI in var/pki/ for as long as
+# the kiosk runs.
+#
+#   bash scripts/demo.sh                 # window if there is a display
+#   KIOSK_DEMO_HEADLESS=1 bash scripts/demo.sh
+#   KIOSK_DEMO_SIZE=1080x1920 bash scripts/demo.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash scripts/install-deps.sh
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/release -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
+
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+if [ -x build/release/server/kiosk-server ] && [ -x scripts/dev-pki.sh ]; then
+  mkdir -p var
+  bash scripts/dev-pki.sh var/pki >/dev/null
+  build/release/server/kiosk-server serve --pki var/pki --db var/server.db \
+    --port 8443 >var/server.log 2>&1 &
+  server_pid=$!
+  echo "demo: reference backend on https://127.0.0.1:8443 (log: var/server.log)"
+fi
+
+size=${KIOSK_DEMO_SIZE:-1920x1080}
+if [ -z "${KIOSK_DEMO_HEADLESS:-}" ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
+  echo "demo: opening the kiosk in a ${size} window (close it to stop)"
+  build/release/kiosk/kiosk --window "$size"
+else
+  rm -rf out/tour
+  mkdir -p out
+  echo "demo: no display: guided tour, screenshots in out/tour/"
+  build/release/kiosk/kiosk --headless --window "$size" \
+    --script tests/scripts/tour.txt --shots out/tour
+  ls out/tour | sed 's/^/  out\/tour\//'
+fi

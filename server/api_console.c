@@ -1,0 +1,511 @@
+/* api_console: the staff console's JSON API and its static page.
+ *
+ * Staff sign in with id and password (libsodium crypto_pwhash); a session
+ * is a random 32-byte token in an HttpOnly, Secure, SameSite=Strict cookie,
+ * stored only as its BLAKE2b hash. After login_max_failures wrong passwords
+ * an account is locked for login_lock_s; sign-in attempts are also
+ * rate-limited per client address. State-changing requests must be JSON and,
+ * when the browser sends an Origin, come from this server's own origin.
+ *
+ * Applications are opened (crypto_box_seal_open) only here, only for a
+ * signed-in member of staff, and the plaintext is wiped after the answer is
+ * built; it is never stored or logged. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "console_assets.h"
+#include "dept.h"
+#include "intake.h"
+#include "kiosk/core/log.h"
+#include "reqjson.h"
+#include "srv_private.h"
+
+#define COOKIE "ks_session"
+
+static const char CSP[] =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'";
+
+/* ---- static files ---- */
+
+enum MHD_Result console_static(srv_req *r) {
+  const char *name = r->param && *r->param ? r->param : "index.html";
+  for (size_t i = 0; i < console_assets_count; i++) {
+    const console_asset *a = &console_assets[i];
+    if (strcmp(a->path, name) == 0) {
+      const char *const h[] = {"Content-Security-Policy", CSP,
+                               "X-Frame-Options", "DENY",
+                               "Cache-Control", "no-cache", NULL};
+      return srv_reply(r, 200, a->mime, a->data, a->size, h);
+    }
+  }
+  return srv_reply_error(r, 404, "not_found", "no such page");
+}
+
+/* ---- sessions ---- */
+
+static void token_hash(const char *token, unsigned char out[32]) {
+  crypto_generichash(out, 32, (const unsigned char *)token, strlen(token),
+                     NULL, 0);
+}
+
+/* Fills staff with the signed-in staff id; 0 if there is no valid session. */
+static int session_staff(srv_req *r, char staff[STORE_STAFF_MAX + 1]) {
+  const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+                                                COOKIE);
+  unsigned char h[32];
+  if (!tok || strlen(tok) != 64 ||
+      strspn(tok, "0123456789abcdef") != 64)
+    return 0;
+  token_hash(tok, h);
+  return store_session_get(r->s->st, h, srv_now(r->s), staff) == KERR_OK;
+}
+
+static enum MHD_Result reply_signin(srv_req *r) {
+  return srv_reply_error(r, 401, "unauthorized", "sign in first");
+}
+
+/* Rejects cross-site requests: an Origin, when present, must be ours. */
+static int same_origin(srv_req *r) {
+  const char *origin = srv_header(r, "Origin");
+  const char *host = srv_header(r, "Host");
+  char want[300];
+  if (!origin)
+    return 1;
+  if (!host)
+    return 0;
+  snprintf(want, sizeof want, "https://%s", host);
+  return strcmp(origin, want) == 0;
+}
+
+enum MHD_Result console_login(srv_req *r) {
+  static const char *const keys[] = {"id", "password", NULL};
+  char msg[REQJSON_MSG_MAX];
+  cJSON *j = NULL;
+  store_staff st;
+  enum MHD_Result ret;
+  int retry = 0;
+  int64_t now = srv_now(r->s);
+  char key[80];
+  if (!same_origin(r))
+    return srv_reply_error(r, 403, "forbidden", "cross-site request");
+  snprintf(key, sizeof key, "a:%s", r->addr);
+  if (!ratelimit_take(r->s->rl_login, key, (double)now, 1, &retry)) {
+    char ra[16];
+    snprintf(ra, sizeof ra, "%d", retry);
+    const char *const h[] = {"Retry-After", ra, NULL};
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "error", "rate_limited");
+    cJSON_AddStringToObject(e, "message", "too many sign-in attempts");
+    return srv_reply_json(r, 429, e, h);
+  }
+  kerr err = reqjson_parse(r->body, r->len, 2, &j, msg, sizeof msg);
+  if (!err)
+    err = reqjson_keys(j, keys, msg, sizeof msg);
+  const char *id = err ? NULL
+                       : reqjson_str(j, "id", STORE_STAFF_MAX,
+                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+                                     "opqrstuvwxyz0123456789-_",
+                                     msg, sizeof msg);
+  const char *pw = id ? reqjson_str(j, "password", 256, NULL, msg, sizeof msg)
+                      : NULL;
+  if (!pw) {
+    ret = srv_reply_error(r, 400, "bad_request", msg);
+    goto out;
+  }
+  err = store_staff_get(r->s->st, id, &st);
+  if (err == KERR_NOTFOUND) {
+    /* Same work as a real check, so unknown ids cannot be told apart. */
+    char dummy[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(dummy, pw, strlen(pw),
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+      LOG_W("console", "password hashing failed");
+    ret = srv_reply_error(r, 401, "bad_credentials",
+                          "wrong staff id or password");
+    goto out;
+  }
+  if (err) {
+    ret = srv_reply_error(r, 500, "internal", "storage error");
+    goto out;
+  }
+  if (st.locked_until > now) {
+    char ra[24];
+    snprintf(ra, sizeof ra, "%lld", (long long)(st.locked_until - now));
+    const char *const h[] = {"Retry-After", ra, NULL};
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "error", "locked");
+    cJSON_AddStringToObject(e, "message",
+                            "account locked after repeated failures");
+    ret = srv_reply_json(r, 429, e, h);
+    goto out;
+  }
+  int ok = crypto_pwhash_str_verify(st.pwhash, pw, strlen(pw)) == 0;
+  store_staff_attempt(r->s->st, st.id, ok, now, r->s->cfg.login_max_failures,
+                      r->s->cfg.login_lock_s);
+  if (!ok) {
+    LOG_W("console", "failed sign-in for staff %s", st.id);
+    ret = srv_reply_error(r, 401, "bad_credentials",
+                          "wrong staff id or password");
+    goto out;
+  }
+  unsigned char raw[32], h[32];
+  char token[65], cookie[200];
+  randombytes_buf(raw, sizeof raw);
+  sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+  token_hash(token, h);
+  if (store_session_put(r->s->st, h, st.id, now + r->s->cfg.session_s)) {
+    ret = srv_reply_error(r, 500, "internal", "storage error");
+    goto out;
+  }
+  snprintf(cookie, sizeof cookie,
+           COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict",
+           token, r->s->cfg.session_s);
+  sodium_memzero(token, sizeof token);
+  LOG_I("console", "staff %s signed in", st.id);
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "id", st.id);
+  cJSON_AddStringToObject(o, "name", st.name);
+  const char *const hd[] = {"Set-Cookie", cookie, NULL};
+  ret = srv_reply_json(r, 200, o, hd);
+out:
+  cJSON_Delete(j);
+  return ret;
+}
+
+enum MHD_Result console_logout(srv_req *r) {
+  const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+                                                COOKIE);
+  if (!same_origin(r))
+    return srv_reply_error(r, 403, "forbidden", "cross-site request");
+  if (tok) {
+    unsigned char h[32];
+    token_hash(tok, h);
+    store_session_delete(r->s->st, h, srv_now(r->s));
+  }
+  const char *const hd[] = {
+    "Set-Cookie",
+    COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict", NULL};
+  return srv_reply(r, 204, NULL, "", 0, hd);
+}
+
+enum MHD_Result console_me(srv_req *r) {
+  char staff[STORE_STAFF_MAX + 1];
+  store_staff st;
+  if (!session_staff(r, staff) || store_staff_get(r->s->st, staff, &st))
+    return reply_signin(r);
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "id", st.id);
+  cJSON_AddStringToObject(o, "name", st.name);
+  return srv_reply_json(r, 200, o, NULL);
+}
+
+/* ---- applications ---- */
+
+static cJSON *items_with_depts(const char *items_json, const cJSON *names) {
+  cJSON *out = cJSON_CreateArray();
+  cJSON *ids = cJSON_Parse(items_json);
+  const cJSON *it;
+  int i = 0;
+  cJSON_ArrayForEach(it, ids) {
+    if (!cJSON_IsString(it))
+      continue;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", it->valuestring);
+    const cJSON *nm = cJSON_GetArrayItem(names, i);
+    if (cJSON_IsString(nm))
+      cJSON_AddStringToObject(o, "name", nm->valuestring);
+    cJSON_AddStringToObject(o, "department", dept_for_item(it->valuestring));
+    cJSON_AddItemToArray(out, o);
+    i++;
+  }
+  cJSON_Delete(ids);
+  return out;
+}
+
+static cJSON *app_summary(const store_app *a) {
+  cJSON *o = cJSON_CreateObject();
+  const char *label = dept_status_label(a->status);
+  cJSON_AddStringToObject(o, "uuid", a->uuid);
+  cJSON_AddStringToObject(o, "reference", a->reference);
+  cJSON_AddStringToObject(o, "device_id", a->device_id);
+  cJSON_AddStringToObject(o, "region", a->region);
+  cJSON_AddStringToObject(o, "created_at", a->created_at);
+  cJSON_AddStringToObject(o, "received_at", a->received_at_text);
+  cJSON_AddStringToObject(o, "content_version", a->content_version);
+  if (a->assisted_by[0])
+    cJSON_AddStringToObject(o, "assisted_by", a->assisted_by);
+  else
+    cJSON_AddNullToObject(o, "assisted_by");
+  cJSON_AddStringToObject(o, "status", a->status);
+  cJSON_AddStringToObject(o, "status_label", label ? label : a->status);
+  cJSON_AddItemToObject(o, "items", items_with_depts(a->items_json, NULL));
+  return o;
+}
+
+static int list_each(void *ud, const store_app *a) {
+  cJSON_AddItemToArray(ud, app_summary(a));
+  return 0;
+}
+
+/* Local midnight (unix seconds) of the day given as YYYY-MM-DD. */
+static int day_start(const srv *s, const char *date, int64_t *out) {
+  struct tm tm;
+  memset(&tm, 0, sizeof tm);
+  if (strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+    return 0;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !isdigit((unsigned char)date[i]))
+      return 0;
+  tm.tm_year = atoi(date) - 1900;
+  tm.tm_mon = atoi(date + 5) - 1;
+  tm.tm_mday = atoi(date + 8);
+  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31)
+    return 0;
+  *out = (int64_t)timegm(&tm) - (int64_t)s->cfg.utc_offset_min * 60;
+  return 1;
+}
+
+enum MHD_Result console_apps(srv_req *r) {
+  char staff[STORE_STAFF_MAX + 1], today[41];
+  if (!session_staff(r, staff))
+    return reply_signin(r);
+  const char *ref = srv_query(r, "reference");
+  const char *date = srv_query(r, "date");
+  cJSON *list = cJSON_CreateArray();
+  kerr err;
+  if (ref) {
+    char up[STORE_REF_MAX + 1];
+    size_t n = strlen(ref);
+    if (n > STORE_REF_MAX) {
+      cJSON_Delete(list);
+      return srv_reply_error(r, 400, "bad_request", "reference too long");
+    }
+    for (size_t i = 0; i <= n; i++)
+      up[i] = (char)toupper((unsigned char)ref[i]);
+    err = intake_reference_ok(up)
+              ? store_app_by_reference(r->s->st, up, list_each, list)
+              : KERR_OK;
+  } else {
+    int64_t from;
+    if (!date) {
+      srv_time_text(r->s, srv_now(r->s), today);
+      today[10] = '\0';
+      date = today;
+    }
+    if (!day_start(r->s, date, &from)) {
+      cJSON_Delete(list);
+      return srv_reply_error(r, 400, "bad_request", "date must be YYYY-MM-DD");
+    }
+    err = store_app_list(r->s->st, from, from + 86400, 500, list_each, list);
+  }
+  if (err) {
+    cJSON_Delete(list);
+    return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  cJSON *o = cJSON_CreateObject();
+  if (!ref)
+    cJSON_AddStringToObject(o, "date", date);
+  cJSON_AddItemToObject(o, "applications", list);
+  return srv_reply_json(r, 200, o, NULL);
+}
+
+typedef struct app_copy {
+  cJSON *summary;
+  unsigned char *sealed;
+  size_t sealed_len;
+  char items[2048];
+} app_copy;
+
+static int copy_each(void *ud, const store_app *a) {
+  app_copy *c = ud;
+  c->summary = app_summary(a);
+  snprintf(c->items, sizeof c->items, "%s", a->items_json);
+  c->sealed = malloc(a->sealed_len ? a->sealed_len : 1);
+  if (c->sealed) {
+    memcpy(c->sealed, a->sealed, a->sealed_len);
+    c->sealed_len = a->sealed_len;
+  }
+  return 1;
+}
+
+static int events_each(void *ud, const store_event *ev) {
+  cJSON *e = cJSON_CreateObject();
+  const char *label = dept_status_label(ev->status);
+  cJSON_AddStringToObject(e, "status", ev->status);
+  cJSON_AddStringToObject(e, "status_label", label ? label : ev->status);
+  cJSON_AddStringToObject(e, "at", ev->at_text);
+  cJSON_AddStringToObject(e, "note", ev->note);
+  if (ev->staff_id)
+    cJSON_AddStringToObject(e, "staff_id", ev->staff_id);
+  else
+    cJSON_AddNullToObject(e, "staff_id");
+  cJSON_AddItemToArray(ud, e);
+  return 0;
+}
+
+/* Opens the sealed application and moves the parts the console shows into
+ * o: "display", "item names" (into items) and the applicant's signature. */
+static kerr unseal_into(srv *s, const app_copy *c, cJSON *o) {
+  kerr err = KERR_OK;
+  char msg[REQJSON_MSG_MAX];
+  cJSON *pt = NULL;
+  if (c->sealed_len <= crypto_box_SEALBYTES)
+    return KERR_CRYPTO;
+  size_t n = c->sealed_len - crypto_box_SEALBYTES;
+  unsigned char *buf = sodium_malloc(n + 1);
+  if (!buf)
+    return KERR_NOMEM;
+  if (crypto_box_seal_open(buf, c->sealed, c->sealed_len, s->seal_pk,
+                           s->seal_sk) != 0) {
+    err = KERR_CRYPTO;
+    goto out;
+  }
+  buf[n] = '\0';
+  if ((err = reqjson_parse((const char *)buf, n, 32, &pt, msg, sizeof msg)))
+    goto out;
+  cJSON *display = cJSON_DetachItemFromObjectCaseSensitive(pt, "display");
+  if (!cJSON_IsArray(display)) {
+    cJSON_Delete(display);
+    display = cJSON_CreateArray();
+  }
+  cJSON_AddItemToObject(o, "display", display);
+  const cJSON *names = cJSON_GetObjectItemCaseSensitive(pt, "item_names");
+  cJSON_ReplaceItemInObjectCaseSensitive(o, "items",
+                                         items_with_depts(c->items, names));
+  const cJSON *sig = cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(pt, "signatures"), "applicant");
+  if (cJSON_IsString(sig) && strlen(sig->valuestring) < 2 * 1024 * 1024 &&
+      strspn(sig->valuestring, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr"
+                               "stuvwxyz0123456789+/=") ==
+          strlen(sig->valuestring))
+    cJSON_AddStringToObject(o, "applicant_signature_png", sig->valuestring);
+out:
+  /* cJSON's copies of the plaintext are freed without wiping; the buffer
+   * that held the whole plaintext is wiped by sodium_free. */
+  cJSON_Delete(pt);
+  sodium_free(buf);
+  return err;
+}
+
+enum MHD_Result console_app(srv_req *r) {
+  char staff[STORE_STAFF_MAX + 1];
+  app_copy c;
+  memset(&c, 0, sizeof c);
+  if (!session_staff(r, staff))
+    return reply_signin(r);
+  if (!intake_uuid_ok(r->param))
+    return srv_reply_error(r, 404, "not_found", "no such application");
+  kerr err = store_app_get(r->s->st, r->param, copy_each, &c);
+  if (err == KERR_NOTFOUND)
+    return srv_reply_error(r, 404, "not_found", "no such application");
+  if (err || !c.summary || !c.sealed) {
+    cJSON_Delete(c.summary);
+    free(c.sealed);
+    return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  cJSON *o = c.summary;
+  cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
+  store_app_events(r->s->st, r->param, events_each, tl);
+  err = unseal_into(r->s, &c, o);
+  free(c.sealed);
+  if (err) {
+    LOG_W("console", "application %s could not be opened: %s", r->param,
+          kerr_str(err));
+    cJSON_AddBoolToObject(o, "unsealed", 0);
+  } else {
+    cJSON_AddBoolToObject(o, "unsealed", 1);
+    LOG_I("console", "staff %s opened application %s", staff, r->param);
+  }
+  return srv_reply_json(r, 200, o, NULL);
+}
+
+enum MHD_Result console_app_status(srv_req *r) {
+  static const char *const keys[] = {"status", "note", NULL};
+  char staff[STORE_STAFF_MAX + 1], msg[REQJSON_MSG_MAX], at[41];
+  cJSON *j = NULL;
+  enum MHD_Result ret;
+  if (!same_origin(r))
+    return srv_reply_error(r, 403, "forbidden", "cross-site request");
+  if (!session_staff(r, staff))
+    return reply_signin(r);
+  if (!intake_uuid_ok(r->param))
+    return srv_reply_error(r, 404, "not_found", "no such application");
+  kerr err = reqjson_parse(r->body, r->len, 2, &j, msg, sizeof msg);
+  if (!err)
+    err = reqjson_keys(j, keys, msg, sizeof msg);
+  const char *status =
+      err ? NULL
+          : reqjson_str(j, "status", STORE_STATUS_MAX, NULL, msg, sizeof msg);
+  const cJSON *nv = cJSON_GetObjectItemCaseSensitive(j, "note");
+  const char *note = "";
+  if (status && nv && !cJSON_IsNull(nv))
+    note = reqjson_str(j, "note", STORE_NOTE_MAX, NULL, msg, sizeof msg);
+  if (!status || !note) {
+    ret = srv_reply_error(r, 400, "bad_request", msg);
+    goto out;
+  }
+  if (!dept_status_settable(status)) {
+    ret = srv_reply_error(r, 400, "bad_request", "unknown status");
+    goto out;
+  }
+  int64_t now = srv_now(r->s);
+  srv_time_text(r->s, now, at);
+  store_event ev = {.status = status, .note = note, .staff_id = staff,
+                    .at_text = at, .at = now};
+  err = store_app_set_status(r->s->st, r->param, &ev);
+  if (err == KERR_NOTFOUND) {
+    ret = srv_reply_error(r, 404, "not_found", "no such application");
+    goto out;
+  }
+  if (err) {
+    ret = srv_reply_error(r, 500, "internal", "storage error");
+    goto out;
+  }
+  LOG_I("console", "staff %s set application %s to %s", staff, r->param,
+        status);
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "status", status);
+  cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
+  store_app_events(r->s->st, r->param, events_each, tl);
+  ret = srv_reply_json(r, 200, o, NULL);
+out:
+  cJSON_Delete(j);
+  return ret;
+}
+
+/* ---- devices ---- */
+
+static int device_each(void *ud, const store_device *d) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "device_id", d->device_id);
+  cJSON_AddStringToObject(o, "content_version", d->content_version);
+  cJSON_AddNumberToObject(o, "outbox_depth", (double)d->outbox_depth);
+  cJSON_AddNumberToObject(o, "quarantined", (double)d->quarantined);
+  cJSON_AddNumberToObject(o, "uptime_s", (double)d->uptime_s);
+  cJSON_AddStringToObject(o, "last_seen", d->last_seen_text);
+  cJSON *errs = cJSON_Parse(d->last_errors_json);
+  cJSON_AddItemToObject(o, "last_errors", errs ? errs : cJSON_CreateArray());
+  cJSON_AddItemToArray(ud, o);
+  return 0;
+}
+
+enum MHD_Result console_devices(srv_req *r) {
+  char staff[STORE_STAFF_MAX + 1];
+  if (!session_staff(r, staff))
+    return reply_signin(r);
+  cJSON *list = cJSON_CreateArray();
+  if (store_device_list(r->s->st, device_each, list)) {
+    cJSON_Delete(list);
+    return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddItemToObject(o, "devices", list);
+  return srv_reply_json(r, 200, o, NULL);
+}

@@ -1,0 +1,346 @@
+/* api_device: the endpoints kiosks call (docs/protocol.md).
+ *
+ * Every handler here runs after srv.c has verified the client certificate;
+ * r->peer->cn is the calling device's id. A device may only submit and
+ * report as itself (device_id must equal the certificate CN: 403 otherwise).
+ * Progress queries are rate-limited per device and per client address, with
+ * a separate, much smaller allowance for wrong checks, and an unknown
+ * reference is answered exactly like a wrong check. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "content.h"
+#include "intake.h"
+#include "reqjson.h"
+#include "kiosk/core/log.h"
+#include "srv_private.h"
+
+static enum MHD_Result reply_parse_error(srv_req *r, kerr err,
+                                         const char *msg) {
+  (void)err;
+  return srv_reply_error(r, 400, "bad_request", msg);
+}
+
+static enum MHD_Result reply_store_error(srv_req *r, kerr err) {
+  LOG_E("api", "store failed: %s", kerr_str(err));
+  if (err == KERR_FULL)
+    return srv_reply_error(r, 507, "storage_full", "server storage is full");
+  return srv_reply_error(r, 500, "internal", "storage error");
+}
+
+/* ---- POST /v1/applications ---- */
+
+enum MHD_Result api_app_submit(srv_req *r) {
+  intake_app in;
+  char msg[REQJSON_MSG_MAX];
+  int created = 0;
+  enum MHD_Result ret;
+  kerr err = intake_app_parse(r->body, r->len, &in, msg, sizeof msg);
+  if (err)
+    return reply_parse_error(r, err, msg);
+  if (strcmp(in.app.device_id, r->peer->cn) != 0) {
+    ret = srv_reply_error(r, 403, "forbidden",
+                          "device_id differs from the client certificate");
+    goto out;
+  }
+  in.app.received_at = srv_now(r->s);
+  srv_time_text(r->s, in.app.received_at, in.app.received_at_text);
+  err = store_app_put(r->s->st, &in.app, &created);
+  if (err == KERR_CONFLICT) {
+    LOG_W("api", "application %s resent with a different body", in.app.uuid);
+    ret = srv_reply_error(r, 409, "conflict",
+                          "this uuid was stored with a different body");
+    goto out;
+  }
+  if (err) {
+    ret = reply_store_error(r, err);
+    goto out;
+  }
+  if (created)
+    LOG_I("api", "application %s ref %s from %s stored", in.app.uuid,
+          in.app.reference, in.app.device_id);
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "uuid", in.app.uuid);
+  cJSON_AddStringToObject(j, "reference", in.app.reference);
+  cJSON_AddStringToObject(j, "received_at", in.app.received_at_text);
+  cJSON_AddStringToObject(j, "status", "submitted");
+  ret = srv_reply_json(r, created ? 201 : 200, j, NULL);
+out:
+  intake_app_free(&in);
+  return ret;
+}
+
+/* ---- GET /v1/status/{reference}?check=LAST4 ---- */
+
+typedef struct status_scan {
+  char want[65];
+  int found;
+  store_app hit;
+  char items[2048];
+} status_scan;
+
+static int status_each(void *ud, const store_app *a) {
+  status_scan *sc = ud;
+  /* Constant time per candidate; every candidate is compared. */
+  if (sodium_memcmp(sc->want, a->check_digest, 64) == 0 && !sc->found) {
+    sc->found = 1;
+    sc->hit = *a;
+    snprintf(sc->items, sizeof sc->items, "%s", a->items_json);
+    sc->hit.items_json = sc->items;
+  }
+  return 0;
+}
+
+static int timeline_each(void *ud, const store_event *ev) {
+  cJSON *e = cJSON_CreateObject();
+  cJSON_AddStringToObject(e, "status", ev->status);
+  cJSON_AddStringToObject(e, "at", ev->at_text);
+  cJSON_AddStringToObject(e, "note", ev->note);
+  cJSON_AddItemToArray(ud, e);
+  return 0;
+}
+
+static enum MHD_Result reply_limited(srv_req *r, int retry) {
+  char ra[16];
+  snprintf(ra, sizeof ra, "%d", retry);
+  const char *const h[] = {"Retry-After", ra, NULL};
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "error", "rate_limited");
+  cJSON_AddStringToObject(j, "message", "too many requests; try again later");
+  return srv_reply_json(r, 429, j, h);
+}
+
+enum MHD_Result api_status(srv_req *r) {
+  srv *s = r->s;
+  char kdev[80], kaddr[80];
+  int retry = 0, retry2 = 0;
+  double now = (double)srv_now(s);
+  status_scan *sc = NULL;
+  enum MHD_Result ret;
+  snprintf(kdev, sizeof kdev, "d:%s", r->peer->cn);
+  snprintf(kaddr, sizeof kaddr, "a:%s", r->addr);
+  /* A caller who has failed too often is refused before anything else. */
+  if (!ratelimit_take(s->rl_fail, kdev, now, 0, &retry) ||
+      !ratelimit_take(s->rl_fail, kaddr, now, 0, &retry2))
+    return reply_limited(r, retry > retry2 ? retry : retry2);
+  if (!ratelimit_take(s->rl_status, kdev, now, 1, &retry) ||
+      !ratelimit_take(s->rl_status, kaddr, now, 1, &retry2))
+    return reply_limited(r, retry > retry2 ? retry : retry2);
+  const char *check = srv_query(r, "check");
+  if (!check)
+    return srv_reply_error(r, 400, "bad_request",
+                           "query parameter check is required");
+  sc = calloc(1, sizeof *sc);
+  if (!sc)
+    return MHD_NO;
+  int shape_ok = intake_reference_ok(r->param) &&
+                 intake_check_digest(r->param, check, sc->want) == KERR_OK;
+  if (shape_ok) {
+    kerr err = store_app_by_reference(s->st, r->param, status_each, sc);
+    if (err) {
+      ret = reply_store_error(r, err);
+      goto out;
+    }
+  }
+  if (!sc->found) {
+    ratelimit_take(s->rl_fail, kdev, now, 1, NULL);
+    ratelimit_take(s->rl_fail, kaddr, now, 1, NULL);
+    ret = srv_reply_error(r, 404, "not_found",
+                          "no application with this reference and check");
+    goto out;
+  }
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "reference", sc->hit.reference);
+  cJSON *items = cJSON_Parse(sc->hit.items_json);
+  cJSON_AddItemToObject(j, "items", items ? items : cJSON_CreateArray());
+  cJSON *tl = cJSON_AddArrayToObject(j, "timeline");
+  kerr err = store_app_events(s->st, sc->hit.uuid, timeline_each, tl);
+  if (err) {
+    cJSON_Delete(j);
+    ret = reply_store_error(r, err);
+    goto out;
+  }
+  ret = srv_reply_json(r, 200, j, NULL);
+out:
+  free(sc);
+  return ret;
+}
+
+/* ---- content ---- */
+
+/* 1 if an If-None-Match header lists etag (quoted hex) or is "*". */
+static int etag_matches(const char *inm, const char *etag) {
+  if (!inm)
+    return 0;
+  size_t el = strlen(etag);
+  const char *p = inm;
+  while (*p) {
+    p += strspn(p, " \t,");
+    if (*p == '*')
+      return 1;
+    if (strncmp(p, "W/", 2) == 0)
+      p += 2;
+    size_t n = strcspn(p, ",");
+    const char *tok = p;
+    size_t tl = n;
+    while (tl > 0 && (tok[tl - 1] == ' ' || tok[tl - 1] == '\t'))
+      tl--;
+    if (tl == el + 2 && tok[0] == '"' && tok[tl - 1] == '"' &&
+        strncmp(tok + 1, etag, el) == 0)
+      return 1;
+    p += n;
+  }
+  return 0;
+}
+
+enum MHD_Result api_manifest(srv_req *r) {
+  store_manifest m;
+  unsigned char *buf = NULL;
+  char etag[70];
+  enum MHD_Result ret;
+  if (strlen(r->param) != 6 || strspn(r->param, "0123456789") != 6)
+    return srv_reply_error(r, 404, "not_found", "no such region");
+  kerr err = store_content_manifest(r->s->st, r->param, &m, &buf);
+  if (err == KERR_NOTFOUND)
+    return srv_reply_error(r, 404, "not_found",
+                           "no content published for this region");
+  if (err)
+    return reply_store_error(r, err);
+  snprintf(etag, sizeof etag, "\"%s\"", m.etag);
+  const char *const h[] = {"ETag", etag, "Cache-Control", "no-cache", NULL};
+  if (etag_matches(srv_header(r, "If-None-Match"), m.etag)) {
+    ret = srv_reply(r, 304, NULL, "", 0, h);
+    goto out;
+  }
+  /* The manifest goes out as the exact bytes that were signed. */
+  char sig[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(sig, sizeof sig, m.signature, 64,
+                    sodium_base64_VARIANT_ORIGINAL);
+  size_t cap = m.manifest_len + strlen(sig) + 64;
+  char *body = malloc(cap);
+  if (!body) {
+    ret = MHD_NO;
+    goto out;
+  }
+  size_t n = 0;
+  n += (size_t)snprintf(body, cap, "{\"manifest\":");
+  memcpy(body + n, m.manifest, m.manifest_len);
+  n += m.manifest_len;
+  n += (size_t)snprintf(body + n, cap - n, ",\"signature\":\"%s\"}", sig);
+  ret = srv_reply(r, 200, "application/json; charset=utf-8", body, n, h);
+  free(body);
+out:
+  free(buf);
+  return ret;
+}
+
+enum MHD_Result api_file(srv_req *r) {
+  char etag[70];
+  unsigned char *data = NULL;
+  size_t size = 0;
+  int present = 0;
+  if (!content_sha256_ok(r->param))
+    return srv_reply_error(r, 404, "not_found", "no such file");
+  snprintf(etag, sizeof etag, "\"%s\"", r->param);
+  const char *const h[] = {"ETag", etag, "Cache-Control",
+                           "public, max-age=31536000, immutable", NULL};
+  if (etag_matches(srv_header(r, "If-None-Match"), r->param)) {
+    kerr err = store_file_has(r->s->st, r->param, &present);
+    if (err)
+      return reply_store_error(r, err);
+    if (present)
+      return srv_reply(r, 304, NULL, "", 0, h);
+  }
+  kerr err = store_file_get(r->s->st, r->param, &data, &size);
+  if (err == KERR_NOTFOUND)
+    return srv_reply_error(r, 404, "not_found", "no such file");
+  if (err)
+    return reply_store_error(r, err);
+  enum MHD_Result ret =
+      srv_reply(r, 200, "application/octet-stream", data, size, h);
+  free(data);
+  return ret;
+}
+
+enum MHD_Result api_publish(srv_req *r) {
+  content_publish p;
+  char msg[REQJSON_MSG_MAX];
+  int created = 0;
+  enum MHD_Result ret;
+  kerr err = content_publish_parse(r->body, r->len, r->s->admin_pk, &p, msg,
+                                   sizeof msg);
+  if (err == KERR_CRYPTO)
+    return srv_reply_error(r, 403, "bad_signature", msg);
+  if (err)
+    return reply_parse_error(r, err, msg);
+  /* Every file the manifest lists must be sent now or stored already. */
+  size_t missing = 0;
+  for (size_t i = 0; i < p.n_listed; i++) {
+    int have = 0;
+    for (size_t k = 0; k < p.n_files && !have; k++)
+      have = strcmp(p.files[k].sha256, p.listed[i].sha256) == 0;
+    if (!have) {
+      if ((err = store_file_has(r->s->st, p.listed[i].sha256, &have))) {
+        ret = reply_store_error(r, err);
+        goto out;
+      }
+    }
+    missing += !have;
+  }
+  if (missing) {
+    snprintf(msg, sizeof msg, "%zu file(s) listed in the manifest were "
+                              "neither sent nor stored before", missing);
+    ret = srv_reply_error(r, 400, "missing_files", msg);
+    goto out;
+  }
+  p.m.published_at = srv_now(r->s);
+  err = store_content_publish(r->s->st, &p.m, p.files, p.n_files, &created);
+  if (err == KERR_CONFLICT) {
+    ret = srv_reply_error(r, 409, "conflict",
+                          "this region already has this or a newer version");
+    goto out;
+  }
+  if (err) {
+    ret = reply_store_error(r, err);
+    goto out;
+  }
+  LOG_I("api", "content %s for region %s %s by %s", p.m.version, p.m.region,
+        created ? "published" : "republished", r->peer->cn);
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "region", p.m.region);
+  cJSON_AddStringToObject(j, "version", p.m.version);
+  cJSON_AddStringToObject(j, "etag", p.m.etag);
+  ret = srv_reply_json(r, created ? 201 : 200, j, NULL);
+out:
+  content_publish_free(&p);
+  return ret;
+}
+
+/* ---- POST /v1/devices/heartbeat ---- */
+
+enum MHD_Result api_heartbeat(srv_req *r) {
+  intake_heartbeat hb;
+  char msg[REQJSON_MSG_MAX];
+  enum MHD_Result ret;
+  kerr err = intake_heartbeat_parse(r->body, r->len, &hb, msg, sizeof msg);
+  if (err)
+    return reply_parse_error(r, err, msg);
+  if (strcmp(hb.dev.device_id, r->peer->cn) != 0) {
+    ret = srv_reply_error(r, 403, "forbidden",
+                          "device_id differs from the client certificate");
+    goto out;
+  }
+  hb.dev.last_seen = srv_now(r->s);
+  srv_time_text(r->s, hb.dev.last_seen, hb.dev.last_seen_text);
+  if ((err = store_device_seen(r->s->st, &hb.dev))) {
+    ret = reply_store_error(r, err);
+    goto out;
+  }
+  ret = srv_reply(r, 204, NULL, "", 0, NULL);
+out:
+  intake_heartbeat_free(&hb);
+  return ret;
+}

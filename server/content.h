@@ -1,0 +1,55 @@
+/* content: checking a content bundle an administrator publishes.
+ *
+ * POST /v1/content carries the manifest bytes exactly as signed (base64),
+ * the detached Ed25519 signature over those bytes, and the files that are
+ * new. Publishing is accepted only if the signature verifies against the
+ * configured administrator public key, the manifest is a JSON object with
+ * "version", "region" and "files", and every file sent hashes to an entry of
+ * the manifest with the right size. Whether files left out are already
+ * stored is the caller's check (it needs the store). */
+#ifndef SERVER_CONTENT_H
+#define SERVER_CONTENT_H
+
+#include <stddef.h>
+
+#include "kiosk/core/kerr.h"
+#include "store.h"
+
+enum {
+  CONTENT_MANIFEST_MAX = 1024 * 1024, /* manifest bytes */
+  CONTENT_FILES_MAX = 4096,           /* entries in a manifest */
+  CONTENT_PATH_MAX = 255
+};
+
+/* One file as the manifest lists it. */
+typedef struct content_entry {
+  char sha256[STORE_DIGEST_HEX + 1];
+  double size;
+} content_entry;
+
+/* A checked publication; the pointers in m and files point into it. */
+typedef struct content_publish {
+  store_manifest m;
+  store_file *files;    /* files sent with the request */
+  size_t n_files;
+  content_entry *listed; /* every file the manifest lists */
+  size_t n_listed;
+  unsigned char *manifest_buf;
+  unsigned char **file_bufs;
+} content_publish;
+
+/* Parses and checks a publish request. KERR_CRYPTO if the signature does not
+ * verify; KERR_PARSE/KERR_INVALID/KERR_LIMIT for a bad request (msg says
+ * why). On KERR_OK *out is filled (free with content_publish_free);
+ * out->m.published_at is left 0 for the caller. */
+kerr content_publish_parse(const char *body, size_t n,
+                           const unsigned char admin_pub[32],
+                           content_publish *out, char *msg, size_t msgcap);
+
+/* Frees what content_publish_parse allocated; safe on a zeroed struct. */
+void content_publish_free(content_publish *p);
+
+/* 1 if s is 64 lower-case hex digits. */
+int content_sha256_ok(const char *s);
+
+#endif

@@ -1,0 +1,335 @@
+/* intake: see intake.h. Field rules mirror docs/protocol.md; each limit is
+ * named in intake.h or store.h so the OpenAPI document can state it. */
+#include "intake.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "reqjson.h"
+
+#define DIGITS "0123456789"
+#define HEXLOW "0123456789abcdef"
+#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define LOWER "abcdefghijklmnopqrstuvwxyz"
+
+static int all_in(const char *s, const char *set) {
+  return strspn(s, set) == strlen(s);
+}
+
+int intake_uuid_ok(const char *s) {
+  if (strlen(s) != 36)
+    return 0;
+  for (int i = 0; i < 36; i++) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-')
+        return 0;
+    } else if (!strchr(HEXLOW, s[i]) || s[i] == '\0') {
+      return 0;
+    }
+  }
+  return s[14] == '4' && strchr("89ab", s[19]) != NULL;
+}
+
+int intake_reference_ok(const char *s) {
+  size_t n = strlen(s);
+  return n >= 4 && n <= STORE_REF_MAX && all_in(s, UPPER DIGITS "-");
+}
+
+int intake_device_ok(const char *s) {
+  if (strlen(s) != 16 || strncmp(s, "KIOSK-", 6) != 0 || s[12] != '-')
+    return 0;
+  for (int i = 6; i < 16; i++)
+    if (i != 12 && !isdigit((unsigned char)s[i]))
+      return 0;
+  return 1;
+}
+
+/* RFC 3339 date-time with seconds and an explicit offset or Z. */
+static int time_ok(const char *s) {
+  static const char tmpl[] = "dddd-dd-ddTdd:dd:dd";
+  size_t n = strlen(s);
+  if (n < 20 || n > STORE_TIME_MAX)
+    return 0;
+  for (int i = 0; i < 19; i++) {
+    if (tmpl[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != tmpl[i])
+      return 0;
+  }
+  return all_in(s + 19, DIGITS ".:+-Z");
+}
+
+static void hash_field(crypto_generichash_state *h, const char *name,
+                       const char *value) {
+  unsigned char len[8];
+  size_t n = value ? strlen(value) : 0;
+  crypto_generichash_update(h, (const unsigned char *)name, strlen(name) + 1);
+  for (int i = 0; i < 8; i++)
+    len[i] = (unsigned char)(value ? (n >> (8 * i)) & 0xFF : 0xFF);
+  crypto_generichash_update(h, len, sizeof len);
+  if (value)
+    crypto_generichash_update(h, (const unsigned char *)value, n);
+}
+
+static kerr copy_field(char *dst, size_t cap, const cJSON *obj,
+                       const char *key, const char *charset, char *msg,
+                       size_t msgcap) {
+  const char *v = reqjson_str(obj, key, cap - 1, charset, msg, msgcap);
+  if (!v)
+    return KERR_INVALID;
+  memcpy(dst, v, strlen(v) + 1);
+  return KERR_OK;
+}
+
+kerr intake_app_parse(const char *body, size_t n, intake_app *out, char *msg,
+                      size_t msgcap) {
+  static const char *const keys[] = {
+    "uuid",   "reference",       "device_id",   "created_at",   "region",
+    "items",  "content_version", "assisted_by", "check_digest", "sealed",
+    NULL};
+  cJSON *j = NULL;
+  kerr err;
+  store_app *a = &out->app;
+  memset(out, 0, sizeof *out);
+  if ((err = reqjson_parse(body, n, 4, &j, msg, msgcap)))
+    goto out;
+  if ((err = reqjson_keys(j, keys, msg, msgcap)))
+    goto out;
+  err = KERR_INVALID;
+  if (copy_field(a->uuid, sizeof a->uuid, j, "uuid", NULL, msg, msgcap) ||
+      copy_field(a->reference, sizeof a->reference, j, "reference", NULL, msg,
+                 msgcap) ||
+      copy_field(a->device_id, sizeof a->device_id, j, "device_id", NULL, msg,
+                 msgcap) ||
+      copy_field(a->created_at, sizeof a->created_at, j, "created_at", NULL,
+                 msg, msgcap) ||
+      copy_field(a->region, sizeof a->region, j, "region", DIGITS, msg,
+                 msgcap) ||
+      copy_field(a->content_version, sizeof a->content_version, j,
+                 "content_version", UPPER LOWER DIGITS ".-_+", msg, msgcap) ||
+      copy_field(a->check_digest, sizeof a->check_digest, j, "check_digest",
+                 HEXLOW, msg, msgcap))
+    goto out;
+  if (!intake_uuid_ok(a->uuid)) {
+    snprintf(msg, msgcap, "uuid must be a lower-case version 4 UUID");
+    goto out;
+  }
+  if (!intake_reference_ok(a->reference)) {
+    snprintf(msg, msgcap, "reference must be 4 to 32 of A-Z, 0-9 and '-'");
+    goto out;
+  }
+  if (!intake_device_ok(a->device_id)) {
+    snprintf(msg, msgcap, "device_id must look like KIOSK-140500-001");
+    goto out;
+  }
+  if (!time_ok(a->created_at)) {
+    snprintf(msg, msgcap, "created_at must be an RFC 3339 date-time");
+    goto out;
+  }
+  if (strlen(a->region) != 6) {
+    snprintf(msg, msgcap, "region must be a 6-digit division code");
+    goto out;
+  }
+  if (a->content_version[0] == '\0') {
+    snprintf(msg, msgcap, "content_version must not be empty");
+    goto out;
+  }
+  if (strlen(a->check_digest) != STORE_DIGEST_HEX) {
+    snprintf(msg, msgcap, "check_digest must be 64 lower-case hex digits");
+    goto out;
+  }
+  const cJSON *ab = cJSON_GetObjectItemCaseSensitive(j, "assisted_by");
+  if (ab && !cJSON_IsNull(ab)) {
+    if (copy_field(a->assisted_by, sizeof a->assisted_by, j, "assisted_by",
+                   UPPER LOWER DIGITS "-_", msg, msgcap))
+      goto out;
+    if (a->assisted_by[0] == '\0') {
+      snprintf(msg, msgcap, "assisted_by must be null or a staff id");
+      goto out;
+    }
+  }
+  const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
+  int n_items = cJSON_GetArraySize(items);
+  if (!cJSON_IsArray(items) || n_items < 1 || n_items > INTAKE_MAX_ITEMS) {
+    snprintf(msg, msgcap, "items must be an array of 1 to %d item ids",
+             INTAKE_MAX_ITEMS);
+    goto out;
+  }
+  const cJSON *it;
+  cJSON_ArrayForEach(it, items) {
+    if (!cJSON_IsString(it) || strlen(it->valuestring) == 0 ||
+        strlen(it->valuestring) > INTAKE_ITEM_MAX ||
+        !all_in(it->valuestring, LOWER DIGITS "_-")) {
+      snprintf(msg, msgcap, "each item must be an id of a-z, 0-9, '_', '-'");
+      goto out;
+    }
+  }
+  out->items_json = cJSON_PrintUnformatted(items);
+  if (!out->items_json) {
+    err = KERR_NOMEM;
+    goto out;
+  }
+  a->items_json = out->items_json;
+  const cJSON *sv = cJSON_GetObjectItemCaseSensitive(j, "sealed");
+  if (!cJSON_IsString(sv)) {
+    snprintf(msg, msgcap, "field \"sealed\" must be a base64 string");
+    goto out;
+  }
+  size_t b64n = strlen(sv->valuestring);
+  size_t cap = b64n / 4 * 3 + 3;
+  if (cap > INTAKE_SEALED_MAX + 3) {
+    snprintf(msg, msgcap, "sealed application is too large");
+    err = KERR_LIMIT;
+    goto out;
+  }
+  out->sealed = malloc(cap);
+  if (!out->sealed) {
+    err = KERR_NOMEM;
+    goto out;
+  }
+  size_t bin_len = 0;
+  if (sodium_base642bin(out->sealed, cap, sv->valuestring, b64n, NULL,
+                        &bin_len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      bin_len <= crypto_box_SEALBYTES) {
+    snprintf(msg, msgcap, "sealed must be base64 of a crypto_box_seal box");
+    goto out;
+  }
+  a->sealed = out->sealed;
+  a->sealed_len = bin_len;
+
+  /* Canonical hash: fixed field order, lengths framed, null != "". */
+  crypto_generichash_state h;
+  crypto_generichash_init(&h, NULL, 0, 32);
+  hash_field(&h, "uuid", a->uuid);
+  hash_field(&h, "reference", a->reference);
+  hash_field(&h, "device_id", a->device_id);
+  hash_field(&h, "created_at", a->created_at);
+  hash_field(&h, "region", a->region);
+  hash_field(&h, "items", a->items_json);
+  hash_field(&h, "content_version", a->content_version);
+  hash_field(&h, "assisted_by", a->assisted_by[0] ? a->assisted_by : NULL);
+  hash_field(&h, "check_digest", a->check_digest);
+  hash_field(&h, "sealed", sv->valuestring);
+  crypto_generichash_final(&h, a->body_hash, 32);
+  err = KERR_OK;
+out:
+  cJSON_Delete(j);
+  if (err)
+    intake_app_free(out);
+  return err;
+}
+
+void intake_app_free(intake_app *a) {
+  if (!a)
+    return;
+  free(a->items_json);
+  free(a->sealed);
+  memset(a, 0, sizeof *a);
+}
+
+static kerr count_field(const cJSON *j, const char *key, int64_t *out,
+                        char *msg, size_t msgcap) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+  if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+      v->valuedouble > 9007199254740991.0 ||
+      v->valuedouble != (double)(int64_t)v->valuedouble) {
+    snprintf(msg, msgcap, "field \"%s\" must be a whole number >= 0", key);
+    return KERR_INVALID;
+  }
+  *out = (int64_t)v->valuedouble;
+  return KERR_OK;
+}
+
+kerr intake_heartbeat_parse(const char *body, size_t n, intake_heartbeat *out,
+                            char *msg, size_t msgcap) {
+  static const char *const keys[] = {"device_id",   "content_version",
+                                     "outbox_depth", "quarantined",
+                                     "uptime_s",    "last_errors", NULL};
+  cJSON *j = NULL;
+  kerr err;
+  store_device *d = &out->dev;
+  memset(out, 0, sizeof *out);
+  if ((err = reqjson_parse(body, n, 4, &j, msg, msgcap)))
+    goto out;
+  if ((err = reqjson_keys(j, keys, msg, msgcap)))
+    goto out;
+  err = KERR_INVALID;
+  if (copy_field(d->device_id, sizeof d->device_id, j, "device_id", NULL, msg,
+                 msgcap))
+    goto out;
+  if (!intake_device_ok(d->device_id)) {
+    snprintf(msg, msgcap, "device_id must look like KIOSK-140500-001");
+    goto out;
+  }
+  const cJSON *cv = cJSON_GetObjectItemCaseSensitive(j, "content_version");
+  if (cv && !cJSON_IsNull(cv) &&
+      copy_field(d->content_version, sizeof d->content_version, j,
+                 "content_version", UPPER LOWER DIGITS ".-_+", msg, msgcap))
+    goto out;
+  if (count_field(j, "outbox_depth", &d->outbox_depth, msg, msgcap) ||
+      count_field(j, "quarantined", &d->quarantined, msg, msgcap) ||
+      count_field(j, "uptime_s", &d->uptime_s, msg, msgcap))
+    goto out;
+  const cJSON *le = cJSON_GetObjectItemCaseSensitive(j, "last_errors");
+  if (le && !cJSON_IsNull(le)) {
+    if (!cJSON_IsArray(le) || cJSON_GetArraySize(le) > INTAKE_ERRORS_MAX) {
+      snprintf(msg, msgcap, "last_errors must be an array of at most %d",
+               INTAKE_ERRORS_MAX);
+      goto out;
+    }
+    const cJSON *e;
+    cJSON_ArrayForEach(e, le) {
+      if (!cJSON_IsString(e) || strlen(e->valuestring) > INTAKE_ERROR_LEN) {
+        snprintf(msg, msgcap, "each of last_errors must be a string of at "
+                              "most %d bytes", INTAKE_ERROR_LEN);
+        goto out;
+      }
+    }
+    out->errors_json = cJSON_PrintUnformatted(le);
+  } else {
+    out->errors_json = malloc(3);
+    if (out->errors_json)
+      memcpy(out->errors_json, "[]", 3);
+  }
+  if (!out->errors_json) {
+    err = KERR_NOMEM;
+    goto out;
+  }
+  d->last_errors_json = out->errors_json;
+  err = KERR_OK;
+out:
+  cJSON_Delete(j);
+  if (err)
+    intake_heartbeat_free(out);
+  return err;
+}
+
+void intake_heartbeat_free(intake_heartbeat *h) {
+  if (!h)
+    return;
+  free(h->errors_json);
+  memset(h, 0, sizeof *h);
+}
+
+kerr intake_check_digest(const char *reference, const char *last4,
+                         char hex[65]) {
+  char up[5];
+  unsigned char md[32];
+  crypto_generichash_state h;
+  if (strlen(last4) != 4 || !all_in(last4, UPPER LOWER DIGITS))
+    return KERR_INVALID;
+  for (int i = 0; i < 4; i++)
+    up[i] = (char)toupper((unsigned char)last4[i]);
+  up[4] = '\0';
+  crypto_generichash_init(&h, NULL, 0, sizeof md);
+  crypto_generichash_update(&h, (const unsigned char *)"kiosk-status-v1|", 16);
+  crypto_generichash_update(&h, (const unsigned char *)reference,
+                            strlen(reference));
+  crypto_generichash_update(&h, (const unsigned char *)"|", 1);
+  crypto_generichash_update(&h, (const unsigned char *)up, 4);
+  crypto_generichash_final(&h, md, sizeof md);
+  sodium_bin2hex(hex, 65, md, sizeof md);
+  return KERR_OK;
+}

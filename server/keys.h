@@ -1,0 +1,34 @@
+/* keys: the server's key files.
+ *
+ * Raw keys are stored as one line of standard base64 (seal.pub, seal.key,
+ * admin.pub, admin.key); PEM files (certificates, TLS keys) are read whole.
+ * Secret key files are created 0600 and never overwritten unless asked. */
+#ifndef SERVER_KEYS_H
+#define SERVER_KEYS_H
+
+#include <stddef.h>
+
+#include "kiosk/core/kerr.h"
+
+/* Reads a whole file of at most max bytes and NUL-terminates it. The caller
+ * owns *out (free). KERR_NOTFOUND if missing, KERR_LIMIT if larger. */
+kerr keys_read_file(const char *path, size_t max, char **out, size_t *n);
+
+/* Reads a base64 key file that must decode to exactly len bytes.
+ * KERR_INVALID if it does not. */
+kerr keys_read_b64(const char *path, unsigned char *out, size_t len);
+
+/* Writes key as one base64 line; mode 0600 when secret, else 0644.
+ * KERR_STATE if the file exists and force is 0. */
+kerr keys_write_b64(const char *path, const unsigned char *key, size_t len,
+                    int secret, int force);
+
+/* Generates the X25519 sealing pair dir/seal.pub (32 bytes) and
+ * dir/seal.key (32 bytes) for crypto_box_seal. */
+kerr keys_gen_seal(const char *dir, int force);
+
+/* Generates the Ed25519 administrator pair dir/admin.pub (32 bytes) and
+ * dir/admin.key (64-byte libsodium secret key: seed || public key). */
+kerr keys_gen_sign(const char *dir, int force);
+
+#endif

@@ -1,0 +1,542 @@
+/* srv: daemon lifecycle, routing, request bodies, client certificates.
+ *
+ * Request flow (libmicrohttpd calls on_request several times per request):
+ *  1. first call: route the path; for /v1/ check the client certificate
+ *     (401), then method (405), content type (415) and declared length (413)
+ *     so a bad request is refused before its body is read;
+ *  2. body chunks: appended up to the route's limit, the rest discarded;
+ *  3. last call: the route's handler runs with the whole body.
+ * The client certificate is verified once per TLS connection and the answer
+ * kept in the connection's socket context. */
+#include "srv_private.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <sodium.h>
+
+#include "intake.h"
+#include "keys.h"
+#include "kiosk/core/log.h"
+
+void srv_config_defaults(srv_config *c) {
+  memset(c, 0, sizeof *c);
+  c->bind = "127.0.0.1";
+  c->port = 8443;
+  c->threads = 4;
+  c->utc_offset_min = 480;
+  c->status_rate = 0.5;
+  c->status_burst = 30;
+  c->fail_rate = 1.0 / 60;
+  c->fail_burst = 5;
+  c->login_max_failures = 5;
+  c->login_lock_s = 900;
+  c->session_s = 8 * 3600;
+}
+
+int64_t srv_now(const srv *s) {
+  return s->cfg.now ? s->cfg.now(s->cfg.now_ud) : (int64_t)time(NULL);
+}
+
+void srv_time_text(const srv *s, int64_t t, char out[41]) {
+  int off = s->cfg.utc_offset_min % (24 * 60);
+  time_t local = (time_t)(t + (int64_t)off * 60);
+  struct tm tm;
+  char base[32];
+  gmtime_r(&local, &tm);
+  strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+  base[19] = '\0';
+  if (off == 0)
+    snprintf(out, 41, "%sZ", base);
+  else
+    snprintf(out, 41, "%s%c%02u:%02u", base, off < 0 ? '-' : '+',
+             (unsigned)abs(off) / 60 % 24, (unsigned)abs(off) % 60);
+}
+
+/* ---- replies ---- */
+
+enum MHD_Result srv_reply(srv_req *r, unsigned status, const char *ctype,
+                          const void *data, size_t n,
+                          const char *const *headers) {
+  struct MHD_Response *resp = MHD_create_response_from_buffer(
+      n, (void *)(uintptr_t)data, MHD_RESPMEM_MUST_COPY);
+  if (!resp)
+    return MHD_NO;
+  if (ctype)
+    MHD_add_response_header(resp, "Content-Type", ctype);
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(resp, "Strict-Transport-Security",
+                          "max-age=31536000");
+  int has_cache = 0;
+  for (const char *const *h = headers; h && h[0]; h += 2) {
+    MHD_add_response_header(resp, h[0], h[1]);
+    if (strcasecmp(h[0], "Cache-Control") == 0)
+      has_cache = 1;
+  }
+  if (!has_cache)
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+  enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+  MHD_destroy_response(resp);
+  r->replied = 1;
+  return ret;
+}
+
+enum MHD_Result srv_reply_json(srv_req *r, unsigned status, cJSON *j,
+                               const char *const *headers) {
+  char *txt = j ? cJSON_PrintUnformatted(j) : NULL;
+  cJSON_Delete(j);
+  if (!txt)
+    return srv_reply(r, 500, "application/json; charset=utf-8",
+                     "{\"error\":\"internal\",\"message\":\"out of memory\"}",
+                     47, NULL);
+  enum MHD_Result ret = srv_reply(r, status, "application/json; charset=utf-8",
+                                  txt, strlen(txt), headers);
+  free(txt);
+  return ret;
+}
+
+enum MHD_Result srv_reply_error(srv_req *r, unsigned status, const char *code,
+                                const char *message) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "error", code);
+  cJSON_AddStringToObject(j, "message", message);
+  return srv_reply_json(r, status, j, NULL);
+}
+
+const char *srv_header(srv_req *r, const char *name) {
+  return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *srv_query(srv_req *r, const char *name) {
+  return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ---- client certificates ---- */
+
+static void peer_check(struct MHD_Connection *c, srv_peer *p) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+  gnutls_x509_crt_t crt = NULL;
+  unsigned status = 0, n = 0;
+  p->checked = 1;
+  p->ok = 0;
+  if (!ci || !ci->tls_session)
+    return;
+  gnutls_session_t sess = (gnutls_session_t)ci->tls_session;
+  gnutls_typed_vdata_st purpose = {
+    .type = GNUTLS_DT_KEY_PURPOSE_OID,
+    .data = (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT,
+  };
+  if (gnutls_certificate_verify_peers(sess, &purpose, 1, &status) < 0 ||
+      status != 0)
+    return;
+  const gnutls_datum_t *certs = gnutls_certificate_get_peers(sess, &n);
+  if (!certs || n == 0)
+    return;
+  if (gnutls_x509_crt_init(&crt) < 0)
+    return;
+  size_t cn_len = sizeof p->cn;
+  if (gnutls_x509_crt_import(crt, &certs[0], GNUTLS_X509_FMT_DER) >= 0 &&
+      gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0,
+                                    p->cn, &cn_len) >= 0 &&
+      cn_len > 0 && cn_len < sizeof p->cn && strlen(p->cn) == cn_len)
+    p->ok = 1;
+  else
+    p->cn[0] = '\0';
+  gnutls_x509_crt_deinit(crt);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+  (void)cls;
+  (void)c;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    *socket_context = calloc(1, sizeof(srv_peer));
+  } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+    free(*socket_context);
+    *socket_context = NULL;
+  }
+}
+
+/* ---- routing ---- */
+
+enum { EXACT, PARAM, PARAM_SUFFIX, PARAM_ANY };
+
+typedef struct route {
+  const char *method;
+  const char *prefix;
+  int kind;
+  const char *suffix;
+  srv_handler handler;
+  int json;   /* body must be application/json */
+  size_t max; /* body limit */
+} route;
+
+static const route ROUTES[] = {
+  {"POST", "/v1/applications", EXACT, NULL, api_app_submit, 1, SRV_BODY_APP},
+  {"GET", "/v1/status/", PARAM, NULL, api_status, 0, 0},
+  {"GET", "/v1/content/files/", PARAM, NULL, api_file, 0, 0},
+  {"GET", "/v1/content/", PARAM_SUFFIX, "/manifest", api_manifest, 0, 0},
+  {"POST", "/v1/content", EXACT, NULL, api_publish, 1, SRV_BODY_CONTENT},
+  {"POST", "/v1/devices/heartbeat", EXACT, NULL, api_heartbeat, 1,
+   SRV_BODY_SMALL},
+  {"GET", "/console/", PARAM_ANY, NULL, console_static, 0, 0},
+  {"POST", "/api/console/login", EXACT, NULL, console_login, 1,
+   SRV_BODY_SMALL},
+  {"POST", "/api/console/logout", EXACT, NULL, console_logout, 0,
+   SRV_BODY_SMALL},
+  {"GET", "/api/console/me", EXACT, NULL, console_me, 0, 0},
+  {"GET", "/api/console/applications", EXACT, NULL, console_apps, 0, 0},
+  {"GET", "/api/console/applications/", PARAM, NULL, console_app, 0, 0},
+  {"POST", "/api/console/applications/", PARAM_SUFFIX, "/status",
+   console_app_status, 1, SRV_BODY_SMALL},
+  {"GET", "/api/console/devices", EXACT, NULL, console_devices, 0, 0},
+};
+
+/* Matches path against rt; on a match with a parameter, cuts it out of
+ * path in place (NUL at its end) and sets *param. */
+static int route_match(const route *rt, char *path, const char **param) {
+  size_t pl = strlen(rt->prefix);
+  *param = NULL;
+  if (rt->kind == EXACT)
+    return strcmp(path, rt->prefix) == 0;
+  if (strncmp(path, rt->prefix, pl) != 0)
+    return 0;
+  char *p = path + pl;
+  if (rt->kind == PARAM_ANY) {
+    *param = p;
+    return 1;
+  }
+  size_t n = strcspn(p, "/");
+  if (n == 0)
+    return 0;
+  if (rt->kind == PARAM) {
+    if (p[n] != '\0')
+      return 0;
+  } else if (strcmp(p + n, rt->suffix) != 0) {
+    return 0;
+  }
+  *param = p;
+  return 1;
+}
+
+static const route *route_find(srv_req *r, int *method_ok) {
+  char tmp[sizeof r->path];
+  const route *path_hit = NULL;
+  *method_ok = 0;
+  for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++) {
+    const char *param;
+    memcpy(tmp, r->path, sizeof tmp);
+    if (!route_match(&ROUTES[i], tmp, &param))
+      continue;
+    if (strcmp(ROUTES[i].method, r->method) == 0) {
+      route_match(&ROUTES[i], r->path, &r->param);
+      if (r->param && ROUTES[i].kind == PARAM_SUFFIX)
+        r->path[(size_t)(r->param - r->path) + strcspn(r->param, "/")] = '\0';
+      *method_ok = 1;
+      return &ROUTES[i];
+    }
+    if (!path_hit)
+      path_hit = &ROUTES[i];
+  }
+  return path_hit;
+}
+
+static int content_type_json(const char *ct) {
+  if (!ct)
+    return 0;
+  size_t n = strcspn(ct, ";");
+  while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+    n--;
+  return n == 16 && strncasecmp(ct, "application/json", 16) == 0;
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t cap) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  snprintf(out, cap, "?");
+  if (!ci || !ci->client_addr)
+    return;
+  if (ci->client_addr->sa_family == AF_INET) {
+    const struct sockaddr_in *a = (const void *)ci->client_addr;
+    inet_ntop(AF_INET, &a->sin_addr, out, (socklen_t)cap);
+  } else if (ci->client_addr->sa_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const void *)ci->client_addr;
+    inet_ntop(AF_INET6, &a->sin6_addr, out, (socklen_t)cap);
+  }
+}
+
+/* First call of a request: everything that can be refused before the body
+ * is read. Returns with r->replied set if it answered. */
+static enum MHD_Result request_begin(srv_req *r, const char *url) {
+  size_t ul = strcspn(url, "?");
+  if (ul >= sizeof r->path)
+    return srv_reply_error(r, 414, "uri_too_long", "request path too long");
+  memcpy(r->path, url, ul);
+  r->path[ul] = '\0';
+  client_addr(r->conn, r->addr, sizeof r->addr);
+  if (strcmp(r->path, "/") == 0 || strcmp(r->path, "/console") == 0) {
+    static const char *const loc[] = {"Location", "/console/", NULL};
+    return srv_reply(r, 302, "text/plain; charset=utf-8", "", 0, loc);
+  }
+  if (strncmp(r->path, "/v1/", 4) == 0) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    srv_peer *p = ci ? ci->socket_context : NULL;
+    if (p && !p->checked)
+      peer_check(r->conn, p);
+    if (!p || !p->ok)
+      return srv_reply_error(r, 401, "unauthorized",
+                             "a client certificate issued by the deployment "
+                             "CA is required");
+    r->peer = p;
+  }
+  int method_ok;
+  const route *rt = route_find(r, &method_ok);
+  if (!rt)
+    return srv_reply_error(r, 404, "not_found", "no such resource");
+  if (!method_ok) {
+    const char *const allow[] = {"Allow", rt->method, NULL};
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "error", "method_not_allowed");
+    cJSON_AddStringToObject(j, "message", "method not allowed here");
+    return srv_reply_json(r, 405, j, allow);
+  }
+  r->handler = rt->handler;
+  r->max = rt->max ? rt->max : SRV_BODY_SMALL;
+  if (rt->json && !content_type_json(srv_header(r, "Content-Type")))
+    return srv_reply_error(r, 415, "unsupported_media_type",
+                           "Content-Type must be application/json");
+  const char *cl = srv_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  if (cl) {
+    char *end = NULL;
+    unsigned long long v = strtoull(cl, &end, 10);
+    if (end == cl || *end != '\0' || v > r->max)
+      return srv_reply_error(r, 413, "payload_too_large",
+                             "request body too large");
+  }
+  return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls) {
+  srv *s = cls;
+  srv_req *r = *con_cls;
+  (void)version;
+  if (!r) {
+    r = calloc(1, sizeof *r);
+    if (!r)
+      return MHD_NO;
+    *con_cls = r;
+    r->s = s;
+    r->conn = c;
+    r->method = method;
+    return request_begin(r, url);
+  }
+  if (r->replied) {
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (*upload_size) {
+    size_t n = *upload_size;
+    *upload_size = 0;
+    if (r->too_big || r->len + n > r->max) {
+      r->too_big = 1;
+      return MHD_YES;
+    }
+    if (r->len + n + 1 > r->cap) {
+      size_t cap = r->cap ? r->cap : 4096;
+      while (cap < r->len + n + 1)
+        cap *= 2;
+      if (cap > r->max + 1)
+        cap = r->max + 1;
+      char *nb = realloc(r->body, cap);
+      if (!nb)
+        return MHD_NO;
+      r->body = nb;
+      r->cap = cap;
+    }
+    memcpy(r->body + r->len, upload, n);
+    r->len += n;
+    r->body[r->len] = '\0';
+    return MHD_YES;
+  }
+  if (r->too_big)
+    return srv_reply_error(r, 413, "payload_too_large",
+                           "request body too large");
+  if (!r->body) {
+    r->body = calloc(1, 1);
+    if (!r->body)
+      return MHD_NO;
+  }
+  return r->handler(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+  srv_req *r = *con_cls;
+  (void)cls;
+  (void)c;
+  (void)toe;
+  if (!r)
+    return;
+  if (r->body) {
+    sodium_memzero(r->body, r->cap);
+    free(r->body);
+  }
+  free(r);
+  *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
+  char line[256];
+  (void)cls;
+  vsnprintf(line, sizeof line, fmt, ap);
+  line[strcspn(line, "\n")] = '\0';
+  LOG_D("mhd", "%s", line);
+}
+
+/* ---- lifecycle ---- */
+
+static kerr load_pem(const char *dir, const char *name, char **out) {
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+    return KERR_LIMIT;
+  kerr err = keys_read_file(path, 1024 * 1024, out, NULL);
+  if (err)
+    LOG_E("srv", "cannot read %s: %s", name, kerr_str(err));
+  return err;
+}
+
+static kerr load_raw(const char *dir, const char *name, unsigned char *out,
+                     size_t len) {
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+    return KERR_LIMIT;
+  kerr err = keys_read_b64(path, out, len);
+  if (err)
+    LOG_E("srv", "cannot read %s: %s", name, kerr_str(err));
+  return err;
+}
+
+kerr srv_create(const srv_config *c, srv **out) {
+  kerr err = KERR_OK;
+  srv *s = calloc(1, sizeof *s);
+  if (!s)
+    return KERR_NOMEM;
+  s->cfg = *c;
+  if (!s->cfg.bind)
+    s->cfg.bind = "127.0.0.1";
+  if (s->cfg.threads < 1)
+    s->cfg.threads = 1;
+  if (s->cfg.threads > 16)
+    s->cfg.threads = 16;
+  if (sodium_init() < 0) {
+    err = KERR_CRYPTO;
+    goto out;
+  }
+  if (!c->pki_dir || !c->db_path) {
+    err = KERR_INVALID;
+    goto out;
+  }
+  if ((err = load_pem(c->pki_dir, "ca.crt", &s->ca_pem)) ||
+      (err = load_pem(c->pki_dir, "server.crt", &s->cert_pem)) ||
+      (err = load_pem(c->pki_dir, "server.key", &s->key_pem)) ||
+      (err = load_raw(c->pki_dir, "seal.key", s->seal_sk, 32)) ||
+      (err = load_raw(c->pki_dir, "admin.pub", s->admin_pk, 32)))
+    goto out;
+  crypto_scalarmult_base(s->seal_pk, s->seal_sk);
+  if ((err = ratelimit_create(c->status_rate, c->status_burst, 8192,
+                              &s->rl_status)) ||
+      (err = ratelimit_create(c->fail_rate, c->fail_burst, 8192,
+                              &s->rl_fail)) ||
+      (err = ratelimit_create(0.2, 10, 4096, &s->rl_login)))
+    goto out;
+  if ((err = store_open(c->db_path, s->cfg.threads, &s->st)))
+    goto out;
+
+  struct sockaddr_in a4;
+  struct sockaddr_in6 a6;
+  struct sockaddr *sa;
+  unsigned flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD |
+                   MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+  memset(&a4, 0, sizeof a4);
+  memset(&a6, 0, sizeof a6);
+  if (inet_pton(AF_INET, s->cfg.bind, &a4.sin_addr) == 1) {
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons((uint16_t)c->port);
+    sa = (struct sockaddr *)&a4;
+  } else if (inet_pton(AF_INET6, s->cfg.bind, &a6.sin6_addr) == 1) {
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons((uint16_t)c->port);
+    sa = (struct sockaddr *)&a6;
+    flags |= MHD_USE_IPv6;
+  } else {
+    LOG_E("srv", "bind address is not an IP address");
+    err = KERR_INVALID;
+    goto out;
+  }
+  s->daemon = MHD_start_daemon(
+      flags, (uint16_t)c->port, NULL, NULL, on_request, s,
+      MHD_OPTION_SOCK_ADDR, sa,
+      MHD_OPTION_HTTPS_MEM_KEY, s->key_pem,
+      MHD_OPTION_HTTPS_MEM_CERT, s->cert_pem,
+      MHD_OPTION_HTTPS_MEM_TRUST, s->ca_pem,
+      MHD_OPTION_HTTPS_PRIORITIES,
+      "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+      MHD_OPTION_END);
+  if (!s->daemon) {
+    LOG_E("srv", "cannot listen on %s port %d", s->cfg.bind, c->port);
+    err = KERR_NET;
+    goto out;
+  }
+  const union MHD_DaemonInfo *di =
+      MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  s->port = di ? di->port : c->port;
+  LOG_I("srv", "listening on %s port %d", s->cfg.bind, s->port);
+  *out = s;
+  s = NULL;
+out:
+  srv_destroy(s);
+  return err;
+}
+
+int srv_port(const srv *s) { return s->port; }
+
+void srv_destroy(srv *s) {
+  if (!s)
+    return;
+  if (s->daemon)
+    MHD_stop_daemon(s->daemon);
+  store_destroy(s->st);
+  ratelimit_destroy(s->rl_status);
+  ratelimit_destroy(s->rl_fail);
+  ratelimit_destroy(s->rl_login);
+  if (s->key_pem) {
+    sodium_memzero(s->key_pem, strlen(s->key_pem));
+    free(s->key_pem);
+  }
+  free(s->cert_pem);
+  free(s->ca_pem);
+  sodium_memzero(s->seal_sk, sizeof s->seal_sk);
+  free(s);
+}

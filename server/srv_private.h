@@ -1,0 +1,104 @@
+/* srv_private: what srv.c shares with its handler files (api_device.c,
+ * api_console.c). Not for use outside server/. */
+#ifndef SERVER_SRV_PRIVATE_H
+#define SERVER_SRV_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#include "ratelimit.h"
+#include "srv.h"
+#include "store.h"
+
+enum {
+  SRV_BODY_APP = 4 * 1024 * 1024,      /* POST /v1/applications */
+  SRV_BODY_CONTENT = 64 * 1024 * 1024, /* POST /v1/content */
+  SRV_BODY_SMALL = 64 * 1024           /* everything else */
+};
+
+struct srv {
+  srv_config cfg;
+  struct MHD_Daemon *daemon;
+  store *st;
+  char *ca_pem, *cert_pem, *key_pem;
+  unsigned char seal_pk[32], seal_sk[32];
+  unsigned char admin_pk[32];
+  ratelimit *rl_status; /* progress queries */
+  ratelimit *rl_fail;   /* wrong checks */
+  ratelimit *rl_login;  /* sign-in attempts per client address */
+  int port;
+};
+
+/* What we learnt about the client certificate, once per connection. */
+typedef struct srv_peer {
+  int checked;
+  int ok;       /* chain verified against the deployment CA, client purpose */
+  char cn[65];  /* certificate CN when ok */
+} srv_peer;
+
+typedef struct srv_req srv_req;
+typedef enum MHD_Result (*srv_handler)(srv_req *r);
+
+struct srv_req {
+  srv *s;
+  struct MHD_Connection *conn;
+  const char *method;
+  char path[256];      /* URL path, without the query */
+  srv_handler handler;
+  const char *param;   /* path parameter (into path) or NULL */
+  char *body;          /* NUL-terminated */
+  size_t len, cap, max;
+  int too_big;
+  int replied;
+  const srv_peer *peer;
+  char addr[64];       /* client address, for rate limits */
+};
+
+/* Clock. */
+int64_t srv_now(const srv *s);
+
+/* Formats unix seconds as RFC 3339 in the configured offset. */
+void srv_time_text(const srv *s, int64_t t, char out[41]);
+
+/* Replies with a copy of data; headers is NULL or a NULL-terminated list of
+ * name, value pairs. Always adds nosniff and (for JSON) no-store. */
+enum MHD_Result srv_reply(srv_req *r, unsigned status, const char *ctype,
+                          const void *data, size_t n,
+                          const char *const *headers);
+
+/* {"error": code, "message": message}. */
+enum MHD_Result srv_reply_error(srv_req *r, unsigned status, const char *code,
+                                const char *message);
+
+/* Serialises j (takes ownership) and replies with it. */
+enum MHD_Result srv_reply_json(srv_req *r, unsigned status, cJSON *j,
+                               const char *const *headers);
+
+/* A request header or NULL. */
+const char *srv_header(srv_req *r, const char *name);
+
+/* A query argument or NULL. */
+const char *srv_query(srv_req *r, const char *name);
+
+/* Device handlers (api_device.c). */
+enum MHD_Result api_app_submit(srv_req *r);
+enum MHD_Result api_status(srv_req *r);
+enum MHD_Result api_manifest(srv_req *r);
+enum MHD_Result api_file(srv_req *r);
+enum MHD_Result api_publish(srv_req *r);
+enum MHD_Result api_heartbeat(srv_req *r);
+
+/* Console handlers (api_console.c). */
+enum MHD_Result console_static(srv_req *r);
+enum MHD_Result console_login(srv_req *r);
+enum MHD_Result console_logout(srv_req *r);
+enum MHD_Result console_me(srv_req *r);
+enum MHD_Result console_apps(srv_req *r);
+enum MHD_Result console_app(srv_req *r);
+enum MHD_Result console_app_status(srv_req *r);
+enum MHD_Result console_devices(srv_req *r);
+
+#endif

@@ -1,0 +1,206 @@
+/* store: the reference backend's persistent storage.
+ *
+ * The one seam between the HTTP layer and the database. Everything above it
+ * speaks in the structs below; nothing above it sees SQL. The shipped
+ * implementation is SQLite (store_sqlite.c: WAL, synchronous=FULL, numbered
+ * migrations); a PostgreSQL implementation would provide the same functions
+ * (see docs/server.md).
+ *
+ * Invariants:
+ * - Every mutating call is one transaction: it either happens completely or
+ *   not at all (nothing is half-stored).
+ * - Sealed applications are stored exactly as received; the store never sees
+ *   a plaintext application.
+ * - A store is safe to use from several threads at once.
+ * - Strings handed to row callbacks are borrowed for the duration of the call. */
+#ifndef SERVER_STORE_H
+#define SERVER_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiosk/core/kerr.h"
+
+typedef struct store store;
+
+/* Field size limits shared by the API layer (validation) and the store. */
+enum {
+  STORE_UUID_MAX = 36,
+  STORE_REF_MAX = 32,
+  STORE_DEVICE_MAX = 32,
+  STORE_REGION_MAX = 6,
+  STORE_TIME_MAX = 40,
+  STORE_VERSION_MAX = 64,
+  STORE_STAFF_MAX = 32,
+  STORE_STATUS_MAX = 16,
+  STORE_NOTE_MAX = 1000,
+  STORE_NAME_MAX = 128,
+  STORE_DIGEST_HEX = 64
+};
+
+/* One application as received (sealed). Strings are NUL-terminated. */
+typedef struct store_app {
+  char uuid[STORE_UUID_MAX + 1];
+  char reference[STORE_REF_MAX + 1];
+  char device_id[STORE_DEVICE_MAX + 1];
+  char region[STORE_REGION_MAX + 1];
+  char created_at[STORE_TIME_MAX + 1];
+  char content_version[STORE_VERSION_MAX + 1];
+  char assisted_by[STORE_STAFF_MAX + 1]; /* "" = nobody assisted */
+  char check_digest[STORE_DIGEST_HEX + 1];
+  const char *items_json;       /* JSON array of item ids, borrowed */
+  unsigned char body_hash[32];  /* BLAKE2b of the canonical request body */
+  const unsigned char *sealed;  /* borrowed */
+  size_t sealed_len;
+  int64_t received_at;          /* unix seconds, set by the caller */
+  char received_at_text[STORE_TIME_MAX + 1];
+  char status[STORE_STATUS_MAX + 1]; /* current status (read side only) */
+} store_app;
+
+/* One timeline entry of an application. */
+typedef struct store_event {
+  const char *status;
+  const char *note;
+  const char *staff_id; /* NULL for events the system made */
+  const char *at_text;
+  int64_t at;
+} store_event;
+
+/* A device as last seen by its heartbeat. */
+typedef struct store_device {
+  char device_id[STORE_DEVICE_MAX + 1];
+  char content_version[STORE_VERSION_MAX + 1];
+  int64_t outbox_depth;
+  int64_t quarantined;
+  int64_t uptime_s;
+  const char *last_errors_json; /* JSON array of strings, borrowed */
+  int64_t last_seen;
+  char last_seen_text[STORE_TIME_MAX + 1];
+} store_device;
+
+/* A published content manifest (bytes exactly as signed). */
+typedef struct store_manifest {
+  char region[STORE_REGION_MAX + 1];
+  char version[STORE_VERSION_MAX + 1];
+  const unsigned char *manifest; /* borrowed */
+  size_t manifest_len;
+  unsigned char signature[64];
+  char etag[STORE_DIGEST_HEX + 1]; /* hex SHA-256 of manifest || signature */
+  int64_t published_at;
+} store_manifest;
+
+/* A content file addressed by its SHA-256. */
+typedef struct store_file {
+  char sha256[STORE_DIGEST_HEX + 1];
+  const unsigned char *data; /* borrowed */
+  size_t size;
+} store_file;
+
+/* A staff account. */
+typedef struct store_staff {
+  char id[STORE_STAFF_MAX + 1];
+  char name[STORE_NAME_MAX + 1];
+  char pwhash[128]; /* crypto_pwhash_str() output */
+  int64_t failed;       /* consecutive failed sign-ins */
+  int64_t locked_until; /* unix seconds; 0 = not locked */
+} store_staff;
+
+/* Row callbacks: return 0 to go on, non-zero to stop early. */
+typedef int (*store_app_fn)(void *ud, const store_app *app);
+typedef int (*store_event_fn)(void *ud, const store_event *ev);
+typedef int (*store_device_fn)(void *ud, const store_device *dev);
+
+/* Opens (creating if needed) the database at path and brings its schema up
+ * to the newest migration. readers = number of read connections (1..16).
+ * The caller owns *out (store_destroy). KERR_IO if the file cannot be opened,
+ * KERR_STATE if the schema is newer than this program knows. */
+kerr store_open(const char *path, int readers, store **out);
+
+/* Closes every connection. NULL is fine. */
+void store_destroy(store *s);
+
+/* Schema version the database is at (number of applied migrations). */
+int store_schema_version(store *s);
+
+/* Stores a new application and its first "submitted" event, or recognises a
+ * resend. *created = 1 when stored now; 0 when the uuid was already there
+ * with the same body_hash, in which case received_at_text is set to the
+ * stored one. KERR_CONFLICT when the uuid exists with a different body. */
+kerr store_app_put(store *s, store_app *app, int *created);
+
+/* Calls fn for each application with this reference (references are unique
+ * per device only). Sealed bytes are not loaded. */
+kerr store_app_by_reference(store *s, const char *reference, store_app_fn fn,
+                            void *ud);
+
+/* Calls fn for each application received in [from, to) (unix seconds),
+ * newest first, at most limit rows. Sealed bytes are not loaded. */
+kerr store_app_list(store *s, int64_t from, int64_t to, int limit,
+                    store_app_fn fn, void *ud);
+
+/* Loads one application with its sealed bytes and calls fn once.
+ * KERR_NOTFOUND if the uuid is unknown. */
+kerr store_app_get(store *s, const char *uuid, store_app_fn fn, void *ud);
+
+/* Calls fn for every event of the application, oldest first. */
+kerr store_app_events(store *s, const char *uuid, store_event_fn fn, void *ud);
+
+/* Appends a status event and makes it the application's current status.
+ * KERR_NOTFOUND if the uuid is unknown. */
+kerr store_app_set_status(store *s, const char *uuid, const store_event *ev);
+
+/* Publishes a manifest together with the files given (files already stored
+ * may be left out). KERR_CONFLICT if this region already has this version
+ * with different bytes, or a newer version; *created = 0 when the identical
+ * manifest was published before. */
+kerr store_content_publish(store *s, const store_manifest *m,
+                           const store_file *files, size_t n_files,
+                           int *created);
+
+/* The newest manifest of a region; fn-style: on KERR_OK *out is filled and
+ * out->manifest points into *buf, which the caller frees. KERR_NOTFOUND if
+ * the region has none. */
+kerr store_content_manifest(store *s, const char *region, store_manifest *out,
+                            unsigned char **buf);
+
+/* A file's bytes by hex SHA-256; *data is malloc'ed (caller frees).
+ * KERR_NOTFOUND if unknown. */
+kerr store_file_get(store *s, const char *sha256, unsigned char **data,
+                    size_t *size);
+
+/* Whether a file is stored (*present 0/1). */
+kerr store_file_has(store *s, const char *sha256, int *present);
+
+/* Records a heartbeat (insert or replace the device's row). */
+kerr store_device_seen(store *s, const store_device *dev);
+
+/* Calls fn for every device, by device id. */
+kerr store_device_list(store *s, store_device_fn fn, void *ud);
+
+/* Creates or replaces a staff account (failed count and lock reset). */
+kerr store_staff_put(store *s, const char *id, const char *name,
+                     const char *pwhash);
+
+/* Loads a staff account. KERR_NOTFOUND if unknown. */
+kerr store_staff_get(store *s, const char *id, store_staff *out);
+
+/* Records a sign-in attempt: success resets the failure count; failure
+ * increments it and, when it reaches max_failures, locks the account until
+ * now + lock_seconds (and resets the count). */
+kerr store_staff_attempt(store *s, const char *id, int ok, int64_t now,
+                         int max_failures, int64_t lock_seconds);
+
+/* Stores a session (token_hash = BLAKE2b of the cookie value). */
+kerr store_session_put(store *s, const unsigned char token_hash[32],
+                       const char *staff_id, int64_t expires_at);
+
+/* Looks a session up; KERR_NOTFOUND if unknown or expired at now. Fills
+ * staff_id (STORE_STAFF_MAX + 1 bytes). */
+kerr store_session_get(store *s, const unsigned char token_hash[32],
+                       int64_t now, char *staff_id);
+
+/* Ends a session (no error if it does not exist) and drops expired ones. */
+kerr store_session_delete(store *s, const unsigned char token_hash[32],
+                          int64_t now);
+
+#endif

@@ -1,0 +1,968 @@
+/* store_sqlite: the SQLite implementation of store.h.
+ *
+ * One write connection (serialised by a mutex: SQLite has one writer at a
+ * time anyway, and waiting on our own mutex is cheaper than SQLITE_BUSY
+ * retries) and a small pool of read connections, which WAL lets run next to
+ * the writer. journal_mode=WAL, synchronous=FULL: a 201 is only sent after
+ * the application is on disk.
+ *
+ * Schema changes are numbered migrations applied in order inside one
+ * transaction each; PRAGMA user_version records how many have been applied.
+ * Never edit a migration that has shipped: add the next one. */
+#include "store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "kiosk/core/log.h"
+
+static const char *const MIGRATIONS[] = {
+  /* 1: applications and their timeline */
+  "CREATE TABLE applications ("
+  " uuid TEXT PRIMARY KEY,"
+  " reference TEXT NOT NULL,"
+  " device_id TEXT NOT NULL,"
+  " region TEXT NOT NULL,"
+  " created_at TEXT NOT NULL,"
+  " items TEXT NOT NULL,"
+  " content_version TEXT NOT NULL,"
+  " assisted_by TEXT,"
+  " check_digest TEXT NOT NULL,"
+  " body_hash BLOB NOT NULL,"
+  " sealed BLOB NOT NULL,"
+  " received_at INTEGER NOT NULL,"
+  " received_at_text TEXT NOT NULL,"
+  " status TEXT NOT NULL DEFAULT 'submitted');"
+  "CREATE INDEX applications_reference ON applications(reference);"
+  "CREATE INDEX applications_received ON applications(received_at);"
+  "CREATE TABLE events ("
+  " id INTEGER PRIMARY KEY,"
+  " uuid TEXT NOT NULL REFERENCES applications(uuid),"
+  " status TEXT NOT NULL,"
+  " note TEXT NOT NULL DEFAULT '',"
+  " staff_id TEXT,"
+  " at INTEGER NOT NULL,"
+  " at_text TEXT NOT NULL);"
+  "CREATE INDEX events_uuid ON events(uuid, id);",
+  /* 2: content distribution */
+  "CREATE TABLE manifests ("
+  " id INTEGER PRIMARY KEY,"
+  " region TEXT NOT NULL,"
+  " version TEXT NOT NULL,"
+  " manifest BLOB NOT NULL,"
+  " signature BLOB NOT NULL,"
+  " etag TEXT NOT NULL,"
+  " published_at INTEGER NOT NULL,"
+  " UNIQUE(region, version));"
+  "CREATE TABLE files ("
+  " sha256 TEXT PRIMARY KEY,"
+  " size INTEGER NOT NULL,"
+  " data BLOB NOT NULL);",
+  /* 3: devices */
+  "CREATE TABLE devices ("
+  " device_id TEXT PRIMARY KEY,"
+  " content_version TEXT NOT NULL,"
+  " outbox_depth INTEGER NOT NULL,"
+  " quarantined INTEGER NOT NULL,"
+  " uptime_s INTEGER NOT NULL,"
+  " last_errors TEXT NOT NULL,"
+  " last_seen INTEGER NOT NULL,"
+  " last_seen_text TEXT NOT NULL);",
+  /* 4: staff accounts and console sessions */
+  "CREATE TABLE staff ("
+  " id TEXT PRIMARY KEY,"
+  " name TEXT NOT NULL,"
+  " pwhash TEXT NOT NULL,"
+  " failed INTEGER NOT NULL DEFAULT 0,"
+  " locked_until INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE sessions ("
+  " token_hash BLOB PRIMARY KEY,"
+  " staff_id TEXT NOT NULL REFERENCES staff(id),"
+  " expires_at INTEGER NOT NULL);",
+};
+#define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
+
+enum { MAX_READERS = 16 };
+
+struct store {
+  sqlite3 *writer;
+  pthread_mutex_t wlock;
+  sqlite3 *readers[MAX_READERS];
+  int busy[MAX_READERS];
+  int n_readers;
+  pthread_mutex_t rlock;
+  pthread_cond_t rcond;
+  int version;
+};
+
+static kerr db_exec(sqlite3 *db, const char *sql) {
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    LOG_E("store", "sql failed: %s", msg ? msg : "?");
+    sqlite3_free(msg);
+    return KERR_IO;
+  }
+  return KERR_OK;
+}
+
+static kerr db_open(const char *path, int readonly, sqlite3 **out) {
+  sqlite3 *db = NULL;
+  int flags = readonly ? SQLITE_OPEN_READONLY
+                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  flags |= SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+    LOG_E("store", "cannot open database: %s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return KERR_IO;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  kerr err = KERR_OK;
+  if (!readonly) {
+    err = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                      "PRAGMA foreign_keys=ON;");
+  } else {
+    err = db_exec(db, "PRAGMA foreign_keys=ON;");
+  }
+  if (err) {
+    sqlite3_close(db);
+    return err;
+  }
+  *out = db;
+  return KERR_OK;
+}
+
+static kerr db_migrate(sqlite3 *db, int *version) {
+  sqlite3_stmt *st = NULL;
+  kerr err = KERR_OK;
+  int v = 0;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+          SQLITE_OK ||
+      sqlite3_step(st) != SQLITE_ROW) {
+    err = KERR_IO;
+    goto out;
+  }
+  v = sqlite3_column_int(st, 0);
+  if (v > N_MIGRATIONS) {
+    LOG_E("store", "database schema %d is newer than this program (%d)", v,
+          N_MIGRATIONS);
+    err = KERR_STATE;
+    goto out;
+  }
+  for (; v < N_MIGRATIONS; v++) {
+    char pragma[64];
+    if ((err = db_exec(db, "BEGIN IMMEDIATE")))
+      goto out;
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+    if ((err = db_exec(db, MIGRATIONS[v])) || (err = db_exec(db, pragma))) {
+      db_exec(db, "ROLLBACK");
+      goto out;
+    }
+    if ((err = db_exec(db, "COMMIT")))
+      goto out;
+    LOG_I("store", "applied migration %d", v + 1);
+  }
+  *version = v;
+out:
+  sqlite3_finalize(st);
+  return err;
+}
+
+kerr store_open(const char *path, int readers, store **out) {
+  kerr err = KERR_OK;
+  store *s = calloc(1, sizeof *s);
+  if (!s)
+    return KERR_NOMEM;
+  if (readers < 1)
+    readers = 1;
+  if (readers > MAX_READERS)
+    readers = MAX_READERS;
+  pthread_mutex_init(&s->wlock, NULL);
+  pthread_mutex_init(&s->rlock, NULL);
+  pthread_cond_init(&s->rcond, NULL);
+  if ((err = db_open(path, 0, &s->writer)))
+    goto out;
+  if ((err = db_migrate(s->writer, &s->version)))
+    goto out;
+  for (int i = 0; i < readers; i++) {
+    if ((err = db_open(path, 1, &s->readers[i])))
+      goto out;
+    s->n_readers++;
+  }
+  *out = s;
+  s = NULL;
+out:
+  store_destroy(s);
+  return err;
+}
+
+void store_destroy(store *s) {
+  if (!s)
+    return;
+  for (int i = 0; i < s->n_readers; i++)
+    sqlite3_close(s->readers[i]);
+  if (s->writer) {
+    sqlite3_exec(s->writer, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+                 NULL);
+    sqlite3_close(s->writer);
+  }
+  pthread_mutex_destroy(&s->wlock);
+  pthread_mutex_destroy(&s->rlock);
+  pthread_cond_destroy(&s->rcond);
+  free(s);
+}
+
+int store_schema_version(store *s) { return s->version; }
+
+/* ---- connection checkout ---- */
+
+static sqlite3 *reader_take(store *s, int *slot) {
+  pthread_mutex_lock(&s->rlock);
+  for (;;) {
+    for (int i = 0; i < s->n_readers; i++) {
+      if (!s->busy[i]) {
+        s->busy[i] = 1;
+        *slot = i;
+        pthread_mutex_unlock(&s->rlock);
+        return s->readers[i];
+      }
+    }
+    pthread_cond_wait(&s->rcond, &s->rlock);
+  }
+}
+
+static void reader_give(store *s, int slot) {
+  pthread_mutex_lock(&s->rlock);
+  s->busy[slot] = 0;
+  pthread_cond_signal(&s->rcond);
+  pthread_mutex_unlock(&s->rlock);
+}
+
+static sqlite3 *writer_take(store *s) {
+  pthread_mutex_lock(&s->wlock);
+  return s->writer;
+}
+
+static void writer_give(store *s) { pthread_mutex_unlock(&s->wlock); }
+
+static kerr prep(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) !=
+      SQLITE_OK) {
+    LOG_E("store", "prepare failed: %s", sqlite3_errmsg(db));
+    return KERR_INTERNAL;
+  }
+  return KERR_OK;
+}
+
+static void text_copy(char *dst, size_t cap, sqlite3_stmt *st, int col) {
+  const unsigned char *t = sqlite3_column_text(st, col);
+  size_t n = t ? strlen((const char *)t) : 0;
+  if (n >= cap)
+    n = cap - 1;
+  if (n)
+    memcpy(dst, t, n);
+  dst[n] = '\0';
+}
+
+static const char *text_or_empty(sqlite3_stmt *st, int col) {
+  const unsigned char *t = sqlite3_column_text(st, col);
+  return t ? (const char *)t : "";
+}
+
+/* ---- applications ---- */
+
+kerr store_app_put(store *s, store_app *app, int *created) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err = KERR_OK;
+  int began = 0;
+  *created = 0;
+  if ((err = db_exec(db, "BEGIN IMMEDIATE")))
+    goto out;
+  began = 1;
+  if ((err = prep(db,
+                  "SELECT body_hash, received_at, received_at_text FROM "
+                  "applications WHERE uuid = ?",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const void *h = sqlite3_column_blob(st, 0);
+    int hn = sqlite3_column_bytes(st, 0);
+    if (hn != 32 || memcmp(h, app->body_hash, 32) != 0) {
+      err = KERR_CONFLICT;
+      goto out;
+    }
+    app->received_at = sqlite3_column_int64(st, 1);
+    text_copy(app->received_at_text, sizeof app->received_at_text, st, 2);
+    goto out; /* resend: nothing to write */
+  }
+  if (rc != SQLITE_DONE) {
+    err = KERR_IO;
+    goto out;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if ((err = prep(db,
+                  "INSERT INTO applications (uuid, reference, device_id, "
+                  "region, created_at, items, content_version, assisted_by, "
+                  "check_digest, body_hash, sealed, received_at, "
+                  "received_at_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, app->reference, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, app->device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, app->region, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, app->created_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, app->items_json, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, app->content_version, -1, SQLITE_STATIC);
+  if (app->assisted_by[0])
+    sqlite3_bind_text(st, 8, app->assisted_by, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 8);
+  sqlite3_bind_text(st, 9, app->check_digest, -1, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 10, app->body_hash, 32, SQLITE_STATIC);
+  sqlite3_bind_blob64(st, 11, app->sealed, app->sealed_len, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 12, app->received_at);
+  sqlite3_bind_text(st, 13, app->received_at_text, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    LOG_E("store", "insert application: %s", sqlite3_errmsg(db));
+    err = sqlite3_errcode(db) == SQLITE_FULL ? KERR_FULL : KERR_IO;
+    goto out;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if ((err = prep(db,
+                  "INSERT INTO events (uuid, status, note, at, at_text) "
+                  "VALUES (?, 'submitted', '', ?, ?)",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, app->received_at);
+  sqlite3_bind_text(st, 3, app->received_at_text, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    err = KERR_IO;
+    goto out;
+  }
+  *created = 1;
+out:
+  sqlite3_finalize(st);
+  if (began) {
+    if (err || !*created)
+      db_exec(db, "ROLLBACK");
+    else if ((err = db_exec(db, "COMMIT")))
+      db_exec(db, "ROLLBACK"), *created = 0;
+  }
+  writer_give(s);
+  return err;
+}
+
+#define APP_COLS                                                            \
+  "uuid, reference, device_id, region, created_at, items, content_version, " \
+  "assisted_by, check_digest, received_at, received_at_text, status"
+
+static void app_from_row(sqlite3_stmt *st, store_app *a) {
+  memset(a, 0, sizeof *a);
+  text_copy(a->uuid, sizeof a->uuid, st, 0);
+  text_copy(a->reference, sizeof a->reference, st, 1);
+  text_copy(a->device_id, sizeof a->device_id, st, 2);
+  text_copy(a->region, sizeof a->region, st, 3);
+  text_copy(a->created_at, sizeof a->created_at, st, 4);
+  a->items_json = text_or_empty(st, 5);
+  text_copy(a->content_version, sizeof a->content_version, st, 6);
+  text_copy(a->assisted_by, sizeof a->assisted_by, st, 7);
+  text_copy(a->check_digest, sizeof a->check_digest, st, 8);
+  a->received_at = sqlite3_column_int64(st, 9);
+  text_copy(a->received_at_text, sizeof a->received_at_text, st, 10);
+  text_copy(a->status, sizeof a->status, st, 11);
+}
+
+static kerr app_query(store *s, sqlite3_stmt *st, int with_sealed,
+                      store_app_fn fn, void *ud, int *rows) {
+  int rc;
+  int n = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    store_app a;
+    app_from_row(st, &a);
+    if (with_sealed) {
+      a.sealed = sqlite3_column_blob(st, 12);
+      a.sealed_len = (size_t)sqlite3_column_bytes(st, 12);
+    }
+    n++;
+    if (fn(ud, &a))
+      break;
+  }
+  (void)s;
+  if (rows)
+    *rows = n;
+  return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? KERR_OK : KERR_IO;
+}
+
+kerr store_app_by_reference(store *s, const char *reference, store_app_fn fn,
+                            void *ud) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT " APP_COLS " FROM applications WHERE reference = ?"
+                  " ORDER BY received_at, uuid LIMIT 16",
+                  &st);
+  if (!err) {
+    sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
+    err = app_query(s, st, 0, fn, ud, NULL);
+  }
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_app_list(store *s, int64_t from, int64_t to, int limit,
+                    store_app_fn fn, void *ud) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT " APP_COLS " FROM applications WHERE received_at >= ?"
+                  " AND received_at < ? ORDER BY received_at DESC, uuid"
+                  " LIMIT ?",
+                  &st);
+  if (!err) {
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    sqlite3_bind_int(st, 3, limit);
+    err = app_query(s, st, 0, fn, ud, NULL);
+  }
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_app_get(store *s, const char *uuid, store_app_fn fn, void *ud) {
+  int slot, rows = 0;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT " APP_COLS ", sealed FROM applications WHERE uuid = ?",
+                  &st);
+  if (!err) {
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    err = app_query(s, st, 1, fn, ud, &rows);
+    if (!err && rows == 0)
+      err = KERR_NOTFOUND;
+  }
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_app_events(store *s, const char *uuid, store_event_fn fn,
+                      void *ud) {
+  int slot, rc;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT status, note, staff_id, at_text, at FROM events"
+                  " WHERE uuid = ? ORDER BY id LIMIT 200",
+                  &st);
+  if (err)
+    goto out;
+  sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    store_event ev = {
+      .status = text_or_empty(st, 0),
+      .note = text_or_empty(st, 1),
+      .staff_id = (const char *)sqlite3_column_text(st, 2),
+      .at_text = text_or_empty(st, 3),
+      .at = sqlite3_column_int64(st, 4),
+    };
+    if (fn(ud, &ev))
+      break;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    err = KERR_IO;
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_app_set_status(store *s, const char *uuid, const store_event *ev) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err;
+  int began = 0;
+  if ((err = db_exec(db, "BEGIN IMMEDIATE")))
+    goto out;
+  began = 1;
+  if ((err = prep(db, "UPDATE applications SET status = ? WHERE uuid = ?",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, ev->status, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    err = KERR_IO;
+    goto out;
+  }
+  if (sqlite3_changes(db) == 0) {
+    err = KERR_NOTFOUND;
+    goto out;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if ((err = prep(db,
+                  "INSERT INTO events (uuid, status, note, staff_id, at, "
+                  "at_text) VALUES (?,?,?,?,?,?)",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, ev->status, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, ev->note ? ev->note : "", -1, SQLITE_STATIC);
+  if (ev->staff_id)
+    sqlite3_bind_text(st, 4, ev->staff_id, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 4);
+  sqlite3_bind_int64(st, 5, ev->at);
+  sqlite3_bind_text(st, 6, ev->at_text, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    err = KERR_IO;
+out:
+  sqlite3_finalize(st);
+  if (began) {
+    if (err)
+      db_exec(db, "ROLLBACK");
+    else if ((err = db_exec(db, "COMMIT")))
+      db_exec(db, "ROLLBACK");
+  }
+  writer_give(s);
+  return err;
+}
+
+/* ---- content ---- */
+
+/* Compares dotted versions numerically part by part ("2025.07.10" >
+ * "2025.07.9"); non-numeric parts compare as strings. */
+static int version_cmp(const char *a, const char *b) {
+  while (*a || *b) {
+    size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+    int na = la > 0 && strspn(a, "0123456789") >= la;
+    int nb = lb > 0 && strspn(b, "0123456789") >= lb;
+    int c;
+    if (na && nb) {
+      while (la > 1 && *a == '0')
+        a++, la--;
+      while (lb > 1 && *b == '0')
+        b++, lb--;
+      c = la != lb ? (la < lb ? -1 : 1) : strncmp(a, b, la);
+    } else {
+      size_t m = la < lb ? la : lb;
+      c = strncmp(a, b, m);
+      if (c == 0 && la != lb)
+        c = la < lb ? -1 : 1;
+    }
+    if (c)
+      return c < 0 ? -1 : 1;
+    a += la;
+    b += lb;
+    if (*a == '.')
+      a++;
+    if (*b == '.')
+      b++;
+  }
+  return 0;
+}
+
+kerr store_content_publish(store *s, const store_manifest *m,
+                           const store_file *files, size_t n_files,
+                           int *created) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err;
+  int began = 0, rc;
+  *created = 0;
+  if ((err = db_exec(db, "BEGIN IMMEDIATE")))
+    goto out;
+  began = 1;
+  if ((err = prep(db,
+                  "SELECT version, manifest, signature FROM manifests WHERE "
+                  "region = ?",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, m->region, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *v = text_or_empty(st, 0);
+    int c = version_cmp(v, m->version);
+    if (c == 0) {
+      int same = (size_t)sqlite3_column_bytes(st, 1) == m->manifest_len &&
+                 memcmp(sqlite3_column_blob(st, 1), m->manifest,
+                        m->manifest_len) == 0 &&
+                 sqlite3_column_bytes(st, 2) == 64 &&
+                 memcmp(sqlite3_column_blob(st, 2), m->signature, 64) == 0;
+      err = same ? KERR_OK : KERR_CONFLICT;
+      goto out; /* identical republish: nothing to do */
+    }
+    if (c > 0) {
+      err = KERR_CONFLICT; /* a newer version is already published */
+      goto out;
+    }
+  }
+  if (rc != SQLITE_DONE) {
+    err = KERR_IO;
+    goto out;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if ((err = prep(db,
+                  "INSERT OR IGNORE INTO files (sha256, size, data) VALUES "
+                  "(?,?,?)",
+                  &st)))
+    goto out;
+  for (size_t i = 0; i < n_files; i++) {
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, files[i].sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)files[i].size);
+    sqlite3_bind_blob64(st, 3, files[i].data, files[i].size, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+      err = KERR_IO;
+      goto out;
+    }
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if ((err = prep(db,
+                  "INSERT INTO manifests (region, version, manifest, "
+                  "signature, etag, published_at) VALUES (?,?,?,?,?,?)",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, m->region, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, m->version, -1, SQLITE_STATIC);
+  sqlite3_bind_blob64(st, 3, m->manifest, m->manifest_len, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 4, m->signature, 64, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, m->etag, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 6, m->published_at);
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    err = KERR_IO;
+    goto out;
+  }
+  *created = 1;
+out:
+  sqlite3_finalize(st);
+  if (began) {
+    if (err || !*created)
+      db_exec(db, "ROLLBACK");
+    else if ((err = db_exec(db, "COMMIT")))
+      db_exec(db, "ROLLBACK"), *created = 0;
+  }
+  writer_give(s);
+  return err;
+}
+
+kerr store_content_manifest(store *s, const char *region, store_manifest *out,
+                            unsigned char **buf) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT version, manifest, signature, etag, published_at "
+                  "FROM manifests WHERE region = ? ORDER BY id DESC LIMIT 1",
+                  &st);
+  *buf = NULL;
+  if (err)
+    goto out;
+  sqlite3_bind_text(st, 1, region, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) {
+    err = KERR_NOTFOUND;
+    goto out;
+  }
+  if (rc != SQLITE_ROW) {
+    err = KERR_IO;
+    goto out;
+  }
+  memset(out, 0, sizeof *out);
+  snprintf(out->region, sizeof out->region, "%s", region);
+  text_copy(out->version, sizeof out->version, st, 0);
+  size_t n = (size_t)sqlite3_column_bytes(st, 1);
+  *buf = malloc(n ? n : 1);
+  if (!*buf) {
+    err = KERR_NOMEM;
+    goto out;
+  }
+  memcpy(*buf, sqlite3_column_blob(st, 1), n);
+  out->manifest = *buf;
+  out->manifest_len = n;
+  if (sqlite3_column_bytes(st, 2) == 64)
+    memcpy(out->signature, sqlite3_column_blob(st, 2), 64);
+  text_copy(out->etag, sizeof out->etag, st, 3);
+  out->published_at = sqlite3_column_int64(st, 4);
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_file_get(store *s, const char *sha256, unsigned char **data,
+                    size_t *size) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db, "SELECT data FROM files WHERE sha256 = ?", &st);
+  *data = NULL;
+  if (err)
+    goto out;
+  sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) {
+    err = KERR_NOTFOUND;
+    goto out;
+  }
+  if (rc != SQLITE_ROW) {
+    err = KERR_IO;
+    goto out;
+  }
+  size_t n = (size_t)sqlite3_column_bytes(st, 0);
+  *data = malloc(n ? n : 1);
+  if (!*data) {
+    err = KERR_NOMEM;
+    goto out;
+  }
+  if (n)
+    memcpy(*data, sqlite3_column_blob(st, 0), n);
+  *size = n;
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_file_has(store *s, const char *sha256, int *present) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db, "SELECT 1 FROM files WHERE sha256 = ?", &st);
+  if (!err) {
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+      *present = rc == SQLITE_ROW;
+    else
+      err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+/* ---- devices ---- */
+
+kerr store_device_seen(store *s, const store_device *d) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "INSERT OR REPLACE INTO devices (device_id, "
+                  "content_version, outbox_depth, quarantined, uptime_s, "
+                  "last_errors, last_seen, last_seen_text) VALUES "
+                  "(?,?,?,?,?,?,?,?)",
+                  &st);
+  if (!err) {
+    sqlite3_bind_text(st, 1, d->device_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, d->content_version, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, d->outbox_depth);
+    sqlite3_bind_int64(st, 4, d->quarantined);
+    sqlite3_bind_int64(st, 5, d->uptime_s);
+    sqlite3_bind_text(st, 6, d->last_errors_json ? d->last_errors_json : "[]",
+                      -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, d->last_seen);
+    sqlite3_bind_text(st, 8, d->last_seen_text, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  writer_give(s);
+  return err;
+}
+
+kerr store_device_list(store *s, store_device_fn fn, void *ud) {
+  int slot, rc;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT device_id, content_version, outbox_depth, "
+                  "quarantined, uptime_s, last_errors, last_seen, "
+                  "last_seen_text FROM devices ORDER BY device_id LIMIT 10000",
+                  &st);
+  if (err)
+    goto out;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    store_device d;
+    memset(&d, 0, sizeof d);
+    text_copy(d.device_id, sizeof d.device_id, st, 0);
+    text_copy(d.content_version, sizeof d.content_version, st, 1);
+    d.outbox_depth = sqlite3_column_int64(st, 2);
+    d.quarantined = sqlite3_column_int64(st, 3);
+    d.uptime_s = sqlite3_column_int64(st, 4);
+    d.last_errors_json = text_or_empty(st, 5);
+    d.last_seen = sqlite3_column_int64(st, 6);
+    text_copy(d.last_seen_text, sizeof d.last_seen_text, st, 7);
+    if (fn(ud, &d))
+      break;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    err = KERR_IO;
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+/* ---- staff and sessions ---- */
+
+kerr store_staff_put(store *s, const char *id, const char *name,
+                     const char *pwhash) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "INSERT INTO staff (id, name, pwhash) VALUES (?,?,?) ON "
+                  "CONFLICT(id) DO UPDATE SET name = excluded.name, pwhash = "
+                  "excluded.pwhash, failed = 0, locked_until = 0",
+                  &st);
+  if (!err) {
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, pwhash, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  writer_give(s);
+  return err;
+}
+
+kerr store_staff_get(store *s, const char *id, store_staff *out) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT id, name, pwhash, failed, locked_until FROM staff "
+                  "WHERE id = ?",
+                  &st);
+  if (err)
+    goto out;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) {
+    err = KERR_NOTFOUND;
+    goto out;
+  }
+  if (rc != SQLITE_ROW) {
+    err = KERR_IO;
+    goto out;
+  }
+  memset(out, 0, sizeof *out);
+  text_copy(out->id, sizeof out->id, st, 0);
+  text_copy(out->name, sizeof out->name, st, 1);
+  text_copy(out->pwhash, sizeof out->pwhash, st, 2);
+  out->failed = sqlite3_column_int64(st, 3);
+  out->locked_until = sqlite3_column_int64(st, 4);
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_staff_attempt(store *s, const char *id, int ok, int64_t now,
+                         int max_failures, int64_t lock_seconds) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err;
+  if (ok) {
+    err = prep(db, "UPDATE staff SET failed = 0, locked_until = 0 WHERE id = ?",
+               &st);
+    if (!err)
+      sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  } else {
+    err = prep(db,
+               "UPDATE staff SET "
+               " locked_until = CASE WHEN failed + 1 >= ?2 THEN ?3 ELSE"
+               "   locked_until END,"
+               " failed = CASE WHEN failed + 1 >= ?2 THEN 0 ELSE failed + 1"
+               "   END"
+               " WHERE id = ?1",
+               &st);
+    if (!err) {
+      sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+      sqlite3_bind_int(st, 2, max_failures);
+      sqlite3_bind_int64(st, 3, now + lock_seconds);
+    }
+  }
+  if (!err && sqlite3_step(st) != SQLITE_DONE)
+    err = KERR_IO;
+  sqlite3_finalize(st);
+  writer_give(s);
+  return err;
+}
+
+kerr store_session_put(store *s, const unsigned char token_hash[32],
+                       const char *staff_id, int64_t expires_at) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "INSERT INTO sessions (token_hash, staff_id, expires_at) "
+                  "VALUES (?,?,?)",
+                  &st);
+  if (!err) {
+    sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, expires_at);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  writer_give(s);
+  return err;
+}
+
+kerr store_session_get(store *s, const unsigned char token_hash[32],
+                       int64_t now, char *staff_id) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT staff_id FROM sessions WHERE token_hash = ? AND "
+                  "expires_at > ?",
+                  &st);
+  if (!err) {
+    sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+      text_copy(staff_id, STORE_STAFF_MAX + 1, st, 0);
+    else
+      err = rc == SQLITE_DONE ? KERR_NOTFOUND : KERR_IO;
+  }
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_session_delete(store *s, const unsigned char token_hash[32],
+                          int64_t now) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?",
+                  &st);
+  if (!err) {
+    sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  writer_give(s);
+  return err;
+}

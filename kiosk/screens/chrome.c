@@ -5,14 +5,17 @@
 
 #include "screens/screens.h"
 
-/* Replaces the first "{n}" in tmpl with value. */
-static void fill_n(char *out, size_t size, const char *tmpl, int value) {
-  const char *p = strstr(tmpl, "{n}");
+void chrome_format(char *out, size_t size, const char *tmpl,
+                   const char *name, const char *value) {
+  char mark[64];
+  snprintf(mark, sizeof mark, "{%s}", name);
+  const char *p = strstr(tmpl, mark);
   if (!p) {
     snprintf(out, size, "%s", tmpl);
     return;
   }
-  snprintf(out, size, "%.*s%d%s", (int)(p - tmpl), tmpl, value, p + 3);
+  snprintf(out, size, "%.*s%s%s", (int)(p - tmpl), tmpl, value,
+           p + strlen(mark));
 }
 
 /* A button sized to its label (at least the minimum target). */
@@ -27,41 +30,56 @@ static int label_button_w(ui *u, const char *label) {
 SDL_Rect chrome_top_bar(app *a, ui *u, const char *title, int has_back) {
   const theme *th = &u->th;
   int m = th->margin / 2;
-  SDL_Rect bar = {0, 0, th->w, th->bar_h};
-  ui_fill(u, bar, th->surface);
-  ui_fill(u, (SDL_Rect){0, th->bar_h - theme_px(th, 2), th->w,
-                        theme_px(th, 2)},
-          th->border);
   int bh = th->bar_h - 2 * m;
+  /* Buttons: 返回 回首页 on the left, 长辈模式 结束 on the right. */
+  const char *back = app_str(a, "nav.back");
+  const char *home = app_str(a, "nav.home");
+  const char *end = app_str(a, "nav.finish");
+  const char *elder =
+      app_str(a, app_elder(a) ? "home.standard_mode" : "home.elder_mode");
+  int backw = has_back ? label_button_w(u, back) : 0;
+  int homew = label_button_w(u, home);
+  int endw = label_button_w(u, end);
+  int elderw = label_button_w(u, elder);
+  int left = m + (has_back ? backw + th->gap : 0) + homew + th->gap;
+  int right = th->w - m - endw - th->gap - elderw - th->gap;
+  int title_w = text_width(u->text, th->px_title, TEXT_BOLD, title,
+                           strlen(title));
+  /* A narrow screen puts the title on a second row of its own. */
+  int two_rows = title_w > right - left;
+  int bar_h = th->bar_h;
+  if (two_rows)
+    bar_h += text_line_height(u->text, th->px_title, TEXT_BOLD) + m;
+  ui_fill(u, (SDL_Rect){0, 0, th->w, bar_h}, th->surface);
+  ui_fill(u, (SDL_Rect){0, bar_h - theme_px(th, 2), th->w, theme_px(th, 2)},
+          th->border);
   int x = m;
   if (has_back) {
-    const char *back = app_str(a, "nav.back");
-    int bw = label_button_w(u, back);
-    ui_button(u, NAV_BACK, (SDL_Rect){x, m, bw, bh}, UI_BTN_SECONDARY, back);
-    x += bw + th->gap;
+    ui_button(u, NAV_BACK, (SDL_Rect){x, m, backw, bh}, UI_BTN_SECONDARY,
+              back);
+    x += backw + th->gap;
   }
-  const char *end = app_str(a, "nav.end");
-  int ew = label_button_w(u, end);
-  int right = th->w - m - ew;
-  ui_button(u, NAV_END, (SDL_Rect){right, m, ew, bh}, UI_BTN_SECONDARY, end);
-  const char *elder =
-      app_str(a, app_elder(a) ? "nav.elder_off" : "nav.elder_on");
-  int lw = label_button_w(u, elder);
-  right -= lw + th->gap;
-  ui_button(u, NAV_ELDER, (SDL_Rect){right, m, lw, bh}, UI_BTN_SECONDARY,
+  ui_button(u, NAV_HOME, (SDL_Rect){x, m, homew, bh}, UI_BTN_SECONDARY, home);
+  int rx = th->w - m - endw;
+  ui_button(u, NAV_END, (SDL_Rect){rx, m, endw, bh}, UI_BTN_SECONDARY, end);
+  rx -= elderw + th->gap;
+  ui_button(u, NAV_ELDER, (SDL_Rect){rx, m, elderw, bh}, UI_BTN_SECONDARY,
             elder);
-  SDL_Rect tr = {x + th->gap / 2, m, right - th->gap - x, bh};
+  SDL_Rect tr = two_rows
+                    ? (SDL_Rect){m * 2, th->bar_h - m / 2, th->w - 4 * m,
+                                 bar_h - th->bar_h}
+                    : (SDL_Rect){left, m, right - left, bh};
   ui_text_box(u, tr, th->px_title, TEXT_BOLD, th->text,
-              has_back ? UI_LEFT : UI_LEFT, 1, title);
-  return (SDL_Rect){0, th->bar_h, th->w, th->h - th->bar_h};
+              two_rows ? UI_LEFT : UI_CENTER, 1, title);
+  return (SDL_Rect){0, bar_h, th->w, th->h - bar_h};
 }
 
 int chrome_footer(app *a, ui *u) {
   const theme *th = &u->th;
   const content_region *r = app_region(a);
   char line[512];
-  snprintf(line, sizeof line, "%s %s %s", app_str(a, "footer.help"),
-           app_str(a, "footer.hotline"), r ? r->hotline : "12345");
+  snprintf(line, sizeof line, "%s %s：%s", app_str(a, "home.help"),
+           app_str(a, "policy.hotline"), r ? r->hotline : "12345");
   int h = text_line_height(u->text, th->px_small, TEXT_REGULAR) + th->pad;
   int top = th->h - h;
   ui_fill(u, (SDL_Rect){0, top, th->w, h}, th->surface_alt);
@@ -76,7 +94,10 @@ void chrome_timeout_overlay(app *a, ui *u, int seconds_left) {
   int cw = th->w * (th->portrait ? 88 : 56) / 100;
   int inner = cw - 2 * th->pad * 2;
   char body[512];
-  fill_n(body, sizeof body, app_str(a, "timeout.body"), seconds_left);
+  char secs[16];
+  snprintf(secs, sizeof secs, "%d", seconds_left);
+  chrome_format(body, sizeof body, app_str(a, "timeout.body"), "seconds",
+                secs);
   int title_h = ui_text_height(u, inner, th->px_title, TEXT_BOLD,
                                app_str(a, "timeout.title"));
   int body_h = ui_text_height(u, inner, th->px_body, TEXT_REGULAR, body);
@@ -93,7 +114,7 @@ void chrome_timeout_overlay(app *a, ui *u, int seconds_left) {
               th->text, UI_CENTER, 0, body);
   y += body_h + th->gap * 2;
   ui_button(u, TIMEOUT_MORE, (SDL_Rect){x, y, inner, big_h}, UI_BTN_PRIMARY,
-            app_str(a, "timeout.more"));
+            app_str(a, "timeout.more_time"));
   y += big_h + th->gap;
   ui_button(u, TIMEOUT_END, (SDL_Rect){x, y, inner, th->button_h},
             UI_BTN_SECONDARY, app_str(a, "timeout.end"));

@@ -13,6 +13,7 @@ static void holding_enter(app *a, void *state, const void *arg) {
   (void)a;
   holding_state *s = state;
   snprintf(s->key, sizeof s->key, "%s", arg ? (const char *)arg : "policy");
+  /* Titles reuse the entry's own string: policy.title, apply.title, … */
 }
 
 static void holding_event(app *a, void *state, const app_event *ev) {
@@ -25,7 +26,7 @@ static void holding_draw(app *a, void *state, ui *u) {
   holding_state *s = state;
   const theme *th = &u->th;
   char key[96];
-  snprintf(key, sizeof key, "holding.%s.title", s->key);
+  snprintf(key, sizeof key, "%s.title", s->key);
   SDL_Rect area = chrome_top_bar(a, u, app_str(a, key), 1);
   int footer = chrome_footer(a, u);
   int m = th->margin;

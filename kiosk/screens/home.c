@@ -7,11 +7,11 @@
 #include "screens/screens.h"
 
 static const struct {
-  const char *id, *key, *holding;
+  const char *id, *key, *icon, *holding;
 } entries[] = {
-    {"entry.policy", "entry.policy", "policy"},
-    {"entry.apply", "entry.apply", "apply"},
-    {"entry.query", "entry.query", "query"},
+    {"entry.policy", "home.policy", "home_policy", "policy"},
+    {"entry.apply", "home.apply", "home_apply", "apply"},
+    {"entry.query", "home.progress", "home_progress", "progress"},
 };
 
 static void home_event(app *a, void *state, const app_event *ev) {
@@ -21,6 +21,7 @@ static void home_event(app *a, void *state, const app_event *ev) {
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
     if (strcmp(ev->id, entries[i].id) == 0)
       app_push(a, &screen_holding, entries[i].holding);
+  /* The staff entry's holding screen uses the staff.* strings. */
   if (strcmp(ev->id, "entry.staff") == 0)
     app_push(a, &screen_holding, "staff");
 }
@@ -29,13 +30,12 @@ static void home_draw(app *a, void *state, ui *u) {
   (void)state;
   const theme *th = &u->th;
   const content_region *region = app_region(a);
-  char key[64];
 
   /* Header: the service name with the region, and the elder switch. */
   int m = th->margin;
   int hb = th->button_h;
   const char *elder =
-      app_str(a, app_elder(a) ? "nav.elder_off" : "nav.elder_on");
+      app_str(a, app_elder(a) ? "home.standard_mode" : "home.elder_mode");
   int ew = text_width(u->text, th->px_large, TEXT_BOLD, elder, strlen(elder)) +
            th->pad * 2;
   if (ew < th->target_min * 2)
@@ -44,7 +44,7 @@ static void home_draw(app *a, void *state, ui *u) {
             UI_BTN_SECONDARY, elder);
   char service[256];
   snprintf(service, sizeof service, "%s%s%s", region ? region->name : "",
-           region ? " · " : "", app_str(a, "home.service"));
+           region ? " · " : "", app_str(a, "app.title"));
   ui_text_box(u, (SDL_Rect){m, m, th->w - 3 * m - ew, hb}, th->px_large,
               TEXT_BOLD, th->primary, UI_LEFT, 1, service);
 
@@ -52,11 +52,11 @@ static void home_draw(app *a, void *state, ui *u) {
   int y = m + hb + th->gap * 2;
   int inner = th->w - 2 * m;
   const char *welcome = app_str(a, "home.welcome");
-  int wh = ui_text_height(u, inner, th->px_huge, TEXT_BOLD, welcome);
-  ui_text_box(u, (SDL_Rect){m, y, inner, wh}, th->px_huge, TEXT_BOLD,
+  int wh = ui_text_height(u, inner, th->px_title, TEXT_BOLD, welcome);
+  ui_text_box(u, (SDL_Rect){m, y, inner, wh}, th->px_title, TEXT_BOLD,
               th->text, th->portrait ? UI_LEFT : UI_CENTER, 0, welcome);
   y += wh + th->gap / 2;
-  const char *sub = app_str(a, "home.subtitle");
+  const char *sub = app_str(a, "home.hint");
   int sh = ui_text_height(u, inner, th->px_body, TEXT_REGULAR, sub);
   ui_text_box(u, (SDL_Rect){m, y, inner, sh}, th->px_body, TEXT_REGULAR,
               th->text_muted, th->portrait ? UI_LEFT : UI_CENTER, 0, sub);
@@ -76,7 +76,6 @@ static void home_draw(app *a, void *state, ui *u) {
   /* The three entries fill what is left. */
   int avail = staff_y - th->gap / 2 - y;
   size_t n = sizeof entries / sizeof entries[0];
-  static const unsigned colors[] = {0x0B4A85, 0x9E1B1B, 0x1E6B35};
   for (size_t i = 0; i < n; i++) {
     SDL_Rect r;
     if (th->portrait) {
@@ -86,16 +85,15 @@ static void home_draw(app *a, void *state, ui *u) {
       int w = (inner - th->gap * (int)(n - 1)) / (int)n;
       r = (SDL_Rect){m + (int)i * (w + th->gap), y, w, avail};
     }
-    char title_key[80], desc_key[80], badge_key[80];
-    snprintf(title_key, sizeof title_key, "%s.title", entries[i].key);
-    snprintf(desc_key, sizeof desc_key, "%s.desc", entries[i].key);
-    snprintf(badge_key, sizeof badge_key, "%s.badge", entries[i].key);
-    SDL_Color c = {(Uint8)(colors[i] >> 16), (Uint8)(colors[i] >> 8),
-                   (Uint8)colors[i], 255};
-    ui_tile(u, entries[i].id, r, app_str(a, badge_key), c,
-            app_str(a, title_key), app_str(a, desc_key));
+    char hint_key[80];
+    snprintf(hint_key, sizeof hint_key, "%s.hint", entries[i].key);
+    const content_icon *icon = content_icon_find(app_content(a),
+                                                 entries[i].icon);
+    unsigned rgb = icon ? icon->color : 0x0B4A85;
+    SDL_Color c = {(Uint8)(rgb >> 16), (Uint8)(rgb >> 8), (Uint8)rgb, 255};
+    ui_tile(u, entries[i].id, r, icon ? icon->glyph : "", c,
+            app_str(a, entries[i].key), app_str(a, hint_key));
   }
-  (void)key;
 }
 
 const screen_class screen_home = {

@@ -25,6 +25,10 @@ SDL_Rect chrome_top_bar(app *a, ui *u, const char *title, int has_back);
 /* Draws the footer line (hotline, help) at the bottom; returns its top y. */
 int chrome_footer(app *a, ui *u);
 
+/* Copies tmpl to out with the first "{name}" replaced by value. */
+void chrome_format(char *out, size_t size, const char *tmpl,
+                   const char *name, const char *value);
+
 /* Draws the timeout warning overlay with seconds_left on the countdown. */
 void chrome_timeout_overlay(app *a, ui *u, int seconds_left);
 

@@ -130,10 +130,13 @@ kerr ime_pinyin_take_commit(ime_pinyin *p, char *buf, size_t cap);
 /* Drops the composition and any untaken committed text. */
 void ime_pinyin_clear(ime_pinyin *p);
 
-/* Ends the applicant's session: drops the composition and committed text,
- * shuts the engine down, wipes and deletes the learning folder, then starts
- * loading a fresh engine in the worker (ready() is false meanwhile). After
- * this returns, nothing typed before it can influence a candidate. */
+/* Ends the applicant's session. At once: the composition and committed
+ * text are wiped and keys are refused (KERR_BUSY, ready() false). Then, in
+ * the worker, the engine is shut down (every in-memory cache dropped), the
+ * learning folder is overwritten and deleted, and a fresh engine with an
+ * empty folder is loaded. So no key reaches an engine that knows anything
+ * typed before the reset. Waits for a load still in progress. KERR_NOMEM if
+ * the worker cannot start (the old engine is stopped all the same). */
 kerr ime_pinyin_reset(ime_pinyin *p);
 
 /* ---- handwriting ----------------------------------------------------- */

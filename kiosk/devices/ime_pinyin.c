@@ -178,12 +178,14 @@ static void engine_stop(ime_pinyin *p) {
   user_dir_remove(p);
 }
 
-/* Worker: a fresh learning folder, librime up, one session on the kiosk
- * schema with simplified output. Publishes READY or FAILED. */
+/* Worker: shuts down the previous applicant's engine if there is one (after
+ * a reset), then a fresh learning folder, librime up, one session on the
+ * kiosk schema with simplified output. Publishes READY or FAILED. */
 static void *engine_load(void *arg) {
   ime_pinyin *p = arg;
   kerr err = KERR_OK;
 
+  engine_stop(p);
   pthread_once(&rime_setup_once, rime_setup_logging);
   if ((err = path_join(p->user_dir, p->tmp_dir, "kiosk-ime-XXXXXX"))) goto out;
   if (!mkdtemp(p->user_dir)) {
@@ -242,8 +244,9 @@ static kerr worker_start(ime_pinyin *p) {
   atomic_store_explicit(&p->state, ST_LOADING, memory_order_relaxed);
   p->load_err = KERR_OK;
   if (pthread_create(&p->worker, NULL, engine_load, p) != 0) {
-    atomic_store(&p->state, ST_FAILED);
+    engine_stop(p); /* nothing of the old applicant may survive */
     p->load_err = KERR_NOMEM;
+    atomic_store(&p->state, ST_FAILED);
     return KERR_NOMEM;
   }
   p->worker_live = true;
@@ -448,7 +451,8 @@ void ime_pinyin_clear(ime_pinyin *p) {
 
 kerr ime_pinyin_reset(ime_pinyin *p) {
   worker_join(p);
-  engine_stop(p);
   wipe_text(p);
+  /* The worker stops the old engine and wipes its folder before it loads
+   * the new one; keys are refused (KERR_BUSY) all that time. */
   return worker_start(p);
 }

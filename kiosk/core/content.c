@@ -297,6 +297,8 @@ int content_version_compare(const char *a, const char *b) {
   return na - nb;
 }
 
+int content_date_valid(const char *s) { return s && content_schema_date_ok(s); }
+
 int content_expired(const content *c, const char *today) {
   if (!c || !today || !content_schema_date_ok(today))
     return 0;

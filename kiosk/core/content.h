@@ -162,6 +162,9 @@ const char *content_region_name(const content *c);
 const char *content_issued(const content *c);        /* YYYY-MM-DD */
 const char *content_expires(const content *c);       /* YYYY-MM-DD */
 
+/* 1 if s is a real calendar date written YYYY-MM-DD, else 0. */
+int content_date_valid(const char *s);
+
 /* 1 if `today` (YYYY-MM-DD) is after the expiry date, else 0. */
 int content_expired(const content *c, const char *today);
 

@@ -1,21 +1,45 @@
-/* kioskctl: the administrator's command line. Dispatches sub-commands. */
+/* kioskctl: the administrator's command line.
+ *
+ * main() only dispatches: each command lives in its own cmd_<name>.c with a
+ * cmd_<name>.h declaring its entry point, and has one line in the table
+ * below. An entry point gets argv starting at its own name and returns the
+ * process exit status: 0 success, 1 the checked thing is not acceptable,
+ * 2 usage error. Everything an administrator reads is plain Chinese. */
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_content.h"
+
+typedef struct kioskctl_cmd {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *help; /* one line: arguments and what it does */
+} kioskctl_cmd;
+
+static int cmd_version(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  puts("kioskctl 0.1");
+  return 0;
+}
+
+static const kioskctl_cmd commands[] = {
+    {"version", cmd_version, "version                      显示版本"},
+    {"content", cmd_content, "content check|show|rehash 目录  检查、查看内容包，或重算清单"},
+};
+
 static int usage(void) {
-  fputs("usage: kioskctl <command> [args]\n"
-        "commands:\n"
-        "  version            print the version\n",
-        stderr);
+  fputs("用法：kioskctl <命令> [参数]\n命令：\n", stderr);
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(stderr, "  %s\n", commands[i].help);
   return 2;
 }
 
 int main(int argc, char **argv) {
   if (argc < 2)
     return usage();
-  if (strcmp(argv[1], "version") == 0) {
-    puts("kioskctl 0.1");
-    return 0;
-  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(argv[1], commands[i].name) == 0)
+      return commands[i].run(argc - 1, argv + 1);
   return usage();
 }

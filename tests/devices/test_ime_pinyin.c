@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -316,9 +317,34 @@ static void test_errors(void) {
   ime_pinyin_destroy(NULL);
 }
 
+/* Size and modification time of each deployed file, to show the engine
+ * only reads them (deployment is done at build time, never here). */
+typedef struct stamp {
+  long long size, mtime_ns;
+} stamp;
+static const char *const deployed[] = {"default.yaml",
+                                       "kiosk_pinyin.schema.yaml",
+                                       "kiosk_pinyin.prism.bin"};
+#define N_DEPLOYED (sizeof deployed / sizeof deployed[0])
+
+static void stamp_deployed(stamp *out) {
+  for (size_t i = 0; i < N_DEPLOYED; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/staging/%s",
+             ime_pinyin_default_data_dir(), deployed[i]);
+    struct stat st;
+    CHECK_INT(stat(path, &st), 0);
+    out[i].size = (long long)st.st_size;
+    out[i].mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
+                      st.st_mtim.tv_nsec;
+  }
+}
+
 int main(void) {
   char tmp[] = "/tmp/test-ime-pinyin-XXXXXX";
   if (!mkdtemp(tmp)) return 1;
+  stamp before[N_DEPLOYED], after[N_DEPLOYED];
+  stamp_deployed(before);
   test_errors();
   ime_pinyin *p = open_engine(tmp);
   if (p) {
@@ -342,6 +368,11 @@ int main(void) {
     type(p, "nihao");
     CHECK_STR(ime_pinyin_view_get(p)->cand[0].text, "你好");
     ime_pinyin_destroy(p);
+  }
+  stamp_deployed(after);
+  for (size_t i = 0; i < N_DEPLOYED; i++) {
+    CHECK_INT(after[i].size, before[i].size);
+    CHECK_INT(after[i].mtime_ns, before[i].mtime_ns);
   }
   return TEST_DONE();
 }

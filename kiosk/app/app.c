@@ -47,6 +47,13 @@ void app_set_elder(app *a, int on) {
   a->dirty = 1;
 }
 
+uint64_t app_idle_ms(const app *a) {
+  if (a->sess.state != SESSION_IDLE)
+    return 0;
+  uint64_t now = app_now(a);
+  return now > a->idle_since_ms ? now - a->idle_since_ms : 0;
+}
+
 const char *app_screen_name(const app *a) {
   return a->depth ? a->stack[a->depth - 1].cls->name : "";
 }
@@ -137,6 +144,7 @@ void app_apply_pending(app *a) {
       stack_pop_one(a);
     a->warning = 0;
     session_end(&a->sess);
+    a->idle_since_ms = app_now(a);
     stack_push(a, root_screen(a), NULL);
     LOG_I("app", "session ended");
     break;
@@ -270,6 +278,8 @@ void app_input(app *a, const ui_input *in) {
     a->dirty = 1;
     if (a->dragging) {
       a->dragging = 0;
+      app_event ev = {.type = APP_EV_DRAG_END, .x = in->x, .y = in->y};
+      dispatch(a, &ev);
       break;
     }
     if (t && pressed[0] && strcmp(t->id, pressed) == 0) {
@@ -340,18 +350,23 @@ void app_tick(app *a) {
     a->dirty = 1; /* the countdown changes each second */
 }
 
-static uint64_t next_deadline(app *a) {
-  uint64_t now = app_now(a);
-  uint64_t d = session_next_deadline(&a->sess, now);
-  if (a->depth) {
-    screen_inst *s = &a->stack[a->depth - 1];
-    if (s->cls->next_deadline) {
-      uint64_t sd = s->cls->next_deadline(a, s->state, now);
-      if (sd < d)
-        d = sd;
-    }
-  }
+/* Runs the top screen's tick; returns its deadline. A screen that asks to
+ * run again soon is animating, so its frame is redrawn on every pass. */
+static uint64_t screen_tick(app *a) {
+  if (!a->depth)
+    return UINT64_MAX;
+  screen_inst *s = &a->stack[a->depth - 1];
+  if (!s->cls->tick)
+    return UINT64_MAX;
+  uint64_t d = s->cls->tick(a, s->state, app_now(a));
+  if (d != UINT64_MAX)
+    a->dirty = 1;
   return d;
+}
+
+static uint64_t next_deadline(app *a, uint64_t screen_d) {
+  uint64_t d = session_next_deadline(&a->sess, app_now(a));
+  return screen_d < d ? screen_d : d;
 }
 
 /* ------------------------------------------------------------------ */
@@ -496,6 +511,7 @@ kerr app_create(const app_options *o, app **out) {
     }
   }
   stack_push(a, root_screen(a), NULL);
+  a->idle_since_ms = app_now(a);
   a->running = 1;
   a->dirty = 1;
   *out = a;
@@ -538,6 +554,7 @@ int app_run(app *a) {
       handle_sdl(a, &ev);
     app_apply_pending(a);
     app_tick(a);
+    uint64_t screen_d = screen_tick(a);
     app_apply_pending(a);
     if (a->dirty)
       app_draw(a);
@@ -553,7 +570,7 @@ int app_run(app *a) {
         break;
       continue;
     }
-    uint64_t wait = next_deadline(a);
+    uint64_t wait = next_deadline(a, screen_d);
     int got;
     if (wait == UINT64_MAX)
       got = SDL_WaitEvent(&ev);

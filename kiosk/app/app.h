@@ -27,6 +27,7 @@ typedef struct screen screen;
 typedef enum app_event_type {
   APP_EV_TAP = 1, /* id: the target's id */
   APP_EV_DRAG,    /* dx, dy since the last drag event; x, y: position */
+  APP_EV_DRAG_END, /* the finger was lifted after a drag */
   APP_EV_KEY,     /* key: SDL keycode */
   APP_EV_TEXT     /* text: UTF-8 */
 } app_event_type;
@@ -46,9 +47,12 @@ typedef struct screen_class {
   void (*leave)(app *a, void *state); /* must wipe personal data it holds */
   void (*event)(app *a, void *state, const app_event *ev);
   void (*draw)(app *a, void *state, ui *u);
-  /* Milliseconds until the screen needs a redraw by itself (animation);
-   * UINT64_MAX when never. May be NULL. */
-  uint64_t (*next_deadline)(app *a, void *state, uint64_t now_ms);
+  /* Called on every pass of the loop while the screen is on top: advances
+   * the screen's own time (animation, cycling) and may request a screen
+   * change. Returns the milliseconds until it wants to run again (the
+   * frame is redrawn then), or UINT64_MAX when it has nothing to do — an
+   * idle screen must return UINT64_MAX so the kiosk sleeps. May be NULL. */
+  uint64_t (*tick)(app *a, void *state, uint64_t now_ms);
 } screen_class;
 
 /* --- screen stack (deferred until the current event is handled) --- */
@@ -76,6 +80,9 @@ uint64_t app_now(const app *a);
 /* Elder (large-text) mode. */
 int app_elder(const app *a);
 void app_set_elder(app *a, int on);
+/* Milliseconds since the kiosk last became idle (no session), 0 while a
+ * session is active. */
+uint64_t app_idle_ms(const app *a);
 /* Name of the screen on top of the stack. */
 const char *app_screen_name(const app *a);
 

@@ -54,6 +54,7 @@ struct app {
   int down_x, down_y, last_x, last_y;
   /* the timeout overlay */
   int warning;
+  uint64_t idle_since_ms; /* when the last session ended */
   /* statistics for the benchmark */
   unsigned long frames;
   /* scripted run */

@@ -209,10 +209,10 @@ static int check_layout(app *a, app_script *s, const cmd *c) {
   int min = u->th.target_min;
   for (int i = 0; i < u->n_targets; i++) {
     const ui_target *t = &u->targets[i];
-    if (t->r.w < min || t->r.h < min) {
+    if (t->full.w < min || t->full.h < min) {
       char size[128];
-      snprintf(size, sizeof size, "%dx%d < %d at %s", t->r.w, t->r.h, min,
-               where);
+      snprintf(size, sizeof size, "%dx%d < %d at %s", t->full.w, t->full.h,
+               min, where);
       fail(s, c, "tap target '%s' too small: %s", t->id, size);
       bad = 1;
     }

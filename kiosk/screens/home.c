@@ -18,6 +18,10 @@ static void home_event(app *a, void *state, const app_event *ev) {
   (void)state;
   if (ev->type != APP_EV_TAP)
     return;
+  if (strcmp(ev->id, "entry.policy") == 0) {
+    app_push(a, &screen_policy, NULL);
+    return;
+  }
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
     if (strcmp(ev->id, entries[i].id) == 0)
       app_push(a, &screen_holding, entries[i].holding);
@@ -96,8 +100,22 @@ static void home_draw(app *a, void *state, ui *u) {
   }
 }
 
+static uint64_t home_tick(app *a, void *state, uint64_t now) {
+  (void)state;
+  (void)now;
+  if (app_session(a)->state != SESSION_IDLE || !app_content(a))
+    return UINT64_MAX;
+  uint64_t idle = app_idle_ms(a);
+  if (idle >= HOME_ATTRACT_AFTER_MS) {
+    app_push(a, &screen_attract, NULL);
+    return UINT64_MAX;
+  }
+  return HOME_ATTRACT_AFTER_MS - idle;
+}
+
 const screen_class screen_home = {
     .name = "home",
     .event = home_event,
     .draw = home_draw,
+    .tick = home_tick,
 };

@@ -6,6 +6,14 @@
 #include "app/app.h"
 
 extern const screen_class screen_home;
+/* Policy home: every item by layer. */
+extern const screen_class screen_policy;
+/* One item in full; arg is the item id (borrowed from the content). */
+extern const screen_class screen_policy_item;
+/* Highlights cycling while nobody uses the kiosk. */
+extern const screen_class screen_attract;
+/* Idle time on the home screen before the attract screen starts. */
+#define HOME_ATTRACT_AFTER_MS 60000
 /* A holding screen for an entry not yet open: arg is the entry key
  * ("policy", "apply", "query", "staff"). */
 extern const screen_class screen_holding;

@@ -15,6 +15,7 @@ void ui_begin(ui *u) {
   u->n_texts = 0;
   u->registry_full = 0;
   u->modal_from = 0;
+  ui_clip_end(u);
   SDL_SetRenderDrawBlendMode(u->ren, SDL_BLENDMODE_BLEND);
   SDL_Color bg = u->th.bg;
   SDL_SetRenderDrawColor(u->ren, bg.r, bg.g, bg.b, 255);
@@ -22,6 +23,26 @@ void ui_begin(ui *u) {
 }
 
 void ui_begin_modal(ui *u) { u->modal_from = u->n_targets; }
+
+void ui_clip_begin(ui *u, SDL_Rect r) {
+  u->has_clip = 1;
+  u->clip = r;
+  SDL_RenderSetClipRect(u->ren, &r);
+}
+
+void ui_clip_end(ui *u) {
+  u->has_clip = 0;
+  SDL_RenderSetClipRect(u->ren, NULL);
+}
+
+/* Intersects r with the clip; returns 0 when nothing is visible. */
+static int visible_part(const ui *u, SDL_Rect r, SDL_Rect *out) {
+  if (!u->has_clip) {
+    *out = r;
+    return 1;
+  }
+  return SDL_IntersectRect(&r, &u->clip, out) == SDL_TRUE;
+}
 
 void ui_fill(ui *u, SDL_Rect r, SDL_Color c) {
   SDL_SetRenderDrawColor(u->ren, c.r, c.g, c.b, c.a);
@@ -113,6 +134,10 @@ int ui_text_height(ui *u, int wd, int px, text_weight w, const char *s) {
 }
 
 static void register_text(ui *u, SDL_Rect r, const char *s, int overflow) {
+  SDL_Rect vis;
+  if (!visible_part(u, r, &vis))
+    return;
+  r = vis;
   if (u->n_texts >= UI_MAX_TEXTS) {
     u->registry_full = 1;
     return;
@@ -153,19 +178,24 @@ int ui_text_box(ui *u, SDL_Rect r, int px, text_weight w, SDL_Color c,
     y += (r.h - need) / 2;
   /* The glyph box is taller than the em; centre it in the line. */
   for (size_t i = 0; i < show; i++) {
+    int ly = y + (int)i * lh;
+    if (u->has_clip && (ly + lh < u->clip.y || ly > u->clip.y + u->clip.h))
+      continue; /* scrolled out of view */
     int x = r.x;
     if (align == UI_CENTER)
       x += (r.w - lines[i].width) / 2;
     else if (align == UI_RIGHT)
       x += r.w - lines[i].width;
-    text_draw(u->text, px, w, c, s + lines[i].start, lines[i].len, x,
-              y + (int)i * lh);
+    text_draw(u->text, px, w, c, s + lines[i].start, lines[i].len, x, ly);
   }
   register_text(u, r, s, overflow);
   return need;
 }
 
 void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label) {
+  SDL_Rect vis;
+  if (!visible_part(u, r, &vis))
+    return;
   if (u->n_targets >= UI_MAX_TARGETS) {
     u->registry_full = 1;
     return;
@@ -173,7 +203,8 @@ void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label) {
   ui_target *t = &u->targets[u->n_targets++];
   snprintf(t->id, sizeof t->id, "%s", id);
   snprintf(t->label, sizeof t->label, "%s", label ? label : "");
-  t->r = r;
+  t->r = vis;
+  t->full = r;
   t->enabled = 1;
 }
 

@@ -27,7 +27,8 @@
 typedef struct ui_target {
   char id[UI_ID_MAX];
   char label[UI_LABEL_MAX];
-  SDL_Rect r;
+  SDL_Rect r;    /* the part that can be touched (clipped to the view) */
+  SDL_Rect full; /* the whole target, for the minimum-size check */
   int enabled;
 } ui_target;
 
@@ -60,7 +61,15 @@ typedef struct ui {
   char pressed[UI_ID_MAX];
   /* a modal layer: while set, only targets drawn after it accept taps */
   int modal_from;
+  /* clipping (a scrolled view): what is outside is neither drawn nor
+   * registered; has_clip == 0 means the whole screen */
+  int has_clip;
+  SDL_Rect clip;
 } ui;
+
+/* Restricts drawing and registration to r until ui_clip_end(). */
+void ui_clip_begin(ui *u, SDL_Rect r);
+void ui_clip_end(ui *u);
 
 /* Prepares for a new frame: clears the registry, paints the background. */
 void ui_begin(ui *u);

@@ -1,0 +1,192 @@
+/* policy: the policy home — every assistance item of the bundle, grouped by
+ * layer of the "3+N" system, as large tiles (icon, name, one line). Long
+ * lists scroll by dragging (with momentum) or with the page buttons. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens/screens.h"
+#include "ui/scroll.h"
+
+typedef struct policy_state {
+  ui_scroll scroll;
+} policy_state;
+
+static const char *const layer_keys[] = {"basic", "special", "emergency",
+                                         "social"};
+
+/* Lays out (and, when draw is set, draws) the content at the given scroll
+ * offset inside view; returns the content height. */
+static int layout(app *a, ui *u, SDL_Rect view, int offset, int draw) {
+  const theme *th = &u->th;
+  const content *c = app_content(a);
+  int cols = th->portrait ? (th->elder ? 1 : 2) : (th->w >= 1600 && !th->elder ? 3 : 2);
+  int gap = th->gap;
+  int tile_w = (view.w - gap * (cols - 1)) / cols;
+  int icon = theme_px(th, th->elder ? 100 : 84);
+  int text_w = tile_w - icon - th->pad * 3;
+  int y = 0;
+  const char *intro = app_str(a, "policy.intro");
+  int ih = ui_text_height(u, view.w, th->px_body, TEXT_REGULAR, intro);
+  if (draw)
+    ui_text_box(u, (SDL_Rect){view.x, view.y - offset + y, view.w, ih},
+                th->px_body, TEXT_REGULAR, th->text, UI_LEFT, 0, intro);
+  y += ih + gap;
+  size_t n = content_item_count(c);
+  for (int layer = 0; layer < CONTENT_LAYER_COUNT; layer++) {
+    const content_item *items[64];
+    int count = 0;
+    for (size_t i = 0; i < n && count < 64; i++)
+      if ((int)content_item_at(c, i)->layer == layer)
+        items[count++] = content_item_at(c, i);
+    if (!count)
+      continue;
+    char key[64];
+    snprintf(key, sizeof key, "layer.%s", layer_keys[layer]);
+    const char *name = app_str(a, key);
+    snprintf(key, sizeof key, "layer.%s.hint", layer_keys[layer]);
+    const char *hint = app_str(a, key);
+    int nh = text_line_height(u->text, th->px_large, TEXT_BOLD);
+    int hh = ui_text_height(u, view.w, th->px_small, TEXT_REGULAR, hint);
+    if (draw) {
+      int yy = view.y - offset + y;
+      ui_fill(u, (SDL_Rect){view.x, yy, theme_px(th, 8), nh}, th->accent);
+      ui_text_box(u, (SDL_Rect){view.x + theme_px(th, 20), yy,
+                                view.w - theme_px(th, 20), nh},
+                  th->px_large, TEXT_BOLD, th->text, UI_LEFT, 0, name);
+      ui_text_box(u, (SDL_Rect){view.x, yy + nh, view.w, hh}, th->px_small,
+                  TEXT_REGULAR, th->text_muted, UI_LEFT, 0, hint);
+    }
+    y += nh + hh + gap / 2;
+    for (int i = 0; i < count; i += cols) {
+      /* A row is as tall as its tallest tile. */
+      int row_h = icon + 2 * th->pad;
+      for (int k = 0; k < cols && i + k < count; k++) {
+        const content_item *it = items[i + k];
+        int h = text_line_height(u->text, th->px_large, TEXT_BOLD) +
+                ui_text_height(u, text_w, th->px_body, TEXT_REGULAR,
+                               it->summary) +
+                2 * th->pad;
+        if (h > row_h)
+          row_h = h;
+      }
+      int yy = view.y - offset + y;
+      if (draw && yy + row_h >= view.y && yy <= view.y + view.h) {
+        for (int k = 0; k < cols && i + k < count; k++) {
+          const content_item *it = items[i + k];
+          SDL_Rect r = {view.x + k * (tile_w + gap), yy, tile_w, row_h};
+          char id[UI_ID_MAX];
+          snprintf(id, sizeof id, "item.%s", it->id);
+          int pressed = strcmp(u->pressed, id) == 0;
+          ui_card(u, r, pressed ? th->surface_alt : th->surface,
+                  pressed ? th->primary : th->border);
+          const content_icon *ic = content_icon_find(c, it->icon);
+          unsigned rgb = ic ? ic->color : 0x0B4A85;
+          SDL_Color col = {(Uint8)(rgb >> 16), (Uint8)(rgb >> 8), (Uint8)rgb,
+                           255};
+          SDL_Rect ir = {r.x + th->pad, r.y + th->pad, icon, icon};
+          ui_fill_round(u, ir, th->radius, col);
+          if (ic) {
+            int gpx = icon * 55 / 100;
+            int gw = text_width(u->text, gpx, TEXT_BOLD, ic->glyph,
+                                strlen(ic->glyph));
+            int gh = text_line_height(u->text, gpx, TEXT_BOLD);
+            ui_text_line(u, gpx, TEXT_BOLD, th->on_primary, ic->glyph,
+                         ir.x + (icon - gw) / 2, ir.y + (icon - gh) / 2);
+          }
+          int tx = ir.x + icon + th->pad;
+          int tl = text_line_height(u->text, th->px_large, TEXT_BOLD);
+          ui_text_box(u, (SDL_Rect){tx, r.y + th->pad, text_w, tl},
+                      th->px_large, TEXT_BOLD, th->text, UI_LEFT, 0, it->name);
+          ui_text_box(u, (SDL_Rect){tx, r.y + th->pad + tl, text_w,
+                                    row_h - 2 * th->pad - tl},
+                      th->px_body, TEXT_REGULAR, th->text_muted, UI_LEFT, 0,
+                      it->summary);
+          ui_target_add(u, id, r, it->name);
+        }
+      }
+      y += row_h + gap;
+    }
+    y += gap;
+  }
+  return y;
+}
+
+/* The bottom bar: page up / page down for those who do not drag. */
+static int bottom_bar(app *a, ui *u, policy_state *s, int footer_top,
+                      int draw) {
+  const theme *th = &u->th;
+  int h = th->button_h + th->gap;
+  int top = footer_top - h;
+  if (!draw)
+    return top;
+  int bw = th->w / 4;
+  int y = top + th->gap / 2;
+  if (ui_scroll_more_above(&s->scroll))
+    ui_button(u, "page.up", (SDL_Rect){th->margin, y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
+  if (ui_scroll_more_below(&s->scroll))
+    ui_button(u, "page.down",
+              (SDL_Rect){th->w - th->margin - bw, y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+  return top;
+}
+
+static void policy_draw(app *a, void *state, ui *u) {
+  policy_state *s = state;
+  const theme *th = &u->th;
+  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "policy.title"), 1);
+  int footer = chrome_footer(a, u);
+  int bottom = bottom_bar(a, u, s, footer, 0);
+  SDL_Rect view = {th->margin, area.y + th->gap, th->w - 2 * th->margin,
+                   bottom - area.y - th->gap};
+  int content_h = layout(a, u, view, 0, 0);
+  ui_scroll_set_extent(&s->scroll, content_h, view.h);
+  ui_scroll_step(&s->scroll, app_now(a));
+  ui_clip_begin(u, view);
+  layout(a, u, view, (int)s->scroll.offset, 1);
+  ui_clip_end(u);
+  bottom_bar(a, u, s, footer, 1);
+}
+
+static void policy_event(app *a, void *state, const app_event *ev) {
+  policy_state *s = state;
+  switch (ev->type) {
+  case APP_EV_DRAG:
+    ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
+    app_dirty(a);
+    break;
+  case APP_EV_DRAG_END:
+    ui_scroll_release(&s->scroll, app_now(a));
+    app_dirty(a);
+    break;
+  case APP_EV_TAP:
+    if (strcmp(ev->id, "page.up") == 0)
+      ui_scroll_page(&s->scroll, -1);
+    else if (strcmp(ev->id, "page.down") == 0)
+      ui_scroll_page(&s->scroll, 1);
+    else if (strncmp(ev->id, "item.", 5) == 0) {
+      const content_item *it = content_item_find(app_content(a), ev->id + 5);
+      if (it)
+        app_push(a, &screen_policy_item, it->id);
+    }
+    app_dirty(a);
+    break;
+  default:
+    break;
+  }
+}
+
+static uint64_t policy_tick(app *a, void *state, uint64_t now) {
+  policy_state *s = state;
+  (void)a;
+  (void)now;
+  return ui_scroll_deadline(&s->scroll);
+}
+
+const screen_class screen_policy = {
+    .name = "policy",
+    .state_size = sizeof(policy_state),
+    .event = policy_event,
+    .draw = policy_draw,
+    .tick = policy_tick,
+};

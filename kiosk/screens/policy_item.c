@@ -1,0 +1,208 @@
+/* policy_item: one assistance item in full — in short; who it is for; what
+ * it gives; this region's standards as a table with dates and sources;
+ * conditions; the materials checklist; the process as a timeline with time
+ * limits; where to apply; hotline; legal basis. The arg is the item id. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens/format.h"
+#include "screens/screens.h"
+#include "ui/doc.h"
+#include "ui/scroll.h"
+
+typedef struct item_state {
+  const content_item *item;
+  doc *d;
+  ui_scroll scroll;
+} item_state;
+
+static void standard_row(app *a, doc *d, const content_standard *st) {
+  char value[160], note[600], date[64], buf[300];
+  if (!st->has_value) {
+    snprintf(value, sizeof value, "%s", app_str(a, "policy.no_figure"));
+  } else {
+    char lo[32], hi[32], unit_key[80];
+    format_money_fen(st->value_fen, lo, sizeof lo);
+    snprintf(unit_key, sizeof unit_key, "unit.%s", st->unit_key);
+    if (st->has_max) {
+      format_money_fen(st->max_fen, hi, sizeof hi);
+      char range[96];
+      chrome_format(buf, sizeof buf, app_str(a, "policy.range"), "min", lo);
+      chrome_format(range, sizeof range, buf, "max", hi);
+      snprintf(value, sizeof value, "%s%s", range, app_str(a, unit_key));
+    } else {
+      snprintf(value, sizeof value, "%s%s", lo, app_str(a, unit_key));
+    }
+  }
+  format_date(st->effective, date, sizeof date);
+  char when[160], src[400];
+  chrome_format(when, sizeof when,
+                app_str(a, st->effective_announced
+                               ? "policy.effective_announced"
+                               : "policy.effective_reported"),
+                "date", date);
+  chrome_format(src, sizeof src, app_str(a, "policy.source"), "source",
+                st->source);
+  snprintf(note, sizeof note, "%s。%s%s%s", when, src,
+           st->note && *st->note ? "。" : "", st->note ? st->note : "");
+  doc_row(d, st->label, value, note);
+}
+
+static void build(app *a, item_state *s) {
+  const content_item *it = s->item;
+  doc *d = s->d;
+  const content_region *r = app_region(a);
+  doc_clear(d);
+  doc_heading(d, app_str(a, "policy.summary"));
+  doc_para(d, it->summary);
+  doc_heading(d, app_str(a, "policy.for_whom"));
+  doc_para(d, it->for_whom);
+  doc_heading(d, app_str(a, "policy.gives"));
+  doc_para(d, it->gives);
+  if (r && it->n_standard_keys) {
+    char title[200];
+    snprintf(title, sizeof title, "%s（%s）", app_str(a, "policy.standards"),
+             r->name);
+    doc_heading(d, title);
+    int shown = 0;
+    for (size_t i = 0; i < it->n_standard_keys; i++) {
+      const content_standard *st =
+          content_standard_find(r, it->standard_keys[i]);
+      if (st) {
+        standard_row(a, d, st);
+        shown++;
+      }
+    }
+    if (!shown)
+      doc_para(d, app_str(a, "policy.no_figure"));
+    doc_callout(d, r->notice && *r->notice ? r->notice
+                                           : app_str(a, "policy.latest_prevails"));
+  }
+  if (it->n_conditions) {
+    doc_heading(d, app_str(a, "policy.conditions"));
+    for (size_t i = 0; i < it->n_conditions; i++)
+      doc_bullet(d, it->conditions[i]);
+  }
+  if (it->n_materials) {
+    doc_heading(d, app_str(a, "policy.materials"));
+    for (size_t i = 0; i < it->n_materials; i++)
+      doc_check(d, it->materials[i]);
+  }
+  if (it->n_steps) {
+    doc_heading(d, app_str(a, "policy.process"));
+    for (size_t i = 0; i < it->n_steps; i++)
+      doc_step(d, (int)i + 1, it->steps[i].name, it->steps[i].time_limit,
+               it->steps[i].detail);
+  }
+  doc_heading(d, app_str(a, "policy.where"));
+  doc_para(d, it->where_to_apply && *it->where_to_apply
+                  ? it->where_to_apply
+                  : (r ? r->where_to_apply : ""));
+  doc_heading(d, app_str(a, "policy.hotline"));
+  char hot[300];
+  snprintf(hot, sizeof hot, "%s", it->hotline && *it->hotline
+                                      ? it->hotline
+                                      : app_str(a, "hotline.text"));
+  doc_para(d, hot);
+  if (it->n_laws) {
+    doc_heading(d, app_str(a, "policy.legal_basis"));
+    for (size_t i = 0; i < it->n_laws; i++) {
+      char law[400], date[64];
+      format_date(it->laws[i].date, date, sizeof date);
+      snprintf(law, sizeof law, "%s（%s）", it->laws[i].title, date);
+      doc_note(d, law);
+    }
+  }
+}
+
+static void item_enter(app *a, void *state, const void *arg) {
+  item_state *s = state;
+  s->item = content_item_find(app_content(a), arg ? (const char *)arg : "");
+  s->d = doc_create();
+  if (s->item && s->d)
+    build(a, s);
+}
+
+static void item_leave(app *a, void *state) {
+  (void)a;
+  item_state *s = state;
+  doc_destroy(s->d);
+  s->d = NULL;
+}
+
+static void item_draw(app *a, void *state, ui *u) {
+  item_state *s = state;
+  const theme *th = &u->th;
+  if (!s->item || !s->d) {
+    chrome_top_bar(a, u, app_str(a, "policy.title"), 1);
+    return;
+  }
+  SDL_Rect area = chrome_top_bar(a, u, s->item->name, 1);
+  int footer = chrome_footer(a, u);
+  int bar_h = th->button_h + th->gap;
+  int bar_top = footer - bar_h;
+  int w = th->w - 2 * th->margin;
+  if (!th->portrait && w > theme_px(th, 1500))
+    w = theme_px(th, 1500);
+  SDL_Rect view = {(th->w - w) / 2, area.y + th->gap / 2, w,
+                   bar_top - area.y - th->gap / 2};
+  int h = doc_layout(s->d, u, view.w);
+  ui_scroll_set_extent(&s->scroll, h, view.h);
+  ui_scroll_step(&s->scroll, app_now(a));
+  doc_draw(s->d, u, view, (int)s->scroll.offset);
+
+  /* Bottom bar: page buttons and 申请这一项. */
+  ui_fill(u, (SDL_Rect){0, bar_top, th->w, theme_px(th, 2)}, th->border);
+  int y = bar_top + th->gap / 2;
+  int bw = (th->w - 2 * th->margin - 2 * th->gap) / 3;
+  if (ui_scroll_more_above(&s->scroll))
+    ui_button(u, "page.up", (SDL_Rect){th->margin, y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
+  if (ui_scroll_more_below(&s->scroll))
+    ui_button(u, "page.down",
+              (SDL_Rect){th->margin + bw + th->gap, y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+  ui_button(u, "item.apply",
+            (SDL_Rect){th->w - th->margin - bw, y, bw, th->button_h},
+            UI_BTN_PRIMARY, app_str(a, "policy.apply_this"));
+}
+
+static void item_event(app *a, void *state, const app_event *ev) {
+  item_state *s = state;
+  switch (ev->type) {
+  case APP_EV_DRAG:
+    ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
+    break;
+  case APP_EV_DRAG_END:
+    ui_scroll_release(&s->scroll, app_now(a));
+    break;
+  case APP_EV_TAP:
+    if (strcmp(ev->id, "page.up") == 0)
+      ui_scroll_page(&s->scroll, -1);
+    else if (strcmp(ev->id, "page.down") == 0)
+      ui_scroll_page(&s->scroll, 1);
+    else if (strcmp(ev->id, "item.apply") == 0)
+      app_push(a, &screen_holding, "apply");
+    break;
+  default:
+    break;
+  }
+  app_dirty(a);
+}
+
+static uint64_t item_tick(app *a, void *state, uint64_t now) {
+  (void)a;
+  (void)now;
+  item_state *s = state;
+  return ui_scroll_deadline(&s->scroll);
+}
+
+const screen_class screen_policy_item = {
+    .name = "policy_item",
+    .state_size = sizeof(item_state),
+    .enter = item_enter,
+    .leave = item_leave,
+    .event = item_event,
+    .draw = item_draw,
+    .tick = item_tick,
+};

@@ -1,0 +1,225 @@
+/* cmd_screen: try the screener on a household without a kiosk.
+ *
+ *   kioskctl screen --content DIR --household FILE.json
+ *                   [--region CODE] [--today YYYY-MM-DD]
+ *
+ * Loads and checks the bundle in DIR (content_load), its screener.json (from
+ * the verified bundle; if the manifest does not list it, from DIR directly,
+ * with a warning), the region's standards (the household's "region", else
+ * --region, else the bundle's own region) and prints which items may apply
+ * with their reasons, as JSON. "Today" comes from --today, the household's
+ * "today", or the clock, in that order. The household file is synthetic test
+ * data or a case an administrator types in; nothing of it is logged. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd_screen.h"
+#include "core/content.h"
+#include "core/json_limits.h"
+#include "core/screener.h"
+#include "core/validate.h"
+
+#define HOUSEHOLD_MAX_BYTES (64u * 1024u)
+
+static void print_problems(FILE *err, const content_problems *p) {
+  char line[640];
+  for (size_t i = 0; i < p->n; i++)
+    fprintf(err, "%s\n", content_problems_format(p, i, line, sizeof line));
+  if (p->dropped)
+    fprintf(err, "……另有 %zu 个问题没有列出\n", p->dropped);
+}
+
+/* Reads a whole file of at most max bytes; NULL on failure. */
+static char *read_file(const char *path, size_t max, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char *buf = malloc(max + 1);
+  size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+  int bad = !buf || ferror(f) || n > max;
+  fclose(f);
+  if (bad) {
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+static int parse_day(const char *s, validate_date *d) {
+  validate_note note;
+  return validate_date_text(s, strlen(s), VALIDATE_DATE_PAST_OK, NULL, d,
+                            &note) == KERR_OK;
+}
+
+static cJSON *match_array(const screener_match *m, size_t n, const content *c,
+                          int with_reasons) {
+  cJSON *a = cJSON_CreateArray();
+  for (size_t i = 0; a && i < n; i++) {
+    cJSON *o = cJSON_CreateObject();
+    const content_item *it = content_item_find(c, m[i].item);
+    cJSON_AddStringToObject(o, "id", m[i].item);
+    cJSON_AddStringToObject(o, "name", it ? it->name : m[i].item);
+    if (with_reasons) {
+      cJSON *r = cJSON_AddArrayToObject(o, "reasons");
+      for (size_t k = 0; r && k < m[i].n_reasons; k++)
+        cJSON_AddItemToArray(r, cJSON_CreateString(m[i].reasons[k]));
+    }
+    cJSON_AddItemToArray(a, o);
+  }
+  return a;
+}
+
+/* The command with its streams injected (tests capture them). */
+static int screen_main(int argc, char **argv, FILE *out, FILE *err) {
+  const char *dir = NULL, *household = NULL, *region_arg = NULL,
+             *today_arg = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char **slot = strcmp(argv[i], "--content") == 0     ? &dir
+                        : strcmp(argv[i], "--household") == 0 ? &household
+                        : strcmp(argv[i], "--region") == 0    ? &region_arg
+                        : strcmp(argv[i], "--today") == 0     ? &today_arg
+                                                              : NULL;
+    if (!slot || i + 1 >= argc) {
+      fputs("用法：kioskctl screen --content 内容包目录 --household 家庭文件.json "
+            "[--region 地区代码] [--today 年-月-日]\n",
+            err);
+      return 2;
+    }
+    *slot = argv[++i];
+  }
+  if (!dir || !household) {
+    fputs("用法：kioskctl screen --content 内容包目录 --household 家庭文件.json "
+          "[--region 地区代码] [--today 年-月-日]\n",
+          err);
+    return 2;
+  }
+
+  int rc = 1;
+  content *c = NULL;
+  screener *s = NULL;
+  cJSON *hh = NULL, *doc = NULL;
+  char *hh_text = NULL;
+  screener_results res = {0};
+  content_problems p;
+  content_problems_init(&p);
+
+  if (content_load(dir, &c, &p)) {
+    fprintf(err, "内容包“%s”没有通过检查：\n", dir);
+    print_problems(err, &p);
+    goto out;
+  }
+  const char *data;
+  size_t len;
+  if (content_file(c, "screener.json", &data, &len) == KERR_OK) {
+    screener_load(data, len, &s, &p);
+  } else {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/screener.json", dir);
+    fprintf(err, "提醒：manifest.json 没有列出 screener.json，直接读取了 %s"
+                 "（没有核对哈希）。\n", path);
+    screener_load_file(path, &s, &p);
+  }
+  if (!s) {
+    fputs("screener.json 没有通过检查：\n", err);
+    print_problems(err, &p);
+    goto out;
+  }
+  if (screener_check_content(s, c, &p)) {
+    fputs("提醒：screener.json 和内容包对不上：\n", err);
+    print_problems(err, &p);
+  }
+
+  size_t hl = 0;
+  static const json_limits lim = {HOUSEHOLD_MAX_BYTES, 8, 1024, 256};
+  json_limits_error jerr;
+  hh_text = read_file(household, HOUSEHOLD_MAX_BYTES, &hl);
+  if (!hh_text) {
+    fprintf(err, "家庭文件“%s”读不出来，或者超过 %u 字节。\n", household,
+            HOUSEHOLD_MAX_BYTES);
+    goto out;
+  }
+  if (json_limits_parse(hh_text, hl, &lim, &hh, &jerr)) {
+    fprintf(err, "家庭文件第 %zu 行第 %zu 列：%s\n", jerr.line, jerr.column,
+            json_limits_fault_str(jerr.fault));
+    goto out;
+  }
+  const cJSON *answers = cJSON_GetObjectItemCaseSensitive(hh, "answers");
+  if (!cJSON_IsObject(answers)) {
+    fputs("家庭文件里要有“answers”：问题编号对应的回答。\n", err);
+    goto out;
+  }
+
+  const cJSON *hr = cJSON_GetObjectItemCaseSensitive(hh, "region");
+  const char *code = region_arg                ? region_arg
+                     : cJSON_IsString(hr)      ? hr->valuestring
+                                               : content_region_code(c);
+  const content_region *reg = content_region_find(c, code);
+  if (!reg) {
+    fprintf(err, "内容包里没有地区“%s”。\n", code);
+    goto out;
+  }
+  screener_standards std;
+  screener_standards_init(&std);
+  if (screener_standards_from_region(&std, reg)) {
+    fprintf(err, "地区“%s”的标准太多或写法不对。\n", code);
+    goto out;
+  }
+
+  validate_date today;
+  const cJSON *ht = cJSON_GetObjectItemCaseSensitive(hh, "today");
+  const char *day = today_arg ? today_arg
+                    : cJSON_IsString(ht) ? ht->valuestring
+                                         : NULL;
+  if (day) {
+    if (!parse_day(day, &today)) {
+      fprintf(err, "日期“%s”不对，应写成“2025-07-01”这样。\n", day);
+      goto out;
+    }
+  } else {
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    today = (validate_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+  }
+
+  if (screener_run(s, answers, &std, &today, &res)) {
+    fputs("内存不足。\n", err);
+    goto out;
+  }
+  doc = cJSON_CreateObject();
+  cJSON *ro = cJSON_AddObjectToObject(doc, "region");
+  cJSON_AddStringToObject(ro, "code", reg->code);
+  cJSON_AddStringToObject(ro, "name", reg->name);
+  cJSON_AddStringToObject(doc, "content_version", content_version(c));
+  cJSON_AddStringToObject(doc, "likely_title", "可能适用");
+  cJSON_AddItemToObject(doc, "likely",
+                        match_array(res.likely, res.n_likely, c, 1));
+  cJSON_AddStringToObject(doc, "also_title", "也可以了解");
+  cJSON_AddItemToObject(doc, "also", match_array(res.also, res.n_also, c, 0));
+  cJSON_AddNumberToObject(doc, "undecided_rules", (double)res.undecided);
+  char *printed = cJSON_Print(doc);
+  if (!printed) {
+    fputs("内存不足。\n", err);
+    goto out;
+  }
+  fprintf(out, "%s\n", printed);
+  free(printed);
+  rc = 0;
+out:
+  screener_results_free(&res);
+  cJSON_Delete(doc);
+  cJSON_Delete(hh);
+  free(hh_text);
+  screener_destroy(s);
+  content_destroy(c);
+  content_problems_free(&p);
+  return rc;
+}
+
+int cmd_screen(int argc, char **argv) {
+  return screen_main(argc, argv, stdout, stderr);
+}

@@ -136,6 +136,9 @@ static int bench_hand(ime_hand *h, int rounds, int *top1) {
       }
       if (r == 0 && m > 0 && strcmp(cand[0].text, chars[i].ch) == 0)
         (*top1)++;
+      else if (r == 0)
+        printf("handwriting top-1 miss       %s read as %s\n", chars[i].ch,
+               m > 0 ? cand[0].text : "nothing");
     }
   }
   ime_hand_clear(h);

@@ -130,6 +130,15 @@ static void test_open_stroke(ime_hand *h) {
   CHECK_INT(ime_hand_stroke_begin(h), KERR_OK);
   CHECK_INT(ime_hand_stroke_end(h), KERR_OK);
   CHECK_INT(ime_hand_stroke_count(h), 2);
+  CHECK_INT(ime_hand_stroke_begin(h), KERR_OK);
+  CHECK_INT(ime_hand_stroke_point(h, 200, 60), KERR_OK);
+  CHECK_INT(ime_hand_stroke_point(h, 200, 60), KERR_OK); /* skipped */
+  CHECK_INT(ime_hand_stroke_end(h), KERR_OK);
+  CHECK_INT(ime_hand_stroke_count(h), 3);
+  ime_hand_candidate c[TOP];
+  int n = 0;
+  CHECK_INT(ime_hand_recognize(h, c, TOP, &n), KERR_OK);
+  CHECK(n > 0);
   ime_hand_clear(h);
 }
 

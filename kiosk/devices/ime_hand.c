@@ -83,9 +83,10 @@ out:
 kerr ime_hand_create(const ime_hand_config *cfg, ime_hand **out) {
   kerr err = KERR_OK;
   ime_hand *h = NULL;
-  const char *model = cfg->model_path ? cfg->model_path
-                                      : ime_hand_default_model();
+  const char *model = NULL;
   *out = NULL;
+  if (!cfg) return KERR_INVALID;
+  model = cfg->model_path ? cfg->model_path : ime_hand_default_model();
   if (cfg->pad_w <= 0 || cfg->pad_h <= 0 || cfg->pad_w > 100000 ||
       cfg->pad_h > 100000)
     return KERR_RANGE;

@@ -97,9 +97,15 @@ static void copy_utf8(char *dst, size_t cap, const char *src) {
   dst[n] = '\0';
 }
 
+/* dst[PATH_CAP] = a "/" b (just a if b is ""); "" and KERR_LIMIT if too
+ * long, so a cut path can never name some other folder. */
 static kerr path_join(char *dst, const char *a, const char *b) {
   int n = snprintf(dst, PATH_CAP, "%s%s%s", a, b[0] ? "/" : "", b);
-  return (n < 0 || n >= PATH_CAP) ? KERR_LIMIT : KERR_OK;
+  if (n < 0 || n >= PATH_CAP) {
+    dst[0] = '\0';
+    return KERR_LIMIT;
+  }
+  return KERR_OK;
 }
 
 /* Overwrites a regular file with zeros before it is unlinked, so learned

@@ -214,6 +214,7 @@ static void test_errors(void) {
                          .pad_h = PAD};
   CHECK_INT(ime_hand_create(&cfg, &h), KERR_NOTFOUND);
   CHECK(h == NULL);
+  CHECK_INT(ime_hand_create(NULL, &h), KERR_INVALID);
   cfg.model_path = NULL;
   cfg.pad_w = 0;
   CHECK_INT(ime_hand_create(&cfg, &h), KERR_RANGE);

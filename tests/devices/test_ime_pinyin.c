@@ -314,6 +314,16 @@ static void test_errors(void) {
   CHECK_INT(ime_pinyin_feed(p, 'a', &handled), KERR_STATE);
   CHECK(!handled);
   ime_pinyin_destroy(p);
+  /* A tmp folder whose learning-folder path would not fit is refused
+   * whole, never cut short to some other folder. */
+  char longtmp[506];
+  memset(longtmp, 'x', sizeof longtmp - 1);
+  memcpy(longtmp, "/tmp/", 5);
+  longtmp[sizeof longtmp - 1] = '\0';
+  notmp.tmp_dir = longtmp;
+  CHECK_INT(ime_pinyin_create(&notmp, &p), KERR_OK);
+  CHECK_INT(ime_pinyin_wait(p), KERR_LIMIT);
+  ime_pinyin_destroy(p);
   ime_pinyin_destroy(NULL);
 }
 

@@ -1,0 +1,168 @@
+/* kioskctl content check/show/rehash, run as the administrator runs them:
+ * exit status and what is printed, on the default bundle and on broken
+ * copies made at run time. */
+#include <sys/wait.h>
+
+#include "check.h"
+#include "core/test_content_util.h"
+
+/* Runs kioskctl with `args` (stderr merged); returns the exit status and
+ * the output in *out (caller frees). */
+static int run(const char *args, char **out) {
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", KIOSKCTL, args);
+  FILE *f = popen(cmd, "r");
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  if (!f || !buf) {
+    free(buf);
+    *out = NULL;
+    return -1;
+  }
+  size_t r;
+  while ((r = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+    len += r;
+    if (len + 1 == cap) {
+      cap *= 2;
+      buf = realloc(buf, cap);
+    }
+  }
+  buf[len] = '\0';
+  int st = pclose(f);
+  *out = buf;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int has(const char *out, const char *s) {
+  int ok = out && strstr(out, s) != NULL;
+  if (!ok)
+    fprintf(stderr, "output lacks \"%s\":\n%s\n", s, out ? out : "(none)");
+  return ok;
+}
+
+static void test_check_good(void) {
+  char *out;
+  CHECK_INT(run("content check '" TB_SOURCE "' --today 2026-11-22", &out), 0);
+  CHECK(has(out, "内容包完好"));
+  CHECK(has(out, "14 项救助"));
+  CHECK(has(out, "2 个地区"));
+  free(out);
+
+  /* Past its expiry date. */
+  CHECK_INT(run("content check '" TB_SOURCE "' --today 2099-01-01", &out), 1);
+  CHECK(has(out, "manifest.json: $.expires: 内容包已于 2027-06-30 过期"));
+  free(out);
+}
+
+static void test_check_broken(void) {
+  char dir[64], args[256], *out;
+  CHECK_INT(tb_copy(dir), 0);
+  cJSON *cat = tb_json(dir, "catalogue.json");
+  cJSON_DeleteItemFromObject(cJSON_GetArrayItem(cJSON_GetObjectItem(cat, "items"), 0), "name");
+  tb_save(dir, "catalogue.json", cat);
+  CHECK_INT(tb_rehash(dir), 0);
+  CHECK_INT(tb_replace(dir, "strings.json", "返回", "回去"), 0); /* after rehash */
+
+  snprintf(args, sizeof args, "content check '%s' --today 2026-11-22", dir);
+  CHECK_INT(run(args, &out), 1);
+  CHECK(has(out, "catalogue.json: $.items[0].name: 缺少必填字段“name”（应为文字）"));
+  CHECK(has(out, "strings.json: SHA-256 与清单不符"));
+  CHECK(has(out, "共发现 2 个问题，这个内容包不能使用。"));
+  free(out);
+
+  snprintf(args, sizeof args, "content show '%s'", dir);
+  CHECK_INT(run(args, &out), 1);
+  CHECK(has(out, "$.items[0].name"));
+  free(out);
+  tb_remove(dir);
+}
+
+static void test_show(void) {
+  char *out;
+  CHECK_INT(run("content show '" TB_SOURCE "'", &out), 0);
+  CHECK(has(out, "【基本生活救助】"));
+  CHECK(has(out, "【急难救助】"));
+  CHECK(has(out, "最低生活保障（低保，dibao）"));
+  CHECK(has(out, "临时救助（临时救助，temporary）"));
+  CHECK(has(out, "地区：晋城市（140500，山西省）"));
+  CHECK(has(out, "城市低保标准：9480 元（每人每年）"));
+  CHECK(has(out, "特困人员护理补贴：100至1075 元（每人每月）"));
+  CHECK(has(out, "截至2025-07-09的标准"));
+  CHECK(has(out, "地区：鹤壁市（410600，河南省）"));
+  CHECK(has(out, "城市低保标准：650 元（每人每月）"));
+  CHECK(has(out, "2024年7月31日"));
+  CHECK(has(out, "特困人员基本生活标准：暂无数字"));
+  CHECK(has(out, "以当地最新公布为准"));
+  free(out);
+
+  CHECK_INT(run("content show '" TB_SOURCE "' --region 410600", &out), 0);
+  CHECK(has(out, "鹤壁市（410600"));
+  CHECK(out && !strstr(out, "9480 元"));
+  free(out);
+
+  CHECK_INT(run("content show '" TB_SOURCE "' --region 999999", &out), 1);
+  free(out);
+}
+
+static void test_rehash(void) {
+  char dir[64], args[256], *out;
+  CHECK_INT(tb_copy(dir), 0);
+  CHECK_INT(tb_replace(dir, "strings.json", "返回", "回去"), 0);
+  snprintf(args, sizeof args, "content check '%s' --today 2026-11-22", dir);
+  CHECK_INT(run(args, &out), 1);
+  free(out);
+  snprintf(args, sizeof args, "content rehash '%s'", dir);
+  CHECK_INT(run(args, &out), 0);
+  CHECK(has(out, "已更新"));
+  free(out);
+  snprintf(args, sizeof args, "content check '%s' --today 2026-11-22", dir);
+  CHECK_INT(run(args, &out), 0);
+  free(out);
+
+  /* A path that leaves the folder: rehash refuses and changes nothing. */
+  cJSON *m = tb_json(dir, "manifest.json");
+  cJSON *f = cJSON_CreateObject();
+  cJSON_AddStringToObject(f, "path", "../outside.json");
+  cJSON_AddItemToArray(cJSON_GetObjectItem(m, "files"), f);
+  tb_save(dir, "manifest.json", m);
+  char p_[512];
+  char *before = tb_slurp(tb_path(p_, sizeof p_, dir, "manifest.json"), NULL);
+  snprintf(args, sizeof args, "content rehash '%s'", dir);
+  CHECK_INT(run(args, &out), 1);
+  CHECK(has(out, "manifest.json: $.files[4].path: “../outside.json”"));
+  CHECK(has(out, "清单没有修改"));
+  free(out);
+  char *after = tb_slurp(p_, NULL);
+  CHECK(before && after && strcmp(before, after) == 0);
+  free(before);
+  free(after);
+  tb_remove(dir);
+}
+
+static void test_usage(void) {
+  char *out;
+  CHECK_INT(run("content", &out), 2);
+  CHECK(has(out, "用法"));
+  free(out);
+  CHECK_INT(run("content check", &out), 2);
+  free(out);
+  CHECK_INT(run("content check '" TB_SOURCE "' --today 2026-13-01", &out), 2);
+  free(out);
+  CHECK_INT(run("content frobnicate '" TB_SOURCE "'", &out), 2);
+  free(out);
+  CHECK_INT(run("nonsense", &out), 2);
+  CHECK(has(out, "content check|show|rehash"));
+  free(out);
+  CHECK_INT(run("content check /nonexistent/bundle", &out), 1);
+  CHECK(has(out, "无法打开内容包文件夹"));
+  free(out);
+}
+
+int main(void) {
+  test_check_good();
+  test_check_broken();
+  test_show();
+  test_rehash();
+  test_usage();
+  return TEST_DONE();
+}

@@ -18,7 +18,7 @@ static kerr b64_decode(const char *in, size_t max, unsigned char **out,
                        size_t *n) {
   size_t len = strlen(in);
   size_t cap = len / 4 * 3 + 3;
-  if (cap > max + 3)
+  if (len / 4 * 3 > max + 2) /* up to 2 bytes of padding */
     return KERR_LIMIT;
   *out = malloc(cap ? cap : 1);
   if (!*out)

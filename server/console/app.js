@@ -1,0 +1,270 @@
+/* Staff console. Plain JavaScript, no libraries. Every value that comes
+ * from an application is put on the page with textContent, never as HTML.
+ * Views are chosen by the URL hash: #/today, #/search/REF, #/app/UUID,
+ * #/devices. */
+'use strict';
+
+const STATUS = {
+  submitted: '已提交', accepted: '受理', reviewing: '审核', publicized: '公示',
+  approved: '审批', paid: '发放', returned: '退回补正'
+};
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+async function api(method, path, body) {
+  const opt = { method, headers: {}, credentials: 'same-origin' };
+  if (body !== undefined) {
+    opt.headers['Content-Type'] = 'application/json';
+    opt.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, opt);
+  let data = null;
+  if (res.status !== 204) {
+    try { data = await res.json(); } catch (e) { data = null; }
+  }
+  if (res.status === 401 && path !== '/api/console/login') {
+    show('login');
+  }
+  return { status: res.status, data, retry: res.headers.get('Retry-After') };
+}
+
+function show(view) {
+  for (const v of ['login', 'list', 'app', 'devices']) {
+    $('view-' + v).hidden = v !== view;
+  }
+  $('nav').hidden = view === 'login';
+}
+
+function fmtTime(s) {
+  return s ? s.replace('T', ' ').replace(/\+08:00$/, '') : '';
+}
+
+function fmtUptime(sec) {
+  const d = Math.floor(sec / 86400), h = Math.floor(sec % 86400 / 3600),
+    m = Math.floor(sec % 3600 / 60);
+  return (d ? d + '天' : '') + (h ? h + '小时' : '') + m + '分钟';
+}
+
+async function whoami() {
+  const r = await api('GET', '/api/console/me');
+  if (r.status === 200) {
+    $('who').textContent = r.data.name + '（' + r.data.id + '）';
+    return true;
+  }
+  return false;
+}
+
+/* ---- sign in ---- */
+
+$('login-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  $('login-msg').textContent = '';
+  const r = await api('POST', '/api/console/login',
+    { id: $('staff-id').value.trim(), password: $('password').value });
+  $('password').value = '';
+  if (r.status === 200) {
+    await whoami();
+    location.hash = '#/today';
+    route();
+    return;
+  }
+  const err = r.data && r.data.error;
+  if (err === 'locked') {
+    const min = Math.ceil((parseInt(r.retry, 10) || 60) / 60);
+    $('login-msg').textContent = '密码错误次数过多，账号已暂时锁定，请约 ' + min + ' 分钟后再试。';
+  } else if (err === 'rate_limited') {
+    $('login-msg').textContent = '尝试过于频繁，请稍后再试。';
+  } else if (err === 'bad_credentials') {
+    $('login-msg').textContent = '工号或密码不正确。';
+  } else {
+    $('login-msg').textContent = '登录失败，请稍后再试。';
+  }
+});
+
+$('logout-btn').addEventListener('click', async () => {
+  await api('POST', '/api/console/logout');
+  $('who').textContent = '';
+  show('login');
+});
+
+/* ---- list ---- */
+
+function itemsText(items) {
+  return items.map((i) => i.name || i.id).join('、');
+}
+
+function deptText(items) {
+  return [...new Set(items.map((i) => i.department))].join('、');
+}
+
+async function showList(reference) {
+  show('list');
+  const path = reference
+    ? '/api/console/applications?reference=' + encodeURIComponent(reference)
+    : '/api/console/applications';
+  $('list-title').textContent = reference ? '查询结果：' + reference : '今日申请';
+  const r = await api('GET', path);
+  const body = $('apps').tBodies[0];
+  body.replaceChildren();
+  if (r.status !== 200) return;
+  const apps = r.data.applications;
+  $('list-empty').hidden = apps.length > 0;
+  for (const a of apps) {
+    const tr = document.createElement('tr');
+    tr.dataset.uuid = a.uuid;
+    tr.dataset.reference = a.reference;
+    tr.append(el('td', a.reference), el('td', fmtTime(a.received_at)),
+      el('td', itemsText(a.items)), el('td', deptText(a.items)),
+      el('td', a.device_id));
+    const st = el('td');
+    st.append(el('span', a.status_label, 'status'));
+    tr.append(st);
+    const open = el('td');
+    const link = el('a', '查看');
+    link.href = '#/app/' + a.uuid;
+    link.className = 'open-app';
+    open.append(link);
+    tr.append(open);
+    body.append(tr);
+  }
+}
+
+$('search-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const ref = $('search-ref').value.trim().toUpperCase();
+  location.hash = ref ? '#/search/' + encodeURIComponent(ref) : '#/today';
+});
+$('today-btn').addEventListener('click', () => {
+  $('search-ref').value = '';
+  location.hash = '#/today';
+});
+
+/* ---- one application ---- */
+
+let currentUuid = null;
+
+function renderTimeline(tl) {
+  const ol = $('app-timeline');
+  ol.replaceChildren();
+  for (const e of tl) {
+    const li = el('li');
+    li.append(el('strong', e.status_label || STATUS[e.status] || e.status));
+    li.append(document.createTextNode(' ' + fmtTime(e.at)));
+    if (e.staff_id) li.append(document.createTextNode('（' + e.staff_id + '）'));
+    if (e.note) li.append(el('div', e.note, 'muted'));
+    ol.append(li);
+  }
+}
+
+async function showApp(uuid) {
+  show('app');
+  currentUuid = uuid;
+  $('status-msg').textContent = '';
+  const r = await api('GET', '/api/console/applications/' + encodeURIComponent(uuid));
+  if (r.status !== 200) {
+    $('app-ref').textContent = '';
+    $('app-form').replaceChildren(el('p', '没有找到这份申请。', 'msg'));
+    return;
+  }
+  const a = r.data;
+  $('app-ref').textContent = a.reference;
+  const meta = $('app-meta');
+  meta.replaceChildren();
+  const rows = [['受理编号', a.reference], ['提交时间', fmtTime(a.received_at)],
+    ['自助机', a.device_id], ['行政区划', a.region],
+    ['代办人员', a.assisted_by || '无（本人申请）'],
+    ['当前状态', a.status_label]];
+  for (const [k, v] of rows) meta.append(el('dt', k), el('dd', v));
+  const items = $('app-items').tBodies[0];
+  items.replaceChildren();
+  for (const i of a.items) {
+    const tr = el('tr');
+    tr.append(el('td', i.name || i.id), el('td', i.department));
+    items.append(tr);
+  }
+  $('app-sealed-msg').hidden = a.unsealed;
+  const form = $('app-form');
+  form.replaceChildren();
+  for (const sec of a.display || []) {
+    const div = el('div', null, 'form-section');
+    div.append(el('h3', sec.section));
+    const t = el('table');
+    for (const row of sec.rows || []) {
+      const tr = el('tr');
+      tr.append(el('td', row.label), el('td', row.value));
+      t.append(tr);
+    }
+    div.append(t);
+    form.append(div);
+  }
+  if (a.applicant_signature_png) {
+    $('app-signature-img').src = 'data:image/png;base64,' + a.applicant_signature_png;
+    $('app-signature').hidden = false;
+  } else {
+    $('app-signature').hidden = true;
+  }
+  renderTimeline(a.timeline || []);
+}
+
+$('status-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  if (!currentUuid) return;
+  const status = $('status-select').value;
+  const r = await api('POST', '/api/console/applications/' +
+    encodeURIComponent(currentUuid) + '/status',
+    { status, note: $('status-note').value });
+  if (r.status === 200) {
+    $('status-msg').textContent = '已保存：' + STATUS[status];
+    $('status-note').value = '';
+    renderTimeline(r.data.timeline.map((e) =>
+      Object.assign({ status_label: STATUS[e.status] }, e)));
+  } else {
+    $('status-msg').textContent = '保存失败，请重试。';
+  }
+});
+
+/* ---- devices ---- */
+
+async function showDevices() {
+  show('devices');
+  const r = await api('GET', '/api/console/devices');
+  const body = $('devices').tBodies[0];
+  body.replaceChildren();
+  if (r.status !== 200) return;
+  $('devices-empty').hidden = r.data.devices.length > 0;
+  for (const d of r.data.devices) {
+    const tr = el('tr');
+    tr.dataset.device = d.device_id;
+    tr.append(el('td', d.device_id), el('td', fmtTime(d.last_seen)),
+      el('td', d.content_version || '—'), el('td', d.outbox_depth),
+      el('td', d.quarantined), el('td', fmtUptime(d.uptime_s)),
+      el('td', (d.last_errors || []).join('；') || '无'));
+    body.append(tr);
+  }
+}
+
+/* ---- routing ---- */
+
+async function route() {
+  if (!(await whoami())) {
+    show('login');
+    return;
+  }
+  const h = location.hash;
+  let m;
+  if ((m = h.match(/^#\/app\/([0-9a-f-]{36})$/))) await showApp(m[1]);
+  else if ((m = h.match(/^#\/search\/(.+)$/))) await showList(decodeURIComponent(m[1]));
+  else if (h === '#/devices') await showDevices();
+  else await showList(null);
+  document.body.dataset.ready = h || '#/today';
+}
+
+window.addEventListener('hashchange', route);
+route();

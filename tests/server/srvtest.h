@@ -1,0 +1,87 @@
+/* srvtest: helpers for tests that run the real kiosk-server.
+ *
+ * Starts the binary on a free loopback port with a fresh database and the
+ * development PKI made by scripts/dev-pki.sh, talks real TLS to it with
+ * libcurl (device client certificates or none), and builds synthetic
+ * applications sealed to the server's key. Test people are invented; their
+ * ID numbers have valid GB 11643 check digits. */
+#ifndef TESTS_SERVER_SRVTEST_H
+#define TESTS_SERVER_SRVTEST_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct srvtest {
+  pid_t pid;
+  int port;
+  char db[512];
+  char pki[512];
+} srvtest;
+
+typedef struct srvtest_resp {
+  long status;
+  char *body; /* NUL-terminated, malloc'ed */
+  size_t len;
+  char etag[128];
+  char retry_after[32];
+  char set_cookie[256];
+  char content_type[128];
+} srvtest_resp;
+
+/* Request options. cert: NULL = no client certificate, "foreign" = the
+ * foreign CA's device certificate, otherwise a device id under devices/. */
+typedef struct srvtest_req {
+  const char *method;
+  const char *path;
+  const char *cert;
+  const char *content_type; /* NULL = none sent */
+  const char *body;
+  size_t len;               /* 0 = strlen(body) */
+  const char *cookie;       /* "name=value" or NULL */
+  const char *if_none_match;
+  const char *origin;
+  int chunked;              /* send the body with chunked encoding */
+  int expect100;            /* send Expect: 100-continue (curl's default for
+                               large bodies) instead of suppressing it */
+} srvtest_req;
+
+/* The PKI directory made by the fixture. */
+const char *srvtest_pki(void);
+
+/* Starts kiosk-server with a database named after tag and extra arguments
+ * (NULL-terminated list, may be NULL). Returns 0 on success. */
+int srvtest_start(srvtest *t, const char *tag, const char *const *extra);
+
+/* Sends SIGTERM and waits; returns the exit status (0 = clean). */
+int srvtest_stop(srvtest *t);
+
+/* Creates a staff account in t's database with `kiosk-server adduser`. */
+int srvtest_adduser(srvtest *t, const char *id, const char *name,
+                    const char *password);
+
+/* Performs one request on a fresh connection; returns 0 if a response came
+ * back. Free the response with srvtest_resp_free. */
+int srvtest_do(srvtest *t, const srvtest_req *rq, srvtest_resp *out);
+void srvtest_resp_free(srvtest_resp *r);
+
+/* A synthetic application. */
+typedef struct srvtest_app {
+  char uuid[37];
+  char reference[16];
+  char id_number[19];
+  char last4[5];
+  char *json; /* request body, malloc'ed */
+} srvtest_app;
+
+/* Builds an application from device with random uuid and reference; the
+ * plaintext is sealed to the PKI's seal.pub. n is a distinguishing number
+ * that goes into the invented applicant's name and ID number. */
+int srvtest_app_make(srvtest_app *a, const char *device, int n);
+void srvtest_app_free(srvtest_app *a);
+
+/* The 18-character ID number for a birth date and sequence, with its check
+ * digit. */
+void srvtest_id_number(const char *area6, const char *birth8, int seq,
+                       char out[19]);
+
+#endif

@@ -1,0 +1,243 @@
+/* intake and content: request checking, canonical hashes, status digests,
+ * publish verification. Pure functions, no server. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "check.h"
+#include "server/content.h"
+#include "server/dept.h"
+#include "server/intake.h"
+#include "server/reqjson.h"
+
+static const char *APP =
+    "{\"uuid\":\"6f1c2a9e-3b7d-4c1e-9a55-0d2f8e41b7c3\","
+    "\"reference\":\"JC7K-M4PX-Q\",\"device_id\":\"KIOSK-140500-001\","
+    "\"created_at\":\"2026-11-22T09:30:00+08:00\",\"region\":\"140500\","
+    "\"items\":[\"dibao\",\"medical\"],\"content_version\":\"2025.07.1\","
+    "\"assisted_by\":null,\"check_digest\":"
+    "\"%s\",\"sealed\":\"%s\"}";
+
+static char *app_json(const char *digest, const char *sealed) {
+  size_t n = strlen(APP) + strlen(digest) + strlen(sealed) + 1;
+  char *out = malloc(n);
+  snprintf(out, n, APP, digest, sealed);
+  return out;
+}
+
+static void test_app(void) {
+  char digest[65], msg[REQJSON_MSG_MAX];
+  unsigned char box[80];
+  char sealed[200];
+  memset(box, 7, sizeof box);
+  sodium_bin2base64(sealed, sizeof sealed, box, sizeof box,
+                    sodium_base64_VARIANT_ORIGINAL);
+  CHECK(intake_check_digest("JC7K-M4PX-Q", "123x", digest) == KERR_OK);
+  char up[65];
+  CHECK(intake_check_digest("JC7K-M4PX-Q", "123X", up) == KERR_OK);
+  CHECK_STR(digest, up); /* LAST4 is upper-cased */
+  CHECK(intake_check_digest("JC7K-M4PX-Q", "12345", up) == KERR_INVALID);
+  CHECK(intake_check_digest("JC7K-M4PX-Q", "12 4", up) == KERR_INVALID);
+  /* Known answer: BLAKE2b-256("kiosk-status-v1|JC7K-M4PX-Q|123X"). */
+  unsigned char md[32];
+  const char *pre = "kiosk-status-v1|JC7K-M4PX-Q|123X";
+  crypto_generichash(md, 32, (const unsigned char *)pre, strlen(pre), NULL, 0);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, md, 32);
+  CHECK_STR(digest, hex);
+
+  char *body = app_json(digest, sealed);
+  intake_app a, b;
+  CHECK(intake_app_parse(body, strlen(body), &a, msg, sizeof msg) == KERR_OK);
+  CHECK_STR(a.app.reference, "JC7K-M4PX-Q");
+  CHECK_STR(a.app.items_json, "[\"dibao\",\"medical\"]");
+  CHECK_INT(a.app.sealed_len, sizeof box);
+  CHECK_STR(a.app.assisted_by, "");
+
+  /* Same fields in another order and spacing: same canonical hash. */
+  const char *reordered_fmt =
+      "{ \"sealed\" : \"%s\", \"check_digest\":\"%s\", \"assisted_by\":null,"
+      "\"content_version\":\"2025.07.1\",\"items\":[ \"dibao\", \"medical\" ],"
+      "\"region\":\"140500\",\"created_at\":\"2026-11-22T09:30:00+08:00\","
+      "\"device_id\":\"KIOSK-140500-001\",\"reference\":\"JC7K-M4PX-Q\","
+      "\"uuid\":\"6f1c2a9e-3b7d-4c1e-9a55-0d2f8e41b7c3\" }\n";
+  char re[1024];
+  snprintf(re, sizeof re, reordered_fmt, sealed, digest);
+  CHECK(intake_app_parse(re, strlen(re), &b, msg, sizeof msg) == KERR_OK);
+  CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) == 0);
+  intake_app_free(&b);
+
+  /* Absent assisted_by means the same as null; a value changes the hash. */
+  char *noassist = strdup(body);
+  char *p = strstr(noassist, "\"assisted_by\":null,");
+  memmove(p, p + strlen("\"assisted_by\":null,"),
+          strlen(p + strlen("\"assisted_by\":null,")) + 1);
+  CHECK(intake_app_parse(noassist, strlen(noassist), &b, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) == 0);
+  intake_app_free(&b);
+  free(noassist);
+  char *assisted = strdup(body);
+  p = strstr(assisted, "null");
+  memcpy(p, "\"S1\"", 4);
+  CHECK(intake_app_parse(assisted, strlen(assisted), &b, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK_STR(b.app.assisted_by, "S1");
+  CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) != 0);
+  intake_app_free(&b);
+  free(assisted);
+
+  /* Items order matters (it is part of the application). */
+  char *swapped = strdup(body);
+  p = strstr(swapped, "[\"dibao\",\"medical\"]");
+  memcpy(p, "[\"medical\",\"dibao\"]", 19);
+  CHECK(intake_app_parse(swapped, strlen(swapped), &b, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) != 0);
+  intake_app_free(&b);
+  free(swapped);
+  intake_app_free(&a);
+
+  /* Rejections never crash and say why. */
+  const char *bad[] = {"", "{", "[1,2]", "{\"uuid\":1}", "\"x\"",
+                       "{\"a\":\"\\u0000\"}"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    msg[0] = '\0';
+    CHECK(intake_app_parse(bad[i], strlen(bad[i]), &b, msg, sizeof msg) !=
+          KERR_OK);
+    CHECK(msg[0] != '\0');
+  }
+  /* Truncations of a good body at every length are all refused. */
+  size_t n = strlen(body);
+  int refused = 0;
+  for (size_t k = 0; k < n; k++)
+    refused += intake_app_parse(body, k, &b, msg, sizeof msg) != KERR_OK;
+  CHECK_INT(refused, n);
+  free(body);
+
+  CHECK(intake_uuid_ok("6f1c2a9e-3b7d-4c1e-9a55-0d2f8e41b7c3"));
+  CHECK(!intake_uuid_ok("6f1c2a9e-3b7d-4c1e-7a55-0d2f8e41b7c3"));
+  CHECK(!intake_uuid_ok("6f1c2a9e-3b7d-4c1e-9a55-0d2f8e41b7c"));
+  CHECK(intake_device_ok("KIOSK-410600-001"));
+  CHECK(!intake_device_ok("KIOSK-41060-0001"));
+  CHECK(intake_reference_ok("JC7K-M4PX-Q"));
+  CHECK(!intake_reference_ok("jc7k"));
+}
+
+static void test_heartbeat(void) {
+  intake_heartbeat h;
+  char msg[REQJSON_MSG_MAX];
+  const char *ok = "{\"device_id\":\"KIOSK-140500-001\",\"content_version\":"
+                   "\"2025.07.1\",\"outbox_depth\":3,\"quarantined\":1,"
+                   "\"uptime_s\":123,\"last_errors\":[\"超时\"]}";
+  CHECK(intake_heartbeat_parse(ok, strlen(ok), &h, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK_INT(h.dev.outbox_depth, 3);
+  CHECK_INT(h.dev.quarantined, 1);
+  CHECK_STR(h.dev.last_errors_json, "[\"超时\"]");
+  intake_heartbeat_free(&h);
+  const char *bad[] = {
+    "{\"device_id\":\"KIOSK-140500-001\",\"outbox_depth\":1.5,"
+    "\"quarantined\":0,\"uptime_s\":1}",
+    "{\"device_id\":\"KIOSK-140500-001\",\"outbox_depth\":0,"
+    "\"quarantined\":0,\"uptime_s\":1,\"last_errors\":[1]}",
+    "{\"device_id\":\"someone\",\"outbox_depth\":0,\"quarantined\":0,"
+    "\"uptime_s\":1}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    CHECK(intake_heartbeat_parse(bad[i], strlen(bad[i]), &h, msg,
+                                 sizeof msg) == KERR_INVALID);
+}
+
+static void test_reqjson(void) {
+  cJSON *j = NULL;
+  char msg[REQJSON_MSG_MAX];
+  char deep[200];
+  memset(deep, '[', 100);
+  memset(deep + 100, ']', 100);
+  CHECK(reqjson_parse(deep, 200, 8, &j, msg, sizeof msg) == KERR_LIMIT);
+  CHECK(reqjson_parse(deep + 96, 8, 8, &j, msg, sizeof msg) == KERR_OK);
+  cJSON_Delete(j);
+  /* Brackets inside strings do not count. */
+  const char *s = "{\"a\":\"[[[[[[[[[[[[\"}";
+  CHECK(reqjson_parse(s, strlen(s), 2, &j, msg, sizeof msg) == KERR_OK);
+  cJSON_Delete(j);
+  CHECK(!reqjson_utf8_ok("\xc0\xaf", 2));       /* overlong */
+  CHECK(!reqjson_utf8_ok("\xed\xa0\x80", 3));   /* surrogate */
+  CHECK(reqjson_utf8_ok("最低生活保障", strlen("最低生活保障")));
+}
+
+static void test_content(void) {
+  unsigned char pk[32], sk[64], sig[64];
+  char msg[REQJSON_MSG_MAX], body[4096], sha[65];
+  content_publish p;
+  crypto_sign_keypair(pk, sk);
+  const char *file = "hello";
+  unsigned char md[32];
+  crypto_hash_sha256(md, (const unsigned char *)file, 5);
+  sodium_bin2hex(sha, sizeof sha, md, 32);
+  char manifest[512];
+  snprintf(manifest, sizeof manifest,
+           "{\"version\":\"1.2\",\"region\":\"140500\",\"files\":[{\"path\":"
+           "\"a.txt\",\"sha256\":\"%s\",\"size\":5}]}",
+           sha);
+  crypto_sign_detached(sig, NULL, (unsigned char *)manifest, strlen(manifest),
+                       sk);
+  char m64[1024], s64[128], f64[16];
+  sodium_bin2base64(m64, sizeof m64, (unsigned char *)manifest,
+                    strlen(manifest), sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(s64, sizeof s64, sig, 64, sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(f64, sizeof f64, (const unsigned char *)file, 5,
+                    sodium_base64_VARIANT_ORIGINAL);
+  snprintf(body, sizeof body,
+           "{\"manifest\":\"%s\",\"signature\":\"%s\",\"files\":[{\"sha256\":"
+           "\"%s\",\"data\":\"%s\"}]}",
+           m64, s64, sha, f64);
+  CHECK(content_publish_parse(body, strlen(body), pk, &p, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK_STR(p.m.region, "140500");
+  CHECK_STR(p.m.version, "1.2");
+  CHECK_INT(p.n_files, 1);
+  CHECK_INT(p.n_listed, 1);
+  CHECK_INT(p.m.manifest_len, strlen(manifest));
+  content_publish_free(&p);
+  /* Another key: KERR_CRYPTO. */
+  unsigned char pk2[32], sk2[64];
+  crypto_sign_keypair(pk2, sk2);
+  CHECK(content_publish_parse(body, strlen(body), pk2, &p, msg, sizeof msg) ==
+        KERR_CRYPTO);
+  /* A file whose bytes do not match its hash. */
+  char body2[4096];
+  snprintf(body2, sizeof body2,
+           "{\"manifest\":\"%s\",\"signature\":\"%s\",\"files\":[{\"sha256\":"
+           "\"%s\",\"data\":\"aGVsbG8h\"}]}",
+           m64, s64, sha);
+  CHECK(content_publish_parse(body2, strlen(body2), pk, &p, msg, sizeof msg) ==
+        KERR_INVALID);
+}
+
+static void test_dept(void) {
+  CHECK_STR(dept_for_item("dibao"), "民政");
+  CHECK_STR(dept_for_item("medical"), "医保");
+  CHECK_STR(dept_for_item("education"), "教育");
+  CHECK_STR(dept_for_item("housing"), "住建");
+  CHECK_STR(dept_for_item("employment"), "人社");
+  CHECK_STR(dept_for_item("unknown-item"), "民政");
+  CHECK_STR(dept_status_label("returned"), "退回补正");
+  CHECK(dept_status_label("nonsense") == NULL);
+  CHECK(dept_status_settable("accepted"));
+  CHECK(!dept_status_settable("submitted"));
+}
+
+int main(void) {
+  if (sodium_init() < 0)
+    return 1;
+  test_app();
+  test_heartbeat();
+  test_reqjson();
+  test_content();
+  test_dept();
+  return TEST_DONE();
+}

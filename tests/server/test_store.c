@@ -1,0 +1,239 @@
+/* store: the contract every storage backend must meet (run here against
+ * SQLite). Idempotent puts, conflicts, timelines, content versions, devices,
+ * staff lockout, sessions, reopening, and concurrent writers. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "check.h"
+#include "server/store.h"
+
+static char db_path[600];
+
+static void app_fill(store_app *a, int n, const char *ref) {
+  static const unsigned char sealed[64] = {1, 2, 3};
+  memset(a, 0, sizeof *a);
+  snprintf(a->uuid, sizeof a->uuid, "00000000-0000-4000-8000-%012d", n);
+  snprintf(a->reference, sizeof a->reference, "%s", ref);
+  snprintf(a->device_id, sizeof a->device_id, "KIOSK-140500-001");
+  snprintf(a->region, sizeof a->region, "140500");
+  snprintf(a->created_at, sizeof a->created_at, "2026-11-22T09:30:00+08:00");
+  snprintf(a->content_version, sizeof a->content_version, "2025.07.1");
+  memset(a->check_digest, 'a', 64);
+  a->items_json = "[\"dibao\"]";
+  a->body_hash[0] = (unsigned char)n;
+  a->sealed = sealed;
+  a->sealed_len = sizeof sealed;
+  a->received_at = 1000 + n;
+  snprintf(a->received_at_text, sizeof a->received_at_text, "t%d", n);
+}
+
+static int count_app(void *ud, const store_app *a) {
+  (void)a;
+  (*(int *)ud)++;
+  return 0;
+}
+
+static int count_ev(void *ud, const store_event *e) {
+  (void)e;
+  (*(int *)ud)++;
+  return 0;
+}
+
+static int last_status(void *ud, const store_event *e) {
+  snprintf(ud, 32, "%s|%s|%s", e->status, e->note,
+           e->staff_id ? e->staff_id : "-");
+  return 0;
+}
+
+static int grab_sealed(void *ud, const store_app *a) {
+  *(size_t *)ud = a->sealed_len;
+  return 0;
+}
+
+typedef struct worker {
+  store *st;
+  int base;
+  int ok;
+} worker;
+
+static void *writer(void *arg) {
+  worker *w = arg;
+  for (int i = 0; i < 50; i++) {
+    store_app a;
+    int created = 0;
+    app_fill(&a, w->base + i, "CONC-URRE-NT");
+    if (store_app_put(w->st, &a, &created) == KERR_OK && created)
+      w->ok++;
+  }
+  return NULL;
+}
+
+int main(void) {
+  store *st = NULL;
+  store_app a;
+  int created = -1, n = 0;
+  mkdir(SRVTEST_WORK, 0700);
+  snprintf(db_path, sizeof db_path, "%s/store-%d.db", SRVTEST_WORK,
+           (int)getpid());
+  unlink(db_path);
+  CHECK(store_open(db_path, 2, &st) == KERR_OK);
+  CHECK_INT(store_schema_version(st), 4);
+
+  /* New, resend, conflict. */
+  app_fill(&a, 1, "JC7K-M4PX-Q");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK);
+  CHECK_INT(created, 1);
+  app_fill(&a, 1, "JC7K-M4PX-Q");
+  a.received_at = 99999;
+  snprintf(a.received_at_text, sizeof a.received_at_text, "later");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK);
+  CHECK_INT(created, 0);
+  CHECK_STR(a.received_at_text, "t1"); /* the stored answer */
+  a.body_hash[5] = 9;
+  CHECK(store_app_put(st, &a, &created) == KERR_CONFLICT);
+
+  /* Reference shared by two devices' applications: both come back. */
+  app_fill(&a, 2, "JC7K-M4PX-Q");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  CHECK(store_app_by_reference(st, "JC7K-M4PX-Q", count_app, &n) == KERR_OK);
+  CHECK_INT(n, 2);
+  n = 0;
+  CHECK(store_app_list(st, 1000, 1002, 10, count_app, &n) == KERR_OK);
+  CHECK_INT(n, 1);
+  size_t sl = 0;
+  CHECK(store_app_get(st, a.uuid, grab_sealed, &sl) == KERR_OK);
+  CHECK_INT(sl, 64);
+  CHECK(store_app_get(st, "00000000-0000-4000-8000-999999999999", grab_sealed,
+                      &sl) == KERR_NOTFOUND);
+
+  /* Timeline. */
+  store_event ev = {.status = "accepted", .note = "材料齐全", .staff_id = "S1",
+                    .at_text = "t", .at = 5000};
+  CHECK(store_app_set_status(st, a.uuid, &ev) == KERR_OK);
+  CHECK(store_app_set_status(st, "00000000-0000-4000-8000-999999999999",
+                             &ev) == KERR_NOTFOUND);
+  n = 0;
+  CHECK(store_app_events(st, a.uuid, count_ev, &n) == KERR_OK);
+  CHECK_INT(n, 2);
+  char last[32];
+  store_app_events(st, a.uuid, last_status, last);
+  CHECK_STR(last, "accepted|材料齐全|S1");
+
+  /* Content: versions only move forward; identical republish is fine. */
+  const unsigned char man1[] = "{\"version\":\"1.9\"}";
+  const unsigned char man2[] = "{\"version\":\"1.10\"}";
+  const unsigned char data[] = "file";
+  store_file f = {.data = data, .size = 4};
+  memset(f.sha256, 'b', 64);
+  store_manifest m = {.region = "140500", .version = "1.9",
+                      .manifest = man1, .manifest_len = sizeof man1 - 1,
+                      .published_at = 1};
+  memset(m.etag, 'e', 64);
+  CHECK(store_content_publish(st, &m, &f, 1, &created) == KERR_OK && created);
+  CHECK(store_content_publish(st, &m, &f, 1, &created) == KERR_OK && !created);
+  m.signature[0] = 1; /* same version, other bytes */
+  CHECK(store_content_publish(st, &m, NULL, 0, &created) == KERR_CONFLICT);
+  store_manifest m2 = m;
+  snprintf(m2.version, sizeof m2.version, "1.10");
+  m2.manifest = man2;
+  m2.manifest_len = sizeof man2 - 1;
+  CHECK(store_content_publish(st, &m2, NULL, 0, &created) == KERR_OK &&
+        created);
+  snprintf(m.version, sizeof m.version, "1.2");
+  CHECK(store_content_publish(st, &m, NULL, 0, &created) == KERR_CONFLICT);
+  store_manifest got;
+  unsigned char *buf = NULL;
+  CHECK(store_content_manifest(st, "140500", &got, &buf) == KERR_OK);
+  CHECK_STR(got.version, "1.10");
+  CHECK(got.manifest_len == sizeof man2 - 1 &&
+        memcmp(got.manifest, man2, got.manifest_len) == 0);
+  free(buf);
+  CHECK(store_content_manifest(st, "410600", &got, &buf) == KERR_NOTFOUND);
+  unsigned char *fd = NULL;
+  size_t fs = 0;
+  int present = 0;
+  CHECK(store_file_get(st, f.sha256, &fd, &fs) == KERR_OK && fs == 4 &&
+        memcmp(fd, "file", 4) == 0);
+  free(fd);
+  CHECK(store_file_has(st, f.sha256, &present) == KERR_OK && present);
+
+  /* Devices. */
+  store_device d = {.device_id = "KIOSK-140500-001",
+                    .content_version = "1.10", .outbox_depth = 2,
+                    .last_errors_json = "[]", .last_seen = 7};
+  CHECK(store_device_seen(st, &d) == KERR_OK);
+  d.outbox_depth = 0;
+  CHECK(store_device_seen(st, &d) == KERR_OK);
+  n = 0;
+  CHECK(store_device_list(st, (store_device_fn)count_app, &n) == KERR_OK);
+  CHECK_INT(n, 1);
+
+  /* Staff lockout: 3 failures lock for 60 s; success resets. */
+  store_staff sf;
+  CHECK(store_staff_put(st, "S1", "王测试", "$hash") == KERR_OK);
+  CHECK(store_staff_get(st, "S1", &sf) == KERR_OK);
+  CHECK_STR(sf.name, "王测试");
+  CHECK(store_staff_attempt(st, "S1", 0, 100, 3, 60) == KERR_OK);
+  CHECK(store_staff_attempt(st, "S1", 0, 100, 3, 60) == KERR_OK);
+  store_staff_get(st, "S1", &sf);
+  CHECK_INT(sf.failed, 2);
+  CHECK_INT(sf.locked_until, 0);
+  CHECK(store_staff_attempt(st, "S1", 0, 100, 3, 60) == KERR_OK);
+  store_staff_get(st, "S1", &sf);
+  CHECK_INT(sf.locked_until, 160);
+  CHECK(store_staff_attempt(st, "S1", 1, 200, 3, 60) == KERR_OK);
+  store_staff_get(st, "S1", &sf);
+  CHECK_INT(sf.failed, 0);
+  CHECK_INT(sf.locked_until, 0);
+  CHECK(store_staff_get(st, "nobody", &sf) == KERR_NOTFOUND);
+
+  /* Sessions expire. */
+  unsigned char h[32] = {1};
+  char who[STORE_STAFF_MAX + 1];
+  CHECK(store_session_put(st, h, "S1", 500) == KERR_OK);
+  CHECK(store_session_get(st, h, 499, who) == KERR_OK);
+  CHECK_STR(who, "S1");
+  CHECK(store_session_get(st, h, 500, who) == KERR_NOTFOUND);
+  CHECK(store_session_delete(st, h, 0) == KERR_OK);
+  CHECK(store_session_get(st, h, 0, who) == KERR_NOTFOUND);
+
+  /* Concurrent writers: every put lands exactly once. */
+  pthread_t th[4];
+  worker w[4];
+  for (int i = 0; i < 4; i++) {
+    w[i] = (worker){.st = st, .base = 100 + i * 50};
+    pthread_create(&th[i], NULL, writer, &w[i]);
+  }
+  int total = 0;
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    total += w[i].ok;
+  }
+  CHECK_INT(total, 200);
+  store_destroy(st);
+
+  /* Reopen: data and schema version kept, migrations not re-run. */
+  CHECK(store_open(db_path, 1, &st) == KERR_OK);
+  CHECK_INT(store_schema_version(st), 4);
+  n = 0;
+  CHECK(store_app_by_reference(st, "CONC-URRE-NT", count_app, &n) == KERR_OK);
+  CHECK_INT(n, 16); /* capped per reference */
+  store_destroy(st);
+
+  /* A database from a newer program is refused. */
+  sqlite3 *raw = NULL;
+  CHECK(sqlite3_open(db_path, &raw) == SQLITE_OK);
+  CHECK(sqlite3_exec(raw, "PRAGMA user_version=99", NULL, NULL, NULL) ==
+        SQLITE_OK);
+  sqlite3_close(raw);
+  CHECK(store_open(db_path, 1, &st) == KERR_STATE);
+  CHECK(store_open("/nonexistent-dir/x.db", 1, &st) == KERR_IO);
+  unlink(db_path);
+  return TEST_DONE();
+}

@@ -184,3 +184,108 @@ static inline void nh_stub_stop(nh_stub *s) {
 }
 
 #endif
+
+/* ---- the reference backend (kiosk-server) ---- */
+
+#include <sqlite3.h>
+
+typedef struct nh_backend {
+  pid_t pid;
+  int port;
+  char pki[160];
+  char db[160];
+  char port_file[200];
+  char log[200];
+  char url[64];
+  char ca[200];
+  char dev_cert[220];
+  char dev_key[220];
+} nh_backend;
+
+/* Prepares <dir>/pki with scripts/dev-pki.sh and the file names; 0 on
+ * success. Fails (never skips) if the server binary is missing. */
+static inline int nh_backend_init(nh_backend *b, const char *bin,
+                                  const char *srcdir, const char *dir) {
+  char cmd[1024];
+  memset(b, 0, sizeof *b);
+  if (!nh_exists(bin)) {
+    fprintf(stderr, "kiosk-server is not built (\"%s\"): these tests need "
+            "the reference backend\n", bin);
+    return -1;
+  }
+  snprintf(b->pki, sizeof b->pki, "%s/pki", dir);
+  snprintf(b->db, sizeof b->db, "%s/server.db", dir);
+  snprintf(b->port_file, sizeof b->port_file, "%s/server.port", dir);
+  snprintf(b->log, sizeof b->log, "%s/server.log", dir);
+  snprintf(b->ca, sizeof b->ca, "%s/ca.crt", b->pki);
+  snprintf(b->dev_cert, sizeof b->dev_cert, "%s/devices/KIOSK-140500-001.crt",
+           b->pki);
+  snprintf(b->dev_key, sizeof b->dev_key, "%s/devices/KIOSK-140500-001.key",
+           b->pki);
+  snprintf(cmd, sizeof cmd,
+           "KIOSK_SERVER='%s' bash '%s/scripts/dev-pki.sh' '%s' >/dev/null",
+           bin, srcdir, b->pki);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Starts the server on port (0 = any; the port used is kept in b->port so
+ * a restart can take the same one). 0 on success. */
+static inline int nh_backend_start(nh_backend *b, const char *bin, int port) {
+  char portbuf[16];
+  char *argv[16];
+  int n = 0;
+  unlink(b->port_file);
+  snprintf(portbuf, sizeof portbuf, "%d", port);
+  argv[n++] = (char *)bin;
+  argv[n++] = "serve";
+  argv[n++] = "--pki"; argv[n++] = b->pki;
+  argv[n++] = "--db"; argv[n++] = b->db;
+  argv[n++] = "--port"; argv[n++] = portbuf;
+  argv[n++] = "--port-file"; argv[n++] = b->port_file;
+  argv[n++] = "--log-level"; argv[n++] = "warn";
+  argv[n] = NULL;
+  b->pid = nh_spawn(argv, b->log);
+  b->port = nh_wait_port(b->port_file, b->pid, 10000);
+  if (b->port <= 0) {
+    b->pid = 0;
+    return -1;
+  }
+  snprintf(b->url, sizeof b->url, "https://localhost:%d", b->port);
+  return 0;
+}
+
+/* SIGTERM (clean stop), SIGKILL after 5 s. */
+static inline void nh_backend_stop(nh_backend *b) {
+  int64_t end = nh_now_ms() + 5000;
+  if (b->pid <= 0)
+    return;
+  kill(b->pid, SIGTERM);
+  while (nh_now_ms() < end) {
+    if (waitpid(b->pid, NULL, WNOHANG) == b->pid) {
+      b->pid = 0;
+      return;
+    }
+    nh_sleep_ms(10);
+  }
+  nh_kill(b->pid);
+  b->pid = 0;
+}
+
+/* Runs a one-integer query on the backend's database; -1 on error. */
+static inline long nh_backend_query(nh_backend *b, const char *sql,
+                                    const char *arg) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  long v = -1;
+  if (sqlite3_open_v2(b->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    if (arg)
+      sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      v = (long)sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}

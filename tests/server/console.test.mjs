@@ -1,0 +1,194 @@
+// The staff console in a real browser: Debian's chromium driven by
+// playwright-core. Starts kiosk-server on a free loopback port, creates a
+// staff account, submits a sealed synthetic application as a kiosk would,
+// then signs in, finds the application, opens it, changes its status, and
+// checks that the device status API shows the change. Also the devices page.
+//
+// Environment (set by tests/server/CMakeLists.txt): KIOSK_SERVER,
+// SUBMIT_SAMPLE, SRV_PKI, SRV_WORK.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+let chromium;
+try {
+  ({ chromium } = require(path.join(here, 'node_modules', 'playwright-core')));
+} catch (e) {
+  console.error('console test: node_modules/playwright-core is missing; run ' +
+    '`npm ci` in tests/server first');
+  process.exit(1);
+}
+
+const env = (k) => {
+  if (!process.env[k]) { console.error(`console test: ${k} not set`); process.exit(1); }
+  return process.env[k];
+};
+const SERVER = env('KIOSK_SERVER'), SUBMIT = env('SUBMIT_SAMPLE');
+const PKI = env('SRV_PKI'), WORK = env('SRV_WORK');
+const DEV = 'KIOSK-140500-001';
+const CHROMIUM = '/usr/bin/chromium';
+
+let failures = 0;
+function check(cond, what) {
+  if (cond) { console.log('ok   ' + what); } else { failures++; console.error('FAIL ' + what); }
+}
+
+function deviceGet(port, p) {
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host: '127.0.0.1', port, path: p, method: 'GET', servername: 'localhost',
+      ca: fs.readFileSync(path.join(PKI, 'ca.crt')),
+      cert: fs.readFileSync(path.join(PKI, 'devices', DEV + '.crt')),
+      key: fs.readFileSync(path.join(PKI, 'devices', DEV + '.key')),
+    }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function devicePost(port, p, json) {
+  return new Promise((resolve, reject) => {
+    const data = Buffer.from(JSON.stringify(json));
+    const req = https.request({
+      host: '127.0.0.1', port, path: p, method: 'POST', servername: 'localhost',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': data.length },
+      ca: fs.readFileSync(path.join(PKI, 'ca.crt')),
+      cert: fs.readFileSync(path.join(PKI, 'devices', DEV + '.crt')),
+      key: fs.readFileSync(path.join(PKI, 'devices', DEV + '.key')),
+    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+async function waitForFile(f, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (fs.existsSync(f)) return fs.readFileSync(f, 'utf8').trim();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('server did not start');
+}
+
+async function main() {
+  if (!fs.existsSync(CHROMIUM)) {
+    console.error('console test: /usr/bin/chromium is missing (apt-get install chromium)');
+    process.exit(1);
+  }
+  fs.mkdirSync(WORK, { recursive: true });
+  const db = path.join(WORK, `browser-${process.pid}.db`);
+  const portFile = db + '.port';
+  for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true });
+
+  const add = spawnSync(SERVER, ['adduser', '--db', db, 'S0021', '陈测试'],
+    { input: 'window pass 21\n' });
+  check(add.status === 0, 'adduser creates a staff account');
+
+  const server = spawn(SERVER, ['serve', '--pki', PKI, '--db', db, '--port', '0',
+    '--port-file', portFile, '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise((resolve) => server.on('exit', (code, sig) => resolve({ code, sig })));
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-console-chromium-'));
+  let ctx = null;
+  try {
+    const port = parseInt(await waitForFile(portFile, 10000), 10);
+    const sub = spawnSync(SUBMIT, [String(port), DEV, '31'], { env: process.env });
+    const app = JSON.parse(sub.stdout.toString());
+    check(app.status === 201, 'a kiosk submits a sealed application (201)');
+    check(await devicePost(port, '/v1/devices/heartbeat', {
+      device_id: DEV, content_version: '2025.07.1', outbox_depth: 0,
+      quarantined: 0, uptime_s: 7260, last_errors: [] }) === 204, 'heartbeat accepted');
+
+    ctx = await chromium.launchPersistentContext(userDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      ignoreHTTPSErrors: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+        '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    const page = ctx.pages()[0] || await ctx.newPage();
+    page.setDefaultTimeout(15000);
+    const base = `https://localhost:${port}`;
+    await page.goto(base + '/console/');
+    await page.waitForSelector('#view-login:not([hidden])');
+    check((await page.textContent('h2')).includes('工作人员登录'), 'sign-in page in Chinese');
+
+    // Wrong password first: a plain-words message.
+    await page.fill('#staff-id', 'S0021');
+    await page.fill('#password', 'wrong password');
+    await page.click('#login-btn');
+    await page.waitForFunction(() => document.getElementById('login-msg').textContent.length > 0);
+    check((await page.textContent('#login-msg')).includes('工号或密码不正确'), 'wrong password is refused');
+
+    await page.fill('#password', 'window pass 21');
+    await page.click('#login-btn');
+    await page.waitForSelector('#view-list:not([hidden])');
+    check((await page.textContent('#who')).includes('陈测试'), 'signed in as the staff member');
+    await page.waitForSelector(`tr[data-reference="${app.reference}"]`);
+    check(true, "today's list shows the new application");
+
+    await page.fill('#search-ref', app.reference.toLowerCase());
+    await page.click('#search-btn');
+    await page.waitForFunction((r) => document.getElementById('list-title').textContent.includes(r), app.reference);
+    const rows = await page.$$('#apps tbody tr');
+    check(rows.length === 1, 'search by reference finds exactly it');
+
+    await page.click(`tr[data-reference="${app.reference}"] a.open-app`);
+    await page.waitForSelector('#view-app:not([hidden])');
+    await page.waitForFunction(() => document.getElementById('app-form').textContent.includes('申请人'));
+    const form = await page.textContent('#app-form');
+    check(form.includes('测试申请人31'), 'the unsealed form shows the applicant');
+    check(form.includes('家庭经济状况'), 'the form shows every section');
+    const items = await page.textContent('#app-items');
+    check(items.includes('最低生活保障') && items.includes('民政'), 'dibao goes to 民政');
+    check(items.includes('医疗救助') && items.includes('医保'), 'medical goes to 医保');
+
+    await page.selectOption('#status-select', 'accepted');
+    await page.fill('#status-note', '材料齐全，已受理，请等待入户调查。');
+    await page.click('#status-btn');
+    await page.waitForFunction(() => document.getElementById('status-msg').textContent.includes('已保存'));
+    check((await page.textContent('#app-timeline')).includes('受理'), 'the timeline shows 受理');
+
+    const st = await deviceGet(port, `/v1/status/${app.reference}?check=${app.last4}`);
+    const body = JSON.parse(st.body);
+    const last = body.timeline[body.timeline.length - 1];
+    check(st.status === 200 && last.status === 'accepted' &&
+      last.note === '材料齐全，已受理，请等待入户调查。', 'the status API reflects the change');
+
+    await page.click('#nav-devices');
+    await page.waitForSelector(`tr[data-device="${DEV}"]`);
+    const dev = await page.textContent(`tr[data-device="${DEV}"]`);
+    check(dev.includes('2025.07.1') && dev.includes('2小时1分钟'), 'devices page shows the heartbeat');
+
+    await page.click('#logout-btn');
+    await page.waitForSelector('#view-login:not([hidden])');
+    check(true, 'sign out returns to the sign-in page');
+  } finally {
+    if (ctx) await ctx.close();
+    fs.rmSync(userDir, { recursive: true, force: true });
+    server.kill('SIGTERM');
+  }
+  const ex = await exited;
+  check(ex.code === 0, 'server exits cleanly on SIGTERM');
+}
+
+const guard = setTimeout(() => { console.error('console test: timed out'); process.exit(1); }, 150000);
+main().then(() => {
+  clearTimeout(guard);
+  console.log(failures ? `${failures} failed` : 'all passed');
+  process.exit(failures ? 1 : 0);
+}, (e) => {
+  clearTimeout(guard);
+  console.error('console test:', e);
+  process.exit(1);
+});

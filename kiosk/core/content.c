@@ -86,6 +86,15 @@ static void read_files(content *c, int dirfd, content_problems *p) {
                            "清单写的大小 %zu 字节超过上限 %zu 字节", e->size, max);
       continue;
     }
+    /* Stop before reading past the total: the manifest's sizes are checked
+     * first, and each read is bounded by `max`, so at most one file's worth
+     * beyond the total is ever in memory. */
+    if (total + e->size > CONTENT_MAX_TOTAL_BYTES) {
+      content_problems_add(p, CONTENT_P_LIMIT, e->path, "",
+                           "内容包总大小超过上限 %u 字节，这个文件及以后的文件没有读取",
+                           CONTENT_MAX_TOTAL_BYTES);
+      break;
+    }
     if (content_fs_read(dirfd, e->path, max, &e->data, &e->len, p) != KERR_OK)
       continue;
     total += e->len;

@@ -485,6 +485,35 @@ static void case_strings_and_cap(void) {
   tb_remove(dir);
 }
 
+/* The whole bundle is bounded too: with the data files, seven 4 MiB files
+ * fit, the eighth is not even read. Sparse files keep the test light on
+ * disk. */
+static void case_total(void) {
+  char dir[64], p_[512];
+  content_problems p;
+  content_problems_init(&p);
+  fresh(dir);
+  cJSON *m = tb_json(dir, "manifest.json");
+  cJSON *files = cJSON_GetObjectItem(m, "files");
+  for (int i = 0; i < 9; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "big%d.bin", i);
+    FILE *f = fopen(tb_path(p_, sizeof p_, dir, name), "wb");
+    CHECK(f && ftruncate(fileno(f), CONTENT_MAX_FILE_BYTES) == 0);
+    if (f)
+      fclose(f);
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "path", name);
+    cJSON_AddItemToArray(files, e);
+  }
+  tb_save(dir, "manifest.json", m);
+  CHECK_INT(tb_rehash(dir), 0);
+  load_refused(dir, KERR_LIMIT, &p);
+  CHECK(tb_has(&p, CONTENT_P_LIMIT, "big7.bin", "", "总大小"));
+  content_problems_free(&p);
+  tb_remove(dir);
+}
+
 int main(void) {
   case_missing_file();
   case_hash_and_size();
@@ -498,5 +527,6 @@ int main(void) {
   case_symlinks();
   case_future();
   case_strings_and_cap();
+  case_total();
   return TEST_DONE();
 }

@@ -31,7 +31,11 @@ struct app_script {
   int release_pending, rx, ry;
   /* a wait in progress: virtual milliseconds still to pass */
   uint64_t wait_left;
+  /* seek / page-to-end: page.down taps made for the current command */
+  int paging;
 };
+
+#define SCRIPT_MAX_PAGES 40
 
 /* Reads one token: a "quoted string" (with \" and \\) or a bare word. */
 static const char *token(const char *s, char *out, size_t outlen, int *ok) {
@@ -256,6 +260,36 @@ int app_script_step(app *a, app_script *s) {
       s->rx = x;
       s->ry = y;
     }
+    return 1;
+  }
+  if (strcmp(v, "seek") == 0 || strcmp(v, "page-to-end") == 0) {
+    /* Tap page.down until the target is fully visible (seek) or until
+     * there is no more page (page-to-end). */
+    int is_seek = strcmp(v, "seek") == 0;
+    const ui_target *t = is_seek ? ui_find_target(&a->ui, c->arg1) : NULL;
+    /* Paging moves 85 % of the view, so a tall target may never be whole
+     * on one page: enough of it to touch comfortably counts. */
+    int min = a->ui.th.target_min;
+    int done = is_seek ? (t && t->r.w >= min && (t->r.h == t->full.h ||
+                                                 t->r.h >= 2 * min))
+                       : 0;
+    const ui_target *down = ui_find_target(&a->ui, "page.down");
+    if (done || (!down && !is_seek)) {
+      s->paging = 0;
+      return 1;
+    }
+    if (!down || s->paging >= SCRIPT_MAX_PAGES) {
+      s->paging = 0;
+      return fail(s, c, "'%s' not found after paging on '%s'", c->arg1,
+                  app_screen_name(a));
+    }
+    s->paging++;
+    s->next--; /* run this command again after the tap */
+    int x = down->r.x + down->r.w / 2, y = down->r.y + down->r.h / 2;
+    push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
+    s->release_pending = 1;
+    s->rx = x;
+    s->ry = y;
     return 1;
   }
   if (strcmp(v, "release") == 0) {

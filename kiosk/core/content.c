@@ -110,7 +110,8 @@ static void read_files(content *c, int dirfd, content_problems *p) {
       char hex[65];
       content_fs_hex(sha, hex);
       content_problems_add(p, CONTENT_P_HASH, e->path, "",
-                           "SHA-256 与清单不符（实际是 %.16s…），文件内容与清单不一致",
+                           "SHA-256 与清单不符（实际是 %.16s…）；文件改过的话，请运行 "
+                           "kioskctl content rehash",
                            hex);
     }
   }

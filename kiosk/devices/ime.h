@@ -178,7 +178,8 @@ bool ime_hand_ready(ime_hand *h);
 /* Blocks until loading has ended; KERR_OK or the loading error. */
 kerr ime_hand_wait(ime_hand *h);
 
-/* Wipes the strokes, frees the model and the object. NULL ok. */
+/* Wipes the strokes, stops the worker (after a load or recognition in
+ * progress), frees the model and the object. NULL ok. */
 void ime_hand_destroy(ime_hand *h);
 
 /* Starts a stroke (finger down). An unfinished stroke is ended first.
@@ -205,8 +206,23 @@ void ime_hand_clear(ime_hand *h);
 
 /* Recognises the strokes drawn so far (an open stroke included) into at
  * most cap (<= IME_HAND_CAND_MAX) candidates, best first; *n is how many.
- * No strokes gives *n == 0. KERR_BUSY before ready. */
+ * No strokes gives *n == 0. Runs on the calling thread (see the benchmark
+ * for its cost). KERR_BUSY before ready, KERR_STATE if loading failed. */
 kerr ime_hand_recognize(ime_hand *h, ime_hand_candidate *out, int cap,
                         int *n);
+
+/* The same off the calling thread: hands a copy of the strokes drawn so far
+ * to the worker, replacing a request it has not begun yet, and returns at
+ * once. May be called while the model loads (served once it is ready).
+ * KERR_STATE if loading failed, KERR_RANGE for cap < 0. */
+kerr ime_hand_recognize_start(ime_hand *h, int cap);
+
+/* Collects the answer to the latest ime_hand_recognize_start(): KERR_OK
+ * with up to cap candidates (best first) once it is ready, KERR_BUSY while
+ * it is being computed, KERR_STATE if nothing is requested since the
+ * strokes last changed (a stroke, undo or clear makes an answer stale) or
+ * loading failed. Never blocks for long (one mutex, no recognition). */
+kerr ime_hand_recognize_poll(ime_hand *h, ime_hand_candidate *out, int cap,
+                             int *n);
 
 #endif

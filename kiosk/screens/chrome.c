@@ -31,6 +31,9 @@ SDL_Rect chrome_top_bar(app *a, ui *u, const char *title, int has_back) {
   const theme *th = &u->th;
   int m = th->margin / 2;
   int bh = th->bar_h - 2 * m;
+  if (bh < th->target_min)
+    bh = th->target_min;
+  int bar_base = bh + 2 * m;
   /* Buttons: 返回 回首页 on the left, 长辈模式 结束 on the right. */
   const char *back = app_str(a, "nav.back");
   const char *home = app_str(a, "nav.home");
@@ -43,13 +46,13 @@ SDL_Rect chrome_top_bar(app *a, ui *u, const char *title, int has_back) {
   int elderw = label_button_w(u, elder);
   int left = m + (has_back ? backw + th->gap : 0) + homew + th->gap;
   int right = th->w - m - endw - th->gap - elderw - th->gap;
-  int title_w = text_width(u->text, th->px_title, TEXT_BOLD, title,
+  int title_w = text_width(u->text, th->px_large, TEXT_BOLD, title,
                            strlen(title));
   /* A narrow screen puts the title on a second row of its own. */
   int two_rows = title_w > right - left;
-  int bar_h = th->bar_h;
+  int bar_h = bar_base;
   if (two_rows)
-    bar_h += text_line_height(u->text, th->px_title, TEXT_BOLD) + m;
+    bar_h += text_line_height(u->text, th->px_large, TEXT_BOLD) + m;
   ui_fill(u, (SDL_Rect){0, 0, th->w, bar_h}, th->surface);
   ui_fill(u, (SDL_Rect){0, bar_h - theme_px(th, 2), th->w, theme_px(th, 2)},
           th->border);
@@ -66,10 +69,10 @@ SDL_Rect chrome_top_bar(app *a, ui *u, const char *title, int has_back) {
   ui_button(u, NAV_ELDER, (SDL_Rect){rx, m, elderw, bh}, UI_BTN_SECONDARY,
             elder);
   SDL_Rect tr = two_rows
-                    ? (SDL_Rect){m * 2, th->bar_h - m / 2, th->w - 4 * m,
-                                 bar_h - th->bar_h}
+                    ? (SDL_Rect){m * 2, bar_base - m / 2, th->w - 4 * m,
+                                 bar_h - bar_base}
                     : (SDL_Rect){left, m, right - left, bh};
-  ui_text_box(u, tr, th->px_title, TEXT_BOLD, th->text,
+  ui_text_box(u, tr, th->px_large, TEXT_BOLD, th->text,
               two_rows ? UI_LEFT : UI_CENTER, 1, title);
   return (SDL_Rect){0, bar_h, th->w, th->h - bar_h};
 }

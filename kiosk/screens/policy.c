@@ -62,7 +62,7 @@ static int layout(app *a, ui *u, SDL_Rect view, int offset, int draw) {
       int row_h = icon + 2 * th->pad;
       for (int k = 0; k < cols && i + k < count; k++) {
         const content_item *it = items[i + k];
-        int h = text_line_height(u->text, th->px_large, TEXT_BOLD) +
+        int h = ui_text_height(u, text_w, th->px_large, TEXT_BOLD, it->name) +
                 ui_text_height(u, text_w, th->px_body, TEXT_REGULAR,
                                it->summary) +
                 2 * th->pad;
@@ -94,7 +94,7 @@ static int layout(app *a, ui *u, SDL_Rect view, int offset, int draw) {
                          ir.x + (icon - gw) / 2, ir.y + (icon - gh) / 2);
           }
           int tx = ir.x + icon + th->pad;
-          int tl = text_line_height(u->text, th->px_large, TEXT_BOLD);
+          int tl = ui_text_height(u, text_w, th->px_large, TEXT_BOLD, it->name);
           ui_text_box(u, (SDL_Rect){tx, r.y + th->pad, text_w, tl},
                       th->px_large, TEXT_BOLD, th->text, UI_LEFT, 0, it->name);
           ui_text_box(u, (SDL_Rect){tx, r.y + th->pad + tl, text_w,

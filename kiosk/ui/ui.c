@@ -257,7 +257,7 @@ void ui_tile(ui *u, const char *id, SDL_Rect r, const char *badge,
   ui_card(u, r, pressed ? th->surface_alt : th->surface,
           pressed ? th->primary : th->border);
   int pad = th->pad;
-  int badge_d = theme_px(th, th->elder ? 120 : 110);
+  int badge_d = theme_px(th, th->elder ? 150 : 140);
   int horizontal = r.w > r.h * 2; /* wide tile: badge left, text right */
   SDL_Rect text_r;
   int title_h = text_line_height(u->text, th->px_title, TEXT_BOLD);
@@ -282,17 +282,24 @@ void ui_tile(ui *u, const char *id, SDL_Rect r, const char *badge,
                            text_r.y + text_r.h - y - title_h},
                 th->px_body, TEXT_REGULAR, th->text_muted, UI_LEFT, 0, desc);
   } else {
-    int cx = r.x + r.w / 2, cy = r.y + pad + badge_d / 2;
+    /* Tall tile: badge, title and description centred as one block. */
+    int tw = r.w - 2 * pad;
+    int desc_h = ui_text_height(u, tw, th->px_body, TEXT_REGULAR, desc);
+    int block = badge_d + pad + title_h + th->gap / 2 + desc_h;
+    int y = r.y + (r.h - block) / 2;
+    if (y < r.y + pad)
+      y = r.y + pad;
+    int cx = r.x + r.w / 2, cy = y + badge_d / 2;
     ui_circle(u, cx, cy, badge_d / 2, badge_color);
     int bw = text_width(u->text, th->px_huge, TEXT_BOLD, badge, strlen(badge));
     int bh = text_line_height(u->text, th->px_huge, TEXT_BOLD);
     ui_text_line(u, th->px_huge, TEXT_BOLD, th->on_primary, badge, cx - bw / 2,
                  cy - bh / 2);
-    int y = r.y + pad * 2 + badge_d;
-    ui_text_box(u, (SDL_Rect){r.x + pad, y, r.w - 2 * pad, title_h},
-                th->px_title, TEXT_BOLD, th->text, UI_CENTER, 0, title);
+    y += badge_d + pad;
+    ui_text_box(u, (SDL_Rect){r.x + pad, y, tw, title_h}, th->px_title,
+                TEXT_BOLD, th->text, UI_CENTER, 0, title);
     y += title_h + th->gap / 2;
-    ui_text_box(u, (SDL_Rect){r.x + pad, y, r.w - 2 * pad, r.y + r.h - pad - y},
+    ui_text_box(u, (SDL_Rect){r.x + pad, y, tw, r.y + r.h - pad - y},
                 th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 0, desc);
   }
   ui_target_add(u, id, r, title);

@@ -3,6 +3,7 @@
  * in the usual order are recognised among the top five candidates; undo,
  * clear, limits and bad input behave. */
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "devices/ime.h"
@@ -198,6 +199,131 @@ static void test_limits(ime_hand *h) {
   ime_hand_clear(h);
 }
 
+/* Random scribbles (fixed seed) with undo and clear mixed in: never an
+ * error the caller did not ask for, counts stay within limits. */
+static void test_random_strokes(ime_hand *h) {
+  unsigned long long x = 0x2545f4914f6cdd1dULL;
+  ime_hand_candidate c[IME_HAND_CAND_MAX];
+  int n;
+  for (int k = 0; k < 400; k++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    int r = (int)(x % 10);
+    if (r < 7) {
+      kerr err = ime_hand_stroke_begin(h);
+      CHECK(err == KERR_OK || err == KERR_LIMIT);
+      if (err) continue;
+      int pts = 1 + (int)((x >> 8) % 40);
+      for (int i = 0; i < pts; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        err = ime_hand_stroke_point(h, (int)(x % 400) - 50,
+                                    (int)((x >> 16) % 400) - 50);
+        CHECK(err == KERR_OK || err == KERR_LIMIT);
+      }
+      CHECK_INT(ime_hand_stroke_end(h), KERR_OK);
+      if (k % 16 == 0) { /* recognising a 60-stroke scribble is slow */
+        CHECK_INT(ime_hand_recognize(h, c, 10, &n), KERR_OK);
+        CHECK(n >= 0 && n <= 10);
+      }
+    } else if (r < 9) {
+      kerr err = ime_hand_undo(h);
+      CHECK(err == KERR_OK || (err == KERR_STATE &&
+                               ime_hand_stroke_count(h) == 0));
+    } else {
+      ime_hand_clear(h);
+    }
+    CHECK(ime_hand_stroke_count(h) <= IME_HAND_MAX_STROKES);
+  }
+  ime_hand_clear(h);
+}
+
+/* Polls until the worker answers (or 10 s pass); returns the poll result. */
+static kerr poll_wait(ime_hand *h, ime_hand_candidate *out, int cap, int *n) {
+  kerr err = KERR_BUSY;
+  for (int i = 0; i < 10000 && err == KERR_BUSY; i++) {
+    err = ime_hand_recognize_poll(h, out, cap, n);
+    if (err == KERR_BUSY) {
+      struct timespec nap = {0, 1000000};
+      nanosleep(&nap, NULL);
+    }
+  }
+  return err;
+}
+
+/* Recognition off the UI thread gives what the synchronous call gives, for
+ * the latest strokes only. */
+static void test_async(ime_hand *h) {
+  const sf_char *wang = find_char("王"), *guo = find_char("国");
+  if (!wang || !guo) return;
+  ime_hand_candidate a[TOP], b[TOP];
+  int na = 0, nb = 0;
+  ime_hand_clear(h);
+  CHECK_INT(ime_hand_recognize_poll(h, b, TOP, &nb), KERR_STATE);
+
+  CHECK_INT(sf_draw(h, wang, wang->n_strokes, 1.0), KERR_OK);
+  CHECK_INT(ime_hand_recognize(h, a, TOP, &na), KERR_OK);
+  CHECK_INT(ime_hand_recognize_start(h, TOP), KERR_OK);
+  CHECK_INT(poll_wait(h, b, TOP, &nb), KERR_OK);
+  CHECK_INT(nb, na);
+  for (int i = 0; i < na && i < nb; i++) {
+    CHECK_STR(b[i].text, a[i].text);
+    CHECK(b[i].score == a[i].score);
+  }
+  CHECK_STR(b[0].text, "王");
+  /* The answer stays available until the strokes change. */
+  CHECK_INT(ime_hand_recognize_poll(h, b, 2, &nb), KERR_OK);
+  CHECK_INT(nb, 2);
+  CHECK_INT(ime_hand_undo(h), KERR_OK);
+  CHECK_INT(ime_hand_recognize_poll(h, b, TOP, &nb), KERR_STATE);
+  CHECK_INT(nb, 0);
+
+  /* Requests in quick succession: the answer is for the latest strokes. */
+  ime_hand_clear(h);
+  for (int s = 0; s < guo->n_strokes; s++) {
+    CHECK_INT(sf_draw_stroke(h, guo, s, 1.0), KERR_OK);
+    CHECK_INT(ime_hand_recognize_start(h, TOP), KERR_OK);
+  }
+  CHECK_INT(poll_wait(h, b, TOP, &nb), KERR_OK);
+  CHECK_INT(ime_hand_recognize(h, a, TOP, &na), KERR_OK);
+  CHECK_INT(nb, na);
+  if (nb > 0 && na > 0) CHECK_STR(b[0].text, a[0].text);
+  CHECK(rank_of(h, "国") >= 0);
+  CHECK_INT(ime_hand_recognize_start(h, -1), KERR_RANGE);
+  CHECK_INT(ime_hand_recognize_start(h, TOP), KERR_OK);
+  ime_hand_clear(h); /* drops the request and any answer */
+  CHECK_INT(ime_hand_recognize_poll(h, b, TOP, &nb), KERR_STATE);
+  CHECK_INT(ime_hand_recognize_start(h, TOP), KERR_OK);
+  CHECK_INT(poll_wait(h, b, TOP, &nb), KERR_OK);
+  CHECK_INT(nb, 0); /* no strokes, no candidates */
+}
+
+/* A request made while the model is still loading is answered once it is
+ * loaded; destroy with a request in flight is clean. */
+static void test_async_during_load(void) {
+  const sf_char *shi = find_char("十");
+  ime_hand_config cfg = {.model_path = NULL, .pad_w = PAD, .pad_h = PAD};
+  ime_hand *h = NULL;
+  CHECK_INT(ime_hand_create(&cfg, &h), KERR_OK);
+  if (!h || !shi) {
+    ime_hand_destroy(h);
+    return;
+  }
+  CHECK_INT(sf_draw(h, shi, shi->n_strokes, 1.0), KERR_OK);
+  CHECK_INT(ime_hand_recognize_start(h, TOP), KERR_OK);
+  ime_hand_candidate c[TOP];
+  int n = 0;
+  CHECK_INT(poll_wait(h, c, TOP, &n), KERR_OK);
+  CHECK(n > 0);
+  bool found = false;
+  for (int i = 0; i < n; i++) found = found || !strcmp(c[i].text, "十");
+  CHECK(found);
+  CHECK_INT(ime_hand_recognize_start(h, TOP), KERR_OK);
+  ime_hand_destroy(h);
+}
+
 /* The pad size given at creation is what points are scaled by. */
 static void test_pad_size(void) {
   ime_hand *h = open_pad(2 * PAD);
@@ -233,6 +359,8 @@ static void test_errors(void) {
   CHECK_INT(ime_hand_stroke_point(h, 1, 2), KERR_OK);
   CHECK_INT(ime_hand_recognize(h, c, 2, &n), KERR_STATE);
   CHECK_INT(n, 0);
+  CHECK_INT(ime_hand_recognize_start(h, 2), KERR_STATE);
+  CHECK_INT(ime_hand_recognize_poll(h, c, 2, &n), KERR_STATE);
   ime_hand_destroy(h);
   ime_hand_destroy(NULL);
 }
@@ -255,8 +383,11 @@ int main(void) {
     test_undo_clear(h);
     test_open_stroke(h);
     test_limits(h);
+    test_random_strokes(h);
+    test_async(h);
     ime_hand_destroy(h);
   }
   test_pad_size();
+  test_async_during_load();
   return TEST_DONE();
 }

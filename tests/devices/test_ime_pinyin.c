@@ -240,6 +240,45 @@ static void test_limits_and_clear(ime_pinyin *p) {
   take(p, "");
 }
 
+/* Random key storms (fixed seed): the engine never fails, the view keeps
+ * its invariants, committed text stays bounded. */
+static void test_random_keys(ime_pinyin *p) {
+  static const int extra[] = {IME_KEY_BACKSPACE, IME_KEY_SPACE,
+                              IME_KEY_PAGE_UP,   IME_KEY_PAGE_DOWN,
+                              IME_KEY_ENTER,     IME_KEY_ESCAPE,
+                              '\'',              '5',
+                              '9',               ','};
+  unsigned long long x = 0x9e3779b97f4a7c15ULL;
+  char buf[IME_PINYIN_COMMIT_MAX];
+  for (int k = 0; k < 3000; k++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    int r = (int)(x % 40);
+    bool handled;
+    kerr err;
+    if (r < 26) {
+      err = ime_pinyin_feed(p, 'a' + r, &handled);
+      CHECK(err == KERR_OK || err == KERR_LIMIT);
+    } else if (r < 36) {
+      CHECK_INT(ime_pinyin_feed(p, extra[r - 26], &handled), KERR_OK);
+    } else if (r < 39) {
+      err = ime_pinyin_select(p, (int)(x >> 20) % 12 - 1);
+      CHECK(err == KERR_OK || err == KERR_RANGE);
+    } else {
+      CHECK_INT(ime_pinyin_take_commit(p, buf, sizeof buf), KERR_OK);
+    }
+    const ime_pinyin_view *v = ime_pinyin_view_get(p);
+    CHECK(v->n >= 0 && v->n <= IME_PINYIN_PAGE_MAX);
+    CHECK(memchr(v->preedit, '\0', sizeof v->preedit) != NULL);
+    CHECK(v->page >= 0);
+    if (v->n > 0) CHECK(v->preedit[0] != '\0');
+  }
+  ime_pinyin_clear(p);
+  CHECK_INT(ime_pinyin_take_commit(p, buf, sizeof buf), KERR_OK);
+  CHECK_STR(buf, "");
+}
+
 static int count_entries(const char *dir) {
   DIR *d = opendir(dir);
   if (!d) return -1;
@@ -367,6 +406,7 @@ int main(void) {
     test_paging(p);
     test_rare_name_characters(p);
     test_limits_and_clear(p);
+    test_random_keys(p);
     test_reset_forgets(p, tmp);
     ime_pinyin_destroy(p);
   }

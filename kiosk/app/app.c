@@ -449,6 +449,24 @@ kerr app_create(const app_options *o, app **out) {
       return e;
     }
   }
+  for (int i = 0; i < o->n_sets; i++) {
+    char key[128], err[600];
+    const char *eq = strchr(o->sets[i], '=');
+    size_t kl = eq ? (size_t)(eq - o->sets[i]) : 0;
+    if (!eq || kl == 0 || kl >= sizeof key) {
+      fprintf(stderr, "kiosk: --set wants key=value, got '%s'\n", o->sets[i]);
+      free(a);
+      return KERR_INVALID;
+    }
+    memcpy(key, o->sets[i], kl);
+    key[kl] = '\0';
+    e = config_set(&a->cfg, key, eq + 1, err, sizeof err);
+    if (e) {
+      fprintf(stderr, "kiosk: --set: %s\n", err);
+      free(a);
+      return e;
+    }
+  }
   log_set_level((log_level)a->cfg.log_level);
   a->headless = o->headless;
   a->w = o->width ? o->width : a->cfg.width;
@@ -593,6 +611,7 @@ static void usage(FILE *f) {
         "  --script FILE     run a script of input (docs/scripting.md)\n"
         "  --shots DIR       where the script's screenshots go\n"
         "  --elder           start in elder (large-text) mode\n"
+        "  --set KEY=VALUE   override one configuration key\n"
         "  --help            this text\n",
         f);
 }
@@ -611,6 +630,13 @@ int app_main(int argc, char **argv) {
       o.elder = 1;
     } else if (val && strcmp(arg, "--config") == 0) {
       o.config_path = val;
+      i++;
+    } else if (val && strcmp(arg, "--set") == 0) {
+      if (o.n_sets == (int)(sizeof o.sets / sizeof o.sets[0])) {
+        fprintf(stderr, "kiosk: too many --set options\n");
+        return 2;
+      }
+      o.sets[o.n_sets++] = val;
       i++;
     } else if (val && strcmp(arg, "--script") == 0) {
       o.script_path = val;

@@ -71,6 +71,8 @@ typedef struct app_options {
   int width, height; /* 0: from the configuration */
   int window;        /* force a window (not full screen) */
   int elder;         /* -1: from the configuration */
+  const char *sets[16]; /* "key=value" overrides applied after the file */
+  int n_sets;
 } app_options;
 
 kerr app_create(const app_options *o, app **out);

@@ -19,7 +19,10 @@ typedef struct item_state {
 static void standard_row(app *a, doc *d, const content_standard *st) {
   char value[160], note[600], date[64], buf[300];
   if (!st->has_value) {
-    snprintf(value, sizeof value, "%s", app_str(a, "policy.no_figure"));
+    /* No figure in the sources: say so plainly, with no date or source
+     * that might suggest one. */
+    doc_row(d, st->label, app_str(a, "policy.no_figure"), NULL);
+    return;
   } else {
     char lo[32], hi[32], unit_key[80];
     format_money_fen(st->value_fen, lo, sizeof lo);

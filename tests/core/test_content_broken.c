@@ -335,6 +335,8 @@ static void case_paths(void) {
     fresh(dir);
     cJSON *m = tb_json(dir, "manifest.json");
     cJSON *files = cJSON_GetObjectItem(m, "files");
+    char at[32];
+    snprintf(at, sizeof at, "$.files[%d].path", cJSON_GetArraySize(files));
     cJSON *f = cJSON_CreateObject();
     cJSON_AddStringToObject(f, "path", bad[i]);
     cJSON_AddStringToObject(f, "sha256",
@@ -343,7 +345,7 @@ static void case_paths(void) {
     cJSON_AddItemToArray(files, f);
     tb_save(dir, "manifest.json", m);
     load_refused(dir, KERR_INVALID, &p);
-    CHECK(tb_has(&p, CONTENT_P_PATH, "manifest.json", "$.files[4].path", bad[i]));
+    CHECK(tb_has(&p, CONTENT_P_PATH, "manifest.json", at, bad[i]));
     CHECK(!content_problems_has(&p, CONTENT_P_HASH)); /* never opened */
     content_problems_free(&p);
     tb_remove(dir);
@@ -378,7 +380,8 @@ static void case_symlinks(void) {
   tb_save(dir, "manifest.json", m);
   CHECK(tb_rehash(dir) != 0); /* rehash refuses it too */
   m = tb_json(dir, "manifest.json");
-  f = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "files"), 4);
+  cJSON *all = cJSON_GetObjectItem(m, "files");
+  f = cJSON_GetArrayItem(all, cJSON_GetArraySize(all) - 1);
   cJSON_AddStringToObject(f, "sha256",
                           "0000000000000000000000000000000000000000000000000000000000000000");
   cJSON_AddNumberToObject(f, "size", 5);
@@ -408,6 +411,7 @@ static void case_future(void) {
   content_problems_init(&p);
   fresh(dir);
   cJSON *m = tb_json(dir, "manifest.json");
+  int listed = cJSON_GetArraySize(cJSON_GetObjectItem(m, "files"));
   cJSON_AddStringToObject(m, "signature_hint", "ed25519");
   cJSON_AddItemToObject(m, "future", cJSON_Parse("{\"a\":[1,2,{\"b\":null}]}"));
   cJSON *f = cJSON_CreateObject();
@@ -437,7 +441,7 @@ static void case_future(void) {
     CHECK_INT(len, 16);
     CHECK_STR(data, "{\"questions\":[]}");
     CHECK_INT(content_file(c, "unlisted.txt", &data, &len), KERR_NOTFOUND);
-    CHECK_INT(content_file_count(c), 5);
+    CHECK_INT(content_file_count(c), listed + 1);
   }
   content_destroy(c);
   content_problems_free(&p);

@@ -102,6 +102,16 @@ static void test_show(void) {
 
   CHECK_INT(run("content show '" TB_SOURCE "' --region 999999", &out), 1);
   free(out);
+
+  CHECK_INT(run("content show '" TB_SOURCE "' --item temporary", &out), 0);
+  CHECK(has(out, "临时救助（临时救助，编号 temporary）"));
+  CHECK(has(out, "层级：急难救助"));
+  CHECK(has(out, "紧急救助（尽快）情况紧急的，先救助，后补手续。"));
+  CHECK(has(out, "《国务院关于全面建立临时救助制度的通知》（国发〔2014〕47号）（2014-10）"));
+  free(out);
+  CHECK_INT(run("content show '" TB_SOURCE "' --item nothing", &out), 1);
+  CHECK(has(out, "没有编号为 nothing"));
+  free(out);
 }
 
 static void test_rehash(void) {

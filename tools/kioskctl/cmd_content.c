@@ -4,9 +4,10 @@
  *       loads DIR exactly as the kiosk would, prints every problem as
  *       "file: JSON path: reason" and exits 1 if there is any (an expired
  *       bundle counts as a problem; --today replaces the system date).
- *   kioskctl content show DIR [--region CODE]
+ *   kioskctl content show DIR [--region CODE] [--item ID]
  *       prints a readable summary: items by layer, each region's standards
- *       with unit, date and source.
+ *       with unit, date and source; with --item, every word of one item, to
+ *       proofread it.
  *   kioskctl content rehash DIR
  *       after editing data files: recomputes every listed file's size and
  *       SHA-256 in manifest.json.
@@ -24,7 +25,7 @@
 static int usage(void) {
   fputs("用法：\n"
         "  kioskctl content check 目录 [--today 年-月-日]   检查内容包，列出所有问题\n"
-        "  kioskctl content show 目录 [--region 地区代码]   显示内容包摘要\n"
+        "  kioskctl content show 目录 [--region 地区代码] [--item 编号]   显示内容包摘要或一项救助的全文\n"
         "  kioskctl content rehash 目录                      重新计算清单里的文件大小和 SHA-256\n",
         stderr);
   return 2;
@@ -131,7 +132,36 @@ static void show_region(const content *c, const content_region *r) {
   printf("  %s\n", r->notice);
 }
 
-static int do_show(const char *dir, const char *region) {
+static void show_item(const content *c, const content_item *it) {
+  printf("%s（%s，编号 %s）\n", it->name, it->short_name, it->id);
+  printf("%s：%s\n", content_string(c, "policy.summary"), it->summary);
+  printf("层级：%s  图标：%s\n", content_layer_label(c, it->layer), it->icon);
+  printf("%s：%s\n", content_string(c, "policy.for_whom"), it->for_whom);
+  printf("%s：%s\n", content_string(c, "policy.gives"), it->gives);
+  printf("%s：\n", content_string(c, "policy.conditions"));
+  for (size_t i = 0; i < it->n_conditions; i++)
+    printf("  %zu. %s\n", i + 1, it->conditions[i]);
+  printf("%s：\n", content_string(c, "policy.materials"));
+  for (size_t i = 0; i < it->n_materials; i++)
+    printf("  %zu. %s\n", i + 1, it->materials[i]);
+  printf("%s：\n", content_string(c, "policy.process"));
+  for (size_t i = 0; i < it->n_steps; i++)
+    printf("  %zu. %s（%s）%s\n", i + 1, it->steps[i].name, it->steps[i].time_limit,
+           it->steps[i].detail);
+  printf("%s：%s\n", content_string(c, "policy.where"), it->where_to_apply);
+  printf("%s：%s\n", content_string(c, "policy.hotline"), it->hotline);
+  printf("%s：\n", content_string(c, "policy.legal_basis"));
+  for (size_t i = 0; i < it->n_laws; i++)
+    printf("  %s（%s）\n", it->laws[i].title, it->laws[i].date);
+  if (it->n_standard_keys) {
+    printf("%s：", content_string(c, "policy.standards"));
+    for (size_t i = 0; i < it->n_standard_keys; i++)
+      printf("%s%s", i ? "、" : "", it->standard_keys[i]);
+    printf("\n");
+  }
+}
+
+static int do_show(const char *dir, const char *region, const char *item) {
   content_problems p;
   content_problems_init(&p);
   content *c = NULL;
@@ -140,6 +170,16 @@ static int do_show(const char *dir, const char *region) {
     print_problems(&p);
     printf("共发现 %zu 个问题，这个内容包不能使用。\n", content_problems_count(&p));
     status = 1;
+    goto out;
+  }
+  if (item) {
+    const content_item *it = content_item_find(c, item);
+    if (!it) {
+      printf("内容包里没有编号为 %s 的救助项目。\n", item);
+      status = 1;
+    } else {
+      show_item(c, it);
+    }
     goto out;
   }
   if (region && !content_region_find(c, region)) {
@@ -195,13 +235,16 @@ int cmd_content(int argc, char **argv) {
     return usage();
   log_set_level(LOG_ERROR); /* this command prints every problem itself */
   const char *sub = argv[1], *dir = argv[2];
-  const char *today = NULL, *region = NULL;
+  const char *today = NULL, *region = NULL, *item = NULL;
   for (int i = 3; i < argc; i++) {
     if (strcmp(sub, "check") == 0 && strcmp(argv[i], "--today") == 0 && i + 1 < argc)
       today = argv[++i];
     else if (strcmp(sub, "show") == 0 && strcmp(argv[i], "--region") == 0 &&
              i + 1 < argc)
       region = argv[++i];
+    else if (strcmp(sub, "show") == 0 && strcmp(argv[i], "--item") == 0 &&
+             i + 1 < argc)
+      item = argv[++i];
     else
       return usage();
   }
@@ -212,7 +255,7 @@ int cmd_content(int argc, char **argv) {
   if (strcmp(sub, "check") == 0)
     return do_check(dir, today);
   if (strcmp(sub, "show") == 0)
-    return do_show(dir, region);
+    return do_show(dir, region, item);
   if (strcmp(sub, "rehash") == 0)
     return do_rehash(dir);
   return usage();

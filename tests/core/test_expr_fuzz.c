@@ -17,7 +17,7 @@
 #include "fuzz/fuzz_env.h"
 
 #define FUZZ_ITERATIONS 100000
-#define SCREENER_ITERATIONS 3000
+#define SCREENER_ITERATIONS 1000
 #define MAX_LEN (EXPR_MAX_SOURCE + 64)
 
 static const char *const seeds[] = {

@@ -88,6 +88,15 @@ static const char *const MIGRATIONS[] = {
 
 enum { MAX_READERS = 16 };
 
+/* A queued application put, waiting for a group commit. */
+typedef struct app_req {
+  store_app *app;
+  int *created;
+  kerr err;
+  int done;
+  struct app_req *next;
+} app_req;
+
 struct store {
   sqlite3 *writer;
   pthread_mutex_t wlock;
@@ -96,6 +105,10 @@ struct store {
   int n_readers;
   pthread_mutex_t rlock;
   pthread_cond_t rcond;
+  pthread_mutex_t qlock; /* the group-commit queue */
+  pthread_cond_t qcond;
+  app_req *qhead, *qtail;
+  int leader;
   int version;
 };
 
@@ -183,6 +196,8 @@ kerr store_open(const char *path, int readers, store **out) {
   pthread_mutex_init(&s->wlock, NULL);
   pthread_mutex_init(&s->rlock, NULL);
   pthread_cond_init(&s->rcond, NULL);
+  pthread_mutex_init(&s->qlock, NULL);
+  pthread_cond_init(&s->qcond, NULL);
   if ((err = db_open(path, 0, &s->writer)))
     goto out;
   if ((err = db_migrate(s->writer, &s->version)))
@@ -212,6 +227,8 @@ void store_destroy(store *s) {
   pthread_mutex_destroy(&s->wlock);
   pthread_mutex_destroy(&s->rlock);
   pthread_cond_destroy(&s->rcond);
+  pthread_mutex_destroy(&s->qlock);
+  pthread_cond_destroy(&s->qcond);
   free(s);
 }
 
@@ -274,15 +291,14 @@ static const char *text_or_empty(sqlite3_stmt *st, int col) {
 
 /* ---- applications ---- */
 
-kerr store_app_put(store *s, store_app *app, int *created) {
-  sqlite3 *db = writer_take(s);
+/* One application inside the open write transaction, under a savepoint so
+ * a failed insert leaves the rest of the batch intact. */
+static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
   sqlite3_stmt *st = NULL;
   kerr err = KERR_OK;
-  int began = 0;
   *created = 0;
-  if ((err = db_exec(db, "BEGIN IMMEDIATE")))
-    goto out;
-  began = 1;
+  if ((err = db_exec(db, "SAVEPOINT app")))
+    return err;
   if ((err = prep(db,
                   "SELECT body_hash, received_at, received_at_text FROM "
                   "applications WHERE uuid = ?",
@@ -352,14 +368,72 @@ kerr store_app_put(store *s, store_app *app, int *created) {
   *created = 1;
 out:
   sqlite3_finalize(st);
-  if (began) {
-    if (err || !*created)
+  if (err)
+    db_exec(db, "ROLLBACK TO app");
+  db_exec(db, "RELEASE app");
+  return err;
+}
+
+/* Group commit. With synchronous=FULL every commit waits for the disk
+ * (milliseconds on a small board), so applications arriving together share
+ * one transaction: the first caller to find no batch running becomes the
+ * leader, takes everything queued (up to BATCH_MAX), writes it in one
+ * transaction and wakes the others with their results. No answer is given
+ * before its transaction has committed. */
+enum { BATCH_MAX = 128 };
+
+static void app_batch_run(store *s, app_req *const *batch, int n) {
+  sqlite3 *db = writer_take(s);
+  kerr err = db_exec(db, "BEGIN IMMEDIATE");
+  if (!err) {
+    for (int i = 0; i < n; i++)
+      batch[i]->err = app_put_one(db, batch[i]->app, batch[i]->created);
+    if ((err = db_exec(db, "COMMIT"))) {
       db_exec(db, "ROLLBACK");
-    else if ((err = db_exec(db, "COMMIT")))
-      db_exec(db, "ROLLBACK"), *created = 0;
+    }
+  }
+  if (err) {
+    for (int i = 0; i < n; i++) {
+      batch[i]->err = err;
+      *batch[i]->created = 0;
+    }
   }
   writer_give(s);
-  return err;
+}
+
+kerr store_app_put(store *s, store_app *app, int *created) {
+  app_req me = {.app = app, .created = created};
+  *created = 0;
+  pthread_mutex_lock(&s->qlock);
+  if (s->qtail)
+    s->qtail->next = &me;
+  else
+    s->qhead = &me;
+  s->qtail = &me;
+  while (!me.done) {
+    if (s->leader) {
+      pthread_cond_wait(&s->qcond, &s->qlock);
+      continue;
+    }
+    app_req *batch[BATCH_MAX];
+    int n = 0;
+    s->leader = 1;
+    while (s->qhead && n < BATCH_MAX) {
+      batch[n++] = s->qhead;
+      s->qhead = s->qhead->next;
+    }
+    if (!s->qhead)
+      s->qtail = NULL;
+    pthread_mutex_unlock(&s->qlock);
+    app_batch_run(s, batch, n);
+    pthread_mutex_lock(&s->qlock);
+    for (int i = 0; i < n; i++)
+      batch[i]->done = 1;
+    s->leader = 0;
+    pthread_cond_broadcast(&s->qcond);
+  }
+  pthread_mutex_unlock(&s->qlock);
+  return me.err;
 }
 
 #define APP_COLS                                                            \

@@ -197,14 +197,14 @@ static void bench_idle(int seconds) {
 
 int main(int argc, char **argv) {
   int runs = 200, idle = 10;
-  const char *screen = NULL;
+  const char *screen_script = NULL;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--runs") == 0)
       runs = atoi(argv[i + 1]);
     else if (strcmp(argv[i], "--idle-seconds") == 0)
       idle = atoi(argv[i + 1]);
     else if (strcmp(argv[i], "--screen") == 0)
-      screen = argv[i + 1];
+      screen_script = argv[i + 1];
   }
   if (runs < 4)
     runs = 4;
@@ -213,7 +213,7 @@ int main(int argc, char **argv) {
   snprintf(def, sizeof def, "%s/bench/scripts/first_frame.txt",
            KIOSK_SOURCE_DIR);
   bench_launch(runs / 10 > 10 ? runs / 10 : 10);
-  bench_redraw(screen ? screen : def, runs);
+  bench_redraw(screen_script ? screen_script : def, runs);
   bench_idle(idle);
   return 0;
 }

@@ -250,7 +250,7 @@ static void test_random_keys(ime_pinyin *p) {
                               '9',               ','};
   unsigned long long x = 0x9e3779b97f4a7c15ULL;
   char buf[IME_PINYIN_COMMIT_MAX];
-  for (int k = 0; k < 3000; k++) {
+  for (int k = 0; k < 600; k++) {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;

@@ -7,7 +7,9 @@
  *     over the synthetic applicant input in tests/data/devices/
  *     pinyin_inputs.txt, typed key by key and committed with space;
  *   - handwriting: time to recognise (top 10) after each stroke of the
- *     characters in tests/data/devices/strokes.txt;
+ *     characters in tests/data/devices/strokes.txt, on the calling thread,
+ *     and off it (what recognize_start costs the caller, and how long until
+ *     recognize_poll has the answer);
  *   - peak resident memory (VmHWM) with both engines loaded and used.
  * Usage: bench_ime [rounds]   (default 3 rounds of pinyin, 20 of strokes per
  * round unit). Prints one line per figure; exits non-zero if an engine
@@ -74,7 +76,7 @@ static long proc_kib(const char *key) {
   return kib;
 }
 
-static samples keys, commits, strokes;
+static samples keys, commits, strokes, async_start, async_answer;
 
 /* Types every line of the input file; returns the number of lines typed or
  * -1 on an engine error. */
@@ -133,6 +135,20 @@ static int bench_hand(ime_hand *h, int rounds, int *top1) {
         kerr err = ime_hand_recognize(h, cand, 10, &m);
         add(&strokes, now_ms() - t0);
         if (err) return -1;
+        if (r % 4 == 0) { /* the same off the UI thread */
+          ime_hand_candidate acand[10];
+          int am = 0;
+          t0 = now_ms();
+          if (ime_hand_recognize_start(h, 10)) return -1;
+          add(&async_start, now_ms() - t0);
+          while ((err = ime_hand_recognize_poll(h, acand, 10, &am)) ==
+                 KERR_BUSY) {
+            struct timespec nap = {0, 50000};
+            nanosleep(&nap, NULL);
+          }
+          add(&async_answer, now_ms() - t0);
+          if (err || am != m) return -1;
+        }
       }
       if (r == 0 && m > 0 && strcmp(cand[0].text, chars[i].ch) == 0)
         (*top1)++;
@@ -207,6 +223,8 @@ int main(int argc, char **argv) {
   printf("handwriting                  %d characters, %d/%d top-1\n", chars,
          top1, chars);
   report("handwriting per stroke", &strokes);
+  report("handwriting start (caller)", &async_start);
+  report("handwriting async answer", &async_answer);
   printf("pinyin reset                 %.3f ms on the caller, ready after "
          "%.1f ms (%s)\n", r_sync, r_ready, kerr_str(err));
   printf("memory                       VmHWM %.1f MiB (%.1f MiB before the "

@@ -124,8 +124,9 @@ typedef enum expr_name_kind {
   EXPR_NAME_ITEM        /* selected('name') */
 } expr_name_kind;
 
-/* Calls fn for every name the expression refers to, in source order
- * (duplicates included), so content checks can verify that fields and
+/* Calls fn for every name the expression refers to, once per occurrence,
+ * in no particular order (`offset` says where each one is), so content
+ * checks can verify that fields and
  * standards exist and form engines can track dependencies. Stops early and
  * returns fn's result when it is not KERR_OK. */
 kerr expr_visit_names(const expr *e,

@@ -22,6 +22,7 @@
 #include "core/log.h"
 
 #define MAX_GROUPS 4
+#define MAX_VALUE_NESTING 8 /* derived values evaluated inside one another */
 #define MAX_ID 40
 #define MAX_TEXT 400
 
@@ -759,6 +760,7 @@ typedef struct run {
   unsigned char vstate[SCREENER_MAX_VALUES];
   kerr verr[SCREENER_MAX_VALUES];
   expr_value vcache[SCREENER_MAX_VALUES];
+  int vdepth; /* derived values being evaluated inside one another */
   expr_env env;
 } run;
 
@@ -813,12 +815,24 @@ static kerr cb_field(void *ud, const char *name, size_t len, expr_value *out) {
   int v = find_value(s, name, len);
   if (v >= 0) {
     if (r->vstate[v] == V_TODO) {
-      r->vstate[v] = V_BUSY; /* cannot recurse: values refer backwards only */
+      /* Values refer backwards only, so this cannot loop; the depth bound
+       * keeps the stack small (each level is a whole evaluation). */
+      if (r->vdepth >= MAX_VALUE_NESTING)
+        return KERR_LIMIT;
+      r->vstate[v] = V_BUSY;
+      r->vdepth++;
       expr_error err;
       r->verr[v] = s->values[v].e
                        ? expr_eval(s->values[v].e, &r->env, &r->vcache[v], &err)
                        : KERR_NOTFOUND;
-      r->vstate[v] = r->verr[v] ? V_ERR : V_OK;
+      r->vdepth--;
+      /* A depth failure depends on where the evaluation started: do not
+       * keep it, a later shallower start may succeed. */
+      r->vstate[v] = r->verr[v] == KERR_LIMIT ? V_TODO
+                     : r->verr[v]             ? V_ERR
+                                              : V_OK;
+      if (r->verr[v])
+        return r->verr[v];
     }
     if (r->vstate[v] == V_BUSY)
       return KERR_INTERNAL;

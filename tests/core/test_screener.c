@@ -353,6 +353,35 @@ int main(void) {
     screener_destroy(s);
   }
 
+  /* Derived values nest at most 8 deep when evaluated: a chain of 10
+   * values, each adding one to the one before. v7 (8 levels) decides, v9
+   * (10 levels) is undecided rather than using the stack without bound. */
+  {
+    char doc[4096];
+    size_t n = (size_t)snprintf(doc, sizeof doc,
+                                "{\"format\":1,\"questions\":[" Q1 "],\"values\":["
+                                "{\"id\":\"v0\",\"expr\":\"${n}\"}");
+    for (int i = 1; i < 10; i++)
+      n += (size_t)snprintf(doc + n, sizeof doc - n,
+                            ",{\"id\":\"v%d\",\"expr\":\"${v%d} + 1\"}", i, i - 1);
+    snprintf(doc + n, sizeof doc - n,
+             "],\"rules\":[{\"item\":\"b\",\"when\":\"${v9} = 10\",\"reason\":\"x\"},"
+             "{\"item\":\"a\",\"when\":\"${v7} = 8\",\"reason\":\"{${v7}}\"}]}");
+    content_problems_init(&p);
+    CHECK_INT(screener_load(doc, strlen(doc), &s, &p), KERR_OK);
+    content_problems_free(&p);
+    if (s) {
+      cJSON *a = cJSON_Parse("{\"n\":1}");
+      CHECK_INT(screener_run(s, a, NULL, NULL, &r), KERR_OK);
+      CHECK(has_reason(likely(&r, "a"), "8"));
+      CHECK(likely(&r, "b") == NULL);
+      CHECK_INT(r.undecided, 1);
+      screener_results_free(&r);
+      cJSON_Delete(a);
+      screener_destroy(s);
+    }
+  }
+
   /* Content problems, each reported with where it is. */
   bad("{", KERR_PARSE, "screener.json");
   bad("[]", KERR_INVALID, "对象");

@@ -29,7 +29,7 @@ static int usage(void) {
       "      --port N            TCP port (default 8443; 0 = any free port)\n"
       "      --bind ADDR         address to listen on (default 127.0.0.1)\n"
       "      --port-file FILE    write the port listened on to FILE\n"
-      "      --threads N         worker threads (default 4)\n"
+      "      --threads N         worker threads (default 8)\n"
       "      --utc-offset MIN    local time offset in minutes (default 480)\n"
       "      --status-rate R     progress queries/s per device (default 0.5)\n"
       "      --status-burst N    progress queries in a burst (default 30)\n"

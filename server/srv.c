@@ -32,7 +32,7 @@ void srv_config_defaults(srv_config *c) {
   memset(c, 0, sizeof *c);
   c->bind = "127.0.0.1";
   c->port = 8443;
-  c->threads = 4;
+  c->threads = 8;
   c->utc_offset_min = 480;
   c->status_rate = 0.5;
   c->status_burst = 30;

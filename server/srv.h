@@ -19,7 +19,7 @@ typedef struct srv_config {
   const char *db_path;  /* SQLite file */
   const char *bind;     /* address to listen on; default "127.0.0.1" */
   int port;             /* 0 = any free port (see srv_port) */
-  int threads;          /* worker threads; default 4 */
+  int threads;          /* worker threads; default 8 */
   int utc_offset_min;   /* local time for timestamps and "today"; default 480 */
   double status_rate;   /* progress queries per second per device/address */
   double status_burst;  /* ... allowed in a burst */

@@ -1002,6 +1002,14 @@ static kerr lookup(ev *v, const node *x, expr_value *out) {
   if (r == KERR_OK && out->type != EXPR_BOOL && out->type != EXPR_NUM &&
       out->type != EXPR_STR)
     r = KERR_INTERNAL;
+  /* Values from outside must respect the range the arithmetic relies on. */
+  if (r == KERR_OK && out->type == EXPR_NUM &&
+      (out->num > EXPR_NUM_MAX || out->num < -EXPR_NUM_MAX))
+    r = KERR_RANGE;
+  if (r == KERR_OK && out->type == EXPR_STR && !out->str && out->len)
+    r = KERR_INTERNAL;
+  if (r == KERR_OK && out->type == EXPR_BOOL)
+    out->b = out->b != 0;
   if (r) {
     char nm[80];
     snprintf(nm, sizeof nm, what, (int)x->slen, name);

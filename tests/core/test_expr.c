@@ -93,7 +93,7 @@ static const member family[] = {
     {72, 0, 0, id_a}, {45, 1, 1200, NULL}, {43, 0, 1500, NULL},
     {15, 0, 0, id_b}};
 
-static kv fields[16];
+static kv fields[24];
 static const kv stds[] = {
     {"dibao_urban_month", {EXPR_NUM, 0, 790 * EXPR_SCALE, NULL, 0}},
     {"dibao_rural_month", {EXPR_NUM, 0, 655 * EXPR_SCALE, NULL, 0}},
@@ -114,6 +114,7 @@ static void set_fields(long long income_month, int size) {
   fields[k++] = (kv){"needs", expr_value_str("food  medicine house", 20)};
   fields[k++] = (kv){"half", expr_value_num(5000)};
   fields[k++] = (kv){"id_number", expr_value_str(id_a, 18)};
+  fields[k++] = (kv){"huge", expr_value_num(INT64_MAX)};
   fields[k] = (kv){NULL, expr_value_int(0)};
 }
 
@@ -308,6 +309,7 @@ int main(void) {
   err_is("100000000000 * 10", KERR_RANGE, 13);
   err_is("99999999999 + 99999999999", KERR_RANGE, 12);
   err_is("round(1, 5)", KERR_INVALID, 9);
+  err_is("1 + ${huge}", KERR_RANGE, 4); /* out-of-range input refused */
   err_is("age_from_id('123')", KERR_INVALID, 0);
   err_is("age_from_id(12)", KERR_INVALID, 12);
   err_is("count(${nogroup}, true)", KERR_NOTFOUND, 0);

@@ -41,7 +41,7 @@ typedef struct entry {
   uint32_t hash;
   int px;
   text_weight weight;
-  SDL_Color color;
+  SDL_Color color, bg;
   SDL_Texture *tex;
   int w, h;
   size_t bytes;
@@ -292,12 +292,14 @@ int text_line_height(text_sys *t, int px, text_weight w) {
   return (px * 145 + 50) / 100;
 }
 
-static uint32_t hash_key(int px, text_weight w, SDL_Color c, const char *s,
-                         size_t n) {
+static uint32_t rgba(SDL_Color c) {
+  return (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a;
+}
+
+static uint32_t hash_key(int px, text_weight w, SDL_Color c, SDL_Color bg,
+                         const char *s, size_t n) {
   uint32_t h = 2166136261u;
-  uint32_t pre[3] = {(uint32_t)px, (uint32_t)w,
-                     (uint32_t)c.r << 24 | (uint32_t)c.g << 16 |
-                         (uint32_t)c.b << 8 | c.a};
+  uint32_t pre[4] = {(uint32_t)px, (uint32_t)w, rgba(c), rgba(bg)};
   const unsigned char *p = (const unsigned char *)pre;
   for (size_t i = 0; i < sizeof pre; i++)
     h = (h ^ p[i]) * 16777619u;
@@ -345,8 +347,22 @@ static void evict_one(text_sys *t) {
 
 /* Renders a line, falling back per character to other faces where the main
  * face has no glyph. Returns an ARGB surface or NULL. */
-static SDL_Surface *render_line(sized_font *sf, SDL_Color c, const char *s,
-                                size_t n) {
+static SDL_Surface *render_run(TTF_Font *f, const char *s, SDL_Color c,
+                               SDL_Color bg) {
+  if (bg.a == 255) {
+    SDL_Surface *pal = TTF_RenderUTF8_Shaded(f, s, c, bg);
+    if (!pal)
+      return NULL;
+    SDL_Surface *out =
+        SDL_ConvertSurfaceFormat(pal, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(pal);
+    return out;
+  }
+  return TTF_RenderUTF8_Blended(f, s, c);
+}
+
+static SDL_Surface *render_line(sized_font *sf, SDL_Color c, SDL_Color bg,
+                                const char *s, size_t n) {
   char *buf = malloc(n + 1);
   if (!buf)
     return NULL;
@@ -366,7 +382,7 @@ static SDL_Surface *render_line(sized_font *sf, SDL_Color c, const char *s,
   }
   SDL_Surface *out = NULL;
   if (plain) {
-    out = TTF_RenderUTF8_Blended(sf->main, buf, c);
+    out = render_run(sf->main, buf, c, bg);
     goto done;
   }
   /* Split into runs by face and compose them side by side. */
@@ -405,9 +421,9 @@ static SDL_Surface *render_line(sized_font *sf, SDL_Color c, const char *s,
     uint32_t first;
     SDL_Surface *r;
     if (utf8_decode(buf + start, i - start, &first) == 0)
-      r = TTF_RenderUTF8_Blended(sf->main, "\xEF\xBF\xBD", c);
+      r = render_run(sf->main, "\xEF\xBF\xBD", c, bg);
     else
-      r = TTF_RenderUTF8_Blended(run_font, buf + start, c);
+      r = render_run(run_font, buf + start, c, bg);
     buf[i] = saved;
     if (r) {
       runs[n_runs++] = r;
@@ -419,6 +435,8 @@ static SDL_Surface *render_line(sized_font *sf, SDL_Color c, const char *s,
   if (total_w > 0) {
     out = SDL_CreateRGBSurfaceWithFormat(0, total_w, h, 32,
                                          SDL_PIXELFORMAT_ARGB8888);
+    if (out && bg.a == 255)
+      SDL_FillRect(out, NULL, SDL_MapRGBA(out->format, bg.r, bg.g, bg.b, 255));
     int x = 0;
     for (int j = 0; j < n_runs; j++) {
       if (out) {
@@ -439,16 +457,17 @@ done:
   return out;
 }
 
-void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, const char *s,
-               size_t n, int x, int y) {
+void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, SDL_Color bg,
+               const char *s, size_t n, int x, int y) {
   if (n == 0 || !t->ren)
     return;
-  uint32_t h = hash_key(px, w, c, s, n);
+  if (bg.a != 255)
+    bg = (SDL_Color){0, 0, 0, 0}; /* one key for every blended line */
+  uint32_t h = hash_key(px, w, c, bg, s, n);
   entry *e = t->buckets[h % BUCKETS];
   while (e && !(e->hash == h && e->len == n && e->px == px &&
-                e->weight == w && e->color.r == c.r && e->color.g == c.g &&
-                e->color.b == c.b && e->color.a == c.a &&
-                memcmp(e->text, s, n) == 0))
+                e->weight == w && rgba(e->color) == rgba(c) &&
+                rgba(e->bg) == rgba(bg) && memcmp(e->text, s, n) == 0))
     e = e->hnext;
   if (e) {
     t->hits++;
@@ -459,10 +478,13 @@ void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, const char *s,
     sized_font *sf = get_font(t, px, w);
     if (!sf)
       return;
-    SDL_Surface *surf = render_line(sf, c, s, n);
+    SDL_Surface *surf = render_line(sf, c, bg, s, n);
     if (!surf)
       return;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(t->ren, surf);
+    if (tex)
+      SDL_SetTextureBlendMode(tex, bg.a == 255 ? SDL_BLENDMODE_NONE
+                                               : SDL_BLENDMODE_BLEND);
     int sw = surf->w, sh = surf->h;
     SDL_FreeSurface(surf);
     if (!tex)
@@ -481,7 +503,8 @@ void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, const char *s,
       SDL_DestroyTexture(tex);
       return;
     }
-    *e = (entry){.hash = h, .px = px, .weight = w, .color = c, .tex = tex,
+    *e = (entry){.hash = h, .px = px, .weight = w, .color = c, .bg = bg,
+                 .tex = tex,
                  .w = sw, .h = sh, .bytes = bytes, .len = n};
     memcpy(e->text, s, n);
     e->hnext = t->buckets[h % BUCKETS];

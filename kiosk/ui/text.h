@@ -37,9 +37,14 @@ int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n);
 /* Recommended distance between baselines for px-sized text. */
 int text_line_height(text_sys *t, int px, text_weight w);
 
-/* Draws s[0..n) with its top-left at (x, y). Uses the cache. */
-void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, const char *s,
-               size_t n, int x, int y);
+/* Draws s[0..n) in colour c with its top-left at (x, y). Uses the cache.
+ * When bg is opaque (bg.a == 255) the text is known to sit on a flat area
+ * of that colour: the line is rendered anti-aliased against bg and copied
+ * without blending, several times cheaper on the software renderer (the
+ * glyph box, about 1.45 em tall, is overwritten with bg). With bg.a < 255
+ * the line is alpha-blended over whatever is there. */
+void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, SDL_Color bg,
+               const char *s, size_t n, int x, int y);
 
 /* Forgets every cached line (and frees its texture). */
 void text_cache_clear(text_sys *t);

@@ -10,8 +10,36 @@
 
 #define MAX_LINES 64
 
+/* Records a flat area of colour c (r already shrunk to where it is flat). */
+static void note_fill(ui *u, SDL_Rect r, SDL_Color c) {
+  if (u->n_fills >= UI_MAX_FILLS) {
+    /* Forget the oldest; an unknown background only costs speed. */
+    memmove(&u->fills[0], &u->fills[1],
+            (UI_MAX_FILLS - 1) * sizeof u->fills[0]);
+    u->n_fills--;
+  }
+  u->fills[u->n_fills].r = r;
+  u->fills[u->n_fills].c = c;
+  u->n_fills++;
+}
+
+/* The colour under r if it is one opaque flat colour, else transparent. */
+static SDL_Color bg_under(const ui *u, SDL_Rect r) {
+  SDL_Color none = {0, 0, 0, 0};
+  for (int i = u->n_fills - 1; i >= 0; i--) {
+    const SDL_Rect *f = &u->fills[i].r;
+    if (r.x >= f->x && r.y >= f->y && r.x + r.w <= f->x + f->w &&
+        r.y + r.h <= f->y + f->h)
+      return u->fills[i].c.a == 255 ? u->fills[i].c : none;
+    if (SDL_HasIntersection(&r, f))
+      return none; /* straddles an edge: blend */
+  }
+  return none;
+}
+
 void ui_begin(ui *u) {
   u->n_targets = 0;
+  u->n_fills = 0;
   u->n_texts = 0;
   u->registry_full = 0;
   u->modal_from = 0;
@@ -20,6 +48,7 @@ void ui_begin(ui *u) {
   SDL_Color bg = u->th.bg;
   SDL_SetRenderDrawColor(u->ren, bg.r, bg.g, bg.b, 255);
   SDL_RenderClear(u->ren);
+  note_fill(u, (SDL_Rect){0, 0, u->th.w, u->th.h}, bg);
 }
 
 void ui_begin_modal(ui *u) { u->modal_from = u->n_targets; }
@@ -44,9 +73,17 @@ static int visible_part(const ui *u, SDL_Rect r, SDL_Rect *out) {
   return SDL_IntersectRect(&r, &u->clip, out) == SDL_TRUE;
 }
 
-void ui_fill(ui *u, SDL_Rect r, SDL_Color c) {
+/* Opaque fills skip per-pixel blending (much cheaper in software). */
+static void set_color(ui *u, SDL_Color c) {
+  SDL_SetRenderDrawBlendMode(u->ren, c.a == 255 ? SDL_BLENDMODE_NONE
+                                                : SDL_BLENDMODE_BLEND);
   SDL_SetRenderDrawColor(u->ren, c.r, c.g, c.b, c.a);
+}
+
+void ui_fill(ui *u, SDL_Rect r, SDL_Color c) {
+  set_color(u, c);
   SDL_RenderFillRect(u->ren, &r);
+  note_fill(u, r, c);
 }
 
 /* A filled quarter-disc fan at (cx, cy) spanning angle a0..a0+90°. */
@@ -79,7 +116,12 @@ void ui_fill_round(ui *u, SDL_Rect r, int radius, SDL_Color c) {
     ui_fill(u, r, c);
     return;
   }
-  SDL_SetRenderDrawColor(u->ren, c.r, c.g, c.b, c.a);
+  /* Flat where the corners cannot reach (a circle keeps its inner
+   * square). */
+  int inset = radius * 3 / 10 + 1;
+  note_fill(u, (SDL_Rect){r.x + inset, r.y + inset, r.w - 2 * inset,
+                          r.h - 2 * inset}, c);
+  set_color(u, c);
   SDL_Rect mid = {r.x, r.y + radius, r.w, r.h - 2 * radius};
   SDL_Rect top = {r.x + radius, r.y, r.w - 2 * radius, radius};
   SDL_Rect bot = {r.x + radius, r.y + r.h - radius, r.w - 2 * radius, radius};
@@ -111,8 +153,10 @@ void ui_circle(ui *u, int cx, int cy, int radius, SDL_Color c) {
 int ui_text_line(ui *u, int px, text_weight w, SDL_Color c, const char *s,
                  int x, int y) {
   size_t n = strlen(s);
-  text_draw(u->text, px, w, c, s, n, x, y);
-  return text_width(u->text, px, w, s, n);
+  int width = text_width(u->text, px, w, s, n);
+  SDL_Rect box = {x, y, width, text_line_height(u->text, px, w)};
+  text_draw(u->text, px, w, c, bg_under(u, box), s, n, x, y);
+  return width;
 }
 
 typedef struct measure_ctx {
@@ -186,7 +230,9 @@ int ui_text_box(ui *u, SDL_Rect r, int px, text_weight w, SDL_Color c,
       x += (r.w - lines[i].width) / 2;
     else if (align == UI_RIGHT)
       x += r.w - lines[i].width;
-    text_draw(u->text, px, w, c, s + lines[i].start, lines[i].len, x, ly);
+    SDL_Rect box = {x, ly, lines[i].width, lh};
+    text_draw(u->text, px, w, c, bg_under(u, box), s + lines[i].start,
+              lines[i].len, x, ly);
   }
   register_text(u, r, s, overflow);
   return need;

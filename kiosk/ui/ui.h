@@ -23,6 +23,7 @@
 #define UI_LABEL_MAX 160
 #define UI_MAX_TARGETS 256
 #define UI_MAX_TEXTS 512
+#define UI_MAX_FILLS 512
 
 typedef struct ui_target {
   char id[UI_ID_MAX];
@@ -61,6 +62,13 @@ typedef struct ui {
   char pressed[UI_ID_MAX];
   /* a modal layer: while set, only targets drawn after it accept taps */
   int modal_from;
+  /* flat areas painted this frame, newest last: text drawn entirely
+   * inside one is rendered against its colour without blending */
+  struct {
+    SDL_Rect r;
+    SDL_Color c;
+  } fills[UI_MAX_FILLS];
+  int n_fills;
   /* clipping (a scrolled view): what is outside is neither drawn nor
    * registered; has_clip == 0 means the whole screen */
   int has_clip;

@@ -29,6 +29,7 @@ int main(void) {
   }
   text_set_renderer(t, ren);
   SDL_Color black = {0, 0, 0, 255};
+  SDL_Color none = {0, 0, 0, 0}, white = {255, 255, 255, 255};
 
   /* Measuring: CJK glyphs are about one em wide; more text is wider. */
   int w1 = text_width(t, 30, TEXT_REGULAR, "张", strlen("张"));
@@ -39,24 +40,42 @@ int main(void) {
 
   /* Repeats hit the cache. */
   text_stats st;
-  text_draw(t, 30, TEXT_REGULAR, black, "最低生活保障", strlen("最低生活保障"), 0, 0);
-  text_draw(t, 30, TEXT_REGULAR, black, "最低生活保障", strlen("最低生活保障"), 0, 40);
+  text_draw(t, 30, TEXT_REGULAR, black, none, "最低生活保障", strlen("最低生活保障"), 0, 0);
+  text_draw(t, 30, TEXT_REGULAR, black, none, "最低生活保障", strlen("最低生活保障"), 0, 40);
   text_get_stats(t, &st);
   CHECK_INT(st.misses, 1);
   CHECK_INT(st.hits, 1);
   CHECK_INT(st.entries, 1);
   /* A different colour is a different entry. */
   SDL_Color red = {200, 0, 0, 255};
-  text_draw(t, 30, TEXT_REGULAR, red, "最低生活保障", strlen("最低生活保障"), 0, 80);
+  text_draw(t, 30, TEXT_REGULAR, red, none, "最低生活保障", strlen("最低生活保障"), 0, 80);
   text_get_stats(t, &st);
   CHECK_INT(st.entries, 2);
+
+  /* The same text on an opaque background is another entry (rendered
+   * against it); any transparent background shares one entry. */
+  text_draw(t, 30, TEXT_REGULAR, black, white, "最低生活保障",
+            strlen("最低生活保障"), 0, 120);
+  SDL_Color none2 = {9, 9, 9, 0};
+  text_draw(t, 30, TEXT_REGULAR, black, none2, "最低生活保障",
+            strlen("最低生活保障"), 0, 160);
+  text_get_stats(t, &st);
+  CHECK_INT(st.entries, 3);
+  /* An opaque line leaves no transparent pixel: the pixel at its corner is
+   * the background colour. */
+  SDL_Color bg = {0xF6, 0xF2, 0xEA, 255};
+  text_draw(t, 30, TEXT_REGULAR, black, bg, "低保", strlen("低保"), 300, 300);
+  Uint32 px;
+  SDL_Rect one = {300, 300, 1, 1};
+  SDL_RenderReadPixels(ren, &one, SDL_PIXELFORMAT_ARGB8888, &px, 4);
+  CHECK_INT(px, 0xFFF6F2EA);
 
   /* Many distinct lines: the bound holds at every step, old ones go. */
   int within = 1;
   for (int i = 0; i < 300; i++) {
     char line[64];
     snprintf(line, sizeof line, "第%d行：家庭人均月收入%d元", i, i * 37);
-    text_draw(t, 30, TEXT_REGULAR, black, line, strlen(line), 0, 0);
+    text_draw(t, 30, TEXT_REGULAR, black, none, line, strlen(line), 0, 0);
     text_get_stats(t, &st);
     if (st.bytes > bound)
       within = 0;
@@ -70,15 +89,15 @@ int main(void) {
   char big[2048] = "";
   for (int i = 0; i < 60; i++)
     strcat(big, "很长的一行字");
-  text_draw(t, 60, TEXT_REGULAR, black, big, strlen(big), 0, 0);
+  text_draw(t, 60, TEXT_REGULAR, black, none, big, strlen(big), 0, 0);
   text_get_stats(t, &st);
   CHECK_INT(st.entries, 0);
   CHECK_INT(st.bytes, 0);
 
   /* A symbol the CJK face lacks is drawn through the fallback face and
    * invalid UTF-8 does not crash. */
-  text_draw(t, 30, TEXT_REGULAR, black, "\xE2\x98\x8E 12345", 9, 0, 0);
-  text_draw(t, 30, TEXT_REGULAR, black, "ab\xFF\xFE" "cd", 6, 0, 0);
+  text_draw(t, 30, TEXT_REGULAR, black, none, "\xE2\x98\x8E 12345", 9, 0, 0);
+  text_draw(t, 30, TEXT_REGULAR, black, none, "ab\xFF\xFE" "cd", 6, 0, 0);
   text_get_stats(t, &st);
   CHECK_INT(st.entries, 2);
 

@@ -28,6 +28,7 @@ struct deliver {
   int stop;
   int kicked;
   uint32_t failures;        /* consecutive temporary failures */
+  int64_t last_prune_ms;
   char detail[API_DETAIL_MAX + 32];
 };
 
@@ -81,6 +82,8 @@ kerr deliver_create(const deliver_config *cfg, deliver **out) {
     d->cfg.backoff_max_ms = d->cfg.backoff_base_ms;
   if (!d->cfg.idle_poll_ms)
     d->cfg.idle_poll_ms = 30000;
+  if (d->cfg.keep_delivered_ms <= 0)
+    d->cfg.keep_delivered_ms = 30LL * 24 * 3600 * 1000;
   err = api_create(&cfg->api, &d->client);
   if (err) {
     free(d);
@@ -242,6 +245,10 @@ static void *deliver_main(void *arg) {
 
     if (err == KERR_NOTFOUND) {
       int64_t due = ev.next_due_ms, now = deliver_now(d);
+      if (now - d->last_prune_ms >= 3600 * 1000) {
+        (void)outbox_prune(d->cfg.ob, now - d->cfg.keep_delivered_ms, NULL);
+        d->last_prune_ms = now;
+      }
 
       wait = d->cfg.idle_poll_ms;
       if (due != INT64_MAX && due - now < (int64_t)wait)

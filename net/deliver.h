@@ -55,6 +55,8 @@ typedef struct deliver_config {
   uint32_t backoff_base_ms;   /* first retry delay; 0 -> 2000 */
   uint32_t backoff_max_ms;    /* cap; 0 -> 300000 (5 minutes) */
   uint32_t idle_poll_ms;      /* re-check an idle queue; 0 -> 30000 */
+  int64_t keep_delivered_ms;  /* delivered rows are pruned after this, when
+                                 idle, at most hourly; 0 -> 30 days */
 } deliver_config;
 
 /* Creates a worker (not started). Copies cfg; creates the api client.

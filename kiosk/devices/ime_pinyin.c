@@ -9,7 +9,8 @@
  * time. The user-data folder, where librime keeps what it learns from
  * commits, is a fresh mkdtemp() folder per applicant; reset and destroy shut
  * librime down (dropping every in-memory cache) and then overwrite and delete
- * that folder.
+ * that folder. A live folder is flock()ed; each load first sweeps unlocked
+ * left-overs of a crashed kiosk from tmp_dir.
  *
  * Invariants: `state` is LOADING while the worker owns the librime calls,
  * READY/FAILED afterwards (release store by the worker, acquire load here);
@@ -25,13 +26,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rime_api.h>
@@ -43,6 +45,10 @@
 #define SCHEMA_ID "kiosk_pinyin"
 #define PATH_CAP 512
 #define WIPE_DEPTH_MAX 4
+#define USER_PREFIX "kiosk-ime-"
+#define USER_TEMPLATE USER_PREFIX "XXXXXX"
+#define STALE_AFTER_S 10 /* a folder this old and unlocked is left over */
+#define SWEEP_MAX 256    /* entries of tmp_dir looked at per sweep */
 
 /* X11 keysyms librime understands. */
 #define XK_BACKSPACE 0xff08
@@ -59,6 +65,7 @@ struct ime_pinyin {
   char prebuilt_dir[PATH_CAP];
   char tmp_dir[PATH_CAP];
   char user_dir[PATH_CAP]; /* "" when no learning folder exists */
+  int user_fd; /* user_dir, flock()ed while in use; -1 when none */
   RimeApi *api;
   RimeSessionId session; /* 0 when none */
   bool rime_up;          /* RimeInitialize done, RimeFinalize pending */
@@ -161,14 +168,73 @@ static bool wipe_dir_fd(int dirfd, int depth) {
   return ok;
 }
 
-/* Wipes and removes the learning folder, if any. */
+/* Wipes and removes the learning folder, if any, and drops its lock. */
 static void user_dir_remove(ime_pinyin *p) {
+  if (p->user_fd >= 0) {
+    close(p->user_fd);
+    p->user_fd = -1;
+  }
   if (!p->user_dir[0]) return;
   int fd = open(p->user_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   bool ok = fd >= 0 && wipe_dir_fd(fd, 0);
   if (rmdir(p->user_dir) != 0) ok = false;
   if (!ok) LOG_W(MOD, "learning folder not fully removed (errno %d)", errno);
   sodium_memzero(p->user_dir, sizeof p->user_dir);
+}
+
+/* Makes this applicant's learning folder and locks it (flock on the folder)
+ * for as long as it is in use, so a sweep never takes a live one. */
+static kerr user_dir_make(ime_pinyin *p) {
+  kerr err = path_join(p->user_dir, p->tmp_dir, USER_TEMPLATE);
+  if (err) return err;
+  if (!mkdtemp(p->user_dir)) {
+    LOG_E(MOD, "cannot make learning folder (errno %d)", errno);
+    p->user_dir[0] = '\0';
+    return KERR_IO;
+  }
+  p->user_fd =
+      open(p->user_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (p->user_fd < 0 || flock(p->user_fd, LOCK_EX | LOCK_NB) != 0) {
+    LOG_E(MOD, "cannot lock learning folder (errno %d)", errno);
+    return KERR_IO;
+  }
+  return KERR_OK;
+}
+
+/* Wipes and removes learning folders a crashed or killed kiosk left in
+ * tmp_dir: named like ours, a real folder, unlocked and not touched for
+ * STALE_AFTER_S seconds. Best effort; bounded by SWEEP_MAX entries. */
+static void user_dir_sweep(ime_pinyin *p) {
+  DIR *d = opendir(p->tmp_dir);
+  if (!d) return;
+  int dfd = dirfd(d);
+  time_t now = time(NULL);
+  int seen = 0, removed = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL && seen++ < SWEEP_MAX) {
+    if (strncmp(e->d_name, USER_PREFIX, strlen(USER_PREFIX)) != 0 ||
+        strlen(e->d_name) != strlen(USER_TEMPLATE))
+      continue;
+    struct stat st;
+    if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+        now - st.st_mtime < STALE_AFTER_S)
+      continue;
+    int fd = openat(dfd, e->d_name,
+                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) { /* in use by a live engine */
+      close(fd);
+      continue;
+    }
+    int wfd = dup(fd);
+    if (wfd >= 0 && wipe_dir_fd(wfd, 0) &&
+        unlinkat(dfd, e->d_name, AT_REMOVEDIR) == 0)
+      removed++;
+    close(fd);
+  }
+  closedir(d);
+  if (removed) LOG_W(MOD, "removed %d left-over learning folder(s)", removed);
 }
 
 /* Shuts librime down: session, service, modules and their caches. */
@@ -192,14 +258,9 @@ static void *engine_load(void *arg) {
   kerr err = KERR_OK;
 
   engine_stop(p);
+  user_dir_sweep(p);
   pthread_once(&rime_setup_once, rime_setup_logging);
-  if ((err = path_join(p->user_dir, p->tmp_dir, "kiosk-ime-XXXXXX"))) goto out;
-  if (!mkdtemp(p->user_dir)) {
-    LOG_E(MOD, "cannot make learning folder (errno %d)", errno);
-    p->user_dir[0] = '\0';
-    err = KERR_IO;
-    goto out;
-  }
+  if ((err = user_dir_make(p))) goto out;
   RIME_STRUCT(RimeTraits, traits);
   traits.shared_data_dir = p->shared_dir;
   traits.user_data_dir = p->user_dir;
@@ -283,6 +344,7 @@ kerr ime_pinyin_create(const ime_pinyin_config *cfg, ime_pinyin **out) {
     err = KERR_NOMEM;
     goto out;
   }
+  p->user_fd = -1;
   if ((err = path_join(p->shared_dir, data, ""))) goto out;
   if ((err = path_join(p->staging_dir, data, "staging"))) goto out;
   if ((err = path_join(p->prebuilt_dir, data, "build"))) goto out;

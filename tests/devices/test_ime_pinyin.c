@@ -4,9 +4,12 @@
  * and that ime_pinyin_reset() forgets everything the previous applicant
  * taught the engine. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -366,6 +369,73 @@ static void test_errors(void) {
   ime_pinyin_destroy(NULL);
 }
 
+static bool exists_in(const char *dir, const char *name) {
+  char path[1024];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  return lstat(path, &st) == 0;
+}
+
+/* Makes dir/name with a file inside, its time set `age` seconds back. */
+static void make_folder(const char *dir, const char *name, int age) {
+  char path[1024], file[1100];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  CHECK_INT(mkdir(path, 0700), 0);
+  snprintf(file, sizeof file, "%s/learned.db", path);
+  FILE *f = fopen(file, "w");
+  CHECK(f != NULL);
+  if (f) {
+    fputs("synthetic learned words", f);
+    fclose(f);
+  }
+  struct timespec ts[2];
+  clock_gettime(CLOCK_REALTIME, &ts[0]);
+  ts[0].tv_sec -= age;
+  ts[1] = ts[0];
+  CHECK_INT(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+/* A kiosk that crashed leaves its learning folder behind; the next engine
+ * removes it, but never a folder a live engine holds, a fresh one, or
+ * anything not named like ours. */
+static void test_sweep(void) {
+  char tmp[] = "/tmp/test-ime-sweep-XXXXXX";
+  if (!mkdtemp(tmp)) return;
+  make_folder(tmp, "kiosk-ime-Crash1", 3600);
+  make_folder(tmp, "kiosk-ime-Live12", 3600);
+  make_folder(tmp, "kiosk-ime-Young1", 0);
+  make_folder(tmp, "kiosk-ime-other-name", 3600);
+  char live[1024];
+  snprintf(live, sizeof live, "%s/kiosk-ime-Live12", tmp);
+  int lfd = open(live, O_RDONLY | O_DIRECTORY);
+  CHECK(lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) == 0);
+
+  ime_pinyin_config cfg = {.data_dir = NULL, .tmp_dir = tmp};
+  ime_pinyin *p = NULL;
+  CHECK_INT(ime_pinyin_create(&cfg, &p), KERR_OK);
+  if (p) {
+    CHECK_INT(ime_pinyin_wait(p), KERR_OK);
+    CHECK(!exists_in(tmp, "kiosk-ime-Crash1"));
+    CHECK(exists_in(tmp, "kiosk-ime-Live12"));
+    CHECK(exists_in(tmp, "kiosk-ime-Young1"));
+    CHECK(exists_in(tmp, "kiosk-ime-other-name"));
+    CHECK_INT(count_entries(tmp), 4); /* the three + the engine's own */
+    ime_pinyin_destroy(p);
+  }
+  CHECK_INT(count_entries(tmp), 3);
+  close(lfd);
+  static const char *left[] = {"kiosk-ime-Live12", "kiosk-ime-Young1",
+                               "kiosk-ime-other-name"};
+  for (size_t i = 0; i < 3; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s/learned.db", tmp, left[i]);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/%s", tmp, left[i]);
+    rmdir(path);
+  }
+  CHECK_INT(rmdir(tmp), 0);
+}
+
 /* Size and modification time of each deployed file, to show the engine
  * only reads them (deployment is done at build time, never here). */
 typedef struct stamp {
@@ -395,6 +465,7 @@ int main(void) {
   stamp before[N_DEPLOYED], after[N_DEPLOYED];
   stamp_deployed(before);
   test_errors();
+  test_sweep();
   ime_pinyin *p = open_engine(tmp);
   if (p) {
     ime_pinyin *second = NULL;

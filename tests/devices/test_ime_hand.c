@@ -78,6 +78,42 @@ static void test_characters(ime_hand *h) {
   ime_hand_clear(h);
 }
 
+/* Real hands wobble and write smaller than the pad: every character again
+ * at 80–100 % size, centred, each vertex moved by up to 7 px (fixed seed).
+ * Nearly all must still be among the top five. */
+static int wobble(unsigned *x) {
+  *x = *x * 1103515245u + 12345u;
+  return (int)((*x >> 16) % 15) - 7;
+}
+
+static void test_wobbly_characters(ime_hand *h) {
+  unsigned x = 7;
+  int found = 0, total = 0;
+  for (int i = 0; i < n_chars; i++) {
+    for (int v = 0; v < 10; v++) {
+      sf_char c = chars[i];
+      double scale = 0.8 + 0.04 * (v % 6);
+      int off = (int)(PAD / 2 - PAD / 2 * scale);
+      for (int s = 0; s < c.n_strokes; s++) {
+        for (int k = 0; k < c.n_verts[s]; k++) {
+          c.x[s][k] = off + (int)(c.x[s][k] * scale) + wobble(&x);
+          c.y[s][k] = off + (int)(c.y[s][k] * scale) + wobble(&x);
+        }
+      }
+      ime_hand_clear(h);
+      CHECK_INT(sf_draw(h, &c, c.n_strokes, 1.0), KERR_OK);
+      found += rank_in(h, c.ch, false) >= 0;
+      total++;
+    }
+  }
+  ime_hand_clear(h);
+  if (found * 10 < total * 9)
+    fprintf(stderr, "wobbly characters: %d of %d in the top %d\n", found,
+            total, TOP);
+  CHECK(total >= 90);
+  CHECK(found * 10 >= total * 9);
+}
+
 static void test_undo_clear(ime_hand *h) {
   const sf_char *shi = find_char("十"), *wang = find_char("王");
   if (!shi || !wang) return;
@@ -380,6 +416,7 @@ int main(void) {
   ime_hand *h = open_pad(PAD);
   if (h) {
     test_characters(h);
+    test_wobbly_characters(h);
     test_undo_clear(h);
     test_open_stroke(h);
     test_limits(h);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "screens/screens.h"
@@ -384,9 +385,20 @@ static kerr make_renderer(app *a) {
       return KERR_NOMEM;
     a->ren = SDL_CreateSoftwareRenderer(a->surface);
   } else {
-    a->ren = SDL_CreateRenderer(a->win, -1, 0);
-    if (!a->ren)
+    /* A board without a GPU would get a software OpenGL (llvmpipe) from
+     * "accelerated", costing ~100 MiB and being slower than SDL's own
+     * software renderer: auto uses a GPU only when a render node exists. */
+    int accel = a->cfg.renderer == CONFIG_RENDERER_ACCELERATED ||
+                (a->cfg.renderer == CONFIG_RENDERER_AUTO &&
+                 access("/dev/dri/renderD128", R_OK) == 0);
+    if (accel)
+      a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
+    if (!a->ren) {
+      /* Without this SDL backs the window surface with an OpenGL texture
+       * (and loads Mesa) even for the software renderer. */
+      SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
       a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+    }
   }
   if (!a->ren) {
     LOG_E("app", "cannot create renderer: %s", SDL_GetError());

@@ -16,7 +16,7 @@
 #define LINE_MAX_BYTES 2048
 #define FILE_MAX_BYTES (256 * 1024)
 
-typedef enum { T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE } ktype;
+typedef enum { T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE, T_RENDERER } ktype;
 
 typedef struct key_def {
   const char *name;
@@ -46,6 +46,7 @@ static const key_def keys[] = {
     B("screen.fullscreen", fullscreen),
     {"screen.size", T_SIZE, offsetof(config, width), 0, 0, 0},
     B("screen.elder_default", elder_default),
+    {"screen.renderer", T_RENDERER, offsetof(config, renderer), 0, 0, 0},
     S("paths.content", content_dir),
     S("paths.data", data_dir),
     S("paths.runtime", runtime_dir),
@@ -160,6 +161,19 @@ kerr config_set(config *c, const char *key, const char *value, char *err,
     *(int *)field = (int)lv;
     return KERR_OK;
   }
+  case T_RENDERER:
+    if (strcmp(value, "auto") == 0)
+      *(int *)field = CONFIG_RENDERER_AUTO;
+    else if (strcmp(value, "software") == 0)
+      *(int *)field = CONFIG_RENDERER_SOFTWARE;
+    else if (strcmp(value, "accelerated") == 0)
+      *(int *)field = CONFIG_RENDERER_ACCELERATED;
+    else {
+      snprintf(err, errlen, "%s: '%s' is not auto, software or accelerated",
+               key, value);
+      return KERR_INVALID;
+    }
+    return KERR_OK;
   case T_SIZE: {
     int w, h;
     char extra;

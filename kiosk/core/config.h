@@ -15,6 +15,12 @@
 
 #define CONFIG_STR_MAX 512
 
+typedef enum config_renderer {
+  CONFIG_RENDERER_AUTO = 0,  /* GPU if the board has one, else software */
+  CONFIG_RENDERER_SOFTWARE,  /* SDL's software renderer */
+  CONFIG_RENDERER_ACCELERATED
+} config_renderer;
+
 typedef struct config {
   /* backend */
   char backend_url[CONFIG_STR_MAX];   /* https://… base URL */
@@ -35,6 +41,7 @@ typedef struct config {
   int fullscreen;                     /* 1: full screen; 0: window */
   int width, height;                  /* window size when not full screen */
   int elder_default;                  /* start in elder (large-text) mode */
+  int renderer;                       /* a config_renderer value */
   /* paths */
   char content_dir[CONFIG_STR_MAX];   /* the active content bundle */
   char data_dir[CONFIG_STR_MAX];      /* outbox and state (persistent) */

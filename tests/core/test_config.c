@@ -76,6 +76,10 @@ int main(void) {
   CHECK_INT(load("screen.fullscreen = maybe\n", &c, err, sizeof err),
             KERR_INVALID);
   CHECK_INT(load("log.level = loud\n", &c, err, sizeof err), KERR_INVALID);
+  CHECK_INT(load("screen.renderer = software\n", &c, err, sizeof err), KERR_OK);
+  CHECK_INT(c.renderer, CONFIG_RENDERER_SOFTWARE);
+  CHECK_INT(load("screen.renderer = gpu\n", &c, err, sizeof err), KERR_INVALID);
+  CHECK(strstr(err, "auto, software or accelerated") != NULL);
   CHECK_INT(load("device.id = \xff\xfe\n", &c, err, sizeof err), KERR_INVALID);
   CHECK(strstr(err, "UTF-8") != NULL);
   CHECK_INT(load("session.inactivity_s = 99999999999999999999\n", &c, err,

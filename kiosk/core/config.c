@@ -59,9 +59,9 @@ void config_defaults(config *c, const char *base) {
   snprintf(c->backend_url, sizeof c->backend_url, "https://127.0.0.1:8443");
   snprintf(c->ca_file, sizeof c->ca_file, "%s/var/pki/ca.crt", base);
   snprintf(c->client_cert, sizeof c->client_cert,
-           "%s/var/pki/KIOSK-140500-001.crt", base);
+           "%s/var/pki/devices/KIOSK-140500-001.crt", base);
   snprintf(c->client_key, sizeof c->client_key,
-           "%s/var/pki/KIOSK-140500-001.key", base);
+           "%s/var/pki/devices/KIOSK-140500-001.key", base);
   c->connect_timeout_s = 5;
   c->request_timeout_s = 20;
   snprintf(c->region, sizeof c->region, "140500");

@@ -15,9 +15,11 @@
  * itself as "输入法准备中" and enables itself once ready. ime_*_wait() blocks
  * until loading has ended (tests, the benchmark, shutdown).
  *
- * Threads: apart from that worker, each object is used from one thread (the
- * UI thread). librime is a process-wide singleton: at most one ime_pinyin
- * exists at a time (a second create returns KERR_BUSY).
+ * Threads: apart from its worker, each object is used from one thread (the
+ * UI thread). The handwriting worker also recognises off the UI thread on
+ * request (ime_hand_recognize_start/_poll). librime is a process-wide
+ * singleton: at most one ime_pinyin exists at a time (a second create
+ * returns KERR_BUSY).
  *
  * Personal data: what an applicant types — pinyin, candidates, committed
  * text, strokes — lives in these objects only, is wiped (sodium_memzero) by

@@ -4,6 +4,7 @@
 #define KIOSK_APP_APP_PRIVATE_H
 
 #include "app/app.h"
+#include "app/selection.h"
 
 #define APP_STACK_MAX 8
 
@@ -28,6 +29,7 @@ struct app {
   char base_dir[512];
   content *content;
   session sess;
+  selection chosen; /* items chosen in this session (selection.h) */
   ui ui;
   text_sys *text;
   SDL_Window *win;
@@ -57,6 +59,7 @@ struct app {
   uint64_t idle_since_ms; /* when the last session ended */
   /* statistics for the benchmark */
   unsigned long frames;
+  struct ime_host *ime; /* input-method engines (ime_host.h) */
   /* scripted run */
   app_script *script;
   char shots_dir[512];

@@ -532,9 +532,6 @@ kerr app_create(const app_options *o, app **out) {
   session_init(&a->sess, a->cfg.inactivity_s, a->cfg.warning_s);
   session_add_wiper(&a->sess, reset_prefs, a);
   session_add_wiper(&a->sess, wipe_ui, a);
-  if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir},
-                      &a->sess, &a->ime))
-    LOG_E("app", "no input methods");
   e = selection_init(&a->chosen, &a->sess);
   if (e)
     goto fail;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/ime_host.h"
 #include "core/log.h"
 #include "screens/screens.h"
 #include "ui/png.h"
@@ -233,6 +234,16 @@ static void dispatch(app *a, const app_event *ev) {
   }
 }
 
+/* Raw pointer events go only to a screen that asked for them. */
+static void dispatch_raw(app *a, app_event_type type, const ui_input *in,
+                         const char *id) {
+  if (!a->depth || !a->stack[a->depth - 1].cls->raw_pointer || a->warning)
+    return;
+  app_event ev = {.type = type, .id = id, .x = in->x, .y = in->y};
+  dispatch(a, &ev);
+  a->dirty = 1;
+}
+
 void app_input(app *a, const ui_input *in) {
   uint64_t now = app_now(a);
   int slop = theme_px(&a->ui.th, 18);
@@ -247,11 +258,13 @@ void app_input(app *a, const ui_input *in) {
     const ui_target *t = ui_hit(&a->ui, in->x, in->y);
     snprintf(a->ui.pressed, sizeof a->ui.pressed, "%s", t ? t->id : "");
     a->dirty = 1; /* the press shows in the next frame */
+    dispatch_raw(a, APP_EV_PRESS, in, t ? t->id : "");
     break;
   }
   case UI_IN_MOVE:
     if (!a->down)
       break;
+    dispatch_raw(a, APP_EV_MOVE, in, "");
     if (!a->dragging && (abs(in->x - a->down_x) > slop ||
                          abs(in->y - a->down_y) > slop)) {
       a->dragging = 1;
@@ -272,6 +285,7 @@ void app_input(app *a, const ui_input *in) {
     if (!a->down)
       break;
     a->down = 0;
+    dispatch_raw(a, APP_EV_RELEASE, in, "");
     const ui_target *t = ui_hit(&a->ui, in->x, in->y);
     char pressed[UI_ID_MAX];
     snprintf(pressed, sizeof pressed, "%s", a->ui.pressed);
@@ -532,6 +546,9 @@ kerr app_create(const app_options *o, app **out) {
   session_init(&a->sess, a->cfg.inactivity_s, a->cfg.warning_s);
   session_add_wiper(&a->sess, reset_prefs, a);
   session_add_wiper(&a->sess, wipe_ui, a);
+  if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir},
+                      &a->sess, &a->ime))
+    LOG_E("app", "no input methods");
   e = selection_init(&a->chosen, &a->sess);
   if (e)
     goto fail;
@@ -561,6 +578,7 @@ void app_destroy(app *a) {
     stack_pop_one(a);
   if (a->sess.n_wipers)
     session_end(&a->sess);
+  ime_host_destroy(a->ime);
   app_script_destroy(a->script);
   text_destroy(a->text);
   if (a->ren)

@@ -29,7 +29,13 @@ typedef enum app_event_type {
   APP_EV_DRAG,    /* dx, dy since the last drag event; x, y: position */
   APP_EV_DRAG_END, /* the finger was lifted after a drag */
   APP_EV_KEY,     /* key: SDL keycode */
-  APP_EV_TEXT     /* text: UTF-8 */
+  APP_EV_TEXT,    /* text: UTF-8 */
+  /* Raw pointer events, only for screens with raw_pointer set (a writing
+   * pad needs the finger from its first pixel, before a drag begins). They
+   * come before the tap/drag events the same input also produces. */
+  APP_EV_PRESS,   /* x, y: finger down; id: the target under it or "" */
+  APP_EV_MOVE,    /* x, y: finger moved while down */
+  APP_EV_RELEASE  /* x, y: finger lifted */
 } app_event_type;
 
 typedef struct app_event {
@@ -53,6 +59,8 @@ typedef struct screen_class {
    * frame is redrawn then), or UINT64_MAX when it has nothing to do — an
    * idle screen must return UINT64_MAX so the kiosk sleeps. May be NULL. */
   uint64_t (*tick)(app *a, void *state, uint64_t now_ms);
+  /* Nonzero: also receive APP_EV_PRESS/MOVE/RELEASE (see above). */
+  int raw_pointer;
 } screen_class;
 
 /* --- screen stack (deferred until the current event is handled) --- */

@@ -59,6 +59,7 @@ struct app {
   uint64_t idle_since_ms; /* when the last session ended */
   /* statistics for the benchmark */
   unsigned long frames;
+  struct ime_host *ime; /* input-method engines (ime_host.h) */
   /* scripted run */
   app_script *script;
   char shots_dir[512];

@@ -1,0 +1,108 @@
+/* field: a one-line text field — the text an applicant types, a caret, the
+ * pinyin composition being typed, a placeholder, a label above and an error
+ * message below.
+ *
+ * The editing logic (field_insert, field_backspace, caret moves) works on
+ * whole UTF-8 characters and never lets the text exceed the field's limit,
+ * counted in characters (a name of 20 characters, an ID number of 18). Each
+ * kind filters what it accepts: an ID number takes digits and X, a phone
+ * number digits, an amount of money digits and one decimal point with at
+ * most two decimals; text kinds take any printable character but no control
+ * characters or line breaks. Text from outside (a physical keyboard) that is
+ * not valid UTF-8 is refused whole.
+ *
+ * The struct is the caller's (usually inside a screen's state, which the app
+ * wipes on leaving); field_free() wipes the text all the same. */
+#ifndef KIOSK_SCREENS_FIELD_H
+#define KIOSK_SCREENS_FIELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/kerr.h"
+#include "ui/ui.h"
+
+/* Most characters any field holds, and its bytes (4 per character). */
+#define FIELD_CHARS_MAX 200
+#define FIELD_BYTES_MAX (FIELD_CHARS_MAX * 4 + 1)
+
+typedef enum field_kind {
+  FIELD_TEXT = 0,  /* free Chinese text: an address, a reason */
+  FIELD_NAME,      /* a person's name (Chinese, sometimes with ·) */
+  FIELD_ID_NUMBER, /* 18-character resident ID: digits and X */
+  FIELD_PHONE,     /* digits */
+  FIELD_MONEY,     /* digits and one '.', at most two decimals */
+  FIELD_NUMBER,    /* digits */
+  FIELD_LATIN      /* letters and digits (e.g. a bank card holder's pinyin) */
+} field_kind;
+
+typedef struct field {
+  field_kind kind;
+  int max_chars;  /* 1..FIELD_CHARS_MAX */
+  size_t len;     /* bytes in text */
+  size_t caret;   /* byte offset, always on a character boundary */
+  char text[FIELD_BYTES_MAX];
+} field;
+
+/* Empties f and sets its kind and limit (clamped to 1..FIELD_CHARS_MAX). */
+void field_init(field *f, field_kind kind, int max_chars);
+
+/* Wipes the text (session_wipe_bytes). */
+void field_free(field *f);
+
+/* Inserts s (UTF-8) at the caret, character by character, skipping the
+ * characters the kind does not accept; the caret moves past what was
+ * inserted. Stops at the limit. KERR_OK if everything was inserted,
+ * KERR_LIMIT if the limit cut it, KERR_INVALID if s is not valid UTF-8 or
+ * some character was refused (nothing is inserted for invalid UTF-8). */
+kerr field_insert(field *f, const char *s);
+
+/* Deletes the character before the caret; false if there was none. */
+bool field_backspace(field *f);
+
+/* Moves the caret by one character (dir < 0 left, > 0 right), to the start
+ * (field_caret_home) or the end (field_caret_end). */
+void field_caret_move(field *f, int dir);
+void field_caret_home(field *f);
+void field_caret_end(field *f);
+
+/* Puts the caret before character index i (clamped to the text). */
+void field_caret_set(field *f, size_t i);
+
+/* Empties the text (wiped). */
+void field_clear(field *f);
+
+/* The text, NUL-terminated; borrowed until the next change. */
+const char *field_text(const field *f);
+
+/* Characters in the text, and the caret's index in characters. */
+size_t field_chars(const field *f);
+size_t field_caret_index(const field *f);
+
+/* Whether one character (code point) is accepted by the kind at all. */
+bool field_accepts(field_kind kind, unsigned cp);
+
+/* What field_draw shows besides the text. Strings are borrowed. */
+typedef struct field_view {
+  const char *id;          /* tap target id (tapping places the caret) */
+  const char *label;       /* above the box */
+  const char *placeholder; /* shown, muted, while empty */
+  const char *composition; /* pinyin being typed, shown at the caret */
+  const char *error;       /* below the box, or NULL/"" */
+  const char *counter;     /* e.g. "3/18" at the right of the label, or NULL */
+  bool focused;            /* draws the caret and a focus border */
+} field_view;
+
+/* Height field_draw needs at width w (label, box, error line). */
+int field_height(ui *u, int w, const field_view *v);
+
+/* Draws the label, the box with the text (its end kept in view when it is
+ * longer than the box), the caret and the composition, and the error line;
+ * registers the box as target v->id. Returns the box rectangle. */
+SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v);
+
+/* The character index nearest to x inside a box drawn by field_draw with
+ * the same text, for placing the caret where the box was tapped. */
+size_t field_index_at(ui *u, SDL_Rect box, const field *f, int x);
+
+#endif

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "core/content.h"
+#include "cmd_sign.h"
 #include "core/log.h"
 
 static int usage(void) {
@@ -235,6 +236,8 @@ int cmd_content(int argc, char **argv) {
     return usage();
   log_set_level(LOG_ERROR); /* this command prints every problem itself */
   const char *sub = argv[1], *dir = argv[2];
+  if (strcmp(sub, "sign") == 0)
+    return cmd_sign(argc, argv);
   const char *today = NULL, *region = NULL, *item = NULL;
   for (int i = 3; i < argc; i++) {
     if (strcmp(sub, "check") == 0 && strcmp(argv[i], "--today") == 0 && i + 1 < argc)

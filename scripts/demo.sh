@@ -22,13 +22,19 @@ server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true; }
 trap cleanup EXIT
 
-if [ -x build/release/server/kiosk-server ] && [ -x scripts/dev-pki.sh ]; then
+export KIOSK_SERVER=$root/build/release/server/kiosk-server
+if [ -x "$KIOSK_SERVER" ]; then
   mkdir -p var
   bash scripts/dev-pki.sh var/pki >/dev/null
-  build/release/server/kiosk-server serve --pki var/pki --db var/server.db \
-    --port 8443 >var/server.log 2>&1 &
+  if [ ! -f var/server.db ]; then
+    # A demonstration staff account for the console.
+    echo "kiosk-demo" | "$KIOSK_SERVER" adduser --db var/server.db S0001 演示工作人员 >/dev/null
+  fi
+  "$KIOSK_SERVER" serve --pki var/pki --db var/server.db --port 8443 \
+    >var/server.log 2>&1 &
   server_pid=$!
   echo "demo: reference backend on https://127.0.0.1:8443 (log: var/server.log)"
+  echo "demo: staff console https://127.0.0.1:8443/console/  (S0001 / kiosk-demo)"
 fi
 
 size=${KIOSK_DEMO_SIZE:-1920x1080}

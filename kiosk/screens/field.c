@@ -189,7 +189,8 @@ static void window(ui *u, const char *s, size_t n, size_t c, int wd,
   *b1 = end;
 }
 
-SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v) {
+SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v,
+                    field_layout *lay) {
   const theme *th = &u->th;
   int lh = label_h(u);
   int y = r.y;
@@ -255,10 +256,28 @@ SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v) {
               th->primary);
     }
   }
+  size_t b0 = 0, b1 = 0;
+  if (dn)
+    window(u, disp, dn, caret, tw - theme_px(th, 6), &b0, &b1);
+  if (lay) {
+    lay->box = box;
+    lay->first = utf8_count(disp, b0);
+    lay->n = 0;
+    if (cl == 0) {
+      for (size_t b = b0;;) {
+        if (lay->n > FIELD_VISIBLE_MAX)
+          break;
+        lay->x[lay->n++] = tx + text_width(u->text, th->px_large,
+                                           TEXT_REGULAR, disp + b0, b - b0);
+        if (b >= b1)
+          break;
+        uint32_t cp;
+        size_t k = utf8_decode(disp + b, b1 - b, &cp);
+        b += k ? k : 1;
+      }
+    }
+  }
   if (v->focused) {
-    size_t b0 = 0, b1 = 0;
-    if (dn)
-      window(u, disp, dn, caret, tw - theme_px(th, 6), &b0, &b1);
     int cx = tx + (dn ? text_width(u->text, th->px_large, TEXT_REGULAR,
                                    disp + b0, caret - b0)
                       : 0);
@@ -276,26 +295,12 @@ SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v) {
   return box;
 }
 
-size_t field_index_at(ui *u, SDL_Rect box, const field *f, int x) {
-  const theme *th = &u->th;
-  int tx = box.x + th->pad / 2, tw = box.w - th->pad;
-  if (f->len == 0)
-    return 0;
-  size_t b0, b1;
-  window(u, f->text, f->len, f->caret, tw - theme_px(th, 6), &b0, &b1);
-  size_t best = b0;
-  int best_d = abs(x - tx);
-  for (size_t b = b0; b < b1;) {
-    uint32_t cp;
-    size_t k = utf8_decode(f->text + b, f->len - b, &cp);
-    b += k ? k : 1;
-    int px = tx + text_width(u->text, th->px_large, TEXT_REGULAR,
-                             f->text + b0, b - b0);
-    int d = abs(x - px);
-    if (d < best_d) {
-      best_d = d;
-      best = b;
-    }
-  }
-  return utf8_count(f->text, best);
+size_t field_index_at(const field_layout *lay, int x) {
+  if (lay->n <= 0)
+    return lay->first;
+  int best = 0;
+  for (int i = 1; i < lay->n; i++)
+    if (abs(x - lay->x[i]) < abs(x - lay->x[best]))
+      best = i;
+  return lay->first + (size_t)best;
 }

@@ -96,13 +96,24 @@ typedef struct field_view {
 /* Height field_draw needs at width w (label, box, error line). */
 int field_height(ui *u, int w, const field_view *v);
 
-/* Draws the label, the box with the text (its end kept in view when it is
- * longer than the box), the caret and the composition, and the error line;
- * registers the box as target v->id. Returns the box rectangle. */
-SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v);
+/* Where the characters of the box were drawn, for placing the caret where
+ * the box is tapped (filled by field_draw; empty while composing). */
+#define FIELD_VISIBLE_MAX 128
+typedef struct field_layout {
+  SDL_Rect box;
+  size_t first; /* index of the first visible character */
+  int n;        /* boundaries recorded: x[i] is before character first+i */
+  int x[FIELD_VISIBLE_MAX + 1];
+} field_layout;
 
-/* The character index nearest to x inside a box drawn by field_draw with
- * the same text, for placing the caret where the box was tapped. */
-size_t field_index_at(ui *u, SDL_Rect box, const field *f, int x);
+/* Draws the label, the box with the text (the part around the caret when it
+ * is longer than the box), the caret and the composition, and the error
+ * line; registers the box as target v->id. Fills *lay when not NULL.
+ * Returns the box rectangle. */
+SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v,
+                    field_layout *lay);
+
+/* The character index nearest to x in a box drawn with lay. */
+size_t field_index_at(const field_layout *lay, int x);
 
 #endif

@@ -20,6 +20,8 @@ static void holding_event(app *a, void *state, const app_event *ev) {
   (void)state;
   if (ev->type == APP_EV_TAP && strcmp(ev->id, "holding.ok") == 0)
     app_pop(a);
+  if (ev->type == APP_EV_TAP && strcmp(ev->id, "staff.textentry") == 0)
+    app_push(a, &screen_textentry, NULL);
 }
 
 static void holding_draw(app *a, void *state, ui *u) {
@@ -56,6 +58,12 @@ static void holding_draw(app *a, void *state, ui *u) {
   int bw = w / 2;
   ui_button(u, "holding.ok", (SDL_Rect){(th->w - bw) / 2, by, bw, th->button_h},
             UI_BTN_PRIMARY, app_str(a, "holding.ok"));
+  /* Staff can practise text entry (and show it to applicants) here. */
+  if (strcmp(s->key, "staff") == 0 && by - th->gap - th->button_h > y + ch)
+    ui_button(u, "staff.textentry",
+              (SDL_Rect){(th->w - bw) / 2, by - th->gap - th->button_h, bw,
+                         th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "kbd.demo.open"));
 }
 
 const screen_class screen_holding = {

@@ -19,6 +19,7 @@ extern const screen_class screen_attract;
 extern const screen_class screen_holding;
 /* Shown when no valid content bundle exists. */
 extern const screen_class screen_out_of_service;
+extern const screen_class screen_textentry; /* text-entry practice (staff) */
 
 /* Target ids the app itself handles on every screen. */
 #define NAV_BACK "nav.back"

@@ -1,0 +1,221 @@
+/* textentry: a practice screen for Chinese text entry, reached from the
+ * staff entry's holding screen and by scripts. One field per keyboard type
+ * — a name and an address (pinyin or handwriting, the applicant's choice),
+ * an ID number (ID keypad), a phone number and an amount (keypad), letters
+ * (Latin) — chosen by the tabs at the top; the active field sits above the
+ * keyboard docked at the bottom. Nothing typed here is kept: the state is
+ * wiped when the screen is left, which every session end does. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/ime_host.h"
+#include "core/idcard.h"
+#include "screens/field.h"
+#include "screens/kbd.h"
+#include "screens/screens.h"
+
+static const struct {
+  const char *id;   /* tab target */
+  const char *key;  /* label string; "<key>.hint" is the placeholder */
+  field_kind kind;
+  int max_chars;
+} fields[] = {
+    {"te.tab.name", "kbd.demo.name", FIELD_NAME, 20},
+    {"te.tab.address", "kbd.demo.address", FIELD_TEXT, 60},
+    {"te.tab.id", "kbd.demo.id", FIELD_ID_NUMBER, 18},
+    {"te.tab.phone", "kbd.demo.phone", FIELD_PHONE, 11},
+    {"te.tab.money", "kbd.demo.money", FIELD_MONEY, 9},
+    {"te.tab.latin", "kbd.demo.latin", FIELD_LATIN, 30},
+};
+#define N_FIELDS ((int)(sizeof fields / sizeof fields[0]))
+
+typedef struct te_state {
+  field f[N_FIELDS];
+  int active;
+  kbd *k;
+  const char *error; /* a bundle string key, or NULL */
+  field_layout lay;  /* where the active field was last drawn */
+} te_state;
+
+static void te_focus(te_state *s, int i) {
+  s->active = i;
+  s->error = NULL;
+  if (s->k)
+    kbd_bind(s->k, fields[i].kind);
+}
+
+static void te_enter(app *a, void *state, const void *arg) {
+  (void)arg;
+  te_state *s = state;
+  for (int i = 0; i < N_FIELDS; i++)
+    field_init(&s->f[i], fields[i].kind, fields[i].max_chars);
+  if (kbd_create(app_ime(a), &s->k))
+    s->k = NULL;
+  te_focus(s, 0);
+}
+
+static void te_leave(app *a, void *state) {
+  (void)a;
+  te_state *s = state;
+  kbd_destroy(s->k);
+  s->k = NULL;
+  for (int i = 0; i < N_FIELDS; i++)
+    field_free(&s->f[i]);
+}
+
+/* The message for a complete ID number whose check character is wrong. */
+static void check_id(te_state *s) {
+  field *f = &s->f[s->active];
+  if (f->kind != FIELD_ID_NUMBER || field_chars(f) != 18)
+    return;
+  char c = idcard_check_char(f->text);
+  if (c && c != f->text[17])
+    s->error = "kbd.err.id_check";
+}
+
+static void apply(app *a, te_state *s, const kbd_out *o) {
+  field *f = &s->f[s->active];
+  (void)a;
+  if (o->text[0] || o->backspace)
+    s->error = NULL;
+  for (int i = 0; i < o->backspace; i++)
+    field_backspace(f);
+  if (o->text[0]) {
+    kerr e = field_insert(f, o->text);
+    if (e == KERR_LIMIT)
+      s->error = "kbd.err.too_long";
+    else if (e == KERR_INVALID)
+      s->error = f->kind == FIELD_TEXT || f->kind == FIELD_NAME
+                     ? "kbd.err.char"
+                     : "kbd.err.digits";
+  }
+  check_id(s);
+  if (o->done && s->active + 1 < N_FIELDS && !s->error)
+    te_focus(s, s->active + 1);
+}
+
+static void te_event(app *a, void *state, const app_event *ev) {
+  te_state *s = state;
+  kbd_out o;
+  if (s->k && kbd_event(s->k, a, ev, &o)) {
+    apply(a, s, &o);
+    session_wipe_bytes(&o, sizeof o);
+    app_dirty(a);
+    return;
+  }
+  field *f = &s->f[s->active];
+  switch (ev->type) {
+  case APP_EV_TAP:
+    for (int i = 0; i < N_FIELDS; i++)
+      if (strcmp(ev->id, fields[i].id) == 0)
+        te_focus(s, i);
+    if (strcmp(ev->id, "te.field") == 0) {
+      /* Place the caret where the box was tapped. */
+      kbd_reset(s->k);
+      field_caret_set(f, field_index_at(&s->lay, ev->x));
+    }
+    break;
+  case APP_EV_TEXT: {
+    /* A physical keyboard (staff): its text goes straight in. */
+    kbd_out t = {.text = ""};
+    snprintf(t.text, sizeof t.text, "%s", ev->text);
+    apply(a, s, &t);
+    session_wipe_bytes(&t, sizeof t);
+    break;
+  }
+  case APP_EV_KEY:
+    if (ev->key == SDLK_LEFT)
+      field_caret_move(f, -1);
+    else if (ev->key == SDLK_RIGHT)
+      field_caret_move(f, 1);
+    else if (ev->key == SDLK_HOME)
+      field_caret_home(f);
+    else if (ev->key == SDLK_END)
+      field_caret_end(f);
+    else if (ev->key == SDLK_TAB)
+      te_focus(s, (s->active + 1) % N_FIELDS);
+    break;
+  default:
+    break;
+  }
+  app_dirty(a);
+}
+
+/* Tabs in as many rows as the width needs; returns the height used. */
+static int draw_tabs(app *a, ui *u, te_state *s, int x, int y, int w) {
+  const theme *th = &u->th;
+  int g = th->gap / 2, h = th->target_min;
+  int cx = x, cy = y;
+  for (int i = 0; i < N_FIELDS; i++) {
+    const char *label = app_str(a, fields[i].key);
+    int tw = text_width(u->text, th->px_large, TEXT_BOLD, label,
+                        strlen(label)) + th->pad * 2;
+    if (tw < th->target_min * 2)
+      tw = th->target_min * 2;
+    if (cx > x && cx + tw > x + w) {
+      cx = x;
+      cy += h + g;
+    }
+    ui_button(u, fields[i].id, (SDL_Rect){cx, cy, tw, h},
+              i == s->active ? UI_BTN_PRIMARY : UI_BTN_SECONDARY, label);
+    cx += tw + g;
+  }
+  return cy + h - y;
+}
+
+static void te_draw(app *a, void *state, ui *u) {
+  te_state *s = state;
+  const theme *th = &u->th;
+  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "kbd.demo.title"), 1);
+  int m = th->margin;
+  int w = th->w - 2 * m;
+  int y = area.y + th->gap / 2;
+  y += draw_tabs(a, u, s, m, y, w) + th->gap / 2;
+  field *f = &s->f[s->active];
+  char hint_key[64], counter[32], err[256] = "";
+  snprintf(hint_key, sizeof hint_key, "%s.hint", fields[s->active].key);
+  snprintf(counter, sizeof counter, "%zu/%d", field_chars(f), f->max_chars);
+  if (s->error) {
+    char max[16];
+    snprintf(max, sizeof max, "%d", f->max_chars);
+    chrome_format(err, sizeof err, app_str(a, s->error), "max", max);
+  }
+  field_view v = {.id = "te.field",
+                  .label = app_str(a, fields[s->active].key),
+                  .placeholder = app_str(a, hint_key),
+                  .composition = s->k ? kbd_composition(s->k) : "",
+                  .error = err,
+                  .counter = counter,
+                  .focused = true};
+  int fh = field_height(u, w, &v);
+  int kb_max = th->h - y - fh - th->gap;
+  int kh = s->k ? kbd_height(s->k, u, th->w, kb_max) : 0;
+  if (s->k)
+    kbd_draw(s->k, a, u, (SDL_Rect){0, th->h - kh, th->w, kh});
+  /* The field sits just above the keyboard, near the eyes and the hands. */
+  int fy = th->h - kh - th->gap - fh;
+  if (fy < y)
+    fy = y;
+  int fw = w;
+  if (!th->portrait && fw > theme_px(th, 1400))
+    fw = theme_px(th, 1400);
+  field_draw(u, (SDL_Rect){(th->w - fw) / 2, fy, fw, fh}, f, &v, &s->lay);
+}
+
+static uint64_t te_tick(app *a, void *state, uint64_t now) {
+  (void)a;
+  (void)now;
+  te_state *s = state;
+  return s->k ? kbd_tick(s->k) : UINT64_MAX;
+}
+
+const screen_class screen_textentry = {
+    .name = "textentry",
+    .state_size = sizeof(te_state),
+    .enter = te_enter,
+    .leave = te_leave,
+    .event = te_event,
+    .draw = te_draw,
+    .tick = te_tick,
+    .raw_pointer = 1,
+};

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "core/content.h"
+#include "cmd_publish.h"
 #include "cmd_sign.h"
 #include "core/log.h"
 
@@ -238,6 +239,8 @@ int cmd_content(int argc, char **argv) {
   const char *sub = argv[1], *dir = argv[2];
   if (strcmp(sub, "sign") == 0)
     return cmd_sign(argc, argv);
+  if (strcmp(sub, "publish") == 0)
+    return cmd_publish(argc, argv);
   const char *today = NULL, *region = NULL, *item = NULL;
   for (int i = 3; i < argc; i++) {
     if (strcmp(sub, "check") == 0 && strcmp(argv[i], "--today") == 0 && i + 1 < argc)

@@ -1,0 +1,147 @@
+/* cmd_publish: uploads a signed content bundle to the backend.
+ *
+ *   kioskctl content publish DIR --server URL --ca CA --cert CERT --key KEY
+ *       checks DIR as `content check` does and that it is signed, then
+ *       sends manifest.json (exact bytes), manifest.sig and the files the
+ *       backend does not have yet to POST /v1/content over HTTPS with the
+ *       client certificate CERT/KEY, trusting only the CA file CA.
+ * The backend accepts it only if the signature verifies against its
+ * administrator key, and only a version newer than the one it holds for
+ * the region. Kiosks pick it up at their next content check. */
+#include "cmd_publish.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/bundle_sig.h"
+#include "core/content.h"
+#include "core/log.h"
+#include "net/content_sync.h"
+
+static int usage(void) {
+  fputs("用法：kioskctl content publish 目录 --server https://主机:端口 --ca 根证书 "
+        "--cert 客户端证书 --key 客户端私钥\n"
+        "  把签好名的内容包上传到后台；后台核对签名后发给各台自助机\n",
+        stderr);
+  return 2;
+}
+
+static void today_str(char out[11]) {
+  time_t t = time(NULL);
+  struct tm tm;
+  localtime_r(&t, &tm);
+  strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* The bundle must load and not be expired; prints why not. */
+static int bundle_ok(const char *dir) {
+  content_problems p;
+  content *c = NULL;
+  char today[11], line[700];
+  content_problems_init(&p);
+  today_str(today);
+  content_load(dir, &c, &p);
+  if (c && content_expired(c, today))
+    content_problems_add(&p, CONTENT_P_EXPIRED, "manifest.json", "$.expires",
+                         "内容包已于 %s 过期", content_expires(c));
+  for (size_t i = 0; i < p.n; i++)
+    printf("%s\n", content_problems_format(&p, i, line, sizeof line));
+  int ok = content_problems_count(&p) == 0;
+  if (ok)
+    printf("内容包：版本 %s，地区 %s（%s），有效期至 %s。\n", content_version(c),
+           content_region_name(c), content_region_code(c), content_expires(c));
+  content_destroy(c);
+  content_problems_free(&p);
+  return ok;
+}
+
+int cmd_publish(int argc, char **argv) {
+  const char *dir = NULL;
+  content_sync_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  for (int i = 2; i < argc; i++) {
+    const char **slot = NULL;
+    if (strcmp(argv[i], "--server") == 0)
+      slot = &cfg.base_url;
+    else if (strcmp(argv[i], "--ca") == 0)
+      slot = &cfg.ca_file;
+    else if (strcmp(argv[i], "--cert") == 0)
+      slot = &cfg.cert_file;
+    else if (strcmp(argv[i], "--key") == 0)
+      slot = &cfg.key_file;
+    if (slot && i + 1 < argc)
+      *slot = argv[++i];
+    else if (!slot && argv[i][0] != '-' && !dir)
+      dir = argv[i];
+    else
+      return usage();
+  }
+  if (!dir || !cfg.base_url || !cfg.ca_file || !cfg.cert_file || !cfg.key_file)
+    return usage();
+  if (strncmp(cfg.base_url, "https://", 8) != 0) {
+    fprintf(stderr, "后台地址必须以 https:// 开头。\n");
+    return 2;
+  }
+  log_set_level(LOG_ERROR);
+  printf("检查内容包：%s\n", dir);
+  if (!bundle_ok(dir)) {
+    printf("内容包有问题，没有上传。\n");
+    return 1;
+  }
+  char sig[4200];
+  snprintf(sig, sizeof sig, "%s/manifest.sig", dir);
+  FILE *f = fopen(sig, "rb");
+  if (!f) {
+    printf("内容包还没有签名，请先运行 kioskctl content sign %s --key 私钥文件。\n",
+           dir);
+    return 1;
+  }
+  fclose(f);
+
+  content_sync *s = NULL;
+  content_sync_published r;
+  kerr err = content_sync_create(&cfg, &s);
+  if (err) {
+    printf("无法准备连接（%s）。\n", kerr_str(err));
+    return 1;
+  }
+  err = content_sync_publish(s, dir, &r);
+  content_sync_destroy(s);
+  switch (err) {
+  case KERR_OK:
+    printf("%s：版本 %s（上传 %zu 个文件，后台已有 %zu 个）。"
+           "自助机下次检查更新时会换上新内容，可在工作人员后台的“自助机状态”页查看各台的版本。\n",
+           r.http_status == 201 ? "已发布" : "后台已有这个版本，内容相同",
+           r.version, r.files_sent, r.files_present);
+    return 0;
+  case KERR_CONFLICT:
+    printf("后台拒绝：这个地区已经发布了版本 %s 或更新的版本。请把 manifest.json 里的 "
+           "version 改大，重新 rehash、check、sign 后再发布。\n",
+           r.version);
+    break;
+  case KERR_CRYPTO:
+    if (r.http_status == 403)
+      printf("后台拒绝：签名不是用后台认可的管理员密钥做的。请用正确的私钥重新签名。\n");
+    else
+      printf("内容包在签名后被改过：%s。请重新 rehash、check、sign。\n", r.message);
+    break;
+  case KERR_NOTFOUND:
+    printf("找不到清单或签名文件。\n");
+    break;
+  case KERR_DENIED:
+    printf("后台不认这张客户端证书，或者后台的证书不是这个根证书签发的。\n");
+    break;
+  case KERR_NET:
+    printf("连不上后台 %s，请检查网络和地址。\n", cfg.base_url);
+    break;
+  case KERR_BUSY:
+    printf("后台暂时忙（HTTP %d），请稍后再试。\n", r.http_status);
+    break;
+  default:
+    printf("后台拒绝（HTTP %d %s）：%s\n", r.http_status, r.error_code,
+           r.message[0] ? r.message : kerr_str(err));
+    break;
+  }
+  return 1;
+}

@@ -21,12 +21,14 @@
  * logging set up once). The two statics below mirror that and are the only
  * process-wide state of this module: a once-flag for RimeSetup() and a claim
  * flag that keeps a second ime_pinyin from fighting over the service. */
+#define _GNU_SOURCE /* SCHED_BATCH */
 #include "devices/ime.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,10 +254,14 @@ static void engine_stop(ime_pinyin *p) {
 
 /* Worker: shuts down the previous applicant's engine if there is one (after
  * a reset), then a fresh learning folder, librime up, one session on the
- * kiosk schema with simplified output. Publishes READY or FAILED. */
+ * kiosk schema with simplified output. Publishes READY or FAILED. Runs as
+ * SCHED_BATCH so it never preempts the UI thread drawing meanwhile. */
 static void *engine_load(void *arg) {
   ime_pinyin *p = arg;
   kerr err = KERR_OK;
+  struct sched_param sp = {.sched_priority = 0};
+  if (pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp) != 0)
+    LOG_D(MOD, "loader stays SCHED_OTHER");
 
   engine_stop(p);
   user_dir_sweep(p);

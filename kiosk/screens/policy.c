@@ -164,6 +164,8 @@ static void policy_event(app *a, void *state, const app_event *ev) {
       ui_scroll_page(&s->scroll, -1);
     else if (strcmp(ev->id, "page.down") == 0)
       ui_scroll_page(&s->scroll, 1);
+    else if (strcmp(ev->id, "policy.find_mine") == 0)
+      app_push(a, &screen_screener, NULL);
     else if (strncmp(ev->id, "item.", 5) == 0) {
       const content_item *it = content_item_find(app_content(a), ev->id + 5);
       if (it)

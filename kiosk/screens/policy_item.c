@@ -185,7 +185,7 @@ static void item_event(app *a, void *state, const app_event *ev) {
     else if (strcmp(ev->id, "page.down") == 0)
       ui_scroll_page(&s->scroll, 1);
     else if (strcmp(ev->id, "item.apply") == 0)
-      app_push(a, &screen_holding, "apply");
+      app_push(a, &screen_results_pick, s->item->id);
     break;
   default:
     break;

@@ -10,6 +10,10 @@ extern const screen_class screen_home;
 extern const screen_class screen_policy;
 /* One item in full; arg is the item id (borrowed from the content). */
 extern const screen_class screen_policy_item;
+extern const screen_class screen_screener_start; /* apply: ask first, or pick */
+extern const screen_class screen_screener; /* the questions, one per screen */
+extern const screen_class screen_results; /* arg: const cJSON *answers */
+extern const screen_class screen_results_pick; /* arg: item id or NULL */
 /* Highlights cycling while nobody uses the kiosk. */
 extern const screen_class screen_attract;
 /* Idle time on the home screen before the attract screen starts. */

@@ -1,0 +1,607 @@
+/* screener: the questions of 「先问几个问题」, one per screen — big plain
+ * words, the question's icon, large answer buttons (yes/no, choices) or a
+ * number typed on an on-screen keypad (digits, 删除, 确定), the progress
+ * (「第3题，共10题」), 上一题 and 跳过. After the last question that applies,
+ * the one list (screen_results) opens with the answers.
+ *
+ * The questions come from the bundle's screener.json (core/screener.h);
+ * which ones are asked follows their `relevant` conditions as the answers
+ * come in. Answers are personal data: they live only in this screen's
+ * state and in a JSON object built from it for the screener, both wiped in
+ * leave() — which runs for every pop, including the end of a session.
+ *
+ * Invariants: cur is a question index below n_q; hist holds the questions
+ * shown before cur (for 上一题), at most one entry per question; digits holds
+ * only ASCII digits, at most DIGITS_MAX of them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/screener.h"
+#include "screens/screens.h"
+
+#define DIGITS_MAX 7 /* 9,999,999 yuan: more than any bound in use */
+#define ANS_NONE 0
+#define ANS_GIVEN 1
+#define ANS_SKIPPED 2
+
+typedef struct answer {
+  int state;     /* ANS_NONE, ANS_GIVEN, ANS_SKIPPED */
+  long long num; /* number/money: whole units */
+  int yes;       /* yesno */
+  size_t choice; /* choice: index into the question's choices */
+} answer;
+
+typedef enum msg_kind { MSG_NONE = 0, MSG_EMPTY, MSG_RANGE } msg_kind;
+
+typedef struct screener_state {
+  screener *scr; /* NULL: the questions could not be loaded */
+  screener_standards std;
+  size_t n_q;
+  size_t cur;
+  size_t hist[SCREENER_MAX_QUESTIONS];
+  size_t n_hist;
+  answer ans[SCREENER_MAX_QUESTIONS];
+  cJSON *answers; /* built from ans[]; what the screener reads */
+  char digits[DIGITS_MAX + 1];
+  size_t n_digits;
+  msg_kind msg;
+} screener_state;
+
+/* Overwrites every value of a JSON tree (before it is freed). */
+static void wipe_json(cJSON *j) {
+  for (; j; j = j->next) {
+    if (j->valuestring)
+      session_wipe_bytes(j->valuestring, strlen(j->valuestring));
+    j->valuedouble = 0;
+    j->valueint = 0;
+    if (j->child)
+      wipe_json(j->child);
+  }
+}
+
+static void drop_answers(screener_state *s) {
+  if (s->answers) {
+    wipe_json(s->answers);
+    cJSON_Delete(s->answers);
+    s->answers = NULL;
+  }
+}
+
+/* Rebuilds the answers object from ans[]. On memory failure the object is
+ * empty or NULL and every question counts as unanswered. */
+static void build_answers(screener_state *s) {
+  drop_answers(s);
+  s->answers = cJSON_CreateObject();
+  if (!s->answers)
+    return;
+  for (size_t i = 0; i < s->n_q; i++) {
+    const answer *an = &s->ans[i];
+    if (an->state != ANS_GIVEN)
+      continue;
+    const screener_question *q = screener_question_at(s->scr, i);
+    switch (q->type) {
+    case SCREENER_Q_YESNO:
+      cJSON_AddBoolToObject(s->answers, q->id, an->yes);
+      break;
+    case SCREENER_Q_CHOICE:
+      if (an->choice < q->n_choices)
+        cJSON_AddStringToObject(s->answers, q->id,
+                                q->choices[an->choice].value);
+      break;
+    case SCREENER_Q_NUMBER:
+    case SCREENER_Q_MONEY:
+      cJSON_AddNumberToObject(s->answers, q->id, (double)an->num);
+      break;
+    }
+  }
+}
+
+/* 1 if question i is to be asked given the answers so far. */
+static int relevant(app *a, screener_state *s, size_t i) {
+  (void)a;
+  int ask = 1;
+  if (screener_question_relevant(s->scr, i, s->answers, &s->std, NULL,
+                                 &ask) != KERR_OK)
+    return 1;
+  return ask;
+}
+
+/* Loads the keypad with the stored answer of the current question. */
+static void show_question(screener_state *s) {
+  session_wipe_bytes(s->digits, sizeof s->digits);
+  s->n_digits = 0;
+  s->msg = MSG_NONE;
+  const answer *an = &s->ans[s->cur];
+  if (an->state == ANS_GIVEN) {
+    const screener_question *q = screener_question_at(s->scr, s->cur);
+    if (q->type == SCREENER_Q_NUMBER || q->type == SCREENER_Q_MONEY) {
+      int n = snprintf(s->digits, sizeof s->digits, "%lld", an->num);
+      s->n_digits = n > 0 && (size_t)n < sizeof s->digits ? (size_t)n : 0;
+      if (!s->n_digits)
+        s->digits[0] = '\0';
+    }
+  }
+}
+
+static void screener_enter(app *a, void *state, const void *arg) {
+  (void)arg;
+  screener_state *s = state;
+  const char *text = NULL;
+  size_t len = 0;
+  kerr e = content_file(app_content(a), "screener.json", &text, &len);
+  if (!e)
+    e = screener_load(text, len, &s->scr, NULL);
+  if (e) {
+    LOG_W("screener", "questions not available: %s", kerr_str(e));
+    s->scr = NULL;
+    return;
+  }
+  screener_standards_init(&s->std);
+  if (app_region(a))
+    screener_standards_from_region(&s->std, app_region(a));
+  s->n_q = screener_question_count(s->scr);
+  if (s->n_q > SCREENER_MAX_QUESTIONS)
+    s->n_q = SCREENER_MAX_QUESTIONS;
+  build_answers(s);
+  s->cur = 0;
+  while (s->cur + 1 < s->n_q && !relevant(a, s, s->cur))
+    s->cur++;
+  show_question(s);
+  LOG_I("screener", "%zu questions", s->n_q);
+}
+
+static void screener_leave(app *a, void *state) {
+  (void)a;
+  screener_state *s = state;
+  drop_answers(s);
+  screener_destroy(s->scr);
+  s->scr = NULL;
+  /* The rest of the state (answers, digits) is wiped by the stack. */
+}
+
+/* Moves to the next question that applies, or opens the list. */
+static void advance(app *a, screener_state *s) {
+  build_answers(s);
+  for (size_t i = s->cur + 1; i < s->n_q; i++) {
+    if (relevant(a, s, i)) {
+      if (s->n_hist < SCREENER_MAX_QUESTIONS)
+        s->hist[s->n_hist++] = s->cur;
+      s->cur = i;
+      show_question(s);
+      return;
+    }
+  }
+  /* The last question: the answers stay here (上一题 and 返回 from the list
+   * come back to them); the list reads them before this event ends. */
+  show_question(s);
+  if (s->answers)
+    app_push(a, &screen_results, s->answers);
+}
+
+static void go_back(screener_state *s) {
+  if (!s->n_hist)
+    return;
+  s->cur = s->hist[--s->n_hist];
+  show_question(s);
+}
+
+/* 确定 on the keypad: checks the number against the question's bounds. */
+static void keypad_ok(app *a, screener_state *s) {
+  const screener_question *q = screener_question_at(s->scr, s->cur);
+  if (!s->n_digits) {
+    s->msg = MSG_EMPTY;
+    return;
+  }
+  long long v = strtoll(s->digits, NULL, 10);
+  long long lo = (long long)(q->min / EXPR_SCALE);
+  long long hi = (long long)(q->max / EXPR_SCALE);
+  if (v < lo || v > hi) {
+    s->msg = MSG_RANGE;
+    return;
+  }
+  s->ans[s->cur] = (answer){.state = ANS_GIVEN, .num = v};
+  advance(a, s);
+}
+
+static void keypad_digit(screener_state *s, char d) {
+  s->msg = MSG_NONE;
+  if (s->n_digits == 1 && s->digits[0] == '0')
+    s->n_digits = 0; /* no leading zeros: "05" is 5 */
+  if (s->n_digits >= DIGITS_MAX)
+    return;
+  s->digits[s->n_digits++] = d;
+  s->digits[s->n_digits] = '\0';
+}
+
+static void keypad_delete(screener_state *s) {
+  s->msg = MSG_NONE;
+  if (s->n_digits)
+    s->digits[--s->n_digits] = '\0';
+}
+
+static int is_number(const screener_question *q) {
+  return q->type == SCREENER_Q_NUMBER || q->type == SCREENER_Q_MONEY;
+}
+
+static void screener_event(app *a, void *state, const app_event *ev) {
+  screener_state *s = state;
+  if (!s->scr) {
+    if (ev->type == APP_EV_TAP && strcmp(ev->id, "start.pick") == 0)
+      app_replace(a, &screen_results_pick, NULL);
+    return;
+  }
+  const screener_question *q = screener_question_at(s->scr, s->cur);
+  switch (ev->type) {
+  case APP_EV_TAP:
+    if (strcmp(ev->id, "q.prev") == 0) {
+      go_back(s);
+    } else if (strcmp(ev->id, "q.skip") == 0) {
+      s->ans[s->cur] = (answer){.state = ANS_SKIPPED};
+      advance(a, s);
+    } else if (strcmp(ev->id, "ans.yes") == 0 ||
+               strcmp(ev->id, "ans.no") == 0) {
+      s->ans[s->cur] =
+          (answer){.state = ANS_GIVEN, .yes = strcmp(ev->id, "ans.yes") == 0};
+      advance(a, s);
+    } else if (strncmp(ev->id, "choice.", 7) == 0) {
+      for (size_t i = 0; i < q->n_choices; i++) {
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "choice.%s", q->choices[i].value);
+        if (strcmp(ev->id, id) == 0) {
+          s->ans[s->cur] = (answer){.state = ANS_GIVEN, .choice = i};
+          advance(a, s);
+          break;
+        }
+      }
+    } else if (strcmp(ev->id, "key.del") == 0) {
+      keypad_delete(s);
+    } else if (strcmp(ev->id, "key.ok") == 0) {
+      keypad_ok(a, s);
+    } else if (strncmp(ev->id, "key.", 4) == 0 && ev->id[4] >= '0' &&
+               ev->id[4] <= '9' && ev->id[5] == '\0') {
+      keypad_digit(s, ev->id[4]);
+    }
+    break;
+  case APP_EV_TEXT:
+    /* A physical keyboard works like the keypad. */
+    if (is_number(q) && ev->text)
+      for (const char *p = ev->text; *p; p++)
+        if (*p >= '0' && *p <= '9')
+          keypad_digit(s, *p);
+    break;
+  case APP_EV_KEY:
+    if (is_number(q) && ev->key == SDLK_BACKSPACE)
+      keypad_delete(s);
+    else if (is_number(q) &&
+             (ev->key == SDLK_RETURN || ev->key == SDLK_KP_ENTER))
+      keypad_ok(a, s);
+    break;
+  default:
+    break;
+  }
+  app_dirty(a);
+}
+
+/* ------------------------------------------------------------------ */
+/* drawing */
+
+/* A rounded square in the icon's colour with its glyph in white. */
+static void draw_icon(app *a, ui *u, const char *name, SDL_Rect r) {
+  const theme *th = &u->th;
+  const content_icon *ic = content_icon_find(app_content(a), name);
+  unsigned rgb = ic ? ic->color : 0x0B4A85;
+  SDL_Color col = {(Uint8)(rgb >> 16), (Uint8)(rgb >> 8), (Uint8)rgb, 255};
+  ui_fill_round(u, r, th->radius, col);
+  if (!ic)
+    return;
+  int gpx = r.w * 55 / 100;
+  int gw = text_width(u->text, gpx, TEXT_BOLD, ic->glyph, strlen(ic->glyph));
+  int gh = text_line_height(u->text, gpx, TEXT_BOLD);
+  ui_text_line(u, gpx, TEXT_BOLD, th->on_primary, ic->glyph,
+               r.x + (r.w - gw) / 2, r.y + (r.h - gh) / 2);
+}
+
+/* A large answer button whose label may wrap; the current answer is
+ * filled. Returns the height it needs at width w (draws only if draw). */
+static int answer_button(ui *u, const char *id, SDL_Rect r, int selected,
+                         const char *label, int draw) {
+  const theme *th = &u->th;
+  int tw = r.w - 2 * th->pad;
+  int h = ui_text_height(u, tw, th->px_large, TEXT_BOLD, label) + 2 * th->pad;
+  if (h < th->button_h)
+    h = th->button_h;
+  if (!draw)
+    return h;
+  int pressed = strcmp(u->pressed, id) == 0;
+  SDL_Color fill = selected ? (pressed ? th->primary_pressed : th->primary)
+                            : (pressed ? th->surface_alt : th->surface);
+  ui_card(u, r, fill, th->primary);
+  ui_text_box(u, (SDL_Rect){r.x + th->pad, r.y, tw, r.h}, th->px_large,
+              TEXT_BOLD, selected ? th->on_primary : th->primary, UI_CENTER, 1,
+              label);
+  ui_target_add(u, id, r, label);
+  return h;
+}
+
+/* Yes/no labels: 有/没有 for a question about having something (its text
+ * contains 有), 是/不是 otherwise. */
+static void yesno_labels(app *a, const screener_question *q, const char **yes,
+                         const char **no) {
+  int have = strstr(q->text, "有") != NULL;
+  *yes = app_str(a, have ? "screen.yes_have" : "nav.yes");
+  *no = app_str(a, have ? "screen.no_have" : "nav.no");
+}
+
+/* Choices in one column, or two when one does not fit in r. */
+static void draw_choices(app *a, ui *u, screener_state *s,
+                         const screener_question *q, SDL_Rect r) {
+  (void)a;
+  const theme *th = &u->th;
+  const answer *an = &s->ans[s->cur];
+  int cols = 1;
+  int total = 0;
+  for (size_t i = 0; i < q->n_choices; i++)
+    total += answer_button(u, "", (SDL_Rect){0, 0, r.w, 0}, 0,
+                           q->choices[i].label, 0) + th->gap;
+  if (total - th->gap > r.h)
+    cols = 2;
+  int cw = (r.w - th->gap * (cols - 1)) / cols;
+  int y = r.y;
+  for (size_t i = 0; i < q->n_choices; i += (size_t)cols) {
+    int row_h = 0;
+    for (int k = 0; k < cols && i + (size_t)k < q->n_choices; k++) {
+      int h = answer_button(u, "", (SDL_Rect){0, 0, cw, 0}, 0,
+                            q->choices[i + (size_t)k].label, 0);
+      if (h > row_h)
+        row_h = h;
+    }
+    for (int k = 0; k < cols && i + (size_t)k < q->n_choices; k++) {
+      size_t ci = i + (size_t)k;
+      char id[UI_ID_MAX];
+      snprintf(id, sizeof id, "choice.%s", q->choices[ci].value);
+      answer_button(u, id, (SDL_Rect){r.x + k * (cw + th->gap), y, cw, row_h},
+                    an->state == ANS_GIVEN && an->choice == ci,
+                    q->choices[ci].label, 1);
+    }
+    y += row_h + th->gap;
+  }
+}
+
+/* The number field and the keypad: 1–9 in three rows, then 删除 0 确定. */
+static void draw_keypad(app *a, ui *u, screener_state *s,
+                        const screener_question *q, SDL_Rect r) {
+  const theme *th = &u->th;
+  /* The field: the digits with the unit, or a prompt while empty. */
+  int field_h = text_line_height(u->text, th->px_huge, TEXT_BOLD) + th->pad;
+  int kw = r.w;
+  int max_kw = theme_px(th, th->elder ? 720 : 600);
+  if (kw > max_kw)
+    kw = max_kw;
+  int kx = r.x + (r.w - kw) / 2;
+  SDL_Rect field = {kx, r.y, kw, field_h};
+  ui_card(u, field, th->surface, th->primary);
+  SDL_Rect ft = {field.x + th->pad, field.y, field.w - 2 * th->pad, field.h};
+  if (s->n_digits) {
+    char shown[64];
+    snprintf(shown, sizeof shown, "%s %s", s->digits, q->unit ? q->unit : "");
+    ui_text_box(u, ft, th->px_huge, TEXT_BOLD, th->text, UI_CENTER, 1, shown);
+  } else {
+    ui_text_box(u, ft, th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER,
+                1, app_str(a, "screen.number.prompt"));
+  }
+  int top = r.y + field_h + th->gap;
+  int gap = th->gap / 2;
+  int kh = (r.y + r.h - top - 3 * gap) / 4;
+  int max_kh = th->button_h * 5 / 4;
+  if (kh > max_kh)
+    kh = max_kh;
+  if (kh < th->target_min)
+    kh = th->target_min;
+  int bw = (kw - 2 * gap) / 3;
+  static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
+                                       "7", "8", "9", "del", "0", "ok"};
+  for (int i = 0; i < 12; i++) {
+    SDL_Rect kr = {kx + (i % 3) * (bw + gap), top + (i / 3) * (kh + gap), bw,
+                   kh};
+    char id[16];
+    snprintf(id, sizeof id, "key.%s", keys[i]);
+    if (i == 9)
+      ui_button(u, id, kr, UI_BTN_SECONDARY, app_str(a, "screen.key.delete"));
+    else if (i == 11)
+      ui_button(u, id, kr, UI_BTN_PRIMARY, app_str(a, "screen.key.ok"));
+    else
+      ui_button(u, id, kr, UI_BTN_SECONDARY, keys[i]);
+  }
+}
+
+/* Height of the keypad at width w (the field and four rows of keys at
+ * their preferred height). */
+static int keypad_height(ui *u) {
+  const theme *th = &u->th;
+  return text_line_height(u->text, th->px_huge, TEXT_BOLD) + th->pad +
+         th->gap + 4 * (th->button_h * 5 / 4) + 3 * (th->gap / 2);
+}
+
+/* The message under the question when the number was not accepted. */
+static void message(app *a, const screener_question *q, msg_kind m, char *out,
+                    size_t size) {
+  out[0] = '\0';
+  if (m == MSG_EMPTY) {
+    snprintf(out, size, "%s", app_str(a, "screen.number.empty"));
+  } else if (m == MSG_RANGE) {
+    char lo[32], hi[32], tmp[300];
+    snprintf(lo, sizeof lo, "%lld", (long long)(q->min / EXPR_SCALE));
+    snprintf(hi, sizeof hi, "%lld", (long long)(q->max / EXPR_SCALE));
+    chrome_format(tmp, sizeof tmp, app_str(a, "screen.number.range"), "min",
+                  lo);
+    chrome_format(out, size, tmp, "max", hi);
+  }
+}
+
+static void draw_unavailable(app *a, ui *u, SDL_Rect area, int footer) {
+  const theme *th = &u->th;
+  int w = th->w - 2 * th->margin;
+  const char *t = app_str(a, "screen.unavailable");
+  int h = ui_text_height(u, w, th->px_body, TEXT_REGULAR, t);
+  int y = area.y + th->margin;
+  ui_text_box(u, (SDL_Rect){th->margin, y, w, h}, th->px_body, TEXT_REGULAR,
+              th->text, UI_LEFT, 0, t);
+  int bw = th->w / 2;
+  int by = y + h + th->gap * 2;
+  if (by + th->button_h > footer)
+    by = footer - th->button_h - th->gap;
+  ui_button(u, "start.pick", (SDL_Rect){(th->w - bw) / 2, by, bw, th->button_h},
+            UI_BTN_PRIMARY, app_str(a, "screen.start.pick"));
+}
+
+static void screener_draw(app *a, void *state, ui *u) {
+  screener_state *s = state;
+  const theme *th = &u->th;
+  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "screen.title"), 1);
+  int footer = chrome_footer(a, u);
+  if (!s->scr) {
+    draw_unavailable(a, u, area, footer);
+    return;
+  }
+  const screener_question *q = screener_question_at(s->scr, s->cur);
+  int m = th->margin;
+
+  /* Bottom row: 上一题 on the left, 跳过 on the right. */
+  int nav_y = footer - th->gap / 2 - th->button_h;
+  const char *prev = app_str(a, "screen.prev");
+  const char *skip = app_str(a, "nav.skip");
+  int nbw = th->w / 4;
+  if (nbw < th->target_min * 2)
+    nbw = th->target_min * 2;
+  if (s->n_hist)
+    ui_button(u, "q.prev", (SDL_Rect){m, nav_y, nbw, th->button_h},
+              UI_BTN_SECONDARY, prev);
+  ui_button(u, "q.skip", (SDL_Rect){th->w - m - nbw, nav_y, nbw, th->button_h},
+            UI_BTN_SECONDARY, skip);
+  const char *skip_hint = app_str(a, "screen.skip.hint");
+  int mid_x = m + nbw + th->gap, mid_w = th->w - 2 * (m + nbw + th->gap);
+  if (mid_w > th->target_min * 2)
+    ui_text_box(u, (SDL_Rect){mid_x, nav_y, mid_w, th->button_h}, th->px_small,
+                TEXT_REGULAR, th->text_muted, UI_CENTER, 1, skip_hint);
+
+  /* The question: on the left of a landscape screen, on top of a portrait
+   * one; the answers take the rest. */
+  int top = area.y + th->gap;
+  int bottom = nav_y - th->gap;
+  SDL_Rect qr, ar;
+  if (th->portrait) {
+    qr = (SDL_Rect){m, top, th->w - 2 * m, 0};
+  } else {
+    int qw = (th->w - 2 * m - 2 * th->gap) * 45 / 100;
+    qr = (SDL_Rect){m, top, qw, bottom - top};
+    ar = (SDL_Rect){m + qw + 2 * th->gap, top, th->w - 2 * m - qw - 2 * th->gap,
+                    bottom - top};
+  }
+
+  /* Progress: the questions that apply so far, and this one's place. */
+  size_t total = 0, pos = 0;
+  for (size_t i = 0; i < s->n_q; i++) {
+    if (i == s->cur || relevant(a, s, i)) {
+      total++;
+      if (i <= s->cur)
+        pos++;
+    }
+  }
+  char n1[24], n2[24], tmp[200], progress[200];
+  snprintf(n1, sizeof n1, "%zu", pos);
+  snprintf(n2, sizeof n2, "%zu", total);
+  chrome_format(tmp, sizeof tmp, app_str(a, "screen.progress"), "n", n1);
+  chrome_format(progress, sizeof progress, tmp, "total", n2);
+  int y = qr.y;
+  int ph = text_line_height(u->text, th->px_body, TEXT_BOLD);
+  ui_text_box(u, (SDL_Rect){qr.x, y, qr.w, ph}, th->px_body, TEXT_BOLD,
+              th->text_muted, UI_LEFT, 0, progress);
+  /* A thin bar under it shows the same. */
+  int barh = theme_px(th, 8);
+  y += ph + th->gap / 3;
+  ui_fill_round(u, (SDL_Rect){qr.x, y, qr.w, barh}, barh / 2, th->surface_alt);
+  if (total)
+    ui_fill_round(u, (SDL_Rect){qr.x, y, (int)((size_t)qr.w * pos / total), barh},
+                  barh / 2, th->primary);
+  y += barh + th->gap;
+
+  int icon = theme_px(th, th->elder ? 120 : 104);
+  int tx = qr.x + icon + th->pad;
+  int tw = qr.w - icon - th->pad;
+  int qh = ui_text_height(u, tw, th->px_title, TEXT_BOLD, q->text);
+  draw_icon(a, u, q->icon, (SDL_Rect){qr.x, y, icon, icon});
+  ui_text_box(u, (SDL_Rect){tx, y, tw, qh}, th->px_title, TEXT_BOLD, th->text,
+              UI_LEFT, 0, q->text);
+  y += (qh > icon ? qh : icon) + th->gap;
+  if (q->help && *q->help) {
+    int hh = ui_text_height(u, qr.w, th->px_body, TEXT_REGULAR, q->help);
+    ui_text_box(u, (SDL_Rect){qr.x, y, qr.w, hh}, th->px_body, TEXT_REGULAR,
+                th->text_muted, UI_LEFT, 0, q->help);
+    y += hh + th->gap;
+  }
+  char msg[400];
+  message(a, q, s->msg, msg, sizeof msg);
+  if (msg[0]) {
+    int mh = ui_text_height(u, qr.w - 2 * th->pad, th->px_body, TEXT_BOLD, msg);
+    ui_fill_round(u, (SDL_Rect){qr.x, y, qr.w, mh + th->pad}, th->radius,
+                  th->warn_bg);
+    ui_text_box(u, (SDL_Rect){qr.x + th->pad, y + th->pad / 2,
+                              qr.w - 2 * th->pad, mh},
+                th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, msg);
+    y += mh + th->pad + th->gap;
+  }
+  if (th->portrait) {
+    ar = (SDL_Rect){m, y + th->gap, th->w - 2 * m, bottom - y - th->gap};
+    /* A keypad or a few buttons sit low, near the hands. */
+    int want = 0;
+    if (is_number(q))
+      want = keypad_height(u);
+    if (want && want < ar.h) {
+      ar.y += ar.h - want;
+      ar.h = want;
+    }
+  }
+
+  const answer *an = &s->ans[s->cur];
+  switch (q->type) {
+  case SCREENER_Q_YESNO: {
+    const char *yes, *no;
+    yesno_labels(a, q, &yes, &no);
+    int bh = th->button_h * 3 / 2;
+    if (th->portrait) {
+      int bw = (ar.w - th->gap) / 2;
+      int by = ar.y + (ar.h - bh) / 2;
+      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh},
+                    an->state == ANS_GIVEN && an->yes, yes, 1);
+      answer_button(u, "ans.no", (SDL_Rect){ar.x + bw + th->gap, by, bw, bh},
+                    an->state == ANS_GIVEN && !an->yes, no, 1);
+    } else {
+      int by = ar.y + (ar.h - 2 * bh - th->gap * 2) / 2;
+      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh},
+                    an->state == ANS_GIVEN && an->yes, yes, 1);
+      answer_button(u, "ans.no",
+                    (SDL_Rect){ar.x, by + bh + th->gap * 2, ar.w, bh},
+                    an->state == ANS_GIVEN && !an->yes, no, 1);
+    }
+    break;
+  }
+  case SCREENER_Q_CHOICE:
+    draw_choices(a, u, s, q, ar);
+    break;
+  case SCREENER_Q_NUMBER:
+  case SCREENER_Q_MONEY:
+    draw_keypad(a, u, s, q, ar);
+    break;
+  }
+}
+
+const screen_class screen_screener = {
+    .name = "screener",
+    .state_size = sizeof(screener_state),
+    .enter = screener_enter,
+    .leave = screener_leave,
+    .event = screener_event,
+    .draw = screener_draw,
+};

@@ -1,0 +1,787 @@
+/* form_schema: loading and checking form.json (docs/form.md).
+ *
+ * The loader records every problem it finds (with its JSON path and a
+ * Chinese reason for the administrator) instead of stopping at the first.
+ * A loaded schema satisfies: ids are unique over fields, member fields and
+ * computed values of every scope; every type is known; choices are present
+ * and unique for choice kinds; needed_by is non-empty; every expression
+ * parsed and every ${name} in it is a field or computed value of its scope
+ * (a member field's expressions may also name its own group's fields and
+ * computed values), a repeat group (inside count/sum), or, for
+ * ${member.name}, a member field or computed value; every ID fact reads an
+ * id_number field of its own scope. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/form_private.h"
+#include "core/json_limits.h"
+
+typedef struct loader {
+  form_schema *s;
+  content_problems *p;
+  kerr err;
+} loader;
+
+static const char *const type_names[FORM_T_COUNT] = {
+    [FORM_T_TEXT] = "text",         [FORM_T_CHINESE_TEXT] = "chinese_text",
+    [FORM_T_NUMBER] = "number",     [FORM_T_MONEY] = "money",
+    [FORM_T_DATE] = "date",         [FORM_T_CHOICE] = "choice",
+    [FORM_T_MULTI_CHOICE] = "multi_choice",
+    [FORM_T_ID_NUMBER] = "id_number", [FORM_T_PHONE] = "phone",
+    [FORM_T_ADDRESS] = "address",   [FORM_T_BOOLEAN] = "boolean",
+    [FORM_T_SIGNATURE] = "signature", [FORM_T_REPEAT] = "repeat"};
+
+const char *form_type_name(form_type t) {
+  if ((int)t < 0 || t >= FORM_T_COUNT)
+    return "";
+  return type_names[t];
+}
+
+static void problem(loader *L, kerr kind, content_problem_kind pk,
+                    const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void problem(loader *L, kerr kind, content_problem_kind pk,
+                    const char *path, const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (!L->err)
+    L->err = kind;
+  content_problems_add(L->p, pk, "form.json", path, "%s", msg);
+}
+
+static int id_ok(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || n > FORM_MAX_ID || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+          s[i] == '_'))
+      return 0;
+  return 1;
+}
+
+/* A string member of at most max bytes. Missing: NULL with a problem, or ""
+ * when optional. */
+static const char *get_str(loader *L, const cJSON *o, const char *key,
+                           const char *path, size_t max, int optional) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+  char p[200];
+  snprintf(p, sizeof p, "%s.%s", path, key);
+  if (!j) {
+    if (optional)
+      return "";
+    problem(L, KERR_INVALID, CONTENT_P_FIELD, p, "缺少“%s”", key);
+    return NULL;
+  }
+  if (!cJSON_IsString(j)) {
+    problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是文字", key);
+    return NULL;
+  }
+  if (strlen(j->valuestring) > max) {
+    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, p, "“%s”太长（最多 %zu 字节）", key,
+            max);
+    return NULL;
+  }
+  if (!optional && j->valuestring[0] == '\0') {
+    problem(L, KERR_INVALID, CONTENT_P_VALUE, p, "“%s”不能是空的", key);
+    return NULL;
+  }
+  return j->valuestring;
+}
+
+static int get_bool(loader *L, const cJSON *o, const char *key,
+                    const char *path, int dflt) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+  if (!j)
+    return dflt;
+  if (!cJSON_IsBool(j)) {
+    char p[200];
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是 true 或 false",
+            key);
+    return dflt;
+  }
+  return cJSON_IsTrue(j);
+}
+
+/* A number member as fixed point (EXPR_SCALE); *has says if present. */
+static int64_t get_num(loader *L, const cJSON *o, const char *key,
+                       const char *path, int *has) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+  int64_t v = 0;
+  if (has)
+    *has = 0;
+  if (!j)
+    return 0;
+  if (!cJSON_IsNumber(j) || expr_num_from_double(j->valuedouble, &v)) {
+    char p[200];
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是数字", key);
+    return 0;
+  }
+  if (has)
+    *has = 1;
+  return v;
+}
+
+/* Whole number member within lo..hi, or dflt when absent. */
+static long get_int(loader *L, const cJSON *o, const char *key,
+                    const char *path, long lo, long hi, long dflt) {
+  int has;
+  int64_t v = get_num(L, o, key, path, &has);
+  if (!has)
+    return dflt;
+  if (v % EXPR_SCALE != 0 || v / EXPR_SCALE < lo || v / EXPR_SCALE > hi) {
+    char p[200];
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    problem(L, KERR_INVALID, CONTENT_P_VALUE, p, "“%s”应该是 %ld 到 %ld 的整数",
+            key, lo, hi);
+    return dflt;
+  }
+  return (long)(v / EXPR_SCALE);
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static const form_field *find_in(const form_field *a, size_t n,
+                                 const char *name, size_t len) {
+  for (size_t i = 0; i < n; i++)
+    if (a[i].id && strlen(a[i].id) == len && memcmp(a[i].id, name, len) == 0)
+      return &a[i];
+  return NULL;
+}
+
+static const form_computed *comp_in(const form_computed *a, size_t n,
+                                    const char *name, size_t len) {
+  for (size_t i = 0; i < n; i++)
+    if (a[i].id && strlen(a[i].id) == len && memcmp(a[i].id, name, len) == 0)
+      return &a[i];
+  return NULL;
+}
+
+/* Whether `name` is used anywhere yet (for uniqueness). */
+static int name_used(const form_schema *s, const char *name) {
+  size_t len = strlen(name);
+  if (find_in(s->top, s->n_top, name, len) ||
+      comp_in(s->comp, s->n_comp, name, len))
+    return 1;
+  for (size_t g = 0; g < s->n_grp; g++)
+    if (find_in(s->grp[g].fields, s->grp[g].n_fields, name, len) ||
+        comp_in(s->grp[g].comp, s->grp[g].n_comp, name, len))
+      return 1;
+  return 0;
+}
+
+typedef struct scope {
+  loader *L;
+  const char *path;
+  const form_group_info *g; /* the member scope, or NULL */
+  int bad;
+} scope;
+
+static kerr check_name(void *ud, expr_name_kind kind, const char *name,
+                       size_t len, size_t offset) {
+  scope *sc = ud;
+  const form_schema *s = sc->L->s;
+  int ok = 0;
+  if (kind == EXPR_NAME_FIELD) {
+    const form_field *f = find_in(s->top, s->n_top, name, len);
+    ok = f || comp_in(s->comp, s->n_comp, name, len);
+    if (!ok && sc->g)
+      ok = find_in(sc->g->fields, sc->g->n_fields, name, len) ||
+           comp_in(sc->g->comp, sc->g->n_comp, name, len);
+  } else if (kind == EXPR_NAME_MEMBER) {
+    for (size_t g = 0; g < s->n_grp && !ok; g++)
+      ok = find_in(s->grp[g].fields, s->grp[g].n_fields, name, len) ||
+           comp_in(s->grp[g].comp, s->grp[g].n_comp, name, len);
+  } else {
+    ok = 1; /* standards and items are checked against the bundle */
+  }
+  if (!ok) {
+    problem(sc->L, KERR_INVALID, CONTENT_P_REFERENCE, sc->path,
+            "第 %zu 个字节处的“%.*s”不是表里的字段或计算值", offset,
+            (int)(len > 40 ? 40 : len), name);
+    sc->bad = 1;
+  }
+  return KERR_OK;
+}
+
+/* Parses an expression string member (optional); the names are checked
+ * later, when every field is known. */
+static expr *get_expr(loader *L, const cJSON *o, const char *key,
+                      const char *path) {
+  const char *src = get_str(L, o, key, path, EXPR_MAX_SOURCE, 1);
+  char p[200];
+  if (!src || !*src)
+    return NULL;
+  snprintf(p, sizeof p, "%s.%s", path, key);
+  expr *e = NULL;
+  expr_error err;
+  kerr r = expr_parse(src, strlen(src), &e, &err);
+  if (r) {
+    problem(L, r == KERR_NOMEM ? KERR_NOMEM : r,
+            r == KERR_LIMIT ? CONTENT_P_LIMIT : CONTENT_P_SYNTAX, p,
+            "表达式第 %zu 个字节处有错：%s", err.offset, err.msg);
+    return NULL;
+  }
+  return e;
+}
+
+static void check_expr(loader *L, const expr *e, const char *path,
+                       const char *key, const form_group_info *g) {
+  if (!e)
+    return;
+  char p[420];
+  snprintf(p, sizeof p, "%s.%s", path, key);
+  scope sc = {L, p, g, 0};
+  expr_visit_names(e, check_name, &sc);
+}
+
+/* ---- fields --------------------------------------------------------------- */
+
+static form_type type_from(const char *t) {
+  for (int i = 0; i < FORM_T_COUNT; i++)
+    if (strcmp(type_names[i], t) == 0)
+      return (form_type)i;
+  if (strcmp(t, "yesno") == 0)
+    return FORM_T_BOOLEAN;
+  return FORM_T_COUNT;
+}
+
+static int is_texty(form_type t) {
+  return t == FORM_T_TEXT || t == FORM_T_CHINESE_TEXT || t == FORM_T_ADDRESS;
+}
+
+static void load_choices(loader *L, form_field *f, const cJSON *o,
+                         const char *path) {
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "choices");
+  char p[200];
+  snprintf(p, sizeof p, "%s.choices", path);
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1) {
+    problem(L, KERR_INVALID, CONTENT_P_FIELD, p, "选择题要有“choices”选项");
+    return;
+  }
+  size_t n = (size_t)cJSON_GetArraySize(a);
+  if (n > FORM_MAX_CHOICES) {
+    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, p, "选项太多（最多 %d 个）",
+            FORM_MAX_CHOICES);
+    return;
+  }
+  form_choice *c = calloc(n, sizeof *c);
+  if (!c) {
+    problem(L, KERR_NOMEM, CONTENT_P_LIMIT, p, "内存不足");
+    return;
+  }
+  size_t i = 0;
+  for (const cJSON *j = a->child; j; j = j->next, i++) {
+    char pj[220];
+    snprintf(pj, sizeof pj, "%s[%zu]", p, i);
+    const char *v = get_str(L, j, "value", pj, FORM_MAX_ID, 0);
+    const char *l = get_str(L, j, "label", pj, FORM_MAX_LABEL, 0);
+    if (v && (!id_ok(v) && strspn(v, "0123456789") != strlen(v)))
+      problem(L, KERR_INVALID, CONTENT_P_VALUE, pj,
+              "选项的值只能用小写字母、数字和下划线");
+    for (size_t k = 0; v && k < i; k++)
+      if (c[k].value && strcmp(c[k].value, v) == 0)
+        problem(L, KERR_INVALID, CONTENT_P_DUPLICATE, pj, "选项“%s”重复了", v);
+    c[i].value = v ? v : "";
+    c[i].label = l ? l : "";
+  }
+  f->choices = c;
+  f->n_choices = n;
+}
+
+static void load_needed_by(loader *L, form_field *f, const cJSON *o,
+                           const char *path, int optional) {
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "needed_by");
+  char p[200];
+  snprintf(p, sizeof p, "%s.needed_by", path);
+  if (!a && optional)
+    return;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1) {
+    problem(L, KERR_INVALID, CONTENT_P_FIELD, p,
+            "要写明哪些救助事项需要这一项（needed_by），所有事项都要的写 [\"*\"]");
+    return;
+  }
+  size_t n = (size_t)cJSON_GetArraySize(a);
+  if (n > FORM_MAX_NEEDED_BY) {
+    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, p, "事项太多（最多 %d 个）",
+            FORM_MAX_NEEDED_BY);
+    return;
+  }
+  const char **v = calloc(n, sizeof *v);
+  if (!v) {
+    problem(L, KERR_NOMEM, CONTENT_P_LIMIT, p, "内存不足");
+    return;
+  }
+  size_t i = 0;
+  for (const cJSON *j = a->child; j; j = j->next, i++) {
+    if (!cJSON_IsString(j) ||
+        (strcmp(j->valuestring, "*") != 0 && !id_ok(j->valuestring))) {
+      problem(L, KERR_INVALID, CONTENT_P_VALUE, p,
+              "第 %zu 个事项应该是事项编号（如 \"dibao\"）或 \"*\"", i + 1);
+      v[i] = "";
+      continue;
+    }
+    v[i] = j->valuestring;
+  }
+  f->needed_by = v;
+  f->n_needed_by = n;
+}
+
+static void load_field(loader *L, form_field *f, const cJSON *o,
+                       const char *path, const form_field *group);
+static void load_computed_list(loader *L, const cJSON *a, const char *path,
+                               form_group_info *g);
+
+/* Member fields and computed values of a repeat group. */
+static void load_group(loader *L, form_field *f, const cJSON *o,
+                       const char *path) {
+  char p[200];
+  if (f->group) {
+    problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "重复组里不能再套重复组");
+    return;
+  }
+  if (L->s->n_grp == FORM_MAX_GROUPS) {
+    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, path, "重复组太多（最多 %d 个）",
+            FORM_MAX_GROUPS);
+    return;
+  }
+  f->max_entries = (size_t)get_int(L, o, "max", path, 1, FORM_MAX_MEMBERS,
+                                   FORM_MAX_MEMBERS);
+  f->min_entries = (size_t)get_int(L, o, "min", path, 0, FORM_MAX_MEMBERS, 0);
+  if (f->min_entries > f->max_entries)
+    problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "“min”不能大于“max”");
+  f->item_label = get_str(L, o, "item_label", path, FORM_MAX_LABEL, 0);
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "fields");
+  snprintf(p, sizeof p, "%s.fields", path);
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1 ||
+      cJSON_GetArraySize(a) > FORM_MAX_GROUP_FIELDS) {
+    problem(L, KERR_INVALID, CONTENT_P_FIELD, p,
+            "重复组要有 1 到 %d 个字段（fields）", FORM_MAX_GROUP_FIELDS);
+    return;
+  }
+  form_group_info *g = &L->s->grp[L->s->n_grp++];
+  g->group = f;
+  g->fields = calloc((size_t)cJSON_GetArraySize(a), sizeof *g->fields);
+  if (!g->fields) {
+    problem(L, KERR_NOMEM, CONTENT_P_LIMIT, p, "内存不足");
+    return;
+  }
+  size_t i = 0;
+  for (const cJSON *j = a->child; j; j = j->next, i++) {
+    char pj[220];
+    snprintf(pj, sizeof pj, "%s[%zu]", p, i);
+    g->fields[i].index = i;
+    g->fields[i].section = f->section;
+    load_field(L, &g->fields[i], j, pj, f);
+    g->n_fields = i + 1;
+  }
+  f->fields = g->fields;
+  f->n_fields = g->n_fields;
+  snprintf(p, sizeof p, "%s.computed", path);
+  load_computed_list(L, cJSON_GetObjectItemCaseSensitive(o, "computed"), p, g);
+}
+
+static void load_field(loader *L, form_field *f, const cJSON *o,
+                       const char *path, const form_field *group) {
+  f->group = group;
+  if (!cJSON_IsObject(o)) {
+    problem(L, KERR_INVALID, CONTENT_P_TYPE, path, "字段应该是一个对象");
+    return;
+  }
+  const char *id = get_str(L, o, "id", path, FORM_MAX_ID, 0);
+  if (id && !id_ok(id)) {
+    problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+            "字段编号“%s”只能用小写字母、数字和下划线，最长 %d 个", id,
+            FORM_MAX_ID);
+    id = NULL;
+  }
+  if (id && name_used(L->s, id)) {
+    problem(L, KERR_INVALID, CONTENT_P_DUPLICATE, path, "字段编号“%s”重复了",
+            id);
+    id = NULL;
+  }
+  const char *t = get_str(L, o, "type", path, 20, 0);
+  f->type = t ? type_from(t) : FORM_T_COUNT;
+  if (t && f->type == FORM_T_COUNT)
+    problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "不认识的字段类型“%s”", t);
+  f->label = get_str(L, o, "label", path, FORM_MAX_LABEL, 0);
+  f->review_label = get_str(L, o, "review_label", path, FORM_MAX_LABEL, 1);
+  if (f->review_label && !*f->review_label)
+    f->review_label = f->label;
+  f->help = get_str(L, o, "help", path, FORM_MAX_LABEL, 1);
+  f->unit = get_str(L, o, "unit", path, 20, 1);
+  f->required = get_bool(L, o, "required", path, 1);
+  f->multiline = get_bool(L, o, "multiline", path, 0);
+  f->digits = get_bool(L, o, "digits", path, 0);
+  f->no_future = get_bool(L, o, "no_future", path, 0);
+  f->decimals = (int)get_int(L, o, "decimals", path, 0, 4,
+                             f->type == FORM_T_MONEY ? 2 : 0);
+  f->min_chars = (size_t)get_int(L, o, "min_chars", path, 0, FORM_MAX_CHARS,
+                                 f->type == FORM_T_ADDRESS ? 2 : 1);
+  f->max_chars = (size_t)get_int(L, o, "max_chars", path, 1, FORM_MAX_CHARS,
+                                 f->type == FORM_T_ADDRESS ? 100 : 50);
+  if (f->min_chars > f->max_chars)
+    problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+            "“min_chars”不能大于“max_chars”");
+  int64_t scale = f->type == FORM_T_MONEY ? EXPR_SCALE / 100 : 1;
+  f->min = get_num(L, o, "min", path, &f->has_min) / scale;
+  f->max = get_num(L, o, "max", path, &f->has_max) / scale;
+  f->confirm_above = get_num(L, o, "confirm_above", path, NULL) / scale;
+  if (f->type != FORM_T_REPEAT && f->has_min && f->has_max && f->min > f->max)
+    problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "“min”不能大于“max”");
+  f->relevant = get_expr(L, o, "relevant", path);
+  f->constraint = get_expr(L, o, "constraint", path);
+  f->constraint_message =
+      get_str(L, o, "constraint_message", path, FORM_MAX_LABEL, !f->constraint);
+  if (f->type == FORM_T_CHOICE || f->type == FORM_T_MULTI_CHOICE)
+    load_choices(L, f, o, path);
+  /* Member fields inherit their group's needed_by when they have none. */
+  load_needed_by(L, f, o, path, group != NULL);
+  if (group && !f->needed_by) {
+    f->needed_by = NULL;
+    f->n_needed_by = 0;
+  }
+  if (!is_texty(f->type) &&
+      cJSON_GetObjectItemCaseSensitive(o, "max_chars"))
+    problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+            "只有文字类的字段才能写“max_chars”");
+  f->id = id;
+  if (f->type == FORM_T_REPEAT)
+    load_group(L, f, o, path);
+}
+
+/* A computed value of the top level or of a group. */
+static void load_computed(loader *L, form_computed *cv, const cJSON *o,
+                          const char *path, const form_group_info *g) {
+  const char *id = get_str(L, o, "id", path, FORM_MAX_ID, 0);
+  if (id && (!id_ok(id) || name_used(L->s, id))) {
+    problem(L, KERR_INVALID, CONTENT_P_DUPLICATE, path,
+            "计算值编号“%s”不合格或者重复了", id);
+    id = NULL;
+  }
+  cv->label = get_str(L, o, "label", path, FORM_MAX_LABEL, 0);
+  cv->unit = get_str(L, o, "unit", path, 20, 1);
+  cv->decimals = (int)get_int(L, o, "decimals", path, 0, 4, 0);
+  cv->group = g ? g->group : NULL;
+  cv->section = g ? g->group->section : 0;
+  const char *sec = get_str(L, o, "section", path, FORM_MAX_ID, 1);
+  if (sec && *sec) {
+    size_t k;
+    for (k = 0; k < L->s->n_sec; k++)
+      if (L->s->sec[k].id && strcmp(L->s->sec[k].id, sec) == 0)
+        break;
+    if (k == L->s->n_sec)
+      problem(L, KERR_INVALID, CONTENT_P_REFERENCE, path, "没有“%s”这一部分",
+              sec);
+    else
+      cv->section = k;
+  }
+  cv->relevant = get_expr(L, o, "relevant", path);
+  const char *from = get_str(L, o, "from_id", path, FORM_MAX_ID, 1);
+  if (from && *from) {
+    const form_field *ff =
+        g ? find_in(g->fields, g->n_fields, from, strlen(from))
+          : find_in(L->s->top, L->s->n_top, from, strlen(from));
+    if (!ff || ff->type != FORM_T_ID_NUMBER)
+      problem(L, KERR_INVALID, CONTENT_P_REFERENCE, path,
+              "“from_id”要写同一范围里一个身份证号码字段，“%s”不是", from);
+    cv->from = ff;
+    const char *part = get_str(L, o, "part", path, 20, 0);
+    cv->part = !part                           ? FORM_ID_NONE
+               : strcmp(part, "age") == 0        ? FORM_ID_AGE
+               : strcmp(part, "birth_date") == 0 ? FORM_ID_BIRTH_DATE
+               : strcmp(part, "sex") == 0        ? FORM_ID_SEX
+                                                 : FORM_ID_NONE;
+    if (part && cv->part == FORM_ID_NONE)
+      problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+              "“part”只能是 age、birth_date 或 sex");
+  } else {
+    cv->e = get_expr(L, o, "expr", path);
+    if (!cv->e && !cJSON_GetObjectItemCaseSensitive(o, "expr"))
+      problem(L, KERR_INVALID, CONTENT_P_FIELD, path,
+              "计算值要有“expr”或者“from_id”");
+  }
+  cv->id = id;
+}
+
+static void load_computed_list(loader *L, const cJSON *a, const char *path,
+                               form_group_info *g) {
+  if (!a)
+    return;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > FORM_MAX_COMPUTED) {
+    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, path,
+            "“computed”应该是最多 %d 项的列表", FORM_MAX_COMPUTED);
+    return;
+  }
+  size_t i = 0;
+  for (const cJSON *j = a->child; j; j = j->next, i++) {
+    char pj[220];
+    snprintf(pj, sizeof pj, "%s[%zu]", path, i);
+    form_computed *cv = g ? &g->comp[g->n_comp] : &L->s->comp[L->s->n_comp];
+    if (!cJSON_IsObject(j)) {
+      problem(L, KERR_INVALID, CONTENT_P_TYPE, pj, "计算值应该是一个对象");
+      continue;
+    }
+    load_computed(L, cv, j, pj, g);
+    if (g)
+      g->n_comp++;
+    else
+      L->s->n_comp++;
+  }
+}
+
+static void free_field(form_field *f) {
+  expr_destroy((expr *)f->relevant);
+  expr_destroy((expr *)f->constraint);
+  free((void *)f->choices);
+  free((void *)f->needed_by);
+}
+
+void form_schema_destroy(form_schema *s) {
+  if (!s)
+    return;
+  for (size_t g = 0; g < s->n_grp; g++) {
+    for (size_t i = 0; i < s->grp[g].n_fields; i++)
+      free_field(&s->grp[g].fields[i]);
+    for (size_t i = 0; i < s->grp[g].n_comp; i++) {
+      expr_destroy((expr *)s->grp[g].comp[i].e);
+      expr_destroy((expr *)s->grp[g].comp[i].relevant);
+    }
+    free(s->grp[g].fields);
+  }
+  for (size_t i = 0; s->top && i < s->n_top; i++)
+    free_field(&s->top[i]);
+  for (size_t i = 0; i < s->n_comp; i++) {
+    expr_destroy((expr *)s->comp[i].e);
+    expr_destroy((expr *)s->comp[i].relevant);
+  }
+  free(s->top);
+  cJSON_Delete(s->doc);
+  free(s);
+}
+
+static void check_all_exprs(loader *L) {
+  form_schema *s = L->s;
+  char p[200];
+  for (size_t i = 0; i < s->n_top; i++) {
+    const form_field *f = &s->top[i];
+    snprintf(p, sizeof p, "$.fields.%s", f->id ? f->id : "?");
+    check_expr(L, f->relevant, p, "relevant", NULL);
+    check_expr(L, f->constraint, p, "constraint", NULL);
+  }
+  for (size_t i = 0; i < s->n_comp; i++) {
+    snprintf(p, sizeof p, "$.computed.%s", s->comp[i].id ? s->comp[i].id : "?");
+    check_expr(L, s->comp[i].e, p, "expr", NULL);
+    check_expr(L, s->comp[i].relevant, p, "relevant", NULL);
+  }
+  for (size_t g = 0; g < s->n_grp; g++) {
+    const form_group_info *gi = &s->grp[g];
+    for (size_t i = 0; i < gi->n_fields; i++) {
+      const form_field *f = &gi->fields[i];
+      snprintf(p, sizeof p, "$.fields.%s.%s", gi->group->id ? gi->group->id : "?",
+               f->id ? f->id : "?");
+      check_expr(L, f->relevant, p, "relevant", gi);
+      check_expr(L, f->constraint, p, "constraint", gi);
+    }
+    for (size_t i = 0; i < gi->n_comp; i++) {
+      snprintf(p, sizeof p, "$.fields.%s.computed.%s",
+               gi->group->id ? gi->group->id : "?",
+               gi->comp[i].id ? gi->comp[i].id : "?");
+      check_expr(L, gi->comp[i].e, p, "expr", gi);
+      check_expr(L, gi->comp[i].relevant, p, "relevant", gi);
+    }
+  }
+}
+
+kerr form_schema_load(const char *text, size_t len, form_schema **out,
+                      content_problems *problems) {
+  *out = NULL;
+  json_limits lim = {FORM_MAX_BYTES, 16, 8192, 1000};
+  json_limits_error jerr;
+  cJSON *doc = NULL;
+  kerr r = json_limits_parse(text, len, &lim, &doc, &jerr);
+  if (r) {
+    content_problems_add(problems,
+                         r == KERR_LIMIT ? CONTENT_P_LIMIT : CONTENT_P_SYNTAX,
+                         "form.json", "", "第 %zu 行第 %zu 列：%s", jerr.line,
+                         jerr.column, json_limits_fault_str(jerr.fault));
+    return r;
+  }
+  form_schema *s = calloc(1, sizeof *s);
+  if (!s) {
+    cJSON_Delete(doc);
+    return KERR_NOMEM;
+  }
+  s->doc = doc;
+  s->top = calloc(FORM_MAX_FIELDS, sizeof *s->top);
+  loader L = {s, problems, KERR_OK};
+  if (!s->top) {
+    form_schema_destroy(s);
+    return KERR_NOMEM;
+  }
+  if (!cJSON_IsObject(doc)) {
+    problem(&L, KERR_INVALID, CONTENT_P_TYPE, "$", "整个文件应该是一个对象");
+    goto out;
+  }
+  const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
+  if (!cJSON_IsNumber(fmt) || fmt->valuedouble != FORM_FORMAT) {
+    problem(&L, KERR_INVALID, CONTENT_P_FORMAT, "$.format",
+            "“format”应该是 %d（本程序读得懂的表格式）", FORM_FORMAT);
+    goto out;
+  }
+  s->title = get_str(&L, doc, "title", "$", FORM_MAX_LABEL, 0);
+  const cJSON *secs = cJSON_GetObjectItemCaseSensitive(doc, "sections");
+  if (!cJSON_IsArray(secs) || cJSON_GetArraySize(secs) < 1 ||
+      cJSON_GetArraySize(secs) > FORM_MAX_SECTIONS) {
+    problem(&L, KERR_INVALID, CONTENT_P_FIELD, "$.sections",
+            "要有 1 到 %d 个部分（sections）", FORM_MAX_SECTIONS);
+    goto out;
+  }
+  size_t si = 0;
+  for (const cJSON *sj = secs->child; sj; sj = sj->next, si++) {
+    char sp[80];
+    snprintf(sp, sizeof sp, "$.sections[%zu]", si);
+    form_section *sec = &s->sec[s->n_sec++];
+    sec->id = get_str(&L, sj, "id", sp, FORM_MAX_ID, 0);
+    for (size_t k = 0; sec->id && k + 1 < s->n_sec; k++)
+      if (s->sec[k].id && strcmp(s->sec[k].id, sec->id) == 0)
+        problem(&L, KERR_INVALID, CONTENT_P_DUPLICATE, sp, "部分编号“%s”重复了",
+                sec->id);
+    sec->title = get_str(&L, sj, "title", sp, FORM_MAX_LABEL, 0);
+    sec->first = s->n_top;
+    const cJSON *fa = cJSON_GetObjectItemCaseSensitive(sj, "fields");
+    if (!cJSON_IsArray(fa) || cJSON_GetArraySize(fa) < 1) {
+      problem(&L, KERR_INVALID, CONTENT_P_FIELD, sp, "每一部分至少要有一个字段");
+      continue;
+    }
+    size_t fi = 0;
+    for (const cJSON *fj = fa->child; fj; fj = fj->next, fi++) {
+      char fp[120];
+      snprintf(fp, sizeof fp, "%s.fields[%zu]", sp, fi);
+      if (s->n_top == FORM_MAX_FIELDS) {
+        problem(&L, KERR_LIMIT, CONTENT_P_LIMIT, fp, "字段太多（最多 %d 个）",
+                FORM_MAX_FIELDS);
+        goto out;
+      }
+      form_field *f = &s->top[s->n_top];
+      f->index = s->n_top;
+      f->section = si;
+      load_field(&L, f, fj, fp, NULL);
+      s->n_top++;
+      sec->n_fields++;
+    }
+  }
+  load_computed_list(&L, cJSON_GetObjectItemCaseSensitive(doc, "computed"),
+                     "$.computed", NULL);
+  check_all_exprs(&L);
+out:
+  if (L.err) {
+    form_schema_destroy(s);
+    return L.err;
+  }
+  *out = s;
+  return KERR_OK;
+}
+
+kerr form_schema_check_content(const form_schema *s, const content *c,
+                               content_problems *problems) {
+  kerr r = KERR_OK;
+  for (size_t pass = 0; pass <= s->n_grp; pass++) {
+    const form_field *a = pass == 0 ? s->top : s->grp[pass - 1].fields;
+    size_t n = pass == 0 ? s->n_top : s->grp[pass - 1].n_fields;
+    for (size_t i = 0; i < n; i++)
+      for (size_t k = 0; k < a[i].n_needed_by; k++) {
+        const char *it = a[i].needed_by[k];
+        if (strcmp(it, "*") == 0 || content_item_find(c, it))
+          continue;
+        content_problems_add(problems, CONTENT_P_REFERENCE, "form.json",
+                             a[i].id, "needed_by 里的“%s”不在救助事项目录里",
+                             it);
+        r = KERR_INVALID;
+      }
+  }
+  return r;
+}
+
+kerr form_schema_from_content(const content *c, form_schema **out,
+                              content_problems *problems) {
+  const char *data;
+  size_t len;
+  *out = NULL;
+  kerr r = content_file(c, "form.json", &data, &len);
+  if (r) {
+    content_problems_add(problems, CONTENT_P_MISSING, "manifest.json", "",
+                         "清单里没有列出 form.json（申请表）");
+    return r;
+  }
+  form_schema *s = NULL;
+  r = form_schema_load(data, len, &s, problems);
+  if (r)
+    return r;
+  r = form_schema_check_content(s, c, problems);
+  if (r) {
+    form_schema_destroy(s);
+    return r;
+  }
+  *out = s;
+  return KERR_OK;
+}
+
+const char *form_schema_title(const form_schema *s) { return s->title; }
+size_t form_schema_section_count(const form_schema *s) { return s->n_sec; }
+const form_section *form_schema_section_at(const form_schema *s, size_t i) {
+  return i < s->n_sec ? &s->sec[i] : NULL;
+}
+size_t form_schema_field_count(const form_schema *s) { return s->n_top; }
+const form_field *form_schema_field_at(const form_schema *s, size_t i) {
+  return i < s->n_top ? &s->top[i] : NULL;
+}
+
+const form_field *form_schema_field_find(const form_schema *s,
+                                         const char *id) {
+  size_t len = strlen(id);
+  const form_field *f = find_in(s->top, s->n_top, id, len);
+  for (size_t g = 0; !f && g < s->n_grp; g++)
+    f = find_in(s->grp[g].fields, s->grp[g].n_fields, id, len);
+  return f;
+}
+
+const form_group_info *form_group_of(const form_schema *s,
+                                     const form_field *group) {
+  for (size_t g = 0; g < s->n_grp; g++)
+    if (s->grp[g].group == group)
+      return &s->grp[g];
+  return NULL;
+}
+
+size_t form_group_index(const form_schema *s, const form_field *group) {
+  for (size_t g = 0; g < s->n_grp; g++)
+    if (s->grp[g].group == group)
+      return g;
+  return s->n_grp;
+}
+
+size_t form_schema_computed_count(const form_schema *s,
+                                  const form_field *group) {
+  if (!group)
+    return s->n_comp;
+  const form_group_info *g = form_group_of(s, group);
+  return g ? g->n_comp : 0;
+}
+
+const form_computed *form_schema_computed_at(const form_schema *s,
+                                             const form_field *group,
+                                             size_t i) {
+  if (!group)
+    return i < s->n_comp ? &s->comp[i] : NULL;
+  const form_group_info *g = form_group_of(s, group);
+  return g && i < g->n_comp ? &g->comp[i] : NULL;
+}

@@ -9,6 +9,11 @@
  *               (needs a display: run under xvfb-run)
  *   rss         peak resident memory (VmHWM) of the windowed kiosk and of
  *               this headless process
+ *   compare     with --compare-browser: the 最低生活保障 page rendered to a
+ *               1920x1080 PNG by headless Chromium (bench/pages/dibao.html)
+ *               and by the kiosk (bench/scripts/dibao_shot.txt), alternately,
+ *               N runs each: median wall time and peak memory summed over
+ *               each run's whole process group
  *
  * usage: bench_ui [--runs N] [--idle-seconds S] [--screen SCRIPT]
  * SCRIPT is a kiosk script that navigates to the screen to redraw (default:
@@ -19,7 +24,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/app_private.h"
@@ -82,6 +89,120 @@ static double cpu_seconds(pid_t pid) {
     }
   }
   return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static const char *kiosk_path(void);
+
+/* Sum of the resident memory (KiB) of every process in process group pg. */
+static long group_rss_kib(pid_t pg) {
+  DIR *d = opendir("/proc");
+  if (!d)
+    return 0;
+  long total = 0, page_kib = sysconf(_SC_PAGESIZE) / 1024;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (de->d_name[0] < '0' || de->d_name[0] > '9')
+      continue;
+    char path[300], buf[1024];
+    snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+      continue;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    if (!p)
+      continue;
+    /* after ')': state ppid pgrp ... rss is field 24 overall */
+    long field[24] = {0};
+    int k = 3;
+    for (char *tok = strtok(p + 2, " "); tok && k <= 24; tok = strtok(NULL, " "))
+      field[k++ - 1] = atol(tok);
+    if (field[4] == pg)
+      total += field[23] * page_kib;
+  }
+  closedir(d);
+  return total;
+}
+
+/* Runs argv in its own process group; returns wall ms, stores the peak
+ * summed RSS in *peak_kib. -1 if it failed. */
+static double run_measured(char *const argv[], long *peak_kib) {
+  double t0 = now_s();
+  pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  *peak_kib = 0;
+  int st;
+  for (;;) {
+    pid_t r = waitpid(pid, &st, WNOHANG);
+    if (r == pid)
+      break;
+    long rss = group_rss_kib(pid);
+    if (rss > *peak_kib)
+      *peak_kib = rss;
+    usleep(2000);
+  }
+  double ms = (now_s() - t0) * 1000;
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? ms : -1;
+}
+
+static void bench_compare(int runs) {
+  char page[700], url[800], shot[64], script[700], shots[64], profile[64];
+  snprintf(page, sizeof page, "%s/bench/pages/dibao.html", KIOSK_SOURCE_DIR);
+  snprintf(url, sizeof url, "file://%s", page);
+  snprintf(script, sizeof script, "%s/bench/scripts/dibao_shot.txt",
+           KIOSK_SOURCE_DIR);
+  snprintf(shots, sizeof shots, "/tmp/bench-ui-shots-%d", (int)getpid());
+  snprintf(shot, sizeof shot, "--screenshot=%s/browser.png", shots);
+  mkdir(shots, 0755);
+  double *tb = calloc((size_t)runs, sizeof *tb), *tk = calloc((size_t)runs, sizeof *tk);
+  double *mb = calloc((size_t)runs, sizeof *mb), *mk = calloc((size_t)runs, sizeof *mk);
+  int nb = 0, nk = 0;
+  for (int i = 0; i < runs; i++) {
+    snprintf(profile, sizeof profile, "--user-data-dir=%s/profile%d", shots, i);
+    char *browser[] = {"/usr/bin/chromium", "--headless", "--no-sandbox",
+                       "--disable-gpu", "--disable-quic", "--no-first-run",
+                       "--disable-background-networking",
+                       "--disable-component-update", "--disable-sync",
+                       "--hide-scrollbars", "--window-size=1920,1080",
+                       profile, shot, url, NULL};
+    char *kiosk[] = {(char *)kiosk_path(), "--headless", "--window",
+                     "1920x1080", "--script", script, "--shots", shots, NULL};
+    long peak;
+    double ms = run_measured(browser, &peak);
+    if (ms >= 0) {
+      tb[nb] = ms;
+      mb[nb++] = peak / 1024.0;
+    }
+    ms = run_measured(kiosk, &peak);
+    if (ms >= 0) {
+      tk[nk] = ms;
+      mk[nk++] = peak / 1024.0;
+    }
+  }
+  if (!nb || !nk) {
+    printf("compare_browser: FAILED (browser runs %d, kiosk runs %d)\n", nb, nk);
+  } else {
+    double b_t = pct(tb, nb, 0.5), k_t = pct(tk, nk, 0.5);
+    double b_m = pct(mb, nb, 0.5), k_m = pct(mk, nk, 0.5);
+    printf("compare_browser_ms: chromium median %.0f, kiosk median %.0f "
+           "(%.1fx faster; n=%d/%d)\n", b_t, k_t, b_t / k_t, nb, nk);
+    printf("compare_browser_peak_mib: chromium median %.0f, kiosk median %.0f "
+           "(%.1fx smaller)\n", b_m, k_m, b_m / k_m);
+  }
+  free(tb);
+  free(tk);
+  free(mb);
+  free(mk);
 }
 
 static const char *kiosk_path(void) {
@@ -196,9 +317,16 @@ static void bench_idle(int seconds) {
 }
 
 int main(int argc, char **argv) {
-  int runs = 200, idle = 10;
+  int runs = 200, idle = 10, compare = 0;
   const char *screen_script = NULL;
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--compare-browser") == 0)
+      compare = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (strcmp(argv[i], "--compare-browser") == 0) {
+      i--;
+      continue;
+    }
     if (strcmp(argv[i], "--runs") == 0)
       runs = atoi(argv[i + 1]);
     else if (strcmp(argv[i], "--idle-seconds") == 0)
@@ -215,5 +343,7 @@ int main(int argc, char **argv) {
   bench_launch(runs / 10 > 10 ? runs / 10 : 10);
   bench_redraw(screen_script ? screen_script : def, runs);
   bench_idle(idle);
+  if (compare)
+    bench_compare(7);
   return 0;
 }

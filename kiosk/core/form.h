@@ -319,6 +319,12 @@ void form_field_check(const form *f, const form_field *field, int member,
 int form_value_display(const form *f, const form_field *field, int member,
                        char *buf, size_t cap);
 
+/* A computed value shown as text (58岁, 男, 1968年5月12日, 790.5元) into
+ * buf (member: entry for a group's computed value, else -1). Returns 1 if
+ * it can be computed now, 0 if not (buf ""). */
+int form_computed_display(const form *f, const form_computed *cv, int member,
+                          char *buf, size_t cap);
+
 /* Every asked field (and member field) in order, with its status. */
 typedef struct form_check_entry {
   const form_field *field;

@@ -124,9 +124,6 @@ void form_entry_wipe(form_entry *e, size_t n_fields);
 /* Wipes and frees one answer; the slot is empty afterwards. */
 void form_answer_wipe(form_answer *a);
 
-/* Display text of a computed value into buf; 1 if it has a value. */
-int form_computed_display(const form *f, const form_computed *cv, int member,
-                          char *buf, size_t cap);
 
 /* Formats a date "YYYY-MM-DD" as 1965年3月8日. */
 void form_date_display(const char *ymd, char *buf, size_t cap);

@@ -345,9 +345,20 @@ static kerr computed_eval(const ectx *x, const form_computed *cv, int member,
 }
 
 kerr form_computed_value(const form *f, const form_computed *cv, int member,
-                         expr_value *v) {
+                         expr_value *v, char *sbuf, size_t scap) {
   ECTX_ROOT(x, f, NULL, -1);
-  return computed_eval(&x, cv, member, v);
+  kerr r = computed_eval(&x, cv, member, v);
+  if (r == KERR_OK && v->type == EXPR_STR) {
+    /* The string may live in this frame's scratch: copy it out. */
+    size_t n = v->len < scap ? v->len : (scap ? scap - 1 : 0);
+    if (scap) {
+      memcpy(sbuf, v->str, n);
+      sbuf[n] = '\0';
+    }
+    v->str = sbuf;
+    v->len = n;
+  }
+  return r;
 }
 
 /* Whether `e` holds in the scope of a field. -1 when undecided. */
@@ -1591,8 +1602,9 @@ int form_value_display(const form *f, const form_field *fd, int member,
 int form_computed_display(const form *f, const form_computed *cv, int member,
                           char *buf, size_t cap) {
   expr_value v;
+  char sbuf[256];
   buf[0] = '\0';
-  if (form_computed_value(f, cv, member, &v))
+  if (form_computed_value(f, cv, member, &v, sbuf, sizeof sbuf))
     return 0;
   if (cv->from && cv->part == FORM_ID_SEX) {
     snprintf(buf, cap, "%s",

@@ -119,18 +119,16 @@ static cJSON *answer_json(const form_field *fd, const form_answer *a,
 static cJSON *computed_json(const form *f, const form_computed *cv,
                             int member) {
   expr_value v;
-  if (form_computed_value(f, cv, member, &v))
+  char sbuf[256];
+  if (form_computed_value(f, cv, member, &v, sbuf, sizeof sbuf))
     return NULL;
   switch (v.type) {
   case EXPR_NUM:
     return raw_num(v.num, cv->decimals);
   case EXPR_BOOL:
     return cJSON_CreateBool(v.b);
-  default: {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%.*s", (int)(v.len < 255 ? v.len : 255), v.str);
-    return cJSON_CreateString(buf);
-  }
+  default:
+    return cJSON_CreateString(sbuf);
   }
 }
 

@@ -114,9 +114,10 @@ kerr form_group_add(form *f, const form_field *group, size_t *index);
 void form_settle(form *f);
 
 /* Evaluates a computed value (member: entry for member computed). KERR_OK
- * with *v, or KERR_NOTFOUND etc. when it cannot be computed now. */
+ * with *v, or KERR_NOTFOUND etc. when it cannot be computed now. A string
+ * result is copied into sbuf (scap bytes, truncated) and points there. */
 kerr form_computed_value(const form *f, const form_computed *cv, int member,
-                         expr_value *v);
+                         expr_value *v, char *sbuf, size_t scap);
 
 /* Wipes and frees an entry's answers. */
 void form_entry_wipe(form_entry *e, size_t n_fields);

@@ -682,6 +682,26 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
   load_computed_list(&L, cJSON_GetObjectItemCaseSensitive(doc, "computed"),
                      "$.computed", NULL);
   check_all_exprs(&L);
+  /* The protocol needs these two: the receipt's check digest uses the ID
+   * number, and the console lists applications by name. */
+  {
+    static const struct {
+      const char *id;
+      form_type type;
+    } must[] = {{"applicant_name", FORM_T_CHINESE_TEXT},
+                {"applicant_id", FORM_T_ID_NUMBER}};
+    for (size_t k = 0; k < sizeof must / sizeof must[0]; k++) {
+      const form_field *f =
+          find_in(s->top, s->n_top, must[k].id, strlen(must[k].id));
+      int every = 0;
+      for (size_t i = 0; f && i < f->n_needed_by; i++)
+        every |= strcmp(f->needed_by[i], "*") == 0;
+      if (!f || f->type != must[k].type || !f->required || !every)
+        problem(&L, KERR_INVALID, CONTENT_P_FIELD, "$.sections",
+                "表里要有必填的“%s”（%s），并且所有事项都要它（needed_by [\"*\"]）",
+                must[k].id, type_names[must[k].type]);
+    }
+  }
 out:
   if (L.err) {
     form_schema_destroy(s);

@@ -119,6 +119,15 @@ static void test_schema(const form_schema *s, const content *c) {
       "\"constraint\":\"${x} != ''\"}]}]}",
       "[1,2",
   };
+  /* The smallest acceptable schema: the applicant's name and ID number. */
+  const char *good =
+      "{\"format\":1,\"title\":\"t\",\"sections\":[{\"id\":\"a\",\"title\":\"A\","
+      "\"fields\":[{\"id\":\"applicant_name\",\"type\":\"chinese_text\",\"label\":\"X\","
+      "\"needed_by\":[\"*\"]},{\"id\":\"applicant_id\",\"type\":\"id_number\","
+      "\"label\":\"Y\",\"needed_by\":[\"*\"]}]}]}";
+  form_schema *ok = NULL;
+  CHECK_INT(form_schema_load(good, strlen(good), &ok, NULL), KERR_OK);
+  form_schema_destroy(ok);
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     form_schema *b = NULL;
     content_problems_init(&p);

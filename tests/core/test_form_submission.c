@@ -1,0 +1,587 @@
+/* Whole applications filled through the engine, as a screen would: a
+ * 低保 + 医疗救助 application for a three-person household and a 临时救助-only
+ * one, to the review list and the submission plaintext, which must validate
+ * against docs/submission.schema.json. The validator below implements the
+ * JSON-Schema keywords that schema uses (and refuses any other keyword, so
+ * the schema cannot silently rely on one it does not check). Synthetic
+ * people only. */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "check.h"
+#include "core/form.h"
+#include "core/idcard.h"
+#include "core/utf8.h"
+
+static const validate_date today = {2026, 11, 22};
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)n + 1);
+  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+    free(b);
+    b = NULL;
+  }
+  fclose(f);
+  if (b) {
+    b[n] = '\0';
+    *len = (size_t)n;
+  }
+  return b;
+}
+
+/* ---- a JSON-Schema subset validator ------------------------------------- */
+
+typedef struct vctx {
+  const cJSON *root;
+  char err[512];
+} vctx;
+
+static int fail(vctx *v, const char *path, const char *what) {
+  if (!v->err[0])
+    snprintf(v->err, sizeof v->err, "%s: %s", path, what);
+  return 0;
+}
+
+static int type_is(const cJSON *j, const char *t) {
+  if (strcmp(t, "object") == 0)
+    return cJSON_IsObject(j);
+  if (strcmp(t, "array") == 0)
+    return cJSON_IsArray(j);
+  if (strcmp(t, "string") == 0)
+    return cJSON_IsString(j);
+  if (strcmp(t, "number") == 0)
+    return cJSON_IsNumber(j);
+  if (strcmp(t, "integer") == 0)
+    return cJSON_IsNumber(j) && j->valuedouble == (double)(long long)j->valuedouble;
+  if (strcmp(t, "boolean") == 0)
+    return cJSON_IsBool(j);
+  if (strcmp(t, "null") == 0)
+    return cJSON_IsNull(j);
+  return 0;
+}
+
+static int validate(vctx *v, const cJSON *s, const cJSON *j, const char *path);
+
+static int match(const char *pattern, const char *s) {
+  regex_t re;
+  if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
+    return -1;
+  int ok = regexec(&re, s, 0, NULL, 0) == 0;
+  regfree(&re);
+  return ok;
+}
+
+static int validate(vctx *v, const cJSON *s, const cJSON *j, const char *path) {
+  char sub[400];
+  if (cJSON_IsBool(s))
+    return cJSON_IsTrue(s) ? 1 : fail(v, path, "false schema");
+  for (const cJSON *k = s->child; k; k = k->next) {
+    const char *kw = k->string;
+    if (!strcmp(kw, "$schema") || !strcmp(kw, "title") ||
+        !strcmp(kw, "description") || !strcmp(kw, "$defs"))
+      continue;
+    if (!strcmp(kw, "$ref")) {
+      const char *ref = k->valuestring;
+      if (strncmp(ref, "#/$defs/", 8) != 0)
+        return fail(v, path, "unsupported $ref");
+      const cJSON *d = cJSON_GetObjectItemCaseSensitive(
+          cJSON_GetObjectItemCaseSensitive(v->root, "$defs"), ref + 8);
+      if (!d)
+        return fail(v, path, "dangling $ref");
+      if (!validate(v, d, j, path))
+        return 0;
+    } else if (!strcmp(kw, "type")) {
+      int ok = 0;
+      if (cJSON_IsString(k))
+        ok = type_is(j, k->valuestring);
+      else
+        for (const cJSON *t = k->child; t; t = t->next)
+          ok |= type_is(j, t->valuestring);
+      if (!ok)
+        return fail(v, path, "wrong type");
+    } else if (!strcmp(kw, "const")) {
+      if (!cJSON_Compare(k, j, 1))
+        return fail(v, path, "not the constant");
+    } else if (!strcmp(kw, "enum")) {
+      int ok = 0;
+      for (const cJSON *e = k->child; e; e = e->next)
+        ok |= cJSON_Compare(e, j, 1);
+      if (!ok)
+        return fail(v, path, "not in enum");
+    } else if (!strcmp(kw, "pattern")) {
+      if (cJSON_IsString(j)) {
+        int m = match(k->valuestring, j->valuestring);
+        if (m < 0)
+          return fail(v, path, "bad pattern");
+        if (!m)
+          return fail(v, path, "pattern does not match");
+      }
+    } else if (!strcmp(kw, "minLength") || !strcmp(kw, "maxLength")) {
+      if (cJSON_IsString(j)) {
+        size_t n = utf8_count(j->valuestring, strlen(j->valuestring));
+        if (kw[1] == 'i' ? n < (size_t)k->valuedouble : n > (size_t)k->valuedouble)
+          return fail(v, path, kw);
+      }
+    } else if (!strcmp(kw, "minItems") || !strcmp(kw, "maxItems")) {
+      if (cJSON_IsArray(j)) {
+        size_t n = (size_t)cJSON_GetArraySize(j);
+        if (kw[1] == 'i' ? n < (size_t)k->valuedouble : n > (size_t)k->valuedouble)
+          return fail(v, path, kw);
+      }
+    } else if (!strcmp(kw, "minimum") || !strcmp(kw, "maximum")) {
+      if (cJSON_IsNumber(j) && (kw[1] == 'i' ? j->valuedouble < k->valuedouble
+                                             : j->valuedouble > k->valuedouble))
+        return fail(v, path, kw);
+    } else if (!strcmp(kw, "items")) {
+      if (cJSON_IsArray(j)) {
+        int i = 0;
+        for (const cJSON *e = j->child; e; e = e->next, i++) {
+          snprintf(sub, sizeof sub, "%s[%d]", path, i);
+          if (!validate(v, k, e, sub))
+            return 0;
+        }
+      }
+    } else if (!strcmp(kw, "required")) {
+      if (cJSON_IsObject(j))
+        for (const cJSON *r = k->child; r; r = r->next)
+          if (!cJSON_GetObjectItemCaseSensitive(j, r->valuestring)) {
+            snprintf(sub, sizeof sub, "missing \"%s\"", r->valuestring);
+            return fail(v, path, sub);
+          }
+    } else if (!strcmp(kw, "properties") || !strcmp(kw, "additionalProperties") ||
+               !strcmp(kw, "propertyNames")) {
+      if (!cJSON_IsObject(j))
+        continue;
+      const cJSON *props = cJSON_GetObjectItemCaseSensitive(s, "properties");
+      for (const cJSON *m = j->child; m; m = m->next) {
+        snprintf(sub, sizeof sub, "%s.%s", path, m->string);
+        const cJSON *ps = cJSON_GetObjectItemCaseSensitive(props, m->string);
+        if (!strcmp(kw, "properties") && ps && !validate(v, ps, m, sub))
+          return 0;
+        if (!strcmp(kw, "additionalProperties") && !ps &&
+            !validate(v, k, m, sub))
+          return 0;
+        if (!strcmp(kw, "propertyNames")) {
+          cJSON *name = cJSON_CreateString(m->string);
+          int ok = validate(v, k, name, sub);
+          cJSON_Delete(name);
+          if (!ok)
+            return 0;
+        }
+      }
+    } else if (!strcmp(kw, "anyOf")) {
+      int ok = 0;
+      for (const cJSON *a = k->child; a && !ok; a = a->next) {
+        vctx tmp = {v->root, ""};
+        ok = validate(&tmp, a, j, path);
+      }
+      if (!ok)
+        return fail(v, path, "matches none of anyOf");
+    } else {
+      return fail(v, path, "keyword this validator does not know");
+    }
+  }
+  return 1;
+}
+
+static cJSON *schema_doc;
+
+/* 1 if the text validates; prints why not otherwise. */
+static int valid(const char *json, int quiet) {
+  cJSON *j = cJSON_Parse(json);
+  if (!j)
+    return 0;
+  vctx v = {schema_doc, ""};
+  int ok = validate(&v, schema_doc, j, "$");
+  if (!ok && !quiet)
+    fprintf(stderr, "schema: %s\n", v.err);
+  cJSON_Delete(j);
+  return ok;
+}
+
+/* ---- driving the engine ---------------------------------------------------- */
+
+static void make_id(char out[19], const char *region, const char *birth,
+                    const char *seq) {
+  snprintf(out, 19, "%s%s%s", region, birth, seq);
+  out[17] = idcard_check_char(out);
+  out[18] = '\0';
+}
+
+/* One answer a screen would give: for field `id` of entry `member`. Kinds:
+ * 't' text, 'c' choice, 'm' multi (space separated), 'b' yes/no ("1"/"0"),
+ * 's' signature. */
+typedef struct ans {
+  const char *id;
+  int member;
+  char kind;
+  const char *value;
+} ans;
+
+static unsigned char png[128];
+static size_t png_len;
+
+/* Fills the form by following the cursor from the first question to the
+ * review page, adding `members` entries at the group's list. Returns the
+ * number of questions answered, or -1 when a question had no answer in
+ * the table. */
+static int drive(form *f, const ans *table, size_t n, size_t members,
+                 const char ***asked_ids, size_t *n_asked) {
+  int answered = 0;
+  for (int guard = 0; guard < 500; guard++) {
+    form_question q;
+    form_result r;
+    form_current(f, &q);
+    if (q.step == FORM_STEP_REVIEW)
+      return answered;
+    if (q.step == FORM_STEP_GROUP) {
+      if (q.n_members < members) {
+        size_t m;
+        CHECK_INT(form_member_add(f, q.field->id, &m, &r), KERR_OK);
+      } else {
+        CHECK_INT(form_next(f, &r), KERR_OK);
+        CHECK_INT(r.status, FORM_OK);
+        if (r.status != FORM_OK)
+          fprintf(stderr, "group: %s\n", r.message);
+      }
+      continue;
+    }
+    const ans *a = NULL;
+    for (size_t i = 0; i < n && !a; i++)
+      if (strcmp(table[i].id, q.field->id) == 0 &&
+          (table[i].member == q.member || table[i].member == -2))
+        a = &table[i];
+    if (asked_ids && *n_asked < 200)
+      (*asked_ids)[(*n_asked)++] = q.field->id;
+    if (!a) {
+      fprintf(stderr, "no answer for %s (member %d)\n", q.field->id, q.member);
+      return -1;
+    }
+    kerr e = KERR_OK;
+    switch (a->kind) {
+    case 't':
+      e = form_answer_text(f, a->value, strlen(a->value), &r);
+      break;
+    case 'c':
+      e = form_answer_choice(f, a->value, &r);
+      break;
+    case 'b':
+      e = form_answer_bool(f, a->value[0] == '1', &r);
+      break;
+    case 's':
+      e = form_answer_signature(f, png, png_len, &r);
+      break;
+    case 'n':
+      r.status = FORM_OK; /* leave an optional field empty */
+      break;
+    default:
+      e = KERR_INVALID;
+    }
+    CHECK_INT(e, KERR_OK);
+    if (r.status == FORM_CONFIRM)
+      CHECK_INT(form_confirm(f), KERR_OK);
+    else if (r.status != FORM_OK)
+      fprintf(stderr, "%s: %s %s\n", q.field->id, form_status_name(r.status),
+              r.message);
+    answered++;
+    CHECK_INT(form_next(f, &r), KERR_OK);
+    if (r.status != FORM_OK) {
+      fprintf(stderr, "next at %s: %s\n", q.field->id, r.message);
+      return -1;
+    }
+  }
+  return -1;
+}
+
+static const char *review_value(const form_review *rv, const char *label) {
+  for (size_t i = 0; i < rv->n; i++)
+    if (strcmp(rv->rows[i].label, label) == 0)
+      return rv->rows[i].value;
+  return NULL;
+}
+
+static const form_submission_meta meta = {
+    "6f1c2a9e-3b7d-4c1e-9a55-0d2f8e41b7c3", "JC7K-M4PX-Q", "140500", NULL};
+
+/* 低保 + 医疗救助, three people: the applicant (58, ill), his wife (56) and
+ * their son (14, at school). */
+static void test_dibao_medical(const form_schema *s, const content *c) {
+  char id0[19], id1[19], id2[19];
+  make_id(id0, "140502", "19680512", "123");
+  make_id(id1, "140502", "19700203", "224");
+  make_id(id2, "140502", "20120901", "357");
+  const ans table[] = {
+      {"applicant_name", -1, 't', "张建国"},
+      {"applicant_id", -1, 't', id0},
+      {"applicant_phone", -1, 't', "13912345678"},
+      {"hukou_type", -1, 'c', "rural"},
+      {"hukou_address", -1, 't', "晋城市泽州县金村镇府城村12号"},
+      {"lives_at_hukou", -1, 'b', "1"},
+      {"applicant_health", -1, 'c', "serious"},
+      {"applicant_disabled", -1, 'b', "0"},
+      {"applicant_work_ability", -1, 'c', "none"},
+      {"applicant_income", -1, 't', "0"},
+      {"name", 0, 't', "李秀英"},
+      {"id_number", 0, 't', id1},
+      {"relation", 0, 'c', "spouse"},
+      {"health", 0, 'c', "healthy"},
+      {"disabled", 0, 'b', "0"},
+      {"work_ability", 0, 'c', "full"},
+      {"income", 0, 't', "1000"},
+      {"authorize", 0, 'b', "1"},
+      {"signature", 0, 's', ""},
+      {"name", 1, 't', "张小明"},
+      {"id_number", 1, 't', id2},
+      {"relation", 1, 'c', "child"},
+      {"health", 1, 'c', "healthy"},
+      {"disabled", 1, 'b', "0"},
+      {"school", 1, 'c', "junior"},
+      {"income_farming", -1, 't', "300"},
+      {"income_business", -1, 't', "0"},
+      {"income_pension", -1, 't', "0"},
+      {"income_support", -1, 't', "0"},
+      {"income_other", -1, 't', "0"},
+      {"medical_insurance", -1, 'b', "1"},
+      {"medical_cost_year", -1, 't', "36000"},
+      {"housing_status", -1, 'c', "own"},
+      {"houses_owned", -1, 't', "1"},
+      {"vehicle", -1, 'c', "small"},
+      {"savings", -1, 't', "2000"},
+      {"business", -1, 'b', "0"},
+      {"card_bank", -1, 'c', "rcc"},
+      {"card_number", -1, 't', "6230520123456789012"},
+      {"contact_name", -1, 't', "张建军"},
+      {"contact_phone", -1, 't', "13700001234"},
+      {"authorize_check", -1, 'b', "1"},
+      {"declaration", -1, 'b', "1"},
+      {"applicant_signature", -1, 's', ""},
+  };
+  const char *items[] = {"dibao", "medical"};
+  form *f = NULL;
+  CHECK_INT(form_create(s, c, items, 2, &today, &f), KERR_OK);
+  if (!f)
+    return;
+  char *json = NULL;
+  size_t len = 0;
+  CHECK_INT(form_submission_build(f, &meta, &json, &len), KERR_STATE);
+  const char *seen_store[200], **seen = seen_store;
+  size_t n_seen = 0;
+  int n = drive(f, table, sizeof table / sizeof table[0], 2, &seen, &n_seen);
+  CHECK_INT(n, (int)(sizeof table / sizeof table[0]));
+  /* Each question once per person. */
+  for (size_t i = 0; i < n_seen; i++)
+    for (size_t k = i + 1; k < n_seen; k++)
+      if (strcmp(seen[i], seen[k]) == 0 && strcmp(seen[i], "name") &&
+          strcmp(seen[i], "id_number") && strcmp(seen[i], "relation") &&
+          strcmp(seen[i], "health") && strcmp(seen[i], "disabled"))
+        CHECK(!"asked twice");
+  CHECK(form_complete(f));
+
+  form_review rv;
+  CHECK_INT(form_review_build(f, &rv), KERR_OK);
+  CHECK_INT(rv.n_sections, 7); /* no 遇到的难事 for these items */
+  CHECK_STR(review_value(&rv, "姓名"), "张建国");
+  CHECK_STR(review_value(&rv, "年龄"), "58岁");
+  CHECK_STR(review_value(&rv, "性别"), "男");
+  CHECK_STR(review_value(&rv, "出生日期"), "1968年5月12日");
+  CHECK_STR(review_value(&rv, "全家人口"), "3人");
+  CHECK_STR(review_value(&rv, "全家每月收入"), "1300元");
+  CHECK_STR(review_value(&rv, "平均每人每月收入"), "433.33元");
+  CHECK_STR(review_value(&rv, "第1位家里人：姓名"), "李秀英");
+  CHECK_STR(review_value(&rv, "第1位家里人：性别"), "女");
+  CHECK_STR(review_value(&rv, "第1位家里人：本人签名"), "已签名");
+  CHECK_STR(review_value(&rv, "第2位家里人：年龄"), "14岁");
+  CHECK_STR(review_value(&rv, "第2位家里人：上学情况"), "上初中");
+  CHECK(review_value(&rv, "第2位家里人：同意核对") == NULL); /* a minor */
+  CHECK(review_value(&rv, "第2位家里人：每月收入") == NULL);
+  CHECK_STR(review_value(&rv, "近12个月看病自付"), "36000元");
+  CHECK(review_value(&rv, "一年上学花费") == NULL); /* education not chosen */
+  CHECK(review_value(&rv, "遇到的难事") == NULL);
+  form_review_free(&rv);
+
+  CHECK_INT(form_submission_build(f, &meta, &json, &len), KERR_OK);
+  CHECK(json && strlen(json) == len);
+  if (json) {
+    CHECK(valid(json, 0));
+    cJSON *d = cJSON_Parse(json);
+    const cJSON *a = cJSON_GetObjectItem(d, "answers");
+    CHECK_STR(cJSON_GetObjectItem(a, "applicant_id")->valuestring, id0);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(a, "members")) == 2);
+    CHECK(cJSON_GetObjectItem(a, "crisis_kind") == NULL);
+    CHECK(cJSON_GetObjectItem(a, "home_address") == NULL);
+    CHECK(cJSON_GetObjectItem(a, "applicant_signature") == NULL);
+    CHECK(cJSON_GetObjectItem(a, "income_per_capita")->valuedouble == 433.33);
+    CHECK(cJSON_GetObjectItem(a, "household_size")->valuedouble == 3);
+    CHECK(cJSON_GetObjectItem(a, "medical_cost_year")->valuedouble == 36000);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(a, "authorize_check")));
+    const cJSON *m1 = cJSON_GetArrayItem(cJSON_GetObjectItem(a, "members"), 1);
+    CHECK_INT(cJSON_GetObjectItem(m1, "age")->valuedouble, 14);
+    CHECK_STR(cJSON_GetObjectItem(m1, "sex")->valuestring, "male");
+    CHECK_STR(cJSON_GetObjectItem(m1, "birth_date")->valuestring, "2012-09-01");
+    CHECK(cJSON_GetObjectItem(m1, "authorize") == NULL);
+    const cJSON *sg = cJSON_GetObjectItem(d, "signatures");
+    CHECK(cJSON_GetObjectItem(sg, "applicant_signature") != NULL);
+    CHECK(cJSON_GetObjectItem(sg, "members[0].signature") != NULL);
+    CHECK(cJSON_GetObjectItem(sg, "members[1].signature") == NULL);
+    const cJSON *names = cJSON_GetObjectItem(d, "item_names");
+    CHECK_STR(cJSON_GetArrayItem(names, 0)->valuestring, "最低生活保障");
+    CHECK_STR(cJSON_GetArrayItem(names, 1)->valuestring, "医疗救助");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(d, "assisted_by")));
+    const cJSON *disp = cJSON_GetObjectItem(d, "display");
+    CHECK_INT(cJSON_GetArraySize(disp), 7);
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(disp, 0), "section")->valuestring,
+              "申请人");
+
+    /* The validator can fail: each of these breaks the schema. */
+    const char *breakers[][2] = {
+        {"schema_version", "2"},     {"uuid", "\"not-a-uuid\""},
+        {"region", "\"14050\""},     {"items", "[]"},
+        {"assisted_by", "5"},        {"extra", "1"},
+        {"signatures", "{\"applicant_signature\":\"R0lGODlh\"}"},
+        {"display", "[{\"section\":\"申请人\",\"rows\":[{\"label\":\"姓名\"}]}]"},
+        {"answers", "{\"applicant_name\":\"x\"}"},
+        {"answers", "{\"applicant_name\":\"x\",\"applicant_id\":\"123\"}"},
+        {"answers", "{\"applicant_name\":\"x\",\"applicant_id\":\"14050219680512123X\","
+                    "\"members\":[{\"age\":{\"a\":1}}]}"},
+        {"answers", "{\"applicant_name\":\"x\",\"applicant_id\":\"14050219680512123X\","
+                    "\"Bad-Key\":1}"},
+    };
+    for (size_t i = 0; i < sizeof breakers / sizeof breakers[0]; i++) {
+      cJSON *copy = cJSON_Duplicate(d, 1);
+      cJSON *val = cJSON_Parse(breakers[i][1]);
+      if (cJSON_GetObjectItem(copy, breakers[i][0]))
+        cJSON_ReplaceItemInObject(copy, breakers[i][0], val);
+      else
+        cJSON_AddItemToObject(copy, breakers[i][0], val);
+      char *t = cJSON_PrintUnformatted(copy);
+      int ok = valid(t, 1);
+      if (ok)
+        fprintf(stderr, "breaker %zu passed the schema\n", i);
+      CHECK(!ok);
+      free(t);
+      cJSON_Delete(copy);
+    }
+    /* And with a staff member recorded. */
+    form_submission_meta m2 = meta;
+    m2.assisted_by = "S0012";
+    char *j2 = NULL;
+    size_t l2;
+    CHECK_INT(form_submission_build(f, &m2, &j2, &l2), KERR_OK);
+    CHECK(j2 && strstr(j2, "\"assisted_by\":\"S0012\"") && valid(j2, 0));
+    form_json_free(j2, l2);
+    form_submission_meta bad = meta;
+    bad.uuid = NULL;
+    CHECK_INT(form_submission_build(f, &bad, &j2, &l2), KERR_INVALID);
+    cJSON_Delete(d);
+  }
+  form_json_free(json, len);
+
+  /* Changing the wife's ID number to the son's age drops her income, her
+   * authorisation and her signature from what would be submitted. */
+  CHECK_INT(form_jump(f, "id_number", 0), KERR_OK);
+  char kid[19];
+  make_id(kid, "140502", "20150303", "248");
+  form_result r;
+  CHECK_INT(form_answer_text(f, kid, strlen(kid), &r), KERR_OK);
+  CHECK_INT(r.status, FORM_OK);
+  const form_field *sig = form_schema_field_find(s, "signature");
+  CHECK(!form_is_asked(f, sig, 0));
+  char buf[64];
+  CHECK(!form_value_display(f, form_schema_field_find(s, "income"), 0, buf,
+                            sizeof buf));
+  form_destroy(f);
+}
+
+/* 临时救助 only: what happened, the card, the declaration. */
+static void test_temporary(const form_schema *s, const content *c) {
+  char id0[19], id1[19];
+  make_id(id0, "140525", "19810707", "015");
+  make_id(id1, "140525", "19830808", "026");
+  const ans table[] = {
+      {"applicant_name", -1, 't', "王秀兰"},
+      {"applicant_id", -1, 't', id0},
+      {"applicant_phone", -1, 't', "15812340000"},
+      {"hukou_address", -1, 't', "河南省鹤壁市淇县朝歌街道东关村8号"},
+      {"lives_at_hukou", -1, 'b', "0"},
+      {"home_address", -1, 't', "晋城市城区北石店镇新村3号"},
+      {"name", 0, 't', "赵强"},
+      {"id_number", 0, 't', id1},
+      {"relation", 0, 'c', "spouse"},
+      {"crisis_kind", -1, 'c', "fire"},
+      {"crisis_date", -1, 't', "2026-11-15"},
+      {"crisis_what", -1, 't', "夜里厨房着火，烧了两间房和里面的东西。"},
+      {"crisis_loss", -1, 't', "17500"},
+      {"card_bank", -1, 'c', "psbc"},
+      {"card_number", -1, 't', "6221881234567890"},
+      {"contact_name", -1, 'n', ""},
+      {"declaration", -1, 'b', "1"},
+      {"applicant_signature", -1, 's', ""},
+  };
+  const char *items[] = {"temporary"};
+  form *f = NULL;
+  CHECK_INT(form_create(s, c, items, 1, &today, &f), KERR_OK);
+  if (!f)
+    return;
+  int n = drive(f, table, sizeof table / sizeof table[0], 1, NULL, NULL);
+  CHECK_INT(n, (int)(sizeof table / sizeof table[0]));
+  form_review rv;
+  CHECK_INT(form_review_build(f, &rv), KERR_OK);
+  CHECK_INT(rv.n_sections, 5);
+  CHECK_STR(review_value(&rv, "现在住址"), "晋城市城区北石店镇新村3号");
+  CHECK_STR(review_value(&rv, "遇到的难事"), "着火");
+  CHECK_STR(review_value(&rv, "发生日期"), "2026年11月15日");
+  CHECK_STR(review_value(&rv, "损失或花费"), "17500元");
+  CHECK_STR(review_value(&rv, "全家人口"), "2人");
+  CHECK(review_value(&rv, "平均每人每月收入") == NULL);
+  CHECK(review_value(&rv, "同意核对收入和财产") == NULL);
+  form_review_free(&rv);
+  char *json = NULL;
+  size_t len = 0;
+  CHECK_INT(form_submission_build(f, &meta, &json, &len), KERR_OK);
+  if (json) {
+    CHECK(valid(json, 0));
+    CHECK(strstr(json, "\"crisis_loss\":17500") != NULL);
+    CHECK(strstr(json, "income") == NULL);
+    CHECK(strstr(json, "\"item_names\":[\"临时救助\"]") != NULL);
+  }
+  form_json_free(json, len);
+  form_destroy(f);
+}
+
+int main(void) {
+  CHECK(sodium_init() >= 0);
+  static const char png64[] =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+  CHECK(sodium_base642bin(png, sizeof png, png64, strlen(png64), NULL,
+                          &png_len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0);
+  size_t n;
+  char *t = slurp(KIOSK_SOURCE_DIR "/docs/submission.schema.json", &n);
+  schema_doc = t ? cJSON_Parse(t) : NULL;
+  free(t);
+  CHECK(schema_doc != NULL);
+  content *c = NULL;
+  CHECK_INT(content_load(KIOSK_SOURCE_DIR "/assets/bundle", &c, NULL), KERR_OK);
+  t = slurp(KIOSK_SOURCE_DIR "/assets/bundle/form.json", &n);
+  form_schema *s = NULL;
+  CHECK(t && form_schema_load(t, n, &s, NULL) == KERR_OK);
+  free(t);
+  if (s && c && schema_doc) {
+    test_dibao_medical(s, c);
+    test_temporary(s, c);
+  }
+  form_schema_destroy(s);
+  content_destroy(c);
+  cJSON_Delete(schema_doc);
+  return TEST_DONE();
+}

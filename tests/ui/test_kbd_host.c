@@ -1,0 +1,126 @@
+/* kbd + ime_host with the real engines: keys become a composition and
+ * committed text, backspace works through the composition first, the field
+ * kind picks the keyboard, the Chinese choice lasts one session, and a
+ * session end resets the engines (keys typed meanwhile wait, then count). */
+#include <SDL.h>
+#include <unistd.h>
+
+#include "app/ime_host.h"
+#include "check.h"
+#include "screens/kbd.h"
+
+static void tap(kbd *k, const char *id, kbd_out *o) {
+  app_event ev = {.type = APP_EV_TAP, .id = id};
+  CHECK(kbd_event(k, NULL, &ev, o));
+}
+
+static void type(kbd *k, const char *letters, kbd_out *o) {
+  char id[16];
+  for (const char *p = letters; *p; p++) {
+    snprintf(id, sizeof id, "kbd.key.%c", *p);
+    tap(k, id, o);
+    CHECK_STR(o->text, "");
+  }
+}
+
+int main(void) {
+  session s;
+  session_init(&s, 90, 30);
+  ime_host *h = NULL;
+  CHECK_INT(ime_host_create(&(ime_host_config){.tmp_dir = "/tmp"}, &s, &h),
+            KERR_OK);
+  CHECK(h && ime_host_pinyin(h) && ime_host_hand(h));
+  CHECK_INT(ime_pinyin_wait(ime_host_pinyin(h)), KERR_OK);
+  CHECK_INT(ime_hand_wait(ime_host_hand(h)), KERR_OK);
+
+  kbd *k = NULL;
+  CHECK_INT(kbd_create(h, &k), KERR_OK);
+  kbd_out o;
+
+  /* A name opens pinyin; zhangsan + space commits 张三. */
+  kbd_bind(k, FIELD_NAME);
+  CHECK_INT(kbd_get_type(k), KBD_PINYIN);
+  type(k, "zhangsan", &o);
+  CHECK_STR(kbd_composition(k), "zhang san");
+  tap(k, "kbd.backspace", &o);
+  CHECK_STR(kbd_composition(k), "zhang sa");
+  CHECK_INT(o.backspace, 0);
+  tap(k, "kbd.key.n", &o);
+  tap(k, "kbd.space", &o);
+  CHECK_STR(o.text, "张三");
+  CHECK_STR(kbd_composition(k), "");
+  /* Nothing composed: backspace and space are the field's. */
+  tap(k, "kbd.backspace", &o);
+  CHECK_INT(o.backspace, 1);
+  tap(k, "kbd.space", &o);
+  CHECK_STR(o.text, " ");
+  /* A physical Backspace works the same; Return is 完成. */
+  type(k, "lv", &o);
+  app_event key = {.type = APP_EV_KEY, .key = SDLK_BACKSPACE};
+  CHECK(kbd_event(k, NULL, &key, &o));
+  CHECK_STR(kbd_composition(k), "l");
+  key.key = SDLK_RETURN;
+  CHECK(kbd_event(k, NULL, &key, &o));
+  CHECK(o.done);
+  CHECK_STR(kbd_composition(k), "");
+  /* Physical text is not the keyboard's: the field takes it directly. */
+  app_event text = {.type = APP_EV_TEXT, .text = "王"};
+  CHECK(!kbd_event(k, NULL, &text, &o));
+  /* Taps on other screens' targets are not the keyboard's either. */
+  app_event other = {.type = APP_EV_TAP, .id = "nav.back"};
+  CHECK(!kbd_event(k, NULL, &other, &o));
+
+  /* The field kind picks the keyboard. */
+  kbd_bind(k, FIELD_ID_NUMBER);
+  CHECK_INT(kbd_get_type(k), KBD_ID);
+  tap(k, "kbd.key.X", &o);
+  CHECK_STR(o.text, "X");
+  tap(k, "kbd.switch.hand", &o); /* not offered for an ID number */
+  CHECK_INT(kbd_get_type(k), KBD_ID);
+  kbd_bind(k, FIELD_PHONE);
+  CHECK_INT(kbd_get_type(k), KBD_NUMERIC);
+  kbd_bind(k, FIELD_MONEY);
+  tap(k, "kbd.key.dot", &o);
+  CHECK_STR(o.text, ".");
+  kbd_bind(k, FIELD_LATIN);
+  CHECK_INT(kbd_get_type(k), KBD_LATIN);
+  tap(k, "kbd.key.q", &o);
+  CHECK_STR(o.text, "q");
+
+  /* The applicant's choice of handwriting holds for the session… */
+  kbd_bind(k, FIELD_NAME);
+  tap(k, "kbd.switch.hand", &o);
+  CHECK_INT(kbd_get_type(k), KBD_HAND);
+  kbd_bind(k, FIELD_TEXT);
+  CHECK_INT(kbd_get_type(k), KBD_HAND);
+  tap(k, "kbd.switch.num", &o);
+  tap(k, "kbd.switch.chinese", &o);
+  CHECK_INT(kbd_get_type(k), KBD_HAND);
+  /* …and is forgotten when it ends, with the engines reset. */
+  unsigned gen = ime_host_generation(h);
+  tap(k, "kbd.switch.pinyin", &o);
+  type(k, "kun", &o);
+  session_end(&s);
+  CHECK_INT(ime_host_generation(h), gen + 1);
+  CHECK_INT(ime_host_chinese_get(h), IME_HOST_PINYIN);
+  CHECK_INT(ime_hand_stroke_count(ime_host_hand(h)), 0);
+  CHECK(!ime_pinyin_ready(ime_host_pinyin(h)));
+  kbd_bind(k, FIELD_NAME);
+  CHECK_INT(kbd_get_type(k), KBD_PINYIN);
+  CHECK_STR(kbd_composition(k), "");
+
+  /* Letters typed while the engine reloads wait and are fed once ready. */
+  type(k, "kun", &o);
+  CHECK_STR(kbd_composition(k), "kun");
+  CHECK(kbd_tick(k) != UINT64_MAX || ime_pinyin_ready(ime_host_pinyin(h)));
+  CHECK_INT(ime_pinyin_wait(ime_host_pinyin(h)), KERR_OK);
+  kbd_tick(k);
+  CHECK_STR(kbd_composition(k), "kun");
+  CHECK(ime_pinyin_view_get(ime_host_pinyin(h))->n > 0);
+  tap(k, "kbd.space", &o);
+  CHECK_STR(o.text, "困");
+
+  kbd_destroy(k);
+  ime_host_destroy(h);
+  return TEST_DONE();
+}

@@ -385,20 +385,26 @@ kerr content_sync_split(const char *body, size_t n, const char **manifest,
     p = skip_ws(p, end);
     if (p >= end || *p != ':')
       return KERR_PARSE;
-    p = skip_ws(p + 1, end);
-    const char *v = p;
-    if (!(p = skip_value(p, end, 1)))
+    /* The manifest's bytes are everything between the colon and the next
+     * separator: the server embeds the signed file verbatim, white space
+     * (a final newline, say) included. */
+    const char *raw = p + 1;
+    const char *v = skip_ws(raw, end);
+    if (!(p = skip_value(v, end, 1)))
       return KERR_PARSE;
+    const char *v_end = p;
+    p = skip_ws(p, end);
     if (klen == 10 && memcmp(k, "\"manifest\"", 10) == 0 && !m) {
-      m = v;
+      if (v >= end || *v != '{')
+        return KERR_PARSE;
+      m = raw;
       m_end = p;
     } else if (klen == 11 && memcmp(k, "\"signature\"", 11) == 0 && !s) {
       s = v;
-      s_end = p;
+      s_end = v_end;
     } else {
       return KERR_PARSE; /* unknown or repeated member */
     }
-    p = skip_ws(p, end);
     if (p < end && *p == ',') {
       p = skip_ws(p + 1, end);
       continue;
@@ -407,7 +413,7 @@ kerr content_sync_split(const char *body, size_t n, const char **manifest,
       break;
     return KERR_PARSE;
   }
-  if (skip_ws(p + 1, end) != end || !m || !s || *m != '{' || *s != '"')
+  if (skip_ws(p + 1, end) != end || !m || !s || *s != '"')
     return KERR_PARSE;
   size_t got = 0;
   if (sodium_base642bin(sig, BUNDLE_SIG_BYTES, s + 1, (size_t)(s_end - s - 2),

@@ -244,9 +244,34 @@ static void draw_icon(app *a, ui *u, const char *name, SDL_Rect r) {
                r.x + (r.w - gw) / 2, r.y + (r.h - gh) / 2);
 }
 
-/* One item card at (x, y) of width w; returns its height. The header row
- * holds the icon, the name (a link to the policy page) and the toggle
- * pair; under it the reasons, or the summary. */
+/* One half of the 选上/不选 pair. The half that holds is filled: deep blue
+ * for 选上, quiet grey for 不选, so the two states never look alike. */
+static void toggle(ui *u, const char *id, SDL_Rect r, int active, int is_pick,
+                   const char *label) {
+  const theme *th = &u->th;
+  int pressed = strcmp(u->pressed, id) == 0;
+  SDL_Color fill = th->surface, border = th->primary, fg = th->primary;
+  if (active && is_pick) {
+    fill = pressed ? th->primary_pressed : th->primary;
+    fg = th->on_primary;
+  } else if (active) {
+    fill = th->surface_alt;
+    border = th->text_muted;
+    fg = th->text;
+  } else if (pressed) {
+    fill = th->surface_alt;
+  }
+  ui_card(u, r, fill, border);
+  ui_text_box(u, (SDL_Rect){r.x + th->pad / 2, r.y, r.w - th->pad, r.h},
+              th->px_large, TEXT_BOLD, fg, UI_CENTER, 1, label);
+  ui_target_add(u, id, r, label);
+}
+
+/* One item card at (x, y) of width w; returns its height. On top the
+ * icon and the name (a link to the policy page); under them the reasons,
+ * or the summary; the 选上/不选 pair closes the card at the bottom right —
+ * beside the text on a landscape screen, under it on a portrait one — so
+ * when the pair is in view, what it is about is too. */
 static int row_card(app *a, ui *u, const results_row *r, int x, int y, int w,
                     int draw) {
   const theme *th = &u->th;
@@ -254,16 +279,13 @@ static int row_card(app *a, ui *u, const results_row *r, int x, int y, int w,
   int icon = theme_px(th, th->elder ? 88 : 72);
   int tw = toggle_w(u, a);
   int pair = 2 * tw + th->gap / 3;
+  int side = !th->portrait; /* the pair beside the text */
   int name_x = x + pad + icon + pad;
-  int name_w = w - 2 * pad - icon - pad - pair - pad;
+  int name_w = x + w - pad - name_x;
   int nh = ui_text_height(u, name_w, th->px_large, TEXT_BOLD, r->item->name);
-  int head = nh;
-  if (head < icon)
-    head = icon;
-  if (head < th->button_h)
-    head = th->button_h;
-  int body_x = th->portrait ? x + pad : name_x;
-  int body_w = x + w - pad - body_x;
+  int head = nh > icon ? nh : icon;
+  int body_x = side ? name_x : x + pad;
+  int body_w = side ? x + w - pad - pair - pad - body_x : w - 2 * pad;
   int body_h = 0;
   char bullets[SCREENER_MAX_REASONS][SCREENER_MAX_REASON + 8];
   size_t nb = 0;
@@ -278,7 +300,9 @@ static int row_card(app *a, ui *u, const results_row *r, int x, int y, int w,
     body_h = ui_text_height(u, body_w, th->px_body, TEXT_REGULAR,
                             r->item->summary);
   }
-  int h = pad + head + th->gap / 2 + body_h + pad;
+  int area_h = side ? (body_h > th->button_h ? body_h : th->button_h)
+                    : body_h + th->gap / 2 + th->button_h;
+  int h = pad + head + th->gap / 2 + area_h + pad;
   if (!draw)
     goto out;
   SDL_Rect card = {x, y, w, h};
@@ -288,29 +312,31 @@ static int row_card(app *a, ui *u, const results_row *r, int x, int y, int w,
                           theme_px(th, 8), h - 2 * th->radius},
             th->primary);
   int hy = y + pad;
-  draw_icon(a, u, r->item->icon, (SDL_Rect){x + pad, hy + (head - icon) / 2,
-                                            icon, icon});
   char id[UI_ID_MAX];
   snprintf(id, sizeof id, "item.%s", r->item->id);
   int pressed = strcmp(u->pressed, id) == 0;
-  SDL_Rect link = {x + pad / 2, hy - pad / 2, name_x + name_w - x,
+  int name_tw = text_width(u->text, th->px_large, TEXT_BOLD, r->item->name,
+                           strlen(r->item->name));
+  if (name_tw > name_w)
+    name_tw = name_w;
+  SDL_Rect link = {x + pad / 2, hy - pad / 2, name_x + name_tw + pad / 2 - x,
                    head + pad};
   if (pressed)
     ui_fill_round(u, link, th->radius, th->surface_alt);
+  draw_icon(a, u, r->item->icon, (SDL_Rect){x + pad, hy + (head - icon) / 2,
+                                            icon, icon});
   ui_text_box(u, (SDL_Rect){name_x, hy + (head - nh) / 2, name_w, nh},
               th->px_large, TEXT_BOLD, th->primary, UI_LEFT, 0, r->item->name);
   ui_target_add(u, id, link, r->item->name);
-  int tx = x + w - pad - pair;
-  int ty = hy + (head - th->button_h) / 2;
-  snprintf(id, sizeof id, "pick.%s", r->item->id);
-  ui_button(u, id, (SDL_Rect){tx, ty, tw, th->button_h},
-            r->chosen ? UI_BTN_PRIMARY : UI_BTN_SECONDARY,
-            app_str(a, "results.choose"));
-  snprintf(id, sizeof id, "drop.%s", r->item->id);
-  ui_button(u, id, (SDL_Rect){tx + tw + th->gap / 3, ty, tw, th->button_h},
-            r->chosen ? UI_BTN_SECONDARY : UI_BTN_PRIMARY,
-            app_str(a, "results.drop"));
   int by = hy + head + th->gap / 2;
+  int tx = x + w - pad - pair;
+  int ty = by + area_h - th->button_h;
+  snprintf(id, sizeof id, "pick.%s", r->item->id);
+  toggle(u, id, (SDL_Rect){tx, ty, tw, th->button_h}, r->chosen, 1,
+         app_str(a, "results.choose"));
+  snprintf(id, sizeof id, "drop.%s", r->item->id);
+  toggle(u, id, (SDL_Rect){tx + tw + th->gap / 3, ty, tw, th->button_h},
+         !r->chosen, 0, app_str(a, "results.drop"));
   if (nb) {
     for (size_t k = 0; k < nb; k++) {
       int bh = ui_text_height(u, body_w, th->px_body, TEXT_REGULAR,
@@ -492,12 +518,12 @@ static int bottom_bar(app *a, ui *u, results_state *s, int footer, int draw) {
               TEXT_BOLD, s->none_chosen && !n ? th->accent : th->text,
               UI_LEFT, 1, count);
   int py = th->portrait ? y + row_h + th->gap / 2 : apply_y;
+  int down_x = th->portrait ? th->w - m - pw : m + pw + th->gap;
   if (ui_scroll_more_above(&s->scroll))
     ui_button(u, "page.up", (SDL_Rect){m, py, pw, th->button_h},
               UI_BTN_SECONDARY, prev);
   if (ui_scroll_more_below(&s->scroll))
-    ui_button(u, "page.down", (SDL_Rect){m + pw + th->gap, py, pw,
-                                         th->button_h},
+    ui_button(u, "page.down", (SDL_Rect){down_x, py, pw, th->button_h},
               UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
   return top;
 }

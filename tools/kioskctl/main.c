@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd_content.h"
+#include "cmd_form.h"
 #include "cmd_keygen.h"
 #include "cmd_screen.h"
 
@@ -29,6 +30,7 @@ static const kioskctl_cmd commands[] = {
     {"version", cmd_version, "version                      显示版本"},
     {"content", cmd_content, "content check|show|rehash 目录  检查、查看内容包，或重算清单"},
     {"keygen", cmd_keygen, "keygen 目录                  生成管理员签名密钥对（admin.key、admin.pub）"},
+    {"form", cmd_form, "form check --content 目录 --answers 文件 [--items 事项]  用内容包的申请表检查一份答案"},
     {"screen", cmd_screen, "screen --content 目录 --household 文件  用内容包的筛查规则试算一户"},
 };
 

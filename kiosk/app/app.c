@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app/ime_host.h"
+#include "app/net_host.h"
 #include "core/log.h"
 #include "screens/screens.h"
 #include "ui/png.h"
@@ -552,6 +553,12 @@ kerr app_create(const app_options *o, app **out) {
   e = selection_init(&a->chosen, &a->sess);
   if (e)
     goto fail;
+  net_host_config nc = {
+      .cfg = &a->cfg,
+      .content_version = a->content ? content_version(a->content) : NULL,
+      .wait_queries = a->virtual_clock};
+  if (net_host_create(&nc, &a->net))
+    LOG_E("app", "no network host");
   if (o->script_path) {
     e = app_script_load(o->script_path, &a->script, err, sizeof err);
     if (e) {
@@ -579,6 +586,7 @@ void app_destroy(app *a) {
   if (a->sess.n_wipers)
     session_end(&a->sess);
   ime_host_destroy(a->ime);
+  net_host_destroy(a->net);
   app_script_destroy(a->script);
   text_destroy(a->text);
   if (a->ren)
@@ -594,6 +602,8 @@ void app_destroy(app *a) {
 
 static void handle_sdl(app *a, const SDL_Event *ev) {
   ui_input in;
+  if (net_host_handle_sdl(a->net, a, ev))
+    return;
   if (ui_translate(ev, a->w, a->h, &in))
     app_input(a, &in);
 }

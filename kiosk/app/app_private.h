@@ -60,6 +60,7 @@ struct app {
   /* statistics for the benchmark */
   unsigned long frames;
   struct ime_host *ime; /* input-method engines (ime_host.h) */
+  struct net_host *net; /* outbox, delivery, queries (net_host.h) */
   /* scripted run */
   app_script *script;
   char shots_dir[512];

@@ -16,7 +16,9 @@
 #define LINE_MAX_BYTES 2048
 #define FILE_MAX_BYTES (256 * 1024)
 
-typedef enum { T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE, T_RENDERER } ktype;
+typedef enum {
+  T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE, T_RENDERER, T_PREFIX
+} ktype;
 
 typedef struct key_def {
   const char *name;
@@ -39,8 +41,10 @@ static const key_def keys[] = {
     S("backend.seal_public_key", seal_public_key),
     I("backend.connect_timeout_s", connect_timeout_s, 1, 120),
     I("backend.request_timeout_s", request_timeout_s, 1, 600),
+    I("backend.heartbeat_s", heartbeat_s, 1, 86400),
     S("device.region", region),
     S("device.id", device_id),
+    {"device.ref_prefix", T_PREFIX, offsetof(config, ref_prefix), 3, 0, 0},
     I("session.inactivity_s", inactivity_s, 15, 3600),
     I("session.warning_s", warning_s, 20, 300),
     B("screen.fullscreen", fullscreen),
@@ -51,6 +55,7 @@ static const key_def keys[] = {
     S("paths.data", data_dir),
     S("paths.runtime", runtime_dir),
     S("paths.fonts", fonts_file),
+    S("paths.printer", printer_dir),
     {"log.level", T_LEVEL, offsetof(config, log_level), 0, 0, 0},
 };
 
@@ -64,8 +69,10 @@ void config_defaults(config *c, const char *base) {
            "%s/var/pki/devices/KIOSK-140500-001.key", base);
   c->connect_timeout_s = 5;
   c->request_timeout_s = 20;
+  c->heartbeat_s = 300;
   snprintf(c->region, sizeof c->region, "140500");
   snprintf(c->device_id, sizeof c->device_id, "KIOSK-140500-001");
+  snprintf(c->ref_prefix, sizeof c->ref_prefix, "JC");
   c->inactivity_s = 90;
   c->warning_s = 30;
   c->fullscreen = 1;
@@ -75,7 +82,24 @@ void config_defaults(config *c, const char *base) {
   snprintf(c->data_dir, sizeof c->data_dir, "%s/var/data", base);
   snprintf(c->runtime_dir, sizeof c->runtime_dir, "/dev/shm");
   snprintf(c->fonts_file, sizeof c->fonts_file, "%s/fonts/fonts.conf", base);
+  snprintf(c->printer_dir, sizeof c->printer_dir, "%s/var/printer", base);
   c->log_level = LOG_INFO;
+}
+
+/* The reference-number alphabet of net/refno.h (REFNO_ALPHABET): the core
+ * cannot link net/, so the prefix is checked here against the same symbols
+ * and again with refno_check_prefix() when the outbox is opened;
+ * tests/app/test_submit.c checks that both accept exactly the same
+ * prefixes. */
+#define PREFIX_ALPHABET "34679ACDEFHJKMNPQRTUWXY"
+
+static int prefix_ok(const char *v) {
+  if (strlen(v) != 2)
+    return 0;
+  for (int i = 0; i < 2; i++)
+    if (!strchr(PREFIX_ALPHABET, v[i]))
+      return 0;
+  return 1;
 }
 
 static const key_def *find_key(const char *name) {
@@ -173,6 +197,15 @@ kerr config_set(config *c, const char *key, const char *value, char *err,
                key, value);
       return KERR_INVALID;
     }
+    return KERR_OK;
+  case T_PREFIX:
+    if (!prefix_ok(value)) {
+      snprintf(err, errlen,
+               "%s: '%s' is not 2 characters of %s (upper case)", key, value,
+               PREFIX_ALPHABET);
+      return KERR_INVALID;
+    }
+    memcpy(field, value, 3);
     return KERR_OK;
   case T_SIZE: {
     int w, h;

@@ -31,9 +31,11 @@ typedef struct config {
   char seal_public_key[CONFIG_STR_MAX]; /* backend's X25519 key, base64 */
   int connect_timeout_s;
   int request_timeout_s;
+  int heartbeat_s;                    /* seconds between heartbeats */
   /* identity */
   char region[16];                    /* region code, e.g. 140500 */
   char device_id[64];                 /* e.g. KIOSK-140500-001 */
+  char ref_prefix[3];                 /* reference number prefix, "JC" */
   /* session */
   int inactivity_s;                   /* idle time before the warning */
   int warning_s;                      /* countdown length of the warning */
@@ -47,6 +49,7 @@ typedef struct config {
   char data_dir[CONFIG_STR_MAX];      /* outbox and state (persistent) */
   char runtime_dir[CONFIG_STR_MAX];   /* RAM-backed scratch (recovery) */
   char fonts_file[CONFIG_STR_MAX];    /* fonts/fonts.conf */
+  char printer_dir[CONFIG_STR_MAX];   /* simulated printer's output */
   /* logging */
   int log_level;                      /* a log_level value */
 } config;

@@ -32,6 +32,9 @@ int main(void) {
   CHECK_STR(c.content_dir, "/opt/kiosk/assets/bundle");
   CHECK_INT(c.inactivity_s, 90);
   CHECK_INT(c.fullscreen, 1);
+  CHECK_STR(c.ref_prefix, "JC");
+  CHECK_STR(c.printer_dir, "/opt/kiosk/var/printer");
+  CHECK_INT(c.heartbeat_s, 300);
 
   /* The shipped example file loads and changes what it says. */
   char example[512];
@@ -84,6 +87,30 @@ int main(void) {
   CHECK(strstr(err, "UTF-8") != NULL);
   CHECK_INT(load("session.inactivity_s = 99999999999999999999\n", &c, err,
                  sizeof err),
+            KERR_INVALID);
+
+  /* Reference prefix, printer folder, heartbeat period. */
+  CHECK_INT(load("device.ref_prefix = HK\npaths.printer = /srv/print\n"
+                 "backend.heartbeat_s = 60\n",
+                 &c, err, sizeof err),
+            KERR_OK);
+  CHECK_STR(c.ref_prefix, "HK");
+  CHECK_STR(c.printer_dir, "/srv/print");
+  CHECK_INT(c.heartbeat_s, 60);
+  /* Look-alike characters (0 O 1 I L 2 Z 5 S 8 B G V), lower case, and
+   * other lengths are refused, naming the key. */
+  const char *bad_prefixes[] = {"JO", "J0", "IJ", "JB", "jc", "J", "JCK",
+                                "", "J ", "G7", "5A", "AV"};
+  for (size_t i = 0; i < sizeof bad_prefixes / sizeof bad_prefixes[0]; i++) {
+    char line[64];
+    snprintf(line, sizeof line, "device.ref_prefix = %s\n", bad_prefixes[i]);
+    CHECK_INT(load(line, &c, err, sizeof err), KERR_INVALID);
+    CHECK(strstr(err, "device.ref_prefix") != NULL);
+  }
+  CHECK_INT(load("backend.heartbeat_s = 0\n", &c, err, sizeof err),
+            KERR_INVALID);
+  CHECK(strstr(err, "backend.heartbeat_s") && strstr(err, "outside"));
+  CHECK_INT(load("backend.heartbeat_s = 86401\n", &c, err, sizeof err),
             KERR_INVALID);
 
   /* A value longer than its field is refused, not truncated. */

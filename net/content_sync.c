@@ -602,6 +602,7 @@ static kerr fsync_tree(int fd, int depth) {
       close(dup_fd);
     return KERR_IO;
   }
+  rewinddir(d); /* a dup shares the offset of an earlier read */
   struct dirent *e;
   while (!err && (e = readdir(d)) != NULL) {
     struct stat st;
@@ -845,9 +846,9 @@ static unsigned char *find_local(const content_sync *s, const char *cur_dir,
   return data;
 }
 
-/* Keeps `keep_a` and `keep_b` (version names, may be "") and removes every
- * other version folder and any leftover staging folder or temporary link
- * under the content folder fd. */
+/* Removes any leftover staging folder or temporary link under the content
+ * folder fd and, if keep_a is not NULL, every version folder other than
+ * keep_a and keep_b (the bundle in use and the previous one). */
 static void prune(int fd, const char *keep_a, const char *keep_b) {
   int dup_fd = dup(fd);
   DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
@@ -858,6 +859,7 @@ static void prune(int fd, const char *keep_a, const char *keep_b) {
       close(dup_fd);
     return;
   }
+  rewinddir(d); /* a dup shares the offset of an earlier read */
   struct dirent *e;
   while ((e = readdir(d)) != NULL && n < 64) {
     char base[CONTENT_SYNC_VERSION_MAX + 16];
@@ -870,7 +872,8 @@ static void prune(int fd, const char *keep_a, const char *keep_b) {
       base[len - 8] = '\0';
     if (strcmp(e->d_name, "current.new") == 0 ||
         (content_version_valid(base) &&
-         (staging || (strcmp(base, keep_a) != 0 && strcmp(base, keep_b) != 0))))
+         (staging || (keep_a && strcmp(base, keep_a) != 0 &&
+                      strcmp(base, keep_b) != 0))))
       memcpy(names[n++], e->d_name, len + 1);
   }
   closedir(d);
@@ -987,8 +990,8 @@ static kerr apply(content_sync *s, const char *mbytes, size_t mlen,
     err = KERR_BUSY;
     goto out;
   }
-  /* Whatever a sync that died left behind (never `current`'s target). */
-  prune(cfd, cur_ver, cur_ver);
+  /* What a sync that died left behind; bundles stay until the switch. */
+  prune(cfd, NULL, NULL);
   if (mkdirat(cfd, stage_name, 0755) != 0 ||
       (sfd = openat(cfd, stage_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
                                           O_CLOEXEC)) < 0) {

@@ -218,6 +218,7 @@ static void test_install(void) {
   CHECK_INT(content_sync_install_dir(s, d, &r), KERR_CRYPTO);
   CHECK_INT(r.reason, CONTENT_SYNC_R_FILE);
   expect_current(&fx, "2030.1.10", 9800);
+  CHECK(pb_has(fx.data, "2030.1.2")); /* a failed update keeps the previous */
   /* A truncated file. */
   size_t len = 0;
   char *txt = tb_slurp(tb_path(p, sizeof p, d, "regions.json"), &len);

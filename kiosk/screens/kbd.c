@@ -320,6 +320,10 @@ static void pad_begin(kbd *k, int x, int y) {
     return;
   if (ime_hand_stroke_begin(h) != KERR_OK)
     return;
+  /* Candidates for fewer strokes are stale now: never offer them. */
+  session_wipe_bytes(k->hand_cand, sizeof k->hand_cand);
+  k->hand_n = 0;
+  k->hand_pending = false;
   k->stroke_start[k->n_strokes++] = k->n_pts;
   k->stroking = true;
   pad_point(k, x, y);

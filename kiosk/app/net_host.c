@@ -245,6 +245,10 @@ static void *heartbeat_main(void *arg) {
         .last_errors = errp,
         .n_errors = n};
     kerr e = api_heartbeat(h->hb_api, &hi);
+    if (e == KERR_STATE) { /* aborted: the host is stopping */
+      pthread_mutex_lock(&h->mu);
+      break;
+    }
     if (e != last) {
       if (e)
         LOG_W("net_host", "heartbeat failed: %s (%s)", kerr_str(e),

@@ -594,6 +594,84 @@ static void test_limits(const form_schema *s, const content *c) {
   form_destroy(f);
 }
 
+/* Mutated schemas and answers documents never crash the loaders (under
+ * ASan/UBSan any memory error fails the test). Fixed-seed PRNG. */
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)rng;
+}
+
+static void mutate(char *b, size_t n) {
+  static const char pick[] = "{}[]\",:0123456789-.eE\\ntrfalseu$";
+  int k = 1 + (int)(rnd() % 4);
+  for (int i = 0; i < k && n; i++)
+    b[rnd() % n] = rnd() % 3 ? pick[rnd() % (sizeof pick - 1)] : (char)rnd();
+}
+
+static void test_mutations(const form_schema *s, const content *c) {
+  size_t n;
+  char *t = slurp(KIOSK_SOURCE_DIR "/assets/bundle/form.json", &n);
+  char *b = malloc(n + 1);
+  int loaded = 0;
+  for (int round = 0; t && b && round < 300; round++) {
+    memcpy(b, t, n + 1);
+    mutate(b, n);
+    form_schema *m = NULL;
+    if (form_schema_load(b, n, &m, NULL) == KERR_OK) {
+      loaded++;
+      const char *items[] = {"dibao", "temporary"};
+      form *f = NULL;
+      if (form_create(m, NULL, items, 2, &today, &f) == KERR_OK) {
+        form_result r;
+        form_answer_text(f, "张三", strlen("张三"), &r);
+        form_next(f, &r);
+        form_destroy(f);
+      }
+      form_schema_destroy(m);
+    }
+  }
+  CHECK(loaded > 0); /* some mutations hit only text */
+  free(b);
+  free(t);
+
+  t = slurp(KIOSK_TEST_DATA "/form/dibao_medical.json", &n);
+  b = malloc(n + 1);
+  for (int round = 0; t && b && round < 1500; round++) {
+    memcpy(b, t, n + 1);
+    mutate(b, n);
+    cJSON *doc = cJSON_ParseWithLength(b, n);
+    const char *items[] = {"dibao", "medical", "temporary"};
+    form *f = NULL;
+    CHECK_INT(form_create(s, c, items, 3, &today, &f), KERR_OK);
+    if (doc && f) {
+      size_t ign;
+      form_answers_load(f, cJSON_GetObjectItem(doc, "answers"),
+                        cJSON_GetObjectItem(doc, "confirmed"), &ign);
+      form_check_list l;
+      if (form_check_all(f, &l) == KERR_OK)
+        form_check_list_free(&l);
+      form_review rv;
+      if (form_review_build(f, &rv) == KERR_OK)
+        form_review_free(&rv);
+      char *snap;
+      size_t sl;
+      if (form_snapshot(f, &snap, &sl) == KERR_OK) {
+        form *g = NULL;
+        if (form_restore(s, c, snap, sl, &today, &g) == KERR_OK)
+          form_destroy(g);
+        form_json_free(snap, sl);
+      }
+    }
+    form_destroy(f);
+    cJSON_Delete(doc);
+  }
+  free(b);
+  free(t);
+}
+
 int main(void) {
   CHECK(sodium_init() >= 0);
   content *c = NULL;
@@ -613,6 +691,7 @@ int main(void) {
   test_member_relevance(s, c);
   test_jump(s, c);
   test_limits(s, c);
+  test_mutations(s, c);
   form_schema_destroy(s);
   content_destroy(c);
   return TEST_DONE();

@@ -48,8 +48,13 @@ static kerr manifest_check(content_publish *p, char *msg, size_t msgcap) {
                               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
                               "vwxyz0123456789.-_+",
                               msg, msgcap);
-  const char *r = v ? reqjson_str(j, "region", STORE_REGION_MAX, "0123456789",
-                                  msg, msgcap)
+  /* The bundle format (docs/content.md) gives the region as an object
+   * {"code": "140500", "name": "晋城市"}; a bare code string is accepted
+   * too. */
+  const cJSON *ro = cJSON_GetObjectItemCaseSensitive(j, "region");
+  const cJSON *rc = cJSON_IsObject(ro) ? ro : j;
+  const char *r = v ? reqjson_str(rc, cJSON_IsObject(ro) ? "code" : "region",
+                                  STORE_REGION_MAX, "0123456789", msg, msgcap)
                     : NULL;
   if (!v || !r)
     goto out;

@@ -55,6 +55,17 @@ static void problem(loader *L, kerr kind, content_problem_kind pk,
   content_problems_add(L->p, pk, "form.json", path, "%s", msg);
 }
 
+/* JSON paths for problems: truncated when long, which is harmless. */
+static void path_fmt(char *out, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void path_fmt(char *out, size_t cap, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out, cap, fmt, ap);
+  va_end(ap);
+}
+
 static int id_ok(const char *s) {
   size_t n = strlen(s);
   if (n == 0 || n > FORM_MAX_ID || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
@@ -72,7 +83,7 @@ static const char *get_str(loader *L, const cJSON *o, const char *key,
                            const char *path, size_t max, int optional) {
   const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
   char p[200];
-  snprintf(p, sizeof p, "%s.%s", path, key);
+  path_fmt(p, sizeof p, "%s.%s", path, key);
   if (!j) {
     if (optional)
       return "";
@@ -102,7 +113,7 @@ static int get_bool(loader *L, const cJSON *o, const char *key,
     return dflt;
   if (!cJSON_IsBool(j)) {
     char p[200];
-    snprintf(p, sizeof p, "%s.%s", path, key);
+    path_fmt(p, sizeof p, "%s.%s", path, key);
     problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是 true 或 false",
             key);
     return dflt;
@@ -121,7 +132,7 @@ static int64_t get_num(loader *L, const cJSON *o, const char *key,
     return 0;
   if (!cJSON_IsNumber(j) || expr_num_from_double(j->valuedouble, &v)) {
     char p[200];
-    snprintf(p, sizeof p, "%s.%s", path, key);
+    path_fmt(p, sizeof p, "%s.%s", path, key);
     problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是数字", key);
     return 0;
   }
@@ -139,7 +150,7 @@ static long get_int(loader *L, const cJSON *o, const char *key,
     return dflt;
   if (v % EXPR_SCALE != 0 || v / EXPR_SCALE < lo || v / EXPR_SCALE > hi) {
     char p[200];
-    snprintf(p, sizeof p, "%s.%s", path, key);
+    path_fmt(p, sizeof p, "%s.%s", path, key);
     problem(L, KERR_INVALID, CONTENT_P_VALUE, p, "“%s”应该是 %ld 到 %ld 的整数",
             key, lo, hi);
     return dflt;
@@ -220,7 +231,7 @@ static expr *get_expr(loader *L, const cJSON *o, const char *key,
   char p[200];
   if (!src || !*src)
     return NULL;
-  snprintf(p, sizeof p, "%s.%s", path, key);
+  path_fmt(p, sizeof p, "%s.%s", path, key);
   expr *e = NULL;
   expr_error err;
   kerr r = expr_parse(src, strlen(src), &e, &err);
@@ -238,7 +249,7 @@ static void check_expr(loader *L, const expr *e, const char *path,
   if (!e)
     return;
   char p[420];
-  snprintf(p, sizeof p, "%s.%s", path, key);
+  path_fmt(p, sizeof p, "%s.%s", path, key);
   scope sc = {L, p, g, 0};
   expr_visit_names(e, check_name, &sc);
 }
@@ -262,7 +273,7 @@ static void load_choices(loader *L, form_field *f, const cJSON *o,
                          const char *path) {
   const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "choices");
   char p[200];
-  snprintf(p, sizeof p, "%s.choices", path);
+  path_fmt(p, sizeof p, "%s.choices", path);
   if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1) {
     problem(L, KERR_INVALID, CONTENT_P_FIELD, p, "选择题要有“choices”选项");
     return;
@@ -281,7 +292,7 @@ static void load_choices(loader *L, form_field *f, const cJSON *o,
   size_t i = 0;
   for (const cJSON *j = a->child; j; j = j->next, i++) {
     char pj[220];
-    snprintf(pj, sizeof pj, "%s[%zu]", p, i);
+    path_fmt(pj, sizeof pj, "%s[%zu]", p, i);
     const char *v = get_str(L, j, "value", pj, FORM_MAX_ID, 0);
     const char *l = get_str(L, j, "label", pj, FORM_MAX_LABEL, 0);
     if (v && (!id_ok(v) && strspn(v, "0123456789") != strlen(v)))
@@ -301,7 +312,7 @@ static void load_needed_by(loader *L, form_field *f, const cJSON *o,
                            const char *path, int optional) {
   const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "needed_by");
   char p[200];
-  snprintf(p, sizeof p, "%s.needed_by", path);
+  path_fmt(p, sizeof p, "%s.needed_by", path);
   if (!a && optional)
     return;
   if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1) {
@@ -360,7 +371,7 @@ static void load_group(loader *L, form_field *f, const cJSON *o,
     problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "“min”不能大于“max”");
   f->item_label = get_str(L, o, "item_label", path, FORM_MAX_LABEL, 0);
   const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "fields");
-  snprintf(p, sizeof p, "%s.fields", path);
+  path_fmt(p, sizeof p, "%s.fields", path);
   if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1 ||
       cJSON_GetArraySize(a) > FORM_MAX_GROUP_FIELDS) {
     problem(L, KERR_INVALID, CONTENT_P_FIELD, p,
@@ -377,7 +388,7 @@ static void load_group(loader *L, form_field *f, const cJSON *o,
   size_t i = 0;
   for (const cJSON *j = a->child; j; j = j->next, i++) {
     char pj[220];
-    snprintf(pj, sizeof pj, "%s[%zu]", p, i);
+    path_fmt(pj, sizeof pj, "%s[%zu]", p, i);
     g->fields[i].index = i;
     g->fields[i].section = f->section;
     load_field(L, &g->fields[i], j, pj, f);
@@ -385,7 +396,7 @@ static void load_group(loader *L, form_field *f, const cJSON *o,
   }
   f->fields = g->fields;
   f->n_fields = g->n_fields;
-  snprintf(p, sizeof p, "%s.computed", path);
+  path_fmt(p, sizeof p, "%s.computed", path);
   load_computed_list(L, cJSON_GetObjectItemCaseSensitive(o, "computed"), p, g);
 }
 
@@ -524,7 +535,7 @@ static void load_computed_list(loader *L, const cJSON *a, const char *path,
   size_t i = 0;
   for (const cJSON *j = a->child; j; j = j->next, i++) {
     char pj[220];
-    snprintf(pj, sizeof pj, "%s[%zu]", path, i);
+    path_fmt(pj, sizeof pj, "%s[%zu]", path, i);
     form_computed *cv = g ? &g->comp[g->n_comp] : &L->s->comp[L->s->n_comp];
     if (!cJSON_IsObject(j)) {
       problem(L, KERR_INVALID, CONTENT_P_TYPE, pj, "计算值应该是一个对象");
@@ -573,12 +584,12 @@ static void check_all_exprs(loader *L) {
   char p[200];
   for (size_t i = 0; i < s->n_top; i++) {
     const form_field *f = &s->top[i];
-    snprintf(p, sizeof p, "$.fields.%s", f->id ? f->id : "?");
+    path_fmt(p, sizeof p, "$.fields.%s", f->id ? f->id : "?");
     check_expr(L, f->relevant, p, "relevant", NULL);
     check_expr(L, f->constraint, p, "constraint", NULL);
   }
   for (size_t i = 0; i < s->n_comp; i++) {
-    snprintf(p, sizeof p, "$.computed.%s", s->comp[i].id ? s->comp[i].id : "?");
+    path_fmt(p, sizeof p, "$.computed.%s", s->comp[i].id ? s->comp[i].id : "?");
     check_expr(L, s->comp[i].e, p, "expr", NULL);
     check_expr(L, s->comp[i].relevant, p, "relevant", NULL);
   }
@@ -586,13 +597,13 @@ static void check_all_exprs(loader *L) {
     const form_group_info *gi = &s->grp[g];
     for (size_t i = 0; i < gi->n_fields; i++) {
       const form_field *f = &gi->fields[i];
-      snprintf(p, sizeof p, "$.fields.%s.%s", gi->group->id ? gi->group->id : "?",
+      path_fmt(p, sizeof p, "$.fields.%s.%s", gi->group->id ? gi->group->id : "?",
                f->id ? f->id : "?");
       check_expr(L, f->relevant, p, "relevant", gi);
       check_expr(L, f->constraint, p, "constraint", gi);
     }
     for (size_t i = 0; i < gi->n_comp; i++) {
-      snprintf(p, sizeof p, "$.fields.%s.computed.%s",
+      path_fmt(p, sizeof p, "$.fields.%s.computed.%s",
                gi->group->id ? gi->group->id : "?",
                gi->comp[i].id ? gi->comp[i].id : "?");
       check_expr(L, gi->comp[i].e, p, "expr", gi);
@@ -648,7 +659,7 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
   size_t si = 0;
   for (const cJSON *sj = secs->child; sj; sj = sj->next, si++) {
     char sp[80];
-    snprintf(sp, sizeof sp, "$.sections[%zu]", si);
+    path_fmt(sp, sizeof sp, "$.sections[%zu]", si);
     form_section *sec = &s->sec[s->n_sec++];
     sec->id = get_str(&L, sj, "id", sp, FORM_MAX_ID, 0);
     for (size_t k = 0; sec->id && k + 1 < s->n_sec; k++)
@@ -665,7 +676,7 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
     size_t fi = 0;
     for (const cJSON *fj = fa->child; fj; fj = fj->next, fi++) {
       char fp[120];
-      snprintf(fp, sizeof fp, "%s.fields[%zu]", sp, fi);
+      path_fmt(fp, sizeof fp, "%s.fields[%zu]", sp, fi);
       if (s->n_top == FORM_MAX_FIELDS) {
         problem(&L, KERR_LIMIT, CONTENT_P_LIMIT, fp, "字段太多（最多 %d 个）",
                 FORM_MAX_FIELDS);

@@ -280,8 +280,9 @@ kerr form_confirm(form *f);
 /* Moves to the next question if the current one is acceptable. *res (may
  * be NULL) gets the current field's status; when it is not FORM_OK the
  * cursor stays and KERR_OK is still returned. From a group's list, the next
- * question after the group (its entries must be complete: otherwise *res is
- * FORM_MISSING and the cursor goes to the first entry with a problem).
+ * question after the group; its entries must be complete (otherwise *res is
+ * FORM_MISSING, naming the first incomplete entry, and the cursor stays on
+ * the list so the screen can offer 修改 for it).
  * After a form_jump() the cursor returns to the review when nothing asked
  * after the changed field is missing. */
 kerr form_next(form *f, form_result *res);

@@ -102,8 +102,8 @@ static void build_answers(screener_state *s) {
 static int relevant(app *a, screener_state *s, size_t i) {
   (void)a;
   int ask = 1;
-  if (screener_question_relevant(s->scr, i, s->answers, &s->std, NULL,
-                                 &ask) != KERR_OK)
+  if (!s->answers || screener_question_relevant(s->scr, i, s->answers, &s->std,
+                                                NULL, &ask) != KERR_OK)
     return 1;
   return ask;
 }
@@ -195,9 +195,8 @@ static void keypad_ok(app *a, screener_state *s) {
     return;
   }
   long long v = strtoll(s->digits, NULL, 10);
-  long long lo = (long long)(q->min / EXPR_SCALE);
-  long long hi = (long long)(q->max / EXPR_SCALE);
-  if (v < lo || v > hi) {
+  int64_t fixed = (int64_t)v * EXPR_SCALE; /* v < 10^DIGITS_MAX: no overflow */
+  if (fixed < q->min || fixed > q->max) {
     s->msg = MSG_RANGE;
     return;
   }
@@ -205,11 +204,22 @@ static void keypad_ok(app *a, screener_state *s) {
   advance(a, s);
 }
 
+/* Digits the largest allowed answer has (at most DIGITS_MAX). */
+static size_t max_digits(const screener_question *q) {
+  int64_t hi = q->max / EXPR_SCALE;
+  size_t n = 1;
+  while (hi >= 10 && n < DIGITS_MAX) {
+    hi /= 10;
+    n++;
+  }
+  return n;
+}
+
 static void keypad_digit(screener_state *s, char d) {
   s->msg = MSG_NONE;
   if (s->n_digits == 1 && s->digits[0] == '0')
     s->n_digits = 0; /* no leading zeros: "05" is 5 */
-  if (s->n_digits >= DIGITS_MAX)
+  if (s->n_digits >= max_digits(screener_question_at(s->scr, s->cur)))
     return;
   s->digits[s->n_digits++] = d;
   s->digits[s->n_digits] = '\0';

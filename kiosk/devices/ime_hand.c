@@ -20,11 +20,9 @@
  * thread; `work`, `wchr` to the worker; everything under "shared" is guarded
  * by `mu`; zinnia's recogniser is used under `zmu` (once `state` is READY).
  * Every copy of the strokes is wiped as soon as it has been used. */
-#define _GNU_SOURCE /* SCHED_BATCH */
 #include "devices/ime.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +36,7 @@
 #pragma GCC diagnostic pop
 
 #include "core/log.h"
+#include "devices/ime_thread.h"
 
 #define MOD "ime_hand"
 #define PATH_CAP 512
@@ -149,15 +148,10 @@ static kerr model_load(ime_hand *h) {
   return KERR_OK;
 }
 
-/* Worker: load, publish the state, then serve requests until quit. It runs
- * as SCHED_BATCH so that waking it for a recognition never preempts the UI
- * thread that asked (the scheduler would otherwise often run the freshly
- * woken worker on the UI thread's core first). */
+/* Worker (SCHED_BATCH, see ime_thread.h): load, publish the state, then
+ * serve requests until quit. */
 static void *worker_main(void *arg) {
   ime_hand *h = arg;
-  struct sched_param sp = {.sched_priority = 0};
-  if (pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp) != 0)
-    LOG_D(MOD, "worker stays SCHED_OTHER");
   kerr err = model_load(h);
   pthread_mutex_lock(&h->mu);
   h->load_err = err;
@@ -221,7 +215,7 @@ kerr ime_hand_create(const ime_hand_config *cfg, ime_hand **out) {
   zmu = true;
   if (pthread_cond_init(&h->cv, NULL) != 0) goto nomem;
   cv = true;
-  if (pthread_create(&h->worker, NULL, worker_main, h) != 0) goto nomem;
+  if (ime_thread_start_batch(&h->worker, worker_main, h) != 0) goto nomem;
   *out = h;
   return KERR_OK;
 nomem:

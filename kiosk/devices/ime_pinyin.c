@@ -21,14 +21,12 @@
  * logging set up once). The two statics below mirror that and are the only
  * process-wide state of this module: a once-flag for RimeSetup() and a claim
  * flag that keeps a second ime_pinyin from fighting over the service. */
-#define _GNU_SOURCE /* SCHED_BATCH */
 #include "devices/ime.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +40,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "devices/ime_thread.h"
 
 #define MOD "ime_pinyin"
 #define SCHEMA_ID "kiosk_pinyin"
@@ -255,13 +254,11 @@ static void engine_stop(ime_pinyin *p) {
 /* Worker: shuts down the previous applicant's engine if there is one (after
  * a reset), then a fresh learning folder, librime up, one session on the
  * kiosk schema with simplified output. Publishes READY or FAILED. Runs as
- * SCHED_BATCH so it never preempts the UI thread drawing meanwhile. */
+ * SCHED_BATCH (ime_thread.h): it never preempts the UI thread drawing
+ * meanwhile. */
 static void *engine_load(void *arg) {
   ime_pinyin *p = arg;
   kerr err = KERR_OK;
-  struct sched_param sp = {.sched_priority = 0};
-  if (pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp) != 0)
-    LOG_D(MOD, "loader stays SCHED_OTHER");
 
   engine_stop(p);
   user_dir_sweep(p);
@@ -316,7 +313,7 @@ out:
 static kerr worker_start(ime_pinyin *p) {
   atomic_store_explicit(&p->state, ST_LOADING, memory_order_relaxed);
   p->load_err = KERR_OK;
-  if (pthread_create(&p->worker, NULL, engine_load, p) != 0) {
+  if (ime_thread_start_batch(&p->worker, engine_load, p) != 0) {
     engine_stop(p); /* nothing of the old applicant may survive */
     p->load_err = KERR_NOMEM;
     atomic_store(&p->state, ST_FAILED);

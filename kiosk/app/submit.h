@@ -52,6 +52,16 @@ typedef struct submit_request {
   const char *assisted_by;  /* staff id, or NULL */
 } submit_request;
 
+/* What the receipt screen shows (the arg of screen_receipt, borrowed
+ * during its enter): the outcome of submit_commit() and, when it is
+ * KERR_OK, the ticket and the items chosen. No personal data. */
+typedef struct submit_receipt {
+  kerr result;
+  submit_ticket ticket;
+  const char *const *items;
+  size_t n_items;
+} submit_receipt;
+
 /* Reserves a reference and a UUID in *t. KERR_CRYPTO without a seal key and
  * KERR_IO without an outbox (both logged for staff at start-up), KERR_STATE
  * without a host, KERR_RANGE when the device's sequence is exhausted,

@@ -24,6 +24,12 @@ extern const screen_class screen_holding;
 /* Shown when no valid content bundle exists. */
 extern const screen_class screen_out_of_service;
 extern const screen_class screen_textentry; /* text-entry practice (staff) */
+extern const screen_class screen_form; /* the form: a question or the members */
+extern const screen_class screen_form_review; /* the form: check your answers */
+extern const screen_class screen_sign; /* the form: a signature drawn on screen */
+extern const screen_class screen_receipt; /* arg: const submit_receipt * */
+extern const screen_class screen_progress; /* progress query, from home */
+extern const screen_class screen_staff_outbox; /* outbox for staff */
 
 /* Target ids the app itself handles on every screen. */
 #define NAV_BACK "nav.back"

@@ -1,0 +1,557 @@
+/* receipt: what the applicant sees after confirming an application.
+ *
+ * The reference number, large and split into its groups for reading aloud,
+ * with its QR code; the sentence that the application is saved on this
+ * kiosk even when the network is down; then, in a scrolling document, the
+ * items applied for, the materials to bring to the window for those items
+ * (from the content catalogue, each line once however many items ask for
+ * it), what happens next and when (all from the bundle's strings), and how
+ * to query progress. The screen is the same whether or not the backend is
+ * reachable: the application is committed to the outbox before the screen
+ * is shown, and delivery is the worker's business.
+ *
+ * The receipt is printed once, right after the first frame is on screen (so
+ * printing never delays the receipt), and again on 再打印一张: rendered
+ * here into a 1-bit raster 576 dots wide with the kiosk's own fonts, then
+ * handed to the printer interface (devices/printer.h; the simulated printer
+ * writes a PNG and the ESC/POS bytes into paths.printer).
+ *
+ * The arg is a submit_receipt (app/submit.h). When its result is not
+ * KERR_OK the screen says plainly that the application was not taken.
+ * Nothing here is personal: reference, items, time. 办完了 ends the session. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/submit.h"
+#include "core/log.h"
+#include "devices/printer.h"
+#include "devices/printer_qr.h"
+#include "screens/screens.h"
+#include "ui/doc.h"
+#include "ui/scroll.h"
+
+#define RECEIPT_MATERIALS_MAX 64
+#define PRINT_MARGIN 16
+#define PRINT_TEXT_CACHE (2u * 1024u * 1024u)
+
+typedef enum print_state {
+  PRINT_WAIT_FRAME = 0, /* print once the first frame is on screen */
+  PRINT_NOW,
+  PRINT_DONE,
+  PRINT_FAILED
+} print_state;
+
+typedef struct receipt_state {
+  kerr result;
+  char reference[REFNO_BUF];
+  char spoken[48];   /* "JC - 7K4M - X" */
+  char when[64];     /* "2026年11月22日 09:30" */
+  char items[SEAL_ITEMS_MAX][SEAL_FIELD_MAX];
+  size_t n_items;
+  printer_qr qr;
+  int has_qr;
+  doc *d;
+  ui_scroll scroll;
+  print_state print;
+  int drawn;
+} receipt_state;
+
+/* "2026-11-22T09:30:00+08:00" -> "2026年11月22日 09:30". */
+static void format_when(const char *iso, char *out, size_t size) {
+  int y, mo, d, h, mi;
+  if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5)
+    snprintf(out, size, "%d年%d月%d日 %02d:%02d", y, mo, d, h, mi);
+  else
+    snprintf(out, size, "%s", iso);
+}
+
+/* Calls fn for each material line of the chosen items, each text once. */
+static void each_material(app *a, const receipt_state *s,
+                          void (*fn)(void *ud, const char *m), void *ud) {
+  const char *seen[RECEIPT_MATERIALS_MAX];
+  size_t n = 0;
+  for (size_t i = 0; i < s->n_items; i++) {
+    const content_item *it = content_item_find(app_content(a), s->items[i]);
+    if (!it)
+      continue;
+    for (size_t j = 0; j < it->n_materials; j++) {
+      const char *m = it->materials[j];
+      int dup = 0;
+      for (size_t k = 0; k < n && !dup; k++)
+        dup = strcmp(seen[k], m) == 0;
+      if (dup || n == RECEIPT_MATERIALS_MAX)
+        continue;
+      seen[n++] = m;
+      fn(ud, m);
+    }
+  }
+}
+
+static const char *item_name(app *a, const char *id) {
+  const content_item *it = content_item_find(app_content(a), id);
+  return it ? it->name : id;
+}
+
+static void add_check(void *ud, const char *m) { doc_check(ud, m); }
+static void count_one(void *ud, const char *m) {
+  (void)m;
+  (*(size_t *)ud)++;
+}
+
+static void build(app *a, receipt_state *s) {
+  doc *d = s->d;
+  char buf[400], key[48], name_key[48];
+  doc_clear(d);
+  doc_heading(d, app_str(a, "receipt.items"));
+  for (size_t i = 0; i < s->n_items; i++)
+    doc_bullet(d, item_name(a, s->items[i]));
+  doc_heading(d, app_str(a, "receipt.materials"));
+  size_t n = 0;
+  each_material(a, s, count_one, &n);
+  if (n)
+    each_material(a, s, add_check, d);
+  else
+    doc_para(d, app_str(a, "receipt.materials_none"));
+  doc_heading(d, app_str(a, "receipt.next"));
+  for (int i = 1; i <= 5; i++) {
+    snprintf(key, sizeof key, "receipt.next.%d", i);
+    snprintf(name_key, sizeof name_key, "receipt.next.%d.name", i);
+    doc_step(d, i, app_str(a, name_key), "", app_str(a, key));
+  }
+  doc_callout(d, app_str(a, "receipt.next.time"));
+  doc_para(d, app_str(a, "receipt.decision"));
+  doc_para(d, app_str(a, "receipt.query"));
+  chrome_format(buf, sizeof buf, app_str(a, "receipt.time"), "time", s->when);
+  doc_note(d, buf);
+}
+
+static void receipt_enter(app *a, void *state, const void *arg) {
+  receipt_state *s = state;
+  const submit_receipt *r = arg;
+  s->result = r ? r->result : KERR_INVALID;
+  s->print = PRINT_DONE;
+  if (s->result)
+    return;
+  snprintf(s->reference, sizeof s->reference, "%s", r->ticket.reference);
+  /* Groups apart, for reading aloud: "JC - 7K4M - X". */
+  snprintf(s->spoken, sizeof s->spoken, "%.2s - %.4s - %.1s", s->reference,
+           s->reference + 3, s->reference + 8);
+  format_when(r->ticket.created_at, s->when, sizeof s->when);
+  for (size_t i = 0; i < r->n_items && i < SEAL_ITEMS_MAX; i++)
+    snprintf(s->items[s->n_items++], SEAL_FIELD_MAX, "%s", r->items[i]);
+  s->has_qr = printer_qr_encode(s->reference, &s->qr) == KERR_OK;
+  s->d = doc_create();
+  if (s->d)
+    build(a, s);
+  s->print = PRINT_WAIT_FRAME;
+  LOG_I("receipt", "receipt %s", s->reference);
+}
+
+static void receipt_leave(app *a, void *state) {
+  (void)a;
+  receipt_state *s = state;
+  doc_destroy(s->d);
+  s->d = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* the printed receipt */
+
+typedef struct print_ctx {
+  app *a;
+  receipt_state *s;
+  ui *u;
+  int draw;
+  int y;
+} print_ctx;
+
+static void p_text(print_ctx *p, int px, text_weight w, ui_align al,
+                   const char *t) {
+  int width = PRINTER_DOTS - 2 * PRINT_MARGIN;
+  int h = ui_text_height(p->u, width, px, w, t);
+  if (p->draw)
+    ui_text_box(p->u, (SDL_Rect){PRINT_MARGIN, p->y, width, h}, px, w,
+                p->u->th.text, al, 0, t);
+  p->y += h + 6;
+}
+
+static void p_rule(print_ctx *p) {
+  p->y += 6;
+  if (p->draw)
+    for (int x = PRINT_MARGIN; x < PRINTER_DOTS - PRINT_MARGIN; x += 12)
+      ui_fill(p->u, (SDL_Rect){x, p->y, 6, 2}, p->u->th.text);
+  p->y += 14;
+}
+
+static void p_material(void *ud, const char *m) {
+  char line[600];
+  snprintf(line, sizeof line, "□ %s", m);
+  p_text(ud, 24, TEXT_REGULAR, UI_LEFT, line);
+}
+
+/* Lays out (and with p->draw, draws) the paper; returns its height. */
+static int print_layout(print_ctx *p) {
+  app *a = p->a;
+  receipt_state *s = p->s;
+  char buf[600];
+  const content_region *region = app_region(a);
+  p->y = PRINT_MARGIN;
+  p_text(p, 40, TEXT_BOLD, UI_CENTER, app_str(a, "receipt.print.title"));
+  snprintf(buf, sizeof buf, "%s%s%s", region ? region->name : "",
+           region ? " · " : "", app_str(a, "app.title"));
+  p_text(p, 24, TEXT_REGULAR, UI_CENTER, buf);
+  p_rule(p);
+  p_text(p, 26, TEXT_REGULAR, UI_CENTER, app_str(a, "receipt.reference_label"));
+  p_text(p, 64, TEXT_BOLD, UI_CENTER, s->spoken);
+  if (s->has_qr) {
+    int mod = 6, side = (s->qr.size + 8) * mod;
+    int x0 = (PRINTER_DOTS - side) / 2 + 4 * mod, y0 = p->y + 4 * mod;
+    if (p->draw)
+      for (int y = 0; y < s->qr.size; y++)
+        for (int x = 0; x < s->qr.size; x++)
+          if (printer_qr_dark(&s->qr, x, y))
+            ui_fill(p->u, (SDL_Rect){x0 + x * mod, y0 + y * mod, mod, mod},
+                    p->u->th.text);
+    p->y += side;
+  }
+  chrome_format(buf, sizeof buf, app_str(a, "receipt.time"), "time", s->when);
+  p_text(p, 24, TEXT_REGULAR, UI_CENTER, buf);
+  p_rule(p);
+  p_text(p, 28, TEXT_BOLD, UI_LEFT, app_str(a, "receipt.items"));
+  for (size_t i = 0; i < s->n_items; i++) {
+    snprintf(buf, sizeof buf, "· %s", item_name(a, s->items[i]));
+    p_text(p, 24, TEXT_REGULAR, UI_LEFT, buf);
+  }
+  p->y += 8;
+  p_text(p, 28, TEXT_BOLD, UI_LEFT, app_str(a, "receipt.materials"));
+  size_t n = 0;
+  each_material(a, s, count_one, &n);
+  if (n)
+    each_material(a, s, p_material, p);
+  else
+    p_text(p, 24, TEXT_REGULAR, UI_LEFT, app_str(a, "receipt.materials_none"));
+  p->y += 8;
+  p_text(p, 28, TEXT_BOLD, UI_LEFT, app_str(a, "receipt.next"));
+  for (int i = 1; i <= 5; i++) {
+    char key[48], name_key[48];
+    snprintf(key, sizeof key, "receipt.next.%d", i);
+    snprintf(name_key, sizeof name_key, "receipt.next.%d.name", i);
+    snprintf(buf, sizeof buf, "%d. %s：%s", i, app_str(a, name_key),
+             app_str(a, key));
+    p_text(p, 24, TEXT_REGULAR, UI_LEFT, buf);
+  }
+  p_text(p, 22, TEXT_REGULAR, UI_LEFT, app_str(a, "receipt.next.time"));
+  p_rule(p);
+  p_text(p, 24, TEXT_BOLD, UI_LEFT, app_str(a, "receipt.saved"));
+  p_text(p, 24, TEXT_REGULAR, UI_LEFT, app_str(a, "receipt.decision"));
+  p_text(p, 24, TEXT_REGULAR, UI_LEFT, app_str(a, "receipt.query"));
+  p_text(p, 22, TEXT_REGULAR, UI_LEFT, app_str(a, "hotline.text"));
+  p_text(p, 24, TEXT_BOLD, UI_CENTER, app_str(a, "receipt.print.keep"));
+  return p->y + PRINT_MARGIN;
+}
+
+/* Renders the paper with the kiosk's fonts into a raster and prints it. */
+static kerr print_receipt(app *a, receipt_state *s) {
+  kerr e = KERR_NOMEM;
+  char err[300];
+  text_sys *t = NULL;
+  SDL_Surface *surf = NULL;
+  SDL_Renderer *ren = NULL;
+  printer_raster r = {0};
+  printer *pr = NULL;
+  ui *pu = calloc(1, sizeof *pu);
+  if (!pu)
+    goto out;
+  e = text_create(app_config(a)->fonts_file, PRINT_TEXT_CACHE, &t, err,
+                  sizeof err);
+  if (e) {
+    LOG_E("receipt", "no fonts for printing: %s", err);
+    goto out;
+  }
+  theme_compute(&pu->th, PRINTER_DOTS, PRINTER_MAX_H, 0);
+  pu->th.bg = (SDL_Color){255, 255, 255, 255};
+  pu->th.text = (SDL_Color){0, 0, 0, 255};
+  pu->text = t;
+  print_ctx p = {.a = a, .s = s, .u = pu};
+  int h = print_layout(&p);
+  if (h > PRINTER_MAX_H)
+    h = PRINTER_MAX_H;
+  e = KERR_NOMEM;
+  surf = SDL_CreateRGBSurfaceWithFormat(0, PRINTER_DOTS, h, 32,
+                                        SDL_PIXELFORMAT_ARGB8888);
+  if (surf)
+    ren = SDL_CreateSoftwareRenderer(surf);
+  if (!ren)
+    goto out;
+  pu->ren = ren;
+  text_set_renderer(t, ren);
+  ui_begin(pu);
+  pu->th.w = PRINTER_DOTS;
+  pu->th.h = h;
+  ui_fill(pu, (SDL_Rect){0, 0, PRINTER_DOTS, h}, pu->th.bg);
+  p.draw = 1;
+  print_layout(&p);
+  SDL_RenderPresent(ren);
+  e = printer_raster_init(&r, PRINTER_DOTS, h);
+  if (e)
+    goto out;
+  if (SDL_LockSurface(surf) != 0) {
+    e = KERR_INTERNAL;
+    goto out;
+  }
+  for (int y = 0; y < h; y++) {
+    const Uint32 *row =
+        (const Uint32 *)((const Uint8 *)surf->pixels + (size_t)y * (size_t)surf->pitch);
+    for (int x = 0; x < PRINTER_DOTS; x++) {
+      Uint32 px = row[x];
+      int lum = (int)(((px >> 16) & 0xFF) * 3 + ((px >> 8) & 0xFF) * 6 +
+                      (px & 0xFF)) / 10;
+      if (lum < 140)
+        printer_raster_set(&r, x, y);
+    }
+  }
+  SDL_UnlockSurface(surf);
+  e = printer_sim_create(app_config(a)->printer_dir, &pr);
+  if (!e)
+    e = printer_print(pr, s->reference, &r);
+out:
+  printer_destroy(pr);
+  printer_raster_free(&r);
+  if (ren)
+    SDL_DestroyRenderer(ren);
+  if (surf)
+    SDL_FreeSurface(surf);
+  text_destroy(t);
+  free(pu);
+  return e;
+}
+
+/* ------------------------------------------------------------------ */
+/* on screen */
+
+/* Draws the QR code (with its quiet zone) into a square of side px. */
+static void draw_qr(ui *u, const printer_qr *q, int x, int y, int side) {
+  int mod = side / (q->size + 8);
+  if (mod < 2)
+    return;
+  int full = mod * (q->size + 8);
+  ui_fill(u, (SDL_Rect){x, y, full, full}, (SDL_Color){255, 255, 255, 255});
+  SDL_SetRenderDrawColor(u->ren, 0, 0, 0, 255);
+  SDL_Rect rects[64];
+  int n = 0;
+  for (int j = 0; j < q->size; j++)
+    for (int i = 0; i < q->size; i++) {
+      if (!printer_qr_dark(q, i, j))
+        continue;
+      rects[n++] = (SDL_Rect){x + (i + 4) * mod, y + (j + 4) * mod, mod, mod};
+      if (n == 64) {
+        SDL_RenderFillRects(u->ren, rects, n);
+        n = 0;
+      }
+    }
+  if (n)
+    SDL_RenderFillRects(u->ren, rects, n);
+}
+
+static const char *print_status(app *a, receipt_state *s, char *buf,
+                                size_t size) {
+  switch (s->print) {
+  case PRINT_WAIT_FRAME:
+  case PRINT_NOW:
+    return app_str(a, "receipt.printing");
+  case PRINT_DONE:
+    return app_str(a, "receipt.printed");
+  case PRINT_FAILED:
+    chrome_format(buf, size, app_str(a, "receipt.print_failed"), "reference",
+                  s->reference);
+    return buf;
+  }
+  return "";
+}
+
+static void draw_refused(app *a, receipt_state *s, ui *u) {
+  const theme *th = &u->th;
+  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "receipt.refused.title"), 0);
+  int footer = chrome_footer(a, u);
+  int w = th->w - 2 * th->margin;
+  if (!th->portrait && w > theme_px(th, 1400))
+    w = theme_px(th, 1400);
+  int x = (th->w - w) / 2, y = area.y + th->margin;
+  const char *body = app_str(a, s->result == KERR_FULL
+                                    ? "receipt.refused.full"
+                                    : "receipt.refused.body");
+  int bh = ui_text_height(u, w - 4 * th->pad, th->px_large, TEXT_BOLD, body);
+  ui_card(u, (SDL_Rect){x, y, w, bh + 4 * th->pad}, th->warn_bg, th->border);
+  ui_text_box(u, (SDL_Rect){x + 2 * th->pad, y + 2 * th->pad, w - 4 * th->pad,
+                            bh},
+              th->px_large, TEXT_BOLD, th->text, UI_LEFT, 0, body);
+  int bw = w / 2;
+  ui_button(u, "receipt.done",
+            (SDL_Rect){(th->w - bw) / 2, footer - th->margin - th->button_h,
+                       bw, th->button_h},
+            UI_BTN_PRIMARY, app_str(a, "receipt.done"));
+}
+
+/* The reference block: label, the number, the QR code, the sentence that
+ * the application is saved, the printer's state. Returns its height. */
+static int draw_reference(app *a, receipt_state *s, ui *u, SDL_Rect r,
+                          int qr_beside) {
+  const theme *th = &u->th;
+  char pbuf[200];
+  int pad = th->pad, x = r.x + pad, y = r.y + pad, w = r.w - 2 * pad;
+  ui_card(u, r, th->surface, th->border);
+  int qr_side = 0;
+  int huge = th->px_huge;
+  const char *label = app_str(a, "receipt.reference_label");
+  const char *saved = app_str(a, "receipt.saved");
+  const char *status = print_status(a, s, pbuf, sizeof pbuf);
+  int tw = w;
+  if (qr_beside && s->has_qr) {
+    qr_side = r.h - 2 * pad;
+    if (qr_side > w / 3)
+      qr_side = w / 3;
+    tw = w - qr_side - th->gap;
+    draw_qr(u, &s->qr, r.x + r.w - pad - qr_side, y, qr_side);
+  }
+  int lh = ui_text_height(u, tw, th->px_body, TEXT_REGULAR, label);
+  ui_text_box(u, (SDL_Rect){x, y, tw, lh}, th->px_body, TEXT_REGULAR,
+              th->text_muted, UI_LEFT, 0, label);
+  y += lh;
+  /* The number as large as its box allows. */
+  while (huge > th->px_large &&
+         text_width(u->text, huge, TEXT_BOLD, s->spoken, strlen(s->spoken)) >
+             tw)
+    huge -= 2;
+  int rh = ui_text_height(u, tw, huge, TEXT_BOLD, s->spoken);
+  ui_text_box(u, (SDL_Rect){x, y, tw, rh}, huge, TEXT_BOLD, th->primary,
+              UI_LEFT, 0, s->spoken);
+  y += rh + th->gap / 2;
+  int sh = ui_text_height(u, tw, th->px_body, TEXT_BOLD, saved);
+  int ph = ui_text_height(u, tw, th->px_body, TEXT_REGULAR, status);
+  if (!qr_beside && s->has_qr) {
+    /* The QR code takes what the texts leave, within reason. */
+    int room = r.y + r.h - pad - y - sh - ph - th->gap;
+    qr_side = room < w ? room : w;
+    if (qr_side > theme_px(th, 300))
+      qr_side = theme_px(th, 300);
+    if (qr_side >= (s->qr.size + 8) * 2) {
+      draw_qr(u, &s->qr, x, y, qr_side);
+      y += qr_side + th->gap / 2;
+    }
+  }
+  ui_text_box(u, (SDL_Rect){x, y, tw, sh}, th->px_body, TEXT_BOLD,
+              th->success, UI_LEFT, 0, saved);
+  y += sh + th->gap / 2;
+  ui_text_box(u, (SDL_Rect){x, y, tw, ph}, th->px_body, TEXT_REGULAR,
+              s->print == PRINT_FAILED ? th->accent : th->text, UI_LEFT, 0,
+              status);
+  y += ph;
+  return y + pad - r.y;
+}
+
+static void receipt_draw(app *a, void *state, ui *u) {
+  receipt_state *s = state;
+  const theme *th = &u->th;
+  s->drawn = 1;
+  if (s->result || !s->d) {
+    draw_refused(a, s, u);
+    return;
+  }
+  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "receipt.title"), 0);
+  int footer = chrome_footer(a, u);
+  int m = th->margin;
+  /* Portrait screens are narrow: the four buttons go in two rows. */
+  int rows = th->portrait ? 2 : 1;
+  int bar_top = footer - rows * (th->button_h + th->gap);
+  int top = area.y + th->gap / 2;
+  SDL_Rect view;
+  if (th->portrait) {
+    /* The reference block across the top, QR code beside the number. */
+    SDL_Rect card = {m, top, th->w - 2 * m, (bar_top - top) * 2 / 5};
+    draw_reference(a, s, u, card, 1);
+    view = (SDL_Rect){m, card.y + card.h + th->gap, th->w - 2 * m,
+                      bar_top - card.y - card.h - th->gap * 2};
+  } else {
+    int lw = (th->w - 2 * m - th->gap) * 9 / 20;
+    SDL_Rect card = {m, top, lw, bar_top - th->gap / 2 - top};
+    draw_reference(a, s, u, card, 0);
+    view = (SDL_Rect){m + lw + th->gap, top, th->w - 2 * m - lw - th->gap,
+                      bar_top - th->gap / 2 - top};
+  }
+  int h = doc_layout(s->d, u, view.w);
+  ui_scroll_set_extent(&s->scroll, h, view.h);
+  ui_scroll_step(&s->scroll, app_now(a));
+  doc_draw(s->d, u, view, (int)s->scroll.offset);
+
+  /* Bottom bar: page buttons for the document, 再打印一张, 办完了. */
+  ui_fill(u, (SDL_Rect){0, bar_top, th->w, theme_px(th, 2)}, th->border);
+  int y = bar_top + th->gap / 2;
+  int cols = 4 / rows;
+  int bw = (th->w - 2 * m - (cols - 1) * th->gap) / cols;
+  SDL_Rect slot[4];
+  for (int i = 0; i < 4; i++)
+    slot[i] = (SDL_Rect){m + (i % cols) * (bw + th->gap),
+                         y + (i / cols) * (th->button_h + th->gap), bw,
+                         th->button_h};
+  if (ui_scroll_more_above(&s->scroll))
+    ui_button(u, "page.up", slot[0], UI_BTN_SECONDARY,
+              app_str(a, "nav.prev_page"));
+  if (ui_scroll_more_below(&s->scroll))
+    ui_button(u, "page.down", slot[1], UI_BTN_SECONDARY,
+              app_str(a, "nav.next_page"));
+  if (s->print == PRINT_DONE || s->print == PRINT_FAILED)
+    ui_button(u, "receipt.print", slot[2], UI_BTN_SECONDARY,
+              app_str(a, "receipt.print_again"));
+  ui_button(u, "receipt.done", slot[3], UI_BTN_PRIMARY,
+            app_str(a, "receipt.done"));
+}
+
+static void receipt_event(app *a, void *state, const app_event *ev) {
+  receipt_state *s = state;
+  switch (ev->type) {
+  case APP_EV_DRAG:
+    ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
+    break;
+  case APP_EV_DRAG_END:
+    ui_scroll_release(&s->scroll, app_now(a));
+    break;
+  case APP_EV_TAP:
+    if (strcmp(ev->id, "page.up") == 0)
+      ui_scroll_page(&s->scroll, -1);
+    else if (strcmp(ev->id, "page.down") == 0)
+      ui_scroll_page(&s->scroll, 1);
+    else if (strcmp(ev->id, "receipt.print") == 0 && !s->result)
+      s->print = PRINT_NOW;
+    else if (strcmp(ev->id, "receipt.done") == 0)
+      app_end_session(a);
+    break;
+  default:
+    break;
+  }
+  app_dirty(a);
+}
+
+static uint64_t receipt_tick(app *a, void *state, uint64_t now) {
+  (void)now;
+  receipt_state *s = state;
+  if (s->print == PRINT_WAIT_FRAME) {
+    if (!s->drawn)
+      return 0; /* come back once the receipt is on screen */
+    s->print = PRINT_NOW;
+  }
+  if (s->print == PRINT_NOW) {
+    s->print = print_receipt(a, s) == KERR_OK ? PRINT_DONE : PRINT_FAILED;
+    return 0; /* redraw with the printer's answer */
+  }
+  return ui_scroll_deadline(&s->scroll);
+}
+
+const screen_class screen_receipt = {
+    .name = "receipt",
+    .state_size = sizeof(receipt_state),
+    .enter = receipt_enter,
+    .leave = receipt_leave,
+    .event = receipt_event,
+    .draw = receipt_draw,
+    .tick = receipt_tick,
+};

@@ -316,10 +316,10 @@ static void draw_icon(app *a, ui *u, const char *name, SDL_Rect r) {
 /* A large answer button whose label may wrap; the current answer is
  * filled. Returns the height it needs at width w (draws only if draw). */
 static int answer_button(ui *u, const char *id, SDL_Rect r, int selected,
-                         const char *label, int draw) {
+                         int px, const char *label, int draw) {
   const theme *th = &u->th;
   int tw = r.w - 2 * th->pad;
-  int h = ui_text_height(u, tw, th->px_large, TEXT_BOLD, label) + 2 * th->pad;
+  int h = ui_text_height(u, tw, px, TEXT_BOLD, label) + 2 * th->pad;
   if (h < th->button_h)
     h = th->button_h;
   if (!draw)
@@ -328,9 +328,8 @@ static int answer_button(ui *u, const char *id, SDL_Rect r, int selected,
   SDL_Color fill = selected ? (pressed ? th->primary_pressed : th->primary)
                             : (pressed ? th->surface_alt : th->surface);
   ui_card(u, r, fill, th->primary);
-  ui_text_box(u, (SDL_Rect){r.x + th->pad, r.y, tw, r.h}, th->px_large,
-              TEXT_BOLD, selected ? th->on_primary : th->primary, UI_CENTER, 1,
-              label);
+  ui_text_box(u, (SDL_Rect){r.x + th->pad, r.y, tw, r.h}, px, TEXT_BOLD,
+              selected ? th->on_primary : th->primary, UI_CENTER, 1, label);
   ui_target_add(u, id, r, label);
   return h;
 }
@@ -353,7 +352,7 @@ static void draw_choices(app *a, ui *u, screener_state *s,
   int cols = 1;
   int total = 0;
   for (size_t i = 0; i < q->n_choices; i++)
-    total += answer_button(u, "", (SDL_Rect){0, 0, r.w, 0}, 0,
+    total += answer_button(u, "", (SDL_Rect){0, 0, r.w, 0}, 0, th->px_large,
                            q->choices[i].label, 0) + th->gap;
   if (total - th->gap > r.h)
     cols = 2;
@@ -362,7 +361,7 @@ static void draw_choices(app *a, ui *u, screener_state *s,
   for (size_t i = 0; i < q->n_choices; i += (size_t)cols) {
     int row_h = 0;
     for (int k = 0; k < cols && i + (size_t)k < q->n_choices; k++) {
-      int h = answer_button(u, "", (SDL_Rect){0, 0, cw, 0}, 0,
+      int h = answer_button(u, "", (SDL_Rect){0, 0, cw, 0}, 0, th->px_large,
                             q->choices[i + (size_t)k].label, 0);
       if (h > row_h)
         row_h = h;
@@ -372,7 +371,7 @@ static void draw_choices(app *a, ui *u, screener_state *s,
       char id[UI_ID_MAX];
       snprintf(id, sizeof id, "choice.%s", q->choices[ci].value);
       answer_button(u, id, (SDL_Rect){r.x + k * (cw + th->gap), y, cw, row_h},
-                    an->state == ANS_GIVEN && an->choice == ci,
+                    an->state == ANS_GIVEN && an->choice == ci, th->px_large,
                     q->choices[ci].label, 1);
     }
     y += row_h + th->gap;
@@ -577,23 +576,30 @@ static void screener_draw(app *a, void *state, ui *u) {
   const answer *an = &s->ans[s->cur];
   switch (q->type) {
   case SCREENER_Q_YESNO: {
+    /* Two big buttons: side by side in the lower part of a portrait
+     * screen, near the hands; stacked on the right of a landscape one. */
     const char *yes, *no;
     yesno_labels(a, q, &yes, &no);
-    int bh = th->button_h * 3 / 2;
+    int yes_on = an->state == ANS_GIVEN && an->yes;
+    int no_on = an->state == ANS_GIVEN && !an->yes;
     if (th->portrait) {
+      int bh = th->button_h * 2;
+      if (bh > ar.h)
+        bh = ar.h;
       int bw = (ar.w - th->gap) / 2;
-      int by = ar.y + (ar.h - bh) / 2;
-      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh},
-                    an->state == ANS_GIVEN && an->yes, yes, 1);
+      int by = ar.y + (ar.h - bh) * 2 / 3;
+      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh}, yes_on,
+                    th->px_title, yes, 1);
       answer_button(u, "ans.no", (SDL_Rect){ar.x + bw + th->gap, by, bw, bh},
-                    an->state == ANS_GIVEN && !an->yes, no, 1);
+                    no_on, th->px_title, no, 1);
     } else {
+      int bh = th->button_h * 3 / 2;
       int by = ar.y + (ar.h - 2 * bh - th->gap * 2) / 2;
-      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh},
-                    an->state == ANS_GIVEN && an->yes, yes, 1);
+      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh}, yes_on,
+                    th->px_title, yes, 1);
       answer_button(u, "ans.no",
-                    (SDL_Rect){ar.x, by + bh + th->gap * 2, ar.w, bh},
-                    an->state == ANS_GIVEN && !an->yes, no, 1);
+                    (SDL_Rect){ar.x, by + bh + th->gap * 2, ar.w, bh}, no_on,
+                    th->px_title, no, 1);
     }
     break;
   }

@@ -156,7 +156,7 @@ static double run_measured(char *const argv[], long *peak_kib) {
 }
 
 static void bench_compare(int runs) {
-  char page[700], url[800], shot[64], script[700], shots[64], profile[64];
+  char page[700], url[800], shot[800], script[700], shots[64], profile[800];
   snprintf(page, sizeof page, "%s/bench/pages/dibao.html", KIOSK_SOURCE_DIR);
   snprintf(url, sizeof url, "file://%s", page);
   snprintf(script, sizeof script, "%s/bench/scripts/dibao_shot.txt",

@@ -406,6 +406,11 @@ int app_script_step(app *a, app_script *s) {
                     app_screen_name(a));
       return 1;
     }
+    if (strcmp(c->arg1, "not-screen") == 0) {
+      if (strcmp(app_screen_name(a), c->arg2) == 0)
+        return fail(s, c, "expected another screen than '%s'", c->arg2, NULL);
+      return 1;
+    }
     if (strcmp(c->arg1, "text") == 0) {
       if (!ui_has_text(&a->ui, c->arg2))
         return fail(s, c, "text \"%s\" not on screen '%s'", c->arg2,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bundle_sig.h"
 #include "core/log.h"
 #include "core/utf8.h"
 
@@ -17,7 +18,8 @@
 #define FILE_MAX_BYTES (256 * 1024)
 
 typedef enum {
-  T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE, T_RENDERER, T_PREFIX
+  T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE, T_RENDERER, T_PREFIX,
+  T_KEYS
 } ktype;
 
 typedef struct key_def {
@@ -57,6 +59,9 @@ static const key_def keys[] = {
     S("paths.fonts", fonts_file),
     S("paths.printer", printer_dir),
     {"log.level", T_LEVEL, offsetof(config, log_level), 0, 0, 0},
+    {"content.trusted_keys", T_KEYS, offsetof(config, trusted_keys),
+     CONFIG_KEYS_MAX, 0, 0},
+    I("content.sync_interval_s", sync_interval_s, 60, 604800),
 };
 
 void config_defaults(config *c, const char *base) {
@@ -84,6 +89,7 @@ void config_defaults(config *c, const char *base) {
   snprintf(c->fonts_file, sizeof c->fonts_file, "%s/fonts/fonts.conf", base);
   snprintf(c->printer_dir, sizeof c->printer_dir, "%s/var/printer", base);
   c->log_level = LOG_INFO;
+  c->sync_interval_s = 4 * 3600;
 }
 
 /* The reference-number alphabet of net/refno.h (REFNO_ALPHABET): the core
@@ -207,6 +213,30 @@ kerr config_set(config *c, const char *key, const char *value, char *err,
     }
     memcpy(field, value, 3);
     return KERR_OK;
+  case T_KEYS: {
+    /* Empty: development. Otherwise every key must decode, so a typo
+     * cannot silently leave a kiosk trusting fewer keys than meant. */
+    bundle_sig_key parsed[BUNDLE_SIG_MAX_KEYS];
+    size_t n = 0;
+    if (vlen >= k->size) {
+      snprintf(err, errlen, "%s: value longer than %zu bytes", key,
+               k->size - 1);
+      return KERR_INVALID;
+    }
+    if (vlen) {
+      kerr e = bundle_sig_keys_parse(value, parsed, BUNDLE_SIG_MAX_KEYS, &n);
+      if (e) {
+        snprintf(err, errlen,
+                 "%s: %s", key,
+                 e == KERR_LIMIT ? "more than 16 keys"
+                                 : "not a list of base64 Ed25519 public keys "
+                                   "(44 characters each)");
+        return KERR_INVALID;
+      }
+    }
+    memcpy(field, value, vlen + 1);
+    return KERR_OK;
+  }
   case T_SIZE: {
     int w, h;
     char extra;

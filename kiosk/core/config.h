@@ -14,6 +14,8 @@
 #include "core/kerr.h"
 
 #define CONFIG_STR_MAX 512
+/* content.trusted_keys: up to 16 base64 keys of 44 characters, separated. */
+#define CONFIG_KEYS_MAX 1024
 
 typedef enum config_renderer {
   CONFIG_RENDERER_AUTO = 0,  /* GPU if the board has one, else software */
@@ -50,6 +52,11 @@ typedef struct config {
   char runtime_dir[CONFIG_STR_MAX];   /* RAM-backed scratch (recovery) */
   char fonts_file[CONFIG_STR_MAX];    /* fonts/fonts.conf */
   char printer_dir[CONFIG_STR_MAX];   /* simulated printer's output */
+  /* content updates */
+  char trusted_keys[CONFIG_KEYS_MAX]; /* administrators' Ed25519 public
+                                         keys, base64, comma-separated;
+                                         "" = development (unsigned) */
+  int sync_interval_s;                /* seconds between content checks */
   /* logging */
   int log_level;                      /* a log_level value */
 } config;

@@ -113,6 +113,43 @@ int main(void) {
   CHECK_INT(load("backend.heartbeat_s = 86401\n", &c, err, sizeof err),
             KERR_INVALID);
 
+  /* Content updates: trusted keys (checked as keys), check interval. */
+  config_defaults(&c, "/opt/kiosk");
+  CHECK_STR(c.trusted_keys, "");
+  CHECK_INT(c.sync_interval_s, 4 * 3600);
+  const char *k1 = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+  const char *k2 = "1dKs2VRY4/ElTlCWEymR8YjHUoUlt3x/5sJyq5b8vbc=";
+  char keys_line[400];
+  snprintf(keys_line, sizeof keys_line,
+           "content.trusted_keys = %s, %s\ncontent.sync_interval_s = 600\n",
+           k1, k2);
+  CHECK_INT(load(keys_line, &c, err, sizeof err), KERR_OK);
+  CHECK(strstr(c.trusted_keys, k1) && strstr(c.trusted_keys, k2));
+  CHECK_INT(c.sync_interval_s, 600);
+  CHECK_INT(load("content.trusted_keys = not-a-key\n", &c, err, sizeof err),
+            KERR_INVALID);
+  CHECK(strstr(err, ":1:") && strstr(err, "content.trusted_keys"));
+  /* A key one character short, and seventeen keys, are refused. */
+  snprintf(keys_line, sizeof keys_line, "content.trusted_keys = %.43s\n", k1);
+  CHECK_INT(load(keys_line, &c, err, sizeof err), KERR_INVALID);
+  char many[1200] = "content.trusted_keys = ";
+  for (int i = 0; i < 17; i++) {
+    strcat(many, k1);
+    strcat(many, ",");
+  }
+  strcat(many, "\n");
+  CHECK_INT(load(many, &c, err, sizeof err), KERR_INVALID);
+  CHECK(strstr(err, "more than 16") != NULL);
+  CHECK_INT(load("content.sync_interval_s = 59\n", &c, err, sizeof err),
+            KERR_INVALID);
+  CHECK(strstr(err, "content.sync_interval_s") && strstr(err, "outside"));
+  CHECK_INT(load("content.sync_interval_s = 604801\n", &c, err, sizeof err),
+            KERR_INVALID);
+  /* Empty: back to development (unsigned bundles, no updates). */
+  CHECK_INT(load("content.trusted_keys = \"\"\n", &c, err, sizeof err),
+            KERR_OK);
+  CHECK_STR(c.trusted_keys, "");
+
   /* A value longer than its field is refused, not truncated. */
   char big[1200] = "device.id = ";
   memset(big + strlen(big), 'A', 600);

@@ -12,6 +12,7 @@
 #include "cmd_form.h"
 #include "cmd_keygen.h"
 #include "cmd_screen.h"
+#include "cmd_staff.h"
 
 typedef struct kioskctl_cmd {
   const char *name;
@@ -31,6 +32,7 @@ static const kioskctl_cmd commands[] = {
     {"content", cmd_content, "content check|show|rehash 目录  检查、查看内容包，或重算清单"},
     {"keygen", cmd_keygen, "keygen 目录                  生成管理员签名密钥对（admin.key、admin.pub）"},
     {"form", cmd_form, "form check --content 目录 --answers 文件 [--items 事项]  用内容包的申请表检查一份答案"},
+    {"staff", cmd_staff, "staff hash | staff list 目录     计算工作人员密码摘要（密码从标准输入读），或列出账号"},
     {"screen", cmd_screen, "screen --content 目录 --household 文件  用内容包的筛查规则试算一户"},
 };
 

@@ -26,6 +26,10 @@ static void home_event(app *a, void *state, const app_event *ev) {
     app_push(a, &screen_screener_start, NULL);
     return;
   }
+  if (strcmp(ev->id, "entry.query") == 0) {
+    app_push(a, &screen_progress, NULL);
+    return;
+  }
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
     if (strcmp(ev->id, entries[i].id) == 0)
       app_push(a, &screen_holding, entries[i].holding);

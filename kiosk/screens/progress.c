@@ -1,0 +1,433 @@
+/* progress: "查询进度" — the reference number from the receipt (letters and
+ * digits, Latin keypad) and the last four characters of the applicant's ID
+ * number (ID keypad) -> the status timeline from the backend: 已提交, 受理,
+ * 审核, 公示, 审批, 发放, 退回补正, with dates and the back office's notes.
+ *
+ * What is typed is checked here first (length, alphabet and check character
+ * of the reference; digits and a final X for the ID characters) so a typo is
+ * caught without a round trip. The query itself runs on net_host's query
+ * thread; the screen waits for its answer in tick. The backend answers "not
+ * found" alike for an unknown reference and for wrong ID characters, so no
+ * one can probe references: the screen says the same in both cases, and it
+ * only ever shows the timeline the backend returned for the pair typed —
+ * never anything stored on this kiosk. Network down and rate limiting have
+ * their own plain messages. The typed characters and the answer are wiped
+ * when the screen is left (every session end leaves it). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/net_host.h"
+#include "core/log.h"
+#include "net/refno.h"
+#include "screens/field.h"
+#include "screens/kbd.h"
+#include "screens/screens.h"
+#include "ui/doc.h"
+#include "ui/scroll.h"
+
+#define PG_REF_CHARS 11   /* "JC-3E3H-3" and spaces, though 7 matter */
+#define PG_CHECK_CHARS 4
+
+typedef enum pg_mode { PG_FORM = 0, PG_WAITING, PG_RESULT } pg_mode;
+
+typedef struct pg_state {
+  field f[2]; /* 0: reference, 1: ID characters */
+  field_layout lay[2];
+  int active;
+  kbd *k;
+  pg_mode mode;
+  const char *msg_key;   /* a message for the form, or NULL */
+  char msg[300];
+  int msg_is_error;
+  uint32_t ticket;
+  api_status_result res;
+  doc *d;
+  ui_scroll scroll;
+} pg_state;
+
+static const char *const field_ids[2] = {"progress.ref", "progress.check"};
+
+static void focus(pg_state *s, int i) {
+  s->active = i;
+  if (s->k)
+    kbd_bind(s->k, s->f[i].kind);
+}
+
+static void pg_enter(app *a, void *state, const void *arg) {
+  (void)arg;
+  pg_state *s = state;
+  field_init(&s->f[0], FIELD_LATIN, PG_REF_CHARS);
+  field_init(&s->f[1], FIELD_ID_NUMBER, PG_CHECK_CHARS);
+  if (kbd_create(app_ime(a), &s->k))
+    s->k = NULL;
+  s->d = doc_create();
+  focus(s, 0);
+}
+
+static void pg_leave(app *a, void *state) {
+  pg_state *s = state;
+  net_host_query_cancel(app_net(a), s->ticket);
+  kbd_destroy(s->k);
+  s->k = NULL;
+  field_free(&s->f[0]);
+  field_free(&s->f[1]);
+  doc_destroy(s->d); /* doc_clear inside wipes the timeline's texts */
+  s->d = NULL;
+  session_wipe_bytes(&s->res, sizeof s->res);
+}
+
+static void set_msg(app *a, pg_state *s, const char *key, int error) {
+  s->msg_key = key;
+  s->msg_is_error = error;
+  snprintf(s->msg, sizeof s->msg, "%s", key ? app_str(a, key) : "");
+}
+
+/* "2026-11-22T10:00:00+08:00" -> "2026年11月22日". */
+static void format_day(const char *iso, char *out, size_t size) {
+  int y, mo, d;
+  if (sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) == 3)
+    snprintf(out, size, "%d年%d月%d日", y, mo, d);
+  else
+    snprintf(out, size, "%s", iso);
+}
+
+static const char *status_code(api_progress p) {
+  static const char *const codes[] = {"submitted", "accepted",  "reviewing",
+                                      "publicized", "approved", "paid",
+                                      "returned",  "unknown"};
+  return (unsigned)p < sizeof codes / sizeof codes[0] ? codes[p] : "unknown";
+}
+
+static void build_result(app *a, pg_state *s) {
+  char buf[800], key[64], day[64], names[400] = "";
+  doc *d = s->d;
+  doc_clear(d);
+  for (size_t i = 0; i < s->res.n_items; i++) {
+    const content_item *it = content_item_find(app_content(a), s->res.items[i]);
+    if (i)
+      strncat(names, "、", sizeof names - strlen(names) - 1);
+    strncat(names, it ? it->name : s->res.items[i],
+            sizeof names - strlen(names) - 1);
+  }
+  if (names[0]) {
+    chrome_format(buf, sizeof buf, app_str(a, "progress.items"), "items",
+                  names);
+    doc_para(d, buf);
+  }
+  doc_heading(d, app_str(a, "progress.result"));
+  for (size_t i = 0; i < s->res.n_timeline; i++) {
+    const api_timeline_entry *e = &s->res.timeline[i];
+    const char *code = status_code(e->status);
+    char label_key[64], hint[API_NOTE_MAX + 400];
+    snprintf(label_key, sizeof label_key, "progress.status.%s", code);
+    snprintf(key, sizeof key, "progress.status.%s.hint", code);
+    format_day(e->at, day, sizeof day);
+    if (e->note[0]) {
+      char note[API_NOTE_MAX + 40];
+      chrome_format(note, sizeof note, app_str(a, "progress.note"), "note",
+                    e->note);
+      snprintf(hint, sizeof hint, "%s%s", app_str(a, key), note);
+    } else {
+      snprintf(hint, sizeof hint, "%s", app_str(a, key));
+    }
+    doc_step(d, (int)i + 1, app_str(a, label_key), day, hint);
+  }
+  doc_note(d, app_str(a, "progress.privacy"));
+  session_wipe_bytes(buf, sizeof buf);
+}
+
+/* Checks what was typed; starts the query when it looks right. */
+static void search(app *a, pg_state *s) {
+  char ref[REFNO_BUF];
+  const char *check = field_text(&s->f[1]);
+  kerr e = refno_normalize(field_text(&s->f[0]), ref);
+  if (e) {
+    set_msg(a, s, e == KERR_PARSE ? "progress.short_reference"
+                                  : "progress.bad_reference", 1);
+    focus(s, 0);
+    return;
+  }
+  int ok = strlen(check) == 4;
+  for (int i = 0; ok && i < 4; i++)
+    ok = (check[i] >= '0' && check[i] <= '9') ||
+         (i == 3 && (check[i] == 'X' || check[i] == 'x'));
+  if (!ok) {
+    set_msg(a, s, "progress.bad_check", 1);
+    focus(s, 1);
+    return;
+  }
+  if (s->k)
+    kbd_reset(s->k);
+  s->mode = PG_WAITING;
+  set_msg(a, s, "progress.searching", 0);
+  e = net_host_query_start(app_net(a), ref, check, &s->ticket);
+  session_wipe_bytes(ref, sizeof ref);
+  if (e && e != KERR_BUSY) {
+    s->mode = PG_FORM;
+    set_msg(a, s, "progress.network", 1);
+  }
+}
+
+/* The answer arrived: show it, or say why not. */
+static void answered(app *a, pg_state *s, kerr outcome) {
+  s->mode = PG_FORM;
+  switch (outcome) {
+  case KERR_OK:
+    s->mode = PG_RESULT;
+    s->scroll.offset = 0;
+    set_msg(a, s, NULL, 0);
+    field_clear(&s->f[1]);
+    build_result(a, s);
+    break;
+  case KERR_NOTFOUND:
+    snprintf(s->msg, sizeof s->msg, "%s%s", app_str(a, "progress.not_found"),
+             app_str(a, "progress.not_found_hint"));
+    s->msg_key = "progress.not_found";
+    s->msg_is_error = 1;
+    break;
+  case KERR_BUSY: {
+    char mins[16];
+    int m = (s->res.retry_after_s + 59) / 60;
+    snprintf(mins, sizeof mins, "%d", m < 1 ? 1 : m);
+    chrome_format(s->msg, sizeof s->msg, app_str(a, "progress.busy_minutes"),
+                  "minutes", mins);
+    s->msg_key = "progress.busy_minutes";
+    s->msg_is_error = 1;
+    break;
+  }
+  case KERR_INVALID:
+    set_msg(a, s, "progress.bad_reference", 1);
+    break;
+  default:
+    set_msg(a, s, "progress.network", 1);
+    break;
+  }
+  if (outcome != KERR_OK)
+    session_wipe_bytes(&s->res, sizeof s->res);
+}
+
+static void apply(pg_state *s, const kbd_out *o) {
+  field *f = &s->f[s->active];
+  for (int i = 0; i < o->backspace; i++)
+    field_backspace(f);
+  if (o->text[0])
+    field_insert(f, o->text);
+}
+
+static void again(app *a, pg_state *s) {
+  s->mode = PG_FORM;
+  field_clear(&s->f[0]);
+  field_clear(&s->f[1]);
+  doc_clear(s->d);
+  session_wipe_bytes(&s->res, sizeof s->res);
+  set_msg(a, s, NULL, 0);
+  focus(s, 0);
+}
+
+static void pg_event(app *a, void *state, const app_event *ev) {
+  pg_state *s = state;
+  app_dirty(a);
+  if (s->mode == PG_RESULT) {
+    if (ev->type == APP_EV_DRAG)
+      ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
+    else if (ev->type == APP_EV_DRAG_END)
+      ui_scroll_release(&s->scroll, app_now(a));
+    else if (ev->type == APP_EV_TAP && strcmp(ev->id, "page.up") == 0)
+      ui_scroll_page(&s->scroll, -1);
+    else if (ev->type == APP_EV_TAP && strcmp(ev->id, "page.down") == 0)
+      ui_scroll_page(&s->scroll, 1);
+    else if (ev->type == APP_EV_TAP && strcmp(ev->id, "progress.again") == 0)
+      again(a, s);
+    return;
+  }
+  if (s->mode == PG_WAITING)
+    return;
+  kbd_out o;
+  if (s->k && kbd_event(s->k, a, ev, &o)) {
+    apply(s, &o);
+    if (o.done) {
+      if (s->active == 0)
+        focus(s, 1);
+      else
+        search(a, s);
+    }
+    session_wipe_bytes(&o, sizeof o);
+    return;
+  }
+  switch (ev->type) {
+  case APP_EV_TAP:
+    for (int i = 0; i < 2; i++)
+      if (strcmp(ev->id, field_ids[i]) == 0) {
+        if (s->active != i)
+          focus(s, i);
+        field_caret_set(&s->f[i], field_index_at(&s->lay[i], ev->x));
+      }
+    if (strcmp(ev->id, "progress.search") == 0)
+      search(a, s);
+    break;
+  case APP_EV_TEXT:
+    /* A physical keyboard (staff, scripts): straight into the field. */
+    field_insert(&s->f[s->active], ev->text);
+    break;
+  case APP_EV_KEY:
+    if (ev->key == SDLK_BACKSPACE)
+      field_backspace(&s->f[s->active]);
+    else if (ev->key == SDLK_TAB)
+      focus(s, 1 - s->active);
+    else if (ev->key == SDLK_RETURN)
+      search(a, s);
+    break;
+  default:
+    break;
+  }
+}
+
+static void draw_result(app *a, pg_state *s, ui *u, SDL_Rect area) {
+  const theme *th = &u->th;
+  int footer = chrome_footer(a, u);
+  int m = th->margin;
+  int w = th->w - 2 * m;
+  if (!th->portrait && w > theme_px(th, 1500))
+    w = theme_px(th, 1500);
+  int x = (th->w - w) / 2;
+  int y = area.y + th->gap / 2;
+  const char *label = app_str(a, "progress.reference_label");
+  int lh = ui_text_height(u, w, th->px_body, TEXT_REGULAR, label);
+  ui_text_box(u, (SDL_Rect){x, y, w, lh}, th->px_body, TEXT_REGULAR,
+              th->text_muted, UI_LEFT, 0, label);
+  y += lh;
+  int rh = ui_text_height(u, w, th->px_title, TEXT_BOLD, s->res.reference);
+  ui_text_box(u, (SDL_Rect){x, y, w, rh}, th->px_title, TEXT_BOLD,
+              th->primary, UI_LEFT, 0, s->res.reference);
+  y += rh + th->gap / 2;
+  int bar_top = footer - th->button_h - th->gap;
+  SDL_Rect view = {x, y, w, bar_top - th->gap / 2 - y};
+  int h = doc_layout(s->d, u, view.w);
+  ui_scroll_set_extent(&s->scroll, h, view.h);
+  ui_scroll_step(&s->scroll, app_now(a));
+  doc_draw(s->d, u, view, (int)s->scroll.offset);
+  ui_fill(u, (SDL_Rect){0, bar_top, th->w, theme_px(th, 2)}, th->border);
+  int by = bar_top + th->gap / 2;
+  int bw = (th->w - 2 * m - 2 * th->gap) / 3;
+  if (ui_scroll_more_above(&s->scroll))
+    ui_button(u, "page.up", (SDL_Rect){m, by, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
+  if (ui_scroll_more_below(&s->scroll))
+    ui_button(u, "page.down", (SDL_Rect){m + bw + th->gap, by, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+  ui_button(u, "progress.again",
+            (SDL_Rect){th->w - m - bw, by, bw, th->button_h}, UI_BTN_PRIMARY,
+            app_str(a, "progress.again"));
+}
+
+static void pg_draw(app *a, void *state, ui *u) {
+  pg_state *s = state;
+  const theme *th = &u->th;
+  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "progress.title"), 1);
+  if (s->mode == PG_RESULT) {
+    draw_result(a, s, u, area);
+    return;
+  }
+  int m = th->margin;
+  int w = th->w - 2 * m;
+  if (!th->portrait && w > theme_px(th, 1500))
+    w = theme_px(th, 1500);
+  int x = (th->w - w) / 2;
+  int y = area.y + th->gap / 2;
+  /* What to type, or the answer to the last try. */
+  const char *msg = s->msg_key ? s->msg : app_str(a, "progress.privacy");
+  int mh = ui_text_height(u, w - 2 * th->pad, th->px_body,
+                          s->msg_key ? TEXT_BOLD : TEXT_REGULAR, msg);
+  if (s->msg_key) {
+    ui_card(u, (SDL_Rect){x, y, w, mh + 2 * th->pad},
+            s->msg_is_error ? th->warn_bg : th->surface, th->border);
+    ui_text_box(u, (SDL_Rect){x + th->pad, y + th->pad, w - 2 * th->pad, mh},
+                th->px_body, TEXT_BOLD, s->msg_is_error ? th->accent : th->text,
+                UI_LEFT, 0, msg);
+    y += mh + 2 * th->pad + th->gap / 2;
+  } else {
+    ui_text_box(u, (SDL_Rect){x, y, w, mh}, th->px_body, TEXT_REGULAR,
+                th->text_muted, UI_LEFT, 0, msg);
+    y += mh + th->gap / 2;
+  }
+  /* The two fields and 查询: one row on landscape screens, stacked on
+   * portrait ones. */
+  field_view v[2];
+  char counter[2][16];
+  const char *labels[2] = {"progress.reference_label", "progress.check_label"};
+  const char *hints[2] = {"progress.reference_hint", "progress.check_hint"};
+  for (int i = 0; i < 2; i++) {
+    snprintf(counter[i], sizeof counter[i], "%zu/%d", field_chars(&s->f[i]),
+             i ? PG_CHECK_CHARS : 7);
+    v[i] = (field_view){.id = field_ids[i],
+                        .label = app_str(a, labels[i]),
+                        .placeholder = app_str(a, hints[i]),
+                        .composition = "",
+                        .error = "",
+                        .counter = i ? counter[i] : NULL,
+                        .focused = s->active == i && s->mode == PG_FORM};
+  }
+  int bw = th->portrait ? w : w / 4;
+  int fw0 = th->portrait ? w : w - bw - th->gap - (w / 4) - th->gap;
+  int fw1 = th->portrait ? w : w / 4;
+  int fh = field_height(u, fw0, &v[0]);
+  int fh1 = field_height(u, fw1, &v[1]);
+  if (fh1 > fh)
+    fh = fh1;
+  int form_h = th->portrait ? 2 * fh + th->gap / 2 + th->button_h + th->gap / 2
+                            : fh;
+  int kb_max = th->h - y - form_h - th->gap;
+  int kh = s->k && s->mode == PG_FORM ? kbd_height(s->k, u, th->w, kb_max) : 0;
+  if (kh)
+    kbd_draw(s->k, a, u, (SDL_Rect){0, th->h - kh, th->w, kh});
+  else
+    chrome_footer(a, u);
+  if (th->portrait) {
+    field_draw(u, (SDL_Rect){x, y, w, fh}, &s->f[0], &v[0], &s->lay[0]);
+    y += fh + th->gap / 2;
+    field_draw(u, (SDL_Rect){x, y, w, fh}, &s->f[1], &v[1], &s->lay[1]);
+    y += fh + th->gap / 2;
+    ui_button(u, "progress.search", (SDL_Rect){x, y, w, th->button_h},
+              UI_BTN_PRIMARY, app_str(a, "progress.search"));
+  } else {
+    field_draw(u, (SDL_Rect){x, y, fw0, fh}, &s->f[0], &v[0], &s->lay[0]);
+    field_draw(u, (SDL_Rect){x + fw0 + th->gap, y, fw1, fh}, &s->f[1], &v[1],
+               &s->lay[1]);
+    /* The button lines up with the boxes, under the labels. */
+    int by = y + fh - th->button_h;
+    SDL_Rect box = s->lay[1].box;
+    if (box.h > 0)
+      by = box.y + (box.h - th->button_h) / 2;
+    ui_button(u, "progress.search",
+              (SDL_Rect){x + w - bw, by, bw, th->button_h}, UI_BTN_PRIMARY,
+              app_str(a, "progress.search"));
+  }
+}
+
+static uint64_t pg_tick(app *a, void *state, uint64_t now) {
+  (void)now;
+  pg_state *s = state;
+  if (s->mode == PG_WAITING) {
+    kerr outcome = KERR_INTERNAL;
+    kerr e = net_host_query_take(app_net(a), s->ticket, &outcome, &s->res);
+    if (e == KERR_BUSY)
+      return 250; /* the answer's event wakes the loop sooner */
+    answered(a, s, e ? KERR_NET : outcome);
+    LOG_I("progress", "query answered: %s", kerr_str(e ? KERR_NET : outcome));
+    return 0;
+  }
+  if (s->mode == PG_RESULT)
+    return ui_scroll_deadline(&s->scroll);
+  return s->k ? kbd_tick(s->k) : UINT64_MAX;
+}
+
+const screen_class screen_progress = {
+    .name = "progress",
+    .state_size = sizeof(pg_state),
+    .enter = pg_enter,
+    .leave = pg_leave,
+    .event = pg_event,
+    .draw = pg_draw,
+    .tick = pg_tick,
+    .raw_pointer = 1,
+};

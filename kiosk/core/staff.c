@@ -405,8 +405,11 @@ kerr staff_check(staff_guard *g, const staff_list *l, const char *id,
           STAFF_DEVICE_TRIES);
   }
   why->tries_left = id_left < dev_left ? id_left : dev_left;
-  if (why->tries_left < 0)
+  if (why->tries_left <= 0) {
     why->tries_left = 0;
+    why->device = dev_left <= 0;
+    why->wait_ms = STAFF_LOCK_MS;
+  }
   e = KERR_DENIED;
 out:
   if (pin)

@@ -110,7 +110,8 @@ void staff_guard_destroy(staff_guard *g);
  *   KERR_OK       *who is filled; the id's and the device's counts cleared
  *   KERR_DENIED   unknown id or wrong PIN (one answer for both);
  *                 why->tries_left says how many more tries before a lock
- *                 (0: this attempt locked the id or the device)
+ *                 (0: this attempt locked the id or the device; why->device
+ *                 and why->wait_ms then say which and how long)
  *   KERR_BUSY     the id or the device is locked; why->wait_ms, why->device
  *   KERR_INVALID  the PIN is not STAFF_PIN_MIN..STAFF_PIN_MAX digits or the
  *                 id is empty or malformed (not counted: nothing verified)

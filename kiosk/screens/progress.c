@@ -206,12 +206,24 @@ static void answered(app *a, pg_state *s, kerr outcome) {
     session_wipe_bytes(&s->res, sizeof s->res);
 }
 
+/* Inserts typed text; the reference is shown in capitals, as printed. */
+static void insert(pg_state *s, const char *text) {
+  char up[64];
+  snprintf(up, sizeof up, "%s", text);
+  if (s->active == 0)
+    for (char *p = up; *p; p++)
+      if (*p >= 'a' && *p <= 'z')
+        *p = (char)(*p - 'a' + 'A');
+  field_insert(&s->f[s->active], up);
+  session_wipe_bytes(up, sizeof up);
+}
+
 static void apply(pg_state *s, const kbd_out *o) {
   field *f = &s->f[s->active];
   for (int i = 0; i < o->backspace; i++)
     field_backspace(f);
   if (o->text[0])
-    field_insert(f, o->text);
+    insert(s, o->text);
 }
 
 static void again(app *a, pg_state *s) {
@@ -267,7 +279,7 @@ static void pg_event(app *a, void *state, const app_event *ev) {
     break;
   case APP_EV_TEXT:
     /* A physical keyboard (staff, scripts): straight into the field. */
-    field_insert(&s->f[s->active], ev->text);
+    insert(s, ev->text);
     break;
   case APP_EV_KEY:
     if (ev->key == SDLK_BACKSPACE)
@@ -335,7 +347,7 @@ static void pg_draw(app *a, void *state, ui *u) {
   int x = (th->w - w) / 2;
   int y = area.y + th->gap / 2;
   /* What to type, or the answer to the last try. */
-  const char *msg = s->msg_key ? s->msg : app_str(a, "progress.privacy");
+  const char *msg = s->msg_key ? s->msg : app_str(a, "progress.intro");
   int mh = ui_text_height(u, w - 2 * th->pad, th->px_body,
                           s->msg_key ? TEXT_BOLD : TEXT_REGULAR, msg);
   if (s->msg_key) {
@@ -367,9 +379,9 @@ static void pg_draw(app *a, void *state, ui *u) {
                         .counter = i ? counter[i] : NULL,
                         .focused = s->active == i && s->mode == PG_FORM};
   }
-  int bw = th->portrait ? w : w / 4;
-  int fw0 = th->portrait ? w : w - bw - th->gap - (w / 4) - th->gap;
-  int fw1 = th->portrait ? w : w / 4;
+  int bw = th->portrait ? w : w / 5;
+  int fw1 = th->portrait ? w : w * 3 / 10;
+  int fw0 = th->portrait ? w : w - bw - fw1 - 2 * th->gap;
   int fh = field_height(u, fw0, &v[0]);
   int fh1 = field_height(u, fw1, &v[1]);
   if (fh1 > fh)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/form_host.h"
 #include "app/ime_host.h"
 #include "app/net_host.h"
 #include "core/log.h"
@@ -559,6 +560,10 @@ kerr app_create(const app_options *o, app **out) {
       .wait_queries = a->virtual_clock};
   if (net_host_create(&nc, &a->net))
     LOG_E("app", "no network host");
+  if (form_host_create(&(form_host_config){.runtime_dir = a->cfg.runtime_dir,
+                                           .private_point = a->virtual_clock},
+                       &a->sess, &a->form))
+    LOG_E("app", "no form host");
   if (o->script_path) {
     e = app_script_load(o->script_path, &a->script, err, sizeof err);
     if (e) {
@@ -587,6 +592,7 @@ void app_destroy(app *a) {
     session_end(&a->sess);
   ime_host_destroy(a->ime);
   net_host_destroy(a->net);
+  form_host_destroy(a->form);
   app_script_destroy(a->script);
   text_destroy(a->text);
   if (a->ren)

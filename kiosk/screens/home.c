@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/form_host.h"
 #include "screens/screens.h"
 
 static const struct {
@@ -17,6 +18,8 @@ static const struct {
 static void home_event(app *a, void *state, const app_event *ev) {
   (void)state;
   if (ev->type != APP_EV_TAP)
+    return;
+  if (form_host_offer_tap(a, ev->id))
     return;
   if (strcmp(ev->id, "entry.policy") == 0) {
     app_push(a, &screen_policy, NULL);
@@ -73,6 +76,32 @@ static void home_draw(app *a, void *state, ui *u) {
   ui_text_box(u, (SDL_Rect){m, y, inner, sh}, th->px_body, TEXT_REGULAR,
               th->text_muted, th->portrait ? UI_LEFT : UI_CENTER, 0, sub);
   y += sh + th->gap * 2;
+  /* After a restart: 「继续填写上次没填完的表？」 with 继续填写 / 不用了. */
+  if (form_host_offer(app_form(a))) {
+    const char *ask = app_str(a, "formui.resume.ask");
+    const char *yes = app_str(a, "formui.resume.yes");
+    const char *no = app_str(a, "formui.resume.no");
+    int bw = th->target_min * 3;
+    int tw = text_width(u->text, th->px_large, TEXT_BOLD, ask, strlen(ask));
+    int one_row = tw + 2 * bw + 4 * th->pad + 2 * th->gap <= inner;
+    int ch = (one_row ? th->button_h : th->button_h * 2 + th->gap / 2) +
+             2 * th->pad;
+    ui_card(u, (SDL_Rect){m, y, inner, ch}, th->warn_bg, th->focus);
+    int by = y + ch - th->pad - th->button_h;
+    ui_text_box(u, (SDL_Rect){m + th->pad, y + th->pad,
+                              one_row ? inner - 2 * bw - 3 * th->pad
+                                      : inner - 2 * th->pad,
+                              th->button_h},
+                th->px_large, TEXT_BOLD, th->text, UI_LEFT, 1, ask);
+    ui_button(u, "resume.no",
+              (SDL_Rect){m + inner - th->pad - bw, by, bw, th->button_h},
+              UI_BTN_SECONDARY, no);
+    ui_button(u, "resume.yes",
+              (SDL_Rect){m + inner - th->pad - 2 * bw - th->gap, by, bw,
+                         th->button_h},
+              UI_BTN_PRIMARY, yes);
+    y += ch + th->gap;
+  }
 
   /* The staff entry sits above the footer, on the right, quiet. */
   const char *staff = app_str(a, "home.staff");
@@ -118,7 +147,10 @@ static uint64_t home_tick(app *a, void *state, uint64_t now) {
     app_push(a, &screen_attract, NULL);
     return UINT64_MAX;
   }
-  return HOME_ATTRACT_AFTER_MS - idle;
+  /* The resume offer disappears when its time is up. */
+  uint64_t offer_ms = (uint64_t)form_host_offer_left_s(app_form(a)) * 1000;
+  uint64_t attract_ms = HOME_ATTRACT_AFTER_MS - idle;
+  return offer_ms && offer_ms < attract_ms ? offer_ms : attract_ms;
 }
 
 const screen_class screen_home = {

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/form_host.h"
 #include "app/selection.h"
 #include "core/log.h"
 #include "core/screener.h"
@@ -566,7 +567,7 @@ static void apply_chosen(app *a, results_state *s) {
     return;
   }
   LOG_I("results", "%zu items chosen", n);
-  app_push(a, &screen_holding, "apply");
+  form_host_open(a);
 }
 
 static void results_event(app *a, void *state, const app_event *ev) {

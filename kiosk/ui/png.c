@@ -4,6 +4,7 @@
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static kerr write_png(const unsigned char *px, int w, int h, int stride,
                       int color_type, const char *path) {
@@ -52,5 +53,83 @@ kerr png_write_renderer(SDL_Renderer *r, int w, int h, const char *path) {
   }
   kerr e = write_png(px, w, h, (int)stride, PNG_COLOR_TYPE_RGB, path);
   free(px);
+  return e;
+}
+
+/* A growing output buffer for png_encode_rgba_mem. */
+typedef struct png_membuf {
+  unsigned char *p;
+  size_t len, cap;
+  int failed;
+} png_membuf;
+
+static void mem_write(png_structp png, png_bytep data, png_size_t n) {
+  png_membuf *b = png_get_io_ptr(png);
+  if (b->failed)
+    return;
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n)
+      cap *= 2;
+    unsigned char *q = malloc(cap);
+    if (!q) {
+      b->failed = 1;
+      return;
+    }
+    if (b->len)
+      memcpy(q, b->p, b->len);
+    /* The old buffer may hold a signature: cleared before it is freed. */
+    if (b->p)
+      memset(b->p, 0, b->cap);
+    free(b->p);
+    b->p = q;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, data, n);
+  b->len += n;
+}
+
+static void mem_flush(png_structp png) { (void)png; }
+
+kerr png_encode_rgba_mem(const unsigned char *rgba, int w, int h, int stride,
+                         unsigned char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  if (!rgba || w <= 0 || h <= 0 || w > 16384 || h > 16384 || stride < w * 4)
+    return KERR_INVALID;
+  /* On the heap: the pointer is not changed after setjmp. */
+  png_membuf *b = calloc(1, sizeof *b);
+  png_structp png = b ? png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
+                                                NULL, NULL)
+                      : NULL;
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  kerr e = KERR_NOMEM;
+  if (!png || !info)
+    goto out;
+  if (setjmp(png_jmpbuf(png))) {
+    e = KERR_INTERNAL;
+    goto out;
+  }
+  png_set_write_fn(png, b, mem_write, mem_flush);
+  png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+               PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_set_compression_level(png, 6);
+  png_write_info(png, info);
+  for (int y = 0; y < h; y++)
+    png_write_row(png, (png_const_bytep)(rgba + (size_t)y * (size_t)stride));
+  png_write_end(png, NULL);
+  e = b->failed ? KERR_NOMEM : KERR_OK;
+out:
+  if (png || info)
+    png_destroy_write_struct(&png, &info);
+  if (b && e == KERR_OK) {
+    *out = b->p;
+    *len = b->len;
+  } else if (b && b->p) {
+    memset(b->p, 0, b->cap);
+    free(b->p);
+  }
+  free(b);
   return e;
 }

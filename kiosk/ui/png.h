@@ -3,6 +3,7 @@
 #define KIOSK_UI_PNG_H
 
 #include <SDL.h>
+#include <stddef.h>
 
 #include "core/kerr.h"
 
@@ -14,5 +15,12 @@ kerr png_write_renderer(SDL_Renderer *r, int w, int h, const char *path);
 /* Writes an RGBA buffer (stride bytes per row) as an RGBA PNG. */
 kerr png_write_rgba(const unsigned char *rgba, int w, int h, int stride,
                     const char *path);
+
+/* Encodes an RGBA buffer (stride bytes per row) as an RGBA PNG in memory
+ * (a drawn signature). On KERR_OK *out is a new buffer of *len bytes that
+ * the caller frees (wiping it first if it is personal). KERR_INVALID for a
+ * bad size, KERR_NOMEM, KERR_INTERNAL if libpng fails. */
+kerr png_encode_rgba_mem(const unsigned char *rgba, int w, int h, int stride,
+                         unsigned char **out, size_t *len);
 
 #endif

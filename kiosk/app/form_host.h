@@ -1,0 +1,156 @@
+/* form_host: the app-level owner of the one application form of a session.
+ *
+ * The form screens (kiosk/screens/form*.c, sign.c) never own the form: it
+ * lives here, from the moment the applicant starts the form with the items
+ * of the session's selection until the session ends or the application is
+ * submitted, so that 返回 to the list and back again keeps every answer.
+ *
+ *   form_host_start()   a form for these items (an existing form is kept;
+ *                       when the items changed its answers carry over and
+ *                       whatever the new items do not ask is dropped)
+ *   form_host_saved()   after each answer: the recovery point on tmpfs
+ *                       (core/recovery.h) is replaced by a fresh snapshot
+ *   form_host_offer()   after a restart, whether a recent point may be
+ *                       offered back (「继续填写上次没填完的表？」)
+ *   form_host_resume()  rebuilds the form from it, at the same question
+ *   form_host_finish()  after submission: the form and the point are wiped
+ *
+ * Invariants:
+ *   - at most one form at a time; it, the schema and the point belong to the
+ *     host; the form is wiped (form_destroy) when dropped;
+ *   - a session wiper is registered at creation: every way a session ends
+ *     drops the form and wipes the recovery point, and any offer with it;
+ *   - the recovery point is only written on tmpfs (recovery.h refuses
+ *     anything else); a host whose directory is refused still runs the form,
+ *     it simply cannot offer it back after a crash;
+ *   - while an offer waits nothing personal is held in memory: only the
+ *     point's time; the point is read again when the applicant accepts.
+ * The wall clock (seconds) is injected so tests control expiry; "today"
+ * for the form's dates and ages is the local date of that clock. Nothing
+ * here logs answers. UI thread only. */
+#ifndef KIOSK_APP_FORM_HOST_H
+#define KIOSK_APP_FORM_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "app/net_host.h"
+#include "app/submit.h"
+#include "core/content.h"
+#include "core/form.h"
+#include "core/kerr.h"
+#include "core/session.h"
+
+typedef struct form_host form_host;
+
+typedef struct form_host_config {
+  const char *runtime_dir;   /* tmpfs directory; NULL: /dev/shm */
+  const char *recovery_name; /* file name; NULL: the recovery default */
+  int64_t max_age_s;         /* how long a point is offered; <= 0: 300 s */
+  /* Scripted test runs: without recovery_name, a point private to this
+   * process (kiosk-form-<pid>.rec), so runs side by side never see each
+   * other's half-filled forms. */
+  int private_point;
+  /* Wall clock in unix seconds; NULL: time(). */
+  int64_t (*now_s)(void *ud);
+  void *clock_ud;
+} form_host_config;
+
+/* Creates the host and registers its wiper on s (which must outlive it).
+ * Looks for a recovery point left by a previous run (one younger than
+ * max_age_s becomes the offer; an older or damaged one is wiped). A runtime
+ * directory that is not tmpfs is logged and leaves a host without
+ * recovery. *out is the caller's (form_host_destroy). KERR_NOMEM, or
+ * KERR_LIMIT when s has no room for the wiper. */
+kerr form_host_create(const form_host_config *cfg, session *s,
+                      form_host **out);
+
+/* Wipes the form and frees the host; the recovery point is left alone (a
+ * session end wipes it). NULL is fine. */
+void form_host_destroy(form_host *h);
+
+/* Starts (or keeps) the form for items[0..n) of content c. An existing form
+ * with the same items is kept as it is; with other items its answers are
+ * carried into a new form. KERR_NOTFOUND when the bundle has no form,
+ * KERR_INVALID for an item the form does not know, the form_create errors.
+ * Any waiting offer is withdrawn and its point wiped. */
+kerr form_host_start(form_host *h, const content *c, const char *const *items,
+                     size_t n);
+
+/* The form of this session, or NULL. Borrowed until the next start,
+ * resume, finish or session end. */
+form *form_host_form(form_host *h);
+
+/* Writes the recovery point from the current form (call after each answer
+ * and move). KERR_STATE without a form or without recovery; the recovery
+ * errors (the form itself is untouched by a failure). */
+kerr form_host_saved(form_host *h);
+
+/* 1 when a recovery point from before a restart may be offered now; 0
+ * otherwise (an offer past its time is withdrawn and its point wiped). */
+int form_host_offer(form_host *h);
+
+/* Seconds until the offer expires (0 when there is none). */
+int64_t form_host_offer_left_s(form_host *h);
+
+/* Accepts the offer: reads the point back and rebuilds the form at the
+ * question where it was left. KERR_NOTFOUND when there is no offer (or the
+ * point vanished), KERR_STATE when it expired meanwhile, the form_restore
+ * errors (the point is then wiped). */
+kerr form_host_resume(form_host *h, const content *c);
+
+/* Declines the offer: the point is wiped. */
+void form_host_decline(form_host *h);
+
+/* From the review page: puts the cursor on signature `field` (member:
+ * entry, else -1) to be signed now. KERR_NOTFOUND / KERR_STATE as
+ * form_jump; KERR_STATE without a form. */
+kerr form_host_sign(form_host *h, const char *field, int member);
+
+/* Drops the form and wipes the recovery point (after a submission). */
+void form_host_finish(form_host *h);
+
+/* Staff filing on an applicant's behalf: the staff sign-in (when it
+ * exists) calls this with the signed-in staff id; it goes into the
+ * submission's assisted_by and the envelope. NULL or "" clears it; a
+ * session end clears it too. Ids longer than 63 bytes are refused
+ * (KERR_INVALID). */
+kerr form_host_set_assisted_by(form_host *h, const char *staff_id);
+/* The staff id set above, or NULL. */
+const char *form_host_assisted_by(const form_host *h);
+
+/* 提交: seals and commits the complete form through submit.h (reserve a
+ * reference, build the plaintext with it, commit). *out (always set) is
+ * what the receipt screen shows, owned by the host until the next submit or
+ * the session end. On KERR_OK the form and its recovery point are gone.
+ * KERR_STATE without a form or when it is not complete (nothing is
+ * reserved); the submit_reserve / submit_commit errors (the form is kept).
+ * */
+kerr form_host_submit(form_host *h, net_host *net, const submit_receipt **out);
+
+/* Which form screen shows the form's cursor: screen_form_review at the
+ * review, screen_sign on a signature, screen_form otherwise; NULL without a
+ * form. A top-level signature the cursor reaches other than through
+ * form_host_sign() is deferred to the review page (the applicant signs after
+ * checking the answers): the cursor is then moved to the review. */
+const screen_class *form_host_screen(form_host *h);
+
+/* Puts the screen for the cursor in place of `current` (app_replace) when
+ * it is another one; with no form, goes back (app_pop). */
+void form_host_follow(app *a, const screen_class *current);
+
+/* 用这几项申请: starts the form for the session's selection
+ * (app_selection) and pushes the screen for its cursor; when the form
+ * cannot be started, a holding screen says so. */
+void form_host_open(app *a);
+
+/* The home screen's 继续填写 ("resume.yes": resume and push the form's
+ * screen) and 不用了 ("resume.no": decline). Returns 1 if id was one of
+ * them. */
+int form_host_offer_tap(app *a, const char *id);
+
+/* The app's host (NULL if it could not be created). */
+form_host *app_form(app *a);
+
+#endif

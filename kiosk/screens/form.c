@@ -1,0 +1,1010 @@
+/* form: the application form, one question per screen, and the household
+ * members' list.
+ *
+ * The form itself belongs to the app (app/form_host.h); this screen shows
+ * the engine's cursor (core/form.h) and never decides what is asked:
+ *   - a question: the progress by section (「第3步，共8步」), the question big
+ *     and plain, its help line, then an input suited to its type — a text
+ *     field with the right keyboard docked (pinyin or handwriting for names
+ *     and text, the ID keypad, the numeric keypad for phone numbers, money,
+ *     numbers and dates), big buttons for yes/no and choices (a tap answers
+ *     and moves on), large check boxes for several choices — and the
+ *     engine's message in plain words right under the input, 上一步 and
+ *     下一步. An unusual amount is kept but must be confirmed (「没错」).
+ *   - the members' list (a repeat group): one row per person with name and
+ *     relation, 修改 and 删除 (删除 turns the row into an inline 「确定删除」,
+ *     never a pop-up), 添加家庭成员; each member's questions are then asked
+ *     one per screen like the others.
+ * When the cursor reaches the review or a signature, form_host_follow()
+ * puts the review or the signature screen in this one's place.
+ *
+ * What the applicant types lives in this screen's field until 下一步 hands
+ * it to the engine; going back shows the kept answer again. The field and
+ * the keyboard are wiped in leave(), which every session end runs.
+ *
+ * Invariants: `bound`/`bound_member` name the question the field, the
+ * picks and the message belong to; they are re-bound whenever the cursor
+ * moves, so a message never shows under another question. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/form_host.h"
+#include "app/ime_host.h"
+#include "core/log.h"
+#include "screens/field.h"
+#include "screens/kbd.h"
+#include "screens/screens.h"
+
+#define LIST_PAGE_MAX 20
+
+typedef struct form_state {
+  kbd *k;
+  field fld;
+  field_layout lay;
+  const form_field *bound; /* the question on show (NULL: none yet) */
+  int bound_member;
+  int bound_step;
+  int texty;               /* the question is typed into fld */
+  int date;                /* fld holds 8 digits of a date */
+  char msg[FORM_MAX_MESSAGE]; /* under the input; "" when none */
+  int confirm;             /* the value is unusual: offer 「没错」 */
+  unsigned char picked[FORM_MAX_CHOICES]; /* multi-choice ticks */
+  int removing;            /* member whose 确定删除 shows, or -1 */
+  int page;                /* members' list page */
+  int pages;
+} form_state;
+
+/* ------------------------------------------------------------------ */
+/* binding the cursor's question to the inputs */
+
+static field_kind kind_of(const form_field *fd, int *max_chars, int *date) {
+  *date = 0;
+  switch (fd->type) {
+  case FORM_T_CHINESE_TEXT:
+    *max_chars = (int)fd->max_chars;
+    return FIELD_NAME;
+  case FORM_T_TEXT:
+    *max_chars = (int)fd->max_chars;
+    return fd->digits ? FIELD_NUMBER : FIELD_TEXT;
+  case FORM_T_ADDRESS:
+    *max_chars = (int)fd->max_chars;
+    return FIELD_TEXT;
+  case FORM_T_NUMBER:
+    *max_chars = 12;
+    return fd->decimals ? FIELD_MONEY : FIELD_NUMBER;
+  case FORM_T_MONEY:
+    *max_chars = 12;
+    return FIELD_MONEY;
+  case FORM_T_DATE:
+    *max_chars = 8;
+    *date = 1;
+    return FIELD_NUMBER;
+  case FORM_T_ID_NUMBER:
+    *max_chars = 18;
+    return FIELD_ID_NUMBER;
+  case FORM_T_PHONE:
+    *max_chars = 11;
+    return FIELD_PHONE;
+  default:
+    *max_chars = 0;
+    return FIELD_TEXT;
+  }
+}
+
+/* Puts the kept answer back into the field, in the form it is typed. */
+static void prefill(form_state *s, const form *f, const form_field *fd,
+                    int member) {
+  char shown[FIELD_BYTES_MAX];
+  if (!form_value_display(f, fd, member, shown, sizeof shown))
+    return;
+  char typed[FIELD_BYTES_MAX] = "";
+  if (fd->type == FORM_T_MONEY || fd->type == FORM_T_NUMBER) {
+    size_t o = 0;
+    for (const char *p = shown; *p && o + 1 < sizeof typed; p++)
+      if ((*p >= '0' && *p <= '9') || *p == '.')
+        typed[o++] = *p;
+    typed[o] = '\0';
+  } else if (fd->type == FORM_T_DATE) {
+    int y, m, d;
+    if (sscanf(shown, "%d年%d月%d日", &y, &m, &d) == 3)
+      snprintf(typed, sizeof typed, "%04d%02d%02d", y, m, d);
+  } else {
+    snprintf(typed, sizeof typed, "%s", shown);
+  }
+  field_insert(&s->fld, typed);
+  session_wipe_bytes(shown, sizeof shown);
+  session_wipe_bytes(typed, sizeof typed);
+}
+
+/* Ticks of a multi-choice answer, from its labels (「、」-separated). */
+static void load_picks(form_state *s, const form *f, const form_field *fd,
+                       int member) {
+  memset(s->picked, 0, sizeof s->picked);
+  char shown[1024];
+  if (!form_value_display(f, fd, member, shown, sizeof shown))
+    return;
+  for (size_t i = 0; i < fd->n_choices && i < FORM_MAX_CHOICES; i++) {
+    const char *lab = fd->choices[i].label;
+    size_t n = strlen(lab);
+    for (const char *p = shown; (p = strstr(p, lab)) != NULL; p += n) {
+      int start = p == shown || (p - shown >= 3 && memcmp(p - 3, "、", 3) == 0);
+      int end = p[n] == '\0' || memcmp(p + n, "、", 3) == 0;
+      if (start && end) {
+        s->picked[i] = 1;
+        break;
+      }
+    }
+  }
+}
+
+/* Re-binds the inputs when the cursor shows another question. */
+static void sync(app *a, form_state *s, const form *f, const form_question *q) {
+  if (q->field == s->bound && q->member == s->bound_member &&
+      (int)q->step == s->bound_step)
+    return;
+  s->bound = q->field;
+  s->bound_member = q->member;
+  s->bound_step = (int)q->step;
+  s->msg[0] = '\0';
+  s->confirm = 0;
+  s->removing = -1;
+  s->texty = 0;
+  field_free(&s->fld);
+  if (s->k)
+    kbd_reset(s->k);
+  if (q->step != FORM_STEP_FIELD || !q->field)
+    return;
+  int max_chars = 0;
+  field_kind kind = kind_of(q->field, &max_chars, &s->date);
+  if (max_chars > 0) {
+    if (max_chars > FIELD_CHARS_MAX)
+      max_chars = FIELD_CHARS_MAX;
+    s->texty = 1;
+    field_init(&s->fld, kind, max_chars);
+    prefill(s, f, q->field, q->member);
+    field_caret_end(&s->fld);
+    if (s->k)
+      kbd_bind(s->k, kind);
+  }
+  if (q->field->type == FORM_T_MULTI_CHOICE)
+    load_picks(s, f, q->field, q->member);
+  (void)a;
+}
+
+/* ------------------------------------------------------------------ */
+/* moving */
+
+/* After any change: the recovery point, then the screen for the cursor. */
+static void moved(app *a) {
+  form_host_saved(app_form(a));
+  form_host_follow(a, &screen_form);
+}
+
+static void set_msg(form_state *s, const form_result *r) {
+  snprintf(s->msg, sizeof s->msg, "%s", r->message);
+  s->confirm = r->status == FORM_CONFIRM;
+}
+
+static void go_next(app *a, form_state *s, form *f) {
+  form_result r;
+  form_next(f, &r);
+  if (r.status != FORM_OK) {
+    set_msg(s, &r);
+    form_host_saved(app_form(a));
+    return;
+  }
+  moved(a);
+}
+
+/* 8 typed digits of a date as YYYY-MM-DD; 0 when they are not 8 digits. */
+static int date_text(const char *digits, char *out, size_t size) {
+  if (strlen(digits) != 8 || strspn(digits, "0123456789") != 8)
+    return 0;
+  snprintf(out, size, "%.4s-%.2s-%.2s", digits, digits + 4, digits + 6);
+  return 1;
+}
+
+/* 下一步 on a typed question: the text goes to the engine, then on. */
+static void commit_text(app *a, form_state *s, form *f,
+                        const form_question *q) {
+  const char *t = field_text(&s->fld);
+  form_result r = {0};
+  if (!*t && !q->field->required) {
+    form_clear(f);
+    go_next(a, s, f);
+    return;
+  }
+  char date[16];
+  if (s->date && *t) {
+    if (!date_text(t, date, sizeof date)) {
+      snprintf(s->msg, sizeof s->msg, "%s", app_str(a, "formui.date.bad"));
+      s->confirm = 0;
+      return;
+    }
+    t = date;
+  }
+  form_answer_text(f, t, strlen(t), &r);
+  session_wipe_bytes(date, sizeof date);
+  if (r.status != FORM_OK) {
+    set_msg(s, &r);
+    form_host_saved(app_form(a));
+    return;
+  }
+  go_next(a, s, f);
+}
+
+static void commit_multi(app *a, form_state *s, form *f,
+                         const form_question *q) {
+  const char *vals[FORM_MAX_CHOICES];
+  size_t n = 0;
+  for (size_t i = 0; i < q->field->n_choices && i < FORM_MAX_CHOICES; i++)
+    if (s->picked[i])
+      vals[n++] = q->field->choices[i].value;
+  form_result r = {0};
+  if (n == 0) {
+    if (!q->field->required) {
+      form_clear(f);
+      go_next(a, s, f);
+      return;
+    }
+    form_clear(f);
+    form_next(f, &r);
+    set_msg(s, &r);
+    return;
+  }
+  form_answer_choices(f, vals, n, &r);
+  if (r.status != FORM_OK) {
+    set_msg(s, &r);
+    return;
+  }
+  go_next(a, s, f);
+}
+
+/* The question's 下一步 (or 完成 on the keyboard). */
+static void next_tapped(app *a, form_state *s, form *f,
+                        const form_question *q) {
+  if (q->step == FORM_STEP_GROUP) {
+    go_next(a, s, f);
+    return;
+  }
+  if (s->texty)
+    commit_text(a, s, f, q);
+  else if (q->field->type == FORM_T_MULTI_CHOICE)
+    commit_multi(a, s, f, q);
+  else
+    go_next(a, s, f);
+}
+
+/* An index after a prefix ("member.edit.3" -> 3); -1 if none. */
+static int index_after(const char *id, const char *prefix) {
+  size_t n = strlen(prefix);
+  if (strncmp(id, prefix, n) != 0 || !id[n])
+    return -1;
+  char *end;
+  long v = strtol(id + n, &end, 10);
+  return *end || v < 0 || v > 1000 ? -1 : (int)v;
+}
+
+static void group_event(app *a, form_state *s, form *f,
+                        const form_question *q, const char *id) {
+  int m;
+  if (strcmp(id, "member.add") == 0) {
+    form_result r = {0};
+    size_t idx;
+    if (form_member_add(f, q->field->id, &idx, &r) == KERR_OK)
+      moved(a);
+    else
+      set_msg(s, &r);
+  } else if ((m = index_after(id, "member.edit.")) >= 0) {
+    if (form_member_edit(f, q->field->id, (size_t)m) == KERR_OK)
+      moved(a);
+  } else if ((m = index_after(id, "member.remove.")) >= 0) {
+    s->removing = m;
+    s->msg[0] = '\0';
+  } else if ((m = index_after(id, "member.remove_yes.")) >= 0) {
+    if (m == s->removing &&
+        form_member_remove(f, q->field->id, (size_t)m) == KERR_OK) {
+      LOG_I("form", "a member removed");
+      s->removing = -1;
+      s->bound = NULL; /* the list changed: bind again */
+      moved(a);
+    }
+  } else if (strcmp(id, "member.remove_no") == 0) {
+    s->removing = -1;
+  } else if (strcmp(id, "page.up") == 0) {
+    if (s->page > 0)
+      s->page--;
+  } else if (strcmp(id, "page.down") == 0) {
+    if (s->page + 1 < s->pages)
+      s->page++;
+  }
+}
+
+static void field_event(app *a, form_state *s, form *f,
+                        const form_question *q, const app_event *ev) {
+  const form_field *fd = q->field;
+  const char *id = ev->id;
+  form_result r = {0};
+  if (strcmp(id, "ans.yes") == 0 || strcmp(id, "ans.no") == 0) {
+    form_answer_bool(f, strcmp(id, "ans.yes") == 0, &r);
+    if (r.status == FORM_OK)
+      go_next(a, s, f);
+    else
+      set_msg(s, &r);
+  } else if (strncmp(id, "choice.", 7) == 0) {
+    for (size_t i = 0; i < fd->n_choices; i++)
+      if (strcmp(id + 7, fd->choices[i].value) == 0) {
+        form_answer_choice(f, fd->choices[i].value, &r);
+        if (r.status == FORM_OK)
+          go_next(a, s, f);
+        else
+          set_msg(s, &r);
+        break;
+      }
+  } else if (strncmp(id, "multi.", 6) == 0) {
+    for (size_t i = 0; i < fd->n_choices && i < FORM_MAX_CHOICES; i++)
+      if (strcmp(id + 6, fd->choices[i].value) == 0)
+        s->picked[i] = !s->picked[i];
+    s->msg[0] = '\0';
+  } else if (strcmp(id, "form.confirm") == 0) {
+    if (form_confirm(f) == KERR_OK) {
+      s->confirm = 0;
+      go_next(a, s, f);
+    }
+  } else if (strcmp(id, "form.field") == 0 && s->texty) {
+    if (s->k)
+      kbd_reset(s->k);
+    field_caret_set(&s->fld, field_index_at(&s->lay, ev->x));
+  }
+}
+
+/* Edits from the keyboard (or a physical keyboard) into the field. */
+static void apply_keys(app *a, form_state *s, form *f, const form_question *q,
+                       const kbd_out *o) {
+  if (o->text[0] || o->backspace) {
+    s->msg[0] = '\0';
+    s->confirm = 0;
+  }
+  for (int i = 0; i < o->backspace; i++)
+    field_backspace(&s->fld);
+  if (o->text[0]) {
+    kerr e = field_insert(&s->fld, o->text);
+    if (e == KERR_LIMIT) {
+      char max[16];
+      snprintf(max, sizeof max, "%d", s->fld.max_chars);
+      chrome_format(s->msg, sizeof s->msg, app_str(a, "kbd.err.too_long"),
+                    "max", max);
+    } else if (e == KERR_INVALID) {
+      snprintf(s->msg, sizeof s->msg, "%s",
+               app_str(a, s->fld.kind == FIELD_TEXT || s->fld.kind == FIELD_NAME
+                              ? "kbd.err.char"
+                              : "kbd.err.digits"));
+    }
+  }
+  if (o->done)
+    next_tapped(a, s, f, q);
+}
+
+static void form_enter(app *a, void *state, const void *arg) {
+  (void)arg;
+  form_state *s = state;
+  s->removing = -1;
+  s->bound_member = -2;
+  if (kbd_create(app_ime(a), &s->k))
+    s->k = NULL;
+}
+
+static void form_leave(app *a, void *state) {
+  (void)a;
+  form_state *s = state;
+  kbd_destroy(s->k);
+  s->k = NULL;
+  field_free(&s->fld);
+  session_wipe_bytes(s->msg, sizeof s->msg);
+}
+
+static void form_event(app *a, void *state, const app_event *ev) {
+  form_state *s = state;
+  form *f = form_host_form(app_form(a));
+  if (!f)
+    return;
+  form_question q;
+  form_current(f, &q);
+  sync(a, s, f, &q);
+  if (q.step == FORM_STEP_REVIEW || !q.field)
+    return;
+  kbd_out o;
+  if (s->texty && s->k && kbd_event(s->k, a, ev, &o)) {
+    apply_keys(a, s, f, &q, &o);
+    session_wipe_bytes(&o, sizeof o);
+    app_dirty(a);
+    return;
+  }
+  switch (ev->type) {
+  case APP_EV_TAP:
+    if (strcmp(ev->id, "form.prev") == 0) {
+      if (form_back(f) == KERR_OK)
+        moved(a);
+    } else if (strcmp(ev->id, "form.next") == 0) {
+      next_tapped(a, s, f, &q);
+    } else if (q.step == FORM_STEP_GROUP) {
+      group_event(a, s, f, &q, ev->id);
+    } else {
+      field_event(a, s, f, &q, ev);
+    }
+    break;
+  case APP_EV_TEXT:
+    /* A physical keyboard (staff helping): its text goes straight in. */
+    if (s->texty && ev->text) {
+      kbd_out t = {.text = ""};
+      snprintf(t.text, sizeof t.text, "%s", ev->text);
+      apply_keys(a, s, f, &q, &t);
+      session_wipe_bytes(&t, sizeof t);
+    }
+    break;
+  case APP_EV_KEY:
+    if (s->texty && ev->key == SDLK_LEFT)
+      field_caret_move(&s->fld, -1);
+    else if (s->texty && ev->key == SDLK_RIGHT)
+      field_caret_move(&s->fld, 1);
+    else if (ev->key == SDLK_RETURN || ev->key == SDLK_KP_ENTER)
+      next_tapped(a, s, f, &q);
+    break;
+  default:
+    break;
+  }
+  app_dirty(a);
+}
+
+/* ------------------------------------------------------------------ */
+/* drawing */
+
+/* A large answer button whose label may wrap; the current answer is
+ * filled. Returns the height it needs (draws only if draw). */
+static int answer_button(ui *u, const char *id, SDL_Rect r, int selected,
+                         int px, const char *label, int draw) {
+  const theme *th = &u->th;
+  int tw = r.w - 2 * th->pad;
+  int h = ui_text_height(u, tw, px, TEXT_BOLD, label) + 2 * th->pad;
+  if (h < th->button_h)
+    h = th->button_h;
+  if (!draw)
+    return h;
+  int pressed = strcmp(u->pressed, id) == 0;
+  SDL_Color fill = selected ? (pressed ? th->primary_pressed : th->primary)
+                            : (pressed ? th->surface_alt : th->surface);
+  ui_card(u, r, fill, th->primary);
+  ui_text_box(u, (SDL_Rect){r.x + th->pad, r.y, tw, r.h}, px, TEXT_BOLD,
+              selected ? th->on_primary : th->primary, UI_CENTER, 1, label);
+  ui_target_add(u, id, r, label);
+  return h;
+}
+
+/* A row with a large check box and the choice's label. */
+static int check_row(ui *u, const char *id, SDL_Rect r, int ticked,
+                     const char *label, int draw) {
+  const theme *th = &u->th;
+  int box = th->target_min * 3 / 4;
+  int tw = r.w - 3 * th->pad - box;
+  int h = ui_text_height(u, tw, th->px_large, TEXT_BOLD, label) + 2 * th->pad;
+  if (h < th->button_h)
+    h = th->button_h;
+  if (!draw)
+    return h;
+  int pressed = strcmp(u->pressed, id) == 0;
+  ui_card(u, r, pressed ? th->surface_alt : th->surface,
+          ticked ? th->primary : th->border);
+  SDL_Rect b = {r.x + th->pad, r.y + (r.h - box) / 2, box, box};
+  if (ticked) {
+    ui_fill_round(u, b, th->radius / 2, th->primary);
+    /* A tick drawn as two bars. */
+    int t = box / 8 > 2 ? box / 8 : 2;
+    for (int i = 0; i < box / 4; i++)
+      ui_fill(u, (SDL_Rect){b.x + box / 5 + i, b.y + box / 2 + i - t / 2, t, t},
+              th->on_primary);
+    for (int i = 0; i < box / 2; i++)
+      ui_fill(u, (SDL_Rect){b.x + box / 5 + box / 4 + i,
+                            b.y + box / 2 + box / 4 - i - t / 2, t, t},
+              th->on_primary);
+  } else {
+    ui_fill_round(u, b, th->radius / 2, th->text_muted);
+    int bw = theme_px(th, 4);
+    ui_fill_round(u, (SDL_Rect){b.x + bw, b.y + bw, b.w - 2 * bw, b.h - 2 * bw},
+                  th->radius / 2, th->surface);
+  }
+  ui_text_box(u, (SDL_Rect){b.x + box + th->pad, r.y, tw, r.h}, th->px_large,
+              TEXT_BOLD, th->text, UI_LEFT, 1, label);
+  ui_target_add(u, id, r, label);
+  return h;
+}
+
+/* The message under the input: plain words on a warm background.
+ * Returns the height used (0 when there is none). */
+static int draw_msg(ui *u, SDL_Rect r, const char *msg, int draw) {
+  const theme *th = &u->th;
+  if (!msg[0])
+    return 0;
+  int mh = ui_text_height(u, r.w - 2 * th->pad, th->px_body, TEXT_BOLD, msg);
+  if (draw) {
+    ui_fill_round(u, (SDL_Rect){r.x, r.y, r.w, mh + th->pad}, th->radius,
+                  th->warn_bg);
+    ui_text_box(u, (SDL_Rect){r.x + th->pad, r.y + th->pad / 2,
+                              r.w - 2 * th->pad, mh},
+                th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, msg);
+  }
+  return mh + th->pad;
+}
+
+/* 「第3步，共8步 · 申请人」, a thin bar, and for a member whose questions
+ * these are, 「第1位家里人：李秀英」. Returns the y below. */
+static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
+                         SDL_Rect r) {
+  const theme *th = &u->th;
+  char n1[24], n2[24], tmp[200], line[320];
+  snprintf(n1, sizeof n1, "%zu", q->section + 1);
+  snprintf(n2, sizeof n2, "%zu", q->n_sections);
+  chrome_format(tmp, sizeof tmp, app_str(a, "formui.progress"), "n", n1);
+  chrome_format(line, sizeof line, tmp, "total", n2);
+  if (q->section_title && *q->section_title) {
+    size_t l = strlen(line);
+    snprintf(line + l, sizeof line - l, " · %s", q->section_title);
+  }
+  int y = r.y;
+  int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, line);
+  ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
+              th->text_muted, UI_LEFT, 0, line);
+  y += ph + th->gap / 3;
+  int barh = theme_px(th, 8);
+  ui_fill_round(u, (SDL_Rect){r.x, y, r.w, barh}, barh / 2, th->surface_alt);
+  if (q->n_sections)
+    ui_fill_round(u,
+                  (SDL_Rect){r.x, y,
+                             (int)((size_t)r.w * (q->section + 1) /
+                                   q->n_sections),
+                             barh},
+                  barh / 2, th->primary);
+  y += barh + th->gap / 2;
+  if (q->member >= 0 && q->field && q->field->group) {
+    const form_field *g = q->field->group;
+    char who[400], num[16], name[200] = "";
+    snprintf(num, sizeof num, "%d", q->member + 1);
+    chrome_format(tmp, sizeof tmp, app_str(a, "formui.member.who"), "n", num);
+    chrome_format(who, sizeof who, tmp, "label", g->item_label);
+    for (size_t i = 0; i < g->n_fields; i++)
+      if (g->fields[i].type == FORM_T_CHINESE_TEXT) {
+        form_value_display(f, &g->fields[i], q->member, name, sizeof name);
+        break;
+      }
+    if (name[0]) {
+      size_t l = strlen(who);
+      snprintf(who + l, sizeof who - l, "：%s", name);
+    }
+    int wh = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, who);
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, wh}, th->px_body, TEXT_BOLD,
+                th->primary, UI_LEFT, 0, who);
+    y += wh + th->gap / 2;
+    session_wipe_bytes(who, sizeof who);
+    session_wipe_bytes(name, sizeof name);
+  }
+  return y;
+}
+
+/* The question and its help line; returns the y below. */
+static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
+  const theme *th = &u->th;
+  int y = r.y;
+  const char *label = q->field->label;
+  int qh = ui_text_height(u, r.w, th->px_title, TEXT_BOLD, label);
+  ui_text_box(u, (SDL_Rect){r.x, y, r.w, qh}, th->px_title, TEXT_BOLD,
+              th->text, UI_LEFT, 0, label);
+  y += qh + th->gap / 2;
+  char help[FORM_MAX_LABEL + 200] = "";
+  if (q->field->help && *q->field->help)
+    snprintf(help, sizeof help, "%s", q->field->help);
+  if (!q->field->required && q->field->type != FORM_T_REPEAT) {
+    size_t l = strlen(help);
+    snprintf(help + l, sizeof help - l, "%s%s", l ? " " : "",
+             app_str(a, "formui.optional"));
+  }
+  if (help[0]) {
+    int hh = ui_text_height(u, r.w, th->px_body, TEXT_REGULAR, help);
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, hh}, th->px_body, TEXT_REGULAR,
+                th->text_muted, UI_LEFT, 0, help);
+    y += hh + th->gap / 2;
+  }
+  return y;
+}
+
+/* 上一步 on the left and 下一步 on the right of r (one button row). */
+static void draw_nav(app *a, ui *u, SDL_Rect r, int has_prev,
+                     const char *next_label) {
+  const theme *th = &u->th;
+  int bw = (r.w - th->gap) / 2;
+  if (has_prev)
+    ui_button(u, "form.prev", (SDL_Rect){r.x, r.y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.prev"));
+  ui_button(u, "form.next",
+            (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h}, UI_BTN_PRIMARY,
+            next_label ? next_label : app_str(a, "formui.next"));
+}
+
+/* Whether there is a question before this one (the first has no 上一步). */
+static int has_prev(const form *f) {
+  form_question q;
+  form_current(f, &q);
+  if (q.member >= 0 || !q.field)
+    return 1;
+  const form_schema *sc = form_get_schema(f);
+  for (size_t i = 0; i < form_schema_field_count(sc); i++) {
+    const form_field *fd = form_schema_field_at(sc, i);
+    if (form_is_asked(f, fd, -1))
+      return fd != q.field;
+  }
+  return 1;
+}
+
+/* A typed question: the field, the message, the buttons; the keyboard on
+ * the right of a landscape screen, at the bottom of a portrait one. */
+static void draw_typed(app *a, ui *u, form_state *s, const form *f,
+                       const form_question *q, SDL_Rect area, int footer) {
+  const theme *th = &u->th;
+  int m = th->margin;
+  SDL_Rect col, kr;
+  if (th->portrait) {
+    col = (SDL_Rect){m, area.y + th->gap / 2, th->w - 2 * m, 0};
+    int kh = s->k ? kbd_height(s->k, u, th->w, footer - area.y - th->h / 3)
+                  : 0;
+    kr = (SDL_Rect){0, footer - kh, th->w, kh};
+    col.h = kr.y - col.y - th->gap / 2;
+  } else {
+    int cw = (th->w - 2 * m - th->gap) * 44 / 100;
+    col = (SDL_Rect){m, area.y + th->gap / 2, cw,
+                     footer - area.y - th->gap};
+    int kx = m + cw + th->gap;
+    int kw = th->w - kx;
+    int kh = s->k ? kbd_height(s->k, u, kw, footer - area.y - th->gap / 2)
+                  : 0;
+    kr = (SDL_Rect){kx, footer - kh, kw, kh};
+  }
+  if (s->k)
+    kbd_draw(s->k, a, u, kr);
+  int y = draw_progress(a, u, f, q, col);
+  y = draw_question(a, u, q, (SDL_Rect){col.x, y, col.w, 0});
+  char counter[32] = "";
+  if (s->fld.kind != FIELD_TEXT && s->fld.kind != FIELD_NAME)
+    snprintf(counter, sizeof counter, "%zu/%d", field_chars(&s->fld),
+             s->fld.max_chars);
+  const char *ph = app_str(a, s->date ? "formui.date.placeholder"
+                                      : "formui.placeholder");
+  field_view v = {.id = "form.field",
+                  .label = q->field->review_label,
+                  .placeholder = ph,
+                  .composition = s->k ? kbd_composition(s->k) : "",
+                  .error = NULL,
+                  .counter = counter,
+                  .focused = true};
+  int fh = field_height(u, col.w, &v);
+  field_draw(u, (SDL_Rect){col.x, y, col.w, fh}, &s->fld, &v, &s->lay);
+  /* field_height reserves a line under the box for a message; ours may
+   * wrap, so it is drawn here from the top of that line. */
+  y += fh - text_line_height(u->text, th->px_body, TEXT_BOLD);
+  char echo[200] = "";
+  char date[16];
+  if (s->date && !s->msg[0] && date_text(field_text(&s->fld), date,
+                                         sizeof date)) {
+    int yy, mm, dd;
+    char val[64];
+    if (sscanf(date, "%d-%d-%d", &yy, &mm, &dd) == 3) {
+      snprintf(val, sizeof val, "%d年%d月%d日", yy, mm, dd);
+      chrome_format(echo, sizeof echo, app_str(a, "formui.date.echo"), "date",
+                    val);
+    }
+  }
+  if (s->msg[0]) {
+    y += draw_msg(u, (SDL_Rect){col.x, y, col.w, 0}, s->msg, 1) + th->gap / 2;
+  } else if (echo[0]) {
+    int eh = ui_text_height(u, col.w, th->px_body, TEXT_BOLD, echo);
+    ui_text_box(u, (SDL_Rect){col.x, y, col.w, eh}, th->px_body, TEXT_BOLD,
+                th->text, UI_LEFT, 0, echo);
+    y += eh + th->gap / 2;
+  } else {
+    y += text_line_height(u->text, th->px_body, TEXT_BOLD) + th->gap / 2;
+  }
+  int ny = y;
+  if (s->confirm) {
+    ui_button(u, "form.confirm", (SDL_Rect){col.x, ny, col.w, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.confirm"));
+    ny += th->button_h + th->gap / 2;
+  }
+  int bottom = col.y + col.h - th->button_h;
+  if (ny < bottom && !th->portrait)
+    ny = bottom;
+  draw_nav(a, u, (SDL_Rect){col.x, ny, col.w, th->button_h}, has_prev(f),
+           NULL);
+}
+
+/* Yes/no and choices: big buttons; several choices: check boxes. */
+static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
+                         const form_question *q, SDL_Rect area, int footer) {
+  const theme *th = &u->th;
+  int m = th->margin;
+  int nav_y = footer - th->gap / 2 - th->button_h;
+  draw_nav(a, u, (SDL_Rect){m, nav_y, th->w - 2 * m, th->button_h},
+           has_prev(f), NULL);
+  int top = area.y + th->gap / 2, bottom = nav_y - th->gap;
+  SDL_Rect qr, ar = {0, 0, 0, 0};
+  if (th->portrait) {
+    qr = (SDL_Rect){m, top, th->w - 2 * m, 0};
+  } else {
+    int qw = (th->w - 2 * m - 2 * th->gap) * 45 / 100;
+    qr = (SDL_Rect){m, top, qw, bottom - top};
+    ar = (SDL_Rect){m + qw + 2 * th->gap, top,
+                    th->w - 2 * m - qw - 2 * th->gap, bottom - top};
+  }
+  int y = draw_progress(a, u, f, q, qr);
+  y = draw_question(a, u, q, (SDL_Rect){qr.x, y, qr.w, 0});
+  y += draw_msg(u, (SDL_Rect){qr.x, y, qr.w, 0}, s->msg, 1);
+  if (th->portrait)
+    ar = (SDL_Rect){m, y + th->gap / 2, th->w - 2 * m,
+                    bottom - y - th->gap / 2};
+  char shown[1024] = "";
+  form_value_display(f, q->field, q->member, shown, sizeof shown);
+  const form_field *fd = q->field;
+  if (fd->type == FORM_T_BOOLEAN) {
+    const char *yes = app_str(a, "form.yes"), *no = app_str(a, "form.no");
+    int yes_on = strcmp(shown, yes) == 0, no_on = strcmp(shown, no) == 0;
+    int bh = th->button_h * 3 / 2;
+    if (th->portrait) {
+      int bw = (ar.w - th->gap) / 2;
+      int by = ar.y + (ar.h - bh) / 3;
+      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh}, yes_on,
+                    th->px_title, yes, 1);
+      answer_button(u, "ans.no", (SDL_Rect){ar.x + bw + th->gap, by, bw, bh},
+                    no_on, th->px_title, no, 1);
+    } else {
+      int by = ar.y + (ar.h - 2 * bh - th->gap * 2) / 3;
+      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh}, yes_on,
+                    th->px_title, yes, 1);
+      answer_button(u, "ans.no",
+                    (SDL_Rect){ar.x, by + bh + th->gap * 2, ar.w, bh}, no_on,
+                    th->px_title, no, 1);
+    }
+    return;
+  }
+  int multi = fd->type == FORM_T_MULTI_CHOICE;
+  /* One column, or two when one does not fit. */
+  int cols = 1, total = 0;
+  for (size_t i = 0; i < fd->n_choices; i++)
+    total += (multi ? check_row(u, "", (SDL_Rect){0, 0, ar.w, 0}, 0,
+                                fd->choices[i].label, 0)
+                    : answer_button(u, "", (SDL_Rect){0, 0, ar.w, 0}, 0,
+                                    th->px_large, fd->choices[i].label, 0)) +
+             th->gap / 2;
+  if (total > ar.h)
+    cols = 2;
+  int cw = (ar.w - th->gap * (cols - 1)) / cols;
+  y = ar.y;
+  for (size_t i = 0; i < fd->n_choices; i += (size_t)cols) {
+    int row_h = 0;
+    for (int k = 0; k < cols && i + (size_t)k < fd->n_choices; k++) {
+      const char *lab = fd->choices[i + (size_t)k].label;
+      int h = multi ? check_row(u, "", (SDL_Rect){0, 0, cw, 0}, 0, lab, 0)
+                    : answer_button(u, "", (SDL_Rect){0, 0, cw, 0}, 0,
+                                    th->px_large, lab, 0);
+      if (h > row_h)
+        row_h = h;
+    }
+    for (int k = 0; k < cols && i + (size_t)k < fd->n_choices; k++) {
+      size_t ci = i + (size_t)k;
+      const form_choice *c = &fd->choices[ci];
+      char id[UI_ID_MAX];
+      SDL_Rect br = {ar.x + k * (cw + th->gap), y, cw, row_h};
+      if (multi) {
+        snprintf(id, sizeof id, "multi.%s", c->value);
+        check_row(u, id, br, ci < FORM_MAX_CHOICES && s->picked[ci], c->label,
+                  1);
+      } else {
+        snprintf(id, sizeof id, "choice.%s", c->value);
+        answer_button(u, id, br, strcmp(shown, c->label) == 0, th->px_large,
+                      c->label, 1);
+      }
+    }
+    y += row_h + th->gap / 2;
+  }
+  session_wipe_bytes(shown, sizeof shown);
+}
+
+/* The members' list: rows of name and relation with 修改 and 删除, the
+ * inline 「确定删除」, 添加家庭成员, 上一步 and 下一步. */
+static void draw_group(app *a, ui *u, form_state *s, const form *f,
+                       const form_question *q, SDL_Rect area, int footer) {
+  const theme *th = &u->th;
+  const form_field *g = q->field;
+  int m = th->margin;
+  int w = th->w - 2 * m;
+  if (!th->portrait && w > theme_px(th, 1500))
+    w = theme_px(th, 1500);
+  int x = (th->w - w) / 2;
+  int nav_y = footer - th->gap / 2 - th->button_h;
+  draw_nav(a, u, (SDL_Rect){x, nav_y, w, th->button_h}, has_prev(f), NULL);
+  int y = draw_progress(a, u, f, q, (SDL_Rect){x, area.y + th->gap / 2, w, 0});
+  y = draw_question(a, u, q, (SDL_Rect){x, y, w, 0});
+  y += draw_msg(u, (SDL_Rect){x, y, w, 0}, s->msg, 1);
+  if (s->msg[0])
+    y += th->gap / 2;
+  /* 添加家庭成员 just above the buttons. */
+  int add_y = nav_y - th->gap - th->button_h;
+  size_t n = form_member_count(f, g->id);
+  if (n < g->max_entries)
+    ui_button(u, "member.add", (SDL_Rect){x, add_y, w, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.members.add"));
+  else
+    add_y = nav_y;
+  int list_bottom = add_y - th->gap;
+  if (n == 0) {
+    const char *t = app_str(a, "formui.members.empty");
+    int h = ui_text_height(u, w, th->px_body, TEXT_REGULAR, t);
+    ui_text_box(u, (SDL_Rect){x, y, w, h}, th->px_body, TEXT_REGULAR,
+                th->text, UI_LEFT, 0, t);
+    s->pages = 1;
+    s->page = 0;
+    return;
+  }
+  /* Rows of one height; pages when they do not all fit. */
+  int row_h = th->button_h + th->pad * 2 +
+              text_line_height(u->text, th->px_small, TEXT_REGULAR);
+  int pager_h = th->target_min;
+  int room = list_bottom - y;
+  int per = room / (row_h + th->gap / 2);
+  if ((size_t)per < n) {
+    per = (room - pager_h - th->gap / 2) / (row_h + th->gap / 2);
+    if (per < 1)
+      per = 1;
+  }
+  if (per > LIST_PAGE_MAX)
+    per = LIST_PAGE_MAX;
+  s->pages = (int)((n + (size_t)per - 1) / (size_t)per);
+  if (s->page >= s->pages)
+    s->page = s->pages - 1;
+  const form_field *name_f = NULL, *rel_f = NULL;
+  for (size_t i = 0; i < g->n_fields; i++) {
+    if (!name_f && g->fields[i].type == FORM_T_CHINESE_TEXT)
+      name_f = &g->fields[i];
+    if (!rel_f && g->fields[i].type == FORM_T_CHOICE)
+      rel_f = &g->fields[i];
+  }
+  size_t first = (size_t)s->page * (size_t)per;
+  for (size_t i = first; i < n && i < first + (size_t)per; i++) {
+    SDL_Rect row = {x, y, w, row_h};
+    int removing = s->removing == (int)i;
+    ui_card(u, row, removing ? th->warn_bg : th->surface, th->border);
+    char name[200] = "", rel[200] = "", line[480], num[24], tmp[200];
+    if (name_f)
+      form_value_display(f, name_f, (int)i, name, sizeof name);
+    if (rel_f)
+      form_value_display(f, rel_f, (int)i, rel, sizeof rel);
+    snprintf(num, sizeof num, "%zu", i + 1);
+    chrome_format(tmp, sizeof tmp, app_str(a, "formui.member.who"), "n", num);
+    char who[300];
+    chrome_format(who, sizeof who, tmp, "label", g->item_label);
+    snprintf(line, sizeof line, "%s%s%s", name[0] ? name : app_str(a,
+             "formui.members.unnamed"), rel[0] ? " · " : "", rel);
+    int complete = form_member_complete(f, g->id, i);
+    char sub[400];
+    snprintf(sub, sizeof sub, "%s%s%s", who, complete ? "" : " · ",
+             complete ? "" : app_str(a, "formui.members.incomplete"));
+    /* Buttons on the right: 修改 删除, or 确定删除 不删了. */
+    const char *b1 = app_str(a, removing ? "formui.members.remove_yes"
+                                         : "formui.members.edit");
+    const char *b2 = app_str(a, removing ? "formui.members.remove_no"
+                                         : "formui.members.remove");
+    int bw1 = text_width(u->text, th->px_large, TEXT_BOLD, b1, strlen(b1)) +
+              2 * th->pad;
+    int bw2 = text_width(u->text, th->px_large, TEXT_BOLD, b2, strlen(b2)) +
+              2 * th->pad;
+    if (bw1 < th->target_min * 2)
+      bw1 = th->target_min * 2;
+    if (bw2 < th->target_min * 2)
+      bw2 = th->target_min * 2;
+    int by = row.y + (row.h - th->button_h) / 2;
+    int bx2 = row.x + row.w - th->pad - bw2;
+    int bx1 = bx2 - th->gap / 2 - bw1;
+    char id1[UI_ID_MAX], id2[UI_ID_MAX];
+    if (removing) {
+      snprintf(id1, sizeof id1, "member.remove_yes.%zu", i);
+      snprintf(id2, sizeof id2, "member.remove_no");
+    } else {
+      snprintf(id1, sizeof id1, "member.edit.%zu", i);
+      snprintf(id2, sizeof id2, "member.remove.%zu", i);
+    }
+    ui_button(u, id1, (SDL_Rect){bx1, by, bw1, th->button_h},
+              removing ? UI_BTN_ACCENT : UI_BTN_SECONDARY, b1);
+    ui_button(u, id2, (SDL_Rect){bx2, by, bw2, th->button_h},
+              UI_BTN_SECONDARY, b2);
+    int tw = bx1 - th->gap / 2 - (row.x + th->pad);
+    int lh = text_line_height(u->text, th->px_large, TEXT_BOLD);
+    int sh = text_line_height(u->text, th->px_small, TEXT_REGULAR);
+    int ty = row.y + (row.h - lh - sh) / 2;
+    if (removing) {
+      char ask[400];
+      chrome_format(ask, sizeof ask, app_str(a, "formui.members.remove_ask"),
+                    "name", name[0] ? name : who);
+      ui_text_box(u, (SDL_Rect){row.x + th->pad, row.y, tw, row.h},
+                  th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 1, ask);
+      session_wipe_bytes(ask, sizeof ask);
+    } else {
+      ui_text_box(u, (SDL_Rect){row.x + th->pad, ty, tw, lh}, th->px_large,
+                  TEXT_BOLD, th->text, UI_LEFT, 0, line);
+      ui_text_box(u, (SDL_Rect){row.x + th->pad, ty + lh, tw, sh},
+                  th->px_small, complete ? TEXT_REGULAR : TEXT_BOLD,
+                  complete ? th->text_muted : th->accent, UI_LEFT, 0, sub);
+    }
+    session_wipe_bytes(name, sizeof name);
+    session_wipe_bytes(line, sizeof line);
+    y += row_h + th->gap / 2;
+  }
+  if (s->pages > 1) {
+    int pw = (w - th->gap) / 3;
+    int py = list_bottom - pager_h;
+    if (s->page > 0)
+      ui_button(u, "page.up", (SDL_Rect){x, py, pw, pager_h}, UI_BTN_QUIET,
+                app_str(a, "nav.prev_page"));
+    char pg[64];
+    snprintf(pg, sizeof pg, "%d / %d", s->page + 1, s->pages);
+    ui_text_box(u, (SDL_Rect){x + pw + th->gap / 2, py, pw, pager_h},
+                th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1, pg);
+    if (s->page + 1 < s->pages)
+      ui_button(u, "page.down", (SDL_Rect){x + w - pw, py, pw, pager_h},
+                UI_BTN_QUIET, app_str(a, "nav.next_page"));
+  }
+}
+
+static void draw_unavailable(app *a, ui *u, SDL_Rect area) {
+  const theme *th = &u->th;
+  int w = th->w - 2 * th->margin;
+  const char *t = app_str(a, "formui.unavailable");
+  int h = ui_text_height(u, w, th->px_body, TEXT_REGULAR, t);
+  ui_text_box(u, (SDL_Rect){th->margin, area.y + th->margin, w, h},
+              th->px_body, TEXT_REGULAR, th->text, UI_LEFT, 0, t);
+}
+
+static void form_draw(app *a, void *state, ui *u) {
+  form_state *s = state;
+  form *f = form_host_form(app_form(a));
+  const char *title = f ? form_schema_title(form_get_schema(f))
+                        : app_str(a, "formui.title");
+  SDL_Rect area = chrome_top_bar(a, u, title, 1);
+  int footer = chrome_footer(a, u);
+  if (!f) {
+    draw_unavailable(a, u, area);
+    return;
+  }
+  form_question q;
+  form_current(f, &q);
+  sync(a, s, f, &q);
+  if (q.step == FORM_STEP_GROUP)
+    draw_group(a, u, s, f, &q, area, footer);
+  else if (q.step == FORM_STEP_FIELD && s->texty)
+    draw_typed(a, u, s, f, &q, area, footer);
+  else if (q.step == FORM_STEP_FIELD)
+    draw_buttons(a, u, s, f, &q, area, footer);
+}
+
+static uint64_t form_tick(app *a, void *state, uint64_t now) {
+  (void)a;
+  (void)now;
+  form_state *s = state;
+  return s->texty && s->k ? kbd_tick(s->k) : UINT64_MAX;
+}
+
+const screen_class screen_form = {
+    .name = "form",
+    .state_size = sizeof(form_state),
+    .enter = form_enter,
+    .leave = form_leave,
+    .event = form_event,
+    .draw = form_draw,
+    .tick = form_tick,
+    .raw_pointer = 1,
+};

@@ -206,15 +206,34 @@ static void answered(app *a, pg_state *s, kerr outcome) {
     session_wipe_bytes(&s->res, sizeof s->res);
 }
 
+/* The ID field kind takes X only as the 18th character; here the four
+ * characters are the end of the number, so X may be the fourth. */
+static void insert_check(field *f, const char *text) {
+  for (const char *p = text; *p; p++) {
+    if ((*p == 'X' || *p == 'x') && field_chars(f) == PG_CHECK_CHARS - 1 &&
+        f->caret == f->len) {
+      f->text[f->len++] = 'X';
+      f->text[f->len] = '\0';
+      f->caret = f->len;
+    } else {
+      char one[2] = {*p, '\0'};
+      field_insert(f, one);
+    }
+  }
+}
+
 /* Inserts typed text; the reference is shown in capitals, as printed. */
 static void insert(pg_state *s, const char *text) {
   char up[64];
   snprintf(up, sizeof up, "%s", text);
-  if (s->active == 0)
+  if (s->active == 1) {
+    insert_check(&s->f[1], up);
+  } else {
     for (char *p = up; *p; p++)
       if (*p >= 'a' && *p <= 'z')
         *p = (char)(*p - 'a' + 'A');
-  field_insert(&s->f[s->active], up);
+    field_insert(&s->f[0], up);
+  }
   session_wipe_bytes(up, sizeof up);
 }
 

@@ -12,8 +12,8 @@
  *
  * On both, each item has a 选上/不选 pair, its name opens its full policy
  * page, and 「用这几项申请」 stores the chosen items in the session selection
- * (app/selection.h) and moves on. Until the form screens exist, "moves on"
- * is the holding screen for 申请救助.
+ * (app/selection.h) and opens the application form for them
+ * (form_host_open).
  *
  * The reasons describe the household (income per person, spending): they
  * are copied into this screen's state and wiped in leave(). Item pointers

@@ -30,7 +30,19 @@ static int layout(app *a, ui *u, SDL_Rect view, int offset, int draw) {
   if (draw)
     ui_text_box(u, (SDL_Rect){view.x, view.y - offset + y, view.w, ih},
                 th->px_body, TEXT_REGULAR, th->text, UI_LEFT, 0, intro);
-  y += ih + gap;
+  y += ih + gap / 2;
+  /* The way from reading to applying: a few questions, then the list. */
+  const char *find = app_str(a, "policy.find_mine");
+  int fw = th->portrait ? view.w : view.w * 2 / 3;
+  int fh = ui_text_height(u, fw - 2 * th->pad, th->px_large, TEXT_BOLD, find);
+  if (fh < th->button_h - th->pad)
+    fh = th->button_h - th->pad;
+  fh += th->pad;
+  if (draw)
+    ui_button(u, "policy.find_mine",
+              (SDL_Rect){view.x, view.y - offset + y, fw, fh}, UI_BTN_PRIMARY,
+              find);
+  y += fh + gap;
   size_t n = content_item_count(c);
   for (int layer = 0; layer < CONTENT_LAYER_COUNT; layer++) {
     const content_item *items[64];

@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include "app/form_host.h"
+#include "app/content_host.h"
 #include "app/ime_host.h"
 #include "app/net_host.h"
+#include "app/staff_host.h"
 #include "core/log.h"
 #include "screens/screens.h"
 #include "ui/png.h"
@@ -440,24 +442,6 @@ kerr app_resize(app *a, int w, int h) {
   return KERR_OK;
 }
 
-static void load_content(app *a) {
-  content_problems probs;
-  content_problems_init(&probs);
-  kerr e = content_load(a->cfg.content_dir, &a->content, &probs);
-  if (e) {
-    LOG_E("content", "bundle %s refused: %s", a->cfg.content_dir,
-          kerr_str(e));
-    for (size_t i = 0; i < content_problems_count(&probs) && i < 20; i++) {
-      char buf[600];
-      LOG_E("content", "%s", content_problems_format(&probs, i, buf, sizeof buf));
-    }
-  } else {
-    LOG_I("content", "bundle %s region %s", content_version(a->content),
-          content_region_code(a->content));
-  }
-  content_problems_free(&probs);
-}
-
 kerr app_create(const app_options *o, app **out) {
   *out = NULL;
   app *a = calloc(1, sizeof *a);
@@ -544,8 +528,14 @@ kerr app_create(const app_options *o, app **out) {
   e = make_renderer(a);
   if (e)
     goto fail;
-  load_content(a);
   session_init(&a->sess, a->cfg.inactivity_s, a->cfg.warning_s);
+  e = content_host_create(&(content_host_config){.cfg = &a->cfg,
+                                                 .wait_sync = a->virtual_clock},
+                          &a->sess, &a->content, &a->contenth);
+  if (e)
+    goto fail;
+  if (staff_host_create(&a->sess, &a->staff))
+    LOG_E("app", "no staff sign-in");
   session_add_wiper(&a->sess, reset_prefs, a);
   session_add_wiper(&a->sess, wipe_ui, a);
   if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir},
@@ -592,6 +582,8 @@ void app_destroy(app *a) {
     session_end(&a->sess);
   ime_host_destroy(a->ime);
   net_host_destroy(a->net);
+  staff_host_destroy(a->staff);
+  content_host_destroy(a->contenth);
   form_host_destroy(a->form);
   app_script_destroy(a->script);
   text_destroy(a->text);
@@ -609,6 +601,8 @@ void app_destroy(app *a) {
 static void handle_sdl(app *a, const SDL_Event *ev) {
   ui_input in;
   if (net_host_handle_sdl(a->net, a, ev))
+    return;
+  if (content_host_handle_sdl(a->contenth, a, ev))
     return;
   if (ui_translate(ev, a->w, a->h, &in))
     app_input(a, &in);

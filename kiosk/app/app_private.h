@@ -61,6 +61,8 @@ struct app {
   unsigned long frames;
   struct ime_host *ime; /* input-method engines (ime_host.h) */
   struct net_host *net; /* outbox, delivery, queries (net_host.h) */
+  struct staff_host *staff; /* who of the staff is signed in (staff_host.h) */
+  struct content_host *contenth; /* start-up bundle, updates (content_host.h) */
   struct form_host *form; /* the session's application form (form_host.h) */
   /* scripted run */
   app_script *script;

@@ -74,6 +74,7 @@ SDL_Rect chrome_top_bar(app *a, ui *u, const char *title, int has_back) {
                     : (SDL_Rect){left, m, right - left, bh};
   ui_text_box(u, tr, th->px_large, TEXT_BOLD, th->text,
               two_rows ? UI_LEFT : UI_CENTER, 1, title);
+  bar_h += staff_badge_draw(a, u, bar_h);
   return (SDL_Rect){0, bar_h, th->w, th->h - bar_h};
 }
 

@@ -36,9 +36,9 @@ static void home_event(app *a, void *state, const app_event *ev) {
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
     if (strcmp(ev->id, entries[i].id) == 0)
       app_push(a, &screen_holding, entries[i].holding);
-  /* The staff entry's holding screen uses the staff.* strings. */
+  /* The staff entry: sign-in, then the staff menu. */
   if (strcmp(ev->id, "entry.staff") == 0)
-    app_push(a, &screen_holding, "staff");
+    app_push(a, &screen_staff_signin, NULL);
 }
 
 static void home_draw(app *a, void *state, ui *u) {

@@ -30,6 +30,9 @@ extern const screen_class screen_sign; /* the form: a signature drawn on screen 
 extern const screen_class screen_receipt; /* arg: const submit_receipt * */
 extern const screen_class screen_progress; /* progress query, from home */
 extern const screen_class screen_staff_outbox; /* outbox for staff */
+/* Staff sign-in (工号 and PIN); goes on to the menu when signed in. */
+extern const screen_class screen_staff_signin;
+extern const screen_class screen_staff_menu; /* device status, staff acts */
 
 /* Target ids the app itself handles on every screen. */
 #define NAV_BACK "nav.back"
@@ -40,6 +43,10 @@ extern const screen_class screen_staff_outbox; /* outbox for staff */
 /* Draws the top bar: 返回 (when has_back), the title, 长辈模式 and 结束.
  * Returns the rectangle below it that the screen may use. */
 SDL_Rect chrome_top_bar(app *a, ui *u, const char *title, int has_back);
+
+/* While staff are signed in, draws the 「工作人员 … 代办中」 band at y across
+ * the screen and returns its height; else draws nothing and returns 0. */
+int staff_badge_draw(app *a, ui *u, int y);
 
 /* Draws the footer line (hotline, help) at the bottom; returns its top y. */
 int chrome_footer(app *a, ui *u);

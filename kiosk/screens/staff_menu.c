@@ -1,0 +1,328 @@
+/* staff_menu: what signed-in staff can do at the kiosk, and its state.
+ *
+ * Status (no personal data): the content version in use and where it came
+ * from, whether the backend answered the last content check, how many
+ * applications wait in the outbox and how many are quarantined, when
+ * content was last checked and what came of it (an update waiting for the
+ * session to end is said plainly). Acts: 开始代办 (back to the home screen,
+ * still signed in, to fill in for someone), 立即更新内容, 重打上一张回执,
+ * the outbox view, text-entry practice, the text size new sessions start
+ * with, 退出登录 (ends the session, which signs out) and — for
+ * administrators only — 退出自助程序, after a confirmation.
+ *
+ * Landscape puts the status on the left and the buttons on the right;
+ * portrait stacks them. Reached from the sign-in screen; leaving it with
+ * 返回 or 回首页 keeps the sign-in. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/content_host.h"
+#include "app/net_host.h"
+#include "app/staff_host.h"
+#include "net/content_sync.h"
+#include "screens/screens.h"
+
+typedef struct menu_state {
+  int asked_sync;      /* show the outcome of the sync staff asked for */
+  const char *note;    /* a bundle string key for a one-off message */
+  int confirm_exit;
+} menu_state;
+
+typedef struct menu_button {
+  const char *id, *key;
+  ui_button_style style;
+} menu_button;
+
+static void menu_enter(app *a, void *state, const void *arg) {
+  (void)state;
+  (void)arg;
+  /* Only someone signed in gets here (sign-in replaces itself). */
+  if (!staff_host_who(app_staff(a)))
+    app_replace(a, &screen_staff_signin, NULL);
+}
+
+static void menu_event(app *a, void *state, const app_event *ev) {
+  menu_state *s = state;
+  if (ev->type != APP_EV_TAP)
+    return;
+  const char *id = ev->id;
+  if (s->confirm_exit) {
+    if (strcmp(id, "menu.exit.yes") == 0)
+      app_quit_by_admin(a);
+    s->confirm_exit = 0;
+    app_dirty(a);
+    return;
+  }
+  s->note = NULL;
+  if (strcmp(id, "menu.assist") == 0) {
+    app_home(a);
+  } else if (strcmp(id, "menu.sync_now") == 0) {
+    kerr e = content_host_sync_now(app_content_host(a));
+    s->asked_sync = e == KERR_OK || e == KERR_BUSY;
+    if (e == KERR_STATE)
+      s->note = "menu.sync.off";
+  } else if (strcmp(id, "menu.reprint") == 0) {
+    s->note = "menu.reprint.none";
+  } else if (strcmp(id, "menu.outbox") == 0) {
+    app_push(a, &screen_staff_outbox, NULL);
+  } else if (strcmp(id, "menu.textentry") == 0) {
+    app_push(a, &screen_textentry, NULL);
+  } else if (strcmp(id, "menu.scale.normal") == 0) {
+    app_set_default_elder(a, 0);
+  } else if (strcmp(id, "menu.scale.elder") == 0) {
+    app_set_default_elder(a, 1);
+  } else if (strcmp(id, "menu.sign_out") == 0) {
+    app_end_session(a);
+  } else if (strcmp(id, "menu.exit") == 0 &&
+             staff_host_is_admin(app_staff(a))) {
+    s->confirm_exit = 1;
+  }
+  app_dirty(a);
+}
+
+/* The line that says how content updating stands; "" for none. */
+static void sync_line(app *a, const menu_state *s,
+                      const content_host_status *st, char *out,
+                      size_t size) {
+  out[0] = '\0';
+  if (s->note) {
+    snprintf(out, size, "%s", app_str(a, s->note));
+  } else if (st->syncing) {
+    snprintf(out, size, "%s", app_str(a, "menu.syncing"));
+  } else if (st->held_version[0]) {
+    chrome_format(out, size, app_str(a, "menu.sync.held"), "version",
+                  st->held_version);
+  } else if (!st->enabled) {
+    snprintf(out, size, "%s", app_str(a, "menu.sync.off"));
+  } else if (s->asked_sync && st->last_check) {
+    const char *key = "menu.sync.unchanged";
+    if (st->last_outcome == CONTENT_SYNC_REFUSED)
+      key = "menu.sync.refused";
+    else if (st->last_outcome == CONTENT_SYNC_FAILED)
+      key = "menu.sync.failed";
+    snprintf(out, size, "%s", app_str(a, key));
+  }
+}
+
+#define ROWS 5
+
+/* What the status card shows, gathered before measuring and drawing. */
+typedef struct status_text {
+  char hello[256];
+  const char *label[ROWS];
+  char value[ROWS][128];
+  char line[512];
+} status_text;
+
+static void status_gather(app *a, const menu_state *s, status_text *t) {
+  const staff_who *who = staff_host_who(app_staff(a));
+  content_host_status st;
+  content_host_status_get(app_content_host(a), &st);
+  chrome_format(t->hello, sizeof t->hello, app_str(a, "menu.hello"), "name",
+                who ? who->name : "");
+  size_t hl = strlen(t->hello);
+  snprintf(t->hello + hl, sizeof t->hello - hl, "（%s）",
+           app_str(a, who && who->role == STAFF_ROLE_ADMIN
+                          ? "menu.role.admin"
+                          : "menu.role.staff"));
+  const content *c = app_content(a);
+  t->label[0] = app_str(a, "menu.version");
+  snprintf(t->value[0], sizeof t->value[0], "%s%s",
+           c ? content_version(c) : "-",
+           st.source == CONTENT_HOST_SYNCED    ? app_str(a, "menu.source.synced")
+           : st.source == CONTENT_HOST_SHIPPED ? app_str(a, "menu.source.shipped")
+                                               : "");
+  t->label[1] = app_str(a, "menu.backend");
+  snprintf(t->value[1], sizeof t->value[1], "%s",
+           app_str(a, st.reachable == 1   ? "menu.backend.ok"
+                      : st.reachable == 0 ? "menu.backend.down"
+                                          : "menu.backend.unknown"));
+  outbox_stats ob;
+  kerr oe = net_host_stats(app_net(a), &ob);
+  char n[16];
+  t->label[2] = app_str(a, "menu.outbox");
+  t->label[3] = app_str(a, "menu.quarantined");
+  for (int i = 0; i < 2; i++) {
+    if (oe) {
+      snprintf(t->value[2 + i], sizeof t->value[2 + i], "%s",
+               app_str(a, "menu.outbox.none"));
+      continue;
+    }
+    snprintf(n, sizeof n, "%u", (unsigned)(i ? ob.quarantined : ob.depth));
+    chrome_format(t->value[2 + i], sizeof t->value[2 + i],
+                  app_str(a, "menu.count"), "n", n);
+  }
+  t->label[4] = app_str(a, "menu.last_sync");
+  struct tm tm;
+  time_t when = st.last_check;
+  if (when && localtime_r(&when, &tm))
+    strftime(t->value[4], sizeof t->value[4], "%m-%d %H:%M", &tm);
+  else
+    snprintf(t->value[4], sizeof t->value[4], "%s", app_str(a, "menu.never"));
+  sync_line(a, s, &st, t->line, sizeof t->line);
+}
+
+/* Draws (or, with draw 0, only measures) the status card at (x, y) of
+ * width w; returns its height. */
+static int status_card(app *a, const status_text *t, ui *u, int x, int y,
+                       int w, int draw) {
+  const theme *th = &u->th;
+  (void)a;
+  int pad = th->pad, iw = w - 2 * pad;
+  int lw = iw * 11 / 20, vw = iw - lw - th->gap;
+  int cy = y + pad;
+  if (t->hello[0]) {
+    int h0 = ui_text_height(u, iw, th->px_large, TEXT_BOLD, t->hello);
+    if (draw)
+      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, h0}, th->px_large,
+                  TEXT_BOLD, th->text, UI_LEFT, 0, t->hello);
+    cy += h0 + th->gap;
+  }
+  for (int i = 0; i < ROWS; i++) {
+    int lh = ui_text_height(u, lw, th->px_body, TEXT_REGULAR, t->label[i]);
+    int vh = ui_text_height(u, vw, th->px_body, TEXT_BOLD, t->value[i]);
+    int h = lh > vh ? lh : vh;
+    if (draw) {
+      ui_text_box(u, (SDL_Rect){x + pad, cy, lw, h}, th->px_body,
+                  TEXT_REGULAR, th->text_muted, UI_LEFT, 0, t->label[i]);
+      ui_text_box(u, (SDL_Rect){x + pad + lw + th->gap, cy, vw, h},
+                  th->px_body, TEXT_BOLD, th->text, UI_LEFT, 0, t->value[i]);
+    }
+    cy += h + (i + 1 < ROWS ? th->gap / 2 : 0);
+  }
+  if (t->line[0]) {
+    int lh = ui_text_height(u, iw, th->px_body, TEXT_BOLD, t->line);
+    cy += th->gap;
+    if (draw)
+      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, lh}, th->px_body, TEXT_BOLD,
+                  th->primary, UI_LEFT, 0, t->line);
+    cy += lh;
+  }
+  return cy + pad - y;
+}
+
+/* The scale choice: a label and two buttons; returns the height used. */
+static int scale_row(app *a, ui *u, int x, int y, int w, int draw) {
+  const theme *th = &u->th;
+  const char *label = app_str(a, "menu.scale");
+  int lh = ui_text_height(u, w, th->px_body, TEXT_REGULAR, label);
+  if (draw) {
+    int elder = app_default_elder(a);
+    int bw = (w - th->gap) / 2;
+    ui_text_box(u, (SDL_Rect){x, y, w, lh}, th->px_body, TEXT_REGULAR,
+                th->text_muted, UI_LEFT, 0, label);
+    ui_button(u, "menu.scale.normal",
+              (SDL_Rect){x, y + lh + th->gap / 2, bw, th->button_h},
+              elder ? UI_BTN_SECONDARY : UI_BTN_PRIMARY,
+              app_str(a, "menu.scale.normal"));
+    ui_button(u, "menu.scale.elder",
+              (SDL_Rect){x + bw + th->gap, y + lh + th->gap / 2, bw,
+                         th->button_h},
+              elder ? UI_BTN_PRIMARY : UI_BTN_SECONDARY,
+              app_str(a, "menu.scale.elder"));
+  }
+  return lh + th->gap / 2 + th->button_h;
+}
+
+static void confirm_exit(app *a, ui *u) {
+  const theme *th = &u->th;
+  ui_begin_modal(u);
+  ui_fill(u, (SDL_Rect){0, 0, th->w, th->h}, th->scrim);
+  int cw = th->w * (th->portrait ? 88 : 56) / 100;
+  int inner = cw - 4 * th->pad;
+  const char *q = app_str(a, "menu.exit.confirm");
+  int qh = ui_text_height(u, inner, th->px_large, TEXT_BOLD, q);
+  int ch = 4 * th->pad + qh + 2 * th->gap + 2 * th->button_h + th->gap;
+  SDL_Rect card = {(th->w - cw) / 2, (th->h - ch) / 2, cw, ch};
+  ui_card(u, card, th->surface, th->focus);
+  int x = card.x + 2 * th->pad, y = card.y + 2 * th->pad;
+  ui_text_box(u, (SDL_Rect){x, y, inner, qh}, th->px_large, TEXT_BOLD,
+              th->text, UI_LEFT, 0, q);
+  y += qh + 2 * th->gap;
+  ui_button(u, "menu.exit.no", (SDL_Rect){x, y, inner, th->button_h},
+            UI_BTN_PRIMARY, app_str(a, "nav.cancel"));
+  y += th->button_h + th->gap;
+  ui_button(u, "menu.exit.yes", (SDL_Rect){x, y, inner, th->button_h},
+            UI_BTN_ACCENT, app_str(a, "menu.exit.yes"));
+}
+
+static void menu_draw(app *a, void *state, ui *u) {
+  menu_state *s = state;
+  const theme *th = &u->th;
+  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "menu.title"), 1);
+  int footer = chrome_footer(a, u);
+  int m = th->margin, g = th->gap;
+  int w = th->w - 2 * m;
+  if (!th->portrait && w > theme_px(th, 1700))
+    w = theme_px(th, 1700);
+  int x = (th->w - w) / 2;
+  int y = area.y + g;
+  status_text t;
+  status_gather(a, s, &t);
+  int admin = staff_host_is_admin(app_staff(a));
+  menu_button buttons[] = {
+      {"menu.assist", "menu.assist", UI_BTN_PRIMARY},
+      {"menu.sync_now", "menu.sync_now", UI_BTN_SECONDARY},
+      {"menu.outbox", "outbox.open", UI_BTN_SECONDARY},
+      {"menu.reprint", "menu.reprint", UI_BTN_SECONDARY},
+      {"menu.textentry", "kbd.demo.open", UI_BTN_SECONDARY},
+      {"menu.sign_out", "menu.sign_out", UI_BTN_SECONDARY},
+      {"menu.exit", "menu.exit", UI_BTN_ACCENT},
+  };
+  int nb = admin ? 7 : 6;
+  /* Landscape: status on the left; buttons in two columns on the right
+   * with the scale choice under them. Portrait: all stacked. */
+  int sw = th->portrait ? w : (w - g) * 9 / 20;
+  int bx = th->portrait ? x : x + sw + g;
+  int bwid = th->portrait ? w : w - sw - g;
+  int ch = status_card(a, &t, u, x, y, sw, 0);
+  if (!th->portrait && y + ch > footer - g) {
+    /* Short screens in elder mode: the band above already names the
+     * person; the greeting goes. */
+    t.hello[0] = '\0';
+    ch = status_card(a, &t, u, x, y, sw, 0);
+  }
+  ui_card(u, (SDL_Rect){x, y, sw, ch}, th->surface, th->border);
+  status_card(a, &t, u, x, y, sw, 1);
+  int sh = scale_row(a, u, bx, 0, bwid, 0);
+  int by = th->portrait ? y + ch + g : y;
+  /* Button rows share what is left above the scale choice, between the
+   * theme's button height and half as much again. */
+  int rows = (nb + 1) / 2;
+  int avail = footer - g - sh - g - by;
+  int bh = (avail - (rows - 1) * g) / rows;
+  if (bh > th->button_h * 3 / 2)
+    bh = th->button_h * 3 / 2;
+  if (bh < th->button_h)
+    bh = th->button_h;
+  int cw = (bwid - g) / 2;
+  for (int i = 0; i < nb; i++) {
+    int r = i / 2, col = i % 2;
+    ui_button(u, buttons[i].id,
+              (SDL_Rect){bx + col * (cw + g), by + r * (bh + g), cw, bh},
+              buttons[i].style, app_str(a, buttons[i].key));
+  }
+  scale_row(a, u, bx, by + rows * (bh + g), bwid, 1);
+  if (s->confirm_exit)
+    confirm_exit(a, u);
+}
+
+static uint64_t menu_tick(app *a, void *state, uint64_t now) {
+  (void)state;
+  (void)now;
+  /* While a check runs, look again every half second for its end (the
+   * worker's event also redraws). */
+  content_host_status st;
+  content_host_status_get(app_content_host(a), &st);
+  return st.syncing ? 500 : UINT64_MAX;
+}
+
+const screen_class screen_staff_menu = {
+    .name = "staff_menu",
+    .state_size = sizeof(menu_state),
+    .enter = menu_enter,
+    .event = menu_event,
+    .draw = menu_draw,
+    .tick = menu_tick,
+};

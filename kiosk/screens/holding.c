@@ -22,8 +22,6 @@ static void holding_event(app *a, void *state, const app_event *ev) {
     app_pop(a);
   if (ev->type == APP_EV_TAP && strcmp(ev->id, "staff.textentry") == 0)
     app_push(a, &screen_textentry, NULL);
-  if (ev->type == APP_EV_TAP && strcmp(ev->id, "staff.outbox") == 0)
-    app_push(a, &screen_staff_outbox, NULL);
 }
 
 static void holding_draw(app *a, void *state, ui *u) {
@@ -66,12 +64,6 @@ static void holding_draw(app *a, void *state, ui *u) {
               (SDL_Rect){(th->w - bw) / 2, by - th->gap - th->button_h, bw,
                          th->button_h},
               UI_BTN_SECONDARY, app_str(a, "kbd.demo.open"));
-  /* ... and see what this kiosk still has to send. */
-  int oy = by - 2 * (th->gap + th->button_h);
-  if (strcmp(s->key, "staff") == 0 && oy > y + ch)
-    ui_button(u, "staff.outbox",
-              (SDL_Rect){(th->w - bw) / 2, oy, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "outbox.open"));
 }
 
 const screen_class screen_holding = {

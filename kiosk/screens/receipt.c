@@ -449,6 +449,28 @@ static int draw_reference(app *a, receipt_state *s, ui *u, SDL_Rect r,
   return y + pad - r.y;
 }
 
+/* Height of the reference block with the QR code beside the texts. */
+static int reference_height(app *a, receipt_state *s, ui *u, int w) {
+  const theme *th = &u->th;
+  char pbuf[200];
+  int inner = w - 2 * th->pad;
+  int qr = s->has_qr ? inner / 3 : 0;
+  int tw = s->has_qr ? inner - qr - th->gap : inner;
+  int huge = th->px_huge;
+  while (huge > th->px_large &&
+         text_width(u->text, huge, TEXT_BOLD, s->spoken, strlen(s->spoken)) >
+             tw)
+    huge -= 2;
+  int h = ui_text_height(u, tw, th->px_body, TEXT_REGULAR,
+                         app_str(a, "receipt.reference_label")) +
+          ui_text_height(u, tw, huge, TEXT_BOLD, s->spoken) + th->gap +
+          ui_text_height(u, tw, th->px_body, TEXT_BOLD,
+                         app_str(a, "receipt.saved")) +
+          ui_text_height(u, tw, th->px_body, TEXT_REGULAR,
+                         print_status(a, s, pbuf, sizeof pbuf));
+  return (h > qr ? h : qr) + 2 * th->pad;
+}
+
 static void receipt_draw(app *a, void *state, ui *u) {
   receipt_state *s = state;
   const theme *th = &u->th;
@@ -467,7 +489,10 @@ static void receipt_draw(app *a, void *state, ui *u) {
   SDL_Rect view;
   if (th->portrait) {
     /* The reference block across the top, QR code beside the number. */
-    SDL_Rect card = {m, top, th->w - 2 * m, (bar_top - top) * 2 / 5};
+    SDL_Rect card = {m, top, th->w - 2 * m, 0};
+    card.h = reference_height(a, s, u, card.w);
+    if (card.h > (bar_top - top) / 2)
+      card.h = (bar_top - top) / 2;
     draw_reference(a, s, u, card, 1);
     view = (SDL_Rect){m, card.y + card.h + th->gap, th->w - 2 * m,
                       bar_top - card.y - card.h - th->gap * 2};

@@ -3,7 +3,7 @@
  * last delivery problem, and the quarantined applications with reference,
  * reason and times, each with 重新发送 (re-queue after the cause is fixed).
  * No personal data: the outbox holds only sealed envelopes the kiosk cannot
- * open. Reached from the staff entry's holding screen. Counts are re-read
+ * open. Reached from the staff menu (after sign-in). Counts are re-read
  * when the screen is drawn after a delivery event (net_host marks it dirty).
  *
  * Test hooks, offered only in headless scripted runs: invisible targets

@@ -36,7 +36,6 @@
 #include "screens/kbd.h"
 #include "screens/screens.h"
 
-#define LIST_PAGE_MAX 20
 
 typedef struct form_state {
   kbd *k;
@@ -52,6 +51,7 @@ typedef struct form_state {
   unsigned char picked[FORM_MAX_CHOICES]; /* multi-choice ticks */
   int removing;            /* member whose 确定删除 shows, or -1 */
   int page;                /* members' list page */
+  int show_member;         /* turn to this member's page, or -1 */
   int pages;
 } form_state;
 
@@ -188,9 +188,19 @@ static void set_msg(form_state *s, const form_result *r) {
 
 static void go_next(app *a, form_state *s, form *f) {
   form_result r;
+  form_question q;
+  form_current(f, &q);
   form_next(f, &r);
   if (r.status != FORM_OK) {
     set_msg(s, &r);
+    /* On the list: show the first member with something missing. */
+    for (size_t m = 0; q.step == FORM_STEP_GROUP &&
+                       m < form_member_count(f, q.field->id);
+         m++)
+      if (!form_member_complete(f, q.field->id, m)) {
+        s->show_member = (int)m;
+        break;
+      }
     form_host_saved(app_form(a));
     return;
   }
@@ -390,6 +400,7 @@ static void form_enter(app *a, void *state, const void *arg) {
   (void)arg;
   form_state *s = state;
   s->removing = -1;
+  s->show_member = -1;
   s->bound_member = -2;
   if (kbd_create(app_ime(a), &s->k))
     s->k = NULL;
@@ -659,6 +670,12 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     col.h = kr.y - col.y - th->gap / 2;
   } else {
     int cw = (th->w - 2 * m - th->gap) * 44 / 100;
+    /* The keys need their room (elder mode more); the question wraps. */
+    int kw_min = theme_px(th, th->elder ? 1040 : 860);
+    if (th->w - (m + cw + th->gap) < kw_min)
+      cw = th->w - m - th->gap - kw_min;
+    if (cw < th->w * 3 / 10)
+      cw = th->w * 3 / 10;
     col = (SDL_Rect){m, area.y + th->gap / 2, cw,
                      footer - area.y - th->gap};
     int kx = m + cw + th->gap;
@@ -712,14 +729,20 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     y += text_line_height(u->text, th->px_body, TEXT_BOLD) + th->gap / 2;
   }
   int ny = y;
-  if (s->confirm) {
-    ui_button(u, "form.confirm", (SDL_Rect){col.x, ny, col.w, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "formui.confirm"));
-    ny += th->button_h + th->gap / 2;
-  }
   int bottom = col.y + col.h - th->button_h;
   if (ny < bottom && !th->portrait)
     ny = bottom;
+  if (s->confirm) {
+    /* An unusual value: 确认 (as the message says) takes 下一步's place. */
+    int bw = (col.w - th->gap) / 2;
+    if (has_prev(f))
+      ui_button(u, "form.prev", (SDL_Rect){col.x, ny, bw, th->button_h},
+                UI_BTN_SECONDARY, app_str(a, "formui.prev"));
+    ui_button(u, "form.confirm",
+              (SDL_Rect){col.x + col.w - bw, ny, bw, th->button_h},
+              UI_BTN_PRIMARY, app_str(a, "formui.confirm"));
+    return;
+  }
   draw_nav(a, u, (SDL_Rect){col.x, ny, col.w, th->button_h}, has_prev(f),
            NULL);
 }
@@ -815,99 +838,78 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
   session_wipe_bytes(shown, sizeof shown);
 }
 
-/* The members' list: rows of name and relation with 修改 and 删除, the
- * inline 「确定删除」, 添加家庭成员, 上一步 and 下一步. */
-static void draw_group(app *a, ui *u, form_state *s, const form *f,
-                       const form_question *q, SDL_Rect area, int footer) {
+/* One person on the members' list: name and relation, 第几位 and whether
+ * something is missing, with 修改 and 删除 — or, while 删除 is asked, the
+ * question with 确定删除 and 不删了. The buttons go beside the words, or
+ * under them when the row is narrow. Returns the height (draws if draw). */
+static int member_row(app *a, ui *u, const form_state *s, const form *f,
+                      const form_field *g, size_t i, SDL_Rect box, int draw) {
   const theme *th = &u->th;
-  const form_field *g = q->field;
-  int m = th->margin;
-  int w = th->w - 2 * m;
-  if (!th->portrait && w > theme_px(th, 1500))
-    w = theme_px(th, 1500);
-  int x = (th->w - w) / 2;
-  int nav_y = footer - th->gap / 2 - th->button_h;
-  draw_nav(a, u, (SDL_Rect){x, nav_y, w, th->button_h}, has_prev(f), NULL);
-  int y = draw_progress(a, u, f, q, (SDL_Rect){x, area.y + th->gap / 2, w, 0});
-  y = draw_question(a, u, q, (SDL_Rect){x, y, w, 0});
-  y += draw_msg(u, (SDL_Rect){x, y, w, 0}, s->msg, 1);
-  if (s->msg[0])
-    y += th->gap / 2;
-  /* 添加家庭成员 just above the buttons. */
-  int add_y = nav_y - th->gap - th->button_h;
-  size_t n = form_member_count(f, g->id);
-  if (n < g->max_entries)
-    ui_button(u, "member.add", (SDL_Rect){x, add_y, w, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "formui.members.add"));
-  else
-    add_y = nav_y;
-  int list_bottom = add_y - th->gap;
-  if (n == 0) {
-    const char *t = app_str(a, "formui.members.empty");
-    int h = ui_text_height(u, w, th->px_body, TEXT_REGULAR, t);
-    ui_text_box(u, (SDL_Rect){x, y, w, h}, th->px_body, TEXT_REGULAR,
-                th->text, UI_LEFT, 0, t);
-    s->pages = 1;
-    s->page = 0;
-    return;
-  }
-  /* Rows of one height; pages when they do not all fit. */
-  int row_h = th->button_h + th->pad * 2 +
-              text_line_height(u->text, th->px_small, TEXT_REGULAR);
-  int pager_h = th->target_min;
-  int room = list_bottom - y;
-  int per = room / (row_h + th->gap / 2);
-  if ((size_t)per < n) {
-    per = (room - pager_h - th->gap / 2) / (row_h + th->gap / 2);
-    if (per < 1)
-      per = 1;
-  }
-  if (per > LIST_PAGE_MAX)
-    per = LIST_PAGE_MAX;
-  s->pages = (int)((n + (size_t)per - 1) / (size_t)per);
-  if (s->page >= s->pages)
-    s->page = s->pages - 1;
   const form_field *name_f = NULL, *rel_f = NULL;
-  for (size_t i = 0; i < g->n_fields; i++) {
-    if (!name_f && g->fields[i].type == FORM_T_CHINESE_TEXT)
-      name_f = &g->fields[i];
-    if (!rel_f && g->fields[i].type == FORM_T_CHOICE)
-      rel_f = &g->fields[i];
+  for (size_t k = 0; k < g->n_fields; k++) {
+    if (!name_f && g->fields[k].type == FORM_T_CHINESE_TEXT)
+      name_f = &g->fields[k];
+    if (!rel_f && g->fields[k].type == FORM_T_CHOICE)
+      rel_f = &g->fields[k];
   }
-  size_t first = (size_t)s->page * (size_t)per;
-  for (size_t i = first; i < n && i < first + (size_t)per; i++) {
-    SDL_Rect row = {x, y, w, row_h};
-    int removing = s->removing == (int)i;
+  int removing = s->removing == (int)i;
+  char name[200] = "", rel[200] = "", line[480], num[24], tmp[200], who[300];
+  char sub[400], ask[480];
+  if (name_f)
+    form_value_display(f, name_f, (int)i, name, sizeof name);
+  if (rel_f)
+    form_value_display(f, rel_f, (int)i, rel, sizeof rel);
+  snprintf(num, sizeof num, "%zu", i + 1);
+  chrome_format(tmp, sizeof tmp, app_str(a, "formui.member.who"), "n", num);
+  chrome_format(who, sizeof who, tmp, "label", g->item_label);
+  snprintf(line, sizeof line, "%s%s%s",
+           name[0] ? name : app_str(a, "formui.members.unnamed"),
+           rel[0] ? " · " : "", rel);
+  int complete = form_member_complete(f, g->id, i);
+  snprintf(sub, sizeof sub, "%s%s%s", who, complete ? "" : " · ",
+           complete ? "" : app_str(a, "formui.members.incomplete"));
+  chrome_format(ask, sizeof ask, app_str(a, "formui.members.remove_ask"),
+                "name", name[0] ? name : who);
+  const char *b1 = app_str(a, removing ? "formui.members.remove_yes"
+                                       : "formui.members.edit");
+  const char *b2 = app_str(a, removing ? "formui.members.remove_no"
+                                       : "formui.members.remove");
+  int bw1 = text_width(u->text, th->px_large, TEXT_BOLD, b1, strlen(b1)) +
+            2 * th->pad;
+  int bw2 = text_width(u->text, th->px_large, TEXT_BOLD, b2, strlen(b2)) +
+            2 * th->pad;
+  if (bw1 < th->target_min * 2)
+    bw1 = th->target_min * 2;
+  if (bw2 < th->target_min * 2)
+    bw2 = th->target_min * 2;
+  int inner = box.w - 2 * th->pad;
+  int beside = inner - bw1 - bw2 - th->gap >= inner / 2;
+  int tw = beside ? inner - bw1 - bw2 - th->gap : inner;
+  int th1 = removing ? ui_text_height(u, tw, th->px_body, TEXT_BOLD, ask)
+                     : ui_text_height(u, tw, th->px_large, TEXT_BOLD, line);
+  int th2 = removing ? 0
+                     : ui_text_height(u, tw, th->px_small, TEXT_REGULAR, sub);
+  int text_h = th1 + th2;
+  int h = beside ? (text_h > th->button_h ? text_h : th->button_h)
+                 : text_h + th->gap / 2 + th->button_h;
+  h += th->pad;
+  if (draw) {
+    SDL_Rect row = {box.x, box.y, box.w, h};
     ui_card(u, row, removing ? th->warn_bg : th->surface, th->border);
-    char name[200] = "", rel[200] = "", line[480], num[24], tmp[200];
-    if (name_f)
-      form_value_display(f, name_f, (int)i, name, sizeof name);
-    if (rel_f)
-      form_value_display(f, rel_f, (int)i, rel, sizeof rel);
-    snprintf(num, sizeof num, "%zu", i + 1);
-    chrome_format(tmp, sizeof tmp, app_str(a, "formui.member.who"), "n", num);
-    char who[300];
-    chrome_format(who, sizeof who, tmp, "label", g->item_label);
-    snprintf(line, sizeof line, "%s%s%s", name[0] ? name : app_str(a,
-             "formui.members.unnamed"), rel[0] ? " · " : "", rel);
-    int complete = form_member_complete(f, g->id, i);
-    char sub[400];
-    snprintf(sub, sizeof sub, "%s%s%s", who, complete ? "" : " · ",
-             complete ? "" : app_str(a, "formui.members.incomplete"));
-    /* Buttons on the right: 修改 删除, or 确定删除 不删了. */
-    const char *b1 = app_str(a, removing ? "formui.members.remove_yes"
-                                         : "formui.members.edit");
-    const char *b2 = app_str(a, removing ? "formui.members.remove_no"
-                                         : "formui.members.remove");
-    int bw1 = text_width(u->text, th->px_large, TEXT_BOLD, b1, strlen(b1)) +
-              2 * th->pad;
-    int bw2 = text_width(u->text, th->px_large, TEXT_BOLD, b2, strlen(b2)) +
-              2 * th->pad;
-    if (bw1 < th->target_min * 2)
-      bw1 = th->target_min * 2;
-    if (bw2 < th->target_min * 2)
-      bw2 = th->target_min * 2;
-    int by = row.y + (row.h - th->button_h) / 2;
+    int tx = row.x + th->pad;
+    int ty = beside ? row.y + (h - text_h) / 2 : row.y + th->pad / 2;
+    if (removing) {
+      ui_text_box(u, (SDL_Rect){tx, ty, tw, th1}, th->px_body, TEXT_BOLD,
+                  th->accent, UI_LEFT, 0, ask);
+    } else {
+      ui_text_box(u, (SDL_Rect){tx, ty, tw, th1}, th->px_large, TEXT_BOLD,
+                  th->text, UI_LEFT, 0, line);
+      ui_text_box(u, (SDL_Rect){tx, ty + th1, tw, th2}, th->px_small,
+                  complete ? TEXT_REGULAR : TEXT_BOLD,
+                  complete ? th->text_muted : th->accent, UI_LEFT, 0, sub);
+    }
+    int by = beside ? row.y + (h - th->button_h) / 2
+                    : ty + text_h + th->gap / 2;
     int bx2 = row.x + row.w - th->pad - bw2;
     int bx1 = bx2 - th->gap / 2 - bw1;
     char id1[UI_ID_MAX], id2[UI_ID_MAX];
@@ -922,41 +924,112 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
               removing ? UI_BTN_ACCENT : UI_BTN_SECONDARY, b1);
     ui_button(u, id2, (SDL_Rect){bx2, by, bw2, th->button_h},
               UI_BTN_SECONDARY, b2);
-    int tw = bx1 - th->gap / 2 - (row.x + th->pad);
-    int lh = text_line_height(u->text, th->px_large, TEXT_BOLD);
-    int sh = text_line_height(u->text, th->px_small, TEXT_REGULAR);
-    int ty = row.y + (row.h - lh - sh) / 2;
-    if (removing) {
-      char ask[400];
-      chrome_format(ask, sizeof ask, app_str(a, "formui.members.remove_ask"),
-                    "name", name[0] ? name : who);
-      ui_text_box(u, (SDL_Rect){row.x + th->pad, row.y, tw, row.h},
-                  th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 1, ask);
-      session_wipe_bytes(ask, sizeof ask);
-    } else {
-      ui_text_box(u, (SDL_Rect){row.x + th->pad, ty, tw, lh}, th->px_large,
-                  TEXT_BOLD, th->text, UI_LEFT, 0, line);
-      ui_text_box(u, (SDL_Rect){row.x + th->pad, ty + lh, tw, sh},
-                  th->px_small, complete ? TEXT_REGULAR : TEXT_BOLD,
-                  complete ? th->text_muted : th->accent, UI_LEFT, 0, sub);
-    }
-    session_wipe_bytes(name, sizeof name);
-    session_wipe_bytes(line, sizeof line);
-    y += row_h + th->gap / 2;
   }
+  session_wipe_bytes(name, sizeof name);
+  session_wipe_bytes(line, sizeof line);
+  session_wipe_bytes(ask, sizeof ask);
+  return h;
+}
+
+/* The members' list: rows of name and relation with 修改 and 删除, the
+ * inline 「确定删除」, 添加家庭成员, 上一步 and 下一步. */
+static void draw_group(app *a, ui *u, form_state *s, const form *f,
+                       const form_question *q, SDL_Rect area, int footer) {
+  const theme *th = &u->th;
+  const form_field *g = q->field;
+  int m = th->margin;
+  int w = th->w - 2 * m;
+  if (!th->portrait && w > theme_px(th, 1500))
+    w = theme_px(th, 1500);
+  int x = (th->w - w) / 2;
+  int nav_y = footer - th->gap / 2 - th->button_h;
+  size_t n = form_member_count(f, g->id);
+  /* 添加家庭成员 between 上一步 and 下一步 when the three fit in a row,
+   * else just above them. */
+  const char *add = app_str(a, "formui.members.add");
+  int third = (w - 2 * th->gap / 2) / 3;
+  int one_row = text_width(u->text, th->px_large, TEXT_BOLD, add,
+                           strlen(add)) + 2 * th->pad <= third;
+  int add_y = nav_y;
+  if (one_row) {
+    if (has_prev(f))
+      ui_button(u, "form.prev", (SDL_Rect){x, nav_y, third, th->button_h},
+                UI_BTN_SECONDARY, app_str(a, "formui.prev"));
+    ui_button(u, "form.next",
+              (SDL_Rect){x + w - third, nav_y, third, th->button_h},
+              UI_BTN_PRIMARY, app_str(a, "formui.next"));
+    if (n < g->max_entries)
+      ui_button(u, "member.add",
+                (SDL_Rect){x + third + th->gap / 2, nav_y, third, th->button_h},
+                UI_BTN_SECONDARY, add);
+  } else {
+    draw_nav(a, u, (SDL_Rect){x, nav_y, w, th->button_h}, has_prev(f), NULL);
+    if (n < g->max_entries) {
+      add_y = nav_y - th->gap / 2 - th->button_h;
+      ui_button(u, "member.add", (SDL_Rect){x, add_y, w, th->button_h},
+                UI_BTN_SECONDARY, add);
+    }
+  }
+  int y = draw_progress(a, u, f, q, (SDL_Rect){x, area.y + th->gap / 2, w, 0});
+  y = draw_question(a, u, q, (SDL_Rect){x, y, w, 0});
+  y += draw_msg(u, (SDL_Rect){x, y, w, 0}, s->msg, 1);
+  if (s->msg[0])
+    y += th->gap / 2;
+  int list_bottom = add_y - th->gap / 2;
+  if (n == 0) {
+    const char *t = app_str(a, "formui.members.empty");
+    int h = ui_text_height(u, w, th->px_body, TEXT_REGULAR, t);
+    ui_text_box(u, (SDL_Rect){x, y, w, h}, th->px_body, TEXT_REGULAR,
+                th->text, UI_LEFT, 0, t);
+    s->pages = 1;
+    s->page = 0;
+    return;
+  }
+  /* Rows as high as their words need; pages when they do not all fit
+   * (a page holds at least one row). */
+  int pager_h = th->target_min;
+  int room = list_bottom - y;
+  int total = 0;
+  for (size_t i = 0; i < n; i++)
+    total += member_row(a, u, s, f, g, i, (SDL_Rect){x, 0, w, 0}, 0) +
+             th->gap / 2;
+  int page_room = total > room ? room - pager_h - th->gap / 2 : room;
+  int first_of[FORM_MAX_MEMBERS + 1];
+  int pages = 0, used = 0;
+  for (size_t i = 0; i < n && i < FORM_MAX_MEMBERS; i++) {
+    int h = member_row(a, u, s, f, g, i, (SDL_Rect){x, 0, w, 0}, 0) +
+            th->gap / 2;
+    if (pages == 0 || (used + h > page_room && used > 0)) {
+      first_of[pages++] = (int)i;
+      used = 0;
+    }
+    used += h;
+    if (s->show_member == (int)i) {
+      /* The page with the member a message is about. */
+      s->page = pages - 1;
+      s->show_member = -1;
+    }
+  }
+  first_of[pages] = (int)n;
+  s->pages = pages;
+  if (s->page >= s->pages)
+    s->page = s->pages - 1;
+  for (int i = first_of[s->page]; i < first_of[s->page + 1]; i++)
+    y += member_row(a, u, s, f, g, (size_t)i, (SDL_Rect){x, y, w, 0}, 1) +
+         th->gap / 2;
   if (s->pages > 1) {
     int pw = (w - th->gap) / 3;
     int py = list_bottom - pager_h;
     if (s->page > 0)
-      ui_button(u, "page.up", (SDL_Rect){x, py, pw, pager_h}, UI_BTN_QUIET,
-                app_str(a, "nav.prev_page"));
+      ui_button(u, "page.up", (SDL_Rect){x, py, pw, pager_h},
+                UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
     char pg[64];
     snprintf(pg, sizeof pg, "%d / %d", s->page + 1, s->pages);
     ui_text_box(u, (SDL_Rect){x + pw + th->gap / 2, py, pw, pager_h},
                 th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1, pg);
     if (s->page + 1 < s->pages)
       ui_button(u, "page.down", (SDL_Rect){x + w - pw, py, pw, pager_h},
-                UI_BTN_QUIET, app_str(a, "nav.next_page"));
+                UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
   }
 }
 

@@ -14,7 +14,8 @@
  * still missing 提交 says how many and offers 去填写 for the first one.
  *
  * The rows are personal data: built on enter, wiped (form_review_free) on
- * leave. The page scrolls by dragging, and with 上一页/下一页 (page.up /
+ * leave. Buttons are named after their field: chg.applicant_phone,
+ * chg.income.0 (member 0), sig.applicant_signature. The page scrolls by dragging, and with 上一页/下一页 (page.up /
  * page.down). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,14 +64,31 @@ static int is_signature(const form_review_row *r) {
   return r->field && r->field->type == FORM_T_SIGNATURE;
 }
 
-/* An index after a prefix ("review.change.3" -> 3); -1 if none. */
-static int index_after(const char *id, const char *prefix) {
-  size_t n = strlen(prefix);
-  if (strncmp(id, prefix, n) != 0 || !id[n])
+/* The target id of a row's button: "chg.<field>" or "chg.<field>.<member>"
+ * (修改), "sig.…" for a signature; stable, so scripts can name them. */
+static void row_id(const form_review_row *r, char *out, size_t size) {
+  snprintf(out, size, "%s.%s", is_signature(r) ? "sig" : "chg",
+           r->field->id);
+  if (r->member >= 0) {
+    size_t l = strlen(out);
+    snprintf(out + l, size - l, ".%d", r->member);
+  }
+}
+
+/* The row whose button is id; -1 if none. */
+static int row_of(const review_state *s, const char *id) {
+  if (strncmp(id, "chg.", 4) != 0 && strncmp(id, "sig.", 4) != 0)
     return -1;
-  char *end;
-  long v = strtol(id + n, &end, 10);
-  return *end || v < 0 || v > 100000 ? -1 : (int)v;
+  for (size_t i = 0; s->built && i < s->rv.n; i++) {
+    const form_review_row *r = &s->rv.rows[i];
+    char rid[UI_ID_MAX];
+    if (!r->field)
+      continue;
+    row_id(r, rid, sizeof rid);
+    if (strcmp(rid, id) == 0)
+      return (int)i;
+  }
+  return -1;
 }
 
 /* Opens row i for changing (a question) or signing (a signature). */
@@ -121,7 +139,6 @@ static void submit_tapped(app *a, review_state *s) {
 
 static void review_event(app *a, void *state, const app_event *ev) {
   review_state *s = state;
-  int i;
   switch (ev->type) {
   case APP_EV_DRAG:
     ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
@@ -138,10 +155,8 @@ static void review_event(app *a, void *state, const app_event *ev) {
       submit_tapped(a, s);
     else if (strcmp(ev->id, "review.fix") == 0)
       open_row(a, s, s->fix_row);
-    else if ((i = index_after(ev->id, "review.change.")) >= 0)
-      open_row(a, s, i);
-    else if ((i = index_after(ev->id, "review.sign.")) >= 0)
-      open_row(a, s, i);
+    else
+      open_row(a, s, row_of(s, ev->id));
     break;
   default:
     break;
@@ -161,8 +176,8 @@ static int button_w(ui *u, const char *label) {
 
 /* One answer: label above value on the left, 修改 (or 签名) on the right.
  * Returns its height. */
-static int draw_row(app *a, ui *u, const form_review_row *r, int i,
-                    SDL_Rect box, int draw) {
+static int draw_row(app *a, ui *u, const form_review_row *r, SDL_Rect box,
+                    int draw) {
   const theme *th = &u->th;
   int sig = is_signature(r);
   const char *btn = NULL;
@@ -170,18 +185,19 @@ static int draw_row(app *a, ui *u, const form_review_row *r, int i,
   if (sig) {
     btn = app_str(a, r->status == FORM_OK ? "formui.review.resign"
                                           : "formui.review.sign");
-    snprintf(id, sizeof id, "review.sign.%d", i);
+    row_id(r, id, sizeof id);
   } else if (r->field) {
     btn = app_str(a, "formui.review.change");
-    snprintf(id, sizeof id, "review.change.%d", i);
+    row_id(r, id, sizeof id);
   }
   int bw = btn ? button_w(u, btn) : 0;
   int tw = box.w - (bw ? bw + th->gap : 0);
+  int missing = r->status != FORM_OK;
   const char *value = r->value && r->value[0]
                           ? r->value
-                          : app_str(a, sig ? "formui.review.unsigned"
-                                           : "formui.review.missing");
-  int missing = r->status != FORM_OK;
+                          : app_str(a, sig       ? "formui.review.unsigned"
+                                       : missing ? "formui.review.missing"
+                                                 : "formui.review.empty");
   int lh = ui_text_height(u, tw, th->px_small, TEXT_REGULAR, r->label);
   int vh = ui_text_height(u, tw, th->px_body, TEXT_BOLD, value);
   int h = lh + vh + th->pad;
@@ -247,7 +263,7 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
       last_section = r->section_title;
       y += heading(u, (SDL_Rect){x, y, w, 0}, r->section_title, draw);
     }
-    y += draw_row(a, u, r, (int)i, (SDL_Rect){x, y, w, 0}, draw);
+    y += draw_row(a, u, r, (SDL_Rect){x, y, w, 0}, draw);
   }
   if (n_sig) {
     y += th->gap;
@@ -257,8 +273,7 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
               th->text, draw);
     for (size_t i = 0; i < s->rv.n; i++)
       if (is_signature(&s->rv.rows[i]))
-        y += draw_row(a, u, &s->rv.rows[i], (int)i, (SDL_Rect){x, y, w, 0},
-                      draw);
+        y += draw_row(a, u, &s->rv.rows[i], (SDL_Rect){x, y, w, 0}, draw);
   }
   y += th->gap;
   if (s->msg[0]) {

@@ -354,7 +354,8 @@ static void sign_draw(app *a, void *state, ui *u) {
     pw = w;
     ph = pw / 2;
   }
-  SDL_Rect pad = {x + (w - pw) / 2, y + (bottom - y - ph) / 2, pw, ph};
+  /* Right under the words, so the eyes go from the question to the pad. */
+  SDL_Rect pad = {x + (w - pw) / 2, y, pw, ph};
   s->pad = pad;
   ui_card(u, pad, (SDL_Color){255, 255, 255, 255}, th->primary);
   /* The line to sign on, and a quiet hint while the pad is empty. */

@@ -493,12 +493,12 @@ static int answer_button(ui *u, const char *id, SDL_Rect r, int selected,
 }
 
 /* A row with a large check box and the choice's label. */
-static int check_row(ui *u, const char *id, SDL_Rect r, int ticked,
+static int check_row(ui *u, const char *id, SDL_Rect r, int ticked, int px,
                      const char *label, int draw) {
   const theme *th = &u->th;
   int box = th->target_min * 3 / 4;
   int tw = r.w - 3 * th->pad - box;
-  int h = ui_text_height(u, tw, th->px_large, TEXT_BOLD, label) + 2 * th->pad;
+  int h = ui_text_height(u, tw, px, TEXT_BOLD, label) + 2 * th->pad;
   if (h < th->button_h)
     h = th->button_h;
   if (!draw)
@@ -524,7 +524,7 @@ static int check_row(ui *u, const char *id, SDL_Rect r, int ticked,
     ui_fill_round(u, (SDL_Rect){b.x + bw, b.y + bw, b.w - 2 * bw, b.h - 2 * bw},
                   th->radius / 2, th->surface);
   }
-  ui_text_box(u, (SDL_Rect){b.x + box + th->pad, r.y, tw, r.h}, th->px_large,
+  ui_text_box(u, (SDL_Rect){b.x + box + th->pad, r.y, tw, r.h}, px,
               TEXT_BOLD, th->text, UI_LEFT, 1, label);
   ui_target_add(u, id, r, label);
   return h;
@@ -680,7 +680,8 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                      footer - area.y - th->gap};
     int kx = m + cw + th->gap;
     int kw = th->w - kx;
-    int kh = s->k ? kbd_height(s->k, u, kw, footer - area.y - th->gap / 2)
+    int kh = s->k ? kbd_height(s->k, u, kw,
+                               footer - area.y - 2 * th->gap - th->button_h)
                   : 0;
     kr = (SDL_Rect){kx, footer - kh, kw, kh};
   }
@@ -728,23 +729,63 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   } else {
     y += text_line_height(u->text, th->px_body, TEXT_BOLD) + th->gap / 2;
   }
-  int ny = y;
-  int bottom = col.y + col.h - th->button_h;
-  if (ny < bottom && !th->portrait)
-    ny = bottom;
+  /* 上一步 and 下一步: under the field on a portrait screen; on a landscape
+   * one just above the keyboard, where the hands are. */
+  SDL_Rect nav = {col.x, y, col.w, th->button_h};
+  if (!th->portrait)
+    nav = (SDL_Rect){kr.x + th->pad, kr.y - th->gap / 2 - th->button_h,
+                     kr.w - 2 * th->pad, th->button_h};
   if (s->confirm) {
     /* An unusual value: 确认 (as the message says) takes 下一步's place. */
-    int bw = (col.w - th->gap) / 2;
+    int bw = (nav.w - th->gap) / 2;
     if (has_prev(f))
-      ui_button(u, "form.prev", (SDL_Rect){col.x, ny, bw, th->button_h},
+      ui_button(u, "form.prev", (SDL_Rect){nav.x, nav.y, bw, th->button_h},
                 UI_BTN_SECONDARY, app_str(a, "formui.prev"));
     ui_button(u, "form.confirm",
-              (SDL_Rect){col.x + col.w - bw, ny, bw, th->button_h},
+              (SDL_Rect){nav.x + nav.w - bw, nav.y, bw, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "formui.confirm"));
     return;
   }
-  draw_nav(a, u, (SDL_Rect){col.x, ny, col.w, th->button_h}, has_prev(f),
-           NULL);
+  draw_nav(a, u, nav, has_prev(f), NULL);
+}
+
+/* The choices in `cols` columns at text size px from the top of r;
+ * returns the height they take (draws only if draw). */
+static int choice_grid(ui *u, const form_state *s, const form_field *fd,
+                       const char *shown, SDL_Rect r, int cols, int px,
+                       int draw) {
+  const theme *th = &u->th;
+  int multi = fd->type == FORM_T_MULTI_CHOICE;
+  int cw = (r.w - th->gap * (cols - 1)) / cols;
+  int y = r.y;
+  for (size_t i = 0; i < fd->n_choices; i += (size_t)cols) {
+    int row_h = 0;
+    for (int k = 0; k < cols && i + (size_t)k < fd->n_choices; k++) {
+      const char *lab = fd->choices[i + (size_t)k].label;
+      int h = multi ? check_row(u, "", (SDL_Rect){0, 0, cw, 0}, 0, px, lab, 0)
+                    : answer_button(u, "", (SDL_Rect){0, 0, cw, 0}, 0, px,
+                                    lab, 0);
+      if (h > row_h)
+        row_h = h;
+    }
+    for (int k = 0; draw && k < cols && i + (size_t)k < fd->n_choices; k++) {
+      size_t ci = i + (size_t)k;
+      const form_choice *c = &fd->choices[ci];
+      char id[UI_ID_MAX];
+      SDL_Rect br = {r.x + k * (cw + th->gap), y, cw, row_h};
+      if (multi) {
+        snprintf(id, sizeof id, "multi.%s", c->value);
+        check_row(u, id, br, ci < FORM_MAX_CHOICES && s->picked[ci], px,
+                  c->label, 1);
+      } else {
+        snprintf(id, sizeof id, "choice.%s", c->value);
+        answer_button(u, id, br, strcmp(shown, c->label) == 0, px, c->label,
+                      1);
+      }
+    }
+    y += row_h + th->gap / 2;
+  }
+  return y - r.y - th->gap / 2;
 }
 
 /* Yes/no and choices: big buttons; several choices: check boxes. */
@@ -795,46 +836,14 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
     }
     return;
   }
-  int multi = fd->type == FORM_T_MULTI_CHOICE;
-  /* One column, or two when one does not fit. */
-  int cols = 1, total = 0;
-  for (size_t i = 0; i < fd->n_choices; i++)
-    total += (multi ? check_row(u, "", (SDL_Rect){0, 0, ar.w, 0}, 0,
-                                fd->choices[i].label, 0)
-                    : answer_button(u, "", (SDL_Rect){0, 0, ar.w, 0}, 0,
-                                    th->px_large, fd->choices[i].label, 0)) +
-             th->gap / 2;
-  if (total > ar.h)
+  /* One column; two when one does not fit; smaller words when the
+   * labels would still wrap too much. */
+  int cols = 1, px = th->px_large;
+  if (choice_grid(u, s, fd, shown, ar, cols, px, 0) > ar.h)
     cols = 2;
-  int cw = (ar.w - th->gap * (cols - 1)) / cols;
-  y = ar.y;
-  for (size_t i = 0; i < fd->n_choices; i += (size_t)cols) {
-    int row_h = 0;
-    for (int k = 0; k < cols && i + (size_t)k < fd->n_choices; k++) {
-      const char *lab = fd->choices[i + (size_t)k].label;
-      int h = multi ? check_row(u, "", (SDL_Rect){0, 0, cw, 0}, 0, lab, 0)
-                    : answer_button(u, "", (SDL_Rect){0, 0, cw, 0}, 0,
-                                    th->px_large, lab, 0);
-      if (h > row_h)
-        row_h = h;
-    }
-    for (int k = 0; k < cols && i + (size_t)k < fd->n_choices; k++) {
-      size_t ci = i + (size_t)k;
-      const form_choice *c = &fd->choices[ci];
-      char id[UI_ID_MAX];
-      SDL_Rect br = {ar.x + k * (cw + th->gap), y, cw, row_h};
-      if (multi) {
-        snprintf(id, sizeof id, "multi.%s", c->value);
-        check_row(u, id, br, ci < FORM_MAX_CHOICES && s->picked[ci], c->label,
-                  1);
-      } else {
-        snprintf(id, sizeof id, "choice.%s", c->value);
-        answer_button(u, id, br, strcmp(shown, c->label) == 0, th->px_large,
-                      c->label, 1);
-      }
-    }
-    y += row_h + th->gap / 2;
-  }
+  if (cols == 2 && choice_grid(u, s, fd, shown, ar, cols, px, 0) > ar.h)
+    px = th->px_body;
+  choice_grid(u, s, fd, shown, ar, cols, px, 1);
   session_wipe_bytes(shown, sizeof shown);
 }
 

@@ -729,9 +729,12 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   } else {
     y += text_line_height(u->text, th->px_body, TEXT_BOLD) + th->gap / 2;
   }
-  /* 上一步 and 下一步: under the field on a portrait screen; on a landscape
-   * one just above the keyboard, where the hands are. */
-  SDL_Rect nav = {col.x, y, col.w, th->button_h};
+  /* 上一步 and 下一步 just above the keyboard, where the hands are (on a
+   * landscape screen, above the keyboard's column). */
+  SDL_Rect nav = {col.x, kr.y - th->gap / 2 - th->button_h, col.w,
+                  th->button_h};
+  if (nav.y < y)
+    nav.y = y;
   if (!th->portrait)
     nav = (SDL_Rect){kr.x + th->pad, kr.y - th->gap / 2 - th->button_h,
                      kr.w - 2 * th->pad, th->button_h};

@@ -66,17 +66,8 @@ static void home_draw(app *a, void *state, ui *u) {
   int footer_top = chrome_footer(a, u);
   int y = m + hb + th->gap * 2;
   int inner = th->w - 2 * m;
-  const char *welcome = app_str(a, "home.welcome");
-  int wh = ui_text_height(u, inner, th->px_title, TEXT_BOLD, welcome);
-  ui_text_box(u, (SDL_Rect){m, y, inner, wh}, th->px_title, TEXT_BOLD,
-              th->text, th->portrait ? UI_LEFT : UI_CENTER, 0, welcome);
-  y += wh + th->gap / 2;
-  const char *sub = app_str(a, "home.hint");
-  int sh = ui_text_height(u, inner, th->px_body, TEXT_REGULAR, sub);
-  ui_text_box(u, (SDL_Rect){m, y, inner, sh}, th->px_body, TEXT_REGULAR,
-              th->text_muted, th->portrait ? UI_LEFT : UI_CENTER, 0, sub);
-  y += sh + th->gap * 2;
-  /* After a restart: 「继续填写上次没填完的表？」 with 继续填写 / 不用了. */
+  /* After a restart, 「继续填写上次没填完的表？」 with 继续填写 / 不用了
+   * takes the welcome's place. */
   if (form_host_offer(app_form(a))) {
     const char *ask = app_str(a, "formui.resume.ask");
     const char *yes = app_str(a, "formui.resume.yes");
@@ -101,6 +92,17 @@ static void home_draw(app *a, void *state, ui *u) {
                          th->button_h},
               UI_BTN_PRIMARY, yes);
     y += ch + th->gap;
+  } else {
+    const char *welcome = app_str(a, "home.welcome");
+    int wh = ui_text_height(u, inner, th->px_title, TEXT_BOLD, welcome);
+    ui_text_box(u, (SDL_Rect){m, y, inner, wh}, th->px_title, TEXT_BOLD,
+                th->text, th->portrait ? UI_LEFT : UI_CENTER, 0, welcome);
+    y += wh + th->gap / 2;
+    const char *sub = app_str(a, "home.hint");
+    int sh = ui_text_height(u, inner, th->px_body, TEXT_REGULAR, sub);
+    ui_text_box(u, (SDL_Rect){m, y, inner, sh}, th->px_body, TEXT_REGULAR,
+                th->text_muted, th->portrait ? UI_LEFT : UI_CENTER, 0, sub);
+    y += sh + th->gap * 2;
   }
 
   /* The staff entry sits above the footer, on the right, quiet. */

@@ -153,14 +153,15 @@ static void one_round(content_host *h) {
     LOG_W("content", "update check %s: %s (%s) %s",
           r.outcome == CONTENT_SYNC_REFUSED ? "refused" : "failed",
           content_sync_reason_str(r.reason), kerr_str(e), r.detail);
+  /* The handler takes the mutex, so it sees what was recorded. */
   pthread_mutex_lock(&h->mu);
   record(h, &r);
   h->st.syncing = 0;
   h->rounds++;
-  pthread_cond_broadcast(&h->done);
-  pthread_mutex_unlock(&h->mu);
   post(h, r.outcome == CONTENT_SYNC_UPDATED ? CONTENT_HOST_EV_UPDATED
                                             : CONTENT_HOST_EV_ROUND);
+  pthread_cond_broadcast(&h->done);
+  pthread_mutex_unlock(&h->mu);
 }
 
 static void *worker_main(void *arg) {
@@ -197,6 +198,17 @@ static void *worker_main(void *arg) {
 
 /* ------------------------------------------------------------------ */
 /* the swap, between sessions */
+
+/* UI thread, mu held: an installed bundle becomes the held one. */
+static void take_ready_locked(content_host *h) {
+  if (!h->ready_dir[0])
+    return;
+  snprintf(h->held_dir, sizeof h->held_dir, "%s", h->ready_dir);
+  snprintf(h->st.held_version, sizeof h->st.held_version, "%s",
+           h->ready_version);
+  h->ready_dir[0] = '\0';
+  h->held = 1;
+}
 
 static void apply_held(void *ud) {
   content_host *h = ud;
@@ -374,6 +386,10 @@ kerr content_host_sync_now(content_host *h) {
       ts.tv_sec += 1;
       pthread_cond_timedwait(&h->done, &h->mu, &ts);
     }
+    /* The round's event reaches the UI thread only at its next look at
+     * the queue (after the frame): take the result now, so what staff
+     * (and a script) see next is already the outcome. */
+    take_ready_locked(h);
   }
   pthread_mutex_unlock(&h->mu);
   return KERR_OK;
@@ -393,13 +409,7 @@ int content_host_handle_sdl(content_host *h, app *a, const SDL_Event *ev) {
   if (!h || !h->sdl_type || ev->type != h->sdl_type)
     return 0;
   pthread_mutex_lock(&h->mu);
-  if (h->ready_dir[0]) {
-    snprintf(h->held_dir, sizeof h->held_dir, "%s", h->ready_dir);
-    snprintf(h->st.held_version, sizeof h->st.held_version, "%s",
-             h->ready_version);
-    h->ready_dir[0] = '\0';
-    h->held = 1;
-  }
+  take_ready_locked(h);
   pthread_mutex_unlock(&h->mu);
   if (!a)
     return 1;

@@ -91,7 +91,8 @@ kerr content_host_create(const content_host_config *c, session *s,
 
 /* Aborts a transfer in progress, stops the worker (within about a second)
  * and frees. A held update stays installed on disk for the next start.
- * NULL is accepted. */
+ * The session's wiper still points here: end the session (or stop using
+ * it) first, as app_destroy does. NULL is accepted. */
 void content_host_destroy(content_host *h);
 
 /* The app's host (NULL if it could not be created). */

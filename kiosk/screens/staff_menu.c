@@ -64,9 +64,9 @@ static void menu_event(app *a, void *state, const app_event *ev) {
       s->note = "menu.sync.off";
   } else if (strcmp(id, "menu.reprint") == 0) {
     s->note = "menu.reprint.none";
-  } else if (strcmp(id, "menu.outbox") == 0) {
+  } else if (strcmp(id, "staff.outbox") == 0) {
     app_push(a, &screen_staff_outbox, NULL);
-  } else if (strcmp(id, "menu.textentry") == 0) {
+  } else if (strcmp(id, "staff.textentry") == 0) {
     app_push(a, &screen_textentry, NULL);
   } else if (strcmp(id, "menu.scale.normal") == 0) {
     app_set_default_elder(a, 0);
@@ -264,9 +264,9 @@ static void menu_draw(app *a, void *state, ui *u) {
   menu_button buttons[] = {
       {"menu.assist", "menu.assist", UI_BTN_PRIMARY},
       {"menu.sync_now", "menu.sync_now", UI_BTN_SECONDARY},
-      {"menu.outbox", "outbox.open", UI_BTN_SECONDARY},
+      {"staff.outbox", "outbox.open", UI_BTN_SECONDARY},
       {"menu.reprint", "menu.reprint", UI_BTN_SECONDARY},
-      {"menu.textentry", "kbd.demo.open", UI_BTN_SECONDARY},
+      {"staff.textentry", "kbd.demo.open", UI_BTN_SECONDARY},
       {"menu.sign_out", "menu.sign_out", UI_BTN_SECONDARY},
       {"menu.exit", "menu.exit", UI_BTN_ACCENT},
   };

@@ -23,6 +23,7 @@
 
 #include "app/form_host.h"
 #include "app/net_host.h"
+#include "app/staff_host.h"
 #include "core/log.h"
 #include "screens/screens.h"
 #include "ui/scroll.h"
@@ -131,6 +132,8 @@ static void submit_tapped(app *a, review_state *s) {
     return;
   }
   const submit_receipt *rc = NULL;
+  /* 代办: a signed-in staff member is recorded as having assisted. */
+  form_host_set_assisted_by(h, app_assisted_by(a));
   kerr e = form_host_submit(h, app_net(a), &rc);
   LOG_I("form_review", "submit: %s", kerr_str(e));
   /* Taken or not, the receipt says so plainly. */

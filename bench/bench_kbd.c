@@ -72,6 +72,14 @@ static double tap(app *a, const char *id, double *press_ms) {
   return t2 - t1;
 }
 
+/* Text as a physical keyboard would send it. */
+static void type_text(app *a, const char *text) {
+  ui_input in = {.type = UI_IN_TEXT};
+  snprintf(in.text, sizeof in.text, "%s", text);
+  app_input(a, &in);
+  step(a);
+}
+
 static uint64_t screen_tick(app *a) {
   screen_inst *s = &a->stack[a->depth - 1];
   uint64_t d = s->cls->tick ? s->cls->tick(a, s->state, app_now(a))
@@ -107,7 +115,15 @@ int main(int argc, char **argv) {
   }
   a->virtual_clock = 0;
   app_draw(a);
-  if (tap(a, "entry.staff", NULL) < 0 || tap(a, "staff.textentry", NULL) < 0)
+  /* The practice screen is in the staff menu: sign in with the
+   * development account (docs/staff.md). */
+  if (tap(a, "entry.staff", NULL) < 0)
+    return 1;
+  type_text(a, "S0001");
+  if (tap(a, "staff.pin", NULL) < 0)
+    return 1;
+  type_text(a, "246810");
+  if (tap(a, "staff.login", NULL) < 0 || tap(a, "staff.textentry", NULL) < 0)
     return 1;
   ime_host *ih = app_ime(a);
   if (!ih || ime_pinyin_wait(ime_host_pinyin(ih)) ||

@@ -64,7 +64,9 @@ static void home_draw(app *a, void *state, ui *u) {
               TEXT_BOLD, th->primary, UI_LEFT, 1, service);
 
   int footer_top = chrome_footer(a, u);
-  int y = m + hb + th->gap * 2;
+  int y = m + hb + th->gap;
+  /* While staff are signed in, their 代办 band shows here too. */
+  y += staff_badge_draw(a, u, y) + th->gap;
   int inner = th->w - 2 * m;
   /* After a restart, 「继续填写上次没填完的表？」 with 继续填写 / 不用了
    * takes the welcome's place. */
@@ -119,23 +121,32 @@ static void home_draw(app *a, void *state, ui *u) {
   /* The three entries fill what is left. */
   int avail = staff_y - th->gap / 2 - y;
   size_t n = sizeof entries / sizeof entries[0];
+  SDL_Rect rects[sizeof entries / sizeof entries[0]];
+  int badge = -1; /* the same badge size on every tile */
   for (size_t i = 0; i < n; i++) {
-    SDL_Rect r;
     if (th->portrait) {
       int h = (avail - th->gap * (int)(n - 1)) / (int)n;
-      r = (SDL_Rect){m, y + (int)i * (h + th->gap), inner, h};
+      rects[i] = (SDL_Rect){m, y + (int)i * (h + th->gap), inner, h};
     } else {
       int w = (inner - th->gap * (int)(n - 1)) / (int)n;
-      r = (SDL_Rect){m + (int)i * (w + th->gap), y, w, avail};
+      rects[i] = (SDL_Rect){m + (int)i * (w + th->gap), y, w, avail};
     }
+    char hint_key[80];
+    snprintf(hint_key, sizeof hint_key, "%s.hint", entries[i].key);
+    int fit = ui_tile_badge_fit(u, rects[i], app_str(a, entries[i].key),
+                                app_str(a, hint_key));
+    if (badge < 0 || fit < badge)
+      badge = fit;
+  }
+  for (size_t i = 0; i < n; i++) {
     char hint_key[80];
     snprintf(hint_key, sizeof hint_key, "%s.hint", entries[i].key);
     const content_icon *icon = content_icon_find(app_content(a),
                                                  entries[i].icon);
     unsigned rgb = icon ? icon->color : 0x0B4A85;
     SDL_Color c = {(Uint8)(rgb >> 16), (Uint8)(rgb >> 8), (Uint8)rgb, 255};
-    ui_tile(u, entries[i].id, r, icon ? icon->glyph : "", c,
-            app_str(a, entries[i].key), app_str(a, hint_key));
+    ui_tile_sized(u, entries[i].id, rects[i], icon ? icon->glyph : "", c,
+                  app_str(a, entries[i].key), app_str(a, hint_key), badge);
   }
 }
 

@@ -296,8 +296,30 @@ void ui_button(ui *u, const char *id, SDL_Rect r, ui_button_style style,
   ui_target_add(u, id, r, label);
 }
 
+int ui_tile_badge_fit(ui *u, SDL_Rect r, const char *title, const char *desc) {
+  const theme *th = &u->th;
+  int pad = th->pad;
+  int badge_d = theme_px(th, th->elder ? 150 : 140);
+  if (r.w > r.h * 2)
+    return badge_d; /* wide tiles put the badge beside the words */
+  int title_h = text_line_height(u->text, th->px_title, TEXT_BOLD);
+  int desc_h = ui_text_height(u, r.w - 2 * pad, th->px_body, TEXT_REGULAR, desc);
+  (void)title;
+  int room = r.h - 2 * pad - (pad + title_h + th->gap / 2 + desc_h);
+  if (room >= badge_d)
+    return badge_d;
+  return room >= th->px_huge ? room : 0;
+}
+
 void ui_tile(ui *u, const char *id, SDL_Rect r, const char *badge,
              SDL_Color badge_color, const char *title, const char *desc) {
+  ui_tile_sized(u, id, r, badge, badge_color, title, desc,
+                ui_tile_badge_fit(u, r, title, desc));
+}
+
+void ui_tile_sized(ui *u, const char *id, SDL_Rect r, const char *badge,
+                   SDL_Color badge_color, const char *title, const char *desc,
+                   int badge_size) {
   const theme *th = &u->th;
   int pressed = is_pressed(u, id);
   ui_card(u, r, pressed ? th->surface_alt : th->surface,
@@ -331,17 +353,24 @@ void ui_tile(ui *u, const char *id, SDL_Rect r, const char *badge,
     /* Tall tile: badge, title and description centred as one block. */
     int tw = r.w - 2 * pad;
     int desc_h = ui_text_height(u, tw, th->px_body, TEXT_REGULAR, desc);
-    int block = badge_d + pad + title_h + th->gap / 2 + desc_h;
+    /* A short tile (e.g. under the staff band): the badge gives way
+     * first, the words never. */
+    badge_d = badge_size;
+    int block = (badge_d ? badge_d + pad : 0) + title_h + th->gap / 2 + desc_h;
     int y = r.y + (r.h - block) / 2;
     if (y < r.y + pad)
       y = r.y + pad;
-    int cx = r.x + r.w / 2, cy = y + badge_d / 2;
-    ui_circle(u, cx, cy, badge_d / 2, badge_color);
-    int bw = text_width(u->text, th->px_huge, TEXT_BOLD, badge, strlen(badge));
-    int bh = text_line_height(u->text, th->px_huge, TEXT_BOLD);
-    ui_text_line(u, th->px_huge, TEXT_BOLD, th->on_primary, badge, cx - bw / 2,
-                 cy - bh / 2);
-    y += badge_d + pad;
+    if (badge_d) {
+      int cx = r.x + r.w / 2, cy = y + badge_d / 2;
+      int gpx = badge_d * 55 / 100 < th->px_huge ? badge_d * 55 / 100
+                                                  : th->px_huge;
+      ui_circle(u, cx, cy, badge_d / 2, badge_color);
+      int bw = text_width(u->text, gpx, TEXT_BOLD, badge, strlen(badge));
+      int bh = text_line_height(u->text, gpx, TEXT_BOLD);
+      ui_text_line(u, gpx, TEXT_BOLD, th->on_primary, badge, cx - bw / 2,
+                   cy - bh / 2);
+      y += badge_d + pad;
+    }
     ui_text_box(u, (SDL_Rect){r.x + pad, y, tw, title_h}, th->px_title,
                 TEXT_BOLD, th->text, UI_CENTER, 0, title);
     y += title_h + th->gap / 2;

@@ -112,6 +112,13 @@ void ui_button(ui *u, const char *id, SDL_Rect r, ui_button_style style,
  * of description. */
 void ui_tile(ui *u, const char *id, SDL_Rect r, const char *badge,
              SDL_Color badge_color, const char *title, const char *desc);
+/* The same with the badge diameter given (0: no badge); tiles shown side
+ * by side pass the smallest ui_tile_badge_fit() of the row so they match. */
+void ui_tile_sized(ui *u, const char *id, SDL_Rect r, const char *badge,
+                   SDL_Color badge_color, const char *title, const char *desc,
+                   int badge_size);
+/* The largest badge that leaves room for the words in a tall tile r. */
+int ui_tile_badge_fit(ui *u, SDL_Rect r, const char *title, const char *desc);
 /* Registers an invisible tap target (e.g. a whole list row). */
 void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label);
 

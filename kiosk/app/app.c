@@ -150,6 +150,9 @@ void app_apply_pending(app *a) {
       stack_pop_one(a);
     a->warning = 0;
     session_end(&a->sess);
+    /* A held content update may have been swapped in by session_end. */
+    if (a->content)
+      net_host_set_content_version(a->net, content_version(a->content));
     a->idle_since_ms = app_now(a);
     stack_push(a, root_screen(a), NULL);
     LOG_I("app", "session ended");

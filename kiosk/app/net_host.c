@@ -231,6 +231,8 @@ static void *heartbeat_main(void *arg) {
       memcpy(errs[i], h->errors[idx], API_DETAIL_MAX);
       errp[i] = errs[i];
     }
+    char version[sizeof h->content_version];
+    memcpy(version, h->content_version, sizeof version);
     pthread_mutex_unlock(&h->mu);
     outbox_stats st;
     memset(&st, 0, sizeof st);
@@ -238,7 +240,7 @@ static void *heartbeat_main(void *arg) {
       outbox_stats_get(h->ob, &st);
     api_heartbeat_info hi = {
         .device_id = h->device_id,
-        .content_version = h->content_version,
+        .content_version = version,
         .outbox_depth = st.depth,
         .quarantined = st.quarantined,
         .uptime_s = (uint64_t)((mono_ms() - h->started_mono_ms) / 1000),
@@ -494,6 +496,15 @@ const unsigned char *net_host_seal_key(const net_host *h) {
 
 const char *net_host_device_id(const net_host *h) { return h->device_id; }
 const char *net_host_region(const net_host *h) { return h->region; }
+void net_host_set_content_version(net_host *h, const char *version) {
+  if (!h)
+    return;
+  pthread_mutex_lock(&h->mu);
+  snprintf(h->content_version, sizeof h->content_version, "%s",
+           version ? version : "");
+  pthread_mutex_unlock(&h->mu);
+}
+
 const char *net_host_content_version(const net_host *h) {
   return h->content_version;
 }

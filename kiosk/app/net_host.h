@@ -89,6 +89,10 @@ const unsigned char *net_host_seal_key(const net_host *h);
 const char *net_host_device_id(const net_host *h);
 const char *net_host_region(const net_host *h);
 const char *net_host_content_version(const net_host *h);
+/* Records the bundle now in use (after an update was swapped in), for
+ * heartbeats and envelopes. UI thread; the heartbeat thread copies it under
+ * the host's lock. */
+void net_host_set_content_version(net_host *h, const char *version);
 /* Wall clock in unix ms (injected or the system's). */
 int64_t net_host_now_ms(const net_host *h);
 /* Wakes the delivery worker (after an enqueue). */

@@ -1,5 +1,6 @@
 /* app: see app.h. */
 #include "app/app_private.h"
+#include "app/print_host.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -597,6 +598,7 @@ void app_destroy(app *a) {
   if (a->win)
     SDL_DestroyWindow(a->win);
   content_destroy(a->content);
+  print_host_free(a);
   free(a);
   SDL_Quit();
 }

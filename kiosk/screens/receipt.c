@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/print_host.h"
 #include "app/submit.h"
 #include "core/log.h"
 #include "devices/printer.h"
@@ -314,6 +315,9 @@ static kerr print_receipt(app *a, receipt_state *s) {
   e = printer_sim_create(app_config(a)->printer_dir, &pr);
   if (!e)
     e = printer_print(pr, s->reference, &r);
+  /* Kept (no personal data on it) so staff can reprint it. */
+  if (!e && print_host_remember(a, s->reference, &r))
+    LOG_W("receipt", "%s: not kept for reprinting", s->reference);
 out:
   printer_destroy(pr);
   printer_raster_free(&r);

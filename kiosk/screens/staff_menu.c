@@ -20,6 +20,7 @@
 #include "app/content_host.h"
 #include "app/net_host.h"
 #include "app/staff_host.h"
+#include "app/print_host.h"
 #include "net/content_sync.h"
 #include "screens/screens.h"
 
@@ -63,7 +64,10 @@ static void menu_event(app *a, void *state, const app_event *ev) {
     if (e == KERR_STATE)
       s->note = "menu.sync.off";
   } else if (strcmp(id, "menu.reprint") == 0) {
-    s->note = "menu.reprint.none";
+    kerr e = print_host_reprint(a);
+    s->note = e == KERR_OK         ? "menu.reprint.done"
+              : e == KERR_NOTFOUND ? "menu.reprint.none"
+                                   : "menu.reprint.failed";
   } else if (strcmp(id, "staff.outbox") == 0) {
     app_push(a, &screen_staff_outbox, NULL);
   } else if (strcmp(id, "staff.textentry") == 0) {

@@ -24,7 +24,7 @@
 #include "app/app_private.h"
 #include "net/outbox.h"
 
-static char runtime[64], data[64], printer[96], script_path[128];
+static char runtime[64], data[64], printer_dir[96], script_path[128];
 static char point[160];
 static char set_runtime[160], set_data[160], set_printer[160], set_key[128];
 
@@ -254,7 +254,7 @@ int main(void) {
     perror("mkdtemp");
     return 1;
   }
-  snprintf(printer, sizeof printer, "%s/printer", data);
+  snprintf(printer_dir, sizeof printer_dir, "%s/printer", data);
   snprintf(script_path, sizeof script_path, "%s/script.txt", data);
   snprintf(point, sizeof point, "%s/kiosk-form-%ld.rec", runtime,
            (long)getpid());
@@ -266,7 +266,7 @@ int main(void) {
                     sodium_base64_VARIANT_ORIGINAL);
   snprintf(set_runtime, sizeof set_runtime, "paths.runtime=%s", runtime);
   snprintf(set_data, sizeof set_data, "paths.data=%s", data);
-  snprintf(set_printer, sizeof set_printer, "paths.printer=%s", printer);
+  snprintf(set_printer, sizeof set_printer, "paths.printer=%s", printer_dir);
   snprintf(set_key, sizeof set_key, "backend.seal_public_key=%s", pk_b64);
 
   restart_checks();

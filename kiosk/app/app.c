@@ -1,6 +1,5 @@
 /* app: see app.h. */
 #include "app/app_private.h"
-#include "app/print_host.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +11,9 @@
 #include "app/content_host.h"
 #include "app/ime_host.h"
 #include "app/net_host.h"
+#include "app/print_host.h"
 #include "app/staff_host.h"
+#include "core/fsutil.h"
 #include "core/log.h"
 #include "screens/screens.h"
 #include "ui/png.h"
@@ -664,28 +665,6 @@ static void usage(FILE *f) {
         f);
 }
 
-/* mkdir -p: creates path and its missing parents. 0 on success. */
-static int make_dirs(const char *path) {
-  char buf[1024];
-  size_t n = strlen(path);
-  if (n == 0 || n >= sizeof buf)
-    return -1;
-  memcpy(buf, path, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (buf[i] == '/' || buf[i] == '\0') {
-      char c = buf[i];
-      buf[i] = '\0';
-      if (mkdir(buf, 0755) != 0) {
-        struct stat st;
-        if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
-          return -1;
-      }
-      buf[i] = c;
-    }
-  }
-  return 0;
-}
-
 int app_main(int argc, char **argv) {
   app_options o = {.elder = -1};
   for (int i = 1; i < argc; i++) {
@@ -730,7 +709,7 @@ int app_main(int argc, char **argv) {
       return 2;
     }
   }
-  if (o.shots_dir && make_dirs(o.shots_dir) != 0) {
+  if (o.shots_dir && fs_make_dirs(o.shots_dir, 0755) != 0) {
     fprintf(stderr, "kiosk: cannot create %s\n", o.shots_dir);
     return 2;
   }

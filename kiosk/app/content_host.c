@@ -16,6 +16,7 @@
 
 #include "app/app_private.h"
 #include "core/bundle_sig.h"
+#include "core/fsutil.h"
 #include "core/log.h"
 #include "net/content_sync.h"
 
@@ -58,25 +59,6 @@ static int64_t mono_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* mkdir -p; 0 on success. */
-static int make_dirs(const char *path) {
-  char buf[CONFIG_STR_MAX];
-  size_t n = strlen(path);
-  if (n == 0 || n >= sizeof buf)
-    return -1;
-  memcpy(buf, path, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (buf[i] != '/' && buf[i] != '\0')
-      continue;
-    char c = buf[i];
-    buf[i] = '\0';
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-      return -1;
-    buf[i] = c;
-  }
-  return 0;
 }
 
 static void log_problems(const char *what, const char *dir, kerr e,
@@ -244,7 +226,7 @@ static void start_sync(content_host *h, const config *cfg) {
     LOG_I("content", "updates off: no content.trusted_keys (development)");
     return;
   }
-  if (make_dirs(cfg->data_dir) != 0) {
+  if (fs_make_dirs(cfg->data_dir, 0755) != 0) {
     LOG_E("content", "updates off: cannot make %s", cfg->data_dir);
     return;
   }

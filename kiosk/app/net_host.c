@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "app/app_private.h"
+#include "core/fsutil.h"
 #include "core/log.h"
 #include "net/deliver.h"
 #include "net/refno.h"
@@ -90,26 +91,6 @@ int64_t net_host_now_ms(const net_host *h) {
 }
 
 static int64_t deliver_clock(void *ud) { return net_host_now_ms(ud); }
-
-/* mkdir -p with mode 0700 for folders it creates. 0 on success. */
-static int make_dirs(const char *path) {
-  char buf[CONFIG_STR_MAX];
-  size_t n = strlen(path);
-  if (n == 0 || n >= sizeof buf)
-    return -1;
-  memcpy(buf, path, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (buf[i] != '/' && buf[i] != '\0')
-      continue;
-    char c = buf[i];
-    buf[i] = '\0';
-    if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-      return -1;
-    buf[i] = c;
-  }
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
 
 /* The sealing key: the configured one, or seal.pub beside the CA file. */
 static kerr load_seal_key(net_host *h, const config *c) {
@@ -369,7 +350,7 @@ kerr net_host_create(const net_host_config *c, net_host **out) {
   if (refno_check_prefix(cfg->ref_prefix) != KERR_OK) {
     LOG_E("net_host", "device.ref_prefix '%s' is not a valid reference "
           "prefix: applications cannot be taken", cfg->ref_prefix);
-  } else if (make_dirs(cfg->data_dir) != 0) {
+  } else if (fs_make_dirs(cfg->data_dir, 0700) != 0) {
     LOG_E("net_host", "cannot create %s (paths.data): applications cannot "
           "be taken", cfg->data_dir);
   } else {

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
 #include "core/log.h"
 
 #define PATH_MAX_BYTES 1024
@@ -111,30 +112,11 @@ static int job_ok(const char *job) {
   return 1;
 }
 
-static int make_dirs(const char *path) {
-  char buf[PATH_MAX_BYTES];
-  size_t n = strlen(path);
-  if (n == 0 || n >= sizeof buf)
-    return -1;
-  memcpy(buf, path, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (buf[i] != '/' && buf[i] != '\0')
-      continue;
-    char c = buf[i];
-    buf[i] = '\0';
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-      return -1;
-    buf[i] = c;
-  }
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
-
 kerr printer_sim_create(const char *dir, printer **out) {
   *out = NULL;
   if (strlen(dir) >= PATH_MAX_BYTES - PRINTER_JOB_MAX - 16)
     return KERR_INVALID;
-  if (make_dirs(dir) != 0) {
+  if (fs_make_dirs(dir, 0755) != 0) {
     LOG_E("printer", "cannot create %s", dir);
     return KERR_IO;
   }

@@ -23,7 +23,7 @@ typedef struct kioskctl_cmd {
 static int cmd_version(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  puts("kioskctl 0.1");
+  puts("kioskctl " KIOSK_VERSION);
   return 0;
 }
 

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --test
 
 # JavaScript test tooling (browser tests, API linter) pinned by lockfiles.
 for lock in tests/*/package-lock.json; do

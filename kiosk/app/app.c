@@ -1,6 +1,7 @@
 /* app: see app.h. */
 #include "app/app_private.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -447,18 +448,46 @@ kerr app_resize(app *a, int w, int h) {
   return KERR_OK;
 }
 
+/* Fills cfg with the defaults for where this program runs (README,
+ * docs/deploy.md): $KIOSK_HOME names a source tree; else a build tree's
+ * marker names one; else the installed layout. Returns the configuration
+ * file to read: config_path if given, else /etc/kiosk/kiosk.conf for an
+ * installed kiosk when it exists, else NULL. */
+static const char *choose_defaults(config *cfg, const char *config_path) {
+  const char *home = getenv("KIOSK_HOME");
+  char exe[PATH_MAX], source[CONFIG_STR_MAX], rime[CONFIG_STR_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  int devtree = 0;
+  if (n > 0) {
+    exe[n] = '\0';
+    devtree = config_devtree_read(exe, source, sizeof source, rime,
+                                  sizeof rime) == KERR_OK;
+  }
+  if (home && *home)
+    config_defaults(cfg, home);
+  else if (devtree)
+    config_defaults(cfg, source);
+  else {
+    config_defaults_installed(cfg);
+    if (!config_path && access(CONFIG_SYSTEM_FILE, F_OK) == 0)
+      return CONFIG_SYSTEM_FILE;
+    return config_path;
+  }
+  if (devtree)
+    snprintf(cfg->rime_dir, sizeof cfg->rime_dir, "%s", rime);
+  return config_path;
+}
+
 kerr app_create(const app_options *o, app **out) {
   *out = NULL;
   app *a = calloc(1, sizeof *a);
   if (!a)
     return KERR_NOMEM;
-  const char *base = getenv("KIOSK_HOME");
-  snprintf(a->base_dir, sizeof a->base_dir, "%s", base ? base : KIOSK_SOURCE_DIR);
-  config_defaults(&a->cfg, a->base_dir);
+  const char *config_path = choose_defaults(&a->cfg, o->config_path);
   kerr e = KERR_OK;
-  if (o->config_path) {
+  if (config_path) {
     char err[600];
-    e = config_load(&a->cfg, o->config_path, err, sizeof err);
+    e = config_load(&a->cfg, config_path, err, sizeof err);
     if (e) {
       LOG_E("config", "%s", err);
       fprintf(stderr, "kiosk: %s\n", err);
@@ -543,7 +572,8 @@ kerr app_create(const app_options *o, app **out) {
     LOG_E("app", "no staff sign-in");
   session_add_wiper(&a->sess, reset_prefs, a);
   session_add_wiper(&a->sess, wipe_ui, a);
-  if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir},
+  if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir,
+                                         .rime_dir = a->cfg.rime_dir},
                       &a->sess, &a->ime))
     LOG_E("app", "no input methods");
   e = selection_init(&a->chosen, &a->sess);

@@ -27,7 +27,6 @@ typedef enum pending_op {
 
 struct app {
   config cfg;
-  char base_dir[512];
   content *content;
   session sess;
   selection chosen; /* items chosen in this session (selection.h) */

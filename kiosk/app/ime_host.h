@@ -32,7 +32,7 @@ typedef enum ime_host_chinese {
 } ime_host_chinese;
 
 typedef struct ime_host_config {
-  const char *rime_dir; /* NULL: the build tree's deployed rime folder */
+  const char *rime_dir; /* NULL: the installed rime folder */
   const char *tmp_dir;  /* learning folders (tmpfs); NULL: /tmp */
   const char *hand_model; /* NULL: ime_hand_default_model() */
 } ime_host_config;

@@ -58,20 +58,17 @@ static const key_def keys[] = {
     S("paths.runtime", runtime_dir),
     S("paths.fonts", fonts_file),
     S("paths.printer", printer_dir),
+    S("paths.rime", rime_dir),
     {"log.level", T_LEVEL, offsetof(config, log_level), 0, 0, 0},
     {"content.trusted_keys", T_KEYS, offsetof(config, trusted_keys),
      CONFIG_KEYS_MAX, 0, 0},
     I("content.sync_interval_s", sync_interval_s, 60, 604800),
 };
 
-void config_defaults(config *c, const char *base) {
+/* Everything but the paths. */
+static void defaults_common(config *c) {
   memset(c, 0, sizeof *c);
   snprintf(c->backend_url, sizeof c->backend_url, "https://127.0.0.1:8443");
-  snprintf(c->ca_file, sizeof c->ca_file, "%s/var/pki/ca.crt", base);
-  snprintf(c->client_cert, sizeof c->client_cert,
-           "%s/var/pki/devices/KIOSK-140500-001.crt", base);
-  snprintf(c->client_key, sizeof c->client_key,
-           "%s/var/pki/devices/KIOSK-140500-001.key", base);
   c->connect_timeout_s = 5;
   c->request_timeout_s = 20;
   c->heartbeat_s = 300;
@@ -83,13 +80,89 @@ void config_defaults(config *c, const char *base) {
   c->fullscreen = 1;
   c->width = 1920;
   c->height = 1080;
+  snprintf(c->rime_dir, sizeof c->rime_dir, "%s/rime", KIOSK_DATADIR);
+  c->log_level = LOG_INFO;
+  c->sync_interval_s = 4 * 3600;
+}
+
+void config_defaults(config *c, const char *base) {
+  defaults_common(c);
+  snprintf(c->ca_file, sizeof c->ca_file, "%s/var/pki/ca.crt", base);
+  snprintf(c->client_cert, sizeof c->client_cert,
+           "%s/var/pki/devices/KIOSK-140500-001.crt", base);
+  snprintf(c->client_key, sizeof c->client_key,
+           "%s/var/pki/devices/KIOSK-140500-001.key", base);
   snprintf(c->content_dir, sizeof c->content_dir, "%s/assets/bundle", base);
   snprintf(c->data_dir, sizeof c->data_dir, "%s/var/data", base);
   snprintf(c->runtime_dir, sizeof c->runtime_dir, "/dev/shm");
   snprintf(c->fonts_file, sizeof c->fonts_file, "%s/fonts/fonts.conf", base);
   snprintf(c->printer_dir, sizeof c->printer_dir, "%s/var/printer", base);
-  c->log_level = LOG_INFO;
-  c->sync_interval_s = 4 * 3600;
+}
+
+void config_defaults_installed(config *c) {
+  defaults_common(c);
+  snprintf(c->ca_file, sizeof c->ca_file, "%s/pki/ca.crt", KIOSK_SYSCONFDIR);
+  snprintf(c->client_cert, sizeof c->client_cert, "%s/pki/device.crt",
+           KIOSK_SYSCONFDIR);
+  snprintf(c->client_key, sizeof c->client_key, "%s/pki/device.key",
+           KIOSK_SYSCONFDIR);
+  snprintf(c->content_dir, sizeof c->content_dir, "%s/bundle", KIOSK_DATADIR);
+  snprintf(c->data_dir, sizeof c->data_dir, "%s", KIOSK_STATEDIR);
+  snprintf(c->runtime_dir, sizeof c->runtime_dir, "%s", KIOSK_RUNDIR);
+  snprintf(c->fonts_file, sizeof c->fonts_file, "%s/fonts/fonts.conf",
+           KIOSK_DATADIR);
+  snprintf(c->printer_dir, sizeof c->printer_dir, "%s/printer",
+           KIOSK_STATEDIR);
+}
+
+/* Reads "key = value" lines of a devtree marker into source and rime. */
+static kerr devtree_parse(FILE *f, char *source, size_t scap, char *rime,
+                          size_t rcap) {
+  char line[LINE_MAX_BYTES];
+  source[0] = rime[0] = '\0';
+  while (fgets(line, sizeof line, f)) {
+    char *nl = strchr(line, '\n');
+    if (!nl)
+      return KERR_PARSE;
+    *nl = '\0';
+    if (line[0] == '#' || line[0] == '\0')
+      continue;
+    char *eq = strstr(line, " = ");
+    if (!eq)
+      return KERR_PARSE;
+    *eq = '\0';
+    const char *v = eq + 3;
+    char *dst = strcmp(line, "source") == 0 ? source
+                : strcmp(line, "rime") == 0 ? rime
+                                            : NULL;
+    size_t cap = dst == source ? scap : rcap;
+    if (!dst || v[0] != '/' || strlen(v) >= cap)
+      return KERR_PARSE;
+    memcpy(dst, v, strlen(v) + 1);
+  }
+  return source[0] && rime[0] ? KERR_OK : KERR_PARSE;
+}
+
+kerr config_devtree_read(const char *exe_path, char *source, size_t scap,
+                         char *rime, size_t rcap) {
+  char dir[PATH_MAX];
+  if (!exe_path || snprintf(dir, sizeof dir, "%s", exe_path) >= (int)sizeof dir)
+    return KERR_NOTFOUND;
+  for (int up = 0; up < 4; up++) {
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+      return KERR_NOTFOUND;
+    *slash = '\0';
+    char marker[PATH_MAX + sizeof CONFIG_DEVTREE_FILE + 1];
+    snprintf(marker, sizeof marker, "%s/%s", dir, CONFIG_DEVTREE_FILE);
+    FILE *f = fopen(marker, "re");
+    if (!f)
+      continue;
+    kerr e = devtree_parse(f, source, scap, rime, rcap);
+    fclose(f);
+    return e;
+  }
+  return KERR_NOTFOUND;
 }
 
 /* The reference-number alphabet of net/refno.h (REFNO_ALPHABET): the core

@@ -52,6 +52,7 @@ typedef struct config {
   char runtime_dir[CONFIG_STR_MAX];   /* RAM-backed scratch (recovery) */
   char fonts_file[CONFIG_STR_MAX];    /* fonts/fonts.conf */
   char printer_dir[CONFIG_STR_MAX];   /* simulated printer's output */
+  char rime_dir[CONFIG_STR_MAX];      /* deployed pinyin schema (librime) */
   /* content updates */
   char trusted_keys[CONFIG_KEYS_MAX]; /* administrators' Ed25519 public
                                          keys, base64, comma-separated;
@@ -61,9 +62,33 @@ typedef struct config {
   int log_level;                      /* a log_level value */
 } config;
 
-/* Fills c with the defaults. base_dir is where assets/ and fonts/ live (the
- * source or install tree); relative default paths are made under it. */
+/* Fills c with the defaults of the development layout: base_dir is a source
+ * tree (assets/, fonts/, var/ for state and the development PKI). The rime
+ * folder keeps the installed default; a build tree names its own
+ * (config_devtree_read). */
 void config_defaults(config *c, const char *base_dir);
+
+/* Fills c with the defaults of an installed kiosk (docs/deploy.md):
+ * read-only data under KIOSK_DATADIR (/usr/share/kiosk), the device's
+ * certificates under KIOSK_SYSCONFDIR (/etc/kiosk/pki), state in
+ * /var/lib/kiosk, scratch in /run/kiosk. */
+void config_defaults_installed(config *c);
+
+/* The configuration file an installed kiosk reads when no --config is
+ * given (and it exists): /etc/kiosk/kiosk.conf. */
+#define CONFIG_SYSTEM_FILE KIOSK_SYSCONFDIR "/kiosk.conf"
+
+/* The marker a build writes at the top of its build tree. A program that
+ * finds it in its own folder or up to three folders above runs from a build
+ * tree and takes the development layout of the source tree it names. */
+#define CONFIG_DEVTREE_FILE "kiosk-devtree.conf"
+
+/* Looks for CONFIG_DEVTREE_FILE beside exe_path (the running program) and
+ * in up to three parent folders. Found: copies the source tree into source
+ * and the build's rime folder into rime and returns KERR_OK. Not found:
+ * KERR_NOTFOUND. A malformed marker: KERR_PARSE. */
+kerr config_devtree_read(const char *exe_path, char *source, size_t scap,
+                         char *rime, size_t rcap);
 
 /* Reads `path` over the defaults already in c. On failure returns KERR_IO,
  * KERR_PARSE or KERR_INVALID and writes an English message naming the line,

@@ -43,5 +43,5 @@ add_dependencies(kiosk_devices kiosk_rime_data)
 target_link_libraries(kiosk_devices PUBLIC PkgConfig::RIME PkgConfig::ZINNIA
                       PkgConfig::SODIUM Threads::Threads)
 target_compile_definitions(kiosk_devices PRIVATE
-  KIOSK_RIME_DATA_DIR="${KIOSK_RIME_OUT}"
+  KIOSK_RIME_DATA_DIR="${KIOSK_INSTALL_DATADIR}/rime"
   KIOSK_ZINNIA_MODEL_PATH="${KIOSK_ZINNIA_MODEL}")

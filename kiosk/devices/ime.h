@@ -62,8 +62,9 @@ enum {
 typedef struct ime_pinyin ime_pinyin;
 
 typedef struct ime_pinyin_config {
-  /* Deployed rime folder (see kiosk/devices/devices.cmake); NULL: the one
-   * deployed in the build tree, ime_pinyin_default_data_dir(). */
+  /* Deployed rime folder (see kiosk/devices/devices.cmake); NULL: the
+   * installed one, ime_pinyin_default_data_dir() (/usr/share/kiosk/rime).
+   * A build tree's own is ${CMAKE_BINARY_DIR}/rime. */
   const char *data_dir;
   /* Folder in which each applicant's temporary learning folder is made;
    * NULL: "/tmp". Point it at a tmpfs (e.g. /run/kiosk) on the kiosk. */
@@ -88,7 +89,7 @@ typedef struct ime_pinyin_view {
   int highlighted; /* index on this page that space would commit */
 } ime_pinyin_view;
 
-/* The rime folder deployed at build time into the build tree. Static. */
+/* The installed rime folder (/usr/share/kiosk/rime). Static. */
 const char *ime_pinyin_default_data_dir(void);
 
 /* Checks the paths and starts loading in a worker thread; *out is owned by

@@ -1,5 +1,6 @@
 /* config: good files, every kind of bad file, messages naming line and key. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -22,9 +23,52 @@ static kerr load(const char *text, config *c, char *err, size_t n) {
   return config_load(c, write_file("k.conf", text), err, n);
 }
 
+/* The installed layout names only system folders, and the build-tree
+ * marker is found beside a program or up to three folders above it. */
+static void test_layouts(void) {
+  config c;
+  config_defaults_installed(&c);
+  CHECK_STR(c.content_dir, KIOSK_DATADIR "/bundle");
+  CHECK_STR(c.fonts_file, KIOSK_DATADIR "/fonts/fonts.conf");
+  CHECK_STR(c.rime_dir, KIOSK_DATADIR "/rime");
+  CHECK_STR(c.data_dir, KIOSK_STATEDIR);
+  CHECK_STR(c.runtime_dir, "/run/kiosk");
+  CHECK_STR(c.ca_file, KIOSK_SYSCONFDIR "/pki/ca.crt");
+  CHECK_STR(c.client_key, KIOSK_SYSCONFDIR "/pki/device.key");
+  CHECK_STR(CONFIG_SYSTEM_FILE, KIOSK_SYSCONFDIR "/kiosk.conf");
+  /* Nothing of the source or build tree. */
+  CHECK(strncmp(KIOSK_DATADIR, KIOSK_SOURCE_DIR, strlen(KIOSK_SOURCE_DIR)));
+  CHECK(strncmp(KIOSK_STATEDIR, KIOSK_SOURCE_DIR, strlen(KIOSK_SOURCE_DIR)));
+
+  char src[256], rime[256], exe[512];
+  snprintf(exe, sizeof exe, "%s/a/b/c/prog", tmpdir);
+  CHECK_INT(config_devtree_read(exe, src, sizeof src, rime, sizeof rime),
+            KERR_NOTFOUND);
+  write_file(CONFIG_DEVTREE_FILE, "# marker\nsource = /src/tree\n"
+                                  "rime = /build/rime\n");
+  CHECK_INT(config_devtree_read(exe, src, sizeof src, rime, sizeof rime),
+            KERR_OK);
+  CHECK_STR(src, "/src/tree");
+  CHECK_STR(rime, "/build/rime");
+  snprintf(exe, sizeof exe, "%s/a/b/c/d/prog", tmpdir); /* four up: too far */
+  CHECK_INT(config_devtree_read(exe, src, sizeof src, rime, sizeof rime),
+            KERR_NOTFOUND);
+  snprintf(exe, sizeof exe, "%s/prog", tmpdir);
+  write_file(CONFIG_DEVTREE_FILE, "source = relative/path\nrime = /r\n");
+  CHECK_INT(config_devtree_read(exe, src, sizeof src, rime, sizeof rime),
+            KERR_PARSE);
+  write_file(CONFIG_DEVTREE_FILE, "source = /only/source\n");
+  CHECK_INT(config_devtree_read(exe, src, sizeof src, rime, sizeof rime),
+            KERR_PARSE);
+  char marker[600];
+  snprintf(marker, sizeof marker, "%s/%s", tmpdir, CONFIG_DEVTREE_FILE);
+  unlink(marker);
+}
+
 int main(void) {
   if (!mkdtemp(tmpdir))
     return 1;
+  test_layouts();
   config c;
   char err[512];
 

@@ -18,7 +18,7 @@
 #define PAGE 9
 
 static ime_pinyin *open_engine(const char *tmp) {
-  ime_pinyin_config cfg = {.data_dir = NULL, .tmp_dir = tmp};
+  ime_pinyin_config cfg = {.data_dir = KIOSK_TEST_RIME_DIR, .tmp_dir = tmp};
   ime_pinyin *p = NULL;
   kerr err = ime_pinyin_create(&cfg, &p);
   CHECK_INT(err, KERR_OK);
@@ -348,7 +348,7 @@ static void test_errors(void) {
   bad.data_dir = longpath;
   CHECK_INT(ime_pinyin_create(&bad, &p), KERR_LIMIT);
   /* An unusable tmp folder fails the load, not the caller. */
-  ime_pinyin_config notmp = {.data_dir = NULL, .tmp_dir = "/nonexistent"};
+  ime_pinyin_config notmp = {.data_dir = KIOSK_TEST_RIME_DIR, .tmp_dir = "/nonexistent"};
   CHECK_INT(ime_pinyin_create(&notmp, &p), KERR_OK);
   CHECK_INT(ime_pinyin_wait(p), KERR_IO);
   CHECK(!ime_pinyin_ready(p));
@@ -410,7 +410,7 @@ static void test_sweep(void) {
   int lfd = open(live, O_RDONLY | O_DIRECTORY);
   CHECK(lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) == 0);
 
-  ime_pinyin_config cfg = {.data_dir = NULL, .tmp_dir = tmp};
+  ime_pinyin_config cfg = {.data_dir = KIOSK_TEST_RIME_DIR, .tmp_dir = tmp};
   ime_pinyin *p = NULL;
   CHECK_INT(ime_pinyin_create(&cfg, &p), KERR_OK);
   if (p) {
@@ -450,7 +450,7 @@ static void stamp_deployed(stamp *out) {
   for (size_t i = 0; i < N_DEPLOYED; i++) {
     char path[1024];
     snprintf(path, sizeof path, "%s/staging/%s",
-             ime_pinyin_default_data_dir(), deployed[i]);
+             KIOSK_TEST_RIME_DIR, deployed[i]);
     struct stat st;
     CHECK_INT(stat(path, &st), 0);
     out[i].size = (long long)st.st_size;

@@ -27,7 +27,8 @@ int main(void) {
   session s;
   session_init(&s, 90, 30);
   ime_host *h = NULL;
-  CHECK_INT(ime_host_create(&(ime_host_config){.tmp_dir = "/tmp"}, &s, &h),
+  CHECK_INT(ime_host_create(&(ime_host_config){.tmp_dir = "/tmp",
+                                           .rime_dir = KIOSK_TEST_RIME_DIR}, &s, &h),
             KERR_OK);
   CHECK(h && ime_host_pinyin(h) && ime_host_hand(h));
   CHECK_INT(ime_pinyin_wait(ime_host_pinyin(h)), KERR_OK);

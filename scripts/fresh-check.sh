@@ -25,6 +25,17 @@ if [ ! -f "$root/etc/apt/sources.list.d/security.list" ]; then
     >"$root/etc/apt/sources.list.d/security.list"
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# CAs this host trusts beyond Debian's (a network that inspects TLS): the
+# fresh root trusts them too, and Node.js is told to read the system list.
+extra_ca=()
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  if [ -x "$root/usr/sbin/update-ca-certificates" ]; then
+    chroot "$root" update-ca-certificates >/dev/null 2>&1 || true
+  fi
+  extra_ca=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+fi
 
 rm -rf "$root/src"
 git clone -q "$src" "$root/src"
@@ -44,4 +55,4 @@ mount -t devpts devpts "$root/dev/pts"
 
 chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  ${KIOSK_TEST_QUICK:+KIOSK_TEST_QUICK=1} bash -c 'cd /src && "$@"' fresh "$@"
+  ${KIOSK_TEST_QUICK:+KIOSK_TEST_QUICK=1} "${extra_ca[@]}" bash -c 'cd /src && "$@"' fresh "$@"

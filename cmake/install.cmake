@@ -1,0 +1,83 @@
+# Install rules and Debian packages (CPack). Three packages, one per
+# component: kiosk (the touch application), kiosk-server (the reference
+# backend), kioskctl (the administrator's command line). The layout is in
+# cmake/layout.cmake and docs/deploy.md.
+#
+#   cmake --install build/release --prefix /usr            # everything
+#   (cd build/release && cpack -G DEB)                     # the .deb files
+#
+# Package builds want -DCMAKE_BUILD_TYPE=Release; binaries are stripped.
+
+# --- kiosk ---------------------------------------------------------------
+install(TARGETS kiosk RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        COMPONENT kiosk)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/bundle/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/kiosk/bundle COMPONENT kiosk)
+install(FILES ${CMAKE_SOURCE_DIR}/fonts/fonts.conf
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/kiosk/fonts COMPONENT kiosk)
+# The pinyin schema deployed at build time; build/ and opencc/ are links to
+# Debian's rime-data and opencc folders (dependencies of the package).
+install(DIRECTORY ${CMAKE_BINARY_DIR}/rime/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/kiosk/rime COMPONENT kiosk)
+install(FILES ${CMAKE_SOURCE_DIR}/kiosk.conf.example
+        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/kiosk RENAME kiosk.conf
+        COMPONENT kiosk)
+install(DIRECTORY DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/kiosk/pki
+        COMPONENT kiosk)
+
+# --- kioskctl ------------------------------------------------------------
+install(TARGETS kioskctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        COMPONENT kioskctl)
+
+# --- kiosk-server --------------------------------------------------------
+if(TARGET kiosk-server)
+  install(TARGETS kiosk-server RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR}
+          COMPONENT kiosk-server)
+  install(PROGRAMS ${CMAKE_SOURCE_DIR}/scripts/dev-pki.sh
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/kiosk-server RENAME make-pki.sh
+          COMPONENT kiosk-server)
+  install(DIRECTORY DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/kiosk-server/pki
+          COMPONENT kiosk-server)
+endif()
+
+# --- packages ------------------------------------------------------------
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME township-kiosk)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_VENDOR "Township social-assistance kiosk")
+set(CPACK_PACKAGE_CONTACT "County civil-affairs IT <it@example.invalid>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "Self-service kiosk for township social-assistance halls")
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL kiosk kiosk-server kioskctl)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION misc)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# Runtime libraries from the binaries themselves (dpkg-shlibdeps).
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+
+set(_deb ${CMAKE_SOURCE_DIR}/dist/debian)
+set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME kiosk)
+set(CPACK_DEBIAN_KIOSK_DESCRIPTION
+  "Self-service kiosk for township social-assistance halls\n The full-screen touch application: policies in plain words, which items may\n apply, one combined application form with pinyin and handwriting input,\n receipts and progress queries.")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
+  "fonts-noto-cjk, fonts-dejavu-core, rime-data-luna-pinyin, libopencc-data, tegaki-zinnia-simplified-chinese, adduser")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "cage, kioskctl")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
+  ${_deb}/kiosk/conffiles ${_deb}/kiosk/postinst ${_deb}/kiosk/postrm)
+
+set(CPACK_DEBIAN_KIOSK-SERVER_PACKAGE_NAME kiosk-server)
+set(CPACK_DEBIAN_KIOSK-SERVER_DESCRIPTION
+  "Reference backend for the township social-assistance kiosk\n HTTPS intake of sealed applications, progress status, content\n distribution and the staff console, on SQLite.")
+set(CPACK_DEBIAN_KIOSK-SERVER_PACKAGE_DEPENDS "adduser, openssl")
+set(CPACK_DEBIAN_KIOSK-SERVER_PACKAGE_CONTROL_EXTRA
+  ${_deb}/kiosk-server/postinst
+  ${_deb}/kiosk-server/postrm)
+
+set(CPACK_DEBIAN_KIOSKCTL_PACKAGE_NAME kioskctl)
+set(CPACK_DEBIAN_KIOSKCTL_DESCRIPTION
+  "Administrator's command line for the township social-assistance kiosk\n Checks, signs, installs and publishes content bundles; staff accounts.")
+
+include(CPack)

@@ -59,7 +59,15 @@ static const char *unsigned_script =
     "expect text \"暂停服务\"\n"
     "expect text \"自带的内容包没有用本机信任的密钥签名（没有签名文件）\"\n"
     "expect text \"kioskctl content install\"\n"
-    "shot out-of-service\n";
+    "check layout\n"
+    "shot out-of-service\n"
+    "size 1080x1920\n"
+    "check layout\n"
+    "size 1280x800\n"
+    "check layout\n"
+    "elder on\n"
+    "check layout\n"
+    "expect text \"没有用本机信任的密钥签名\"\n";
 
 static const char *foreign_script =
     "expect screen out_of_service\n"

@@ -61,28 +61,79 @@ static int64_t mono_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void log_problems(const char *what, const char *dir, kerr e,
-                         const content_problems *p) {
-  LOG_W("content", "%s bundle %s refused: %s", what, dir, kerr_str(e));
+static void log_problems(const content_problems *p) {
   for (size_t i = 0; i < content_problems_count(p) && i < 20; i++) {
     char buf[600];
     LOG_W("content", "%s", content_problems_format(p, i, buf, sizeof buf));
   }
 }
 
-/* Verifies (when keys are configured) and loads dir. */
+/* What went wrong with a bundle folder, from the failing step. */
+static content_host_refusal refusal_of(const char *dir, int sig_step,
+                                       kerr e) {
+  char p[CONTENT_SYNC_PATH_MAX + 16];
+  struct stat st;
+  snprintf(p, sizeof p, "%s/manifest.json", dir);
+  if (e == KERR_NOTFOUND && lstat(p, &st) != 0)
+    return CONTENT_HOST_REFUSED_MISSING;
+  if (!sig_step)
+    return CONTENT_HOST_REFUSED_INVALID;
+  if (e == KERR_NOTFOUND)
+    return CONTENT_HOST_REFUSED_UNSIGNED;
+  if (e == KERR_CRYPTO)
+    return CONTENT_HOST_REFUSED_UNTRUSTED;
+  return CONTENT_HOST_REFUSED_INVALID;
+}
+
+/* One line saying why `what` ("shipped", "installed") at dir is refused. */
+static void log_refusal(const char *what, const char *dir,
+                        content_host_refusal why, kerr e, size_t n_problems) {
+  switch (why) {
+  case CONTENT_HOST_REFUSED_UNSIGNED:
+    LOG_E("content", "%s content bundle at %s is not signed by a trusted key "
+          "(it has no manifest.sig); install a signed bundle with `kioskctl "
+          "content install`", what, dir);
+    break;
+  case CONTENT_HOST_REFUSED_UNTRUSTED:
+    LOG_E("content", "%s content bundle at %s is not signed by a trusted key "
+          "(signed with another key, or changed after signing); check "
+          "content.trusted_keys or install a signed bundle with `kioskctl "
+          "content install`", what, dir);
+    break;
+  case CONTENT_HOST_REFUSED_MISSING:
+    LOG_E("content", "%s content bundle at %s is missing (no manifest.json)",
+          what, dir);
+    break;
+  default:
+    LOG_E("content", "%s content bundle at %s refused: %s (%zu problems)",
+          what, dir, kerr_str(e), n_problems);
+    break;
+  }
+}
+
+/* Verifies (when keys are configured) and loads dir; on failure logs why
+ * and, if why is not NULL, says it there. */
 static kerr load_checked(const content_host *h, const char *what,
-                         const char *dir, content **out) {
+                         const char *dir, content **out,
+                         content_host_refusal *why) {
   content_problems probs;
   content_problems_init(&probs);
   kerr e = KERR_OK;
+  int sig_step = 0;
   *out = NULL;
-  if (h->n_keys)
+  if (h->n_keys) {
     e = bundle_sig_verify_dir(dir, h->keys, h->n_keys, &probs);
+    sig_step = e != KERR_OK;
+  }
   if (!e)
     e = content_load(dir, out, &probs);
-  if (e)
-    log_problems(what, dir, e, &probs);
+  if (e) {
+    content_host_refusal r = refusal_of(dir, sig_step, e);
+    log_refusal(what, dir, r, e, content_problems_count(&probs));
+    log_problems(&probs);
+    if (why)
+      *why = r;
+  }
   content_problems_free(&probs);
   return e;
 }
@@ -205,11 +256,14 @@ static void apply_held(void *ud) {
   if (!e)
     e = content_replace(h->current, h->held_dir, &probs);
   if (e) {
-    log_problems("updated", h->held_dir, e, &probs);
+    LOG_W("content", "updated bundle %s refused: %s", h->held_dir,
+          kerr_str(e));
+    log_problems(&probs);
   } else {
     LOG_I("content", "now using bundle %s", content_version(*h->current));
     pthread_mutex_lock(&h->mu);
     h->st.source = CONTENT_HOST_SYNCED;
+    h->st.refusal = CONTENT_HOST_REFUSED_NONE;
     pthread_mutex_unlock(&h->mu);
   }
   pthread_mutex_lock(&h->mu);
@@ -306,11 +360,13 @@ kerr content_host_create(const content_host_config *c, session *s,
   content *got = NULL;
   if (cfg->trusted_keys[0] && !h->n_keys) {
     /* Keys were asked for but none is usable: trust nothing. */
+    h->st.refusal = CONTENT_HOST_REFUSED_KEYS;
   } else if (content_sync_current(cfg->data_dir, dir, sizeof dir, NULL, 0) ==
                  KERR_OK &&
-             load_checked(h, "installed", dir, &got) == KERR_OK) {
+             load_checked(h, "installed", dir, &got, NULL) == KERR_OK) {
     h->st.source = CONTENT_HOST_SYNCED;
-  } else if (load_checked(h, "shipped", cfg->content_dir, &got) == KERR_OK) {
+  } else if (load_checked(h, "shipped", cfg->content_dir, &got,
+                          &h->st.refusal) == KERR_OK) {
     h->st.source = CONTENT_HOST_SHIPPED;
   }
   content_destroy(*current);

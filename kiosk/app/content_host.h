@@ -8,8 +8,12 @@
  *   2. otherwise, or if it is refused, the bundle shipped with the program
  *      (paths.content), under the same signature rule;
  *   3. if neither is usable the app has no content (out of service) until
- *      an update arrives.
- * Every refusal is logged with its problems; never personal data.
+ *      an update arrives; status.refusal says why the shipped bundle was
+ *      refused (unsigned, signed by no trusted key, missing, invalid), for
+ *      the log and the out-of-service screen.
+ * Every refusal is logged with its reason and problems; never personal
+ * data. An empty content.trusted_keys (development) accepts unsigned
+ * bundles.
  *
  * Updates (net/content_sync.h): a worker thread runs content_sync_check()
  * once shortly after start-up, then every content.sync_interval_s, and at
@@ -67,11 +71,25 @@ typedef enum content_host_source {
   CONTENT_HOST_SYNCED    /* data_dir/content/current */
 } content_host_source;
 
+/* Why the bundle shipped with the program (paths.content) was not used at
+ * start-up; the out-of-service screen tells staff. */
+typedef enum content_host_refusal {
+  CONTENT_HOST_REFUSED_NONE = 0, /* used, or an installed update was used */
+  CONTENT_HOST_REFUSED_UNSIGNED, /* trusted keys set, no manifest.sig */
+  CONTENT_HOST_REFUSED_UNTRUSTED, /* no trusted key verifies manifest.sig
+                                     (another key, or altered after signing) */
+  CONTENT_HOST_REFUSED_MISSING,  /* no manifest.json at paths.content */
+  CONTENT_HOST_REFUSED_INVALID,  /* fails the content check */
+  CONTENT_HOST_REFUSED_KEYS      /* content.trusted_keys unusable */
+} content_host_refusal;
+
 /* What the staff menu shows. Strings are copies. */
 typedef struct content_host_status {
   int enabled;           /* 1 when updates are configured (trusted keys) */
   int syncing;           /* a check is running now */
   content_host_source source;
+  content_host_refusal refusal; /* source NONE: why the shipped bundle was
+                                   refused at start-up */
   time_t last_check;     /* 0: no check finished yet */
   int last_outcome;      /* a content_sync_outcome of the last check */
   int last_reason;       /* a content_sync_reason */

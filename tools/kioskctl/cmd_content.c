@@ -11,6 +11,8 @@
  *   kioskctl content rehash DIR
  *       after editing data files: recomputes every listed file's size and
  *       SHA-256 in manifest.json.
+ *   kioskctl content sign | publish | install ...
+ *       handed to cmd_sign.c, cmd_publish.c, cmd_install.c.
  * Labels come from the bundle's own strings where it has them. */
 #include "cmd_content.h"
 
@@ -20,6 +22,7 @@
 #include <time.h>
 
 #include "core/content.h"
+#include "cmd_install.h"
 #include "cmd_publish.h"
 #include "cmd_sign.h"
 #include "core/log.h"
@@ -28,7 +31,8 @@ static int usage(void) {
   fputs("用法：\n"
         "  kioskctl content check 目录 [--today 年-月-日]   检查内容包，列出所有问题\n"
         "  kioskctl content show 目录 [--region 地区代码] [--item 编号]   显示内容包摘要或一项救助的全文\n"
-        "  kioskctl content rehash 目录                      重新计算清单里的文件大小和 SHA-256\n",
+        "  kioskctl content rehash 目录                      重新计算清单里的文件大小和 SHA-256\n"
+        "  kioskctl content install 目录 [--data 数据目录] [--config 设置文件]   核对签名后装到这台自助机上\n",
         stderr);
   return 2;
 }
@@ -241,6 +245,8 @@ int cmd_content(int argc, char **argv) {
     return cmd_sign(argc, argv);
   if (strcmp(sub, "publish") == 0)
     return cmd_publish(argc, argv);
+  if (strcmp(sub, "install") == 0)
+    return cmd_install(argc, argv);
   const char *today = NULL, *region = NULL, *item = NULL;
   for (int i = 3; i < argc; i++) {
     if (strcmp(sub, "check") == 0 && strcmp(argv[i], "--today") == 0 && i + 1 < argc)

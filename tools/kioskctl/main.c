@@ -29,7 +29,7 @@ static int cmd_version(int argc, char **argv) {
 
 static const kioskctl_cmd commands[] = {
     {"version", cmd_version, "version                      显示版本"},
-    {"content", cmd_content, "content check|show|rehash 目录  检查、查看内容包，或重算清单"},
+    {"content", cmd_content, "content check|show|rehash|sign|publish|install 目录  检查、查看、重算清单、签名、发布内容包，或装到这台自助机上"},
     {"keygen", cmd_keygen, "keygen 目录                  生成管理员签名密钥对（admin.key、admin.pub）"},
     {"form", cmd_form, "form check --content 目录 --answers 文件 [--items 事项]  用内容包的申请表检查一份答案"},
     {"staff", cmd_staff, "staff hash | staff list 目录     计算工作人员密码摘要（密码从标准输入读），或列出账号"},

@@ -11,8 +11,12 @@
 # --- kiosk ---------------------------------------------------------------
 install(TARGETS kiosk RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         COMPONENT kiosk)
-install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/bundle/
+# The default content bundle, signed at build time (cmake/release_bundle.cmake),
+# and the public key it is signed with.
+install(DIRECTORY ${CMAKE_BINARY_DIR}/share/bundle/
         DESTINATION ${CMAKE_INSTALL_DATADIR}/kiosk/bundle COMPONENT kiosk)
+install(FILES ${CMAKE_BINARY_DIR}/share/keys/release.pub
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/kiosk/keys COMPONENT kiosk)
 install(FILES ${CMAKE_SOURCE_DIR}/fonts/fonts.conf
         DESTINATION ${CMAKE_INSTALL_DATADIR}/kiosk/fonts COMPONENT kiosk)
 # The pinyin schema deployed at build time; build/ and opencc/ are links to

@@ -449,32 +449,16 @@ kerr app_resize(app *a, int w, int h) {
 }
 
 /* Fills cfg with the defaults for where this program runs (README,
- * docs/deploy.md): $KIOSK_HOME names a source tree; else a build tree's
- * marker names one; else the installed layout. Returns the configuration
- * file to read: config_path if given, else /etc/kiosk/kiosk.conf for an
- * installed kiosk when it exists, else NULL. */
+ * docs/configuration.md). Returns the configuration file to read:
+ * config_path if given, else /etc/kiosk/kiosk.conf for an installed kiosk
+ * when it exists, else NULL. */
 static const char *choose_defaults(config *cfg, const char *config_path) {
-  const char *home = getenv("KIOSK_HOME");
-  char exe[PATH_MAX], source[CONFIG_STR_MAX], rime[CONFIG_STR_MAX];
+  char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  int devtree = 0;
-  if (n > 0) {
-    exe[n] = '\0';
-    devtree = config_devtree_read(exe, source, sizeof source, rime,
-                                  sizeof rime) == KERR_OK;
-  }
-  if (home && *home)
-    config_defaults(cfg, home);
-  else if (devtree)
-    config_defaults(cfg, source);
-  else {
-    config_defaults_installed(cfg);
-    if (!config_path && access(CONFIG_SYSTEM_FILE, F_OK) == 0)
-      return CONFIG_SYSTEM_FILE;
-    return config_path;
-  }
-  if (devtree)
-    snprintf(cfg->rime_dir, sizeof cfg->rime_dir, "%s", rime);
+  exe[n > 0 ? n : 0] = '\0';
+  int installed = config_defaults_for(cfg, exe, getenv("KIOSK_HOME"));
+  if (installed && !config_path && access(CONFIG_SYSTEM_FILE, F_OK) == 0)
+    return CONFIG_SYSTEM_FILE;
   return config_path;
 }
 

@@ -399,3 +399,20 @@ out:
   fclose(f);
   return result;
 }
+
+int config_defaults_for(config *c, const char *exe_path, const char *home) {
+  char source[CONFIG_STR_MAX], rime[CONFIG_STR_MAX];
+  int devtree = config_devtree_read(exe_path, source, sizeof source, rime,
+                                    sizeof rime) == KERR_OK;
+  if (home && *home)
+    config_defaults(c, home);
+  else if (devtree)
+    config_defaults(c, source);
+  else {
+    config_defaults_installed(c);
+    return 1;
+  }
+  if (devtree)
+    snprintf(c->rime_dir, sizeof c->rime_dir, "%s", rime);
+  return 0;
+}

@@ -100,4 +100,12 @@ kerr config_load(config *c, const char *path, char *err, size_t errlen);
 kerr config_set(config *c, const char *key, const char *value, char *err,
                 size_t errlen);
 
+/* Fills c with the defaults for where the running program (exe_path, from
+ * /proc/self/exe) is: home (e.g. $KIOSK_HOME) non-empty: the development
+ * layout under it; else a build tree's marker: the development layout of the
+ * source tree it names, with the build's rime folder; else the installed
+ * layout. Returns 1 when it chose the installed layout (whose programs read
+ * CONFIG_SYSTEM_FILE when no other file is named), else 0. */
+int config_defaults_for(config *c, const char *exe_path, const char *home);
+
 #endif

@@ -27,6 +27,7 @@
 #include "cmd_install.h"
 
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@
 #include "core/log.h"
 #include "net/content_sync.h"
 
-#define INSTALL_DEFAULT_CONFIG "/etc/kiosk/kiosk.conf"
+#define INSTALL_DEFAULT_CONFIG CONFIG_SYSTEM_FILE
 
 static int usage(void) {
   fputs("用法：kioskctl content install 目录 [--data 数据目录] [--config 设置文件] "
@@ -228,8 +229,10 @@ int cmd_install(int argc, char **argv) {
   content_problems_init(&p);
 
   /* The kiosk's own configuration, read the way the kiosk reads it. */
-  const char *home = getenv("KIOSK_HOME");
-  config_defaults(&cfg, home ? home : KIOSK_SOURCE_DIR);
+  char exe[PATH_MAX];
+  ssize_t exe_n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  exe[exe_n > 0 ? exe_n : 0] = '\0';
+  config_defaults_for(&cfg, exe, getenv("KIOSK_HOME"));
   if (!conf)
     conf = INSTALL_DEFAULT_CONFIG;
   if (config_load(&cfg, conf, err, sizeof err) != KERR_OK) {

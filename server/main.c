@@ -6,19 +6,25 @@
  *
  * serve listens on loopback unless --bind says otherwise, and stops cleanly
  * on SIGTERM or SIGINT: the signals are blocked in every thread and taken
- * with sigwait() here, so no signal handler runs inside the server. */
+ * with sigwait() here, so no signal handler runs inside the server. Under
+ * systemd (Type=notify) it reports READY=1 once listening and STOPPING=1 on
+ * the signal, and with WatchdogSec= this thread feeds the watchdog while the
+ * store still answers (wait_for_stop). */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "keys.h"
 #include "kiosk/core/log.h"
+#include "kiosk/core/sdnotify.h"
 #include "srv.h"
 #include "store.h"
 
@@ -58,6 +64,31 @@ static int write_port_file(const char *path, int port) {
   if (fclose(f) != 0)
     return -1;
   return rename(tmp, path); /* readers never see a half-written file */
+}
+
+/* Waits for one of the signals in set and returns it. With a service
+ * watchdog, wakes every half interval and sends WATCHDOG=1 if the server's
+ * liveness check passes; without one, just sigwait()s (no wake-ups). */
+static int wait_for_stop(srv *s, const sigset_t *set) {
+  uint64_t wd_ms = sdnotify_watchdog_ms(0);
+  int sig = 0;
+  if (!wd_ms) {
+    sigwait(set, &sig);
+    return sig;
+  }
+  for (;;) {
+    struct timespec ts = {.tv_sec = (time_t)(wd_ms / 1000),
+                          .tv_nsec = (long)(wd_ms % 1000) * 1000000L};
+    sig = sigtimedwait(set, NULL, &ts);
+    if (sig > 0)
+      return sig;
+    if (errno != EAGAIN)
+      continue; /* EINTR */
+    if (srv_check(s) == KERR_OK)
+      sdnotify_watchdog();
+    else
+      LOG_E("main", "liveness check failed: watchdog not fed");
+  }
 }
 
 static int cmd_serve(int argc, char **argv) {
@@ -125,8 +156,11 @@ static int cmd_serve(int argc, char **argv) {
     srv_destroy(s);
     return 1;
   }
-  int sig = 0;
-  sigwait(&set, &sig);
+  char status[64];
+  snprintf(status, sizeof status, "listening on port %d", srv_port(s));
+  sdnotify_ready(status);
+  int sig = wait_for_stop(s, &set);
+  sdnotify_stopping();
   LOG_I("main", "signal %d: stopping", sig);
   srv_destroy(s);
   LOG_I("main", "stopped");

@@ -522,6 +522,8 @@ out:
 
 int srv_port(const srv *s) { return s->port; }
 
+kerr srv_check(srv *s) { return store_ping(s->st); }
+
 void srv_destroy(srv *s) {
   if (!s)
     return;

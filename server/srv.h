@@ -44,6 +44,10 @@ kerr srv_create(const srv_config *c, srv **out);
 /* The TCP port actually listened on. */
 int srv_port(const srv *s);
 
+/* Cheap liveness check for the service watchdog: the store still answers
+ * (store_ping). KERR_OK when healthy. */
+kerr srv_check(srv *s);
+
 /* Stops listening, finishes running requests, closes the store. */
 void srv_destroy(srv *s);
 

@@ -122,6 +122,12 @@ void store_destroy(store *s);
 /* Schema version the database is at (number of applied migrations). */
 int store_schema_version(store *s);
 
+/* Liveness check for the service watchdog: a trivial read on a read
+ * connection and on the write connection, so a stuck writer or an
+ * exhausted reader pool shows (the call then blocks, and the watchdog goes
+ * unfed). KERR_IO if the database does not answer. */
+kerr store_ping(store *s);
+
 /* Stores a new application and its first "submitted" event, or recognises a
  * resend. *created = 1 when stored now; 0 when the uuid was already there
  * with the same body_hash, in which case received_at_text is set to the

@@ -274,6 +274,31 @@ static kerr prep(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
   return KERR_OK;
 }
 
+/* One row from the database file itself (its header's user_version). */
+static kerr ping_one(sqlite3 *db) {
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db, "PRAGMA user_version", &st);
+  if (!err && sqlite3_step(st) != SQLITE_ROW) {
+    LOG_E("store", "ping failed: %s", sqlite3_errmsg(db));
+    err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  return err;
+}
+
+kerr store_ping(store *s) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  kerr err = ping_one(db);
+  reader_give(s, slot);
+  if (err)
+    return err;
+  db = writer_take(s);
+  err = ping_one(db);
+  writer_give(s);
+  return err;
+}
+
 static void text_copy(char *dst, size_t cap, sqlite3_stmt *st, int col) {
   const unsigned char *t = sqlite3_column_text(st, col);
   size_t n = t ? strlen((const char *)t) : 0;

@@ -16,6 +16,7 @@
 #include "app/staff_host.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/sdnotify.h"
 #include "screens/screens.h"
 #include "ui/png.h"
 
@@ -583,6 +584,8 @@ kerr app_create(const app_options *o, app **out) {
   }
   stack_push(a, root_screen(a), NULL);
   a->idle_since_ms = app_now(a);
+  a->wd_interval_ms = sdnotify_watchdog_ms(1); /* 1: cage is the main PID */
+  a->wd_next_ms = SDL_GetTicks64();
   a->running = 1;
   a->dirty = 1;
   *out = a;
@@ -628,6 +631,28 @@ static void handle_sdl(app *a, const SDL_Event *ev) {
     app_input(a, &in);
 }
 
+/* Tells the service manager the kiosk is up (once the first frame is on
+ * screen) and still alive. Called once per pass of the loop, so a screen
+ * that hangs in an event or a draw stops the pings and systemd restarts the
+ * kiosk. Returns the milliseconds until the next ping is due (a deadline
+ * for the loop's wait), or UINT64_MAX when there is no watchdog. */
+static uint64_t service_tick(app *a) {
+  if (!a->ready_sent && a->frames > 0) {
+    char status[80];
+    snprintf(status, sizeof status, "showing %s", app_screen_name(a));
+    sdnotify_ready(status);
+    a->ready_sent = 1;
+  }
+  if (!a->wd_interval_ms)
+    return UINT64_MAX;
+  uint64_t now = SDL_GetTicks64();
+  if (now >= a->wd_next_ms) {
+    sdnotify_watchdog();
+    a->wd_next_ms = now + a->wd_interval_ms;
+  }
+  return a->wd_next_ms - now;
+}
+
 int app_run(app *a) {
   while (a->running) {
     SDL_Event ev;
@@ -639,6 +664,7 @@ int app_run(app *a) {
     app_apply_pending(a);
     if (a->dirty)
       app_draw(a);
+    uint64_t service_d = service_tick(a);
     if (!a->running)
       break;
     if (a->script) {
@@ -652,6 +678,8 @@ int app_run(app *a) {
       continue;
     }
     uint64_t wait = next_deadline(a, screen_d);
+    if (service_d < wait)
+      wait = service_d;
     int got;
     if (wait == UINT64_MAX)
       got = SDL_WaitEvent(&ev);
@@ -660,6 +688,8 @@ int app_run(app *a) {
     if (got)
       handle_sdl(a, &ev);
   }
+  if (a->ready_sent)
+    sdnotify_stopping();
   return a->exit_code;
 }
 

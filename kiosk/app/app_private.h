@@ -70,6 +70,10 @@ struct app {
   /* scripted run */
   app_script *script;
   char shots_dir[512];
+  /* service manager (core/sdnotify.h); real time, even with a virtual clock */
+  int ready_sent;          /* READY=1 went out with the first frame */
+  uint64_t wd_interval_ms; /* WATCHDOG=1 period; 0: no watchdog */
+  uint64_t wd_next_ms;     /* SDL_GetTicks64() when the next one is due */
 };
 
 /* Creates the app from parsed options; see app.c. */

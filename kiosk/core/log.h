@@ -1,6 +1,10 @@
 /* log: one line per event, "LEVEL module: message", to stderr.
  *
- * journald-friendly (no timestamps of our own; the journal adds them).
+ * journald-friendly (no timestamps of our own; the journal adds them). When
+ * stderr is a journal stream (systemd sets JOURNAL_STREAM to its device and
+ * inode), each line starts with its syslog priority, "<3>" error, "<4>"
+ * warn, "<6>" info, "<7>" debug, so `journalctl -p err` can filter; on a
+ * terminal or in a file the lines are plain.
  * NEVER pass personal data (names, ID numbers, phone numbers, answers):
  * log identifiers the kiosk made up itself (reference numbers, UUIDs,
  * screen and widget ids), counts and error codes only. */
@@ -27,6 +31,9 @@ int log_level_parse(const char *name, log_level *level);
 
 /* Redirects output (tests capture it); NULL restores stderr. */
 void log_set_sink(void (*sink)(void *ud, const char *line), void *ud);
+
+/* 1 if stderr is the journal stream named by JOURNAL_STREAM, else 0. */
+int log_stderr_is_journal(void);
 
 void log_msg(log_level level, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -84,6 +84,7 @@ int main(void) {
   unlink(db_path);
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
   CHECK_INT(store_schema_version(st), 4);
+  CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
 
   /* New, resend, conflict. */
   app_fill(&a, 1, "JC7K-M4PX-Q");

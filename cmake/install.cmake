@@ -8,6 +8,16 @@
 #
 # Package builds want -DCMAKE_BUILD_TYPE=Release; binaries are stripped.
 
+# systemd's folders (Debian 12: /lib/systemd/system, /usr/lib/sysusers.d).
+pkg_get_variable(_unitdir systemd systemdsystemunitdir)
+if(NOT _unitdir)
+  set(_unitdir /usr/lib/systemd/system)
+endif()
+set(KIOSK_SYSTEMD_UNITDIR ${_unitdir} CACHE PATH "systemd system unit folder")
+set(_sysusersdir /usr/lib/sysusers.d)
+set(_tmpfilesdir /usr/lib/tmpfiles.d)
+set(_dist ${CMAKE_SOURCE_DIR}/dist)
+
 # --- kiosk ---------------------------------------------------------------
 install(TARGETS kiosk RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         COMPONENT kiosk)
@@ -28,6 +38,10 @@ install(FILES ${CMAKE_SOURCE_DIR}/kiosk.conf.example
         COMPONENT kiosk)
 install(DIRECTORY DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/kiosk/pki
         COMPONENT kiosk)
+install(FILES ${_dist}/systemd/kiosk.service
+        DESTINATION ${KIOSK_SYSTEMD_UNITDIR} COMPONENT kiosk)
+install(FILES ${_dist}/sysusers.d/kiosk.conf
+        DESTINATION ${_sysusersdir} COMPONENT kiosk)
 
 # --- kioskctl ------------------------------------------------------------
 install(TARGETS kioskctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
@@ -42,6 +56,12 @@ if(TARGET kiosk-server)
           COMPONENT kiosk-server)
   install(DIRECTORY DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/kiosk-server/pki
           COMPONENT kiosk-server)
+  install(FILES ${_dist}/systemd/kiosk-server.service
+          DESTINATION ${KIOSK_SYSTEMD_UNITDIR} COMPONENT kiosk-server)
+  install(FILES ${_dist}/sysusers.d/kiosk-server.conf
+          DESTINATION ${_sysusersdir} COMPONENT kiosk-server)
+  install(FILES ${_dist}/tmpfiles.d/kiosk-server.conf
+          DESTINATION ${_tmpfilesdir} COMPONENT kiosk-server)
 endif()
 
 # --- packages ------------------------------------------------------------

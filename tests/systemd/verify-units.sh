@@ -84,7 +84,7 @@ root=$work/root
 mkdir -p "$root/etc/kiosk-server/pki"
 touch "$root/etc/kiosk-server/pki/"{server.key,seal.key,server.crt,admin.pub}
 chmod 0666 "$root/etc/kiosk-server/pki/"*
-systemd-sysusers --root="$root" - < "$dist/sysusers.d/kiosk.conf" >/dev/null 2>&1 ||
+cat "$dist"/sysusers.d/*.conf | systemd-sysusers --root="$root" - >/dev/null 2>&1 ||
   bad "systemd-sysusers failed"
 grep -q '^kiosk:' "$root/etc/passwd" || bad "sysusers: no user kiosk"
 grep -q '^kiosk-server:' "$root/etc/passwd" || bad "sysusers: no user kiosk-server"

@@ -30,7 +30,6 @@ static int usage(void) {
       "      --bind ADDR         address to listen on (default 127.0.0.1)\n"
       "      --port-file FILE    write the port listened on to FILE\n"
       "      --threads N         worker threads (default 8)\n"
-      "      --utc-offset MIN    local time offset in minutes (default 480)\n"
       "      --status-rate R     progress queries/s per device (default 0.5)\n"
       "      --status-burst N    progress queries in a burst (default 30)\n"
       "      --fail-burst N      wrong checks before 429 (default 5)\n"
@@ -83,8 +82,6 @@ static int cmd_serve(int argc, char **argv) {
       port_file = v;
     else if (strcmp(a, "--threads") == 0)
       c.threads = atoi(v);
-    else if (strcmp(a, "--utc-offset") == 0)
-      c.utc_offset_min = atoi(v);
     else if (strcmp(a, "--status-rate") == 0)
       c.status_rate = atof(v);
     else if (strcmp(a, "--status-burst") == 0)

@@ -64,8 +64,9 @@ static void print_command(FILE *f, const kioskctl_cmd *c) {
 /* The commands whose first word is group (all if NULL). */
 static void usage(FILE *f, const char *group) {
   fputs("用法：kioskctl 命令 [参数]\n"
-        "社会救助自助服务终端的管理员工具：检查、签名和发布内容包，生成密钥，"
-        "试算申请表和筛查规则，管理工作人员账号。\n"
+        "\n"
+        "社会救助自助服务终端的管理员工具：检查、签名和发布内容包，\n"
+        "生成密钥，试算申请表和筛查规则，管理工作人员账号。\n"
         "\n"
         "命令：\n",
         f);

@@ -30,7 +30,8 @@ if [ -x "$KIOSK_SERVER" ]; then
     # A demonstration staff account for the console.
     echo "kiosk-demo" | "$KIOSK_SERVER" adduser --db var/server.db S0001 演示工作人员 >/dev/null
   fi
-  "$KIOSK_SERVER" serve --pki var/pki --db var/server.db --port 8443 \
+  # --config /dev/null: the demo's own settings, not an installed server's.
+  "$KIOSK_SERVER" serve --config /dev/null --pki var/pki --db var/server.db --port 8443 \
     >var/server.log 2>&1 &
   server_pid=$!
   echo "demo: reference backend on https://127.0.0.1:8443 (log: var/server.log)"

@@ -51,6 +51,9 @@ install(TARGETS kioskctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
 if(TARGET kiosk-server)
   install(TARGETS kiosk-server RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR}
           COMPONENT kiosk-server)
+  install(FILES ${CMAKE_SOURCE_DIR}/server/kiosk-server.conf.example
+          DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/kiosk-server
+          RENAME kiosk-server.conf COMPONENT kiosk-server)
   install(PROGRAMS ${CMAKE_SOURCE_DIR}/scripts/dev-pki.sh
           DESTINATION ${CMAKE_INSTALL_DATADIR}/kiosk-server RENAME make-pki.sh
           COMPONENT kiosk-server)
@@ -97,7 +100,7 @@ set(CPACK_DEBIAN_KIOSK-SERVER_DESCRIPTION
   "Reference backend for the township social-assistance kiosk\n HTTPS intake of sealed applications, progress status, content\n distribution and the staff console, on SQLite.")
 set(CPACK_DEBIAN_KIOSK-SERVER_PACKAGE_DEPENDS "adduser, openssl")
 set(CPACK_DEBIAN_KIOSK-SERVER_PACKAGE_CONTROL_EXTRA
-  ${_deb}/kiosk-server/postinst
+  ${_deb}/kiosk-server/conffiles ${_deb}/kiosk-server/postinst
   ${_deb}/kiosk-server/postrm)
 
 set(CPACK_DEBIAN_KIOSKCTL_PACKAGE_NAME kioskctl)

@@ -33,7 +33,8 @@ if [ -x "$KIOSK_SERVER" ]; then
     echo "kiosk-demo" | "$KIOSK_SERVER" adduser --db var/server.db S0001 演示工作人员 >/dev/null
   fi
   rm -f var/server.port
-  "$KIOSK_SERVER" serve --pki var/pki --db var/server.db \
+  # --config /dev/null: the demo's own settings, not an installed server's.
+  "$KIOSK_SERVER" serve --config /dev/null --pki var/pki --db var/server.db \
     --port "${KIOSK_DEMO_PORT:-0}" --port-file var/server.port \
     >var/server.log 2>&1 &
   server_pid=$!

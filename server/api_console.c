@@ -254,24 +254,6 @@ static int list_each(void *ud, const store_app *a) {
   return 0;
 }
 
-/* Local midnight (unix seconds) of the day given as YYYY-MM-DD. */
-static int day_start(const srv *s, const char *date, int64_t *out) {
-  struct tm tm;
-  memset(&tm, 0, sizeof tm);
-  if (strlen(date) != 10 || date[4] != '-' || date[7] != '-')
-    return 0;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !isdigit((unsigned char)date[i]))
-      return 0;
-  tm.tm_year = atoi(date) - 1900;
-  tm.tm_mon = atoi(date + 5) - 1;
-  tm.tm_mday = atoi(date + 8);
-  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31)
-    return 0;
-  *out = (int64_t)timegm(&tm) - (int64_t)s->cfg.utc_offset_min * 60;
-  return 1;
-}
-
 enum MHD_Result console_apps(srv_req *r) {
   char staff[STORE_STAFF_MAX + 1], today[41];
   if (!session_staff(r, staff))
@@ -293,17 +275,17 @@ enum MHD_Result console_apps(srv_req *r) {
               ? store_app_by_reference(r->s->st, up, list_each, list)
               : KERR_OK;
   } else {
-    int64_t from;
+    int64_t from, to;
     if (!date) {
-      srv_time_text(r->s, srv_now(r->s), today);
+      srv_time_text(srv_now(r->s), today);
       today[10] = '\0';
       date = today;
     }
-    if (!day_start(r->s, date, &from)) {
+    if (!srv_day_range(date, &from, &to)) {
       cJSON_Delete(list);
       return srv_reply_error(r, 400, "bad_request", "date must be YYYY-MM-DD");
     }
-    err = store_app_list(r->s->st, from, from + 86400, 500, list_each, list);
+    err = store_app_list(r->s->st, from, to, 500, list_each, list);
   }
   if (err) {
     cJSON_Delete(list);
@@ -456,7 +438,7 @@ enum MHD_Result console_app_status(srv_req *r) {
     goto out;
   }
   int64_t now = srv_now(r->s);
-  srv_time_text(r->s, now, at);
+  srv_time_text(now, at);
   store_event ev = {.status = status, .note = note, .staff_id = staff,
                     .at_text = at, .at = now};
   err = store_app_set_status(r->s->st, r->param, &ev);

@@ -47,7 +47,7 @@ enum MHD_Result api_app_submit(srv_req *r) {
     goto out;
   }
   in.app.received_at = srv_now(r->s);
-  srv_time_text(r->s, in.app.received_at, in.app.received_at_text);
+  srv_time_text(in.app.received_at, in.app.received_at_text);
   err = store_app_put(r->s->st, &in.app, &created);
   if (err == KERR_CONFLICT) {
     LOG_W("api", "application %s resent with a different body", in.app.uuid);
@@ -334,7 +334,7 @@ enum MHD_Result api_heartbeat(srv_req *r) {
     goto out;
   }
   hb.dev.last_seen = srv_now(r->s);
-  srv_time_text(r->s, hb.dev.last_seen, hb.dev.last_seen_text);
+  srv_time_text(hb.dev.last_seen, hb.dev.last_seen_text);
   if ((err = store_device_seen(r->s->st, &hb.dev))) {
     ret = reply_store_error(r, err);
     goto out;

@@ -1,16 +1,25 @@
 /* kiosk-server: the reference backend's command line.
  *
- *   kiosk-server serve --pki DIR --db FILE [--port N] [--bind ADDR] ...
+ *   kiosk-server serve [--config FILE] [--pki DIR] [--db FILE] [options]
  *   kiosk-server keygen [--seal | --sign] [--force] DIR
- *   kiosk-server adduser --db FILE ID NAME     (password on stdin)
+ *   kiosk-server adduser [--config FILE] [--db FILE] ID NAME  (password on stdin)
+ *   kiosk-server --help | --version
+ *
+ * serve's settings come from the built-in defaults, then the configuration
+ * file (--config FILE, else SERVECONF_DEFAULT_FILE if it exists), then the
+ * command line, each overriding the one before; every long option of serve
+ * is also a key of the file (serveconf.h). Exit status: 0 success, 1 a
+ * runtime failure, 2 a usage or configuration error.
  *
  * serve listens on loopback unless --bind says otherwise, and stops cleanly
  * on SIGTERM or SIGINT: the signals are blocked in every thread and taken
- * with sigwait() here, so no signal handler runs inside the server. Under
- * systemd (Type=notify) it reports READY=1 once listening and STOPPING=1 on
- * the signal, and with WatchdogSec= this thread feeds the watchdog while the
- * store still answers (wait_for_stop). */
+ * with sigwait() here, so no signal handler runs inside the server. Local
+ * times (receipts, the console, progress timelines) are in the system time
+ * zone, TZ. Under systemd (Type=notify) it reports READY=1 once listening
+ * and STOPPING=1 on the signal, and with WatchdogSec= this thread feeds the
+ * watchdog while the store still answers (wait_for_stop). */
 #include <errno.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,32 +34,100 @@
 #include "keys.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/sdnotify.h"
+#include "serveconf.h"
 #include "srv.h"
 #include "store.h"
 
-static int usage(void) {
-  fputs(
-      "usage:\n"
-      "  kiosk-server serve --pki DIR --db FILE [options]\n"
-      "      --port N            TCP port (default 8443; 0 = any free port)\n"
-      "      --bind ADDR         address to listen on (default 127.0.0.1)\n"
-      "      --port-file FILE    write the port listened on to FILE\n"
-      "      --threads N         worker threads (default 8)\n"
-      "      --utc-offset MIN    local time offset in minutes (default 480)\n"
-      "      --status-rate R     progress queries/s per device (default 0.5)\n"
-      "      --status-burst N    progress queries in a burst (default 30)\n"
-      "      --fail-burst N      wrong checks before 429 (default 5)\n"
-      "      --fail-rate R       wrong checks forgiven per second (1/60)\n"
-      "      --login-failures N  wrong passwords before a lock (default 5)\n"
-      "      --login-lock S      lock duration in seconds (default 900)\n"
-      "      --log-level L       error, warn, info or debug\n"
-      "  kiosk-server keygen [--seal | --sign] [--force] DIR\n"
-      "      writes DIR/seal.pub + seal.key (X25519, crypto_box_seal) and/or\n"
-      "      DIR/admin.pub + admin.key (Ed25519 content signing)\n"
-      "  kiosk-server adduser --db FILE ID NAME\n"
-      "      creates or resets a staff account; password read from stdin\n",
-      stderr);
+#define PROG "kiosk-server"
+
+enum { OPT_HELP = 'h', OPT_VERSION = 'V', OPT_CONFIG = 1000, OPT_KEY = 1100 };
+
+static void usage_serve(FILE *f) {
+  fputs("  " PROG " serve [--config FILE] [options]\n"
+        "      run the server until SIGTERM or SIGINT\n"
+        "  --config FILE           settings file (default " SERVECONF_DEFAULT_FILE
+        ",\n"
+        "                          read only if it exists); options override it\n",
+        f);
+  for (size_t i = 0; i < serveconf_key_count(); i++) {
+    const serveconf_key *k = serveconf_key_at(i);
+    char opt[40];
+    snprintf(opt, sizeof opt, "--%s %s", k->name, k->arg);
+    fprintf(f, "  %-22s  %s\n", opt, k->help);
+  }
+}
+
+static void usage_keygen(FILE *f) {
+  fputs("  " PROG " keygen [--seal | --sign] [--force] DIR\n"
+        "      write DIR/seal.pub + seal.key (X25519, crypto_box_seal) and/or\n"
+        "      DIR/admin.pub + admin.key (Ed25519 content signing); both if\n"
+        "      neither option is given\n"
+        "  --seal                  only the sealing pair\n"
+        "  --sign                  only the signing pair\n"
+        "  --force                 overwrite existing keys\n",
+        f);
+}
+
+static void usage_adduser(FILE *f) {
+  fputs("  " PROG " adduser [--config FILE] [--db FILE] ID NAME\n"
+        "      create or reset a staff account of the console; the password\n"
+        "      (8 characters or more) is read from stdin; the database is\n"
+        "      --db, else the configuration file's db, else the default\n",
+        f);
+}
+
+static void usage_all(FILE *f) {
+  fputs("Usage: " PROG " COMMAND [options]\n"
+        "The reference backend of the township social-assistance kiosk: the\n"
+        "HTTPS intake API, progress status, content distribution and the staff\n"
+        "console.\n"
+        "\n"
+        "Commands:\n",
+        f);
+  usage_serve(f);
+  fputs("\n", f);
+  usage_keygen(f);
+  fputs("\n", f);
+  usage_adduser(f);
+  fputs("\n"
+        "Options of every command:\n"
+        "  --help                  print this help and exit\n"
+        "  --version               print the version and exit\n"
+        "\n"
+        "Local times are in the system time zone (the TZ environment variable).\n",
+        f);
+}
+
+/* A usage error: the reason (if any) and the usage, on stderr. */
+static int bad_usage(void (*usage)(FILE *), const char *why) {
+  if (why)
+    fprintf(stderr, PROG ": %s\n", why);
+  if (usage != usage_all)
+    fputs("Usage:\n", stderr);
+  usage(stderr);
+  fputs("Try '" PROG " --help' for more information.\n", stderr);
   return 2;
+}
+
+/* getopt_long() returned ch, '?' or ':' (opterr is 0, optstring starts
+ * with ':'): says which option was wrong, then the usage. */
+static int bad_option(void (*usage)(FILE *), int ch, char **argv) {
+  char why[300];
+  const char *arg = argv[optind - 1];
+  if (ch == ':')
+    snprintf(why, sizeof why, "option '%.200s' needs a value", arg);
+  else if (optopt == 0) /* an unknown long option */
+    snprintf(why, sizeof why, "unknown option '%.200s'", arg);
+  else if (strncmp(arg, "--", 2) == 0) /* --flag=value */
+    snprintf(why, sizeof why, "option '%.200s' takes no value", arg);
+  else
+    snprintf(why, sizeof why, "unknown option '-%c'", optopt);
+  return bad_usage(usage, why);
+}
+
+static int version(void) {
+  puts(PROG " " KIOSK_VERSION);
+  return 0;
 }
 
 static int write_port_file(const char *path, int port) {
@@ -64,6 +141,22 @@ static int write_port_file(const char *path, int port) {
   if (fclose(f) != 0)
     return -1;
   return rename(tmp, path); /* readers never see a half-written file */
+}
+
+/* Loads the configuration file: path if given (it must exist), else the
+ * default file if it exists. Returns 0, or 2 after printing why. */
+static int load_config(serveconf *sc, const char *path) {
+  char msg[600];
+  if (!path) {
+    if (access(SERVECONF_DEFAULT_FILE, F_OK) != 0)
+      return 0;
+    path = SERVECONF_DEFAULT_FILE;
+  }
+  if (serveconf_load(sc, path, msg, sizeof msg)) {
+    fprintf(stderr, PROG ": %s\n", msg);
+    return 2;
+  }
+  return 0;
 }
 
 /* Waits for one of the signals in set and returns it. With a service
@@ -92,52 +185,52 @@ static int wait_for_stop(srv *s, const sigset_t *set) {
 }
 
 static int cmd_serve(int argc, char **argv) {
-  srv_config c;
-  const char *port_file = NULL;
+  size_t nk = serveconf_key_count();
+  struct option opts[64];
+  const char *given[64] = {0}; /* command-line value of each key */
+  const char *config = NULL;
+  char msg[400];
+  serveconf sc;
   srv *s = NULL;
-  srv_config_defaults(&c);
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!v)
-      return usage();
-    i++;
-    if (strcmp(a, "--pki") == 0)
-      c.pki_dir = v;
-    else if (strcmp(a, "--db") == 0)
-      c.db_path = v;
-    else if (strcmp(a, "--port") == 0)
-      c.port = atoi(v);
-    else if (strcmp(a, "--bind") == 0)
-      c.bind = v;
-    else if (strcmp(a, "--port-file") == 0)
-      port_file = v;
-    else if (strcmp(a, "--threads") == 0)
-      c.threads = atoi(v);
-    else if (strcmp(a, "--utc-offset") == 0)
-      c.utc_offset_min = atoi(v);
-    else if (strcmp(a, "--status-rate") == 0)
-      c.status_rate = atof(v);
-    else if (strcmp(a, "--status-burst") == 0)
-      c.status_burst = atof(v);
-    else if (strcmp(a, "--fail-burst") == 0)
-      c.fail_burst = atof(v);
-    else if (strcmp(a, "--fail-rate") == 0)
-      c.fail_rate = atof(v);
-    else if (strcmp(a, "--login-failures") == 0)
-      c.login_max_failures = atoi(v);
-    else if (strcmp(a, "--login-lock") == 0)
-      c.login_lock_s = atoi(v);
-    else if (strcmp(a, "--log-level") == 0) {
-      log_level lv;
-      if (log_level_parse(v, &lv) != 0)
-        return usage();
-      log_set_level(lv);
-    } else
-      return usage();
+  int rc = 2, n = 0, ch;
+
+  for (size_t i = 0; i < nk && n < 60; i++)
+    opts[n++] = (struct option){serveconf_key_at(i)->name, required_argument,
+                                NULL, OPT_KEY + (int)i};
+  opts[n++] = (struct option){"config", required_argument, NULL, OPT_CONFIG};
+  opts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
+  opts[n++] = (struct option){"version", no_argument, NULL, OPT_VERSION};
+  opts[n] = (struct option){0};
+  optind = 0;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    if (ch == OPT_HELP) {
+      fputs("Usage:\n", stdout);
+      usage_serve(stdout);
+      return 0;
+    } else if (ch == OPT_VERSION) {
+      return version();
+    } else if (ch == OPT_CONFIG) {
+      config = optarg;
+    } else if (ch >= OPT_KEY && ch < OPT_KEY + (int)nk) {
+      given[ch - OPT_KEY] = optarg; /* the last one wins */
+    } else {
+      return bad_option(usage_serve, ch, argv);
+    }
   }
-  if (!c.pki_dir || !c.db_path || c.port < 0 || c.port > 65535)
-    return usage();
+  if (optind < argc)
+    return bad_usage(usage_serve, "serve takes no arguments");
+
+  serveconf_init(&sc);
+  if (load_config(&sc, config))
+    goto out;
+  for (size_t i = 0; i < nk; i++)
+    if (given[i] && serveconf_set(&sc, i, given[i], msg, sizeof msg)) {
+      fprintf(stderr, PROG ": --%s\n", msg);
+      goto out;
+    }
+  if (sc.has_level)
+    log_set_level(sc.level);
 
   sigset_t set;
   sigemptyset(&set);
@@ -146,15 +239,16 @@ static int cmd_serve(int argc, char **argv) {
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
 
-  kerr err = srv_create(&c, &s);
+  rc = 1;
+  kerr err = srv_create(&sc.c, &s);
   if (err) {
-    fprintf(stderr, "kiosk-server: cannot start: %s\n", kerr_str(err));
-    return 1;
+    fprintf(stderr, PROG ": cannot start: %s (pki %s, db %s)\n", kerr_str(err),
+            sc.c.pki_dir, sc.c.db_path);
+    goto out;
   }
-  if (port_file && write_port_file(port_file, srv_port(s)) != 0) {
-    fprintf(stderr, "kiosk-server: cannot write %s\n", port_file);
-    srv_destroy(s);
-    return 1;
+  if (sc.port_file && write_port_file(sc.port_file, srv_port(s)) != 0) {
+    fprintf(stderr, PROG ": cannot write %s\n", sc.port_file);
+    goto out;
   }
   char status[64];
   snprintf(status, sizeof status, "listening on port %d", srv_port(s));
@@ -163,37 +257,59 @@ static int cmd_serve(int argc, char **argv) {
   sdnotify_stopping();
   LOG_I("main", "signal %d: stopping", sig);
   srv_destroy(s);
+  s = NULL;
   LOG_I("main", "stopped");
-  return 0;
+  rc = 0;
+out:
+  srv_destroy(s);
+  serveconf_free(&sc);
+  return rc;
 }
 
 static int cmd_keygen(int argc, char **argv) {
-  int seal = 0, sign = 0, force = 0;
-  const char *dir = NULL;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--seal") == 0)
+  static const struct option opts[] = {{"seal", no_argument, NULL, 's'},
+                                       {"sign", no_argument, NULL, 'g'},
+                                       {"force", no_argument, NULL, 'f'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {"version", no_argument, NULL, 'V'},
+                                       {0}};
+  int seal = 0, sign = 0, force = 0, ch;
+  optind = 0;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    switch (ch) {
+    case 's':
       seal = 1;
-    else if (strcmp(argv[i], "--sign") == 0)
+      break;
+    case 'g':
       sign = 1;
-    else if (strcmp(argv[i], "--force") == 0)
+      break;
+    case 'f':
       force = 1;
-    else if (!dir && argv[i][0] != '-')
-      dir = argv[i];
-    else
-      return usage();
+      break;
+    case 'h':
+      fputs("Usage:\n", stdout);
+      usage_keygen(stdout);
+      return 0;
+    case 'V':
+      return version();
+    default:
+      return bad_option(usage_keygen, ch, argv);
+    }
   }
-  if (!dir)
-    return usage();
+  if (argc - optind != 1)
+    return bad_usage(usage_keygen, "keygen wants one folder");
+  const char *dir = argv[optind];
   if (!seal && !sign)
     seal = sign = 1;
   kerr err = KERR_OK;
   if (seal && (err = keys_gen_seal(dir, force))) {
-    fprintf(stderr, "kiosk-server: sealing keys: %s%s\n", kerr_str(err),
+    fprintf(stderr, PROG ": sealing keys: %s%s\n", kerr_str(err),
             err == KERR_STATE ? " (exist; use --force)" : "");
     return 1;
   }
   if (sign && (err = keys_gen_sign(dir, force))) {
-    fprintf(stderr, "kiosk-server: signing keys: %s%s\n", kerr_str(err),
+    fprintf(stderr, PROG ": signing keys: %s%s\n", kerr_str(err),
             err == KERR_STATE ? " (exist; use --force)" : "");
     return 1;
   }
@@ -227,31 +343,55 @@ static int cmd_adduser(int argc, char **argv) {
   char pw[257], hash[crypto_pwhash_STRBYTES];
   store *st = NULL;
   int rc = 1;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-      db = argv[++i];
-    else if (!id)
-      id = argv[i];
-    else if (!name)
-      name = argv[i];
+  static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                       {"config", required_argument, NULL, 'c'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {"version", no_argument, NULL, 'V'},
+                                       {0}};
+  const char *config = NULL;
+  serveconf sc;
+  int ch;
+  optind = 0;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    if (ch == 'd')
+      db = optarg;
+    else if (ch == 'c')
+      config = optarg;
+    else if (ch == 'h') {
+      fputs("Usage:\n", stdout);
+      usage_adduser(stdout);
+      return 0;
+    } else if (ch == 'V')
+      return version();
     else
-      return usage();
+      return bad_option(usage_adduser, ch, argv);
   }
-  if (!db || !id || !name)
-    return usage();
+  if (argc - optind != 2)
+    return bad_usage(usage_adduser, "adduser wants an ID and a NAME");
+  id = argv[optind];
+  name = argv[optind + 1];
+  /* The database the server would use: --db, else the file's, else the
+   * default. */
+  serveconf_init(&sc);
+  if (!db && load_config(&sc, config)) {
+    serveconf_free(&sc);
+    return 2;
+  }
   size_t idn = strlen(id);
   if (idn == 0 || idn > STORE_STAFF_MAX ||
       strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                  "0123456789-_") != idn ||
       strlen(name) == 0 || strlen(name) > STORE_NAME_MAX) {
-    fputs("kiosk-server: ID must be 1-32 of A-Z a-z 0-9 - _; NAME 1-128 "
+    fputs(PROG ": ID must be 1-32 of A-Z a-z 0-9 - _; NAME 1-128 "
           "bytes\n",
           stderr);
+    serveconf_free(&sc);
     return 2;
   }
   if (sodium_init() < 0 || read_password(pw, sizeof pw) != 0 ||
       strlen(pw) < 8) {
-    fputs("kiosk-server: a password of at least 8 characters is needed on "
+    fputs(PROG ": a password of at least 8 characters is needed on "
           "stdin\n",
           stderr);
     goto out;
@@ -259,14 +399,14 @@ static int cmd_adduser(int argc, char **argv) {
   if (crypto_pwhash_str(hash, pw, strlen(pw),
                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    fputs("kiosk-server: out of memory hashing the password\n", stderr);
+    fputs(PROG ": out of memory hashing the password\n", stderr);
     goto out;
   }
-  kerr err = store_open(db, 1, &st);
+  kerr err = store_open(db ? db : sc.c.db_path, 1, &st);
   if (!err)
     err = store_staff_put(st, id, name, hash);
   if (err) {
-    fprintf(stderr, "kiosk-server: %s\n", kerr_str(err));
+    fprintf(stderr, PROG ": %s\n", kerr_str(err));
     goto out;
   }
   LOG_I("main", "staff account %s saved", id);
@@ -274,17 +414,38 @@ static int cmd_adduser(int argc, char **argv) {
 out:
   sodium_memzero(pw, sizeof pw);
   store_destroy(st);
+  serveconf_free(&sc);
   return rc;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2)
-    return usage();
-  if (strcmp(argv[1], "serve") == 0)
-    return cmd_serve(argc - 2, argv + 2);
-  if (strcmp(argv[1], "keygen") == 0)
-    return cmd_keygen(argc - 2, argv + 2);
-  if (strcmp(argv[1], "adduser") == 0)
-    return cmd_adduser(argc - 2, argv + 2);
-  return usage();
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                       {"version", no_argument, NULL, 'V'},
+                                       {0}};
+  int ch;
+  tzset(); /* local times come from TZ */
+  /* '+': options before the command only; the command parses the rest. */
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
+    if (ch == 'h') {
+      usage_all(stdout);
+      return 0;
+    }
+    if (ch == 'V')
+      return version();
+    return bad_option(usage_all, ch, argv);
+  }
+  if (optind >= argc)
+    return bad_usage(usage_all, "a command is needed");
+  const char *cmd = argv[optind];
+  int n = argc - optind;
+  char **v = argv + optind;
+  if (strcmp(cmd, "serve") == 0)
+    return cmd_serve(n, v);
+  if (strcmp(cmd, "keygen") == 0)
+    return cmd_keygen(n, v);
+  if (strcmp(cmd, "adduser") == 0)
+    return cmd_adduser(n, v);
+  fprintf(stderr, PROG ": unknown command '%s'\n", cmd);
+  return bad_usage(usage_all, NULL);
 }

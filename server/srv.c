@@ -33,7 +33,6 @@ void srv_config_defaults(srv_config *c) {
   c->bind = "127.0.0.1";
   c->port = 8443;
   c->threads = 8;
-  c->utc_offset_min = 480;
   c->status_rate = 0.5;
   c->status_burst = 30;
   c->fail_rate = 1.0 / 60;
@@ -47,19 +46,50 @@ int64_t srv_now(const srv *s) {
   return s->cfg.now ? s->cfg.now(s->cfg.now_ud) : (int64_t)time(NULL);
 }
 
-void srv_time_text(const srv *s, int64_t t, char out[41]) {
-  int off = s->cfg.utc_offset_min % (24 * 60);
-  time_t local = (time_t)(t + (int64_t)off * 60);
+void srv_time_text(int64_t t, char out[SRV_TIME_BUF]) {
+  time_t tt = (time_t)t;
   struct tm tm;
-  char base[32];
-  gmtime_r(&local, &tm);
-  strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  base[19] = '\0';
-  if (off == 0)
-    snprintf(out, 41, "%sZ", base);
-  else
-    snprintf(out, 41, "%s%c%02u:%02u", base, off < 0 ? '-' : '+',
-             (unsigned)abs(off) / 60 % 24, (unsigned)abs(off) % 60);
+  char z[8];
+  /* The system time zone (TZ), as the kiosk's seal_time_format() does, so a
+   * receipt, the console and a progress timeline show the same clock. */
+  if (!localtime_r(&tt, &tm) ||
+      strftime(out, SRV_TIME_BUF, "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
+      strftime(z, sizeof z, "%z", &tm) != 5) {
+    snprintf(out, SRV_TIME_BUF, "1970-01-01T00:00:00+00:00");
+    return;
+  }
+  /* "+0800" -> "+08:00" (RFC 3339 wants the colon). */
+  snprintf(out + 19, SRV_TIME_BUF - 19, "%c%c%c:%c%c", z[0], z[1], z[2], z[3],
+           z[4]);
+}
+
+int srv_day_range(const char *date, int64_t *from, int64_t *to) {
+  struct tm tm;
+  int y, mo, d;
+  if (strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+    return 0;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9'))
+      return 0;
+  y = atoi(date);
+  mo = atoi(date + 5);
+  d = atoi(date + 8);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31)
+    return 0;
+  /* mktime() in the system time zone; the next midnight is asked for
+   * separately because a day is not always 86400 s where DST applies. */
+  for (int k = 0; k < 2; k++) {
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d + k;
+    tm.tm_isdst = -1;
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1)
+      return 0;
+    *(k ? to : from) = (int64_t)t;
+  }
+  return 1;
 }
 
 /* ---- replies ---- */

@@ -20,7 +20,6 @@ typedef struct srv_config {
   const char *bind;     /* address to listen on; default "127.0.0.1" */
   int port;             /* 0 = any free port (see srv_port) */
   int threads;          /* worker threads; default 8 */
-  int utc_offset_min;   /* local time for timestamps and "today"; default 480 */
   double status_rate;   /* progress queries per second per device/address */
   double status_burst;  /* ... allowed in a burst */
   double fail_rate;     /* wrong checks forgiven per second per device/address */

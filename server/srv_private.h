@@ -60,8 +60,15 @@ struct srv_req {
 /* Clock. */
 int64_t srv_now(const srv *s);
 
-/* Formats unix seconds as RFC 3339 in the configured offset. */
-void srv_time_text(const srv *s, int64_t t, char out[41]);
+/* "2026-11-22T09:30:00+08:00": unix seconds as RFC 3339 local time in the
+ * system time zone (TZ), with its offset. */
+#define SRV_TIME_BUF 41
+void srv_time_text(int64_t t, char out[SRV_TIME_BUF]);
+
+/* The local day "YYYY-MM-DD" in the system time zone as unix seconds
+ * [*from, *to) (midnight to the next midnight). Returns 0 if date is not a
+ * valid date of that form. */
+int srv_day_range(const char *date, int64_t *from, int64_t *to);
 
 /* Replies with a copy of data; headers is NULL or a NULL-terminated list of
  * name, value pairs. Always adds nosniff and (for JSON) no-store. */

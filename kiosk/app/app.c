@@ -1,6 +1,7 @@
 /* app: see app.h. */
 #include "app/app_private.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -697,62 +698,99 @@ int app_run(app *a) {
 /* command line */
 
 static void usage(FILE *f) {
-  fputs("usage: kiosk [options]\n"
+  fputs("Usage: kiosk [options]\n"
+        "The township social-assistance self-service kiosk: policies, an\n"
+        "eligibility screener, one combined application form, receipts and\n"
+        "progress queries, on a full-screen touch display.\n"
+        "\n"
+        "Options:\n"
         "  --config PATH     configuration file (see docs/configuration.md)\n"
+        "  --set KEY=VALUE   override one configuration key (repeatable)\n"
         "  --window WxH      run in a window of that size (development)\n"
         "  --headless        no display: software rendering into memory\n"
         "  --script FILE     run a script of input (docs/scripting.md)\n"
         "  --shots DIR       where the script's screenshots go\n"
         "  --elder           start in elder (large-text) mode\n"
-        "  --set KEY=VALUE   override one configuration key\n"
-        "  --help            this text\n",
+        "  --help            print this help and exit\n"
+        "  --version         print the version and exit\n"
+        "\n"
+        "The kiosk finds assets/ and fonts/ under $KIOSK_HOME.\n",
         f);
 }
 
+/* A usage error: why, then the usage, on stderr; exit status 2. */
+static int bad_usage(const char *fmt, const char *arg) {
+  fputs("kiosk: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputs("\n", stderr);
+  usage(stderr);
+  return 2;
+}
+
 int app_main(int argc, char **argv) {
+  enum { O_CONFIG = 1000, O_SET, O_WINDOW, O_HEADLESS, O_SCRIPT, O_SHOTS,
+         O_ELDER, O_HELP, O_VERSION };
+  static const struct option opts[] = {
+      {"config", required_argument, NULL, O_CONFIG},
+      {"set", required_argument, NULL, O_SET},
+      {"window", required_argument, NULL, O_WINDOW},
+      {"headless", no_argument, NULL, O_HEADLESS},
+      {"script", required_argument, NULL, O_SCRIPT},
+      {"shots", required_argument, NULL, O_SHOTS},
+      {"elder", no_argument, NULL, O_ELDER},
+      {"help", no_argument, NULL, O_HELP},
+      {"version", no_argument, NULL, O_VERSION},
+      {0}};
   app_options o = {.elder = -1};
-  for (int i = 1; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(arg, "--help") == 0) {
+  int ch;
+  char extra;
+  optind = 0;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (ch) {
+    case O_HELP:
       usage(stdout);
       return 0;
-    } else if (strcmp(arg, "--headless") == 0) {
+    case O_VERSION:
+      puts("kiosk " KIOSK_VERSION);
+      return 0;
+    case O_HEADLESS:
       o.headless = 1;
-    } else if (strcmp(arg, "--elder") == 0) {
+      break;
+    case O_ELDER:
       o.elder = 1;
-    } else if (val && strcmp(arg, "--config") == 0) {
-      o.config_path = val;
-      i++;
-    } else if (val && strcmp(arg, "--set") == 0) {
+      break;
+    case O_CONFIG:
+      o.config_path = optarg;
+      break;
+    case O_SET:
       if (o.n_sets == (int)(sizeof o.sets / sizeof o.sets[0])) {
         fprintf(stderr, "kiosk: too many --set options\n");
         return 2;
       }
-      o.sets[o.n_sets++] = val;
-      i++;
-    } else if (val && strcmp(arg, "--script") == 0) {
-      o.script_path = val;
-      i++;
-    } else if (val && strcmp(arg, "--shots") == 0) {
-      o.shots_dir = val;
-      i++;
-    } else if (val && strcmp(arg, "--window") == 0) {
-      char extra;
-      if (sscanf(val, "%dx%d%c", &o.width, &o.height, &extra) != 2 ||
+      o.sets[o.n_sets++] = optarg;
+      break;
+    case O_SCRIPT:
+      o.script_path = optarg;
+      break;
+    case O_SHOTS:
+      o.shots_dir = optarg;
+      break;
+    case O_WINDOW:
+      if (sscanf(optarg, "%dx%d%c", &o.width, &o.height, &extra) != 2 ||
           o.width < 320 || o.height < 320 || o.width > 7680 ||
-          o.height > 7680) {
-        fprintf(stderr, "kiosk: --window wants WIDTHxHEIGHT, got '%s'\n", val);
-        return 2;
-      }
+          o.height > 7680)
+        return bad_usage("--window wants WIDTHxHEIGHT, got '%s'", optarg);
       o.window = 1;
-      i++;
-    } else {
-      fprintf(stderr, "kiosk: unknown option '%s'\n", arg);
-      usage(stderr);
-      return 2;
+      break;
+    case ':':
+      return bad_usage("option '%s' needs a value", argv[optind - 1]);
+    default:
+      return bad_usage("unknown option '%s'", argv[optind - 1]);
     }
   }
+  if (optind < argc)
+    return bad_usage("unexpected argument '%s'", argv[optind]);
   if (o.shots_dir && fs_make_dirs(o.shots_dir, 0755) != 0) {
     fprintf(stderr, "kiosk: cannot create %s\n", o.shots_dir);
     return 2;

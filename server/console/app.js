@@ -43,7 +43,7 @@ function show(view) {
 }
 
 function fmtTime(s) {
-  return s ? s.replace('T', ' ').replace(/\+08:00$/, '') : '';
+  return s ? s.replace('T', ' ').replace(/(Z|[+-]\d\d:\d\d)$/, '') : '';
 }
 
 function fmtUptime(sec) {

@@ -238,6 +238,7 @@ static inline int nh_backend_start(nh_backend *b, const char *bin, int port) {
   snprintf(portbuf, sizeof portbuf, "%d", port);
   argv[n++] = (char *)bin;
   argv[n++] = "serve";
+  argv[n++] = "--config"; argv[n++] = "/dev/null"; /* not the host's file */
   argv[n++] = "--pki"; argv[n++] = b->pki;
   argv[n++] = "--db"; argv[n++] = b->db;
   argv[n++] = "--port"; argv[n++] = portbuf;

@@ -52,7 +52,8 @@ PS_FN int ps_start(pub_server *s, const char *tag) {
   if (pid < 0)
     return -1;
   if (pid == 0) {
-    execl(PUB_SERVER_BIN, PUB_SERVER_BIN, "serve", "--pki", PUB_PKI, "--db",
+    execl(PUB_SERVER_BIN, PUB_SERVER_BIN, "serve", "--config", "/dev/null",
+          "--pki", PUB_PKI, "--db",
           s->db, "--port", "0", "--port-file", portfile, "--threads", "2",
           "--log-level", "warn", (char *)NULL);
     _exit(127);

@@ -94,7 +94,7 @@ async function main() {
     { input: 'window pass 21\n' });
   check(add.status === 0, 'adduser creates a staff account');
 
-  const server = spawn(SERVER, ['serve', '--pki', PKI, '--db', db, '--port', '0',
+  const server = spawn(SERVER, ['serve', '--config', '/dev/null', '--pki', PKI, '--db', db, '--port', '0',
     '--port-file', portFile, '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((resolve) => server.on('exit', (code, sig) => resolve({ code, sig })));
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-console-chromium-'));

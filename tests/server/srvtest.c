@@ -53,6 +53,8 @@ int srvtest_start(srvtest *t, const char *tag, const char *const *extra) {
   int n = 0;
   argv[n++] = SRVTEST_BIN;
   argv[n++] = "serve";
+  argv[n++] = "--config"; /* none: not the host's /etc/kiosk-server */
+  argv[n++] = "/dev/null";
   argv[n++] = "--pki";
   argv[n++] = t->pki;
   argv[n++] = "--db";

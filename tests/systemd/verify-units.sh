@@ -28,7 +28,7 @@ rm -rf "$work" && mkdir -p "$work/units"
 # Installed paths and the lines the programs depend on.
 grep -qx 'ExecStart=/usr/bin/cage -- /usr/bin/kiosk --config /etc/kiosk/kiosk.conf' \
   "$dist/systemd/kiosk.service" || bad "kiosk.service: ExecStart"
-grep -q '^ExecStart=/usr/sbin/kiosk-server serve ' \
+grep -qx 'ExecStart=/usr/sbin/kiosk-server serve' \
   "$dist/systemd/kiosk-server.service" || bad "kiosk-server.service: ExecStart"
 for line in Type=notify NotifyAccess=all WatchdogSec= Restart=always \
             User=kiosk PAMName=login TTYPath=/dev/tty1 StandardInput=tty-fail \

@@ -164,7 +164,11 @@ static void test_usage(void) {
   CHECK_INT(run("content frobnicate '" TB_SOURCE "'", &out), 2);
   free(out);
   CHECK_INT(run("nonsense", &out), 2);
-  CHECK(has(out, "content check|show|rehash"));
+  CHECK(has(out, "kioskctl content check 目录"));
+  CHECK(has(out, "kioskctl content sign 目录"));
+  free(out);
+  CHECK_INT(run("content show '" TB_SOURCE "' --today 2026-11-22", &out), 2);
+  CHECK(has(out, "--today 只能用在 content check"));
   free(out);
   CHECK_INT(run("content check /nonexistent/bundle", &out), 1);
   CHECK(has(out, "无法打开内容包文件夹"));

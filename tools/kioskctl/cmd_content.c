@@ -11,8 +11,6 @@
  *   kioskctl content rehash DIR
  *       after editing data files: recomputes every listed file's size and
  *       SHA-256 in manifest.json.
- *   kioskctl content sign | publish | install ...
- *       handed to cmd_sign.c, cmd_publish.c, cmd_install.c.
  * Labels come from the bundle's own strings where it has them. */
 #include "cmd_content.h"
 
@@ -21,20 +19,27 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "core/content.h"
-#include "cmd_install.h"
-#include "cmd_publish.h"
-#include "cmd_sign.h"
 #include "core/log.h"
 
-static int usage(void) {
-  fputs("用法：\n"
-        "  kioskctl content check 目录 [--today 年-月-日]   检查内容包，列出所有问题\n"
-        "  kioskctl content show 目录 [--region 地区代码] [--item 编号]   显示内容包摘要或一项救助的全文\n"
-        "  kioskctl content rehash 目录                      重新计算清单里的文件大小和 SHA-256\n"
-        "  kioskctl content install 目录 [--data 数据目录] [--config 设置文件]   核对签名后装到这台自助机上\n",
-        stderr);
-  return 2;
+/* The usage of subcommand sub (all three if it is none of them). */
+static void usage(FILE *f, const char *sub) {
+  static const char *const lines[][2] = {
+      {"check", "  kioskctl content check 目录 [--today 年-月-日]\n"
+                "      检查内容包，列出所有问题；--today 代替系统日期判断是否过期\n"},
+      {"show", "  kioskctl content show 目录 [--region 地区代码] [--item 编号]\n"
+               "      显示内容包摘要；--region 只显示一个地区的标准，--item 显示一项救助的全文\n"},
+      {"rehash", "  kioskctl content rehash 目录\n"
+                 "      改完数据文件后，重新计算清单里每个文件的大小和 SHA-256\n"},
+  };
+  int known = 0;
+  for (size_t i = 0; i < 3; i++)
+    known |= strcmp(sub, lines[i][0]) == 0;
+  fputs("用法：\n", f);
+  for (size_t i = 0; i < 3; i++)
+    if (!known || strcmp(sub, lines[i][0]) == 0)
+      fputs(lines[i][1], f);
 }
 
 static void print_problems(const content_problems *p) {
@@ -237,38 +242,59 @@ static int do_rehash(const char *dir) {
 }
 
 int cmd_content(int argc, char **argv) {
-  if (argc < 3)
-    return usage();
-  log_set_level(LOG_ERROR); /* this command prints every problem itself */
-  const char *sub = argv[1], *dir = argv[2];
-  if (strcmp(sub, "sign") == 0)
-    return cmd_sign(argc, argv);
-  if (strcmp(sub, "publish") == 0)
-    return cmd_publish(argc, argv);
-  if (strcmp(sub, "install") == 0)
-    return cmd_install(argc, argv);
+  static const struct option opts[] = {
+      {"today", required_argument, NULL, 't'},
+      {"region", required_argument, NULL, 'r'},
+      {"item", required_argument, NULL, 'i'},
+      {"help", no_argument, NULL, 'h'},
+      {0}};
+  const char *sub = argc > 1 ? argv[1] : "";
   const char *today = NULL, *region = NULL, *item = NULL;
-  for (int i = 3; i < argc; i++) {
-    if (strcmp(sub, "check") == 0 && strcmp(argv[i], "--today") == 0 && i + 1 < argc)
-      today = argv[++i];
-    else if (strcmp(sub, "show") == 0 && strcmp(argv[i], "--region") == 0 &&
-             i + 1 < argc)
-      region = argv[++i];
-    else if (strcmp(sub, "show") == 0 && strcmp(argv[i], "--item") == 0 &&
-             i + 1 < argc)
-      item = argv[++i];
-    else
-      return usage();
+  int ch;
+  cli_begin();
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (ch) {
+    case 't':
+      today = optarg;
+      break;
+    case 'r':
+      region = optarg;
+      break;
+    case 'i':
+      item = optarg;
+      break;
+    case 'h':
+      usage(stdout, sub);
+      return 0;
+    default:
+      cli_bad_option(stderr, ch, argv);
+      usage(stderr, sub);
+      return 2;
+    }
   }
+  /* Left: the subcommand and the folder. */
+  int is_check = strcmp(sub, "check") == 0, is_show = strcmp(sub, "show") == 0;
+  if (today && !is_check)
+    fputs("--today 只能用在 content check。\n", stderr);
+  if ((region || item) && !is_show)
+    fputs("--region 和 --item 只能用在 content show。\n", stderr);
+  if (argc - optind != 2 || (today && !is_check) ||
+      ((region || item) && !is_show)) {
+    usage(stderr, sub);
+    return 2;
+  }
+  const char *dir = argv[optind + 1];
+  log_set_level(LOG_ERROR); /* this command prints every problem itself */
   if (today && !content_date_valid(today)) {
     fprintf(stderr, "日期“%s”不对，应写成“2026-11-22”这样。\n", today);
     return 2;
   }
-  if (strcmp(sub, "check") == 0)
+  if (is_check)
     return do_check(dir, today);
-  if (strcmp(sub, "show") == 0)
+  if (is_show)
     return do_show(dir, region, item);
   if (strcmp(sub, "rehash") == 0)
     return do_rehash(dir);
-  return usage();
+  usage(stderr, sub);
+  return 2;
 }

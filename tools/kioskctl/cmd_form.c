@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "cmd_form.h"
 #include "core/content.h"
 #include "core/form.h"
@@ -26,7 +27,9 @@
 
 #define USAGE                                                                  \
   "用法：kioskctl form check --content 内容包目录 --answers 答案文件.json "     \
-  "[--items 事项1,事项2] [--today 年-月-日]\n"
+  "[--items 事项1,事项2] [--today 年-月-日]\n"                                 \
+  "      用内容包的申请表检查一份答案，把每个字段的结果以 JSON 输出；\n"         \
+  "      --items 代替答案文件里的事项，--today 代替系统日期\n"
 
 static void form_print_problems(FILE *err, const content_problems *p) {
   char line[640];
@@ -97,17 +100,42 @@ static int parse_day(const char *s, validate_date *d) {
 static int form_check_main(int argc, char **argv, FILE *out, FILE *err) {
   const char *dir = NULL, *answers_path = NULL, *items_arg = NULL,
              *today_arg = NULL;
-  for (int i = 2; i < argc; i++) {
-    const char **slot = strcmp(argv[i], "--content") == 0   ? &dir
-                        : strcmp(argv[i], "--answers") == 0 ? &answers_path
-                        : strcmp(argv[i], "--items") == 0   ? &items_arg
-                        : strcmp(argv[i], "--today") == 0   ? &today_arg
-                                                            : NULL;
-    if (!slot || i + 1 >= argc) {
+  static const struct option opts[] = {
+      {"content", required_argument, NULL, 'c'},
+      {"answers", required_argument, NULL, 'a'},
+      {"items", required_argument, NULL, 'i'},
+      {"today", required_argument, NULL, 't'},
+      {"help", no_argument, NULL, 'h'},
+      {0}};
+  int ch;
+  cli_begin();
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'c':
+      dir = optarg;
+      break;
+    case 'a':
+      answers_path = optarg;
+      break;
+    case 'i':
+      items_arg = optarg;
+      break;
+    case 't':
+      today_arg = optarg;
+      break;
+    case 'h':
+      fputs(USAGE, out);
+      return 0;
+    default:
+      cli_bad_option(err, ch, argv);
       fputs(USAGE, err);
       return 2;
     }
-    *slot = argv[++i];
+  }
+  /* Left: "check" only. */
+  if (argc - optind != 1 || strcmp(argv[optind], "check") != 0) {
+    fputs(USAGE, err);
+    return 2;
   }
   if (!dir || !answers_path) {
     fputs(USAGE, err);
@@ -260,9 +288,5 @@ out:
 }
 
 int cmd_form(int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "check") != 0) {
-    fputs(USAGE, stderr);
-    return 2;
-  }
   return form_check_main(argc, argv, stdout, stderr);
 }

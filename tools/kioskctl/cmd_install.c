@@ -26,6 +26,8 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "cmd_install.h"
 
+#include "cli.h"
+
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -44,14 +46,13 @@
 
 #define INSTALL_DEFAULT_CONFIG CONFIG_SYSTEM_FILE
 
-static int usage(void) {
+static void usage(FILE *f) {
   fputs("用法：kioskctl content install 目录 [--data 数据目录] [--config 设置文件] "
         "[--today 年-月-日]\n"
         "  核对签名（必须是这台自助机信任的密钥）、文件、有效期和版本号，"
         "然后把内容包装到自助机的数据目录里；自助机下次启动时使用。\n"
         "  设置文件默认是 " INSTALL_DEFAULT_CONFIG "。\n",
-        stderr);
-  return 2;
+        f);
 }
 
 static void print_problems(const content_problems *p) {
@@ -199,20 +200,37 @@ int cmd_install(int argc, char **argv) {
   content_sync *sync = NULL;
   content_problems p;
 
-  for (int i = 2; i < argc; i++) {
-    if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-      data = argv[++i];
-    else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-      conf = argv[++i];
-    else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
-      today = argv[++i];
-    else if (argv[i][0] != '-' && !dir)
-      dir = argv[i];
-    else
-      return usage();
+  static const struct option opts[] = {
+      {"data", required_argument, NULL, 'd'},
+      {"config", required_argument, NULL, 'c'},
+      {"today", required_argument, NULL, 't'},
+      {"help", no_argument, NULL, 'h'},
+      {0}};
+  int ch;
+  cli_begin();
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    if (ch == 'd')
+      data = optarg;
+    else if (ch == 'c')
+      conf = optarg;
+    else if (ch == 't')
+      today = optarg;
+    else if (ch == 'h') {
+      usage(stdout);
+      return 0;
+    } else {
+      cli_bad_option(stderr, ch, argv);
+      usage(stderr);
+      return 2;
+    }
   }
-  if (!dir || (data && !data[0]))
-    return usage();
+  /* Left: "install" and the folder. */
+  if (argc - optind == 2)
+    dir = argv[optind + 1];
+  if (!dir || (data && !data[0])) {
+    usage(stderr);
+    return 2;
+  }
   if (today && !content_date_valid(today)) {
     fprintf(stderr, "日期“%s”不对，应写成“2026-11-22”这样。\n", today);
     return 2;

@@ -16,17 +16,34 @@
 
 #include <sodium.h>
 
+#include "cli.h"
 #include "core/bundle_sig.h"
 #include "core/log.h"
 
+#define USAGE                                                                  \
+  "用法：kioskctl keygen 目录\n"                                               \
+  "      生成管理员签名密钥对（目录/admin.key 与 目录/admin.pub），不覆盖已有的密钥\n"
+
 int cmd_keygen(int argc, char **argv) {
-  if (argc != 2 || argv[1][0] == '-') {
-    fputs("用法：kioskctl keygen 目录   生成管理员签名密钥对（admin.key 与 admin.pub）\n",
-          stderr);
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                       {0}};
+  int ch;
+  cli_begin();
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    if (ch == 'h') {
+      fputs(USAGE, stdout);
+      return 0;
+    }
+    cli_bad_option(stderr, ch, argv);
+    fputs(USAGE, stderr);
+    return 2;
+  }
+  if (argc - optind != 1) {
+    fputs(USAGE, stderr);
     return 2;
   }
   log_set_level(LOG_ERROR);
-  const char *dir = argv[1];
+  const char *dir = argv[optind];
   if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
     printf("无法建立文件夹 %s：%s\n", dir, strerror(errno));
     return 1;

@@ -14,17 +14,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "core/bundle_sig.h"
 #include "core/content.h"
 #include "core/log.h"
 #include "net/content_sync.h"
 
-static int usage(void) {
+static void usage(FILE *f) {
   fputs("用法：kioskctl content publish 目录 --server https://主机:端口 --ca 根证书 "
         "--cert 客户端证书 --key 客户端私钥\n"
-        "  把签好名的内容包上传到后台；后台核对签名后发给各台自助机\n",
-        stderr);
-  return 2;
+        "      把签好名的内容包上传到后台；后台核对签名后发给各台自助机\n",
+        f);
 }
 
 static void today_str(char out[11]) {
@@ -60,25 +60,46 @@ int cmd_publish(int argc, char **argv) {
   const char *dir = NULL;
   content_sync_config cfg;
   memset(&cfg, 0, sizeof cfg);
-  for (int i = 2; i < argc; i++) {
-    const char **slot = NULL;
-    if (strcmp(argv[i], "--server") == 0)
-      slot = &cfg.base_url;
-    else if (strcmp(argv[i], "--ca") == 0)
-      slot = &cfg.ca_file;
-    else if (strcmp(argv[i], "--cert") == 0)
-      slot = &cfg.cert_file;
-    else if (strcmp(argv[i], "--key") == 0)
-      slot = &cfg.key_file;
-    if (slot && i + 1 < argc)
-      *slot = argv[++i];
-    else if (!slot && argv[i][0] != '-' && !dir)
-      dir = argv[i];
-    else
-      return usage();
+  static const struct option opts[] = {
+      {"server", required_argument, NULL, 's'},
+      {"ca", required_argument, NULL, 'a'},
+      {"cert", required_argument, NULL, 'c'},
+      {"key", required_argument, NULL, 'k'},
+      {"help", no_argument, NULL, 'h'},
+      {0}};
+  int ch;
+  cli_begin();
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (ch) {
+    case 's':
+      cfg.base_url = optarg;
+      break;
+    case 'a':
+      cfg.ca_file = optarg;
+      break;
+    case 'c':
+      cfg.cert_file = optarg;
+      break;
+    case 'k':
+      cfg.key_file = optarg;
+      break;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      cli_bad_option(stderr, ch, argv);
+      usage(stderr);
+      return 2;
+    }
   }
-  if (!dir || !cfg.base_url || !cfg.ca_file || !cfg.cert_file || !cfg.key_file)
-    return usage();
+  /* Left: "publish" and the folder. */
+  if (argc - optind == 2)
+    dir = argv[optind + 1];
+  if (!dir || !cfg.base_url || !cfg.ca_file || !cfg.cert_file ||
+      !cfg.key_file) {
+    usage(stderr);
+    return 2;
+  }
   if (strncmp(cfg.base_url, "https://", 8) != 0) {
     fprintf(stderr, "后台地址必须以 https:// 开头。\n");
     return 2;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "cmd_screen.h"
 #include "core/content.h"
 #include "core/json_limits.h"
@@ -73,28 +74,50 @@ static cJSON *match_array(const screener_match *m, size_t n, const content *c,
   return a;
 }
 
+#define SCREEN_USAGE                                                           \
+  "用法：kioskctl screen --content 内容包目录 --household 家庭文件.json "       \
+  "[--region 地区代码] [--today 年-月-日]\n"                                   \
+  "      用内容包的筛查规则试算一户，把结果以 JSON 输出；\n"                    \
+  "      --region 代替家庭文件里的地区，--today 代替系统日期\n"
+
 /* The command with its streams injected (tests capture them). */
 static int screen_main(int argc, char **argv, FILE *out, FILE *err) {
   const char *dir = NULL, *household = NULL, *region_arg = NULL,
              *today_arg = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char **slot = strcmp(argv[i], "--content") == 0     ? &dir
-                        : strcmp(argv[i], "--household") == 0 ? &household
-                        : strcmp(argv[i], "--region") == 0    ? &region_arg
-                        : strcmp(argv[i], "--today") == 0     ? &today_arg
-                                                              : NULL;
-    if (!slot || i + 1 >= argc) {
-      fputs("用法：kioskctl screen --content 内容包目录 --household 家庭文件.json "
-            "[--region 地区代码] [--today 年-月-日]\n",
-            err);
+  static const struct option opts[] = {
+      {"content", required_argument, NULL, 'c'},
+      {"household", required_argument, NULL, 'o'},
+      {"region", required_argument, NULL, 'r'},
+      {"today", required_argument, NULL, 't'},
+      {"help", no_argument, NULL, 'h'},
+      {0}};
+  int ch;
+  cli_begin();
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'c':
+      dir = optarg;
+      break;
+    case 'o':
+      household = optarg;
+      break;
+    case 'r':
+      region_arg = optarg;
+      break;
+    case 't':
+      today_arg = optarg;
+      break;
+    case 'h':
+      fputs(SCREEN_USAGE, out);
+      return 0;
+    default:
+      cli_bad_option(err, ch, argv);
+      fputs(SCREEN_USAGE, err);
       return 2;
     }
-    *slot = argv[++i];
   }
-  if (!dir || !household) {
-    fputs("用法：kioskctl screen --content 内容包目录 --household 家庭文件.json "
-          "[--region 地区代码] [--today 年-月-日]\n",
-          err);
+  if (optind < argc || !dir || !household) {
+    fputs(SCREEN_USAGE, err);
     return 2;
   }
 

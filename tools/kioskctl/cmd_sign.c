@@ -16,15 +16,16 @@
 
 #include <sodium.h>
 
+#include "cli.h"
 #include "core/bundle_sig.h"
 #include "core/content.h"
 #include "core/log.h"
 
-static int usage(void) {
+static void usage(FILE *f) {
   fputs("用法：kioskctl content sign 目录 --key 私钥文件 [--today 年-月-日]\n"
-        "  先检查内容包，没有问题才签名，写出 目录/manifest.sig\n",
-        stderr);
-  return 2;
+        "      先检查内容包，没有问题才签名，写出 目录/manifest.sig；\n"
+        "      --today 代替系统日期判断是否过期\n",
+        f);
 }
 
 static void today_str(char out[11]) {
@@ -80,18 +81,33 @@ int cmd_sign(int argc, char **argv) {
   int status = 1;
   content *c = NULL;
 
-  for (int i = 2; i < argc; i++) {
-    if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
-      key = argv[++i];
-    else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
-      today = argv[++i];
-    else if (argv[i][0] != '-' && !dir)
-      dir = argv[i];
-    else
-      return usage();
+  static const struct option opts[] = {{"key", required_argument, NULL, 'k'},
+                                       {"today", required_argument, NULL, 't'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {0}};
+  int ch;
+  cli_begin();
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    if (ch == 'k')
+      key = optarg;
+    else if (ch == 't')
+      today = optarg;
+    else if (ch == 'h') {
+      usage(stdout);
+      return 0;
+    } else {
+      cli_bad_option(stderr, ch, argv);
+      usage(stderr);
+      return 2;
+    }
   }
-  if (!dir || !key)
-    return usage();
+  /* Left: "sign" and the folder. */
+  if (argc - optind == 2)
+    dir = argv[optind + 1];
+  if (!dir || !key) {
+    usage(stderr);
+    return 2;
+  }
   if (today && !content_date_valid(today)) {
     fprintf(stderr, "日期“%s”不对，应写成“2026-11-22”这样。\n", today);
     return 2;

@@ -16,17 +16,18 @@
 
 #include <sodium.h>
 
+#include "cli.h"
 #include "core/bundle_sig.h"
 #include "core/log.h"
 #include "core/staff.h"
 
-static int usage(void) {
+static void usage(FILE *f) {
   fputs("用法：\n"
-        "  kioskctl staff hash          从标准输入读一行密码（6到12位数字），"
-        "输出写进 staff.json 的 pin_hash\n"
-        "  kioskctl staff list 目录     检查 目录/staff.json，列出工作人员账号\n",
-        stderr);
-  return 2;
+        "  kioskctl staff hash\n"
+        "      从标准输入读一行密码（6到12位数字），输出写进 staff.json 的 pin_hash\n"
+        "  kioskctl staff list 目录\n"
+        "      检查 目录/staff.json，列出工作人员账号\n",
+        f);
 }
 
 static int cmd_hash(void) {
@@ -88,10 +89,27 @@ out:
 }
 
 int cmd_staff(int argc, char **argv) {
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                       {0}};
+  int ch;
+  cli_begin();
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    if (ch == 'h') {
+      usage(stdout);
+      return 0;
+    }
+    cli_bad_option(stderr, ch, argv);
+    usage(stderr);
+    return 2;
+  }
+  /* Left: the subcommand and its folder, if any. */
+  int n = argc - optind;
+  const char *sub = n > 0 ? argv[optind] : "";
   log_set_level(LOG_ERROR);
-  if (argc == 2 && strcmp(argv[1], "hash") == 0)
+  if (n == 1 && strcmp(sub, "hash") == 0)
     return cmd_hash();
-  if (argc == 3 && strcmp(argv[1], "list") == 0 && argv[2][0] != '-')
-    return cmd_list(argv[2]);
-  return usage();
+  if (n == 2 && strcmp(sub, "list") == 0)
+    return cmd_list(argv[optind + 1]);
+  usage(stderr);
+  return 2;
 }

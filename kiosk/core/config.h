@@ -23,6 +23,16 @@ typedef enum config_renderer {
   CONFIG_RENDERER_ACCELERATED
 } config_renderer;
 
+/* printer.uri: which receipt printer (see docs/printer.md). */
+typedef enum config_printer {
+  CONFIG_PRINTER_SIM = 0, /* PNG and ESC/POS files into a folder */
+  CONFIG_PRINTER_DEVICE,  /* raw ESC/POS to a character device */
+  CONFIG_PRINTER_CUPS     /* a CUPS queue (libcups) */
+} config_printer;
+
+#define CONFIG_PRINTER_DOTS_MIN 256
+#define CONFIG_PRINTER_DOTS_MAX 832
+
 typedef struct config {
   /* backend */
   char backend_url[CONFIG_STR_MAX];   /* https://… base URL */
@@ -52,6 +62,12 @@ typedef struct config {
   char runtime_dir[CONFIG_STR_MAX];   /* RAM-backed scratch (recovery) */
   char fonts_file[CONFIG_STR_MAX];    /* fonts/fonts.conf */
   char printer_dir[CONFIG_STR_MAX];   /* simulated printer's output */
+  /* printer */
+  char printer_uri[CONFIG_STR_MAX];   /* as written: "sim:", "device:…" */
+  int printer_kind;                   /* a config_printer value */
+  char printer_target[CONFIG_STR_MAX]; /* folder (sim; "" = paths.printer),
+                                          device path or CUPS queue */
+  int printer_width_dots;             /* dots per raster line */
   /* content updates */
   char trusted_keys[CONFIG_KEYS_MAX]; /* administrators' Ed25519 public
                                          keys, base64, comma-separated;
@@ -74,5 +90,9 @@ kerr config_load(config *c, const char *path, char *err, size_t errlen);
  * command line). Same errors as config_load, message without a line. */
 kerr config_set(config *c, const char *key, const char *value, char *err,
                 size_t errlen);
+
+/* The simulated printer's folder: printer.uri's "sim:DIR", or paths.printer
+ * for a bare "sim:". Borrowed from c. */
+const char *config_printer_dir(const config *c);
 
 #endif

@@ -69,7 +69,7 @@ kerr receipt_paper_compose(const receipt_paper_input *in, receipt_paper *p) {
   text(p, RECEIPT_BLOCK_FIT, 64, 1, 1, in->spoken ? in->spoken : in->reference);
   if (p->qr.size)
     add(p, RECEIPT_BLOCK_QR, 0);
-  text(p, RECEIPT_BLOCK_TEXT, 24, 0, 1, in->time_line);
+  text(p, RECEIPT_BLOCK_FIT, 24, 0, 1, in->time_line);
   add(p, RECEIPT_BLOCK_RULE, 0);
   text(p, RECEIPT_BLOCK_TEXT, 28, 1, 0, in->items_heading);
   for (size_t i = 0; i < in->n_items && i < RECEIPT_PAPER_LIST_MAX; i++)
@@ -116,9 +116,11 @@ int receipt_paper_layout(receipt_paper *p, int width,
     b->px_used = b->px;
     switch (b->kind) {
     case RECEIPT_BLOCK_FIT:
-      /* The reference is read aloud and copied by hand: as large as the
-       * paper allows, never wrapped. */
-      while (b->px_used > 24 && m->width(m->ud, b->px_used, b->bold, s) > inner)
+      /* The reference is read aloud and copied by hand, the time is read
+       * as one: as large as the paper allows (down to half size), never
+       * wrapped. */
+      while (b->px_used > b->px / 2 &&
+             m->width(m->ud, b->px_used, b->bold, s) > inner)
         b->px_used -= 2;
       /* fall through */
     case RECEIPT_BLOCK_TEXT:

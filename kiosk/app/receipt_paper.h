@@ -28,7 +28,7 @@
 
 typedef enum receipt_block_kind {
   RECEIPT_BLOCK_TEXT = 0, /* wrapped text */
-  RECEIPT_BLOCK_FIT,      /* one line, made smaller until it fits */
+  RECEIPT_BLOCK_FIT,      /* one line, made smaller (to half) to fit */
   RECEIPT_BLOCK_RULE,     /* a dashed rule */
   RECEIPT_BLOCK_QR,       /* the reference's QR code, centred */
   RECEIPT_BLOCK_GAP       /* blank space of px dots */

@@ -575,6 +575,10 @@ kerr app_create(const app_options *o, app **out) {
                                            .private_point = a->virtual_clock},
                        &a->sess, &a->form))
     LOG_E("app", "no form host");
+  if (print_host_create(&(print_host_config){.cfg = &a->cfg,
+                                             .wait_jobs = a->virtual_clock},
+                        &a->print))
+    LOG_E("app", "no receipt printer service");
   if (o->script_path) {
     e = app_script_load(o->script_path, &a->script, err, sizeof err);
     if (e) {
@@ -604,6 +608,7 @@ void app_destroy(app *a) {
   if (a->sess.n_wipers)
     session_end(&a->sess);
   ime_host_destroy(a->ime);
+  print_host_destroy(a->print);
   net_host_destroy(a->net);
   staff_host_destroy(a->staff);
   content_host_destroy(a->contenth);
@@ -617,7 +622,6 @@ void app_destroy(app *a) {
   if (a->win)
     SDL_DestroyWindow(a->win);
   content_destroy(a->content);
-  print_host_free(a);
   free(a);
   SDL_Quit();
 }
@@ -627,6 +631,8 @@ static void handle_sdl(app *a, const SDL_Event *ev) {
   if (net_host_handle_sdl(a->net, a, ev))
     return;
   if (content_host_handle_sdl(a->contenth, a, ev))
+    return;
+  if (print_host_handle_sdl(a->print, a, ev))
     return;
   if (ui_translate(ev, a->w, a->h, &in))
     app_input(a, &in);

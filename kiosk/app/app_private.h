@@ -4,7 +4,6 @@
 #define KIOSK_APP_APP_PRIVATE_H
 
 #include "app/app.h"
-#include "devices/printer.h"
 #include "app/selection.h"
 
 #define APP_STACK_MAX 8
@@ -64,9 +63,7 @@ struct app {
   struct staff_host *staff; /* who of the staff is signed in (staff_host.h) */
   struct content_host *contenth; /* start-up bundle, updates (content_host.h) */
   struct form_host *form; /* the session's application form (form_host.h) */
-  printer_raster last_receipt; /* for 重打上一张回执 (print_host.h) */
-  char last_receipt_job[40];
-  int last_receipt_copies;
+  struct print_host *print; /* the receipt printer service (print_host.h) */
   /* scripted run */
   app_script *script;
   char shots_dir[512];

@@ -19,7 +19,7 @@
 
 typedef enum {
   T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE, T_RENDERER, T_PREFIX,
-  T_KEYS
+  T_KEYS, T_PRINTER, T_DOTS
 } ktype;
 
 typedef struct key_def {
@@ -59,6 +59,10 @@ static const key_def keys[] = {
     S("paths.fonts", fonts_file),
     S("paths.printer", printer_dir),
     S("paths.rime", rime_dir),
+    {"printer.uri", T_PRINTER, offsetof(config, printer_uri), CONFIG_STR_MAX,
+     0, 0},
+    {"printer.width_dots", T_DOTS, offsetof(config, printer_width_dots), 0,
+     CONFIG_PRINTER_DOTS_MIN, CONFIG_PRINTER_DOTS_MAX},
     {"log.level", T_LEVEL, offsetof(config, log_level), 0, 0, 0},
     {"content.trusted_keys", T_KEYS, offsetof(config, trusted_keys),
      CONFIG_KEYS_MAX, 0, 0},
@@ -81,6 +85,9 @@ static void defaults_common(config *c) {
   c->width = 1920;
   c->height = 1080;
   snprintf(c->rime_dir, sizeof c->rime_dir, "%s/rime", KIOSK_DATADIR);
+  snprintf(c->printer_uri, sizeof c->printer_uri, "sim:");
+  c->printer_kind = CONFIG_PRINTER_SIM;
+  c->printer_width_dots = 576;
   c->log_level = LOG_INFO;
   c->sync_interval_s = 4 * 3600;
 }
@@ -179,6 +186,70 @@ static int prefix_ok(const char *v) {
     if (!strchr(PREFIX_ALPHABET, v[i]))
       return 0;
   return 1;
+}
+
+const char *config_printer_dir(const config *c) {
+  if (c->printer_kind == CONFIG_PRINTER_SIM && c->printer_target[0])
+    return c->printer_target;
+  return c->printer_dir;
+}
+
+/* printer.uri: "sim:", "sim:DIR", "device:/PATH" or "cups:QUEUE". Only the
+ * form is checked here; whether the device or queue exists is the
+ * printer's business at print time (a printer may be plugged in later). */
+static kerr parse_printer(config *c, const char *key, const char *v,
+                          char *err, size_t errlen) {
+  static const struct {
+    const char *prefix;
+    config_printer kind;
+  } kinds[] = {{"sim:", CONFIG_PRINTER_SIM},
+               {"device:", CONFIG_PRINTER_DEVICE},
+               {"cups:", CONFIG_PRINTER_CUPS}};
+  size_t vlen = strlen(v);
+  if (vlen >= sizeof c->printer_uri) {
+    snprintf(err, errlen, "%s: value longer than %zu bytes", key,
+             sizeof c->printer_uri - 1);
+    return KERR_INVALID;
+  }
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    size_t pl = strlen(kinds[i].prefix);
+    if (strncmp(v, kinds[i].prefix, pl) != 0)
+      continue;
+    const char *t = v + pl;
+    switch (kinds[i].kind) {
+    case CONFIG_PRINTER_SIM:
+      break; /* any folder; empty: paths.printer */
+    case CONFIG_PRINTER_DEVICE:
+      if (t[0] != '/') {
+        snprintf(err, errlen, "%s: '%s': the device must be an absolute "
+                 "path, e.g. device:/dev/usb/lp0", key, v);
+        return KERR_INVALID;
+      }
+      break;
+    case CONFIG_PRINTER_CUPS:
+      /* CUPS queue names: printable, no space, '/', '#' or '\'. */
+      if (!t[0] || strlen(t) > 127) {
+        snprintf(err, errlen, "%s: '%s': a CUPS queue name of 1 to 127 "
+                 "characters is expected, e.g. cups:receipt", key, v);
+        return KERR_INVALID;
+      }
+      for (const char *p = t; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '/' || *p == '#' ||
+            *p == '\\' || *p == 0x7f) {
+          snprintf(err, errlen, "%s: '%s': a CUPS queue name cannot hold "
+                   "spaces, '/', '#' or '\\'", key, v);
+          return KERR_INVALID;
+        }
+      break;
+    }
+    memcpy(c->printer_uri, v, vlen + 1);
+    snprintf(c->printer_target, sizeof c->printer_target, "%s", t);
+    c->printer_kind = kinds[i].kind;
+    return KERR_OK;
+  }
+  snprintf(err, errlen, "%s: '%s' is not sim:FOLDER, device:/PATH or "
+           "cups:QUEUE", key, v);
+  return KERR_INVALID;
 }
 
 static const key_def *find_key(const char *name) {
@@ -308,6 +379,19 @@ kerr config_set(config *c, const char *key, const char *value, char *err,
       }
     }
     memcpy(field, value, vlen + 1);
+    return KERR_OK;
+  }
+  case T_PRINTER:
+    return parse_printer(c, key, value, err, errlen);
+  case T_DOTS: {
+    long n;
+    if (parse_int(value, &n) || n < k->min || n > k->max || n % 8) {
+      snprintf(err, errlen, "%s: '%s' is not a multiple of 8 between %d and "
+               "%d (384 for 58 mm paper, 576 for 80 mm)", key, value, k->min,
+               k->max);
+      return KERR_INVALID;
+    }
+    *(int *)field = (int)n;
     return KERR_OK;
   }
   case T_SIZE: {

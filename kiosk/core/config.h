@@ -23,6 +23,16 @@ typedef enum config_renderer {
   CONFIG_RENDERER_ACCELERATED
 } config_renderer;
 
+/* printer.uri: which receipt printer (see docs/printer.md). */
+typedef enum config_printer {
+  CONFIG_PRINTER_SIM = 0, /* PNG and ESC/POS files into a folder */
+  CONFIG_PRINTER_DEVICE,  /* raw ESC/POS to a character device */
+  CONFIG_PRINTER_CUPS     /* a CUPS queue (libcups) */
+} config_printer;
+
+#define CONFIG_PRINTER_DOTS_MIN 256
+#define CONFIG_PRINTER_DOTS_MAX 832
+
 typedef struct config {
   /* backend */
   char backend_url[CONFIG_STR_MAX];   /* https://… base URL */
@@ -53,6 +63,12 @@ typedef struct config {
   char fonts_file[CONFIG_STR_MAX];    /* fonts/fonts.conf */
   char printer_dir[CONFIG_STR_MAX];   /* simulated printer's output */
   char rime_dir[CONFIG_STR_MAX];      /* deployed pinyin schema (librime) */
+  /* printer */
+  char printer_uri[CONFIG_STR_MAX];   /* as written: "sim:", "device:…" */
+  int printer_kind;                   /* a config_printer value */
+  char printer_target[CONFIG_STR_MAX]; /* folder (sim; "" = paths.printer),
+                                          device path or CUPS queue */
+  int printer_width_dots;             /* dots per raster line */
   /* content updates */
   char trusted_keys[CONFIG_KEYS_MAX]; /* administrators' Ed25519 public
                                          keys, base64, comma-separated;
@@ -107,5 +123,8 @@ kerr config_set(config *c, const char *key, const char *value, char *err,
  * layout. Returns 1 when it chose the installed layout (whose programs read
  * CONFIG_SYSTEM_FILE when no other file is named), else 0. */
 int config_defaults_for(config *c, const char *exe_path, const char *home);
+/* The simulated printer's folder: printer.uri's "sim:DIR", or paths.printer
+ * for a bare "sim:". Borrowed from c. */
+const char *config_printer_dir(const config *c);
 
 #endif

@@ -11,18 +11,23 @@
  * is shown, and delivery is the worker's business.
  *
  * The receipt is printed once, right after the first frame is on screen (so
- * printing never delays the receipt), and again on 再打印一张: rendered
- * here into a 1-bit raster 576 dots wide with the kiosk's own fonts, then
- * handed to the printer interface (devices/printer.h; the simulated printer
- * writes a PNG and the ESC/POS bytes into paths.printer).
+ * printing never delays the receipt), and again on 再打印一张: the screen
+ * composes the paper (app/receipt_paper.h) and queues it with the print
+ * host, whose thread lays it out, renders it and sends it to the printer
+ * chosen by printer.uri. Until the host answers the screen says
+ * 「正在打印回执……」; it says the receipt is printed only when the printer
+ * took it, and otherwise that the printer has a problem, to ask staff, and
+ * to write the reference number down (shown large above it).
  *
  * The arg is a submit_receipt (app/submit.h). When its result is not
  * KERR_OK the screen says plainly that the application was not taken.
  * Nothing here is personal: reference, items, time. 办完了 ends the session. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/print_host.h"
+#include "app/receipt_paper.h"
 #include "app/submit.h"
 #include "core/log.h"
 #include "devices/printer.h"
@@ -31,13 +36,12 @@
 #include "ui/doc.h"
 #include "ui/scroll.h"
 
-#define RECEIPT_MATERIALS_MAX 64
-#define PRINT_MARGIN 16
-#define PRINT_TEXT_CACHE (2u * 1024u * 1024u)
+#define RECEIPT_MATERIALS_MAX RECEIPT_PAPER_LIST_MAX
 
 typedef enum print_state {
   PRINT_WAIT_FRAME = 0, /* print once the first frame is on screen */
   PRINT_NOW,
+  PRINT_QUEUED,         /* with the print host, ticket in print_ticket */
   PRINT_DONE,
   PRINT_FAILED
 } print_state;
@@ -54,6 +58,7 @@ typedef struct receipt_state {
   doc *d;
   ui_scroll scroll;
   print_state print;
+  uint32_t print_ticket;
   int drawn;
 } receipt_state;
 
@@ -158,176 +163,80 @@ static void receipt_leave(app *a, void *state) {
 /* ------------------------------------------------------------------ */
 /* the printed receipt */
 
-typedef struct print_ctx {
-  app *a;
-  receipt_state *s;
-  ui *u;
-  int draw;
-  int y;
-} print_ctx;
+typedef struct materials_list {
+  const char **m;
+  size_t n;
+} materials_list;
 
-static void p_text(print_ctx *p, int px, text_weight w, ui_align al,
-                   const char *t) {
-  int width = PRINTER_DOTS - 2 * PRINT_MARGIN;
-  int h = ui_text_height(p->u, width, px, w, t);
-  if (p->draw)
-    ui_text_box(p->u, (SDL_Rect){PRINT_MARGIN, p->y, width, h}, px, w,
-                p->u->th.text, al, 0, t);
-  p->y += h + 6;
+static void add_material(void *ud, const char *m) {
+  materials_list *l = ud;
+  if (l->n < RECEIPT_PAPER_LIST_MAX)
+    l->m[l->n++] = m;
 }
 
-static void p_rule(print_ctx *p) {
-  p->y += 6;
-  if (p->draw)
-    for (int x = PRINT_MARGIN; x < PRINTER_DOTS - PRINT_MARGIN; x += 12)
-      ui_fill(p->u, (SDL_Rect){x, p->y, 6, 2}, p->u->th.text);
-  p->y += 14;
-}
-
-static void p_material(void *ud, const char *m) {
-  char line[600];
-  snprintf(line, sizeof line, "□ %s", m);
-  p_text(ud, 24, TEXT_REGULAR, UI_LEFT, line);
-}
-
-/* Lays out (and with p->draw, draws) the paper; returns its height. */
-static int print_layout(print_ctx *p) {
-  app *a = p->a;
-  receipt_state *s = p->s;
-  char buf[600];
+/* Composes the paper and queues it with the print host. */
+static void print_receipt(app *a, receipt_state *s) {
+  char subtitle[300], when[300];
   const content_region *region = app_region(a);
-  p->y = PRINT_MARGIN;
-  p_text(p, 40, TEXT_BOLD, UI_CENTER, app_str(a, "receipt.print.title"));
-  snprintf(buf, sizeof buf, "%s%s%s", region ? region->name : "",
+  receipt_paper *paper = malloc(sizeof *paper);
+  receipt_paper_input *in = calloc(1, sizeof *in);
+  kerr e = KERR_NOMEM;
+  if (!paper || !in)
+    goto out;
+  snprintf(subtitle, sizeof subtitle, "%s%s%s", region ? region->name : "",
            region ? " · " : "", app_str(a, "app.title"));
-  p_text(p, 24, TEXT_REGULAR, UI_CENTER, buf);
-  p_rule(p);
-  p_text(p, 26, TEXT_REGULAR, UI_CENTER, app_str(a, "receipt.reference_label"));
-  p_text(p, 64, TEXT_BOLD, UI_CENTER, s->spoken);
-  if (s->has_qr) {
-    int mod = 6, side = (s->qr.size + 8) * mod;
-    int x0 = (PRINTER_DOTS - side) / 2 + 4 * mod, y0 = p->y + 4 * mod;
-    if (p->draw)
-      for (int y = 0; y < s->qr.size; y++)
-        for (int x = 0; x < s->qr.size; x++)
-          if (printer_qr_dark(&s->qr, x, y))
-            ui_fill(p->u, (SDL_Rect){x0 + x * mod, y0 + y * mod, mod, mod},
-                    p->u->th.text);
-    p->y += side;
+  chrome_format(when, sizeof when, app_str(a, "receipt.time"), "time",
+                s->when);
+  in->title = app_str(a, "receipt.print.title");
+  in->subtitle = subtitle;
+  in->reference_label = app_str(a, "receipt.reference_label");
+  in->reference = s->reference;
+  in->spoken = s->spoken;
+  in->time_line = when;
+  in->items_heading = app_str(a, "receipt.items");
+  for (size_t i = 0; i < s->n_items && i < RECEIPT_PAPER_LIST_MAX; i++)
+    in->items[in->n_items++] = item_name(a, s->items[i]);
+  in->materials_heading = app_str(a, "receipt.materials");
+  materials_list ml = {in->materials, 0};
+  each_material(a, s, add_material, &ml);
+  in->n_materials = ml.n;
+  in->materials_none = app_str(a, "receipt.materials_none");
+  in->next_heading = app_str(a, "receipt.next");
+  for (int i = 0; i < 5; i++) {
+    char key[48];
+    snprintf(key, sizeof key, "receipt.next.%d.name", i + 1);
+    in->step_names[i] = app_str(a, key);
+    snprintf(key, sizeof key, "receipt.next.%d", i + 1);
+    in->steps[i] = app_str(a, key);
   }
-  chrome_format(buf, sizeof buf, app_str(a, "receipt.time"), "time", s->when);
-  p_text(p, 24, TEXT_REGULAR, UI_CENTER, buf);
-  p_rule(p);
-  p_text(p, 28, TEXT_BOLD, UI_LEFT, app_str(a, "receipt.items"));
-  for (size_t i = 0; i < s->n_items; i++) {
-    snprintf(buf, sizeof buf, "· %s", item_name(a, s->items[i]));
-    p_text(p, 24, TEXT_REGULAR, UI_LEFT, buf);
-  }
-  p->y += 8;
-  p_text(p, 28, TEXT_BOLD, UI_LEFT, app_str(a, "receipt.materials"));
-  size_t n = 0;
-  each_material(a, s, count_one, &n);
-  if (n)
-    each_material(a, s, p_material, p);
-  else
-    p_text(p, 24, TEXT_REGULAR, UI_LEFT, app_str(a, "receipt.materials_none"));
-  p->y += 8;
-  p_text(p, 28, TEXT_BOLD, UI_LEFT, app_str(a, "receipt.next"));
-  for (int i = 1; i <= 5; i++) {
-    char key[48], name_key[48];
-    snprintf(key, sizeof key, "receipt.next.%d", i);
-    snprintf(name_key, sizeof name_key, "receipt.next.%d.name", i);
-    snprintf(buf, sizeof buf, "%d. %s：%s", i, app_str(a, name_key),
-             app_str(a, key));
-    p_text(p, 24, TEXT_REGULAR, UI_LEFT, buf);
-  }
-  p_text(p, 22, TEXT_REGULAR, UI_LEFT, app_str(a, "receipt.next.time"));
-  p_rule(p);
-  p_text(p, 24, TEXT_BOLD, UI_LEFT, app_str(a, "receipt.saved"));
-  p_text(p, 24, TEXT_REGULAR, UI_LEFT, app_str(a, "receipt.decision"));
-  p_text(p, 24, TEXT_REGULAR, UI_LEFT, app_str(a, "receipt.query"));
-  p_text(p, 22, TEXT_REGULAR, UI_LEFT, app_str(a, "hotline.text"));
-  p_text(p, 24, TEXT_BOLD, UI_CENTER, app_str(a, "receipt.print.keep"));
-  return p->y + PRINT_MARGIN;
+  in->next_time = app_str(a, "receipt.next.time");
+  in->saved = app_str(a, "receipt.saved");
+  in->decision = app_str(a, "receipt.decision");
+  in->query = app_str(a, "receipt.query");
+  in->hotline = app_str(a, "hotline.text");
+  in->keep = app_str(a, "receipt.print.keep");
+  e = receipt_paper_compose(in, paper);
+  if (!e)
+    e = print_host_submit(app_print(a), paper, s->reference,
+                          &s->print_ticket);
+out:
+  if (e)
+    LOG_W("receipt", "%s: not queued for printing: %s", s->reference,
+          kerr_str(e));
+  s->print = e ? PRINT_FAILED : PRINT_QUEUED;
+  free(paper);
+  free(in);
 }
 
-/* Renders the paper with the kiosk's fonts into a raster and prints it. */
-static kerr print_receipt(app *a, receipt_state *s) {
-  kerr e = KERR_NOMEM;
-  char err[300];
-  text_sys *t = NULL;
-  SDL_Surface *surf = NULL;
-  SDL_Renderer *ren = NULL;
-  printer_raster r = {0};
-  printer *pr = NULL;
-  ui *pu = calloc(1, sizeof *pu);
-  if (!pu)
-    goto out;
-  e = text_create(app_config(a)->fonts_file, PRINT_TEXT_CACHE, &t, err,
-                  sizeof err);
-  if (e) {
-    LOG_E("receipt", "no fonts for printing: %s", err);
-    goto out;
-  }
-  theme_compute(&pu->th, PRINTER_DOTS, PRINTER_MAX_H, 0);
-  pu->th.bg = (SDL_Color){255, 255, 255, 255};
-  pu->th.text = (SDL_Color){0, 0, 0, 255};
-  pu->text = t;
-  print_ctx p = {.a = a, .s = s, .u = pu};
-  int h = print_layout(&p);
-  if (h > PRINTER_MAX_H)
-    h = PRINTER_MAX_H;
-  e = KERR_NOMEM;
-  surf = SDL_CreateRGBSurfaceWithFormat(0, PRINTER_DOTS, h, 32,
-                                        SDL_PIXELFORMAT_ARGB8888);
-  if (surf)
-    ren = SDL_CreateSoftwareRenderer(surf);
-  if (!ren)
-    goto out;
-  pu->ren = ren;
-  text_set_renderer(t, ren);
-  ui_begin(pu);
-  pu->th.w = PRINTER_DOTS;
-  pu->th.h = h;
-  ui_fill(pu, (SDL_Rect){0, 0, PRINTER_DOTS, h}, pu->th.bg);
-  p.draw = 1;
-  print_layout(&p);
-  SDL_RenderPresent(ren);
-  e = printer_raster_init(&r, PRINTER_DOTS, h);
-  if (e)
-    goto out;
-  if (SDL_LockSurface(surf) != 0) {
-    e = KERR_INTERNAL;
-    goto out;
-  }
-  for (int y = 0; y < h; y++) {
-    const Uint32 *row =
-        (const Uint32 *)((const Uint8 *)surf->pixels + (size_t)y * (size_t)surf->pitch);
-    for (int x = 0; x < PRINTER_DOTS; x++) {
-      Uint32 px = row[x];
-      int lum = (int)(((px >> 16) & 0xFF) * 3 + ((px >> 8) & 0xFF) * 6 +
-                      (px & 0xFF)) / 10;
-      if (lum < 140)
-        printer_raster_set(&r, x, y);
-    }
-  }
-  SDL_UnlockSurface(surf);
-  e = printer_sim_create(app_config(a)->printer_dir, &pr);
-  if (!e)
-    e = printer_print(pr, s->reference, &r);
-  /* Kept (no personal data on it) so staff can reprint it. */
-  if (!e && print_host_remember(a, s->reference, &r))
-    LOG_W("receipt", "%s: not kept for reprinting", s->reference);
-out:
-  printer_destroy(pr);
-  printer_raster_free(&r);
-  if (ren)
-    SDL_DestroyRenderer(ren);
-  if (surf)
-    SDL_FreeSurface(surf);
-  text_destroy(t);
-  free(pu);
-  return e;
+/* Takes the print host's answer, if there is one yet. */
+static void poll_print(app *a, receipt_state *s) {
+  if (s->print != PRINT_QUEUED)
+    return;
+  kerr e = print_host_result(app_print(a), s->print_ticket, NULL);
+  if (e == KERR_BUSY)
+    return;
+  s->print = e == KERR_OK ? PRINT_DONE : PRINT_FAILED;
+  app_dirty(a);
 }
 
 /* ------------------------------------------------------------------ */
@@ -362,6 +271,7 @@ static const char *print_status(app *a, receipt_state *s, char *buf,
   switch (s->print) {
   case PRINT_WAIT_FRAME:
   case PRINT_NOW:
+  case PRINT_QUEUED:
     return app_str(a, "receipt.printing");
   case PRINT_DONE:
     return app_str(a, "receipt.printed");
@@ -430,8 +340,13 @@ static int draw_reference(app *a, receipt_state *s, ui *u, SDL_Rect r,
   ui_text_box(u, (SDL_Rect){x, y, tw, rh}, huge, TEXT_BOLD, th->primary,
               UI_LEFT, 0, s->spoken);
   y += rh + th->gap / 2;
+  int failed = s->print == PRINT_FAILED;
+  /* A failure is said as large as a heading: the applicant must not
+   * leave believing a receipt came out. */
+  int ppx = failed ? th->px_large : th->px_body;
+  text_weight pw = failed ? TEXT_BOLD : TEXT_REGULAR;
   int sh = ui_text_height(u, tw, th->px_body, TEXT_BOLD, saved);
-  int ph = ui_text_height(u, tw, th->px_body, TEXT_REGULAR, status);
+  int ph = ui_text_height(u, tw, ppx, pw, status);
   if (!qr_beside && s->has_qr) {
     /* The QR code takes what the texts leave, within reason. */
     int room = r.y + r.h - pad - y - sh - ph - th->gap;
@@ -446,9 +361,8 @@ static int draw_reference(app *a, receipt_state *s, ui *u, SDL_Rect r,
   ui_text_box(u, (SDL_Rect){x, y, tw, sh}, th->px_body, TEXT_BOLD,
               th->success, UI_LEFT, 0, saved);
   y += sh + th->gap / 2;
-  ui_text_box(u, (SDL_Rect){x, y, tw, ph}, th->px_body, TEXT_REGULAR,
-              s->print == PRINT_FAILED ? th->accent : th->text, UI_LEFT, 0,
-              status);
+  ui_text_box(u, (SDL_Rect){x, y, tw, ph}, ppx, pw,
+              failed ? th->accent : th->text, UI_LEFT, 0, status);
   y += ph;
   return y + pad - r.y;
 }
@@ -470,7 +384,10 @@ static int reference_height(app *a, receipt_state *s, ui *u, int w) {
           ui_text_height(u, tw, huge, TEXT_BOLD, s->spoken) + th->gap +
           ui_text_height(u, tw, th->px_body, TEXT_BOLD,
                          app_str(a, "receipt.saved")) +
-          ui_text_height(u, tw, th->px_body, TEXT_REGULAR,
+          ui_text_height(u, tw,
+                         s->print == PRINT_FAILED ? th->px_large
+                                                  : th->px_body,
+                         s->print == PRINT_FAILED ? TEXT_BOLD : TEXT_REGULAR,
                          print_status(a, s, pbuf, sizeof pbuf));
   return (h > qr ? h : qr) + 2 * th->pad;
 }
@@ -549,7 +466,8 @@ static void receipt_event(app *a, void *state, const app_event *ev) {
       ui_scroll_page(&s->scroll, -1);
     else if (strcmp(ev->id, "page.down") == 0)
       ui_scroll_page(&s->scroll, 1);
-    else if (strcmp(ev->id, "receipt.print") == 0 && !s->result)
+    else if (strcmp(ev->id, "receipt.print") == 0 && !s->result &&
+             (s->print == PRINT_DONE || s->print == PRINT_FAILED))
       s->print = PRINT_NOW;
     else if (strcmp(ev->id, "receipt.done") == 0)
       app_end_session(a);
@@ -569,9 +487,11 @@ static uint64_t receipt_tick(app *a, void *state, uint64_t now) {
     s->print = PRINT_NOW;
   }
   if (s->print == PRINT_NOW) {
-    s->print = print_receipt(a, s) == KERR_OK ? PRINT_DONE : PRINT_FAILED;
-    return 0; /* redraw with the printer's answer */
+    print_receipt(a, s);
+    app_dirty(a);
   }
+  /* The host's event wakes the loop when the job is done. */
+  poll_print(a, s);
   return ui_scroll_deadline(&s->scroll);
 }
 

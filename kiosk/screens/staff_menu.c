@@ -4,7 +4,9 @@
  * from, whether the backend answered the last content check, how many
  * applications wait in the outbox and how many are quarantined, when
  * content was last checked and what came of it (an update waiting for the
- * session to end is said plainly). Acts: 开始代办 (back to the home screen,
+ * session to end is said plainly), and the receipt printer's state with
+ * the reason of its last failure in plain words. 重打上一张回执 goes
+ * through the print host; its outcome is shown when the printer answers. Acts: 开始代办 (back to the home screen,
  * still signed in, to fill in for someone), 立即更新内容, 重打上一张回执,
  * the outbox view, text-entry practice, the text size new sessions start
  * with, 退出登录 (ends the session, which signs out) and — for
@@ -28,6 +30,7 @@ typedef struct menu_state {
   int asked_sync;      /* show the outcome of the sync staff asked for */
   const char *note;    /* a bundle string key for a one-off message */
   int confirm_exit;
+  uint32_t reprint;    /* the reprint job being waited for, or 0 */
 } menu_state;
 
 typedef struct menu_button {
@@ -41,6 +44,18 @@ static void menu_enter(app *a, void *state, const void *arg) {
   /* Only someone signed in gets here (sign-in replaces itself). */
   if (!staff_host_who(app_staff(a)))
     app_replace(a, &screen_staff_signin, NULL);
+}
+
+/* Takes the outcome of the reprint staff asked for, once there is one. */
+static void poll_reprint(app *a, menu_state *s) {
+  if (!s->reprint)
+    return;
+  kerr e = print_host_result(app_print(a), s->reprint, NULL);
+  if (e == KERR_BUSY)
+    return;
+  s->note = e == KERR_OK ? "menu.reprint.done" : "menu.reprint.failed";
+  s->reprint = 0;
+  app_dirty(a);
 }
 
 static void menu_event(app *a, void *state, const app_event *ev) {
@@ -64,10 +79,11 @@ static void menu_event(app *a, void *state, const app_event *ev) {
     if (e == KERR_STATE)
       s->note = "menu.sync.off";
   } else if (strcmp(id, "menu.reprint") == 0) {
-    kerr e = print_host_reprint(a);
-    s->note = e == KERR_OK         ? "menu.reprint.done"
+    kerr e = print_host_reprint(app_print(a), &s->reprint);
+    s->note = e == KERR_OK         ? "menu.reprint.busy"
               : e == KERR_NOTFOUND ? "menu.reprint.none"
                                    : "menu.reprint.failed";
+    poll_reprint(a, s);
   } else if (strcmp(id, "staff.outbox") == 0) {
     app_push(a, &screen_staff_outbox, NULL);
   } else if (strcmp(id, "staff.textentry") == 0) {
@@ -109,7 +125,7 @@ static void sync_line(app *a, const menu_state *s,
   }
 }
 
-#define ROWS 5
+#define ROWS 6
 
 /* What the status card shows, gathered before measuring and drawing. */
 typedef struct status_text {
@@ -117,6 +133,9 @@ typedef struct status_text {
   const char *label[ROWS];
   char value[ROWS][128];
   char line[512];
+  char printer_line[512]; /* the last failure's reason, or "" */
+  char printer_short[128]; /* the printer's state without its kind */
+  int px;                  /* text size of the rows and lines */
 } status_text;
 
 static void status_gather(app *a, const menu_state *s, status_text *t) {
@@ -165,6 +184,34 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
   else
     snprintf(t->value[4], sizeof t->value[4], "%s", app_str(a, "menu.never"));
   sync_line(a, s, &st, t->line, sizeof t->line);
+  print_host_status ps;
+  print_host_status_get(app_print(a), &ps);
+  t->label[5] = app_str(a, "menu.printer");
+  t->printer_line[0] = '\0';
+  snprintf(t->printer_short, sizeof t->printer_short, "%s",
+           app_str(a, !app_print(a)      ? "menu.printer.none"
+                      : ps.busy           ? "menu.printer.busy"
+                      : ps.last_ok == 0   ? "menu.printer.fault"
+                      : ps.last_ok == 1   ? "menu.printer.ok"
+                                          : "menu.printer.unused"));
+  snprintf(t->value[5], sizeof t->value[5], "%s%s", t->printer_short,
+           !app_print(a) ? ""
+           : app_str(a, ps.kind == CONFIG_PRINTER_DEVICE ? "menu.printer.device"
+                        : ps.kind == CONFIG_PRINTER_CUPS ? "menu.printer.cups"
+                                                         : "menu.printer.sim"));
+  if (ps.last_fault_at && ps.last_ok == 0) {
+    char at[32];
+    struct tm ptm;
+    time_t pt = ps.last_fault_at;
+    at[0] = '\0';
+    if (localtime_r(&pt, &ptm))
+      strftime(at, sizeof at, "%H:%M", &ptm);
+    chrome_format(t->printer_line, sizeof t->printer_line,
+                  app_str(a, "menu.printer.last_fault"), "time", at);
+    size_t pl = strlen(t->printer_line);
+    snprintf(t->printer_line + pl, sizeof t->printer_line - pl, "%s",
+             app_str(a, print_host_fault_key(ps.last_fault)));
+  }
 }
 
 /* Draws (or, with draw 0, only measures) the status card at (x, y) of
@@ -184,23 +231,31 @@ static int status_card(app *a, const status_text *t, ui *u, int x, int y,
     cy += h0 + th->gap;
   }
   for (int i = 0; i < ROWS; i++) {
-    int lh = ui_text_height(u, lw, th->px_body, TEXT_REGULAR, t->label[i]);
-    int vh = ui_text_height(u, vw, th->px_body, TEXT_BOLD, t->value[i]);
+    int lh = ui_text_height(u, lw, t->px, TEXT_REGULAR, t->label[i]);
+    int vh = ui_text_height(u, vw, t->px, TEXT_BOLD, t->value[i]);
     int h = lh > vh ? lh : vh;
     if (draw) {
-      ui_text_box(u, (SDL_Rect){x + pad, cy, lw, h}, th->px_body,
+      ui_text_box(u, (SDL_Rect){x + pad, cy, lw, h}, t->px,
                   TEXT_REGULAR, th->text_muted, UI_LEFT, 0, t->label[i]);
       ui_text_box(u, (SDL_Rect){x + pad + lw + th->gap, cy, vw, h},
-                  th->px_body, TEXT_BOLD, th->text, UI_LEFT, 0, t->value[i]);
+                  t->px, TEXT_BOLD, th->text, UI_LEFT, 0, t->value[i]);
     }
     cy += h + (i + 1 < ROWS ? th->gap / 2 : 0);
   }
   if (t->line[0]) {
-    int lh = ui_text_height(u, iw, th->px_body, TEXT_BOLD, t->line);
+    int lh = ui_text_height(u, iw, t->px, TEXT_BOLD, t->line);
     cy += th->gap;
     if (draw)
-      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, lh}, th->px_body, TEXT_BOLD,
+      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, lh}, t->px, TEXT_BOLD,
                   th->primary, UI_LEFT, 0, t->line);
+    cy += lh;
+  }
+  if (t->printer_line[0]) {
+    int lh = ui_text_height(u, iw, t->px, TEXT_BOLD, t->printer_line);
+    cy += th->gap;
+    if (draw)
+      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, lh}, t->px, TEXT_BOLD,
+                  th->accent, UI_LEFT, 0, t->printer_line);
     cy += lh;
   }
   return cy + pad - y;
@@ -264,6 +319,7 @@ static void menu_draw(app *a, void *state, ui *u) {
   int y = area.y + g;
   status_text t;
   status_gather(a, s, &t);
+  t.px = th->px_body;
   int admin = staff_host_is_admin(app_staff(a));
   menu_button buttons[] = {
       {"menu.assist", "menu.assist", UI_BTN_PRIMARY},
@@ -286,6 +342,16 @@ static void menu_draw(app *a, void *state, ui *u) {
      * person; the greeting goes. */
     t.hello[0] = '\0';
     ch = status_card(a, &t, u, x, y, sw, 0);
+  }
+  if (!th->portrait && y + ch > footer - g) {
+    /* Still too tall: the printer's kind goes, then the card's text
+     * takes the small size (staff read it up close). */
+    snprintf(t.value[5], sizeof t.value[5], "%s", t.printer_short);
+    ch = status_card(a, &t, u, x, y, sw, 0);
+    if (y + ch > footer - g) {
+      t.px = th->px_small;
+      ch = status_card(a, &t, u, x, y, sw, 0);
+    }
   }
   ui_card(u, (SDL_Rect){x, y, sw, ch}, th->surface, th->border);
   status_card(a, &t, u, x, y, sw, 1);
@@ -313,8 +379,9 @@ static void menu_draw(app *a, void *state, ui *u) {
 }
 
 static uint64_t menu_tick(app *a, void *state, uint64_t now) {
-  (void)state;
   (void)now;
+  /* The print host's event wakes the loop when a reprint is done. */
+  poll_reprint(a, state);
   /* While a check runs, look again every half second for its end (the
    * worker's event also redraws). */
   content_host_status st;

@@ -2,10 +2,17 @@
  *
  * Invariants: cache.bytes == sum of entry bytes <= cache.bound (an entry
  * larger than the bound alone is drawn but not kept); every entry is both in
- * its hash chain and in the LRU list. */
+ * its hash chain and in the LRU list.
+ *
+ * Threads: a text_sys is used by one thread at a time, but the print host
+ * renders receipts with its own text_sys on its own thread. SDL_ttf keeps
+ * one FreeType library for the process, and FreeType requires opening and
+ * closing faces on a shared library to be serialised; faces_mu does that.
+ * Rendering with different faces on different threads needs no lock. */
 #include "ui/text.h"
 
 #include <SDL_ttf.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,8 +122,25 @@ static kerr read_conf(text_sys *t, const char *path, char *err, size_t errlen) {
   return KERR_OK;
 }
 
+static pthread_mutex_t faces_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void close_font(TTF_Font *f) {
+  pthread_mutex_lock(&faces_mu);
+  TTF_CloseFont(f);
+  pthread_mutex_unlock(&faces_mu);
+}
+
+static TTF_Font *open_face_locked(face_file *ff, int px);
+
 /* Opens the face of ff whose family name matches, at px. */
 static TTF_Font *open_face(face_file *ff, int px) {
+  pthread_mutex_lock(&faces_mu);
+  TTF_Font *f = open_face_locked(ff, px);
+  pthread_mutex_unlock(&faces_mu);
+  return f;
+}
+
+static TTF_Font *open_face_locked(face_file *ff, int px) {
   if (ff->index == -2)
     return NULL;
   if (ff->index >= 0)
@@ -174,7 +198,10 @@ static sized_font *get_font(text_sys *t, int px, text_weight w) {
 kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
                  char *err, size_t errlen) {
   *out = NULL;
-  if (!TTF_WasInit() && TTF_Init() != 0) {
+  pthread_mutex_lock(&faces_mu);
+  int ttf_ok = TTF_WasInit() || TTF_Init() == 0;
+  pthread_mutex_unlock(&faces_mu);
+  if (!ttf_ok) {
     snprintf(err, errlen, "TTF_Init: %s", TTF_GetError());
     return KERR_INTERNAL;
   }
@@ -224,9 +251,9 @@ void text_destroy(text_sys *t) {
     return;
   text_cache_clear(t);
   for (int i = 0; i < t->n_sizes; i++) {
-    TTF_CloseFont(t->sizes[i]->main);
+    close_font(t->sizes[i]->main);
     for (int j = 0; j < t->sizes[i]->n_fallback; j++)
-      TTF_CloseFont(t->sizes[i]->fallback[j]);
+      close_font(t->sizes[i]->fallback[j]);
     free(t->sizes[i]);
   }
   free(t);

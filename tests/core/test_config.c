@@ -157,6 +157,47 @@ int main(void) {
   CHECK_INT(load("backend.heartbeat_s = 86401\n", &c, err, sizeof err),
             KERR_INVALID);
 
+  /* printer.uri: the default simulates into paths.printer; three forms;
+   * anything else is refused naming the key. printer.width_dots. */
+  config_defaults(&c, "/opt/kiosk");
+  CHECK_STR(c.printer_uri, "sim:");
+  CHECK_INT(c.printer_kind, CONFIG_PRINTER_SIM);
+  CHECK_STR(config_printer_dir(&c), "/opt/kiosk/var/printer");
+  CHECK_INT(c.printer_width_dots, 576);
+  CHECK_INT(load("paths.printer = /srv/print\n", &c, err, sizeof err), KERR_OK);
+  CHECK_STR(config_printer_dir(&c), "/srv/print");
+  CHECK_INT(load("printer.uri = sim:/srv/receipts\n", &c, err, sizeof err),
+            KERR_OK);
+  CHECK_INT(c.printer_kind, CONFIG_PRINTER_SIM);
+  CHECK_STR(config_printer_dir(&c), "/srv/receipts");
+  CHECK_INT(load("printer.uri = device:/dev/usb/lp0\nprinter.width_dots = 384\n",
+                 &c, err, sizeof err),
+            KERR_OK);
+  CHECK_INT(c.printer_kind, CONFIG_PRINTER_DEVICE);
+  CHECK_STR(c.printer_target, "/dev/usb/lp0");
+  CHECK_STR(c.printer_uri, "device:/dev/usb/lp0");
+  CHECK_INT(c.printer_width_dots, 384);
+  CHECK_INT(load("printer.uri = cups:Receipt_80\n", &c, err, sizeof err),
+            KERR_OK);
+  CHECK_INT(c.printer_kind, CONFIG_PRINTER_CUPS);
+  CHECK_STR(c.printer_target, "Receipt_80");
+  const char *bad_uris[] = {"", "lp0", "/dev/usb/lp0", "device:",
+                            "device:dev/usb/lp0", "cups:", "cups:a b",
+                            "cups:a/b", "usb://EPSON", "SIM:/x"};
+  for (size_t i = 0; i < sizeof bad_uris / sizeof bad_uris[0]; i++) {
+    char line[128];
+    snprintf(line, sizeof line, "\nprinter.uri = %s\n", bad_uris[i]);
+    CHECK_INT(load(line, &c, err, sizeof err), KERR_INVALID);
+    CHECK(strstr(err, ":2:") && strstr(err, "printer.uri"));
+  }
+  const char *bad_dots[] = {"0", "383", "100", "2048", "wide", ""};
+  for (size_t i = 0; i < sizeof bad_dots / sizeof bad_dots[0]; i++) {
+    char line[128];
+    snprintf(line, sizeof line, "printer.width_dots = %s\n", bad_dots[i]);
+    CHECK_INT(load(line, &c, err, sizeof err), KERR_INVALID);
+    CHECK(strstr(err, "printer.width_dots") != NULL);
+  }
+
   /* Content updates: trusted keys (checked as keys), check interval. */
   config_defaults(&c, "/opt/kiosk");
   CHECK_STR(c.trusted_keys, "");

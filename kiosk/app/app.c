@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -500,6 +501,10 @@ kerr app_create(const app_options *o, app **out) {
     }
   }
   log_set_level((log_level)a->cfg.log_level);
+  /* The process holds an applicant's answers: no core dump, no ptrace or
+   * /proc/PID/mem by other processes of the same user. */
+  if (!a->cfg.dumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    LOG_W("app", "cannot make the process non-dumpable");
   a->headless = o->headless;
   a->w = o->width ? o->width : a->cfg.width;
   a->h = o->height ? o->height : a->cfg.height;

@@ -171,13 +171,33 @@ void app_apply_pending(app *a) {
 /* ------------------------------------------------------------------ */
 /* wipers registered with the session */
 
+/* SDL keeps consumed events in a free list without clearing them, and a
+ * text event carries what was typed: refill the recycled entries with
+ * blank events of our own and take them out again. Other pending events
+ * stay queued. */
+static void wipe_event_queue(app *a) {
+  if (!a->blank_event)
+    a->blank_event = SDL_RegisterEvents(1);
+  if (a->blank_event == (Uint32)-1)
+    return;
+  Uint32 blank_type = a->blank_event;
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = blank_type;
+  for (int i = 0; i < 256; i++)
+    if (SDL_PushEvent(&ev) != 1)
+      break;
+  SDL_FlushEvent(blank_type);
+}
+
 static void wipe_ui(void *ud) {
   app *a = ud;
   /* The registry and the text cache may hold what the applicant typed. */
   session_wipe_bytes(a->ui.targets, sizeof a->ui.targets);
   session_wipe_bytes(a->ui.texts, sizeof a->ui.texts);
   a->ui.n_targets = a->ui.n_texts = 0;
-  text_cache_clear(a->text);
+  text_forget(a->text);
+  wipe_event_queue(a);
 }
 
 static void reset_prefs(void *ud) {

@@ -272,16 +272,31 @@ void text_cache_clear(text_sys *t) {
   t->entries = 0;
 }
 
-void text_destroy(text_sys *t) {
-  if (!t)
-    return;
-  text_cache_clear(t);
+/* Closes every sized font. FreeType's per-face glyph cache holds the
+ * bitmaps of the glyphs drawn, and the advance cache the code points: both
+ * go with the face, and get_font() opens it again when next needed. */
+static void close_sizes(text_sys *t) {
   for (int i = 0; i < t->n_sizes; i++) {
     close_font(t->sizes[i]->main);
     for (int j = 0; j < t->sizes[i]->n_fallback; j++)
       close_font(t->sizes[i]->fallback[j]);
+    sodium_memzero(t->sizes[i], sizeof *t->sizes[i]);
     free(t->sizes[i]);
+    t->sizes[i] = NULL;
   }
+  t->n_sizes = 0;
+}
+
+void text_forget(text_sys *t) {
+  text_cache_clear(t);
+  close_sizes(t);
+}
+
+void text_destroy(text_sys *t) {
+  if (!t)
+    return;
+  text_cache_clear(t);
+  close_sizes(t);
   free(t);
 }
 

@@ -420,12 +420,20 @@ static uint64_t next_deadline(app *a, uint64_t screen_d) {
 /* ------------------------------------------------------------------ */
 /* setup */
 
+/* The headless frame shows whatever the applicant saw: wiped when freed. */
+static void free_frame(SDL_Surface *s) {
+  if (!s)
+    return;
+  if (s->pixels)
+    session_wipe_bytes(s->pixels, (size_t)s->pitch * (size_t)s->h);
+  SDL_FreeSurface(s);
+}
+
 static kerr make_renderer(app *a) {
   if (a->headless) {
     if (a->ren)
       SDL_DestroyRenderer(a->ren);
-    if (a->surface)
-      SDL_FreeSurface(a->surface);
+    free_frame(a->surface);
     a->surface = SDL_CreateRGBSurfaceWithFormat(0, a->w, a->h, 32,
                                                 SDL_PIXELFORMAT_ARGB8888);
     if (!a->surface)
@@ -642,8 +650,7 @@ void app_destroy(app *a) {
   text_destroy(a->text);
   if (a->ren)
     SDL_DestroyRenderer(a->ren);
-  if (a->surface)
-    SDL_FreeSurface(a->surface);
+  free_frame(a->surface);
   if (a->win)
     SDL_DestroyWindow(a->win);
   content_destroy(a->content);

@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <sodium.h>
 
 #include "core/log.h"
 #include "seal.h"
@@ -236,6 +237,8 @@ void api_destroy(api *a) {
   free(a->cert_file);
   free(a->key_file);
   free(a->pin);
+  if (a->body)
+    sodium_memzero(a->body, a->cfg.max_response + 1);
   free(a->body);
   free(a);
 }
@@ -437,6 +440,18 @@ api_progress api_progress_parse(const char *code) {
   return API_PROGRESS_UNKNOWN;
 }
 
+/* Overwrites every string of a parsed tree (a status answer's notes may be
+ * about the applicant) before cJSON_Delete frees it. */
+static void json_wipe(cJSON *j) {
+  for (; j; j = j->next) {
+    if (j->valuestring)
+      sodium_memzero(j->valuestring, strlen(j->valuestring));
+    if (j->string)
+      sodium_memzero(j->string, strlen(j->string));
+    json_wipe(j->child);
+  }
+}
+
 static kerr api_parse_status(api *a, api_status_result *r) {
   cJSON *o = api_parse_body(a);
   const cJSON *items, *tl, *e;
@@ -478,6 +493,7 @@ out:
     r->n_items = 0;
     r->n_timeline = 0;
   }
+  json_wipe(o);
   cJSON_Delete(o);
   return err;
 }
@@ -498,21 +514,31 @@ kerr api_status(api *a, const char *reference, const char *last4,
   snprintf(path, sizeof path, "/v1/status/%s?check=%c%c%c%c", canon,
            last4[0], last4[1], last4[2], toupper((unsigned char)last4[3]));
   err = api_perform(a, path, NULL, 0, &status);
+  sodium_memzero(path, sizeof path); /* it holds LAST4 */
   r->http_status = (int)status;
   if (err)
-    return err;
-  if (status == 200)
-    return api_parse_status(a, r);
+    goto out;
+  if (status == 200) {
+    err = api_parse_status(a, r);
+    goto out;
+  }
   if (status == 404) {
     api_set_error(a, "HTTP 404");
-    return KERR_NOTFOUND;
+    err = KERR_NOTFOUND;
+    goto out;
   }
   if (status == 429)
     r->retry_after_s = a->retry_after_s;
   err = api_classify(a, status);
   /* A query is never "quarantined": a 4xx here is a kiosk bug or a
    * misconfiguration; report it as such. */
-  return err == KERR_CONFLICT ? KERR_PROTOCOL : err;
+  if (err == KERR_CONFLICT)
+    err = KERR_PROTOCOL;
+out:
+  /* The answer is about one applicant: nothing of it stays in the buffer. */
+  sodium_memzero(a->body, a->cfg.max_response + 1);
+  a->body_len = 0;
+  return err;
 }
 
 kerr api_heartbeat(api *a, const api_heartbeat_info *h) {

@@ -8,6 +8,7 @@
 #include "deliver.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ struct deliver {
   int stop;
   int kicked;
   uint32_t failures;        /* consecutive temporary failures */
+  uint32_t storage_failures; /* consecutive outbox failures */
+  atomic_int storage_failing; /* 1 while the outbox fails; any thread reads */
   int64_t last_prune_ms;
   char detail[API_DETAIL_MAX + 32];
 };
@@ -80,6 +83,12 @@ kerr deliver_create(const deliver_config *cfg, deliver **out) {
     d->cfg.backoff_max_ms = 300000;
   if (d->cfg.backoff_max_ms < d->cfg.backoff_base_ms)
     d->cfg.backoff_max_ms = d->cfg.backoff_base_ms;
+  if (!d->cfg.storage_base_ms)
+    d->cfg.storage_base_ms = 1000;
+  if (!d->cfg.storage_max_ms)
+    d->cfg.storage_max_ms = 300000;
+  if (d->cfg.storage_max_ms < d->cfg.storage_base_ms)
+    d->cfg.storage_max_ms = d->cfg.storage_base_ms;
   if (!d->cfg.idle_poll_ms)
     d->cfg.idle_poll_ms = 30000;
   if (d->cfg.keep_delivered_ms <= 0)
@@ -111,6 +120,40 @@ static uint32_t deliver_depth(deliver *d) {
   return n;
 }
 
+/* The outbox failed (a full disk, an I/O error): the pause before the next
+ * attempt doubles from storage_base_ms up to storage_max_ms, without jitter
+ * (nothing else competes for a local disk). Logged once, on entering. */
+static uint32_t storage_failed(deliver *d, kerr err) {
+  uint64_t t = d->cfg.storage_base_ms;
+  if (d->storage_failures < UINT32_MAX)
+    d->storage_failures++;
+  for (uint32_t i = 1; i < d->storage_failures && t < d->cfg.storage_max_ms;
+       i++)
+    t *= 2;
+  if (t > d->cfg.storage_max_ms)
+    t = d->cfg.storage_max_ms;
+  if (!atomic_exchange(&d->storage_failing, 1))
+    LOG_E("deliver", "outbox storage failing (%s); retrying from %u ms up "
+          "to every %u ms", kerr_str(err), (unsigned)d->cfg.storage_base_ms,
+          (unsigned)d->cfg.storage_max_ms);
+  return (uint32_t)t;
+}
+
+static void storage_ok(deliver *d) {
+  if (atomic_exchange(&d->storage_failing, 0))
+    LOG_I("deliver", "outbox storage works again after %u failed attempts",
+          (unsigned)d->storage_failures);
+  d->storage_failures = 0;
+}
+
+int deliver_storage_failing(const deliver *d) {
+  return d ? atomic_load(&((deliver *)d)->storage_failing) : 0;
+}
+
+uint32_t deliver_storage_attempts(const deliver *d) {
+  return d ? d->storage_failures : 0;
+}
+
 kerr deliver_step(deliver *d, deliver_event *ev_out) {
   deliver_event ev;
   outbox_item it;
@@ -122,6 +165,10 @@ kerr deliver_step(deliver *d, deliver_event *ev_out) {
   ev.next_due_ms = INT64_MAX;
   err = outbox_claim(d->cfg.ob, now, &it, &ev.next_due_ms);
   if (err) {
+    if (err == KERR_NOTFOUND)
+      storage_ok(d);
+    else
+      ev.retry_in_ms = storage_failed(d, err);
     if (ev_out) {
       ev.kind = err == KERR_NOTFOUND ? DELIVER_EV_IDLE : DELIVER_EV_STORAGE;
       ev.err = err == KERR_NOTFOUND ? KERR_OK : err;
@@ -184,16 +231,13 @@ kerr deliver_step(deliver *d, deliver_event *ev_out) {
   }
   if (err) {
     /* Could not record the outcome: never leave the row stranded. */
-    LOG_E("deliver", "cannot record outcome for %s: %s", it.reference,
-          kerr_str(err));
     (void)outbox_recover(d->cfg.ob);
     ev.kind = DELIVER_EV_STORAGE;
     ev.err = err;
     ev.detail = kerr_str(err);
-    d->failures++;
-    ev.retry_in_ms = deliver_backoff_ms(d->failures, d->cfg.backoff_base_ms,
-                                        d->cfg.backoff_max_ms,
-                                        deliver_random(d));
+    ev.retry_in_ms = storage_failed(d, err);
+  } else {
+    storage_ok(d);
   }
   ev.depth = deliver_depth(d);
   outbox_item_free(&it);
@@ -260,7 +304,9 @@ static void *deliver_main(void *arg) {
       if (wait == 0)
         continue;
     } else {
-      if (ev.kind != DELIVER_EV_RETRY || ev.err != KERR_STATE)
+      /* A failing outbox is reported once, when it starts failing. */
+      if ((ev.kind != DELIVER_EV_RETRY || ev.err != KERR_STATE) &&
+          (ev.kind != DELIVER_EV_STORAGE || d->storage_failures == 1))
         deliver_emit(d, &ev);
       was_idle = 0;
       if (ev.kind == DELIVER_EV_RETRY || ev.kind == DELIVER_EV_STORAGE)

@@ -29,7 +29,10 @@ typedef enum deliver_event_kind {
   DELIVER_EV_QUARANTINED,  /* one application set aside for staff */
   DELIVER_EV_RETRY,        /* a temporary failure; will try again */
   DELIVER_EV_IDLE,         /* nothing is due any more */
-  DELIVER_EV_STORAGE       /* the outbox itself failed (err says how) */
+  DELIVER_EV_STORAGE       /* the outbox itself failed (err says how);
+                              the worker reports it once, when the failures
+                              start, then retries after a pause doubling
+                              from storage_base_ms to storage_max_ms */
 } deliver_event_kind;
 
 typedef struct deliver_event {
@@ -57,6 +60,9 @@ typedef struct deliver_config {
   uint32_t idle_poll_ms;      /* re-check an idle queue; 0 -> 30000 */
   int64_t keep_delivered_ms;  /* delivered rows are pruned after this, when
                                  idle, at most hourly; 0 -> 30 days */
+  uint32_t storage_base_ms;   /* first pause after an outbox failure (full
+                                 disk, I/O error); 0 -> 1000 */
+  uint32_t storage_max_ms;    /* cap of that pause; 0 -> 300000 */
 } deliver_config;
 
 /* Creates a worker (not started). Copies cfg; creates the api client.
@@ -81,6 +87,14 @@ void deliver_destroy(deliver *d);
  * happened. KERR_NOTFOUND when nothing is due; otherwise the outbox's error,
  * or KERR_OK whatever the delivery outcome was (see ev->kind). */
 kerr deliver_step(deliver *d, deliver_event *ev);
+
+/* 1 while the outbox fails (from the first failure to the next success),
+ * else 0. Any thread; for the staff menu's 存储已满. */
+int deliver_storage_failing(const deliver *d);
+
+/* Consecutive failed outbox attempts so far (0 when it works). For tests;
+ * read it only while the worker is stopped or from its callback. */
+uint32_t deliver_storage_attempts(const deliver *d);
 
 /* Delay before attempt number `attempt` (1 = first retry): base * 2^(n-1)
  * capped at max, with "equal jitter": half fixed, half from rnd. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -170,13 +171,33 @@ void app_apply_pending(app *a) {
 /* ------------------------------------------------------------------ */
 /* wipers registered with the session */
 
+/* SDL keeps consumed events in a free list without clearing them, and a
+ * text event carries what was typed: refill the recycled entries with
+ * blank events of our own and take them out again. Other pending events
+ * stay queued. */
+static void wipe_event_queue(app *a) {
+  if (!a->blank_event)
+    a->blank_event = SDL_RegisterEvents(1);
+  if (a->blank_event == (Uint32)-1)
+    return;
+  Uint32 blank_type = a->blank_event;
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = blank_type;
+  for (int i = 0; i < 256; i++)
+    if (SDL_PushEvent(&ev) != 1)
+      break;
+  SDL_FlushEvent(blank_type);
+}
+
 static void wipe_ui(void *ud) {
   app *a = ud;
   /* The registry and the text cache may hold what the applicant typed. */
   session_wipe_bytes(a->ui.targets, sizeof a->ui.targets);
   session_wipe_bytes(a->ui.texts, sizeof a->ui.texts);
   a->ui.n_targets = a->ui.n_texts = 0;
-  text_cache_clear(a->text);
+  text_forget(a->text);
+  wipe_event_queue(a);
 }
 
 static void reset_prefs(void *ud) {
@@ -399,12 +420,20 @@ static uint64_t next_deadline(app *a, uint64_t screen_d) {
 /* ------------------------------------------------------------------ */
 /* setup */
 
+/* The headless frame shows whatever the applicant saw: wiped when freed. */
+static void free_frame(SDL_Surface *s) {
+  if (!s)
+    return;
+  if (s->pixels)
+    session_wipe_bytes(s->pixels, (size_t)s->pitch * (size_t)s->h);
+  SDL_FreeSurface(s);
+}
+
 static kerr make_renderer(app *a) {
   if (a->headless) {
     if (a->ren)
       SDL_DestroyRenderer(a->ren);
-    if (a->surface)
-      SDL_FreeSurface(a->surface);
+    free_frame(a->surface);
     a->surface = SDL_CreateRGBSurfaceWithFormat(0, a->w, a->h, 32,
                                                 SDL_PIXELFORMAT_ARGB8888);
     if (!a->surface)
@@ -500,6 +529,10 @@ kerr app_create(const app_options *o, app **out) {
     }
   }
   log_set_level((log_level)a->cfg.log_level);
+  /* The process holds an applicant's answers: no core dump, no ptrace or
+   * /proc/PID/mem by other processes of the same user. */
+  if (!a->cfg.dumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    LOG_W("app", "cannot make the process non-dumpable");
   a->headless = o->headless;
   a->w = o->width ? o->width : a->cfg.width;
   a->h = o->height ? o->height : a->cfg.height;
@@ -617,8 +650,7 @@ void app_destroy(app *a) {
   text_destroy(a->text);
   if (a->ren)
     SDL_DestroyRenderer(a->ren);
-  if (a->surface)
-    SDL_FreeSurface(a->surface);
+  free_frame(a->surface);
   if (a->win)
     SDL_DestroyWindow(a->win);
   content_destroy(a->content);

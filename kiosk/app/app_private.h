@@ -48,6 +48,7 @@ struct app {
   const void *op_arg;
   /* time: real monotonic, or virtual for scripted headless runs */
   int virtual_clock;
+  Uint32 blank_event; /* SDL event type used to overwrite the queue; 0 unset */
   uint64_t vnow_ms;
   /* input state */
   int down;            /* a press is in progress */

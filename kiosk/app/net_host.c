@@ -175,9 +175,9 @@ static void on_deliver(const deliver_event *ev, void *ud) {
           ev->retry_in_ms);
     break;
   case DELIVER_EV_STORAGE:
+    /* Reported once when the failures start; deliver logs it. */
     snprintf(what, sizeof what, "outbox: %s", kerr_str(ev->err));
     record_error(h, what);
-    LOG_E("net_host", "%s", what);
     break;
   case DELIVER_EV_IDLE:
     break;
@@ -493,6 +493,10 @@ const char *net_host_content_version(const net_host *h) {
 void net_host_kick(net_host *h) {
   if (h && h->dl)
     deliver_kick(h->dl);
+}
+
+int net_host_storage_failing(const net_host *h) {
+  return h ? deliver_storage_failing(h->dl) : 0;
 }
 
 kerr net_host_stats(net_host *h, outbox_stats *st) {

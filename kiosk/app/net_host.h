@@ -100,6 +100,10 @@ void net_host_kick(net_host *h);
 
 /* --- staff view --- */
 
+/* 1 while the delivery worker finds the outbox failing (a full disk, an
+ * I/O error): the staff menu shows 存储已满. 0 otherwise. */
+int net_host_storage_failing(const net_host *h);
+
 /* Counts of the outbox (no personal data). KERR_IO without an outbox. */
 kerr net_host_stats(net_host *h, outbox_stats *st);
 /* Copies up to max quarantined rows, oldest first. */

@@ -5,6 +5,7 @@
  * finger. A tap is split over two steps (press, then release) so the frame
  * in between shows the press. In headless runs the clock is virtual: `wait`
  * advances it, so a 90-second timeout takes no real time. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ struct app_script {
   int release_pending, rx, ry;
   /* a wait in progress: virtual milliseconds still to pass */
   uint64_t wait_left;
+  /* a hold in progress: real milliseconds still to pass */
+  uint64_t hold_left;
   /* seek / page-to-end: page.down taps made for the current command */
   int paging;
 };
@@ -85,6 +88,10 @@ kerr app_script_load(const char *path, app_script **out, char *err,
   }
   s->cmds = cmds;
   snprintf(s->path, sizeof s->path, "%s", path);
+  /* A script types synthetic personal data: read it through a buffer of our
+   * own so no copy is left in a freed stdio buffer. */
+  char fbuf[4096];
+  setvbuf(f, fbuf, _IOFBF, sizeof fbuf);
   char line[SCRIPT_LINE_MAX * 2];
   int lineno = 0;
   kerr e = KERR_OK;
@@ -125,6 +132,8 @@ kerr app_script_load(const char *path, app_script **out, char *err,
     s->n++;
   }
   fclose(f);
+  sodium_memzero(fbuf, sizeof fbuf);
+  sodium_memzero(line, sizeof line);
   if (e) {
     app_script_destroy(s);
     return e;
@@ -136,6 +145,8 @@ kerr app_script_load(const char *path, app_script **out, char *err,
 void app_script_destroy(app_script *s) {
   if (!s)
     return;
+  if (s->cmds)
+    sodium_memzero(s->cmds, SCRIPT_MAX_LINES * sizeof *s->cmds);
   free(s->cmds);
   free(s);
 }
@@ -229,7 +240,21 @@ static int check_layout(app *a, app_script *s, const cmd *c) {
   return bad ? -1 : 1;
 }
 
+static int run_cmd(app *a, app_script *s);
+
 int app_script_step(app *a, app_script *s) {
+  int at = s->next;
+  int r = run_cmd(a, s);
+  /* A command that ran is never needed again; its arguments may be the
+   * personal data a test types, so forget them like the kiosk forgets the
+   * applicant's (a `type` also leaves them in SDL's event queue, which the
+   * session wipe overwrites). */
+  if (s->next > at)
+    sodium_memzero(&s->cmds[at], sizeof s->cmds[at]);
+  return r;
+}
+
+static int run_cmd(app *a, app_script *s) {
   if (s->release_pending) {
     push_mouse(SDL_MOUSEBUTTONUP, s->rx, s->ry);
     s->release_pending = 0;
@@ -242,6 +267,12 @@ int app_script_step(app *a, app_script *s) {
     else
       SDL_Delay((Uint32)step);
     s->wait_left -= step;
+    return 1;
+  }
+  if (s->hold_left) {
+    uint64_t step = s->hold_left > 100 ? 100 : s->hold_left;
+    SDL_Delay((Uint32)step);
+    s->hold_left -= step;
     return 1;
   }
   if (s->next >= s->n)
@@ -343,6 +374,7 @@ int app_script_step(app *a, app_script *s) {
       }
       memcpy(ev.text.text, p, n);
       SDL_PushEvent(&ev);
+      sodium_memzero(&ev, sizeof ev);
       p += n;
     }
     return 1;
@@ -363,6 +395,14 @@ int app_script_step(app *a, app_script *s) {
     if (parse_duration(c->arg1, &s->wait_left))
       return fail(s, c, "bad duration '%s' (use 500ms, 2s, 1.5min)", c->arg1,
                   NULL);
+    return 1;
+  }
+  if (strcmp(v, "hold") == 0) {
+    if (parse_duration(c->arg1, &s->hold_left))
+      return fail(s, c, "bad duration '%s' (use 500ms, 2s, 1.5min)", c->arg1,
+                  NULL);
+    /* The marker a test waits for before it inspects the process. */
+    LOG_I("script", "hold %s", c->arg1);
     return 1;
   }
   if (strcmp(v, "size") == 0) {

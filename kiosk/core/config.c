@@ -67,6 +67,7 @@ static const key_def keys[] = {
     {"content.trusted_keys", T_KEYS, offsetof(config, trusted_keys),
      CONFIG_KEYS_MAX, 0, 0},
     I("content.sync_interval_s", sync_interval_s, 60, 604800),
+    B("security.dumpable", dumpable),
 };
 
 /* Everything but the paths. */

@@ -76,6 +76,9 @@ typedef struct config {
   int sync_interval_s;                /* seconds between content checks */
   /* logging */
   int log_level;                      /* a log_level value */
+  /* security */
+  int dumpable;                       /* 0: no core dumps, no ptrace
+                                         (PR_SET_DUMPABLE 0) */
 } config;
 
 /* Fills c with the defaults of the development layout: base_dir is a source

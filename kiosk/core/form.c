@@ -1723,6 +1723,10 @@ static int row_push(rows *R, size_t sec, const char *title,
   w->value = strdup(value);
   w->status = st;
   if (!w->label || !w->value) {
+    if (w->label)
+      session_wipe_bytes(w->label, strlen(w->label));
+    if (w->value)
+      session_wipe_bytes(w->value, strlen(w->value));
     free(w->label);
     free(w->value);
     return -1;

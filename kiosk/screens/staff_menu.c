@@ -173,8 +173,10 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
       continue;
     }
     snprintf(n, sizeof n, "%u", (unsigned)(i ? ob.quarantined : ob.depth));
+    int full = i == 0 && net_host_storage_failing(app_net(a));
     chrome_format(t->value[2 + i], sizeof t->value[2 + i],
-                  app_str(a, "menu.count"), "n", n);
+                  app_str(a, full ? "menu.count.storage_full" : "menu.count"),
+                  "n", n);
   }
   t->label[4] = app_str(a, "menu.last_sync");
   struct tm tm;

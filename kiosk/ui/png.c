@@ -1,27 +1,66 @@
-/* png: see png.h. libpng with setjmp error handling confined here. */
+/* png: see png.h. libpng with setjmp error handling confined here.
+ *
+ * What is encoded may be personal (a signature, a receipt, a screenshot of
+ * a form): every buffer libpng and zlib allocate goes through wipe_malloc /
+ * wipe_free and is cleared with sodium_memzero before it is freed, and so
+ * are this file's own buffers. */
 #include "ui/png.h"
 
 #include <png.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Allocations remember their size in a header so they can be wiped. */
+typedef union wipe_hdr {
+  size_t n;
+  max_align_t align;
+} wipe_hdr;
+
+static png_voidp wipe_malloc(png_structp png, png_alloc_size_t n) {
+  (void)png;
+  wipe_hdr *h = malloc(sizeof *h + n);
+  if (!h)
+    return NULL;
+  h->n = n;
+  return h + 1;
+}
+
+static void wipe_free(png_structp png, png_voidp p) {
+  (void)png;
+  if (!p)
+    return;
+  wipe_hdr *h = (wipe_hdr *)p - 1;
+  sodium_memzero(h, sizeof *h + h->n);
+  free(h);
+}
+
+static png_structp create_write(void) {
+  return png_create_write_struct_2(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL,
+                                   NULL, wipe_malloc, wipe_free);
+}
 
 static kerr write_png(const unsigned char *px, int w, int h, int stride,
                       int color_type, const char *path) {
   FILE *f = fopen(path, "wb");
   if (!f)
     return KERR_IO;
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
-                                            NULL, NULL);
+  /* Our own stdio buffer, wiped after fclose. */
+  static _Thread_local char fbuf[BUFSIZ];
+  setvbuf(f, fbuf, _IOFBF, sizeof fbuf);
+  png_structp png = create_write();
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {
     png_destroy_write_struct(&png, &info);
     fclose(f);
+    sodium_memzero(fbuf, sizeof fbuf);
     return KERR_NOMEM;
   }
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, &info);
     fclose(f);
+    sodium_memzero(fbuf, sizeof fbuf);
     return KERR_IO;
   }
   png_init_io(png, f);
@@ -34,7 +73,9 @@ static kerr write_png(const unsigned char *px, int w, int h, int stride,
     png_write_row(png, (png_const_bytep)(px + (size_t)y * (size_t)stride));
   png_write_end(png, NULL);
   png_destroy_write_struct(&png, &info);
-  return fclose(f) == 0 ? KERR_OK : KERR_IO;
+  int rc = fclose(f);
+  sodium_memzero(fbuf, sizeof fbuf);
+  return rc == 0 ? KERR_OK : KERR_IO;
 }
 
 kerr png_write_rgba(const unsigned char *rgba, int w, int h, int stride,
@@ -47,11 +88,10 @@ kerr png_write_renderer(SDL_Renderer *r, int w, int h, const char *path) {
   unsigned char *px = malloc(stride * (size_t)h);
   if (!px)
     return KERR_NOMEM;
-  if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_RGB24, px, (int)stride)) {
-    free(px);
-    return KERR_INTERNAL;
-  }
-  kerr e = write_png(px, w, h, (int)stride, PNG_COLOR_TYPE_RGB, path);
+  kerr e = KERR_INTERNAL;
+  if (!SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_RGB24, px, (int)stride))
+    e = write_png(px, w, h, (int)stride, PNG_COLOR_TYPE_RGB, path);
+  sodium_memzero(px, stride * (size_t)h);
   free(px);
   return e;
 }
@@ -80,7 +120,7 @@ static void mem_write(png_structp png, png_bytep data, png_size_t n) {
       memcpy(q, b->p, b->len);
     /* The old buffer may hold a signature: cleared before it is freed. */
     if (b->p)
-      memset(b->p, 0, b->cap);
+      sodium_memzero(b->p, b->cap);
     free(b->p);
     b->p = q;
     b->cap = cap;
@@ -99,9 +139,7 @@ kerr png_encode_rgba_mem(const unsigned char *rgba, int w, int h, int stride,
     return KERR_INVALID;
   /* On the heap: the pointer is not changed after setjmp. */
   png_membuf *b = calloc(1, sizeof *b);
-  png_structp png = b ? png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
-                                                NULL, NULL)
-                      : NULL;
+  png_structp png = b ? create_write() : NULL;
   png_infop info = png ? png_create_info_struct(png) : NULL;
   kerr e = KERR_NOMEM;
   if (!png || !info)
@@ -130,7 +168,7 @@ out:
     *out = b->p;
     *len = b->len;
   } else if (b && b->p) {
-    memset(b->p, 0, b->cap);
+    sodium_memzero(b->p, b->cap);
     free(b->p);
   }
   free(b);

@@ -13,6 +13,7 @@
 
 #include <SDL_ttf.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,11 +226,36 @@ kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
   return KERR_OK;
 }
 
+/* A rendered line shows what it says: wipe its pixels before freeing.
+ * sodium_memzero, because the compiler may drop a memset before a free. */
+static void free_surface(SDL_Surface *s) {
+  if (!s)
+    return;
+  if (s->pixels && !SDL_MUSTLOCK(s))
+    sodium_memzero(s->pixels, (size_t)s->pitch * (size_t)s->h);
+  SDL_FreeSurface(s);
+}
+
+/* The software renderer keeps each texture as a surface in main memory (and
+ * other renderers may keep a copy): overwrite with zeros, then destroy. */
+static void destroy_texture(SDL_Texture *tex, int w, int h) {
+  if (!tex)
+    return;
+  if (w > 0 && h > 0) {
+    void *zero = calloc((size_t)w * (size_t)h, 4);
+    if (zero) {
+      SDL_UpdateTexture(tex, NULL, zero, w * 4);
+      free(zero);
+    }
+  }
+  SDL_DestroyTexture(tex);
+}
+
 static void entry_free(entry *e) {
-  if (e->tex)
-    SDL_DestroyTexture(e->tex);
-  /* The text may be personal data: wipe before freeing. */
-  memset(e->text, 0, e->len);
+  destroy_texture(e->tex, e->w, e->h);
+  /* The text may be personal data: wipe the key before freeing. */
+  sodium_memzero(e->text, e->len);
+  sodium_memzero(e, sizeof *e);
   free(e);
 }
 
@@ -246,16 +272,31 @@ void text_cache_clear(text_sys *t) {
   t->entries = 0;
 }
 
-void text_destroy(text_sys *t) {
-  if (!t)
-    return;
-  text_cache_clear(t);
+/* Closes every sized font. FreeType's per-face glyph cache holds the
+ * bitmaps of the glyphs drawn, and the advance cache the code points: both
+ * go with the face, and get_font() opens it again when next needed. */
+static void close_sizes(text_sys *t) {
   for (int i = 0; i < t->n_sizes; i++) {
     close_font(t->sizes[i]->main);
     for (int j = 0; j < t->sizes[i]->n_fallback; j++)
       close_font(t->sizes[i]->fallback[j]);
+    sodium_memzero(t->sizes[i], sizeof *t->sizes[i]);
     free(t->sizes[i]);
+    t->sizes[i] = NULL;
   }
+  t->n_sizes = 0;
+}
+
+void text_forget(text_sys *t) {
+  text_cache_clear(t);
+  close_sizes(t);
+}
+
+void text_destroy(text_sys *t) {
+  if (!t)
+    return;
+  text_cache_clear(t);
+  close_sizes(t);
   free(t);
 }
 
@@ -382,7 +423,7 @@ static SDL_Surface *render_run(TTF_Font *f, const char *s, SDL_Color c,
       return NULL;
     SDL_Surface *out =
         SDL_ConvertSurfaceFormat(pal, SDL_PIXELFORMAT_ARGB8888, 0);
-    SDL_FreeSurface(pal);
+    free_surface(pal);
     return out;
   }
   return TTF_RenderUTF8_Blended(f, s, c);
@@ -472,14 +513,14 @@ static SDL_Surface *render_line(sized_font *sf, SDL_Color c, SDL_Color bg,
         SDL_BlitSurface(runs[j], NULL, out, &dst);
       }
       x += runs[j]->w;
-      SDL_FreeSurface(runs[j]);
+      free_surface(runs[j]);
     }
   } else {
     for (int j = 0; j < n_runs; j++)
-      SDL_FreeSurface(runs[j]);
+      free_surface(runs[j]);
   }
 done:
-  memset(buf, 0, n);
+  sodium_memzero(buf, n + 1);
   free(buf);
   return out;
 }
@@ -513,21 +554,21 @@ void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, SDL_Color bg,
       SDL_SetTextureBlendMode(tex, bg.a == 255 ? SDL_BLENDMODE_NONE
                                                : SDL_BLENDMODE_BLEND);
     int sw = surf->w, sh = surf->h;
-    SDL_FreeSurface(surf);
+    free_surface(surf);
     if (!tex)
       return;
     size_t bytes = (size_t)sw * (size_t)sh * 4;
     if (bytes > t->bound) { /* draw once, never keep */
       SDL_Rect dst = {x, y, sw, sh};
       SDL_RenderCopy(t->ren, tex, NULL, &dst);
-      SDL_DestroyTexture(tex);
+      destroy_texture(tex, sw, sh);
       return;
     }
     while (t->bytes + bytes > t->bound && t->lru_tail)
       evict_one(t);
     e = malloc(sizeof *e + n);
     if (!e) {
-      SDL_DestroyTexture(tex);
+      destroy_texture(tex, sw, sh);
       return;
     }
     *e = (entry){.hash = h, .px = px, .weight = w, .color = c, .bg = bg,

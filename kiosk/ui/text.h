@@ -7,7 +7,7 @@
  * cached per code point so wrapping long paragraphs stays cheap.
  *
  * The cache may hold personal data (a typed name is drawn like any text):
- * text_cache_clear() is registered as a session wiper by the app. */
+ * the app calls text_forget() from its session wiper. */
 #ifndef KIOSK_UI_TEXT_H
 #define KIOSK_UI_TEXT_H
 
@@ -46,8 +46,14 @@ int text_line_height(text_sys *t, int px, text_weight w);
 void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, SDL_Color bg,
                const char *s, size_t n, int x, int y);
 
-/* Forgets every cached line (and frees its texture). */
+/* Forgets every cached line (and frees its texture), wiping key, pixels
+ * and texture first. */
 void text_cache_clear(text_sys *t);
+
+/* text_cache_clear(), then closes and forgets every opened font (FreeType
+ * keeps rendered glyph bitmaps per face) and the advance cache; fonts are
+ * opened again on the next draw. Called when a session ends. */
+void text_forget(text_sys *t);
 
 typedef struct text_stats {
   size_t entries, bytes, bound;

@@ -85,6 +85,10 @@ int main(void) {
   snprintf(example, sizeof example, "%s/kiosk.conf.example", KIOSK_SOURCE_DIR);
   config_defaults(&c, "/opt/kiosk");
   CHECK_INT(config_load(&c, example, err, sizeof err), KERR_OK);
+  CHECK_INT(c.dumpable, 0); /* the default, and the example's */
+  CHECK_INT(config_set(&c, "security.dumpable", "true", err, sizeof err),
+            KERR_OK);
+  CHECK_INT(c.dumpable, 1);
 
   CHECK_INT(load("# a comment\n\n"
                  "backend.url = https://minzheng.example:8443\n"

@@ -1,10 +1,21 @@
 /* deliver: backoff arithmetic, and one delivery step against a port where
  * nothing listens, with injected time and randomness: the row goes back to
- * the queue, due exactly after the computed backoff. */
+ * the queue, due exactly after the computed backoff. Then a worker whose
+ * outbox cannot write (RLIMIT_FSIZE, as on a full disk): it backs off,
+ * logs one line when the failures start and one when they end, and says
+ * so through deliver_storage_failing(). */
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "check.h"
+#include "core/log.h"
 #include "net/deliver.h"
 
 static int64_t fake_now = 1000000;
@@ -12,6 +23,103 @@ static uint32_t fake_rnd;
 
 static int64_t now_hook(void *ud) { (void)ud; return fake_now; }
 static uint32_t rnd_hook(void *ud) { (void)ud; return fake_rnd; }
+
+static atomic_int steps;
+static int64_t real_now_hook(void *ud) {
+  struct timespec ts;
+  (void)ud;
+  atomic_fetch_add(&steps, 1);
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static atomic_int storage_events, lines_failing, lines_again, lines_total;
+static void on_storage_event(const deliver_event *ev, void *ud) {
+  (void)ud;
+  if (ev->kind == DELIVER_EV_STORAGE)
+    atomic_fetch_add(&storage_events, 1);
+}
+static void sink(void *ud, const char *line) {
+  (void)ud;
+  atomic_fetch_add(&lines_total, 1);
+  if (strstr(line, "outbox storage failing"))
+    atomic_fetch_add(&lines_failing, 1);
+  if (strstr(line, "outbox storage works again"))
+    atomic_fetch_add(&lines_again, 1);
+}
+
+static void sleep_ms(int ms) {
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* A worker on an outbox file that cannot grow. */
+static void storage_full(void) {
+  char dir[] = "/tmp/test_deliver.XXXXXX", path[64];
+  outbox_config oc = {0};
+  deliver_config dc = {0};
+  outbox *ob = NULL;
+  deliver *d = NULL;
+  char uuid[SEAL_UUID_BUF], ref[REFNO_BUF];
+  struct rlimit old, tiny;
+
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(path, sizeof path, "%s/outbox.db", dir);
+  oc.path = path;
+  oc.ref_prefix = "JC";
+  CHECK_INT(outbox_open(&oc, &ob), KERR_OK);
+  seal_uuid_v4(uuid);
+  CHECK_INT(outbox_next_reference(ob, ref), KERR_OK);
+  CHECK_INT(outbox_enqueue(ob, uuid, ref, "{\"x\":1}", 7, fake_now), KERR_OK);
+  dc.ob = ob;
+  dc.api.base_url = "https://127.0.0.1:1";
+  dc.api.ca_file = "/nonexistent/ca.pem";
+  dc.api.cert_file = "/nonexistent/dev.pem";
+  dc.api.key_file = "/nonexistent/dev.key";
+  dc.now_ms = real_now_hook;
+  dc.on_event = on_storage_event;
+  dc.storage_base_ms = 50;
+  dc.storage_max_ms = 200;
+  CHECK_INT(deliver_create(&dc, &d), KERR_OK);
+
+  /* No file of this process may grow: every write the claim makes fails. */
+  signal(SIGXFSZ, SIG_IGN);
+  CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+  tiny = old;
+  tiny.rlim_cur = 1;
+  CHECK(setrlimit(RLIMIT_FSIZE, &tiny) == 0);
+  log_set_sink(sink, NULL);
+  CHECK_INT(deliver_storage_failing(d), 0);
+  CHECK_INT(deliver_start(d), KERR_OK);
+  sleep_ms(1000);
+  /* Pauses of 50, 100, 200, 200 … ms: about seven attempts in a second
+   * (without them: hundreds of thousands). */
+  int n = atomic_load(&steps);
+  fprintf(stderr, "attempts in 1 s with a full disk: %d\n", n);
+  CHECK(n >= 3);
+  CHECK(n <= 12);
+  CHECK_INT(deliver_storage_failing(d), 1);
+  CHECK_INT(atomic_load(&storage_events), 1);
+  CHECK_INT(atomic_load(&lines_failing), 1);
+  CHECK_INT(atomic_load(&lines_again), 0);
+  int before = atomic_load(&lines_total);
+
+  /* Space again: the next attempt works, one line says so. */
+  CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+  for (int i = 0; i < 100 && deliver_storage_failing(d); i++)
+    sleep_ms(20);
+  CHECK_INT(deliver_storage_failing(d), 0);
+  deliver_stop(d);
+  log_set_sink(NULL, NULL);
+  CHECK_INT(atomic_load(&lines_again), 1);
+  CHECK_INT(atomic_load(&lines_failing), 1);
+  CHECK_INT(before, 1); /* the failing line only, however many attempts */
+  deliver_destroy(d);
+  outbox_close(ob);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  CHECK(system(cmd) == 0);
+}
 
 static int events;
 static void on_event(const deliver_event *ev, void *ud) {
@@ -117,5 +225,6 @@ int main(void) {
     CHECK_INT(deliver_create(&dc, &d), KERR_INVALID);
     CHECK_INT(deliver_create(NULL, &d), KERR_INVALID);
   }
+  storage_full();
   return TEST_DONE();
 }

@@ -126,3 +126,29 @@ kerr keys_gen_sign(const char *dir, int force) {
   sodium_memzero(sk, sizeof sk);
   return err;
 }
+
+kerr keys_check_key(const char *dir, unsigned char key[32], int *created) {
+  char path[4096];
+  struct stat st;
+  *created = 0;
+  if (snprintf(path, sizeof path, "%s/check.key", dir) >= (int)sizeof path)
+    return KERR_LIMIT;
+  if (sodium_init() < 0)
+    return KERR_CRYPTO;
+  if (stat(path, &st) != 0) {
+    if (errno != ENOENT)
+      return KERR_IO;
+    randombytes_buf(key, 32);
+    kerr err = keys_write_b64(path, key, 32, 1, 0);
+    if (err == KERR_STATE) /* made meanwhile: read that one */
+      return keys_read_b64(path, key, 32);
+    if (err)
+      sodium_memzero(key, 32);
+    else
+      *created = 1;
+    return err;
+  }
+  if ((st.st_mode & 077) != 0 && chmod(path, 0600) != 0)
+    return KERR_IO;
+  return keys_read_b64(path, key, 32);
+}

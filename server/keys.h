@@ -31,4 +31,11 @@ kerr keys_gen_seal(const char *dir, int force);
  * dir/admin.key (64-byte libsodium secret key: seed || public key). */
 kerr keys_gen_sign(const char *dir, int force);
 
+/* The check key: 32 random bytes in dir/check.key that key the stored
+ * progress-query digests (intake_check_mac). Read if present (narrowed to
+ * 0600 if it was open to others), else made 0600 and *created set to 1.
+ * Kept apart from the database on purpose: a copy of the database alone
+ * does not give away the ID-number endings. */
+kerr keys_check_key(const char *dir, unsigned char key[32], int *created);
+
 #endif

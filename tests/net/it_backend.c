@@ -81,19 +81,21 @@ static kerr make_app(outbox *ob, char uuid[SEAL_UUID_BUF],
   return err;
 }
 
-static outbox *open_ob(const char *name) {
+/* Each outbox gets its own prefix: the backend refuses a second application
+ * with a reference the device has used (docs/outbox.md). */
+static outbox *open_ob(const char *name, const char *prefix) {
   char path[256];
   outbox_config oc = {0};
   outbox *ob = NULL;
   snprintf(path, sizeof path, "%s/%s", work, name);
   oc.path = path;
-  oc.ref_prefix = "JC";
+  oc.ref_prefix = prefix;
   CHECK_INT(outbox_open(&oc, &ob), KERR_OK);
   return ob;
 }
 
 static void test_submit(void) {
-  outbox *ob = open_ob("a.db");
+  outbox *ob = open_ob("a.db", "JC");
   deliver_config dc = {0};
   deliver *d = NULL;
   deliver_event ev;
@@ -298,7 +300,7 @@ static int get_count(counts *c, int *field) {
 }
 
 static void test_down_then_up(void) {
-  outbox *ob = open_ob("b.db");
+  outbox *ob = open_ob("b.db", "JD");
   deliver_config dc = {0};
   deliver *d = NULL;
   counts c = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0};
@@ -363,7 +365,7 @@ static void test_down_then_up(void) {
 /* ---- worker: stop within a second mid-transfer ---- */
 
 static void test_stop_midtransfer(void) {
-  outbox *ob = open_ob("c.db");
+  outbox *ob = open_ob("c.db", "JE");
   deliver_config dc = {0};
   deliver *d = NULL;
   nh_stub stub;

@@ -115,11 +115,18 @@ static uint32_t deliver_depth(deliver *d) {
  * reference (a replaced outbox file, a cloned card): give this one the next
  * reference of the sequence and send it again at once. Never loses the
  * application: on any failure the caller quarantines it, envelope kept. */
+enum { DELIVER_RENUMBER_MAX = 200 };
+
 static kerr deliver_rereference(deliver *d, const outbox_item *it,
                                 deliver_event *ev, int64_t now) {
   char ref[REFNO_BUF];
   char *env = NULL;
-  kerr err = outbox_next_reference(d->cfg.ob, ref);
+  kerr err = KERR_LIMIT;
+  /* A backend that refuses every number would otherwise burn the whole
+   * sequence: past this many attempts the row waits for staff instead. */
+  if (it->attempts > DELIVER_RENUMBER_MAX)
+    goto out;
+  err = outbox_next_reference(d->cfg.ob, ref);
   if (!err)
     err = seal_envelope_rereference(it->envelope, ref, &env);
   if (!err) {
@@ -129,6 +136,7 @@ static kerr deliver_rereference(deliver *d, const outbox_item *it,
     err = outbox_rereference(d->cfg.ob, it->id, ref, env, strlen(env),
                              d->detail, now);
   }
+out:
   free(env);
   if (err) {
     LOG_E("deliver", "%s: cannot give a new reference: %s", it->reference,

@@ -417,10 +417,12 @@ kerr intake_check_rekey(const unsigned char key[INTAKE_CHECK_KEY],
 kerr intake_app_rekey(const unsigned char key[INTAKE_CHECK_KEY], store_app *a) {
   char keyed[65];
   kerr err = intake_check_rekey(key, a->reference, a->check_digest, keyed);
-  if (err == KERR_NOTFOUND)
-    memset(keyed, '-', 64), keyed[64] = '\0'; /* matches no query */
-  else if (err)
+  if (err == KERR_NOTFOUND) {
+    memset(keyed, '-', 64); /* not hex: matches no query */
+    keyed[64] = '\0';
+  } else if (err) {
     return err;
+  }
   size_t cap =
       sodium_base64_ENCODED_LEN(a->sealed_len, sodium_base64_VARIANT_ORIGINAL);
   char *b64 = malloc(cap);

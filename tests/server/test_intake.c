@@ -193,6 +193,10 @@ static void test_keyed(void) {
   CHECK(intake_app_rekey(key, &b.app) == KERR_OK);
   CHECK_STR(b.app.check_digest, want);
   CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) == 0);
+  /* A stored digest of no ending: rewritten to one no query matches. */
+  memset(b.app.check_digest, 'f', 64);
+  CHECK(intake_app_rekey(key, &b.app) == KERR_NOTFOUND);
+  CHECK_INT(strspn(b.app.check_digest, "-"), 64);
   intake_app_free(&a);
   intake_app_free(&b);
   free(body);

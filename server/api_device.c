@@ -52,16 +52,23 @@ static int rekey_one(void *ud, store_app *a) {
 }
 
 kerr api_check_setup(srv *s) {
-  int created = 0, n = 0;
+  int created = 0, narrowed = 0, n = 0;
   rekey_ctx ctx = {.s = s};
-  kerr err = keys_check_key(s->cfg.pki_dir, s->check_key, &created);
+  kerr err =
+      keys_check_key(s->cfg.pki_dir, s->check_key, &created, &narrowed);
   if (err) {
-    LOG_E("srv", "cannot read or make %s/check.key: %s", s->cfg.pki_dir,
-          kerr_str(err));
+    LOG_E("srv", "cannot read or make %s/check.key: %s%s", s->cfg.pki_dir,
+          kerr_str(err),
+          err == KERR_DENIED ? " (readable by everyone)"
+                             : "; make it with: kiosk-server keygen --check "
+                               "DIR");
     return err;
   }
   if (created)
     LOG_I("srv", "made %s/check.key (mode 0600)", s->cfg.pki_dir);
+  if (narrowed)
+    LOG_W("srv", "%s/check.key was readable by everyone; no longer",
+          s->cfg.pki_dir);
   if ((err = store_app_rekey(s->st, rekey_one, &ctx, &n))) {
     LOG_E("srv", "rekeying stored check digests failed: %s", kerr_str(err));
     return err;

@@ -5,11 +5,14 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "server/content.h"
 #include "server/dept.h"
 #include "server/intake.h"
+#include "server/keys.h"
 #include "server/reqjson.h"
 
 static const char *APP =
@@ -209,6 +212,41 @@ static void test_keyed(void) {
   free(body);
 }
 
+/* check.key: made 0600 when missing, the same key read back, world access
+ * removed, group access left as the deployment set it. */
+static void test_check_key(void) {
+  char dir[600], path[700];
+  unsigned char k1[32], k2[32];
+  int created = -1, narrowed = -1;
+  struct stat st;
+  mkdir(SRVTEST_WORK, 0700);
+  snprintf(dir, sizeof dir, "%s/ckey-%d", SRVTEST_WORK, (int)getpid());
+  mkdir(dir, 0700);
+  snprintf(path, sizeof path, "%s/check.key", dir);
+  unlink(path);
+  mode_t old = umask(0);
+  CHECK(keys_check_key(dir, k1, &created, &narrowed) == KERR_OK);
+  CHECK_INT(created, 1);
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+  CHECK(keys_check_key(dir, k2, &created, &narrowed) == KERR_OK);
+  CHECK_INT(created, 0);
+  CHECK_INT(narrowed, 0);
+  CHECK(memcmp(k1, k2, 32) == 0);
+  CHECK(chmod(path, 0644) == 0);
+  CHECK(keys_check_key(dir, k2, &created, &narrowed) == KERR_OK);
+  CHECK_INT(narrowed, 1);
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+  CHECK(keys_check_key(dir, k2, &created, &narrowed) == KERR_OK);
+  CHECK_INT(narrowed, 0); /* group read is the deployment's choice */
+  CHECK(keys_gen_check(dir, 0) == KERR_STATE);
+  CHECK(keys_gen_check(dir, 1) == KERR_OK);
+  CHECK(keys_check_key(dir, k2, &created, &narrowed) == KERR_OK);
+  CHECK(memcmp(k1, k2, 32) != 0);
+  umask(old);
+  unlink(path);
+  rmdir(dir);
+}
+
 static void test_heartbeat(void) {
   intake_heartbeat h;
   char msg[REQJSON_MSG_MAX];
@@ -320,6 +358,7 @@ int main(void) {
   test_app();
   test_time();
   test_keyed();
+  test_check_key();
   test_heartbeat();
   test_reqjson();
   test_content();

@@ -13,7 +13,9 @@
  *
  * Results: every call returns a kerr that says what the caller should do:
  *   KERR_OK        done
- *   KERR_CONFLICT  409: the uuid is known with a different body (never retry)
+ *   KERR_CONFLICT  409: the uuid is known with a different body (never retry),
+ *                  or (error_code "duplicate_reference") the reference is
+ *                  taken: resend under a new one
  *   KERR_INVALID   a 4xx that can never succeed for this request
  *   KERR_NOTFOUND  404 where the protocol defines it (progress query)
  *   KERR_BUSY      429 or 5xx or another temporary answer: retry later

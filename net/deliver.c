@@ -154,6 +154,47 @@ uint32_t deliver_storage_attempts(const deliver *d) {
   return d ? d->storage_failures : 0;
 }
 
+/* The backend already holds another application of this device under this
+ * reference (a replaced outbox file, a cloned card): give this one the next
+ * reference of the sequence and send it again at once. Never loses the
+ * application: on any failure the caller quarantines it, envelope kept. */
+enum { DELIVER_RENUMBER_MAX = 200 };
+
+static kerr deliver_rereference(deliver *d, const outbox_item *it,
+                                deliver_event *ev, int64_t now) {
+  char ref[REFNO_BUF];
+  char *env = NULL;
+  kerr err = KERR_LIMIT;
+  /* A backend that refuses every number would otherwise burn the whole
+   * sequence: past this many attempts the row waits for staff instead. */
+  if (it->attempts > DELIVER_RENUMBER_MAX)
+    goto out;
+  err = outbox_next_reference(d->cfg.ob, ref);
+  if (!err)
+    err = seal_envelope_rereference(it->envelope, ref, &env);
+  if (!err) {
+    snprintf(d->detail, sizeof d->detail,
+             "reference %s already used at the backend; sent again as %s",
+             it->reference, ref);
+    err = outbox_rereference(d->cfg.ob, it->id, ref, env, strlen(env),
+                             d->detail, now);
+  }
+out:
+  free(env);
+  if (err) {
+    LOG_E("deliver", "%s: cannot give a new reference: %s", it->reference,
+          kerr_str(err));
+    return err;
+  }
+  LOG_W("deliver", "%s", d->detail);
+  ev->kind = DELIVER_EV_RETRY;
+  ev->detail = d->detail;
+  ev->retry_in_ms = 0;
+  memcpy(ev->reference, ref, sizeof ev->reference);
+  d->failures = 0;
+  return KERR_OK;
+}
+
 kerr deliver_step(deliver *d, deliver_event *ev_out) {
   deliver_event ev;
   outbox_item it;
@@ -194,6 +235,14 @@ kerr deliver_step(deliver *d, deliver_event *ev_out) {
             res.http_status);
     break;
   case KERR_CONFLICT:
+    /* A reference the backend already has from this device is renumbered;
+     * any other conflict is quarantined. */
+    if (strcmp(res.error_code, "duplicate_reference") == 0 &&
+        deliver_rereference(d, &it, &ev, now) == KERR_OK) {
+      err = KERR_OK;
+      break;
+    }
+    /* fall through */
   case KERR_INVALID:
     ev.kind = DELIVER_EV_QUARANTINED;
     snprintf(d->detail, sizeof d->detail, "%s%s",

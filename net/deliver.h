@@ -2,7 +2,9 @@
  *
  * It claims the oldest due row, POSTs its envelope, and records the outcome:
  *   201/200                    -> delivered
- *   409                        -> quarantined ("conflict"), never re-sent
+ *   409 duplicate_reference    -> next reference, envelope rewritten, sent
+ *                                 again at once (outbox_rereference)
+ *   other 409                  -> quarantined ("conflict"), never re-sent
  *   other 4xx that cannot pass -> quarantined with the reason
  *   5xx, 429, timeouts, TLS and network errors, odd answers
  *                              -> queued again, due after an exponential

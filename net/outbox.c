@@ -18,7 +18,7 @@
 #include "core/log.h"
 
 #define OUTBOX_APP_ID 0x4B4F4258 /* "KOBX" */
-#define OUTBOX_SCHEMA 1
+#define OUTBOX_SCHEMA 2
 
 enum {
   ST_BEGIN,
@@ -226,6 +226,21 @@ static kerr outbox_schema(outbox *ob, const outbox_config *cfg) {
     int64_t schema = 0;
     err = outbox_query_int(db, "SELECT value FROM meta WHERE key='schema'",
                            &schema);
+    /* 2: the reference printed on the receipt, when the backend made the
+     * kiosk give the application another one. */
+    if (!err && schema == 1) {
+      err = outbox_exec(db, "BEGIN IMMEDIATE;"
+                            "ALTER TABLE outbox ADD COLUMN printed_reference "
+                            "TEXT;"
+                            "UPDATE meta SET value = 2 WHERE key = 'schema';"
+                            "COMMIT;");
+      if (err) {
+        if (!sqlite3_get_autocommit(db))
+          sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return err;
+      }
+      schema = 2;
+    }
     if (!err && schema != OUTBOX_SCHEMA) {
       LOG_E("outbox", "unknown outbox schema %lld", (long long)schema);
       return KERR_IO;
@@ -679,6 +694,76 @@ kerr outbox_quarantine_list(outbox *ob, outbox_quarantine *list, size_t max,
     q->created_ms = sqlite3_column_int64(s, 4);
     q->quarantined_ms = sqlite3_column_int64(s, 5);
     q->attempts = (uint32_t)sqlite3_column_int64(s, 6);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(s);
+  pthread_mutex_unlock(&ob->mu);
+  *n = k;
+  return outbox_err(rc);
+}
+
+kerr outbox_rereference(outbox *ob, int64_t id, const char *reference,
+                        const char *envelope, size_t envelope_len,
+                        const char *reason, int64_t now_ms) {
+  sqlite3_stmt *s = NULL;
+  char canon[REFNO_BUF];
+  kerr err;
+  int rc;
+
+  if (!reference || refno_normalize(reference, canon) != KERR_OK ||
+      strcmp(canon, reference) != 0 || !envelope || envelope_len == 0 ||
+      envelope_len > OUTBOX_ENVELOPE_MAX)
+    return KERR_INVALID;
+  pthread_mutex_lock(&ob->mu);
+  rc = sqlite3_prepare_v2(ob->db,
+                          "UPDATE outbox SET printed_reference = "
+                          "coalesce(printed_reference, reference), "
+                          "reference = ?2, envelope = ?3, state = 0, "
+                          "due_ms = ?4, reason = ?5 "
+                          "WHERE id = ?1 AND state = 1",
+                          -1, &s, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, reference, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, envelope, (int)envelope_len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, now_ms);
+    sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+  }
+  err = outbox_err(rc);
+  if (!err && sqlite3_changes(ob->db) != 1)
+    err = KERR_STATE;
+  else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    err = KERR_CONFLICT;
+  sqlite3_finalize(s);
+  pthread_mutex_unlock(&ob->mu);
+  if (err)
+    LOG_W("outbox", "new reference %s: %s", reference, kerr_str(err));
+  return err;
+}
+
+kerr outbox_renamed_list(outbox *ob, outbox_renamed *list, size_t max,
+                         size_t *n) {
+  sqlite3_stmt *s = NULL;
+  size_t k = 0;
+  int rc;
+
+  *n = 0;
+  pthread_mutex_lock(&ob->mu);
+  rc = sqlite3_prepare_v2(ob->db,
+                          "SELECT printed_reference, reference, uuid, state "
+                          "FROM outbox WHERE printed_reference IS NOT NULL "
+                          "ORDER BY id DESC LIMIT ?1",
+                          -1, &s, NULL);
+  if (rc == SQLITE_OK)
+    sqlite3_bind_int64(s, 1, (int64_t)(max > INT32_MAX ? INT32_MAX : max));
+  while (rc == SQLITE_OK && k < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    outbox_renamed *r = &list[k++];
+    outbox_copy_text(r->printed, sizeof r->printed, sqlite3_column_text(s, 0));
+    outbox_copy_text(r->reference, sizeof r->reference,
+                     sqlite3_column_text(s, 1));
+    outbox_copy_text(r->uuid, sizeof r->uuid, sqlite3_column_text(s, 2));
+    r->state = (outbox_state)sqlite3_column_int(s, 3);
     rc = SQLITE_OK;
   }
   sqlite3_finalize(s);

@@ -85,6 +85,15 @@ typedef struct outbox_quarantine {
   uint32_t attempts;
 } outbox_quarantine;
 
+/* A row the backend made the kiosk renumber: the reference on the
+ * applicant's receipt and the one the backend knows it by. */
+typedef struct outbox_renamed {
+  char printed[REFNO_BUF];    /* on the receipt */
+  char reference[REFNO_BUF];  /* sent, and what a progress query needs */
+  char uuid[SEAL_UUID_BUF];
+  outbox_state state;
+} outbox_renamed;
+
 /* Opens (creating if needed) the outbox. Rows left in "sending" by a crash
  * go back to "queued". KERR_INVALID for a bad config, KERR_IO if the file
  * cannot be opened or is not an outbox, KERR_FULL if the disk is full. */
@@ -137,6 +146,21 @@ kerr outbox_mark_retry(outbox *ob, int64_t id, int64_t due_ms,
  * kept untouched for staff to inspect or re-queue. */
 kerr outbox_mark_quarantined(outbox *ob, int64_t id, int http_status,
                              const char *reason, int64_t now_ms);
+
+/* "sending" -> "queued" (due at now_ms) under a new reference with the
+ * envelope rewritten for it (seal_envelope_rereference), for a backend that
+ * already holds another application of this device under the old one. The
+ * first reference (the one printed) is kept for staff (outbox_renamed_list);
+ * the uuid stays. KERR_STATE if the row is not "sending", KERR_CONFLICT if
+ * the reference is taken, KERR_INVALID for bad arguments. */
+kerr outbox_rereference(outbox *ob, int64_t id, const char *reference,
+                        const char *envelope, size_t envelope_len,
+                        const char *reason, int64_t now_ms);
+
+/* Copies up to max renumbered rows, newest first, into list (delivered ones
+ * too, until outbox_prune() removes them); *n gets the number copied. */
+kerr outbox_renamed_list(outbox *ob, outbox_renamed *list, size_t max,
+                         size_t *n);
 
 /* Staff action: puts a quarantined row (by reference) back in the queue.
  * KERR_NOTFOUND if no quarantined row has that reference. */

@@ -251,3 +251,50 @@ out:
   free(sealed);
   return err;
 }
+
+kerr seal_envelope_rereference(const char *env, const char *new_ref,
+                               char **out) {
+  static const char set[] = "0123456789X";
+  char canon[REFNO_BUF], cand[5] = {0}, hex[SEAL_DIGEST_BUF],
+       found[5] = {0};
+  cJSON *o = NULL;
+  kerr err = KERR_INVALID;
+  int hit = 0;
+
+  *out = NULL;
+  if (!env || !new_ref || refno_normalize(new_ref, canon) != KERR_OK ||
+      strcmp(canon, new_ref) != 0)
+    return KERR_INVALID;
+  o = cJSON_Parse(env);
+  const char *ref = cJSON_GetStringValue(cJSON_GetObjectItem(o, "reference"));
+  const char *dg =
+      cJSON_GetStringValue(cJSON_GetObjectItem(o, "check_digest"));
+  if (!cJSON_IsObject(o) || !ref || !dg || strlen(dg) != 64) {
+    err = KERR_PARSE;
+    goto out;
+  }
+  for (int i = 0; i < 11 * 11 * 11 * 11 && !hit; i++) {
+    int v = i;
+    for (int k = 3; k >= 0; k--, v /= 11)
+      cand[k] = set[v % 11];
+    if (seal_check_digest(ref, cand, hex) == KERR_OK &&
+        sodium_memcmp(hex, dg, 64) == 0) {
+      hit = 1;
+      memcpy(found, cand, sizeof found);
+    }
+  }
+  if (!hit || seal_check_digest(new_ref, found, hex) != KERR_OK)
+    goto out;
+  if (!cJSON_ReplaceItemInObject(o, "reference", cJSON_CreateString(new_ref)) ||
+      !cJSON_ReplaceItemInObject(o, "check_digest", cJSON_CreateString(hex))) {
+    err = KERR_NOMEM;
+    goto out;
+  }
+  *out = cJSON_PrintUnformatted(o);
+  err = *out ? KERR_OK : KERR_NOMEM;
+out:
+  sodium_memzero(found, sizeof found);
+  sodium_memzero(cand, sizeof cand);
+  cJSON_Delete(o);
+  return err;
+}

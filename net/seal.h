@@ -77,4 +77,15 @@ kerr seal_envelope(const seal_meta *m,
                    const unsigned char pk[SEAL_PUBLICKEY_BYTES],
                    const void *plain, size_t len, char **envelope_out);
 
+/* Gives a built envelope a new reference: "reference" becomes new_ref and
+ * "check_digest" is recomputed for it. The kiosk does not keep the ID
+ * number's last four characters, so they are found again by trying the
+ * 14 641 possible endings against the old digest (in memory, wiped); the
+ * sealed payload is untouched (it cannot be reopened here, and keeps the
+ * reference it was sealed with). New envelope in *out (heap, free()).
+ * KERR_PARSE if env is not an envelope, KERR_INVALID if new_ref is not
+ * canonical or no ending matches, KERR_NOMEM. */
+kerr seal_envelope_rereference(const char *env, const char *new_ref,
+                               char **out);
+
 #endif

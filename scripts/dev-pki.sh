@@ -12,6 +12,7 @@
 # DIR/seal.pub, seal.key             X25519 pair for crypto_box_seal (base64 raw)
 # DIR/admin.pub, admin.key           Ed25519 content-signing pair (base64 raw;
 #                                    admin.key is libsodium's 64-byte secret key)
+# DIR/check.key                      32-byte key of stored progress checks
 #
 # Idempotent: whatever already exists is kept; only missing files are made.
 # --force deletes DIR's PKI files first and makes everything anew.
@@ -42,7 +43,7 @@ mkdir -p "$DIR/devices" "$DIR/foreign"
 chmod 700 "$DIR"
 if [ "$FORCE" = 1 ]; then
   rm -f "$DIR"/ca.* "$DIR"/server.* "$DIR"/seal.* "$DIR"/admin.* \
-        "$DIR"/devices/* "$DIR"/foreign/*
+        "$DIR"/check.key "$DIR"/devices/* "$DIR"/foreign/*
 fi
 
 TMP=$(mktemp -d)
@@ -96,6 +97,9 @@ if [ ! -f "$DIR/seal.key" ] || [ ! -f "$DIR/seal.pub" ]; then
 fi
 if [ ! -f "$DIR/admin.key" ] || [ ! -f "$DIR/admin.pub" ]; then
   "$(find_server)" keygen --sign --force "$DIR"
+fi
+if [ ! -f "$DIR/check.key" ]; then
+  "$(find_server)" keygen --check "$DIR"
 fi
 chmod 600 "$DIR"/*.key "$DIR"/devices/*.key "$DIR"/foreign/*.key
 echo "dev-pki: $DIR ready"

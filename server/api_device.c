@@ -14,6 +14,7 @@
 
 #include "content.h"
 #include "intake.h"
+#include "keys.h"
 #include "reqjson.h"
 #include "kiosk/core/log.h"
 #include "srv_private.h"
@@ -31,19 +32,96 @@ static enum MHD_Result reply_store_error(srv_req *r, kerr err) {
   return srv_reply_error(r, 500, "internal", "storage error");
 }
 
+/* ---- check key ---- */
+
+typedef struct rekey_ctx {
+  const srv *s;
+  int lost;
+} rekey_ctx;
+
+static int rekey_one(void *ud, store_app *a) {
+  rekey_ctx *c = ud;
+  kerr err = intake_app_rekey(c->s->check_key, a);
+  if (err == KERR_NOTFOUND) {
+    LOG_W("api", "application %s: stored check digest matches no ending; "
+                 "its progress query will not answer", a->uuid);
+    c->lost++;
+    return 0;
+  }
+  return err != KERR_OK;
+}
+
+kerr api_check_setup(srv *s) {
+  int created = 0, narrowed = 0, n = 0;
+  rekey_ctx ctx = {.s = s};
+  kerr err =
+      keys_check_key(s->cfg.pki_dir, s->check_key, &created, &narrowed);
+  if (err) {
+    LOG_E("srv", "cannot read or make %s/check.key: %s%s", s->cfg.pki_dir,
+          kerr_str(err),
+          err == KERR_DENIED ? " (readable by everyone)"
+                             : "; make it with: kiosk-server keygen --check "
+                               "DIR");
+    return err;
+  }
+  if (created)
+    LOG_I("srv", "made %s/check.key (mode 0600)", s->cfg.pki_dir);
+  if (narrowed)
+    LOG_W("srv", "%s/check.key was readable by everyone; no longer",
+          s->cfg.pki_dir);
+  if ((err = store_app_rekey(s->st, rekey_one, &ctx, &n))) {
+    LOG_E("srv", "rekeying stored check digests failed: %s", kerr_str(err));
+    return err;
+  }
+  if (n)
+    LOG_I("srv", "rekeyed the check digests of %d stored applications "
+                 "(%d unrecoverable)", n, ctx.lost);
+  return KERR_OK;
+}
+
 /* ---- POST /v1/applications ---- */
+
+/* 1 if the sealed box opens with the server's key. The plaintext is only
+ * looked at for that and wiped at once. */
+static int seal_opens(const srv *s, const store_app *a) {
+  size_t n = a->sealed_len - crypto_box_SEALBYTES;
+  unsigned char *m = sodium_malloc(n ? n : 1);
+  if (!m)
+    return -1;
+  int ok = crypto_box_seal_open(m, a->sealed, a->sealed_len, s->seal_pk,
+                                s->seal_sk) == 0;
+  sodium_memzero(m, n);
+  sodium_free(m);
+  return ok;
+}
 
 enum MHD_Result api_app_submit(srv_req *r) {
   intake_app in;
   char msg[REQJSON_MSG_MAX];
   int created = 0;
   enum MHD_Result ret;
-  kerr err = intake_app_parse(r->body, r->len, &in, msg, sizeof msg);
+  kerr err = intake_app_parse(r->body, r->len, r->s->check_key, &in, msg,
+                              sizeof msg);
   if (err)
     return reply_parse_error(r, err, msg);
   if (strcmp(in.app.device_id, r->peer->cn) != 0) {
     ret = srv_reply_error(r, 403, "forbidden",
                           "device_id differs from the client certificate");
+    goto out;
+  }
+  int opens = seal_opens(r->s, &in.app);
+  if (opens < 0) {
+    ret = MHD_NO;
+    goto out;
+  }
+  if (!opens) {
+    unsigned long k = atomic_fetch_add(&r->s->unopenable, 1) + 1;
+    LOG_W("api", "application %s ref %s from %s refused: sealed payload "
+                 "does not open with seal.key (%lu refused since start)",
+          in.app.uuid, in.app.reference, in.app.device_id, k);
+    ret = srv_reply_error(r, 422, "unopenable",
+                          "sealed does not open with the server's seal key; "
+                          "check the kiosk's seal.pub");
     goto out;
   }
   in.app.received_at = srv_now(r->s);
@@ -53,6 +131,14 @@ enum MHD_Result api_app_submit(srv_req *r) {
     LOG_W("api", "application %s resent with a different body", in.app.uuid);
     ret = srv_reply_error(r, 409, "conflict",
                           "this uuid was stored with a different body");
+    goto out;
+  }
+  if (err == KERR_STATE) {
+    LOG_W("api", "application %s from %s reuses reference %s", in.app.uuid,
+          in.app.device_id, in.app.reference);
+    ret = srv_reply_error(r, 409, "duplicate_reference",
+                          "this device already sent another application "
+                          "with this reference");
     goto out;
   }
   if (err) {
@@ -137,7 +223,8 @@ enum MHD_Result api_status(srv_req *r) {
   if (!sc)
     return MHD_NO;
   int shape_ok = intake_reference_ok(r->param) &&
-                 intake_check_digest(r->param, check, sc->want) == KERR_OK;
+                 intake_check_mac(s->check_key, r->param, check, sc->want) ==
+                     KERR_OK;
   if (shape_ok) {
     kerr err = store_app_by_reference(s->st, r->param, status_each, sc);
     if (err) {

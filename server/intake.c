@@ -48,17 +48,43 @@ int intake_device_ok(const char *s) {
   return 1;
 }
 
-/* RFC 3339 date-time with seconds and an explicit offset or Z. */
-static int time_ok(const char *s) {
-  static const char tmpl[] = "dddd-dd-ddTdd:dd:dd";
+static int num(const char *s, int n) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (!isdigit((unsigned char)s[i]))
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+int intake_time_ok(const char *s) {
+  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   size_t n = strlen(s);
   if (n < 20 || n > STORE_TIME_MAX)
     return 0;
-  for (int i = 0; i < 19; i++) {
-    if (tmpl[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != tmpl[i])
+  int y = num(s, 4), mo = num(s + 5, 2), d = num(s + 8, 2);
+  int h = num(s + 11, 2), mi = num(s + 14, 2), se = num(s + 17, 2);
+  if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || y < 0 || mo < 1 || mo > 12 || d < 1 ||
+      d > mdays[mo - 1] || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 ||
+      se > 60)
+    return 0;
+  if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+    return 0;
+  const char *p = s + 19;
+  if (*p == '.') {
+    size_t f = strspn(p + 1, DIGITS);
+    if (f < 1 || f > 9)
       return 0;
+    p += 1 + f;
   }
-  return all_in(s + 19, DIGITS ".:+-Z");
+  if (strcmp(p, "Z") == 0)
+    return 1;
+  if ((*p != '+' && *p != '-') || strlen(p) != 6 || p[3] != ':')
+    return 0;
+  int oh = num(p + 1, 2), om = num(p + 4, 2);
+  return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
 }
 
 static void hash_field(crypto_generichash_state *h, const char *name,
@@ -83,8 +109,27 @@ static kerr copy_field(char *dst, size_t cap, const cJSON *obj,
   return KERR_OK;
 }
 
-kerr intake_app_parse(const char *body, size_t n, intake_app *out, char *msg,
-                      size_t msgcap) {
+void intake_app_hash(const store_app *a, const char *sealed_b64,
+                     unsigned char out[32]) {
+  /* Fixed field order, lengths framed, null != "". */
+  crypto_generichash_state h;
+  crypto_generichash_init(&h, NULL, 0, 32);
+  hash_field(&h, "uuid", a->uuid);
+  hash_field(&h, "reference", a->reference);
+  hash_field(&h, "device_id", a->device_id);
+  hash_field(&h, "created_at", a->created_at);
+  hash_field(&h, "region", a->region);
+  hash_field(&h, "items", a->items_json);
+  hash_field(&h, "content_version", a->content_version);
+  hash_field(&h, "assisted_by", a->assisted_by[0] ? a->assisted_by : NULL);
+  hash_field(&h, "check_digest", a->check_digest);
+  hash_field(&h, "sealed", sealed_b64);
+  crypto_generichash_final(&h, out, 32);
+}
+
+kerr intake_app_parse(const char *body, size_t n,
+                      const unsigned char *check_key, intake_app *out,
+                      char *msg, size_t msgcap) {
   static const char *const keys[] = {
     "uuid",   "reference",       "device_id",   "created_at",   "region",
     "items",  "content_version", "assisted_by", "check_digest", "sealed",
@@ -124,8 +169,10 @@ kerr intake_app_parse(const char *body, size_t n, intake_app *out, char *msg,
     snprintf(msg, msgcap, "device_id must look like KIOSK-140500-001");
     goto out;
   }
-  if (!time_ok(a->created_at)) {
-    snprintf(msg, msgcap, "created_at must be an RFC 3339 date-time");
+  if (!intake_time_ok(a->created_at)) {
+    snprintf(msg, msgcap, "created_at must be an RFC 3339 date-time with "
+                          "seconds and an offset, such as "
+                          "2026-11-22T09:30:00+08:00");
     goto out;
   }
   if (strlen(a->region) != 6) {
@@ -199,20 +246,16 @@ kerr intake_app_parse(const char *body, size_t n, intake_app *out, char *msg,
   a->sealed = out->sealed;
   a->sealed_len = bin_len;
 
-  /* Canonical hash: fixed field order, lengths framed, null != "". */
-  crypto_generichash_state h;
-  crypto_generichash_init(&h, NULL, 0, 32);
-  hash_field(&h, "uuid", a->uuid);
-  hash_field(&h, "reference", a->reference);
-  hash_field(&h, "device_id", a->device_id);
-  hash_field(&h, "created_at", a->created_at);
-  hash_field(&h, "region", a->region);
-  hash_field(&h, "items", a->items_json);
-  hash_field(&h, "content_version", a->content_version);
-  hash_field(&h, "assisted_by", a->assisted_by[0] ? a->assisted_by : NULL);
-  hash_field(&h, "check_digest", a->check_digest);
-  hash_field(&h, "sealed", sv->valuestring);
-  crypto_generichash_final(&h, a->body_hash, 32);
+  if (check_key) {
+    char keyed[STORE_DIGEST_HEX + 1];
+    if (intake_check_rekey(check_key, a->reference, a->check_digest, keyed)) {
+      snprintf(msg, msgcap, "check_digest matches no ID-number ending for "
+                            "this reference");
+      goto out;
+    }
+    memcpy(a->check_digest, keyed, sizeof keyed);
+  }
+  intake_app_hash(a, sv->valuestring, a->body_hash);
   err = KERR_OK;
 out:
   cJSON_Delete(j);
@@ -313,8 +356,9 @@ void intake_heartbeat_free(intake_heartbeat *h) {
   memset(h, 0, sizeof *h);
 }
 
-kerr intake_check_digest(const char *reference, const char *last4,
-                         char hex[65]) {
+/* BLAKE2b-256 of tag reference "|" LAST4, keyed when key is not NULL. */
+static kerr digest(const unsigned char *key, const char *tag,
+                   const char *reference, const char *last4, char hex[65]) {
   char up[5];
   unsigned char md[32];
   crypto_generichash_state h;
@@ -323,8 +367,8 @@ kerr intake_check_digest(const char *reference, const char *last4,
   for (int i = 0; i < 4; i++)
     up[i] = (char)toupper((unsigned char)last4[i]);
   up[4] = '\0';
-  crypto_generichash_init(&h, NULL, 0, sizeof md);
-  crypto_generichash_update(&h, (const unsigned char *)"kiosk-status-v1|", 16);
+  crypto_generichash_init(&h, key, key ? INTAKE_CHECK_KEY : 0, sizeof md);
+  crypto_generichash_update(&h, (const unsigned char *)tag, strlen(tag));
   crypto_generichash_update(&h, (const unsigned char *)reference,
                             strlen(reference));
   crypto_generichash_update(&h, (const unsigned char *)"|", 1);
@@ -332,4 +376,62 @@ kerr intake_check_digest(const char *reference, const char *last4,
   crypto_generichash_final(&h, md, sizeof md);
   sodium_bin2hex(hex, 65, md, sizeof md);
   return KERR_OK;
+}
+
+kerr intake_check_digest(const char *reference, const char *last4,
+                         char hex[65]) {
+  return digest(NULL, "kiosk-status-v1|", reference, last4, hex);
+}
+
+kerr intake_check_mac(const unsigned char key[INTAKE_CHECK_KEY],
+                      const char *reference, const char *last4, char hex[65]) {
+  return digest(key, "kiosk-status-v2|", reference, last4, hex);
+}
+
+kerr intake_check_rekey(const unsigned char key[INTAKE_CHECK_KEY],
+                        const char *reference, const char *old_hex,
+                        char out[65]) {
+  /* The kiosk only sends endings of [0-9X]{4} (net/seal.c): 14 641 tries,
+   * a few milliseconds. Every candidate is tried so the time does not
+   * depend on the answer. */
+  static const char set[] = DIGITS "X";
+  char cand[5] = {0}, hex[65], found[5] = {0};
+  int hit = 0;
+  for (int i = 0; i < 11 * 11 * 11 * 11; i++) {
+    int v = i;
+    for (int k = 3; k >= 0; k--, v /= 11)
+      cand[k] = set[v % 11];
+    if (digest(NULL, "kiosk-status-v1|", reference, cand, hex) != KERR_OK)
+      return KERR_INVALID;
+    if (!hit && sodium_memcmp(hex, old_hex, 64) == 0) {
+      hit = 1;
+      memcpy(found, cand, sizeof found);
+    }
+  }
+  kerr err = hit ? intake_check_mac(key, reference, found, out) : KERR_NOTFOUND;
+  sodium_memzero(found, sizeof found);
+  sodium_memzero(cand, sizeof cand);
+  return err;
+}
+
+kerr intake_app_rekey(const unsigned char key[INTAKE_CHECK_KEY], store_app *a) {
+  char keyed[65];
+  kerr err = intake_check_rekey(key, a->reference, a->check_digest, keyed);
+  if (err == KERR_NOTFOUND) {
+    memset(keyed, '-', 64); /* not hex: matches no query */
+    keyed[64] = '\0';
+  } else if (err) {
+    return err;
+  }
+  size_t cap =
+      sodium_base64_ENCODED_LEN(a->sealed_len, sodium_base64_VARIANT_ORIGINAL);
+  char *b64 = malloc(cap);
+  if (!b64)
+    return KERR_NOMEM;
+  sodium_bin2base64(b64, cap, a->sealed, a->sealed_len,
+                    sodium_base64_VARIANT_ORIGINAL);
+  memcpy(a->check_digest, keyed, sizeof keyed);
+  intake_app_hash(a, b64, a->body_hash);
+  free(b64);
+  return err;
 }

@@ -19,7 +19,8 @@ enum {
   INTAKE_ITEM_MAX = 40,
   INTAKE_SEALED_MAX = 3 * 1024 * 1024, /* decoded bytes */
   INTAKE_ERRORS_MAX = 16,
-  INTAKE_ERROR_LEN = 200
+  INTAKE_ERROR_LEN = 200,
+  INTAKE_CHECK_KEY = 32 /* bytes of the server's check key (check.key) */
 };
 
 /* A checked application: app's borrowed pointers point into this struct. */
@@ -29,11 +30,25 @@ typedef struct intake_app {
   unsigned char *sealed;
 } intake_app;
 
-/* Parses and checks an application body. On KERR_OK *out is filled (free
- * with intake_app_free). On failure msg holds an English reason and the
- * error is KERR_PARSE (not JSON), KERR_LIMIT or KERR_INVALID. */
-kerr intake_app_parse(const char *body, size_t n, intake_app *out, char *msg,
-                      size_t msgcap);
+/* Parses and checks an application body. When check_key is not NULL the
+ * device's unkeyed check_digest is replaced by the keyed one
+ * (intake_check_rekey; a digest of no possible ending is refused) before
+ * the canonical hash is taken, so neither stored value can be brute-forced
+ * without the key. On KERR_OK *out is filled (free with intake_app_free).
+ * On failure msg holds an English reason and the error is KERR_PARSE (not
+ * JSON), KERR_LIMIT or KERR_INVALID. */
+kerr intake_app_parse(const char *body, size_t n,
+                      const unsigned char *check_key, intake_app *out,
+                      char *msg, size_t msgcap);
+
+/* The canonical hash of an application: BLAKE2b-256 over its fields in a
+ * fixed order, sealed as its base64 text. */
+void intake_app_hash(const store_app *a, const char *sealed_b64,
+                     unsigned char out[32]);
+
+/* 1 if s is an RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS, optional fraction
+ * of 1-9 digits, then Z or +HH:MM / -HH:MM; the date must exist. */
+int intake_time_ok(const char *s);
 
 /* Frees what intake_app_parse allocated; safe on a zeroed struct. */
 void intake_app_free(intake_app *a);
@@ -56,6 +71,24 @@ void intake_heartbeat_free(intake_heartbeat *h);
  * 65 bytes. KERR_INVALID if last4 is not 4 characters [0-9A-Za-z]. */
 kerr intake_check_digest(const char *reference, const char *last4,
                          char hex[65]);
+
+/* What the server stores and compares: lower-case hex of BLAKE2b-256 keyed
+ * with the server's check key over "kiosk-status-v2|" reference "|" LAST4
+ * (upper-cased). Same errors as intake_check_digest. */
+kerr intake_check_mac(const unsigned char key[INTAKE_CHECK_KEY],
+                      const char *reference, const char *last4, char hex[65]);
+
+/* Turns a device's unkeyed digest into the keyed one by trying every ending
+ * a kiosk can send ([0-9X]{4}). KERR_NOTFOUND if none matches. */
+kerr intake_check_rekey(const unsigned char key[INTAKE_CHECK_KEY],
+                        const char *reference, const char *old_hex,
+                        char out[65]);
+
+/* Migrates one stored application to the keyed digest: rewrites
+ * a->check_digest (an unrecoverable digest becomes one that matches no
+ * query; KERR_NOTFOUND is returned then, after the rewrite) and recomputes
+ * a->body_hash from the stored fields. */
+kerr intake_app_rekey(const unsigned char key[INTAKE_CHECK_KEY], store_app *a);
 
 /* 1 if s is a lower-case RFC 4122 version 4 UUID. */
 int intake_uuid_ok(const char *s);

@@ -126,3 +126,48 @@ kerr keys_gen_sign(const char *dir, int force) {
   sodium_memzero(sk, sizeof sk);
   return err;
 }
+
+kerr keys_gen_check(const char *dir, int force) {
+  char path[4096];
+  unsigned char key[32];
+  if (snprintf(path, sizeof path, "%s/check.key", dir) >= (int)sizeof path)
+    return KERR_LIMIT;
+  if (sodium_init() < 0)
+    return KERR_CRYPTO;
+  randombytes_buf(key, sizeof key);
+  kerr err = keys_write_b64(path, key, sizeof key, 1, force);
+  sodium_memzero(key, sizeof key);
+  return err;
+}
+
+kerr keys_check_key(const char *dir, unsigned char key[32], int *created,
+                    int *narrowed) {
+  char path[4096];
+  struct stat st;
+  *created = *narrowed = 0;
+  if (snprintf(path, sizeof path, "%s/check.key", dir) >= (int)sizeof path)
+    return KERR_LIMIT;
+  if (sodium_init() < 0)
+    return KERR_CRYPTO;
+  if (stat(path, &st) != 0) {
+    if (errno != ENOENT)
+      return KERR_IO;
+    randombytes_buf(key, 32);
+    kerr err = keys_write_b64(path, key, 32, 1, 0);
+    if (err == KERR_STATE) /* made meanwhile: read that one */
+      return keys_read_b64(path, key, 32);
+    if (err)
+      sodium_memzero(key, 32);
+    else
+      *created = 1;
+    return err;
+  }
+  /* Group access is the deployment's choice (tmpfiles.d gives the
+   * service's group read access to *.key); access for everyone is not. */
+  if (st.st_mode & 007) {
+    if (chmod(path, st.st_mode & 0750) != 0)
+      return KERR_DENIED;
+    *narrowed = 1;
+  }
+  return keys_read_b64(path, key, 32);
+}

@@ -31,4 +31,16 @@ kerr keys_gen_seal(const char *dir, int force);
  * dir/admin.key (64-byte libsodium secret key: seed || public key). */
 kerr keys_gen_sign(const char *dir, int force);
 
+/* Writes dir/check.key: 32 random bytes (base64, mode 0600) that key the
+ * stored progress-query digests. KERR_STATE if it exists and force is 0. */
+kerr keys_gen_check(const char *dir, int force);
+
+/* Reads the check key dir/check.key, or makes it (0600, *created = 1) when
+ * missing. A key file anyone may read has those bits removed (*narrowed =
+ * 1; KERR_DENIED if that is not allowed); group access is left as the
+ * deployment set it. Kept apart from the database on purpose: a copy of the
+ * database alone does not give away the ID-number endings. */
+kerr keys_check_key(const char *dir, unsigned char key[32], int *created,
+                    int *narrowed);
+
 #endif

@@ -1,7 +1,7 @@
 /* kiosk-server: the reference backend's command line.
  *
  *   kiosk-server serve [--config FILE] [--pki DIR] [--db FILE] [options]
- *   kiosk-server keygen [--seal | --sign] [--force] DIR
+ *   kiosk-server keygen [--seal | --sign | --check] [--force] DIR
  *   kiosk-server adduser [--config FILE] [--db FILE] ID NAME  (password on stdin)
  *   kiosk-server --help | --version
  *
@@ -58,12 +58,15 @@ static void usage_serve(FILE *f) {
 }
 
 static void usage_keygen(FILE *f) {
-  fputs("  " PROG " keygen [--seal | --sign] [--force] DIR\n"
+  fputs("  " PROG " keygen [--seal | --sign | --check] [--force] DIR\n"
         "      write DIR/seal.pub + seal.key (X25519, crypto_box_seal) and/or\n"
         "      DIR/admin.pub + admin.key (Ed25519 content signing); both if\n"
-        "      neither option is given\n"
+        "      no option is given\n"
         "  --seal                  only the sealing pair\n"
         "  --sign                  only the signing pair\n"
+        "  --check                 only DIR/check.key, the key of stored\n"
+        "                          progress checks (serve makes it if missing\n"
+        "                          and DIR is writable)\n"
         "  --force                 overwrite existing keys\n",
         f);
 }
@@ -269,11 +272,12 @@ out:
 static int cmd_keygen(int argc, char **argv) {
   static const struct option opts[] = {{"seal", no_argument, NULL, 's'},
                                        {"sign", no_argument, NULL, 'g'},
+                                       {"check", no_argument, NULL, 'c'},
                                        {"force", no_argument, NULL, 'f'},
                                        {"help", no_argument, NULL, 'h'},
                                        {"version", no_argument, NULL, 'V'},
                                        {0}};
-  int seal = 0, sign = 0, force = 0, ch;
+  int seal = 0, sign = 0, check = 0, force = 0, ch;
   optind = 0;
   opterr = 0;
   while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -283,6 +287,9 @@ static int cmd_keygen(int argc, char **argv) {
       break;
     case 'g':
       sign = 1;
+      break;
+    case 'c':
+      check = 1;
       break;
     case 'f':
       force = 1;
@@ -300,7 +307,7 @@ static int cmd_keygen(int argc, char **argv) {
   if (argc - optind != 1)
     return bad_usage(usage_keygen, "keygen wants one folder");
   const char *dir = argv[optind];
-  if (!seal && !sign)
+  if (!seal && !sign && !check)
     seal = sign = 1;
   kerr err = KERR_OK;
   if (seal && (err = keys_gen_seal(dir, force))) {
@@ -311,6 +318,13 @@ static int cmd_keygen(int argc, char **argv) {
   if (sign && (err = keys_gen_sign(dir, force))) {
     fprintf(stderr, PROG ": signing keys: %s%s\n", kerr_str(err),
             err == KERR_STATE ? " (exist; use --force)" : "");
+    return 1;
+  }
+  if (check && (err = keys_gen_check(dir, force))) {
+    fprintf(stderr, PROG ": check key: %s%s\n", kerr_str(err),
+            err == KERR_STATE ? " (exists; use --force, which makes every "
+                                "stored progress check unanswerable)"
+                              : "");
     return 1;
   }
   return 0;

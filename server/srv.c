@@ -495,7 +495,8 @@ kerr srv_create(const srv_config *c, srv **out) {
                               &s->rl_fail)) ||
       (err = ratelimit_create(0.2, 10, 4096, &s->rl_login)))
     goto out;
-  if ((err = store_open(c->db_path, s->cfg.threads, &s->st)))
+  if ((err = store_open(c->db_path, s->cfg.threads, &s->st)) ||
+      (err = api_check_setup(s)))
     goto out;
 
   struct sockaddr_in a4;
@@ -570,5 +571,6 @@ void srv_destroy(srv *s) {
   free(s->cert_pem);
   free(s->ca_pem);
   sodium_memzero(s->seal_sk, sizeof s->seal_sk);
+  sodium_memzero(s->check_key, sizeof s->check_key);
   free(s);
 }

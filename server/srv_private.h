@@ -3,6 +3,7 @@
 #ifndef SERVER_SRV_PRIVATE_H
 #define SERVER_SRV_PRIVATE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,8 @@ struct srv {
   char *ca_pem, *cert_pem, *key_pem;
   unsigned char seal_pk[32], seal_sk[32];
   unsigned char admin_pk[32];
+  unsigned char check_key[32]; /* keys stored check digests (check.key) */
+  atomic_ulong unopenable;     /* applications refused: seal did not open */
   ratelimit *rl_status; /* progress queries */
   ratelimit *rl_fail;   /* wrong checks */
   ratelimit *rl_login;  /* sign-in attempts per client address */
@@ -89,6 +92,10 @@ const char *srv_header(srv_req *r, const char *name);
 
 /* A query argument or NULL. */
 const char *srv_query(srv_req *r, const char *name);
+
+/* Loads or makes check.key and rekeys applications stored before digests
+ * were keyed (api_device.c). Called once by srv_create after store_open. */
+kerr api_check_setup(srv *s);
 
 /* Device handlers (api_device.c). */
 enum MHD_Result api_app_submit(srv_req *r);

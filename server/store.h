@@ -47,7 +47,7 @@ typedef struct store_app {
   char created_at[STORE_TIME_MAX + 1];
   char content_version[STORE_VERSION_MAX + 1];
   char assisted_by[STORE_STAFF_MAX + 1]; /* "" = nobody assisted */
-  char check_digest[STORE_DIGEST_HEX + 1];
+  char check_digest[STORE_DIGEST_HEX + 1]; /* the server's keyed digest */
   const char *items_json;       /* JSON array of item ids, borrowed */
   unsigned char body_hash[32];  /* BLAKE2b of the canonical request body */
   const unsigned char *sealed;  /* borrowed */
@@ -109,11 +109,15 @@ typedef struct store_staff {
 typedef int (*store_app_fn)(void *ud, const store_app *app);
 typedef int (*store_event_fn)(void *ud, const store_event *ev);
 typedef int (*store_device_fn)(void *ud, const store_device *dev);
+/* Rewrites app->check_digest and app->body_hash in place; non-zero = stop. */
+typedef int (*store_rekey_fn)(void *ud, store_app *app);
 
 /* Opens (creating if needed) the database at path and brings its schema up
  * to the newest migration. readers = number of read connections (1..16).
  * The caller owns *out (store_destroy). KERR_IO if the file cannot be opened,
- * KERR_STATE if the schema is newer than this program knows. */
+ * KERR_STATE if the schema is newer than this program knows. The file and
+ * its -wal and -shm companions are made 0600, and narrowed to that (with a
+ * warning in the log) when they are open to others. */
 kerr store_open(const char *path, int readers, store **out);
 
 /* Closes every connection. NULL is fine. */
@@ -131,8 +135,17 @@ kerr store_ping(store *s);
 /* Stores a new application and its first "submitted" event, or recognises a
  * resend. *created = 1 when stored now; 0 when the uuid was already there
  * with the same body_hash, in which case received_at_text is set to the
- * stored one. KERR_CONFLICT when the uuid exists with a different body. */
+ * stored one. KERR_CONFLICT when the uuid exists with a different body;
+ * KERR_STATE when the device already has another application (another
+ * uuid) with this reference. */
 kerr store_app_put(store *s, store_app *app, int *created);
+
+/* Once, at start: hands every application stored before check digests were
+ * keyed to fn, which rewrites its check_digest and body_hash, and stores the
+ * result — all in one transaction (fn failing rolls everything back:
+ * KERR_INTERNAL). *n_rows = how many were rewritten. Later puts are taken
+ * as keyed already. */
+kerr store_app_rekey(store *s, store_rekey_fn fn, void *ud, int *n_rows);
 
 /* Calls fn for each application with this reference (references are unique
  * per device only). Sealed bytes are not loaded. */

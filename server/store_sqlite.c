@@ -11,10 +11,12 @@
  * Never edit a migration that has shipped: add the next one. */
 #include "store.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -83,6 +85,12 @@ static const char *const MIGRATIONS[] = {
   " token_hash BLOB PRIMARY KEY,"
   " staff_id TEXT NOT NULL REFERENCES staff(id),"
   " expires_at INTEGER NOT NULL);",
+  /* 5: keyed check digests; rows from before are rekeyed by
+   * store_app_rekey (the server does it once at start) */
+  "ALTER TABLE applications ADD COLUMN check_keyed INTEGER NOT NULL "
+  "DEFAULT 0;"
+  "CREATE INDEX applications_device_ref ON applications(device_id, "
+  "reference);",
 };
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -184,11 +192,40 @@ out:
   return err;
 }
 
+/* The database holds personal data: the file and its -wal and -shm
+ * companions are the server's alone. One that is readable by others (made
+ * by an older version, or copied in) is narrowed, and that is logged. */
+static kerr narrow_mode(const char *path, const char *suffix) {
+  char p[4096];
+  struct stat st;
+  if (snprintf(p, sizeof p, "%s%s", path, suffix) >= (int)sizeof p)
+    return KERR_LIMIT;
+  if (stat(p, &st) != 0)
+    return errno == ENOENT ? KERR_OK : KERR_IO;
+  if (!S_ISREG(st.st_mode) || (st.st_mode & 077) == 0)
+    return KERR_OK;
+  if (chmod(p, st.st_mode & 0600) != 0) {
+    LOG_E("store", "%s is mode %03o and cannot be narrowed", p,
+          (unsigned)(st.st_mode & 0777));
+    return KERR_IO;
+  }
+  LOG_W("store", "%s was mode %03o; now %03o", p,
+        (unsigned)(st.st_mode & 0777), (unsigned)(st.st_mode & 0600));
+  return KERR_OK;
+}
+
 kerr store_open(const char *path, int readers, store **out) {
   kerr err = KERR_OK;
+  static const char *const files[] = {"", "-wal", "-shm", "-journal"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    if ((err = narrow_mode(path, files[i])))
+      return err;
   store *s = calloc(1, sizeof *s);
   if (!s)
     return KERR_NOMEM;
+  /* SQLite creates the file 0644 less the umask, and its -wal and -shm with
+   * the database's mode; opening runs before any worker thread exists. */
+  mode_t old_mask = umask(077);
   if (readers < 1)
     readers = 1;
   if (readers > MAX_READERS)
@@ -210,6 +247,7 @@ kerr store_open(const char *path, int readers, store **out) {
   *out = s;
   s = NULL;
 out:
+  umask(old_mask);
   store_destroy(s);
   return err;
 }
@@ -348,11 +386,33 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
   }
   sqlite3_finalize(st);
   st = NULL;
+  /* (device, reference) is unique. Checked here rather than by a UNIQUE
+   * index so that a database which already holds such a pair still opens;
+   * the single writer makes check-then-insert safe. */
+  if ((err = prep(db,
+                  "SELECT 1 FROM applications WHERE device_id = ? AND "
+                  "reference = ?",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, app->device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, app->reference, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    err = KERR_STATE;
+    goto out;
+  }
+  if (rc != SQLITE_DONE) {
+    err = KERR_IO;
+    goto out;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
   if ((err = prep(db,
                   "INSERT INTO applications (uuid, reference, device_id, "
                   "region, created_at, items, content_version, assisted_by, "
                   "check_digest, body_hash, sealed, received_at, "
-                  "received_at_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  "received_at_text, check_keyed) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
                   &st)))
     goto out;
   sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
@@ -479,6 +539,69 @@ static void app_from_row(sqlite3_stmt *st, store_app *a) {
   a->received_at = sqlite3_column_int64(st, 9);
   text_copy(a->received_at_text, sizeof a->received_at_text, st, 10);
   text_copy(a->status, sizeof a->status, st, 11);
+}
+
+kerr store_app_rekey(store *s, store_rekey_fn fn, void *ud, int *n_rows) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *sel = NULL, *upd = NULL;
+  sqlite3_int64 last = 0;
+  int n = 0;
+  kerr err = db_exec(db, "BEGIN IMMEDIATE");
+  if (err)
+    goto out;
+  /* One row at a time by rowid, so no statement reads a row another has
+   * just changed. */
+  if ((err = prep(db,
+                  "SELECT " APP_COLS ", sealed, rowid FROM applications "
+                  "WHERE check_keyed = 0 AND rowid > ? ORDER BY rowid "
+                  "LIMIT 1",
+                  &sel)) ||
+      (err = prep(db,
+                  "UPDATE applications SET check_digest = ?, body_hash = ?, "
+                  "check_keyed = 1 WHERE rowid = ?",
+                  &upd)))
+    goto out;
+  for (;;) {
+    sqlite3_reset(sel);
+    sqlite3_bind_int64(sel, 1, last);
+    int rc = sqlite3_step(sel);
+    if (rc == SQLITE_DONE)
+      break;
+    if (rc != SQLITE_ROW) {
+      err = KERR_IO;
+      goto out;
+    }
+    store_app a;
+    app_from_row(sel, &a);
+    a.sealed = sqlite3_column_blob(sel, 12);
+    a.sealed_len = (size_t)sqlite3_column_bytes(sel, 12);
+    last = sqlite3_column_int64(sel, 13);
+    if (fn(ud, &a)) {
+      err = KERR_INTERNAL;
+      goto out;
+    }
+    sqlite3_reset(upd);
+    sqlite3_bind_text(upd, 1, a.check_digest, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(upd, 2, a.body_hash, 32, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(upd, 3, last);
+    if (sqlite3_step(upd) != SQLITE_DONE) {
+      err = KERR_IO;
+      goto out;
+    }
+    n++;
+  }
+  err = db_exec(db, "COMMIT");
+out:
+  sqlite3_finalize(sel);
+  sqlite3_finalize(upd);
+  if (err) {
+    db_exec(db, "ROLLBACK");
+    n = 0;
+  }
+  writer_give(s);
+  if (n_rows)
+    *n_rows = n;
+  return err;
 }
 
 static kerr app_query(store *s, sqlite3_stmt *st, int with_sealed,

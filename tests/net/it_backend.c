@@ -81,19 +81,21 @@ static kerr make_app(outbox *ob, char uuid[SEAL_UUID_BUF],
   return err;
 }
 
-static outbox *open_ob(const char *name) {
+/* Each outbox gets its own prefix: the backend refuses a second application
+ * with a reference the device has used (docs/outbox.md). */
+static outbox *open_ob(const char *name, const char *prefix) {
   char path[256];
   outbox_config oc = {0};
   outbox *ob = NULL;
   snprintf(path, sizeof path, "%s/%s", work, name);
   oc.path = path;
-  oc.ref_prefix = "JC";
+  oc.ref_prefix = prefix;
   CHECK_INT(outbox_open(&oc, &ob), KERR_OK);
   return ob;
 }
 
 static void test_submit(void) {
-  outbox *ob = open_ob("a.db");
+  outbox *ob = open_ob("a.db", "JC");
   deliver_config dc = {0};
   deliver *d = NULL;
   deliver_event ev;
@@ -298,7 +300,7 @@ static int get_count(counts *c, int *field) {
 }
 
 static void test_down_then_up(void) {
-  outbox *ob = open_ob("b.db");
+  outbox *ob = open_ob("b.db", "JD");
   deliver_config dc = {0};
   deliver *d = NULL;
   counts c = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0};
@@ -360,10 +362,75 @@ static void test_down_then_up(void) {
   outbox_close(ob);
 }
 
+/* ---- a reference the backend already has from this device ---- */
+
+static void test_duplicate_reference(void) {
+  /* Same prefix as a.db, as after a replaced outbox file: its first
+   * references are taken at the backend already. */
+  outbox *ob = open_ob("d.db", "JC");
+  deliver_config dc = {0};
+  deliver *d = NULL;
+  deliver_event ev;
+  char uuid[SEAL_UUID_BUF], ref[REFNO_BUF], sql[200];
+  outbox_renamed rn[4];
+  size_t n = 0;
+  outbox_state st;
+
+  if (!ob)
+    return;
+  dc.ob = ob;
+  api_cfg(&dc.api, be.url);
+  CHECK_INT(deliver_create(&dc, &d), KERR_OK);
+  if (!d) {
+    outbox_close(ob);
+    return;
+  }
+  CHECK_INT(make_app(ob, uuid, ref, NULL), KERR_OK);
+  /* 409 duplicate_reference: renumbered and queued again at once, as often
+   * as a.db used the next number too, then delivered. */
+  CHECK_INT(deliver_step(d, &ev), KERR_OK);
+  CHECK_INT(ev.kind, DELIVER_EV_RETRY);
+  CHECK_INT(ev.http_status, 409);
+  CHECK(strcmp(ev.reference, ref) != 0);
+  CHECK(strstr(ev.detail, ref) != NULL);
+  int steps = 0;
+  do {
+    CHECK_INT(deliver_step(d, &ev), KERR_OK);
+  } while (ev.kind == DELIVER_EV_RETRY && ev.http_status == 409 &&
+           ++steps < 20);
+  CHECK_INT(ev.kind, DELIVER_EV_DELIVERED);
+  CHECK_INT(ev.http_status, 201);
+  CHECK_INT(outbox_state_of(ob, uuid, &st), KERR_OK);
+  CHECK_INT(st, OUTBOX_DELIVERED);
+  /* Staff can see which receipt number became which. */
+  CHECK_INT(outbox_renamed_list(ob, rn, 4, &n), KERR_OK);
+  CHECK_INT(n, 1);
+  CHECK_STR(rn[0].printed, ref);
+  CHECK_STR(rn[0].reference, ev.reference);
+  CHECK_STR(rn[0].uuid, uuid);
+  CHECK_INT(rn[0].state, OUTBOX_DELIVERED);
+  /* Stored once, under the new reference, same uuid; its check works. */
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM applications WHERE uuid = "
+           "?1 AND reference = '%s'", ev.reference);
+  CHECK_INT(nh_backend_query(&be, sql, uuid), 1);
+  {
+    api *a = NULL;
+    api_config c;
+    api_status_result *r = calloc(1, sizeof *r);
+    api_cfg(&c, be.url);
+    CHECK_INT(api_create(&c, &a), KERR_OK);
+    CHECK_INT(api_status(a, ev.reference, "123X", r), KERR_OK);
+    api_destroy(a);
+    free(r);
+  }
+  deliver_destroy(d);
+  outbox_close(ob);
+}
+
 /* ---- worker: stop within a second mid-transfer ---- */
 
 static void test_stop_midtransfer(void) {
-  outbox *ob = open_ob("c.db");
+  outbox *ob = open_ob("c.db", "JE");
   deliver_config dc = {0};
   deliver *d = NULL;
   nh_stub stub;
@@ -420,6 +487,7 @@ int main(void) {
   CHECK_INT(read_key("seal.pub", seal_pk), 0);
   CHECK_INT(read_key("seal.key", seal_sk), 0);
   test_submit();
+  test_duplicate_reference();
   test_down_then_up();
   test_stop_midtransfer();
   nh_backend_stop(&be);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "check.h"
 #include "net/outbox.h"
 
@@ -241,6 +243,59 @@ static void test_disk_full(void) {
   outbox_close(ob);
 }
 
+/* Renumbering a row the backend refused as a duplicate reference: only a
+ * row being sent, the printed reference kept once, and an outbox of schema 1
+ * gains the column on open. */
+static void test_rereference(void) {
+  char uuid[SEAL_UUID_BUF], ref[REFNO_BUF], r2[REFNO_BUF], r3[REFNO_BUF];
+  char p[160];
+  outbox_item it;
+  outbox_renamed rn[4];
+  size_t n = 0;
+  outbox_config cfg = {0};
+  outbox *ob = NULL;
+  snprintf(p, sizeof p, "%s/renamed.db", dir);
+  cfg.path = p;
+  cfg.ref_prefix = "JC";
+  CHECK_INT(outbox_open(&cfg, &ob), KERR_OK);
+  if (!ob)
+    return;
+  /* Back to schema 1, as a kiosk from before this change left it. */
+  outbox_close(ob);
+  {
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(p, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "ALTER TABLE outbox DROP COLUMN printed_reference;"
+                           "UPDATE meta SET value = 1 WHERE key = 'schema'",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  CHECK_INT(outbox_open(&cfg, &ob), KERR_OK);
+  if (!ob)
+    return;
+  CHECK_INT(put(ob, 100, uuid, ref, 1000), KERR_OK);
+  CHECK_INT(outbox_next_reference(ob, r2), KERR_OK);
+  CHECK_INT(outbox_rereference(ob, 1, r2, "{}", 2, "dup", 1000), KERR_STATE);
+  CHECK_INT(outbox_claim(ob, 1000, &it, NULL), KERR_OK);
+  CHECK_INT(outbox_rereference(ob, it.id, r2, "{\"x\":1}", 7, "dup", 1001),
+            KERR_OK);
+  outbox_item_free(&it);
+  CHECK_INT(outbox_claim(ob, 1001, &it, NULL), KERR_OK);
+  CHECK_STR(it.reference, r2);
+  CHECK_STR(it.uuid, uuid);
+  CHECK_STR(it.envelope, "{\"x\":1}");
+  CHECK_INT(outbox_next_reference(ob, r3), KERR_OK);
+  CHECK_INT(outbox_rereference(ob, it.id, r3, "{}", 2, "dup", 1002), KERR_OK);
+  outbox_item_free(&it);
+  CHECK_INT(outbox_renamed_list(ob, rn, 4, &n), KERR_OK);
+  CHECK_INT(n, 1);
+  CHECK_STR(rn[0].printed, ref); /* the receipt's, not the middle one */
+  CHECK_STR(rn[0].reference, r3);
+  CHECK_INT(rn[0].state, OUTBOX_QUEUED);
+  outbox_close(ob);
+  unlink(p);
+}
+
 static void test_bad_files(void) {
   outbox_config cfg = {0};
   outbox *ob = NULL;
@@ -292,6 +347,7 @@ int main(void) {
   test_basic();
   test_capacity();
   test_disk_full();
+  test_rereference();
   test_bad_files();
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   CHECK(system(cmd) == 0);

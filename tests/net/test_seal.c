@@ -122,6 +122,32 @@ int main(void) {
       free(pt);
     }
     cJSON_Delete(o);
+    /* A new reference: digest recomputed for the same ending, sealed
+     * payload and everything else untouched. */
+    {
+      char ref2[REFNO_BUF], want[SEAL_DIGEST_BUF], *env2 = NULL;
+      CHECK_INT(refno_format("JC", 77, ref2), KERR_OK);
+      CHECK_INT(seal_check_digest(ref2, "123X", want), KERR_OK);
+      CHECK_INT(seal_envelope_rereference(env, ref2, &env2), KERR_OK);
+      cJSON *a = cJSON_Parse(env), *b = cJSON_Parse(env2);
+      CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(b, "reference")),
+                ref2);
+      CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(b, "check_digest")),
+                want);
+      CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(b, "sealed")),
+                cJSON_GetStringValue(cJSON_GetObjectItem(a, "sealed")));
+      CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(b, "uuid")), uuid);
+      CHECK_INT(cJSON_GetArraySize(b), 10);
+      cJSON_Delete(a);
+      cJSON_Delete(b);
+      free(env2);
+      env2 = NULL;
+      CHECK_INT(seal_envelope_rereference(env, "jc-bad", &env2),
+                KERR_INVALID);
+      CHECK_INT(seal_envelope_rereference("{\"reference\":1}", ref2, &env2),
+                KERR_PARSE);
+      CHECK(env2 == NULL);
+    }
     free(env);
     env = NULL;
   }

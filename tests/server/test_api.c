@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "check.h"
 #include "srvtest.h"
@@ -549,6 +551,210 @@ static void test_rate_limit(void) {
   srvtest_app_free(&a);
 }
 
+/* ---- strict intake, keyed digests, file modes ---- */
+
+/* The digest a kiosk sends (net/seal.c): unkeyed BLAKE2b-256. */
+static void unkeyed(const char *ref, const char *last4, char hex[65]) {
+  char pre[128];
+  unsigned char h[32];
+  snprintf(pre, sizeof pre, "kiosk-status-v1|%s|%s", ref, last4);
+  crypto_generichash(h, sizeof h, (unsigned char *)pre, strlen(pre), NULL, 0);
+  sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+/* A text column of one application read straight from the database file. */
+static int db_text(const char *db, const char *sql, const char *uuid,
+                   char *out, size_t cap) {
+  sqlite3 *h = NULL;
+  sqlite3_stmt *st = NULL;
+  int ok = 0;
+  out[0] = '\0';
+  if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      const unsigned char *t = sqlite3_column_text(st, 0);
+      snprintf(out, cap, "%s", t ? (const char *)t : "");
+      ok = 1;
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return ok;
+}
+
+static int file_mode(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 ? (int)(st.st_mode & 0777) : -1;
+}
+
+/* Endings a kiosk can send, [0-9X]{4}, tried without the key. */
+static int brute_force(const char *ref, const char *digest) {
+  static const char set[] = "0123456789X";
+  int hits = 0;
+  for (int i = 0; i < 11 * 11 * 11 * 11; i++) {
+    char cand[5] = {0}, hex[65];
+    int v = i;
+    for (int k = 3; k >= 0; k--, v /= 11)
+      cand[k] = set[v % 11];
+    unkeyed(ref, cand, hex);
+    hits += strcmp(hex, digest) == 0;
+  }
+  return hits;
+}
+
+static char *with_field(const char *json, const char *key, const char *val) {
+  cJSON *j = cJSON_Parse(json);
+  cJSON_ReplaceItemInObject(j, key, cJSON_CreateString(val));
+  char *out = cJSON_PrintUnformatted(j);
+  cJSON_Delete(j);
+  return out;
+}
+
+static void test_strict_intake(srvtest *t) {
+  srvtest_app a, b, c;
+  char digest[65], path[256], dg[128];
+  srvtest_resp r;
+  CHECK(srvtest_app_make(&a, DEV1, 40) == 0);
+
+  /* Files of the server's own: database and check key 0600. */
+  char key_path[600], p[700];
+  snprintf(key_path, sizeof key_path, "%s/check.key", t->pki);
+  CHECK_INT(file_mode(key_path), 0600);
+  CHECK_INT(file_mode(t->db), 0600);
+  snprintf(p, sizeof p, "%s-wal", t->db);
+  CHECK_INT(file_mode(p), 0600);
+  snprintf(p, sizeof p, "%s-shm", t->db);
+  CHECK_INT(file_mode(p), 0600);
+
+  /* Each impossible or incomplete created_at: 400 naming the field. */
+  const char *bad_times[] = {"2026-02-30T09:30:00+08:00",
+                             "2026-11-22T09:30:00+08:00junk",
+                             "2026-11-22T09:30:00",
+                             "2026-11-22T25:30:00+08:00",
+                             "2026-11-22T09:30:00+0800"};
+  for (size_t i = 0; i < sizeof bad_times / sizeof bad_times[0]; i++) {
+    char *body = with_field(a.json, "created_at", bad_times[i]);
+    r = req(t, "POST", "/v1/applications", DEV1, body);
+    CHECK_INT(r.status, 400);
+    CHECK(is_error(r.body, "bad_request"));
+    CHECK(r.body && strstr(r.body, "created_at") != NULL);
+    srvtest_resp_free(&r);
+    free(body);
+  }
+
+  /* A payload sealed to another key: 422, counted, not stored. */
+  {
+    unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
+    unsigned char box[crypto_box_SEALBYTES + 16];
+    char b64[200];
+    crypto_box_keypair(pk, sk);
+    crypto_box_seal(box, (const unsigned char *)"{\"schema_version\":1}",
+                    16, pk);
+    sodium_bin2base64(b64, sizeof b64, box, sizeof box,
+                      sodium_base64_VARIANT_ORIGINAL);
+    char *body = with_field(a.json, "sealed", b64);
+    r = req(t, "POST", "/v1/applications", DEV1, body);
+    CHECK_INT(r.status, 422);
+    CHECK(is_error(r.body, "unopenable"));
+    srvtest_resp_free(&r);
+    free(body);
+    CHECK(!db_text(t->db, "SELECT uuid FROM applications WHERE uuid = ?1",
+                   a.uuid, dg, sizeof dg));
+    status_path(path, sizeof path, a.reference, a.last4);
+    CHECK_INT(status_of(t, "GET", path, DEV1, NULL), 404);
+  }
+
+  /* Accepted; what is stored is keyed: no ending found without the key. */
+  r = req(t, "POST", "/v1/applications", DEV1, a.json);
+  CHECK_INT(r.status, 201);
+  srvtest_resp_free(&r);
+  CHECK(db_text(t->db, "SELECT check_digest FROM applications WHERE uuid = ?1",
+                a.uuid, dg, sizeof dg));
+  unkeyed(a.reference, a.last4, digest);
+  CHECK_INT(strlen(dg), 64);
+  CHECK(strcmp(dg, digest) != 0);
+  CHECK_INT(brute_force(a.reference, dg), 0);
+  CHECK_INT(brute_force(a.reference, digest), 1); /* the old weakness */
+  CHECK_INT(status_of(t, "GET", path, DEV2, NULL), 200);
+
+  /* Same device, same reference, another uuid: 409 duplicate_reference.
+   * The original again: still 200. Another device may use it. */
+  CHECK(srvtest_app_make(&b, DEV1, 41) == 0);
+  unkeyed(a.reference, b.last4, digest);
+  char *dup = with_field(b.json, "reference", a.reference);
+  char *dup2 = with_field(dup, "check_digest", digest);
+  r = req(t, "POST", "/v1/applications", DEV1, dup2);
+  CHECK_INT(r.status, 409);
+  CHECK(is_error(r.body, "duplicate_reference"));
+  srvtest_resp_free(&r);
+  CHECK(!db_text(t->db, "SELECT uuid FROM applications WHERE uuid = ?1",
+                 b.uuid, dg, sizeof dg));
+  CHECK_INT(status_of(t, "POST", "/v1/applications", DEV1, a.json), 200);
+  CHECK(srvtest_app_make(&c, DEV2, 42) == 0);
+  unkeyed(a.reference, c.last4, digest);
+  char *other = with_field(c.json, "reference", a.reference);
+  char *other2 = with_field(other, "check_digest", digest);
+  CHECK_INT(status_of(t, "POST", "/v1/applications", DEV2, other2), 201);
+  free(dup);
+  free(dup2);
+  free(other);
+  free(other2);
+  srvtest_app_free(&a);
+  srvtest_app_free(&b);
+  srvtest_app_free(&c);
+}
+
+/* A database from before keyed digests (unkeyed digest, check_keyed 0,
+ * mode 0644): the server rekeys it at start, narrows the file, and progress
+ * queries and resends still work. */
+static void test_migration(void) {
+  srvtest t, t2;
+  srvtest_app a;
+  char digest[65], dg[128], old_db[600];
+  CHECK(srvtest_app_make(&a, DEV1, 50) == 0);
+  CHECK(srvtest_start(&t, "mig", NULL) == 0);
+  if (t.pid <= 0)
+    return;
+  CHECK_INT(status_of(&t, "POST", "/v1/applications", DEV1, a.json), 201);
+  CHECK_INT(srvtest_stop(&t), 0);
+  snprintf(old_db, sizeof old_db, "%s", t.db);
+  unkeyed(a.reference, a.last4, digest);
+  sqlite3 *h = NULL;
+  char sql[400];
+  snprintf(sql, sizeof sql,
+           "UPDATE applications SET check_digest = '%s', check_keyed = 0, "
+           "body_hash = zeroblob(32)",
+           digest);
+  CHECK(sqlite3_open(old_db, &h) == SQLITE_OK);
+  CHECK(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK);
+  sqlite3_close(h);
+  CHECK(chmod(old_db, 0644) == 0);
+
+  const char *extra[] = {"--db", old_db, NULL};
+  CHECK(srvtest_start(&t2, "mig2", extra) == 0);
+  if (t2.pid <= 0)
+    return;
+  CHECK_INT(file_mode(old_db), 0600);
+  CHECK(db_text(old_db, "SELECT check_digest || '/' || check_keyed FROM "
+                        "applications WHERE uuid = ?1",
+                a.uuid, dg, sizeof dg));
+  CHECK_INT(strlen(dg), 66);
+  CHECK(strncmp(dg, digest, 64) != 0);
+  CHECK(strcmp(dg + 64, "/1") == 0);
+  dg[64] = '\0';
+  CHECK_INT(brute_force(a.reference, dg), 0);
+  char path[256];
+  status_path(path, sizeof path, a.reference, a.last4);
+  CHECK_INT(status_of(&t2, "GET", path, DEV1, NULL), 200);
+  status_path(path, sizeof path, a.reference, "0000");
+  CHECK_INT(status_of(&t2, "GET", path, DEV1, NULL), 404);
+  /* The kiosk resending it (its 201 was lost) is still a resend. */
+  CHECK_INT(status_of(&t2, "POST", "/v1/applications", DEV1, a.json), 200);
+  CHECK_INT(srvtest_stop(&t2), 0);
+  srvtest_app_free(&a);
+}
+
 int main(void) {
   srvtest t;
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -563,6 +769,7 @@ int main(void) {
     test_bad_input(&t);
     test_heartbeat(&t);
     test_content(&t);
+    test_strict_intake(&t);
     /* Still serving after all of that. */
     CHECK_INT(status_of(&t, "GET", "/v1/status/ABCD-EFGH-J?check=1234", DEV1,
                         NULL),
@@ -570,6 +777,7 @@ int main(void) {
     CHECK_INT(srvtest_stop(&t), 0); /* clean exit on SIGTERM */
   }
   test_rate_limit();
+  test_migration();
   curl_global_cleanup();
   return TEST_DONE();
 }

@@ -5,11 +5,14 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "server/content.h"
 #include "server/dept.h"
 #include "server/intake.h"
+#include "server/keys.h"
 #include "server/reqjson.h"
 
 static const char *APP =
@@ -50,7 +53,7 @@ static void test_app(void) {
 
   char *body = app_json(digest, sealed);
   intake_app a, b;
-  CHECK(intake_app_parse(body, strlen(body), &a, msg, sizeof msg) == KERR_OK);
+  CHECK(intake_app_parse(body, strlen(body), NULL, &a, msg, sizeof msg) == KERR_OK);
   CHECK_STR(a.app.reference, "JC7K-M4PX-Q");
   CHECK_STR(a.app.items_json, "[\"dibao\",\"medical\"]");
   CHECK_INT(a.app.sealed_len, sizeof box);
@@ -65,7 +68,7 @@ static void test_app(void) {
       "\"uuid\":\"6f1c2a9e-3b7d-4c1e-9a55-0d2f8e41b7c3\" }\n";
   char re[1024];
   snprintf(re, sizeof re, reordered_fmt, sealed, digest);
-  CHECK(intake_app_parse(re, strlen(re), &b, msg, sizeof msg) == KERR_OK);
+  CHECK(intake_app_parse(re, strlen(re), NULL, &b, msg, sizeof msg) == KERR_OK);
   CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) == 0);
   intake_app_free(&b);
 
@@ -74,7 +77,7 @@ static void test_app(void) {
   char *p = strstr(noassist, "\"assisted_by\":null,");
   memmove(p, p + strlen("\"assisted_by\":null,"),
           strlen(p + strlen("\"assisted_by\":null,")) + 1);
-  CHECK(intake_app_parse(noassist, strlen(noassist), &b, msg, sizeof msg) ==
+  CHECK(intake_app_parse(noassist, strlen(noassist), NULL, &b, msg, sizeof msg) ==
         KERR_OK);
   CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) == 0);
   intake_app_free(&b);
@@ -82,7 +85,7 @@ static void test_app(void) {
   char *assisted = strdup(body);
   p = strstr(assisted, "null");
   memcpy(p, "\"S1\"", 4);
-  CHECK(intake_app_parse(assisted, strlen(assisted), &b, msg, sizeof msg) ==
+  CHECK(intake_app_parse(assisted, strlen(assisted), NULL, &b, msg, sizeof msg) ==
         KERR_OK);
   CHECK_STR(b.app.assisted_by, "S1");
   CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) != 0);
@@ -93,7 +96,7 @@ static void test_app(void) {
   char *swapped = strdup(body);
   p = strstr(swapped, "[\"dibao\",\"medical\"]");
   memcpy(p, "[\"medical\",\"dibao\"]", 19);
-  CHECK(intake_app_parse(swapped, strlen(swapped), &b, msg, sizeof msg) ==
+  CHECK(intake_app_parse(swapped, strlen(swapped), NULL, &b, msg, sizeof msg) ==
         KERR_OK);
   CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) != 0);
   intake_app_free(&b);
@@ -105,7 +108,7 @@ static void test_app(void) {
                        "{\"a\":\"\\u0000\"}"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     msg[0] = '\0';
-    CHECK(intake_app_parse(bad[i], strlen(bad[i]), &b, msg, sizeof msg) !=
+    CHECK(intake_app_parse(bad[i], strlen(bad[i]), NULL, &b, msg, sizeof msg) !=
           KERR_OK);
     CHECK(msg[0] != '\0');
   }
@@ -113,7 +116,7 @@ static void test_app(void) {
   size_t n = strlen(body);
   int refused = 0;
   for (size_t k = 0; k < n; k++)
-    refused += intake_app_parse(body, k, &b, msg, sizeof msg) != KERR_OK;
+    refused += intake_app_parse(body, k, NULL, &b, msg, sizeof msg) != KERR_OK;
   CHECK_INT(refused, n);
   free(body);
 
@@ -124,6 +127,124 @@ static void test_app(void) {
   CHECK(!intake_device_ok("KIOSK-41060-0001"));
   CHECK(intake_reference_ok("JC7K-M4PX-Q"));
   CHECK(!intake_reference_ok("jc7k"));
+}
+
+/* RFC 3339 is checked for real: the date must exist, the offset is required,
+ * nothing may follow it. */
+static void test_time(void) {
+  const char *good[] = {"2026-11-22T09:30:00+08:00", "2026-11-22T01:30:00Z",
+                        "2028-02-29T23:59:59-05:30",
+                        "2026-11-22T09:30:00.123+08:00"};
+  const char *bad[] = {"2026-02-30T09:30:00+08:00", "2027-02-29T09:30:00Z",
+                       "2026-13-01T09:30:00Z", "2026-04-31T09:30:00Z",
+                       "2026-11-22T24:00:00Z", "2026-11-22T09:60:00Z",
+                       "2026-11-22T09:30:00", "2026-11-22T09:30:00+08:00x",
+                       "2026-11-22T09:30:00+0800", "2026-11-22T09:30:00+08",
+                       "2026-11-22T09:30:00Z+08:00", "2026-11-22 09:30:00Z",
+                       "2026-11-22T09:30:00.Z", "2026-11-22T09:30:00+24:00",
+                       "2026-00-10T09:30:00Z", "2026-11-22T09:30:00--8:00"};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    CHECK(intake_time_ok(good[i]));
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (intake_time_ok(bad[i]))
+      fprintf(stderr, "accepted bad time %s\n", bad[i]);
+    CHECK(!intake_time_ok(bad[i]));
+  }
+}
+
+/* The keyed digest: what is stored cannot be found by trying every ending
+ * without the key, and neither can the canonical hash. */
+static void test_keyed(void) {
+  unsigned char key[INTAKE_CHECK_KEY], key2[INTAKE_CHECK_KEY];
+  char dev[65], keyed[65], want[65], hex[65], msg[REQJSON_MSG_MAX];
+  randombytes_buf(key, sizeof key);
+  randombytes_buf(key2, sizeof key2);
+  CHECK(intake_check_digest("JC7K-M4PX-Q", "4821", dev) == KERR_OK);
+  CHECK(intake_check_rekey(key, "JC7K-M4PX-Q", dev, keyed) == KERR_OK);
+  CHECK(intake_check_mac(key, "JC7K-M4PX-Q", "4821", want) == KERR_OK);
+  CHECK_STR(keyed, want);
+  CHECK(intake_check_mac(key2, "JC7K-M4PX-Q", "4821", hex) == KERR_OK);
+  CHECK(strcmp(keyed, hex) != 0); /* another key, another digest */
+  CHECK(intake_check_rekey(key, "JC7K-M4PX-Q", "00000000000000000000000000"
+                           "00000000000000000000000000000000000000",
+                           hex) == KERR_NOTFOUND);
+  /* The attack the unkeyed digest allowed: every ending, no key. */
+  int found = 0;
+  for (int i = 0; i < 10000; i++) {
+    char cand[5];
+    snprintf(cand, sizeof cand, "%04d", i);
+    intake_check_digest("JC7K-M4PX-Q", cand, hex);
+    found += strcmp(hex, keyed) == 0;
+  }
+  CHECK_INT(found, 0);
+
+  unsigned char box[80];
+  char sealed[200];
+  memset(box, 7, sizeof box);
+  sodium_bin2base64(sealed, sizeof sealed, box, sizeof box,
+                    sodium_base64_VARIANT_ORIGINAL);
+  char *body = app_json(dev, sealed);
+  intake_app a, b;
+  CHECK(intake_app_parse(body, strlen(body), key, &a, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK_STR(a.app.check_digest, want);
+  /* The canonical hash covers the keyed digest, so it is no oracle either. */
+  CHECK(intake_app_parse(body, strlen(body), NULL, &b, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) != 0);
+  /* Migration of a stored row gives what a fresh intake gives. */
+  CHECK(intake_app_rekey(key, &b.app) == KERR_OK);
+  CHECK_STR(b.app.check_digest, want);
+  CHECK(memcmp(a.app.body_hash, b.app.body_hash, 32) == 0);
+  /* A stored digest of no ending: rewritten to one no query matches. */
+  memset(b.app.check_digest, 'f', 64);
+  CHECK(intake_app_rekey(key, &b.app) == KERR_NOTFOUND);
+  CHECK_INT(strspn(b.app.check_digest, "-"), 64);
+  intake_app_free(&a);
+  intake_app_free(&b);
+  free(body);
+  /* A digest of no possible ending is refused at intake. */
+  body = app_json("0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
+                  "abcdef", sealed);
+  CHECK(intake_app_parse(body, strlen(body), key, &a, msg, sizeof msg) ==
+        KERR_INVALID);
+  CHECK(strstr(msg, "check_digest") != NULL);
+  free(body);
+}
+
+/* check.key: made 0600 when missing, the same key read back, world access
+ * removed, group access left as the deployment set it. */
+static void test_check_key(void) {
+  char dir[600], path[700];
+  unsigned char k1[32], k2[32];
+  int created = -1, narrowed = -1;
+  struct stat st;
+  mkdir(SRVTEST_WORK, 0700);
+  snprintf(dir, sizeof dir, "%s/ckey-%d", SRVTEST_WORK, (int)getpid());
+  mkdir(dir, 0700);
+  snprintf(path, sizeof path, "%s/check.key", dir);
+  unlink(path);
+  mode_t old = umask(0);
+  CHECK(keys_check_key(dir, k1, &created, &narrowed) == KERR_OK);
+  CHECK_INT(created, 1);
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+  CHECK(keys_check_key(dir, k2, &created, &narrowed) == KERR_OK);
+  CHECK_INT(created, 0);
+  CHECK_INT(narrowed, 0);
+  CHECK(memcmp(k1, k2, 32) == 0);
+  CHECK(chmod(path, 0644) == 0);
+  CHECK(keys_check_key(dir, k2, &created, &narrowed) == KERR_OK);
+  CHECK_INT(narrowed, 1);
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+  CHECK(keys_check_key(dir, k2, &created, &narrowed) == KERR_OK);
+  CHECK_INT(narrowed, 0); /* group read is the deployment's choice */
+  CHECK(keys_gen_check(dir, 0) == KERR_STATE);
+  CHECK(keys_gen_check(dir, 1) == KERR_OK);
+  CHECK(keys_check_key(dir, k2, &created, &narrowed) == KERR_OK);
+  CHECK(memcmp(k1, k2, 32) != 0);
+  umask(old);
+  unlink(path);
+  rmdir(dir);
 }
 
 static void test_heartbeat(void) {
@@ -235,6 +356,9 @@ int main(void) {
   if (sodium_init() < 0)
     return 1;
   test_app();
+  test_time();
+  test_keyed();
+  test_check_key();
   test_heartbeat();
   test_reqjson();
   test_content();

@@ -68,10 +68,116 @@ static void *writer(void *arg) {
     store_app a;
     int created = 0;
     app_fill(&a, w->base + i, "CONC-URRE-NT");
+    /* (device, reference) is unique: one device per application here. */
+    snprintf(a.device_id, sizeof a.device_id, "KIOSK-140500-%03d",
+             w->base + i);
     if (store_app_put(w->st, &a, &created) == KERR_OK && created)
       w->ok++;
   }
   return NULL;
+}
+
+static int mode_of(const char *path, const char *suffix) {
+  char p[700];
+  struct stat st;
+  snprintf(p, sizeof p, "%s%s", path, suffix);
+  return stat(p, &st) == 0 ? (int)(st.st_mode & 0777) : -1;
+}
+
+/* The database and its -wal and -shm are the server's alone, whatever the
+ * umask; a file left open to others is narrowed on open. */
+static void test_modes(void) {
+  char path[700];
+  store *st = NULL;
+  store_app a;
+  int created = 0;
+  snprintf(path, sizeof path, "%s/modes-%d.db", SRVTEST_WORK, (int)getpid());
+  unlink(path);
+  mode_t old = umask(022);
+  CHECK(store_open(path, 1, &st) == KERR_OK);
+  app_fill(&a, 7, "MODE-TEST-1");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  CHECK_INT(mode_of(path, ""), 0600);
+  CHECK_INT(mode_of(path, "-wal"), 0600);
+  CHECK_INT(mode_of(path, "-shm"), 0600);
+  store_destroy(st);
+  CHECK(chmod(path, 0644) == 0);
+  CHECK(store_open(path, 1, &st) == KERR_OK);
+  CHECK_INT(mode_of(path, ""), 0600);
+  CHECK_INT(mode_of(path, "-wal"), 0600);
+  store_destroy(st);
+  umask(old);
+  char p2[710];
+  unlink(path);
+  snprintf(p2, sizeof p2, "%s-wal", path);
+  unlink(p2);
+  snprintf(p2, sizeof p2, "%s-shm", path);
+  unlink(p2);
+}
+
+static int rekey_b(void *ud, store_app *a) {
+  (*(int *)ud)++;
+  memset(a->check_digest, 'b', 64);
+  memset(a->body_hash, 0xbb, 32);
+  return 0;
+}
+
+static int rekey_fail(void *ud, store_app *a) {
+  (void)ud;
+  memset(a->check_digest, 'c', 64);
+  return 1;
+}
+
+static int grab_digest(void *ud, const store_app *a) {
+  snprintf(ud, 65, "%s", a->check_digest);
+  return 0;
+}
+
+/* Rows from before keyed digests are handed over once, in one
+ * transaction; a failure leaves them all as they were. */
+static void test_rekey(void) {
+  char path[700], dg[65] = "";
+  store *st = NULL;
+  store_app a;
+  int created = 0, calls = 0, n = -1;
+  snprintf(path, sizeof path, "%s/rekey-%d.db", SRVTEST_WORK, (int)getpid());
+  unlink(path);
+  CHECK(store_open(path, 1, &st) == KERR_OK);
+  app_fill(&a, 1, "REKE-YONE-1");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  app_fill(&a, 2, "REKE-YTWO-2");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  /* New puts are keyed already: nothing to do. */
+  CHECK(store_app_rekey(st, rekey_b, &calls, &n) == KERR_OK);
+  CHECK_INT(n, 0);
+  CHECK_INT(calls, 0);
+  store_destroy(st);
+  sqlite3 *raw = NULL;
+  CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
+  CHECK(sqlite3_exec(raw, "UPDATE applications SET check_keyed = 0", NULL,
+                     NULL, NULL) == SQLITE_OK);
+  sqlite3_close(raw);
+  CHECK(store_open(path, 1, &st) == KERR_OK);
+  CHECK(store_app_rekey(st, rekey_fail, NULL, &n) == KERR_INTERNAL);
+  CHECK_INT(n, 0);
+  CHECK(store_app_get(st, "00000000-0000-4000-8000-000000000001", grab_digest,
+                      dg) == KERR_OK);
+  CHECK(dg[0] == 'a'); /* rolled back */
+  CHECK(store_app_rekey(st, rekey_b, &calls, &n) == KERR_OK);
+  CHECK_INT(n, 2);
+  CHECK_INT(calls, 2);
+  CHECK(store_app_get(st, "00000000-0000-4000-8000-000000000002", grab_digest,
+                      dg) == KERR_OK);
+  CHECK(dg[0] == 'b');
+  /* The resend check now uses the new body hash. */
+  app_fill(&a, 2, "REKE-YTWO-2");
+  memset(a.body_hash, 0xbb, 32);
+  CHECK(store_app_put(st, &a, &created) == KERR_OK);
+  CHECK_INT(created, 0);
+  CHECK(store_app_rekey(st, rekey_b, &calls, &n) == KERR_OK);
+  CHECK_INT(n, 0);
+  store_destroy(st);
+  unlink(path);
 }
 
 int main(void) {
@@ -83,7 +189,7 @@ int main(void) {
            (int)getpid());
   unlink(db_path);
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 4);
+  CHECK_INT(store_schema_version(st), 5);
   CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
 
   /* New, resend, conflict. */
@@ -99,8 +205,14 @@ int main(void) {
   a.body_hash[5] = 9;
   CHECK(store_app_put(st, &a, &created) == KERR_CONFLICT);
 
-  /* Reference shared by two devices' applications: both come back. */
+  /* Same device, same reference, another uuid: refused, nothing stored. */
   app_fill(&a, 2, "JC7K-M4PX-Q");
+  CHECK(store_app_put(st, &a, &created) == KERR_STATE);
+  CHECK_INT(created, 0);
+  CHECK(store_app_get(st, a.uuid, grab_sealed, &(size_t){0}) ==
+        KERR_NOTFOUND);
+  /* Reference shared by two devices' applications: both come back. */
+  snprintf(a.device_id, sizeof a.device_id, "KIOSK-140500-002");
   CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
   CHECK(store_app_by_reference(st, "JC7K-M4PX-Q", count_app, &n) == KERR_OK);
   CHECK_INT(n, 2);
@@ -221,7 +333,7 @@ int main(void) {
 
   /* Reopen: data and schema version kept, migrations not re-run. */
   CHECK(store_open(db_path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 4);
+  CHECK_INT(store_schema_version(st), 5);
   n = 0;
   CHECK(store_app_by_reference(st, "CONC-URRE-NT", count_app, &n) == KERR_OK);
   CHECK_INT(n, 16); /* capped per reference */
@@ -236,5 +348,7 @@ int main(void) {
   CHECK(store_open(db_path, 1, &st) == KERR_STATE);
   CHECK(store_open("/nonexistent-dir/x.db", 1, &st) == KERR_IO);
   unlink(db_path);
+  test_modes();
+  test_rekey();
   return TEST_DONE();
 }

@@ -285,6 +285,44 @@ static void *watchdog_main(void *arg) {
   return NULL;
 }
 
+/* Same client address (not port). */
+static int same_host(const srv_peer *a, const srv_peer *b) {
+  if (a->sa.ss_family != b->sa.ss_family)
+    return 0;
+  if (a->sa.ss_family == AF_INET)
+    return memcmp(&((const struct sockaddr_in *)&a->sa)->sin_addr,
+                  &((const struct sockaddr_in *)&b->sa)->sin_addr,
+                  sizeof(struct in_addr)) == 0;
+  if (a->sa.ss_family == AF_INET6)
+    return memcmp(&((const struct sockaddr_in6 *)&a->sa)->sin6_addr,
+                  &((const struct sockaddr_in6 *)&b->sa)->sin6_addr,
+                  sizeof(struct in6_addr)) == 0;
+  return 0;
+}
+
+/* Too many pending connections: cuts the oldest pending one of the client
+ * address with the most pending connections (the newcomer p counts too),
+ * so one kiosk's handshake is not pushed out by a crowd of slow clients
+ * from elsewhere. At most max_pending entries are looked at, twice. Caller
+ * holds conn_lock. */
+static void conn_evict(srv *s, const srv_peer *p) {
+  srv_peer *victim = NULL;
+  int most = 0;
+  for (srv_peer *q = s->conn_head; q; q = q->next) {
+    if (!q->pending)
+      continue;
+    int n = same_host(q, p);
+    for (srv_peer *o = s->conn_head; o; o = o->next)
+      n += o->pending && same_host(o, q);
+    if (n > most) {
+      most = n;
+      victim = q;
+    }
+  }
+  if (victim)
+    conn_cut(s, victim);
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c,
                           void **socket_context,
                           enum MHD_ConnectionNotificationCode code) {
@@ -304,11 +342,7 @@ static void on_connection(void *cls, struct MHD_Connection *c,
       p->fd = -1;
     pthread_mutex_lock(&s->conn_lock);
     if (s->n_pending >= s->cfg.max_pending)
-      for (srv_peer *q = s->conn_head; q; q = q->next)
-        if (q->pending) {
-          conn_cut(s, q);
-          break;
-        }
+      conn_evict(s, p);
     p->pending = 1;
     s->n_pending++;
     p->deadline_ms = mono_ms() + (int64_t)s->cfg.head_timeout_s * 1000;

@@ -47,6 +47,7 @@ typedef struct srvtest_req {
                                NULL = any */
   const char *ciphers;      /* OpenSSL cipher list for TLS 1.2, NULL = curl's */
   long sslversion;          /* CURLOPT_SSLVERSION, 0 = curl's default */
+  long timeout;             /* whole request, seconds; 0 = 20 */
 } srvtest_req;
 
 /* The PKI directory made by the fixture. */

@@ -2,9 +2,16 @@
  *
  * Staff sign in with id and password (libsodium crypto_pwhash); a session
  * is a random 32-byte token in an HttpOnly, Secure, SameSite=Strict cookie,
- * stored only as its BLAKE2b hash. After login_max_failures wrong passwords
- * an account is locked for login_lock_s; sign-in attempts are also
- * rate-limited per client address. State-changing requests must be JSON and,
+ * stored only as its BLAKE2b hash.
+ *
+ * Sign-in never tells whether a staff id exists: an unknown id is checked
+ * against a dummy hash of the same cost and answers exactly like a wrong
+ * password. Failures are counted per (id, client address), not per
+ * account, so nobody can lock a member of staff out from elsewhere: after
+ * login_max_failures, each further failure doubles a delay (login_delay_s
+ * up to login_lock_s) during which that id from that address gets 429.
+ * Sign-in attempts are also rate-limited per client address, and every
+ * failure is logged (tag "audit"). State-changing requests must be JSON and,
  * when the browser sends an Origin, come from this server's own origin.
  *
  * Applications are opened (crypto_box_seal_open) only here, only for a
@@ -119,42 +126,54 @@ enum MHD_Result console_login(srv_req *r) {
     ret = srv_reply_error(r, 400, "bad_request", msg);
     goto out;
   }
-  err = store_staff_get(r->s->st, id, &st);
-  if (err == KERR_NOTFOUND) {
-    /* Same work as a real check, so unknown ids cannot be told apart. */
-    char dummy[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(dummy, pw, strlen(pw),
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-      LOG_W("console", "password hashing failed");
-    ret = srv_reply_error(r, 401, "bad_credentials",
-                          "wrong staff id or password");
-    goto out;
-  }
-  if (err) {
-    ret = srv_reply_error(r, 500, "internal", "storage error");
-    goto out;
-  }
-  if (st.locked_until > now) {
-    char ra[24];
-    snprintf(ra, sizeof ra, "%lld", (long long)(st.locked_until - now));
+  /* (id, address) as a fixed-size key: both are bounded but together
+   * longer than a limiter key. */
+  unsigned char kh[16];
+  crypto_generichash_state gs;
+  crypto_generichash_init(&gs, NULL, 0, sizeof kh);
+  crypto_generichash_update(&gs, (const unsigned char *)id, strlen(id) + 1);
+  crypto_generichash_update(&gs, (const unsigned char *)r->addr,
+                            strlen(r->addr));
+  crypto_generichash_final(&gs, kh, sizeof kh);
+  sodium_bin2hex(key, sizeof key, kh, sizeof kh);
+  if (!ratelimit_backoff_check(r->s->login_backoff, key, (double)now,
+                               &retry)) {
+    char ra[16];
+    snprintf(ra, sizeof ra, "%d", retry);
     const char *const h[] = {"Retry-After", ra, NULL};
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "error", "locked");
     cJSON_AddStringToObject(e, "message",
-                            "account locked after repeated failures");
+                            "too many failed sign-ins; try again later");
+    LOG_I("audit", "sign-in refused during a failure delay from %s", r->addr);
     ret = srv_reply_json(r, 429, e, h);
     goto out;
   }
-  int ok = crypto_pwhash_str_verify(st.pwhash, pw, strlen(pw)) == 0;
-  store_staff_attempt(r->s->st, st.id, ok, now, r->s->cfg.login_max_failures,
-                      r->s->cfg.login_lock_s);
+  err = store_staff_get(r->s->st, id, &st);
+  if (err && err != KERR_NOTFOUND) {
+    ret = srv_reply_error(r, 500, "internal", "storage error");
+    goto out;
+  }
+  int known = err == KERR_OK;
+  /* Always one verification of the same cost; an unknown id never passes. */
+  int ok = crypto_pwhash_str_verify(known ? st.pwhash : r->s->dummy_pwhash,
+                                    pw, strlen(pw)) == 0 &&
+           known;
   if (!ok) {
-    LOG_W("console", "failed sign-in for staff %s", st.id);
+    double d = ratelimit_backoff_fail(r->s->login_backoff, key, (double)now);
+    /* Unknown ids are not logged verbatim: they may be a password typed
+     * into the wrong field. */
+    if (known)
+      LOG_W("audit", "failed sign-in for staff %s from %s (delay %.0f s)",
+            st.id, r->addr, d);
+    else
+      LOG_W("audit", "failed sign-in for an unknown staff id from %s "
+            "(delay %.0f s)", r->addr, d);
     ret = srv_reply_error(r, 401, "bad_credentials",
                           "wrong staff id or password");
     goto out;
   }
+  ratelimit_backoff_clear(r->s->login_backoff, key);
   unsigned char raw[32], h[32];
   char token[65], cookie[200];
   randombytes_buf(raw, sizeof raw);
@@ -168,7 +187,7 @@ enum MHD_Result console_login(srv_req *r) {
            COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; Secure; SameSite=Strict",
            token, r->s->cfg.session_s);
   sodium_memzero(token, sizeof token);
-  LOG_I("console", "staff %s signed in", st.id);
+  LOG_I("audit", "staff %s signed in from %s", st.id, r->addr);
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "id", st.id);
   cJSON_AddStringToObject(o, "name", st.name);

@@ -260,6 +260,7 @@ int main(int argc, char **argv) {
     execl(server, server, "serve", "--pki", pki, "--db", db, "--port", "0",
           "--port-file", portfile, "--threads", threads, "--status-burst",
           "1e12", "--status-rate", "1e9", "--fail-burst", "1e12",
+          "--max-per-ip", "1000",
           "--log-level", "warn", (char *)NULL);
     _exit(127);
   }

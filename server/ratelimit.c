@@ -107,3 +107,125 @@ int ratelimit_take(ratelimit *rl, const char *key, double now, double cost,
   pthread_mutex_unlock(&rl->lock);
   return ok;
 }
+
+/* ---- failure backoff ---- */
+
+typedef struct bslot {
+  char key[KEY_MAX + 1];
+  int failures;
+  double last;          /* time of the last failure */
+  double blocked_until;
+  int used;
+} bslot;
+
+struct ratelimit_backoff {
+  int free_failures;
+  double first, max;
+  size_t n_sets;
+  bslot *slots;
+  pthread_mutex_t lock;
+};
+
+kerr ratelimit_backoff_create(int free_failures, double first_delay,
+                              double max_delay, size_t slots,
+                              ratelimit_backoff **out) {
+  if (free_failures < 1 || !(first_delay > 0) || !(max_delay >= first_delay) ||
+      slots == 0)
+    return KERR_INVALID;
+  ratelimit_backoff *b = calloc(1, sizeof *b);
+  if (!b)
+    return KERR_NOMEM;
+  b->free_failures = free_failures;
+  b->first = first_delay;
+  b->max = max_delay;
+  b->n_sets = (slots + WAYS - 1) / WAYS;
+  b->slots = calloc(b->n_sets * WAYS, sizeof *b->slots);
+  if (!b->slots) {
+    free(b);
+    return KERR_NOMEM;
+  }
+  pthread_mutex_init(&b->lock, NULL);
+  *out = b;
+  return KERR_OK;
+}
+
+void ratelimit_backoff_destroy(ratelimit_backoff *b) {
+  if (!b)
+    return;
+  pthread_mutex_destroy(&b->lock);
+  free(b->slots);
+  free(b);
+}
+
+/* The key's slot, or NULL if absent and !create (then a free or the least
+ * recently failed slot of its set is taken). Caller holds the lock. Stale
+ * entries (quiet for max seconds) are reset. */
+static bslot *bslot_find(ratelimit_backoff *b, const char *key, double now,
+                         int create) {
+  size_t n = strnlen(key, KEY_MAX);
+  bslot *s = b->slots + (key_hash(key, n) % b->n_sets) * WAYS;
+  bslot *hit = NULL, *victim = s;
+  for (int i = 0; i < WAYS; i++) {
+    if (s[i].used && strncmp(s[i].key, key, n) == 0 && s[i].key[n] == '\0') {
+      hit = &s[i];
+      break;
+    }
+    if (!s[i].used)
+      victim = &s[i];
+    else if (victim->used && s[i].last < victim->last)
+      victim = &s[i];
+  }
+  if (hit && now - hit->last >= b->max && now >= hit->blocked_until) {
+    hit->failures = 0;
+    hit->blocked_until = 0;
+  }
+  if (hit || !create)
+    return hit;
+  memset(victim, 0, sizeof *victim);
+  memcpy(victim->key, key, n);
+  victim->key[n] = '\0';
+  victim->used = 1;
+  victim->last = now;
+  return victim;
+}
+
+int ratelimit_backoff_check(ratelimit_backoff *b, const char *key, double now,
+                            int *retry_after) {
+  pthread_mutex_lock(&b->lock);
+  bslot *s = bslot_find(b, key, now, 0);
+  int ok = !s || now >= s->blocked_until;
+  if (!ok && retry_after) {
+    double wait = ceil(s->blocked_until - now);
+    *retry_after = wait < 1 ? 1 : wait > 86400 * 7 ? 86400 * 7 : (int)wait;
+  }
+  pthread_mutex_unlock(&b->lock);
+  return ok;
+}
+
+double ratelimit_backoff_fail(ratelimit_backoff *b, const char *key,
+                              double now) {
+  double delay = 0;
+  pthread_mutex_lock(&b->lock);
+  bslot *s = bslot_find(b, key, now, 1);
+  s->failures++;
+  s->last = now;
+  int over = s->failures - b->free_failures;
+  if (over >= 0) {
+    delay = b->first;
+    for (int i = 0; i < over && delay < b->max; i++)
+      delay *= 2;
+    if (delay > b->max)
+      delay = b->max;
+    s->blocked_until = now + delay;
+  }
+  pthread_mutex_unlock(&b->lock);
+  return delay;
+}
+
+void ratelimit_backoff_clear(ratelimit_backoff *b, const char *key) {
+  pthread_mutex_lock(&b->lock);
+  bslot *s = bslot_find(b, key, 0, 0);
+  if (s)
+    memset(s, 0, sizeof *s);
+  pthread_mutex_unlock(&b->lock);
+}

@@ -31,4 +31,32 @@ void ratelimit_destroy(ratelimit *rl);
 int ratelimit_take(ratelimit *rl, const char *key, double now, double cost,
                    int *retry_after);
 
+/* Failure backoff: after `free_failures` consecutive failures of a key,
+ * every further failure blocks the key for first_delay, then twice that,
+ * and so on up to max_delay (seconds). A key with no failure for max_delay
+ * seconds starts afresh. Same fixed-size table and thread safety as above;
+ * a key forgotten because its set overflowed also starts afresh. */
+typedef struct ratelimit_backoff ratelimit_backoff;
+
+/* free_failures >= 1, 0 < first_delay <= max_delay. The caller owns *out. */
+kerr ratelimit_backoff_create(int free_failures, double first_delay,
+                              double max_delay, size_t slots,
+                              ratelimit_backoff **out);
+
+/* Frees it; NULL is fine. */
+void ratelimit_backoff_destroy(ratelimit_backoff *b);
+
+/* 1 if key may try at time now; 0 if it is blocked, and then *retry_after
+ * (if not NULL) is the whole number of seconds (>= 1) until it may. */
+int ratelimit_backoff_check(ratelimit_backoff *b, const char *key, double now,
+                            int *retry_after);
+
+/* Records a failure of key at now. Returns the number of seconds the key is
+ * now blocked for (0 while it is within its free failures). */
+double ratelimit_backoff_fail(ratelimit_backoff *b, const char *key,
+                              double now);
+
+/* Forgets key's failures (after a success). */
+void ratelimit_backoff_clear(ratelimit_backoff *b, const char *key);
+
 #endif

@@ -6,6 +6,7 @@
 #include "serveconf.h"
 
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,14 @@ enum {
   K_FAIL_BURST,
   K_FAIL_RATE,
   K_LOGIN_FAILURES,
+  K_LOGIN_DELAY,
   K_LOGIN_LOCK,
+  K_TLS_PRIORITIES,
+  K_MAX_CONNECTIONS,
+  K_MAX_PER_IP,
+  K_MAX_PENDING,
+  K_IDLE_TIMEOUT,
+  K_HEAD_TIMEOUT,
   K_LOG_LEVEL,
   K_COUNT
 };
@@ -45,8 +53,29 @@ static const serveconf_key keys[K_COUNT] = {
     [K_FAIL_RATE] = {"fail-rate", "R",
                      "wrong checks forgiven per second (default 0.0167)"},
     [K_LOGIN_FAILURES] = {"login-failures", "N",
-                          "wrong passwords before a lock (default 5)"},
-    [K_LOGIN_LOCK] = {"login-lock", "S", "lock duration in seconds (default 900)"},
+                          "wrong passwords per id and address before "
+                          "delays (default 5)"},
+    [K_LOGIN_DELAY] = {"login-delay", "S",
+                       "first sign-in delay in seconds, doubled per further "
+                       "failure (default 2)"},
+    [K_LOGIN_LOCK] = {"login-lock", "S",
+                      "longest sign-in delay in seconds (default 900)"},
+    [K_TLS_PRIORITIES] = {"tls-priorities", "STRING",
+                          "GnuTLS priority string (default: TLS 1.2/1.3, "
+                          "AEAD, ECDHE only)"},
+    [K_MAX_CONNECTIONS] = {"max-connections", "N",
+                           "open connections in all (default 512)"},
+    [K_MAX_PER_IP] = {"max-per-ip", "N",
+                      "open connections per client address (default 16)"},
+    [K_MAX_PENDING] = {"max-pending", "N",
+                       "connections still in their handshake or first "
+                       "request head (default 64)"},
+    [K_IDLE_TIMEOUT] = {"idle-timeout", "S",
+                        "seconds of silence before a connection is closed "
+                        "(default 15)"},
+    [K_HEAD_TIMEOUT] = {"head-timeout", "S",
+                        "seconds for the handshake and a whole request head "
+                        "(default 10)"},
     [K_LOG_LEVEL] = {"log-level", "L", "error, warn, info or debug (default info)"},
 };
 
@@ -128,9 +157,40 @@ kerr serveconf_set(serveconf *sc, size_t i, const char *v, char *msg,
     if (parse_int(v, 1, 1000, &c->login_max_failures))
       want = "a number from 1 to 1000";
     break;
+  case K_LOGIN_DELAY:
   case K_LOGIN_LOCK:
-    if (parse_int(v, 1, 7 * 86400, &c->login_lock_s))
+    if (parse_int(v, 1, 7 * 86400,
+                  i == K_LOGIN_DELAY ? &c->login_delay_s : &c->login_lock_s))
       want = "a number of seconds from 1 to 604800";
+    break;
+  case K_TLS_PRIORITIES: {
+    gnutls_priority_t prio;
+    const char *at = NULL;
+    if (!v[0] || gnutls_priority_init(&prio, v, &at) < 0) {
+      snprintf(msg, cap, "%s: not a GnuTLS priority string (bad at '%.60s')",
+               keys[i].name, at ? at : v);
+      return KERR_INVALID;
+    }
+    gnutls_priority_deinit(prio);
+    c->tls_priorities = v;
+    break;
+  }
+  case K_MAX_CONNECTIONS:
+    if (parse_int(v, 8, 60000, &c->max_connections))
+      want = "a number from 8 to 60000";
+    break;
+  case K_MAX_PER_IP:
+  case K_MAX_PENDING:
+    if (parse_int(v, 1, 60000,
+                  i == K_MAX_PER_IP ? &c->max_per_ip : &c->max_pending))
+      want = "a number from 1 to 60000";
+    break;
+  case K_IDLE_TIMEOUT:
+  case K_HEAD_TIMEOUT:
+    if (parse_int(v, 1, 3600,
+                  i == K_IDLE_TIMEOUT ? &c->idle_timeout_s
+                                      : &c->head_timeout_s))
+      want = "a number of seconds from 1 to 3600";
     break;
   case K_STATUS_RATE:
   case K_FAIL_RATE:

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -38,8 +39,15 @@ void srv_config_defaults(srv_config *c) {
   c->fail_rate = 1.0 / 60;
   c->fail_burst = 5;
   c->login_max_failures = 5;
+  c->login_delay_s = 2;
   c->login_lock_s = 900;
   c->session_s = 8 * 3600;
+  c->tls_priorities = SRV_TLS_PRIORITIES;
+  c->max_connections = 512;
+  c->max_per_ip = 16;
+  c->max_pending = 64;
+  c->idle_timeout_s = 15;
+  c->head_timeout_s = 10;
 }
 
 int64_t srv_now(const srv *s) {
@@ -186,17 +194,204 @@ static void peer_check(struct MHD_Connection *c, srv_peer *p) {
   gnutls_x509_crt_deinit(crt);
 }
 
+/* ---- connection deadlines ----
+ *
+ * libmicrohttpd's connection timeout is an idle timeout: a client that sends
+ * one byte every few seconds keeps a connection forever, and enough of them
+ * fill every slot (slowloris). So every connection is also on a list here,
+ * with an absolute deadline:
+ *  - from accept, the TLS handshake and the first request head must be
+ *    complete within head_timeout_s;
+ *  - a request without a verified device certificate must also have its
+ *    body within that time (console bodies are small); a device's upload
+ *    is bounded by the idle timeout only;
+ *  - after a response, the next request head must be complete within
+ *    idle_timeout_s + head_timeout_s.
+ * A watchdog thread shuts down (shutdown(2), never close(2): the socket
+ * stays libmicrohttpd's) the connections past their deadline; libmicrohttpd
+ * then sees the end of the stream and closes them itself. At most
+ * max_pending connections may be before their first request head (that is,
+ * in the TLS handshake, which has no client identity yet); a new one beyond
+ * that pushes out the oldest, so a legitimate client that completes its
+ * handshake in milliseconds always gets through, while held-open
+ * handshakes cannot queue everyone else out. */
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Shuts the connection's socket down if it is still the socket we recorded
+ * (the peer address must match, so a descriptor already reused by another
+ * connection is never touched). Caller holds conn_lock. */
+static void conn_cut(srv *s, srv_peer *p) {
+  struct sockaddr_storage now;
+  socklen_t n = sizeof now;
+  if (p->pending) {
+    p->pending = 0;
+    s->n_pending--;
+  }
+  p->deadline_ms = 0;
+  p->cut = 1;
+  if (p->fd < 0 || getpeername(p->fd, (struct sockaddr *)&now, &n) != 0 ||
+      n != p->sa_len || memcmp(&now, &p->sa, n) != 0)
+    return;
+  shutdown(p->fd, SHUT_RDWR);
+  s->n_cut++;
+}
+
+static void conn_unlink(srv *s, srv_peer *p) {
+  if (p->prev)
+    p->prev->next = p->next;
+  else if (s->conn_head == p)
+    s->conn_head = p->next;
+  if (p->next)
+    p->next->prev = p->prev;
+  else if (s->conn_tail == p)
+    s->conn_tail = p->prev;
+  p->prev = p->next = NULL;
+  if (p->pending) {
+    p->pending = 0;
+    s->n_pending--;
+  }
+}
+
+static void *watchdog_main(void *arg) {
+  srv *s = arg;
+  int64_t last_log = mono_ms();
+  pthread_mutex_lock(&s->conn_lock);
+  while (!s->stopping) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 250 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000000000L) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&s->watchdog_cond, &s->conn_lock, &ts);
+    int64_t now = mono_ms();
+    for (srv_peer *p = s->conn_head; p; p = p->next)
+      if (p->deadline_ms && now >= p->deadline_ms)
+        conn_cut(s, p);
+    if (s->n_cut && now - last_log >= 60000) {
+      LOG_W("srv", "closed %lu slow or excess connections in the last minute",
+            s->n_cut);
+      s->n_cut = 0;
+      last_log = now;
+    }
+  }
+  pthread_mutex_unlock(&s->conn_lock);
+  return NULL;
+}
+
+/* Same client address (not port). */
+static int same_host(const srv_peer *a, const srv_peer *b) {
+  if (a->sa.ss_family != b->sa.ss_family)
+    return 0;
+  if (a->sa.ss_family == AF_INET)
+    return memcmp(&((const struct sockaddr_in *)&a->sa)->sin_addr,
+                  &((const struct sockaddr_in *)&b->sa)->sin_addr,
+                  sizeof(struct in_addr)) == 0;
+  if (a->sa.ss_family == AF_INET6)
+    return memcmp(&((const struct sockaddr_in6 *)&a->sa)->sin6_addr,
+                  &((const struct sockaddr_in6 *)&b->sa)->sin6_addr,
+                  sizeof(struct in6_addr)) == 0;
+  return 0;
+}
+
+/* Too many pending connections: cuts the oldest pending one of the client
+ * address with the most pending connections (the newcomer p counts too),
+ * so one kiosk's handshake is not pushed out by a crowd of slow clients
+ * from elsewhere. At most max_pending entries are looked at, twice. Caller
+ * holds conn_lock. */
+static void conn_evict(srv *s, const srv_peer *p) {
+  srv_peer *victim = NULL;
+  int most = 0;
+  for (srv_peer *q = s->conn_head; q; q = q->next) {
+    if (!q->pending)
+      continue;
+    int n = same_host(q, p);
+    for (srv_peer *o = s->conn_head; o; o = o->next)
+      n += o->pending && same_host(o, q);
+    if (n > most) {
+      most = n;
+      victim = q;
+    }
+  }
+  if (victim)
+    conn_cut(s, victim);
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c,
                           void **socket_context,
                           enum MHD_ConnectionNotificationCode code) {
-  (void)cls;
-  (void)c;
+  srv *s = cls;
+  srv_peer *p = *socket_context;
   if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-    *socket_context = calloc(1, sizeof(srv_peer));
+    p = calloc(1, sizeof *p);
+    *socket_context = p;
+    if (!p)
+      return;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    p->fd = ci ? ci->connect_fd : -1;
+    p->sa_len = sizeof p->sa;
+    if (p->fd < 0 ||
+        getpeername(p->fd, (struct sockaddr *)&p->sa, &p->sa_len) != 0)
+      p->fd = -1;
+    pthread_mutex_lock(&s->conn_lock);
+    if (s->n_pending >= s->cfg.max_pending)
+      conn_evict(s, p);
+    p->pending = 1;
+    s->n_pending++;
+    p->deadline_ms = mono_ms() + (int64_t)s->cfg.head_timeout_s * 1000;
+    p->prev = s->conn_tail;
+    if (s->conn_tail)
+      s->conn_tail->next = p;
+    else
+      s->conn_head = p;
+    s->conn_tail = p;
+    pthread_mutex_unlock(&s->conn_lock);
   } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-    free(*socket_context);
+    if (p) {
+      pthread_mutex_lock(&s->conn_lock);
+      conn_unlink(s, p);
+      pthread_mutex_unlock(&s->conn_lock);
+    }
+    free(p);
     *socket_context = NULL;
   }
+}
+
+static srv_peer *conn_peer(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci ? ci->socket_context : NULL;
+}
+
+/* The request head is complete (first call of on_request): the connection
+ * is no longer pending. Its deadline stays until the body is in, or is
+ * lifted when the client turns out to be a verified device. */
+static void conn_head_done(srv *s, srv_peer *p) {
+  if (!p)
+    return;
+  pthread_mutex_lock(&s->conn_lock);
+  if (p->pending) {
+    p->pending = 0;
+    s->n_pending--;
+  }
+  pthread_mutex_unlock(&s->conn_lock);
+}
+
+/* deadline_ms = 0 (the whole request is in) or now + ms. */
+static void conn_deadline(srv *s, srv_peer *p, int64_t ms) {
+  if (!p)
+    return;
+  pthread_mutex_lock(&s->conn_lock);
+  if (!p->cut)
+    p->deadline_ms = ms ? mono_ms() + ms : 0;
+  pthread_mutex_unlock(&s->conn_lock);
 }
 
 /* ---- routing ---- */
@@ -310,6 +505,8 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t cap) {
 /* First call of a request: everything that can be refused before the body
  * is read. Returns with r->replied set if it answered. */
 static enum MHD_Result request_begin(srv_req *r, const char *url) {
+  srv_peer *p = conn_peer(r->conn);
+  conn_head_done(r->s, p);
   size_t ul = strcspn(url, "?");
   if (ul >= sizeof r->path)
     return srv_reply_error(r, 414, "uri_too_long", "request path too long");
@@ -321,11 +518,10 @@ static enum MHD_Result request_begin(srv_req *r, const char *url) {
     return srv_reply(r, 302, "text/plain; charset=utf-8", "", 0, loc);
   }
   if (strncmp(r->path, "/v1/", 4) == 0) {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    srv_peer *p = ci ? ci->socket_context : NULL;
     if (p && !p->checked)
       peer_check(r->conn, p);
+    if (p && p->ok)
+      conn_deadline(r->s, p, 0);
     if (!p || !p->ok)
       return srv_reply_error(r, 401, "unauthorized",
                              "a client certificate issued by the deployment "
@@ -412,15 +608,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (!r->body)
       return MHD_NO;
   }
+  conn_deadline(s, conn_peer(c), 0); /* the whole request is in */
   return r->handler(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
+  srv *s = cls;
   srv_req *r = *con_cls;
-  (void)cls;
-  (void)c;
   (void)toe;
+  /* The next request head on this keep-alive connection: the idle time
+   * allowed before it plus the time for the head itself. */
+  conn_deadline(s, conn_peer(c),
+                ((int64_t)s->cfg.idle_timeout_s + s->cfg.head_timeout_s) *
+                    1000);
   if (!r)
     return;
   if (r->body) {
@@ -468,8 +669,24 @@ kerr srv_create(const srv_config *c, srv **out) {
   if (!s)
     return KERR_NOMEM;
   s->cfg = *c;
+  pthread_mutex_init(&s->conn_lock, NULL);
+  pthread_cond_init(&s->watchdog_cond, NULL);
   if (!s->cfg.bind)
     s->cfg.bind = "127.0.0.1";
+  if (!s->cfg.tls_priorities)
+    s->cfg.tls_priorities = SRV_TLS_PRIORITIES;
+  if (s->cfg.max_connections < 8)
+    s->cfg.max_connections = 8;
+  if (s->cfg.max_per_ip < 1)
+    s->cfg.max_per_ip = 1;
+  if (s->cfg.max_pending < 1)
+    s->cfg.max_pending = 1;
+  if (s->cfg.idle_timeout_s < 1)
+    s->cfg.idle_timeout_s = 1;
+  if (s->cfg.head_timeout_s < 1)
+    s->cfg.head_timeout_s = 1;
+  if (s->cfg.login_delay_s < 1)
+    s->cfg.login_delay_s = 1;
   if (s->cfg.threads < 1)
     s->cfg.threads = 1;
   if (s->cfg.threads > 16)
@@ -493,8 +710,25 @@ kerr srv_create(const srv_config *c, srv **out) {
                               &s->rl_status)) ||
       (err = ratelimit_create(c->fail_rate, c->fail_burst, 8192,
                               &s->rl_fail)) ||
-      (err = ratelimit_create(0.2, 10, 4096, &s->rl_login)))
+      (err = ratelimit_create(0.2, 10, 4096, &s->rl_login)) ||
+      (err = ratelimit_backoff_create(
+           s->cfg.login_max_failures, s->cfg.login_delay_s,
+           s->cfg.login_lock_s, 8192, &s->login_backoff)))
     goto out;
+  {
+    /* Unknown staff ids are checked against this, at the same cost as a
+     * real account's hash (the same limits as `adduser`). */
+    char pw[33];
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
+    if (crypto_pwhash_str(s->dummy_pwhash, pw, strlen(pw),
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+      err = KERR_NOMEM;
+      goto out;
+    }
+  }
   if ((err = store_open(c->db_path, s->cfg.threads, &s->st)) ||
       (err = api_check_setup(s)))
     goto out;
@@ -520,17 +754,25 @@ kerr srv_create(const srv_config *c, srv **out) {
     err = KERR_INVALID;
     goto out;
   }
+  if (pthread_create(&s->watchdog, NULL, watchdog_main, s) != 0) {
+    err = KERR_NOMEM;
+    goto out;
+  }
+  s->watchdog_started = 1;
+  /* Worker threads each run their own event loop over many connections
+   * (epoll), so a slow client never holds a thread; the pool is bounded by
+   * `threads`. The connection limit is split among the workers. */
   s->daemon = MHD_start_daemon(
       flags, (uint16_t)c->port, NULL, NULL, on_request, s,
       MHD_OPTION_SOCK_ADDR, sa,
       MHD_OPTION_HTTPS_MEM_KEY, s->key_pem,
       MHD_OPTION_HTTPS_MEM_CERT, s->cert_pem,
       MHD_OPTION_HTTPS_MEM_TRUST, s->ca_pem,
-      MHD_OPTION_HTTPS_PRIORITIES,
-      "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+      MHD_OPTION_HTTPS_PRIORITIES, s->cfg.tls_priorities,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s->cfg.max_per_ip,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout_s,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
@@ -560,7 +802,17 @@ void srv_destroy(srv *s) {
     return;
   if (s->daemon)
     MHD_stop_daemon(s->daemon);
+  if (s->watchdog_started) {
+    pthread_mutex_lock(&s->conn_lock);
+    s->stopping = 1;
+    pthread_cond_signal(&s->watchdog_cond);
+    pthread_mutex_unlock(&s->conn_lock);
+    pthread_join(s->watchdog, NULL);
+  }
+  pthread_cond_destroy(&s->watchdog_cond);
+  pthread_mutex_destroy(&s->conn_lock);
   store_destroy(s->st);
+  ratelimit_backoff_destroy(s->login_backoff);
   ratelimit_destroy(s->rl_status);
   ratelimit_destroy(s->rl_fail);
   ratelimit_destroy(s->rl_login);

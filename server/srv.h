@@ -24,12 +24,28 @@ typedef struct srv_config {
   double status_burst;  /* ... allowed in a burst */
   double fail_rate;     /* wrong checks forgiven per second per device/address */
   double fail_burst;    /* wrong checks allowed before 429 */
-  int login_max_failures; /* wrong passwords before an account is locked */
-  int login_lock_s;       /* how long it stays locked */
+  int login_max_failures; /* wrong passwords per (id, address) before delays */
+  int login_delay_s;      /* first delay after that; doubles per failure */
+  int login_lock_s;       /* longest delay */
   int session_s;          /* console session lifetime */
+  const char *tls_priorities; /* GnuTLS priority string; NULL = default */
+  int max_connections;    /* open connections in all */
+  int max_per_ip;         /* open connections per client address */
+  int max_pending;        /* connections still in the TLS handshake or
+                             their first request head */
+  int idle_timeout_s;     /* silence before a connection is closed */
+  int head_timeout_s;     /* handshake + request head must be complete
+                             within this, however busy the client is */
   int64_t (*now)(void *ud); /* clock (unix seconds); NULL = time() */
   void *now_ud;
 } srv_config;
+
+/* The default GnuTLS priority string: TLS 1.2 and 1.3, AEAD ciphers and
+ * ECDHE key exchange only (no CBC, no static RSA, no SHA-1 MACs). */
+#define SRV_TLS_PRIORITIES                                                     \
+  "SECURE256:+SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:"      \
+  "+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:-KX-ALL:+ECDHE-ECDSA:"         \
+  "+ECDHE-RSA:%SERVER_PRECEDENCE"
 
 /* Fills c with the defaults (everything above; strings NULL). */
 void srv_config_defaults(srv_config *c);

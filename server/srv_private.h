@@ -3,9 +3,11 @@
 #ifndef SERVER_SRV_PRIVATE_H
 #define SERVER_SRV_PRIVATE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
@@ -32,14 +34,33 @@ struct srv {
   ratelimit *rl_status; /* progress queries */
   ratelimit *rl_fail;   /* wrong checks */
   ratelimit *rl_login;  /* sign-in attempts per client address */
+  ratelimit_backoff *login_backoff; /* failed sign-ins per (id, address) */
+  char dummy_pwhash[128]; /* checked for unknown staff ids (same cost) */
   int port;
+  /* Connection deadlines (srv.c): every open connection, oldest first. */
+  pthread_mutex_t conn_lock;
+  struct srv_peer *conn_head, *conn_tail;
+  int n_pending;        /* connections before their first request head */
+  unsigned long n_cut;  /* cut since the last log line */
+  pthread_t watchdog;
+  pthread_cond_t watchdog_cond;
+  int watchdog_started, stopping;
 };
 
-/* What we learnt about the client certificate, once per connection. */
+/* One connection: what we learnt about the client certificate (once per
+ * connection) and its deadline. The deadline fields belong to srv.c and
+ * are only touched under srv.conn_lock. */
 typedef struct srv_peer {
   int checked;
   int ok;       /* chain verified against the deployment CA, client purpose */
   char cn[65];  /* certificate CN when ok */
+  struct srv_peer *prev, *next;
+  int fd;
+  struct sockaddr_storage sa; /* peer address, to recognise the socket */
+  socklen_t sa_len;
+  int64_t deadline_ms; /* monotonic; 0 = none */
+  int pending;         /* handshake or first request head not complete */
+  int cut;             /* shut down by the server */
 } srv_peer;
 
 typedef struct srv_req srv_req;

@@ -77,8 +77,9 @@ $('login-form').addEventListener('submit', async (ev) => {
   }
   const err = r.data && r.data.error;
   if (err === 'locked') {
-    const min = Math.ceil((parseInt(r.retry, 10) || 60) / 60);
-    $('login-msg').textContent = '密码错误次数过多，账号已暂时锁定，请约 ' + min + ' 分钟后再试。';
+    const sec = parseInt(r.retry, 10) || 60;
+    const wait = sec < 60 ? sec + ' 秒' : '约 ' + Math.ceil(sec / 60) + ' 分钟';
+    $('login-msg').textContent = '密码错误次数过多，请' + wait + '后再试。';
   } else if (err === 'rate_limited') {
     $('login-msg').textContent = '尝试过于频繁，请稍后再试。';
   } else if (err === 'bad_credentials') {

@@ -207,7 +207,7 @@ int srvtest_do(srvtest *t, const srvtest_req *rq, srvtest_resp *out) {
   curl_easy_setopt(c, CURLOPT_URL, url);
   curl_easy_setopt(c, CURLOPT_CAINFO, ca);
   curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, rq->timeout ? rq->timeout : 20L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   if (rq->cert) {
     const char *dir = strcmp(rq->cert, "foreign") == 0 ? "foreign" : "devices";
@@ -218,6 +218,12 @@ int srvtest_do(srvtest *t, const srvtest_req *rq, srvtest_resp *out) {
     curl_easy_setopt(c, CURLOPT_SSLCERT, cert);
     curl_easy_setopt(c, CURLOPT_SSLKEY, key);
   }
+  if (rq->source)
+    curl_easy_setopt(c, CURLOPT_INTERFACE, rq->source);
+  if (rq->ciphers)
+    curl_easy_setopt(c, CURLOPT_SSL_CIPHER_LIST, rq->ciphers);
+  if (rq->sslversion)
+    curl_easy_setopt(c, CURLOPT_SSLVERSION, rq->sslversion);
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
   if (rq->body) {
     size_t len = rq->len ? rq->len : strlen(rq->body);

@@ -43,6 +43,11 @@ typedef struct srvtest_req {
   int chunked;              /* send the body with chunked encoding */
   int expect100;            /* send Expect: 100-continue (curl's default for
                                large bodies) instead of suppressing it */
+  const char *source;       /* local address to connect from ("127.0.0.2"),
+                               NULL = any */
+  const char *ciphers;      /* OpenSSL cipher list for TLS 1.2, NULL = curl's */
+  long sslversion;          /* CURLOPT_SSLVERSION, 0 = curl's default */
+  long timeout;             /* whole request, seconds; 0 = 20 */
 } srvtest_req;
 
 /* The PKI directory made by the fixture. */

@@ -1,10 +1,13 @@
-/* The staff console's API on the real server: sign-in, lockout, sessions,
+/* The staff console's API on the real server: sign-in (unknown ids answered
+ * like wrong passwords, failure delays per id and client address that grow
+ * and do not reach other addresses), sessions,
  * cross-site refusal, today's list, search, opening (unsealing) an
  * application, changing its status (which the device status API then
  * shows), and the device list fed by heartbeats. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -33,12 +36,28 @@ static long code(srvtest *t, const char *method, const char *path,
   return s;
 }
 
+/* A sign-in from the local address src (any 127.0.0.0/8 address reaches the
+ * server listening on 127.0.0.1). */
+static srvtest_resp login_from(srvtest *t, const char *src, const char *id,
+                               const char *pw) {
+  char body[200];
+  snprintf(body, sizeof body, "{\"id\":\"%s\",\"password\":\"%s\"}", id,
+           pw);
+  srvtest_req rq = {.method = "POST", .path = "/api/console/login",
+                    .body = body, .content_type = "application/json",
+                    .source = src};
+  srvtest_resp r;
+  if (srvtest_do(t, &rq, &r) != 0)
+    r.status = -1;
+  return r;
+}
+
 int main(void) {
   srvtest t;
   char cookie[200] = "", path[256];
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  const char *extra[] = {"--login-failures", "3", "--login-lock", "600",
-                         NULL};
+  const char *extra[] = {"--login-failures", "3", "--login-delay", "2",
+                         "--login-lock", "600", NULL};
   CHECK(srvtest_start(&t, "console", extra) == 0);
   if (t.pid <= 0)
     return TEST_DONE();
@@ -80,27 +99,55 @@ int main(void) {
                  "000000000000000000"),
             401);
 
-  /* Wrong password, unknown id: 401 alike. Lockout after 3. */
-  r = call(&t, "POST", "/api/console/login",
-           "{\"id\":\"S0013\",\"password\":\"wrong\"}", NULL);
-  CHECK_INT(r.status, 401);
-  CHECK(strstr(r.body, "bad_credentials") != NULL);
+  /* A wrong password and an unknown id get the same answer, status and
+   * body, try after try from one address (127.0.0.2): 401 three times,
+   * then 429 while the failure delay runs, for both alike. */
+  for (int i = 0; i < 5; i++) {
+    srvtest_resp wp = login_from(&t, "127.0.0.2", "S0013", "wrong");
+    srvtest_resp un = login_from(&t, "127.0.0.2", "NOBODY", "wrong");
+    CHECK_INT(wp.status, i < 3 ? 401 : 429);
+    CHECK_INT(un.status, wp.status);
+    CHECK_STR(un.body, wp.body);
+    CHECK(strstr(wp.body, i < 3 ? "bad_credentials" : "\"locked\"") != NULL);
+    if (i >= 3) {
+      CHECK(atoi(wp.retry_after) >= 1 && atoi(wp.retry_after) <= 2);
+      CHECK(atoi(un.retry_after) >= 1 && atoi(un.retry_after) <= 2);
+    }
+    srvtest_resp_free(&wp);
+    srvtest_resp_free(&un);
+  }
+  /* The delay holds the right password back from that address... */
+  r = login_from(&t, "127.0.0.2", "S0013", "another pass 2");
+  CHECK_INT(r.status, 429);
   srvtest_resp_free(&r);
-  CHECK_INT(code(&t, "POST", "/api/console/login",
-                 "{\"id\":\"NOBODY\",\"password\":\"wrong\"}", NULL),
-            401);
-  CHECK_INT(code(&t, "POST", "/api/console/login",
-                 "{\"id\":\"S0013\",\"password\":\"wrong\"}", NULL),
-            401);
-  CHECK_INT(code(&t, "POST", "/api/console/login",
-                 "{\"id\":\"S0013\",\"password\":\"wrong\"}", NULL),
-            401);
-  r = call(&t, "POST", "/api/console/login",
-           "{\"id\":\"S0013\",\"password\":\"another pass 2\"}", NULL);
-  CHECK_INT(r.status, 429); /* locked, even with the right password */
-  CHECK(strstr(r.body, "\"locked\"") != NULL);
-  CHECK(atoi(r.retry_after) > 500);
+  /* ...but not the member of staff signing in from another one. */
+  r = login_from(&t, "127.0.0.1", "S0013", "another pass 2");
+  CHECK_INT(r.status, 200);
   srvtest_resp_free(&r);
+
+  /* The delay doubles with each further failure: 2 s, 4 s, 8 s (one second
+   * less if the server's clock ticked in between). */
+  int delays[3] = {0, 0, 0};
+  for (int i = 0; i < 3; i++) {
+    r = login_from(&t, "127.0.0.3", "S0012", "wrong");
+    CHECK_INT(r.status, 401);
+    srvtest_resp_free(&r);
+  }
+  for (int k = 0; k < 3; k++) {
+    r = login_from(&t, "127.0.0.3", "S0012", "correct horse 1");
+    CHECK_INT(r.status, 429);
+    delays[k] = atoi(r.retry_after);
+    srvtest_resp_free(&r);
+    if (k == 2 || delays[k] < 1 || delays[k] > 8) /* never wait long */
+      break;
+    sleep((unsigned)delays[k] + 1);
+    r = login_from(&t, "127.0.0.3", "S0012", "wrong"); /* allowed, fails */
+    CHECK_INT(r.status, 401);
+    srvtest_resp_free(&r);
+  }
+  CHECK(delays[0] >= 1 && delays[0] <= 2);
+  CHECK(delays[1] >= 3 && delays[1] <= 4);
+  CHECK(delays[2] >= 7 && delays[2] <= 8);
   CHECK_INT(code(&t, "POST", "/api/console/login",
                  "{\"id\":\"S0012\",\"password\":\"x\",\"extra\":1}", NULL),
             400);

@@ -54,5 +54,43 @@ int main(void) {
   CHECK(!ratelimit_take(rl, longkey, 1e6, 1, NULL));
   ratelimit_destroy(rl);
   ratelimit_destroy(NULL);
+
+  /* Failure backoff: 3 free failures, then 2 s doubling up to 10 s. */
+  ratelimit_backoff *b;
+  CHECK(ratelimit_backoff_create(3, 2, 10, 64, &b) == KERR_OK);
+  CHECK(ratelimit_backoff_fail(b, "id|a", 0) == 0);
+  CHECK(ratelimit_backoff_fail(b, "id|a", 0) == 0);
+  CHECK(ratelimit_backoff_check(b, "id|a", 0, &retry));
+  CHECK(ratelimit_backoff_fail(b, "id|a", 0) == 2);
+  CHECK(!ratelimit_backoff_check(b, "id|a", 1, &retry));
+  CHECK_INT(retry, 1);
+  CHECK(ratelimit_backoff_check(b, "id|b", 1, NULL)); /* other key */
+  CHECK(ratelimit_backoff_check(b, "id|a", 2, NULL));
+  CHECK(ratelimit_backoff_fail(b, "id|a", 2) == 4);
+  CHECK(ratelimit_backoff_fail(b, "id|a", 6) == 8);
+  CHECK(ratelimit_backoff_fail(b, "id|a", 14) == 10); /* capped */
+  CHECK(!ratelimit_backoff_check(b, "id|a", 23, &retry));
+  CHECK_INT(retry, 1);
+  /* Quiet for the longest delay: starts afresh. */
+  CHECK(ratelimit_backoff_check(b, "id|a", 40, NULL));
+  CHECK(ratelimit_backoff_fail(b, "id|a", 40) == 0);
+  /* A success clears it. */
+  ratelimit_backoff_fail(b, "id|a", 40);
+  ratelimit_backoff_fail(b, "id|a", 40);
+  CHECK(!ratelimit_backoff_check(b, "id|a", 40, NULL));
+  ratelimit_backoff_clear(b, "id|a");
+  CHECK(ratelimit_backoff_check(b, "id|a", 40, NULL));
+  CHECK(ratelimit_backoff_fail(b, "id|a", 40) == 0);
+  /* Flooding the table never crashes. */
+  for (int i = 0; i < 10000; i++) {
+    snprintf(key, sizeof key, "flood-%d", i);
+    ratelimit_backoff_fail(b, key, (double)i);
+  }
+  ratelimit_backoff_destroy(b);
+  b = NULL;
+  CHECK(ratelimit_backoff_create(0, 1, 1, 8, &b) == KERR_INVALID);
+  CHECK(ratelimit_backoff_create(1, 2, 1, 8, &b) == KERR_INVALID);
+  CHECK(b == NULL);
+  ratelimit_backoff_destroy(NULL);
   return TEST_DONE();
 }

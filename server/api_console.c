@@ -26,6 +26,7 @@
 #include <sodium.h>
 
 #include "console_assets.h"
+#include "console_req.h"
 #include "dept.h"
 #include "intake.h"
 #include "kiosk/core/log.h"
@@ -92,7 +93,6 @@ static int same_origin(srv_req *r) {
 }
 
 enum MHD_Result console_login(srv_req *r) {
-  static const char *const keys[] = {"id", "password", NULL};
   char msg[REQJSON_MSG_MAX];
   cJSON *j = NULL;
   store_staff st;
@@ -112,17 +112,9 @@ enum MHD_Result console_login(srv_req *r) {
     cJSON_AddStringToObject(e, "message", "too many sign-in attempts");
     return srv_reply_json(r, 429, e, h);
   }
-  kerr err = reqjson_parse(r->body, r->len, 2, &j, msg, sizeof msg);
-  if (!err)
-    err = reqjson_keys(j, keys, msg, sizeof msg);
-  const char *id = err ? NULL
-                       : reqjson_str(j, "id", STORE_STAFF_MAX,
-                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
-                                     "opqrstuvwxyz0123456789-_",
-                                     msg, sizeof msg);
-  const char *pw = id ? reqjson_str(j, "password", 256, NULL, msg, sizeof msg)
-                      : NULL;
-  if (!pw) {
+  const char *id, *pw;
+  kerr err = console_req_login(r->body, r->len, &j, &id, &pw, msg, sizeof msg);
+  if (err) {
     ret = srv_reply_error(r, 400, "bad_request", msg);
     goto out;
   }
@@ -283,16 +275,13 @@ enum MHD_Result console_apps(srv_req *r) {
   kerr err;
   if (ref) {
     char up[STORE_REF_MAX + 1];
-    size_t n = strlen(ref);
-    if (n > STORE_REF_MAX) {
+    int valid;
+    if (console_req_reference(ref, up, &valid)) {
       cJSON_Delete(list);
       return srv_reply_error(r, 400, "bad_request", "reference too long");
     }
-    for (size_t i = 0; i <= n; i++)
-      up[i] = (char)toupper((unsigned char)ref[i]);
-    err = intake_reference_ok(up)
-              ? store_app_by_reference(r->s->st, up, list_each, list)
-              : KERR_OK;
+    err = valid ? store_app_by_reference(r->s->st, up, list_each, list)
+                : KERR_OK;
   } else {
     int64_t from, to;
     if (!date) {
@@ -428,7 +417,6 @@ enum MHD_Result console_app(srv_req *r) {
 }
 
 enum MHD_Result console_app_status(srv_req *r) {
-  static const char *const keys[] = {"status", "note", NULL};
   char staff[STORE_STAFF_MAX + 1], msg[REQJSON_MSG_MAX], at[41];
   cJSON *j = NULL;
   enum MHD_Result ret;
@@ -438,17 +426,10 @@ enum MHD_Result console_app_status(srv_req *r) {
     return reply_signin(r);
   if (!intake_uuid_ok(r->param))
     return srv_reply_error(r, 404, "not_found", "no such application");
-  kerr err = reqjson_parse(r->body, r->len, 2, &j, msg, sizeof msg);
-  if (!err)
-    err = reqjson_keys(j, keys, msg, sizeof msg);
-  const char *status =
-      err ? NULL
-          : reqjson_str(j, "status", STORE_STATUS_MAX, NULL, msg, sizeof msg);
-  const cJSON *nv = cJSON_GetObjectItemCaseSensitive(j, "note");
-  const char *note = "";
-  if (status && nv && !cJSON_IsNull(nv))
-    note = reqjson_str(j, "note", STORE_NOTE_MAX, NULL, msg, sizeof msg);
-  if (!status || !note) {
+  const char *status, *note;
+  kerr err = console_req_status(r->body, r->len, &j, &status, &note, msg,
+                                sizeof msg);
+  if (err) {
     ret = srv_reply_error(r, 400, "bad_request", msg);
     goto out;
   }

@@ -89,3 +89,11 @@ unsigned ime_host_generation(const ime_host *h) {
 }
 
 ime_host *app_ime(app *a) { return a->ime; }
+
+bool ime_host_busy(ime_host *h) {
+  if (!h)
+    return false;
+  if (h->pinyin && !ime_pinyin_ready(h->pinyin))
+    return true;
+  return h->hand && ime_hand_busy(h->hand);
+}

@@ -61,4 +61,9 @@ unsigned ime_host_generation(const ime_host *h);
 /* The app's input-method host (NULL if it could not be created). */
 ime_host *app_ime(app *a);
 
+/* True while an engine is still loading or owes an answer (a handwriting
+ * recognition in flight). Scripted runs with a virtual clock wait for it
+ * in real time after a `wait` (app/script.c). */
+bool ime_host_busy(ime_host *h);
+
 #endif

@@ -11,11 +11,14 @@
 #include <string.h>
 
 #include "app/app_private.h"
+#include "app/ime_host.h"
 #include "core/log.h"
 #include "ui/png.h"
 
 #define SCRIPT_MAX_LINES 4000
 #define SCRIPT_LINE_MAX 512
+/* How long a `wait` in virtual time waits, in real time, for the engines. */
+#define SCRIPT_SETTLE_MS 10000
 
 typedef struct cmd {
   int lineno;
@@ -32,6 +35,9 @@ struct app_script {
   int release_pending, rx, ry;
   /* a wait in progress: virtual milliseconds still to pass */
   uint64_t wait_left;
+  uint64_t settle_until; /* real ms: after a virtual wait, engines answer */
+  int settle_ticked;     /* one loop turn since they answered (its ticks
+                            took the answer in) */
   /* a hold in progress: real milliseconds still to pass */
   uint64_t hold_left;
   /* seek / page-to-end: page.down taps made for the current command */
@@ -267,7 +273,24 @@ static int run_cmd(app *a, app_script *s) {
     else
       SDL_Delay((Uint32)step);
     s->wait_left -= step;
+    if (!s->wait_left && a->virtual_clock)
+      s->settle_until = SDL_GetTicks64() + SCRIPT_SETTLE_MS;
     return 1;
+  }
+  /* Virtual time costs the engine threads nothing, so a `wait` also lets
+   * them answer (handwriting recognition, pinyin loading) in real time,
+   * bounded; the loop keeps ticking meanwhile and shows their answers. */
+  if (s->settle_until) {
+    if (ime_host_busy(a->ime) && SDL_GetTicks64() < s->settle_until) {
+      SDL_Delay(2);
+      return 1;
+    }
+    if (!s->settle_ticked) {
+      s->settle_ticked = 1;
+      return 1;
+    }
+    s->settle_until = 0;
+    s->settle_ticked = 0;
   }
   if (s->hold_left) {
     uint64_t step = s->hold_left > 100 ? 100 : s->hold_left;

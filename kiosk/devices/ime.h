@@ -220,6 +220,10 @@ kerr ime_hand_recognize(ime_hand *h, ime_hand_candidate *out, int cap,
  * KERR_STATE if loading failed, KERR_RANGE for cap < 0. */
 kerr ime_hand_recognize_start(ime_hand *h, int cap);
 
+/* True while the model is still loading or a recognition started with
+ * ime_hand_recognize_start() has not been answered yet. */
+bool ime_hand_busy(ime_hand *h);
+
 /* Collects the answer to the latest ime_hand_recognize_start(): KERR_OK
  * with up to cap candidates (best first) once it is ready, KERR_BUSY while
  * it is being computed, KERR_STATE if nothing is requested since the

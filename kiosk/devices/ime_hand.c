@@ -364,6 +364,17 @@ kerr ime_hand_recognize_start(ime_hand *h, int cap) {
   return KERR_OK;
 }
 
+bool ime_hand_busy(ime_hand *h) {
+  if (!h || usable(h) == KERR_STATE)
+    return false;
+  if (!ime_hand_ready(h))
+    return true;
+  pthread_mutex_lock(&h->mu);
+  bool busy = h->req_active && h->res_seq != h->req_seq;
+  pthread_mutex_unlock(&h->mu);
+  return busy;
+}
+
 kerr ime_hand_recognize_poll(ime_hand *h, ime_hand_candidate *out, int cap,
                              int *n) {
   kerr err = KERR_OK;

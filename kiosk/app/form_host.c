@@ -522,6 +522,11 @@ void form_host_follow(app *a, const screen_class *current) {
 }
 
 void form_host_open(app *a) {
+  /* No form while the outbox cannot take it: the apply screen says why. */
+  if (net_host_outbox_health(app_net(a)) != KERR_OK) {
+    app_push(a, &screen_screener_start, NULL);
+    return;
+  }
   const selection *sel = app_selection(a);
   const char *ids[SELECTION_MAX];
   size_t n = selection_count(sel);

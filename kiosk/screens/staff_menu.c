@@ -134,6 +134,7 @@ typedef struct status_text {
   char value[ROWS][128];
   char line[512];
   char printer_line[512]; /* the last failure's reason, or "" */
+  char outbox_line[1536];  /* a damaged outbox moved aside at start, or "" */
   char printer_short[128]; /* the printer's state without its kind */
   int px;                  /* text size of the rows and lines */
 } status_text;
@@ -186,6 +187,16 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
   else
     snprintf(t->value[4], sizeof t->value[4], "%s", app_str(a, "menu.never"));
   sync_line(a, s, &st, t->line, sizeof t->line);
+  t->outbox_line[0] = '\0';
+  const outbox_salvage *sv = net_host_salvage(app_net(a));
+  if (sv) {
+    char half[sizeof t->outbox_line];
+    snprintf(n, sizeof n, "%u", (unsigned)sv->recovered);
+    chrome_format(half, sizeof half, app_str(a, "menu.outbox.salvaged"), "n",
+                  n);
+    chrome_format(t->outbox_line, sizeof t->outbox_line, half, "path",
+                  sv->moved_to);
+  }
   print_host_status ps;
   print_host_status_get(app_print(a), &ps);
   t->label[5] = app_str(a, "menu.printer");
@@ -258,6 +269,14 @@ static int status_card(app *a, const status_text *t, ui *u, int x, int y,
     if (draw)
       ui_text_box(u, (SDL_Rect){x + pad, cy, iw, lh}, t->px, TEXT_BOLD,
                   th->accent, UI_LEFT, 0, t->printer_line);
+    cy += lh;
+  }
+  if (t->outbox_line[0]) {
+    int lh = ui_text_height(u, iw, t->px, TEXT_BOLD, t->outbox_line);
+    cy += th->gap;
+    if (draw)
+      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, lh}, t->px, TEXT_BOLD,
+                  th->accent, UI_LEFT, 0, t->outbox_line);
     cy += lh;
   }
   return cy + pad - y;

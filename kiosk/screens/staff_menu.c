@@ -399,6 +399,11 @@ static void menu_draw(app *a, void *state, ui *u) {
                   app_str(a, "menu.outbox.salvaged.short"), "n", n);
     ch = status_card(a, &t, u, x, y, sw, 0);
   }
+  if (ch > room && t.outbox_line[0] && t.line[0]) {
+    /* The damaged outbox matters more than how content updating stands. */
+    t.line[0] = '\0';
+    ch = status_card(a, &t, u, x, y, sw, 0);
+  }
   ui_card(u, (SDL_Rect){x, y, sw, ch}, th->surface, th->border);
   status_card(a, &t, u, x, y, sw, 1);
   int sh = scale_row(a, u, bx, 0, bwid, 0);

@@ -190,7 +190,7 @@ static const char wrong3[] =
     "type \"222222\"\n"
     "tap resume.check\n"
     "expect text \"还可以再试1次\"\n"
-    "type \"333333\"\n"
+    "type \"33333X\"\n"
     "tap resume.check\n"
     "expect text \"已经删掉了\"\n"
     "expect no-target resume.check\n"

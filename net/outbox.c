@@ -8,10 +8,13 @@
  * The mutex makes the handle usable from the UI and the delivery worker. */
 #include "outbox.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -821,4 +824,209 @@ kerr outbox_state_of(outbox *ob, const char *uuid, outbox_state *state) {
   sqlite3_finalize(s);
   pthread_mutex_unlock(&ob->mu);
   return err;
+}
+
+/* ---- a damaged file: moved aside, its readable rows salvaged ------------ */
+
+/* 1 if SQLite says the file at path is damaged: not a database, or
+ * integrity_check does not answer "ok". Opened read-only, so the file (and
+ * a WAL next to it) is left exactly as it is. 0 for a missing file or one
+ * that cannot be opened for another reason (permissions: not damage). */
+static int outbox_damaged(const char *path) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  int damaged = 0;
+  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check(1)", -1, &s, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      const unsigned char *t = sqlite3_column_text(s, 0);
+      damaged = !t || strcmp((const char *)t, "ok") != 0;
+      rc = SQLITE_OK;
+    }
+  }
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+    int code = (db ? sqlite3_errcode(db) : rc) & 0xff;
+    damaged = code == SQLITE_NOTADB || code == SQLITE_CORRUPT ||
+              (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
+  }
+  sqlite3_finalize(s);
+  sqlite3_close_v2(db);
+  return damaged;
+}
+
+/* Renames path (and its -wal, -shm) to path.damaged-<stamp>. */
+static kerr outbox_move_aside(const char *path, int64_t now_s, char *to,
+                              size_t size) {
+  time_t t = (time_t)now_s;
+  struct tm tm;
+  char stamp[32] = "unknown";
+  if (localtime_r(&t, &tm))
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  int n = snprintf(to, size, "%s.damaged-%s", path, stamp);
+  if (n < 0 || (size_t)n + 5 >= size)
+    return KERR_INVALID;
+  /* Never over an earlier one: add a counter when the name is taken. */
+  for (int i = 2; access(to, F_OK) == 0 && i < 100; i++)
+    snprintf(to, size, "%s.damaged-%s-%d", path, stamp, i);
+  /* The WAL first: without its database it is never replayed into the
+   * fresh file. */
+  static const char *const side[] = {"-wal", "-shm"};
+  for (size_t i = 0; i < 2; i++) {
+    char a[OUTBOX_PATH_MAX + 8], b[OUTBOX_PATH_MAX + 8];
+    snprintf(a, sizeof a, "%s%s", path, side[i]);
+    snprintf(b, sizeof b, "%s%s", to, side[i]);
+    if (rename(a, b) != 0 && errno != ENOENT)
+      return KERR_IO;
+  }
+  if (rename(path, to) != 0)
+    return KERR_IO;
+  return KERR_OK;
+}
+
+/* Copies the rows of the damaged file `from` into ob. A scan stops at the
+ * first unreadable page; it is then started again after the last row read,
+ * one id further each time (then doubling after 1024 misses), so the rows
+ * of pages after a damaged one are still found. */
+static kerr outbox_salvage_rows(outbox *ob, const char *from,
+                                outbox_salvage *rep, int64_t *max_seq) {
+  sqlite3 *old = NULL;
+  sqlite3_stmt *rd = NULL, *wr = NULL;
+  kerr err = KERR_OK;
+  char uri[OUTBOX_PATH_MAX + 32];
+  snprintf(uri, sizeof uri, "%s", from);
+  int rc = sqlite3_open_v2(uri, &old, SQLITE_OPEN_READONLY, NULL);
+  if (rc != SQLITE_OK) {
+    sqlite3_close_v2(old);
+    return KERR_OK; /* nothing readable: a fresh outbox all the same */
+  }
+  int64_t seq = -1;
+  if (outbox_query_int(old, "SELECT value FROM meta WHERE key='ref_seq'",
+                       &seq) != KERR_OK)
+    seq = -1;
+  rep->seq_unknown = seq < 0;
+  *max_seq = seq;
+  rc = sqlite3_prepare_v2(ob->db,
+      "INSERT OR IGNORE INTO outbox(uuid, reference, envelope, state, "
+      "attempts, created_ms, due_ms, last_attempt_ms, done_ms, http_status, "
+      "reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+      -1, &wr, NULL);
+  if (rc != SQLITE_OK) {
+    err = outbox_err(rc);
+    goto out;
+  }
+  err = outbox_begin(ob);
+  if (err)
+    goto out;
+  int64_t after = 0, skip = 1;
+  uint32_t misses = 0;
+  for (;;) {
+    sqlite3_finalize(rd);
+    rd = NULL;
+    rc = sqlite3_prepare_v2(old,
+        "SELECT uuid, reference, envelope, state, attempts, created_ms, "
+        "due_ms, last_attempt_ms, done_ms, http_status, reason, id "
+        "FROM outbox WHERE id > ?1 ORDER BY id", -1, &rd, NULL);
+    if (rc != SQLITE_OK)
+      break; /* the schema itself is unreadable */
+    sqlite3_bind_int64(rd, 1, after);
+    while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
+      int64_t id = sqlite3_column_int64(rd, 11);
+      int state = sqlite3_column_int(rd, 3);
+      const char *ref = (const char *)sqlite3_column_text(rd, 1);
+      after = id;
+      misses = 0;
+      skip = 1;
+      if (sqlite3_column_type(rd, 0) != SQLITE_TEXT || !ref ||
+          state < 0 || state > 3)
+        continue;
+      char prefix[3];
+      uint32_t n = 0;
+      if (refno_parse(ref, prefix, &n) == KERR_OK && (int64_t)n > *max_seq &&
+          rep->seq_unknown)
+        *max_seq = n;
+      for (int c = 0; c < 11; c++)
+        sqlite3_bind_value(wr, c + 1, sqlite3_column_value(rd, c));
+      if (state == OUTBOX_SENDING)
+        sqlite3_bind_int(wr, 4, OUTBOX_QUEUED);
+      rc = sqlite3_step(wr);
+      if (sqlite3_changes(ob->db) > 0 && rc == SQLITE_DONE)
+        rep->recovered++;
+      sqlite3_reset(wr);
+      sqlite3_clear_bindings(wr);
+      if (rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT) {
+        err = outbox_err(rc);
+        goto out;
+      }
+    }
+    if (rc == SQLITE_DONE)
+      break;
+    /* An unreadable page: go on past it. */
+    if (++misses > 1024)
+      skip *= 2;
+    after += skip;
+    if (skip > ((int64_t)1 << 40))
+      break;
+  }
+  if (rep->seq_unknown && *max_seq >= 0)
+    *max_seq += OUTBOX_SEQ_MARGIN;
+  err = outbox_commit(ob);
+out:
+  if (err)
+    outbox_rollback(ob);
+  sqlite3_finalize(rd);
+  sqlite3_finalize(wr);
+  sqlite3_close_v2(old);
+  return err;
+}
+
+kerr outbox_open_salvage(const outbox_config *cfg, int64_t now_s,
+                         outbox **out, outbox_salvage *rep) {
+  outbox_salvage local;
+  if (!rep)
+    rep = &local;
+  memset(rep, 0, sizeof *rep);
+  *out = NULL;
+  if (!cfg || !cfg->path)
+    return KERR_INVALID;
+  if (strcmp(cfg->path, ":memory:") == 0 || access(cfg->path, F_OK) != 0 ||
+      !outbox_damaged(cfg->path))
+    return outbox_open(cfg, out);
+  LOG_E("outbox", "the outbox file is damaged: moving it aside");
+  kerr err = outbox_move_aside(cfg->path, now_s, rep->moved_to,
+                               sizeof rep->moved_to);
+  if (err) {
+    LOG_E("outbox", "cannot move the damaged outbox aside: %s",
+          kerr_str(err));
+    rep->moved_to[0] = '\0';
+    return err;
+  }
+  rep->moved = 1;
+  LOG_W("outbox", "damaged outbox moved to %s", rep->moved_to);
+  err = outbox_open(cfg, out);
+  if (err)
+    return err;
+  int64_t seq = -1;
+  pthread_mutex_lock(&(*out)->mu);
+  err = outbox_salvage_rows(*out, rep->moved_to, rep, &seq);
+  if (!err && seq > 0) {
+    char sql[96];
+    snprintf(sql, sizeof sql,
+             "UPDATE meta SET value = max(value, %lld) WHERE key = 'ref_seq'",
+             (long long)seq);
+    err = outbox_exec((*out)->db, sql);
+  }
+  pthread_mutex_unlock(&(*out)->mu);
+  if (err) {
+    LOG_E("outbox", "salvaging the damaged outbox failed: %s", kerr_str(err));
+    outbox_close(*out);
+    *out = NULL;
+    return err;
+  }
+  LOG_W("outbox", "%u rows recovered from the damaged outbox%s",
+        rep->recovered,
+        rep->seq_unknown ? " (its reference sequence was unreadable)" : "");
+  return KERR_OK;
 }

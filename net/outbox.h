@@ -99,6 +99,35 @@ typedef struct outbox_renamed {
  * cannot be opened or is not an outbox, KERR_FULL if the disk is full. */
 kerr outbox_open(const outbox_config *cfg, outbox **out);
 
+/* What outbox_open_salvage() did with a damaged file. No personal data:
+ * counts and a path. */
+#define OUTBOX_PATH_MAX 1024
+typedef struct outbox_salvage {
+  int moved;               /* 1: the file was damaged and has been moved */
+  char moved_to[OUTBOX_PATH_MAX]; /* where it is now ("" when not moved) */
+  uint32_t recovered;      /* rows copied from it into the fresh outbox */
+  int seq_unknown;         /* its reference sequence could not be read:
+                              the new one was moved on by OUTBOX_SEQ_MARGIN */
+} outbox_salvage;
+
+/* How far the reference sequence of a fresh outbox is moved past the last
+ * reference seen when the damaged file's own sequence is unreadable, so
+ * that references handed out in rows that were lost are not reused. */
+#define OUTBOX_SEQ_MARGIN 1000
+
+/* outbox_open(), but a file that SQLite finds damaged (not a database, or
+ * PRAGMA integrity_check fails) is not given up: it is renamed, intact,
+ * to "<path>.damaged-YYYYMMDD-HHMMSS" (local time of now_s; its -wal and
+ * -shm files with it; never deleted), a fresh outbox is created at path,
+ * and every row that can still be read from the old file is copied into it
+ * as it was (sealed envelopes byte for byte; "sending" becomes "queued"),
+ * in one transaction. Its reference sequence is carried over (see
+ * OUTBOX_SEQ_MARGIN). *rep (may be NULL) says what happened. A file that is
+ * readable but foreign, or a folder that cannot be written, is not moved:
+ * the errors are outbox_open()'s. */
+kerr outbox_open_salvage(const outbox_config *cfg, int64_t now_s,
+                         outbox **out, outbox_salvage *rep);
+
 /* Puts every "sending" row back to "queued" (what outbox_open() does after
  * a crash). For a delivery worker that could not record an outcome. */
 kerr outbox_recover(outbox *ob);

@@ -7,7 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "app/app_private.h"
+#include "app/staff_host.h"
 #include "core/json_limits.h"
 #include "core/log.h"
 #include "core/recovery.h"
@@ -24,6 +27,7 @@ struct form_host {
   int signing;          /* the cursor was put on a signature to sign now */
   int offer;            /* a point from before a restart may be offered */
   int64_t offer_saved_s;
+  int offer_tries;      /* wrong ID entries left before the point is wiped */
   char assisted_by[64]; /* staff id, "" when nobody assists */
   /* the last submission, for the receipt screen */
   submit_receipt receipt;
@@ -54,6 +58,7 @@ static void drop_form(form_host *h) {
 static void wipe_point(form_host *h) {
   h->offer = 0;
   h->offer_saved_s = 0;
+  h->offer_tries = 0;
   if (h->rec && recovery_wipe(h->rec))
     LOG_W("form_host", "recovery point not removed");
 }
@@ -70,16 +75,70 @@ static void host_wipe(void *ud) {
   memset(h->item_ptrs, 0, sizeof h->item_ptrs);
 }
 
-/* Looks for a point left by a previous run; keeps only its time. */
+/* Overwrites every string of a parsed tree before it is freed. */
+static void wipe_tree(cJSON *j) {
+  for (; j; j = j->next) {
+    if (j->valuestring)
+      session_wipe_bytes(j->valuestring, strlen(j->valuestring));
+    if (j->string)
+      session_wipe_bytes(j->string, strlen(j->string));
+    j->valuedouble = 0;
+    j->valueint = 0;
+    if (j->child)
+      wipe_tree(j->child);
+  }
+}
+
+/* The last FORM_HOST_CHECK_CHARS characters of the applicant's ID number
+ * in a snapshot (upper-case X), into tail[7]. KERR_NOTFOUND when the form
+ * has no ID number yet (or one too short to check). Everything parsed is
+ * wiped before it is freed. */
+static kerr snapshot_id_tail(const char *data, size_t len, char tail[7]) {
+  cJSON *doc = NULL;
+  memset(tail, 0, 7);
+  json_limits lim = {FORM_MAX_ANSWERS_BYTES, 8, 2u * FORM_MAX_SIGNATURE, 400};
+  kerr e = json_limits_parse(data, len, &lim, &doc, NULL);
+  if (e)
+    return e;
+  const cJSON *ans = cJSON_GetObjectItemCaseSensitive(doc, "answers");
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(ans, FORM_HOST_ID_FIELD);
+  e = KERR_NOTFOUND;
+  if (cJSON_IsString(id) && id->valuestring) {
+    size_t n = strlen(id->valuestring);
+    if (n >= FORM_HOST_CHECK_CHARS) {
+      for (size_t i = 0; i < FORM_HOST_CHECK_CHARS; i++) {
+        char ch = id->valuestring[n - FORM_HOST_CHECK_CHARS + i];
+        tail[i] = ch == 'x' ? 'X' : ch;
+      }
+      e = KERR_OK;
+    }
+  }
+  wipe_tree(doc);
+  cJSON_Delete(doc);
+  return e;
+}
+
+/* Looks for a point left by a previous run; keeps only its time. A point
+ * whose form has no ID number yet cannot be checked against its applicant,
+ * so it is wiped instead of being offered. */
 static void look_for_point(form_host *h) {
   char *data = NULL;
   size_t len = 0;
   int64_t saved = 0;
   kerr e = recovery_load(h->rec, host_now(h), &data, &len, &saved);
   if (e == KERR_OK) {
+    char tail[7];
+    kerr t = snapshot_id_tail(data, len, tail);
+    session_wipe_bytes(tail, sizeof tail);
     recovery_data_free(data, len);
+    if (t) {
+      LOG_I("form_host", "recovery point without an ID number dropped");
+      wipe_point(h);
+      return;
+    }
     h->offer = 1;
     h->offer_saved_s = saved;
+    h->offer_tries = FORM_HOST_CHECK_TRIES;
     LOG_I("form_host", "a half-filled form can be offered back");
   } else if (e != KERR_NOTFOUND) {
     LOG_I("form_host", "old recovery point dropped: %s", kerr_str(e));
@@ -146,18 +205,6 @@ static kerr load_schema(form_host *h, const content *c) {
   }
   h->schema_of = c;
   return KERR_OK;
-}
-
-/* Overwrites every string of a parsed tree before it is freed. */
-static void wipe_tree(cJSON *j) {
-  for (; j; j = j->next) {
-    if (j->valuestring)
-      session_wipe_bytes(j->valuestring, strlen(j->valuestring));
-    j->valuedouble = 0;
-    j->valueint = 0;
-    if (j->child)
-      wipe_tree(j->child);
-  }
 }
 
 /* Copies the answers of `from` into `to` (a form for other items). */
@@ -274,18 +321,58 @@ int64_t form_host_offer_left_s(form_host *h) {
   return left > 0 ? left : 0;
 }
 
-kerr form_host_resume(form_host *h, const content *c) {
+int form_host_offer_tries(const form_host *h) {
+  return h && h->offer ? h->offer_tries : 0;
+}
+
+/* 1 if s is FORM_HOST_CHECK_CHARS digits, the last one possibly X. */
+static int check_well_formed(const char *s) {
+  if (strlen(s) != FORM_HOST_CHECK_CHARS)
+    return 0;
+  for (size_t i = 0; i < FORM_HOST_CHECK_CHARS; i++) {
+    int last = i + 1 == FORM_HOST_CHECK_CHARS;
+    if (!(s[i] >= '0' && s[i] <= '9') &&
+        !(last && (s[i] == 'X' || s[i] == 'x')))
+      return 0;
+  }
+  return 1;
+}
+
+kerr form_host_resume(form_host *h, const content *c, const char *last6) {
   if (!h->offer || !h->rec)
     return KERR_NOTFOUND;
   if (!form_host_offer(h))
     return KERR_STATE;
+  if (last6 && !check_well_formed(last6))
+    return KERR_INVALID; /* not an attempt: nothing is read */
   char *data = NULL;
   size_t len = 0;
   form *f = NULL;
+  char tail[7] = "";
+  char typed[7] = "";
   kerr e = recovery_load(h->rec, host_now(h), &data, &len, NULL);
-  h->offer = 0;
-  if (e)
+  if (e) {
+    h->offer = 0;
     goto out;
+  }
+  if (last6) {
+    for (size_t i = 0; i < FORM_HOST_CHECK_CHARS; i++)
+      typed[i] = last6[i] == 'x' ? 'X' : last6[i];
+    e = snapshot_id_tail(data, len, tail);
+    if (e || sodium_memcmp(tail, typed, FORM_HOST_CHECK_CHARS) != 0) {
+      e = KERR_DENIED;
+      if (--h->offer_tries <= 0) {
+        LOG_I("form_host", "recovery check failed %d times: point wiped",
+              FORM_HOST_CHECK_TRIES);
+        wipe_point(h);
+      } else {
+        LOG_I("form_host", "recovery check failed (%d tries left)",
+              h->offer_tries);
+      }
+      goto out_keep;
+    }
+  }
+  h->offer = 0;
   drop_form(h);
   e = load_schema(h, c);
   if (e)
@@ -297,12 +384,16 @@ kerr form_host_resume(form_host *h, const content *c) {
     goto out;
   }
   h->f = f;
-  LOG_I("form_host", "half-filled form taken up again");
+  LOG_I("form_host", "half-filled form taken up again (%s)",
+        last6 ? "ID checked" : "staff");
 out:
-  if (data)
-    recovery_data_free(data, len);
   if (e)
     wipe_point(h);
+out_keep:
+  if (data)
+    recovery_data_free(data, len);
+  session_wipe_bytes(tail, sizeof tail);
+  session_wipe_bytes(typed, sizeof typed);
   return e;
 }
 
@@ -431,6 +522,11 @@ void form_host_follow(app *a, const screen_class *current) {
 }
 
 void form_host_open(app *a) {
+  /* No form while the outbox cannot take it: the apply screen says why. */
+  if (net_host_outbox_health(app_net(a)) != KERR_OK) {
+    app_push(a, &screen_screener_start, NULL);
+    return;
+  }
   const selection *sel = app_selection(a);
   const char *ids[SELECTION_MAX];
   size_t n = selection_count(sel);
@@ -447,11 +543,14 @@ void form_host_open(app *a) {
 
 int form_host_offer_tap(app *a, const char *id) {
   if (strcmp(id, "resume.yes") == 0) {
-    const screen_class *cls = NULL;
-    if (a->form && form_host_resume(a->form, app_content(a)) == KERR_OK)
-      cls = form_host_screen(a->form);
-    if (cls)
-      app_push(a, cls, NULL);
+    /* Signed-in staff vouch for the person; anyone else proves it is
+     * their form with the end of its ID number (screen_resume). */
+    if (a->form && form_host_offer(a->form)) {
+      if (staff_host_who(app_staff(a)))
+        form_host_offer_resume(a, NULL);
+      else
+        app_push(a, &screen_resume, NULL);
+    }
     app_dirty(a);
     return 1;
   }
@@ -462,6 +561,23 @@ int form_host_offer_tap(app *a, const char *id) {
     return 1;
   }
   return 0;
+}
+
+kerr form_host_offer_resume(app *a, const char *last6) {
+  if (!a->form)
+    return KERR_NOTFOUND;
+  if (!last6 && !staff_host_who(app_staff(a)))
+    return KERR_DENIED; /* only signed-in staff may skip the check */
+  kerr e = form_host_resume(a->form, app_content(a), last6);
+  const screen_class *cls = e ? NULL : form_host_screen(a->form);
+  if (cls) {
+    if (a->depth > 0 && a->stack[a->depth - 1].cls == &screen_resume)
+      app_replace(a, cls, NULL);
+    else
+      app_push(a, cls, NULL);
+  }
+  app_dirty(a);
+  return e;
 }
 
 form_host *app_form(app *a) { return a->form; }

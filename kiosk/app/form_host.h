@@ -12,7 +12,9 @@
  *                       (core/recovery.h) is replaced by a fresh snapshot
  *   form_host_offer()   after a restart, whether a recent point may be
  *                       offered back (「继续填写上次没填完的表？」)
- *   form_host_resume()  rebuilds the form from it, at the same question
+ *   form_host_resume()  rebuilds the form from it, at the same question,
+ *                       once the end of its ID number was typed again (or
+ *                       staff vouch for the applicant)
  *   form_host_finish()  after submission: the form and the point are wiped
  *
  * Invariants:
@@ -24,7 +26,9 @@
  *     anything else); a host whose directory is refused still runs the form,
  *     it simply cannot offer it back after a crash;
  *   - while an offer waits nothing personal is held in memory: only the
- *     point's time; the point is read again when the applicant accepts.
+ *     point's time and the tries left; the point is read again for each
+ *     check and wiped from memory right after it;
+ *   - nothing of the previous form is shown before the check passes.
  * The wall clock (seconds) is injected so tests control expiry; "today"
  * for the form's dates and ages is the local date of that clock. Nothing
  * here logs answers. UI thread only. */
@@ -94,11 +98,30 @@ int form_host_offer(form_host *h);
 /* Seconds until the offer expires (0 when there is none). */
 int64_t form_host_offer_left_s(form_host *h);
 
-/* Accepts the offer: reads the point back and rebuilds the form at the
- * question where it was left. KERR_NOTFOUND when there is no offer (or the
- * point vanished), KERR_STATE when it expired meanwhile, the form_restore
- * errors (the point is then wiped). */
-kerr form_host_resume(form_host *h, const content *c);
+/* The offer is taken up only by the person whose form it was: they type
+ * the last FORM_HOST_CHECK_CHARS characters of the ID number already
+ * entered in the form (field FORM_HOST_ID_FIELD), or signed-in staff vouch
+ * for them. FORM_HOST_CHECK_TRIES wrong entries wipe the point. A point
+ * whose form has no ID number yet is wiped when found, never offered. */
+#define FORM_HOST_ID_FIELD "applicant_id"
+#define FORM_HOST_CHECK_CHARS 6
+#define FORM_HOST_CHECK_TRIES 3
+
+/* Wrong entries still allowed for the waiting offer (0 without one). */
+int form_host_offer_tries(const form_host *h);
+
+/* Accepts the offer: reads the point back, checks last6 (six characters,
+ * digits with a possible final X, compared in constant time with the end of
+ * the form's ID number) and rebuilds the form at the question where it was
+ * left. last6 NULL skips the check: only for staff who signed in (use
+ * form_host_offer_resume, which makes sure of that). Everything read from
+ * the point is wiped before returning. KERR_INVALID when last6 is not six
+ * such characters (not counted as a try, nothing read); KERR_DENIED when it
+ * does not match (one try used; after the last one the point is wiped and
+ * the offer gone); KERR_NOTFOUND when there is no offer (or the point
+ * vanished), KERR_STATE when it expired meanwhile, the form_restore errors
+ * (the point is then wiped). */
+kerr form_host_resume(form_host *h, const content *c, const char *last6);
 
 /* Declines the offer: the point is wiped. */
 void form_host_decline(form_host *h);
@@ -145,10 +168,16 @@ void form_host_follow(app *a, const screen_class *current);
  * cannot be started, a holding screen says so. */
 void form_host_open(app *a);
 
-/* The home screen's 继续填写 ("resume.yes": resume and push the form's
- * screen) and 不用了 ("resume.no": decline). Returns 1 if id was one of
- * them. */
+/* The home screen's 继续填写 ("resume.yes": with staff signed in the form
+ * comes back at once, otherwise screen_resume asks for the end of the ID
+ * number) and 不用了 ("resume.no": decline, the point is wiped). Returns 1
+ * if id was one of them. */
 int form_host_offer_tap(app *a, const char *id);
+
+/* Takes up the offer for the app: with last6 as form_host_resume; with
+ * NULL only while staff are signed in (KERR_DENIED otherwise). On KERR_OK
+ * the form's screen replaces screen_resume (or is pushed from home). */
+kerr form_host_offer_resume(app *a, const char *last6);
 
 /* The app's host (NULL if it could not be created). */
 form_host *app_form(app *a);

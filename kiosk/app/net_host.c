@@ -45,6 +45,7 @@ struct net_host {
   unsigned char seal_pk[SEAL_PUBLICKEY_BYTES];
   int has_key;
   outbox *ob;
+  outbox_salvage salvage; /* what start-up did with a damaged outbox file */
   deliver *dl;
   uint32_t sdl_type;
 
@@ -356,7 +357,8 @@ kerr net_host_create(const net_host_config *c, net_host **out) {
   } else {
     snprintf(path, sizeof path, "%s/outbox.db", cfg->data_dir);
     outbox_config oc = {.path = path, .ref_prefix = cfg->ref_prefix};
-    e = outbox_open(&oc, &h->ob);
+    e = outbox_open_salvage(&oc, net_host_now_ms(h) / 1000, &h->ob,
+                            &h->salvage);
     if (e) {
       LOG_E("net_host", "cannot open the outbox %s: %s; applications cannot "
             "be taken", path, kerr_str(e));
@@ -493,6 +495,22 @@ const char *net_host_content_version(const net_host *h) {
 void net_host_kick(net_host *h) {
   if (h && h->dl)
     deliver_kick(h->dl);
+}
+
+const outbox_salvage *net_host_salvage(const net_host *h) {
+  return h && h->salvage.moved ? &h->salvage : NULL;
+}
+
+kerr net_host_outbox_health(net_host *h) {
+  if (!h || !h->ob)
+    return KERR_IO;
+  if (deliver_storage_failing(h->dl))
+    return KERR_FULL;
+  outbox_stats st;
+  kerr e = outbox_stats_get(h->ob, &st);
+  if (e)
+    return e;
+  return st.full ? KERR_FULL : KERR_OK;
 }
 
 int net_host_storage_failing(const net_host *h) {

@@ -98,7 +98,19 @@ int64_t net_host_now_ms(const net_host *h);
 /* Wakes the delivery worker (after an enqueue). */
 void net_host_kick(net_host *h);
 
+/* Whether the outbox can take an application now: KERR_OK; KERR_IO when
+ * there is none (it could not be opened or created: a read-only or missing
+ * data folder, a foreign file, a damaged file that could not be moved);
+ * KERR_FULL when it is at capacity or the delivery worker finds the disk
+ * full or failing. The 申请救助 entry asks this before any form starts. */
+kerr net_host_outbox_health(net_host *h);
+
 /* --- staff view --- */
+
+/* When the outbox file was found damaged at start and moved aside (see
+ * outbox_open_salvage): where it is and how many rows were recovered.
+ * NULL otherwise. Borrowed for the host's life. */
+const outbox_salvage *net_host_salvage(const net_host *h);
 
 /* 1 while the delivery worker finds the outbox failing (a full disk, an
  * I/O error): the staff menu shows 存储已满. 0 otherwise. */

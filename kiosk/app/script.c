@@ -492,6 +492,12 @@ static int run_cmd(app *a, app_script *s) {
                     app_screen_name(a));
       return 1;
     }
+    if (strcmp(c->arg1, "no-target") == 0) {
+      if (ui_find_target(&a->ui, c->arg2))
+        return fail(s, c, "target '%s' is on screen '%s'", c->arg2,
+                    app_screen_name(a));
+      return 1;
+    }
     if (strcmp(c->arg1, "pressed") == 0) {
       if (strcmp(a->ui.pressed, c->arg2) != 0)
         return fail(s, c, "expected '%s' pressed, pressed is '%s'", c->arg2,

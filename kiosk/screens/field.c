@@ -66,8 +66,10 @@ bool field_accepts(field_kind kind, unsigned cp) {
 
 /* Whether cp may go at the caret given what is already there. */
 static bool fits_here(const field *f, unsigned cp) {
+  /* The check character X goes last only: the 18th of a whole number, or
+   * the last of a field for its end (the last 4 or 6 characters). */
   if (f->kind == FIELD_ID_NUMBER && (cp == 'X' || cp == 'x'))
-    return field_caret_index(f) == 17; /* the check character, last */
+    return field_caret_index(f) == (size_t)(f->max_chars - 1);
   if (f->kind == FIELD_MONEY) {
     const char *dot = memchr(f->text, '.', f->len);
     if (cp == '.')

@@ -2,15 +2,28 @@
  * 「先问几个问题」 (the screener questions, then the one list) and
  * 「我知道要申请什么」 (straight to the pick-list). When items are already
  * chosen in this session it says which, so a returning applicant sees
- * where they are. Holds no state of its own. */
+ * where they are. Holds no state of its own.
+ *
+ * When the outbox cannot take an application (net_host_outbox_health: a
+ * damaged, full or read-only store), it says so in plain words on this
+ * first screen, points to the window and offers only 回首页: no form is
+ * started (form_host_open shows this screen too). Policies and progress
+ * queries are not affected. */
 #include <stdio.h>
 #include <string.h>
 
+#include "app/net_host.h"
 #include "app/selection.h"
 #include "screens/screens.h"
 
 #define START_ASK "start.ask"
 #define START_PICK "start.pick"
+#define START_CLOSED_HOME "start.closed.home"
+
+/* 1 when applications cannot be taken now. */
+static int closed(app *a) {
+  return net_host_outbox_health(app_net(a)) != KERR_OK;
+}
 
 /* The chosen items as short names joined with 、 into out. */
 static void chosen_names(app *a, char *out, size_t size) {
@@ -37,6 +50,12 @@ static void start_event(app *a, void *state, const app_event *ev) {
   (void)state;
   if (ev->type != APP_EV_TAP)
     return;
+  if (strcmp(ev->id, START_CLOSED_HOME) == 0) {
+    app_home(a);
+    return;
+  }
+  if (closed(a))
+    return;
   if (strcmp(ev->id, START_ASK) == 0)
     app_push(a, &screen_screener, NULL);
   else if (strcmp(ev->id, START_PICK) == 0)
@@ -51,6 +70,29 @@ static void start_draw(app *a, void *state, ui *u) {
   int m = th->margin;
   int inner = th->w - 2 * m;
   int y = area.y + th->gap;
+
+  if (closed(a)) {
+    /* Plainly: this machine cannot take it; the window can. */
+    const char *msg = app_str(a, "apply.closed");
+    int w = inner;
+    if (!th->portrait && w > theme_px(th, 1400))
+      w = theme_px(th, 1400);
+    int x = (th->w - w) / 2;
+    int mh = ui_text_height(u, w - 4 * th->pad, th->px_large, TEXT_BOLD, msg);
+    SDL_Rect card = {x, y, w, mh + 4 * th->pad};
+    ui_card(u, card, th->warn_bg, th->focus);
+    ui_text_box(u, (SDL_Rect){x + 2 * th->pad, y + 2 * th->pad,
+                              w - 4 * th->pad, mh},
+                th->px_large, TEXT_BOLD, th->text, UI_LEFT, 0, msg);
+    int by = footer - th->gap - th->button_h;
+    if (by < y + card.h + th->gap)
+      by = y + card.h + th->gap;
+    int bw = th->portrait ? w : w / 2;
+    ui_button(u, START_CLOSED_HOME,
+              (SDL_Rect){(th->w - bw) / 2, by, bw, th->button_h},
+              UI_BTN_PRIMARY, app_str(a, "apply.closed.home"));
+    return;
+  }
 
   const char *intro = app_str(a, "screen.start.intro");
   int ih = ui_text_height(u, inner, th->px_body, TEXT_REGULAR, intro);

@@ -27,6 +27,7 @@ extern const screen_class screen_textentry; /* text-entry practice (staff) */
 extern const screen_class screen_form; /* the form: a question or the members */
 extern const screen_class screen_form_review; /* the form: check your answers */
 extern const screen_class screen_sign; /* the form: a signature drawn on screen */
+extern const screen_class screen_resume; /* the ID check before a form comes back */
 extern const screen_class screen_receipt; /* arg: const submit_receipt * */
 extern const screen_class screen_progress; /* progress query, from home */
 extern const screen_class screen_staff_outbox; /* outbox for staff */

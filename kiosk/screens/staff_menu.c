@@ -134,6 +134,8 @@ typedef struct status_text {
   char value[ROWS][128];
   char line[512];
   char printer_line[512]; /* the last failure's reason, or "" */
+  char outbox_line[512];   /* a damaged outbox moved aside at start, or "" */
+  char outbox_path[OUTBOX_PATH_MAX]; /* ... and where the old file is now */
   char printer_short[128]; /* the printer's state without its kind */
   int px;                  /* text size of the rows and lines */
 } status_text;
@@ -186,6 +188,19 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
   else
     snprintf(t->value[4], sizeof t->value[4], "%s", app_str(a, "menu.never"));
   sync_line(a, s, &st, t->line, sizeof t->line);
+  t->outbox_line[0] = '\0';
+  t->outbox_path[0] = '\0';
+  const outbox_salvage *sv = net_host_salvage(app_net(a));
+  if (sv) {
+    snprintf(n, sizeof n, "%u", (unsigned)sv->recovered);
+    chrome_format(t->outbox_line, sizeof t->outbox_line,
+                  app_str(a, "menu.outbox.salvaged"), "n", n);
+    /* The name only: it lies in the data folder (paths.data), where the
+     * outbox is; the full path is in the log. */
+    const char *base = strrchr(sv->moved_to, '/');
+    snprintf(t->outbox_path, sizeof t->outbox_path, "%s",
+             base ? base + 1 : sv->moved_to);
+  }
   print_host_status ps;
   print_host_status_get(app_print(a), &ps);
   t->label[5] = app_str(a, "menu.printer");
@@ -259,6 +274,20 @@ static int status_card(app *a, const status_text *t, ui *u, int x, int y,
       ui_text_box(u, (SDL_Rect){x + pad, cy, iw, lh}, t->px, TEXT_BOLD,
                   th->accent, UI_LEFT, 0, t->printer_line);
     cy += lh;
+  }
+  if (t->outbox_line[0]) {
+    int lh = ui_text_height(u, iw, t->px, TEXT_BOLD, t->outbox_line);
+    cy += th->gap;
+    if (draw)
+      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, lh}, t->px, TEXT_BOLD,
+                  th->accent, UI_LEFT, 0, t->outbox_line);
+    cy += lh;
+    /* The old file's path on its own line(s). */
+    int ph = ui_text_height(u, iw, t->px, TEXT_REGULAR, t->outbox_path);
+    if (draw)
+      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, ph}, t->px, TEXT_REGULAR,
+                  th->text, UI_LEFT, 0, t->outbox_path);
+    cy += ph;
   }
   return cy + pad - y;
 }
@@ -338,22 +367,42 @@ static void menu_draw(app *a, void *state, ui *u) {
   int sw = th->portrait ? w : (w - g) * 9 / 20;
   int bx = th->portrait ? x : x + sw + g;
   int bwid = th->portrait ? w : w - sw - g;
+  /* What must fit under the card in portrait: the buttons and the scale
+   * choice at their smallest. */
+  int under = th->portrait ? ((nb + 1) / 2) * (th->button_h + g) +
+                                 scale_row(a, u, bx, 0, bwid, 0) + g
+                           : 0;
+  int room = footer - g - y - under;
   int ch = status_card(a, &t, u, x, y, sw, 0);
-  if (!th->portrait && y + ch > footer - g) {
+  if (ch > room) {
     /* Short screens in elder mode: the band above already names the
      * person; the greeting goes. */
     t.hello[0] = '\0';
     ch = status_card(a, &t, u, x, y, sw, 0);
   }
-  if (!th->portrait && y + ch > footer - g) {
+  if (ch > room) {
     /* Still too tall: the printer's kind goes, then the card's text
      * takes the small size (staff read it up close). */
     snprintf(t.value[5], sizeof t.value[5], "%s", t.printer_short);
     ch = status_card(a, &t, u, x, y, sw, 0);
-    if (y + ch > footer - g) {
+    if (ch > room) {
       t.px = th->px_small;
       ch = status_card(a, &t, u, x, y, sw, 0);
     }
+  }
+  if (ch > room && t.outbox_line[0]) {
+    /* Then the damaged-outbox notice in its short form. */
+    const outbox_salvage *sv = net_host_salvage(app_net(a));
+    char n[16];
+    snprintf(n, sizeof n, "%u", sv ? (unsigned)sv->recovered : 0u);
+    chrome_format(t.outbox_line, sizeof t.outbox_line,
+                  app_str(a, "menu.outbox.salvaged.short"), "n", n);
+    ch = status_card(a, &t, u, x, y, sw, 0);
+  }
+  if (ch > room && t.outbox_line[0] && t.line[0]) {
+    /* The damaged outbox matters more than how content updating stands. */
+    t.line[0] = '\0';
+    ch = status_card(a, &t, u, x, y, sw, 0);
   }
   ui_card(u, (SDL_Rect){x, y, sw, ch}, th->surface, th->border);
   status_card(a, &t, u, x, y, sw, 1);

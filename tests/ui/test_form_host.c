@@ -115,7 +115,17 @@ int main(void) {
   CHECK_INT(form_host_offer(h), 1);
   CHECK_INT(form_host_offer_left_s(h), 180);
   CHECK(form_host_form(h) == NULL);
-  CHECK_INT(form_host_resume(h, c), KERR_OK);
+  CHECK_INT(form_host_offer_tries(h), 3);
+  /* Malformed entries are not tries; a wrong one is, and keeps the point. */
+  CHECK_INT(form_host_resume(h, c, "12123"), KERR_INVALID);
+  CHECK_INT(form_host_resume(h, c, "12X239"), KERR_INVALID);
+  CHECK_INT(form_host_offer_tries(h), 3);
+  CHECK_INT(form_host_resume(h, c, "121238"), KERR_DENIED);
+  CHECK_INT(form_host_offer_tries(h), 2);
+  CHECK(form_host_form(h) == NULL);
+  CHECK(point_exists());
+  CHECK_INT(form_host_offer(h), 1);
+  CHECK_INT(form_host_resume(h, c, "121239"), KERR_OK);
   f = form_host_form(h);
   CHECK(f != NULL);
   CHECK_INT(form_host_offer(h), 0);
@@ -136,8 +146,68 @@ int main(void) {
   session s3;
   h = make(&s3, &clk);
   CHECK_INT(form_host_offer(h), 0);
-  CHECK_INT(form_host_resume(h, c), KERR_NOTFOUND);
+  CHECK_INT(form_host_resume(h, c, "121239"), KERR_NOTFOUND);
   CHECK(!point_exists());
+  form_host_destroy(h);
+
+  /* A point whose form has no ID number yet is wiped, never offered. */
+  session s3b;
+  h = make(&s3b, &clk);
+  CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+  answer_text(form_host_form(h), "王芳");
+  CHECK_INT(form_host_saved(h), KERR_OK);
+  form_host_destroy(h);
+  CHECK(point_exists());
+  clk.now += 10;
+  h = make(&s3b, &clk);
+  CHECK_INT(form_host_offer(h), 0);
+  CHECK(!point_exists());
+  form_host_destroy(h);
+
+  /* Three wrong entries wipe the point; a lower-case x counts as X. */
+  session s3c;
+  h = make(&s3c, &clk);
+  CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+  answer_text(form_host_form(h), "王芳");
+  answer_text(form_host_form(h), "11010519491231002X");
+  CHECK_INT(form_host_saved(h), KERR_OK);
+  form_host_destroy(h);
+  h = make(&s3c, &clk);
+  CHECK_INT(form_host_offer(h), 1);
+  CHECK_INT(form_host_resume(h, c, "310021"), KERR_DENIED);
+  CHECK_INT(form_host_resume(h, c, "000000"), KERR_DENIED);
+  CHECK_INT(form_host_offer_tries(h), 1);
+  CHECK(point_exists());
+  CHECK_INT(form_host_resume(h, c, "31002Y"), KERR_INVALID);
+  CHECK_INT(form_host_resume(h, c, "123456"), KERR_DENIED);
+  CHECK_INT(form_host_offer(h), 0);
+  CHECK_INT(form_host_offer_tries(h), 0);
+  CHECK(!point_exists());
+  CHECK(form_host_form(h) == NULL);
+  CHECK_INT(form_host_resume(h, c, "31002X"), KERR_NOTFOUND);
+  form_host_destroy(h);
+  /* The right entry, with x for X, after two wrong ones. */
+  h = make(&s3c, &clk);
+  CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+  answer_text(form_host_form(h), "王芳");
+  answer_text(form_host_form(h), "11010519491231002X");
+  CHECK_INT(form_host_saved(h), KERR_OK);
+  form_host_destroy(h);
+  h = make(&s3c, &clk);
+  CHECK_INT(form_host_resume(h, c, "999999"), KERR_DENIED);
+  CHECK_INT(form_host_resume(h, c, "888888"), KERR_DENIED);
+  CHECK_INT(form_host_resume(h, c, "31002x"), KERR_OK);
+  CHECK(form_host_form(h) != NULL);
+  if (form_host_form(h)) {
+    shown(form_host_form(h), "applicant_name", buf, sizeof buf);
+    CHECK_STR(buf, "王芳");
+  }
+  /* Staff vouching (NULL) needs no entry. */
+  CHECK_INT(form_host_saved(h), KERR_OK);
+  form_host_destroy(h);
+  h = make(&s3c, &clk);
+  CHECK_INT(form_host_resume(h, c, NULL), KERR_OK);
+  CHECK(form_host_form(h) != NULL);
   form_host_destroy(h);
 
   /* An offer that runs out while the home screen shows it. */
@@ -145,6 +215,8 @@ int main(void) {
   h = make(&s4, &clk);
   CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
   answer_text(form_host_form(h), "王芳");
+  answer_text(form_host_form(h), "11010519491231002X");
+  CHECK_INT(form_host_saved(h), KERR_OK);
   form_host_destroy(h);
   clk.now += 10;
   h = make(&s4, &clk);
@@ -160,6 +232,8 @@ int main(void) {
   h = make(&s5, &clk);
   CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
   answer_text(form_host_form(h), "王芳");
+  answer_text(form_host_form(h), "11010519491231002X");
+  CHECK_INT(form_host_saved(h), KERR_OK);
   form_host_destroy(h);
   h = make(&s5, &clk);
   CHECK_INT(form_host_offer(h), 1);

@@ -24,8 +24,14 @@
 #include "app/app_private.h"
 #include "net/outbox.h"
 
+/* Screenshots of the offer and the check (build/…/shots/form_host_app). */
+#ifndef KIOSK_SHOTS_DIR
+#define KIOSK_SHOTS_DIR NULL
+#endif
+
 static char runtime[64], data[64], printer_dir[96], script_path[128];
 static char point[160];
+static const char *app_options_shots = KIOSK_SHOTS_DIR;
 static char set_runtime[160], set_data[160], set_printer[160], set_key[128];
 
 static int file_exists(const char *p) {
@@ -64,13 +70,15 @@ static char *read_file(const char *path, size_t *len) {
 
 /* Runs the kiosk on a script; when keep is set, the recovery point is
  * copied out before the app ends (what a crash would leave behind). */
-static int run(const char *script, int keep, char **kept, size_t *kept_len) {
+static int run_at(const char *script, int keep, char **kept,
+                  size_t *kept_len, int w, int h, int elder) {
   app_options o = {.script_path = script,
+                   .shots_dir = app_options_shots,
                    .headless = 1,
-                   .width = 1280,
-                   .height = 800,
+                   .width = w,
+                   .height = h,
                    .window = 1,
-                   .elder = -1};
+                   .elder = elder};
   o.sets[o.n_sets++] = set_runtime;
   o.sets[o.n_sets++] = set_data;
   o.sets[o.n_sets++] = set_printer;
@@ -85,6 +93,10 @@ static int run(const char *script, int keep, char **kept, size_t *kept_len) {
     *kept = read_file(point, kept_len);
   app_destroy(a);
   return rc;
+}
+
+static int run(const char *script, int keep, char **kept, size_t *kept_len) {
+  return run_at(script, keep, kept, kept_len, 1280, 800, -1);
 }
 
 static const char part_fill[] =
@@ -102,9 +114,13 @@ static const char part_fill[] =
     "tap form.next\n"
     "expect text \"您的手机号码是多少？\"\n";
 
+/* The offer: a neutral question only, at every size; 继续填写 asks for the
+ * end of the ID number; a wrong entry is refused with the tries left; the
+ * right one brings the form back. */
 static const char resume[] =
     "expect screen home\n"
     "expect text \"继续填写上次没填完的表？\"\n"
+    "expect no-text \"周丽华\"\n"
     "check layout\n"
     "elder on\n"
     "check layout\n"
@@ -116,6 +132,43 @@ static const char resume[] =
     "check layout\n"
     "size 1280x800\n"
     "tap resume.yes\n"
+    "expect screen resume\n"
+    "expect text \"请输入身份证号码的最后6位\"\n"
+    "expect no-text \"周丽华\"\n"
+    "expect no-text \"140502\"\n"
+    "check layout\n"
+    "elder on\n"
+    "check layout\n"
+    "size 1080x1920\n"
+    "check layout\n"
+    "elder off\n"
+    "check layout\n"
+    "size 1920x1080\n"
+    "check layout\n"
+    "elder on\n"
+    "check layout\n"
+    "elder off\n"
+    "size 1280x800\n"
+    /* too short: not a try */
+    "tap kbd.key.0\n"
+    "tap kbd.key.9\n"
+    "tap resume.check\n"
+    "expect text \"要输满6位\"\n"
+    /* wrong: refused, two tries left, nothing of the form shown */
+    "type \"092029\"\n"
+    "tap resume.check\n"
+    "expect screen resume\n"
+    "expect text \"还可以再试2次\"\n"
+    "expect no-text \"周丽华\"\n"
+    "check layout\n"
+    "shot resume-wrong-1280x800\n"
+    "tap kbd.key.0\n"
+    "tap kbd.key.9\n"
+    "tap kbd.key.2\n"
+    "tap kbd.key.0\n"
+    "tap kbd.key.2\n"
+    "tap kbd.key.1\n"
+    "tap resume.check\n"
     "expect screen form\n"
     "expect text \"您的手机号码是多少？\"\n"
     "tap form.prev\n"
@@ -126,12 +179,98 @@ static const char resume[] =
     "expect screen home\n"
     "expect no-text \"继续填写上次没填完的表？\"\n";
 
+/* Three wrong entries wipe the point. */
+static const char wrong3[] =
+    "expect screen home\n"
+    "tap resume.yes\n"
+    "expect screen resume\n"
+    "type \"111111\"\n"
+    "tap resume.check\n"
+    "expect text \"还可以再试2次\"\n"
+    "type \"222222\"\n"
+    "tap resume.check\n"
+    "expect text \"还可以再试1次\"\n"
+    "type \"33333X\"\n"
+    "tap resume.check\n"
+    "expect text \"已经删掉了\"\n"
+    "expect no-target resume.check\n"
+    "check layout\n"
+    "shot resume-wiped-1280x800\n"
+    "size 1080x1920\n"
+    "elder on\n"
+    "check layout\n"
+    "elder off\n"
+    "size 1280x800\n"
+    "tap resume.home\n"
+    "expect screen home\n"
+    "expect no-text \"继续填写上次没填完的表？\"\n";
+
+/* Staff sign in from the check and take the form back for the person. */
+static const char staff[] =
+    "expect screen home\n"
+    "tap resume.yes\n"
+    "expect screen resume\n"
+    "tap resume.staff\n"
+    "expect screen staff_signin\n"
+    "type \"S0001\"\n"
+    "tap staff.pin\n"
+    "type \"246810\"\n"
+    "tap staff.login\n"
+    "expect screen staff_menu\n"
+    "tap menu.assist\n"
+    "expect screen home\n"
+    "expect text \"继续填写上次没填完的表？\"\n"
+    "tap resume.yes\n"
+    "expect screen form\n"
+    "expect text \"您的手机号码是多少？\"\n"
+    "tap nav.end\n"
+    "expect screen home\n"
+    "expect no-text \"继续填写上次没填完的表？\"\n";
+
+/* Screenshots of the offer and the check, one fresh run per size. */
+static const char look[] =
+    "expect screen home\n"
+    "expect no-text \"周丽华\"\n"
+    "check layout\n"
+    "shot offer\n"
+    "tap resume.yes\n"
+    "expect screen resume\n"
+    "expect no-text \"周丽华\"\n"
+    "check layout\n"
+    "shot check\n"
+    "type \"111111\"\n"
+    "tap resume.check\n"
+    "expect text \"还可以再试2次\"\n"
+    "check layout\n"
+    "shot check-wrong\n"
+    "tap resume.no\n"
+    "expect screen home\n"
+    "expect no-text \"继续填写上次没填完的表？\"\n";
+
 static const char decline[] =
     "expect screen home\n"
     "expect text \"继续填写上次没填完的表？\"\n"
     "tap resume.no\n"
     "expect screen home\n"
     "expect no-text \"继续填写上次没填完的表？\"\n";
+
+/* Before the ID number: the point is not offered (and is gone). */
+static const char name_only[] =
+    "expect screen home\n"
+    "tap entry.apply\n"
+    "tap start.pick\n"
+    "seek pick.temporary\n"
+    "tap pick.temporary\n"
+    "tap results.apply\n"
+    "expect screen form\n"
+    "type \"周丽华\"\n"
+    "tap form.next\n"
+    "expect text \"身份证\"\n";
+
+static const char no_offer[] =
+    "expect screen home\n"
+    "expect no-text \"继续填写上次没填完的表？\"\n"
+    "expect no-target resume.yes\n";
 
 static void put_back(const char *kept, size_t len) {
   write_file(point, kept, len);
@@ -155,11 +294,60 @@ static void restart_checks(void) {
   CHECK_INT(run(script_path, 0, NULL, NULL), 0);
   CHECK(!file_exists(point));
 
+  /* Every size and scale, each in a fresh run. */
+  static const int sizes[3][2] = {{1920, 1080}, {1080, 1920}, {1280, 800}};
+  write_file(script_path, look, sizeof look - 1);
+  for (int i = 0; i < 3; i++)
+    for (int elder = 0; elder < 2; elder++) {
+      char shots[256];
+      snprintf(shots, sizeof shots, "%s-%dx%d-%s", KIOSK_SHOTS_DIR,
+               sizes[i][0], sizes[i][1], elder ? "elder" : "normal");
+      char mk[300];
+      snprintf(mk, sizeof mk, "mkdir -p '%s'", shots);
+      CHECK(system(mk) == 0);
+      put_back(kept, kept_len);
+      app_options_shots = shots;
+      CHECK_INT(run_at(script_path, 0, NULL, NULL, sizes[i][0], sizes[i][1],
+                       elder),
+                0);
+      app_options_shots = KIOSK_SHOTS_DIR;
+      CHECK(!file_exists(point));
+    }
+
+  /* Three wrong entries wipe it. */
+  put_back(kept, kept_len);
+  write_file(script_path, wrong3, sizeof wrong3 - 1);
+  char *after = NULL;
+  size_t after_len = 0;
+  CHECK_INT(run(script_path, 1, &after, &after_len), 0);
+  CHECK(after == NULL);
+  free(after);
+
+  /* Staff sign-in takes it back without the check. */
+  put_back(kept, kept_len);
+  write_file(script_path, staff, sizeof staff - 1);
+  CHECK_INT(run(script_path, 0, NULL, NULL), 0);
+  CHECK(!file_exists(point));
+
   /* 不用了 wipes it at once. */
   put_back(kept, kept_len);
   write_file(script_path, decline, sizeof decline - 1);
-  char *after = NULL;
-  size_t after_len = 0;
+  after = NULL;
+  CHECK_INT(run(script_path, 1, &after, &after_len), 0);
+  CHECK(after == NULL);
+  free(after);
+  sodium_memzero(kept, kept_len);
+  free(kept);
+
+  /* A point from before the ID number was given is not offered. */
+  write_file(script_path, name_only, sizeof name_only - 1);
+  CHECK_INT(run(script_path, 1, &kept, &kept_len), 0);
+  CHECK(kept != NULL && kept_len > 0);
+  if (!kept)
+    return;
+  put_back(kept, kept_len);
+  write_file(script_path, no_offer, sizeof no_offer - 1);
+  after = NULL;
   CHECK_INT(run(script_path, 1, &after, &after_len), 0);
   CHECK(after == NULL);
   free(after);
@@ -269,6 +457,11 @@ int main(void) {
   snprintf(set_printer, sizeof set_printer, "paths.printer=%s", printer_dir);
   snprintf(set_key, sizeof set_key, "backend.seal_public_key=%s", pk_b64);
 
+  if (KIOSK_SHOTS_DIR) {
+    char mk[512];
+    snprintf(mk, sizeof mk, "mkdir -p '%s'", KIOSK_SHOTS_DIR ? KIOSK_SHOTS_DIR : ".");
+    CHECK(system(mk) == 0);
+  }
   restart_checks();
 
   CHECK_INT(run(KIOSK_SOURCE_DIR "/tests/scripts/form_temporary.txt", 0, NULL,

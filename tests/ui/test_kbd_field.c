@@ -71,6 +71,14 @@ int main(void) {
   CHECK_INT(field_insert(&f, "\xE2\x80\xA8"), KERR_INVALID); /* U+2028 */
   CHECK_STR(field_text(&f), "一二三");
 
+  /* The end of an ID number (6 characters): X only as the last one. */
+  field_init(&f, FIELD_ID_NUMBER, 6);
+  CHECK_INT(field_insert(&f, "X"), KERR_INVALID);
+  CHECK_INT(field_insert(&f, "31002x"), KERR_OK);
+  CHECK_STR(field_text(&f), "31002X");
+  field_init(&f, FIELD_ID_NUMBER, 6);
+  CHECK_INT(field_insert(&f, "3100X2"), KERR_INVALID);
+  CHECK_STR(field_text(&f), "31002");
   /* ID number: digits, X (upper-cased) only as the 18th character. */
   field_init(&f, FIELD_ID_NUMBER, 18);
   CHECK_INT(field_insert(&f, "X"), KERR_INVALID);

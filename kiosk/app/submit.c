@@ -1,6 +1,8 @@
 /* submit: see submit.h. */
 #include "app/submit.h"
 
+#include <sodium.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,9 @@ static int carries(const char *plain, size_t len, const char *value) {
 
 kerr submit_commit(net_host *h, const submit_ticket *t, submit_request *rq) {
   char *env = NULL;
+  /* Keep the clear text out of swap while it exists (best effort: a low
+   * RLIMIT_MEMLOCK only means it is not locked). */
+  int locked = rq->plain && rq->len && sodium_mlock(rq->plain, rq->len) == 0;
   kerr e = net_host_submit_ready(h);
   if (e)
     goto out;
@@ -86,6 +91,8 @@ kerr submit_commit(net_host *h, const submit_ticket *t, submit_request *rq) {
 out:
   if (rq->plain)
     session_wipe_bytes(rq->plain, rq->len);
+  if (locked)
+    sodium_munlock(rq->plain, rq->len);
   free(env);
   return e;
 }

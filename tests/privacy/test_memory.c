@@ -135,6 +135,14 @@ static void scan(pid_t pid) {
       continue;
     if (perms[0] != 'r' || strstr(name, "[vvar") || strstr(name, "[vsyscall"))
       continue;
+    /* Terabytes of reserved address space (a sanitizer build's shadow
+     * memory) hold no data of ours; the kiosk's own mappings are far
+     * smaller than this. */
+    if (hi - lo > (1ul << 32)) {
+      fprintf(stderr, "note: skipped a %lu GiB reservation at %lx\n",
+              (hi - lo) >> 30, lo);
+      continue;
+    }
     size_t keep = 0;
     for (unsigned long at = lo; at < hi;) {
       size_t want = hi - at < chunk ? hi - at : chunk;

@@ -217,8 +217,9 @@ static void *legit_main(void *arg) {
                       .cert = DEV1, .body = HB,
                       .content_type = "application/json", .timeout = 3};
     srvtest_resp r;
-    int got = srvtest_do(l->t, &rq, &r) == 0 && r.status == 204;
-    if (got)
+    int rc = srvtest_do(l->t, &rq, &r);
+    int got = rc == 0 && r.status == 204;
+    if (rc == 0)
       srvtest_resp_free(&r);
     double dt = now_s() - t0;
     l->tries++;

@@ -272,6 +272,8 @@ int srvtest_do(srvtest *t, const srvtest_req *rq, srvtest_resp *out) {
   if (rc != CURLE_OK && out->status == 0) {
     fprintf(stderr, "srvtest: %s %s: %s\n", rq->method, rq->path,
             curl_easy_strerror(rc));
+    free(out->body); /* a failed request hands nothing to the caller */
+    out->body = NULL;
     return -1;
   }
   return 0;

@@ -7,7 +7,10 @@
  *     write callback refuses the chunk that would cross it, which ends the
  *     transfer (CURLE_WRITE_ERROR), and CURLOPT_MAXFILESIZE refuses a
  *     declared length above it before any byte arrives;
- *   - buffer bytes are wiped before they are reused, moved or freed. */
+ *   - buffer bytes are wiped before they are reused, moved or freed;
+ *   - the verify callback installed on every TLS context refuses a leaf
+ *     certificate without a subjectAltName extension; curl then checks the
+ *     host against the subjectAltName (its CN fallback never applies). */
 #include "http.h"
 
 #include <ctype.h>
@@ -20,6 +23,10 @@
 #include <strings.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <sodium.h>
 
 #include "core/log.h"
@@ -43,6 +50,7 @@ struct http {
   size_t header_bytes;
   int retry_after_s;
   char etag[HTTP_ETAG_MAX];
+  int no_san;               /* set by the verify callback */
   char errbuf[CURL_ERROR_SIZE];
   char last_error[HTTP_ERROR_MAX];
 };
@@ -50,12 +58,29 @@ struct http {
 static pthread_once_t http_once = PTHREAD_ONCE_INIT;
 static kerr http_global_rc = KERR_INTERNAL;
 static atomic_int http_cleaned;
+static int http_ctx_index = -1; /* SSL_CTX ex_data slot: the http object */
 
+/* libcurl must be built on the very OpenSSL this file links: the TLS
+ * context it hands to the callback is that library's SSL_CTX. */
 static void http_global_init(void) {
+  const curl_version_info_data *v;
+  const char *ours = OpenSSL_version(OPENSSL_VERSION_STRING);
+
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     LOG_E(MOD, "curl_global_init failed");
     return;
   }
+  v = curl_version_info(CURLVERSION_NOW);
+  if (!v || !v->ssl_version || strncmp(v->ssl_version, "OpenSSL/", 8) != 0 ||
+      !ours || strcmp(v->ssl_version + 8, ours) != 0) {
+    LOG_E(MOD, "libcurl's TLS backend is %s, not OpenSSL %s: refusing to "
+          "make HTTPS requests", v && v->ssl_version ? v->ssl_version : "none",
+          ours ? ours : "?");
+    return;
+  }
+  http_ctx_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+  if (http_ctx_index < 0)
+    return;
   http_global_rc = KERR_OK;
 }
 
@@ -81,6 +106,40 @@ static void http_set_error(http *h, const char *fmt, ...) {
 
 const char *http_last_error(const http *h) {
   return h ? h->last_error : "no client";
+}
+
+/* ------------------------------------------------------------------ */
+/* TLS: the subjectAltName requirement                                 */
+/* ------------------------------------------------------------------ */
+
+static int http_verify_cb(int ok, X509_STORE_CTX *x) {
+  X509 *cert;
+  SSL *ssl;
+  SSL_CTX *ctx;
+  http *h;
+
+  if (!ok || X509_STORE_CTX_get_error_depth(x) != 0)
+    return ok;
+  cert = X509_STORE_CTX_get_current_cert(x);
+  if (cert && X509_get_ext_by_NID(cert, NID_subject_alt_name, -1) >= 0)
+    return 1;
+  X509_STORE_CTX_set_error(x, X509_V_ERR_APPLICATION_VERIFICATION);
+  ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
+  ctx = ssl ? SSL_get_SSL_CTX(ssl) : NULL;
+  h = ctx ? SSL_CTX_get_ex_data(ctx, http_ctx_index) : NULL;
+  if (h)
+    h->no_san = 1;
+  return 0;
+}
+
+/* Called by libcurl for every new TLS context, before the handshake. */
+static CURLcode http_on_ssl_ctx(CURL *curl, void *sslctx, void *ud) {
+  SSL_CTX *ctx = sslctx;
+  (void)curl;
+  if (!ctx || !SSL_CTX_set_ex_data(ctx, http_ctx_index, ud))
+    return CURLE_SSL_CERTPROBLEM;
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, http_verify_cb);
+  return CURLE_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -201,6 +260,8 @@ static kerr http_setup_easy(http *h) {
   HTTP_OPT(CURLOPT_SSL_VERIFYHOST, 2L);
   HTTP_OPT(CURLOPT_CAINFO, h->ca_file);
   HTTP_OPT(CURLOPT_CAPATH, NULL); /* the deployment CA only, no system store */
+  HTTP_OPT(CURLOPT_SSL_CTX_FUNCTION, http_on_ssl_ctx);
+  HTTP_OPT(CURLOPT_SSL_CTX_DATA, h);
   HTTP_OPT(CURLOPT_SSLCERT, h->cert_file);
   HTTP_OPT(CURLOPT_SSLCERTTYPE, "PEM");
   HTTP_OPT(CURLOPT_SSLKEY, h->key_file);
@@ -333,6 +394,11 @@ static kerr http_map_curl(http *h, CURLcode rc) {
   case CURLE_SSL_CACERT_BADFILE:
   case CURLE_SSL_CERTPROBLEM:
   case CURLE_SSL_INVALIDCERTSTATUS:
+    if (h->no_san) {
+      http_set_error(h, "TLS verification: the server certificate has no "
+                        "subjectAltName (its host must be named there)");
+      return KERR_DENIED;
+    }
     http_set_error(h, "TLS verification: %s", http_detail(h, rc));
     return KERR_DENIED;
   case CURLE_OPERATION_TIMEDOUT:
@@ -340,6 +406,13 @@ static kerr http_map_curl(http *h, CURLcode rc) {
     return KERR_NET;
   default:
     break;
+  }
+  if (h->no_san) {
+    /* The handshake failed on our verify callback with a code curl does not
+     * file under verification: still a refusal of the peer. */
+    http_set_error(h, "TLS verification: the server certificate has no "
+                      "subjectAltName (its host must be named there)");
+    return KERR_DENIED;
   }
   http_set_error(h, "network: %s", http_detail(h, rc));
   return KERR_NET;
@@ -364,6 +437,7 @@ static kerr http_perform(http *h, const char *url, const char *const *headers,
   h->header_bytes = 0;
   h->retry_after_s = 0;
   h->etag[0] = '\0';
+  h->no_san = 0;
   h->errbuf[0] = '\0';
   if (atomic_load(&h->aborted)) {
     http_set_error(h, "stopped");

@@ -4,12 +4,15 @@
  * http object, so the TLS policy lives in one place (http.c):
  *   - https:// only, also for redirects, which are never followed;
  *   - TLS 1.2 or newer; peer and host verified against the configured CA
- *     file alone (never the system store);
+ *     file alone (never the system store); the server's leaf certificate
+ *     must carry a subjectAltName (a host named only in the CN is refused);
  *   - optional SPKI pin; client certificate and key (mTLS);
  *   - no proxy from the environment: a proxy is used only if configured;
  *   - connect, total and low-speed timeouts;
  *   - response headers capped at 16 KiB, the body at a hard limit (the
  *     client's max_response, or less per request) like curl's dynbuf.
+ * libcurl must use OpenSSL (the subjectAltName check is an OpenSSL verify
+ * callback); with any other TLS backend http_create() fails closed.
  *
  * Memory: the response body lives in a buffer owned by the client; it is
  * wiped (sodium_memzero) before the next request reuses it, before it is
@@ -26,7 +29,8 @@
  * reclaim).
  *
  * Results of a request: KERR_OK (any HTTP status: the caller interprets it),
- *   KERR_DENIED    TLS verification, pin or client certificate failure
+ *   KERR_DENIED    TLS verification, pin, subjectAltName or client
+ *                  certificate failure
  *   KERR_NET       no connection, timeout, TLS handshake or transfer error
  *   KERR_LIMIT     the response body or headers exceeded their cap
  *   KERR_PROTOCOL  the transfer ended without an HTTP status
@@ -76,8 +80,8 @@ typedef struct http_response {
 
 /* Creates a client. Strings are copied; the files are read when a
  * connection is made. KERR_INVALID if a required file name is missing,
- * KERR_NOMEM, KERR_INTERNAL if libcurl cannot be initialised, KERR_STATE
- * after http_global_cleanup(). */
+ * KERR_NOMEM, KERR_INTERNAL if libcurl cannot be initialised or does not
+ * use OpenSSL, KERR_STATE after http_global_cleanup(). */
 kerr http_create(const http_config *cfg, http **out);
 
 /* Wipes the response buffer, frees the client and closes its connection.

@@ -1,10 +1,13 @@
-/* api: the kiosk's HTTPS client for the backend (docs/protocol.md).
+/* api: the backend's device endpoints (docs/protocol.md): submit, progress
+ * query, heartbeat.
  *
- * HTTPS only, TLS 1.2+, peer and host verified against the deployment CA file
- * alone (no system store), device client certificate (mTLS), optional SPKI
- * pin, connect / total / low-speed timeouts, capped response and header
- * sizes, no redirects. One api object keeps one CURL handle inside a multi
- * handle so the TLS connection is reused between requests.
+ * Requests go through net/http, the one HTTPS client, which holds the TLS
+ * policy: HTTPS only, TLS 1.2+, peer and host verified against the
+ * deployment CA file alone (no system store), a subjectAltName required,
+ * device client certificate (mTLS), optional SPKI pin, connect / total /
+ * low-speed timeouts, capped response and header sizes, no redirects. One
+ * api object owns one http client, so the TLS connection is reused between
+ * requests.
  *
  * Threads: an api object is used by one thread at a time; api_abort() is the
  * one call that may come from another thread (it wakes a transfer in progress

@@ -9,16 +9,15 @@
  *   - `current` is only ever replaced by rename() of a complete link to a
  *     complete, fsynced folder; folders are only removed when they are
  *     neither `current`'s target nor the previous bundle;
- *   - the response buffer never holds more than the cap of the request. */
+ *   - the response buffer (net/http's) never holds more than the cap of
+ *     the request. */
 #include "content_sync.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +26,14 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <sodium.h>
 
 #include "core/content.h"
 #include "core/json_limits.h"
 #include "core/log.h"
+#include "http.h"
 
 #define MOD "content_sync"
-#define HEADER_MAX (16u * 1024u)
 #define ANSWER_MAX (CONTENT_MAX_MANIFEST_BYTES + 1024u)
 #define SMALL_MAX (64u * 1024u)
 #define SPLIT_DEPTH 32
@@ -58,31 +56,16 @@ typedef struct sync_manifest {
 } sync_manifest;
 
 struct content_sync {
-  char *base_url, *ca_file, *cert_file, *key_file, *pin;
+  char *base_url;
+  http *http;          /* NULL without CA file, certificate and key */
   char *region, *data_dir, *store_dir, *running_version;
   bundle_sig_key keys[BUNDLE_SIG_MAX_KEYS];
   size_t n_keys;
-  long connect_ms, total_ms;
   time_t (*now)(void *ud);
   void *now_ud;
-  CURL *easy;
-  atomic_int aborted;
-  char etag[80];       /* ETag of the last manifest fully dealt with */
-  /* the transfer in progress */
-  char *buf;
-  size_t len, cap;
-  int overflow;
-  size_t header_bytes;
-  char resp_etag[80];
-  char errbuf[CURL_ERROR_SIZE];
+  char etag[HTTP_ETAG_MAX]; /* ETag of the last manifest fully dealt with */
+  http_response resp;  /* the last answer, borrowed from http */
 };
-
-static pthread_once_t sync_once = PTHREAD_ONCE_INIT;
-static CURLcode sync_global_rc = CURLE_FAILED_INIT;
-
-static void sync_global_init(void) {
-  sync_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 static char *dup_or_null(const char *s) {
   if (!s)
@@ -128,160 +111,41 @@ const char *content_sync_reason_str(content_sync_reason reason) {
 /* HTTPS                                                               */
 /* ------------------------------------------------------------------ */
 
-static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
-  content_sync *s = ud;
-  size_t n = size * nmemb;
-  if (n > s->cap - s->len) {
-    s->overflow = 1;
-    return 0; /* aborts the transfer */
-  }
-  memcpy(s->buf + s->len, ptr, n);
-  s->len += n;
-  return n;
-}
-
-static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud) {
-  content_sync *s = ud;
-  size_t n = size * nmemb;
-  static const char name[] = "etag:";
-  s->header_bytes += n;
-  if (s->header_bytes > HEADER_MAX) {
-    s->overflow = 1;
-    return 0;
-  }
-  if (n > sizeof name - 1 && strncasecmp(ptr, name, sizeof name - 1) == 0) {
-    size_t i = sizeof name - 1, k = 0;
-    while (i < n && (ptr[i] == ' ' || ptr[i] == '\t'))
-      i++;
-    while (i < n && k + 1 < sizeof s->resp_etag && ptr[i] > 0x20 &&
-           ptr[i] < 0x7f)
-      s->resp_etag[k++] = ptr[i++];
-    s->resp_etag[k] = '\0';
-  }
-  return n;
-}
-
-static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut,
-                       curl_off_t un) {
-  content_sync *s = ud;
-  (void)dt, (void)dn, (void)ut, (void)un;
-  return atomic_load(&s->aborted) ? 1 : 0;
-}
-
 /* One request. body == NULL: GET. On KERR_OK *status is the HTTP status
- * and s->buf[0..s->len) the body (NUL-terminated). KERR_LIMIT the body or
- * headers exceeded max; KERR_DENIED TLS verification or pin failed;
- * KERR_NET transport; KERR_STATE aborted. */
-static kerr http(content_sync *s, const char *path, const char *inm,
-                 const char *body, size_t body_len, size_t max, long *status) {
-  char url[600];
+ * and s->resp the answer. KERR_LIMIT the body or headers exceeded max;
+ * KERR_DENIED TLS verification or pin failed; KERR_NET transport;
+ * KERR_STATE aborted (see net/http.h). */
+static kerr request(content_sync *s, const char *path, const char *inm,
+                    const char *body, size_t body_len, size_t max,
+                    long *status) {
+  char url[HTTP_URL_MAX];
   char hdr_inm[120];
-  struct curl_slist *hl = NULL;
-  kerr err = KERR_OK;
-  CURLcode rc = CURLE_OK;
-  CURL *e = s->easy;
+  const char *hl[3];
+  size_t n = 0;
+  kerr err;
 
   *status = 0;
-  if (atomic_load(&s->aborted))
-    return KERR_STATE;
   if (snprintf(url, sizeof url, "%s%s", s->base_url, path) >= (int)sizeof url)
     return KERR_LIMIT;
-  if (max + 1 > s->cap + 1 || !s->buf) {
-    char *nb = realloc(s->buf, max + 1);
-    if (!nb)
-      return KERR_NOMEM;
-    s->buf = nb;
-  }
-  s->cap = max;
-  s->len = 0;
-  s->overflow = 0;
-  s->header_bytes = 0;
-  s->resp_etag[0] = '\0';
-  s->errbuf[0] = '\0';
-
-  hl = curl_slist_append(hl, body ? "Content-Type: application/json"
-                                  : "Accept: application/json");
-  hl = hl ? curl_slist_append(hl, "Expect:") : NULL;
-  if (hl && inm) {
+  hl[n++] = body ? "Content-Type: application/json"
+                 : "Accept: application/json";
+  if (inm) {
     snprintf(hdr_inm, sizeof hdr_inm, "If-None-Match: %s", inm);
-    hl = curl_slist_append(hl, hdr_inm);
+    hl[n++] = hdr_inm;
   }
-  if (!hl)
-    return KERR_NOMEM;
-
-  curl_easy_reset(e);
-#define OPT(opt, val)                                                       \
-  do {                                                                      \
-    if (rc == CURLE_OK)                                                     \
-      rc = curl_easy_setopt(e, opt, val);                                   \
-  } while (0)
-  OPT(CURLOPT_URL, url);
-  OPT(CURLOPT_PROTOCOLS_STR, "https");
-  OPT(CURLOPT_REDIR_PROTOCOLS_STR, "https");
-  OPT(CURLOPT_FOLLOWLOCATION, 0L);
-  OPT(CURLOPT_NOSIGNAL, 1L);
-  OPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-  OPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-  OPT(CURLOPT_SSL_VERIFYPEER, 1L);
-  OPT(CURLOPT_SSL_VERIFYHOST, 2L);
-  OPT(CURLOPT_CAINFO, s->ca_file);
-  OPT(CURLOPT_CAPATH, NULL); /* the deployment CA only */
-  OPT(CURLOPT_SSLCERT, s->cert_file);
-  OPT(CURLOPT_SSLCERTTYPE, "PEM");
-  OPT(CURLOPT_SSLKEY, s->key_file);
-  OPT(CURLOPT_SSLKEYTYPE, "PEM");
-  if (s->pin)
-    OPT(CURLOPT_PINNEDPUBLICKEY, s->pin);
-  OPT(CURLOPT_CONNECTTIMEOUT_MS, s->connect_ms);
-  OPT(CURLOPT_TIMEOUT_MS, s->total_ms);
-  OPT(CURLOPT_LOW_SPEED_LIMIT, 32L);
-  OPT(CURLOPT_LOW_SPEED_TIME, 10L);
-  OPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
-  OPT(CURLOPT_USERAGENT, "township-kiosk/1");
-  OPT(CURLOPT_HTTPHEADER, hl);
-  OPT(CURLOPT_WRITEFUNCTION, on_body);
-  OPT(CURLOPT_WRITEDATA, s);
-  OPT(CURLOPT_HEADERFUNCTION, on_header);
-  OPT(CURLOPT_HEADERDATA, s);
-  OPT(CURLOPT_XFERINFOFUNCTION, on_progress);
-  OPT(CURLOPT_XFERINFODATA, s);
-  OPT(CURLOPT_NOPROGRESS, 0L);
-  OPT(CURLOPT_ERRORBUFFER, s->errbuf);
-  if (body) {
-    OPT(CURLOPT_POST, 1L);
-    OPT(CURLOPT_POSTFIELDS, body);
-    OPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-  }
-#undef OPT
-  if (rc != CURLE_OK) {
-    LOG_E(MOD, "libcurl option refused: %s", curl_easy_strerror(rc));
-    err = KERR_INTERNAL;
-    goto out;
-  }
-  rc = curl_easy_perform(e);
-  s->buf[s->len] = '\0';
-  if (atomic_load(&s->aborted)) {
-    err = KERR_STATE;
-    goto out;
-  }
-  if (s->overflow || rc == CURLE_FILESIZE_EXCEEDED) {
-    err = KERR_LIMIT;
-    goto out;
-  }
-  if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
-      rc == CURLE_SSL_CACERT_BADFILE) {
-    LOG_W(MOD, "TLS peer refused: %s", curl_easy_strerror(rc));
-    err = KERR_DENIED;
-    goto out;
-  }
-  if (rc != CURLE_OK) {
-    LOG_W(MOD, "GET/POST %s: %s", path, curl_easy_strerror(rc));
+  hl[n] = NULL;
+  if (body)
+    err = http_post(s->http, url, hl, body, body_len, max, &s->resp);
+  else
+    err = http_get(s->http, url, hl, max, &s->resp);
+  if (err == KERR_DENIED)
+    LOG_W(MOD, "TLS peer refused: %s", http_last_error(s->http));
+  else if (err == KERR_NET || err == KERR_PROTOCOL)
+    LOG_W(MOD, "GET/POST %s: %s", path, http_last_error(s->http));
+  if (err == KERR_PROTOCOL)
     err = KERR_NET;
-    goto out;
-  }
-  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
-out:
-  curl_slist_free_all(hl);
+  if (!err)
+    *status = s->resp.status;
   return err;
 }
 
@@ -752,18 +616,32 @@ kerr content_sync_create(const content_sync_config *cfg, content_sync **out) {
     return KERR_INVALID;
   if (sodium_init() < 0)
     return KERR_CRYPTO;
-  pthread_once(&sync_once, sync_global_init);
-  if (sync_global_rc != CURLE_OK)
-    return KERR_INTERNAL;
   s = calloc(1, sizeof *s);
   if (!s)
     return KERR_NOMEM;
-  atomic_init(&s->aborted, 0);
+  s->resp.body = "";
+  if (cfg->ca_file && cfg->cert_file && cfg->key_file) {
+    /* The client's hard limit is the largest answer of any request: a
+     * bundle file; each request asks for less where it can. */
+    http_config hc;
+    memset(&hc, 0, sizeof hc);
+    hc.ca_file = cfg->ca_file;
+    hc.cert_file = cfg->cert_file;
+    hc.key_file = cfg->key_file;
+    hc.pinned_pubkey = cfg->pinned_pubkey;
+    hc.connect_timeout_ms = cfg->connect_timeout_ms;
+    hc.total_timeout_ms =
+        cfg->total_timeout_ms ? cfg->total_timeout_ms : 60000;
+    hc.max_response = CONTENT_MAX_FILE_BYTES > ANSWER_MAX
+                          ? CONTENT_MAX_FILE_BYTES
+                          : ANSWER_MAX;
+    kerr err = http_create(&hc, &s->http);
+    if (err) {
+      content_sync_destroy(s);
+      return err;
+    }
+  }
   s->base_url = dup_or_null(cfg->base_url);
-  s->ca_file = dup_or_null(cfg->ca_file);
-  s->cert_file = dup_or_null(cfg->cert_file);
-  s->key_file = dup_or_null(cfg->key_file);
-  s->pin = dup_or_null(cfg->pinned_pubkey);
   s->region = dup_or_null(cfg->region);
   s->data_dir = dup_or_null(cfg->data_dir);
   s->store_dir = dup_or_null(cfg->store_dir);
@@ -771,15 +649,9 @@ kerr content_sync_create(const content_sync_config *cfg, content_sync **out) {
   s->n_keys = cfg->n_keys;
   if (cfg->n_keys)
     memcpy(s->keys, cfg->keys, cfg->n_keys * sizeof *cfg->keys);
-  s->connect_ms = cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 5000;
-  s->total_ms = cfg->total_timeout_ms ? cfg->total_timeout_ms : 60000;
   s->now = cfg->now;
   s->now_ud = cfg->now_ud;
-  s->easy = curl_easy_init();
-  if (!s->easy || (cfg->base_url && !s->base_url) ||
-      (cfg->ca_file && !s->ca_file) || (cfg->cert_file && !s->cert_file) ||
-      (cfg->key_file && !s->key_file) || (cfg->pinned_pubkey && !s->pin) ||
-      (cfg->region && !s->region) || (cfg->data_dir && !s->data_dir) ||
+  if ((cfg->base_url && !s->base_url) || (cfg->region && !s->region) || (cfg->data_dir && !s->data_dir) ||
       (cfg->store_dir && !s->store_dir) ||
       (cfg->running_version && !s->running_version)) {
     content_sync_destroy(s);
@@ -792,24 +664,18 @@ kerr content_sync_create(const content_sync_config *cfg, content_sync **out) {
 void content_sync_destroy(content_sync *s) {
   if (!s)
     return;
-  if (s->easy)
-    curl_easy_cleanup(s->easy);
+  http_destroy(s->http);
   free(s->base_url);
-  free(s->ca_file);
-  free(s->cert_file);
-  free(s->key_file);
-  free(s->pin);
   free(s->region);
   free(s->data_dir);
   free(s->store_dir);
   free(s->running_version);
-  free(s->buf);
   free(s);
 }
 
 void content_sync_abort(content_sync *s) {
   if (s)
-    atomic_store(&s->aborted, 1);
+    http_abort(s->http);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1131,7 +997,7 @@ static kerr fetch_http(content_sync *s, void *ud, const sync_file *f,
   long status = 0;
   (void)ud;
   snprintf(path, sizeof path, "/v1/content/files/%s", f->sha);
-  kerr err = http(s, path, NULL, NULL, 0, f->size, &status);
+  kerr err = request(s, path, NULL, NULL, 0, f->size, &status);
   if (err == KERR_LIMIT) {
     set_result(r, CONTENT_SYNC_REFUSED, CONTENT_SYNC_R_FILE,
                "%s: the server sent more than the %zu bytes listed", f->path,
@@ -1144,7 +1010,8 @@ static kerr fetch_http(content_sync *s, void *ud, const sync_file *f,
   }
   if (err) {
     set_result(r, CONTENT_SYNC_FAILED, CONTENT_SYNC_R_NETWORK,
-               "downloading %s: %s (%s)", f->path, kerr_str(err), s->errbuf);
+               "downloading %s: %s (%s)", f->path, kerr_str(err),
+               http_last_error(s->http));
     return err == KERR_NOMEM ? err : KERR_NET;
   }
   if (status != 200) {
@@ -1152,16 +1019,16 @@ static kerr fetch_http(content_sync *s, void *ud, const sync_file *f,
                "downloading %s: HTTP %ld", f->path, status);
     return KERR_BUSY;
   }
-  if (s->len != f->size) {
+  if (s->resp.len != f->size) {
     set_result(r, CONTENT_SYNC_REFUSED, CONTENT_SYNC_R_FILE,
                "%s: received %zu bytes, the manifest lists %zu (truncated)",
-               f->path, s->len, f->size);
+               f->path, s->resp.len, f->size);
     return KERR_CRYPTO;
   }
   *data = malloc(f->size ? f->size : 1);
   if (!*data)
     return KERR_NOMEM;
-  memcpy(*data, s->buf, f->size);
+  memcpy(*data, s->resp.body, f->size);
   return KERR_OK;
 }
 
@@ -1186,14 +1053,13 @@ kerr content_sync_check(content_sync *s, content_sync_result *r) {
   memset(r, 0, sizeof *r);
   if ((err = need_kiosk_config(s, r)))
     return err;
-  if (!s->base_url || !s->region || !s->ca_file || !s->cert_file ||
-      !s->key_file) {
+  if (!s->base_url || !s->region || !s->http) {
     set_result(r, CONTENT_SYNC_FAILED, CONTENT_SYNC_R_NONE,
                "content sync needs the backend and the region");
     return KERR_INVALID;
   }
   snprintf(path, sizeof path, "/v1/content/%s/manifest", s->region);
-  err = http(s, path, s->etag[0] ? s->etag : NULL, NULL, 0, ANSWER_MAX,
+  err = request(s, path, s->etag[0] ? s->etag : NULL, NULL, 0, ANSWER_MAX,
              &status);
   if (err == KERR_STATE) {
     set_result(r, CONTENT_SYNC_FAILED, CONTENT_SYNC_R_ABORTED, "aborted");
@@ -1207,7 +1073,8 @@ kerr content_sync_check(content_sync *s, content_sync_result *r) {
   }
   if (err) {
     set_result(r, CONTENT_SYNC_FAILED, CONTENT_SYNC_R_NETWORK,
-               "manifest: %s (%s)", kerr_str(err), s->errbuf);
+               "manifest: %s (%s)", kerr_str(err),
+               http_last_error(s->http));
     goto out;
   }
   if (status == 304) {
@@ -1233,15 +1100,15 @@ kerr content_sync_check(content_sync *s, content_sync_result *r) {
     goto out;
   }
   /* Keep the answer: downloading files reuses the buffer. */
-  body = malloc(s->len + 1);
+  body = malloc(s->resp.len + 1);
   if (!body) {
     err = KERR_NOMEM;
     goto out;
   }
-  memcpy(body, s->buf, s->len + 1);
-  size_t body_len = s->len;
+  memcpy(body, s->resp.body, s->resp.len + 1);
+  size_t body_len = s->resp.len;
   char etag[sizeof s->etag];
-  snprintf(etag, sizeof etag, "%s", s->resp_etag);
+  snprintf(etag, sizeof etag, "%s", s->resp.etag);
   if (content_sync_split(body, body_len, &m, &mlen, sig) != KERR_OK) {
     set_result(r, CONTENT_SYNC_REFUSED, CONTENT_SYNC_R_MANIFEST,
                "manifest answer is not {manifest, signature}");
@@ -1323,7 +1190,7 @@ static void publish_error_body(const content_sync *s,
                                content_sync_published *r) {
   const json_limits lim = {SMALL_MAX, 4, 1024, 32};
   cJSON *j = NULL;
-  if (json_limits_parse(s->buf, s->len, &lim, &j, NULL) != KERR_OK)
+  if (json_limits_parse(s->resp.body, s->resp.len, &lim, &j, NULL) != KERR_OK)
     return;
   const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "error");
   const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
@@ -1364,7 +1231,7 @@ kerr content_sync_publish(content_sync *s, const char *dir,
 
   memset(r, 0, sizeof *r);
   memset(&m, 0, sizeof m);
-  if (!s->base_url || !s->ca_file || !s->cert_file || !s->key_file)
+  if (!s->base_url || !s->http)
     return KERR_INVALID;
   if (snprintf(mp, sizeof mp, "%s/manifest.json", dir) >= (int)sizeof mp ||
       snprintf(sp, sizeof sp, "%s/manifest.sig", dir) >= (int)sizeof sp)
@@ -1413,7 +1280,7 @@ kerr content_sync_publish(content_sync *s, const char *dir,
         send[i] = 0; /* the same bytes under two paths: once is enough */
     if (!send[i])
       continue;
-    err = http(s, p, inm, NULL, 0, SMALL_MAX, &status);
+    err = request(s, p, inm, NULL, 0, SMALL_MAX, &status);
     if (err == KERR_DENIED || err == KERR_NET || err == KERR_STATE)
       goto out;
     if (!err && status == 304) {
@@ -1452,7 +1319,7 @@ kerr content_sync_publish(content_sync *s, const char *dir,
     total += m.files[i].size;
   }
   n += (size_t)sprintf(body + n, "]}");
-  err = http(s, "/v1/content", NULL, body, n, SMALL_MAX, &status);
+  err = request(s, "/v1/content", NULL, body, n, SMALL_MAX, &status);
   if (err)
     goto out;
   r->http_status = (int)status;

@@ -42,10 +42,12 @@
  * signed bundle folder (POST /v1/content), sending only files the backend
  * does not have yet.
  *
- * Network rules are those of net/api.h: HTTPS only, TLS 1.2+, the
- * deployment CA file alone, client certificate, optional SPKI pin, no
- * redirects, connect/total/low-speed timeouts, capped headers and bodies
- * (the manifest answer at 256 KiB + 1 KiB, a file at its listed size).
+ * Requests go through net/http, the one HTTPS client, and follow its TLS
+ * policy (https only, TLS 1.2+, the deployment CA file alone, a
+ * subjectAltName required, client certificate, optional SPKI pin, no
+ * redirects), with connect/total/low-speed timeouts and capped headers and
+ * bodies (the manifest answer at 256 KiB + 1 KiB, a file at its listed
+ * size).
  * Logs name versions, regions, hashes and reasons, never personal data.
  * An object is used by one thread at a time (content_sync_abort() excepted).
  */

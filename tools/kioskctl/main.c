@@ -20,6 +20,7 @@
 #include "cmd_screen.h"
 #include "cmd_sign.h"
 #include "cmd_staff.h"
+#include "net/http.h"
 
 typedef struct kioskctl_cmd {
   const char *name; /* first word */
@@ -140,8 +141,12 @@ int main(int argc, char **argv) {
     if (strcmp(v[0], c->name) != 0)
       continue;
     group = 1;
-    if (!c->sub || (n > 1 && strcmp(v[1], c->sub) == 0))
-      return c->run(n, v);
+    if (!c->sub || (n > 1 && strcmp(v[1], c->sub) == 0)) {
+      int rc = c->run(n, v);
+      /* Every command has destroyed its clients by now. */
+      http_global_cleanup();
+      return rc;
+    }
   }
   if (!group) {
     fprintf(stderr, "没有“%s”这个命令。\n", v[0]);

@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Resets getopt for a new argv (a test may run several commands). */
 static inline void cli_begin(void) {
@@ -36,6 +37,14 @@ static inline int cli_bad_option(FILE *err, int ch, char **argv) {
   else
     fprintf(err, "不认识的选项：-%c\n", optopt);
   return 2;
+}
+
+/* Today's local date as YYYY-MM-DD (what --today stands in for). */
+static inline void cli_today(char out[11]) {
+  time_t t = time(NULL);
+  struct tm tm;
+  localtime_r(&t, &tm);
+  strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 #endif

@@ -71,20 +71,13 @@ static const char *money(int64_t fen, char *buf, size_t size) {
   return buf;
 }
 
-static void today_str(char out[11]) {
-  time_t t = time(NULL);
-  struct tm tm;
-  localtime_r(&t, &tm);
-  strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static int do_check(const char *dir, const char *today) {
   content_problems p;
   content_problems_init(&p);
   content *c = NULL;
   char date[11];
   if (!today) {
-    today_str(date);
+    cli_today(date);
     today = date;
   }
   printf("检查内容包：%s\n", dir);

@@ -236,10 +236,7 @@ int cmd_install(int argc, char **argv) {
     return 2;
   }
   if (!today) {
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    cli_today(date);
     today = date;
   }
   time_t now = noon_of(today);

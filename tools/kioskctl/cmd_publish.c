@@ -27,20 +27,13 @@ static void usage(FILE *f) {
         f);
 }
 
-static void today_str(char out[11]) {
-  time_t t = time(NULL);
-  struct tm tm;
-  localtime_r(&t, &tm);
-  strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* The bundle must load and not be expired; prints why not. */
 static int bundle_ok(const char *dir) {
   content_problems p;
   content *c = NULL;
   char today[11], line[700];
   content_problems_init(&p);
-  today_str(today);
+  cli_today(today);
   content_load(dir, &c, &p);
   if (c && content_expired(c, today))
     content_problems_add(&p, CONTENT_P_EXPIRED, "manifest.json", "$.expires",

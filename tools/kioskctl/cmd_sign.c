@@ -28,13 +28,6 @@ static void usage(FILE *f) {
         f);
 }
 
-static void today_str(char out[11]) {
-  time_t t = time(NULL);
-  struct tm tm;
-  localtime_r(&t, &tm);
-  strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* The checks of `content check`, plus what the backend needs of the exact
  * manifest bytes. Prints every problem; returns the number found. */
 static size_t check_bundle(const char *dir, const char *today, content **out) {
@@ -113,7 +106,7 @@ int cmd_sign(int argc, char **argv) {
     return 2;
   }
   if (!today) {
-    today_str(date);
+    cli_today(date);
     today = date;
   }
   log_set_level(LOG_ERROR);

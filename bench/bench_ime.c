@@ -22,7 +22,7 @@
 #include <time.h>
 
 #include "../tests/devices/stroke_file.h"
-#include "devices/ime.h"
+#include "core/ime.h"
 
 #define DATA KIOSK_SOURCE_DIR "/tests/data/devices"
 #define MAX_SAMPLES 20000
@@ -172,7 +172,7 @@ int main(int argc, char **argv) {
   kerr err = ime_pinyin_create(&pcfg, &p);
   double p_create = now_ms() - t0;
   ime_hand *h = NULL;
-  ime_hand_config hcfg = {NULL, PAD, PAD};
+  ime_hand_config hcfg = {.model_path = NULL, .pad_w = PAD, .pad_h = PAD};
   double t1 = now_ms();
   if (!err) err = ime_hand_create(&hcfg, &h);
   double h_create = now_ms() - t1;

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/app_private.h"
-#include "app/ime_host.h"
+#include "shell/shell.h"
+#include "services/ime_host.h"
 
 static double now_ms(void) {
   struct timespec ts;
@@ -125,9 +125,9 @@ int main(int argc, char **argv) {
   type_text(a, "246810");
   if (tap(a, "staff.login", NULL) < 0 || tap(a, "staff.textentry", NULL) < 0)
     return 1;
-  ime_host *ih = app_ime(a);
-  if (!ih || ime_pinyin_wait(ime_host_pinyin(ih)) ||
-      ime_hand_wait(ime_host_hand(ih))) {
+  ime_set *ih = app_ime(a);
+  if (!ih || !ih->pinyin || !ih->hand || ime_pinyin_wait(ih->pinyin) ||
+      ime_hand_wait(ih->hand)) {
     fprintf(stderr, "bench_kbd: input methods unavailable\n");
     return 1;
   }

@@ -29,7 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/app_private.h"
+#include "shell/shell.h"
 #include "core/log.h"
 
 static double now_s(void) {

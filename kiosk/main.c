@@ -1,4 +1,4 @@
-/* kiosk: entry point. Everything lives in the app layer (kiosk/app). */
-#include "app/app.h"
+/* kiosk: entry point. Everything lives in the shell (kiosk/shell). */
+#include "shell/shell.h"
 
 int main(int argc, char **argv) { return app_main(argc, argv); }

@@ -20,7 +20,7 @@
  * thread; `work`, `wchr` to the worker; everything under "shared" is guarded
  * by `mu`; zinnia's recogniser is used under `zmu` (once `state` is READY).
  * Every copy of the strokes is wiped as soon as it has been used. */
-#include "devices/ime.h"
+#include "core/ime.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -82,6 +82,8 @@ struct ime_hand {
   int job_cap;
   stroke_set job;
   unsigned res_seq; /* request the results below answer; 0: none */
+  void (*notify)(void *ud); /* set at create, read-only after */
+  void *notify_ud;
   int res_n;
   ime_hand_candidate res[IME_HAND_CAND_MAX];
 };
@@ -158,6 +160,8 @@ static void *worker_main(void *arg) {
   atomic_store_explicit(&h->state, err ? ST_FAILED : ST_READY,
                         memory_order_release);
   pthread_cond_broadcast(&h->cv);
+  if (h->notify)
+    h->notify(h->notify_ud);
   while (!err && !h->quit) {
     if (!h->job_waiting) {
       pthread_cond_wait(&h->cv, &h->mu);
@@ -180,6 +184,8 @@ static void *worker_main(void *arg) {
     if (h->res_n) memcpy(h->res, out, (size_t)h->res_n * sizeof out[0]);
     sodium_memzero(out, sizeof out);
     pthread_cond_broadcast(&h->cv);
+    if (h->notify)
+      h->notify(h->notify_ud);
   }
   pthread_mutex_unlock(&h->mu);
   return NULL;
@@ -206,6 +212,8 @@ kerr ime_hand_create(const ime_hand_config *cfg, ime_hand **out) {
   memcpy(h->model_path, model, strlen(model) + 1);
   h->pad_w = cfg->pad_w;
   h->pad_h = cfg->pad_h;
+  h->notify = cfg->notify;
+  h->notify_ud = cfg->notify_ud;
   atomic_init(&h->state, ST_LOADING);
   h->chr = zinnia_character_new();
   if (!h->chr) goto nomem;

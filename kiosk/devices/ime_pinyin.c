@@ -21,7 +21,7 @@
  * logging set up once). The two statics below mirror that and are the only
  * process-wide state of this module: a once-flag for RimeSetup() and a claim
  * flag that keeps a second ime_pinyin from fighting over the service. */
-#include "devices/ime.h"
+#include "core/ime.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "screens/format.h"
+#include "widgets/format.h"
 #include "screens/screens.h"
 
 #define ATTRACT_PERIOD_MS 8000
@@ -21,9 +21,9 @@ static void attract_enter(app *a, void *state, const void *arg) {
   s->started_ms = app_now(a);
 }
 
-static void attract_event(app *a, void *state, const app_event *ev) {
+static void attract_event(app *a, void *state, const ui_event *ev) {
   (void)state;
-  if (ev->type == APP_EV_TAP)
+  if (ev->type == UI_EV_TAP)
     app_pop(a);
 }
 

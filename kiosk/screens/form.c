@@ -15,7 +15,7 @@
  *     relation, 修改 and 删除 (删除 turns the row into an inline 「确定删除」,
  *     never a pop-up), 添加家庭成员; each member's questions are then asked
  *     one per screen like the others.
- * When the cursor reaches the review or a signature, form_host_follow()
+ * When the cursor reaches the review or a signature, form_flow_follow()
  * puts the review or the signature screen in this one's place.
  *
  * What the applicant types lives in this screen's field until 下一步 hands
@@ -29,11 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/form_host.h"
-#include "app/ime_host.h"
+#include "services/services.h"
 #include "core/log.h"
-#include "screens/field.h"
-#include "screens/kbd.h"
+#include "widgets/field.h"
+#include "widgets/kbd.h"
 #include "screens/screens.h"
 
 
@@ -178,7 +177,7 @@ static void sync(app *a, form_state *s, const form *f, const form_question *q) {
 /* After any change: the recovery point, then the screen for the cursor. */
 static void moved(app *a) {
   form_host_saved(app_form(a));
-  form_host_follow(a, &screen_form);
+  form_flow_follow(a, &screen_form);
 }
 
 static void set_msg(form_state *s, const form_result *r) {
@@ -332,7 +331,7 @@ static void group_event(app *a, form_state *s, form *f,
 }
 
 static void field_event(app *a, form_state *s, form *f,
-                        const form_question *q, const app_event *ev) {
+                        const form_question *q, const ui_event *ev) {
   const form_field *fd = q->field;
   const char *id = ev->id;
   form_result r = {0};
@@ -415,7 +414,7 @@ static void form_leave(app *a, void *state) {
   session_wipe_bytes(s->msg, sizeof s->msg);
 }
 
-static void form_event(app *a, void *state, const app_event *ev) {
+static void form_event(app *a, void *state, const ui_event *ev) {
   form_state *s = state;
   form *f = form_host_form(app_form(a));
   if (!f)
@@ -426,14 +425,14 @@ static void form_event(app *a, void *state, const app_event *ev) {
   if (q.step == FORM_STEP_REVIEW || !q.field)
     return;
   kbd_out o;
-  if (s->texty && s->k && kbd_event(s->k, a, ev, &o)) {
+  if (s->texty && s->k && kbd_event(s->k, ev, &o)) {
     apply_keys(a, s, f, &q, &o);
     session_wipe_bytes(&o, sizeof o);
     app_dirty(a);
     return;
   }
   switch (ev->type) {
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "form.prev") == 0) {
       if (form_back(f) == KERR_OK)
         moved(a);
@@ -445,7 +444,7 @@ static void form_event(app *a, void *state, const app_event *ev) {
       field_event(a, s, f, &q, ev);
     }
     break;
-  case APP_EV_TEXT:
+  case UI_EV_TEXT:
     /* A physical keyboard (staff helping): its text goes straight in. */
     if (s->texty && ev->text) {
       kbd_out t = {.text = ""};
@@ -454,7 +453,7 @@ static void form_event(app *a, void *state, const app_event *ev) {
       session_wipe_bytes(&t, sizeof t);
     }
     break;
-  case APP_EV_KEY:
+  case UI_EV_KEY:
     if (s->texty && ev->key == SDLK_LEFT)
       field_caret_move(&s->fld, -1);
     else if (s->texty && ev->key == SDLK_RIGHT)
@@ -686,7 +685,7 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     kr = (SDL_Rect){kx, footer - kh, kw, kh};
   }
   if (s->k)
-    kbd_draw(s->k, a, u, kr);
+    kbd_draw(s->k, u, kr);
   int y = draw_progress(a, u, f, q, col);
   y = draw_question(a, u, q, (SDL_Rect){col.x, y, col.w, 0});
   char counter[32] = "";
@@ -1059,8 +1058,8 @@ static void form_draw(app *a, void *state, ui *u) {
   form *f = form_host_form(app_form(a));
   const char *title = f ? form_schema_title(form_get_schema(f))
                         : app_str(a, "formui.title");
-  SDL_Rect area = chrome_top_bar(a, u, title, 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, title, 1);
+  int footer = screen_footer(a, u);
   if (!f) {
     draw_unavailable(a, u, area);
     return;

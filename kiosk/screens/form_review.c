@@ -21,12 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/form_host.h"
-#include "app/net_host.h"
-#include "app/staff_host.h"
+#include "services/services.h"
 #include "core/log.h"
 #include "screens/screens.h"
-#include "ui/scroll.h"
+#include "widgets/scroll.h"
 
 typedef struct review_state {
   form_review rv;
@@ -108,7 +106,7 @@ static void open_row(app *a, review_state *s, int i) {
     return;
   }
   form_host_saved(h);
-  form_host_follow(a, &screen_form_review);
+  form_flow_follow(a, &screen_form_review);
 }
 
 static void submit_tapped(app *a, review_state *s) {
@@ -140,16 +138,16 @@ static void submit_tapped(app *a, review_state *s) {
   app_replace(a, &screen_receipt, rc);
 }
 
-static void review_event(app *a, void *state, const app_event *ev) {
+static void review_event(app *a, void *state, const ui_event *ev) {
   review_state *s = state;
   switch (ev->type) {
-  case APP_EV_DRAG:
+  case UI_EV_DRAG:
     ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
     break;
-  case APP_EV_DRAG_END:
+  case UI_EV_DRAG_END:
     ui_scroll_release(&s->scroll, app_now(a));
     break;
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "page.up") == 0)
       ui_scroll_page(&s->scroll, -1);
     else if (strcmp(ev->id, "page.down") == 0)
@@ -308,8 +306,8 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
 static void review_draw(app *a, void *state, ui *u) {
   review_state *s = state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "formui.review.title"), 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "formui.review.title"), 1);
+  int footer = screen_footer(a, u);
   /* 上一页 / 下一页 above the footer, for people who do not drag. */
   int m = th->margin;
   int ph = th->target_min;

@@ -16,11 +16,11 @@ static void holding_enter(app *a, void *state, const void *arg) {
   /* Titles reuse the entry's own string: policy.title, apply.title, … */
 }
 
-static void holding_event(app *a, void *state, const app_event *ev) {
+static void holding_event(app *a, void *state, const ui_event *ev) {
   (void)state;
-  if (ev->type == APP_EV_TAP && strcmp(ev->id, "holding.ok") == 0)
+  if (ev->type == UI_EV_TAP && strcmp(ev->id, "holding.ok") == 0)
     app_pop(a);
-  if (ev->type == APP_EV_TAP && strcmp(ev->id, "staff.textentry") == 0)
+  if (ev->type == UI_EV_TAP && strcmp(ev->id, "staff.textentry") == 0)
     app_push(a, &screen_textentry, NULL);
 }
 
@@ -29,8 +29,8 @@ static void holding_draw(app *a, void *state, ui *u) {
   const theme *th = &u->th;
   char key[96];
   snprintf(key, sizeof key, "%s.title", s->key);
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, key), 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, key), 1);
+  int footer = screen_footer(a, u);
   int m = th->margin;
   int w = th->w - 2 * m;
   if (!th->portrait && w > theme_px(th, 1400))

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/form_host.h"
+#include "services/services.h"
 #include "screens/screens.h"
 
 static const struct {
@@ -15,12 +15,18 @@ static const struct {
     {"entry.query", "home.progress", "home_progress", "progress"},
 };
 
-static void home_event(app *a, void *state, const app_event *ev) {
+static void home_event(app *a, void *state, const ui_event *ev) {
   (void)state;
-  if (ev->type != APP_EV_TAP)
+  if (ev->type != UI_EV_TAP)
     return;
-  if (form_host_offer_tap(a, ev->id))
+  if (strcmp(ev->id, "resume.yes") == 0) {
+    form_flow_offer_take(a);
     return;
+  }
+  if (strcmp(ev->id, "resume.no") == 0) {
+    form_flow_offer_decline(a);
+    return;
+  }
   if (strcmp(ev->id, "entry.policy") == 0) {
     app_push(a, &screen_policy, NULL);
     return;
@@ -63,7 +69,7 @@ static void home_draw(app *a, void *state, ui *u) {
   ui_text_box(u, (SDL_Rect){m, m, th->w - 3 * m - ew, hb}, th->px_large,
               TEXT_BOLD, th->primary, UI_LEFT, 1, service);
 
-  int footer_top = chrome_footer(a, u);
+  int footer_top = screen_footer(a, u);
   int y = m + hb + th->gap;
   /* While staff are signed in, their 代办 band shows here too. */
   y += staff_badge_draw(a, u, y) + th->gap;

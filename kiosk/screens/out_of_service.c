@@ -4,7 +4,7 @@
  * so they are fixed here: short, calm, and pointing to the window. Below,
  * in small print, a line for staff says why the shipped bundle was refused
  * (content_host_status.refusal), so nobody has to read the log first. */
-#include "app/content_host.h"
+#include "services/services.h"
 #include "screens/screens.h"
 
 /* The staff line for a refusal, or NULL. */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "screens/screens.h"
-#include "ui/scroll.h"
+#include "widgets/scroll.h"
 
 typedef struct policy_state {
   ui_scroll scroll;
@@ -146,8 +146,8 @@ static int bottom_bar(app *a, ui *u, policy_state *s, int footer_top,
 static void policy_draw(app *a, void *state, ui *u) {
   policy_state *s = state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "policy.title"), 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "policy.title"), 1);
+  int footer = screen_footer(a, u);
   int bottom = bottom_bar(a, u, s, footer, 0);
   SDL_Rect view = {th->margin, area.y + th->gap, th->w - 2 * th->margin,
                    bottom - area.y - th->gap};
@@ -160,18 +160,18 @@ static void policy_draw(app *a, void *state, ui *u) {
   bottom_bar(a, u, s, footer, 1);
 }
 
-static void policy_event(app *a, void *state, const app_event *ev) {
+static void policy_event(app *a, void *state, const ui_event *ev) {
   policy_state *s = state;
   switch (ev->type) {
-  case APP_EV_DRAG:
+  case UI_EV_DRAG:
     ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
     app_dirty(a);
     break;
-  case APP_EV_DRAG_END:
+  case UI_EV_DRAG_END:
     ui_scroll_release(&s->scroll, app_now(a));
     app_dirty(a);
     break;
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "page.up") == 0)
       ui_scroll_page(&s->scroll, -1);
     else if (strcmp(ev->id, "page.down") == 0)

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "screens/format.h"
+#include "widgets/format.h"
 #include "screens/screens.h"
-#include "ui/doc.h"
-#include "ui/scroll.h"
+#include "widgets/doc.h"
+#include "widgets/scroll.h"
 
 typedef struct item_state {
   const content_item *item;
@@ -137,11 +137,11 @@ static void item_draw(app *a, void *state, ui *u) {
   item_state *s = state;
   const theme *th = &u->th;
   if (!s->item || !s->d) {
-    chrome_top_bar(a, u, app_str(a, "policy.title"), 1);
+    screen_top_bar(a, u, app_str(a, "policy.title"), 1);
     return;
   }
-  SDL_Rect area = chrome_top_bar(a, u, s->item->name, 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, s->item->name, 1);
+  int footer = screen_footer(a, u);
   int bar_h = th->button_h + th->gap;
   int bar_top = footer - bar_h;
   int w = th->w - 2 * th->margin;
@@ -170,16 +170,16 @@ static void item_draw(app *a, void *state, ui *u) {
             UI_BTN_PRIMARY, app_str(a, "policy.apply_this"));
 }
 
-static void item_event(app *a, void *state, const app_event *ev) {
+static void item_event(app *a, void *state, const ui_event *ev) {
   item_state *s = state;
   switch (ev->type) {
-  case APP_EV_DRAG:
+  case UI_EV_DRAG:
     ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
     break;
-  case APP_EV_DRAG_END:
+  case UI_EV_DRAG_END:
     ui_scroll_release(&s->scroll, app_now(a));
     break;
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "page.up") == 0)
       ui_scroll_page(&s->scroll, -1);
     else if (strcmp(ev->id, "page.down") == 0)

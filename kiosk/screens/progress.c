@@ -16,14 +16,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/net_host.h"
+#include "services/services.h"
 #include "core/log.h"
-#include "net/refno.h"
-#include "screens/field.h"
-#include "screens/kbd.h"
+#include "widgets/field.h"
+#include "widgets/kbd.h"
 #include "screens/screens.h"
-#include "ui/doc.h"
-#include "ui/scroll.h"
+#include "widgets/doc.h"
+#include "widgets/scroll.h"
 
 #define PG_REF_CHARS 11   /* "JC-3E3H-3" and spaces, though 7 matter */
 #define PG_CHECK_CHARS 4
@@ -255,26 +254,26 @@ static void again(app *a, pg_state *s) {
   focus(s, 0);
 }
 
-static void pg_event(app *a, void *state, const app_event *ev) {
+static void pg_event(app *a, void *state, const ui_event *ev) {
   pg_state *s = state;
   app_dirty(a);
   if (s->mode == PG_RESULT) {
-    if (ev->type == APP_EV_DRAG)
+    if (ev->type == UI_EV_DRAG)
       ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
-    else if (ev->type == APP_EV_DRAG_END)
+    else if (ev->type == UI_EV_DRAG_END)
       ui_scroll_release(&s->scroll, app_now(a));
-    else if (ev->type == APP_EV_TAP && strcmp(ev->id, "page.up") == 0)
+    else if (ev->type == UI_EV_TAP && strcmp(ev->id, "page.up") == 0)
       ui_scroll_page(&s->scroll, -1);
-    else if (ev->type == APP_EV_TAP && strcmp(ev->id, "page.down") == 0)
+    else if (ev->type == UI_EV_TAP && strcmp(ev->id, "page.down") == 0)
       ui_scroll_page(&s->scroll, 1);
-    else if (ev->type == APP_EV_TAP && strcmp(ev->id, "progress.again") == 0)
+    else if (ev->type == UI_EV_TAP && strcmp(ev->id, "progress.again") == 0)
       again(a, s);
     return;
   }
   if (s->mode == PG_WAITING)
     return;
   kbd_out o;
-  if (s->k && kbd_event(s->k, a, ev, &o)) {
+  if (s->k && kbd_event(s->k, ev, &o)) {
     apply(s, &o);
     if (o.done) {
       if (s->active == 0)
@@ -286,7 +285,7 @@ static void pg_event(app *a, void *state, const app_event *ev) {
     return;
   }
   switch (ev->type) {
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     for (int i = 0; i < 2; i++)
       if (strcmp(ev->id, field_ids[i]) == 0) {
         if (s->active != i)
@@ -296,11 +295,11 @@ static void pg_event(app *a, void *state, const app_event *ev) {
     if (strcmp(ev->id, "progress.search") == 0)
       search(a, s);
     break;
-  case APP_EV_TEXT:
+  case UI_EV_TEXT:
     /* A physical keyboard (staff, scripts): straight into the field. */
     insert(s, ev->text);
     break;
-  case APP_EV_KEY:
+  case UI_EV_KEY:
     if (ev->key == SDLK_BACKSPACE)
       field_backspace(&s->f[s->active]);
     else if (ev->key == SDLK_TAB)
@@ -315,7 +314,7 @@ static void pg_event(app *a, void *state, const app_event *ev) {
 
 static void draw_result(app *a, pg_state *s, ui *u, SDL_Rect area) {
   const theme *th = &u->th;
-  int footer = chrome_footer(a, u);
+  int footer = screen_footer(a, u);
   int m = th->margin;
   int w = th->w - 2 * m;
   if (!th->portrait && w > theme_px(th, 1500))
@@ -354,7 +353,7 @@ static void draw_result(app *a, pg_state *s, ui *u, SDL_Rect area) {
 static void pg_draw(app *a, void *state, ui *u) {
   pg_state *s = state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "progress.title"), 1);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "progress.title"), 1);
   if (s->mode == PG_RESULT) {
     draw_result(a, s, u, area);
     return;
@@ -410,9 +409,9 @@ static void pg_draw(app *a, void *state, ui *u) {
   int kb_max = th->h - y - form_h - th->gap;
   int kh = s->k && s->mode == PG_FORM ? kbd_height(s->k, u, th->w, kb_max) : 0;
   if (kh)
-    kbd_draw(s->k, a, u, (SDL_Rect){0, th->h - kh, th->w, kh});
+    kbd_draw(s->k, u, (SDL_Rect){0, th->h - kh, th->w, kh});
   else
-    chrome_footer(a, u);
+    screen_footer(a, u);
   if (th->portrait) {
     field_draw(u, (SDL_Rect){x, y, w, fh}, &s->f[0], &v[0], &s->lay[0]);
     y += fh + th->gap / 2;

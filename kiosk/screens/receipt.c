@@ -26,15 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/print_host.h"
-#include "app/receipt_paper.h"
-#include "app/submit.h"
+#include "services/services.h"
 #include "core/log.h"
-#include "devices/printer.h"
-#include "devices/printer_qr.h"
 #include "screens/screens.h"
-#include "ui/doc.h"
-#include "ui/scroll.h"
+#include "widgets/doc.h"
+#include "widgets/scroll.h"
 
 #define RECEIPT_MATERIALS_MAX RECEIPT_PAPER_LIST_MAX
 
@@ -285,8 +281,8 @@ static const char *print_status(app *a, receipt_state *s, char *buf,
 
 static void draw_refused(app *a, receipt_state *s, ui *u) {
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "receipt.refused.title"), 0);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "receipt.refused.title"), 0);
+  int footer = screen_footer(a, u);
   int w = th->w - 2 * th->margin;
   if (!th->portrait && w > theme_px(th, 1400))
     w = theme_px(th, 1400);
@@ -400,8 +396,8 @@ static void receipt_draw(app *a, void *state, ui *u) {
     draw_refused(a, s, u);
     return;
   }
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "receipt.title"), 0);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "receipt.title"), 0);
+  int footer = screen_footer(a, u);
   int m = th->margin;
   /* Portrait screens are narrow: the four buttons go in two rows. */
   int rows = th->portrait ? 2 : 1;
@@ -452,16 +448,16 @@ static void receipt_draw(app *a, void *state, ui *u) {
             app_str(a, "receipt.done"));
 }
 
-static void receipt_event(app *a, void *state, const app_event *ev) {
+static void receipt_event(app *a, void *state, const ui_event *ev) {
   receipt_state *s = state;
   switch (ev->type) {
-  case APP_EV_DRAG:
+  case UI_EV_DRAG:
     ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
     break;
-  case APP_EV_DRAG_END:
+  case UI_EV_DRAG_END:
     ui_scroll_release(&s->scroll, app_now(a));
     break;
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "page.up") == 0)
       ui_scroll_page(&s->scroll, -1);
     else if (strcmp(ev->id, "page.down") == 0)

@@ -13,7 +13,7 @@
  * On both, each item has a 选上/不选 pair, its name opens its full policy
  * page, and 「用这几项申请」 stores the chosen items in the session selection
  * (app/selection.h) and opens the application form for them
- * (form_host_open).
+ * (form_flow_open).
  *
  * The reasons describe the household (income per person, spending): they
  * are copied into this screen's state and wiped in leave(). Item pointers
@@ -24,12 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/form_host.h"
-#include "app/selection.h"
+#include "services/services.h"
 #include "core/log.h"
 #include "core/screener.h"
 #include "screens/screens.h"
-#include "ui/scroll.h"
+#include "widgets/scroll.h"
 
 #define RESULTS_MAX_ROWS 64
 
@@ -532,9 +531,9 @@ static int bottom_bar(app *a, ui *u, results_state *s, int footer, int draw) {
 static void results_draw(app *a, void *state, ui *u) {
   results_state *s = state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(
+  SDL_Rect area = screen_top_bar(
       a, u, app_str(a, s->pick ? "results.pick.title" : "results.title"), 1);
-  int footer = chrome_footer(a, u);
+  int footer = screen_footer(a, u);
   int bottom = bottom_bar(a, u, s, footer, 0);
   int w = th->w - 2 * th->margin;
   if (!th->portrait && w > theme_px(th, 1600))
@@ -567,19 +566,19 @@ static void apply_chosen(app *a, results_state *s) {
     return;
   }
   LOG_I("results", "%zu items chosen", n);
-  form_host_open(a);
+  form_flow_open(a);
 }
 
-static void results_event(app *a, void *state, const app_event *ev) {
+static void results_event(app *a, void *state, const ui_event *ev) {
   results_state *s = state;
   switch (ev->type) {
-  case APP_EV_DRAG:
+  case UI_EV_DRAG:
     ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
     break;
-  case APP_EV_DRAG_END:
+  case UI_EV_DRAG_END:
     ui_scroll_release(&s->scroll, app_now(a));
     break;
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "page.up") == 0) {
       ui_scroll_page(&s->scroll, -1);
     } else if (strcmp(ev->id, "page.down") == 0) {

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/form_host.h"
-#include "screens/field.h"
-#include "screens/kbd.h"
+#include "services/services.h"
+#include "widgets/field.h"
+#include "widgets/kbd.h"
 #include "screens/screens.h"
 
 typedef struct resume_state {
@@ -54,7 +54,7 @@ static void try_check(app *a, resume_state *s) {
   char typed[FORM_HOST_CHECK_CHARS + 1];
   snprintf(typed, sizeof typed, "%s", field_text(&s->f));
   field_clear(&s->f);
-  kerr e = form_host_offer_resume(a, typed);
+  kerr e = form_flow_resume(a, typed);
   session_wipe_bytes(typed, sizeof typed);
   switch (e) {
   case KERR_OK:
@@ -92,17 +92,17 @@ static void apply(app *a, resume_state *s, kbd_out *o) {
     try_check(a, s);
 }
 
-static void resume_event(app *a, void *state, const app_event *ev) {
+static void resume_event(app *a, void *state, const ui_event *ev) {
   resume_state *s = state;
   kbd_out o;
-  if (!s->gone && s->k && kbd_event(s->k, a, ev, &o)) {
+  if (!s->gone && s->k && kbd_event(s->k, ev, &o)) {
     apply(a, s, &o);
     session_wipe_bytes(&o, sizeof o);
     app_dirty(a);
     return;
   }
   switch (ev->type) {
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "resume.check") == 0 && !s->gone)
       try_check(a, s);
     else if (strcmp(ev->id, "resume.staff") == 0 && !s->gone)
@@ -113,7 +113,7 @@ static void resume_event(app *a, void *state, const app_event *ev) {
     } else if (strcmp(ev->id, "resume.home") == 0)
       app_home(a);
     break;
-  case APP_EV_TEXT:
+  case UI_EV_TEXT:
     if (!s->gone) {
       kbd_out t;
       memset(&t, 0, sizeof t);
@@ -131,7 +131,7 @@ static void resume_event(app *a, void *state, const app_event *ev) {
 static void resume_draw(app *a, void *state, ui *u) {
   resume_state *s = state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "formui.resume.title"), 1);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "formui.resume.title"), 1);
   int m = th->margin, g = th->gap;
   int w = th->w - 2 * m;
   if (!th->portrait && w > theme_px(th, 1400))
@@ -175,7 +175,7 @@ static void resume_draw(app *a, void *state, ui *u) {
                                th->h - area.y - 2 * g - th->button_h)
                   : 0;
     if (s->k)
-      kbd_draw(s->k, a, u, (SDL_Rect){kx, th->h - kh, th->w - kx, kh});
+      kbd_draw(s->k, u, (SDL_Rect){kx, th->h - kh, th->w - kx, kh});
     /* 请工作人员帮忙 and 不用了 above the keyboard. */
     int rw = th->w - kx - m, rh = (rw - g) / 2;
     int ry = th->h - kh - g - th->button_h;
@@ -198,7 +198,7 @@ static void resume_draw(app *a, void *state, ui *u) {
     int rest = mh + g + fh + g + 2 * th->button_h + g;
     kh = s->k ? kbd_height(s->k, u, th->w, th->h - y - rest - g) : 0;
     if (s->k)
-      kbd_draw(s->k, a, u, (SDL_Rect){0, th->h - kh, th->w, kh});
+      kbd_draw(s->k, u, (SDL_Rect){0, th->h - kh, th->w, kh});
   }
   ui_text_box(u, (SDL_Rect){x, y, w, mh}, th->px_body,
               s->message[0] ? TEXT_BOLD : TEXT_REGULAR,

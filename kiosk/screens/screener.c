@@ -235,16 +235,16 @@ static int is_number(const screener_question *q) {
   return q->type == SCREENER_Q_NUMBER || q->type == SCREENER_Q_MONEY;
 }
 
-static void screener_event(app *a, void *state, const app_event *ev) {
+static void screener_event(app *a, void *state, const ui_event *ev) {
   screener_state *s = state;
   if (!s->scr) {
-    if (ev->type == APP_EV_TAP && strcmp(ev->id, "start.pick") == 0)
+    if (ev->type == UI_EV_TAP && strcmp(ev->id, "start.pick") == 0)
       app_replace(a, &screen_results_pick, NULL);
     return;
   }
   const screener_question *q = screener_question_at(s->scr, s->cur);
   switch (ev->type) {
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "q.prev") == 0) {
       go_back(s);
     } else if (strcmp(ev->id, "q.skip") == 0) {
@@ -274,14 +274,14 @@ static void screener_event(app *a, void *state, const app_event *ev) {
       keypad_digit(s, ev->id[4]);
     }
     break;
-  case APP_EV_TEXT:
+  case UI_EV_TEXT:
     /* A physical keyboard works like the keypad. */
     if (is_number(q) && ev->text)
       for (const char *p = ev->text; *p; p++)
         if (*p >= '0' && *p <= '9')
           keypad_digit(s, *p);
     break;
-  case APP_EV_KEY:
+  case UI_EV_KEY:
     if (is_number(q) && ev->key == SDLK_BACKSPACE)
       keypad_delete(s);
     else if (is_number(q) &&
@@ -468,8 +468,8 @@ static void draw_unavailable(app *a, ui *u, SDL_Rect area, int footer) {
 static void screener_draw(app *a, void *state, ui *u) {
   screener_state *s = state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "screen.title"), 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "screen.title"), 1);
+  int footer = screen_footer(a, u);
   if (!s->scr) {
     draw_unavailable(a, u, area, footer);
     return;

@@ -7,13 +7,12 @@
  * When the outbox cannot take an application (net_host_outbox_health: a
  * damaged, full or read-only store), it says so in plain words on this
  * first screen, points to the window and offers only 回首页: no form is
- * started (form_host_open shows this screen too). Policies and progress
+ * started (form_flow_open shows this screen too). Policies and progress
  * queries are not affected. */
 #include <stdio.h>
 #include <string.h>
 
-#include "app/net_host.h"
-#include "app/selection.h"
+#include "services/services.h"
 #include "screens/screens.h"
 
 #define START_ASK "start.ask"
@@ -46,9 +45,9 @@ static void chosen_names(app *a, char *out, size_t size) {
   }
 }
 
-static void start_event(app *a, void *state, const app_event *ev) {
+static void start_event(app *a, void *state, const ui_event *ev) {
   (void)state;
-  if (ev->type != APP_EV_TAP)
+  if (ev->type != UI_EV_TAP)
     return;
   if (strcmp(ev->id, START_CLOSED_HOME) == 0) {
     app_home(a);
@@ -65,8 +64,8 @@ static void start_event(app *a, void *state, const app_event *ev) {
 static void start_draw(app *a, void *state, ui *u) {
   (void)state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "apply.title"), 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "apply.title"), 1);
+  int footer = screen_footer(a, u);
   int m = th->margin;
   int inner = th->w - 2 * m;
   int y = area.y + th->gap;

@@ -3,7 +3,8 @@
 #ifndef KIOSK_SCREENS_SCREENS_H
 #define KIOSK_SCREENS_SCREENS_H
 
-#include "app/app.h"
+#include "screens/screen.h"
+#include "widgets/chrome.h"
 
 extern const screen_class screen_home;
 /* Policy home: every item by layer. */
@@ -35,31 +36,36 @@ extern const screen_class screen_staff_outbox; /* outbox for staff */
 extern const screen_class screen_staff_signin;
 extern const screen_class screen_staff_menu; /* device status, staff acts */
 
-/* Target ids the app itself handles on every screen. */
-#define NAV_BACK "nav.back"
-#define NAV_HOME "nav.home"
-#define NAV_END "nav.end"
-#define NAV_ELDER "nav.elder"
-
-/* Draws the top bar: 返回 (when has_back), the title, 长辈模式 and 结束.
- * Returns the rectangle below it that the screen may use. */
-SDL_Rect chrome_top_bar(app *a, ui *u, const char *title, int has_back);
+/* The top bar (widgets/chrome.h) with, while staff are signed in, the
+ * 「工作人员 … 代办中」 band under it. Returns the rectangle below both. */
+SDL_Rect screen_top_bar(app *a, ui *u, const char *title, int has_back);
 
 /* While staff are signed in, draws the 「工作人员 … 代办中」 band at y across
  * the screen and returns its height; else draws nothing and returns 0. */
 int staff_badge_draw(app *a, ui *u, int y);
 
-/* Draws the footer line (hotline, help) at the bottom; returns its top y. */
-int chrome_footer(app *a, ui *u);
+/* The footer line with the region's hotline; returns its top y. */
+int screen_footer(app *a, ui *u);
 
-/* Copies tmpl to out with the first "{name}" replaced by value. */
-void chrome_format(char *out, size_t size, const char *tmpl,
-                   const char *name, const char *value);
-
-/* Draws the timeout warning overlay with seconds_left on the countdown. */
-void chrome_timeout_overlay(app *a, ui *u, int seconds_left);
-
-#define TIMEOUT_MORE "timeout.more"
-#define TIMEOUT_END "timeout.end"
+/* form_flow.c: which screen shows the session's form, and moving to it. */
+/* The screen for the form's cursor (form, sign or review); NULL without a
+ * form. */
+const screen_class *form_flow_screen(app *a);
+/* Puts the screen for the cursor in place of `current` when it is another
+ * one; with no form, goes back (app_pop). */
+void form_flow_follow(app *a, const screen_class *current);
+/* 用这几项申请: starts the form for the session's selection and pushes the
+ * screen for its cursor; when the form cannot be started, a holding screen
+ * says so (and while the outbox cannot take it, the apply screen says why). */
+void form_flow_open(app *a);
+/* The home screen's 继续填写: with staff signed in the form comes back at
+ * once, otherwise screen_resume asks for the end of the ID number. */
+void form_flow_offer_take(app *a);
+/* The home screen's 不用了: declines the offer (the point is wiped). */
+void form_flow_offer_decline(app *a);
+/* Takes up the offer: with last6 as form_host_resume; with NULL only while
+ * staff are signed in (KERR_DENIED otherwise). On KERR_OK the form's
+ * screen replaces screen_resume (or is pushed from home). */
+kerr form_flow_resume(app *a, const char *last6);
 
 #endif

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/form_host.h"
+#include "services/services.h"
 #include "core/log.h"
 #include "screens/screens.h"
 #include "ui/png.h"
@@ -166,7 +166,7 @@ static kerr encode(const sign_state *s, unsigned char **png, size_t *len) {
 /* After any change: the recovery point, then the screen for the cursor. */
 static void moved(app *a) {
   form_host_saved(app_form(a));
-  form_host_follow(a, &screen_sign);
+  form_flow_follow(a, &screen_sign);
 }
 
 static void done_tapped(app *a, sign_state *s, form *f,
@@ -209,7 +209,7 @@ static void done_tapped(app *a, sign_state *s, form *f,
   moved(a);
 }
 
-static void sign_event(app *a, void *state, const app_event *ev) {
+static void sign_event(app *a, void *state, const ui_event *ev) {
   sign_state *s = state;
   form *f = form_host_form(app_form(a));
   if (!f)
@@ -220,7 +220,7 @@ static void sign_event(app *a, void *state, const app_event *ev) {
     return;
   sync(s, &q);
   switch (ev->type) {
-  case APP_EV_PRESS:
+  case UI_EV_PRESS:
     if (inside(s->pad, ev->x, ev->y)) {
       if (s->n && s->n < SIGN_MAX_POINTS &&
           s->pts[s->n - 1].x != PEN_UP)
@@ -230,16 +230,16 @@ static void sign_event(app *a, void *state, const app_event *ev) {
       add_point(s, ev->x, ev->y);
     }
     break;
-  case APP_EV_MOVE:
+  case UI_EV_MOVE:
     if (s->down)
       add_point(s, ev->x, ev->y);
     break;
-  case APP_EV_RELEASE:
+  case UI_EV_RELEASE:
     if (s->down)
       add_point(s, ev->x, ev->y);
     s->down = 0;
     break;
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "sign.clear") == 0) {
       clear_pad(s);
       s->msg[0] = '\0';
@@ -275,8 +275,8 @@ static void sign_draw(app *a, void *state, ui *u) {
   sign_state *s = state;
   const theme *th = &u->th;
   form *f = form_host_form(app_form(a));
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "formui.sign.title"), 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "formui.sign.title"), 1);
+  int footer = screen_footer(a, u);
   if (!f)
     return;
   form_question q;

@@ -19,11 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/content_host.h"
-#include "app/net_host.h"
-#include "app/staff_host.h"
-#include "app/print_host.h"
-#include "net/content_sync.h"
+#include "services/services.h"
 #include "screens/screens.h"
 
 typedef struct menu_state {
@@ -58,9 +54,9 @@ static void poll_reprint(app *a, menu_state *s) {
   app_dirty(a);
 }
 
-static void menu_event(app *a, void *state, const app_event *ev) {
+static void menu_event(app *a, void *state, const ui_event *ev) {
   menu_state *s = state;
-  if (ev->type != APP_EV_TAP)
+  if (ev->type != UI_EV_TAP)
     return;
   const char *id = ev->id;
   if (s->confirm_exit) {
@@ -340,8 +336,8 @@ static void confirm_exit(app *a, ui *u) {
 static void menu_draw(app *a, void *state, ui *u) {
   menu_state *s = state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "menu.title"), 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "menu.title"), 1);
+  int footer = screen_footer(a, u);
   int m = th->margin, g = th->gap;
   int w = th->w - 2 * m;
   if (!th->portrait && w > theme_px(th, 1700))

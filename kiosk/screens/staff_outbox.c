@@ -13,11 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/net_host.h"
-#include "app/submit.h"
-#include "net/refno.h"
+#include "services/services.h"
 #include "screens/screens.h"
-#include "ui/scroll.h"
+#include "widgets/scroll.h"
 
 #define SO_QUARANTINE_MAX 20
 
@@ -71,16 +69,16 @@ static void canned(so_state *s, kerr result) {
   s->canned.n_items = sizeof canned_items / sizeof canned_items[0];
 }
 
-static void so_event(app *a, void *state, const app_event *ev) {
+static void so_event(app *a, void *state, const ui_event *ev) {
   so_state *s = state;
   switch (ev->type) {
-  case APP_EV_DRAG:
+  case UI_EV_DRAG:
     ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
     break;
-  case APP_EV_DRAG_END:
+  case UI_EV_DRAG_END:
     ui_scroll_release(&s->scroll, app_now(a));
     break;
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "page.up") == 0) {
       ui_scroll_page(&s->scroll, -1);
     } else if (strcmp(ev->id, "page.down") == 0) {
@@ -95,11 +93,11 @@ static void so_event(app *a, void *state, const app_event *ev) {
       else
         snprintf(s->message, sizeof s->message, "%s",
                  app_str(a, "outbox.requeue_failed"));
-    } else if (net_host_test_hooks(a) &&
+    } else if (app_test_hooks(a) &&
                strcmp(ev->id, "test.receipt") == 0) {
       canned(s, KERR_OK);
       app_push(a, &screen_receipt, &s->canned);
-    } else if (net_host_test_hooks(a) &&
+    } else if (app_test_hooks(a) &&
                strcmp(ev->id, "test.receipt.refused") == 0) {
       canned(s, KERR_CRYPTO);
       app_push(a, &screen_receipt, &s->canned);
@@ -124,8 +122,8 @@ static void so_draw(app *a, void *state, ui *u) {
   const theme *th = &u->th;
   char buf[400], n1[16], n2[16];
   refresh(a, s);
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "outbox.title"), 1);
-  int footer = chrome_footer(a, u);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "outbox.title"), 1);
+  int footer = screen_footer(a, u);
   int m = th->margin, pad = th->pad;
   int w = th->w - 2 * m;
   if (!th->portrait && w > theme_px(th, 1500))
@@ -257,7 +255,7 @@ static void so_draw(app *a, void *state, ui *u) {
   ui_button(u, "outbox.refresh",
             (SDL_Rect){th->w - m - bw, by, bw, th->button_h}, UI_BTN_PRIMARY,
             app_str(a, "outbox.refresh"));
-  if (net_host_test_hooks(a)) {
+  if (app_test_hooks(a)) {
     /* Invisible, scripted runs only (see the file comment). */
     int t = th->target_min;
     ui_target_add(u, "test.receipt", (SDL_Rect){0, th->h - t, t, t},

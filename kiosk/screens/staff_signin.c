@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/staff_host.h"
+#include "services/services.h"
 #include "core/log.h"
-#include "screens/field.h"
-#include "screens/kbd.h"
+#include "widgets/field.h"
+#include "widgets/kbd.h"
 #include "screens/screens.h"
 
 #define SI_ID 0
@@ -142,17 +142,17 @@ static void apply(app *a, si_state *s, kbd_out *o) {
   }
 }
 
-static void si_event(app *a, void *state, const app_event *ev) {
+static void si_event(app *a, void *state, const ui_event *ev) {
   si_state *s = state;
   kbd_out o;
-  if (s->k && kbd_event(s->k, a, ev, &o)) {
+  if (s->k && kbd_event(s->k, ev, &o)) {
     apply(a, s, &o);
     session_wipe_bytes(&o, sizeof o);
     app_dirty(a);
     return;
   }
   switch (ev->type) {
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     if (strcmp(ev->id, "staff.id") == 0)
       si_focus(s, SI_ID);
     else if (strcmp(ev->id, "staff.pin") == 0)
@@ -160,7 +160,7 @@ static void si_event(app *a, void *state, const app_event *ev) {
     else if (strcmp(ev->id, "staff.login") == 0)
       try_sign_in(a, s);
     break;
-  case APP_EV_TEXT: {
+  case UI_EV_TEXT: {
     /* A physical keyboard: straight into the active field. */
     kbd_out t;
     memset(&t, 0, sizeof t);
@@ -169,7 +169,7 @@ static void si_event(app *a, void *state, const app_event *ev) {
     session_wipe_bytes(&t, sizeof t);
     break;
   }
-  case APP_EV_KEY:
+  case UI_EV_KEY:
     if (ev->key == SDLK_TAB)
       si_focus(s, s->active == SI_ID ? SI_PIN : SI_ID);
     break;
@@ -206,7 +206,7 @@ static int field_h(app *a, ui *u, int w) {
 static void si_draw(app *a, void *state, ui *u) {
   si_state *s = state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "staff.title"), 1);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "staff.title"), 1);
   int m = th->margin, g = th->gap;
   int w = th->w - 2 * m;
   if (!th->portrait && w > theme_px(th, 1500))
@@ -224,7 +224,7 @@ static void si_draw(app *a, void *state, ui *u) {
   int kb_max = th->h - y - mh - g - block - g;
   int kh = s->k ? kbd_height(s->k, u, th->w, kb_max) : 0;
   if (s->k)
-    kbd_draw(s->k, a, u, (SDL_Rect){0, th->h - kh, th->w, kh});
+    kbd_draw(s->k, u, (SDL_Rect){0, th->h - kh, th->w, kh});
   /* The fields sit just above the keyboard, the message above them. */
   int top = th->h - kh - g - block;
   if (top < y + mh + g)

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/ime_host.h"
+#include "services/services.h"
 #include "core/idcard.h"
-#include "screens/field.h"
-#include "screens/kbd.h"
+#include "widgets/field.h"
+#include "widgets/kbd.h"
 #include "screens/screens.h"
 
 static const struct {
@@ -94,10 +94,10 @@ static void apply(app *a, te_state *s, const kbd_out *o) {
     te_focus(s, s->active + 1);
 }
 
-static void te_event(app *a, void *state, const app_event *ev) {
+static void te_event(app *a, void *state, const ui_event *ev) {
   te_state *s = state;
   kbd_out o;
-  if (s->k && kbd_event(s->k, a, ev, &o)) {
+  if (s->k && kbd_event(s->k, ev, &o)) {
     apply(a, s, &o);
     session_wipe_bytes(&o, sizeof o);
     app_dirty(a);
@@ -105,7 +105,7 @@ static void te_event(app *a, void *state, const app_event *ev) {
   }
   field *f = &s->f[s->active];
   switch (ev->type) {
-  case APP_EV_TAP:
+  case UI_EV_TAP:
     for (int i = 0; i < N_FIELDS; i++)
       if (strcmp(ev->id, fields[i].id) == 0)
         te_focus(s, i);
@@ -115,7 +115,7 @@ static void te_event(app *a, void *state, const app_event *ev) {
       field_caret_set(f, field_index_at(&s->lay, ev->x));
     }
     break;
-  case APP_EV_TEXT: {
+  case UI_EV_TEXT: {
     /* A physical keyboard (staff): its text goes straight in. */
     kbd_out t = {.text = ""};
     snprintf(t.text, sizeof t.text, "%s", ev->text);
@@ -123,7 +123,7 @@ static void te_event(app *a, void *state, const app_event *ev) {
     session_wipe_bytes(&t, sizeof t);
     break;
   }
-  case APP_EV_KEY:
+  case UI_EV_KEY:
     if (ev->key == SDLK_LEFT)
       field_caret_move(f, -1);
     else if (ev->key == SDLK_RIGHT)
@@ -166,7 +166,7 @@ static int draw_tabs(app *a, ui *u, te_state *s, int x, int y, int w) {
 static void te_draw(app *a, void *state, ui *u) {
   te_state *s = state;
   const theme *th = &u->th;
-  SDL_Rect area = chrome_top_bar(a, u, app_str(a, "kbd.demo.title"), 1);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "kbd.demo.title"), 1);
   int m = th->margin;
   int w = th->w - 2 * m;
   int y = area.y + th->gap / 2;
@@ -191,7 +191,7 @@ static void te_draw(app *a, void *state, ui *u) {
   int kb_max = th->h - y - fh - th->gap;
   int kh = s->k ? kbd_height(s->k, u, th->w, kb_max) : 0;
   if (s->k)
-    kbd_draw(s->k, a, u, (SDL_Rect){0, th->h - kh, th->w, kh});
+    kbd_draw(s->k, u, (SDL_Rect){0, th->h - kh, th->w, kh});
   /* The field sits just above the keyboard, near the eyes and the hands. */
   int fy = th->h - kh - th->gap - fh;
   if (fy < y)

@@ -53,6 +53,11 @@ void ui_begin(ui *u) {
 
 void ui_begin_modal(ui *u) { u->modal_from = u->n_targets; }
 
+const char *ui_str(const ui *u, const char *key) {
+  const char *s = u && u->str ? u->str(u->str_ud, key) : NULL;
+  return s ? s : key;
+}
+
 void ui_clip_begin(ui *u, SDL_Rect r) {
   u->has_clip = 1;
   u->clip = r;

@@ -73,7 +73,14 @@ typedef struct ui {
    * registered; has_clip == 0 means the whole screen */
   int has_clip;
   SDL_Rect clip;
+  /* where widgets take their words: the shell's lookup of the content
+   * bundle's strings (never NULL results); NULL: the key itself */
+  const char *(*str)(void *ud, const char *key);
+  void *str_ud;
 } ui;
+
+/* The UI text for key, through u->str; never NULL. */
+const char *ui_str(const ui *u, const char *key);
 
 /* Restricts drawing and registration to r until ui_clip_end(). */
 void ui_clip_begin(ui *u, SDL_Rect r);
@@ -152,5 +159,28 @@ typedef struct ui_input {
  * Finger coordinates are converted to pixels of a w x h screen; mouse events
  * synthesized by SDL from touches are ignored (the finger event counts). */
 int ui_translate(const SDL_Event *ev, int w, int h, ui_input *out);
+
+/* What a screen or widget receives: a tap on a target it drew, a drag, a key, text. */
+typedef enum ui_event_type {
+  UI_EV_TAP = 1, /* id: the target's id */
+  UI_EV_DRAG,    /* dx, dy since the last drag event; x, y: position */
+  UI_EV_DRAG_END, /* the finger was lifted after a drag */
+  UI_EV_KEY,     /* key: SDL keycode */
+  UI_EV_TEXT,    /* text: UTF-8 */
+  /* Raw pointer events, only for screens with raw_pointer set (a writing
+   * pad needs the finger from its first pixel, before a drag begins). They
+   * come before the tap/drag events the same input also produces. */
+  UI_EV_PRESS,   /* x, y: finger down; id: the target under it or "" */
+  UI_EV_MOVE,    /* x, y: finger moved while down */
+  UI_EV_RELEASE  /* x, y: finger lifted */
+} ui_event_type;
+
+typedef struct ui_event {
+  ui_event_type type;
+  const char *id;
+  int x, y, dx, dy;
+  int key;
+  const char *text;
+} ui_event;
 
 #endif

@@ -11,9 +11,9 @@
 #include <SDL.h>
 #include <stdlib.h>
 
-#include "app/app_private.h"
-#include "app/print_host.h"
-#include "app/submit.h"
+#include "shell/shell.h"
+#include "services/print_host.h"
+#include "services/submit.h"
 #include "check.h"
 #include "fake_lp.h"
 #include "net/refno.h"
@@ -42,7 +42,7 @@ static void settle(app *a) {
   for (;;) {
     SDL_Event ev;
     while (SDL_PollEvent(&ev))
-      print_host_handle_sdl(app_print(a), a, &ev);
+      app_handle_sdl(a, &ev);
     screen_inst *s = &a->stack[a->depth - 1];
     if (s->cls->tick)
       s->cls->tick(a, s->state, app_now(a));

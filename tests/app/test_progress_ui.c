@@ -13,8 +13,8 @@
 #include <SDL.h>
 #include <sys/wait.h>
 
-#include "app/net_host.h"
-#include "app/submit.h"
+#include "services/net_host.h"
+#include "services/submit.h"
 #include "check.h"
 #include "net/deliver.h"
 #include "net_helpers.h"

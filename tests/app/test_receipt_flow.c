@@ -12,9 +12,10 @@
 #include <SDL.h>
 #include <stdlib.h>
 
-#include "app/app_private.h"
-#include "app/net_host.h"
-#include "app/submit.h"
+#include "shell/shell.h"
+#include "shell/wake.h"
+#include "services/net_host.h"
+#include "services/submit.h"
 #include "check.h"
 #include "net/deliver.h"
 #include "net_helpers.h"
@@ -74,9 +75,11 @@ static int wait_delivered(app *a, int timeout_ms) {
     SDL_Event ev;
     if (!SDL_WaitEventTimeout(&ev, 50))
       continue;
-    if (ev.type == net_host_event_type(app_net(a)) &&
-        ev.user.code == NET_HOST_EV_DELIVERY &&
-        (intptr_t)ev.user.data1 == DELIVER_EV_DELIVERED)
+    svc_source src;
+    int code;
+    intptr_t kind;
+    if (shell_wake_match(&ev, &src, &code, &kind, NULL) && src == SVC_NET &&
+        code == NET_HOST_EV_DELIVERY && kind == DELIVER_EV_DELIVERED)
       return 1;
   }
   return 0;

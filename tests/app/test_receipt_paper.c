@@ -4,7 +4,7 @@
  * deterministic heights, refusal without a reference and of too much text. */
 #include <stdlib.h>
 
-#include "app/receipt_paper.h"
+#include "services/receipt_paper.h"
 #include "check.h"
 
 /* Every byte is px/2 wide; lines are px * 3/2 high. */

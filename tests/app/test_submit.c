@@ -13,8 +13,9 @@
  *   - config's device.ref_prefix check accepts exactly what refno accepts. */
 #include <SDL.h>
 
-#include "app/net_host.h"
-#include "app/submit.h"
+#include "services/net_host.h"
+#include "shell/wake.h"
+#include "services/submit.h"
 #include "check.h"
 #include "core/config.h"
 #include "net/deliver.h"
@@ -80,9 +81,13 @@ static int wait_event(net_host *h, int code, int kind, int timeout_ms) {
     SDL_Event ev;
     if (!SDL_WaitEventTimeout(&ev, 100))
       continue;
-    if (ev.type != net_host_event_type(h) || ev.user.code != code)
+    svc_source src;
+    int got;
+    intptr_t d1;
+    if (!shell_wake_match(&ev, &src, &got, &d1, NULL) || src != SVC_NET ||
+        got != code)
       continue;
-    if (kind < 0 || (intptr_t)ev.user.data1 == kind)
+    if (kind < 0 || d1 == kind)
       return 1;
   }
   return 0;
@@ -114,7 +119,8 @@ static void test_flow(void) {
   /* backend.seal_public_key is empty: the key is read from seal.pub next to
    * the CA file, as with var/pki in development. */
   net_host_config nc = {.cfg = &c, .content_version = "2026.11.1",
-                        .backoff_base_ms = 100, .backoff_max_ms = 400};
+                        .backoff_base_ms = 100, .backoff_max_ms = 400,
+                        .wake = shell_wake()};
   CHECK_INT(net_host_create(&nc, &h), KERR_OK);
   if (!h)
     return;

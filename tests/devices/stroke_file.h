@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/ime.h"
+#include "core/ime.h"
 
 #define SF_MAX_CHARS 64
 #define SF_MAX_STROKES 24

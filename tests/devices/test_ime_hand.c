@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "devices/ime.h"
+#include "core/ime.h"
 #include "stroke_file.h"
 
 #define PAD 300

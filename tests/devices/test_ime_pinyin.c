@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "devices/ime.h"
+#include "core/ime.h"
 
 #define PAGE 9
 

@@ -13,7 +13,8 @@
  * Synthetic content only; no personal data anywhere. */
 #include <SDL.h>
 
-#include "app/content_host.h"
+#include "services/content_host.h"
+#include "shell/wake.h"
 #include "check.h"
 #include "core/log.h"
 #include "pub_bundle.h"
@@ -46,8 +47,13 @@ static int wait_event(content_host *h, int code) {
     SDL_Event ev;
     if (!SDL_WaitEventTimeout(&ev, 200))
       continue;
-    if (content_host_handle_sdl(h, NULL, &ev) && ev.user.code == code)
-      return 1;
+    svc_source src;
+    int got;
+    if (shell_wake_match(&ev, &src, &got, NULL, NULL) && src == SVC_CONTENT) {
+      content_host_take(h);
+      if (got == code)
+        return 1;
+    }
   }
   return 0;
 }
@@ -63,7 +69,8 @@ static content_host *start(const config *c, session *s, content **cur,
                            uint32_t first_delay_ms, int wait_sync) {
   content_host_config hc = {.cfg = c, .wait_sync = wait_sync,
                             .first_delay_ms = first_delay_ms,
-                            .interval_ms = 600000};
+                            .interval_ms = 600000,
+                            .wake = shell_wake()};
   content_host *h = NULL;
   session_init(s, 90, 30);
   CHECK_INT(content_host_create(&hc, s, cur, &h), KERR_OK);

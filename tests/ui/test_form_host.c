@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "../check.h"
-#include "app/form_host.h"
+#include "services/form_host.h"
 #include "core/content.h"
 #include "core/form.h"
 #include "screens/screens.h"
@@ -91,12 +91,12 @@ int main(void) {
   form_host *h = make(&s1, &clk);
   CHECK_INT(form_host_offer(h), 0);
   CHECK(form_host_form(h) == NULL);
-  CHECK(form_host_screen(h) == NULL);
+  CHECK(form_host_where(h) == FORM_VIEW_NONE);
   CHECK_INT(form_host_start(h, c, dibao_medical, 2), KERR_OK);
   form *f = form_host_form(h);
   CHECK(f != NULL);
   CHECK_STR(current_id(f), "applicant_name");
-  CHECK(form_host_screen(h) == &screen_form);
+  CHECK(form_host_where(h) == FORM_VIEW_QUESTION);
   answer_text(f, "张建国");
   answer_text(f, "140502196805121239");
   CHECK_INT(form_host_saved(h), KERR_OK);
@@ -137,7 +137,7 @@ int main(void) {
     CHECK_STR(buf, "140502196805121239");
     CHECK_INT(form_item_count(f), 2);
   }
-  CHECK(form_host_screen(h) == &screen_form);
+  CHECK(form_host_where(h) == FORM_VIEW_QUESTION);
   CHECK_INT(form_host_saved(h), KERR_OK);
   form_host_destroy(h);
 
@@ -276,13 +276,13 @@ int main(void) {
 
   /* The applicant's signature waits for the review page ... */
   CHECK_INT(form_jump(f, "applicant_signature", -1), KERR_OK);
-  CHECK(form_host_screen(h) == &screen_form_review);
+  CHECK(form_host_where(h) == FORM_VIEW_REVIEW);
   form_question q;
   form_current(f, &q);
   CHECK_INT(q.step, FORM_STEP_REVIEW);
   /* ... where 签名 opens the signature screen. */
   CHECK_INT(form_host_sign(h, "applicant_signature", -1), KERR_OK);
-  CHECK(form_host_screen(h) == &screen_sign);
+  CHECK(form_host_where(h) == FORM_VIEW_SIGN);
   CHECK_INT(form_host_sign(h, "no_such_field", -1), KERR_NOTFOUND);
 
   /* Submitting an incomplete form reserves nothing. */

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "../check.h"
-#include "app/app_private.h"
+#include "shell/shell.h"
 #include "net/outbox.h"
 
 /* Screenshots of the offer and the check (build/…/shots/form_host_app). */

@@ -1,6 +1,6 @@
 /* format: money with thousands separators, Chinese dates. */
 #include "check.h"
-#include "screens/format.h"
+#include "widgets/format.h"
 
 int main(void) {
   char b[64];

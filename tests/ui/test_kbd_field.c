@@ -1,7 +1,7 @@
 /* field: the text field's editing logic — whole UTF-8 characters, limits
  * counted in characters, the caret, and what each kind accepts. */
 #include "check.h"
-#include "screens/field.h"
+#include "widgets/field.h"
 
 int main(void) {
   field f;

@@ -5,13 +5,13 @@
 #include <SDL.h>
 #include <unistd.h>
 
-#include "app/ime_host.h"
+#include "services/ime_host.h"
 #include "check.h"
-#include "screens/kbd.h"
+#include "widgets/kbd.h"
 
 static void tap(kbd *k, const char *id, kbd_out *o) {
-  app_event ev = {.type = APP_EV_TAP, .id = id};
-  CHECK(kbd_event(k, NULL, &ev, o));
+  ui_event ev = {.type = UI_EV_TAP, .id = id};
+  CHECK(kbd_event(k, &ev, o));
 }
 
 static void type(kbd *k, const char *letters, kbd_out *o) {
@@ -30,12 +30,12 @@ int main(void) {
   CHECK_INT(ime_host_create(&(ime_host_config){.tmp_dir = "/tmp",
                                            .rime_dir = KIOSK_TEST_RIME_DIR}, &s, &h),
             KERR_OK);
-  CHECK(h && ime_host_pinyin(h) && ime_host_hand(h));
-  CHECK_INT(ime_pinyin_wait(ime_host_pinyin(h)), KERR_OK);
-  CHECK_INT(ime_hand_wait(ime_host_hand(h)), KERR_OK);
+  CHECK(h && ime_host_set(h)->pinyin && ime_host_set(h)->hand);
+  CHECK_INT(ime_pinyin_wait(ime_host_set(h)->pinyin), KERR_OK);
+  CHECK_INT(ime_hand_wait(ime_host_set(h)->hand), KERR_OK);
 
   kbd *k = NULL;
-  CHECK_INT(kbd_create(h, &k), KERR_OK);
+  CHECK_INT(kbd_create(ime_host_set(h), &k), KERR_OK);
   kbd_out o;
 
   /* A name opens pinyin; zhangsan + space commits 张三. */
@@ -57,19 +57,19 @@ int main(void) {
   CHECK_STR(o.text, " ");
   /* A physical Backspace works the same; Return is 完成. */
   type(k, "lv", &o);
-  app_event key = {.type = APP_EV_KEY, .key = SDLK_BACKSPACE};
-  CHECK(kbd_event(k, NULL, &key, &o));
+  ui_event key = {.type = UI_EV_KEY, .key = SDLK_BACKSPACE};
+  CHECK(kbd_event(k, &key, &o));
   CHECK_STR(kbd_composition(k), "l");
   key.key = SDLK_RETURN;
-  CHECK(kbd_event(k, NULL, &key, &o));
+  CHECK(kbd_event(k, &key, &o));
   CHECK(o.done);
   CHECK_STR(kbd_composition(k), "");
   /* Physical text is not the keyboard's: the field takes it directly. */
-  app_event text = {.type = APP_EV_TEXT, .text = "王"};
-  CHECK(!kbd_event(k, NULL, &text, &o));
+  ui_event text = {.type = UI_EV_TEXT, .text = "王"};
+  CHECK(!kbd_event(k, &text, &o));
   /* Taps on other screens' targets are not the keyboard's either. */
-  app_event other = {.type = APP_EV_TAP, .id = "nav.back"};
-  CHECK(!kbd_event(k, NULL, &other, &o));
+  ui_event other = {.type = UI_EV_TAP, .id = "nav.back"};
+  CHECK(!kbd_event(k, &other, &o));
 
   /* The field kind picks the keyboard. */
   kbd_bind(k, FIELD_ID_NUMBER);
@@ -98,14 +98,14 @@ int main(void) {
   tap(k, "kbd.switch.chinese", &o);
   CHECK_INT(kbd_get_type(k), KBD_HAND);
   /* …and is forgotten when it ends, with the engines reset. */
-  unsigned gen = ime_host_generation(h);
+  unsigned gen = ime_host_set(h)->generation;
   tap(k, "kbd.switch.pinyin", &o);
   type(k, "kun", &o);
   session_end(&s);
-  CHECK_INT(ime_host_generation(h), gen + 1);
-  CHECK_INT(ime_host_chinese_get(h), IME_HOST_PINYIN);
-  CHECK_INT(ime_hand_stroke_count(ime_host_hand(h)), 0);
-  CHECK(!ime_pinyin_ready(ime_host_pinyin(h)));
+  CHECK_INT(ime_host_set(h)->generation, gen + 1);
+  CHECK_INT(ime_host_set(h)->chinese, IME_CHINESE_PINYIN);
+  CHECK_INT(ime_hand_stroke_count(ime_host_set(h)->hand), 0);
+  CHECK(!ime_pinyin_ready(ime_host_set(h)->pinyin));
   kbd_bind(k, FIELD_NAME);
   CHECK_INT(kbd_get_type(k), KBD_PINYIN);
   CHECK_STR(kbd_composition(k), "");
@@ -113,11 +113,11 @@ int main(void) {
   /* Letters typed while the engine reloads wait and are fed once ready. */
   type(k, "kun", &o);
   CHECK_STR(kbd_composition(k), "kun");
-  CHECK(kbd_tick(k) != UINT64_MAX || ime_pinyin_ready(ime_host_pinyin(h)));
-  CHECK_INT(ime_pinyin_wait(ime_host_pinyin(h)), KERR_OK);
+  CHECK(kbd_tick(k) != UINT64_MAX || ime_pinyin_ready(ime_host_set(h)->pinyin));
+  CHECK_INT(ime_pinyin_wait(ime_host_set(h)->pinyin), KERR_OK);
   kbd_tick(k);
   CHECK_STR(kbd_composition(k), "kun");
-  CHECK(ime_pinyin_view_get(ime_host_pinyin(h))->n > 0);
+  CHECK(ime_pinyin_view_get(ime_host_set(h)->pinyin)->n > 0);
   tap(k, "kbd.space", &o);
   CHECK_STR(o.text, "困");
 

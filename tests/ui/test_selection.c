@@ -3,8 +3,8 @@
  * a real headless app, where app_create registers the wiper). */
 #include <stdlib.h>
 
-#include "app/app_private.h"
-#include "app/selection.h"
+#include "shell/shell.h"
+#include "services/selection.h"
 #include "check.h"
 
 /* 1 if every byte of the id table is zero (nothing left behind). */

@@ -1,0 +1,120 @@
+/* screen: what a screen is, and what a screen may ask of the kiosk.
+ *
+ * This is the contract between the screens and the shell (kiosk/shell/),
+ * declared here, on the screens' side, and implemented by the shell: the
+ * screens never include the shell, the shell includes the screens. One
+ * `app` is created by app_main() and passed to every screen; there is no
+ * other global state. The shell's loop renders on demand (see
+ * shell/app.c) and draws only when something marked the frame dirty.
+ *
+ * Screens are objects on a stack. A screen change requested while handling
+ * an event (app_push, app_pop, app_home, …) is applied after the event, so a
+ * screen never runs after it has been left.
+ *
+ * The services a screen uses (the form, the network, staff, the printer,
+ * the input methods) are reached through the accessors at the end, and
+ * their functions through services/services.h. */
+#ifndef KIOSK_SCREENS_SCREEN_H
+#define KIOSK_SCREENS_SCREEN_H
+
+#include <SDL.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/content.h"
+#include "core/kerr.h"
+#include "core/session.h"
+#include "ui/ui.h"
+
+typedef struct app app;
+typedef struct screen screen;
+
+
+typedef struct screen_class {
+  const char *name; /* stable, used by scripts: "home", "policy", … */
+  size_t state_size; /* bytes of per-instance state, zeroed on push */
+  void (*enter)(app *a, void *state, const void *arg);
+  void (*leave)(app *a, void *state); /* must wipe personal data it holds */
+  void (*event)(app *a, void *state, const ui_event *ev);
+  void (*draw)(app *a, void *state, ui *u);
+  /* Called on every pass of the loop while the screen is on top: advances
+   * the screen's own time (animation, cycling) and may request a screen
+   * change. Returns the milliseconds until it wants to run again (the
+   * frame is redrawn then), or UINT64_MAX when it has nothing to do — an
+   * idle screen must return UINT64_MAX so the kiosk sleeps. May be NULL. */
+  uint64_t (*tick)(app *a, void *state, uint64_t now_ms);
+  /* Nonzero: also receive UI_EV_PRESS/MOVE/RELEASE (see above). */
+  int raw_pointer;
+} screen_class;
+
+/* --- screen stack (deferred until the current event is handled) --- */
+void app_push(app *a, const screen_class *cls, const void *arg);
+void app_replace(app *a, const screen_class *cls, const void *arg);
+void app_pop(app *a);
+/* Back to the home screen, keeping the session. */
+void app_home(app *a);
+/* Ends the session: wipes everything personal, back to the home screen. */
+void app_end_session(app *a);
+
+/* --- services for screens --- */
+/* Marks the frame for redrawing. */
+void app_dirty(app *a);
+/* The UI text for key from the content bundle; never NULL. */
+const char *app_str(const app *a, const char *key);
+/* The active content bundle, or NULL (out of service). */
+const content *app_content(const app *a);
+/* The region of this kiosk in the active bundle, or NULL. */
+const content_region *app_region(const app *a);
+const config *app_config(const app *a);
+session *app_session(app *a);
+/* Current time in milliseconds (virtual in scripted headless runs). */
+uint64_t app_now(const app *a);
+/* Elder (large-text) mode. */
+int app_elder(const app *a);
+void app_set_elder(app *a, int on);
+/* Milliseconds since the kiosk last became idle (no session), 0 while a
+ * session is active. */
+uint64_t app_idle_ms(const app *a);
+/* Name of the screen on top of the stack. */
+const char *app_screen_name(const app *a);
+
+/* --- the services (services/services.h); NULL if one could not start --- */
+typedef struct form_host form_host;
+typedef struct net_host net_host;
+typedef struct staff_host staff_host;
+typedef struct print_host print_host;
+typedef struct content_host content_host;
+typedef struct ime_set ime_set;
+typedef struct selection selection;
+
+form_host *app_form(app *a);
+net_host *app_net(app *a);
+staff_host *app_staff(app *a);
+print_host *app_print(app *a);
+content_host *app_content_host(app *a);
+/* The input-method engines and the applicant's choice (core/ime.h). */
+ime_set *app_ime(app *a);
+/* Items chosen in this session. */
+selection *app_selection(app *a);
+
+/* 1 in headless scripted runs only: screens may then offer test hooks. */
+int app_test_hooks(const app *a);
+
+/* The text size new sessions start with (screen.elder_default, for this
+ * run of the program): 1 elder mode, 0 standard. Set by staff from the
+ * menu; takes effect from the next session. */
+int app_default_elder(app *a);
+void app_set_default_elder(app *a, int on);
+
+/* Leaves the kiosk program (the main loop ends, exit status 0), only while
+ * an administrator is signed in. KERR_DENIED otherwise. */
+kerr app_quit_by_admin(app *a);
+
+/* The staff id to record as assisted_by on a submission while someone is
+ * signed in, else NULL. Borrowed until the session ends. */
+const char *app_assisted_by(app *a);
+
+/* Runs the kiosk with command-line arguments; returns the exit status. */
+int app_main(int argc, char **argv);
+
+#endif

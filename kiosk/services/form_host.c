@@ -1,0 +1,511 @@
+/* form_host: see form_host.h. */
+#include "services/form_host.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "services/staff_host.h"
+#include "core/json_limits.h"
+#include "core/log.h"
+#include "core/recovery.h"
+
+struct form_host {
+  int64_t (*now_s)(void *ud);
+  void *clock_ud;
+  recovery *rec;        /* NULL: no crash recovery (not on tmpfs) */
+  int64_t max_age_s;
+  const content *schema_of; /* the bundle the schema was loaded from */
+  form_schema *schema;
+  form *f;
+  int signing;          /* the cursor was put on a signature to sign now */
+  int offer;            /* a point from before a restart may be offered */
+  int64_t offer_saved_s;
+  int offer_tries;      /* wrong ID entries left before the point is wiped */
+  char assisted_by[64]; /* staff id, "" when nobody assists */
+  /* the last submission, for the receipt screen */
+  submit_receipt receipt;
+  char item_ids[FORM_MAX_ITEMS][FORM_MAX_ID + 1];
+  const char *item_ptrs[FORM_MAX_ITEMS];
+};
+
+static int64_t host_now(const form_host *h) {
+  return h->now_s ? h->now_s(h->clock_ud) : (int64_t)time(NULL);
+}
+
+/* The local date of the host's clock: "today" for dates and ages. */
+static validate_date host_today(const form_host *h) {
+  time_t t = (time_t)host_now(h);
+  struct tm tm;
+  validate_date d = {2026, 1, 1};
+  if (localtime_r(&t, &tm))
+    d = (validate_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+  return d;
+}
+
+static void drop_form(form_host *h) {
+  form_destroy(h->f);
+  h->f = NULL;
+  h->signing = 0;
+}
+
+static void wipe_point(form_host *h) {
+  h->offer = 0;
+  h->offer_saved_s = 0;
+  h->offer_tries = 0;
+  if (h->rec && recovery_wipe(h->rec))
+    LOG_W("form_host", "recovery point not removed");
+}
+
+/* Session wiper: whatever way the session ended, the form and its point
+ * are gone. */
+static void host_wipe(void *ud) {
+  form_host *h = ud;
+  drop_form(h);
+  wipe_point(h);
+  session_wipe_bytes(h->assisted_by, sizeof h->assisted_by);
+  session_wipe_bytes(&h->receipt, sizeof h->receipt);
+  session_wipe_bytes(h->item_ids, sizeof h->item_ids);
+  memset(h->item_ptrs, 0, sizeof h->item_ptrs);
+}
+
+/* Overwrites every string of a parsed tree before it is freed. */
+static void wipe_tree(cJSON *j) {
+  for (; j; j = j->next) {
+    if (j->valuestring)
+      session_wipe_bytes(j->valuestring, strlen(j->valuestring));
+    if (j->string)
+      session_wipe_bytes(j->string, strlen(j->string));
+    j->valuedouble = 0;
+    j->valueint = 0;
+    if (j->child)
+      wipe_tree(j->child);
+  }
+}
+
+/* The last FORM_HOST_CHECK_CHARS characters of the applicant's ID number
+ * in a snapshot (upper-case X), into tail[7]. KERR_NOTFOUND when the form
+ * has no ID number yet (or one too short to check). Everything parsed is
+ * wiped before it is freed. */
+static kerr snapshot_id_tail(const char *data, size_t len, char tail[7]) {
+  cJSON *doc = NULL;
+  memset(tail, 0, 7);
+  json_limits lim = {FORM_MAX_ANSWERS_BYTES, 8, 2u * FORM_MAX_SIGNATURE, 400};
+  kerr e = json_limits_parse(data, len, &lim, &doc, NULL);
+  if (e)
+    return e;
+  const cJSON *ans = cJSON_GetObjectItemCaseSensitive(doc, "answers");
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(ans, FORM_HOST_ID_FIELD);
+  e = KERR_NOTFOUND;
+  if (cJSON_IsString(id) && id->valuestring) {
+    size_t n = strlen(id->valuestring);
+    if (n >= FORM_HOST_CHECK_CHARS) {
+      for (size_t i = 0; i < FORM_HOST_CHECK_CHARS; i++) {
+        char ch = id->valuestring[n - FORM_HOST_CHECK_CHARS + i];
+        tail[i] = ch == 'x' ? 'X' : ch;
+      }
+      e = KERR_OK;
+    }
+  }
+  wipe_tree(doc);
+  cJSON_Delete(doc);
+  return e;
+}
+
+/* Looks for a point left by a previous run; keeps only its time. A point
+ * whose form has no ID number yet cannot be checked against its applicant,
+ * so it is wiped instead of being offered. */
+static void look_for_point(form_host *h) {
+  char *data = NULL;
+  size_t len = 0;
+  int64_t saved = 0;
+  kerr e = recovery_load(h->rec, host_now(h), &data, &len, &saved);
+  if (e == KERR_OK) {
+    char tail[7];
+    kerr t = snapshot_id_tail(data, len, tail);
+    session_wipe_bytes(tail, sizeof tail);
+    recovery_data_free(data, len);
+    if (t) {
+      LOG_I("form_host", "recovery point without an ID number dropped");
+      wipe_point(h);
+      return;
+    }
+    h->offer = 1;
+    h->offer_saved_s = saved;
+    h->offer_tries = FORM_HOST_CHECK_TRIES;
+    LOG_I("form_host", "a half-filled form can be offered back");
+  } else if (e != KERR_NOTFOUND) {
+    LOG_I("form_host", "old recovery point dropped: %s", kerr_str(e));
+  }
+}
+
+kerr form_host_create(const form_host_config *cfg, session *s,
+                      form_host **out) {
+  *out = NULL;
+  form_host *h = calloc(1, sizeof *h);
+  if (!h)
+    return KERR_NOMEM;
+  h->now_s = cfg ? cfg->now_s : NULL;
+  h->clock_ud = cfg ? cfg->clock_ud : NULL;
+  h->max_age_s = cfg && cfg->max_age_s > 0 ? cfg->max_age_s
+                                           : RECOVERY_DEFAULT_MAX_AGE_S;
+  char name[64];
+  snprintf(name, sizeof name, "kiosk-form-%ld.rec", (long)getpid());
+  recovery_config rc = {.dir = cfg ? cfg->runtime_dir : NULL,
+                        .name = cfg ? cfg->recovery_name : NULL,
+                        .max_age_s = h->max_age_s};
+  if (cfg && !cfg->recovery_name && cfg->private_point)
+    rc.name = name;
+  kerr e = recovery_create(&rc, &h->rec);
+  if (e) {
+    LOG_E("form_host", "no crash recovery for the form: %s", kerr_str(e));
+    h->rec = NULL;
+  }
+  e = session_add_wiper(s, host_wipe, h);
+  if (e) {
+    recovery_destroy(h->rec);
+    free(h);
+    return e;
+  }
+  if (h->rec)
+    look_for_point(h);
+  *out = h;
+  return KERR_OK;
+}
+
+void form_host_destroy(form_host *h) {
+  if (!h)
+    return;
+  drop_form(h);
+  form_schema_destroy(h->schema);
+  recovery_destroy(h->rec);
+  free(h);
+}
+
+static kerr load_schema(form_host *h, const content *c) {
+  if (!c)
+    return KERR_NOTFOUND;
+  if (h->schema && h->schema_of == c)
+    return KERR_OK;
+  if (h->f)
+    return KERR_STATE; /* the form still uses the old schema */
+  form_schema_destroy(h->schema);
+  h->schema = NULL;
+  h->schema_of = NULL;
+  kerr e = form_schema_from_content(c, &h->schema, NULL);
+  if (e) {
+    LOG_E("form_host", "the bundle's form is not usable: %s", kerr_str(e));
+    return e;
+  }
+  h->schema_of = c;
+  return KERR_OK;
+}
+
+/* Copies the answers of `from` into `to` (a form for other items). */
+static kerr carry_answers(const form *from, form *to) {
+  char *snap = NULL;
+  size_t len = 0;
+  cJSON *doc = NULL;
+  kerr e = form_snapshot(from, &snap, &len);
+  if (e)
+    goto out;
+  json_limits lim = {FORM_MAX_ANSWERS_BYTES, 8, 2u * FORM_MAX_SIGNATURE, 400};
+  e = json_limits_parse(snap, len, &lim, &doc, NULL);
+  if (e)
+    goto out;
+  e = form_answers_load(to, cJSON_GetObjectItemCaseSensitive(doc, "answers"),
+                        cJSON_GetObjectItemCaseSensitive(doc, "confirmed"),
+                        NULL);
+out:
+  if (doc) {
+    wipe_tree(doc);
+    cJSON_Delete(doc);
+  }
+  if (snap)
+    form_json_free(snap, len);
+  return e;
+}
+
+static int same_items(const form *f, const char *const *items, size_t n) {
+  if (form_item_count(f) != n)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    int found = 0;
+    for (size_t j = 0; j < n && !found; j++)
+      found = strcmp(form_item_at(f, j), items[i]) == 0;
+    if (!found)
+      return 0;
+  }
+  return 1;
+}
+
+kerr form_host_start(form_host *h, const content *c, const char *const *items,
+                     size_t n) {
+  if (h->offer)
+    wipe_point(h);
+  if (h->f && same_items(h->f, items, n))
+    return KERR_OK;
+  form *old = h->f;
+  h->f = NULL;
+  kerr e;
+  if (old && h->schema_of != c) {
+    /* A new bundle: nothing of the old form can be trusted to fit. */
+    form_destroy(old);
+    old = NULL;
+  }
+  e = load_schema(h, c);
+  if (e)
+    goto out;
+  validate_date today = host_today(h);
+  form *f = NULL;
+  e = form_create(h->schema, c, items, n, &today, &f);
+  if (e) {
+    LOG_E("form_host", "form not started: %s", kerr_str(e));
+    goto out;
+  }
+  if (old && carry_answers(old, f))
+    LOG_W("form_host", "answers not carried to the new items");
+  h->f = f;
+  h->signing = 0;
+  LOG_I("form_host", "form started (%zu items)", n);
+  form_host_saved(h);
+out:
+  if (e && old) {
+    h->f = old; /* keep what was there */
+    old = NULL;
+  }
+  form_destroy(old);
+  return e;
+}
+
+form *form_host_form(form_host *h) { return h ? h->f : NULL; }
+
+kerr form_host_saved(form_host *h) {
+  if (!h->f || !h->rec)
+    return KERR_STATE;
+  char *snap = NULL;
+  size_t len = 0;
+  kerr e = form_snapshot(h->f, &snap, &len);
+  if (!e)
+    e = recovery_save(h->rec, snap, len, host_now(h));
+  if (snap)
+    form_json_free(snap, len);
+  if (e)
+    LOG_W("form_host", "recovery point not written: %s", kerr_str(e));
+  return e;
+}
+
+int form_host_offer(form_host *h) {
+  if (!h || !h->offer)
+    return 0;
+  int64_t now = host_now(h);
+  if (now - h->offer_saved_s > h->max_age_s ||
+      h->offer_saved_s - now > 60) {
+    LOG_I("form_host", "recovery offer expired");
+    wipe_point(h);
+    return 0;
+  }
+  return 1;
+}
+
+int64_t form_host_offer_left_s(form_host *h) {
+  if (!form_host_offer(h))
+    return 0;
+  int64_t left = h->offer_saved_s + h->max_age_s - host_now(h);
+  return left > 0 ? left : 0;
+}
+
+int form_host_offer_tries(const form_host *h) {
+  return h && h->offer ? h->offer_tries : 0;
+}
+
+/* 1 if s is FORM_HOST_CHECK_CHARS digits, the last one possibly X. */
+static int check_well_formed(const char *s) {
+  if (strlen(s) != FORM_HOST_CHECK_CHARS)
+    return 0;
+  for (size_t i = 0; i < FORM_HOST_CHECK_CHARS; i++) {
+    int last = i + 1 == FORM_HOST_CHECK_CHARS;
+    if (!(s[i] >= '0' && s[i] <= '9') &&
+        !(last && (s[i] == 'X' || s[i] == 'x')))
+      return 0;
+  }
+  return 1;
+}
+
+kerr form_host_resume(form_host *h, const content *c, const char *last6) {
+  if (!h->offer || !h->rec)
+    return KERR_NOTFOUND;
+  if (!form_host_offer(h))
+    return KERR_STATE;
+  if (last6 && !check_well_formed(last6))
+    return KERR_INVALID; /* not an attempt: nothing is read */
+  char *data = NULL;
+  size_t len = 0;
+  form *f = NULL;
+  char tail[7] = "";
+  char typed[7] = "";
+  kerr e = recovery_load(h->rec, host_now(h), &data, &len, NULL);
+  if (e) {
+    h->offer = 0;
+    goto out;
+  }
+  if (last6) {
+    for (size_t i = 0; i < FORM_HOST_CHECK_CHARS; i++)
+      typed[i] = last6[i] == 'x' ? 'X' : last6[i];
+    e = snapshot_id_tail(data, len, tail);
+    if (e || sodium_memcmp(tail, typed, FORM_HOST_CHECK_CHARS) != 0) {
+      e = KERR_DENIED;
+      if (--h->offer_tries <= 0) {
+        LOG_I("form_host", "recovery check failed %d times: point wiped",
+              FORM_HOST_CHECK_TRIES);
+        wipe_point(h);
+      } else {
+        LOG_I("form_host", "recovery check failed (%d tries left)",
+              h->offer_tries);
+      }
+      goto out_keep;
+    }
+  }
+  h->offer = 0;
+  drop_form(h);
+  e = load_schema(h, c);
+  if (e)
+    goto out;
+  validate_date today = host_today(h);
+  e = form_restore(h->schema, c, data, len, &today, &f);
+  if (e) {
+    LOG_W("form_host", "recovery point not usable: %s", kerr_str(e));
+    goto out;
+  }
+  h->f = f;
+  LOG_I("form_host", "half-filled form taken up again (%s)",
+        last6 ? "ID checked" : "staff");
+out:
+  if (e)
+    wipe_point(h);
+out_keep:
+  if (data)
+    recovery_data_free(data, len);
+  session_wipe_bytes(tail, sizeof tail);
+  session_wipe_bytes(typed, sizeof typed);
+  return e;
+}
+
+void form_host_decline(form_host *h) {
+  if (h->offer)
+    LOG_I("form_host", "recovery offer declined");
+  wipe_point(h);
+}
+
+kerr form_host_sign(form_host *h, const char *field, int member) {
+  if (!h->f)
+    return KERR_STATE;
+  kerr e = form_jump(h->f, field, member);
+  if (!e)
+    h->signing = 1;
+  return e;
+}
+
+void form_host_finish(form_host *h) {
+  drop_form(h);
+  wipe_point(h);
+}
+
+kerr form_host_set_assisted_by(form_host *h, const char *staff_id) {
+  if (staff_id && strlen(staff_id) >= sizeof h->assisted_by)
+    return KERR_INVALID;
+  snprintf(h->assisted_by, sizeof h->assisted_by, "%s",
+           staff_id ? staff_id : "");
+  return KERR_OK;
+}
+
+const char *form_host_assisted_by(const form_host *h) {
+  return h->assisted_by[0] ? h->assisted_by : NULL;
+}
+
+/* The last four characters of the applicant's ID number, for the
+ * envelope's check digest. */
+static kerr applicant_last4(const form *f, char last4[5]) {
+  const form_field *fd =
+      form_schema_field_find(form_get_schema(f), "applicant_id");
+  char id[64];
+  if (!fd || !form_value_display(f, fd, -1, id, sizeof id) || strlen(id) < 4)
+    return KERR_STATE;
+  memcpy(last4, id + strlen(id) - 4, 5);
+  session_wipe_bytes(id, sizeof id);
+  return KERR_OK;
+}
+
+kerr form_host_submit(form_host *h, net_host *net,
+                      const submit_receipt **out) {
+  submit_receipt *rc = &h->receipt;
+  memset(rc, 0, sizeof *rc);
+  *out = rc;
+  char *plain = NULL;
+  size_t len = 0;
+  char last4[5] = "";
+  kerr e = KERR_STATE;
+  if (!h->f || !form_complete(h->f) || applicant_last4(h->f, last4))
+    goto out;
+  size_t n = form_item_count(h->f);
+  for (size_t i = 0; i < n && i < FORM_MAX_ITEMS; i++) {
+    snprintf(h->item_ids[i], sizeof h->item_ids[i], "%s",
+             form_item_at(h->f, i));
+    h->item_ptrs[i] = h->item_ids[i];
+  }
+  rc->items = h->item_ptrs;
+  rc->n_items = n;
+  e = submit_reserve(net, &rc->ticket);
+  if (e)
+    goto out;
+  form_submission_meta meta = {.uuid = rc->ticket.uuid,
+                               .reference = rc->ticket.reference,
+                               .region = net_host_region(net),
+                               .assisted_by = form_host_assisted_by(h)};
+  e = form_submission_build(h->f, &meta, &plain, &len);
+  if (e) {
+    LOG_E("form_host", "%s: submission not built: %s", rc->ticket.reference,
+          kerr_str(e));
+    goto out;
+  }
+  submit_request rq = {.plain = plain,
+                       .len = len,
+                       .items = h->item_ptrs,
+                       .n_items = n,
+                       .last4 = last4,
+                       .assisted_by = form_host_assisted_by(h)};
+  e = submit_commit(net, &rc->ticket, &rq);
+  if (!e) {
+    LOG_I("form_host", "%s: application submitted", rc->ticket.reference);
+    form_host_finish(h);
+  }
+out:
+  if (plain)
+    form_json_free(plain, len);
+  session_wipe_bytes(last4, sizeof last4);
+  rc->result = e;
+  return e;
+}
+
+form_host_view form_host_where(form_host *h) {
+  if (!h || !h->f)
+    return FORM_VIEW_NONE;
+  form_question q;
+  form_current(h->f, &q);
+  if (q.step == FORM_STEP_FIELD && q.field->type == FORM_T_SIGNATURE &&
+      q.member < 0 && !h->signing) {
+    form_goto_review(h->f);
+    form_current(h->f, &q);
+  }
+  if (q.step == FORM_STEP_REVIEW) {
+    h->signing = 0;
+    return FORM_VIEW_REVIEW;
+  }
+  if (q.step == FORM_STEP_FIELD && q.field->type == FORM_T_SIGNATURE)
+    return FORM_VIEW_SIGN;
+  return FORM_VIEW_QUESTION;
+}

@@ -1,0 +1,928 @@
+/* app: see app.h. */
+#include "shell/shell.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "services/services.h"
+#include "shell/receipt_render.h"
+#include "shell/wake.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/sdnotify.h"
+#include "screens/screens.h"
+#include "ui/png.h"
+
+#define TEXT_CACHE_BYTES (24u * 1024u * 1024u)
+
+/* ------------------------------------------------------------------ */
+/* services */
+
+void app_dirty(app *a) { a->dirty = 1; }
+
+const char *app_str(const app *a, const char *key) {
+  return content_string(a->content, key);
+}
+
+/* The widgets' words (ui_str) are the content bundle's strings. */
+static const char *ui_words(void *ud, const char *key) {
+  return app_str(ud, key);
+}
+
+const content *app_content(const app *a) { return a->content; }
+
+const content_region *app_region(const app *a) {
+  if (!a->content)
+    return NULL;
+  const content_region *r = content_region_find(a->content, a->cfg.region);
+  return r ? r : (content_region_count(a->content)
+                      ? content_region_at(a->content, 0)
+                      : NULL);
+}
+
+const config *app_config(const app *a) { return &a->cfg; }
+session *app_session(app *a) { return &a->sess; }
+
+uint64_t app_now(const app *a) {
+  return a->virtual_clock ? a->vnow_ms : SDL_GetTicks64();
+}
+
+int app_elder(const app *a) { return a->elder; }
+
+void app_set_elder(app *a, int on) {
+  a->elder = on ? 1 : 0;
+  theme_compute(&a->ui.th, a->w, a->h, a->elder);
+  a->dirty = 1;
+}
+
+uint64_t app_idle_ms(const app *a) {
+  if (a->sess.state != SESSION_IDLE)
+    return 0;
+  uint64_t now = app_now(a);
+  return now > a->idle_since_ms ? now - a->idle_since_ms : 0;
+}
+
+const char *app_screen_name(const app *a) {
+  return a->depth ? a->stack[a->depth - 1].cls->name : "";
+}
+
+/* ------------------------------------------------------------------ */
+/* screen stack */
+
+static void request(app *a, pending_op op, const screen_class *cls,
+                    const void *arg) {
+  /* Ending the session wins over anything else asked in the same event. */
+  if (a->op == OP_END_SESSION)
+    return;
+  a->op = op;
+  a->op_cls = cls;
+  a->op_arg = arg;
+}
+
+void app_push(app *a, const screen_class *cls, const void *arg) {
+  request(a, OP_PUSH, cls, arg);
+}
+void app_replace(app *a, const screen_class *cls, const void *arg) {
+  request(a, OP_REPLACE, cls, arg);
+}
+void app_pop(app *a) { request(a, OP_POP, NULL, NULL); }
+void app_home(app *a) { request(a, OP_HOME, NULL, NULL); }
+void app_end_session(app *a) { request(a, OP_END_SESSION, NULL, NULL); }
+
+static void stack_pop_one(app *a) {
+  screen_inst *s = &a->stack[--a->depth];
+  if (s->cls->leave)
+    s->cls->leave(a, s->state);
+  if (s->state) {
+    session_wipe_bytes(s->state, s->cls->state_size);
+    free(s->state);
+  }
+  s->state = NULL;
+  s->cls = NULL;
+}
+
+static void stack_push(app *a, const screen_class *cls, const void *arg) {
+  if (a->depth == APP_STACK_MAX) {
+    LOG_E("app", "screen stack full pushing %s", cls->name);
+    return;
+  }
+  void *state = cls->state_size ? calloc(1, cls->state_size) : NULL;
+  if (cls->state_size && !state) {
+    LOG_E("app", "out of memory entering %s", cls->name);
+    return;
+  }
+  a->stack[a->depth].cls = cls;
+  a->stack[a->depth].state = state;
+  a->depth++;
+  if (cls->enter)
+    cls->enter(a, state, arg);
+  LOG_D("app", "screen %s", cls->name);
+}
+
+static const screen_class *root_screen(const app *a) {
+  return a->content ? &screen_home : &screen_out_of_service;
+}
+
+void app_apply_pending(app *a) {
+  pending_op op = a->op;
+  const screen_class *cls = a->op_cls;
+  const void *arg = a->op_arg;
+  a->op = OP_NONE;
+  switch (op) {
+  case OP_NONE:
+    return;
+  case OP_PUSH:
+    stack_push(a, cls, arg);
+    break;
+  case OP_REPLACE:
+    if (a->depth > 1)
+      stack_pop_one(a);
+    stack_push(a, cls, arg);
+    break;
+  case OP_POP:
+    if (a->depth > 1)
+      stack_pop_one(a);
+    break;
+  case OP_HOME:
+    while (a->depth > 1)
+      stack_pop_one(a);
+    break;
+  case OP_END_SESSION:
+    while (a->depth > 0)
+      stack_pop_one(a);
+    a->warning = 0;
+    session_end(&a->sess);
+    /* A held content update may have been swapped in by session_end. */
+    if (a->content)
+      net_host_set_content_version(a->net, content_version(a->content));
+    a->idle_since_ms = app_now(a);
+    stack_push(a, root_screen(a), NULL);
+    LOG_I("app", "session ended");
+    break;
+  }
+  a->ui.pressed[0] = '\0';
+  a->dirty = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* wipers registered with the session */
+
+/* SDL keeps consumed events in a free list without clearing them, and a
+ * text event carries what was typed: refill the recycled entries with
+ * blank events of our own and take them out again. Other pending events
+ * stay queued. */
+static void wipe_event_queue(app *a) {
+  if (!a->blank_event)
+    a->blank_event = SDL_RegisterEvents(1);
+  if (a->blank_event == (Uint32)-1)
+    return;
+  Uint32 blank_type = a->blank_event;
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = blank_type;
+  for (int i = 0; i < 256; i++)
+    if (SDL_PushEvent(&ev) != 1)
+      break;
+  SDL_FlushEvent(blank_type);
+}
+
+static void wipe_ui(void *ud) {
+  app *a = ud;
+  /* The registry and the text cache may hold what the applicant typed. */
+  session_wipe_bytes(a->ui.targets, sizeof a->ui.targets);
+  session_wipe_bytes(a->ui.texts, sizeof a->ui.texts);
+  a->ui.n_targets = a->ui.n_texts = 0;
+  text_forget(a->text);
+  wipe_event_queue(a);
+}
+
+static void reset_prefs(void *ud) {
+  app *a = ud;
+  app_set_elder(a, a->cfg.elder_default);
+}
+
+/* ------------------------------------------------------------------ */
+/* drawing */
+
+void app_draw(app *a) {
+  ui *u = &a->ui;
+  ui_begin(u);
+  if (a->depth) {
+    screen_inst *s = &a->stack[a->depth - 1];
+    s->cls->draw(a, s->state, u);
+  }
+  if (a->warning) {
+    ui_begin_modal(u);
+    chrome_timeout_overlay(u, session_warning_left_s(&a->sess, app_now(a)));
+  }
+  SDL_RenderPresent(a->ren);
+  a->frames++;
+  a->dirty = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* input */
+
+static void dispatch(app *a, const ui_event *ev) {
+  if (ev->type == UI_EV_TAP) {
+    LOG_D("app", "tap %s on %s", ev->id, app_screen_name(a));
+    if (a->warning) {
+      if (strcmp(ev->id, TIMEOUT_END) == 0)
+        app_end_session(a);
+      else if (strcmp(ev->id, TIMEOUT_MORE) == 0) {
+        session_touch(&a->sess, app_now(a));
+        a->warning = 0;
+      }
+      a->dirty = 1;
+      return;
+    }
+    if (strcmp(ev->id, NAV_BACK) == 0) {
+      app_pop(a);
+      return;
+    }
+    if (strcmp(ev->id, NAV_HOME) == 0) {
+      app_home(a);
+      return;
+    }
+    if (strcmp(ev->id, NAV_END) == 0) {
+      app_end_session(a);
+      return;
+    }
+    if (strcmp(ev->id, NAV_ELDER) == 0) {
+      app_set_elder(a, !a->elder);
+      return;
+    }
+  }
+  if (a->warning)
+    return;
+  if (a->depth) {
+    screen_inst *s = &a->stack[a->depth - 1];
+    if (s->cls->event)
+      s->cls->event(a, s->state, ev);
+  }
+}
+
+/* Raw pointer events go only to a screen that asked for them. */
+static void dispatch_raw(app *a, ui_event_type type, const ui_input *in,
+                         const char *id) {
+  if (!a->depth || !a->stack[a->depth - 1].cls->raw_pointer || a->warning)
+    return;
+  ui_event ev = {.type = type, .id = id, .x = in->x, .y = in->y};
+  dispatch(a, &ev);
+  a->dirty = 1;
+}
+
+void app_input(app *a, const ui_input *in) {
+  uint64_t now = app_now(a);
+  int slop = theme_px(&a->ui.th, 18);
+  switch (in->type) {
+  case UI_IN_PRESS: {
+    if (!a->warning)
+      session_touch(&a->sess, now);
+    a->down = 1;
+    a->dragging = 0;
+    a->down_x = a->last_x = in->x;
+    a->down_y = a->last_y = in->y;
+    const ui_target *t = ui_hit(&a->ui, in->x, in->y);
+    snprintf(a->ui.pressed, sizeof a->ui.pressed, "%s", t ? t->id : "");
+    a->dirty = 1; /* the press shows in the next frame */
+    dispatch_raw(a, UI_EV_PRESS, in, t ? t->id : "");
+    break;
+  }
+  case UI_IN_MOVE:
+    if (!a->down)
+      break;
+    dispatch_raw(a, UI_EV_MOVE, in, "");
+    if (!a->dragging && (abs(in->x - a->down_x) > slop ||
+                         abs(in->y - a->down_y) > slop)) {
+      a->dragging = 1;
+      a->ui.pressed[0] = '\0';
+      a->dirty = 1;
+    }
+    if (a->dragging) {
+      ui_event ev = {.type = UI_EV_DRAG, .x = in->x, .y = in->y,
+                      .dx = in->x - a->last_x, .dy = in->y - a->last_y};
+      a->last_x = in->x;
+      a->last_y = in->y;
+      if (!a->warning)
+        session_touch(&a->sess, now);
+      dispatch(a, &ev);
+    }
+    break;
+  case UI_IN_RELEASE: {
+    if (!a->down)
+      break;
+    a->down = 0;
+    dispatch_raw(a, UI_EV_RELEASE, in, "");
+    const ui_target *t = ui_hit(&a->ui, in->x, in->y);
+    char pressed[UI_ID_MAX];
+    snprintf(pressed, sizeof pressed, "%s", a->ui.pressed);
+    a->ui.pressed[0] = '\0';
+    a->dirty = 1;
+    if (a->dragging) {
+      a->dragging = 0;
+      ui_event ev = {.type = UI_EV_DRAG_END, .x = in->x, .y = in->y};
+      dispatch(a, &ev);
+      break;
+    }
+    if (t && pressed[0] && strcmp(t->id, pressed) == 0) {
+      ui_event ev = {.type = UI_EV_TAP, .id = pressed, .x = in->x,
+                      .y = in->y};
+      dispatch(a, &ev);
+    } else if (a->warning) {
+      /* A touch anywhere else also means "still here". */
+      session_touch(&a->sess, now);
+      a->warning = 0;
+    }
+    break;
+  }
+  case UI_IN_KEY: {
+    session_touch(&a->sess, now);
+    a->warning = 0;
+    ui_event ev = {.type = UI_EV_KEY, .key = in->key};
+    dispatch(a, &ev);
+    a->dirty = 1;
+    break;
+  }
+  case UI_IN_TEXT: {
+    session_touch(&a->sess, now);
+    a->warning = 0;
+    ui_event ev = {.type = UI_EV_TEXT, .text = in->text};
+    dispatch(a, &ev);
+    a->dirty = 1;
+    break;
+  }
+  case UI_IN_RESIZE:
+    app_resize(a, in->x, in->y);
+    break;
+  case UI_IN_EXPOSE:
+    a->dirty = 1;
+    break;
+  case UI_IN_QUIT:
+    a->running = 0;
+    break;
+  case UI_IN_NONE:
+    break;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* time */
+
+void app_tick(app *a) {
+  uint64_t now = app_now(a);
+  switch (session_poll(&a->sess, now)) {
+  case SESSION_EV_WARN:
+    if (a->depth <= 1) {
+      /* Nothing to lose on the home screen: end quietly. */
+      app_end_session(a);
+    } else {
+      a->warning = 1;
+      LOG_I("app", "inactivity warning");
+    }
+    a->dirty = 1;
+    break;
+  case SESSION_EV_EXPIRE:
+    LOG_I("app", "session timed out");
+    app_end_session(a);
+    break;
+  case SESSION_EV_NONE:
+    break;
+  }
+  if (a->warning)
+    a->dirty = 1; /* the countdown changes each second */
+}
+
+/* Runs the top screen's tick; returns its deadline. A screen that asks to
+ * run again soon is animating, so its frame is redrawn on every pass. */
+static uint64_t screen_tick(app *a) {
+  if (!a->depth)
+    return UINT64_MAX;
+  screen_inst *s = &a->stack[a->depth - 1];
+  if (!s->cls->tick)
+    return UINT64_MAX;
+  uint64_t d = s->cls->tick(a, s->state, app_now(a));
+  if (d != UINT64_MAX)
+    a->dirty = 1;
+  return d;
+}
+
+static uint64_t next_deadline(app *a, uint64_t screen_d) {
+  uint64_t d = session_next_deadline(&a->sess, app_now(a));
+  return screen_d < d ? screen_d : d;
+}
+
+/* ------------------------------------------------------------------ */
+/* setup */
+
+/* The headless frame shows whatever the applicant saw: wiped when freed. */
+static void free_frame(SDL_Surface *s) {
+  if (!s)
+    return;
+  if (s->pixels)
+    session_wipe_bytes(s->pixels, (size_t)s->pitch * (size_t)s->h);
+  SDL_FreeSurface(s);
+}
+
+static kerr make_renderer(app *a) {
+  if (a->headless) {
+    if (a->ren)
+      SDL_DestroyRenderer(a->ren);
+    free_frame(a->surface);
+    a->surface = SDL_CreateRGBSurfaceWithFormat(0, a->w, a->h, 32,
+                                                SDL_PIXELFORMAT_ARGB8888);
+    if (!a->surface)
+      return KERR_NOMEM;
+    a->ren = SDL_CreateSoftwareRenderer(a->surface);
+  } else {
+    /* A board without a GPU would get a software OpenGL (llvmpipe) from
+     * "accelerated", costing ~100 MiB and being slower than SDL's own
+     * software renderer: auto uses a GPU only when a render node exists. */
+    int accel = a->cfg.renderer == CONFIG_RENDERER_ACCELERATED ||
+                (a->cfg.renderer == CONFIG_RENDERER_AUTO &&
+                 access("/dev/dri/renderD128", R_OK) == 0);
+    if (accel)
+      a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED);
+    if (!a->ren) {
+      /* Without this SDL backs the window surface with an OpenGL texture
+       * (and loads Mesa) even for the software renderer. */
+      SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+      a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+    }
+  }
+  if (!a->ren) {
+    LOG_E("app", "cannot create renderer: %s", SDL_GetError());
+    return KERR_INTERNAL;
+  }
+  SDL_RendererInfo info;
+  if (SDL_GetRendererInfo(a->ren, &info) == 0)
+    LOG_I("app", "renderer %s %dx%d", info.name, a->w, a->h);
+  a->ui.ren = a->ren;
+  text_set_renderer(a->text, a->ren);
+  return KERR_OK;
+}
+
+kerr app_resize(app *a, int w, int h) {
+  if (w == a->w && h == a->h)
+    return KERR_OK;
+  a->w = w;
+  a->h = h;
+  theme_compute(&a->ui.th, w, h, a->elder);
+  a->dirty = 1;
+  if (a->headless)
+    return make_renderer(a);
+  return KERR_OK;
+}
+
+/* Fills cfg with the defaults for where this program runs (README,
+ * docs/configuration.md). Returns the configuration file to read:
+ * config_path if given, else /etc/kiosk/kiosk.conf for an installed kiosk
+ * when it exists, else NULL. */
+static const char *choose_defaults(config *cfg, const char *config_path) {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  exe[n > 0 ? n : 0] = '\0';
+  int installed = config_defaults_for(cfg, exe, getenv("KIOSK_HOME"));
+  if (installed && !config_path && access(CONFIG_SYSTEM_FILE, F_OK) == 0)
+    return CONFIG_SYSTEM_FILE;
+  return config_path;
+}
+
+kerr app_create(const app_options *o, app **out) {
+  *out = NULL;
+  app *a = calloc(1, sizeof *a);
+  if (!a)
+    return KERR_NOMEM;
+  const char *config_path = choose_defaults(&a->cfg, o->config_path);
+  kerr e = KERR_OK;
+  if (config_path) {
+    char err[600];
+    e = config_load(&a->cfg, config_path, err, sizeof err);
+    if (e) {
+      LOG_E("config", "%s", err);
+      fprintf(stderr, "kiosk: %s\n", err);
+      free(a);
+      return e;
+    }
+  }
+  for (int i = 0; i < o->n_sets; i++) {
+    char key[128], err[600];
+    const char *eq = strchr(o->sets[i], '=');
+    size_t kl = eq ? (size_t)(eq - o->sets[i]) : 0;
+    if (!eq || kl == 0 || kl >= sizeof key) {
+      fprintf(stderr, "kiosk: --set wants key=value, got '%s'\n", o->sets[i]);
+      free(a);
+      return KERR_INVALID;
+    }
+    memcpy(key, o->sets[i], kl);
+    key[kl] = '\0';
+    e = config_set(&a->cfg, key, eq + 1, err, sizeof err);
+    if (e) {
+      fprintf(stderr, "kiosk: --set: %s\n", err);
+      free(a);
+      return e;
+    }
+  }
+  log_set_level((log_level)a->cfg.log_level);
+  /* The process holds an applicant's answers: no core dump, no ptrace or
+   * /proc/PID/mem by other processes of the same user. */
+  if (!a->cfg.dumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    LOG_W("app", "cannot make the process non-dumpable");
+  a->headless = o->headless;
+  a->w = o->width ? o->width : a->cfg.width;
+  a->h = o->height ? o->height : a->cfg.height;
+  a->elder = o->elder >= 0 ? o->elder : a->cfg.elder_default;
+  if (o->elder >= 0)
+    a->cfg.elder_default = o->elder;
+  a->virtual_clock = o->headless && o->script_path;
+  a->vnow_ms = 1000;
+  if (o->shots_dir)
+    snprintf(a->shots_dir, sizeof a->shots_dir, "%s", o->shots_dir);
+
+  Uint32 flags = SDL_INIT_EVENTS | SDL_INIT_TIMER;
+  if (!a->headless)
+    flags |= SDL_INIT_VIDEO;
+  if (SDL_Init(flags) != 0) {
+    LOG_E("app", "SDL_Init: %s", SDL_GetError());
+    free(a);
+    return KERR_INTERNAL;
+  }
+  char err[600];
+  e = text_create(a->cfg.fonts_file, TEXT_CACHE_BYTES, &a->text, err,
+                  sizeof err);
+  if (e) {
+    LOG_E("text", "%s", err);
+    fprintf(stderr, "kiosk: %s\n", err);
+    goto fail;
+  }
+  if (!a->headless) {
+    int fullscreen = a->cfg.fullscreen && !o->window;
+    Uint32 wflags = SDL_WINDOW_ALLOW_HIGHDPI;
+    if (fullscreen)
+      wflags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    a->win = SDL_CreateWindow("社会救助自助服务", SDL_WINDOWPOS_CENTERED,
+                              SDL_WINDOWPOS_CENTERED, a->w, a->h, wflags);
+    if (!a->win) {
+      LOG_E("app", "cannot open window: %s", SDL_GetError());
+      e = KERR_INTERNAL;
+      goto fail;
+    }
+    SDL_GetWindowSize(a->win, &a->w, &a->h);
+    if (fullscreen)
+      SDL_ShowCursor(SDL_DISABLE);
+  }
+  a->ui.text = a->text;
+  a->ui.str = ui_words;
+  a->ui.str_ud = a;
+  theme_compute(&a->ui.th, a->w, a->h, a->elder);
+  e = make_renderer(a);
+  if (e)
+    goto fail;
+  session_init(&a->sess, a->cfg.inactivity_s, a->cfg.warning_s);
+  svc_wake wake = shell_wake();
+  e = content_host_create(&(content_host_config){.cfg = &a->cfg,
+                                                 .wait_sync = a->virtual_clock,
+                                                 .wake = wake},
+                          &a->sess, &a->content, &a->contenth);
+  if (e)
+    goto fail;
+  if (staff_host_create(&a->sess, &a->staff))
+    LOG_E("app", "no staff sign-in");
+  session_add_wiper(&a->sess, reset_prefs, a);
+  session_add_wiper(&a->sess, wipe_ui, a);
+  if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir,
+                                         .rime_dir = a->cfg.rime_dir,
+                                         .wake = wake},
+                      &a->sess, &a->ime))
+    LOG_E("app", "no input methods");
+  e = selection_init(&a->chosen, &a->sess);
+  if (e)
+    goto fail;
+  net_host_config nc = {
+      .cfg = &a->cfg,
+      .content_version = a->content ? content_version(a->content) : NULL,
+      .wait_queries = a->virtual_clock,
+      .wake = wake};
+  if (net_host_create(&nc, &a->net))
+    LOG_E("app", "no network host");
+  if (form_host_create(&(form_host_config){.runtime_dir = a->cfg.runtime_dir,
+                                           .private_point = a->virtual_clock},
+                       &a->sess, &a->form))
+    LOG_E("app", "no form host");
+  /* The receipt renderer's own fonts, opened once here (a missing font
+   * shows at start); without them every print job fails with a reason. */
+  if (receipt_renderer_create(a->cfg.fonts_file, &a->receipts, err,
+                              sizeof err) != KERR_OK) {
+    LOG_E("print", "no fonts for receipts: %s", err);
+    a->receipts = NULL;
+  }
+  if (print_host_create(
+          &(print_host_config){.cfg = &a->cfg,
+                               .wait_jobs = a->virtual_clock,
+                               .wake = wake,
+                               .render = a->receipts ? receipt_render : NULL,
+                               .render_ud = a->receipts},
+          &a->print))
+    LOG_E("app", "no receipt printer service");
+  if (o->script_path) {
+    e = app_script_load(o->script_path, &a->script, err, sizeof err);
+    if (e) {
+      LOG_E("script", "%s", err);
+      fprintf(stderr, "kiosk: %s\n", err);
+      goto fail;
+    }
+  }
+  stack_push(a, root_screen(a), NULL);
+  a->idle_since_ms = app_now(a);
+  a->wd_interval_ms = sdnotify_watchdog_ms(1); /* 1: cage is the main PID */
+  a->wd_next_ms = SDL_GetTicks64();
+  a->running = 1;
+  a->dirty = 1;
+  *out = a;
+  return KERR_OK;
+fail:
+  app_destroy(a);
+  return e ? e : KERR_INTERNAL;
+}
+
+void app_destroy(app *a) {
+  if (!a)
+    return;
+  while (a->depth > 0)
+    stack_pop_one(a);
+  if (a->sess.n_wipers)
+    session_end(&a->sess);
+  ime_host_destroy(a->ime);
+  print_host_destroy(a->print);
+  receipt_renderer_destroy(a->receipts);
+  net_host_destroy(a->net);
+  staff_host_destroy(a->staff);
+  content_host_destroy(a->contenth);
+  form_host_destroy(a->form);
+  app_script_destroy(a->script);
+  text_destroy(a->text);
+  if (a->ren)
+    SDL_DestroyRenderer(a->ren);
+  free_frame(a->surface);
+  if (a->win)
+    SDL_DestroyWindow(a->win);
+  content_destroy(a->content);
+  free(a);
+  SDL_Quit();
+}
+
+/* A service reported (shell/wake.h): decide what the screen does about
+ * it. Only what shows the service's state is redrawn. */
+static void on_service(app *a, svc_source src, int code) {
+  const char *top = app_screen_name(a);
+  switch (src) {
+  case SVC_NET:
+    /* Only the staff view shows delivery state; a query answer is awaited
+     * by the screen that asked. */
+    if ((code == NET_HOST_EV_DELIVERY && strcmp(top, "staff_outbox") == 0) ||
+        code == NET_HOST_EV_QUERY)
+      app_dirty(a);
+    break;
+  case SVC_CONTENT:
+    if (content_host_take(a->contenth)) {
+      if (a->sess.state == SESSION_IDLE) {
+        LOG_I("content", "nobody is using the kiosk: switching now");
+        app_end_session(a);
+      } else {
+        LOG_I("content", "update held until the session ends");
+      }
+    }
+    if (strncmp(top, "staff", 5) == 0)
+      app_dirty(a);
+    break;
+  case SVC_PRINT:
+  case SVC_IME:
+  case SVC_COUNT:
+    app_dirty(a);
+    break;
+  }
+}
+
+void app_handle_sdl(app *a, const SDL_Event *ev) {
+  ui_input in;
+  svc_source src;
+  int code;
+  if (shell_wake_match(ev, &src, &code, NULL, NULL)) {
+    on_service(a, src, code);
+    return;
+  }
+  if (ui_translate(ev, a->w, a->h, &in))
+    app_input(a, &in);
+}
+
+/* ------------------------------------------------------------------ */
+/* what screens may ask of the shell (screens/screen.h) */
+
+form_host *app_form(app *a) { return a->form; }
+net_host *app_net(app *a) { return a->net; }
+staff_host *app_staff(app *a) { return a ? a->staff : NULL; }
+print_host *app_print(app *a) { return a->print; }
+content_host *app_content_host(app *a) { return a ? a->contenth : NULL; }
+ime_set *app_ime(app *a) { return ime_host_set(a->ime); }
+selection *app_selection(app *a) { return &a->chosen; }
+
+int app_test_hooks(const app *a) { return a->headless && a->script != NULL; }
+
+const char *app_assisted_by(app *a) {
+  const staff_who *w = staff_host_who(app_staff(a));
+  return w ? w->id : NULL;
+}
+
+int app_default_elder(app *a) { return a->cfg.elder_default; }
+
+void app_set_default_elder(app *a, int on) {
+  a->cfg.elder_default = on ? 1 : 0;
+  LOG_I("staff", "new sessions start in %s mode", on ? "elder" : "standard");
+}
+
+kerr app_quit_by_admin(app *a) {
+  const staff_who *w = staff_host_who(app_staff(a));
+  if (!w || !staff_host_is_admin(app_staff(a)))
+    return KERR_DENIED;
+  LOG_I("staff", "%s left the kiosk program", w->id);
+  a->running = 0;
+  return KERR_OK;
+}
+
+/* Tells the service manager the kiosk is up (once the first frame is on
+ * screen) and still alive. Called once per pass of the loop, so a screen
+ * that hangs in an event or a draw stops the pings and systemd restarts the
+ * kiosk. Returns the milliseconds until the next ping is due (a deadline
+ * for the loop's wait), or UINT64_MAX when there is no watchdog. */
+static uint64_t service_tick(app *a) {
+  if (!a->ready_sent && a->frames > 0) {
+    char status[80];
+    snprintf(status, sizeof status, "showing %s", app_screen_name(a));
+    sdnotify_ready(status);
+    a->ready_sent = 1;
+  }
+  if (!a->wd_interval_ms)
+    return UINT64_MAX;
+  uint64_t now = SDL_GetTicks64();
+  if (now >= a->wd_next_ms) {
+    sdnotify_watchdog();
+    a->wd_next_ms = now + a->wd_interval_ms;
+  }
+  return a->wd_next_ms - now;
+}
+
+int app_run(app *a) {
+  while (a->running) {
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev))
+      app_handle_sdl(a, &ev);
+    app_apply_pending(a);
+    app_tick(a);
+    uint64_t screen_d = screen_tick(a);
+    app_apply_pending(a);
+    if (a->dirty)
+      app_draw(a);
+    uint64_t service_d = service_tick(a);
+    if (!a->running)
+      break;
+    if (a->script) {
+      int r = app_script_step(a, a->script);
+      if (r < 0) {
+        a->exit_code = 1;
+        break;
+      }
+      if (r == 0)
+        break;
+      continue;
+    }
+    uint64_t wait = next_deadline(a, screen_d);
+    if (service_d < wait)
+      wait = service_d;
+    int got;
+    if (wait == UINT64_MAX)
+      got = SDL_WaitEvent(&ev);
+    else
+      got = SDL_WaitEventTimeout(&ev, wait > 60000 ? 60000 : (int)wait + 1);
+    if (got)
+      app_handle_sdl(a, &ev);
+  }
+  if (a->ready_sent)
+    sdnotify_stopping();
+  return a->exit_code;
+}
+
+/* ------------------------------------------------------------------ */
+/* command line */
+
+static void usage(FILE *f) {
+  fputs("Usage: kiosk [options]\n"
+        "The township social-assistance self-service kiosk: policies, an\n"
+        "eligibility screener, one combined application form, receipts and\n"
+        "progress queries, on a full-screen touch display.\n"
+        "\n"
+        "Options:\n"
+        "  --config PATH     configuration file (see docs/configuration.md)\n"
+        "  --set KEY=VALUE   override one configuration key (repeatable)\n"
+        "  --window WxH      run in a window of that size (development)\n"
+        "  --headless        no display: software rendering into memory\n"
+        "  --script FILE     run a script of input (docs/scripting.md)\n"
+        "  --shots DIR       where the script's screenshots go\n"
+        "  --elder           start in elder (large-text) mode\n"
+        "  --help            print this help and exit\n"
+        "  --version         print the version and exit\n"
+        "\n"
+        "The kiosk finds assets/ and fonts/ under $KIOSK_HOME.\n",
+        f);
+}
+
+/* A usage error: why, then the usage, on stderr; exit status 2. */
+static int bad_usage(const char *fmt, const char *arg) {
+  fputs("kiosk: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputs("\n", stderr);
+  usage(stderr);
+  return 2;
+}
+
+int app_main(int argc, char **argv) {
+  enum { O_CONFIG = 1000, O_SET, O_WINDOW, O_HEADLESS, O_SCRIPT, O_SHOTS,
+         O_ELDER, O_HELP, O_VERSION };
+  static const struct option opts[] = {
+      {"config", required_argument, NULL, O_CONFIG},
+      {"set", required_argument, NULL, O_SET},
+      {"window", required_argument, NULL, O_WINDOW},
+      {"headless", no_argument, NULL, O_HEADLESS},
+      {"script", required_argument, NULL, O_SCRIPT},
+      {"shots", required_argument, NULL, O_SHOTS},
+      {"elder", no_argument, NULL, O_ELDER},
+      {"help", no_argument, NULL, O_HELP},
+      {"version", no_argument, NULL, O_VERSION},
+      {0}};
+  app_options o = {.elder = -1};
+  int ch;
+  char extra;
+  optind = 0;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (ch) {
+    case O_HELP:
+      usage(stdout);
+      return 0;
+    case O_VERSION:
+      puts("kiosk " KIOSK_VERSION);
+      return 0;
+    case O_HEADLESS:
+      o.headless = 1;
+      break;
+    case O_ELDER:
+      o.elder = 1;
+      break;
+    case O_CONFIG:
+      o.config_path = optarg;
+      break;
+    case O_SET:
+      if (o.n_sets == (int)(sizeof o.sets / sizeof o.sets[0])) {
+        fprintf(stderr, "kiosk: too many --set options\n");
+        return 2;
+      }
+      o.sets[o.n_sets++] = optarg;
+      break;
+    case O_SCRIPT:
+      o.script_path = optarg;
+      break;
+    case O_SHOTS:
+      o.shots_dir = optarg;
+      break;
+    case O_WINDOW:
+      if (sscanf(optarg, "%dx%d%c", &o.width, &o.height, &extra) != 2 ||
+          o.width < 320 || o.height < 320 || o.width > 7680 ||
+          o.height > 7680)
+        return bad_usage("--window wants WIDTHxHEIGHT, got '%s'", optarg);
+      o.window = 1;
+      break;
+    case ':':
+      return bad_usage("option '%s' needs a value", argv[optind - 1]);
+    default:
+      return bad_usage("unknown option '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind < argc)
+    return bad_usage("unexpected argument '%s'", argv[optind]);
+  if (o.shots_dir && fs_make_dirs(o.shots_dir, 0755) != 0) {
+    fprintf(stderr, "kiosk: cannot create %s\n", o.shots_dir);
+    return 2;
+  }
+  app *a;
+  kerr e = app_create(&o, &a);
+  if (e)
+    return 1;
+  int rc = app_run(a);
+  app_destroy(a);
+  return rc;
+}

@@ -1,0 +1,153 @@
+/* receipt_render: see receipt_render.h. */
+#include "shell/receipt_render.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui.h"
+
+#define RECEIPT_TEXT_CACHE (2u * 1024u * 1024u)
+
+struct receipt_renderer {
+  text_sys *text;
+  ui *pu;
+};
+
+kerr receipt_renderer_create(const char *fonts_file, receipt_renderer **out,
+                             char *err, size_t errlen) {
+  *out = NULL;
+  receipt_renderer *r = calloc(1, sizeof *r);
+  if (!r)
+    return KERR_NOMEM;
+  r->pu = calloc(1, sizeof *r->pu);
+  if (!r->pu) {
+    free(r);
+    return KERR_NOMEM;
+  }
+  kerr e = text_create(fonts_file, RECEIPT_TEXT_CACHE, &r->text, err, errlen);
+  if (e) {
+    receipt_renderer_destroy(r);
+    return e;
+  }
+  *out = r;
+  return KERR_OK;
+}
+
+void receipt_renderer_destroy(receipt_renderer *r) {
+  if (!r)
+    return;
+  text_destroy(r->text);
+  if (r->pu)
+    sodium_memzero(r->pu, sizeof *r->pu);
+  free(r->pu);
+  free(r);
+}
+
+static int m_height(void *ud, int w, int px, int bold, const char *s) {
+  return ui_text_height(ud, w, px, bold ? TEXT_BOLD : TEXT_REGULAR, s);
+}
+
+static int m_width(void *ud, int px, int bold, const char *s) {
+  ui *u = ud;
+  return text_width(u->text, px, bold ? TEXT_BOLD : TEXT_REGULAR, s,
+                    strlen(s));
+}
+
+static void draw_blocks(ui *u, const receipt_paper *p) {
+  SDL_Color ink = u->th.text;
+  int inner = p->width - 2 * RECEIPT_PAPER_MARGIN;
+  for (size_t i = 0; i < p->n; i++) {
+    const receipt_block *b = &p->blocks[i];
+    switch (b->kind) {
+    case RECEIPT_BLOCK_TEXT:
+    case RECEIPT_BLOCK_FIT:
+      ui_text_box(u, (SDL_Rect){RECEIPT_PAPER_MARGIN, b->y, inner, b->h},
+                  b->px_used, b->bold ? TEXT_BOLD : TEXT_REGULAR, ink,
+                  b->center ? UI_CENTER : UI_LEFT, 0,
+                  receipt_paper_text(p, b));
+      break;
+    case RECEIPT_BLOCK_RULE:
+      for (int x = RECEIPT_PAPER_MARGIN; x < p->width - RECEIPT_PAPER_MARGIN;
+           x += 12)
+        ui_fill(u, (SDL_Rect){x, b->y, 6, b->h}, ink);
+      break;
+    case RECEIPT_BLOCK_QR: {
+      int mod = b->px_used, side = b->h;
+      int x0 = (p->width - side) / 2 + 4 * mod, y0 = b->y + 4 * mod;
+      for (int y = 0; y < p->qr.size; y++)
+        for (int x = 0; x < p->qr.size; x++)
+          if (printer_qr_dark(&p->qr, x, y))
+            ui_fill(u, (SDL_Rect){x0 + x * mod, y0 + y * mod, mod, mod}, ink);
+      break;
+    }
+    case RECEIPT_BLOCK_GAP:
+      break;
+    }
+  }
+}
+
+/* Lays out and renders p into *out (a new raster). */
+kerr receipt_render(void *ud, receipt_paper *p, int width, printer_raster *out) {
+  receipt_renderer *h = ud;
+  kerr e = KERR_NOMEM;
+  SDL_Surface *surf = NULL;
+  SDL_Renderer *ren = NULL;
+  ui *u = h->pu;
+  memset(out, 0, sizeof *out);
+  if (!h->text || !u)
+    return KERR_STATE;
+  theme_compute(&u->th, width, PRINTER_MAX_H, 0);
+  u->th.bg = (SDL_Color){255, 255, 255, 255};
+  u->th.text = (SDL_Color){0, 0, 0, 255};
+  u->text = h->text;
+  receipt_measure m = {.height = m_height, .width = m_width, .ud = u};
+  int height = receipt_paper_layout(p, width, &m);
+  if (height > PRINTER_MAX_H)
+    height = PRINTER_MAX_H;
+  surf = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32,
+                                        SDL_PIXELFORMAT_ARGB8888);
+  if (surf)
+    ren = SDL_CreateSoftwareRenderer(surf);
+  if (!ren)
+    goto out;
+  u->ren = ren;
+  text_set_renderer(h->text, ren);
+  u->th.w = width;
+  u->th.h = height;
+  ui_begin(u);
+  draw_blocks(u, p);
+  SDL_RenderPresent(ren);
+  e = printer_raster_init(out, width, height);
+  if (e)
+    goto out;
+  if (SDL_LockSurface(surf) != 0) {
+    e = KERR_INTERNAL;
+    goto out;
+  }
+  for (int y = 0; y < height; y++) {
+    const Uint32 *row = (const Uint32 *)((const Uint8 *)surf->pixels +
+                                         (size_t)y * (size_t)surf->pitch);
+    for (int x = 0; x < width; x++) {
+      Uint32 px = row[x];
+      int lum = (int)(((px >> 16) & 0xFF) * 3 + ((px >> 8) & 0xFF) * 6 +
+                      (px & 0xFF)) / 10;
+      if (lum < 140)
+        printer_raster_set(out, x, y);
+    }
+  }
+  SDL_UnlockSurface(surf);
+out:
+  if (e)
+    printer_raster_free(out);
+  text_set_renderer(h->text, NULL); /* frees the cached lines' textures */
+  u->ren = NULL;
+  if (ren)
+    SDL_DestroyRenderer(ren);
+  if (surf) {
+    sodium_memzero(surf->pixels, (size_t)surf->pitch * (size_t)surf->h);
+    SDL_FreeSurface(surf);
+  }
+  return e;
+}
+

@@ -1,0 +1,521 @@
+/* script: scripted runs of the kiosk (docs/scripting.md).
+ *
+ * A script is a list of commands, one per line. Input commands push real
+ * SDL events, so they go through the same translation and hit-testing as a
+ * finger. A tap is split over two steps (press, then release) so the frame
+ * in between shows the press. In headless runs the clock is virtual: `wait`
+ * advances it, so a 90-second timeout takes no real time. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell/shell.h"
+#include "services/ime_host.h"
+#include "core/log.h"
+#include "ui/png.h"
+
+#define SCRIPT_MAX_LINES 4000
+#define SCRIPT_LINE_MAX 512
+/* How long a `wait` in virtual time waits, in real time, for the engines. */
+#define SCRIPT_SETTLE_MS 10000
+
+typedef struct cmd {
+  int lineno;
+  char verb[24];
+  char arg1[SCRIPT_LINE_MAX];
+  char arg2[SCRIPT_LINE_MAX];
+} cmd;
+
+struct app_script {
+  char path[512];
+  cmd *cmds;
+  int n, next;
+  /* a tap in progress: release at (rx, ry) on the next step */
+  int release_pending, rx, ry;
+  /* a wait in progress: virtual milliseconds still to pass */
+  uint64_t wait_left;
+  uint64_t settle_until; /* real ms: after a virtual wait, engines answer */
+  int settle_ticked;     /* one loop turn since they answered (its ticks
+                            took the answer in) */
+  /* a hold in progress: real milliseconds still to pass */
+  uint64_t hold_left;
+  /* seek / page-to-end: page.down taps made for the current command */
+  int paging;
+};
+
+#define SCRIPT_MAX_PAGES 40
+
+/* Reads one token: a "quoted string" (with \" and \\) or a bare word. */
+static const char *token(const char *s, char *out, size_t outlen, int *ok) {
+  while (*s == ' ' || *s == '\t')
+    s++;
+  size_t n = 0;
+  *ok = 1;
+  if (*s == '"') {
+    s++;
+    while (*s && *s != '"') {
+      if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+        s++;
+      if (n + 1 < outlen)
+        out[n++] = *s;
+      s++;
+    }
+    if (*s != '"')
+      *ok = 0;
+    else
+      s++;
+  } else {
+    while (*s && *s != ' ' && *s != '\t') {
+      if (n + 1 < outlen)
+        out[n++] = *s;
+      s++;
+    }
+  }
+  out[n] = '\0';
+  return s;
+}
+
+kerr app_script_load(const char *path, app_script **out, char *err,
+                     size_t errlen) {
+  *out = NULL;
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open script", path);
+    return KERR_IO;
+  }
+  app_script *s = calloc(1, sizeof *s);
+  cmd *cmds = calloc(SCRIPT_MAX_LINES, sizeof *cmds);
+  if (!s || !cmds) {
+    free(s);
+    free(cmds);
+    fclose(f);
+    return KERR_NOMEM;
+  }
+  s->cmds = cmds;
+  snprintf(s->path, sizeof s->path, "%s", path);
+  /* A script types synthetic personal data: read it through a buffer of our
+   * own so no copy is left in a freed stdio buffer. */
+  char fbuf[4096];
+  setvbuf(f, fbuf, _IOFBF, sizeof fbuf);
+  char line[SCRIPT_LINE_MAX * 2];
+  int lineno = 0;
+  kerr e = KERR_OK;
+  while (fgets(line, sizeof line, f)) {
+    lineno++;
+    line[strcspn(line, "\r\n")] = '\0';
+    const char *p = line;
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (!*p || *p == '#')
+      continue;
+    if (s->n == SCRIPT_MAX_LINES) {
+      snprintf(err, errlen, "%s:%d: script longer than %d commands", path,
+               lineno, SCRIPT_MAX_LINES);
+      e = KERR_LIMIT;
+      break;
+    }
+    cmd *c = &s->cmds[s->n];
+    int ok1, ok2, ok3;
+    p = token(p, c->verb, sizeof c->verb, &ok1);
+    p = token(p, c->arg1, sizeof c->arg1, &ok2);
+    p = token(p, c->arg2, sizeof c->arg2, &ok3);
+    /* drag takes four numbers: keep the rest of the line in arg2 */
+    if (strcmp(c->verb, "drag") == 0 || strcmp(c->verb, "tap-at") == 0 ||
+        strcmp(c->verb, "press-at") == 0) {
+      const char *q = line;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      q += strlen(c->verb);
+      snprintf(c->arg1, sizeof c->arg1, "%s", q);
+    }
+    if (!ok1 || !ok2 || !ok3) {
+      snprintf(err, errlen, "%s:%d: unterminated quoted string", path, lineno);
+      e = KERR_PARSE;
+      break;
+    }
+    c->lineno = lineno;
+    s->n++;
+  }
+  fclose(f);
+  sodium_memzero(fbuf, sizeof fbuf);
+  sodium_memzero(line, sizeof line);
+  if (e) {
+    app_script_destroy(s);
+    return e;
+  }
+  *out = s;
+  return KERR_OK;
+}
+
+void app_script_destroy(app_script *s) {
+  if (!s)
+    return;
+  if (s->cmds)
+    sodium_memzero(s->cmds, SCRIPT_MAX_LINES * sizeof *s->cmds);
+  free(s->cmds);
+  free(s);
+}
+
+static void push_mouse(Uint32 type, int x, int y) {
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = type;
+  ev.button.which = 0;
+  ev.button.button = SDL_BUTTON_LEFT;
+  ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+  ev.button.clicks = 1;
+  ev.button.x = x;
+  ev.button.y = y;
+  SDL_PushEvent(&ev);
+}
+
+static void push_motion(int x, int y, int dx, int dy) {
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_MOUSEMOTION;
+  ev.motion.state = SDL_BUTTON_LMASK;
+  ev.motion.x = x;
+  ev.motion.y = y;
+  ev.motion.xrel = dx;
+  ev.motion.yrel = dy;
+  SDL_PushEvent(&ev);
+}
+
+static int fail(const app_script *s, const cmd *c, const char *fmt,
+                const char *a1, const char *a2) {
+  char msg[1024];
+  snprintf(msg, sizeof msg, fmt, a1 ? a1 : "", a2 ? a2 : "");
+  LOG_E("script", "%s:%d: %s", s->path, c->lineno, msg);
+  fprintf(stderr, "%s:%d: %s\n", s->path, c->lineno, msg);
+  return -1;
+}
+
+static int parse_duration(const char *s, uint64_t *ms) {
+  char *end;
+  double v = strtod(s, &end);
+  if (end == s || v < 0 || v > 86400000)
+    return -1;
+  if (strcmp(end, "ms") == 0)
+    *ms = (uint64_t)v;
+  else if (strcmp(end, "s") == 0 || *end == '\0')
+    *ms = (uint64_t)(v * 1000);
+  else if (strcmp(end, "min") == 0)
+    *ms = (uint64_t)(v * 60000);
+  else
+    return -1;
+  return 0;
+}
+
+static int check_layout(app *a, app_script *s, const cmd *c) {
+  const ui *u = &a->ui;
+  char where[64];
+  snprintf(where, sizeof where, "%dx%d%s", a->w, a->h,
+           a->elder ? " elder" : "");
+  if (u->registry_full)
+    return fail(s, c, "more widgets than the registry holds (%s)", where, NULL);
+  int bad = 0;
+  for (int i = 0; i < u->n_texts; i++) {
+    const ui_textbox *t = &u->texts[i];
+    if (t->overflow) {
+      fail(s, c, "text overflows its box at %s: \"%s\"", where, t->text);
+      bad = 1;
+    }
+    if (t->r.x < 0 || t->r.y < 0 || t->r.x + t->r.w > a->w ||
+        t->r.y + t->r.h > a->h) {
+      fail(s, c, "text box outside the screen at %s: \"%s\"", where, t->text);
+      bad = 1;
+    }
+  }
+  int min = u->th.target_min;
+  for (int i = 0; i < u->n_targets; i++) {
+    const ui_target *t = &u->targets[i];
+    if (t->full.w < min || t->full.h < min) {
+      char size[128];
+      snprintf(size, sizeof size, "%dx%d < %d at %s", t->full.w, t->full.h,
+               min, where);
+      fail(s, c, "tap target '%s' too small: %s", t->id, size);
+      bad = 1;
+    }
+    if (t->r.x < 0 || t->r.y < 0 || t->r.x + t->r.w > a->w ||
+        t->r.y + t->r.h > a->h) {
+      fail(s, c, "tap target '%s' outside the screen at %s", t->id, where);
+      bad = 1;
+    }
+  }
+  return bad ? -1 : 1;
+}
+
+static int run_cmd(app *a, app_script *s);
+
+int app_script_step(app *a, app_script *s) {
+  int at = s->next;
+  int r = run_cmd(a, s);
+  /* A command that ran is never needed again; its arguments may be the
+   * personal data a test types, so forget them like the kiosk forgets the
+   * applicant's (a `type` also leaves them in SDL's event queue, which the
+   * session wipe overwrites). */
+  if (s->next > at)
+    sodium_memzero(&s->cmds[at], sizeof s->cmds[at]);
+  return r;
+}
+
+static int run_cmd(app *a, app_script *s) {
+  if (s->release_pending) {
+    push_mouse(SDL_MOUSEBUTTONUP, s->rx, s->ry);
+    s->release_pending = 0;
+    return 1;
+  }
+  if (s->wait_left) {
+    uint64_t step = s->wait_left > 250 ? 250 : s->wait_left;
+    if (a->virtual_clock)
+      a->vnow_ms += step;
+    else
+      SDL_Delay((Uint32)step);
+    s->wait_left -= step;
+    if (!s->wait_left && a->virtual_clock)
+      s->settle_until = SDL_GetTicks64() + SCRIPT_SETTLE_MS;
+    return 1;
+  }
+  /* Virtual time costs the engine threads nothing, so a `wait` also lets
+   * them answer (handwriting recognition, pinyin loading) in real time,
+   * bounded; the loop keeps ticking meanwhile and shows their answers. */
+  if (s->settle_until) {
+    if (ime_host_busy(a->ime) && SDL_GetTicks64() < s->settle_until) {
+      SDL_Delay(2);
+      return 1;
+    }
+    if (!s->settle_ticked) {
+      s->settle_ticked = 1;
+      return 1;
+    }
+    s->settle_until = 0;
+    s->settle_ticked = 0;
+  }
+  if (s->hold_left) {
+    uint64_t step = s->hold_left > 100 ? 100 : s->hold_left;
+    SDL_Delay((Uint32)step);
+    s->hold_left -= step;
+    return 1;
+  }
+  if (s->next >= s->n)
+    return 0;
+  const cmd *c = &s->cmds[s->next++];
+  const char *v = c->verb;
+  if (strcmp(v, "tap") == 0 || strcmp(v, "press") == 0) {
+    const ui_target *t = ui_find_target(&a->ui, c->arg1);
+    if (!t)
+      return fail(s, c, "no target '%s' on screen '%s'", c->arg1,
+                  app_screen_name(a));
+    int x = t->r.x + t->r.w / 2, y = t->r.y + t->r.h / 2;
+    push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
+    if (strcmp(v, "tap") == 0) {
+      s->release_pending = 1;
+      s->rx = x;
+      s->ry = y;
+    }
+    return 1;
+  }
+  if (strcmp(v, "seek") == 0 || strcmp(v, "page-to-end") == 0) {
+    /* Tap page.down until the target is fully visible (seek) or until
+     * there is no more page (page-to-end). */
+    int is_seek = strcmp(v, "seek") == 0;
+    const ui_target *t = is_seek ? ui_find_target(&a->ui, c->arg1) : NULL;
+    /* Paging moves 85 % of the view, so a tall target may never be whole
+     * on one page: enough of it to touch comfortably counts. */
+    int min = a->ui.th.target_min;
+    int done = is_seek ? (t && t->r.w >= min && (t->r.h == t->full.h ||
+                                                 t->r.h >= 2 * min))
+                       : 0;
+    const ui_target *down = ui_find_target(&a->ui, "page.down");
+    if (done || (!down && !is_seek)) {
+      s->paging = 0;
+      return 1;
+    }
+    if (!down || s->paging >= SCRIPT_MAX_PAGES) {
+      s->paging = 0;
+      return fail(s, c, "'%s' not found after paging on '%s'", c->arg1,
+                  app_screen_name(a));
+    }
+    s->paging++;
+    s->next--; /* run this command again after the tap */
+    int x = down->r.x + down->r.w / 2, y = down->r.y + down->r.h / 2;
+    push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
+    s->release_pending = 1;
+    s->rx = x;
+    s->ry = y;
+    return 1;
+  }
+  if (strcmp(v, "release") == 0) {
+    push_mouse(SDL_MOUSEBUTTONUP, a->last_x, a->last_y);
+    return 1;
+  }
+  if (strcmp(v, "tap-at") == 0 || strcmp(v, "press-at") == 0) {
+    int x, y;
+    if (sscanf(c->arg1, "%d %d", &x, &y) != 2)
+      return fail(s, c, "%s wants X Y", v, NULL);
+    push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
+    if (strcmp(v, "tap-at") == 0) {
+      s->release_pending = 1;
+      s->rx = x;
+      s->ry = y;
+    }
+    return 1;
+  }
+  if (strcmp(v, "drag") == 0) {
+    int x1, y1, x2, y2;
+    if (sscanf(c->arg1, "%d %d %d %d", &x1, &y1, &x2, &y2) != 4)
+      return fail(s, c, "drag wants X1 Y1 X2 Y2", NULL, NULL);
+    push_mouse(SDL_MOUSEBUTTONDOWN, x1, y1);
+    int px = x1, py = y1;
+    for (int i = 1; i <= 10; i++) {
+      int x = x1 + (x2 - x1) * i / 10, y = y1 + (y2 - y1) * i / 10;
+      push_motion(x, y, x - px, y - py);
+      px = x;
+      py = y;
+    }
+    s->release_pending = 1;
+    s->rx = x2;
+    s->ry = y2;
+    return 1;
+  }
+  if (strcmp(v, "type") == 0) {
+    /* SDL text events carry at most 31 bytes: split on characters. */
+    const char *p = c->arg1;
+    while (*p) {
+      SDL_Event ev;
+      memset(&ev, 0, sizeof ev);
+      ev.type = SDL_TEXTINPUT;
+      size_t n = 0;
+      while (p[n]) {
+        size_t k = 1;
+        while (p[n + k] && ((unsigned char)p[n + k] & 0xC0) == 0x80)
+          k++;
+        if (n + k >= sizeof ev.text.text)
+          break;
+        n += k;
+      }
+      memcpy(ev.text.text, p, n);
+      SDL_PushEvent(&ev);
+      sodium_memzero(&ev, sizeof ev);
+      p += n;
+    }
+    return 1;
+  }
+  if (strcmp(v, "key") == 0) {
+    SDL_Keycode k = SDL_GetKeyFromName(c->arg1);
+    if (k == SDLK_UNKNOWN)
+      return fail(s, c, "unknown key name '%s'", c->arg1, NULL);
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.state = SDL_PRESSED;
+    ev.key.keysym.sym = k;
+    SDL_PushEvent(&ev);
+    return 1;
+  }
+  if (strcmp(v, "wait") == 0) {
+    if (parse_duration(c->arg1, &s->wait_left))
+      return fail(s, c, "bad duration '%s' (use 500ms, 2s, 1.5min)", c->arg1,
+                  NULL);
+    return 1;
+  }
+  if (strcmp(v, "hold") == 0) {
+    if (parse_duration(c->arg1, &s->hold_left))
+      return fail(s, c, "bad duration '%s' (use 500ms, 2s, 1.5min)", c->arg1,
+                  NULL);
+    /* The marker a test waits for before it inspects the process. */
+    LOG_I("script", "hold %s", c->arg1);
+    return 1;
+  }
+  if (strcmp(v, "size") == 0) {
+    int w, h;
+    char extra;
+    if (sscanf(c->arg1, "%dx%d%c", &w, &h, &extra) != 2 || w < 320 ||
+        h < 320 || w > 7680 || h > 7680)
+      return fail(s, c, "size wants WIDTHxHEIGHT, got '%s'", c->arg1, NULL);
+    if (!a->headless)
+      SDL_SetWindowSize(a->win, w, h);
+    if (app_resize(a, w, h))
+      return fail(s, c, "cannot resize to %s", c->arg1, NULL);
+    return 1;
+  }
+  if (strcmp(v, "elder") == 0) {
+    if (strcmp(c->arg1, "on") != 0 && strcmp(c->arg1, "off") != 0)
+      return fail(s, c, "elder wants on or off", NULL, NULL);
+    app_set_elder(a, strcmp(c->arg1, "on") == 0);
+    return 1;
+  }
+  if (strcmp(v, "shot") == 0) {
+    if (!a->shots_dir[0]) {
+      LOG_I("script", "shot %s skipped (no --shots)", c->arg1);
+      return 1;
+    }
+    char path[1100];
+    snprintf(path, sizeof path, "%s/%s.png", a->shots_dir, c->arg1);
+    if (a->dirty)
+      app_draw(a);
+    if (png_write_renderer(a->ren, a->w, a->h, path))
+      return fail(s, c, "cannot write %s", path, NULL);
+    LOG_I("script", "wrote %s", path);
+    return 1;
+  }
+  if (strcmp(v, "expect") == 0) {
+    if (a->dirty)
+      app_draw(a);
+    if (strcmp(c->arg1, "screen") == 0) {
+      if (strcmp(app_screen_name(a), c->arg2) != 0)
+        return fail(s, c, "expected screen '%s', on '%s'", c->arg2,
+                    app_screen_name(a));
+      return 1;
+    }
+    if (strcmp(c->arg1, "not-screen") == 0) {
+      if (strcmp(app_screen_name(a), c->arg2) == 0)
+        return fail(s, c, "expected another screen than '%s'", c->arg2, NULL);
+      return 1;
+    }
+    if (strcmp(c->arg1, "text") == 0) {
+      if (!ui_has_text(&a->ui, c->arg2))
+        return fail(s, c, "text \"%s\" not on screen '%s'", c->arg2,
+                    app_screen_name(a));
+      return 1;
+    }
+    if (strcmp(c->arg1, "no-text") == 0) {
+      if (ui_has_text(&a->ui, c->arg2))
+        return fail(s, c, "text \"%s\" is on screen '%s'", c->arg2,
+                    app_screen_name(a));
+      return 1;
+    }
+    if (strcmp(c->arg1, "target") == 0) {
+      if (!ui_find_target(&a->ui, c->arg2))
+        return fail(s, c, "no target '%s' on screen '%s'", c->arg2,
+                    app_screen_name(a));
+      return 1;
+    }
+    if (strcmp(c->arg1, "no-target") == 0) {
+      if (ui_find_target(&a->ui, c->arg2))
+        return fail(s, c, "target '%s' is on screen '%s'", c->arg2,
+                    app_screen_name(a));
+      return 1;
+    }
+    if (strcmp(c->arg1, "pressed") == 0) {
+      if (strcmp(a->ui.pressed, c->arg2) != 0)
+        return fail(s, c, "expected '%s' pressed, pressed is '%s'", c->arg2,
+                    a->ui.pressed);
+      return 1;
+    }
+    return fail(s, c, "unknown expectation '%s'", c->arg1, NULL);
+  }
+  if (strcmp(v, "check") == 0) {
+    if (a->dirty)
+      app_draw(a);
+    if (strcmp(c->arg1, "layout") == 0)
+      return check_layout(a, s, c);
+    return fail(s, c, "unknown check '%s'", c->arg1, NULL);
+  }
+  if (strcmp(v, "log") == 0) {
+    LOG_I("script", "%s", c->arg1);
+    return 1;
+  }
+  return fail(s, c, "unknown command '%s'", v, NULL);
+}

@@ -1,0 +1,117 @@
+/* shell: the app struct, shared by the files of the shell (app.c,
+ * script.c), and the shell's own entry points. Screens use only
+ * screens/screen.h, which the shell implements. */
+#ifndef KIOSK_SHELL_SHELL_H
+#define KIOSK_SHELL_SHELL_H
+
+#include "screens/screen.h"
+#include "services/selection.h"
+
+#define APP_STACK_MAX 8
+
+typedef struct app_script app_script;
+
+typedef struct screen_inst {
+  const screen_class *cls;
+  void *state;
+} screen_inst;
+
+typedef enum pending_op {
+  OP_NONE = 0,
+  OP_PUSH,
+  OP_REPLACE,
+  OP_POP,
+  OP_HOME,
+  OP_END_SESSION
+} pending_op;
+
+struct app {
+  config cfg;
+  content *content;
+  session sess;
+  selection chosen; /* items chosen in this session (selection.h) */
+  ui ui;
+  text_sys *text;
+  SDL_Window *win;
+  SDL_Renderer *ren;
+  SDL_Surface *surface; /* headless: the software renderer's target */
+  int headless;
+  int w, h;
+  int elder;
+  int dirty;
+  int running;
+  int exit_code;
+  /* screen stack */
+  screen_inst stack[APP_STACK_MAX];
+  int depth;
+  pending_op op;
+  const screen_class *op_cls;
+  const void *op_arg;
+  /* time: real monotonic, or virtual for scripted headless runs */
+  int virtual_clock;
+  Uint32 blank_event; /* SDL event type used to overwrite the queue; 0 unset */
+  uint64_t vnow_ms;
+  /* input state */
+  int down;            /* a press is in progress */
+  int dragging;
+  int down_x, down_y, last_x, last_y;
+  /* the timeout overlay */
+  int warning;
+  uint64_t idle_since_ms; /* when the last session ended */
+  /* statistics for the benchmark */
+  unsigned long frames;
+  struct ime_host *ime; /* input-method engines (ime_host.h) */
+  struct net_host *net; /* outbox, delivery, queries (net_host.h) */
+  struct staff_host *staff; /* who of the staff is signed in (staff_host.h) */
+  struct content_host *contenth; /* start-up bundle, updates (content_host.h) */
+  struct form_host *form; /* the session's application form (form_host.h) */
+  struct print_host *print; /* the receipt printer service (print_host.h) */
+  struct receipt_renderer *receipts; /* the print service's renderer */
+  /* scripted run */
+  app_script *script;
+  char shots_dir[512];
+  /* service manager (core/sdnotify.h); real time, even with a virtual clock */
+  int ready_sent;          /* READY=1 went out with the first frame */
+  uint64_t wd_interval_ms; /* WATCHDOG=1 period; 0: no watchdog */
+  uint64_t wd_next_ms;     /* SDL_GetTicks64() when the next one is due */
+};
+
+/* Creates the app from parsed options; see app.c. */
+typedef struct app_options {
+  const char *config_path;
+  const char *script_path;
+  const char *shots_dir;
+  int headless;
+  int width, height; /* 0: from the configuration */
+  int window;        /* force a window (not full screen) */
+  int elder;         /* -1: from the configuration */
+  const char *sets[16]; /* "key=value" overrides applied after the file */
+  int n_sets;
+} app_options;
+
+kerr app_create(const app_options *o, app **out);
+void app_destroy(app *a);
+/* Runs the loop until quit or script end; returns the exit status. */
+int app_run(app *a);
+/* Draws the current frame now (used by the loop, scripts and benchmark). */
+void app_draw(app *a);
+/* Handles one SDL event: a service's report (shell/wake.h) or input. */
+void app_handle_sdl(app *a, const SDL_Event *ev);
+/* Handles one translated input. */
+void app_input(app *a, const ui_input *in);
+/* Resizes the drawing area (headless: recreates the surface). */
+kerr app_resize(app *a, int w, int h);
+/* Applies the pending screen operation, if any. */
+void app_apply_pending(app *a);
+/* Advances time-driven state (session timer) to now. */
+void app_tick(app *a);
+
+/* Script runner (script.c). */
+kerr app_script_load(const char *path, app_script **out, char *err,
+                     size_t errlen);
+void app_script_destroy(app_script *s);
+/* Runs the next command; returns 1 while more remain, 0 when done, -1 on a
+ * failed expectation or error (message logged). */
+int app_script_step(app *a, app_script *s);
+
+#endif

@@ -1,0 +1,122 @@
+/* chrome: see chrome.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "widgets/chrome.h"
+
+void chrome_format(char *out, size_t size, const char *tmpl,
+                   const char *name, const char *value) {
+  char mark[64];
+  snprintf(mark, sizeof mark, "{%s}", name);
+  const char *p = strstr(tmpl, mark);
+  if (!p) {
+    snprintf(out, size, "%s", tmpl);
+    return;
+  }
+  snprintf(out, size, "%.*s%s%s", (int)(p - tmpl), tmpl, value,
+           p + strlen(mark));
+}
+
+/* A button sized to its label (at least the minimum target). */
+static int label_button_w(ui *u, const char *label) {
+  const theme *th = &u->th;
+  int w = text_width(u->text, th->px_large, TEXT_BOLD, label, strlen(label)) +
+          th->pad * 2;
+  int min = th->target_min * 2;
+  return w < min ? min : w;
+}
+
+SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
+  const theme *th = &u->th;
+  int m = th->margin / 2;
+  int bh = th->bar_h - 2 * m;
+  if (bh < th->target_min)
+    bh = th->target_min;
+  int bar_base = bh + 2 * m;
+  /* Buttons: 返回 回首页 on the left, 长辈模式 结束 on the right. */
+  const char *back = ui_str(u, "nav.back");
+  const char *home = ui_str(u, "nav.home");
+  const char *end = ui_str(u, "nav.finish");
+  const char *elder =
+      ui_str(u, th->elder ? "home.standard_mode" : "home.elder_mode");
+  int backw = has_back ? label_button_w(u, back) : 0;
+  int homew = label_button_w(u, home);
+  int endw = label_button_w(u, end);
+  int elderw = label_button_w(u, elder);
+  int left = m + (has_back ? backw + th->gap : 0) + homew + th->gap;
+  int right = th->w - m - endw - th->gap - elderw - th->gap;
+  int title_w = text_width(u->text, th->px_large, TEXT_BOLD, title,
+                           strlen(title));
+  /* A narrow screen puts the title on a second row of its own. */
+  int two_rows = title_w > right - left;
+  int bar_h = bar_base;
+  if (two_rows)
+    bar_h += text_line_height(u->text, th->px_large, TEXT_BOLD) + m;
+  ui_fill(u, (SDL_Rect){0, 0, th->w, bar_h}, th->surface);
+  ui_fill(u, (SDL_Rect){0, bar_h - theme_px(th, 2), th->w, theme_px(th, 2)},
+          th->border);
+  int x = m;
+  if (has_back) {
+    ui_button(u, NAV_BACK, (SDL_Rect){x, m, backw, bh}, UI_BTN_SECONDARY,
+              back);
+    x += backw + th->gap;
+  }
+  ui_button(u, NAV_HOME, (SDL_Rect){x, m, homew, bh}, UI_BTN_SECONDARY, home);
+  int rx = th->w - m - endw;
+  ui_button(u, NAV_END, (SDL_Rect){rx, m, endw, bh}, UI_BTN_SECONDARY, end);
+  rx -= elderw + th->gap;
+  ui_button(u, NAV_ELDER, (SDL_Rect){rx, m, elderw, bh}, UI_BTN_SECONDARY,
+            elder);
+  SDL_Rect tr = two_rows
+                    ? (SDL_Rect){m * 2, bar_base - m / 2, th->w - 4 * m,
+                                 bar_h - bar_base}
+                    : (SDL_Rect){left, m, right - left, bh};
+  ui_text_box(u, tr, th->px_large, TEXT_BOLD, th->text,
+              two_rows ? UI_LEFT : UI_CENTER, 1, title);
+  return (SDL_Rect){0, bar_h, th->w, th->h - bar_h};
+}
+
+int chrome_footer(ui *u, const char *hotline) {
+  const theme *th = &u->th;
+  char line[512];
+  snprintf(line, sizeof line, "%s %s：%s", ui_str(u, "home.help"),
+           ui_str(u, "policy.hotline"), hotline);
+  int h = text_line_height(u->text, th->px_small, TEXT_REGULAR) + th->pad;
+  int top = th->h - h;
+  ui_fill(u, (SDL_Rect){0, top, th->w, h}, th->surface_alt);
+  ui_text_box(u, (SDL_Rect){th->margin, top, th->w - 2 * th->margin, h},
+              th->px_small, TEXT_REGULAR, th->text, UI_CENTER, 1, line);
+  return top;
+}
+
+void chrome_timeout_overlay(ui *u, int seconds_left) {
+  const theme *th = &u->th;
+  ui_fill(u, (SDL_Rect){0, 0, th->w, th->h}, th->scrim);
+  int cw = th->w * (th->portrait ? 88 : 56) / 100;
+  int inner = cw - 2 * th->pad * 2;
+  char body[512];
+  char secs[16];
+  snprintf(secs, sizeof secs, "%d", seconds_left);
+  chrome_format(body, sizeof body, ui_str(u, "timeout.body"), "seconds",
+                secs);
+  int title_h = ui_text_height(u, inner, th->px_title, TEXT_BOLD,
+                               ui_str(u, "timeout.title"));
+  int body_h = ui_text_height(u, inner, th->px_body, TEXT_REGULAR, body);
+  int big_h = th->button_h * 13 / 10;
+  int ch = th->pad * 4 + title_h + th->gap + body_h + th->gap * 2 + big_h +
+           th->gap + th->button_h;
+  SDL_Rect card = {(th->w - cw) / 2, (th->h - ch) / 2, cw, ch};
+  ui_card(u, card, th->surface, th->focus);
+  int x = card.x + th->pad * 2, y = card.y + th->pad * 2;
+  ui_text_box(u, (SDL_Rect){x, y, inner, title_h}, th->px_title, TEXT_BOLD,
+              th->text, UI_CENTER, 0, ui_str(u, "timeout.title"));
+  y += title_h + th->gap;
+  ui_text_box(u, (SDL_Rect){x, y, inner, body_h}, th->px_body, TEXT_REGULAR,
+              th->text, UI_CENTER, 0, body);
+  y += body_h + th->gap * 2;
+  ui_button(u, TIMEOUT_MORE, (SDL_Rect){x, y, inner, big_h}, UI_BTN_PRIMARY,
+            ui_str(u, "timeout.more_time"));
+  y += big_h + th->gap;
+  ui_button(u, TIMEOUT_END, (SDL_Rect){x, y, inner, th->button_h},
+            UI_BTN_SECONDARY, ui_str(u, "timeout.end"));
+}

@@ -1,0 +1,35 @@
+/* chrome: the parts every screen shares — top bar, footer, timeout overlay —
+ * and the one way texts take values. All words come from the content
+ * bundle's strings through ui_str(). */
+#ifndef KIOSK_WIDGETS_CHROME_H
+#define KIOSK_WIDGETS_CHROME_H
+
+#include <stddef.h>
+
+#include "ui/ui.h"
+
+/* Target ids of the top bar, which the shell handles on every screen. */
+#define NAV_BACK "nav.back"
+#define NAV_HOME "nav.home"
+#define NAV_END "nav.end"
+#define NAV_ELDER "nav.elder"
+
+/* Target ids of the timeout overlay. */
+#define TIMEOUT_MORE "timeout.more"
+#define TIMEOUT_END "timeout.end"
+
+/* Draws the top bar: 返回 (when has_back), 回首页, the title, 长辈模式 (or
+ * 标准模式 in elder mode) and 结束. Returns the rectangle below it. */
+SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back);
+
+/* Draws the footer line (help, hotline) at the bottom; returns its top y. */
+int chrome_footer(ui *u, const char *hotline);
+
+/* Draws the timeout warning overlay with seconds_left on the countdown. */
+void chrome_timeout_overlay(ui *u, int seconds_left);
+
+/* Copies tmpl to out with the first "{name}" replaced by value. */
+void chrome_format(char *out, size_t size, const char *tmpl,
+                   const char *name, const char *value);
+
+#endif

@@ -1,0 +1,308 @@
+/* field: see field.h. Invariants: text[len] == '\0'; text is valid UTF-8 of
+ * at most max_chars characters accepted by the kind; caret <= len and on a
+ * character boundary. */
+#include "widgets/field.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/session.h"
+#include "core/utf8.h"
+
+void field_init(field *f, field_kind kind, int max_chars) {
+  session_wipe_bytes(f, sizeof *f);
+  f->kind = kind;
+  if (max_chars < 1)
+    max_chars = 1;
+  if (max_chars > FIELD_CHARS_MAX)
+    max_chars = FIELD_CHARS_MAX;
+  f->max_chars = max_chars;
+}
+
+void field_free(field *f) {
+  field_kind k = f->kind;
+  int m = f->max_chars;
+  session_wipe_bytes(f, sizeof *f);
+  f->kind = k;
+  f->max_chars = m;
+}
+
+void field_clear(field *f) {
+  session_wipe_bytes(f->text, sizeof f->text);
+  f->len = f->caret = 0;
+}
+
+const char *field_text(const field *f) { return f->text; }
+
+size_t field_chars(const field *f) { return utf8_count(f->text, f->len); }
+
+size_t field_caret_index(const field *f) {
+  return utf8_count(f->text, f->caret);
+}
+
+static bool is_digit(unsigned cp) { return cp >= '0' && cp <= '9'; }
+
+bool field_accepts(field_kind kind, unsigned cp) {
+  switch (kind) {
+  case FIELD_ID_NUMBER:
+    return is_digit(cp) || cp == 'X' || cp == 'x';
+  case FIELD_PHONE:
+    return is_digit(cp) || cp == '-';
+  case FIELD_MONEY:
+    return is_digit(cp) || cp == '.';
+  case FIELD_NUMBER:
+    return is_digit(cp);
+  case FIELD_LATIN:
+    return is_digit(cp) || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 'A' && cp <= 'Z') || cp == ' ';
+  case FIELD_NAME:
+  case FIELD_TEXT:
+    /* No control characters (C0, DEL, C1), no line or paragraph breaks. */
+    return cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0) &&
+           cp != 0x2028 && cp != 0x2029;
+  }
+  return false;
+}
+
+/* Whether cp may go at the caret given what is already there. */
+static bool fits_here(const field *f, unsigned cp) {
+  /* The check character X goes last only: the 18th of a whole number, or
+   * the last of a field for its end (the last 4 or 6 characters). */
+  if (f->kind == FIELD_ID_NUMBER && (cp == 'X' || cp == 'x'))
+    return field_caret_index(f) == (size_t)(f->max_chars - 1);
+  if (f->kind == FIELD_MONEY) {
+    const char *dot = memchr(f->text, '.', f->len);
+    if (cp == '.')
+      return !dot;
+    if (dot && (size_t)(dot - f->text) < f->caret)
+      return f->len - (size_t)(dot - f->text) - 1 < 2; /* two decimals */
+  }
+  return true;
+}
+
+kerr field_insert(field *f, const char *s) {
+  size_t n = strlen(s);
+  if (!utf8_valid(s, n))
+    return KERR_INVALID;
+  kerr e = KERR_OK;
+  size_t chars = field_chars(f);
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t k = utf8_decode(s + i, n - i, &cp);
+    if (k == 0)
+      return KERR_INVALID; /* cannot happen after utf8_valid */
+    char buf[4];
+    memcpy(buf, s + i, k);
+    i += k;
+    if (!field_accepts(f->kind, cp) || !fits_here(f, cp)) {
+      e = KERR_INVALID;
+      continue;
+    }
+    if (f->kind == FIELD_ID_NUMBER && cp == 'x')
+      buf[0] = 'X';
+    if ((int)chars >= f->max_chars || f->len + k >= sizeof f->text)
+      return KERR_LIMIT;
+    memmove(f->text + f->caret + k, f->text + f->caret, f->len - f->caret);
+    memcpy(f->text + f->caret, buf, k);
+    f->len += k;
+    f->caret += k;
+    f->text[f->len] = '\0';
+    chars++;
+  }
+  return e;
+}
+
+bool field_backspace(field *f) {
+  if (f->caret == 0)
+    return false;
+  size_t k = utf8_last_len(f->text, f->caret);
+  if (k == 0 || k > f->caret)
+    k = 1;
+  memmove(f->text + f->caret - k, f->text + f->caret, f->len - f->caret);
+  f->len -= k;
+  f->caret -= k;
+  session_wipe_bytes(f->text + f->len, k);
+  return true;
+}
+
+void field_caret_move(field *f, int dir) {
+  if (dir < 0 && f->caret > 0) {
+    size_t k = utf8_last_len(f->text, f->caret);
+    f->caret -= k ? k : 1;
+  } else if (dir > 0 && f->caret < f->len) {
+    uint32_t cp;
+    size_t k = utf8_decode(f->text + f->caret, f->len - f->caret, &cp);
+    f->caret += k ? k : 1;
+  }
+}
+
+void field_caret_home(field *f) { f->caret = 0; }
+void field_caret_end(field *f) { f->caret = f->len; }
+
+void field_caret_set(field *f, size_t i) {
+  f->caret = 0;
+  while (i-- > 0 && f->caret < f->len)
+    field_caret_move(f, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* drawing */
+
+static int label_h(ui *u) {
+  return text_line_height(u->text, u->th.px_body, TEXT_REGULAR);
+}
+
+static int box_h(ui *u) {
+  return text_line_height(u->text, u->th.px_large, TEXT_REGULAR) +
+         u->th.pad;
+}
+
+int field_height(ui *u, int w, const field_view *v) {
+  (void)w;
+  (void)v;
+  /* The error line is always reserved so a message does not move the
+   * keyboard. */
+  return label_h(u) + u->th.gap / 3 + box_h(u) + label_h(u);
+}
+
+/* Chooses the visible window [*b0, *b1) (bytes) of s so that the caret
+ * byte offset c is inside and the window fits width wd. */
+static void window(ui *u, const char *s, size_t n, size_t c, int wd,
+                   size_t *b0, size_t *b1) {
+  const theme *th = &u->th;
+  size_t start = 0;
+  while (start < c && text_width(u->text, th->px_large, TEXT_REGULAR,
+                                 s + start, c - start) > wd) {
+    uint32_t cp;
+    size_t k = utf8_decode(s + start, n - start, &cp);
+    start += k ? k : 1;
+  }
+  size_t end = c;
+  while (end < n) {
+    uint32_t cp;
+    size_t k = utf8_decode(s + end, n - end, &cp);
+    k = k ? k : 1;
+    if (text_width(u->text, th->px_large, TEXT_REGULAR, s + start,
+                   end + k - start) > wd)
+      break;
+    end += k;
+  }
+  *b0 = start;
+  *b1 = end;
+}
+
+SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v,
+                    field_layout *lay) {
+  const theme *th = &u->th;
+  int lh = label_h(u);
+  int y = r.y;
+  int counter_w = 0;
+  if (v->counter && v->counter[0]) {
+    counter_w = text_width(u->text, th->px_body, TEXT_REGULAR, v->counter,
+                           strlen(v->counter)) + th->pad / 2;
+    ui_text_box(u, (SDL_Rect){r.x + r.w - counter_w, y, counter_w, lh},
+                th->px_body, TEXT_REGULAR, th->text_muted, UI_RIGHT, 0,
+                v->counter);
+  }
+  if (v->label && v->label[0])
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w - counter_w, lh}, th->px_body,
+                TEXT_BOLD, th->text, UI_LEFT, 0, v->label);
+  y += lh + th->gap / 3;
+  int bh = box_h(u);
+  SDL_Rect box = {r.x, y, r.w, bh};
+  int bw = theme_px(th, v->focused ? 4 : 2);
+  ui_fill_round(u, box, th->radius, v->focused ? th->primary : th->border);
+  ui_fill_round(u, (SDL_Rect){box.x + bw, box.y + bw, box.w - 2 * bw,
+                              box.h - 2 * bw},
+                th->radius - bw, th->surface);
+  int tx = box.x + th->pad / 2, tw = box.w - th->pad;
+  int tlh = text_line_height(u->text, th->px_large, TEXT_REGULAR);
+  int ty = box.y + (bh - tlh) / 2;
+
+  /* Display text: before the caret, the composition, after the caret. */
+  const char *comp = v->composition ? v->composition : "";
+  size_t cl = strlen(comp);
+  char disp[FIELD_BYTES_MAX + 260];
+  size_t room = sizeof disp - 1;
+  size_t before = f->caret, after = f->len - f->caret;
+  if (cl > room - f->len)
+    cl = room - f->len;
+  memcpy(disp, f->text, before);
+  memcpy(disp + before, comp, cl);
+  memcpy(disp + before + cl, f->text + f->caret, after);
+  size_t dn = before + cl + after;
+  disp[dn] = '\0';
+  size_t caret = before + cl;
+
+  if (dn == 0) {
+    if (v->placeholder && v->placeholder[0])
+      ui_text_box(u, (SDL_Rect){tx, ty, tw, tlh}, th->px_large, TEXT_REGULAR,
+                  th->text_muted, UI_LEFT, 0, v->placeholder);
+  } else {
+    size_t b0, b1;
+    window(u, disp, dn, caret, tw - theme_px(th, 6), &b0, &b1);
+    char vis[sizeof disp];
+    memcpy(vis, disp + b0, b1 - b0);
+    vis[b1 - b0] = '\0';
+    ui_text_box(u, (SDL_Rect){tx, ty, tw, tlh}, th->px_large, TEXT_REGULAR,
+                th->text, UI_LEFT, 0, vis);
+    if (cl && caret > b0) {
+      /* Underline the composition's visible part. */
+      size_t c0 = before > b0 ? before : b0;
+      int x0 = tx + text_width(u->text, th->px_large, TEXT_REGULAR,
+                               disp + b0, c0 - b0);
+      int x1 = tx + text_width(u->text, th->px_large, TEXT_REGULAR,
+                               disp + b0, caret - b0);
+      ui_fill(u, (SDL_Rect){x0, ty + tlh - theme_px(th, 8), x1 - x0,
+                            theme_px(th, 3)},
+              th->primary);
+    }
+  }
+  size_t b0 = 0, b1 = 0;
+  if (dn)
+    window(u, disp, dn, caret, tw - theme_px(th, 6), &b0, &b1);
+  if (lay) {
+    lay->box = box;
+    lay->first = utf8_count(disp, b0);
+    lay->n = 0;
+    if (cl == 0) {
+      for (size_t b = b0;;) {
+        if (lay->n > FIELD_VISIBLE_MAX)
+          break;
+        lay->x[lay->n++] = tx + text_width(u->text, th->px_large,
+                                           TEXT_REGULAR, disp + b0, b - b0);
+        if (b >= b1)
+          break;
+        uint32_t cp;
+        size_t k = utf8_decode(disp + b, b1 - b, &cp);
+        b += k ? k : 1;
+      }
+    }
+  }
+  if (v->focused) {
+    int cx = tx + (dn ? text_width(u->text, th->px_large, TEXT_REGULAR,
+                                   disp + b0, caret - b0)
+                      : 0);
+    ui_fill(u, (SDL_Rect){cx, ty + theme_px(th, 4), theme_px(th, 3),
+                          tlh - theme_px(th, 8)},
+            th->primary);
+  }
+  session_wipe_bytes(disp, sizeof disp);
+  if (v->id && v->id[0])
+    ui_target_add(u, v->id, box, v->label);
+  y += bh;
+  if (v->error && v->error[0])
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, lh}, th->px_body, TEXT_BOLD,
+                th->accent, UI_LEFT, 0, v->error);
+  return box;
+}
+
+size_t field_index_at(const field_layout *lay, int x) {
+  if (lay->n <= 0)
+    return lay->first;
+  int best = 0;
+  for (int i = 1; i < lay->n; i++)
+    if (abs(x - lay->x[i]) < abs(x - lay->x[best]))
+      best = i;
+  return lay->first + (size_t)best;
+}

@@ -260,7 +260,310 @@ int app_script_step(app *a, app_script *s) {
   return r;
 }
 
-static int run_cmd(app *a, app_script *s) {
+/* ---- verbs ----
+ *
+ * Each verb runs one command: 1 = the script goes on, -1 = it failed (the
+ * message is already logged). A verb that must run again (seek) puts
+ * s->next back; one that spans several steps leaves state in *s for
+ * run_pending. Arguments a line does not give are empty strings. */
+
+typedef int (*verb_fn)(app *a, app_script *s, const cmd *c);
+
+/* Presses the centre of target arg1; tap releases it on the next step. */
+static int press_target(app *a, app_script *s, const cmd *c, int release) {
+  const ui_target *t = ui_find_target(&a->ui, c->arg1);
+  if (!t)
+    return fail(s, c, "no target '%s' on screen '%s'", c->arg1,
+                app_screen_name(a));
+  int x = t->r.x + t->r.w / 2, y = t->r.y + t->r.h / 2;
+  push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
+  if (release) {
+    s->release_pending = 1;
+    s->rx = x;
+    s->ry = y;
+  }
+  return 1;
+}
+
+static int verb_tap(app *a, app_script *s, const cmd *c) {
+  return press_target(a, s, c, 1);
+}
+
+static int verb_press(app *a, app_script *s, const cmd *c) {
+  return press_target(a, s, c, 0);
+}
+
+/* Taps page.down until the target is fully visible (seek) or until there
+ * is no more page (page-to-end). */
+static int page_until(app *a, app_script *s, const cmd *c, int is_seek) {
+  const ui_target *t = is_seek ? ui_find_target(&a->ui, c->arg1) : NULL;
+  /* Paging moves 85 % of the view, so a tall target may never be whole
+   * on one page: enough of it to touch comfortably counts. */
+  int min = a->ui.th.target_min;
+  int done = is_seek ? (t && t->r.w >= min && (t->r.h == t->full.h ||
+                                               t->r.h >= 2 * min))
+                     : 0;
+  const ui_target *down = ui_find_target(&a->ui, "page.down");
+  if (done || (!down && !is_seek)) {
+    s->paging = 0;
+    return 1;
+  }
+  if (!down || s->paging >= SCRIPT_MAX_PAGES) {
+    s->paging = 0;
+    return fail(s, c, "'%s' not found after paging on '%s'", c->arg1,
+                app_screen_name(a));
+  }
+  s->paging++;
+  s->next--; /* run this command again after the tap */
+  int x = down->r.x + down->r.w / 2, y = down->r.y + down->r.h / 2;
+  push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
+  s->release_pending = 1;
+  s->rx = x;
+  s->ry = y;
+  return 1;
+}
+
+static int verb_seek(app *a, app_script *s, const cmd *c) {
+  return page_until(a, s, c, 1);
+}
+
+static int verb_page_to_end(app *a, app_script *s, const cmd *c) {
+  return page_until(a, s, c, 0);
+}
+
+static int verb_release(app *a, app_script *s, const cmd *c) {
+  (void)s;
+  (void)c;
+  push_mouse(SDL_MOUSEBUTTONUP, a->last_x, a->last_y);
+  return 1;
+}
+
+/* Presses at "X Y" (the rest of the line, in arg1). */
+static int press_at(app_script *s, const cmd *c, int release) {
+  int x, y;
+  if (sscanf(c->arg1, "%d %d", &x, &y) != 2)
+    return fail(s, c, "%s wants X Y", c->verb, NULL);
+  push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
+  if (release) {
+    s->release_pending = 1;
+    s->rx = x;
+    s->ry = y;
+  }
+  return 1;
+}
+
+static int verb_tap_at(app *a, app_script *s, const cmd *c) {
+  (void)a;
+  return press_at(s, c, 1);
+}
+
+static int verb_press_at(app *a, app_script *s, const cmd *c) {
+  (void)a;
+  return press_at(s, c, 0);
+}
+
+static int verb_drag(app *a, app_script *s, const cmd *c) {
+  (void)a;
+  int x1, y1, x2, y2;
+  if (sscanf(c->arg1, "%d %d %d %d", &x1, &y1, &x2, &y2) != 4)
+    return fail(s, c, "drag wants X1 Y1 X2 Y2", NULL, NULL);
+  push_mouse(SDL_MOUSEBUTTONDOWN, x1, y1);
+  int px = x1, py = y1;
+  for (int i = 1; i <= 10; i++) {
+    int x = x1 + (x2 - x1) * i / 10, y = y1 + (y2 - y1) * i / 10;
+    push_motion(x, y, x - px, y - py);
+    px = x;
+    py = y;
+  }
+  s->release_pending = 1;
+  s->rx = x2;
+  s->ry = y2;
+  return 1;
+}
+
+static int verb_type(app *a, app_script *s, const cmd *c) {
+  (void)a;
+  (void)s;
+  /* SDL text events carry at most 31 bytes: split on characters. */
+  const char *p = c->arg1;
+  while (*p) {
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_TEXTINPUT;
+    size_t n = 0;
+    while (p[n]) {
+      size_t k = 1;
+      while (p[n + k] && ((unsigned char)p[n + k] & 0xC0) == 0x80)
+        k++;
+      if (n + k >= sizeof ev.text.text)
+        break;
+      n += k;
+    }
+    memcpy(ev.text.text, p, n);
+    SDL_PushEvent(&ev);
+    sodium_memzero(&ev, sizeof ev);
+    p += n;
+  }
+  return 1;
+}
+
+static int verb_key(app *a, app_script *s, const cmd *c) {
+  (void)a;
+  SDL_Keycode k = SDL_GetKeyFromName(c->arg1);
+  if (k == SDLK_UNKNOWN)
+    return fail(s, c, "unknown key name '%s'", c->arg1, NULL);
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_KEYDOWN;
+  ev.key.state = SDL_PRESSED;
+  ev.key.keysym.sym = k;
+  SDL_PushEvent(&ev);
+  return 1;
+}
+
+static int verb_wait(app *a, app_script *s, const cmd *c) {
+  (void)a;
+  if (parse_duration(c->arg1, &s->wait_left))
+    return fail(s, c, "bad duration '%s' (use 500ms, 2s, 1.5min)", c->arg1,
+                NULL);
+  return 1;
+}
+
+static int verb_hold(app *a, app_script *s, const cmd *c) {
+  (void)a;
+  if (parse_duration(c->arg1, &s->hold_left))
+    return fail(s, c, "bad duration '%s' (use 500ms, 2s, 1.5min)", c->arg1,
+                NULL);
+  /* The marker a test waits for before it inspects the process. */
+  LOG_I("script", "hold %s", c->arg1);
+  return 1;
+}
+
+static int verb_size(app *a, app_script *s, const cmd *c) {
+  int w, h;
+  char extra;
+  if (sscanf(c->arg1, "%dx%d%c", &w, &h, &extra) != 2 || w < 320 ||
+      h < 320 || w > 7680 || h > 7680)
+    return fail(s, c, "size wants WIDTHxHEIGHT, got '%s'", c->arg1, NULL);
+  if (!a->headless)
+    SDL_SetWindowSize(a->win, w, h);
+  if (app_resize(a, w, h))
+    return fail(s, c, "cannot resize to %s", c->arg1, NULL);
+  return 1;
+}
+
+static int verb_elder(app *a, app_script *s, const cmd *c) {
+  if (strcmp(c->arg1, "on") != 0 && strcmp(c->arg1, "off") != 0)
+    return fail(s, c, "elder wants on or off", NULL, NULL);
+  app_set_elder(a, strcmp(c->arg1, "on") == 0);
+  return 1;
+}
+
+static int verb_shot(app *a, app_script *s, const cmd *c) {
+  if (!a->shots_dir[0]) {
+    LOG_I("script", "shot %s skipped (no --shots)", c->arg1);
+    return 1;
+  }
+  char path[1100];
+  snprintf(path, sizeof path, "%s/%s.png", a->shots_dir, c->arg1);
+  if (a->dirty)
+    app_draw(a);
+  /* fail() formats into 1024 bytes; bounding the path keeps GCC's
+   * truncation check quiet now that fail() inlines here. */
+  if (png_write_renderer(a->ren, a->w, a->h, path))
+    return fail(s, c, "cannot write %.1000s", path, NULL);
+  LOG_I("script", "wrote %s", path);
+  return 1;
+}
+
+/* expect KIND ARG: one check of the drawn frame. */
+static int verb_expect(app *a, app_script *s, const cmd *c) {
+  if (a->dirty)
+    app_draw(a);
+  const char *k = c->arg1, *want = c->arg2, *on = app_screen_name(a);
+  if (strcmp(k, "screen") == 0) {
+    if (strcmp(on, want) != 0)
+      return fail(s, c, "expected screen '%s', on '%s'", want, on);
+  } else if (strcmp(k, "not-screen") == 0) {
+    if (strcmp(on, want) == 0)
+      return fail(s, c, "expected another screen than '%s'", want, NULL);
+  } else if (strcmp(k, "text") == 0) {
+    if (!ui_has_text(&a->ui, want))
+      return fail(s, c, "text \"%s\" not on screen '%s'", want, on);
+  } else if (strcmp(k, "no-text") == 0) {
+    if (ui_has_text(&a->ui, want))
+      return fail(s, c, "text \"%s\" is on screen '%s'", want, on);
+  } else if (strcmp(k, "target") == 0) {
+    if (!ui_find_target(&a->ui, want))
+      return fail(s, c, "no target '%s' on screen '%s'", want, on);
+  } else if (strcmp(k, "no-target") == 0) {
+    if (ui_find_target(&a->ui, want))
+      return fail(s, c, "target '%s' is on screen '%s'", want, on);
+  } else if (strcmp(k, "pressed") == 0) {
+    if (strcmp(a->ui.pressed, want) != 0)
+      return fail(s, c, "expected '%s' pressed, pressed is '%s'", want,
+                  a->ui.pressed);
+  } else {
+    return fail(s, c, "unknown expectation '%s'", k, NULL);
+  }
+  return 1;
+}
+
+static int verb_check(app *a, app_script *s, const cmd *c) {
+  if (a->dirty)
+    app_draw(a);
+  if (strcmp(c->arg1, "layout") == 0)
+    return check_layout(a, s, c);
+  return fail(s, c, "unknown check '%s'", c->arg1, NULL);
+}
+
+static int verb_log(app *a, app_script *s, const cmd *c) {
+  (void)a;
+  (void)s;
+  LOG_I("script", "%s", c->arg1);
+  return 1;
+}
+
+typedef struct verb {
+  const char *name;
+  verb_fn run;
+} verb;
+
+/* Every script verb; docs/scripting.md describes them. */
+static const verb VERBS[] = {
+  {"tap", verb_tap},
+  {"press", verb_press},
+  {"seek", verb_seek},
+  {"page-to-end", verb_page_to_end},
+  {"release", verb_release},
+  {"tap-at", verb_tap_at},
+  {"press-at", verb_press_at},
+  {"drag", verb_drag},
+  {"type", verb_type},
+  {"key", verb_key},
+  {"wait", verb_wait},
+  {"hold", verb_hold},
+  {"size", verb_size},
+  {"elder", verb_elder},
+  {"shot", verb_shot},
+  {"expect", verb_expect},
+  {"check", verb_check},
+  {"log", verb_log},
+};
+
+/* The verb called name, or NULL. */
+static const verb *verb_find(const char *name) {
+  for (size_t i = 0; i < sizeof VERBS / sizeof VERBS[0]; i++)
+    if (strcmp(VERBS[i].name, name) == 0)
+      return &VERBS[i];
+  return NULL;
+}
+
+/* ---- stepping ---- */
+
+/* Advances a release, wait, settle or hold in progress by one step;
+ * returns 1 if it did (the step is used up), 0 if none is pending. */
+static int run_pending(app *a, app_script *s) {
   if (s->release_pending) {
     push_mouse(SDL_MOUSEBUTTONUP, s->rx, s->ry);
     s->release_pending = 0;
@@ -298,224 +601,17 @@ static int run_cmd(app *a, app_script *s) {
     s->hold_left -= step;
     return 1;
   }
+  return 0;
+}
+
+static int run_cmd(app *a, app_script *s) {
+  if (run_pending(a, s))
+    return 1;
   if (s->next >= s->n)
     return 0;
   const cmd *c = &s->cmds[s->next++];
-  const char *v = c->verb;
-  if (strcmp(v, "tap") == 0 || strcmp(v, "press") == 0) {
-    const ui_target *t = ui_find_target(&a->ui, c->arg1);
-    if (!t)
-      return fail(s, c, "no target '%s' on screen '%s'", c->arg1,
-                  app_screen_name(a));
-    int x = t->r.x + t->r.w / 2, y = t->r.y + t->r.h / 2;
-    push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
-    if (strcmp(v, "tap") == 0) {
-      s->release_pending = 1;
-      s->rx = x;
-      s->ry = y;
-    }
-    return 1;
-  }
-  if (strcmp(v, "seek") == 0 || strcmp(v, "page-to-end") == 0) {
-    /* Tap page.down until the target is fully visible (seek) or until
-     * there is no more page (page-to-end). */
-    int is_seek = strcmp(v, "seek") == 0;
-    const ui_target *t = is_seek ? ui_find_target(&a->ui, c->arg1) : NULL;
-    /* Paging moves 85 % of the view, so a tall target may never be whole
-     * on one page: enough of it to touch comfortably counts. */
-    int min = a->ui.th.target_min;
-    int done = is_seek ? (t && t->r.w >= min && (t->r.h == t->full.h ||
-                                                 t->r.h >= 2 * min))
-                       : 0;
-    const ui_target *down = ui_find_target(&a->ui, "page.down");
-    if (done || (!down && !is_seek)) {
-      s->paging = 0;
-      return 1;
-    }
-    if (!down || s->paging >= SCRIPT_MAX_PAGES) {
-      s->paging = 0;
-      return fail(s, c, "'%s' not found after paging on '%s'", c->arg1,
-                  app_screen_name(a));
-    }
-    s->paging++;
-    s->next--; /* run this command again after the tap */
-    int x = down->r.x + down->r.w / 2, y = down->r.y + down->r.h / 2;
-    push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
-    s->release_pending = 1;
-    s->rx = x;
-    s->ry = y;
-    return 1;
-  }
-  if (strcmp(v, "release") == 0) {
-    push_mouse(SDL_MOUSEBUTTONUP, a->last_x, a->last_y);
-    return 1;
-  }
-  if (strcmp(v, "tap-at") == 0 || strcmp(v, "press-at") == 0) {
-    int x, y;
-    if (sscanf(c->arg1, "%d %d", &x, &y) != 2)
-      return fail(s, c, "%s wants X Y", v, NULL);
-    push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
-    if (strcmp(v, "tap-at") == 0) {
-      s->release_pending = 1;
-      s->rx = x;
-      s->ry = y;
-    }
-    return 1;
-  }
-  if (strcmp(v, "drag") == 0) {
-    int x1, y1, x2, y2;
-    if (sscanf(c->arg1, "%d %d %d %d", &x1, &y1, &x2, &y2) != 4)
-      return fail(s, c, "drag wants X1 Y1 X2 Y2", NULL, NULL);
-    push_mouse(SDL_MOUSEBUTTONDOWN, x1, y1);
-    int px = x1, py = y1;
-    for (int i = 1; i <= 10; i++) {
-      int x = x1 + (x2 - x1) * i / 10, y = y1 + (y2 - y1) * i / 10;
-      push_motion(x, y, x - px, y - py);
-      px = x;
-      py = y;
-    }
-    s->release_pending = 1;
-    s->rx = x2;
-    s->ry = y2;
-    return 1;
-  }
-  if (strcmp(v, "type") == 0) {
-    /* SDL text events carry at most 31 bytes: split on characters. */
-    const char *p = c->arg1;
-    while (*p) {
-      SDL_Event ev;
-      memset(&ev, 0, sizeof ev);
-      ev.type = SDL_TEXTINPUT;
-      size_t n = 0;
-      while (p[n]) {
-        size_t k = 1;
-        while (p[n + k] && ((unsigned char)p[n + k] & 0xC0) == 0x80)
-          k++;
-        if (n + k >= sizeof ev.text.text)
-          break;
-        n += k;
-      }
-      memcpy(ev.text.text, p, n);
-      SDL_PushEvent(&ev);
-      sodium_memzero(&ev, sizeof ev);
-      p += n;
-    }
-    return 1;
-  }
-  if (strcmp(v, "key") == 0) {
-    SDL_Keycode k = SDL_GetKeyFromName(c->arg1);
-    if (k == SDLK_UNKNOWN)
-      return fail(s, c, "unknown key name '%s'", c->arg1, NULL);
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = SDL_KEYDOWN;
-    ev.key.state = SDL_PRESSED;
-    ev.key.keysym.sym = k;
-    SDL_PushEvent(&ev);
-    return 1;
-  }
-  if (strcmp(v, "wait") == 0) {
-    if (parse_duration(c->arg1, &s->wait_left))
-      return fail(s, c, "bad duration '%s' (use 500ms, 2s, 1.5min)", c->arg1,
-                  NULL);
-    return 1;
-  }
-  if (strcmp(v, "hold") == 0) {
-    if (parse_duration(c->arg1, &s->hold_left))
-      return fail(s, c, "bad duration '%s' (use 500ms, 2s, 1.5min)", c->arg1,
-                  NULL);
-    /* The marker a test waits for before it inspects the process. */
-    LOG_I("script", "hold %s", c->arg1);
-    return 1;
-  }
-  if (strcmp(v, "size") == 0) {
-    int w, h;
-    char extra;
-    if (sscanf(c->arg1, "%dx%d%c", &w, &h, &extra) != 2 || w < 320 ||
-        h < 320 || w > 7680 || h > 7680)
-      return fail(s, c, "size wants WIDTHxHEIGHT, got '%s'", c->arg1, NULL);
-    if (!a->headless)
-      SDL_SetWindowSize(a->win, w, h);
-    if (app_resize(a, w, h))
-      return fail(s, c, "cannot resize to %s", c->arg1, NULL);
-    return 1;
-  }
-  if (strcmp(v, "elder") == 0) {
-    if (strcmp(c->arg1, "on") != 0 && strcmp(c->arg1, "off") != 0)
-      return fail(s, c, "elder wants on or off", NULL, NULL);
-    app_set_elder(a, strcmp(c->arg1, "on") == 0);
-    return 1;
-  }
-  if (strcmp(v, "shot") == 0) {
-    if (!a->shots_dir[0]) {
-      LOG_I("script", "shot %s skipped (no --shots)", c->arg1);
-      return 1;
-    }
-    char path[1100];
-    snprintf(path, sizeof path, "%s/%s.png", a->shots_dir, c->arg1);
-    if (a->dirty)
-      app_draw(a);
-    if (png_write_renderer(a->ren, a->w, a->h, path))
-      return fail(s, c, "cannot write %s", path, NULL);
-    LOG_I("script", "wrote %s", path);
-    return 1;
-  }
-  if (strcmp(v, "expect") == 0) {
-    if (a->dirty)
-      app_draw(a);
-    if (strcmp(c->arg1, "screen") == 0) {
-      if (strcmp(app_screen_name(a), c->arg2) != 0)
-        return fail(s, c, "expected screen '%s', on '%s'", c->arg2,
-                    app_screen_name(a));
-      return 1;
-    }
-    if (strcmp(c->arg1, "not-screen") == 0) {
-      if (strcmp(app_screen_name(a), c->arg2) == 0)
-        return fail(s, c, "expected another screen than '%s'", c->arg2, NULL);
-      return 1;
-    }
-    if (strcmp(c->arg1, "text") == 0) {
-      if (!ui_has_text(&a->ui, c->arg2))
-        return fail(s, c, "text \"%s\" not on screen '%s'", c->arg2,
-                    app_screen_name(a));
-      return 1;
-    }
-    if (strcmp(c->arg1, "no-text") == 0) {
-      if (ui_has_text(&a->ui, c->arg2))
-        return fail(s, c, "text \"%s\" is on screen '%s'", c->arg2,
-                    app_screen_name(a));
-      return 1;
-    }
-    if (strcmp(c->arg1, "target") == 0) {
-      if (!ui_find_target(&a->ui, c->arg2))
-        return fail(s, c, "no target '%s' on screen '%s'", c->arg2,
-                    app_screen_name(a));
-      return 1;
-    }
-    if (strcmp(c->arg1, "no-target") == 0) {
-      if (ui_find_target(&a->ui, c->arg2))
-        return fail(s, c, "target '%s' is on screen '%s'", c->arg2,
-                    app_screen_name(a));
-      return 1;
-    }
-    if (strcmp(c->arg1, "pressed") == 0) {
-      if (strcmp(a->ui.pressed, c->arg2) != 0)
-        return fail(s, c, "expected '%s' pressed, pressed is '%s'", c->arg2,
-                    a->ui.pressed);
-      return 1;
-    }
-    return fail(s, c, "unknown expectation '%s'", c->arg1, NULL);
-  }
-  if (strcmp(v, "check") == 0) {
-    if (a->dirty)
-      app_draw(a);
-    if (strcmp(c->arg1, "layout") == 0)
-      return check_layout(a, s, c);
-    return fail(s, c, "unknown check '%s'", c->arg1, NULL);
-  }
-  if (strcmp(v, "log") == 0) {
-    LOG_I("script", "%s", c->arg1);
-    return 1;
-  }
-  return fail(s, c, "unknown command '%s'", v, NULL);
+  const verb *v = verb_find(c->verb);
+  if (!v)
+    return fail(s, c, "unknown command '%s'", c->verb, NULL);
+  return v->run(a, s, c);
 }

@@ -105,9 +105,11 @@ static void prefill(form_state *s, const form *f, const form_field *fd,
         typed[o++] = *p;
     typed[o] = '\0';
   } else if (fd->type == FORM_T_DATE) {
-    int y, m, d;
-    if (sscanf(shown, "%d年%d月%d日", &y, &m, &d) == 3)
-      snprintf(typed, sizeof typed, "%04d%02d%02d", y, m, d);
+    validate_date d;
+    if (form_value_date(f, fd, member, &d))
+      snprintf(typed, sizeof typed, "%04d%02d%02d", d.year % 10000,
+               d.month % 100, d.day % 100);
+    session_wipe_bytes(&d, sizeof d);
   } else {
     snprintf(typed, sizeof typed, "%s", shown);
   }
@@ -211,6 +213,19 @@ static int date_text(const char *digits, char *out, size_t size) {
   if (strlen(digits) != 8 || strspn(digits, "0123456789") != 8)
     return 0;
   snprintf(out, size, "%.4s-%.2s-%.2s", digits, digits + 4, digits + 6);
+  return 1;
+}
+
+/* The 8 typed digits YYYYMMDD as a date value (not checked to be a real
+ * date: the engine does that on 下一步); 0 until 8 digits are typed. */
+static int date_typed(const char *digits, validate_date *d) {
+  if (strlen(digits) != 8 || strspn(digits, "0123456789") != 8)
+    return 0;
+  int v[8];
+  for (int i = 0; i < 8; i++)
+    v[i] = digits[i] - '0';
+  *d = (validate_date){v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3],
+                       v[4] * 10 + v[5], v[6] * 10 + v[7]};
   return 1;
 }
 
@@ -707,16 +722,14 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
    * wrap, so it is drawn here from the top of that line. */
   y += fh - text_line_height(u->text, th->px_body, TEXT_BOLD);
   char echo[200] = "";
-  char date[16];
-  if (s->date && !s->msg[0] && date_text(field_text(&s->fld), date,
-                                         sizeof date)) {
-    int yy, mm, dd;
+  validate_date typed;
+  if (s->date && !s->msg[0] && date_typed(field_text(&s->fld), &typed)) {
     char val[64];
-    if (sscanf(date, "%d-%d-%d", &yy, &mm, &dd) == 3) {
-      snprintf(val, sizeof val, "%d年%d月%d日", yy, mm, dd);
-      chrome_format(echo, sizeof echo, app_str(a, "formui.date.echo"), "date",
-                    val);
-    }
+    form_date_format(&typed, val, sizeof val);
+    chrome_format(echo, sizeof echo, app_str(a, "formui.date.echo"), "date",
+                  val);
+    session_wipe_bytes(val, sizeof val);
+    session_wipe_bytes(&typed, sizeof typed);
   }
   if (s->msg[0]) {
     y += draw_msg(u, (SDL_Rect){col.x, y, col.w, 0}, s->msg, 1) + th->gap / 2;

@@ -99,11 +99,12 @@ static void prefill(form_state *s, const form *f, const form_field *fd,
     return;
   char typed[FIELD_BYTES_MAX] = "";
   if (fd->type == FORM_T_MONEY || fd->type == FORM_T_NUMBER) {
-    size_t o = 0;
-    for (const char *p = shown; *p && o + 1 < sizeof typed; p++)
-      if ((*p >= '0' && *p <= '9') || *p == '.')
-        typed[o++] = *p;
-    typed[o] = '\0';
+    int64_t v; /* money: fen, number: EXPR_SCALE units */
+    int money = fd->type == FORM_T_MONEY;
+    if (form_value_number(f, fd, member, &v))
+      expr_num_format(money ? v * 100 : v, money ? 2 : 4, typed,
+                      sizeof typed);
+    session_wipe_bytes(&v, sizeof v);
   } else if (fd->type == FORM_T_DATE) {
     validate_date d;
     if (form_value_date(f, fd, member, &d))
@@ -118,25 +119,12 @@ static void prefill(form_state *s, const form *f, const form_field *fd,
   session_wipe_bytes(typed, sizeof typed);
 }
 
-/* Ticks of a multi-choice answer, from its labels (「、」-separated). */
+/* Ticks of a multi-choice answer, from its values. */
 static void load_picks(form_state *s, const form *f, const form_field *fd,
                        int member) {
   memset(s->picked, 0, sizeof s->picked);
-  char shown[1024];
-  if (!form_value_display(f, fd, member, shown, sizeof shown))
-    return;
-  for (size_t i = 0; i < fd->n_choices && i < FORM_MAX_CHOICES; i++) {
-    const char *lab = fd->choices[i].label;
-    size_t n = strlen(lab);
-    for (const char *p = shown; (p = strstr(p, lab)) != NULL; p += n) {
-      int start = p == shown || (p - shown >= 3 && memcmp(p - 3, "、", 3) == 0);
-      int end = p[n] == '\0' || memcmp(p + n, "、", 3) == 0;
-      if (start && end) {
-        s->picked[i] = 1;
-        break;
-      }
-    }
-  }
+  for (size_t i = 0; i < fd->n_choices && i < FORM_MAX_CHOICES; i++)
+    s->picked[i] = (unsigned char)form_value_picked(f, fd, member, i);
 }
 
 /* Re-binds the inputs when the cursor shows another question. */

@@ -1524,10 +1524,34 @@ size_t form_member_count(const form *f, const char *group) {
 
 /* ---- display ---------------------------------------------------------------- */
 
+/* Reads a stored date, exactly "YYYY-MM-DD" (what store_text keeps for a
+ * date and what an ID's birth date computes to). 1 if it is a real date. */
+static int ymd_parse(const char *s, validate_date *out) {
+  int v[3] = {0, 0, 0};
+  static const int width[3] = {4, 2, 2};
+  for (int k = 0; k < 3; k++) {
+    for (int i = 0; i < width[k]; i++, s++) {
+      if (*s < '0' || *s > '9')
+        return 0;
+      v[k] = v[k] * 10 + (*s - '0');
+    }
+    if (*s++ != (k < 2 ? '-' : '\0'))
+      return 0;
+  }
+  if (!validate_date_is_real(v[0], v[1], v[2]))
+    return 0;
+  *out = (validate_date){v[0], v[1], v[2]};
+  return 1;
+}
+
+void form_date_format(const validate_date *d, char *buf, size_t cap) {
+  snprintf(buf, cap, "%d年%d月%d日", d->year, d->month, d->day);
+}
+
 void form_date_display(const char *ymd, char *buf, size_t cap) {
-  int y = 0, m = 0, d = 0;
-  if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) == 3)
-    snprintf(buf, cap, "%d年%d月%d日", y, m, d);
+  validate_date d;
+  if (ymd_parse(ymd, &d))
+    form_date_format(&d, buf, cap);
   else
     snprintf(buf, cap, "%s", ymd);
 }
@@ -1597,6 +1621,56 @@ int form_value_display(const form *f, const form_field *fd, int member,
     snprintf(buf, cap, "%s", a->text);
   }
   return 1;
+}
+
+/* The kept answer of a field of type t1 or t2; NULL for another type,
+ * no answer, or a field not asked. */
+static const form_answer *typed_answer(const form *f, const form_field *fd,
+                                       int member, form_type t1,
+                                       form_type t2) {
+  if (!f || !fd || (fd->type != t1 && fd->type != t2))
+    return NULL;
+  const form_answer *a = form_slot(f, fd, member);
+  if (!a || !a->set || !form_is_asked(f, fd, member))
+    return NULL;
+  return a;
+}
+
+int form_value_date(const form *f, const form_field *fd, int member,
+                    validate_date *out) {
+  const form_answer *a = typed_answer(f, fd, member, FORM_T_DATE,
+                                      FORM_T_DATE);
+  *out = (validate_date){0, 0, 0};
+  return a && a->text && ymd_parse(a->text, out);
+}
+
+int form_value_number(const form *f, const form_field *fd, int member,
+                      int64_t *out) {
+  const form_answer *a = typed_answer(f, fd, member, FORM_T_NUMBER,
+                                      FORM_T_MONEY);
+  *out = a ? a->num : 0;
+  return a != NULL;
+}
+
+int form_value_picked(const form *f, const form_field *fd, int member,
+                      size_t choice) {
+  const form_answer *a = typed_answer(f, fd, member, FORM_T_CHOICE,
+                                      FORM_T_MULTI_CHOICE);
+  if (!a || !a->text || choice >= fd->n_choices)
+    return 0;
+  const char *v = fd->choices[choice].value;
+  size_t n = strlen(v);
+  /* Values are kept separated by one space (form_private.h). */
+  for (const char *p = a->text; *p;) {
+    const char *e = strchr(p, ' ');
+    size_t l = e ? (size_t)(e - p) : strlen(p);
+    if (l == n && memcmp(p, v, n) == 0)
+      return 1;
+    p += l;
+    while (*p == ' ')
+      p++;
+  }
+  return 0;
 }
 
 int form_computed_display(const form *f, const form_computed *cv, int member,

@@ -320,6 +320,28 @@ void form_field_check(const form *f, const form_field *field, int member,
 int form_value_display(const form *f, const form_field *field, int member,
                        char *buf, size_t cap);
 
+/* The answer of a date field as a value (member: entry, else -1) into
+ * *out. Returns 1 if the field is a date and has an answer, 0 if not
+ * (*out zeroed). Screens use this, never the display text, to show a kept
+ * date again in another form. */
+int form_value_date(const form *f, const form_field *field, int member,
+                    validate_date *out);
+
+/* The answer of a number field (EXPR_SCALE units) or a money field (fen)
+ * into *out. Returns 1 if the field is one of those and has an answer,
+ * 0 if not (*out 0). */
+int form_value_number(const form *f, const form_field *field, int member,
+                      int64_t *out);
+
+/* 1 if choice `choice` (index into field->choices) of a choice or
+ * multi-choice field is in its answer, else 0 (no answer, other type, or
+ * index out of range). */
+int form_value_picked(const form *f, const form_field *field, int member,
+                      size_t choice);
+
+/* Writes a date as the form shows it (1965年3月8日) into buf. */
+void form_date_format(const validate_date *d, char *buf, size_t cap);
+
 /* A computed value shown as text (58岁, 男, 1968年5月12日, 790.5元) into
  * buf (member: entry for a group's computed value, else -1). Returns 1 if
  * it can be computed now, 0 if not (buf ""). */

@@ -99,15 +99,18 @@ static void prefill(form_state *s, const form *f, const form_field *fd,
     return;
   char typed[FIELD_BYTES_MAX] = "";
   if (fd->type == FORM_T_MONEY || fd->type == FORM_T_NUMBER) {
-    size_t o = 0;
-    for (const char *p = shown; *p && o + 1 < sizeof typed; p++)
-      if ((*p >= '0' && *p <= '9') || *p == '.')
-        typed[o++] = *p;
-    typed[o] = '\0';
+    int64_t v; /* money: fen, number: EXPR_SCALE units */
+    int money = fd->type == FORM_T_MONEY;
+    if (form_value_number(f, fd, member, &v))
+      expr_num_format(money ? v * 100 : v, money ? 2 : 4, typed,
+                      sizeof typed);
+    session_wipe_bytes(&v, sizeof v);
   } else if (fd->type == FORM_T_DATE) {
-    int y, m, d;
-    if (sscanf(shown, "%d年%d月%d日", &y, &m, &d) == 3)
-      snprintf(typed, sizeof typed, "%04d%02d%02d", y, m, d);
+    validate_date d;
+    if (form_value_date(f, fd, member, &d))
+      snprintf(typed, sizeof typed, "%04d%02d%02d", d.year % 10000,
+               d.month % 100, d.day % 100);
+    session_wipe_bytes(&d, sizeof d);
   } else {
     snprintf(typed, sizeof typed, "%s", shown);
   }
@@ -116,25 +119,12 @@ static void prefill(form_state *s, const form *f, const form_field *fd,
   session_wipe_bytes(typed, sizeof typed);
 }
 
-/* Ticks of a multi-choice answer, from its labels (「、」-separated). */
+/* Ticks of a multi-choice answer, from its values. */
 static void load_picks(form_state *s, const form *f, const form_field *fd,
                        int member) {
   memset(s->picked, 0, sizeof s->picked);
-  char shown[1024];
-  if (!form_value_display(f, fd, member, shown, sizeof shown))
-    return;
-  for (size_t i = 0; i < fd->n_choices && i < FORM_MAX_CHOICES; i++) {
-    const char *lab = fd->choices[i].label;
-    size_t n = strlen(lab);
-    for (const char *p = shown; (p = strstr(p, lab)) != NULL; p += n) {
-      int start = p == shown || (p - shown >= 3 && memcmp(p - 3, "、", 3) == 0);
-      int end = p[n] == '\0' || memcmp(p + n, "、", 3) == 0;
-      if (start && end) {
-        s->picked[i] = 1;
-        break;
-      }
-    }
-  }
+  for (size_t i = 0; i < fd->n_choices && i < FORM_MAX_CHOICES; i++)
+    s->picked[i] = (unsigned char)form_value_picked(f, fd, member, i);
 }
 
 /* Re-binds the inputs when the cursor shows another question. */
@@ -211,6 +201,19 @@ static int date_text(const char *digits, char *out, size_t size) {
   if (strlen(digits) != 8 || strspn(digits, "0123456789") != 8)
     return 0;
   snprintf(out, size, "%.4s-%.2s-%.2s", digits, digits + 4, digits + 6);
+  return 1;
+}
+
+/* The 8 typed digits YYYYMMDD as a date value (not checked to be a real
+ * date: the engine does that on 下一步); 0 until 8 digits are typed. */
+static int date_typed(const char *digits, validate_date *d) {
+  if (strlen(digits) != 8 || strspn(digits, "0123456789") != 8)
+    return 0;
+  int v[8];
+  for (int i = 0; i < 8; i++)
+    v[i] = digits[i] - '0';
+  *d = (validate_date){v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3],
+                       v[4] * 10 + v[5], v[6] * 10 + v[7]};
   return 1;
 }
 
@@ -707,16 +710,14 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
    * wrap, so it is drawn here from the top of that line. */
   y += fh - text_line_height(u->text, th->px_body, TEXT_BOLD);
   char echo[200] = "";
-  char date[16];
-  if (s->date && !s->msg[0] && date_text(field_text(&s->fld), date,
-                                         sizeof date)) {
-    int yy, mm, dd;
+  validate_date typed;
+  if (s->date && !s->msg[0] && date_typed(field_text(&s->fld), &typed)) {
     char val[64];
-    if (sscanf(date, "%d-%d-%d", &yy, &mm, &dd) == 3) {
-      snprintf(val, sizeof val, "%d年%d月%d日", yy, mm, dd);
-      chrome_format(echo, sizeof echo, app_str(a, "formui.date.echo"), "date",
-                    val);
-    }
+    form_date_format(&typed, val, sizeof val);
+    chrome_format(echo, sizeof echo, app_str(a, "formui.date.echo"), "date",
+                  val);
+    session_wipe_bytes(val, sizeof val);
+    session_wipe_bytes(&typed, sizeof typed);
   }
   if (s->msg[0]) {
     y += draw_msg(u, (SDL_Rect){col.x, y, col.w, 0}, s->msg, 1) + th->gap / 2;

@@ -368,6 +368,22 @@ static void test_relevance_and_messages(const form_schema *s,
   form_value_display(f, form_schema_field_find(s, "crisis_date"), -1, buf,
                      sizeof buf);
   CHECK_STR(buf, "2026年11月3日");
+  /* The same answer as a value, for a screen to show it typed again. */
+  validate_date d;
+  const form_field *fdate = form_schema_field_find(s, "crisis_date");
+  CHECK(form_value_date(f, fdate, -1, &d));
+  CHECK_INT(d.year, 2026);
+  CHECK_INT(d.month, 11);
+  CHECK_INT(d.day, 3);
+  form_date_format(&d, buf, sizeof buf);
+  CHECK_STR(buf, "2026年11月3日");
+  CHECK(!form_value_date(f, form_schema_field_find(s, "crisis_kind"), -1, &d));
+  CHECK_INT(d.year, 0);
+  answer(f, "2026-02-30", FORM_INVALID); /* the kept date is removed */
+  CHECK(!form_value_date(f, fdate, -1, &d));
+  answer(f, "2026年11月3日", FORM_OK);
+  CHECK(form_value_date(f, fdate, -1, &d));
+  CHECK_INT(d.day, 3);
   next_ok(f);
   expect(f, "crisis_what");
   answer(f, "夜里厨房着火，烧了两间房。", FORM_OK);
@@ -386,6 +402,13 @@ static void test_relevance_and_messages(const form_schema *s,
   form_value_display(f, form_schema_field_find(s, "crisis_loss"), -1, buf,
                      sizeof buf);
   CHECK_STR(buf, "17500元");
+  int64_t fen;
+  const form_field *floss = form_schema_field_find(s, "crisis_loss");
+  CHECK(form_value_number(f, floss, -1, &fen));
+  CHECK(fen == 1750000);
+  CHECK(!form_value_number(f, fdate, -1, &fen));
+  CHECK(fen == 0);
+  CHECK(!form_value_date(f, floss, -1, &d));
   next_ok(f);
   expect(f, "card_bank");
   form_destroy(f);
@@ -490,6 +513,17 @@ static void test_jump(const form_schema *s, const content *c) {
   form_value_display(f, form_schema_field_find(s, "charity_need"), -1, buf,
                      sizeof buf);
   CHECK_STR(buf, "生活费、上门照顾"); /* schema order */
+  /* Picks by choice index, from the values, not the labels. */
+  const form_field *fneed = form_schema_field_find(s, "charity_need");
+  size_t n_picked = 0;
+  for (size_t i = 0; i < fneed->n_choices; i++) {
+    int on = form_value_picked(f, fneed, -1, i);
+    const char *v = fneed->choices[i].value;
+    CHECK_INT(on, strcmp(v, "care") == 0 || strcmp(v, "money") == 0);
+    n_picked += (size_t)on;
+  }
+  CHECK_INT(n_picked, 2);
+  CHECK(!form_value_picked(f, fneed, -1, fneed->n_choices));
   next_ok(f);
   expect(f, "card_bank");
   CHECK_INT(form_answer_choice(f, "psbc", &r), KERR_OK);

@@ -375,7 +375,8 @@ void app_input(app *a, const ui_input *in) {
 /* ------------------------------------------------------------------ */
 /* time */
 
-void app_tick(app *a) {
+/* Advances time-driven state (session timer) to now. */
+static void app_tick(app *a) {
   uint64_t now = app_now(a);
   switch (session_poll(&a->sess, now)) {
   case SESSION_EV_WARN:

@@ -42,7 +42,8 @@ size_t field_caret_index(const field *f) {
 
 static bool is_digit(unsigned cp) { return cp >= '0' && cp <= '9'; }
 
-bool field_accepts(field_kind kind, unsigned cp) {
+/* Whether one character (code point) is accepted by the kind at all. */
+static bool field_accepts(field_kind kind, unsigned cp) {
   switch (kind) {
   case FIELD_ID_NUMBER:
     return is_digit(cp) || cp == 'X' || cp == 'x';

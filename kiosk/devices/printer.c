@@ -232,7 +232,10 @@ static void png_mem_write(png_structp png, png_bytep data, size_t n) {
 
 static void png_mem_flush(png_structp png) { (void)png; }
 
-kerr printer_png(const printer_raster *r, unsigned char **out, size_t *len) {
+/* r as a 1-bit greyscale PNG (what the paper shows). *out is heap (free()).
+ * KERR_INVALID for an empty raster, KERR_NOMEM, KERR_INTERNAL. */
+static kerr printer_png(const printer_raster *r, unsigned char **out,
+                        size_t *len) {
   *out = NULL;
   *len = 0;
   if (!raster_ok(r))

@@ -93,10 +93,6 @@ kerr printer_escpos(const printer_raster *r, unsigned char **out, size_t *len);
  * (0 and 7 clear, 1 and 4 set) are wrong. */
 printer_fault printer_status_fault(unsigned char b);
 
-/* r as a 1-bit greyscale PNG (what the paper shows). *out is heap (free()).
- * KERR_INVALID for an empty raster, KERR_NOMEM, KERR_INTERNAL. */
-kerr printer_png(const printer_raster *r, unsigned char **out, size_t *len);
-
 typedef struct printer_config {
   config_printer kind;
   const char *target;    /* folder (sim), device path or CUPS queue */

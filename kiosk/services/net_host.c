@@ -287,27 +287,10 @@ static void *query_main(void *arg) {
   return NULL;
 }
 
-kerr net_host_create(const net_host_config *c, net_host **out) {
-  kerr e = KERR_OK;
-  *out = NULL;
-  if (!c || !c->cfg)
-    return KERR_INVALID;
+/* Copies the settings h keeps (its own copies: cfg may go away) and the
+ * API client settings that point into them. */
+static void copy_settings(net_host *h, const net_host_config *c) {
   const config *cfg = c->cfg;
-  net_host *h = calloc(1, sizeof *h);
-  if (!h)
-    return KERR_NOMEM;
-  if (pthread_mutex_init(&h->mu, NULL) != 0) {
-    free(h);
-    return KERR_NOMEM;
-  }
-  if (pthread_cond_init(&h->hb_cond, NULL) != 0 ||
-      pthread_cond_init(&h->q_cond, NULL) != 0 ||
-      pthread_cond_init(&h->done_cond, NULL) != 0) {
-    /* Linux's pthread_cond_init cannot fail; nothing to undo in practice. */
-    pthread_mutex_destroy(&h->mu);
-    free(h);
-    return KERR_NOMEM;
-  }
   h->started_mono_ms = mono_ms();
   h->now_fn = c->now_ms ? c->now_ms : wall_ms;
   h->clock_ud = c->clock_ud;
@@ -334,9 +317,11 @@ kerr net_host_create(const net_host_config *c, net_host **out) {
   h->api_cfg.total_timeout_ms = (long)cfg->request_timeout_s * 1000;
 
   h->wake = c->wake;
+}
 
-  h->has_key = load_seal_key(h, cfg) == KERR_OK;
-
+/* Opens the outbox under paths.data (salvaging what it can). On any fault
+ * h->ob stays NULL and the reason is logged: applications cannot be taken. */
+static void open_outbox(net_host *h, const config *cfg) {
   char path[CONFIG_STR_MAX + 16];
   if (refno_check_prefix(cfg->ref_prefix) != KERR_OK) {
     LOG_E("net_host", "device.ref_prefix '%s' is not a valid reference "
@@ -347,16 +332,19 @@ kerr net_host_create(const net_host_config *c, net_host **out) {
   } else {
     snprintf(path, sizeof path, "%s/outbox.db", cfg->data_dir);
     outbox_config oc = {.path = path, .ref_prefix = cfg->ref_prefix};
-    e = outbox_open_salvage(&oc, net_host_now_ms(h) / 1000, &h->ob,
-                            &h->salvage);
+    kerr e = outbox_open_salvage(&oc, net_host_now_ms(h) / 1000, &h->ob,
+                                 &h->salvage);
     if (e) {
       LOG_E("net_host", "cannot open the outbox %s: %s; applications cannot "
             "be taken", path, kerr_str(e));
       h->ob = NULL;
-      e = KERR_OK;
     }
   }
+}
 
+/* Starts the delivery worker (with an outbox), the heartbeat and the
+ * progress-query threads. Any that cannot start is logged and left out. */
+static void start_workers(net_host *h, const net_host_config *c) {
   /* The clients: any error here is a configuration problem (a URL that is
    * not https://, missing file names); delivery then waits for staff. */
   if (h->ob) {
@@ -392,11 +380,36 @@ kerr net_host_create(const net_host_config *c, net_host **out) {
     LOG_E("net_host", "no progress queries: the backend settings are not "
           "usable");
   }
+}
+
+kerr net_host_create(const net_host_config *c, net_host **out) {
+  *out = NULL;
+  if (!c || !c->cfg)
+    return KERR_INVALID;
+  net_host *h = calloc(1, sizeof *h);
+  if (!h)
+    return KERR_NOMEM;
+  if (pthread_mutex_init(&h->mu, NULL) != 0) {
+    free(h);
+    return KERR_NOMEM;
+  }
+  if (pthread_cond_init(&h->hb_cond, NULL) != 0 ||
+      pthread_cond_init(&h->q_cond, NULL) != 0 ||
+      pthread_cond_init(&h->done_cond, NULL) != 0) {
+    /* Linux's pthread_cond_init cannot fail; nothing to undo in practice. */
+    pthread_mutex_destroy(&h->mu);
+    free(h);
+    return KERR_NOMEM;
+  }
+  copy_settings(h, c);
+  h->has_key = load_seal_key(h, c->cfg) == KERR_OK;
+  open_outbox(h, c->cfg);
+  start_workers(h, c);
   LOG_I("net_host", "outbox %s, seal key %s, backend %s",
         h->ob ? "open" : "MISSING", h->has_key ? "present" : "MISSING",
         h->base_url);
   *out = h;
-  return e;
+  return KERR_OK;
 }
 
 void net_host_destroy(net_host *h) {

@@ -14,7 +14,15 @@ struct staff_host {
   staff_who who;
 };
 
-static void sign_out_wiper(void *ud) { staff_host_sign_out(ud); }
+/* The session's wiper: signs out (wiping who it was) when the session ends. */
+static void sign_out_wiper(void *ud) {
+  staff_host *h = ud;
+  if (!h || !h->signed_in)
+    return;
+  LOG_I("staff", "%s signed out", h->who.id);
+  sodium_memzero(&h->who, sizeof h->who);
+  h->signed_in = 0;
+}
 
 kerr staff_host_create(session *s, staff_host **out) {
   *out = NULL;
@@ -71,14 +79,6 @@ out:
     sodium_memzero(pin, strlen(pin));
   staff_list_destroy(l);
   return e;
-}
-
-void staff_host_sign_out(staff_host *h) {
-  if (!h || !h->signed_in)
-    return;
-  LOG_I("staff", "%s signed out", h->who.id);
-  sodium_memzero(&h->who, sizeof h->who);
-  h->signed_in = 0;
 }
 
 const staff_who *staff_host_who(const staff_host *h) {

@@ -36,9 +36,6 @@ void staff_host_destroy(staff_host *h);
 kerr staff_host_sign_in(staff_host *h, const content *c, const char *id,
                         char *pin, uint64_t now_ms, staff_refusal *why);
 
-/* Signs out now (the session goes on). */
-void staff_host_sign_out(staff_host *h);
-
 /* The signed-in person, or NULL. Borrowed until the sign-out. */
 const staff_who *staff_host_who(const staff_host *h);
 

@@ -375,7 +375,8 @@ void app_input(app *a, const ui_input *in) {
 /* ------------------------------------------------------------------ */
 /* time */
 
-void app_tick(app *a) {
+/* Advances time-driven state (session timer) to now. */
+static void app_tick(app *a) {
   uint64_t now = app_now(a);
   switch (session_poll(&a->sess, now)) {
   case SESSION_EV_WARN:
@@ -494,20 +495,16 @@ static const char *choose_defaults(config *cfg, const char *config_path) {
   return config_path;
 }
 
-kerr app_create(const app_options *o, app **out) {
-  *out = NULL;
-  app *a = calloc(1, sizeof *a);
-  if (!a)
-    return KERR_NOMEM;
+/* The configuration: the file (if any), then the --set overrides in order.
+ * Messages go to the log and stderr; a is not freed here. */
+static kerr load_config(app *a, const app_options *o) {
   const char *config_path = choose_defaults(&a->cfg, o->config_path);
-  kerr e = KERR_OK;
   if (config_path) {
     char err[600];
-    e = config_load(&a->cfg, config_path, err, sizeof err);
+    kerr e = config_load(&a->cfg, config_path, err, sizeof err);
     if (e) {
       LOG_E("config", "%s", err);
       fprintf(stderr, "kiosk: %s\n", err);
-      free(a);
       return e;
     }
   }
@@ -517,17 +514,116 @@ kerr app_create(const app_options *o, app **out) {
     size_t kl = eq ? (size_t)(eq - o->sets[i]) : 0;
     if (!eq || kl == 0 || kl >= sizeof key) {
       fprintf(stderr, "kiosk: --set wants key=value, got '%s'\n", o->sets[i]);
-      free(a);
       return KERR_INVALID;
     }
     memcpy(key, o->sets[i], kl);
     key[kl] = '\0';
-    e = config_set(&a->cfg, key, eq + 1, err, sizeof err);
+    kerr e = config_set(&a->cfg, key, eq + 1, err, sizeof err);
     if (e) {
       fprintf(stderr, "kiosk: --set: %s\n", err);
-      free(a);
       return e;
     }
+  }
+  return KERR_OK;
+}
+
+/* Fonts, the window (unless headless), the theme and the renderer. On
+ * failure the caller destroys a. */
+static kerr open_display(app *a, const app_options *o) {
+  char err[600];
+  kerr e = text_create(a->cfg.fonts_file, TEXT_CACHE_BYTES, &a->text, err,
+                       sizeof err);
+  if (e) {
+    LOG_E("text", "%s", err);
+    fprintf(stderr, "kiosk: %s\n", err);
+    return e;
+  }
+  if (!a->headless) {
+    int fullscreen = a->cfg.fullscreen && !o->window;
+    Uint32 wflags = SDL_WINDOW_ALLOW_HIGHDPI;
+    if (fullscreen)
+      wflags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    a->win = SDL_CreateWindow("社会救助自助服务", SDL_WINDOWPOS_CENTERED,
+                              SDL_WINDOWPOS_CENTERED, a->w, a->h, wflags);
+    if (!a->win) {
+      LOG_E("app", "cannot open window: %s", SDL_GetError());
+      return KERR_INTERNAL;
+    }
+    SDL_GetWindowSize(a->win, &a->w, &a->h);
+    if (fullscreen)
+      SDL_ShowCursor(SDL_DISABLE);
+  }
+  a->ui.text = a->text;
+  a->ui.str = ui_words;
+  a->ui.str_ud = a;
+  theme_compute(&a->ui.th, a->w, a->h, a->elder);
+  return make_renderer(a);
+}
+
+/* The session and the services around it. Only the content host and the
+ * selection are required (their error is returned, the caller destroys a);
+ * without any other the kiosk runs on, with the reason logged. */
+static kerr start_services(app *a) {
+  session_init(&a->sess, a->cfg.inactivity_s, a->cfg.warning_s);
+  svc_wake wake = shell_wake();
+  kerr e = content_host_create(
+      &(content_host_config){.cfg = &a->cfg,
+                             .wait_sync = a->virtual_clock,
+                             .wake = wake},
+      &a->sess, &a->content, &a->contenth);
+  if (e)
+    return e;
+  if (staff_host_create(&a->sess, &a->staff))
+    LOG_E("app", "no staff sign-in");
+  session_add_wiper(&a->sess, reset_prefs, a);
+  session_add_wiper(&a->sess, wipe_ui, a);
+  if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir,
+                                         .rime_dir = a->cfg.rime_dir,
+                                         .wake = wake},
+                      &a->sess, &a->ime))
+    LOG_E("app", "no input methods");
+  e = selection_init(&a->chosen, &a->sess);
+  if (e)
+    return e;
+  net_host_config nc = {
+      .cfg = &a->cfg,
+      .content_version = a->content ? content_version(a->content) : NULL,
+      .wait_queries = a->virtual_clock,
+      .wake = wake};
+  if (net_host_create(&nc, &a->net))
+    LOG_E("app", "no network host");
+  if (form_host_create(&(form_host_config){.runtime_dir = a->cfg.runtime_dir,
+                                           .private_point = a->virtual_clock},
+                       &a->sess, &a->form))
+    LOG_E("app", "no form host");
+  /* The receipt renderer's own fonts, opened once here (a missing font
+   * shows at start); without them every print job fails with a reason. */
+  char err[600];
+  if (receipt_renderer_create(a->cfg.fonts_file, &a->receipts, err,
+                              sizeof err) != KERR_OK) {
+    LOG_E("print", "no fonts for receipts: %s", err);
+    a->receipts = NULL;
+  }
+  if (print_host_create(
+          &(print_host_config){.cfg = &a->cfg,
+                               .wait_jobs = a->virtual_clock,
+                               .wake = wake,
+                               .render = a->receipts ? receipt_render : NULL,
+                               .render_ud = a->receipts},
+          &a->print))
+    LOG_E("app", "no receipt printer service");
+  return KERR_OK;
+}
+
+kerr app_create(const app_options *o, app **out) {
+  *out = NULL;
+  app *a = calloc(1, sizeof *a);
+  if (!a)
+    return KERR_NOMEM;
+  kerr e = load_config(a, o);
+  if (e) {
+    free(a);
+    return e;
   }
   log_set_level((log_level)a->cfg.log_level);
   /* The process holds an applicant's answers: no core dump, no ptrace or
@@ -553,84 +649,14 @@ kerr app_create(const app_options *o, app **out) {
     free(a);
     return KERR_INTERNAL;
   }
-  char err[600];
-  e = text_create(a->cfg.fonts_file, TEXT_CACHE_BYTES, &a->text, err,
-                  sizeof err);
-  if (e) {
-    LOG_E("text", "%s", err);
-    fprintf(stderr, "kiosk: %s\n", err);
-    goto fail;
-  }
-  if (!a->headless) {
-    int fullscreen = a->cfg.fullscreen && !o->window;
-    Uint32 wflags = SDL_WINDOW_ALLOW_HIGHDPI;
-    if (fullscreen)
-      wflags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    a->win = SDL_CreateWindow("社会救助自助服务", SDL_WINDOWPOS_CENTERED,
-                              SDL_WINDOWPOS_CENTERED, a->w, a->h, wflags);
-    if (!a->win) {
-      LOG_E("app", "cannot open window: %s", SDL_GetError());
-      e = KERR_INTERNAL;
-      goto fail;
-    }
-    SDL_GetWindowSize(a->win, &a->w, &a->h);
-    if (fullscreen)
-      SDL_ShowCursor(SDL_DISABLE);
-  }
-  a->ui.text = a->text;
-  a->ui.str = ui_words;
-  a->ui.str_ud = a;
-  theme_compute(&a->ui.th, a->w, a->h, a->elder);
-  e = make_renderer(a);
+  e = open_display(a, o);
   if (e)
     goto fail;
-  session_init(&a->sess, a->cfg.inactivity_s, a->cfg.warning_s);
-  svc_wake wake = shell_wake();
-  e = content_host_create(&(content_host_config){.cfg = &a->cfg,
-                                                 .wait_sync = a->virtual_clock,
-                                                 .wake = wake},
-                          &a->sess, &a->content, &a->contenth);
+  e = start_services(a);
   if (e)
     goto fail;
-  if (staff_host_create(&a->sess, &a->staff))
-    LOG_E("app", "no staff sign-in");
-  session_add_wiper(&a->sess, reset_prefs, a);
-  session_add_wiper(&a->sess, wipe_ui, a);
-  if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir,
-                                         .rime_dir = a->cfg.rime_dir,
-                                         .wake = wake},
-                      &a->sess, &a->ime))
-    LOG_E("app", "no input methods");
-  e = selection_init(&a->chosen, &a->sess);
-  if (e)
-    goto fail;
-  net_host_config nc = {
-      .cfg = &a->cfg,
-      .content_version = a->content ? content_version(a->content) : NULL,
-      .wait_queries = a->virtual_clock,
-      .wake = wake};
-  if (net_host_create(&nc, &a->net))
-    LOG_E("app", "no network host");
-  if (form_host_create(&(form_host_config){.runtime_dir = a->cfg.runtime_dir,
-                                           .private_point = a->virtual_clock},
-                       &a->sess, &a->form))
-    LOG_E("app", "no form host");
-  /* The receipt renderer's own fonts, opened once here (a missing font
-   * shows at start); without them every print job fails with a reason. */
-  if (receipt_renderer_create(a->cfg.fonts_file, &a->receipts, err,
-                              sizeof err) != KERR_OK) {
-    LOG_E("print", "no fonts for receipts: %s", err);
-    a->receipts = NULL;
-  }
-  if (print_host_create(
-          &(print_host_config){.cfg = &a->cfg,
-                               .wait_jobs = a->virtual_clock,
-                               .wake = wake,
-                               .render = a->receipts ? receipt_render : NULL,
-                               .render_ud = a->receipts},
-          &a->print))
-    LOG_E("app", "no receipt printer service");
   if (o->script_path) {
+    char err[600];
     e = app_script_load(o->script_path, &a->script, err, sizeof err);
     if (e) {
       LOG_E("script", "%s", err);

@@ -103,8 +103,6 @@ void app_input(app *a, const ui_input *in);
 kerr app_resize(app *a, int w, int h);
 /* Applies the pending screen operation, if any. */
 void app_apply_pending(app *a);
-/* Advances time-driven state (session timer) to now. */
-void app_tick(app *a);
 
 /* Script runner (script.c). */
 kerr app_script_load(const char *path, app_script **out, char *err,

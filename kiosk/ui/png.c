@@ -78,11 +78,6 @@ static kerr write_png(const unsigned char *px, int w, int h, int stride,
   return rc == 0 ? KERR_OK : KERR_IO;
 }
 
-kerr png_write_rgba(const unsigned char *rgba, int w, int h, int stride,
-                    const char *path) {
-  return write_png(rgba, w, h, stride, PNG_COLOR_TYPE_RGBA, path);
-}
-
 kerr png_write_renderer(SDL_Renderer *r, int w, int h, const char *path) {
   size_t stride = (size_t)w * 3;
   unsigned char *px = malloc(stride * (size_t)h);

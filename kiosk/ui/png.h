@@ -12,10 +12,6 @@
  * pixels cannot be read. */
 kerr png_write_renderer(SDL_Renderer *r, int w, int h, const char *path);
 
-/* Writes an RGBA buffer (stride bytes per row) as an RGBA PNG. */
-kerr png_write_rgba(const unsigned char *rgba, int w, int h, int stride,
-                    const char *path);
-
 /* Encodes an RGBA buffer (stride bytes per row) as an RGBA PNG in memory
  * (a drawn signature). On KERR_OK *out is a new buffer of *len bytes that
  * the caller frees (wiping it first if it is personal). KERR_INVALID for a

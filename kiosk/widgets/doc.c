@@ -180,6 +180,83 @@ int doc_layout(doc *d, ui *u, int w) {
   return d->lh_total;
 }
 
+/* A bullet (a dot) or check-list item (a box) and its text. */
+static void draw_item(ui *u, const block *b, int x, int y, int w,
+                      const geo *g) {
+  const theme *th = &u->th;
+  int gap = th->gap;
+  int lh = text_line_height(u->text, th->px_body, TEXT_REGULAR);
+  int s = th->px_body * 6 / 10;
+  int bx = x + (g->indent - s) / 2 - th->px_body / 4, by = y + (lh - s) / 2;
+  if (b->k == B_CHECK) {
+    ui_fill(u, (SDL_Rect){bx, by, s, s}, th->primary);
+    int bw = theme_px(th, 3);
+    ui_fill(u, (SDL_Rect){bx + bw, by + bw, s - 2 * bw, s - 2 * bw},
+            th->surface);
+  } else {
+    ui_circle(u, bx + s / 2, by + s / 2, s / 4, th->text);
+  }
+  ui_text_box(u, (SDL_Rect){x + g->indent, y, w - g->indent, b->h - gap / 3},
+              th->px_body, TEXT_REGULAR, th->text, UI_LEFT, 0, txt(b->a));
+}
+
+/* A label on the left, the value (and its note) on the right, a rule below. */
+static void draw_row(ui *u, const block *b, int x, int y, int w,
+                     const geo *g) {
+  const theme *th = &u->th;
+  ui_fill(u, (SDL_Rect){x, y + b->h - theme_px(th, 2), w, theme_px(th, 2)},
+          th->surface_alt);
+  int top = y + g->pad / 2;
+  ui_text_box(u, (SDL_Rect){x, top, g->label_w - g->pad, b->h - g->pad},
+              th->px_body, TEXT_REGULAR, th->text_muted, UI_LEFT, 0,
+              txt(b->a));
+  int vx = x + g->label_w, vw = w - g->label_w - g->pad;
+  int vh = ui_text_height(u, vw, th->px_body, TEXT_BOLD, txt(b->b));
+  ui_text_box(u, (SDL_Rect){vx, top, vw, vh}, th->px_body, TEXT_BOLD,
+              th->text, UI_LEFT, 0, txt(b->b));
+  if (b->c) {
+    int nh = ui_text_height(u, vw, th->px_small, TEXT_REGULAR, b->c);
+    ui_text_box(u, (SDL_Rect){vx, top + vh, vw, nh}, th->px_small,
+                TEXT_REGULAR, th->text_muted, UI_LEFT, 0, b->c);
+  }
+}
+
+/* A numbered step on the timeline: its name, time limit and detail. */
+static void draw_step(ui *u, const block *b, int x, int y, int w,
+                      const geo *g) {
+  const theme *th = &u->th;
+  int d = g->indent - theme_px(th, 10);
+  int cx = x + d / 2, cy = y + d / 2;
+  ui_circle(u, cx, cy, d / 2, th->primary);
+  char num[16];
+  snprintf(num, sizeof num, "%d", b->number);
+  int nw = text_width(u->text, th->px_body, TEXT_BOLD, num, strlen(num));
+  int nh = text_line_height(u->text, th->px_body, TEXT_BOLD);
+  ui_text_line(u, th->px_body, TEXT_BOLD, th->on_primary, num, cx - nw / 2,
+               cy - nh / 2);
+  /* The timeline: a line down to the next step. */
+  ui_fill(u, (SDL_Rect){cx - theme_px(th, 2), y + d, theme_px(th, 4),
+                        b->h - d},
+          th->border);
+  int tx = x + g->indent + g->pad / 2, tw = w - g->indent - g->pad;
+  int ty = y;
+  int h = ui_text_height(u, tw, th->px_body, TEXT_BOLD, txt(b->a));
+  ui_text_box(u, (SDL_Rect){tx, ty, tw, h}, th->px_body, TEXT_BOLD,
+              th->text, UI_LEFT, 0, txt(b->a));
+  ty += h;
+  if (b->b) {
+    h = ui_text_height(u, tw, th->px_small, TEXT_REGULAR, b->b);
+    ui_text_box(u, (SDL_Rect){tx, ty, tw, h}, th->px_small, TEXT_REGULAR,
+                th->accent, UI_LEFT, 0, b->b);
+    ty += h;
+  }
+  if (b->c) {
+    h = ui_text_height(u, tw, th->px_body, TEXT_REGULAR, b->c);
+    ui_text_box(u, (SDL_Rect){tx, ty, tw, h}, th->px_body, TEXT_REGULAR,
+                th->text, UI_LEFT, 0, b->c);
+  }
+}
+
 static void draw_block(ui *u, const block *b, int x, int y, int w,
                        const geo *g) {
   const theme *th = &u->th;
@@ -203,22 +280,9 @@ static void draw_block(ui *u, const block *b, int x, int y, int w,
                 TEXT_REGULAR, th->text_muted, UI_LEFT, 0, txt(b->a));
     break;
   case B_BULLET:
-  case B_CHECK: {
-    int lh = text_line_height(u->text, th->px_body, TEXT_REGULAR);
-    int s = th->px_body * 6 / 10;
-    int bx = x + (g->indent - s) / 2 - th->px_body / 4, by = y + (lh - s) / 2;
-    if (b->k == B_CHECK) {
-      ui_fill(u, (SDL_Rect){bx, by, s, s}, th->primary);
-      int bw = theme_px(th, 3);
-      ui_fill(u, (SDL_Rect){bx + bw, by + bw, s - 2 * bw, s - 2 * bw},
-              th->surface);
-    } else {
-      ui_circle(u, bx + s / 2, by + s / 2, s / 4, th->text);
-    }
-    ui_text_box(u, (SDL_Rect){x + g->indent, y, w - g->indent, b->h - gap / 3},
-                th->px_body, TEXT_REGULAR, th->text, UI_LEFT, 0, txt(b->a));
+  case B_CHECK:
+    draw_item(u, b, x, y, w, g);
     break;
-  }
   case B_CALLOUT: {
     SDL_Rect box = {x, y, w, b->h - gap / 2};
     ui_fill_round(u, box, th->radius / 2, th->warn_bg);
@@ -228,57 +292,12 @@ static void draw_block(ui *u, const block *b, int x, int y, int w,
                 th->px_body, TEXT_REGULAR, th->text, UI_LEFT, 0, txt(b->a));
     break;
   }
-  case B_ROW: {
-    ui_fill(u, (SDL_Rect){x, y + b->h - theme_px(th, 2), w, theme_px(th, 2)},
-            th->surface_alt);
-    int top = y + g->pad / 2;
-    ui_text_box(u, (SDL_Rect){x, top, g->label_w - g->pad, b->h - g->pad},
-                th->px_body, TEXT_REGULAR, th->text_muted, UI_LEFT, 0,
-                txt(b->a));
-    int vx = x + g->label_w, vw = w - g->label_w - g->pad;
-    int vh = ui_text_height(u, vw, th->px_body, TEXT_BOLD, txt(b->b));
-    ui_text_box(u, (SDL_Rect){vx, top, vw, vh}, th->px_body, TEXT_BOLD,
-                th->text, UI_LEFT, 0, txt(b->b));
-    if (b->c) {
-      int nh = ui_text_height(u, vw, th->px_small, TEXT_REGULAR, b->c);
-      ui_text_box(u, (SDL_Rect){vx, top + vh, vw, nh}, th->px_small,
-                  TEXT_REGULAR, th->text_muted, UI_LEFT, 0, b->c);
-    }
+  case B_ROW:
+    draw_row(u, b, x, y, w, g);
     break;
-  }
-  case B_STEP: {
-    int d = g->indent - theme_px(th, 10);
-    int cx = x + d / 2, cy = y + d / 2;
-    ui_circle(u, cx, cy, d / 2, th->primary);
-    char num[16];
-    snprintf(num, sizeof num, "%d", b->number);
-    int nw = text_width(u->text, th->px_body, TEXT_BOLD, num, strlen(num));
-    int nh = text_line_height(u->text, th->px_body, TEXT_BOLD);
-    ui_text_line(u, th->px_body, TEXT_BOLD, th->on_primary, num, cx - nw / 2,
-                 cy - nh / 2);
-    /* The timeline: a line down to the next step. */
-    ui_fill(u, (SDL_Rect){cx - theme_px(th, 2), y + d, theme_px(th, 4),
-                          b->h - d},
-            th->border);
-    int tx = x + g->indent + g->pad / 2, tw = w - g->indent - g->pad;
-    int ty = y;
-    int h = ui_text_height(u, tw, th->px_body, TEXT_BOLD, txt(b->a));
-    ui_text_box(u, (SDL_Rect){tx, ty, tw, h}, th->px_body, TEXT_BOLD,
-                th->text, UI_LEFT, 0, txt(b->a));
-    ty += h;
-    if (b->b) {
-      h = ui_text_height(u, tw, th->px_small, TEXT_REGULAR, b->b);
-      ui_text_box(u, (SDL_Rect){tx, ty, tw, h}, th->px_small, TEXT_REGULAR,
-                  th->accent, UI_LEFT, 0, b->b);
-      ty += h;
-    }
-    if (b->c) {
-      h = ui_text_height(u, tw, th->px_body, TEXT_REGULAR, b->c);
-      ui_text_box(u, (SDL_Rect){tx, ty, tw, h}, th->px_body, TEXT_REGULAR,
-                  th->text, UI_LEFT, 0, b->c);
-    }
+  case B_STEP:
+    draw_step(u, b, x, y, w, g);
     break;
-  }
   }
 }
 

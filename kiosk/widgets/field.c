@@ -9,6 +9,9 @@
 #include "core/session.h"
 #include "core/utf8.h"
 
+/* Bytes for the text on show: the field's text with room for a composition. */
+#define SHOWN_MAX (FIELD_BYTES_MAX + 260)
+
 void field_init(field *f, field_kind kind, int max_chars) {
   session_wipe_bytes(f, sizeof *f);
   f->kind = kind;
@@ -42,7 +45,8 @@ size_t field_caret_index(const field *f) {
 
 static bool is_digit(unsigned cp) { return cp >= '0' && cp <= '9'; }
 
-bool field_accepts(field_kind kind, unsigned cp) {
+/* Whether one character (code point) is accepted by the kind at all. */
+static bool field_accepts(field_kind kind, unsigned cp) {
   switch (kind) {
   case FIELD_ID_NUMBER:
     return is_digit(cp) || cp == 'X' || cp == 'x';
@@ -191,22 +195,101 @@ static void window(ui *u, const char *s, size_t n, size_t c, int wd,
   *b1 = end;
 }
 
+/* The label on the left and the counter on the right, in one row of height
+ * lh at the top of r. */
+static void draw_label_row(ui *u, SDL_Rect r, int lh, const field_view *v) {
+  const theme *th = &u->th;
+  int counter_w = 0;
+  if (v->counter && v->counter[0]) {
+    counter_w = text_width(u->text, th->px_body, TEXT_REGULAR, v->counter,
+                           strlen(v->counter)) + th->pad / 2;
+    ui_text_box(u, (SDL_Rect){r.x + r.w - counter_w, r.y, counter_w, lh},
+                th->px_body, TEXT_REGULAR, th->text_muted, UI_RIGHT, 0,
+                v->counter);
+  }
+  if (v->label && v->label[0])
+    ui_text_box(u, (SDL_Rect){r.x, r.y, r.w - counter_w, lh}, th->px_body,
+                TEXT_BOLD, th->text, UI_LEFT, 0, v->label);
+}
+
+/* The text as shown in disp (size bytes): before the caret, the composition
+ * (cut to what fits), after the caret. Returns its length; *cl is the
+ * composition's. */
+static size_t compose(const field *f, const char *comp, char *disp,
+                      size_t size, size_t *cl) {
+  size_t n = strlen(comp);
+  size_t room = size - 1;
+  size_t before = f->caret, after = f->len - f->caret;
+  if (n > room - f->len)
+    n = room - f->len;
+  memcpy(disp, f->text, before);
+  memcpy(disp + before, comp, n);
+  memcpy(disp + before + n, f->text + f->caret, after);
+  disp[before + n + after] = '\0';
+  *cl = n;
+  return before + n + after;
+}
+
+/* The visible part of disp (dn bytes, the composition from before to
+ * before + cl, underlined) in the text line tr; the placeholder when empty. */
+static void draw_shown(ui *u, SDL_Rect tr, const char *disp, size_t dn,
+                       size_t before, size_t cl, const char *placeholder) {
+  const theme *th = &u->th;
+  size_t caret = before + cl;
+  if (dn == 0) {
+    if (placeholder && placeholder[0])
+      ui_text_box(u, tr, th->px_large, TEXT_REGULAR, th->text_muted, UI_LEFT,
+                  0, placeholder);
+    return;
+  }
+  size_t b0, b1;
+  window(u, disp, dn, caret, tr.w - theme_px(th, 6), &b0, &b1);
+  char vis[SHOWN_MAX];
+  memcpy(vis, disp + b0, b1 - b0);
+  vis[b1 - b0] = '\0';
+  ui_text_box(u, tr, th->px_large, TEXT_REGULAR, th->text, UI_LEFT, 0, vis);
+  if (cl && caret > b0) {
+    /* Underline the composition's visible part. */
+    size_t c0 = before > b0 ? before : b0;
+    int x0 = tr.x + text_width(u->text, th->px_large, TEXT_REGULAR,
+                               disp + b0, c0 - b0);
+    int x1 = tr.x + text_width(u->text, th->px_large, TEXT_REGULAR,
+                               disp + b0, caret - b0);
+    ui_fill(u, (SDL_Rect){x0, tr.y + tr.h - theme_px(th, 8), x1 - x0,
+                          theme_px(th, 3)},
+            th->primary);
+  }
+}
+
+/* Where each visible character starts (for taps), from b0 to b1 of disp;
+ * no positions while a composition is on show (cl > 0). */
+static void record_layout(ui *u, field_layout *lay, SDL_Rect box, int tx,
+                          const char *disp, size_t b0, size_t b1, size_t cl) {
+  const theme *th = &u->th;
+  lay->box = box;
+  lay->first = utf8_count(disp, b0);
+  lay->n = 0;
+  if (cl)
+    return;
+  for (size_t b = b0;;) {
+    if (lay->n > FIELD_VISIBLE_MAX)
+      break;
+    lay->x[lay->n++] = tx + text_width(u->text, th->px_large, TEXT_REGULAR,
+                                       disp + b0, b - b0);
+    if (b >= b1)
+      break;
+    uint32_t cp;
+    size_t k = utf8_decode(disp + b, b1 - b, &cp);
+    b += k ? k : 1;
+  }
+}
+
 SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v,
                     field_layout *lay) {
   const theme *th = &u->th;
   int lh = label_h(u);
   int y = r.y;
-  int counter_w = 0;
-  if (v->counter && v->counter[0]) {
-    counter_w = text_width(u->text, th->px_body, TEXT_REGULAR, v->counter,
-                           strlen(v->counter)) + th->pad / 2;
-    ui_text_box(u, (SDL_Rect){r.x + r.w - counter_w, y, counter_w, lh},
-                th->px_body, TEXT_REGULAR, th->text_muted, UI_RIGHT, 0,
-                v->counter);
-  }
-  if (v->label && v->label[0])
-    ui_text_box(u, (SDL_Rect){r.x, y, r.w - counter_w, lh}, th->px_body,
-                TEXT_BOLD, th->text, UI_LEFT, 0, v->label);
+  draw_label_row(u, r, lh, v);
   y += lh + th->gap / 3;
   int bh = box_h(u);
   SDL_Rect box = {r.x, y, r.w, bh};
@@ -219,66 +302,18 @@ SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v,
   int tlh = text_line_height(u->text, th->px_large, TEXT_REGULAR);
   int ty = box.y + (bh - tlh) / 2;
 
-  /* Display text: before the caret, the composition, after the caret. */
-  const char *comp = v->composition ? v->composition : "";
-  size_t cl = strlen(comp);
-  char disp[FIELD_BYTES_MAX + 260];
-  size_t room = sizeof disp - 1;
-  size_t before = f->caret, after = f->len - f->caret;
-  if (cl > room - f->len)
-    cl = room - f->len;
-  memcpy(disp, f->text, before);
-  memcpy(disp + before, comp, cl);
-  memcpy(disp + before + cl, f->text + f->caret, after);
-  size_t dn = before + cl + after;
-  disp[dn] = '\0';
-  size_t caret = before + cl;
-
-  if (dn == 0) {
-    if (v->placeholder && v->placeholder[0])
-      ui_text_box(u, (SDL_Rect){tx, ty, tw, tlh}, th->px_large, TEXT_REGULAR,
-                  th->text_muted, UI_LEFT, 0, v->placeholder);
-  } else {
-    size_t b0, b1;
-    window(u, disp, dn, caret, tw - theme_px(th, 6), &b0, &b1);
-    char vis[sizeof disp];
-    memcpy(vis, disp + b0, b1 - b0);
-    vis[b1 - b0] = '\0';
-    ui_text_box(u, (SDL_Rect){tx, ty, tw, tlh}, th->px_large, TEXT_REGULAR,
-                th->text, UI_LEFT, 0, vis);
-    if (cl && caret > b0) {
-      /* Underline the composition's visible part. */
-      size_t c0 = before > b0 ? before : b0;
-      int x0 = tx + text_width(u->text, th->px_large, TEXT_REGULAR,
-                               disp + b0, c0 - b0);
-      int x1 = tx + text_width(u->text, th->px_large, TEXT_REGULAR,
-                               disp + b0, caret - b0);
-      ui_fill(u, (SDL_Rect){x0, ty + tlh - theme_px(th, 8), x1 - x0,
-                            theme_px(th, 3)},
-              th->primary);
-    }
-  }
+  char disp[SHOWN_MAX];
+  size_t cl;
+  size_t dn = compose(f, v->composition ? v->composition : "", disp,
+                      sizeof disp, &cl);
+  size_t caret = f->caret + cl;
+  draw_shown(u, (SDL_Rect){tx, ty, tw, tlh}, disp, dn, f->caret, cl,
+             v->placeholder);
   size_t b0 = 0, b1 = 0;
   if (dn)
     window(u, disp, dn, caret, tw - theme_px(th, 6), &b0, &b1);
-  if (lay) {
-    lay->box = box;
-    lay->first = utf8_count(disp, b0);
-    lay->n = 0;
-    if (cl == 0) {
-      for (size_t b = b0;;) {
-        if (lay->n > FIELD_VISIBLE_MAX)
-          break;
-        lay->x[lay->n++] = tx + text_width(u->text, th->px_large,
-                                           TEXT_REGULAR, disp + b0, b - b0);
-        if (b >= b1)
-          break;
-        uint32_t cp;
-        size_t k = utf8_decode(disp + b, b1 - b, &cp);
-        b += k ? k : 1;
-      }
-    }
-  }
+  if (lay)
+    record_layout(u, lay, box, tx, disp, b0, b1, cl);
   if (v->focused) {
     int cx = tx + (dn ? text_width(u->text, th->px_large, TEXT_REGULAR,
                                    disp + b0, caret - b0)

@@ -79,9 +79,6 @@ const char *field_text(const field *f);
 size_t field_chars(const field *f);
 size_t field_caret_index(const field *f);
 
-/* Whether one character (code point) is accepted by the kind at all. */
-bool field_accepts(field_kind kind, unsigned cp);
-
 /* What field_draw shows besides the text. Strings are borrowed. */
 typedef struct field_view {
   const char *id;          /* tap target id (tapping places the caret) */

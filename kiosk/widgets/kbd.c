@@ -140,7 +140,9 @@ static bool is_chinese_kind(field_kind kind) {
   return kind == FIELD_NAME || kind == FIELD_TEXT;
 }
 
-void kbd_set_type(kbd *k, kbd_type t) {
+/* Switches the type on show (a Chinese choice is remembered for the
+ * session). Drops any composition or strokes. */
+static void kbd_set_type(kbd *k, kbd_type t) {
   kbd_reset(k);
   k->type = t;
   if (k->ih && is_chinese_kind(k->kind) && (t == KBD_PINYIN || t == KBD_HAND))
@@ -215,14 +217,6 @@ static int cand_page(const kbd *k) {
   if (k->type != KBD_PINYIN || !pin(k))
     return 0;
   return ime_pinyin_view_get(pin(k))->page;
-}
-
-int kbd_shown(const kbd *k) { return k->shown; }
-
-const char *kbd_shown_text(kbd *k, int i) {
-  if (i < 0 || i >= k->shown)
-    return "";
-  return cand_text(k, k->off + i);
 }
 
 /* ------------------------------------------------------------------ */

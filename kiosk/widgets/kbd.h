@@ -66,10 +66,8 @@ void kbd_destroy(kbd *k);
  * session) and which switches it offers. Drops any composition. */
 void kbd_bind(kbd *k, field_kind kind);
 
-/* The type on show; kbd_set_type switches (a Chinese choice is remembered
- * for the session). Drops any composition or strokes. */
+/* The type on show (the switch keys change it). */
 kbd_type kbd_get_type(const kbd *k);
-void kbd_set_type(kbd *k, kbd_type t);
 
 /* Drops the composition, candidates and strokes (e.g. another field). */
 void kbd_reset(kbd *k);
@@ -95,10 +93,5 @@ bool kbd_event(kbd *k, const ui_event *ev, kbd_out *out);
  * arriving). Returns milliseconds until it wants to run again, or
  * UINT64_MAX when idle; call it from the host screen's tick. */
 uint64_t kbd_tick(kbd *k);
-
-/* The candidates on show (for tests and the benchmark): count, and the
- * text of the i-th shown one ("" if none). */
-int kbd_shown(const kbd *k);
-const char *kbd_shown_text(kbd *k, int i);
 
 #endif

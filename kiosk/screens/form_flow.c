@@ -6,7 +6,9 @@
 #include "screens/screens.h"
 #include "services/services.h"
 
-const screen_class *form_flow_screen(app *a) {
+/* The screen for the form's cursor (form, sign or review); NULL without a
+ * form. */
+static const screen_class *form_flow_screen(app *a) {
   switch (form_host_where(app_form(a))) {
   case FORM_VIEW_REVIEW:
     return &screen_form_review;

@@ -65,7 +65,6 @@ const char *app_str(const app *a, const char *key);
 const content *app_content(const app *a);
 /* The region of this kiosk in the active bundle, or NULL. */
 const content_region *app_region(const app *a);
-const config *app_config(const app *a);
 session *app_session(app *a);
 /* Current time in milliseconds (virtual in scripted headless runs). */
 uint64_t app_now(const app *a);

@@ -48,9 +48,6 @@ int staff_badge_draw(app *a, ui *u, int y);
 int screen_footer(app *a, ui *u);
 
 /* form_flow.c: which screen shows the session's form, and moving to it. */
-/* The screen for the form's cursor (form, sign or review); NULL without a
- * form. */
-const screen_class *form_flow_screen(app *a);
 /* Puts the screen for the cursor in place of `current` when it is another
  * one; with no form, goes back (app_pop). */
 void form_flow_follow(app *a, const screen_class *current);

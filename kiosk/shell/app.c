@@ -46,7 +46,6 @@ const content_region *app_region(const app *a) {
                       : NULL);
 }
 
-const config *app_config(const app *a) { return &a->cfg; }
 session *app_session(app *a) { return &a->sess; }
 
 uint64_t app_now(const app *a) {

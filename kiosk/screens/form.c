@@ -34,6 +34,7 @@
 #include "widgets/field.h"
 #include "widgets/kbd.h"
 #include "screens/screens.h"
+#include "widgets/choice.h"
 
 
 typedef struct form_state {
@@ -473,27 +474,6 @@ static void form_event(app *a, void *state, const ui_event *ev) {
 /* ------------------------------------------------------------------ */
 /* drawing */
 
-/* A large answer button whose label may wrap; the current answer is
- * filled. Returns the height it needs (draws only if draw). */
-static int answer_button(ui *u, const char *id, SDL_Rect r, int selected,
-                         int px, const char *label, int draw) {
-  const theme *th = &u->th;
-  int tw = r.w - 2 * th->pad;
-  int h = ui_text_height(u, tw, px, TEXT_BOLD, label) + 2 * th->pad;
-  if (h < th->button_h)
-    h = th->button_h;
-  if (!draw)
-    return h;
-  int pressed = strcmp(u->pressed, id) == 0;
-  SDL_Color fill = selected ? (pressed ? th->primary_pressed : th->primary)
-                            : (pressed ? th->surface_alt : th->surface);
-  ui_card(u, r, fill, th->primary);
-  ui_text_box(u, (SDL_Rect){r.x + th->pad, r.y, tw, r.h}, px, TEXT_BOLD,
-              selected ? th->on_primary : th->primary, UI_CENTER, 1, label);
-  ui_target_add(u, id, r, label);
-  return h;
-}
-
 /* A row with a large check box and the choice's label. */
 static int check_row(ui *u, const char *id, SDL_Rect r, int ticked, int px,
                      const char *label, int draw) {
@@ -766,8 +746,7 @@ static int choice_grid(ui *u, const form_state *s, const form_field *fd,
     for (int k = 0; k < cols && i + (size_t)k < fd->n_choices; k++) {
       const char *lab = fd->choices[i + (size_t)k].label;
       int h = multi ? check_row(u, "", (SDL_Rect){0, 0, cw, 0}, 0, px, lab, 0)
-                    : answer_button(u, "", (SDL_Rect){0, 0, cw, 0}, 0, px,
-                                    lab, 0);
+                    : choice_height(u, cw, px, lab);
       if (h > row_h)
         row_h = h;
     }
@@ -782,8 +761,7 @@ static int choice_grid(ui *u, const form_state *s, const form_field *fd,
                   c->label, 1);
       } else {
         snprintf(id, sizeof id, "choice.%s", c->value);
-        answer_button(u, id, br, strcmp(shown, c->label) == 0, px, c->label,
-                      1);
+        choice_button(u, id, br, strcmp(shown, c->label) == 0, px, c->label);
       }
     }
     y += row_h + th->gap / 2;
@@ -825,17 +803,17 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
     if (th->portrait) {
       int bw = (ar.w - th->gap) / 2;
       int by = ar.y + (ar.h - bh) / 3;
-      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh}, yes_on,
-                    th->px_title, yes, 1);
-      answer_button(u, "ans.no", (SDL_Rect){ar.x + bw + th->gap, by, bw, bh},
-                    no_on, th->px_title, no, 1);
+      choice_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh}, yes_on,
+                    th->px_title, yes);
+      choice_button(u, "ans.no", (SDL_Rect){ar.x + bw + th->gap, by, bw, bh},
+                    no_on, th->px_title, no);
     } else {
       int by = ar.y + (ar.h - 2 * bh - th->gap * 2) / 3;
-      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh}, yes_on,
-                    th->px_title, yes, 1);
-      answer_button(u, "ans.no",
+      choice_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh}, yes_on,
+                    th->px_title, yes);
+      choice_button(u, "ans.no",
                     (SDL_Rect){ar.x, by + bh + th->gap * 2, ar.w, bh}, no_on,
-                    th->px_title, no, 1);
+                    th->px_title, no);
     }
     return;
   }

@@ -24,12 +24,12 @@
 #include "services/services.h"
 #include "core/log.h"
 #include "screens/screens.h"
-#include "widgets/scroll.h"
+#include "widgets/pageview.h"
 
 typedef struct review_state {
   form_review rv;
   int built;
-  ui_scroll scroll;
+  pageview page;
   char msg[300];   /* why 提交 did not go ahead; "" when none */
   int fix_row;     /* the first row still to fill, or -1 */
 } review_state;
@@ -140,27 +140,13 @@ static void submit_tapped(app *a, review_state *s) {
 
 static void review_event(app *a, void *state, const ui_event *ev) {
   review_state *s = state;
-  switch (ev->type) {
-  case UI_EV_DRAG:
-    ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
-    break;
-  case UI_EV_DRAG_END:
-    ui_scroll_release(&s->scroll, app_now(a));
-    break;
-  case UI_EV_TAP:
-    if (strcmp(ev->id, "page.up") == 0)
-      ui_scroll_page(&s->scroll, -1);
-    else if (strcmp(ev->id, "page.down") == 0)
-      ui_scroll_page(&s->scroll, 1);
-    else if (strcmp(ev->id, "form.submit") == 0)
+  if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP) {
+    if (strcmp(ev->id, "form.submit") == 0)
       submit_tapped(a, s);
     else if (strcmp(ev->id, "review.fix") == 0)
       open_row(a, s, s->fix_row);
     else
       open_row(a, s, row_of(s, ev->id));
-    break;
-  default:
-    break;
   }
   app_dirty(a);
 }
@@ -319,24 +305,19 @@ static void review_draw(app *a, void *state, ui *u) {
   SDL_Rect view = {(th->w - w) / 2, area.y + th->gap / 2, w,
                    py - th->gap / 2 - area.y - th->gap / 2};
   int content_h = layout(a, u, s, view, 0, 0);
-  ui_scroll_set_extent(&s->scroll, content_h, view.h);
-  ui_scroll_step(&s->scroll, app_now(a));
+  pageview_update(&s->page, content_h, view.h, app_now(a));
   ui_clip_begin(u, view);
-  layout(a, u, s, view, (int)s->scroll.offset, 1);
+  layout(a, u, s, view, pageview_offset(&s->page), 1);
   ui_clip_end(u);
-  if (ui_scroll_more_above(&s->scroll))
-    ui_button(u, "page.up", (SDL_Rect){m, py, pw, ph}, UI_BTN_SECONDARY,
-              app_str(a, "nav.prev_page"));
-  if (ui_scroll_more_below(&s->scroll))
-    ui_button(u, "page.down", (SDL_Rect){th->w - m - pw, py, pw, ph},
-              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+  pageview_draw_bar(&s->page, u, (SDL_Rect){m, py, pw, ph},
+                    (SDL_Rect){th->w - m - pw, py, pw, ph});
 }
 
 static uint64_t review_tick(app *a, void *state, uint64_t now) {
   (void)a;
   (void)now;
   review_state *s = state;
-  return ui_scroll_deadline(&s->scroll);
+  return pageview_deadline(&s->page);
 }
 
 const screen_class screen_form_review = {

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "screens/screens.h"
-#include "widgets/scroll.h"
+#include "widgets/pageview.h"
 
 typedef struct policy_state {
-  ui_scroll scroll;
+  pageview page;
 } policy_state;
 
 static const char *const layer_keys[] = {"basic", "special", "emergency",
@@ -124,7 +124,7 @@ static int layout(app *a, ui *u, SDL_Rect view, int offset, int draw) {
 }
 
 /* The bottom bar: page up / page down for those who do not drag. */
-static int bottom_bar(app *a, ui *u, policy_state *s, int footer_top,
+static int bottom_bar(ui *u, policy_state *s, int footer_top,
                       int draw) {
   const theme *th = &u->th;
   int h = th->button_h + th->gap;
@@ -133,13 +133,8 @@ static int bottom_bar(app *a, ui *u, policy_state *s, int footer_top,
     return top;
   int bw = th->w / 4;
   int y = top + th->gap / 2;
-  if (ui_scroll_more_above(&s->scroll))
-    ui_button(u, "page.up", (SDL_Rect){th->margin, y, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
-  if (ui_scroll_more_below(&s->scroll))
-    ui_button(u, "page.down",
-              (SDL_Rect){th->w - th->margin - bw, y, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+  pageview_draw_bar(&s->page, u, (SDL_Rect){th->margin, y, bw, th->button_h},
+                    (SDL_Rect){th->w - th->margin - bw, y, bw, th->button_h});
   return top;
 }
 
@@ -148,53 +143,40 @@ static void policy_draw(app *a, void *state, ui *u) {
   const theme *th = &u->th;
   SDL_Rect area = screen_top_bar(a, u, app_str(a, "policy.title"), 1);
   int footer = screen_footer(a, u);
-  int bottom = bottom_bar(a, u, s, footer, 0);
+  int bottom = bottom_bar(u, s, footer, 0);
   SDL_Rect view = {th->margin, area.y + th->gap, th->w - 2 * th->margin,
                    bottom - area.y - th->gap};
   int content_h = layout(a, u, view, 0, 0);
-  ui_scroll_set_extent(&s->scroll, content_h, view.h);
-  ui_scroll_step(&s->scroll, app_now(a));
+  pageview_update(&s->page, content_h, view.h, app_now(a));
   ui_clip_begin(u, view);
-  layout(a, u, view, (int)s->scroll.offset, 1);
+  layout(a, u, view, pageview_offset(&s->page), 1);
   ui_clip_end(u);
-  bottom_bar(a, u, s, footer, 1);
+  bottom_bar(u, s, footer, 1);
 }
 
 static void policy_event(app *a, void *state, const ui_event *ev) {
   policy_state *s = state;
-  switch (ev->type) {
-  case UI_EV_DRAG:
-    ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
+  if (pageview_event(&s->page, ev, app_now(a))) {
     app_dirty(a);
-    break;
-  case UI_EV_DRAG_END:
-    ui_scroll_release(&s->scroll, app_now(a));
-    app_dirty(a);
-    break;
-  case UI_EV_TAP:
-    if (strcmp(ev->id, "page.up") == 0)
-      ui_scroll_page(&s->scroll, -1);
-    else if (strcmp(ev->id, "page.down") == 0)
-      ui_scroll_page(&s->scroll, 1);
-    else if (strcmp(ev->id, "policy.find_mine") == 0)
-      app_push(a, &screen_screener, NULL);
-    else if (strncmp(ev->id, "item.", 5) == 0) {
-      const content_item *it = content_item_find(app_content(a), ev->id + 5);
-      if (it)
-        app_push(a, &screen_policy_item, it->id);
-    }
-    app_dirty(a);
-    break;
-  default:
-    break;
+    return;
   }
+  if (ev->type != UI_EV_TAP)
+    return;
+  if (strcmp(ev->id, "policy.find_mine") == 0)
+    app_push(a, &screen_screener, NULL);
+  else if (strncmp(ev->id, "item.", 5) == 0) {
+    const content_item *it = content_item_find(app_content(a), ev->id + 5);
+    if (it)
+      app_push(a, &screen_policy_item, it->id);
+  }
+  app_dirty(a);
 }
 
 static uint64_t policy_tick(app *a, void *state, uint64_t now) {
   policy_state *s = state;
   (void)a;
   (void)now;
-  return ui_scroll_deadline(&s->scroll);
+  return pageview_deadline(&s->page);
 }
 
 const screen_class screen_policy = {

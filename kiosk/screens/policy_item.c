@@ -8,12 +8,12 @@
 #include "widgets/format.h"
 #include "screens/screens.h"
 #include "widgets/doc.h"
-#include "widgets/scroll.h"
+#include "widgets/pageview.h"
 
 typedef struct item_state {
   const content_item *item;
   doc *d;
-  ui_scroll scroll;
+  pageview page;
 } item_state;
 
 static void standard_row(app *a, doc *d, const content_standard *st) {
@@ -150,21 +150,15 @@ static void item_draw(app *a, void *state, ui *u) {
   SDL_Rect view = {(th->w - w) / 2, area.y + th->gap / 2, w,
                    bar_top - area.y - th->gap / 2};
   int h = doc_layout(s->d, u, view.w);
-  ui_scroll_set_extent(&s->scroll, h, view.h);
-  ui_scroll_step(&s->scroll, app_now(a));
-  doc_draw(s->d, u, view, (int)s->scroll.offset);
+  pageview_update(&s->page, h, view.h, app_now(a));
+  doc_draw(s->d, u, view, pageview_offset(&s->page));
 
   /* Bottom bar: page buttons and 申请这一项. */
   ui_fill(u, (SDL_Rect){0, bar_top, th->w, theme_px(th, 2)}, th->border);
   int y = bar_top + th->gap / 2;
   int bw = (th->w - 2 * th->margin - 2 * th->gap) / 3;
-  if (ui_scroll_more_above(&s->scroll))
-    ui_button(u, "page.up", (SDL_Rect){th->margin, y, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
-  if (ui_scroll_more_below(&s->scroll))
-    ui_button(u, "page.down",
-              (SDL_Rect){th->margin + bw + th->gap, y, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+  pageview_draw_bar(&s->page, u, (SDL_Rect){th->margin, y, bw, th->button_h},
+                    (SDL_Rect){th->margin + bw + th->gap, y, bw, th->button_h});
   ui_button(u, "item.apply",
             (SDL_Rect){th->w - th->margin - bw, y, bw, th->button_h},
             UI_BTN_PRIMARY, app_str(a, "policy.apply_this"));
@@ -172,24 +166,9 @@ static void item_draw(app *a, void *state, ui *u) {
 
 static void item_event(app *a, void *state, const ui_event *ev) {
   item_state *s = state;
-  switch (ev->type) {
-  case UI_EV_DRAG:
-    ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
-    break;
-  case UI_EV_DRAG_END:
-    ui_scroll_release(&s->scroll, app_now(a));
-    break;
-  case UI_EV_TAP:
-    if (strcmp(ev->id, "page.up") == 0)
-      ui_scroll_page(&s->scroll, -1);
-    else if (strcmp(ev->id, "page.down") == 0)
-      ui_scroll_page(&s->scroll, 1);
-    else if (strcmp(ev->id, "item.apply") == 0)
-      app_push(a, &screen_results_pick, s->item->id);
-    break;
-  default:
-    break;
-  }
+  if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP &&
+      strcmp(ev->id, "item.apply") == 0)
+    app_push(a, &screen_results_pick, s->item->id);
   app_dirty(a);
 }
 
@@ -197,7 +176,7 @@ static uint64_t item_tick(app *a, void *state, uint64_t now) {
   (void)a;
   (void)now;
   item_state *s = state;
-  return ui_scroll_deadline(&s->scroll);
+  return pageview_deadline(&s->page);
 }
 
 const screen_class screen_policy_item = {

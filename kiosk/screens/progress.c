@@ -22,7 +22,7 @@
 #include "widgets/kbd.h"
 #include "screens/screens.h"
 #include "widgets/doc.h"
-#include "widgets/scroll.h"
+#include "widgets/pageview.h"
 
 #define PG_REF_CHARS 11   /* "JC-3E3H-3" and spaces, though 7 matter */
 #define PG_CHECK_CHARS 4
@@ -41,7 +41,7 @@ typedef struct pg_state {
   uint32_t ticket;
   api_status_result res;
   doc *d;
-  ui_scroll scroll;
+  pageview page;
 } pg_state;
 
 static const char *const field_ids[2] = {"progress.ref", "progress.check"};
@@ -173,7 +173,7 @@ static void answered(app *a, pg_state *s, kerr outcome) {
   switch (outcome) {
   case KERR_OK:
     s->mode = PG_RESULT;
-    s->scroll.offset = 0;
+    pageview_top(&s->page);
     set_msg(a, s, NULL, 0);
     field_clear(&s->f[1]);
     build_result(a, s);
@@ -258,15 +258,8 @@ static void pg_event(app *a, void *state, const ui_event *ev) {
   pg_state *s = state;
   app_dirty(a);
   if (s->mode == PG_RESULT) {
-    if (ev->type == UI_EV_DRAG)
-      ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
-    else if (ev->type == UI_EV_DRAG_END)
-      ui_scroll_release(&s->scroll, app_now(a));
-    else if (ev->type == UI_EV_TAP && strcmp(ev->id, "page.up") == 0)
-      ui_scroll_page(&s->scroll, -1);
-    else if (ev->type == UI_EV_TAP && strcmp(ev->id, "page.down") == 0)
-      ui_scroll_page(&s->scroll, 1);
-    else if (ev->type == UI_EV_TAP && strcmp(ev->id, "progress.again") == 0)
+    if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP &&
+        strcmp(ev->id, "progress.again") == 0)
       again(a, s);
     return;
   }
@@ -333,18 +326,13 @@ static void draw_result(app *a, pg_state *s, ui *u, SDL_Rect area) {
   int bar_top = footer - th->button_h - th->gap;
   SDL_Rect view = {x, y, w, bar_top - th->gap / 2 - y};
   int h = doc_layout(s->d, u, view.w);
-  ui_scroll_set_extent(&s->scroll, h, view.h);
-  ui_scroll_step(&s->scroll, app_now(a));
-  doc_draw(s->d, u, view, (int)s->scroll.offset);
+  pageview_update(&s->page, h, view.h, app_now(a));
+  doc_draw(s->d, u, view, pageview_offset(&s->page));
   ui_fill(u, (SDL_Rect){0, bar_top, th->w, theme_px(th, 2)}, th->border);
   int by = bar_top + th->gap / 2;
   int bw = (th->w - 2 * m - 2 * th->gap) / 3;
-  if (ui_scroll_more_above(&s->scroll))
-    ui_button(u, "page.up", (SDL_Rect){m, by, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
-  if (ui_scroll_more_below(&s->scroll))
-    ui_button(u, "page.down", (SDL_Rect){m + bw + th->gap, by, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+  pageview_draw_bar(&s->page, u, (SDL_Rect){m, by, bw, th->button_h},
+                    (SDL_Rect){m + bw + th->gap, by, bw, th->button_h});
   ui_button(u, "progress.again",
             (SDL_Rect){th->w - m - bw, by, bw, th->button_h}, UI_BTN_PRIMARY,
             app_str(a, "progress.again"));
@@ -447,7 +435,7 @@ static uint64_t pg_tick(app *a, void *state, uint64_t now) {
     return 0;
   }
   if (s->mode == PG_RESULT)
-    return ui_scroll_deadline(&s->scroll);
+    return pageview_deadline(&s->page);
   return s->k ? kbd_tick(s->k) : UINT64_MAX;
 }
 

@@ -30,7 +30,7 @@
 #include "core/log.h"
 #include "screens/screens.h"
 #include "widgets/doc.h"
-#include "widgets/scroll.h"
+#include "widgets/pageview.h"
 
 #define RECEIPT_MATERIALS_MAX RECEIPT_PAPER_LIST_MAX
 
@@ -52,7 +52,7 @@ typedef struct receipt_state {
   printer_qr qr;
   int has_qr;
   doc *d;
-  ui_scroll scroll;
+  pageview page;
   print_state print;
   uint32_t print_ticket;
   int drawn;
@@ -421,9 +421,8 @@ static void receipt_draw(app *a, void *state, ui *u) {
                       bar_top - th->gap / 2 - top};
   }
   int h = doc_layout(s->d, u, view.w);
-  ui_scroll_set_extent(&s->scroll, h, view.h);
-  ui_scroll_step(&s->scroll, app_now(a));
-  doc_draw(s->d, u, view, (int)s->scroll.offset);
+  pageview_update(&s->page, h, view.h, app_now(a));
+  doc_draw(s->d, u, view, pageview_offset(&s->page));
 
   /* Bottom bar: page buttons for the document, 再打印一张, 办完了. */
   ui_fill(u, (SDL_Rect){0, bar_top, th->w, theme_px(th, 2)}, th->border);
@@ -435,12 +434,7 @@ static void receipt_draw(app *a, void *state, ui *u) {
     slot[i] = (SDL_Rect){m + (i % cols) * (bw + th->gap),
                          y + (i / cols) * (th->button_h + th->gap), bw,
                          th->button_h};
-  if (ui_scroll_more_above(&s->scroll))
-    ui_button(u, "page.up", slot[0], UI_BTN_SECONDARY,
-              app_str(a, "nav.prev_page"));
-  if (ui_scroll_more_below(&s->scroll))
-    ui_button(u, "page.down", slot[1], UI_BTN_SECONDARY,
-              app_str(a, "nav.next_page"));
+  pageview_draw_bar(&s->page, u, slot[0], slot[1]);
   if (s->print == PRINT_DONE || s->print == PRINT_FAILED)
     ui_button(u, "receipt.print", slot[2], UI_BTN_SECONDARY,
               app_str(a, "receipt.print_again"));
@@ -450,26 +444,12 @@ static void receipt_draw(app *a, void *state, ui *u) {
 
 static void receipt_event(app *a, void *state, const ui_event *ev) {
   receipt_state *s = state;
-  switch (ev->type) {
-  case UI_EV_DRAG:
-    ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
-    break;
-  case UI_EV_DRAG_END:
-    ui_scroll_release(&s->scroll, app_now(a));
-    break;
-  case UI_EV_TAP:
-    if (strcmp(ev->id, "page.up") == 0)
-      ui_scroll_page(&s->scroll, -1);
-    else if (strcmp(ev->id, "page.down") == 0)
-      ui_scroll_page(&s->scroll, 1);
-    else if (strcmp(ev->id, "receipt.print") == 0 && !s->result &&
+  if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP) {
+    if (strcmp(ev->id, "receipt.print") == 0 && !s->result &&
              (s->print == PRINT_DONE || s->print == PRINT_FAILED))
       s->print = PRINT_NOW;
     else if (strcmp(ev->id, "receipt.done") == 0)
       app_end_session(a);
-    break;
-  default:
-    break;
   }
   app_dirty(a);
 }
@@ -488,7 +468,7 @@ static uint64_t receipt_tick(app *a, void *state, uint64_t now) {
   }
   /* The host's event wakes the loop when the job is done. */
   poll_print(a, s);
-  return ui_scroll_deadline(&s->scroll);
+  return pageview_deadline(&s->page);
 }
 
 const screen_class screen_receipt = {

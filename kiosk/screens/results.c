@@ -28,7 +28,7 @@
 #include "core/log.h"
 #include "core/screener.h"
 #include "screens/screens.h"
-#include "widgets/scroll.h"
+#include "widgets/pageview.h"
 
 #define RESULTS_MAX_ROWS 64
 
@@ -52,7 +52,7 @@ typedef struct results_state {
   size_t n_rows, n_likely;
   size_t skipped; /* questions that applied but were not answered */
   int none_chosen; /* 用这几项申请 was tapped with nothing chosen */
-  ui_scroll scroll;
+  pageview page;
 } results_state;
 
 static char *dup_text(const char *t) {
@@ -519,12 +519,8 @@ static int bottom_bar(app *a, ui *u, results_state *s, int footer, int draw) {
               UI_LEFT, 1, count);
   int py = th->portrait ? y + row_h + th->gap / 2 : apply_y;
   int down_x = th->portrait ? th->w - m - pw : m + pw + th->gap;
-  if (ui_scroll_more_above(&s->scroll))
-    ui_button(u, "page.up", (SDL_Rect){m, py, pw, th->button_h},
-              UI_BTN_SECONDARY, prev);
-  if (ui_scroll_more_below(&s->scroll))
-    ui_button(u, "page.down", (SDL_Rect){down_x, py, pw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+  pageview_draw_bar(&s->page, u, (SDL_Rect){m, py, pw, th->button_h},
+                    (SDL_Rect){down_x, py, pw, th->button_h});
   return top;
 }
 
@@ -541,10 +537,9 @@ static void results_draw(app *a, void *state, ui *u) {
   SDL_Rect view = {(th->w - w) / 2, area.y + th->gap / 2, w,
                    bottom - area.y - th->gap / 2};
   int content_h = layout(a, u, s, view, 0, 0);
-  ui_scroll_set_extent(&s->scroll, content_h, view.h);
-  ui_scroll_step(&s->scroll, app_now(a));
+  pageview_update(&s->page, content_h, view.h, app_now(a));
   ui_clip_begin(u, view);
-  layout(a, u, s, view, (int)s->scroll.offset, 1);
+  layout(a, u, s, view, pageview_offset(&s->page), 1);
   ui_clip_end(u);
   bottom_bar(a, u, s, footer, 1);
 }
@@ -571,19 +566,8 @@ static void apply_chosen(app *a, results_state *s) {
 
 static void results_event(app *a, void *state, const ui_event *ev) {
   results_state *s = state;
-  switch (ev->type) {
-  case UI_EV_DRAG:
-    ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
-    break;
-  case UI_EV_DRAG_END:
-    ui_scroll_release(&s->scroll, app_now(a));
-    break;
-  case UI_EV_TAP:
-    if (strcmp(ev->id, "page.up") == 0) {
-      ui_scroll_page(&s->scroll, -1);
-    } else if (strcmp(ev->id, "page.down") == 0) {
-      ui_scroll_page(&s->scroll, 1);
-    } else if (strcmp(ev->id, "results.apply") == 0) {
+  if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP) {
+    if (strcmp(ev->id, "results.apply") == 0) {
       apply_chosen(a, s);
     } else if (strncmp(ev->id, "item.", 5) == 0) {
       results_row *r = find_row(s, ev->id + 5);
@@ -598,9 +582,6 @@ static void results_event(app *a, void *state, const ui_event *ev) {
           s->none_chosen = 0;
       }
     }
-    break;
-  default:
-    break;
   }
   app_dirty(a);
 }
@@ -609,7 +590,7 @@ static uint64_t results_tick(app *a, void *state, uint64_t now) {
   (void)a;
   (void)now;
   results_state *s = state;
-  return ui_scroll_deadline(&s->scroll);
+  return pageview_deadline(&s->page);
 }
 
 const screen_class screen_results = {

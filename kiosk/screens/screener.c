@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/screener.h"
 #include "screens/screens.h"
+#include "widgets/choice.h"
 
 #define DIGITS_MAX 7 /* 9,999,999 yuan: more than any bound in use */
 #define ANS_NONE 0
@@ -313,27 +314,6 @@ static void draw_icon(app *a, ui *u, const char *name, SDL_Rect r) {
                r.x + (r.w - gw) / 2, r.y + (r.h - gh) / 2);
 }
 
-/* A large answer button whose label may wrap; the current answer is
- * filled. Returns the height it needs at width w (draws only if draw). */
-static int answer_button(ui *u, const char *id, SDL_Rect r, int selected,
-                         int px, const char *label, int draw) {
-  const theme *th = &u->th;
-  int tw = r.w - 2 * th->pad;
-  int h = ui_text_height(u, tw, px, TEXT_BOLD, label) + 2 * th->pad;
-  if (h < th->button_h)
-    h = th->button_h;
-  if (!draw)
-    return h;
-  int pressed = strcmp(u->pressed, id) == 0;
-  SDL_Color fill = selected ? (pressed ? th->primary_pressed : th->primary)
-                            : (pressed ? th->surface_alt : th->surface);
-  ui_card(u, r, fill, th->primary);
-  ui_text_box(u, (SDL_Rect){r.x + th->pad, r.y, tw, r.h}, px, TEXT_BOLD,
-              selected ? th->on_primary : th->primary, UI_CENTER, 1, label);
-  ui_target_add(u, id, r, label);
-  return h;
-}
-
 /* Yes/no labels: 有/没有 for a question about having something (its text
  * contains 有), 是/不是 otherwise. */
 static void yesno_labels(app *a, const screener_question *q, const char **yes,
@@ -352,8 +332,8 @@ static void draw_choices(app *a, ui *u, screener_state *s,
   int cols = 1;
   int total = 0;
   for (size_t i = 0; i < q->n_choices; i++)
-    total += answer_button(u, "", (SDL_Rect){0, 0, r.w, 0}, 0, th->px_large,
-                           q->choices[i].label, 0) + th->gap;
+    total +=
+        choice_height(u, r.w, th->px_large, q->choices[i].label) + th->gap;
   if (total - th->gap > r.h)
     cols = 2;
   int cw = (r.w - th->gap * (cols - 1)) / cols;
@@ -361,8 +341,8 @@ static void draw_choices(app *a, ui *u, screener_state *s,
   for (size_t i = 0; i < q->n_choices; i += (size_t)cols) {
     int row_h = 0;
     for (int k = 0; k < cols && i + (size_t)k < q->n_choices; k++) {
-      int h = answer_button(u, "", (SDL_Rect){0, 0, cw, 0}, 0, th->px_large,
-                            q->choices[i + (size_t)k].label, 0);
+      int h =
+          choice_height(u, cw, th->px_large, q->choices[i + (size_t)k].label);
       if (h > row_h)
         row_h = h;
     }
@@ -370,9 +350,9 @@ static void draw_choices(app *a, ui *u, screener_state *s,
       size_t ci = i + (size_t)k;
       char id[UI_ID_MAX];
       snprintf(id, sizeof id, "choice.%s", q->choices[ci].value);
-      answer_button(u, id, (SDL_Rect){r.x + k * (cw + th->gap), y, cw, row_h},
+      choice_button(u, id, (SDL_Rect){r.x + k * (cw + th->gap), y, cw, row_h},
                     an->state == ANS_GIVEN && an->choice == ci, th->px_large,
-                    q->choices[ci].label, 1);
+                    q->choices[ci].label);
     }
     y += row_h + th->gap;
   }
@@ -588,18 +568,18 @@ static void screener_draw(app *a, void *state, ui *u) {
         bh = ar.h;
       int bw = (ar.w - th->gap) / 2;
       int by = ar.y + (ar.h - bh) * 2 / 3;
-      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh}, yes_on,
-                    th->px_title, yes, 1);
-      answer_button(u, "ans.no", (SDL_Rect){ar.x + bw + th->gap, by, bw, bh},
-                    no_on, th->px_title, no, 1);
+      choice_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh}, yes_on,
+                    th->px_title, yes);
+      choice_button(u, "ans.no", (SDL_Rect){ar.x + bw + th->gap, by, bw, bh},
+                    no_on, th->px_title, no);
     } else {
       int bh = th->button_h * 3 / 2;
       int by = ar.y + (ar.h - 2 * bh - th->gap * 2) / 2;
-      answer_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh}, yes_on,
-                    th->px_title, yes, 1);
-      answer_button(u, "ans.no",
+      choice_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh}, yes_on,
+                    th->px_title, yes);
+      choice_button(u, "ans.no",
                     (SDL_Rect){ar.x, by + bh + th->gap * 2, ar.w, bh}, no_on,
-                    th->px_title, no, 1);
+                    th->px_title, no);
     }
     break;
   }

@@ -15,7 +15,7 @@
 
 #include "services/services.h"
 #include "screens/screens.h"
-#include "widgets/scroll.h"
+#include "widgets/pageview.h"
 
 #define SO_QUARANTINE_MAX 20
 
@@ -27,7 +27,7 @@ typedef struct so_state {
   outbox_quarantine q[SO_QUARANTINE_MAX];
   size_t n_q;
   char message[160];
-  ui_scroll scroll;
+  pageview page;
   submit_receipt canned; /* the test hooks' arg (kept while pushed) */
 } so_state;
 
@@ -71,19 +71,8 @@ static void canned(so_state *s, kerr result) {
 
 static void so_event(app *a, void *state, const ui_event *ev) {
   so_state *s = state;
-  switch (ev->type) {
-  case UI_EV_DRAG:
-    ui_scroll_drag(&s->scroll, ev->dy, app_now(a));
-    break;
-  case UI_EV_DRAG_END:
-    ui_scroll_release(&s->scroll, app_now(a));
-    break;
-  case UI_EV_TAP:
-    if (strcmp(ev->id, "page.up") == 0) {
-      ui_scroll_page(&s->scroll, -1);
-    } else if (strcmp(ev->id, "page.down") == 0) {
-      ui_scroll_page(&s->scroll, 1);
-    } else if (strcmp(ev->id, "outbox.refresh") == 0) {
+  if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP) {
+    if (strcmp(ev->id, "outbox.refresh") == 0) {
       s->message[0] = '\0';
     } else if (strncmp(ev->id, "outbox.requeue.", 15) == 0) {
       const char *ref = ev->id + 15;
@@ -102,9 +91,6 @@ static void so_event(app *a, void *state, const ui_event *ev) {
       canned(s, KERR_CRYPTO);
       app_push(a, &screen_receipt, &s->canned);
     }
-    break;
-  default:
-    break;
   }
   app_dirty(a);
 }
@@ -135,7 +121,7 @@ static void so_draw(app *a, void *state, ui *u) {
   /* Everything scrolls: counts, state, then the quarantined list. The
    * content height is known after one pass; draw at the scroll offset. */
   ui_clip_begin(u, view);
-  int y0 = view.y - (int)s->scroll.offset;
+  int y0 = view.y - pageview_offset(&s->page);
   int y = y0;
   int cw = w - 2 * pad;
   /* State of the outbox. */
@@ -239,19 +225,14 @@ static void so_draw(app *a, void *state, ui *u) {
     y += ch + th->gap / 2;
   }
   ui_clip_end(u);
-  ui_scroll_set_extent(&s->scroll, y - y0, view.h);
-  ui_scroll_step(&s->scroll, app_now(a));
+  pageview_update(&s->page, y - y0, view.h, app_now(a));
 
   /* Bottom bar. */
   ui_fill(u, (SDL_Rect){0, bar_top, th->w, theme_px(th, 2)}, th->border);
   int by = bar_top + th->gap / 2;
   int bw = (th->w - 2 * m - 2 * th->gap) / 3;
-  if (ui_scroll_more_above(&s->scroll))
-    ui_button(u, "page.up", (SDL_Rect){m, by, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
-  if (ui_scroll_more_below(&s->scroll))
-    ui_button(u, "page.down", (SDL_Rect){m + bw + th->gap, by, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+  pageview_draw_bar(&s->page, u, (SDL_Rect){m, by, bw, th->button_h},
+                    (SDL_Rect){m + bw + th->gap, by, bw, th->button_h});
   ui_button(u, "outbox.refresh",
             (SDL_Rect){th->w - m - bw, by, bw, th->button_h}, UI_BTN_PRIMARY,
             app_str(a, "outbox.refresh"));
@@ -270,7 +251,7 @@ static uint64_t so_tick(app *a, void *state, uint64_t now) {
   (void)a;
   (void)now;
   so_state *s = state;
-  return ui_scroll_deadline(&s->scroll);
+  return pageview_deadline(&s->page);
 }
 
 const screen_class screen_staff_outbox = {

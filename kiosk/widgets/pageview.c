@@ -1,0 +1,48 @@
+/* pageview: scroll state plus the page bar; see pageview.h. */
+#include "widgets/pageview.h"
+
+#include <string.h>
+
+void pageview_update(pageview *p, int content_h, int view_h, uint64_t now_ms) {
+  ui_scroll_set_extent(&p->scroll, content_h, view_h);
+  ui_scroll_step(&p->scroll, now_ms);
+}
+
+int pageview_offset(const pageview *p) { return (int)p->scroll.offset; }
+
+void pageview_top(pageview *p) { p->scroll.offset = 0; }
+
+void pageview_draw_bar(const pageview *p, ui *u, SDL_Rect up, SDL_Rect down) {
+  if (ui_scroll_more_above(&p->scroll))
+    ui_button(u, "page.up", up, UI_BTN_SECONDARY, ui_str(u, "nav.prev_page"));
+  if (ui_scroll_more_below(&p->scroll))
+    ui_button(u, "page.down", down, UI_BTN_SECONDARY,
+              ui_str(u, "nav.next_page"));
+}
+
+bool pageview_event(pageview *p, const ui_event *ev, uint64_t now_ms) {
+  switch (ev->type) {
+  case UI_EV_DRAG:
+    ui_scroll_drag(&p->scroll, ev->dy, now_ms);
+    return true;
+  case UI_EV_DRAG_END:
+    ui_scroll_release(&p->scroll, now_ms);
+    return true;
+  case UI_EV_TAP:
+    if (strcmp(ev->id, "page.up") == 0) {
+      ui_scroll_page(&p->scroll, -1);
+      return true;
+    }
+    if (strcmp(ev->id, "page.down") == 0) {
+      ui_scroll_page(&p->scroll, 1);
+      return true;
+    }
+    return false;
+  default:
+    return false;
+  }
+}
+
+uint64_t pageview_deadline(const pageview *p) {
+  return ui_scroll_deadline(&p->scroll);
+}

@@ -7,44 +7,42 @@
 #include "services/services.h"
 #include "screens/screens.h"
 
+/* What a tap on the home screen means (ui_tag). */
+enum home_action {
+  HOME_ENTRY = 1, /* arg: index in entries[] */
+  HOME_RESUME_YES,
+  HOME_RESUME_NO,
+  HOME_STAFF
+};
+
 static const struct {
-  const char *id, *key, *icon, *holding;
+  const char *id, *key, *icon;
+  const screen_class *to;
 } entries[] = {
-    {"entry.policy", "home.policy", "home_policy", "policy"},
-    {"entry.apply", "home.apply", "home_apply", "apply"},
-    {"entry.query", "home.progress", "home_progress", "progress"},
+    {"entry.policy", "home.policy", "home_policy", &screen_policy},
+    {"entry.apply", "home.apply", "home_apply", &screen_screener_start},
+    {"entry.query", "home.progress", "home_progress", &screen_progress},
 };
 
 static void home_event(app *a, void *state, const ui_event *ev) {
   (void)state;
   if (ev->type != UI_EV_TAP)
     return;
-  if (strcmp(ev->id, "resume.yes") == 0) {
+  switch (ev->action) {
+  case HOME_ENTRY:
+    if (ev->arg >= 0 && (size_t)ev->arg < sizeof entries / sizeof entries[0])
+      app_push(a, entries[ev->arg].to, NULL);
+    break;
+  case HOME_RESUME_YES:
     form_flow_offer_take(a);
-    return;
-  }
-  if (strcmp(ev->id, "resume.no") == 0) {
+    break;
+  case HOME_RESUME_NO:
     form_flow_offer_decline(a);
-    return;
-  }
-  if (strcmp(ev->id, "entry.policy") == 0) {
-    app_push(a, &screen_policy, NULL);
-    return;
-  }
-  if (strcmp(ev->id, "entry.apply") == 0) {
-    app_push(a, &screen_screener_start, NULL);
-    return;
-  }
-  if (strcmp(ev->id, "entry.query") == 0) {
-    app_push(a, &screen_progress, NULL);
-    return;
-  }
-  for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
-    if (strcmp(ev->id, entries[i].id) == 0)
-      app_push(a, &screen_holding, entries[i].holding);
-  /* The staff entry: sign-in, then the staff menu. */
-  if (strcmp(ev->id, "entry.staff") == 0)
+    break;
+  case HOME_STAFF: /* sign-in, then the staff menu */
     app_push(a, &screen_staff_signin, NULL);
+    break;
+  }
 }
 
 static void home_draw(app *a, void *state, ui *u) {
@@ -95,10 +93,12 @@ static void home_draw(app *a, void *state, ui *u) {
     ui_button(u, "resume.no",
               (SDL_Rect){m + inner - th->pad - bw, by, bw, th->button_h},
               UI_BTN_SECONDARY, no);
+    ui_tag(u, HOME_RESUME_NO, 0);
     ui_button(u, "resume.yes",
               (SDL_Rect){m + inner - th->pad - 2 * bw - th->gap, by, bw,
                          th->button_h},
               UI_BTN_PRIMARY, yes);
+    ui_tag(u, HOME_RESUME_YES, 0);
     y += ch + th->gap;
   } else {
     const char *welcome = app_str(a, "home.welcome");
@@ -123,6 +123,7 @@ static void home_draw(app *a, void *state, ui *u) {
   int staff_y = footer_top - th->gap / 2 - staff_h;
   ui_button(u, "entry.staff", (SDL_Rect){th->w - m - sw, staff_y, sw, staff_h},
             UI_BTN_QUIET, staff);
+  ui_tag(u, HOME_STAFF, 0);
 
   /* The three entries fill what is left. */
   int avail = staff_y - th->gap / 2 - y;
@@ -153,6 +154,7 @@ static void home_draw(app *a, void *state, ui *u) {
     SDL_Color c = {(Uint8)(rgb >> 16), (Uint8)(rgb >> 8), (Uint8)rgb, 255};
     ui_tile_sized(u, entries[i].id, rects[i], icon ? icon->glyph : "", c,
                   app_str(a, entries[i].key), app_str(a, hint_key), badge);
+    ui_tag(u, HOME_ENTRY, (int)i);
   }
 }
 

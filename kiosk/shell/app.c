@@ -331,8 +331,8 @@ void app_input(app *a, const ui_input *in) {
       break;
     }
     if (t && pressed[0] && strcmp(t->id, pressed) == 0) {
-      ui_event ev = {.type = UI_EV_TAP, .id = pressed, .x = in->x,
-                      .y = in->y};
+      ui_event ev = {.type = UI_EV_TAP, .id = pressed, .action = t->action,
+                     .arg = t->arg, .x = in->x, .y = in->y};
       dispatch(a, &ev);
     } else if (a->warning) {
       /* A touch anywhere else also means "still here". */

@@ -39,6 +39,7 @@ static SDL_Color bg_under(const ui *u, SDL_Rect r) {
 
 void ui_begin(ui *u) {
   u->n_targets = 0;
+  u->last_target = -1;
   u->n_fills = 0;
   u->n_texts = 0;
   u->registry_full = 0;
@@ -245,6 +246,7 @@ int ui_text_box(ui *u, SDL_Rect r, int px, text_weight w, SDL_Color c,
 
 void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label) {
   SDL_Rect vis;
+  u->last_target = -1;
   if (!visible_part(u, r, &vis))
     return;
   if (u->n_targets >= UI_MAX_TARGETS) {
@@ -257,6 +259,16 @@ void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label) {
   t->r = vis;
   t->full = r;
   t->enabled = 1;
+  t->action = t->arg = 0;
+  u->last_target = u->n_targets - 1;
+}
+
+void ui_tag(ui *u, int action, int arg) {
+  if (u->last_target < 0 || u->last_target >= u->n_targets)
+    return;
+  u->targets[u->last_target].action = action;
+  u->targets[u->last_target].arg = arg;
+  u->last_target = -1;
 }
 
 static int is_pressed(const ui *u, const char *id) {

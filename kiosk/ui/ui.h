@@ -31,6 +31,7 @@ typedef struct ui_target {
   SDL_Rect r;    /* the part that can be touched (clipped to the view) */
   SDL_Rect full; /* the whole target, for the minimum-size check */
   int enabled;
+  int action, arg; /* what a tap on it means to the screen (ui_tag) */
 } ui_target;
 
 typedef struct ui_textbox {
@@ -73,6 +74,7 @@ typedef struct ui {
    * registered; has_clip == 0 means the whole screen */
   int has_clip;
   SDL_Rect clip;
+  int last_target; /* index of the target the last widget registered, or -1 */
   /* where widgets take their words: the shell's lookup of the content
    * bundle's strings (never NULL results); NULL: the key itself */
   const char *(*str)(void *ud, const char *key);
@@ -128,6 +130,12 @@ void ui_tile_sized(ui *u, const char *id, SDL_Rect r, const char *badge,
 int ui_tile_badge_fit(ui *u, SDL_Rect r, const char *title, const char *desc);
 /* Registers an invisible tap target (e.g. a whole list row). */
 void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label);
+/* Tags the target the last widget call registered (nothing if it drew
+ * none, e.g. clipped away) with what a tap on it means: the screen's own
+ * action number (> 0) and an argument (an index, …). They come back in
+ * the tap's ui_event, so a screen switches on numbers instead of matching
+ * id strings; the id stays what scripts and the registry use. */
+void ui_tag(ui *u, int action, int arg);
 
 /* --- hit testing (against the last complete frame) --- */
 const ui_target *ui_hit(const ui *u, int x, int y);
@@ -178,6 +186,7 @@ typedef enum ui_event_type {
 typedef struct ui_event {
   ui_event_type type;
   const char *id;
+  int action, arg; /* UI_EV_TAP: the target's tag (ui_tag); 0 untagged */
   int x, y, dx, dy;
   int key;
   const char *text;

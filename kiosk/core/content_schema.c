@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/json_limits.h"
+#include "core/utf8.h"
 
 /* Text length limits, in characters. */
 #define MAX_ID 32
@@ -201,7 +202,7 @@ static const char *check_text(content_cv *v, const cJSON *j, size_t max_chars,
     return NULL;
   }
   const char *s = j->valuestring;
-  size_t chars = json_limits_utf8_len(s);
+  size_t chars = utf8_count(s, strlen(s));
   if (chars > max_chars) {
     content_cv_fail(v, CONTENT_P_LIMIT, "文字太长：%zu 个字，最多 %zu 个字", chars,
                     max_chars);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/json_limits.h"
 #include "core/utf8.h"
 
@@ -541,7 +543,11 @@ size_t content_schema_manifest(content *c, content_problems *p) {
     }
     e->path = path;
     const char *sha = req_text(&v, f, "sha256", 64);
-    if (sha && !content_fs_unhex(sha, e->sha256)) {
+    size_t bin_len = 0;
+    if (sha && (strlen(sha) != 64 ||
+                sodium_hex2bin(e->sha256, sizeof e->sha256, sha, 64, NULL,
+                               &bin_len, NULL) != 0 ||
+                bin_len != sizeof e->sha256)) {
       size_t ms = content_cv_key(&v, "sha256");
       content_cv_fail(&v, CONTENT_P_VALUE, "应为 64 位十六进制数字");
       content_cv_pop(&v, ms);

@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "core/calendar.h"
 #include "core/json_limits.h"
 #include "core/utf8.h"
 
@@ -352,8 +353,6 @@ static const char *req_ident(content_cv *v, const cJSON *obj, const char *key) {
   return s;
 }
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 static int digits(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (s[i] < '0' || s[i] > '9')
@@ -363,7 +362,6 @@ static int digits(const char *s, size_t n) {
 
 /* Accepts YYYY (parts 1), YYYY-MM (2) or YYYY-MM-DD (3), all real. */
 static int date_parts_ok(const char *s, int parts) {
-  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   size_t want = parts == 1 ? 4 : parts == 2 ? 7 : 10;
   if (strlen(s) != want || !digits(s, 4))
     return 0;
@@ -382,8 +380,7 @@ static int date_parts_ok(const char *s, int parts) {
   if (s[7] != '-' || !digits(s + 8, 2))
     return 0;
   int d = (s[8] - '0') * 10 + (s[9] - '0');
-  int max = mdays[mo - 1] + (mo == 2 && is_leap(y));
-  return d >= 1 && d <= max;
+  return calendar_date_valid(y, mo, d);
 }
 
 int content_schema_date_ok(const char *s) { return date_parts_ok(s, 3); }

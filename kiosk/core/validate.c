@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/utf8.h"
 
 static const char *const messages[VALIDATE_CODE_COUNT] = {
@@ -63,14 +64,8 @@ static kerr pass(validate_note *note, validate_code code) {
 
 /* ---- dates ------------------------------------------------------------ */
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 int validate_date_is_real(int year, int month, int day) {
-  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1)
-    return 0;
-  int n = mdays[month - 1] + (month == 2 && is_leap(year));
-  return day <= n;
+  return year >= 1 && year <= 9999 && calendar_date_valid(year, month, day);
 }
 
 int validate_date_cmp(const validate_date *a, const validate_date *b) {

@@ -493,3 +493,35 @@ kerr http_post(http *h, const char *url, const char *const *headers,
     body = "";
   return http_perform(h, url, headers, body, len, max, r);
 }
+
+kerr http_json(http *h, const char *base_url, const char *path,
+               const char *inm, const char *body, size_t len, size_t max,
+               http_response *r) {
+  char url[HTTP_URL_MAX];
+  char hdr_inm[120];
+  const char *hl[3];
+  size_t n = 0;
+  kerr err;
+
+  if (snprintf(url, sizeof url, "%s%s", base_url, path) >= (int)sizeof url) {
+    memset(r, 0, sizeof *r);
+    r->body = "";
+    return KERR_LIMIT;
+  }
+  hl[n++] = body ? "Content-Type: application/json"
+                 : "Accept: application/json";
+  if (inm) {
+    snprintf(hdr_inm, sizeof hdr_inm, "If-None-Match: %s", inm);
+    hl[n++] = hdr_inm;
+  }
+  hl[n] = NULL;
+  if (body)
+    err = http_post(h, url, hl, body, len, max, r);
+  else
+    err = http_get(h, url, hl, max, r);
+  if (err == KERR_DENIED)
+    LOG_W(MOD, "TLS peer refused: %s", http_last_error(h));
+  else if (err == KERR_NET || err == KERR_PROTOCOL)
+    LOG_W(MOD, "GET/POST %s: %s", path, http_last_error(h));
+  return err == KERR_PROTOCOL ? KERR_NET : err;
+}

@@ -18,6 +18,7 @@
 
 #include "core/calendar.h"
 #include "core/json_limits.h"
+#include "core/jsonload.h"
 #include "core/utf8.h"
 
 /* Text length limits, in characters. */
@@ -328,14 +329,7 @@ static int text_list(content *c, content_cv *v, const cJSON *obj,
 
 /* 1 if s matches [a-z][a-z0-9_]{0,max-1}. */
 static int ident_ok(const char *s, size_t max) {
-  size_t n = strlen(s);
-  if (n == 0 || n > max || !(s[0] >= 'a' && s[0] <= 'z'))
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-          s[i] == '_'))
-      return 0;
-  return 1;
+  return jsonload_id_ok(s, max) && s[0] != '_';
 }
 
 static const char *req_ident(content_cv *v, const cJSON *obj, const char *key) {

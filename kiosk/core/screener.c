@@ -21,6 +21,7 @@
 #include "core/json_limits.h"
 #include "core/jsonload.h"
 #include "core/log.h"
+#include "core/utf8.h"
 
 #define MAX_GROUPS 4
 #define MAX_VALUE_NESTING 8 /* derived values evaluated inside one another */
@@ -875,11 +876,7 @@ kerr screener_question_relevant(const screener *s, size_t i,
  * character; returns the new length. */
 static size_t append(char *buf, size_t n, size_t cap, const char *src,
                      size_t len) {
-  if (n + len + 1 > cap) {
-    len = cap - n - 1;
-    while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
-      len--;
-  }
+  len = utf8_cut(src, len, cap - n - 1);
   memcpy(buf + n, src, len);
   buf[n + len] = '\0';
   return n + len;

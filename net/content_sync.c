@@ -32,28 +32,12 @@
 #include "core/json_limits.h"
 #include "core/log.h"
 #include "http.h"
+#include "sync_manifest.h"
 
 #define MOD "content_sync"
 #define ANSWER_MAX (CONTENT_MAX_MANIFEST_BYTES + 1024u)
-#define SMALL_MAX (64u * 1024u)
 #define SPLIT_DEPTH 32
-#define PATH_LEVELS 4
 #define TREE_DEPTH 8
-
-typedef struct sync_file {
-  char path[CONTENT_MAX_PATH + 1];
-  char sha[65];
-  size_t size;
-} sync_file;
-
-typedef struct sync_manifest {
-  char version[CONTENT_SYNC_VERSION_MAX];
-  char region[8];
-  char expires[11];
-  long format;
-  sync_file *files;
-  size_t n_files;
-} sync_manifest;
 
 struct content_sync {
   char *base_url;
@@ -111,41 +95,16 @@ const char *content_sync_reason_str(content_sync_reason reason) {
 /* HTTPS                                                               */
 /* ------------------------------------------------------------------ */
 
-/* One request. body == NULL: GET. On KERR_OK *status is the HTTP status
+/* One request (see http_json()). On KERR_OK *status is the HTTP status
  * and s->resp the answer. KERR_LIMIT the body or headers exceeded max;
  * KERR_DENIED TLS verification or pin failed; KERR_NET transport;
  * KERR_STATE aborted (see net/http.h). */
 static kerr request(content_sync *s, const char *path, const char *inm,
                     const char *body, size_t body_len, size_t max,
                     long *status) {
-  char url[HTTP_URL_MAX];
-  char hdr_inm[120];
-  const char *hl[3];
-  size_t n = 0;
-  kerr err;
-
-  *status = 0;
-  if (snprintf(url, sizeof url, "%s%s", s->base_url, path) >= (int)sizeof url)
-    return KERR_LIMIT;
-  hl[n++] = body ? "Content-Type: application/json"
-                 : "Accept: application/json";
-  if (inm) {
-    snprintf(hdr_inm, sizeof hdr_inm, "If-None-Match: %s", inm);
-    hl[n++] = hdr_inm;
-  }
-  hl[n] = NULL;
-  if (body)
-    err = http_post(s->http, url, hl, body, body_len, max, &s->resp);
-  else
-    err = http_get(s->http, url, hl, max, &s->resp);
-  if (err == KERR_DENIED)
-    LOG_W(MOD, "TLS peer refused: %s", http_last_error(s->http));
-  else if (err == KERR_NET || err == KERR_PROTOCOL)
-    LOG_W(MOD, "GET/POST %s: %s", path, http_last_error(s->http));
-  if (err == KERR_PROTOCOL)
-    err = KERR_NET;
-  if (!err)
-    *status = s->resp.status;
+  kerr err = http_json(s->http, s->base_url, path, inm, body, body_len, max,
+                       &s->resp);
+  *status = err ? 0 : s->resp.status;
   return err;
 }
 
@@ -291,136 +250,6 @@ kerr content_sync_split(const char *body, size_t n, const char **manifest,
 }
 
 /* ------------------------------------------------------------------ */
-/* Manifest                                                            */
-/* ------------------------------------------------------------------ */
-
-static int path_ok(const char *path) {
-  size_t n = strlen(path), levels = 1, part = 0;
-  if (n == 0 || n > CONTENT_MAX_PATH || path[0] == '/' ||
-      strcmp(path, "manifest.json") == 0 || strcmp(path, "manifest.sig") == 0)
-    return 0;
-  for (size_t i = 0; i <= n; i++) {
-    char ch = path[i];
-    if (ch == '/' || ch == '\0') {
-      if (part == 0)
-        return 0;
-      if (ch == '/' && ++levels > PATH_LEVELS)
-        return 0;
-      part = 0;
-      continue;
-    }
-    if (part == 0 && ch == '.')
-      return 0;
-    if (!(isalnum((unsigned char)ch) || ch == '.' || ch == '_' || ch == '-'))
-      return 0;
-    part++;
-  }
-  return 1;
-}
-
-static int sha_ok(const char *s) {
-  return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
-
-static void manifest_free(sync_manifest *m) {
-  free(m->files);
-  memset(m, 0, sizeof *m);
-}
-
-/* Parses manifest bytes (already signature-checked, or our own current
- * bundle's). KERR_INVALID with why filled for anything malformed. */
-static kerr manifest_parse(const char *bytes, size_t n, sync_manifest *m,
-                           char *why, size_t why_cap) {
-  const json_limits lim = {CONTENT_MAX_MANIFEST_BYTES, CONTENT_MAX_DEPTH,
-                           CONTENT_MAX_TEXT, 5000};
-  cJSON *j = NULL;
-  kerr err = KERR_INVALID;
-  size_t total = 0;
-
-  memset(m, 0, sizeof *m);
-  if (json_limits_parse(bytes, n, &lim, &j, NULL) != KERR_OK) {
-    snprintf(why, why_cap, "manifest is not valid JSON within limits");
-    return KERR_INVALID;
-  }
-  const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(j, "format");
-  const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "version");
-  const cJSON *reg = cJSON_GetObjectItemCaseSensitive(j, "region");
-  const cJSON *code = cJSON_GetObjectItemCaseSensitive(reg, "code");
-  const cJSON *exp = cJSON_GetObjectItemCaseSensitive(j, "expires");
-  const cJSON *files = cJSON_GetObjectItemCaseSensitive(j, "files");
-  if (!cJSON_IsNumber(fmt) || fmt->valuedouble < 1 || fmt->valuedouble > 1e6) {
-    snprintf(why, why_cap, "manifest has no valid format");
-    goto out;
-  }
-  m->format = (long)fmt->valuedouble;
-  if (!cJSON_IsString(ver) || strlen(ver->valuestring) >= sizeof m->version ||
-      !content_version_valid(ver->valuestring)) {
-    snprintf(why, why_cap, "manifest has no valid version");
-    goto out;
-  }
-  snprintf(m->version, sizeof m->version, "%s", ver->valuestring);
-  if (!cJSON_IsString(code) || strlen(code->valuestring) != 6 ||
-      strspn(code->valuestring, "0123456789") != 6) {
-    snprintf(why, why_cap, "manifest has no valid region.code");
-    goto out;
-  }
-  snprintf(m->region, sizeof m->region, "%s", code->valuestring);
-  if (!cJSON_IsString(exp) || !content_date_valid(exp->valuestring)) {
-    snprintf(why, why_cap, "manifest has no valid expires date");
-    goto out;
-  }
-  snprintf(m->expires, sizeof m->expires, "%s", exp->valuestring);
-  int nf = cJSON_GetArraySize(files);
-  if (!cJSON_IsArray(files) || nf < 1 || nf > CONTENT_MAX_FILES) {
-    snprintf(why, why_cap, "manifest files must be 1 to %d entries",
-             CONTENT_MAX_FILES);
-    goto out;
-  }
-  m->files = calloc((size_t)nf, sizeof *m->files);
-  if (!m->files) {
-    err = KERR_NOMEM;
-    goto out;
-  }
-  const cJSON *f;
-  cJSON_ArrayForEach(f, files) {
-    const cJSON *path = cJSON_GetObjectItemCaseSensitive(f, "path");
-    const cJSON *sha = cJSON_GetObjectItemCaseSensitive(f, "sha256");
-    const cJSON *size = cJSON_GetObjectItemCaseSensitive(f, "size");
-    if (!cJSON_IsString(path) || !path_ok(path->valuestring) ||
-        !cJSON_IsString(sha) || !sha_ok(sha->valuestring) ||
-        !cJSON_IsNumber(size) || size->valuedouble < 0 ||
-        size->valuedouble > CONTENT_MAX_FILE_BYTES ||
-        size->valuedouble != (double)(size_t)size->valuedouble) {
-      snprintf(why, why_cap, "manifest file entry %zu is malformed",
-               m->n_files);
-      goto out;
-    }
-    for (size_t i = 0; i < m->n_files; i++)
-      if (strcmp(m->files[i].path, path->valuestring) == 0) {
-        snprintf(why, why_cap, "manifest lists a path twice");
-        goto out;
-      }
-    sync_file *sf = &m->files[m->n_files++];
-    snprintf(sf->path, sizeof sf->path, "%s", path->valuestring);
-    memcpy(sf->sha, sha->valuestring, 65);
-    sf->size = (size_t)size->valuedouble;
-    total += sf->size;
-  }
-  if (total > CONTENT_MAX_TOTAL_BYTES) {
-    snprintf(why, why_cap, "bundle larger than %u bytes",
-             CONTENT_MAX_TOTAL_BYTES);
-    err = KERR_LIMIT;
-    goto out;
-  }
-  err = KERR_OK;
-out:
-  cJSON_Delete(j);
-  if (err)
-    manifest_free(m);
-  return err;
-}
-
-/* ------------------------------------------------------------------ */
 /* Files and folders                                                   */
 /* ------------------------------------------------------------------ */
 
@@ -552,28 +381,6 @@ out:
   return err;
 }
 
-static void sha_hex(const unsigned char *data, size_t n, char hex[65]) {
-  unsigned char md[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(md, data, n);
-  sodium_bin2hex(hex, 65, md, sizeof md);
-}
-
-/* Reads path if it is a regular file of exactly f->size bytes hashing to
- * f->sha; NULL otherwise. Caller frees. */
-static unsigned char *read_matching(const char *path, const sync_file *f) {
-  unsigned char *data = NULL;
-  size_t n = 0;
-  char hex[65];
-  if (bundle_sig_read_file(path, f->size, &data, &n) != KERR_OK)
-    return NULL;
-  sha_hex(data, n, hex);
-  if (n != f->size || strcmp(hex, f->sha) != 0) {
-    free(data);
-    return NULL;
-  }
-  return data;
-}
-
 /* ------------------------------------------------------------------ */
 /* The bundle in use                                                   */
 /* ------------------------------------------------------------------ */
@@ -683,7 +490,7 @@ void content_sync_abort(content_sync *s) {
 /* ------------------------------------------------------------------ */
 
 /* Where the files of a new bundle come from when the kiosk lacks them. */
-typedef kerr (*fetch_fn)(content_sync *s, void *ud, const sync_file *f,
+typedef kerr (*fetch_fn)(content_sync *s, void *ud, const sync_manifest_file *f,
                          unsigned char **data, content_sync_result *r);
 
 static void today_str(const content_sync *s, char out[11]) {
@@ -695,7 +502,7 @@ static void today_str(const content_sync *s, char out[11]) {
 
 /* Finds f in the bundle in use (by hash, under any path) or the store. */
 static unsigned char *find_local(const content_sync *s, const char *cur_dir,
-                                 const sync_manifest *cur, const sync_file *f) {
+                                 const sync_manifest *cur, const sync_manifest_file *f) {
   char path[CONTENT_SYNC_PATH_MAX + CONTENT_MAX_PATH + 2];
   unsigned char *data = NULL;
   for (size_t i = 0; cur && i < cur->n_files && !data; i++) {
@@ -703,12 +510,12 @@ static unsigned char *find_local(const content_sync *s, const char *cur_dir,
       continue;
     if (snprintf(path, sizeof path, "%s/%s", cur_dir, cur->files[i].path) <
         (int)sizeof path)
-      data = read_matching(path, f);
+      data = sync_manifest_read_file(path, f);
   }
   if (!data && s->store_dir &&
       snprintf(path, sizeof path, "%s/%s", s->store_dir, f->sha) <
           (int)sizeof path)
-    data = read_matching(path, f);
+    data = sync_manifest_read_file(path, f);
   return data;
 }
 
@@ -763,7 +570,7 @@ static kerr apply(content_sync *s, const char *mbytes, size_t mlen,
 
   content_problems_init(&problems);
   memset(&cur, 0, sizeof cur);
-  if ((err = manifest_parse(mbytes, mlen, &m, why, sizeof why))) {
+  if ((err = sync_manifest_parse(mbytes, mlen, &m, why, sizeof why))) {
     set_result(r, CONTENT_SYNC_REFUSED, CONTENT_SYNC_R_MANIFEST, "%s", why);
     return err == KERR_NOMEM ? err : KERR_INVALID;
   }
@@ -792,7 +599,7 @@ static kerr apply(content_sync *s, const char *mbytes, size_t mlen,
     snprintf(mp, sizeof mp, "%s/manifest.json", cur_dir);
     if (bundle_sig_read_file(mp, CONTENT_MAX_MANIFEST_BYTES, &cb, &cl) ==
             KERR_OK &&
-        manifest_parse((const char *)cb, cl, &cur, why, sizeof why) == KERR_OK)
+        sync_manifest_parse((const char *)cb, cl, &cur, why, sizeof why) == KERR_OK)
       have_cur = 1;
     free(cb);
   } else if (s->running_version) {
@@ -867,7 +674,7 @@ static kerr apply(content_sync *s, const char *mbytes, size_t mlen,
     goto out;
   }
   for (size_t i = 0; i < m.n_files; i++) {
-    const sync_file *f = &m.files[i];
+    const sync_manifest_file *f = &m.files[i];
     unsigned char *data = find_local(s, cur_dir, have_cur ? &cur : NULL, f);
     if (data) {
       r->files_reused++;
@@ -875,7 +682,7 @@ static kerr apply(content_sync *s, const char *mbytes, size_t mlen,
       if ((err = fetch(s, fetch_ud, f, &data, r)))
         goto out; /* fetch filled r */
       char hex[65];
-      sha_hex(data, f->size, hex);
+      sync_manifest_sha_hex(data, f->size, hex);
       if (strcmp(hex, f->sha) != 0) {
         free(data);
         set_result(r, CONTENT_SYNC_REFUSED, CONTENT_SYNC_R_FILE,
@@ -949,8 +756,8 @@ out:
     close(cfd);
   content_destroy(loaded);
   content_problems_free(&problems);
-  manifest_free(&cur);
-  manifest_free(&m);
+  sync_manifest_free(&cur);
+  sync_manifest_free(&m);
   return err;
 }
 
@@ -991,7 +798,7 @@ static kerr verify_apply(content_sync *s, const char *mbytes, size_t mlen,
   return apply(s, mbytes, mlen, sig, fetch, ud, r);
 }
 
-static kerr fetch_http(content_sync *s, void *ud, const sync_file *f,
+static kerr fetch_http(content_sync *s, void *ud, const sync_manifest_file *f,
                        unsigned char **data, content_sync_result *r) {
   char path[120];
   long status = 0;
@@ -1128,7 +935,7 @@ out:
   return err;
 }
 
-static kerr fetch_dir(content_sync *s, void *ud, const sync_file *f,
+static kerr fetch_dir(content_sync *s, void *ud, const sync_manifest_file *f,
                       unsigned char **data, content_sync_result *r) {
   char path[CONTENT_SYNC_PATH_MAX + CONTENT_MAX_PATH + 2];
   size_t n = 0;
@@ -1178,187 +985,5 @@ out:
   free(m);
   free(sig);
   log_result(r);
-  return err;
-}
-
-/* ------------------------------------------------------------------ */
-/* Publishing                                                          */
-/* ------------------------------------------------------------------ */
-
-/* Copies the "error" and "message" of a JSON error body (ASCII only). */
-static void publish_error_body(const content_sync *s,
-                               content_sync_published *r) {
-  const json_limits lim = {SMALL_MAX, 4, 1024, 32};
-  cJSON *j = NULL;
-  if (json_limits_parse(s->resp.body, s->resp.len, &lim, &j, NULL) != KERR_OK)
-    return;
-  const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "error");
-  const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
-  const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "version");
-  if (cJSON_IsString(code))
-    snprintf(r->error_code, sizeof r->error_code, "%s", code->valuestring);
-  if (cJSON_IsString(msg))
-    snprintf(r->message, sizeof r->message, "%s", msg->valuestring);
-  if (cJSON_IsString(ver))
-    snprintf(r->version, sizeof r->version, "%s", ver->valuestring);
-  for (char *p = r->message; *p; p++)
-    if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-      *p = '?';
-  for (char *p = r->error_code; *p; p++)
-    if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-      *p = '?';
-  cJSON_Delete(j);
-}
-
-/* Appends base64 of data to out (room already reserved). */
-static size_t put_b64(char *out, const unsigned char *data, size_t n) {
-  size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-  sodium_bin2base64(out, cap, data, n, sodium_base64_VARIANT_ORIGINAL);
-  return cap - 1;
-}
-
-kerr content_sync_publish(content_sync *s, const char *dir,
-                          content_sync_published *r) {
-  char mp[CONTENT_SYNC_PATH_MAX], sp[CONTENT_SYNC_PATH_MAX], why[160];
-  unsigned char *mbytes = NULL, *sig = NULL;
-  unsigned char **data = NULL;
-  int *send = NULL;
-  size_t mlen = 0, slen = 0;
-  char *body = NULL;
-  sync_manifest m;
-  kerr err;
-  long status = 0;
-
-  memset(r, 0, sizeof *r);
-  memset(&m, 0, sizeof m);
-  if (!s->base_url || !s->http)
-    return KERR_INVALID;
-  if (snprintf(mp, sizeof mp, "%s/manifest.json", dir) >= (int)sizeof mp ||
-      snprintf(sp, sizeof sp, "%s/manifest.sig", dir) >= (int)sizeof sp)
-    return KERR_LIMIT;
-  if ((err = bundle_sig_read_file(mp, CONTENT_MAX_MANIFEST_BYTES, &mbytes,
-                                  &mlen)))
-    goto out;
-  err = bundle_sig_read_file(sp, BUNDLE_SIG_BYTES, &sig, &slen);
-  if (err == KERR_LIMIT || (!err && slen != BUNDLE_SIG_BYTES))
-    err = KERR_INVALID;
-  if (err)
-    goto out;
-  if ((err = manifest_parse((const char *)mbytes, mlen, &m, why, sizeof why))) {
-    snprintf(r->message, sizeof r->message, "%s", why);
-    goto out;
-  }
-  snprintf(r->version, sizeof r->version, "%s", m.version);
-  data = calloc(m.n_files, sizeof *data);
-  send = calloc(m.n_files, sizeof *send);
-  if (!data || !send) {
-    err = KERR_NOMEM;
-    goto out;
-  }
-  /* Every file as listed, read before anything is sent. */
-  size_t total = 0;
-  for (size_t i = 0; i < m.n_files; i++) {
-    char p[CONTENT_SYNC_PATH_MAX + CONTENT_MAX_PATH + 2];
-    snprintf(p, sizeof p, "%s/%s", dir, m.files[i].path);
-    data[i] = read_matching(p, &m.files[i]);
-    if (!data[i]) {
-      snprintf(r->message, sizeof r->message,
-               "%s differs from its size or SHA-256 in the manifest",
-               m.files[i].path);
-      err = KERR_CRYPTO;
-      goto out;
-    }
-  }
-  /* Ask which files the backend already has (304 = stored). */
-  for (size_t i = 0; i < m.n_files; i++) {
-    char p[120], inm[70];
-    snprintf(p, sizeof p, "/v1/content/files/%s", m.files[i].sha);
-    snprintf(inm, sizeof inm, "\"%s\"", m.files[i].sha);
-    send[i] = 1;
-    for (size_t k = 0; k < i; k++)
-      if (strcmp(m.files[k].sha, m.files[i].sha) == 0)
-        send[i] = 0; /* the same bytes under two paths: once is enough */
-    if (!send[i])
-      continue;
-    err = request(s, p, inm, NULL, 0, SMALL_MAX, &status);
-    if (err == KERR_DENIED || err == KERR_NET || err == KERR_STATE)
-      goto out;
-    if (!err && status == 304) {
-      send[i] = 0;
-      r->files_present++;
-    }
-  }
-  /* {"manifest":"<b64>","signature":"<b64>","files":[{"sha256":"..",
-   *  "data":"<b64>"},...]} */
-  size_t cap = 64 + sodium_base64_ENCODED_LEN(mlen, sodium_base64_VARIANT_ORIGINAL) +
-               sodium_base64_ENCODED_LEN(BUNDLE_SIG_BYTES,
-                                         sodium_base64_VARIANT_ORIGINAL);
-  for (size_t i = 0; i < m.n_files; i++)
-    if (send[i])
-      cap += 40 + 64 + sodium_base64_ENCODED_LEN(m.files[i].size,
-                                                 sodium_base64_VARIANT_ORIGINAL);
-  body = malloc(cap);
-  if (!body) {
-    err = KERR_NOMEM;
-    goto out;
-  }
-  size_t n = 0;
-  n += (size_t)sprintf(body + n, "{\"manifest\":\"");
-  n += put_b64(body + n, mbytes, mlen);
-  n += (size_t)sprintf(body + n, "\",\"signature\":\"");
-  n += put_b64(body + n, sig, BUNDLE_SIG_BYTES);
-  n += (size_t)sprintf(body + n, "\",\"files\":[");
-  for (size_t i = 0, sent = 0; i < m.n_files; i++) {
-    if (!send[i])
-      continue;
-    n += (size_t)sprintf(body + n, "%s{\"sha256\":\"%s\",\"data\":\"",
-                         sent++ ? "," : "", m.files[i].sha);
-    n += put_b64(body + n, data[i], m.files[i].size);
-    n += (size_t)sprintf(body + n, "\"}");
-    r->files_sent++;
-    total += m.files[i].size;
-  }
-  n += (size_t)sprintf(body + n, "]}");
-  err = request(s, "/v1/content", NULL, body, n, SMALL_MAX, &status);
-  if (err)
-    goto out;
-  r->http_status = (int)status;
-  publish_error_body(s, r);
-  switch (status) {
-  case 200:
-  case 201:
-    err = KERR_OK;
-    LOG_I(MOD, "published bundle %s for region %s: %zu files sent (%zu bytes), "
-               "%zu already stored",
-          m.version, m.region, r->files_sent, total, r->files_present);
-    break;
-  case 401:
-    err = KERR_DENIED;
-    break;
-  case 403:
-    err = KERR_CRYPTO;
-    break;
-  case 409:
-    err = KERR_CONFLICT;
-    break;
-  case 413:
-    err = KERR_LIMIT;
-    break;
-  case 429:
-    err = KERR_BUSY;
-    break;
-  default:
-    err = status >= 400 && status < 500 ? KERR_INVALID : KERR_BUSY;
-    break;
-  }
-out:
-  for (size_t i = 0; data && i < m.n_files; i++)
-    free(data[i]);
-  free(data);
-  free(send);
-  free(body);
-  free(mbytes);
-  free(sig);
-  manifest_free(&m);
   return err;
 }

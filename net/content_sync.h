@@ -38,9 +38,7 @@
  *   shutdown: content_sync_abort() from the UI thread ends a transfer in
  *     progress within a fraction of a second.
  *
- * content_sync_publish() is the other direction, for kioskctl: it uploads a
- * signed bundle folder (POST /v1/content), sending only files the backend
- * does not have yet.
+ * The other direction, uploading a bundle for kioskctl, is net/publish.
  *
  * Requests go through net/http, the one HTTPS client, and follow its TLS
  * policy (https only, TLS 1.2+, the deployment CA file alone, a
@@ -63,7 +61,7 @@
 typedef struct content_sync content_sync;
 
 typedef struct content_sync_config {
-  /* Backend. Needed by content_sync_check() and content_sync_publish(). */
+  /* Backend. Needed by content_sync_check(). */
   const char *base_url;      /* "https://host[:port]", no trailing slash */
   const char *ca_file;       /* deployment CA (PEM) */
   const char *cert_file;     /* client certificate (PEM) */
@@ -170,31 +168,6 @@ kerr content_sync_current(const char *data_dir, char *dir, size_t cap,
  * most 32 deep. KERR_PARSE otherwise. Exposed for tests. */
 kerr content_sync_split(const char *body, size_t n, const char **manifest,
                         size_t *len, unsigned char sig[BUNDLE_SIG_BYTES]);
-
-/* What content_sync_publish() did. Strings are ASCII (from the server's
- * English error body) and may be empty. */
-typedef struct content_sync_published {
-  int http_status;       /* of the POST; 0 if none */
-  size_t files_sent;     /* files uploaded */
-  size_t files_present;  /* files the backend already had */
-  char version[CONTENT_SYNC_VERSION_MAX];
-  char error_code[32];   /* "bad_signature", "conflict", ... */
-  char message[256];
-} content_sync_published;
-
-/* Uploads the signed bundle in dir (manifest.json exactly as signed,
- * manifest.sig and every listed file, each checked against the manifest's
- * size and SHA-256 first) to POST /v1/content. Files the backend answers
- * 304 for (GET /v1/content/files/{sha256} with If-None-Match) are not
- * sent. Returns KERR_OK on 201 (published) or 200 (identical already
- * published); KERR_NOTFOUND no manifest.sig (unsigned); KERR_CRYPTO a file
- * differs from the manifest locally, or the backend says 403 (signature not
- * by its administrator key); KERR_CONFLICT 409 (that version or a newer one
- * is already published); KERR_INVALID other 4xx; KERR_DENIED 401;
- * KERR_BUSY 5xx/429; KERR_NET; KERR_LIMIT the bundle exceeds the content
- * limits. r (required) gets the details. */
-kerr content_sync_publish(content_sync *s, const char *dir,
-                          content_sync_published *r);
 
 /* Short English name of a reason ("older", "signature", ...). */
 const char *content_sync_reason_str(content_sync_reason reason);

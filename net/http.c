@@ -29,12 +29,12 @@
 #include <openssl/x509v3.h>
 #include <sodium.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 
 #define MOD "http"
 #define HTTP_HEADER_MAX (16u * 1024u)
 #define HTTP_RETRY_AFTER_MAX 3600
-#define HTTP_BUF_MIN (16u * 1024u)
 #define HTTP_ERROR_MAX 200
 
 struct http {
@@ -43,9 +43,8 @@ struct http {
   char *ca_file, *cert_file, *key_file, *pin, *proxy;
   http_config cfg;
   atomic_int aborted;
-  /* the response: buf[0..len) plus a NUL; alloc <= cfg.max_response + 1 */
-  char *buf;
-  size_t len, alloc, limit;
+  /* the response; its max is the request's limit (<= cfg.max_response) */
+  struct buf body;
   int overflow;
   size_t header_bytes;
   int retry_after_s;
@@ -143,53 +142,18 @@ static CURLcode http_on_ssl_ctx(CURL *curl, void *sslctx, void *ud) {
 }
 
 /* ------------------------------------------------------------------ */
-/* The bounded response buffer                                         */
+/* Receiving                                                           */
 /* ------------------------------------------------------------------ */
-
-static void http_buf_clear(http *h) {
-  if (h->buf && h->alloc)
-    sodium_memzero(h->buf, h->len + 1 <= h->alloc ? h->len + 1 : h->alloc);
-  h->len = 0;
-}
-
-/* Room for n more bytes and a NUL, never beyond h->limit + 1. */
-static int http_buf_grow(http *h, size_t n) {
-  size_t need = h->len + n + 1, cap;
-  char *nb;
-
-  if (need <= h->alloc)
-    return 0;
-  cap = h->alloc ? h->alloc : HTTP_BUF_MIN;
-  while (cap < need)
-    cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-  if (cap > h->limit + 1)
-    cap = h->limit + 1;
-  nb = malloc(cap);
-  if (!nb)
-    return -1;
-  if (h->buf) {
-    memcpy(nb, h->buf, h->len);
-    sodium_memzero(h->buf, h->alloc);
-    free(h->buf);
-  }
-  h->buf = nb;
-  h->alloc = cap;
-  return 0;
-}
 
 static size_t http_on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
   http *h = ud;
   size_t n = size * nmemb;
 
-  if (n > h->limit - h->len) {
+  kerr err = buf_add(&h->body, ptr, n);
+
+  if (err == KERR_LIMIT)
     h->overflow = 1;
-    return 0; /* aborts the transfer: CURLE_WRITE_ERROR */
-  }
-  if (http_buf_grow(h, n) != 0)
-    return 0;
-  memcpy(h->buf + h->len, ptr, n);
-  h->len += n;
-  return n;
+  return err ? 0 : n; /* 0 aborts the transfer: CURLE_WRITE_ERROR */
 }
 
 static size_t http_on_header(char *ptr, size_t size, size_t nmemb, void *ud) {
@@ -302,6 +266,7 @@ kerr http_create(const http_config *cfg, http **out) {
   if (!h)
     return KERR_NOMEM;
   atomic_init(&h->aborted, 0);
+  buf_init(&h->body, 0);
   h->cfg = *cfg;
   if (h->cfg.connect_timeout_ms <= 0)
     h->cfg.connect_timeout_ms = 5000;
@@ -351,9 +316,7 @@ void http_destroy(http *h) {
   free(h->key_file);
   free(h->pin);
   free(h->proxy);
-  if (h->buf)
-    sodium_memzero(h->buf, h->alloc);
-  free(h->buf);
+  buf_free(&h->body);
   free(h);
 }
 
@@ -366,7 +329,7 @@ void http_abort(http *h) {
 
 void http_wipe(http *h) {
   if (h)
-    http_buf_clear(h);
+    buf_reset(&h->body);
 }
 
 /* ------------------------------------------------------------------ */
@@ -385,7 +348,7 @@ static kerr http_map_curl(http *h, CURLcode rc) {
   case CURLE_WRITE_ERROR:
   case CURLE_FILESIZE_EXCEEDED:
     if (h->overflow || rc == CURLE_FILESIZE_EXCEEDED) {
-      http_set_error(h, "response larger than %zu bytes", h->limit);
+      http_set_error(h, "response larger than %zu bytes", h->body.max);
       return KERR_LIMIT;
     }
     break;
@@ -431,8 +394,9 @@ static kerr http_perform(http *h, const char *url, const char *const *headers,
   r->body = "";
   if (!h || !url)
     return KERR_INVALID;
-  http_buf_clear(h);
-  h->limit = max < h->cfg.max_response ? max : h->cfg.max_response;
+  /* The last answer is wiped; this one gets this request's cap. */
+  buf_free(&h->body);
+  buf_init(&h->body, max < h->cfg.max_response ? max : h->cfg.max_response);
   h->overflow = 0;
   h->header_bytes = 0;
   h->retry_after_s = 0;
@@ -465,7 +429,7 @@ static kerr http_perform(http *h, const char *url, const char *const *headers,
   if (curl_easy_setopt(h->easy, CURLOPT_URL, url) != CURLE_OK ||
       curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, hl) != CURLE_OK ||
       curl_easy_setopt(h->easy, CURLOPT_MAXFILESIZE_LARGE,
-                       (curl_off_t)h->limit) != CURLE_OK ||
+                       (curl_off_t)h->body.max) != CURLE_OK ||
       (body ? curl_easy_setopt(h->easy, CURLOPT_POST, 1L) != CURLE_OK ||
                   curl_easy_setopt(h->easy, CURLOPT_POSTFIELDSIZE_LARGE,
                                    (curl_off_t)len) != CURLE_OK ||
@@ -511,11 +475,8 @@ out:
   /* The list must outlive the transfer only; unset it before freeing. */
   curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all(hl);
-  if (h->buf) {
-    h->buf[h->len] = '\0';
-    r->body = h->buf;
-  }
-  r->len = h->len;
+  r->body = buf_ptr(&h->body);
+  r->len = buf_len(&h->body);
   r->retry_after_s = h->retry_after_s;
   memcpy(r->etag, h->etag, sizeof r->etag);
   return err;
@@ -531,4 +492,36 @@ kerr http_post(http *h, const char *url, const char *const *headers,
   if (!body)
     body = "";
   return http_perform(h, url, headers, body, len, max, r);
+}
+
+kerr http_json(http *h, const char *base_url, const char *path,
+               const char *inm, const char *body, size_t len, size_t max,
+               http_response *r) {
+  char url[HTTP_URL_MAX];
+  char hdr_inm[120];
+  const char *hl[3];
+  size_t n = 0;
+  kerr err;
+
+  if (snprintf(url, sizeof url, "%s%s", base_url, path) >= (int)sizeof url) {
+    memset(r, 0, sizeof *r);
+    r->body = "";
+    return KERR_LIMIT;
+  }
+  hl[n++] = body ? "Content-Type: application/json"
+                 : "Accept: application/json";
+  if (inm) {
+    snprintf(hdr_inm, sizeof hdr_inm, "If-None-Match: %s", inm);
+    hl[n++] = hdr_inm;
+  }
+  hl[n] = NULL;
+  if (body)
+    err = http_post(h, url, hl, body, len, max, r);
+  else
+    err = http_get(h, url, hl, max, r);
+  if (err == KERR_DENIED)
+    LOG_W(MOD, "TLS peer refused: %s", http_last_error(h));
+  else if (err == KERR_NET || err == KERR_PROTOCOL)
+    LOG_W(MOD, "GET/POST %s: %s", path, http_last_error(h));
+  return err == KERR_PROTOCOL ? KERR_NET : err;
 }

@@ -103,6 +103,16 @@ kerr http_get(http *h, const char *url, const char *const *headers,
 kerr http_post(http *h, const char *url, const char *const *headers,
                const void *body, size_t len, size_t max, http_response *r);
 
+/* A JSON request to base_url followed by path: with body NULL a GET
+ * (Accept: application/json, and If-None-Match: inm when inm is not NULL),
+ * else a POST of len bytes of body (Content-Type: application/json).
+ * As http_get()/http_post(), except: KERR_LIMIT when the URL would exceed
+ * HTTP_URL_MAX - 1 bytes, and a malformed answer (KERR_PROTOCOL) is
+ * reported as KERR_NET. Failures are logged (without the answer). */
+kerr http_json(http *h, const char *base_url, const char *path,
+               const char *inm, const char *body, size_t len, size_t max,
+               http_response *r);
+
 /* Zeroes the last response now (its bytes and r's view of it are gone). */
 void http_wipe(http *h);
 

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "core/log.h"
+#include "core/utf8.h"
 
 #define OUTBOX_APP_ID 0x4B4F4258 /* "KOBX" */
 #define OUTBOX_SCHEMA 2
@@ -511,14 +512,8 @@ fail:
 
 /* Bound text for reasons: short, truncated on a UTF-8 boundary. */
 static int outbox_reason_len(const char *reason) {
-  size_t n = reason ? strlen(reason) : 0;
-
-  if (n > OUTBOX_REASON_MAX) {
-    n = OUTBOX_REASON_MAX;
-    while (n > 0 && ((unsigned char)reason[n] & 0xC0) == 0x80)
-      n--;
-  }
-  return (int)n;
+  return reason ? (int)utf8_cut(reason, strlen(reason), OUTBOX_REASON_MAX)
+                : 0;
 }
 
 kerr outbox_mark_delivered(outbox *ob, int64_t id, int http_status,

@@ -39,21 +39,22 @@ kerr seal_key_parse(const char *b64, unsigned char pk[SEAL_PUBLICKEY_BYTES]) {
 }
 
 void seal_uuid_v4(char out[SEAL_UUID_BUF]) {
+  /* 8-4-4-4-12 hex digits: the 16 bytes in groups of 4, 2, 2, 2, 6. */
+  static const size_t group[] = {4, 2, 2, 2, 6};
   unsigned char b[16];
-  static const char hex[] = "0123456789abcdef";
-  size_t o = 0;
+  size_t at = 0, o = 0;
 
   (void)seal_sodium_ready();  /* randombytes works without it, too */
   randombytes_buf(b, sizeof b);
   b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);  /* version 4 */
   b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);  /* RFC 4122 variant */
-  for (int i = 0; i < 16; i++) {
-    if (i == 4 || i == 6 || i == 8 || i == 10)
+  for (size_t g = 0; g < sizeof group / sizeof group[0]; g++) {
+    if (g)
       out[o++] = '-';
-    out[o++] = hex[b[i] >> 4];
-    out[o++] = hex[b[i] & 0x0f];
+    sodium_bin2hex(out + o, SEAL_UUID_BUF - o, b + at, group[g]);
+    o += 2 * group[g];
+    at += group[g];
   }
-  out[o] = '\0';
 }
 
 int seal_uuid_valid(const char *s) {

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "kiosk/core/calendar.h"
 #include "reqjson.h"
 
 #define DIGITS "0123456789"
@@ -59,18 +60,14 @@ static int num(const char *s, int n) {
 }
 
 int intake_time_ok(const char *s) {
-  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   size_t n = strlen(s);
   if (n < 20 || n > STORE_TIME_MAX)
     return 0;
   int y = num(s, 4), mo = num(s + 5, 2), d = num(s + 8, 2);
   int h = num(s + 11, 2), mi = num(s + 14, 2), se = num(s + 17, 2);
   if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || y < 0 || mo < 1 || mo > 12 || d < 1 ||
-      d > mdays[mo - 1] || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 ||
-      se > 60)
-    return 0;
-  if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+      s[16] != ':' || y < 0 || !calendar_date_valid(y, mo, d) || h < 0 ||
+      h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60)
     return 0;
   const char *p = s + 19;
   if (*p == '.') {

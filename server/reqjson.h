@@ -33,7 +33,7 @@ kerr reqjson_keys(const cJSON *obj, const char *const *allowed, char *msg,
 const char *reqjson_str(const cJSON *obj, const char *key, size_t max,
                         const char *charset, char *msg, size_t msgcap);
 
-/* 1 if s is valid UTF-8 (no NUL, no overlong forms, no surrogates). */
+/* 1 if s[0..n) is text: strict UTF-8 (core/utf8.h) without a NUL byte. */
 int reqjson_utf8_ok(const char *s, size_t n);
 
 #endif

@@ -540,7 +540,7 @@ static enum MHD_Result request_begin(srv_req *r, const char *url) {
     return srv_reply_json(r, 405, j, allow);
   }
   r->handler = rt->handler;
-  r->max = rt->max ? rt->max : SRV_BODY_SMALL;
+  buf_init(&r->in, rt->max ? rt->max : SRV_BODY_SMALL);
   if (rt->json && !content_type_json(srv_header(r, "Content-Type")))
     return srv_reply_error(r, 415, "unsupported_media_type",
                            "Content-Type must be application/json");
@@ -548,7 +548,7 @@ static enum MHD_Result request_begin(srv_req *r, const char *url) {
   if (cl) {
     char *end = NULL;
     unsigned long long v = strtoull(cl, &end, 10);
-    if (end == cl || *end != '\0' || v > r->max)
+    if (end == cl || *end != '\0' || v > r->in.max)
       return srv_reply_error(r, 413, "payload_too_large",
                              "request body too large");
   }
@@ -579,35 +579,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   if (*upload_size) {
     size_t n = *upload_size;
     *upload_size = 0;
-    if (r->too_big || r->len + n > r->max) {
+    kerr err = r->too_big ? KERR_LIMIT : buf_add(&r->in, upload, n);
+    if (err == KERR_LIMIT) {
       r->too_big = 1;
       return MHD_YES;
     }
-    if (r->len + n + 1 > r->cap) {
-      size_t cap = r->cap ? r->cap : 4096;
-      while (cap < r->len + n + 1)
-        cap *= 2;
-      if (cap > r->max + 1)
-        cap = r->max + 1;
-      char *nb = realloc(r->body, cap);
-      if (!nb)
-        return MHD_NO;
-      r->body = nb;
-      r->cap = cap;
-    }
-    memcpy(r->body + r->len, upload, n);
-    r->len += n;
-    r->body[r->len] = '\0';
-    return MHD_YES;
+    return err ? MHD_NO : MHD_YES;
   }
   if (r->too_big)
     return srv_reply_error(r, 413, "payload_too_large",
                            "request body too large");
-  if (!r->body) {
-    r->body = calloc(1, 1);
-    if (!r->body)
-      return MHD_NO;
-  }
+  r->body = buf_ptr(&r->in);
+  r->len = buf_len(&r->in);
   conn_deadline(s, conn_peer(c), 0); /* the whole request is in */
   return r->handler(r);
 }
@@ -624,10 +607,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                     1000);
   if (!r)
     return;
-  if (r->body) {
-    sodium_memzero(r->body, r->cap);
-    free(r->body);
-  }
+  buf_free(&r->in);
   free(r);
   *con_cls = NULL;
 }

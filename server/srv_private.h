@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
+#include "kiosk/core/buf.h"
 #include "ratelimit.h"
 #include "srv.h"
 #include "store.h"
@@ -73,8 +74,9 @@ struct srv_req {
   char path[256];      /* URL path, without the query */
   srv_handler handler;
   const char *param;   /* path parameter (into path) or NULL */
-  char *body;          /* NUL-terminated */
-  size_t len, cap, max;
+  struct buf in;       /* the body as it arrives, capped at the route's max */
+  const char *body;    /* the whole body (in's bytes), NUL-terminated */
+  size_t len;
   int too_big;
   int replied;
   const srv_peer *peer;

@@ -108,7 +108,7 @@ static void read_files(content *c, int dirfd, content_problems *p) {
     crypto_hash_sha256(sha, (const unsigned char *)e->data, e->len);
     if (sodium_memcmp(sha, e->sha256, 32) != 0) {
       char hex[65];
-      content_fs_hex(sha, hex);
+      sodium_bin2hex(hex, sizeof hex, sha, sizeof sha);
       content_problems_add(p, CONTENT_P_HASH, e->path, "",
                            "SHA-256 与清单不符（实际是 %.16s…）；文件改过的话，请运行 "
                            "kioskctl content rehash",
@@ -544,7 +544,7 @@ kerr content_rehash(const char *dir, content_problems *problems) {
     char hex[65];
     crypto_hash_sha256(sha, (const unsigned char *)data, len);
     free(data);
-    content_fs_hex(sha, hex);
+    sodium_bin2hex(hex, sizeof hex, sha, sizeof sha);
     cJSON *hs = cJSON_CreateString(hex);
     cJSON *sz = cJSON_CreateNumber((double)len);
     if (!hs || !sz) {

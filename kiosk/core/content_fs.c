@@ -174,34 +174,3 @@ out:
     close(cur);
   return err;
 }
-
-void content_fs_hex(const unsigned char sha[32], char hex[65]) {
-  static const char digits[] = "0123456789abcdef";
-  for (int i = 0; i < 32; i++) {
-    hex[2 * i] = digits[sha[i] >> 4];
-    hex[2 * i + 1] = digits[sha[i] & 15];
-  }
-  hex[64] = '\0';
-}
-
-static int hexval(char ch) {
-  if (ch >= '0' && ch <= '9')
-    return ch - '0';
-  if (ch >= 'a' && ch <= 'f')
-    return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F')
-    return ch - 'A' + 10;
-  return -1;
-}
-
-int content_fs_unhex(const char *hex, unsigned char sha[32]) {
-  if (strlen(hex) != 64)
-    return 0;
-  for (int i = 0; i < 32; i++) {
-    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0)
-      return 0;
-    sha[i] = (unsigned char)(hi << 4 | lo);
-  }
-  return 1;
-}

@@ -63,12 +63,6 @@ int content_fs_path_ok(const char *path, char *why, size_t why_size);
 kerr content_fs_read(int dirfd, const char *path, size_t max, char **data,
                      size_t *len, content_problems *p);
 
-/* SHA-256 as 64 lowercase hex characters + NUL. */
-void content_fs_hex(const unsigned char sha[32], char hex[65]);
-
-/* Parses 64 hex characters (either case) into sha. 1 on success. */
-int content_fs_unhex(const char *hex, unsigned char sha[32]);
-
 /* --- validation (content_schema.c) --- */
 
 typedef struct content_cv {

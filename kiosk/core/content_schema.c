@@ -14,7 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "core/calendar.h"
 #include "core/json_limits.h"
+#include "core/jsonload.h"
+#include "core/utf8.h"
 
 /* Text length limits, in characters. */
 #define MAX_ID 32
@@ -201,7 +206,7 @@ static const char *check_text(content_cv *v, const cJSON *j, size_t max_chars,
     return NULL;
   }
   const char *s = j->valuestring;
-  size_t chars = json_limits_utf8_len(s);
+  size_t chars = utf8_count(s, strlen(s));
   if (chars > max_chars) {
     content_cv_fail(v, CONTENT_P_LIMIT, "文字太长：%zu 个字，最多 %zu 个字", chars,
                     max_chars);
@@ -324,14 +329,7 @@ static int text_list(content *c, content_cv *v, const cJSON *obj,
 
 /* 1 if s matches [a-z][a-z0-9_]{0,max-1}. */
 static int ident_ok(const char *s, size_t max) {
-  size_t n = strlen(s);
-  if (n == 0 || n > max || !(s[0] >= 'a' && s[0] <= 'z'))
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-          s[i] == '_'))
-      return 0;
-  return 1;
+  return jsonload_id_ok(s, max) && s[0] != '_';
 }
 
 static const char *req_ident(content_cv *v, const cJSON *obj, const char *key) {
@@ -349,8 +347,6 @@ static const char *req_ident(content_cv *v, const cJSON *obj, const char *key) {
   return s;
 }
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 static int digits(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (s[i] < '0' || s[i] > '9')
@@ -360,7 +356,6 @@ static int digits(const char *s, size_t n) {
 
 /* Accepts YYYY (parts 1), YYYY-MM (2) or YYYY-MM-DD (3), all real. */
 static int date_parts_ok(const char *s, int parts) {
-  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   size_t want = parts == 1 ? 4 : parts == 2 ? 7 : 10;
   if (strlen(s) != want || !digits(s, 4))
     return 0;
@@ -379,8 +374,7 @@ static int date_parts_ok(const char *s, int parts) {
   if (s[7] != '-' || !digits(s + 8, 2))
     return 0;
   int d = (s[8] - '0') * 10 + (s[9] - '0');
-  int max = mdays[mo - 1] + (mo == 2 && is_leap(y));
-  return d >= 1 && d <= max;
+  return calendar_date_valid(y, mo, d);
 }
 
 int content_schema_date_ok(const char *s) { return date_parts_ok(s, 3); }
@@ -540,7 +534,11 @@ size_t content_schema_manifest(content *c, content_problems *p) {
     }
     e->path = path;
     const char *sha = req_text(&v, f, "sha256", 64);
-    if (sha && !content_fs_unhex(sha, e->sha256)) {
+    size_t bin_len = 0;
+    if (sha && (strlen(sha) != 64 ||
+                sodium_hex2bin(e->sha256, sizeof e->sha256, sha, 64, NULL,
+                               &bin_len, NULL) != 0 ||
+                bin_len != sizeof e->sha256)) {
       size_t ms = content_cv_key(&v, "sha256");
       content_cv_fail(&v, CONTENT_P_VALUE, "应为 64 位十六进制数字");
       content_cv_pop(&v, ms);

@@ -20,6 +20,7 @@
 
 #include "core/form_private.h"
 #include "core/idcard.h"
+#include "core/jsonload.h"
 #include "core/log.h"
 #include "core/session.h"
 #include "core/utf8.h"
@@ -864,17 +865,6 @@ static void group_check(const form *f, const form_field *g, form_result *res) {
 
 /* ---- lifecycle ------------------------------------------------------------- */
 
-static int item_id_ok(const char *s) {
-  size_t n = strlen(s);
-  if (n == 0 || n > FORM_MAX_ID)
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-          s[i] == '_'))
-      return 0;
-  return 1;
-}
-
 static void cursor_first(form *f);
 
 kerr form_create(const form_schema *s, const content *c,
@@ -894,7 +884,7 @@ kerr form_create(const form_schema *s, const content *c,
   if (!f->top || !f->asked || !f->groups)
     goto out;
   for (size_t i = 0; i < n_items; i++) {
-    if (!items[i] || !item_id_ok(items[i]) ||
+    if (!items[i] || !jsonload_name_ok(items[i], FORM_MAX_ID) ||
         (c && !content_item_find(c, items[i]))) {
       r = KERR_INVALID;
       goto out;

@@ -17,11 +17,11 @@
 
 #include "core/form_private.h"
 #include "core/json_limits.h"
+#include "core/jsonload.h"
 
 typedef struct loader {
+  jsonload j; /* problems go to form.json */
   form_schema *s;
-  content_problems *p;
-  kerr err;
 } loader;
 
 static const char *const type_names[FORM_T_COUNT] = {
@@ -39,22 +39,6 @@ const char *form_type_name(form_type t) {
   return type_names[t];
 }
 
-static void problem(loader *L, kerr kind, content_problem_kind pk,
-                    const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void problem(loader *L, kerr kind, content_problem_kind pk,
-                    const char *path, const char *fmt, ...) {
-  char msg[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  if (!L->err)
-    L->err = kind;
-  content_problems_add(L->p, pk, "form.json", path, "%s", msg);
-}
-
 /* JSON paths for problems: truncated when long, which is harmless. */
 static void path_fmt(char *out, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -64,98 +48,6 @@ static void path_fmt(char *out, size_t cap, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(out, cap, fmt, ap);
   va_end(ap);
-}
-
-static int id_ok(const char *s) {
-  size_t n = strlen(s);
-  if (n == 0 || n > FORM_MAX_ID || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-          s[i] == '_'))
-      return 0;
-  return 1;
-}
-
-/* A string member of at most max bytes. Missing: NULL with a problem, or ""
- * when optional. */
-static const char *get_str(loader *L, const cJSON *o, const char *key,
-                           const char *path, size_t max, int optional) {
-  const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-  char p[200];
-  path_fmt(p, sizeof p, "%s.%s", path, key);
-  if (!j) {
-    if (optional)
-      return "";
-    problem(L, KERR_INVALID, CONTENT_P_FIELD, p, "缺少“%s”", key);
-    return NULL;
-  }
-  if (!cJSON_IsString(j)) {
-    problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是文字", key);
-    return NULL;
-  }
-  if (strlen(j->valuestring) > max) {
-    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, p, "“%s”太长（最多 %zu 字节）", key,
-            max);
-    return NULL;
-  }
-  if (!optional && j->valuestring[0] == '\0') {
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, p, "“%s”不能是空的", key);
-    return NULL;
-  }
-  return j->valuestring;
-}
-
-static int get_bool(loader *L, const cJSON *o, const char *key,
-                    const char *path, int dflt) {
-  const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-  if (!j)
-    return dflt;
-  if (!cJSON_IsBool(j)) {
-    char p[200];
-    path_fmt(p, sizeof p, "%s.%s", path, key);
-    problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是 true 或 false",
-            key);
-    return dflt;
-  }
-  return cJSON_IsTrue(j);
-}
-
-/* A number member as fixed point (EXPR_SCALE); *has says if present. */
-static int64_t get_num(loader *L, const cJSON *o, const char *key,
-                       const char *path, int *has) {
-  const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-  int64_t v = 0;
-  if (has)
-    *has = 0;
-  if (!j)
-    return 0;
-  if (!cJSON_IsNumber(j) || expr_num_from_double(j->valuedouble, &v)) {
-    char p[200];
-    path_fmt(p, sizeof p, "%s.%s", path, key);
-    problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是数字", key);
-    return 0;
-  }
-  if (has)
-    *has = 1;
-  return v;
-}
-
-/* Whole number member within lo..hi, or dflt when absent. */
-static long get_int(loader *L, const cJSON *o, const char *key,
-                    const char *path, long lo, long hi, long dflt) {
-  int has;
-  int64_t v = get_num(L, o, key, path, &has);
-  if (!has)
-    return dflt;
-  if (v % EXPR_SCALE != 0 || v / EXPR_SCALE < lo || v / EXPR_SCALE > hi) {
-    char p[200];
-    path_fmt(p, sizeof p, "%s.%s", path, key);
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, p, "“%s”应该是 %ld 到 %ld 的整数",
-            key, lo, hi);
-    return dflt;
-  }
-  return (long)(v / EXPR_SCALE);
 }
 
 /* ---- names ---------------------------------------------------------------- */
@@ -215,7 +107,7 @@ static kerr check_name(void *ud, expr_name_kind kind, const char *name,
     ok = 1; /* standards and items are checked against the bundle */
   }
   if (!ok) {
-    problem(sc->L, KERR_INVALID, CONTENT_P_REFERENCE, sc->path,
+    jsonload_problem(&sc->L->j, KERR_INVALID, CONTENT_P_REFERENCE, sc->path,
             "第 %zu 个字节处的“%.*s”不是表里的字段或计算值", offset,
             (int)(len > 40 ? 40 : len), name);
     sc->bad = 1;
@@ -227,7 +119,7 @@ static kerr check_name(void *ud, expr_name_kind kind, const char *name,
  * later, when every field is known. */
 static expr *get_expr(loader *L, const cJSON *o, const char *key,
                       const char *path) {
-  const char *src = get_str(L, o, key, path, EXPR_MAX_SOURCE, 1);
+  const char *src = jsonload_str(&L->j, o, key, path, EXPR_MAX_SOURCE, 1);
   char p[200];
   if (!src || !*src)
     return NULL;
@@ -236,7 +128,7 @@ static expr *get_expr(loader *L, const cJSON *o, const char *key,
   expr_error err;
   kerr r = expr_parse(src, strlen(src), &e, &err);
   if (r) {
-    problem(L, r == KERR_NOMEM ? KERR_NOMEM : r,
+    jsonload_problem(&L->j, r == KERR_NOMEM ? KERR_NOMEM : r,
             r == KERR_LIMIT ? CONTENT_P_LIMIT : CONTENT_P_SYNTAX, p,
             "表达式第 %zu 个字节处有错：%s", err.offset, err.msg);
     return NULL;
@@ -275,32 +167,32 @@ static void load_choices(loader *L, form_field *f, const cJSON *o,
   char p[200];
   path_fmt(p, sizeof p, "%s.choices", path);
   if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1) {
-    problem(L, KERR_INVALID, CONTENT_P_FIELD, p, "选择题要有“choices”选项");
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, p, "选择题要有“choices”选项");
     return;
   }
   size_t n = (size_t)cJSON_GetArraySize(a);
   if (n > FORM_MAX_CHOICES) {
-    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, p, "选项太多（最多 %d 个）",
+    jsonload_problem(&L->j, KERR_LIMIT, CONTENT_P_LIMIT, p, "选项太多（最多 %d 个）",
             FORM_MAX_CHOICES);
     return;
   }
   form_choice *c = calloc(n, sizeof *c);
   if (!c) {
-    problem(L, KERR_NOMEM, CONTENT_P_LIMIT, p, "内存不足");
+    jsonload_problem(&L->j, KERR_NOMEM, CONTENT_P_LIMIT, p, "内存不足");
     return;
   }
   size_t i = 0;
   for (const cJSON *j = a->child; j; j = j->next, i++) {
     char pj[220];
     path_fmt(pj, sizeof pj, "%s[%zu]", p, i);
-    const char *v = get_str(L, j, "value", pj, FORM_MAX_ID, 0);
-    const char *l = get_str(L, j, "label", pj, FORM_MAX_LABEL, 0);
-    if (v && (!id_ok(v) && strspn(v, "0123456789") != strlen(v)))
-      problem(L, KERR_INVALID, CONTENT_P_VALUE, pj,
+    const char *v = jsonload_str(&L->j, j, "value", pj, FORM_MAX_ID, 0);
+    const char *l = jsonload_str(&L->j, j, "label", pj, FORM_MAX_LABEL, 0);
+    if (v && (!jsonload_id_ok(v, FORM_MAX_ID) && strspn(v, "0123456789") != strlen(v)))
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, pj,
               "选项的值只能用小写字母、数字和下划线");
     for (size_t k = 0; v && k < i; k++)
       if (c[k].value && strcmp(c[k].value, v) == 0)
-        problem(L, KERR_INVALID, CONTENT_P_DUPLICATE, pj, "选项“%s”重复了", v);
+        jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_DUPLICATE, pj, "选项“%s”重复了", v);
     c[i].value = v ? v : "";
     c[i].label = l ? l : "";
   }
@@ -316,26 +208,26 @@ static void load_needed_by(loader *L, form_field *f, const cJSON *o,
   if (!a && optional)
     return;
   if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1) {
-    problem(L, KERR_INVALID, CONTENT_P_FIELD, p,
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, p,
             "要写明哪些救助事项需要这一项（needed_by），所有事项都要的写 [\"*\"]");
     return;
   }
   size_t n = (size_t)cJSON_GetArraySize(a);
   if (n > FORM_MAX_NEEDED_BY) {
-    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, p, "事项太多（最多 %d 个）",
+    jsonload_problem(&L->j, KERR_LIMIT, CONTENT_P_LIMIT, p, "事项太多（最多 %d 个）",
             FORM_MAX_NEEDED_BY);
     return;
   }
   const char **v = calloc(n, sizeof *v);
   if (!v) {
-    problem(L, KERR_NOMEM, CONTENT_P_LIMIT, p, "内存不足");
+    jsonload_problem(&L->j, KERR_NOMEM, CONTENT_P_LIMIT, p, "内存不足");
     return;
   }
   size_t i = 0;
   for (const cJSON *j = a->child; j; j = j->next, i++) {
     if (!cJSON_IsString(j) ||
-        (strcmp(j->valuestring, "*") != 0 && !id_ok(j->valuestring))) {
-      problem(L, KERR_INVALID, CONTENT_P_VALUE, p,
+        (strcmp(j->valuestring, "*") != 0 && !jsonload_id_ok(j->valuestring, FORM_MAX_ID))) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, p,
               "第 %zu 个事项应该是事项编号（如 \"dibao\"）或 \"*\"", i + 1);
       v[i] = "";
       continue;
@@ -356,25 +248,25 @@ static void load_group(loader *L, form_field *f, const cJSON *o,
                        const char *path) {
   char p[200];
   if (f->group) {
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "重复组里不能再套重复组");
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path, "重复组里不能再套重复组");
     return;
   }
   if (L->s->n_grp == FORM_MAX_GROUPS) {
-    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, path, "重复组太多（最多 %d 个）",
+    jsonload_problem(&L->j, KERR_LIMIT, CONTENT_P_LIMIT, path, "重复组太多（最多 %d 个）",
             FORM_MAX_GROUPS);
     return;
   }
-  f->max_entries = (size_t)get_int(L, o, "max", path, 1, FORM_MAX_MEMBERS,
+  f->max_entries = (size_t)jsonload_int(&L->j, o, "max", path, 1, FORM_MAX_MEMBERS,
                                    FORM_MAX_MEMBERS);
-  f->min_entries = (size_t)get_int(L, o, "min", path, 0, FORM_MAX_MEMBERS, 0);
+  f->min_entries = (size_t)jsonload_int(&L->j, o, "min", path, 0, FORM_MAX_MEMBERS, 0);
   if (f->min_entries > f->max_entries)
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "“min”不能大于“max”");
-  f->item_label = get_str(L, o, "item_label", path, FORM_MAX_LABEL, 0);
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path, "“min”不能大于“max”");
+  f->item_label = jsonload_str(&L->j, o, "item_label", path, FORM_MAX_LABEL, 0);
   const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "fields");
   path_fmt(p, sizeof p, "%s.fields", path);
   if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1 ||
       cJSON_GetArraySize(a) > FORM_MAX_GROUP_FIELDS) {
-    problem(L, KERR_INVALID, CONTENT_P_FIELD, p,
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, p,
             "重复组要有 1 到 %d 个字段（fields）", FORM_MAX_GROUP_FIELDS);
     return;
   }
@@ -382,7 +274,7 @@ static void load_group(loader *L, form_field *f, const cJSON *o,
   g->group = f;
   g->fields = calloc((size_t)cJSON_GetArraySize(a), sizeof *g->fields);
   if (!g->fields) {
-    problem(L, KERR_NOMEM, CONTENT_P_LIMIT, p, "内存不足");
+    jsonload_problem(&L->j, KERR_NOMEM, CONTENT_P_LIMIT, p, "内存不足");
     return;
   }
   size_t i = 0;
@@ -404,54 +296,54 @@ static void load_field(loader *L, form_field *f, const cJSON *o,
                        const char *path, const form_field *group) {
   f->group = group;
   if (!cJSON_IsObject(o)) {
-    problem(L, KERR_INVALID, CONTENT_P_TYPE, path, "字段应该是一个对象");
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_TYPE, path, "字段应该是一个对象");
     return;
   }
-  const char *id = get_str(L, o, "id", path, FORM_MAX_ID, 0);
-  if (id && !id_ok(id)) {
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+  const char *id = jsonload_str(&L->j, o, "id", path, FORM_MAX_ID, 0);
+  if (id && !jsonload_id_ok(id, FORM_MAX_ID)) {
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path,
             "字段编号“%s”只能用小写字母、数字和下划线，最长 %d 个", id,
             FORM_MAX_ID);
     id = NULL;
   }
   if (id && name_used(L->s, id)) {
-    problem(L, KERR_INVALID, CONTENT_P_DUPLICATE, path, "字段编号“%s”重复了",
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_DUPLICATE, path, "字段编号“%s”重复了",
             id);
     id = NULL;
   }
-  const char *t = get_str(L, o, "type", path, 20, 0);
+  const char *t = jsonload_str(&L->j, o, "type", path, 20, 0);
   f->type = t ? type_from(t) : FORM_T_COUNT;
   if (t && f->type == FORM_T_COUNT)
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "不认识的字段类型“%s”", t);
-  f->label = get_str(L, o, "label", path, FORM_MAX_LABEL, 0);
-  f->review_label = get_str(L, o, "review_label", path, FORM_MAX_LABEL, 1);
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path, "不认识的字段类型“%s”", t);
+  f->label = jsonload_str(&L->j, o, "label", path, FORM_MAX_LABEL, 0);
+  f->review_label = jsonload_str(&L->j, o, "review_label", path, FORM_MAX_LABEL, 1);
   if (f->review_label && !*f->review_label)
     f->review_label = f->label;
-  f->help = get_str(L, o, "help", path, FORM_MAX_LABEL, 1);
-  f->unit = get_str(L, o, "unit", path, 20, 1);
-  f->required = get_bool(L, o, "required", path, 1);
-  f->multiline = get_bool(L, o, "multiline", path, 0);
-  f->digits = get_bool(L, o, "digits", path, 0);
-  f->no_future = get_bool(L, o, "no_future", path, 0);
-  f->decimals = (int)get_int(L, o, "decimals", path, 0, 4,
+  f->help = jsonload_str(&L->j, o, "help", path, FORM_MAX_LABEL, 1);
+  f->unit = jsonload_str(&L->j, o, "unit", path, 20, 1);
+  f->required = jsonload_bool(&L->j, o, "required", path, 1);
+  f->multiline = jsonload_bool(&L->j, o, "multiline", path, 0);
+  f->digits = jsonload_bool(&L->j, o, "digits", path, 0);
+  f->no_future = jsonload_bool(&L->j, o, "no_future", path, 0);
+  f->decimals = (int)jsonload_int(&L->j, o, "decimals", path, 0, 4,
                              f->type == FORM_T_MONEY ? 2 : 0);
-  f->min_chars = (size_t)get_int(L, o, "min_chars", path, 0, FORM_MAX_CHARS,
+  f->min_chars = (size_t)jsonload_int(&L->j, o, "min_chars", path, 0, FORM_MAX_CHARS,
                                  f->type == FORM_T_ADDRESS ? 2 : 1);
-  f->max_chars = (size_t)get_int(L, o, "max_chars", path, 1, FORM_MAX_CHARS,
+  f->max_chars = (size_t)jsonload_int(&L->j, o, "max_chars", path, 1, FORM_MAX_CHARS,
                                  f->type == FORM_T_ADDRESS ? 100 : 50);
   if (f->min_chars > f->max_chars)
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path,
             "“min_chars”不能大于“max_chars”");
   int64_t scale = f->type == FORM_T_MONEY ? EXPR_SCALE / 100 : 1;
-  f->min = get_num(L, o, "min", path, &f->has_min) / scale;
-  f->max = get_num(L, o, "max", path, &f->has_max) / scale;
-  f->confirm_above = get_num(L, o, "confirm_above", path, NULL) / scale;
+  f->min = jsonload_num(&L->j, o, "min", path, 0, &f->has_min) / scale;
+  f->max = jsonload_num(&L->j, o, "max", path, 0, &f->has_max) / scale;
+  f->confirm_above = jsonload_num(&L->j, o, "confirm_above", path, 0, NULL) / scale;
   if (f->type != FORM_T_REPEAT && f->has_min && f->has_max && f->min > f->max)
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "“min”不能大于“max”");
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path, "“min”不能大于“max”");
   f->relevant = get_expr(L, o, "relevant", path);
   f->constraint = get_expr(L, o, "constraint", path);
   f->constraint_message =
-      get_str(L, o, "constraint_message", path, FORM_MAX_LABEL, !f->constraint);
+      jsonload_str(&L->j, o, "constraint_message", path, FORM_MAX_LABEL, !f->constraint);
   if (f->type == FORM_T_CHOICE || f->type == FORM_T_MULTI_CHOICE)
     load_choices(L, f, o, path);
   /* Member fields inherit their group's needed_by when they have none. */
@@ -462,7 +354,7 @@ static void load_field(loader *L, form_field *f, const cJSON *o,
   }
   if (!is_texty(f->type) &&
       cJSON_GetObjectItemCaseSensitive(o, "max_chars"))
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path,
             "只有文字类的字段才能写“max_chars”");
   f->id = id;
   if (f->type == FORM_T_REPEAT)
@@ -472,52 +364,52 @@ static void load_field(loader *L, form_field *f, const cJSON *o,
 /* A computed value of the top level or of a group. */
 static void load_computed(loader *L, form_computed *cv, const cJSON *o,
                           const char *path, const form_group_info *g) {
-  const char *id = get_str(L, o, "id", path, FORM_MAX_ID, 0);
-  if (id && (!id_ok(id) || name_used(L->s, id))) {
-    problem(L, KERR_INVALID, CONTENT_P_DUPLICATE, path,
+  const char *id = jsonload_str(&L->j, o, "id", path, FORM_MAX_ID, 0);
+  if (id && (!jsonload_id_ok(id, FORM_MAX_ID) || name_used(L->s, id))) {
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_DUPLICATE, path,
             "计算值编号“%s”不合格或者重复了", id);
     id = NULL;
   }
-  cv->label = get_str(L, o, "label", path, FORM_MAX_LABEL, 0);
-  cv->unit = get_str(L, o, "unit", path, 20, 1);
-  cv->decimals = (int)get_int(L, o, "decimals", path, 0, 4, 0);
+  cv->label = jsonload_str(&L->j, o, "label", path, FORM_MAX_LABEL, 0);
+  cv->unit = jsonload_str(&L->j, o, "unit", path, 20, 1);
+  cv->decimals = (int)jsonload_int(&L->j, o, "decimals", path, 0, 4, 0);
   cv->group = g ? g->group : NULL;
   cv->section = g ? g->group->section : 0;
-  const char *sec = get_str(L, o, "section", path, FORM_MAX_ID, 1);
+  const char *sec = jsonload_str(&L->j, o, "section", path, FORM_MAX_ID, 1);
   if (sec && *sec) {
     size_t k;
     for (k = 0; k < L->s->n_sec; k++)
       if (L->s->sec[k].id && strcmp(L->s->sec[k].id, sec) == 0)
         break;
     if (k == L->s->n_sec)
-      problem(L, KERR_INVALID, CONTENT_P_REFERENCE, path, "没有“%s”这一部分",
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_REFERENCE, path, "没有“%s”这一部分",
               sec);
     else
       cv->section = k;
   }
   cv->relevant = get_expr(L, o, "relevant", path);
-  const char *from = get_str(L, o, "from_id", path, FORM_MAX_ID, 1);
+  const char *from = jsonload_str(&L->j, o, "from_id", path, FORM_MAX_ID, 1);
   if (from && *from) {
     const form_field *ff =
         g ? find_in(g->fields, g->n_fields, from, strlen(from))
           : find_in(L->s->top, L->s->n_top, from, strlen(from));
     if (!ff || ff->type != FORM_T_ID_NUMBER)
-      problem(L, KERR_INVALID, CONTENT_P_REFERENCE, path,
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_REFERENCE, path,
               "“from_id”要写同一范围里一个身份证号码字段，“%s”不是", from);
     cv->from = ff;
-    const char *part = get_str(L, o, "part", path, 20, 0);
+    const char *part = jsonload_str(&L->j, o, "part", path, 20, 0);
     cv->part = !part                           ? FORM_ID_NONE
                : strcmp(part, "age") == 0        ? FORM_ID_AGE
                : strcmp(part, "birth_date") == 0 ? FORM_ID_BIRTH_DATE
                : strcmp(part, "sex") == 0        ? FORM_ID_SEX
                                                  : FORM_ID_NONE;
     if (part && cv->part == FORM_ID_NONE)
-      problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path,
               "“part”只能是 age、birth_date 或 sex");
   } else {
     cv->e = get_expr(L, o, "expr", path);
     if (!cv->e && !cJSON_GetObjectItemCaseSensitive(o, "expr"))
-      problem(L, KERR_INVALID, CONTENT_P_FIELD, path,
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, path,
               "计算值要有“expr”或者“from_id”");
   }
   cv->id = id;
@@ -528,7 +420,7 @@ static void load_computed_list(loader *L, const cJSON *a, const char *path,
   if (!a)
     return;
   if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > FORM_MAX_COMPUTED) {
-    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, path,
+    jsonload_problem(&L->j, KERR_LIMIT, CONTENT_P_LIMIT, path,
             "“computed”应该是最多 %d 项的列表", FORM_MAX_COMPUTED);
     return;
   }
@@ -538,7 +430,7 @@ static void load_computed_list(loader *L, const cJSON *a, const char *path,
     path_fmt(pj, sizeof pj, "%s[%zu]", path, i);
     form_computed *cv = g ? &g->comp[g->n_comp] : &L->s->comp[L->s->n_comp];
     if (!cJSON_IsObject(j)) {
-      problem(L, KERR_INVALID, CONTENT_P_TYPE, pj, "计算值应该是一个对象");
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_TYPE, pj, "计算值应该是一个对象");
       continue;
     }
     load_computed(L, cv, j, pj, g);
@@ -633,26 +525,28 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
   }
   s->doc = doc;
   s->top = calloc(FORM_MAX_FIELDS, sizeof *s->top);
-  loader L = {s, problems, KERR_OK};
+  loader L;
+  jsonload_init(&L.j, problems, "form.json");
+  L.s = s;
   if (!s->top) {
     form_schema_destroy(s);
     return KERR_NOMEM;
   }
   if (!cJSON_IsObject(doc)) {
-    problem(&L, KERR_INVALID, CONTENT_P_TYPE, "$", "整个文件应该是一个对象");
+    jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_TYPE, "$", "整个文件应该是一个对象");
     goto out;
   }
   const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
   if (!cJSON_IsNumber(fmt) || fmt->valuedouble != FORM_FORMAT) {
-    problem(&L, KERR_INVALID, CONTENT_P_FORMAT, "$.format",
+    jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_FORMAT, "$.format",
             "“format”应该是 %d（本程序读得懂的表格式）", FORM_FORMAT);
     goto out;
   }
-  s->title = get_str(&L, doc, "title", "$", FORM_MAX_LABEL, 0);
+  s->title = jsonload_str(&L.j, doc, "title", "$", FORM_MAX_LABEL, 0);
   const cJSON *secs = cJSON_GetObjectItemCaseSensitive(doc, "sections");
   if (!cJSON_IsArray(secs) || cJSON_GetArraySize(secs) < 1 ||
       cJSON_GetArraySize(secs) > FORM_MAX_SECTIONS) {
-    problem(&L, KERR_INVALID, CONTENT_P_FIELD, "$.sections",
+    jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_FIELD, "$.sections",
             "要有 1 到 %d 个部分（sections）", FORM_MAX_SECTIONS);
     goto out;
   }
@@ -661,16 +555,16 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
     char sp[80];
     path_fmt(sp, sizeof sp, "$.sections[%zu]", si);
     form_section *sec = &s->sec[s->n_sec++];
-    sec->id = get_str(&L, sj, "id", sp, FORM_MAX_ID, 0);
+    sec->id = jsonload_str(&L.j, sj, "id", sp, FORM_MAX_ID, 0);
     for (size_t k = 0; sec->id && k + 1 < s->n_sec; k++)
       if (s->sec[k].id && strcmp(s->sec[k].id, sec->id) == 0)
-        problem(&L, KERR_INVALID, CONTENT_P_DUPLICATE, sp, "部分编号“%s”重复了",
+        jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_DUPLICATE, sp, "部分编号“%s”重复了",
                 sec->id);
-    sec->title = get_str(&L, sj, "title", sp, FORM_MAX_LABEL, 0);
+    sec->title = jsonload_str(&L.j, sj, "title", sp, FORM_MAX_LABEL, 0);
     sec->first = s->n_top;
     const cJSON *fa = cJSON_GetObjectItemCaseSensitive(sj, "fields");
     if (!cJSON_IsArray(fa) || cJSON_GetArraySize(fa) < 1) {
-      problem(&L, KERR_INVALID, CONTENT_P_FIELD, sp, "每一部分至少要有一个字段");
+      jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_FIELD, sp, "每一部分至少要有一个字段");
       continue;
     }
     size_t fi = 0;
@@ -678,7 +572,7 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
       char fp[120];
       path_fmt(fp, sizeof fp, "%s.fields[%zu]", sp, fi);
       if (s->n_top == FORM_MAX_FIELDS) {
-        problem(&L, KERR_LIMIT, CONTENT_P_LIMIT, fp, "字段太多（最多 %d 个）",
+        jsonload_problem(&L.j, KERR_LIMIT, CONTENT_P_LIMIT, fp, "字段太多（最多 %d 个）",
                 FORM_MAX_FIELDS);
         goto out;
       }
@@ -708,15 +602,15 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
       for (size_t i = 0; f && i < f->n_needed_by; i++)
         every |= strcmp(f->needed_by[i], "*") == 0;
       if (!f || f->type != must[k].type || !f->required || !every)
-        problem(&L, KERR_INVALID, CONTENT_P_FIELD, "$.sections",
+        jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_FIELD, "$.sections",
                 "表里要有必填的“%s”（%s），并且所有事项都要它（needed_by [\"*\"]）",
                 must[k].id, type_names[must[k].type]);
     }
   }
 out:
-  if (L.err) {
+  if (L.j.err) {
     form_schema_destroy(s);
-    return L.err;
+    return L.j.err;
   }
   *out = s;
   return KERR_OK;

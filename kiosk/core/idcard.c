@@ -2,7 +2,10 @@
  * anything longer is refused before it is looked at further. */
 #include "core/idcard.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include "core/utf8.h"
 
 static kerr fail(validate_note *note, validate_code code) {
   if (note) {
@@ -47,9 +50,12 @@ kerr idcard_parse(const char *s, size_t len, const validate_date *today,
   if (len > VALIDATE_MAX_INPUT)
     return fail(note, VALIDATE_ID_LENGTH);
   while (i < len) {
-    long cp = validate_utf8_next(s, len, &i);
-    if (cp < 0)
+    uint32_t u;
+    size_t k = utf8_decode(s + i, len - i, &u);
+    if (k == 0)
       return fail(note, VALIDATE_BAD_UTF8);
+    i += k;
+    long cp = (long)u;
     if (cp >= 0xFF10 && cp <= 0xFF19)
       cp = cp - 0xFF10 + '0';
     else if (cp == 0xFF38 || cp == 0xFF58 || cp == 'x')

@@ -7,49 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Length of the strict UTF-8 sequence at s[0..n), or 0 if it is invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-  unsigned char c = s[0];
-  if (c < 0x80)
-    return 1;
-  if (c < 0xC2 || c > 0xF4)
-    return 0; /* continuation byte, overlong 2-byte lead, or > U+10FFFF */
-  size_t len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-  if (n < len)
-    return 0;
-  for (size_t i = 1; i < len; i++)
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-  if (c == 0xE0 && s[1] < 0xA0)
-    return 0; /* overlong */
-  if (c == 0xED && s[1] >= 0xA0)
-    return 0; /* UTF-16 surrogate */
-  if (c == 0xF0 && s[1] < 0x90)
-    return 0; /* overlong */
-  if (c == 0xF4 && s[1] >= 0x90)
-    return 0; /* above U+10FFFF */
-  return len;
-}
-
-int json_limits_utf8_valid(const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    size_t k = utf8_seq(p + i, n - i);
-    if (k == 0)
-      return 0;
-    i += k;
-  }
-  return 1;
-}
-
-size_t json_limits_utf8_len(const char *s) {
-  size_t n = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if ((*p & 0xC0) != 0x80)
-      n++;
-  return n;
-}
+#include "core/utf8.h"
 
 const char *json_limits_fault_str(json_limits_fault f) {
   switch (f) {
@@ -113,7 +71,8 @@ static json_limits_fault prescan(const char *buf, size_t start, size_t len,
     unsigned char c = p[i];
     *at = i;
     if (c >= 0x80) {
-      size_t k = utf8_seq(p + i, len - i);
+      uint32_t cp;
+      size_t k = utf8_decode(buf + i, len - i, &cp);
       if (k == 0)
         return JSON_LIMITS_BAD_UTF8;
       if (in_str && i + k - str_start > lim->max_string)
@@ -172,7 +131,7 @@ static json_limits_fault prescan(const char *buf, size_t start, size_t len,
 
 static int bad_text(const char *s) {
   size_t n = strlen(s);
-  if (!json_limits_utf8_valid(s, n))
+  if (!utf8_valid(s, n))
     return 1;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];

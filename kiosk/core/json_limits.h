@@ -66,10 +66,4 @@ kerr json_limits_parse(const char *buf, size_t len, const json_limits *lim,
 /* Plain-Chinese description of a fault, for administrators. Never NULL. */
 const char *json_limits_fault_str(json_limits_fault f);
 
-/* 1 if s[0..n) is strict UTF-8, else 0. */
-int json_limits_utf8_valid(const char *s, size_t n);
-
-/* Number of Unicode code points in a valid UTF-8 string. */
-size_t json_limits_utf8_len(const char *s);
-
 #endif

@@ -19,7 +19,9 @@
 #include <sodium.h>
 
 #include "core/json_limits.h"
+#include "core/jsonload.h"
 #include "core/log.h"
+#include "core/utf8.h"
 
 #define MAX_GROUPS 4
 #define MAX_VALUE_NESTING 8 /* derived values evaluated inside one another */
@@ -72,14 +74,7 @@ static const char *const refusing_words[] = {"不符合", "没有资格", "无�
 void screener_standards_init(screener_standards *s) { memset(s, 0, sizeof *s); }
 
 static int key_ok(const char *k) {
-  size_t n = strlen(k);
-  if (n == 0 || n >= SCREENER_MAX_KEY - 8) /* room for "_month" */
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') ||
-          k[i] == '_'))
-      return 0;
-  return 1;
+  return jsonload_name_ok(k, SCREENER_MAX_KEY - 9); /* room for "_month" */
 }
 
 kerr screener_standards_add(screener_standards *s, const char *key,
@@ -153,66 +148,9 @@ static kerr std_lookup(const screener_standards *s, const char *name,
 /* ---- loading ------------------------------------------------------------ */
 
 typedef struct loader {
+  jsonload j; /* problems go to screener.json */
   screener *s;
-  content_problems *p;
-  kerr err; /* first error kind */
 } loader;
-
-static void problem(loader *L, kerr kind, content_problem_kind pk,
-                    const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void problem(loader *L, kerr kind, content_problem_kind pk,
-                    const char *path, const char *fmt, ...) {
-  char msg[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  if (!L->err)
-    L->err = kind;
-  content_problems_add(L->p, pk, "screener.json", path, "%s", msg);
-}
-
-static int id_ok(const char *s) {
-  size_t n = strlen(s);
-  if (n == 0 || n > MAX_ID || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-          s[i] == '_'))
-      return 0;
-  return 1;
-}
-
-/* A required string member of at most max bytes; NULL (problem recorded) if
- * missing or wrong. */
-static const char *req_str(loader *L, const cJSON *o, const char *key,
-                           const char *path, size_t max, int optional) {
-  const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-  char p[160];
-  snprintf(p, sizeof p, "%s.%s", path, key);
-  if (!j) {
-    if (optional)
-      return "";
-    problem(L, KERR_INVALID, CONTENT_P_FIELD, p, "缺少“%s”", key);
-    return NULL;
-  }
-  if (!cJSON_IsString(j)) {
-    problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是文字", key);
-    return NULL;
-  }
-  if (strlen(j->valuestring) > max) {
-    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, p, "“%s”太长（最多 %zu 字节）",
-            key, max);
-    return NULL;
-  }
-  if (!optional && j->valuestring[0] == '\0') {
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, p, "“%s”不能是空的", key);
-    return NULL;
-  }
-  return j->valuestring;
-}
 
 static int find_question(const screener *s, const char *name, size_t len) {
   for (size_t i = 0; i < s->nq; i++)
@@ -256,7 +194,7 @@ static kerr check_name(void *ud, expr_name_kind kind, const char *name,
   if ((q >= 0 && (size_t)q < sc->max_q) || (v >= 0 && (size_t)v < sc->max_v) ||
       find_group(s, name, len) >= 0)
     return KERR_OK;
-  problem(sc->L, KERR_INVALID, CONTENT_P_REFERENCE, sc->path,
+  jsonload_problem(&sc->L->j, KERR_INVALID, CONTENT_P_REFERENCE, sc->path,
           "第 %zu 个字节处的 ${%.*s} 不是前面定义过的问题或数值", offset,
           (int)(len > 40 ? 40 : len), name);
   sc->bad = 1;
@@ -270,11 +208,11 @@ static expr *load_expr(loader *L, const char *src, size_t len,
   expr_error err;
   kerr r = expr_parse(src, len, &e, &err);
   if (r == KERR_NOMEM) {
-    problem(L, KERR_NOMEM, CONTENT_P_LIMIT, path, "内存不足");
+    jsonload_problem(&L->j, KERR_NOMEM, CONTENT_P_LIMIT, path, "内存不足");
     return NULL;
   }
   if (r) {
-    problem(L, r, r == KERR_LIMIT ? CONTENT_P_LIMIT : CONTENT_P_SYNTAX, path,
+    jsonload_problem(&L->j, r, r == KERR_LIMIT ? CONTENT_P_LIMIT : CONTENT_P_SYNTAX, path,
             "表达式第 %zu 个字节处有错：%s", err.offset, err.msg);
     return NULL;
   }
@@ -293,19 +231,19 @@ static int load_tmpl(loader *L, const char *t, const char *path, tmpl *out) {
   out->n = 0;
   out->segs = NULL;
   if (n > SCREENER_MAX_TEMPLATE) {
-    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, path, "理由太长（最多 %d 字节）",
+    jsonload_problem(&L->j, KERR_LIMIT, CONTENT_P_LIMIT, path, "理由太长（最多 %d 字节）",
             SCREENER_MAX_TEMPLATE);
     return -1;
   }
   for (const char *const *w = refusing_words; *w; w++)
     if (strstr(t, *w)) {
-      problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path,
               "理由里不要用“%s”这样拒绝人的说法：筛查只说“可能适用”", *w);
       return -1;
     }
   out->segs = malloc(cap * sizeof *out->segs);
   if (!out->segs) {
-    problem(L, KERR_NOMEM, CONTENT_P_LIMIT, path, "内存不足");
+    jsonload_problem(&L->j, KERR_NOMEM, CONTENT_P_LIMIT, path, "内存不足");
     return -1;
   }
   size_t i = 0, lit = 0;
@@ -326,7 +264,7 @@ static int load_tmpl(loader *L, const char *t, const char *path, tmpl *out) {
         i += 2;
         lit = i;
       } else {
-        problem(L, KERR_PARSE, CONTENT_P_SYNTAX, path,
+        jsonload_problem(&L->j, KERR_PARSE, CONTENT_P_SYNTAX, path,
                 "第 %zu 个字节处多了一个“}”（要写“}”本身请用“}}”）", i);
         return -1;
       }
@@ -356,7 +294,7 @@ static int load_tmpl(loader *L, const char *t, const char *path, tmpl *out) {
         }
       }
       if (!closed) {
-        problem(L, KERR_PARSE, CONTENT_P_SYNTAX, path,
+        jsonload_problem(&L->j, KERR_PARSE, CONTENT_P_SYNTAX, path,
                 "第 %zu 个字节处的“{”没有对应的“}”", i);
         return -1;
       }
@@ -377,7 +315,7 @@ static int load_tmpl(loader *L, const char *t, const char *path, tmpl *out) {
         if (!g) {
           if (add[k].e)
             expr_destroy(add[k].e);
-          problem(L, KERR_NOMEM, CONTENT_P_LIMIT, path, "内存不足");
+          jsonload_problem(&L->j, KERR_NOMEM, CONTENT_P_LIMIT, path, "内存不足");
           return -1;
         }
         out->segs = g;
@@ -389,27 +327,12 @@ static int load_tmpl(loader *L, const char *t, const char *path, tmpl *out) {
   return 0;
 }
 
-static int64_t num_member(loader *L, const cJSON *o, const char *key,
-                          const char *path, int64_t dflt) {
-  const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-  int64_t v = dflt;
-  if (!j)
-    return dflt;
-  if (!cJSON_IsNumber(j) || expr_num_from_double(j->valuedouble, &v)) {
-    char p[160];
-    snprintf(p, sizeof p, "%s.%s", path, key);
-    problem(L, KERR_INVALID, CONTENT_P_TYPE, p, "“%s”应该是数字", key);
-    return dflt;
-  }
-  return v;
-}
-
 static void add_item(loader *L, const char *item, const char *path) {
   for (size_t i = 0; i < L->s->ni; i++)
     if (strcmp(L->s->items[i], item) == 0)
       return;
   if (L->s->ni == SCREENER_MAX_ITEMS) {
-    problem(L, KERR_LIMIT, CONTENT_P_LIMIT, path, "救助事项太多（最多 %d 项）",
+    jsonload_problem(&L->j, KERR_LIMIT, CONTENT_P_LIMIT, path, "救助事项太多（最多 %d 项）",
             SCREENER_MAX_ITEMS);
     return;
   }
@@ -424,13 +347,13 @@ static const cJSON *req_array(loader *L, const cJSON *doc, const char *key,
   if (!a && min == 0)
     return NULL;
   if (!cJSON_IsArray(a)) {
-    problem(L, KERR_INVALID, a ? CONTENT_P_TYPE : CONTENT_P_FIELD, p,
+    jsonload_problem(&L->j, KERR_INVALID, a ? CONTENT_P_TYPE : CONTENT_P_FIELD, p,
             "“%s”应该是一个列表", key);
     return NULL;
   }
   size_t n = (size_t)cJSON_GetArraySize(a);
   if (n < min || n > max) {
-    problem(L, n > max ? KERR_LIMIT : KERR_INVALID,
+    jsonload_problem(&L->j, n > max ? KERR_LIMIT : KERR_INVALID,
             n > max ? CONTENT_P_LIMIT : CONTENT_P_VALUE, p,
             "“%s”应该有 %zu 到 %zu 项，现在有 %zu 项", key, min, max, n);
     return NULL;
@@ -444,25 +367,25 @@ static void load_question(loader *L, const cJSON *qj, size_t idx) {
   char path[64];
   snprintf(path, sizeof path, "$.questions[%zu]", idx);
   if (!cJSON_IsObject(qj)) {
-    problem(L, KERR_INVALID, CONTENT_P_TYPE, path, "问题应该是一个对象");
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_TYPE, path, "问题应该是一个对象");
     return;
   }
-  q->id = req_str(L, qj, "id", path, MAX_ID, 0);
-  if (q->id && !id_ok(q->id)) {
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+  q->id = jsonload_str(&L->j, qj, "id", path, MAX_ID, 0);
+  if (q->id && !jsonload_id_ok(q->id, MAX_ID)) {
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path,
             "问题编号“%s”只能用小写英文字母、数字和下划线", q->id);
     q->id = NULL;
   }
   if (q->id && (find_question(s, q->id, strlen(q->id)) != (int)idx ||
                 find_group(s, q->id, strlen(q->id)) >= 0)) {
-    problem(L, KERR_INVALID, CONTENT_P_DUPLICATE, path, "问题编号“%s”重复了",
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_DUPLICATE, path, "问题编号“%s”重复了",
             q->id);
   }
-  q->icon = req_str(L, qj, "icon", path, MAX_ID, 0);
-  q->text = req_str(L, qj, "text", path, MAX_TEXT, 0);
-  q->help = req_str(L, qj, "help", path, MAX_TEXT, 1);
-  q->unit = req_str(L, qj, "unit", path, 16, 1);
-  const char *type = req_str(L, qj, "type", path, 16, 0);
+  q->icon = jsonload_str(&L->j, qj, "icon", path, MAX_ID, 0);
+  q->text = jsonload_str(&L->j, qj, "text", path, MAX_TEXT, 0);
+  q->help = jsonload_str(&L->j, qj, "help", path, MAX_TEXT, 1);
+  q->unit = jsonload_str(&L->j, qj, "unit", path, 16, 1);
+  const char *type = jsonload_str(&L->j, qj, "type", path, 16, 0);
   if (!type)
     return;
   if (strcmp(type, "yesno") == 0) {
@@ -471,12 +394,12 @@ static void load_question(loader *L, const cJSON *qj, size_t idx) {
     q->type = SCREENER_Q_CHOICE;
   } else if (strcmp(type, "number") == 0 || strcmp(type, "money") == 0) {
     q->type = type[0] == 'n' ? SCREENER_Q_NUMBER : SCREENER_Q_MONEY;
-    q->min = num_member(L, qj, "min", path, 0);
-    q->max = num_member(L, qj, "max", path, EXPR_NUM_MAX);
+    q->min = jsonload_num(&L->j, qj, "min", path, 0, NULL);
+    q->max = jsonload_num(&L->j, qj, "max", path, EXPR_NUM_MAX, NULL);
     if (q->min > q->max)
-      problem(L, KERR_INVALID, CONTENT_P_VALUE, path, "“min”比“max”大");
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path, "“min”比“max”大");
   } else {
-    problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path,
             "问题类型“%s”不认识（可以是 yesno、choice、number、money）", type);
     return;
   }
@@ -484,13 +407,13 @@ static void load_question(loader *L, const cJSON *qj, size_t idx) {
     const cJSON *ca = cJSON_GetObjectItemCaseSensitive(qj, "choices");
     int n = cJSON_IsArray(ca) ? cJSON_GetArraySize(ca) : 0;
     if (n < 2 || n > SCREENER_MAX_CHOICES) {
-      problem(L, KERR_INVALID, CONTENT_P_VALUE, path,
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path,
               "选择题要有 2 到 %d 个选项（“choices”）", SCREENER_MAX_CHOICES);
       return;
     }
     screener_choice *c = calloc((size_t)n, sizeof *c);
     if (!c) {
-      problem(L, KERR_NOMEM, CONTENT_P_LIMIT, path, "内存不足");
+      jsonload_problem(&L->j, KERR_NOMEM, CONTENT_P_LIMIT, path, "内存不足");
       return;
     }
     q->choices = c;
@@ -499,12 +422,12 @@ static void load_question(loader *L, const cJSON *qj, size_t idx) {
       char cp[96];
       snprintf(cp, sizeof cp, "%s.choices[%d]", path, k);
       const cJSON *cj = cJSON_GetArrayItem(ca, k);
-      c[k].value = req_str(L, cj, "value", cp, MAX_ID, 0);
-      c[k].label = req_str(L, cj, "label", cp, MAX_TEXT, 0);
-      c[k].icon = req_str(L, cj, "icon", cp, MAX_ID, 1);
+      c[k].value = jsonload_str(&L->j, cj, "value", cp, MAX_ID, 0);
+      c[k].label = jsonload_str(&L->j, cj, "label", cp, MAX_TEXT, 0);
+      c[k].icon = jsonload_str(&L->j, cj, "icon", cp, MAX_ID, 1);
       for (int m = 0; m < k && c[k].value; m++)
         if (c[m].value && strcmp(c[m].value, c[k].value) == 0)
-          problem(L, KERR_INVALID, CONTENT_P_DUPLICATE, cp, "选项“%s”重复了",
+          jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_DUPLICATE, cp, "选项“%s”重复了",
                   c[k].value);
     }
   }
@@ -513,7 +436,7 @@ static void load_question(loader *L, const cJSON *qj, size_t idx) {
     char rp[96];
     snprintf(rp, sizeof rp, "%s.relevant", path);
     if (!cJSON_IsString(rel))
-      problem(L, KERR_INVALID, CONTENT_P_TYPE, rp, "“relevant”应该是表达式文字");
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_TYPE, rp, "“relevant”应该是表达式文字");
     else
       q->relevant = load_expr(L, rel->valuestring, strlen(rel->valuestring),
                               rp, idx, 0);
@@ -521,23 +444,25 @@ static void load_question(loader *L, const cJSON *qj, size_t idx) {
 }
 
 static kerr load_doc(screener *s, content_problems *problems) {
-  loader L = {s, problems, KERR_OK};
+  loader L;
+  jsonload_init(&L.j, problems, "screener.json");
+  L.s = s;
   const cJSON *doc = s->doc;
   if (!cJSON_IsObject(doc)) {
-    problem(&L, KERR_INVALID, CONTENT_P_TYPE, "$", "screener.json 应该是一个对象");
-    return L.err;
+    jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_TYPE, "$", "screener.json 应该是一个对象");
+    return L.j.err;
   }
   const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(doc, "format");
   if (!cJSON_IsNumber(fmt) || fmt->valuedouble != SCREENER_FORMAT) {
-    problem(&L, KERR_INVALID, CONTENT_P_FORMAT, "$.format",
+    jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_FORMAT, "$.format",
             "“format”应该是 %d", SCREENER_FORMAT);
-    return L.err;
+    return L.j.err;
   }
   const cJSON *ga = req_array(&L, doc, "groups", 0, MAX_GROUPS);
   for (int k = 0; ga && k < cJSON_GetArraySize(ga); k++) {
     const cJSON *g = cJSON_GetArrayItem(ga, k);
-    if (!cJSON_IsString(g) || !id_ok(g->valuestring))
-      problem(&L, KERR_INVALID, CONTENT_P_VALUE, "$.groups",
+    if (!cJSON_IsString(g) || !jsonload_id_ok(g->valuestring, MAX_ID))
+      jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_VALUE, "$.groups",
               "分组名只能用小写英文字母、数字和下划线");
     else
       s->groups[s->ng++] = g->valuestring;
@@ -553,11 +478,11 @@ static kerr load_doc(screener *s, content_problems *problems) {
     const cJSON *vj = cJSON_GetArrayItem(va, k);
     char path[64];
     snprintf(path, sizeof path, "$.values[%d]", k);
-    const char *id = req_str(&L, vj, "id", path, MAX_ID, 0);
-    const char *src = req_str(&L, vj, "expr", path, EXPR_MAX_SOURCE, 0);
-    if (id && (!id_ok(id) || find_question(s, id, strlen(id)) >= 0 ||
+    const char *id = jsonload_str(&L.j, vj, "id", path, MAX_ID, 0);
+    const char *src = jsonload_str(&L.j, vj, "expr", path, EXPR_MAX_SOURCE, 0);
+    if (id && (!jsonload_id_ok(id, MAX_ID) || find_question(s, id, strlen(id)) >= 0 ||
                find_value(s, id, strlen(id)) >= 0)) {
-      problem(&L, KERR_INVALID, CONTENT_P_DUPLICATE, path,
+      jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_DUPLICATE, path,
               "数值编号“%s”不合适或与问题、数值重复", id);
       id = NULL;
     }
@@ -574,8 +499,8 @@ static kerr load_doc(screener *s, content_problems *problems) {
     size_t n = (size_t)cJSON_GetArraySize(ra);
     s->rules = calloc(n, sizeof *s->rules);
     if (!s->rules) {
-      problem(&L, KERR_NOMEM, CONTENT_P_LIMIT, "$.rules", "内存不足");
-      return L.err;
+      jsonload_problem(&L.j, KERR_NOMEM, CONTENT_P_LIMIT, "$.rules", "内存不足");
+      return L.j.err;
     }
     for (size_t i = 0; i < n; i++) {
       const cJSON *rj = cJSON_GetArrayItem(ra, (int)i);
@@ -584,18 +509,18 @@ static kerr load_doc(screener *s, content_problems *problems) {
       snprintf(path, sizeof path, "$.rules[%zu]", i);
       snprintf(wp, sizeof wp, "%s.when", path);
       snprintf(tp, sizeof tp, "%s.reason", path);
-      r->item = req_str(&L, rj, "item", path, MAX_ID, 0);
-      if (r->item && !id_ok(r->item)) {
-        problem(&L, KERR_INVALID, CONTENT_P_VALUE, path,
+      r->item = jsonload_str(&L.j, rj, "item", path, MAX_ID, 0);
+      if (r->item && !jsonload_id_ok(r->item, MAX_ID)) {
+        jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_VALUE, path,
                 "事项编号“%s”只能用小写英文字母、数字和下划线", r->item);
         r->item = NULL;
       }
       if (r->item)
         add_item(&L, r->item, path);
-      const char *when = req_str(&L, rj, "when", path, EXPR_MAX_SOURCE, 0);
+      const char *when = jsonload_str(&L.j, rj, "when", path, EXPR_MAX_SOURCE, 0);
       if (when)
         r->when = load_expr(&L, when, strlen(when), wp, s->nq, s->nv);
-      const char *reason = req_str(&L, rj, "reason", path, SCREENER_MAX_TEMPLATE, 0);
+      const char *reason = jsonload_str(&L.j, rj, "reason", path, SCREENER_MAX_TEMPLATE, 0);
       if (reason)
         load_tmpl(&L, reason, tp, &r->reason);
     }
@@ -603,13 +528,13 @@ static kerr load_doc(screener *s, content_problems *problems) {
   const cJSON *aa = req_array(&L, doc, "also", 0, SCREENER_MAX_ITEMS);
   for (int k = 0; aa && k < cJSON_GetArraySize(aa); k++) {
     const cJSON *a = cJSON_GetArrayItem(aa, k);
-    if (!cJSON_IsString(a) || !id_ok(a->valuestring))
-      problem(&L, KERR_INVALID, CONTENT_P_VALUE, "$.also",
+    if (!cJSON_IsString(a) || !jsonload_id_ok(a->valuestring, MAX_ID))
+      jsonload_problem(&L.j, KERR_INVALID, CONTENT_P_VALUE, "$.also",
               "“also”里应该是事项编号");
     else
       add_item(&L, a->valuestring, "$.also");
   }
-  return L.err;
+  return L.j.err;
 }
 
 kerr screener_load_json(const cJSON *doc, screener **out,
@@ -951,11 +876,7 @@ kerr screener_question_relevant(const screener *s, size_t i,
  * character; returns the new length. */
 static size_t append(char *buf, size_t n, size_t cap, const char *src,
                      size_t len) {
-  if (n + len + 1 > cap) {
-    len = cap - n - 1;
-    while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
-      len--;
-  }
+  len = utf8_cut(src, len, cap - n - 1);
   memcpy(buf + n, src, len);
   buf[n + len] = '\0';
   return n + len;

@@ -14,6 +14,7 @@
 
 #include "core/json_limits.h"
 #include "core/log.h"
+#include "core/utf8.h"
 
 typedef struct staff_account {
   char id[STAFF_ID_BUF];
@@ -123,7 +124,7 @@ static kerr parse_account(const cJSON *o, size_t i, staff_account *acc,
     return KERR_INVALID;
   }
   size_t nl = name ? strlen(name) : 0;
-  size_t nc = name ? json_limits_utf8_len(name) : 0;
+  size_t nc = name ? utf8_count(name, nl) : 0;
   int plain = 1;
   for (size_t k = 0; k < nl; k++)
     if ((unsigned char)name[k] < 0x20 || name[k] == 0x7f)

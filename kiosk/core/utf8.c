@@ -93,3 +93,11 @@ size_t utf8_last_len(const char *s, size_t n) {
   }
   return k;
 }
+
+size_t utf8_cut(const char *s, size_t n, size_t max) {
+  if (n <= max)
+    return n;
+  while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+    max--;
+  return max;
+}

@@ -24,6 +24,11 @@ int utf8_valid(const char *s, size_t n);
 /* Number of code points in a valid UTF-8 string s[0..n). */
 size_t utf8_count(const char *s, size_t n);
 
+/* Where to cut s[0..n) to keep at most max bytes without splitting a
+ * character: n if n <= max, else max moved back over continuation bytes
+ * (the byte at the cut is a lead or ASCII byte). */
+size_t utf8_cut(const char *s, size_t n, size_t max);
+
 /* Byte length of the last code point of s[0..n) (for backspace); 0 if n==0. */
 size_t utf8_last_len(const char *s, size_t n);
 

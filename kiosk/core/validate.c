@@ -7,7 +7,11 @@
  * loop for long. */
 #include "core/validate.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include "core/calendar.h"
+#include "core/utf8.h"
 
 static const char *const messages[VALIDATE_CODE_COUNT] = {
     [VALIDATE_OK] = "",
@@ -60,14 +64,8 @@ static kerr pass(validate_note *note, validate_code code) {
 
 /* ---- dates ------------------------------------------------------------ */
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 int validate_date_is_real(int year, int month, int day) {
-  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1)
-    return 0;
-  int n = mdays[month - 1] + (month == 2 && is_leap(year));
-  return day <= n;
+  return year >= 1 && year <= 9999 && calendar_date_valid(year, month, day);
 }
 
 int validate_date_cmp(const validate_date *a, const validate_date *b) {
@@ -88,51 +86,6 @@ int validate_date_age(const validate_date *birth, const validate_date *today) {
   return age;
 }
 
-/* ---- UTF-8 -------------------------------------------------------------- */
-
-long validate_utf8_next(const char *s, size_t len, size_t *i) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t k = *i;
-  unsigned c = p[k];
-  long cp;
-  size_t n;
-  if (c < 0x80) {
-    *i = k + 1;
-    return (long)c;
-  } else if (c >= 0xC2 && c <= 0xDF) {
-    cp = c & 0x1F;
-    n = 1;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    cp = c & 0x0F;
-    n = 2;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    cp = c & 0x07;
-    n = 3;
-  } else {
-    *i = k + 1;
-    return -1;
-  }
-  if (len - k - 1 < n) {
-    *i = k + 1;
-    return -1;
-  }
-  for (size_t j = 1; j <= n; j++) {
-    unsigned cc = p[k + j];
-    if ((cc & 0xC0) != 0x80) {
-      *i = k + 1;
-      return -1;
-    }
-    cp = (cp << 6) | (long)(cc & 0x3F);
-  }
-  if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF)) {
-    *i = k + 1;
-    return -1;
-  }
-  *i = k + 1 + n;
-  return cp;
-}
-
 /* Folds input to ASCII for the number-like validators: full-width forms
  * U+FF01..U+FF5E to ASCII, ideographic space to space, the characters in
  * `keep` (a few CJK code points, e.g. 元 年 月 日) to the given ASCII stand-
@@ -147,9 +100,12 @@ static int fold_ascii(const char *s, size_t len, const struct fold_map *map,
                       char *out, size_t cap) {
   size_t i = 0, n = 0;
   while (i < len) {
-    long cp = validate_utf8_next(s, len, &i);
-    if (cp < 0)
+    uint32_t u;
+    size_t k = utf8_decode(s + i, len - i, &u);
+    if (k == 0)
       return -1;
+    i += k;
+    long cp = (long)u;
     if (cp >= 0xFF01 && cp <= 0xFF5E)
       cp = cp - 0xFF01 + 0x21;
     if (cp == 0x3000 || cp == ' ' || cp == '\t')
@@ -364,9 +320,12 @@ kerr validate_text(const char *s, size_t len, size_t min_chars,
                    validate_note *note) {
   size_t i = 0, count = 0, visible = 0;
   while (i < len) {
-    long cp = validate_utf8_next(s, len, &i);
-    if (cp < 0)
+    uint32_t u;
+    size_t k = utf8_decode(s + i, len - i, &u);
+    if (k == 0)
       return fail(note, VALIDATE_BAD_UTF8);
+    i += k;
+    long cp = (long)u;
     if (cp == '\n' || cp == '\t' || cp == '\r') {
       if (!multiline)
         return fail(note, VALIDATE_BAD_CHAR);

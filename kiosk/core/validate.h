@@ -115,9 +115,4 @@ kerr validate_text(const char *s, size_t len, size_t min_chars,
                    size_t max_chars, int multiline, size_t *nchars,
                    validate_note *note);
 
-/* Decodes one UTF-8 code point starting at s[*i] (bounded by len), advancing
- * *i. Returns the code point, or -1 for malformed, overlong, surrogate or
- * out-of-range sequences (then *i advances by one byte). */
-long validate_utf8_next(const char *s, size_t len, size_t *i);
-
 #endif

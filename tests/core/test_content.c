@@ -4,6 +4,7 @@
 #include "check.h"
 #include "core/content.h"
 #include "core/json_limits.h"
+#include "core/utf8.h"
 #include "test_content_util.h"
 
 static const char *const all_items[] = {
@@ -44,7 +45,7 @@ static void test_items(const content *c) {
     const content_icon *ic = content_icon_find(c, it->icon);
     CHECK(ic != NULL);
     if (ic)
-      CHECK_INT(json_limits_utf8_len(ic->glyph), 1);
+      CHECK_INT(utf8_count(ic->glyph, strlen(ic->glyph)), 1);
   }
   CHECK_STR(content_item_find(c, "dibao")->short_name, "低保");
   CHECK_INT(content_item_find(c, "dibao")->layer, CONTENT_LAYER_BASIC);

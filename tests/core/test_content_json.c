@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "core/json_limits.h"
+#include "core/utf8.h"
 #include "test_content_util.h"
 
 static const json_limits lim = {4096, 8, 32, 10};
@@ -118,9 +119,9 @@ static void test_faults(void) {
   CHECK_INT(json_limits_parse("\xEF\xBB\xBF{}", 5, &lim, &j, &e2), KERR_OK);
   cJSON_Delete(j);
 
-  CHECK(json_limits_utf8_valid("中文abc", strlen("中文abc")));
-  CHECK(!json_limits_utf8_valid("\x80", 1));
-  CHECK_INT(json_limits_utf8_len("中文abc"), 5);
+  CHECK(utf8_valid("中文abc", strlen("中文abc")));
+  CHECK(!utf8_valid("\x80", 1));
+  CHECK_INT(utf8_count("中文abc", strlen("中文abc")), 5);
   for (int f = JSON_LIMITS_OK; f <= JSON_LIMITS_BAD_CHAR; f++)
     CHECK(json_limits_fault_str((json_limits_fault)f)[0] != '\0');
 }

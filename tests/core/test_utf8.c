@@ -19,6 +19,12 @@ int main(void) {
   CHECK_INT(utf8_count("低保ab", strlen("低保ab")), 4);
   CHECK_INT(utf8_last_len("a张", strlen("a张")), 3);
   CHECK_INT(utf8_last_len("", 0), 0);
+  CHECK_INT(utf8_cut("a张b", 5, 5), 5);   /* fits */
+  CHECK_INT(utf8_cut("a张b", 5, 4), 4);   /* cut after 张 */
+  CHECK_INT(utf8_cut("a张b", 5, 3), 1);   /* not inside 张 */
+  CHECK_INT(utf8_cut("a张b", 5, 1), 1);
+  CHECK_INT(utf8_cut("张", 3, 2), 0);
+  CHECK_INT(utf8_cut("ab", 2, 0), 0);
   char buf[4];
   for (uint32_t c = 1; c < 0x110000; c += 97) {
     size_t k = utf8_encode(c, buf);

@@ -18,7 +18,7 @@
 #include "core/bundle_sig.h"
 #include "core/content.h"
 #include "core/log.h"
-#include "net/content_sync.h"
+#include "net/publish.h"
 
 static void usage(FILE *f) {
   fputs("用法：kioskctl content publish 目录 --server https://主机:端口 --ca 根证书 "
@@ -51,7 +51,7 @@ static int bundle_ok(const char *dir) {
 
 int cmd_publish(int argc, char **argv) {
   const char *dir = NULL;
-  content_sync_config cfg;
+  publish_config cfg;
   memset(&cfg, 0, sizeof cfg);
   static const struct option opts[] = {
       {"server", required_argument, NULL, 's'},
@@ -68,13 +68,13 @@ int cmd_publish(int argc, char **argv) {
       cfg.base_url = optarg;
       break;
     case 'a':
-      cfg.ca_file = optarg;
+      cfg.http.ca_file = optarg;
       break;
     case 'c':
-      cfg.cert_file = optarg;
+      cfg.http.cert_file = optarg;
       break;
     case 'k':
-      cfg.key_file = optarg;
+      cfg.http.key_file = optarg;
       break;
     case 'h':
       usage(stdout);
@@ -88,8 +88,8 @@ int cmd_publish(int argc, char **argv) {
   /* Left: "publish" and the folder. */
   if (argc - optind == 2)
     dir = argv[optind + 1];
-  if (!dir || !cfg.base_url || !cfg.ca_file || !cfg.cert_file ||
-      !cfg.key_file) {
+  if (!dir || !cfg.base_url || !cfg.http.ca_file || !cfg.http.cert_file ||
+      !cfg.http.key_file) {
     usage(stderr);
     return 2;
   }
@@ -113,15 +113,15 @@ int cmd_publish(int argc, char **argv) {
   }
   fclose(f);
 
-  content_sync *s = NULL;
-  content_sync_published r;
-  kerr err = content_sync_create(&cfg, &s);
+  publish *s = NULL;
+  publish_result r;
+  kerr err = publish_create(&cfg, &s);
   if (err) {
     printf("无法准备连接（%s）。\n", kerr_str(err));
     return 1;
   }
-  err = content_sync_publish(s, dir, &r);
-  content_sync_destroy(s);
+  err = publish_bundle(s, dir, &r);
+  publish_destroy(s);
   switch (err) {
   case KERR_OK:
     printf("%s：版本 %s（上传 %zu 个文件，后台已有 %zu 个）。"

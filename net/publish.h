@@ -1,0 +1,58 @@
+/* publish: uploads a signed content bundle to the backend, for kioskctl
+ * (the kiosk itself never publishes; this module is not in its link line).
+ *
+ * publish_bundle() reads the bundle folder, checks every listed file
+ * against the manifest's size and SHA-256, asks which files the backend
+ * already has (GET /v1/content/files/{sha256} with If-None-Match; 304 =
+ * stored) and sends the manifest, its signature and only the missing files
+ * in one POST /v1/content.
+ *
+ * Requests go through net/http, the one HTTPS client, with its TLS policy
+ * (see content_sync.h); answers are capped at 64 KiB. */
+#ifndef KIOSK_NET_PUBLISH_H
+#define KIOSK_NET_PUBLISH_H
+
+#include <stddef.h>
+
+#include "content_sync.h"
+#include "core/kerr.h"
+#include "http.h"
+
+typedef struct publish publish;
+
+typedef struct publish_config {
+  const char *base_url; /* "https://host[:port]", no trailing slash */
+  http_config http;     /* CA, certificate, key, pin, timeouts (total 0 ->
+                           60000 ms here); max_response is publish's own */
+} publish_config;
+
+/* What publish_bundle() did. Strings are ASCII (from the server's English
+ * error body) and may be empty. */
+typedef struct publish_result {
+  int http_status;       /* of the POST; 0 if none */
+  size_t files_sent;     /* files uploaded */
+  size_t files_present;  /* files the backend already had */
+  char version[CONTENT_SYNC_VERSION_MAX];
+  char error_code[32];   /* "bad_signature", "conflict", ... */
+  char message[256];
+} publish_result;
+
+/* A publisher for one backend (strings copied). KERR_INVALID for a missing
+ * or non-https base URL (or one over 200 bytes) or a missing CA file,
+ * certificate or key; KERR_CRYPTO, KERR_NOMEM, or http_create()'s errors. */
+kerr publish_create(const publish_config *cfg, publish **out);
+
+/* NULL is fine. */
+void publish_destroy(publish *p);
+
+/* Uploads the signed bundle in dir (manifest.json exactly as signed,
+ * manifest.sig and every listed file). Returns KERR_OK on 201 (published)
+ * or 200 (identical already published); KERR_NOTFOUND no manifest.sig
+ * (unsigned); KERR_CRYPTO a file differs from the manifest locally, or the
+ * backend says 403 (signature not by its administrator key); KERR_CONFLICT
+ * 409 (that version or a newer one is already published); KERR_INVALID
+ * other 4xx; KERR_DENIED 401; KERR_BUSY 5xx/429; KERR_NET; KERR_LIMIT the
+ * bundle exceeds the content limits. r (required) gets the details. */
+kerr publish_bundle(publish *p, const char *dir, publish_result *r);
+
+#endif

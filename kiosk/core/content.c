@@ -420,7 +420,8 @@ const char *content_layer_label(const content *c, content_layer layer) {
 const char *content_unit_label(const content *c, content_unit unit) {
   static const char *const keys[CONTENT_UNIT_COUNT] = {
       "unit.yuan_per_person_month", "unit.yuan_per_person_year",
-      "unit.yuan_per_person_time", "unit.yuan_per_case"};
+      "unit.yuan_per_person_time", "unit.yuan_per_case", "unit.ratio",
+      "unit.yes_no"};
   if ((int)unit < 0 || unit >= CONTENT_UNIT_COUNT)
     return CONTENT_STRING_MISSING;
   return content_string(c, keys[unit]);

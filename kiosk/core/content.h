@@ -62,6 +62,8 @@ typedef enum content_unit {
   CONTENT_UNIT_PERSON_YEAR,      /* yuan per person per year */
   CONTENT_UNIT_PERSON_TIME,      /* yuan per person-time (人次) */
   CONTENT_UNIT_CASE,             /* yuan per case (每次) */
+  CONTENT_UNIT_RATIO,            /* a factor or share: 1.5 (倍), 0.8 */
+  CONTENT_UNIT_YES_NO,           /* a local rule that is on (1) or off (0) */
   CONTENT_UNIT_COUNT
 } content_unit;
 

@@ -71,6 +71,8 @@ const char *const content_required_strings[] = {
     "unit.yuan_per_person_year",
     "unit.yuan_per_person_time",
     "unit.yuan_per_case",
+    "unit.ratio",
+    "unit.yes_no",
     NULL};
 
 /* ------------------------------------------------------------------ */
@@ -704,7 +706,7 @@ size_t content_schema_strings(content *c, content_problems *p) {
 
 static const char *const unit_keys[CONTENT_UNIT_COUNT] = {
     "yuan_per_person_month", "yuan_per_person_year", "yuan_per_person_time",
-    "yuan_per_case"};
+    "yuan_per_case", "ratio", "yes_no"};
 
 static void parse_standard(content_cv *v, const cJSON *e, content_standard *s,
                            const char **keys, size_t n, size_t i) {
@@ -745,7 +747,7 @@ static void parse_standard(content_cv *v, const cJSON *e, content_standard *s,
       size_t mk = content_cv_key(v, "unit");
       content_cv_fail(v, CONTENT_P_VALUE,
                       "单位“%s”不认识，应为 yuan_per_person_month、yuan_per_person_year、"
-                      "yuan_per_person_time 或 yuan_per_case",
+                      "yuan_per_person_time、yuan_per_case、ratio 或 yes_no",
                       unit);
       content_cv_pop(v, mk);
     }
@@ -764,6 +766,11 @@ static void parse_standard(content_cv *v, const cJSON *e, content_standard *s,
   } else {
     size_t mk = content_cv_key(v, "value");
     s->has_value = money_fen(v, val, &s->value_fen);
+    if (s->has_value && s->unit == CONTENT_UNIT_YES_NO &&
+        s->value_fen != 0 && s->value_fen != 100) {
+      content_cv_fail(v, CONTENT_P_VALUE, "yes_no 的值只能是 1（是）或 0（否）");
+      s->has_value = 0;
+    }
     content_cv_pop(v, mk);
   }
   const cJSON *mx = member(e, "value_max");

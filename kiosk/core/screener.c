@@ -11,6 +11,7 @@
  * end. */
 #include "core/screener.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,13 @@ typedef struct rule {
   tmpl reason;
 } rule;
 
+/* Items that exclude each other, in order of preference. */
+typedef struct alt_group {
+  const char *items[SCREENER_MAX_ALT_ITEMS];
+  size_t n;
+  const char *reason; /* contains "{first}" */
+} alt_group;
+
 struct screener {
   cJSON *doc;
   screener_question q[SCREENER_MAX_QUESTIONS];
@@ -62,6 +70,8 @@ struct screener {
   size_t ni;
   const char *groups[MAX_GROUPS];
   size_t ng;
+  alt_group alts[SCREENER_MAX_ALTS];
+  size_t na;
 };
 
 /* Words a reason must never use: the screener does not refuse anyone. */
@@ -96,19 +106,49 @@ kerr screener_standards_add(screener_standards *s, const char *key,
   return KERR_OK;
 }
 
+static screener_period period_of(content_unit u) {
+  return u == CONTENT_UNIT_PERSON_MONTH  ? SCREENER_PER_MONTH
+         : u == CONTENT_UNIT_PERSON_YEAR ? SCREENER_PER_YEAR
+                                         : SCREENER_PER_TIME;
+}
+
 kerr screener_standards_from_region(screener_standards *s,
                                     const content_region *r) {
   for (size_t i = 0; i < r->n_standards; i++) {
     const content_standard *cs = &r->standards[i];
     if (!cs->has_value || !cs->key)
       continue;
-    screener_period p = cs->unit == CONTENT_UNIT_PERSON_MONTH ? SCREENER_PER_MONTH
-                        : cs->unit == CONTENT_UNIT_PERSON_YEAR ? SCREENER_PER_YEAR
-                                                               : SCREENER_PER_TIME;
-    kerr e = screener_standards_add(s, cs->key, cs->value_fen, p);
+    kerr e = screener_standards_add(s, cs->key, cs->value_fen,
+                                    period_of(cs->unit));
     if (e)
       return e;
   }
+  return KERR_OK;
+}
+
+kerr screener_standards_what_if(screener_standards *s, const content_region *r,
+                                const cJSON *obj, const char **bad_key) {
+  *bad_key = NULL;
+  if (!obj)
+    return KERR_OK;
+  if (!cJSON_IsObject(obj))
+    return KERR_INVALID;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, obj) {
+    *bad_key = it->string;
+    double v = cJSON_IsNumber(it) ? it->valuedouble : -1;
+    if (v < 0 || v > 1e9)
+      return KERR_INVALID;
+    int64_t fen = llround(v * 100.0);
+    if (fabs(v * 100.0 - (double)fen) > 1e-6)
+      return KERR_INVALID; /* more than two decimals */
+    const content_standard *cs = r ? content_standard_find(r, it->string) : NULL;
+    kerr e = screener_standards_add(s, it->string, fen,
+                                    cs ? period_of(cs->unit) : SCREENER_PER_TIME);
+    if (e)
+      return e;
+  }
+  *bad_key = NULL;
   return KERR_OK;
 }
 
@@ -443,6 +483,85 @@ static void load_question(loader *L, const cJSON *qj, size_t idx) {
   }
 }
 
+static int has_item(const screener *s, const char *item) {
+  for (size_t i = 0; i < s->ni; i++)
+    if (strcmp(s->items[i], item) == 0)
+      return 1;
+  return 0;
+}
+
+static int in_alternatives(const screener *s, const char *item) {
+  for (size_t g = 0; g < s->na; g++)
+    for (size_t i = 0; i < s->alts[g].n; i++)
+      if (strcmp(s->alts[g].items[i], item) == 0)
+        return 1;
+  return 0;
+}
+
+/* "alternatives": [{"items": [ids, in order of preference], "reason":
+ * one sentence with {first}}]. Every item must have a rule; an item is in
+ * at most one group. */
+static void load_alt(loader *L, const cJSON *gj, const char *path) {
+  screener *s = L->s;
+  alt_group *g = &s->alts[s->na];
+  memset(g, 0, sizeof *g);
+  char ip[96];
+  snprintf(ip, sizeof ip, "%s.items", path);
+  const cJSON *ia = cJSON_GetObjectItemCaseSensitive(gj, "items");
+  int n = cJSON_IsArray(ia) ? cJSON_GetArraySize(ia) : -1;
+  if (n < 2 || n > SCREENER_MAX_ALT_ITEMS) {
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, ip,
+                     "“items”应该是 2 到 %d 个事项编号", SCREENER_MAX_ALT_ITEMS);
+    return;
+  }
+  for (int k = 0; k < n; k++) {
+    const cJSON *it = cJSON_GetArrayItem(ia, k);
+    const char *id = cJSON_IsString(it) ? it->valuestring : NULL;
+    if (!id || !has_item(s, id) || in_alternatives(s, id)) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_REFERENCE, ip,
+                       "事项“%s”应该有规则，并且只能在一组里", id ? id : "?");
+      return;
+    }
+    for (size_t j = 0; j < g->n; j++)
+      if (strcmp(g->items[j], id) == 0) {
+        jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_DUPLICATE, ip,
+                         "事项“%s”写了两次", id);
+        return;
+      }
+    g->items[g->n++] = id;
+  }
+  const char *reason =
+      jsonload_str(&L->j, gj, "reason", path, SCREENER_MAX_TEMPLATE, 0);
+  if (!reason)
+    return;
+  char rp[96];
+  snprintf(rp, sizeof rp, "%s.reason", path);
+  if (!strstr(reason, "{first}")) {
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, rp,
+                     "理由里要有“{first}”，写先申请哪一项");
+    return;
+  }
+  for (const char *const *w = refusing_words; *w; w++)
+    if (strstr(reason, *w)) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, rp,
+                       "理由里不要用“%s”这样拒绝人的说法", *w);
+      return;
+    }
+  g->reason = reason;
+  s->na++;
+}
+
+static void load_alternatives(loader *L, const cJSON *doc) {
+  if (!cJSON_GetObjectItemCaseSensitive(doc, "alternatives"))
+    return;
+  const cJSON *a = req_array(L, doc, "alternatives", 0, SCREENER_MAX_ALTS);
+  for (int k = 0; a && k < cJSON_GetArraySize(a); k++) {
+    char path[64];
+    snprintf(path, sizeof path, "$.alternatives[%d]", k);
+    load_alt(L, cJSON_GetArrayItem(a, k), path);
+  }
+}
+
 static kerr load_doc(screener *s, content_problems *problems) {
   loader L;
   jsonload_init(&L.j, problems, "screener.json");
@@ -525,6 +644,7 @@ static kerr load_doc(screener *s, content_problems *problems) {
         load_tmpl(&L, reason, tp, &r->reason);
     }
   }
+  load_alternatives(&L, doc);
   const cJSON *aa = req_array(&L, doc, "also", 0, SCREENER_MAX_ITEMS);
   for (int k = 0; aa && k < cJSON_GetArraySize(aa); k++) {
     const cJSON *a = cJSON_GetArrayItem(aa, k);
@@ -919,6 +1039,32 @@ static char *render(run *r, const tmpl *t, size_t rule_index) {
   return out;
 }
 
+static screener_match *likely_find(screener_results *out, const char *item) {
+  for (size_t k = 0; k < out->n_likely; k++)
+    if (strcmp(out->likely[k].item, item) == 0)
+      return &out->likely[k];
+  return NULL;
+}
+
+/* In each group of alternatives, every item that may apply after the
+ * first that may apply defers to it. */
+static void mark_alternatives(const screener *s, screener_results *out) {
+  for (size_t g = 0; g < s->na; g++) {
+    const char *first = NULL;
+    for (size_t i = 0; i < s->alts[g].n; i++) {
+      screener_match *m = likely_find(out, s->alts[g].items[i]);
+      if (!m)
+        continue;
+      if (!first) {
+        first = m->item;
+        continue;
+      }
+      m->defer_to = first;
+      m->defer_reason = s->alts[g].reason;
+    }
+  }
+}
+
 kerr screener_run(const screener *s, const cJSON *answers,
                   const screener_standards *std, const validate_date *today,
                   screener_results *out) {
@@ -976,8 +1122,28 @@ kerr screener_run(const screener *s, const cJSON *answers,
     if (!found)
       out->also[out->n_also++].item = s->items[i];
   }
+  mark_alternatives(s, out);
   sodium_memzero(&r, sizeof r);
   return KERR_OK;
+}
+
+void screener_defer_text(const screener_match *m, const char *first_name,
+                         char *out, size_t size) {
+  if (!size)
+    return;
+  out[0] = '\0';
+  if (!m->defer_reason)
+    return;
+  const char *mark = strstr(m->defer_reason, "{first}");
+  size_t head = mark ? (size_t)(mark - m->defer_reason)
+                     : strlen(m->defer_reason);
+  char tmp[SCREENER_MAX_REASON];
+  snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)head, m->defer_reason,
+           mark ? first_name : "", mark ? mark + 7 : "");
+  size_t n = utf8_cut(tmp, strlen(tmp), size - 1);
+  memcpy(out, tmp, n);
+  out[n] = '\0';
+  sodium_memzero(tmp, sizeof tmp);
 }
 
 void screener_results_free(screener_results *res) {

@@ -45,6 +45,8 @@
 #define SCREENER_MAX_REASONS 8     /* reasons kept per item */
 #define SCREENER_MAX_STANDARDS 64
 #define SCREENER_MAX_KEY 48
+#define SCREENER_MAX_ALTS 8      /* groups of alternatives */
+#define SCREENER_MAX_ALT_ITEMS 8 /* items in one group */
 
 typedef struct screener screener;
 
@@ -107,11 +109,27 @@ kerr screener_standards_add(screener_standards *s, const char *key,
 kerr screener_standards_from_region(screener_standards *s,
                                     const content_region *r);
 
+/* Adds "what if" figures to *s: obj maps standard keys to numbers (yuan,
+ * or the ratio), e.g. {"gangxing_share": 0.8} for a figure the region has
+ * not published yet. A key the region has keeps the region's unit; a new
+ * key is per time. KERR_INVALID (with the key) for a value that is not a
+ * number of at most two decimals or a bad key; KERR_LIMIT when full. obj
+ * may be NULL. */
+kerr screener_standards_what_if(screener_standards *s, const content_region *r,
+                                const cJSON *obj, const char **bad_key);
+
 /* One item in the outcome. */
 typedef struct screener_match {
   const char *item; /* item id, borrowed from the screener */
   char *reasons[SCREENER_MAX_REASONS]; /* owned, UTF-8 */
   size_t n_reasons;
+  /* Alternatives (screener.json "alternatives"): when an earlier item of
+   * the same group also may apply, the item to apply for first and the
+   * group's sentence saying so, with "{first}" where that item's name goes
+   * (screener_defer_text). Both borrowed; NULL otherwise. An item with
+   * defer_to set is listed but not pre-selected. */
+  const char *defer_to;
+  const char *defer_reason;
 } screener_match;
 
 /* The outcome. Caller-provided; filled by screener_run(), released by
@@ -147,6 +165,12 @@ void screener_destroy(screener *s);
  * problem for each one missing; returns KERR_OK or KERR_INVALID. */
 kerr screener_check_content(const screener *s, const content *c,
                             content_problems *problems);
+
+/* Writes m's defer sentence into out (at most size bytes, NUL-terminated,
+ * cut at a character boundary) with {first} replaced by first_name (the
+ * catalogue's name of m->defer_to); "" when m has none. */
+void screener_defer_text(const screener_match *m, const char *first_name,
+                         char *out, size_t size);
 
 size_t screener_question_count(const screener *s);
 const screener_question *screener_question_at(const screener *s, size_t i);

@@ -149,12 +149,23 @@ static int fill_from_answers(app *a, results_state *s, const cJSON *answers) {
   if (e)
     goto out;
   for (size_t i = 0; i < res.n_likely; i++) {
-    results_row *r = add_row(a, s, res.likely[i].item);
+    const screener_match *m = &res.likely[i];
+    results_row *r = add_row(a, s, m->item);
     if (!r)
       continue;
-    r->chosen = 1;
-    for (size_t k = 0; k < res.likely[i].n_reasons; k++)
-      add_reason(r, res.likely[i].reasons[k]);
+    /* Of items that exclude each other, only the one to apply for first
+     * is chosen; the others say why in one sentence. */
+    r->chosen = m->defer_to == NULL;
+    if (m->defer_to) {
+      const content_item *first = content_item_find(app_content(a), m->defer_to);
+      char why[SCREENER_MAX_REASON];
+      screener_defer_text(m, first ? first->name : m->defer_to, why,
+                          sizeof why);
+      add_reason(r, why);
+      session_wipe_bytes(why, sizeof why);
+    }
+    for (size_t k = 0; k < m->n_reasons; k++)
+      add_reason(r, m->reasons[k]);
   }
   /* A reported crisis always brings 临时救助 under 可能适用. */
   const cJSON *crisis =

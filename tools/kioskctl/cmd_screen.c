@@ -65,6 +65,17 @@ static cJSON *match_array(const screener_match *m, size_t n, const content *c,
     cJSON_AddStringToObject(o, "id", m[i].item);
     cJSON_AddStringToObject(o, "name", it ? it->name : m[i].item);
     if (with_reasons) {
+      /* Pre-selected on the kiosk's list unless another item of its
+       * group of alternatives comes first ("apply_first" says which). */
+      cJSON_AddBoolToObject(o, "preselected", m[i].defer_to == NULL);
+      if (m[i].defer_to) {
+        const content_item *f = content_item_find(c, m[i].defer_to);
+        char why[SCREENER_MAX_REASON];
+        screener_defer_text(&m[i], f ? f->name : m[i].defer_to, why,
+                            sizeof why);
+        cJSON_AddStringToObject(o, "apply_first", m[i].defer_to);
+        cJSON_AddStringToObject(o, "apply_first_reason", why);
+      }
       cJSON *r = cJSON_AddArrayToObject(o, "reasons");
       for (size_t k = 0; r && k < m[i].n_reasons; k++)
         cJSON_AddItemToArray(r, cJSON_CreateString(m[i].reasons[k]));
@@ -189,6 +200,15 @@ static int screen_main(int argc, char **argv, FILE *out, FILE *err) {
   screener_standards_init(&std);
   if (screener_standards_from_region(&std, reg)) {
     fprintf(err, "地区“%s”的标准太多或写法不对。\n", code);
+    goto out;
+  }
+  /* "standards": figures to try that the region has not published. */
+  const char *bad = NULL;
+  if (screener_standards_what_if(
+          &std, reg, cJSON_GetObjectItemCaseSensitive(hh, "standards"),
+          &bad)) {
+    fprintf(err, "家庭文件的“standards”里“%s”不对：应为不小于0、最多两位小数的数字。\n",
+            bad ? bad : "");
     goto out;
   }
 

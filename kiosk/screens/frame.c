@@ -34,5 +34,5 @@ SDL_Rect screen_top_bar(app *a, ui *u, const char *title, int has_back) {
 
 int screen_footer(app *a, ui *u) {
   const content_region *r = app_region(a);
-  return chrome_footer(u, r ? r->hotline : "12345");
+  return chrome_footer(u, r ? r->hotline : "12349");
 }

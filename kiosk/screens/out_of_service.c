@@ -41,7 +41,7 @@ static void oos_draw(app *a, void *state, ui *u) {
   m = (th->w - w) / 2;
   const char *title = "暂停服务";
   const char *body = "这台自助机正在更新内容，暂时不能使用。"
-                     "请到窗口找工作人员办理，或拨打政务服务便民热线 12345。"
+                     "请到窗口找工作人员办理，或拨打社会救助服务热线 12349。"
                      "给您带来不便，请谅解。";
   content_host_status st;
   content_host_status_get(app_content_host(a), &st);

@@ -119,17 +119,19 @@ static void test_regions(const content *c) {
 
   /* A figure the sources do not give has none, and says where to ask. */
   const content_standard *tb = content_standard_find(hb, "tekun_basic");
-  CHECK(tb && !tb->has_value && strstr(tb->note, "12345"));
+  CHECK(tb && !tb->has_value && strstr(tb->note, "12349"));
   CHECK_INT(content_standard_monthly_fen(tb, &month), KERR_NOTFOUND);
   CHECK(content_standard_find(hb, "tekun_dispersed_rural") == NULL);
 
   for (size_t i = 0; i < content_region_count(c); i++) {
     const content_region *r = content_region_at(c, i);
     CHECK(strstr(r->notice, "以当地最新公布为准") != NULL);
-    CHECK_STR(r->hotline, "12345");
+    /* The social-assistance hotline 12349 (《关于改革完善社会救助制度的意见》
+     * 2020: 县级民政部门开通"12349"社会救助服务热线). */
+    CHECK_STR(r->hotline, "12349");
     for (size_t s = 0; s < r->n_standards; s++)
       if (!r->standards[s].has_value)
-        CHECK(strstr(r->standards[s].note, "12345") != NULL);
+        CHECK(strstr(r->standards[s].note, "12349") != NULL);
   }
 }
 

@@ -149,13 +149,22 @@ int main(void) {
   }
   cJSON_Delete(doc);
 
-  /* The car family is in Hebi: its region is taken from the file. */
-  CHECK_INT(run("hebi_car.json", NULL, NULL, &doc, errs, sizeof errs), 0);
+  /* The car family is in Hebi: its region is taken from the file. The ill
+   * father may apply for dibao alone; the marginal-family status is listed
+   * but not pre-selected, and says to apply for dibao first. */
+  CHECK_INT(run("hebi_car_ill.json", NULL, NULL, &doc, errs, sizeof errs), 0);
   if (doc) {
     CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "region"), "code")->valuestring,
               "410600");
-    CHECK(find_item(doc, "likely", "dibian") != NULL);
-    CHECK(find_item(doc, "also", "dibao") != NULL);
+    const cJSON *dibao = find_item(doc, "likely", "dibao");
+    const cJSON *dibian = find_item(doc, "likely", "dibian");
+    CHECK(dibao && cJSON_IsTrue(cJSON_GetObjectItem(dibao, "preselected")));
+    CHECK(dibian && cJSON_IsFalse(cJSON_GetObjectItem(dibian, "preselected")));
+    const cJSON *first = dibian ? cJSON_GetObjectItem(dibian, "apply_first") : NULL;
+    CHECK(cJSON_IsString(first) && strcmp(first->valuestring, "dibao") == 0);
+    const cJSON *why =
+        dibian ? cJSON_GetObjectItem(dibian, "apply_first_reason") : NULL;
+    CHECK(cJSON_IsString(why) && strstr(why->valuestring, "先申请最低生活保障"));
   }
   cJSON_Delete(doc);
 

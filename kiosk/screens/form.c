@@ -26,7 +26,6 @@
  * picks and the message belong to; they are re-bound whenever the cursor
  * moves, so a message never shows under another question. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "services/services.h"
@@ -36,6 +35,25 @@
 #include "screens/screens.h"
 #include "widgets/choice.h"
 
+
+/* What a tap on the question screen means (ui_tag). */
+enum fq_action {
+  FQ_PREV = 1,
+  FQ_NEXT,
+  FQ_CONFIRM,
+  FQ_FIELD, /* the text box: places the caret */
+  FQ_YES,
+  FQ_NO,
+  FQ_CHOICE, /* arg: index in the field's choices */
+  FQ_MULTI,  /* arg: index in the field's choices */
+  FQ_MEMBER_ADD,
+  FQ_MEMBER_EDIT,       /* arg: the member's index */
+  FQ_MEMBER_REMOVE,     /* arg: the member's index */
+  FQ_MEMBER_REMOVE_YES, /* arg: the member's index */
+  FQ_MEMBER_REMOVE_NO,
+  FQ_PAGE_UP, /* the members' list */
+  FQ_PAGE_DOWN
+};
 
 typedef struct form_state {
   kbd *k;
@@ -289,86 +307,94 @@ static void next_tapped(app *a, form_state *s, form *f,
     go_next(a, s, f);
 }
 
-/* An index after a prefix ("member.edit.3" -> 3); -1 if none. */
-static int index_after(const char *id, const char *prefix) {
-  size_t n = strlen(prefix);
-  if (strncmp(id, prefix, n) != 0 || !id[n])
-    return -1;
-  char *end;
-  long v = strtol(id + n, &end, 10);
-  return *end || v < 0 || v > 1000 ? -1 : (int)v;
-}
-
 static void group_event(app *a, form_state *s, form *f,
-                        const form_question *q, const char *id) {
-  int m;
-  if (strcmp(id, "member.add") == 0) {
+                        const form_question *q, const ui_event *ev) {
+  int m = ev->arg; /* the member's index, for the member actions */
+  switch (ev->action) {
+  case FQ_MEMBER_ADD: {
     form_result r = {0};
     size_t idx;
     if (form_member_add(f, q->field->id, &idx, &r) == KERR_OK)
       moved(a);
     else
       set_msg(s, &r);
-  } else if ((m = index_after(id, "member.edit.")) >= 0) {
-    if (form_member_edit(f, q->field->id, (size_t)m) == KERR_OK)
+    break;
+  }
+  case FQ_MEMBER_EDIT:
+    if (m >= 0 && form_member_edit(f, q->field->id, (size_t)m) == KERR_OK)
       moved(a);
-  } else if ((m = index_after(id, "member.remove.")) >= 0) {
-    s->removing = m;
-    s->msg[0] = '\0';
-  } else if ((m = index_after(id, "member.remove_yes.")) >= 0) {
-    if (m == s->removing &&
+    break;
+  case FQ_MEMBER_REMOVE:
+    if (m >= 0) {
+      s->removing = m;
+      s->msg[0] = '\0';
+    }
+    break;
+  case FQ_MEMBER_REMOVE_YES:
+    if (m >= 0 && m == s->removing &&
         form_member_remove(f, q->field->id, (size_t)m) == KERR_OK) {
       LOG_I("form", "a member removed");
       s->removing = -1;
       s->bound = NULL; /* the list changed: bind again */
       moved(a);
     }
-  } else if (strcmp(id, "member.remove_no") == 0) {
+    break;
+  case FQ_MEMBER_REMOVE_NO:
     s->removing = -1;
-  } else if (strcmp(id, "page.up") == 0) {
+    break;
+  case FQ_PAGE_UP:
     if (s->page > 0)
       s->page--;
-  } else if (strcmp(id, "page.down") == 0) {
+    break;
+  case FQ_PAGE_DOWN:
     if (s->page + 1 < s->pages)
       s->page++;
+    break;
   }
 }
 
 static void field_event(app *a, form_state *s, form *f,
                         const form_question *q, const ui_event *ev) {
   const form_field *fd = q->field;
-  const char *id = ev->id;
   form_result r = {0};
-  if (strcmp(id, "ans.yes") == 0 || strcmp(id, "ans.no") == 0) {
-    form_answer_bool(f, strcmp(id, "ans.yes") == 0, &r);
+  /* the choice's index, for FQ_CHOICE and FQ_MULTI */
+  int ci = ev->arg >= 0 && (size_t)ev->arg < fd->n_choices ? ev->arg : -1;
+  switch (ev->action) {
+  case FQ_YES:
+  case FQ_NO:
+    form_answer_bool(f, ev->action == FQ_YES, &r);
     if (r.status == FORM_OK)
       go_next(a, s, f);
     else
       set_msg(s, &r);
-  } else if (strncmp(id, "choice.", 7) == 0) {
-    for (size_t i = 0; i < fd->n_choices; i++)
-      if (strcmp(id + 7, fd->choices[i].value) == 0) {
-        form_answer_choice(f, fd->choices[i].value, &r);
-        if (r.status == FORM_OK)
-          go_next(a, s, f);
-        else
-          set_msg(s, &r);
-        break;
-      }
-  } else if (strncmp(id, "multi.", 6) == 0) {
-    for (size_t i = 0; i < fd->n_choices && i < FORM_MAX_CHOICES; i++)
-      if (strcmp(id + 6, fd->choices[i].value) == 0)
-        s->picked[i] = !s->picked[i];
+    break;
+  case FQ_CHOICE:
+    if (ci < 0)
+      break;
+    form_answer_choice(f, fd->choices[ci].value, &r);
+    if (r.status == FORM_OK)
+      go_next(a, s, f);
+    else
+      set_msg(s, &r);
+    break;
+  case FQ_MULTI:
+    if (ci >= 0 && ci < FORM_MAX_CHOICES)
+      s->picked[ci] = !s->picked[ci];
     s->msg[0] = '\0';
-  } else if (strcmp(id, "form.confirm") == 0) {
+    break;
+  case FQ_CONFIRM:
     if (form_confirm(f) == KERR_OK) {
       s->confirm = 0;
       go_next(a, s, f);
     }
-  } else if (strcmp(id, "form.field") == 0 && s->texty) {
+    break;
+  case FQ_FIELD:
+    if (!s->texty)
+      break;
     if (s->k)
       kbd_reset(s->k);
     field_caret_set(&s->fld, field_index_at(&s->lay, ev->x));
+    break;
   }
 }
 
@@ -437,13 +463,13 @@ static void form_event(app *a, void *state, const ui_event *ev) {
   }
   switch (ev->type) {
   case UI_EV_TAP:
-    if (strcmp(ev->id, "form.prev") == 0) {
+    if (ev->action == FQ_PREV) {
       if (form_back(f) == KERR_OK)
         moved(a);
-    } else if (strcmp(ev->id, "form.next") == 0) {
+    } else if (ev->action == FQ_NEXT) {
       next_tapped(a, s, f, &q);
     } else if (q.step == FORM_STEP_GROUP) {
-      group_event(a, s, f, &q, ev->id);
+      group_event(a, s, f, &q, ev);
     } else {
       field_event(a, s, f, &q, ev);
     }
@@ -614,12 +640,15 @@ static void draw_nav(app *a, ui *u, SDL_Rect r, int has_prev,
                      const char *next_label) {
   const theme *th = &u->th;
   int bw = (r.w - th->gap) / 2;
-  if (has_prev)
+  if (has_prev) {
     ui_button(u, "form.prev", (SDL_Rect){r.x, r.y, bw, th->button_h},
               UI_BTN_SECONDARY, app_str(a, "formui.prev"));
+    ui_tag(u, FQ_PREV, 0);
+  }
   ui_button(u, "form.next",
             (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h}, UI_BTN_PRIMARY,
             next_label ? next_label : app_str(a, "formui.next"));
+  ui_tag(u, FQ_NEXT, 0);
 }
 
 /* Whether there is a question before this one (the first has no 上一步). */
@@ -686,6 +715,7 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                   .focused = true};
   int fh = field_height(u, col.w, &v);
   field_draw(u, (SDL_Rect){col.x, y, col.w, fh}, &s->fld, &v, &s->lay);
+  ui_tag(u, FQ_FIELD, 0);
   /* field_height reserves a line under the box for a message; ours may
    * wrap, so it is drawn here from the top of that line. */
   y += fh - text_line_height(u->text, th->px_body, TEXT_BOLD);
@@ -721,12 +751,15 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   if (s->confirm) {
     /* An unusual value: 确认 (as the message says) takes 下一步's place. */
     int bw = (nav.w - th->gap) / 2;
-    if (has_prev(f))
+    if (has_prev(f)) {
       ui_button(u, "form.prev", (SDL_Rect){nav.x, nav.y, bw, th->button_h},
                 UI_BTN_SECONDARY, app_str(a, "formui.prev"));
+      ui_tag(u, FQ_PREV, 0);
+    }
     ui_button(u, "form.confirm",
               (SDL_Rect){nav.x + nav.w - bw, nav.y, bw, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "formui.confirm"));
+    ui_tag(u, FQ_CONFIRM, 0);
     return;
   }
   draw_nav(a, u, nav, has_prev(f), NULL);
@@ -759,9 +792,11 @@ static int choice_grid(ui *u, const form_state *s, const form_field *fd,
         snprintf(id, sizeof id, "multi.%s", c->value);
         check_row(u, id, br, ci < FORM_MAX_CHOICES && s->picked[ci], px,
                   c->label, 1);
+        ui_tag(u, FQ_MULTI, (int)ci);
       } else {
         snprintf(id, sizeof id, "choice.%s", c->value);
         choice_button(u, id, br, strcmp(shown, c->label) == 0, px, c->label);
+        ui_tag(u, FQ_CHOICE, (int)ci);
       }
     }
     y += row_h + th->gap / 2;
@@ -805,15 +840,19 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
       int by = ar.y + (ar.h - bh) / 3;
       choice_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh}, yes_on,
                     th->px_title, yes);
+      ui_tag(u, FQ_YES, 0);
       choice_button(u, "ans.no", (SDL_Rect){ar.x + bw + th->gap, by, bw, bh},
                     no_on, th->px_title, no);
+      ui_tag(u, FQ_NO, 0);
     } else {
       int by = ar.y + (ar.h - 2 * bh - th->gap * 2) / 3;
       choice_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh}, yes_on,
                     th->px_title, yes);
+      ui_tag(u, FQ_YES, 0);
       choice_button(u, "ans.no",
                     (SDL_Rect){ar.x, by + bh + th->gap * 2, ar.w, bh}, no_on,
                     th->px_title, no);
+      ui_tag(u, FQ_NO, 0);
     }
     return;
   }
@@ -912,8 +951,10 @@ static int member_row(app *a, ui *u, const form_state *s, const form *f,
     }
     ui_button(u, id1, (SDL_Rect){bx1, by, bw1, th->button_h},
               removing ? UI_BTN_ACCENT : UI_BTN_SECONDARY, b1);
+    ui_tag(u, removing ? FQ_MEMBER_REMOVE_YES : FQ_MEMBER_EDIT, (int)i);
     ui_button(u, id2, (SDL_Rect){bx2, by, bw2, th->button_h},
               UI_BTN_SECONDARY, b2);
+    ui_tag(u, removing ? FQ_MEMBER_REMOVE_NO : FQ_MEMBER_REMOVE, (int)i);
   }
   session_wipe_bytes(name, sizeof name);
   session_wipe_bytes(line, sizeof line);
@@ -942,22 +983,28 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
                            strlen(add)) + 2 * th->pad <= third;
   int add_y = nav_y;
   if (one_row) {
-    if (has_prev(f))
+    if (has_prev(f)) {
       ui_button(u, "form.prev", (SDL_Rect){x, nav_y, third, th->button_h},
                 UI_BTN_SECONDARY, app_str(a, "formui.prev"));
+      ui_tag(u, FQ_PREV, 0);
+    }
     ui_button(u, "form.next",
               (SDL_Rect){x + w - third, nav_y, third, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "formui.next"));
-    if (n < g->max_entries)
+    ui_tag(u, FQ_NEXT, 0);
+    if (n < g->max_entries) {
       ui_button(u, "member.add",
                 (SDL_Rect){x + third + th->gap / 2, nav_y, third, th->button_h},
                 UI_BTN_SECONDARY, add);
+      ui_tag(u, FQ_MEMBER_ADD, 0);
+    }
   } else {
     draw_nav(a, u, (SDL_Rect){x, nav_y, w, th->button_h}, has_prev(f), NULL);
     if (n < g->max_entries) {
       add_y = nav_y - th->gap / 2 - th->button_h;
       ui_button(u, "member.add", (SDL_Rect){x, add_y, w, th->button_h},
                 UI_BTN_SECONDARY, add);
+      ui_tag(u, FQ_MEMBER_ADD, 0);
     }
   }
   int y = draw_progress(a, u, f, q, (SDL_Rect){x, area.y + th->gap / 2, w, 0});
@@ -1010,16 +1057,20 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
   if (s->pages > 1) {
     int pw = (w - th->gap) / 3;
     int py = list_bottom - pager_h;
-    if (s->page > 0)
+    if (s->page > 0) {
       ui_button(u, "page.up", (SDL_Rect){x, py, pw, pager_h},
                 UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
+      ui_tag(u, FQ_PAGE_UP, 0);
+    }
     char pg[64];
     snprintf(pg, sizeof pg, "%d / %d", s->page + 1, s->pages);
     ui_text_box(u, (SDL_Rect){x + pw + th->gap / 2, py, pw, pager_h},
                 th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1, pg);
-    if (s->page + 1 < s->pages)
+    if (s->page + 1 < s->pages) {
       ui_button(u, "page.down", (SDL_Rect){x + w - pw, py, pw, pager_h},
                 UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+      ui_tag(u, FQ_PAGE_DOWN, 0);
+    }
   }
 }
 

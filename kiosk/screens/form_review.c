@@ -26,6 +26,13 @@
 #include "screens/screens.h"
 #include "widgets/pageview.h"
 
+/* What a tap on the review page means (ui_tag). */
+enum review_action {
+  REVIEW_ROW = 1, /* 修改 / 签名 of a row; arg: index in rv.rows */
+  REVIEW_FIX,
+  REVIEW_SUBMIT
+};
+
 typedef struct review_state {
   form_review rv;
   int built;
@@ -72,22 +79,6 @@ static void row_id(const form_review_row *r, char *out, size_t size) {
     size_t l = strlen(out);
     snprintf(out + l, size - l, ".%d", r->member);
   }
-}
-
-/* The row whose button is id; -1 if none. */
-static int row_of(const review_state *s, const char *id) {
-  if (strncmp(id, "chg.", 4) != 0 && strncmp(id, "sig.", 4) != 0)
-    return -1;
-  for (size_t i = 0; s->built && i < s->rv.n; i++) {
-    const form_review_row *r = &s->rv.rows[i];
-    char rid[UI_ID_MAX];
-    if (!r->field)
-      continue;
-    row_id(r, rid, sizeof rid);
-    if (strcmp(rid, id) == 0)
-      return (int)i;
-  }
-  return -1;
 }
 
 /* Opens row i for changing (a question) or signing (a signature). */
@@ -141,12 +132,12 @@ static void submit_tapped(app *a, review_state *s) {
 static void review_event(app *a, void *state, const ui_event *ev) {
   review_state *s = state;
   if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP) {
-    if (strcmp(ev->id, "form.submit") == 0)
+    if (ev->action == REVIEW_SUBMIT)
       submit_tapped(a, s);
-    else if (strcmp(ev->id, "review.fix") == 0)
+    else if (ev->action == REVIEW_FIX)
       open_row(a, s, s->fix_row);
-    else
-      open_row(a, s, row_of(s, ev->id));
+    else if (ev->action == REVIEW_ROW)
+      open_row(a, s, ev->arg);
   }
   app_dirty(a);
 }
@@ -163,8 +154,8 @@ static int button_w(ui *u, const char *label) {
 
 /* One answer: label above value on the left, 修改 (or 签名) on the right.
  * Returns its height. */
-static int draw_row(app *a, ui *u, const form_review_row *r, SDL_Rect box,
-                    int draw) {
+static int draw_row(app *a, ui *u, const form_review_row *r, int row,
+                    SDL_Rect box, int draw) {
   const theme *th = &u->th;
   int sig = is_signature(r);
   const char *btn = NULL;
@@ -197,11 +188,13 @@ static int draw_row(app *a, ui *u, const form_review_row *r, SDL_Rect box,
               th->text_muted, UI_LEFT, 0, r->label);
   ui_text_box(u, (SDL_Rect){box.x, ty + lh, tw, vh}, th->px_body, TEXT_BOLD,
               missing ? th->accent : th->text, UI_LEFT, 0, value);
-  if (btn)
+  if (btn) {
     ui_button(u, id,
               (SDL_Rect){box.x + box.w - bw, box.y + (h - th->button_h) / 2,
                          bw, th->button_h},
               sig && missing ? UI_BTN_PRIMARY : UI_BTN_SECONDARY, btn);
+    ui_tag(u, REVIEW_ROW, row);
+  }
   ui_fill(u, (SDL_Rect){box.x, box.y + h - theme_px(th, 2), box.w,
                         theme_px(th, 2)},
           th->border);
@@ -250,7 +243,7 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
       last_section = r->section_title;
       y += heading(u, (SDL_Rect){x, y, w, 0}, r->section_title, draw);
     }
-    y += draw_row(a, u, r, (SDL_Rect){x, y, w, 0}, draw);
+    y += draw_row(a, u, r, (int)i, (SDL_Rect){x, y, w, 0}, draw);
   }
   if (n_sig) {
     y += th->gap;
@@ -260,7 +253,8 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
               th->text, draw);
     for (size_t i = 0; i < s->rv.n; i++)
       if (is_signature(&s->rv.rows[i]))
-        y += draw_row(a, u, &s->rv.rows[i], (SDL_Rect){x, y, w, 0}, draw);
+        y += draw_row(a, u, &s->rv.rows[i], (int)i, (SDL_Rect){x, y, w, 0},
+                      draw);
   }
   y += th->gap;
   if (s->msg[0]) {
@@ -275,16 +269,20 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
     }
     y += mh + th->pad + th->gap / 2;
     if (s->fix_row >= 0) {
-      if (draw)
+      if (draw) {
         ui_button(u, "review.fix", (SDL_Rect){x, y, w, th->button_h},
                   UI_BTN_SECONDARY, app_str(a, "formui.review.fix"));
+        ui_tag(u, REVIEW_FIX, 0);
+      }
       y += th->button_h + th->gap;
     }
   }
   int big = th->button_h * 3 / 2;
-  if (draw)
+  if (draw) {
     ui_button(u, "form.submit", (SDL_Rect){x, y, w, big}, UI_BTN_ACCENT,
               app_str(a, "formui.review.submit"));
+    ui_tag(u, REVIEW_SUBMIT, 0);
+  }
   y += big + th->gap;
   return y - (view.y - offset);
 }

@@ -5,6 +5,9 @@
 
 #include "screens/screens.h"
 
+/* What a tap on the holding screen means (ui_tag). */
+enum holding_action { HOLDING_OK = 1, HOLDING_TEXTENTRY };
+
 typedef struct holding_state {
   char key[32];
 } holding_state;
@@ -18,10 +21,16 @@ static void holding_enter(app *a, void *state, const void *arg) {
 
 static void holding_event(app *a, void *state, const ui_event *ev) {
   (void)state;
-  if (ev->type == UI_EV_TAP && strcmp(ev->id, "holding.ok") == 0)
+  if (ev->type != UI_EV_TAP)
+    return;
+  switch (ev->action) {
+  case HOLDING_OK:
     app_pop(a);
-  if (ev->type == UI_EV_TAP && strcmp(ev->id, "staff.textentry") == 0)
+    break;
+  case HOLDING_TEXTENTRY:
     app_push(a, &screen_textentry, NULL);
+    break;
+  }
 }
 
 static void holding_draw(app *a, void *state, ui *u) {
@@ -58,12 +67,15 @@ static void holding_draw(app *a, void *state, ui *u) {
   int bw = w / 2;
   ui_button(u, "holding.ok", (SDL_Rect){(th->w - bw) / 2, by, bw, th->button_h},
             UI_BTN_PRIMARY, app_str(a, "holding.ok"));
+  ui_tag(u, HOLDING_OK, 0);
   /* Staff can practise text entry (and show it to applicants) here. */
-  if (strcmp(s->key, "staff") == 0 && by - th->gap - th->button_h > y + ch)
+  if (strcmp(s->key, "staff") == 0 && by - th->gap - th->button_h > y + ch) {
     ui_button(u, "staff.textentry",
               (SDL_Rect){(th->w - bw) / 2, by - th->gap - th->button_h, bw,
                          th->button_h},
               UI_BTN_SECONDARY, app_str(a, "kbd.demo.open"));
+    ui_tag(u, HOLDING_TEXTENTRY, 0);
+  }
 }
 
 const screen_class screen_holding = {

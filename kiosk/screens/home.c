@@ -61,6 +61,7 @@ static void home_draw(app *a, void *state, ui *u) {
     ew = th->target_min * 2;
   ui_button(u, NAV_ELDER, (SDL_Rect){th->w - m - ew, m, ew, hb},
             UI_BTN_SECONDARY, elder);
+  ui_tag(u, CHROME_ELDER, 0);
   char service[256];
   snprintf(service, sizeof service, "%s%s%s", region ? region->name : "",
            region ? " · " : "", app_str(a, "app.title"));

@@ -7,6 +7,12 @@
 #include "screens/screens.h"
 #include "widgets/pageview.h"
 
+/* What a tap on the policy home means (ui_tag). */
+enum policy_action {
+  POLICY_FIND_MINE = 1,
+  POLICY_ITEM /* arg: the item's index in the catalogue */
+};
+
 typedef struct policy_state {
   pageview page;
 } policy_state;
@@ -38,18 +44,23 @@ static int layout(app *a, ui *u, SDL_Rect view, int offset, int draw) {
   if (fh < th->button_h - th->pad)
     fh = th->button_h - th->pad;
   fh += th->pad;
-  if (draw)
+  if (draw) {
     ui_button(u, "policy.find_mine",
               (SDL_Rect){view.x, view.y - offset + y, fw, fh}, UI_BTN_PRIMARY,
               find);
+    ui_tag(u, POLICY_FIND_MINE, 0);
+  }
   y += fh + gap;
   size_t n = content_item_count(c);
   for (int layer = 0; layer < CONTENT_LAYER_COUNT; layer++) {
     const content_item *items[64];
+    int at[64]; /* items[k] is content_item_at(c, at[k]) */
     int count = 0;
     for (size_t i = 0; i < n && count < 64; i++)
-      if ((int)content_item_at(c, i)->layer == layer)
+      if ((int)content_item_at(c, i)->layer == layer) {
+        at[count] = (int)i;
         items[count++] = content_item_at(c, i);
+      }
     if (!count)
       continue;
     char key[64];
@@ -114,6 +125,7 @@ static int layout(app *a, ui *u, SDL_Rect view, int offset, int draw) {
                       th->px_body, TEXT_REGULAR, th->text_muted, UI_LEFT, 0,
                       it->summary);
           ui_target_add(u, id, r, it->name);
+          ui_tag(u, POLICY_ITEM, at[i + k]);
         }
       }
       y += row_h + gap;
@@ -162,11 +174,11 @@ static void policy_event(app *a, void *state, const ui_event *ev) {
   }
   if (ev->type != UI_EV_TAP)
     return;
-  if (strcmp(ev->id, "policy.find_mine") == 0)
+  if (ev->action == POLICY_FIND_MINE)
     app_push(a, &screen_screener, NULL);
-  else if (strncmp(ev->id, "item.", 5) == 0) {
-    const content_item *it = content_item_find(app_content(a), ev->id + 5);
-    if (it)
+  else if (ev->action == POLICY_ITEM) {
+    const content_item *it = content_item_at(app_content(a), (size_t)ev->arg);
+    if (ev->arg >= 0 && it)
       app_push(a, &screen_policy_item, it->id);
   }
   app_dirty(a);

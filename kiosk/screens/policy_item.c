@@ -10,6 +10,9 @@
 #include "widgets/doc.h"
 #include "widgets/pageview.h"
 
+/* What a tap on a policy item means (ui_tag). */
+enum item_action { ITEM_APPLY = 1 };
+
 typedef struct item_state {
   const content_item *item;
   doc *d;
@@ -162,12 +165,13 @@ static void item_draw(app *a, void *state, ui *u) {
   ui_button(u, "item.apply",
             (SDL_Rect){th->w - th->margin - bw, y, bw, th->button_h},
             UI_BTN_PRIMARY, app_str(a, "policy.apply_this"));
+  ui_tag(u, ITEM_APPLY, 0);
 }
 
 static void item_event(app *a, void *state, const ui_event *ev) {
   item_state *s = state;
   if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP &&
-      strcmp(ev->id, "item.apply") == 0)
+      ev->action == ITEM_APPLY)
     app_push(a, &screen_results_pick, s->item->id);
   app_dirty(a);
 }

@@ -46,6 +46,13 @@ typedef struct pg_state {
 
 static const char *const field_ids[2] = {"progress.ref", "progress.check"};
 
+/* What a tap on the progress screen means (ui_tag). */
+enum pg_action {
+  PG_FIELD = 1, /* arg: 0 the reference, 1 the check digits */
+  PG_SEARCH,
+  PG_AGAIN
+};
+
 static void focus(pg_state *s, int i) {
   s->active = i;
   if (s->k)
@@ -259,7 +266,7 @@ static void pg_event(app *a, void *state, const ui_event *ev) {
   app_dirty(a);
   if (s->mode == PG_RESULT) {
     if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP &&
-        strcmp(ev->id, "progress.again") == 0)
+        ev->action == PG_AGAIN)
       again(a, s);
     return;
   }
@@ -279,13 +286,13 @@ static void pg_event(app *a, void *state, const ui_event *ev) {
   }
   switch (ev->type) {
   case UI_EV_TAP:
-    for (int i = 0; i < 2; i++)
-      if (strcmp(ev->id, field_ids[i]) == 0) {
-        if (s->active != i)
-          focus(s, i);
-        field_caret_set(&s->f[i], field_index_at(&s->lay[i], ev->x));
-      }
-    if (strcmp(ev->id, "progress.search") == 0)
+    if (ev->action == PG_FIELD && (ev->arg == 0 || ev->arg == 1)) {
+      int i = ev->arg;
+      if (s->active != i)
+        focus(s, i);
+      field_caret_set(&s->f[i], field_index_at(&s->lay[i], ev->x));
+    }
+    if (ev->action == PG_SEARCH)
       search(a, s);
     break;
   case UI_EV_TEXT:
@@ -336,6 +343,7 @@ static void draw_result(app *a, pg_state *s, ui *u, SDL_Rect area) {
   ui_button(u, "progress.again",
             (SDL_Rect){th->w - m - bw, by, bw, th->button_h}, UI_BTN_PRIMARY,
             app_str(a, "progress.again"));
+  ui_tag(u, PG_AGAIN, 0);
 }
 
 static void pg_draw(app *a, void *state, ui *u) {
@@ -402,15 +410,20 @@ static void pg_draw(app *a, void *state, ui *u) {
     screen_footer(a, u);
   if (th->portrait) {
     field_draw(u, (SDL_Rect){x, y, w, fh}, &s->f[0], &v[0], &s->lay[0]);
+    ui_tag(u, PG_FIELD, 0);
     y += fh + th->gap / 2;
     field_draw(u, (SDL_Rect){x, y, w, fh}, &s->f[1], &v[1], &s->lay[1]);
+    ui_tag(u, PG_FIELD, 1);
     y += fh + th->gap / 2;
     ui_button(u, "progress.search", (SDL_Rect){x, y, w, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "progress.search"));
+    ui_tag(u, PG_SEARCH, 0);
   } else {
     field_draw(u, (SDL_Rect){x, y, fw0, fh}, &s->f[0], &v[0], &s->lay[0]);
+    ui_tag(u, PG_FIELD, 0);
     field_draw(u, (SDL_Rect){x + fw0 + th->gap, y, fw1, fh}, &s->f[1], &v[1],
                &s->lay[1]);
+    ui_tag(u, PG_FIELD, 1);
     /* The button lines up with the boxes, under the labels. */
     int by = y + fh - th->button_h;
     SDL_Rect box = s->lay[1].box;
@@ -419,6 +432,7 @@ static void pg_draw(app *a, void *state, ui *u) {
     ui_button(u, "progress.search",
               (SDL_Rect){x + w - bw, by, bw, th->button_h}, UI_BTN_PRIMARY,
               app_str(a, "progress.search"));
+    ui_tag(u, PG_SEARCH, 0);
   }
 }
 

@@ -34,6 +34,9 @@
 
 #define RECEIPT_MATERIALS_MAX RECEIPT_PAPER_LIST_MAX
 
+/* What a tap on the receipt screen means (ui_tag). */
+enum receipt_action { RECEIPT_PRINT = 1, RECEIPT_DONE };
+
 typedef enum print_state {
   PRINT_WAIT_FRAME = 0, /* print once the first frame is on screen */
   PRINT_NOW,
@@ -300,6 +303,7 @@ static void draw_refused(app *a, receipt_state *s, ui *u) {
             (SDL_Rect){(th->w - bw) / 2, footer - th->margin - th->button_h,
                        bw, th->button_h},
             UI_BTN_PRIMARY, app_str(a, "receipt.done"));
+  ui_tag(u, RECEIPT_DONE, 0);
 }
 
 /* The reference block: label, the number, the QR code, the sentence that
@@ -435,20 +439,23 @@ static void receipt_draw(app *a, void *state, ui *u) {
                          y + (i / cols) * (th->button_h + th->gap), bw,
                          th->button_h};
   pageview_draw_bar(&s->page, u, slot[0], slot[1]);
-  if (s->print == PRINT_DONE || s->print == PRINT_FAILED)
+  if (s->print == PRINT_DONE || s->print == PRINT_FAILED) {
     ui_button(u, "receipt.print", slot[2], UI_BTN_SECONDARY,
               app_str(a, "receipt.print_again"));
+    ui_tag(u, RECEIPT_PRINT, 0);
+  }
   ui_button(u, "receipt.done", slot[3], UI_BTN_PRIMARY,
             app_str(a, "receipt.done"));
+  ui_tag(u, RECEIPT_DONE, 0);
 }
 
 static void receipt_event(app *a, void *state, const ui_event *ev) {
   receipt_state *s = state;
   if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP) {
-    if (strcmp(ev->id, "receipt.print") == 0 && !s->result &&
-             (s->print == PRINT_DONE || s->print == PRINT_FAILED))
+    if (ev->action == RECEIPT_PRINT && !s->result &&
+        (s->print == PRINT_DONE || s->print == PRINT_FAILED))
       s->print = PRINT_NOW;
-    else if (strcmp(ev->id, "receipt.done") == 0)
+    else if (ev->action == RECEIPT_DONE)
       app_end_session(a);
   }
   app_dirty(a);

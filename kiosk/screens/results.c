@@ -38,6 +38,14 @@
 #define CRISIS_NONE "none"
 #define CRISIS_ITEM "temporary"
 
+/* What a tap on the results screen means (ui_tag). */
+enum results_action {
+  RESULTS_APPLY = 1,
+  RESULTS_ITEM, /* arg: index in rows[] */
+  RESULTS_PICK, /* arg: index in rows[] */
+  RESULTS_DROP  /* arg: index in rows[] */
+};
+
 typedef struct results_row {
   const content_item *item;
   int chosen;
@@ -278,13 +286,13 @@ static void toggle(ui *u, const char *id, SDL_Rect r, int active, int is_pick,
   ui_target_add(u, id, r, label);
 }
 
-/* One item card at (x, y) of width w; returns its height. On top the
- * icon and the name (a link to the policy page); under them the reasons,
+/* One item card, rows[row], at (x, y) of width w; returns its height. On
+ * top the icon and the name (a link to the policy page); under them the reasons,
  * or the summary; the 选上/不选 pair closes the card at the bottom right —
  * beside the text on a landscape screen, under it on a portrait one — so
  * when the pair is in view, what it is about is too. */
-static int row_card(app *a, ui *u, const results_row *r, int x, int y, int w,
-                    int draw) {
+static int row_card(app *a, ui *u, const results_row *r, int row, int x,
+                    int y, int w, int draw) {
   const theme *th = &u->th;
   int pad = th->pad;
   int icon = theme_px(th, th->elder ? 88 : 72);
@@ -339,15 +347,18 @@ static int row_card(app *a, ui *u, const results_row *r, int x, int y, int w,
   ui_text_box(u, (SDL_Rect){name_x, hy + (head - nh) / 2, name_w, nh},
               th->px_large, TEXT_BOLD, th->primary, UI_LEFT, 0, r->item->name);
   ui_target_add(u, id, link, r->item->name);
+  ui_tag(u, RESULTS_ITEM, row);
   int by = hy + head + th->gap / 2;
   int tx = x + w - pad - pair;
   int ty = by + area_h - th->button_h;
   snprintf(id, sizeof id, "pick.%s", r->item->id);
   toggle(u, id, (SDL_Rect){tx, ty, tw, th->button_h}, r->chosen, 1,
          app_str(a, "results.choose"));
+  ui_tag(u, RESULTS_PICK, row);
   snprintf(id, sizeof id, "drop.%s", r->item->id);
   toggle(u, id, (SDL_Rect){tx + tw + th->gap / 3, ty, tw, th->button_h},
          !r->chosen, 0, app_str(a, "results.drop"));
+  ui_tag(u, RESULTS_DROP, row);
   if (nb) {
     for (size_t k = 0; k < nb; k++) {
       int bh = ui_text_height(u, body_w, th->px_body, TEXT_REGULAR,
@@ -436,9 +447,9 @@ static int layout(app *a, ui *u, results_state *s, SDL_Rect view, int offset,
                      app_str(a, key), draw);
       }
       int visible = draw && y0 + y <= view.y + view.h;
-      int h = row_card(a, u, r, x, y0 + y, w, 0);
+      int h = row_card(a, u, r, (int)(r - s->rows), x, y0 + y, w, 0);
       if (visible && y0 + y + h >= view.y)
-        row_card(a, u, r, x, y0 + y, w, 1);
+        row_card(a, u, r, (int)(r - s->rows), x, y0 + y, w, 1);
       y += h + th->gap;
     }
     return y;
@@ -467,9 +478,9 @@ static int layout(app *a, ui *u, results_state *s, SDL_Rect view, int offset,
       y += heading(u, x, y0 + y, w, app_str(a, "results.also"), buf, draw);
     }
     const results_row *r = &s->rows[i];
-    int h = row_card(a, u, r, x, y0 + y, w, 0);
+    int h = row_card(a, u, r, (int)(r - s->rows), x, y0 + y, w, 0);
     if (draw && y0 + y <= view.y + view.h && y0 + y + h >= view.y)
-      row_card(a, u, r, x, y0 + y, w, 1);
+      row_card(a, u, r, (int)(r - s->rows), x, y0 + y, w, 1);
     y += h + th->gap;
   }
   return y;
@@ -525,6 +536,7 @@ static int bottom_bar(app *a, ui *u, results_state *s, int footer, int draw) {
   ui_button(u, "results.apply",
             (SDL_Rect){th->w - m - aw, apply_y, aw, th->button_h},
             UI_BTN_PRIMARY, apply);
+  ui_tag(u, RESULTS_APPLY, 0);
   ui_text_box(u, (SDL_Rect){count_x, y, count_w, row_h}, th->px_body,
               TEXT_BOLD, s->none_chosen && !n ? th->accent : th->text,
               UI_LEFT, 1, count);
@@ -578,20 +590,25 @@ static void apply_chosen(app *a, results_state *s) {
 static void results_event(app *a, void *state, const ui_event *ev) {
   results_state *s = state;
   if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP) {
-    if (strcmp(ev->id, "results.apply") == 0) {
+    results_row *r = ev->arg >= 0 && (size_t)ev->arg < s->n_rows
+                         ? &s->rows[ev->arg]
+                         : NULL;
+    switch (ev->action) {
+    case RESULTS_APPLY:
       apply_chosen(a, s);
-    } else if (strncmp(ev->id, "item.", 5) == 0) {
-      results_row *r = find_row(s, ev->id + 5);
+      break;
+    case RESULTS_ITEM:
       if (r)
         app_push(a, &screen_policy_item, r->item->id);
-    } else if (strncmp(ev->id, "pick.", 5) == 0 ||
-               strncmp(ev->id, "drop.", 5) == 0) {
-      results_row *r = find_row(s, ev->id + 5);
+      break;
+    case RESULTS_PICK:
+    case RESULTS_DROP:
       if (r) {
-        r->chosen = ev->id[0] == 'p';
+        r->chosen = ev->action == RESULTS_PICK;
         if (r->chosen)
           s->none_chosen = 0;
       }
+      break;
     }
   }
   app_dirty(a);

@@ -18,6 +18,9 @@
 #include "widgets/kbd.h"
 #include "screens/screens.h"
 
+/* What a tap on the resume screen means (ui_tag). */
+enum resume_action { RESUME_CHECK = 1, RESUME_STAFF, RESUME_NO, RESUME_HOME };
+
 typedef struct resume_state {
   field f;
   kbd *k;
@@ -103,15 +106,23 @@ static void resume_event(app *a, void *state, const ui_event *ev) {
   }
   switch (ev->type) {
   case UI_EV_TAP:
-    if (strcmp(ev->id, "resume.check") == 0 && !s->gone)
-      try_check(a, s);
-    else if (strcmp(ev->id, "resume.staff") == 0 && !s->gone)
-      app_push(a, &screen_staff_signin, NULL);
-    else if (strcmp(ev->id, "resume.no") == 0) {
+    switch (ev->action) {
+    case RESUME_CHECK:
+      if (!s->gone)
+        try_check(a, s);
+      break;
+    case RESUME_STAFF:
+      if (!s->gone)
+        app_push(a, &screen_staff_signin, NULL);
+      break;
+    case RESUME_NO:
       form_host_decline(app_form(a));
       app_home(a);
-    } else if (strcmp(ev->id, "resume.home") == 0)
+      break;
+    case RESUME_HOME:
       app_home(a);
+      break;
+    }
     break;
   case UI_EV_TEXT:
     if (!s->gone) {
@@ -149,6 +160,7 @@ static void resume_draw(app *a, void *state, ui *u) {
     int bw = th->portrait ? w : w / 2;
     ui_button(u, "resume.home", (SDL_Rect){x, y, bw, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "formui.resume.home"));
+    ui_tag(u, RESUME_HOME, 0);
     return;
   }
   const char *msg =
@@ -181,8 +193,10 @@ static void resume_draw(app *a, void *state, ui *u) {
     int ry = th->h - kh - g - th->button_h;
     ui_button(u, "resume.staff", (SDL_Rect){kx, ry, rh, th->button_h},
               UI_BTN_SECONDARY, staff);
+    ui_tag(u, RESUME_STAFF, 0);
     ui_button(u, "resume.no", (SDL_Rect){kx + rh + g, ry, rh, th->button_h},
               UI_BTN_SECONDARY, no);
+    ui_tag(u, RESUME_NO, 0);
     x = m;
     w = cw;
   }
@@ -214,6 +228,7 @@ static void resume_draw(app *a, void *state, ui *u) {
   y += fh + g;
   ui_button(u, "resume.check", (SDL_Rect){x, y, w, th->button_h},
             UI_BTN_PRIMARY, ok);
+  ui_tag(u, RESUME_CHECK, 0);
   if (!th->portrait)
     return;
   y += th->button_h + g;
@@ -224,14 +239,18 @@ static void resume_draw(app *a, void *state, ui *u) {
     /* Too narrow for two side by side (elder mode): one under the other. */
     ui_button(u, "resume.staff", (SDL_Rect){x, y, w, th->button_h},
               UI_BTN_SECONDARY, staff);
+    ui_tag(u, RESUME_STAFF, 0);
     y += th->button_h + g;
     ui_button(u, "resume.no", (SDL_Rect){x, y, w, th->button_h},
               UI_BTN_SECONDARY, no);
+    ui_tag(u, RESUME_NO, 0);
   } else {
     ui_button(u, "resume.staff", (SDL_Rect){x, y, hw, th->button_h},
               UI_BTN_SECONDARY, staff);
+    ui_tag(u, RESUME_STAFF, 0);
     ui_button(u, "resume.no", (SDL_Rect){x + hw + g, y, hw, th->button_h},
               UI_BTN_SECONDARY, no);
+    ui_tag(u, RESUME_NO, 0);
   }
 }
 

@@ -27,6 +27,19 @@
 #define ANS_GIVEN 1
 #define ANS_SKIPPED 2
 
+/* What a tap on the screener means (ui_tag). */
+enum screener_action {
+  SCR_PICK = 1,  /* no questions: choose from the list instead */
+  SCR_PREV,
+  SCR_SKIP,
+  SCR_YES,
+  SCR_NO,
+  SCR_CHOICE,    /* arg: index in the question's choices */
+  SCR_KEY_DIGIT, /* arg: the digit */
+  SCR_KEY_DEL,
+  SCR_KEY_OK
+};
+
 typedef struct answer {
   int state;     /* ANS_NONE, ANS_GIVEN, ANS_SKIPPED */
   long long num; /* number/money: whole units */
@@ -239,40 +252,44 @@ static int is_number(const screener_question *q) {
 static void screener_event(app *a, void *state, const ui_event *ev) {
   screener_state *s = state;
   if (!s->scr) {
-    if (ev->type == UI_EV_TAP && strcmp(ev->id, "start.pick") == 0)
+    if (ev->type == UI_EV_TAP && ev->action == SCR_PICK)
       app_replace(a, &screen_results_pick, NULL);
     return;
   }
   const screener_question *q = screener_question_at(s->scr, s->cur);
   switch (ev->type) {
   case UI_EV_TAP:
-    if (strcmp(ev->id, "q.prev") == 0) {
+    switch (ev->action) {
+    case SCR_PREV:
       go_back(s);
-    } else if (strcmp(ev->id, "q.skip") == 0) {
+      break;
+    case SCR_SKIP:
       s->ans[s->cur] = (answer){.state = ANS_SKIPPED};
       advance(a, s);
-    } else if (strcmp(ev->id, "ans.yes") == 0 ||
-               strcmp(ev->id, "ans.no") == 0) {
+      break;
+    case SCR_YES:
+    case SCR_NO:
       s->ans[s->cur] =
-          (answer){.state = ANS_GIVEN, .yes = strcmp(ev->id, "ans.yes") == 0};
+          (answer){.state = ANS_GIVEN, .yes = ev->action == SCR_YES};
       advance(a, s);
-    } else if (strncmp(ev->id, "choice.", 7) == 0) {
-      for (size_t i = 0; i < q->n_choices; i++) {
-        char id[UI_ID_MAX];
-        snprintf(id, sizeof id, "choice.%s", q->choices[i].value);
-        if (strcmp(ev->id, id) == 0) {
-          s->ans[s->cur] = (answer){.state = ANS_GIVEN, .choice = i};
-          advance(a, s);
-          break;
-        }
+      break;
+    case SCR_CHOICE:
+      if (ev->arg >= 0 && (size_t)ev->arg < q->n_choices) {
+        s->ans[s->cur] =
+            (answer){.state = ANS_GIVEN, .choice = (size_t)ev->arg};
+        advance(a, s);
       }
-    } else if (strcmp(ev->id, "key.del") == 0) {
+      break;
+    case SCR_KEY_DEL:
       keypad_delete(s);
-    } else if (strcmp(ev->id, "key.ok") == 0) {
+      break;
+    case SCR_KEY_OK:
       keypad_ok(a, s);
-    } else if (strncmp(ev->id, "key.", 4) == 0 && ev->id[4] >= '0' &&
-               ev->id[4] <= '9' && ev->id[5] == '\0') {
-      keypad_digit(s, ev->id[4]);
+      break;
+    case SCR_KEY_DIGIT:
+      if (ev->arg >= 0 && ev->arg <= 9)
+        keypad_digit(s, (char)('0' + ev->arg));
+      break;
     }
     break;
   case UI_EV_TEXT:
@@ -353,6 +370,7 @@ static void draw_choices(app *a, ui *u, screener_state *s,
       choice_button(u, id, (SDL_Rect){r.x + k * (cw + th->gap), y, cw, row_h},
                     an->state == ANS_GIVEN && an->choice == ci, th->px_large,
                     q->choices[ci].label);
+      ui_tag(u, SCR_CHOICE, (int)ci);
     }
     y += row_h + th->gap;
   }
@@ -396,12 +414,16 @@ static void draw_keypad(app *a, ui *u, screener_state *s,
                    kh};
     char id[16];
     snprintf(id, sizeof id, "key.%s", keys[i]);
-    if (i == 9)
+    if (i == 9) {
       ui_button(u, id, kr, UI_BTN_SECONDARY, app_str(a, "screen.key.delete"));
-    else if (i == 11)
+      ui_tag(u, SCR_KEY_DEL, 0);
+    } else if (i == 11) {
       ui_button(u, id, kr, UI_BTN_PRIMARY, app_str(a, "screen.key.ok"));
-    else
+      ui_tag(u, SCR_KEY_OK, 0);
+    } else {
       ui_button(u, id, kr, UI_BTN_SECONDARY, keys[i]);
+      ui_tag(u, SCR_KEY_DIGIT, keys[i][0] - '0');
+    }
   }
 }
 
@@ -443,6 +465,7 @@ static void draw_unavailable(app *a, ui *u, SDL_Rect area, int footer) {
     by = footer - th->button_h - th->gap;
   ui_button(u, "start.pick", (SDL_Rect){(th->w - bw) / 2, by, bw, th->button_h},
             UI_BTN_PRIMARY, app_str(a, "screen.start.pick"));
+  ui_tag(u, SCR_PICK, 0);
 }
 
 static void screener_draw(app *a, void *state, ui *u) {
@@ -464,11 +487,14 @@ static void screener_draw(app *a, void *state, ui *u) {
   int nbw = th->w / 4;
   if (nbw < th->target_min * 2)
     nbw = th->target_min * 2;
-  if (s->n_hist)
+  if (s->n_hist) {
     ui_button(u, "q.prev", (SDL_Rect){m, nav_y, nbw, th->button_h},
               UI_BTN_SECONDARY, prev);
+    ui_tag(u, SCR_PREV, 0);
+  }
   ui_button(u, "q.skip", (SDL_Rect){th->w - m - nbw, nav_y, nbw, th->button_h},
             UI_BTN_SECONDARY, skip);
+  ui_tag(u, SCR_SKIP, 0);
   const char *skip_hint = app_str(a, "screen.skip.hint");
   int mid_x = m + nbw + th->gap, mid_w = th->w - 2 * (m + nbw + th->gap);
   if (mid_w > th->target_min * 2)
@@ -570,16 +596,20 @@ static void screener_draw(app *a, void *state, ui *u) {
       int by = ar.y + (ar.h - bh) * 2 / 3;
       choice_button(u, "ans.yes", (SDL_Rect){ar.x, by, bw, bh}, yes_on,
                     th->px_title, yes);
+      ui_tag(u, SCR_YES, 0);
       choice_button(u, "ans.no", (SDL_Rect){ar.x + bw + th->gap, by, bw, bh},
                     no_on, th->px_title, no);
+      ui_tag(u, SCR_NO, 0);
     } else {
       int bh = th->button_h * 3 / 2;
       int by = ar.y + (ar.h - 2 * bh - th->gap * 2) / 2;
       choice_button(u, "ans.yes", (SDL_Rect){ar.x, by, ar.w, bh}, yes_on,
                     th->px_title, yes);
+      ui_tag(u, SCR_YES, 0);
       choice_button(u, "ans.no",
                     (SDL_Rect){ar.x, by + bh + th->gap * 2, ar.w, bh}, no_on,
                     th->px_title, no);
+      ui_tag(u, SCR_NO, 0);
     }
     break;
   }

@@ -19,6 +19,9 @@
 #define START_PICK "start.pick"
 #define START_CLOSED_HOME "start.closed.home"
 
+/* What a tap on the start screen means (ui_tag). */
+enum start_action { START_TO_HOME = 1, START_TO_SCREENER, START_TO_PICK };
+
 /* 1 when applications cannot be taken now. */
 static int closed(app *a) {
   return net_host_outbox_health(app_net(a)) != KERR_OK;
@@ -49,15 +52,15 @@ static void start_event(app *a, void *state, const ui_event *ev) {
   (void)state;
   if (ev->type != UI_EV_TAP)
     return;
-  if (strcmp(ev->id, START_CLOSED_HOME) == 0) {
+  if (ev->action == START_TO_HOME) {
     app_home(a);
     return;
   }
   if (closed(a))
     return;
-  if (strcmp(ev->id, START_ASK) == 0)
+  if (ev->action == START_TO_SCREENER)
     app_push(a, &screen_screener, NULL);
-  else if (strcmp(ev->id, START_PICK) == 0)
+  else if (ev->action == START_TO_PICK)
     app_push(a, &screen_results_pick, NULL);
 }
 
@@ -90,6 +93,7 @@ static void start_draw(app *a, void *state, ui *u) {
     ui_button(u, START_CLOSED_HOME,
               (SDL_Rect){(th->w - bw) / 2, by, bw, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "apply.closed.home"));
+    ui_tag(u, START_TO_HOME, 0);
     return;
   }
 
@@ -118,9 +122,10 @@ static void start_draw(app *a, void *state, ui *u) {
    * screen, stacked on a portrait one. */
   static const struct {
     const char *id, *key;
+    int action;
   } choices[] = {
-      {START_ASK, "screen.start.ask"},
-      {START_PICK, "screen.start.pick"},
+      {START_ASK, "screen.start.ask", START_TO_SCREENER},
+      {START_PICK, "screen.start.pick", START_TO_PICK},
   };
   int avail = footer - th->gap - y;
   int n = 2;
@@ -139,6 +144,7 @@ static void start_draw(app *a, void *state, ui *u) {
     ui_tile(u, choices[i].id, r, app_str(a, badge),
             i == 0 ? th->primary : th->success, app_str(a, choices[i].key),
             app_str(a, hint));
+    ui_tag(u, choices[i].action, 0);
   }
 }
 

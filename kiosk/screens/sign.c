@@ -27,6 +27,9 @@
 #define SIGN_UNITS_W 1000
 #define SIGN_UNITS_H 500
 #define SIGN_MAX_POINTS 8000
+
+/* What a tap on the signature screen means (ui_tag). */
+enum sign_action { SIGN_PREV = 1, SIGN_CLEAR, SIGN_DONE };
 #define SIGN_PNG_W 800
 #define SIGN_PNG_H 400
 #define PEN_UP (-1)
@@ -240,12 +243,12 @@ static void sign_event(app *a, void *state, const ui_event *ev) {
     s->down = 0;
     break;
   case UI_EV_TAP:
-    if (strcmp(ev->id, "sign.clear") == 0) {
+    if (ev->action == SIGN_CLEAR) {
       clear_pad(s);
       s->msg[0] = '\0';
-    } else if (strcmp(ev->id, "sign.done") == 0) {
+    } else if (ev->action == SIGN_DONE) {
       done_tapped(a, s, f, &q);
-    } else if (strcmp(ev->id, "form.prev") == 0) {
+    } else if (ev->action == SIGN_PREV) {
       clear_pad(s);
       if (form_back(f) == KERR_OK) {
         /* Going back from a deferred signature leaves the review. */
@@ -331,10 +334,13 @@ static void sign_draw(app *a, void *state, ui *u) {
   int bw = (w - 2 * th->gap) / 3;
   ui_button(u, "form.prev", (SDL_Rect){x, by, bw, th->button_h},
             UI_BTN_SECONDARY, app_str(a, "formui.prev"));
+  ui_tag(u, SIGN_PREV, 0);
   ui_button(u, "sign.clear", (SDL_Rect){x + bw + th->gap, by, bw, th->button_h},
             UI_BTN_SECONDARY, app_str(a, "formui.sign.clear"));
+  ui_tag(u, SIGN_CLEAR, 0);
   ui_button(u, "sign.done", (SDL_Rect){x + w - bw, by, bw, th->button_h},
             UI_BTN_PRIMARY, app_str(a, "formui.sign.done"));
+  ui_tag(u, SIGN_DONE, 0);
   /* The message, then the pad: 2:1, as large as what is left allows. */
   int bottom = by - th->gap / 2;
   if (s->msg[0]) {

@@ -29,9 +29,25 @@ typedef struct menu_state {
   uint32_t reprint;    /* the reprint job being waited for, or 0 */
 } menu_state;
 
+/* What a tap on the staff menu means (ui_tag). */
+enum menu_action {
+  MENU_ASSIST = 1,
+  MENU_SYNC_NOW,
+  MENU_OUTBOX,
+  MENU_REPRINT,
+  MENU_TEXTENTRY,
+  MENU_SIGN_OUT,
+  MENU_EXIT,
+  MENU_SCALE_NORMAL,
+  MENU_SCALE_ELDER,
+  MENU_EXIT_NO,
+  MENU_EXIT_YES
+};
+
 typedef struct menu_button {
   const char *id, *key;
   ui_button_style style;
+  int action;
 } menu_button;
 
 static void menu_enter(app *a, void *state, const void *arg) {
@@ -58,41 +74,52 @@ static void menu_event(app *a, void *state, const ui_event *ev) {
   menu_state *s = state;
   if (ev->type != UI_EV_TAP)
     return;
-  const char *id = ev->id;
   if (s->confirm_exit) {
-    if (strcmp(id, "menu.exit.yes") == 0)
+    if (ev->action == MENU_EXIT_YES)
       app_quit_by_admin(a);
     s->confirm_exit = 0;
     app_dirty(a);
     return;
   }
   s->note = NULL;
-  if (strcmp(id, "menu.assist") == 0) {
+  switch (ev->action) {
+  case MENU_ASSIST:
     app_home(a);
-  } else if (strcmp(id, "menu.sync_now") == 0) {
+    break;
+  case MENU_SYNC_NOW: {
     kerr e = content_host_sync_now(app_content_host(a));
     s->asked_sync = e == KERR_OK || e == KERR_BUSY;
     if (e == KERR_STATE)
       s->note = "menu.sync.off";
-  } else if (strcmp(id, "menu.reprint") == 0) {
+    break;
+  }
+  case MENU_REPRINT: {
     kerr e = print_host_reprint(app_print(a), &s->reprint);
     s->note = e == KERR_OK         ? "menu.reprint.busy"
               : e == KERR_NOTFOUND ? "menu.reprint.none"
                                    : "menu.reprint.failed";
     poll_reprint(a, s);
-  } else if (strcmp(id, "staff.outbox") == 0) {
+    break;
+  }
+  case MENU_OUTBOX:
     app_push(a, &screen_staff_outbox, NULL);
-  } else if (strcmp(id, "staff.textentry") == 0) {
+    break;
+  case MENU_TEXTENTRY:
     app_push(a, &screen_textentry, NULL);
-  } else if (strcmp(id, "menu.scale.normal") == 0) {
+    break;
+  case MENU_SCALE_NORMAL:
     app_set_default_elder(a, 0);
-  } else if (strcmp(id, "menu.scale.elder") == 0) {
+    break;
+  case MENU_SCALE_ELDER:
     app_set_default_elder(a, 1);
-  } else if (strcmp(id, "menu.sign_out") == 0) {
+    break;
+  case MENU_SIGN_OUT:
     app_end_session(a);
-  } else if (strcmp(id, "menu.exit") == 0 &&
-             staff_host_is_admin(app_staff(a))) {
-    s->confirm_exit = 1;
+    break;
+  case MENU_EXIT:
+    if (staff_host_is_admin(app_staff(a)))
+      s->confirm_exit = 1;
+    break;
   }
   app_dirty(a);
 }
@@ -302,11 +329,13 @@ static int scale_row(app *a, ui *u, int x, int y, int w, int draw) {
               (SDL_Rect){x, y + lh + th->gap / 2, bw, th->button_h},
               elder ? UI_BTN_SECONDARY : UI_BTN_PRIMARY,
               app_str(a, "menu.scale.normal"));
+    ui_tag(u, MENU_SCALE_NORMAL, 0);
     ui_button(u, "menu.scale.elder",
               (SDL_Rect){x + bw + th->gap, y + lh + th->gap / 2, bw,
                          th->button_h},
               elder ? UI_BTN_PRIMARY : UI_BTN_SECONDARY,
               app_str(a, "menu.scale.elder"));
+    ui_tag(u, MENU_SCALE_ELDER, 0);
   }
   return lh + th->gap / 2 + th->button_h;
 }
@@ -328,9 +357,11 @@ static void confirm_exit(app *a, ui *u) {
   y += qh + 2 * th->gap;
   ui_button(u, "menu.exit.no", (SDL_Rect){x, y, inner, th->button_h},
             UI_BTN_PRIMARY, app_str(a, "nav.cancel"));
+  ui_tag(u, MENU_EXIT_NO, 0);
   y += th->button_h + th->gap;
   ui_button(u, "menu.exit.yes", (SDL_Rect){x, y, inner, th->button_h},
             UI_BTN_ACCENT, app_str(a, "menu.exit.yes"));
+  ui_tag(u, MENU_EXIT_YES, 0);
 }
 
 static void menu_draw(app *a, void *state, ui *u) {
@@ -349,13 +380,13 @@ static void menu_draw(app *a, void *state, ui *u) {
   t.px = th->px_body;
   int admin = staff_host_is_admin(app_staff(a));
   menu_button buttons[] = {
-      {"menu.assist", "menu.assist", UI_BTN_PRIMARY},
-      {"menu.sync_now", "menu.sync_now", UI_BTN_SECONDARY},
-      {"staff.outbox", "outbox.open", UI_BTN_SECONDARY},
-      {"menu.reprint", "menu.reprint", UI_BTN_SECONDARY},
-      {"staff.textentry", "kbd.demo.open", UI_BTN_SECONDARY},
-      {"menu.sign_out", "menu.sign_out", UI_BTN_SECONDARY},
-      {"menu.exit", "menu.exit", UI_BTN_ACCENT},
+      {"menu.assist", "menu.assist", UI_BTN_PRIMARY, MENU_ASSIST},
+      {"menu.sync_now", "menu.sync_now", UI_BTN_SECONDARY, MENU_SYNC_NOW},
+      {"staff.outbox", "outbox.open", UI_BTN_SECONDARY, MENU_OUTBOX},
+      {"menu.reprint", "menu.reprint", UI_BTN_SECONDARY, MENU_REPRINT},
+      {"staff.textentry", "kbd.demo.open", UI_BTN_SECONDARY, MENU_TEXTENTRY},
+      {"menu.sign_out", "menu.sign_out", UI_BTN_SECONDARY, MENU_SIGN_OUT},
+      {"menu.exit", "menu.exit", UI_BTN_ACCENT, MENU_EXIT},
   };
   int nb = admin ? 7 : 6;
   /* Landscape: status on the left; buttons in two columns on the right
@@ -419,6 +450,7 @@ static void menu_draw(app *a, void *state, ui *u) {
     ui_button(u, buttons[i].id,
               (SDL_Rect){bx + col * (cw + g), by + r * (bh + g), cw, bh},
               buttons[i].style, app_str(a, buttons[i].key));
+    ui_tag(u, buttons[i].action, 0);
   }
   scale_row(a, u, bx, by + rows * (bh + g), bwid, 1);
   if (s->confirm_exit)

@@ -19,6 +19,14 @@
 
 #define SO_QUARANTINE_MAX 20
 
+/* What a tap on the outbox screen means (ui_tag). */
+enum so_action {
+  SO_REFRESH = 1,
+  SO_REQUEUE, /* arg: index in q[] as last drawn */
+  SO_TEST_RECEIPT,
+  SO_TEST_REFUSED
+};
+
 typedef struct so_state {
   outbox_stats st;
   kerr st_err;
@@ -72,22 +80,21 @@ static void canned(so_state *s, kerr result) {
 static void so_event(app *a, void *state, const ui_event *ev) {
   so_state *s = state;
   if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP) {
-    if (strcmp(ev->id, "outbox.refresh") == 0) {
+    if (ev->action == SO_REFRESH) {
       s->message[0] = '\0';
-    } else if (strncmp(ev->id, "outbox.requeue.", 15) == 0) {
-      const char *ref = ev->id + 15;
+    } else if (ev->action == SO_REQUEUE && ev->arg >= 0 &&
+               (size_t)ev->arg < s->n_q) {
+      const char *ref = s->q[ev->arg].reference;
       if (net_host_requeue(app_net(a), ref) == KERR_OK)
         chrome_format(s->message, sizeof s->message,
                       app_str(a, "outbox.requeued"), "reference", ref);
       else
         snprintf(s->message, sizeof s->message, "%s",
                  app_str(a, "outbox.requeue_failed"));
-    } else if (app_test_hooks(a) &&
-               strcmp(ev->id, "test.receipt") == 0) {
+    } else if (app_test_hooks(a) && ev->action == SO_TEST_RECEIPT) {
       canned(s, KERR_OK);
       app_push(a, &screen_receipt, &s->canned);
-    } else if (app_test_hooks(a) &&
-               strcmp(ev->id, "test.receipt.refused") == 0) {
+    } else if (app_test_hooks(a) && ev->action == SO_TEST_REFUSED) {
       canned(s, KERR_CRYPTO);
       app_push(a, &screen_receipt, &s->canned);
     }
@@ -222,6 +229,7 @@ static void so_draw(app *a, void *state, ui *u) {
                       : (SDL_Rect){x + w - pad - bw, y + (ch - th->button_h) / 2,
                                    bw, th->button_h};
     ui_button(u, id, br, UI_BTN_SECONDARY, app_str(a, "outbox.requeue"));
+    ui_tag(u, SO_REQUEUE, (int)i);
     y += ch + th->gap / 2;
   }
   ui_clip_end(u);
@@ -236,14 +244,17 @@ static void so_draw(app *a, void *state, ui *u) {
   ui_button(u, "outbox.refresh",
             (SDL_Rect){th->w - m - bw, by, bw, th->button_h}, UI_BTN_PRIMARY,
             app_str(a, "outbox.refresh"));
+  ui_tag(u, SO_REFRESH, 0);
   if (app_test_hooks(a)) {
     /* Invisible, scripted runs only (see the file comment). */
     int t = th->target_min;
     ui_target_add(u, "test.receipt", (SDL_Rect){0, th->h - t, t, t},
                   "test.receipt");
+    ui_tag(u, SO_TEST_RECEIPT, 0);
     ui_target_add(u, "test.receipt.refused",
                   (SDL_Rect){th->w - t, th->h - t, t, t},
                   "test.receipt.refused");
+    ui_tag(u, SO_TEST_REFUSED, 0);
   }
 }
 

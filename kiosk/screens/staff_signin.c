@@ -21,6 +21,12 @@
 #define SI_ID 0
 #define SI_PIN 1
 
+/* What a tap on the sign-in screen means (ui_tag). */
+enum signin_action {
+  SIGNIN_FIELD = 1, /* arg: SI_ID or SI_PIN */
+  SIGNIN_LOGIN
+};
+
 typedef struct si_state {
   field f[2];    /* 工号, PIN */
   field shown;   /* the PIN as dots */
@@ -153,11 +159,9 @@ static void si_event(app *a, void *state, const ui_event *ev) {
   }
   switch (ev->type) {
   case UI_EV_TAP:
-    if (strcmp(ev->id, "staff.id") == 0)
-      si_focus(s, SI_ID);
-    else if (strcmp(ev->id, "staff.pin") == 0)
-      si_focus(s, SI_PIN);
-    else if (strcmp(ev->id, "staff.login") == 0)
+    if (ev->action == SIGNIN_FIELD)
+      si_focus(s, ev->arg == SI_PIN ? SI_PIN : SI_ID);
+    else if (ev->action == SIGNIN_LOGIN)
       try_sign_in(a, s);
     break;
   case UI_EV_TEXT: {
@@ -196,6 +200,7 @@ static void draw_field(app *a, si_state *s, ui *u, int i, SDL_Rect r) {
     f = &s->shown;
   }
   field_draw(u, r, f, &v, NULL);
+  ui_tag(u, SIGNIN_FIELD, i);
 }
 
 static int field_h(app *a, ui *u, int w) {
@@ -238,12 +243,14 @@ static void si_draw(app *a, void *state, ui *u) {
     int by = top + fh - th->button_h;
     ui_button(u, "staff.login", (SDL_Rect){x + w - bw, by, bw, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "staff.login"));
+    ui_tag(u, SIGNIN_LOGIN, 0);
   } else {
     draw_field(a, s, u, SI_ID, (SDL_Rect){x, top, fw, fh});
     draw_field(a, s, u, SI_PIN, (SDL_Rect){x, top + fh + g, fw, fh});
     ui_button(u, "staff.login",
               (SDL_Rect){x, top + 2 * fh + 2 * g, w, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "staff.login"));
+    ui_tag(u, SIGNIN_LOGIN, 0);
   }
 }
 

@@ -29,6 +29,12 @@ static const struct {
 };
 #define N_FIELDS ((int)(sizeof fields / sizeof fields[0]))
 
+/* What a tap on the text-entry demo means (ui_tag). */
+enum te_action {
+  TE_TAB = 1, /* arg: index in fields[] */
+  TE_FIELD
+};
+
 typedef struct te_state {
   field f[N_FIELDS];
   int active;
@@ -106,10 +112,9 @@ static void te_event(app *a, void *state, const ui_event *ev) {
   field *f = &s->f[s->active];
   switch (ev->type) {
   case UI_EV_TAP:
-    for (int i = 0; i < N_FIELDS; i++)
-      if (strcmp(ev->id, fields[i].id) == 0)
-        te_focus(s, i);
-    if (strcmp(ev->id, "te.field") == 0) {
+    if (ev->action == TE_TAB && ev->arg >= 0 && ev->arg < N_FIELDS)
+      te_focus(s, ev->arg);
+    if (ev->action == TE_FIELD) {
       /* Place the caret where the box was tapped. */
       kbd_reset(s->k);
       field_caret_set(f, field_index_at(&s->lay, ev->x));
@@ -158,6 +163,7 @@ static int draw_tabs(app *a, ui *u, te_state *s, int x, int y, int w) {
     }
     ui_button(u, fields[i].id, (SDL_Rect){cx, cy, tw, h},
               i == s->active ? UI_BTN_PRIMARY : UI_BTN_SECONDARY, label);
+    ui_tag(u, TE_TAB, i);
     cx += tw + g;
   }
   return cy + h - y;
@@ -200,6 +206,7 @@ static void te_draw(app *a, void *state, ui *u) {
   if (!th->portrait && fw > theme_px(th, 1400))
     fw = theme_px(th, 1400);
   field_draw(u, (SDL_Rect){(th->w - fw) / 2, fy, fw, fh}, f, &v, &s->lay);
+  ui_tag(u, TE_FIELD, 0);
 }
 
 static uint64_t te_tick(app *a, void *state, uint64_t now) {

@@ -232,28 +232,26 @@ static void dispatch(app *a, const ui_event *ev) {
   if (ev->type == UI_EV_TAP) {
     LOG_D("app", "tap %s on %s", ev->id, app_screen_name(a));
     if (a->warning) {
-      if (strcmp(ev->id, TIMEOUT_END) == 0)
+      if (ev->action == CHROME_TIMEOUT_END)
         app_end_session(a);
-      else if (strcmp(ev->id, TIMEOUT_MORE) == 0) {
+      else if (ev->action == CHROME_TIMEOUT_MORE) {
         session_touch(&a->sess, app_now(a));
         a->warning = 0;
       }
       a->dirty = 1;
       return;
     }
-    if (strcmp(ev->id, NAV_BACK) == 0) {
+    switch (ev->action) {
+    case CHROME_BACK:
       app_pop(a);
       return;
-    }
-    if (strcmp(ev->id, NAV_HOME) == 0) {
+    case CHROME_HOME:
       app_home(a);
       return;
-    }
-    if (strcmp(ev->id, NAV_END) == 0) {
+    case CHROME_END:
       app_end_session(a);
       return;
-    }
-    if (strcmp(ev->id, NAV_ELDER) == 0) {
+    case CHROME_ELDER:
       app_set_elder(a, !a->elder);
       return;
     }

@@ -132,9 +132,12 @@ int ui_tile_badge_fit(ui *u, SDL_Rect r, const char *title, const char *desc);
 void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label);
 /* Tags the target the last widget call registered (nothing if it drew
  * none, e.g. clipped away) with what a tap on it means: the screen's own
- * action number (> 0) and an argument (an index, …). They come back in
- * the tap's ui_event, so a screen switches on numbers instead of matching
- * id strings; the id stays what scripts and the registry use. */
+ * action number and an argument (an index, …). They come back in the
+ * tap's ui_event, so a screen switches on numbers instead of matching id
+ * strings; the id stays what scripts and the registry use. A screen's
+ * numbers are 1..999 (0 means untagged); 1000 and up belong to the chrome
+ * (widgets/chrome.h: top bar and timeout overlay), whose taps the shell
+ * handles on every screen. */
 void ui_tag(ui *u, int action, int arg);
 
 /* --- hit testing (against the last complete frame) --- */

@@ -59,14 +59,18 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
   if (has_back) {
     ui_button(u, NAV_BACK, (SDL_Rect){x, m, backw, bh}, UI_BTN_SECONDARY,
               back);
+    ui_tag(u, CHROME_BACK, 0);
     x += backw + th->gap;
   }
   ui_button(u, NAV_HOME, (SDL_Rect){x, m, homew, bh}, UI_BTN_SECONDARY, home);
+  ui_tag(u, CHROME_HOME, 0);
   int rx = th->w - m - endw;
   ui_button(u, NAV_END, (SDL_Rect){rx, m, endw, bh}, UI_BTN_SECONDARY, end);
+  ui_tag(u, CHROME_END, 0);
   rx -= elderw + th->gap;
   ui_button(u, NAV_ELDER, (SDL_Rect){rx, m, elderw, bh}, UI_BTN_SECONDARY,
             elder);
+  ui_tag(u, CHROME_ELDER, 0);
   SDL_Rect tr = two_rows
                     ? (SDL_Rect){m * 2, bar_base - m / 2, th->w - 4 * m,
                                  bar_h - bar_base}
@@ -116,7 +120,9 @@ void chrome_timeout_overlay(ui *u, int seconds_left) {
   y += body_h + th->gap * 2;
   ui_button(u, TIMEOUT_MORE, (SDL_Rect){x, y, inner, big_h}, UI_BTN_PRIMARY,
             ui_str(u, "timeout.more_time"));
+  ui_tag(u, CHROME_TIMEOUT_MORE, 0);
   y += big_h + th->gap;
   ui_button(u, TIMEOUT_END, (SDL_Rect){x, y, inner, th->button_h},
             UI_BTN_SECONDARY, ui_str(u, "timeout.end"));
+  ui_tag(u, CHROME_TIMEOUT_END, 0);
 }

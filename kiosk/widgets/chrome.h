@@ -18,6 +18,20 @@
 #define TIMEOUT_MORE "timeout.more"
 #define TIMEOUT_END "timeout.end"
 
+/* The tags (ui_tag) of those targets. They start at CHROME_ACTION_FIRST so
+ * they never collide with a screen's own action numbers, which stay below
+ * it; a screen that draws one of these targets itself (home's 长辈模式)
+ * tags it with the same number. */
+#define CHROME_ACTION_FIRST 1000
+enum chrome_action {
+  CHROME_BACK = CHROME_ACTION_FIRST,
+  CHROME_HOME,
+  CHROME_END,
+  CHROME_ELDER,
+  CHROME_TIMEOUT_MORE,
+  CHROME_TIMEOUT_END
+};
+
 /* Draws the top bar: 返回 (when has_back), 回首页, the title, 长辈模式 (or
  * 标准模式 in elder mode) and 结束. Returns the rectangle below it. */
 SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back);

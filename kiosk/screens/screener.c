@@ -23,6 +23,7 @@
 #include "widgets/choice.h"
 
 #define DIGITS_MAX 7 /* 9,999,999 yuan: more than any bound in use */
+#define TYPED_MAX (DIGITS_MAX + 3) /* money: a point and two decimals (角, 分) */
 #define ANS_NONE 0
 #define ANS_GIVEN 1
 #define ANS_SKIPPED 2
@@ -37,12 +38,13 @@ enum screener_action {
   SCR_CHOICE,    /* arg: index in the question's choices */
   SCR_KEY_DIGIT, /* arg: the digit */
   SCR_KEY_DEL,
-  SCR_KEY_OK
+  SCR_KEY_OK,
+  SCR_KEY_DOT /* money only: the decimal point */
 };
 
 typedef struct answer {
   int state;     /* ANS_NONE, ANS_GIVEN, ANS_SKIPPED */
-  long long num; /* number/money: whole units */
+  long long num; /* number/money: in hundredths (fen for money) */
   int yes;       /* yesno */
   size_t choice; /* choice: index into the question's choices */
 } answer;
@@ -58,7 +60,7 @@ typedef struct screener_state {
   size_t n_hist;
   answer ans[SCREENER_MAX_QUESTIONS];
   cJSON *answers; /* built from ans[]; what the screener reads */
-  char digits[DIGITS_MAX + 1];
+  char digits[TYPED_MAX + 1]; /* digits, and for money one '.' */
   size_t n_digits;
   msg_kind msg;
 } screener_state;
@@ -106,7 +108,7 @@ static void build_answers(screener_state *s) {
       break;
     case SCREENER_Q_NUMBER:
     case SCREENER_Q_MONEY:
-      cJSON_AddNumberToObject(s->answers, q->id, (double)an->num);
+      cJSON_AddNumberToObject(s->answers, q->id, (double)an->num / 100.0);
       break;
     }
   }
@@ -131,7 +133,13 @@ static void show_question(screener_state *s) {
   if (an->state == ANS_GIVEN) {
     const screener_question *q = screener_question_at(s->scr, s->cur);
     if (q->type == SCREENER_Q_NUMBER || q->type == SCREENER_Q_MONEY) {
-      int n = snprintf(s->digits, sizeof s->digits, "%lld", an->num);
+      long long whole = an->num / 100, part = an->num % 100;
+      int n = part == 0 ? snprintf(s->digits, sizeof s->digits, "%lld", whole)
+              : part % 10 == 0
+                  ? snprintf(s->digits, sizeof s->digits, "%lld.%lld", whole,
+                             part / 10)
+                  : snprintf(s->digits, sizeof s->digits, "%lld.%02lld", whole,
+                             part);
       s->n_digits = n > 0 && (size_t)n < sizeof s->digits ? (size_t)n : 0;
       if (!s->n_digits)
         s->digits[0] = '\0';
@@ -208,8 +216,15 @@ static void keypad_ok(app *a, screener_state *s) {
     s->msg = MSG_EMPTY;
     return;
   }
-  long long v = strtoll(s->digits, NULL, 10);
-  int64_t fixed = (int64_t)v * EXPR_SCALE; /* v < 10^DIGITS_MAX: no overflow */
+  /* Hundredths: "2917.5" is 291750. */
+  char *point = NULL;
+  long long v = strtoll(s->digits, &point, 10) * 100;
+  if (point && *point == '.' && point[1]) {
+    v += (point[1] - '0') * 10;
+    if (point[2])
+      v += point[2] - '0';
+  }
+  int64_t fixed = (int64_t)v * (EXPR_SCALE / 100); /* < 10^DIGITS_MAX yuan */
   if (fixed < q->min || fixed > q->max) {
     s->msg = MSG_RANGE;
     return;
@@ -231,11 +246,28 @@ static size_t max_digits(const screener_question *q) {
 
 static void keypad_digit(screener_state *s, char d) {
   s->msg = MSG_NONE;
-  if (s->n_digits == 1 && s->digits[0] == '0')
-    s->n_digits = 0; /* no leading zeros: "05" is 5 */
-  if (s->n_digits >= max_digits(screener_question_at(s->scr, s->cur)))
-    return;
+  const char *point = memchr(s->digits, '.', s->n_digits);
+  if (point) {
+    if (s->n_digits - (size_t)(point - s->digits) > 2)
+      return; /* two decimals at most: 角 and 分 */
+  } else {
+    if (s->n_digits == 1 && s->digits[0] == '0')
+      s->n_digits = 0; /* no leading zeros: "05" is 5 */
+    if (s->n_digits >= max_digits(screener_question_at(s->scr, s->cur)))
+      return;
+  }
   s->digits[s->n_digits++] = d;
+  s->digits[s->n_digits] = '\0';
+}
+
+/* The decimal point, for money: once; "." alone starts as "0.". */
+static void keypad_dot(screener_state *s) {
+  s->msg = MSG_NONE;
+  if (memchr(s->digits, '.', s->n_digits) || s->n_digits + 2 > TYPED_MAX)
+    return;
+  if (!s->n_digits)
+    s->digits[s->n_digits++] = '0';
+  s->digits[s->n_digits++] = '.';
   s->digits[s->n_digits] = '\0';
 }
 
@@ -290,14 +322,21 @@ static void screener_event(app *a, void *state, const ui_event *ev) {
       if (ev->arg >= 0 && ev->arg <= 9)
         keypad_digit(s, (char)('0' + ev->arg));
       break;
+    case SCR_KEY_DOT:
+      if (q->type == SCREENER_Q_MONEY)
+        keypad_dot(s);
+      break;
     }
     break;
   case UI_EV_TEXT:
     /* A physical keyboard works like the keypad. */
     if (is_number(q) && ev->text)
-      for (const char *p = ev->text; *p; p++)
+      for (const char *p = ev->text; *p; p++) {
         if (*p >= '0' && *p <= '9')
           keypad_digit(s, *p);
+        else if (*p == '.' && q->type == SCREENER_Q_MONEY)
+          keypad_dot(s);
+      }
     break;
   case UI_EV_KEY:
     if (is_number(q) && ev->key == SDLK_BACKSPACE)
@@ -376,7 +415,8 @@ static void draw_choices(app *a, ui *u, screener_state *s,
   }
 }
 
-/* The number field and the keypad: 1–9 in three rows, then 删除 0 确定. */
+/* The number field and the keypad: 1–9 in three rows, then 删除 0 确定;
+ * for money 1–9, then . 0 删除, then 确定 across. */
 static void draw_keypad(app *a, ui *u, screener_state *s,
                         const screener_question *q, SDL_Rect r) {
   const theme *th = &u->th;
@@ -400,24 +440,35 @@ static void draw_keypad(app *a, ui *u, screener_state *s,
   }
   int top = r.y + field_h + th->gap;
   int gap = th->gap / 2;
-  int kh = (r.y + r.h - top - 3 * gap) / 4;
+  int money = q->type == SCREENER_Q_MONEY;
+  int rows = money ? 5 : 4;
+  int kh = (r.y + r.h - top - (rows - 1) * gap) / rows;
   int max_kh = th->button_h * 5 / 4;
   if (kh > max_kh)
     kh = max_kh;
   if (kh < th->target_min)
     kh = th->target_min;
   int bw = (kw - 2 * gap) / 3;
-  static const char *const keys[12] = {"1", "2", "3", "4", "5", "6",
-                                       "7", "8", "9", "del", "0", "ok"};
-  for (int i = 0; i < 12; i++) {
+  static const char *const number_keys[12] = {
+      "1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"};
+  static const char *const money_keys[13] = {
+      "1", "2", "3", "4", "5", "6", "7", "8", "9", "dot", "0", "del", "ok"};
+  const char *const *keys = money ? money_keys : number_keys;
+  int n = money ? 13 : 12;
+  for (int i = 0; i < n; i++) {
     SDL_Rect kr = {kx + (i % 3) * (bw + gap), top + (i / 3) * (kh + gap), bw,
                    kh};
+    if (i == 12) /* money's 确定: a row of its own */
+      kr.w = kw;
     char id[16];
     snprintf(id, sizeof id, "key.%s", keys[i]);
-    if (i == 9) {
+    if (strcmp(keys[i], "dot") == 0) {
+      ui_button(u, id, kr, UI_BTN_SECONDARY, app_str(a, "screen.key.dot"));
+      ui_tag(u, SCR_KEY_DOT, 0);
+    } else if (strcmp(keys[i], "del") == 0) {
       ui_button(u, id, kr, UI_BTN_SECONDARY, app_str(a, "screen.key.delete"));
       ui_tag(u, SCR_KEY_DEL, 0);
-    } else if (i == 11) {
+    } else if (strcmp(keys[i], "ok") == 0) {
       ui_button(u, id, kr, UI_BTN_PRIMARY, app_str(a, "screen.key.ok"));
       ui_tag(u, SCR_KEY_OK, 0);
     } else {
@@ -427,12 +478,13 @@ static void draw_keypad(app *a, ui *u, screener_state *s,
   }
 }
 
-/* Height of the keypad at width w (the field and four rows of keys at
- * their preferred height). */
-static int keypad_height(ui *u) {
+/* Height of the keypad (the field and its rows of keys at their
+ * preferred height: five for money, four otherwise). */
+static int keypad_height(ui *u, const screener_question *q) {
   const theme *th = &u->th;
+  int rows = q->type == SCREENER_Q_MONEY ? 5 : 4;
   return text_line_height(u->text, th->px_huge, TEXT_BOLD) + th->pad +
-         th->gap + 4 * (th->button_h * 5 / 4) + 3 * (th->gap / 2);
+         th->gap + rows * (th->button_h * 5 / 4) + (rows - 1) * (th->gap / 2);
 }
 
 /* The message under the question when the number was not accepted. */
@@ -572,7 +624,7 @@ static void screener_draw(app *a, void *state, ui *u) {
     /* A keypad or a few buttons sit low, near the hands. */
     int want = 0;
     if (is_number(q))
-      want = keypad_height(u);
+      want = keypad_height(u, q);
     if (want && want < ar.h) {
       ar.y += ar.h - want;
       ar.h = want;

@@ -1,15 +1,17 @@
 /* receipt: what the applicant sees after confirming an application.
  *
  * The reference number, large and split into its groups for reading aloud,
- * with its QR code; the sentence that the application is saved on this
- * kiosk even when the network is down; then, in a scrolling document, the
+ * with its QR code; that the application has reached the 民政所 once the
+ * delivery worker says so, and until then that it is saved on this kiosk
+ * and will be sent when the network is back; then, in a scrolling document, the
  * items applied for, the materials to bring for those items (each kind of
  * paper once however many items ask for it), where to apply (the region's),
  * what happens next and when — each item's own steps and time limits from
  * the catalogue, with the region's payment day (core/receipt_facts.h) —
- * how to query progress and the region's hotline. The screen is the same whether or not the backend is
- * reachable: the application is committed to the outbox before the screen
- * is shown, and delivery is the worker's business.
+ * how to query progress and the region's hotline. Apart from that one
+ * sentence the screen is the same whether or not the backend is reachable:
+ * the application is committed to the outbox before the screen is shown,
+ * and delivery is the worker's business.
  *
  * The receipt is printed once, right after the first frame is on screen (so
  * printing never delays the receipt), and again on 再打印一张: the screen
@@ -48,6 +50,7 @@ typedef enum print_state {
 typedef struct receipt_state {
   kerr result;
   char reference[REFNO_BUF];
+  char uuid[SEAL_UUID_BUF];
   char spoken[48];   /* "JC - 7K4M - X" */
   char when[64];     /* "2026年11月22日 09:30" */
   char items[SEAL_ITEMS_MAX][SEAL_FIELD_MAX];
@@ -148,6 +151,7 @@ static void receipt_enter(app *a, void *state, const void *arg) {
   if (s->result)
     return;
   snprintf(s->reference, sizeof s->reference, "%s", r->ticket.reference);
+  snprintf(s->uuid, sizeof s->uuid, "%s", r->ticket.uuid);
   /* Groups apart, for reading aloud: "JC - 7K4M - X". */
   snprintf(s->spoken, sizeof s->spoken, "%.2s - %.4s - %.1s", s->reference,
            s->reference + 3, s->reference + 8);
@@ -327,6 +331,14 @@ static void draw_refused(app *a, receipt_state *s, ui *u) {
   ui_tag(u, RECEIPT_DONE, 0);
 }
 
+/* 已经送到民政所 once the backend has it, else 已经保存在本机…: asked at
+ * every draw, and the shell redraws the receipt on each delivery event. */
+static const char *saved_text(app *a, const receipt_state *s) {
+  return app_str(a, net_host_delivered(app_net(a), s->uuid)
+                        ? "receipt.delivered"
+                        : "receipt.saved");
+}
+
 /* The reference block: label, the number, the QR code, the sentence that
  * the application is saved, the printer's state. Returns its height. */
 static int draw_reference(app *a, receipt_state *s, ui *u, SDL_Rect r,
@@ -338,7 +350,7 @@ static int draw_reference(app *a, receipt_state *s, ui *u, SDL_Rect r,
   int qr_side = 0;
   int huge = th->px_huge;
   const char *label = app_str(a, "receipt.reference_label");
-  const char *saved = app_str(a, "receipt.saved");
+  const char *saved = saved_text(a, s);
   const char *status = print_status(a, s, pbuf, sizeof pbuf);
   int tw = w;
   if (qr_beside && s->has_qr) {
@@ -404,7 +416,7 @@ static int reference_height(app *a, receipt_state *s, ui *u, int w) {
                          app_str(a, "receipt.reference_label")) +
           ui_text_height(u, tw, huge, TEXT_BOLD, s->spoken) + th->gap +
           ui_text_height(u, tw, th->px_body, TEXT_BOLD,
-                         app_str(a, "receipt.saved")) +
+                         saved_text(a, s)) +
           ui_text_height(u, tw,
                          s->print == PRINT_FAILED ? th->px_large
                                                   : th->px_body,

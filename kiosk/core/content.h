@@ -202,6 +202,18 @@ const content_standard *content_standard_find(const content_region *r,
  * the standard has no figure, KERR_INVALID for per-time/per-case units. */
 kerr content_standard_monthly_fen(const content_standard *s, int64_t *out);
 
+/* For a yearly per-person standard with a figure: its monthly equivalent
+ * in whole yuan (value / 12, rounded half up), computed for display so no
+ * administrator types it. KERR_NOTFOUND otherwise. */
+kerr content_standard_monthly_yuan(const content_standard *s, int64_t *out);
+
+/* Checks a standard's note against its figure: every "每月N元" in the note
+ * of a yearly standard must be its monthly equivalent (within 1 yuan).
+ * Returns 0 when the note agrees, else 1 with *said the amount in the
+ * note (yuan). A figure that is not the standard's own ("由每人每月630元提
+ * 高到650元" in a monthly standard) is not checked. */
+int content_standard_note_conflict(const content_standard *s, int64_t *said);
+
 /* The UI text for `key`; CONTENT_STRING_MISSING if absent (or c is NULL).
  * Never NULL. */
 const char *content_string(const content *c, const char *key);

@@ -786,6 +786,16 @@ static void parse_standard(content_cv *v, const cJSON *e, content_standard *s,
     }
     content_cv_pop(v, mk);
   }
+  int64_t said, m;
+  if (content_standard_note_conflict(s, &said) &&
+      content_standard_monthly_yuan(s, &m) == KERR_OK) {
+    size_t mk = content_cv_key(v, "note");
+    content_cv_fail(v, CONTENT_P_VALUE,
+                    "说明里写的每月%lld元与标准不符：按“value”算是每月%lld元。"
+                    "每月多少由本机自动算出，说明里不用写",
+                    (long long)said, (long long)m);
+    content_cv_pop(v, mk);
+  }
 }
 
 size_t content_schema_regions(content *c, content_problems *p) {

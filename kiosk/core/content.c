@@ -373,6 +373,36 @@ kerr content_standard_monthly_fen(const content_standard *s, int64_t *out) {
   }
 }
 
+kerr content_standard_monthly_yuan(const content_standard *s, int64_t *out) {
+  if (!s || !s->has_value || s->unit != CONTENT_UNIT_PERSON_YEAR)
+    return KERR_NOTFOUND;
+  *out = (s->value_fen + 600) / 1200;
+  return KERR_OK;
+}
+
+int content_standard_note_conflict(const content_standard *s, int64_t *said) {
+  static const char month[] = "每月";
+  int64_t m;
+  if (content_standard_monthly_yuan(s, &m) || !s->note)
+    return 0;
+  for (const char *p = strstr(s->note, month); p; p = strstr(p + 1, month)) {
+    const char *q = p + sizeof month - 1;
+    int64_t n = 0;
+    int digits = 0;
+    for (; (*q >= '0' && *q <= '9') || *q == ','; q++)
+      if (*q != ',' && digits < 12) {
+        n = n * 10 + (*q - '0');
+        digits++;
+      }
+    if (digits && strncmp(q, "元", strlen("元")) == 0 &&
+        (n < m - 1 || n > m + 1)) {
+      *said = n;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 static int kv_key_cmp(const void *key, const void *elem) {
   return strcmp((const char *)key, ((const content_kv *)elem)->key);
 }

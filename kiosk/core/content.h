@@ -71,6 +71,8 @@ typedef struct content_step {
   const char *name;       /* 受理 */
   const char *detail;     /* one or two plain sentences; may be "" */
   const char *time_limit; /* 一般30个工作日内 / 以当地规定为准 */
+  int paid_monthly;       /* 1: the step pays monthly; a region's
+                             payment_day says on which day */
 } content_step;
 
 typedef struct content_law {
@@ -91,6 +93,9 @@ typedef struct content_item {
   const char *const *conditions;
   size_t n_conditions;
   const char *const *materials;
+  /* Parallel to materials: what kind of paper a line asks for ("id_card"),
+   * so a receipt for several items lists it once; "" when none. */
+  const char *const *material_kinds;
   size_t n_materials;
   const content_step *steps;
   size_t n_steps;
@@ -127,6 +132,7 @@ typedef struct content_region {
   const char *hotline_name; /* 政务服务便民热线 */
   const char *where_to_apply;
   const char *notice;   /* 以当地最新公布为准 ... */
+  const char *payment_day; /* 每月10日前; "" when the region does not say */
   const content_standard *standards;
   size_t n_standards;
 } content_region;
@@ -195,6 +201,18 @@ const content_standard *content_standard_find(const content_region *r,
  * in fen (a yearly value divided by 12, rounded down). KERR_NOTFOUND when
  * the standard has no figure, KERR_INVALID for per-time/per-case units. */
 kerr content_standard_monthly_fen(const content_standard *s, int64_t *out);
+
+/* For a yearly per-person standard with a figure: its monthly equivalent
+ * in whole yuan (value / 12, rounded half up), computed for display so no
+ * administrator types it. KERR_NOTFOUND otherwise. */
+kerr content_standard_monthly_yuan(const content_standard *s, int64_t *out);
+
+/* Checks a standard's note against its figure: every "每月N元" in the note
+ * of a yearly standard must be its monthly equivalent (within 1 yuan).
+ * Returns 0 when the note agrees, else 1 with *said the amount in the
+ * note (yuan). A figure that is not the standard's own ("由每人每月630元提
+ * 高到650元" in a monthly standard) is not checked. */
+int content_standard_note_conflict(const content_standard *s, int64_t *said);
 
 /* The UI text for `key`; CONTENT_STRING_MISSING if absent (or c is NULL).
  * Never NULL. */

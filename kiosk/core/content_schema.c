@@ -786,6 +786,16 @@ static void parse_standard(content_cv *v, const cJSON *e, content_standard *s,
     }
     content_cv_pop(v, mk);
   }
+  int64_t said, m;
+  if (content_standard_note_conflict(s, &said) &&
+      content_standard_monthly_yuan(s, &m) == KERR_OK) {
+    size_t mk = content_cv_key(v, "note");
+    content_cv_fail(v, CONTENT_P_VALUE,
+                    "说明里写的每月%lld元与标准不符：按“value”算是每月%lld元。"
+                    "每月多少由本机自动算出，说明里不用写",
+                    (long long)said, (long long)m);
+    content_cv_pop(v, mk);
+  }
 }
 
 size_t content_schema_regions(content *c, content_problems *p) {
@@ -830,6 +840,7 @@ size_t content_schema_regions(content *c, content_problems *p) {
     r->hotline_name = req_text(&v, e, "hotline_name", MAX_NAME);
     r->where_to_apply = req_text(&v, e, "where_to_apply", MAX_PARA);
     r->notice = req_text(&v, e, "notice", MAX_PARA);
+    r->payment_day = opt_text(&v, e, "payment_day", 40);
 
     const cJSON *sa = req_array(&v, e, "standards", 0, 100);
     if (sa) {
@@ -893,6 +904,65 @@ static int standard_known(const content *c, const char *key) {
   return 0;
 }
 
+/* Optional true/false member: 0 when absent; a problem when not a boolean. */
+static int opt_bool(content_cv *v, const cJSON *obj, const char *key) {
+  const cJSON *j = member(obj, key);
+  if (!j)
+    return 0;
+  if (!cJSON_IsBool(j)) {
+    size_t m = content_cv_key(v, key);
+    content_cv_fail(v, CONTENT_P_TYPE, "应为 true 或 false，实际是%s",
+                    type_name(j));
+    content_cv_pop(v, m);
+    return 0;
+  }
+  return cJSON_IsTrue(j);
+}
+
+/* An item's materials: each a text, or {"text": …, "kind": "id_card"} so
+ * that a receipt for several items lists one kind of paper once. */
+static void parse_materials(content *c, content_cv *v, const cJSON *e,
+                            content_item *it) {
+  const cJSON *a = req_array(v, e, "materials", 1, 30);
+  if (!a)
+    return;
+  size_t n = (size_t)cJSON_GetArraySize(a);
+  const char **texts = content_alloc(c, n * sizeof *texts);
+  const char **kinds = content_alloc(c, n * sizeof *kinds);
+  if (!texts || !kinds) {
+    content_cv_fail(v, CONTENT_P_IO, "内存不足");
+    return;
+  }
+  int ok = 1;
+  size_t m = content_cv_key(v, "materials");
+  size_t i = 0;
+  for (const cJSON *j = a->child; j; j = j->next, i++) {
+    size_t mi = content_cv_idx(v, i);
+    const char *t = NULL, *k = "";
+    if (cJSON_IsObject(j)) {
+      t = req_text(v, j, "text", MAX_PARA);
+      if (member(j, "kind")) {
+        k = req_ident(v, j, "kind");
+        if (!k)
+          t = NULL;
+      }
+    } else {
+      t = check_text(v, j, MAX_PARA, 0);
+    }
+    content_cv_pop(v, mi);
+    if (!t)
+      ok = 0;
+    texts[i] = t;
+    kinds[i] = k;
+  }
+  content_cv_pop(v, m);
+  if (ok) {
+    it->materials = texts;
+    it->material_kinds = kinds;
+    it->n_materials = n;
+  }
+}
+
 static void parse_item(content *c, content_cv *v, const cJSON *e, content_item *it) {
   it->name = req_text(v, e, "name", MAX_NAME);
   it->short_name = req_text(v, e, "short_name", MAX_SHORT);
@@ -929,8 +999,7 @@ static void parse_item(content *c, content_cv *v, const cJSON *e, content_item *
 
   text_list(c, v, e, "conditions", 1, 30, MAX_PARA, &it->conditions,
             &it->n_conditions);
-  text_list(c, v, e, "materials", 1, 30, MAX_PARA, &it->materials,
-            &it->n_materials);
+  parse_materials(c, v, e, it);
 
   const cJSON *steps = req_array(v, e, "steps", 1, 20);
   if (steps) {
@@ -949,6 +1018,7 @@ static void parse_item(content *c, content_cv *v, const cJSON *e, content_item *
           st[i].name = req_text(v, s, "name", MAX_SHORT);
           st[i].detail = opt_text(v, s, "detail", MAX_PARA);
           st[i].time_limit = req_text(v, s, "time_limit", MAX_LINE);
+          st[i].paid_monthly = opt_bool(v, s, "paid_monthly");
         }
         content_cv_pop(v, mi);
       }

@@ -39,6 +39,14 @@ static void standard_row(app *a, doc *d, const content_standard *st) {
     } else {
       snprintf(value, sizeof value, "%s%s", lo, app_str(a, unit_key));
     }
+    int64_t m;
+    if (content_standard_monthly_yuan(st, &m) == KERR_OK) {
+      char yuan[32], per[120];
+      format_money_fen(m * 100, yuan, sizeof yuan);
+      chrome_format(per, sizeof per, app_str(a, "policy.monthly"), "amount",
+                    yuan);
+      strncat(value, per, sizeof value - strlen(value) - 1);
+    }
   }
   format_date(st->effective, date, sizeof date);
   char when[160], src[400];

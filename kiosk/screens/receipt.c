@@ -1,14 +1,17 @@
 /* receipt: what the applicant sees after confirming an application.
  *
  * The reference number, large and split into its groups for reading aloud,
- * with its QR code; the sentence that the application is saved on this
- * kiosk even when the network is down; then, in a scrolling document, the
- * items applied for, the materials to bring to the window for those items
- * (from the content catalogue, each line once however many items ask for
- * it), what happens next and when (all from the bundle's strings), and how
- * to query progress. The screen is the same whether or not the backend is
- * reachable: the application is committed to the outbox before the screen
- * is shown, and delivery is the worker's business.
+ * with its QR code; that the application has reached the 民政所 once the
+ * delivery worker says so, and until then that it is saved on this kiosk
+ * and will be sent when the network is back; then, in a scrolling document, the
+ * items applied for, the materials to bring for those items (each kind of
+ * paper once however many items ask for it), where to apply (the region's),
+ * what happens next and when — each item's own steps and time limits from
+ * the catalogue, with the region's payment day (core/receipt_facts.h) —
+ * how to query progress and the region's hotline. Apart from that one
+ * sentence the screen is the same whether or not the backend is reachable:
+ * the application is committed to the outbox before the screen is shown,
+ * and delivery is the worker's business.
  *
  * The receipt is printed once, right after the first frame is on screen (so
  * printing never delays the receipt), and again on 再打印一张: the screen
@@ -28,11 +31,10 @@
 
 #include "services/services.h"
 #include "core/log.h"
+#include "core/receipt_facts.h"
 #include "screens/screens.h"
 #include "widgets/doc.h"
 #include "widgets/pageview.h"
-
-#define RECEIPT_MATERIALS_MAX RECEIPT_PAPER_LIST_MAX
 
 /* What a tap on the receipt screen means (ui_tag). */
 enum receipt_action { RECEIPT_PRINT = 1, RECEIPT_DONE };
@@ -48,6 +50,7 @@ typedef enum print_state {
 typedef struct receipt_state {
   kerr result;
   char reference[REFNO_BUF];
+  char uuid[SEAL_UUID_BUF];
   char spoken[48];   /* "JC - 7K4M - X" */
   char when[64];     /* "2026年11月22日 09:30" */
   char items[SEAL_ITEMS_MAX][SEAL_FIELD_MAX];
@@ -70,64 +73,74 @@ static void format_when(const char *iso, char *out, size_t size) {
     snprintf(out, size, "%s", iso);
 }
 
-/* Calls fn for each material line of the chosen items, each text once. */
-static void each_material(app *a, const receipt_state *s,
-                          void (*fn)(void *ud, const char *m), void *ud) {
-  const char *seen[RECEIPT_MATERIALS_MAX];
-  size_t n = 0;
-  for (size_t i = 0; i < s->n_items; i++) {
-    const content_item *it = content_item_find(app_content(a), s->items[i]);
-    if (!it)
-      continue;
-    for (size_t j = 0; j < it->n_materials; j++) {
-      const char *m = it->materials[j];
-      int dup = 0;
-      for (size_t k = 0; k < n && !dup; k++)
-        dup = strcmp(seen[k], m) == 0;
-      if (dup || n == RECEIPT_MATERIALS_MAX)
-        continue;
-      seen[n++] = m;
-      fn(ud, m);
-    }
+/* The facts of the chosen items, from the catalogue (core/receipt_facts.h). */
+static void facts(app *a, const receipt_state *s, receipt_facts *f) {
+  const char *ids[SEAL_ITEMS_MAX];
+  for (size_t i = 0; i < s->n_items; i++)
+    ids[i] = s->items[i];
+  receipt_facts_build(app_content(a), ids, s->n_items, f);
+}
+
+/* The heading over an item's steps: plain 接下来会怎样 for one item. */
+static void next_heading(app *a, const receipt_facts *f, size_t i, char *buf,
+                         size_t size) {
+  if (f->n_items == 1)
+    snprintf(buf, size, "%s", app_str(a, "receipt.next"));
+  else
+    chrome_format(buf, size, app_str(a, "receipt.next.item"), "item",
+                  f->items[i]->name);
+}
+
+/* 有问题可以打12349（社会救助服务热线）… from the region. */
+static void hotline_line(app *a, char *buf, size_t size) {
+  const content_region *r = app_region(a);
+  char tmp[400];
+  if (!r) {
+    snprintf(buf, size, "%s", app_str(a, "hotline.text"));
+    return;
   }
-}
-
-static const char *item_name(app *a, const char *id) {
-  const content_item *it = content_item_find(app_content(a), id);
-  return it ? it->name : id;
-}
-
-static void add_check(void *ud, const char *m) { doc_check(ud, m); }
-static void count_one(void *ud, const char *m) {
-  (void)m;
-  (*(size_t *)ud)++;
+  chrome_format(tmp, sizeof tmp, app_str(a, "receipt.hotline"), "hotline",
+                r->hotline);
+  chrome_format(buf, size, tmp, "name", r->hotline_name);
 }
 
 static void build(app *a, receipt_state *s) {
   doc *d = s->d;
-  char buf[400], key[48], name_key[48];
+  const content_region *r = app_region(a);
+  receipt_facts *f = malloc(sizeof *f);
+  char buf[400];
   doc_clear(d);
+  if (!f)
+    return;
+  facts(a, s, f);
   doc_heading(d, app_str(a, "receipt.items"));
-  for (size_t i = 0; i < s->n_items; i++)
-    doc_bullet(d, item_name(a, s->items[i]));
+  for (size_t i = 0; i < f->n_items; i++)
+    doc_bullet(d, f->items[i]->name);
   doc_heading(d, app_str(a, "receipt.materials"));
-  size_t n = 0;
-  each_material(a, s, count_one, &n);
-  if (n)
-    each_material(a, s, add_check, d);
-  else
+  for (size_t i = 0; i < f->n_materials; i++)
+    doc_check(d, f->materials[i]);
+  if (!f->n_materials)
     doc_para(d, app_str(a, "receipt.materials_none"));
-  doc_heading(d, app_str(a, "receipt.next"));
-  for (int i = 1; i <= 5; i++) {
-    snprintf(key, sizeof key, "receipt.next.%d", i);
-    snprintf(name_key, sizeof name_key, "receipt.next.%d.name", i);
-    doc_step(d, i, app_str(a, name_key), "", app_str(a, key));
+  if (r) {
+    doc_heading(d, app_str(a, "receipt.where"));
+    doc_para(d, r->where_to_apply);
   }
-  doc_callout(d, app_str(a, "receipt.next.time"));
+  for (size_t i = 0; i < f->n_items; i++) {
+    const content_item *it = f->items[i];
+    next_heading(a, f, i, buf, sizeof buf);
+    doc_heading(d, buf);
+    for (size_t j = 0; j < it->n_steps; j++)
+      doc_step(d, (int)j + 1, it->steps[j].name,
+               receipt_facts_time_limit(r, &it->steps[j]),
+               it->steps[j].detail);
+  }
   doc_para(d, app_str(a, "receipt.decision"));
   doc_para(d, app_str(a, "receipt.query"));
+  hotline_line(a, buf, sizeof buf);
+  doc_para(d, buf);
   chrome_format(buf, sizeof buf, app_str(a, "receipt.time"), "time", s->when);
   doc_note(d, buf);
+  free(f);
 }
 
 static void receipt_enter(app *a, void *state, const void *arg) {
@@ -138,6 +151,7 @@ static void receipt_enter(app *a, void *state, const void *arg) {
   if (s->result)
     return;
   snprintf(s->reference, sizeof s->reference, "%s", r->ticket.reference);
+  snprintf(s->uuid, sizeof s->uuid, "%s", r->ticket.uuid);
   /* Groups apart, for reading aloud: "JC - 7K4M - X". */
   snprintf(s->spoken, sizeof s->spoken, "%.2s - %.4s - %.1s", s->reference,
            s->reference + 3, s->reference + 8);
@@ -162,26 +176,21 @@ static void receipt_leave(app *a, void *state) {
 /* ------------------------------------------------------------------ */
 /* the printed receipt */
 
-typedef struct materials_list {
-  const char **m;
-  size_t n;
-} materials_list;
-
-static void add_material(void *ud, const char *m) {
-  materials_list *l = ud;
-  if (l->n < RECEIPT_PAPER_LIST_MAX)
-    l->m[l->n++] = m;
-}
-
-/* Composes the paper and queues it with the print host. */
+/* Composes the paper and queues it with the print host. The paper is
+ * composed now, before delivery is known: it says the kiosk has it and
+ * will send it, which is true either way. */
 static void print_receipt(app *a, receipt_state *s) {
-  char subtitle[300], when[300];
+  enum { LINE = 700 };
+  char subtitle[300], when[300], hot[400];
   const content_region *region = app_region(a);
   receipt_paper *paper = malloc(sizeof *paper);
   receipt_paper_input *in = calloc(1, sizeof *in);
+  receipt_facts *f = malloc(sizeof *f);
+  char(*lines)[LINE] = calloc(RECEIPT_PAPER_LIST_MAX, LINE);
   kerr e = KERR_NOMEM;
-  if (!paper || !in)
+  if (!paper || !in || !f || !lines)
     goto out;
+  facts(a, s, f);
   snprintf(subtitle, sizeof subtitle, "%s%s%s", region ? region->name : "",
            region ? " · " : "", app_str(a, "app.title"));
   chrome_format(when, sizeof when, app_str(a, "receipt.time"), "time",
@@ -193,26 +202,40 @@ static void print_receipt(app *a, receipt_state *s) {
   in->spoken = s->spoken;
   in->time_line = when;
   in->items_heading = app_str(a, "receipt.items");
-  for (size_t i = 0; i < s->n_items && i < RECEIPT_PAPER_LIST_MAX; i++)
-    in->items[in->n_items++] = item_name(a, s->items[i]);
+  for (size_t i = 0; i < f->n_items && i < RECEIPT_PAPER_LIST_MAX; i++)
+    in->items[in->n_items++] = f->items[i]->name;
   in->materials_heading = app_str(a, "receipt.materials");
-  materials_list ml = {in->materials, 0};
-  each_material(a, s, add_material, &ml);
-  in->n_materials = ml.n;
+  for (size_t i = 0; i < f->n_materials && i < RECEIPT_PAPER_LIST_MAX; i++)
+    in->materials[in->n_materials++] = f->materials[i];
   in->materials_none = app_str(a, "receipt.materials_none");
-  in->next_heading = app_str(a, "receipt.next");
-  for (int i = 0; i < 5; i++) {
-    char key[48];
-    snprintf(key, sizeof key, "receipt.next.%d.name", i + 1);
-    in->step_names[i] = app_str(a, key);
-    snprintf(key, sizeof key, "receipt.next.%d", i + 1);
-    in->steps[i] = app_str(a, key);
+  /* Per item: its heading (bold), then "1. 提出申请（要多久）：detail". */
+  for (size_t i = 0; i < f->n_items; i++) {
+    const content_item *it = f->items[i];
+    if (in->n_next == RECEIPT_PAPER_LIST_MAX)
+      break;
+    next_heading(a, f, i, lines[in->n_next], LINE);
+    in->next_bold[in->n_next] = 1;
+    in->next[in->n_next] = lines[in->n_next];
+    in->n_next++;
+    for (size_t j = 0; j < it->n_steps && in->n_next < RECEIPT_PAPER_LIST_MAX;
+         j++) {
+      const content_step *st = &it->steps[j];
+      snprintf(lines[in->n_next], LINE, "%zu. %s（%s）%s%s", j + 1, st->name,
+               receipt_facts_time_limit(region, st),
+               st->detail[0] ? "：" : "", st->detail);
+      in->next[in->n_next] = lines[in->n_next];
+      in->n_next++;
+    }
   }
-  in->next_time = app_str(a, "receipt.next.time");
-  in->saved = app_str(a, "receipt.saved");
+  if (region) {
+    in->where_heading = app_str(a, "receipt.where");
+    in->where = region->where_to_apply;
+  }
+  hotline_line(a, hot, sizeof hot);
+  in->saved = app_str(a, "receipt.print.saved");
   in->decision = app_str(a, "receipt.decision");
   in->query = app_str(a, "receipt.query");
-  in->hotline = app_str(a, "hotline.text");
+  in->hotline = hot;
   in->keep = app_str(a, "receipt.print.keep");
   e = receipt_paper_compose(in, paper);
   if (!e)
@@ -225,6 +248,8 @@ out:
   s->print = e ? PRINT_FAILED : PRINT_QUEUED;
   free(paper);
   free(in);
+  free(f);
+  free(lines);
 }
 
 /* Takes the print host's answer, if there is one yet. */
@@ -306,6 +331,14 @@ static void draw_refused(app *a, receipt_state *s, ui *u) {
   ui_tag(u, RECEIPT_DONE, 0);
 }
 
+/* 已经送到民政所 once the backend has it, else 已经保存在本机…: asked at
+ * every draw, and the shell redraws the receipt on each delivery event. */
+static const char *saved_text(app *a, const receipt_state *s) {
+  return app_str(a, net_host_delivered(app_net(a), s->uuid)
+                        ? "receipt.delivered"
+                        : "receipt.saved");
+}
+
 /* The reference block: label, the number, the QR code, the sentence that
  * the application is saved, the printer's state. Returns its height. */
 static int draw_reference(app *a, receipt_state *s, ui *u, SDL_Rect r,
@@ -317,7 +350,7 @@ static int draw_reference(app *a, receipt_state *s, ui *u, SDL_Rect r,
   int qr_side = 0;
   int huge = th->px_huge;
   const char *label = app_str(a, "receipt.reference_label");
-  const char *saved = app_str(a, "receipt.saved");
+  const char *saved = saved_text(a, s);
   const char *status = print_status(a, s, pbuf, sizeof pbuf);
   int tw = w;
   if (qr_beside && s->has_qr) {
@@ -383,7 +416,7 @@ static int reference_height(app *a, receipt_state *s, ui *u, int w) {
                          app_str(a, "receipt.reference_label")) +
           ui_text_height(u, tw, huge, TEXT_BOLD, s->spoken) + th->gap +
           ui_text_height(u, tw, th->px_body, TEXT_BOLD,
-                         app_str(a, "receipt.saved")) +
+                         saved_text(a, s)) +
           ui_text_height(u, tw,
                          s->print == PRINT_FAILED ? th->px_large
                                                   : th->px_body,

@@ -499,6 +499,14 @@ int net_host_storage_failing(const net_host *h) {
   return h ? deliver_storage_failing(h->dl) : 0;
 }
 
+int net_host_delivered(net_host *h, const char *uuid) {
+  outbox_state st;
+  if (!h || !h->ob || !uuid || !uuid[0])
+    return 0;
+  return outbox_state_of(h->ob, uuid, &st) == KERR_OK &&
+         st == OUTBOX_DELIVERED;
+}
+
 kerr net_host_stats(net_host *h, outbox_stats *st) {
   memset(st, 0, sizeof *st);
   if (!h || !h->ob)

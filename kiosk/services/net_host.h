@@ -92,6 +92,11 @@ void net_host_kick(net_host *h);
  * full or failing. The 申请救助 entry asks this before any form starts. */
 kerr net_host_outbox_health(net_host *h);
 
+/* 1 when the application with this uuid has reached the backend, 0 while
+ * it waits (or the host, outbox or row is missing). The receipt screen asks
+ * after each delivery event, so it says 「已经送到」 only when it is true. */
+int net_host_delivered(net_host *h, const char *uuid);
+
 /* --- staff view --- */
 
 /* When the outbox file was found damaged at start and moved aside (see

@@ -83,15 +83,12 @@ kerr receipt_paper_compose(const receipt_paper_input *in, receipt_paper *p) {
     text(p, RECEIPT_BLOCK_TEXT, 24, 0, 0, in->materials_none);
   add(p, RECEIPT_BLOCK_GAP, 8);
   text(p, RECEIPT_BLOCK_TEXT, 28, 1, 0, in->next_heading);
-  for (int i = 0; i < 5; i++) {
-    char line[1200];
-    if (!in->steps[i] || !in->steps[i][0])
-      continue;
-    snprintf(line, sizeof line, "%d. %s：%s", i + 1,
-             in->step_names[i] ? in->step_names[i] : "", in->steps[i]);
-    text(p, RECEIPT_BLOCK_TEXT, 24, 0, 0, line);
-  }
-  text(p, RECEIPT_BLOCK_TEXT, 22, 0, 0, in->next_time);
+  for (size_t i = 0; i < in->n_next && i < RECEIPT_PAPER_LIST_MAX; i++)
+    text(p, RECEIPT_BLOCK_TEXT, 24, in->next_bold[i], 0, in->next[i]);
+  if (in->where && in->where[0])
+    add(p, RECEIPT_BLOCK_GAP, 8);
+  text(p, RECEIPT_BLOCK_TEXT, 28, 1, 0, in->where_heading);
+  text(p, RECEIPT_BLOCK_TEXT, 24, 0, 0, in->where);
   add(p, RECEIPT_BLOCK_RULE, 0);
   text(p, RECEIPT_BLOCK_TEXT, 24, 1, 0, in->saved);
   text(p, RECEIPT_BLOCK_TEXT, 24, 0, 0, in->decision);

@@ -72,8 +72,11 @@ typedef struct receipt_paper_input {
   size_t n_materials;
   const char *materials_none;  /* when there are no materials */
   const char *next_heading;
-  const char *step_names[5], *steps[5];
-  const char *next_time;
+  /* What happens next: per item a bold heading line, then its steps. */
+  const char *next[RECEIPT_PAPER_LIST_MAX];
+  int next_bold[RECEIPT_PAPER_LIST_MAX];
+  size_t n_next;
+  const char *where_heading, *where; /* where to apply (the region's) */
   const char *saved, *decision, *query, *hotline, *keep;
 } receipt_paper_input;
 

@@ -706,9 +706,10 @@ static void on_service(app *a, svc_source src, int code) {
   const char *top = app_screen_name(a);
   switch (src) {
   case SVC_NET:
-    /* Only the staff view shows delivery state; a query answer is awaited
-     * by the screen that asked. */
-    if ((code == NET_HOST_EV_DELIVERY && strcmp(top, "staff_outbox") == 0) ||
+    /* The staff view and the receipt show delivery state; a query answer
+     * is awaited by the screen that asked. */
+    if ((code == NET_HOST_EV_DELIVERY && (strcmp(top, "staff_outbox") == 0 ||
+                                          strcmp(top, "receipt") == 0)) ||
         code == NET_HOST_EV_QUERY)
       app_dirty(a);
     break;

@@ -4,8 +4,10 @@
  *   - submit (reserve, seal, commit) then the receipt screen's first frame,
  *     timed; the backend then has the application (timed to the delivery
  *     event) and the receipt's reference is the one it stored;
- *   - with the backend stopped, the receipt shows all the same, the
- *     application stays queued, and it drains once the backend is back;
+ *   - the receipt says the application reached the 民政所 once it has,
+ *     and with the backend stopped that it is saved here and will be sent
+ *     (「网络不通也不要紧」); it stays queued and drains once the backend
+ *     is back;
  *   - the printed receipt (simulated printer, printed by the print host's
  *     thread) is in paths.printer, and the screen then says it is printed.
  * Prints the figures used in docs/submission.md. */
@@ -85,13 +87,18 @@ static int wait_delivered(app *a, int timeout_ms) {
   return 0;
 }
 
-static int receipt_shows(app *a, const char *ref) {
+/* The receipt for ref, saying exactly one of: saved here (delivered 0),
+ * reached the 民政所 (delivered 1), either (-1: the first frame races the
+ * worker). */
+static int receipt_shows(app *a, const char *ref, int delivered) {
   char spoken[32];
   snprintf(spoken, sizeof spoken, "%.2s - %.4s - %.1s", ref, ref + 3,
            ref + 8);
+  int saved = ui_has_text(&a->ui, "网络不通也不要紧");
+  int sent = ui_has_text(&a->ui, "已经送到民政所");
   return strcmp(app_screen_name(a), "receipt") == 0 &&
-         ui_has_text(&a->ui, spoken) &&
-         ui_has_text(&a->ui, "网络不通也不要紧");
+         ui_has_text(&a->ui, spoken) && saved != sent &&
+         (delivered < 0 || sent == delivered);
 }
 
 int main(void) {
@@ -127,9 +134,12 @@ int main(void) {
     int64_t t0 = now_us();
     CHECK_INT(confirm(a, &r), KERR_OK);
     tap[i] = ms_since(t0);
-    CHECK(receipt_shows(a, r.ticket.reference));
+    CHECK(receipt_shows(a, r.ticket.reference, -1));
     CHECK(wait_delivered(a, 10000));
     trip[i] = ms_since(t0);
+    /* Redrawn on the delivery event: now it says it was delivered. */
+    app_draw(a);
+    CHECK(receipt_shows(a, r.ticket.reference, 1));
     {
       char sql[200];
       snprintf(sql, sizeof sql, "SELECT count(*) FROM applications WHERE "
@@ -172,7 +182,7 @@ int main(void) {
     outbox_stats st;
     nh_backend_stop(&be);
     CHECK_INT(confirm(a, &r), KERR_OK);
-    CHECK(receipt_shows(a, r.ticket.reference));
+    CHECK(receipt_shows(a, r.ticket.reference, 0));
     CHECK_INT(net_host_stats(app_net(a), &st), KERR_OK);
     CHECK_INT(st.depth, 1);
     app_end_session(a);

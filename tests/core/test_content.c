@@ -244,5 +244,25 @@ int main(void) {
   content_destroy(NULL);
   content_problems_free(&p);
   test_replace();
+  /* The monthly equivalent is computed; a note that states another one
+   * is caught, a previous figure in a monthly standard is not. */
+  {
+    content_standard st = {.key = "dibao_urban", .has_value = 1,
+                           .value_fen = 960000,
+                           .unit = CONTENT_UNIT_PERSON_YEAR,
+                           .note = "约合每人每月790元。"};
+    int64_t m = 0, said = 0;
+    CHECK_INT(content_standard_monthly_yuan(&st, &m), KERR_OK);
+    CHECK_INT(m, 800);
+    CHECK_INT(content_standard_note_conflict(&st, &said), 1);
+    CHECK_INT(said, 790);
+    st.note = "约合每人每月800元。";
+    CHECK_INT(content_standard_note_conflict(&st, &said), 0);
+    st.unit = CONTENT_UNIT_PERSON_MONTH;
+    st.value_fen = 65000;
+    st.note = "由每人每月630元提高到650元。";
+    CHECK_INT(content_standard_note_conflict(&st, &said), 0);
+    CHECK_INT(content_standard_monthly_yuan(&st, &m), KERR_NOTFOUND);
+  }
   return TEST_DONE();
 }

@@ -16,6 +16,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -86,6 +87,22 @@ static int do_check(const char *dir, const char *today) {
     content_problems_add(&p, CONTENT_P_EXPIRED, "manifest.json", "$.expires",
                          "内容包已于 %s 过期（今天是 %s），请发布新的内容包",
                          content_expires(c), today);
+  /* Warnings, not problems: a standard reported more than a year ago is
+   * probably out of date (standards rise most years). */
+  for (size_t i = 0; c && i < content_region_count(c); i++) {
+    const content_region *r = content_region_at(c, i);
+    for (size_t j = 0; j < r->n_standards; j++) {
+      const content_standard *st = &r->standards[j];
+      char year_later[32];
+      int y = atoi(st->effective);
+      snprintf(year_later, sizeof year_later, "%04d%s", y + 1,
+               st->effective + 4);
+      if (st->has_value && strcmp(year_later, today) < 0)
+        printf("提醒：%s（%s）的“%s”（%s）是 %s 的，已经超过一年，"
+               "请核对有没有新标准。\n",
+               r->name, r->code, st->label, st->key, st->effective);
+    }
+  }
   int status = 0;
   if (content_problems_count(&p) > 0) {
     print_problems(&p);
@@ -122,7 +139,16 @@ static void show_region(const content *c, const content_region *r) {
       } else {
         snprintf(range, sizeof range, "%s", a);
       }
-      printf("%s %s\n", range, content_unit_label(c, s->unit));
+      int64_t m;
+      if (content_standard_monthly_yuan(s, &m) == KERR_OK) {
+        char yuan[32];
+        snprintf(yuan, sizeof yuan, "%lld", (long long)m);
+        printf("%s %s%s\n", range, content_unit_label(c, s->unit),
+               fill(content_string(c, "policy.monthly"), "amount", yuan, line,
+                    sizeof line));
+      } else {
+        printf("%s %s\n", range, content_unit_label(c, s->unit));
+      }
     }
     const char *key = s->effective_announced ? "policy.effective_announced"
                                              : "policy.effective_reported";

@@ -87,8 +87,9 @@ static int do_check(const char *dir, const char *today) {
     content_problems_add(&p, CONTENT_P_EXPIRED, "manifest.json", "$.expires",
                          "内容包已于 %s 过期（今天是 %s），请发布新的内容包",
                          content_expires(c), today);
-  /* Warnings, not problems: a standard reported more than a year ago is
-   * probably out of date (standards rise most years). */
+  /* Warnings, not problems: an amount reported more than a year ago is
+   * probably out of date (standards rise most years). Ratios and yes/no
+   * rules (the 1.5 of the marginal line) do not age that way. */
   for (size_t i = 0; c && i < content_region_count(c); i++) {
     const content_region *r = content_region_at(c, i);
     for (size_t j = 0; j < r->n_standards; j++) {
@@ -97,7 +98,9 @@ static int do_check(const char *dir, const char *today) {
       int y = atoi(st->effective);
       snprintf(year_later, sizeof year_later, "%04d%s", y + 1,
                st->effective + 4);
-      if (st->has_value && strcmp(year_later, today) < 0)
+      int amount = st->unit != CONTENT_UNIT_RATIO &&
+                   st->unit != CONTENT_UNIT_YES_NO;
+      if (st->has_value && amount && strcmp(year_later, today) < 0)
         printf("提醒：%s（%s）的“%s”（%s）是 %s 的，已经超过一年，"
                "请核对有没有新标准。\n",
                r->name, r->code, st->label, st->key, st->effective);

@@ -910,6 +910,7 @@ out:
 }
 
 static void wipe_all(form *f) {
+  form_prefill_wipe(f);
   for (size_t i = 0; i < f->s->n_top; i++)
     form_answer_wipe(&f->top[i]);
   for (size_t g = 0; g < f->s->n_grp; g++) {

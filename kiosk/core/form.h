@@ -427,6 +427,71 @@ void form_json_free(char *json, size_t len);
 kerr form_answers_load(form *f, const cJSON *answers, const cJSON *confirmed,
                        size_t *ignored);
 
+/* ---- answers carried from the screener ---------------------------------
+ *
+ * form.json's "from_screener" says which screener question answers which
+ * form field (docs/form.md). The screener's answers (the object screens/
+ * screener.c builds: question id -> value) are copied into the form; a
+ * mapped field that is asked and still empty gets the screener's answer
+ * (once: an answer the applicant removes is not filled again). A rule on a
+ * computed value (全家人口, 全家每月收入) is never filled, only compared.
+ * When the form's value differs from the screener's the review lists a
+ * conflict that the applicant resolves before submitting. */
+#define FORM_MAX_PREFILL 32
+
+typedef enum form_convert {
+  FORM_CONV_NONE = 0,
+  FORM_CONV_NOT,          /* yes/no turned round (住在外地 -> 住在户口所在地) */
+  FORM_CONV_YEAR_TO_MONTH /* a yearly amount ÷ 12, to the fen */
+} form_convert;
+
+typedef struct form_prefill_rule {
+  const char *question;          /* screener question id */
+  const form_field *field;       /* a top-level field, or NULL and ... */
+  const form_computed *computed; /* ... a top-level computed value */
+  form_convert convert;
+  const cJSON *values; /* screener choice value -> form choice value ("" =
+                          leave empty); NULL: the same value */
+  const form_field *change; /* computed: the field to change (form_jump) */
+} form_prefill_rule;
+
+size_t form_schema_prefill_count(const form_schema *s);
+const form_prefill_rule *form_schema_prefill_at(const form_schema *s,
+                                                size_t i);
+
+/* Copies the screener's answers into the form (NULL forgets them) and fills
+ * the mapped fields that are asked and empty. KERR_NOMEM. */
+kerr form_set_screener(form *f, const cJSON *answers);
+
+/* Fills mapped fields that became asked since (call after each change);
+ * each rule fills at most once. Returns how many fields were filled. */
+size_t form_prefill_pending(form *f);
+
+/* 1 if fd's answer came from the screener and still equals it. */
+int form_prefilled(const form *f, const form_field *fd);
+
+/* One difference between the screener's answer and the form's. */
+typedef struct form_conflict {
+  size_t rule;        /* index in form_schema_prefill_at() */
+  const char *label;  /* the field's review label or the computed label */
+  char earlier[128];  /* the screener's answer as the form shows it: 6人 */
+  char now[128];      /* the form's */
+  int can_restore;    /* a field: "use the earlier one" puts it back */
+} form_conflict;
+
+/* The unresolved conflicts, in rule order: at most cap written to out (may
+ * be NULL with cap 0); returns how many there are. */
+size_t form_conflicts(const form *f, form_conflict *out, size_t cap);
+
+/* "The form is right": the conflict stays resolved while the form's value
+ * does not change again. KERR_NOTFOUND for a rule without a conflict. */
+kerr form_conflict_keep(form *f, size_t rule);
+
+/* "The earlier answer is right": a field gets the screener's answer back;
+ * for a computed value the cursor goes to the rule's `change` field
+ * (form_jump) so the applicant corrects it. KERR_NOTFOUND, KERR_STATE. */
+kerr form_conflict_restore(form *f, size_t rule);
+
 /* Re-creates a form from a form_snapshot() text: items, answers,
  * confirmations and cursor. Same errors as form_create, plus KERR_PARSE /
  * KERR_LIMIT for a malformed snapshot. */

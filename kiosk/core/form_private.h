@@ -31,6 +31,8 @@ struct form_schema {
   size_t n_comp;
   form_group_info grp[FORM_MAX_GROUPS];
   size_t n_grp;
+  form_prefill_rule pre[FORM_MAX_PREFILL]; /* "from_screener" */
+  size_t n_pre;
 };
 
 /* One answer. `text` holds every textual kind (choice values, multi-choice
@@ -79,6 +81,12 @@ struct form {
   form_group_state *groups; /* n_grp */
   form_cursor cur;
   int loading; /* form_answers_load: store without checks or settling */
+  /* From the screener (form_prefill.c): a private copy of its answers,
+   * which rules have filled, and the form's value the applicant kept
+   * against the screener's (display text; "" none). All wiped. */
+  cJSON *scr;
+  unsigned char pre_done[FORM_MAX_PREFILL];
+  char pre_kept[FORM_MAX_PREFILL][128];
 };
 
 /* Group info of a repeat field (NULL if not a group). */
@@ -125,6 +133,9 @@ void form_entry_wipe(form_entry *e, size_t n_fields);
 /* Wipes and frees one answer; the slot is empty afterwards. */
 void form_answer_wipe(form_answer *a);
 
+
+/* Wipes the screener's answers and the rules' state (form_prefill.c). */
+void form_prefill_wipe(form *f);
 
 /* Formats a date "YYYY-MM-DD" as 1965年3月8日. */
 void form_date_display(const char *ymd, char *buf, size_t cap);

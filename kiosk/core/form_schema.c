@@ -18,6 +18,7 @@
 #include "core/form_private.h"
 #include "core/json_limits.h"
 #include "core/jsonload.h"
+#include "core/screener.h"
 
 typedef struct loader {
   jsonload j; /* problems go to form.json */
@@ -504,6 +505,112 @@ static void check_all_exprs(loader *L) {
   }
 }
 
+/* ---- from_screener ---------------------------------------------------------- */
+
+static const form_computed *find_top_computed(const form_schema *s,
+                                              const char *id) {
+  for (size_t i = 0; i < s->n_comp; i++)
+    if (s->comp[i].id && strcmp(s->comp[i].id, id) == 0)
+      return &s->comp[i];
+  return NULL;
+}
+
+/* "from_screener": [{"question", "field", "convert"?, "values"?, "change"?}]
+ * Names are checked against the form here and against screener.json in
+ * form_schema_check_content(). */
+static void load_prefill(loader *L, const cJSON *a) {
+  form_schema *s = L->s;
+  if (!a)
+    return;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > FORM_MAX_PREFILL) {
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, "$.from_screener",
+                     "“from_screener”应该是一个列表，最多 %d 条",
+                     FORM_MAX_PREFILL);
+    return;
+  }
+  size_t i = 0;
+  for (const cJSON *o = a->child; o; o = o->next, i++) {
+    char p[80];
+    path_fmt(p, sizeof p, "$.from_screener[%zu]", i);
+    if (!cJSON_IsObject(o)) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_TYPE, p,
+                       "每一条应该是一个对象");
+      continue;
+    }
+    form_prefill_rule *r = &s->pre[s->n_pre];
+    memset(r, 0, sizeof *r);
+    r->question = jsonload_str(&L->j, o, "question", p, FORM_MAX_ID, 0);
+    const char *fid = jsonload_str(&L->j, o, "field", p, FORM_MAX_ID, 0);
+    const char *conv = jsonload_str(&L->j, o, "convert", p, 32, 1);
+    const char *chg = jsonload_str(&L->j, o, "change", p, FORM_MAX_ID, 1);
+    if (!r->question || !fid || !conv || !chg)
+      continue;
+    r->field = find_in(s->top, s->n_top, fid, strlen(fid));
+    if (!r->field)
+      r->computed = find_top_computed(s, fid);
+    if ((!r->field && !r->computed) ||
+        (r->field && (r->field->type == FORM_T_REPEAT ||
+                      r->field->type == FORM_T_SIGNATURE))) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_REFERENCE, p,
+                       "“%s”不是表里可以预先填好的字段，也不是计算值", fid);
+      continue;
+    }
+    form_type t = r->field ? r->field->type : FORM_T_NUMBER;
+    if (strcmp(conv, "not") == 0 && t == FORM_T_BOOLEAN)
+      r->convert = FORM_CONV_NOT;
+    else if (strcmp(conv, "year_to_month") == 0 &&
+             (t == FORM_T_MONEY || t == FORM_T_NUMBER))
+      r->convert = FORM_CONV_YEAR_TO_MONTH;
+    else if (*conv) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, p,
+                       "“convert”只能是 not（是非题）或 year_to_month（金额），"
+                       "不能是“%s”",
+                       conv);
+      continue;
+    }
+    const cJSON *vals = cJSON_GetObjectItemCaseSensitive(o, "values");
+    if (vals) {
+      int bad = !cJSON_IsObject(vals) || !r->field ||
+                r->field->type != FORM_T_CHOICE;
+      for (const cJSON *v = bad ? NULL : vals->child; v && !bad; v = v->next) {
+        int known = cJSON_IsString(v) && !*v->valuestring;
+        for (size_t k = 0; cJSON_IsString(v) && k < r->field->n_choices; k++)
+          known |= strcmp(r->field->choices[k].value, v->valuestring) == 0;
+        if (!known) {
+          jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, p,
+                           "“values”里“%s”对应的“%s”不是“%s”的选项",
+                           v->string,
+                           cJSON_IsString(v) ? v->valuestring : "?", fid);
+          bad = -1;
+        }
+      }
+      if (bad > 0)
+        jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, p,
+                         "只有选择题可以有“values”，它应该是一个对象");
+      if (bad)
+        continue;
+      r->values = vals;
+    }
+    if (r->computed) {
+      r->change = *chg ? find_in(s->top, s->n_top, chg, strlen(chg)) : NULL;
+      if (!r->change) {
+        jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_REFERENCE, p,
+                         "计算值“%s”要用“change”说明去改表里哪一项", fid);
+        continue;
+      }
+    }
+    for (size_t k = 0; k < s->n_pre; k++)
+      if (strcmp(s->pre[k].question, r->question) == 0) {
+        jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_DUPLICATE, p,
+                         "问题“%s”已经对应了一项", r->question);
+        r = NULL;
+        break;
+      }
+    if (r)
+      s->n_pre++;
+  }
+}
+
 kerr form_schema_load(const char *text, size_t len, form_schema **out,
                       content_problems *problems) {
   *out = NULL;
@@ -587,6 +694,7 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
   load_computed_list(&L, cJSON_GetObjectItemCaseSensitive(doc, "computed"),
                      "$.computed", NULL);
   check_all_exprs(&L);
+  load_prefill(&L, cJSON_GetObjectItemCaseSensitive(doc, "from_screener"));
   /* The protocol needs these two: the receipt's check digest uses the ID
    * number, and the console lists applications by name. */
   {
@@ -616,6 +724,87 @@ out:
   return KERR_OK;
 }
 
+/* Every "from_screener" question must be a question of screener.json whose
+ * answers fit the field: yes/no to a boolean, a choice to a choice (each
+ * answer, after "values", one of the field's), a number or an amount to a
+ * number, an amount or a computed value. */
+static kerr check_prefill(const form_schema *s, const content *c,
+                          content_problems *problems) {
+  if (!s->n_pre)
+    return KERR_OK;
+  const char *text;
+  size_t len;
+  screener *scr = NULL;
+  kerr r = content_file(c, "screener.json", &text, &len);
+  if (!r)
+    r = screener_load(text, len, &scr, NULL);
+  if (r) {
+    content_problems_add(problems, CONTENT_P_REFERENCE, "form.json",
+                         "$.from_screener",
+                         "有“from_screener”，但是 screener.json（初筛问题）读不出来");
+    return KERR_INVALID;
+  }
+  for (size_t i = 0; i < s->n_pre; i++) {
+    const form_prefill_rule *p = &s->pre[i];
+    char path[80];
+    snprintf(path, sizeof path, "$.from_screener[%zu]", i);
+    const screener_question *q = NULL;
+    for (size_t k = 0; k < screener_question_count(scr); k++)
+      if (strcmp(screener_question_at(scr, k)->id, p->question) == 0)
+        q = screener_question_at(scr, k);
+    if (!q) {
+      content_problems_add(problems, CONTENT_P_REFERENCE, "form.json", path,
+                           "初筛问题里没有“%s”", p->question);
+      r = KERR_INVALID;
+      continue;
+    }
+    form_type t = p->field ? p->field->type : FORM_T_NUMBER;
+    int fits = (q->type == SCREENER_Q_YESNO && t == FORM_T_BOOLEAN) ||
+               (q->type == SCREENER_Q_CHOICE && t == FORM_T_CHOICE) ||
+               ((q->type == SCREENER_Q_NUMBER || q->type == SCREENER_Q_MONEY) &&
+                (t == FORM_T_NUMBER || t == FORM_T_MONEY));
+    if (!fits) {
+      content_problems_add(problems, CONTENT_P_VALUE, "form.json", path,
+                           "初筛问题“%s”的答案放不进“%s”（类型不一样）",
+                           p->question,
+                           p->field ? p->field->id : p->computed->id);
+      r = KERR_INVALID;
+      continue;
+    }
+    for (size_t k = 0; q->type == SCREENER_Q_CHOICE && k < q->n_choices; k++) {
+      const char *v = q->choices[k].value;
+      const cJSON *m = p->values
+                           ? cJSON_GetObjectItemCaseSensitive(p->values, v)
+                           : NULL;
+      if (m)
+        continue; /* checked against the field by the loader */
+      int known = 0;
+      for (size_t j = 0; j < p->field->n_choices; j++)
+        known |= strcmp(p->field->choices[j].value, v) == 0;
+      if (!known) {
+        content_problems_add(problems, CONTENT_P_VALUE, "form.json", path,
+                             "初筛的答案“%s”在“%s”里没有对应的选项"
+                             "（用“values”说明对应哪一个，或者写 \"\" 不填）",
+                             v, p->field->id);
+        r = KERR_INVALID;
+      }
+    }
+    for (const cJSON *m = p->values ? p->values->child : NULL; m; m = m->next) {
+      int known = 0;
+      for (size_t k = 0; k < q->n_choices; k++)
+        known |= strcmp(q->choices[k].value, m->string) == 0;
+      if (!known) {
+        content_problems_add(problems, CONTENT_P_VALUE, "form.json", path,
+                             "“values”里的“%s”不是初筛问题“%s”的答案",
+                             m->string, p->question);
+        r = KERR_INVALID;
+      }
+    }
+  }
+  screener_destroy(scr);
+  return r;
+}
+
 kerr form_schema_check_content(const form_schema *s, const content *c,
                                content_problems *problems) {
   kerr r = KERR_OK;
@@ -633,6 +822,8 @@ kerr form_schema_check_content(const form_schema *s, const content *c,
         r = KERR_INVALID;
       }
   }
+  if (check_prefill(s, c, problems))
+    r = KERR_INVALID;
   return r;
 }
 
@@ -666,6 +857,11 @@ const form_section *form_schema_section_at(const form_schema *s, size_t i) {
   return i < s->n_sec ? &s->sec[i] : NULL;
 }
 size_t form_schema_field_count(const form_schema *s) { return s->n_top; }
+size_t form_schema_prefill_count(const form_schema *s) { return s->n_pre; }
+const form_prefill_rule *form_schema_prefill_at(const form_schema *s,
+                                                size_t i) {
+  return i < s->n_pre ? &s->pre[i] : NULL;
+}
 const form_field *form_schema_field_at(const form_schema *s, size_t i) {
   return i < s->n_top ? &s->top[i] : NULL;
 }

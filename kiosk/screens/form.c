@@ -632,6 +632,16 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
                 th->text_muted, UI_LEFT, 0, help);
     y += hh + th->gap / 2;
   }
+  /* An answer carried from the screener: say so, so it is checked rather
+   * than taken for something typed before. */
+  form *f = form_host_form(app_form(a));
+  if (f && q->member < 0 && form_prefilled(f, q->field)) {
+    const char *t = app_str(a, "formui.prefilled");
+    int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
+                th->primary, UI_LEFT, 0, t);
+    y += ph + th->gap / 2;
+  }
   return y;
 }
 

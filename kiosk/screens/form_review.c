@@ -13,6 +13,12 @@
  * wiped) and the receipt takes this screen's place. While something is
  * still missing 提交 says how many and offers 去填写 for the first one.
  *
+ * Before everything else, when the form's answer differs from what the
+ * applicant said in the screener (form.json from_screener): 「前后说的不一样」
+ * with both values and 表里的对 (conflict.keep.<rule>) / 前面说的对
+ * (conflict.earlier.<rule>; for a computed total it opens the question to
+ * correct). 提交 waits until each is settled.
+ *
  * The rows are personal data: built on enter, wiped (form_review_free) on
  * leave. Buttons are named after their field: chg.applicant_phone,
  * chg.income.0 (member 0), sig.applicant_signature. The page scrolls by dragging, and with 上一页/下一页 (page.up /
@@ -30,7 +36,9 @@
 enum review_action {
   REVIEW_ROW = 1, /* 修改 / 签名 of a row; arg: index in rv.rows */
   REVIEW_FIX,
-  REVIEW_SUBMIT
+  REVIEW_SUBMIT,
+  REVIEW_KEEP,   /* 表里的对; arg: the conflict's rule */
+  REVIEW_EARLIER /* 前面说的对; arg: the conflict's rule */
 };
 
 typedef struct review_state {
@@ -39,6 +47,9 @@ typedef struct review_state {
   pageview page;
   char msg[300];   /* why 提交 did not go ahead; "" when none */
   int fix_row;     /* the first row still to fill, or -1 */
+  form_conflict conf[FORM_MAX_PREFILL]; /* personal: wiped on leave */
+  size_t n_conf;
+  int conf_first; /* 提交 was tapped before the conflicts were settled */
 } review_state;
 
 static void build(app *a, review_state *s) {
@@ -49,6 +60,10 @@ static void build(app *a, review_state *s) {
   form *f = form_host_form(app_form(a));
   if (f && form_review_build(f, &s->rv) == KERR_OK)
     s->built = 1;
+  session_wipe_bytes(s->conf, sizeof s->conf);
+  s->n_conf = f ? form_conflicts(f, s->conf, FORM_MAX_PREFILL) : 0;
+  if (s->n_conf > FORM_MAX_PREFILL)
+    s->n_conf = FORM_MAX_PREFILL;
 }
 
 static void review_enter(app *a, void *state, const void *arg) {
@@ -64,6 +79,25 @@ static void review_leave(app *a, void *state) {
   if (s->built)
     form_review_free(&s->rv);
   s->built = 0;
+  session_wipe_bytes(s->conf, sizeof s->conf);
+  s->n_conf = 0;
+}
+
+/* 表里的对 / 前面说的对 for the conflict of `rule`. */
+static void settle(app *a, review_state *s, int rule, int earlier) {
+  form_host *h = app_form(a);
+  form *f = form_host_form(h);
+  if (!f || rule < 0)
+    return;
+  kerr e = earlier ? form_conflict_restore(f, (size_t)rule)
+                   : form_conflict_keep(f, (size_t)rule);
+  if (e)
+    LOG_W("form_review", "conflict %d not settled: %s", rule, kerr_str(e));
+  s->msg[0] = '\0';
+  s->conf_first = 0;
+  form_host_saved(h);
+  build(a, s);
+  form_flow_follow(a, &screen_form_review);
 }
 
 static int is_signature(const form_review_row *r) {
@@ -105,6 +139,14 @@ static void submit_tapped(app *a, review_state *s) {
   form *f = form_host_form(h);
   if (!f)
     return;
+  if (s->n_conf) {
+    /* The choices are at the top: go there and say why. */
+    s->fix_row = -1;
+    s->msg[0] = '\0';
+    s->conf_first = 1;
+    pageview_top(&s->page);
+    return;
+  }
   if (!form_complete(f)) {
     size_t n = 0;
     s->fix_row = -1;
@@ -138,6 +180,8 @@ static void review_event(app *a, void *state, const ui_event *ev) {
       open_row(a, s, s->fix_row);
     else if (ev->action == REVIEW_ROW)
       open_row(a, s, ev->arg);
+    else if (ev->action == REVIEW_KEEP || ev->action == REVIEW_EARLIER)
+      settle(a, s, ev->arg, ev->action == REVIEW_EARLIER);
   }
   app_dirty(a);
 }
@@ -220,6 +264,51 @@ static int para(ui *u, SDL_Rect box, const char *t, SDL_Color c, int draw) {
   return h + th->gap / 2;
 }
 
+/* One conflict: both answers on a warm background, then the two buttons
+ * side by side when they fit, else one above the other. Returns its
+ * height. */
+static int draw_conflict(app *a, ui *u, const form_conflict *c, SDL_Rect box,
+                         int draw) {
+  const theme *th = &u->th;
+  char t1[400], t2[400], text[400];
+  chrome_format(t1, sizeof t1, app_str(a, "formui.conflict.text"), "label",
+                c->label);
+  chrome_format(t2, sizeof t2, t1, "earlier", c->earlier);
+  chrome_format(text, sizeof text, t2, "now", c->now);
+  int tw = box.w - 2 * th->pad;
+  int th_ = ui_text_height(u, tw, th->px_body, TEXT_BOLD, text);
+  const char *keep = app_str(a, "formui.conflict.keep");
+  const char *earlier = app_str(a, c->can_restore ? "formui.conflict.earlier"
+                                                  : "formui.conflict.change");
+  int half = (tw - th->gap) / 2;
+  int side = button_w(u, keep) <= half && button_w(u, earlier) <= half;
+  int bh = side ? th->button_h : 2 * th->button_h + th->gap;
+  int h = th_ + bh + 2 * th->pad + th->gap;
+  if (draw) {
+    char id[UI_ID_MAX];
+    int x = box.x + th->pad, y = box.y + th->pad;
+    ui_fill_round(u, (SDL_Rect){box.x, box.y, box.w, h}, th->radius,
+                  th->warn_bg);
+    ui_text_box(u, (SDL_Rect){x, y, tw, th_}, th->px_body, TEXT_BOLD,
+                th->text, UI_LEFT, 0, text);
+    y += th_ + th->gap;
+    SDL_Rect k = {x, y, side ? half : tw, th->button_h};
+    SDL_Rect e = side ? (SDL_Rect){x + half + th->gap, y, half, th->button_h}
+                      : (SDL_Rect){x, y + th->button_h + th->gap, tw,
+                                   th->button_h};
+    snprintf(id, sizeof id, "conflict.keep.%zu", c->rule);
+    ui_button(u, id, k, UI_BTN_SECONDARY, keep);
+    ui_tag(u, REVIEW_KEEP, (int)c->rule);
+    snprintf(id, sizeof id, "conflict.earlier.%zu", c->rule);
+    ui_button(u, id, e, UI_BTN_SECONDARY, earlier);
+    ui_tag(u, REVIEW_EARLIER, (int)c->rule);
+  }
+  session_wipe_bytes(t1, sizeof t1);
+  session_wipe_bytes(t2, sizeof t2);
+  session_wipe_bytes(text, sizeof text);
+  return h + th->gap / 2;
+}
+
 /* Lays out (and draws when draw) the whole page from view.y - offset;
  * returns its height. */
 static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
@@ -229,6 +318,27 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
   int y = view.y - offset;
   y += para(u, (SDL_Rect){x, y, w, 0}, app_str(a, "formui.review.intro"),
             th->text, draw) + th->gap / 2;
+  if (s->n_conf) {
+    y += heading(u, (SDL_Rect){x, y, w, 0},
+                 app_str(a, "formui.conflict.title"), draw);
+    if (s->conf_first) {
+      const char *t = app_str(a, "formui.conflict.first");
+      int mh = ui_text_height(u, w - 2 * th->pad, th->px_body, TEXT_BOLD, t);
+      if (draw) {
+        ui_fill_round(u, (SDL_Rect){x, y, w, mh + th->pad}, th->radius,
+                      th->warn_bg);
+        ui_text_box(u, (SDL_Rect){x + th->pad, y + th->pad / 2,
+                                  w - 2 * th->pad, mh},
+                    th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, t);
+      }
+      y += mh + th->pad + th->gap / 2;
+    }
+    y += para(u, (SDL_Rect){x, y, w, 0}, app_str(a, "formui.conflict.intro"),
+              th->text, draw);
+    for (size_t i = 0; i < s->n_conf; i++)
+      y += draw_conflict(a, u, &s->conf[i], (SDL_Rect){x, y, w, 0}, draw);
+    y += th->gap;
+  }
   const char *last_section = NULL;
   size_t n_sig = 0;
   for (size_t i = 0; s->built && i < s->rv.n; i++) {

@@ -10,6 +10,9 @@
  * reported, even if a content edit drops the rule that says so.
  * screen_results_pick lists every item by layer of the "3+N" system.
  *
+ * 「用这几项申请」 from the one list also hands the screener's answers to
+ * the form (form_host_set_screener), which fills what they already say.
+ *
  * On both, each item has a 选上/不选 pair, its name opens its full policy
  * page, and 「用这几项申请」 stores the chosen items in the session selection
  * (app/selection.h) and opens the application form for them
@@ -60,6 +63,9 @@ typedef struct results_state {
   size_t n_rows, n_likely;
   size_t skipped; /* questions that applied but were not answered */
   int none_chosen; /* 用这几项申请 was tapped with nothing chosen */
+  /* The screener's answers (borrowed from screen_screener, which stays
+   * below this one on the stack); NULL on the pick-list. */
+  const cJSON *answers;
   pageview page;
 } results_state;
 
@@ -209,6 +215,7 @@ static void results_enter(app *a, void *state, const void *arg) {
   results_state *s = state;
   if (arg && fill_from_answers(a, s, arg)) {
     s->ran = 1;
+    s->answers = arg;
     return;
   }
   wipe_rows(s);
@@ -584,6 +591,10 @@ static void apply_chosen(app *a, results_state *s) {
     return;
   }
   LOG_I("results", "%zu items chosen", n);
+  /* The form is filled with what the screener already knows (form.json
+   * from_screener); the host keeps a wiped copy for the session. */
+  if (form_host_set_screener(app_form(a), s->answers))
+    LOG_W("results", "screener answers not handed to the form");
   form_flow_open(a);
 }
 

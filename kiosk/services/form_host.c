@@ -31,6 +31,9 @@ struct form_host {
   submit_receipt receipt;
   char item_ids[FORM_MAX_ITEMS][FORM_MAX_ID + 1];
   const char *item_ptrs[FORM_MAX_ITEMS];
+  /* The screener's answers for this session (a wiped copy), handed to
+   * every form started: form.json's from_screener fills from them. */
+  cJSON *screener;
 };
 
 static int64_t host_now(const form_host *h) {
@@ -61,11 +64,22 @@ static void wipe_point(form_host *h) {
     LOG_W("form_host", "recovery point not removed");
 }
 
+static void wipe_tree(cJSON *j);
+
+static void drop_screener(form_host *h) {
+  if (h->screener) {
+    wipe_tree(h->screener->child);
+    cJSON_Delete(h->screener);
+    h->screener = NULL;
+  }
+}
+
 /* Session wiper: whatever way the session ended, the form and its point
  * are gone. */
 static void host_wipe(void *ud) {
   form_host *h = ud;
   drop_form(h);
+  drop_screener(h);
   wipe_point(h);
   session_wipe_bytes(h->assisted_by, sizeof h->assisted_by);
   session_wipe_bytes(&h->receipt, sizeof h->receipt);
@@ -181,6 +195,7 @@ void form_host_destroy(form_host *h) {
   if (!h)
     return;
   drop_form(h);
+  drop_screener(h);
   form_schema_destroy(h->schema);
   recovery_destroy(h->rec);
   free(h);
@@ -247,8 +262,11 @@ kerr form_host_start(form_host *h, const content *c, const char *const *items,
                      size_t n) {
   if (h->offer)
     wipe_point(h);
-  if (h->f && same_items(h->f, items, n))
+  if (h->f && same_items(h->f, items, n)) {
+    if (h->screener)
+      form_set_screener(h->f, h->screener); /* fills only what is empty */
     return KERR_OK;
+  }
   form *old = h->f;
   h->f = NULL;
   kerr e;
@@ -269,6 +287,8 @@ kerr form_host_start(form_host *h, const content *c, const char *const *items,
   }
   if (old && carry_answers(old, f))
     LOG_W("form_host", "answers not carried to the new items");
+  if (h->screener && form_set_screener(f, h->screener))
+    LOG_W("form_host", "screener answers not carried");
   h->f = f;
   h->signing = 0;
   LOG_I("form_host", "form started (%zu items)", n);
@@ -284,7 +304,18 @@ out:
 
 form *form_host_form(form_host *h) { return h ? h->f : NULL; }
 
+kerr form_host_set_screener(form_host *h, const cJSON *answers) {
+  if (!h)
+    return KERR_STATE;
+  drop_screener(h);
+  if (answers && !(h->screener = cJSON_Duplicate(answers, 1)))
+    return KERR_NOMEM;
+  return KERR_OK;
+}
+
 kerr form_host_saved(form_host *h) {
+  if (h->f)
+    form_prefill_pending(h->f); /* a question just brought in */
   if (!h->f || !h->rec)
     return KERR_STATE;
   char *snap = NULL;
@@ -449,7 +480,8 @@ kerr form_host_submit(form_host *h, net_host *net,
   size_t len = 0;
   char last4[5] = "";
   kerr e = KERR_STATE;
-  if (!h->f || !form_complete(h->f) || applicant_last4(h->f, last4))
+  if (!h->f || !form_complete(h->f) || form_conflicts(h->f, NULL, 0) ||
+      applicant_last4(h->f, last4))
     goto out;
   size_t n = form_item_count(h->f);
   for (size_t i = 0; i < n && i < FORM_MAX_ITEMS; i++) {

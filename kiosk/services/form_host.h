@@ -73,6 +73,12 @@ kerr form_host_create(const form_host_config *cfg, session *s,
  * session end wipes it). NULL is fine. */
 void form_host_destroy(form_host *h);
 
+/* The screener's answers of this session (question id -> value, as
+ * screens/screener.c builds them; NULL forgets them), copied and wiped
+ * with the session. Every form started after this is filled from them
+ * (form.json "from_screener", form_set_screener). KERR_NOMEM. */
+kerr form_host_set_screener(form_host *h, const cJSON *answers);
+
 /* Starts (or keeps) the form for items[0..n) of content c. An existing form
  * with the same items is kept as it is; with other items its answers are
  * carried into a new form. KERR_NOTFOUND when the bundle has no form,

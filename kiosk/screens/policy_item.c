@@ -7,6 +7,7 @@
 
 #include "widgets/format.h"
 #include "screens/screens.h"
+#include "services/services.h"
 #include "widgets/doc.h"
 #include "widgets/pageview.h"
 
@@ -179,8 +180,13 @@ static void item_draw(app *a, void *state, ui *u) {
 static void item_event(app *a, void *state, const ui_event *ev) {
   item_state *s = state;
   if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP &&
-      ev->action == ITEM_APPLY)
-    app_push(a, &screen_results_pick, s->item->id);
+      ev->action == ITEM_APPLY) {
+    /* 申请这一项: the item joins what is chosen and the form opens. */
+    if (selection_add(app_selection(a), s->item->id) == KERR_OK)
+      form_flow_open(a);
+    else
+      app_push(a, &screen_results_pick, s->item->id);
+  }
   app_dirty(a);
 }
 

@@ -150,10 +150,6 @@ int deliver_storage_failing(const deliver *d) {
   return d ? atomic_load(&((deliver *)d)->storage_failing) : 0;
 }
 
-uint32_t deliver_storage_attempts(const deliver *d) {
-  return d ? d->storage_failures : 0;
-}
-
 /* The backend already holds another application of this device under this
  * reference (a replaced outbox file, a cloned card): give this one the next
  * reference of the sequence and send it again at once. Never loses the

@@ -94,10 +94,6 @@ kerr deliver_step(deliver *d, deliver_event *ev);
  * else 0. Any thread; for the staff menu's 存储已满. */
 int deliver_storage_failing(const deliver *d);
 
-/* Consecutive failed outbox attempts so far (0 when it works). For tests;
- * read it only while the worker is stopped or from its callback. */
-uint32_t deliver_storage_attempts(const deliver *d);
-
 /* Delay before attempt number `attempt` (1 = first retry): base * 2^(n-1)
  * capped at max, with "equal jitter": half fixed, half from rnd. */
 uint32_t deliver_backoff_ms(uint32_t attempt, uint32_t base, uint32_t max,

@@ -93,16 +93,6 @@ static kerr outbox_err(int rc) {
   }
 }
 
-const char *outbox_state_name(outbox_state s) {
-  switch (s) {
-  case OUTBOX_QUEUED: return "queued";
-  case OUTBOX_SENDING: return "sending";
-  case OUTBOX_DELIVERED: return "delivered";
-  case OUTBOX_QUARANTINED: return "quarantined";
-  }
-  return "unknown";
-}
-
 static kerr outbox_exec(sqlite3 *db, const char *sql) {
   int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
   if (rc != SQLITE_OK)

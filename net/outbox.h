@@ -210,7 +210,4 @@ kerr outbox_prune(outbox *ob, int64_t before_ms, uint32_t *n);
 /* State of the row with this uuid (tests and diagnostics). KERR_NOTFOUND. */
 kerr outbox_state_of(outbox *ob, const char *uuid, outbox_state *state);
 
-/* Text name of a state ("queued", ...). */
-const char *outbox_state_name(outbox_state s);
-
 #endif

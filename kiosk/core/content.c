@@ -428,10 +428,6 @@ size_t content_string_count(const content *c) { return c->n_strings; }
 
 size_t content_icon_count(const content *c) { return c->n_icons; }
 
-const content_icon *content_icon_at(const content *c, size_t i) {
-  return i < c->n_icons ? &c->icons[i] : NULL;
-}
-
 const content_icon *content_icon_find(const content *c, const char *name) {
   for (size_t i = 0; i < c->n_icons; i++)
     if (c->icons[i].name && strcmp(c->icons[i].name, name) == 0)
@@ -468,10 +464,6 @@ kerr content_file(const content *c, const char *path, const char **data,
 }
 
 size_t content_file_count(const content *c) { return c->n_files; }
-
-const char *content_file_path(const content *c, size_t i) {
-  return i < c->n_files ? c->files[i].path : NULL;
-}
 
 /* ------------------------------------------------------------------ */
 /* rehash                                                              */

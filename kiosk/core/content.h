@@ -223,7 +223,6 @@ size_t content_string_count(const content *c);
 
 /* Icons; find returns NULL if absent. */
 size_t content_icon_count(const content *c);
-const content_icon *content_icon_at(const content *c, size_t i);
 const content_icon *content_icon_find(const content *c, const char *name);
 
 /* Text of a layer or unit from the bundle's strings ("layer.basic",
@@ -237,9 +236,8 @@ const char *content_unit_label(const content *c, content_unit unit);
 kerr content_file(const content *c, const char *path, const char **data,
                   size_t *len);
 
-/* Number of files the manifest lists, and path i (borrowed). */
+/* Number of files the manifest lists. */
 size_t content_file_count(const content *c);
-const char *content_file_path(const content *c, size_t i);
 
 /* Recomputes size and SHA-256 of every file manifest.json in `dir` lists
  * and rewrites manifest.json with them (other fields are kept; the manifest

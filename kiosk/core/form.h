@@ -172,7 +172,6 @@ void form_schema_destroy(form_schema *s);
 
 const char *form_schema_title(const form_schema *s);
 size_t form_schema_section_count(const form_schema *s);
-const form_section *form_schema_section_at(const form_schema *s, size_t i);
 size_t form_schema_field_count(const form_schema *s); /* top level */
 const form_field *form_schema_field_at(const form_schema *s, size_t i);
 /* A field (top level or member field) by id; NULL if none. */

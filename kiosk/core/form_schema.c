@@ -853,9 +853,6 @@ kerr form_schema_from_content(const content *c, form_schema **out,
 
 const char *form_schema_title(const form_schema *s) { return s->title; }
 size_t form_schema_section_count(const form_schema *s) { return s->n_sec; }
-const form_section *form_schema_section_at(const form_schema *s, size_t i) {
-  return i < s->n_sec ? &s->sec[i] : NULL;
-}
 size_t form_schema_field_count(const form_schema *s) { return s->n_top; }
 size_t form_schema_prefill_count(const form_schema *s) { return s->n_pre; }
 const form_prefill_rule *form_schema_prefill_at(const form_schema *s,

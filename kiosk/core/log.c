@@ -17,7 +17,6 @@ static const char *const level_names[] = {"error", "warn", "info", "debug"};
 static const char *const journal_prefixes[] = {"<3>", "<4>", "<6>", "<7>"};
 
 void log_set_level(log_level level) { g_level = level; }
-log_level log_get_level(void) { return g_level; }
 
 int log_level_parse(const char *name, log_level *level) {
   for (int i = 0; i < 4; i++) {

@@ -23,7 +23,6 @@ typedef enum log_level {
 /* Sets the most verbose level printed (default LOG_INFO). Process-wide: the
  * one piece of global state, because stderr itself is process-wide. */
 void log_set_level(log_level level);
-log_level log_get_level(void);
 
 /* Parses "error", "warn", "info" or "debug". Returns 0 on success, -1 if the
  * name is unknown (level untouched). */

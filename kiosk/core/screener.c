@@ -789,10 +789,6 @@ const screener_question *screener_question_at(const screener *s, size_t i) {
 
 size_t screener_item_count(const screener *s) { return s->ni; }
 
-const char *screener_item_at(const screener *s, size_t i) {
-  return i < s->ni ? s->items[i] : NULL;
-}
-
 /* ---- running ------------------------------------------------------------ */
 
 enum { V_TODO = 0, V_BUSY, V_OK, V_ERR };

@@ -177,7 +177,6 @@ const screener_question *screener_question_at(const screener *s, size_t i);
 
 /* Item ids the screener knows, in first-mention order. */
 size_t screener_item_count(const screener *s);
-const char *screener_item_at(const screener *s, size_t i);
 
 /* Whether question i should be asked given the answers so far (a JSON
  * object: question id -> answer). Writes 1 or 0 to *ask. A relevance that

@@ -25,20 +25,10 @@
 
 /* ---- wiping and printing -------------------------------------------------- */
 
-static void tree_wipe(cJSON *j) {
-  for (; j; j = j->next) {
-    if (j->valuestring)
-      session_wipe_bytes(j->valuestring, strlen(j->valuestring));
-    if (j->string)
-      session_wipe_bytes(j->string, strlen(j->string));
-    tree_wipe(j->child);
-  }
-}
-
 static void tree_delete(cJSON *j) {
   if (!j)
     return;
-  tree_wipe(j->child);
+  session_wipe_json(j);
   cJSON_Delete(j);
 }
 

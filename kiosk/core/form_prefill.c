@@ -23,21 +23,9 @@ typedef struct pre_value {
   int64_t num; /* EXPR_SCALE; money to the fen */
 } pre_value;
 
-static void tree_wipe(cJSON *j) {
-  for (; j; j = j->next) {
-    if (j->valuestring)
-      session_wipe_bytes(j->valuestring, strlen(j->valuestring));
-    if (j->string)
-      session_wipe_bytes(j->string, strlen(j->string));
-    j->valuedouble = 0;
-    j->valueint = 0;
-    tree_wipe(j->child);
-  }
-}
-
 void form_prefill_wipe(form *f) {
   if (f->scr) {
-    tree_wipe(f->scr->child);
+    session_wipe_json(f->scr);
     cJSON_Delete(f->scr);
     f->scr = NULL;
   }

@@ -2,6 +2,9 @@
 #include "core/session.h"
 
 #include <sodium.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
 
 void session_init(session *s, int inactivity_s, int warning_s) {
   *s = (session){0};
@@ -72,4 +75,21 @@ void session_end(session *s) {
 void session_wipe_bytes(void *p, size_t n) {
   if (p && n)
     sodium_memzero(p, n);
+}
+
+static void wipe_node(cJSON *j) {
+  if (j->valuestring)
+    sodium_memzero(j->valuestring, strlen(j->valuestring));
+  if (j->string)
+    sodium_memzero(j->string, strlen(j->string));
+  j->valuedouble = 0;
+  j->valueint = 0;
+}
+
+void session_wipe_json(cJSON *root) {
+  if (!root)
+    return;
+  wipe_node(root);
+  for (cJSON *c = root->child; c; c = c->next)
+    session_wipe_json(c);
 }

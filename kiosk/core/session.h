@@ -68,4 +68,9 @@ void session_end(session *s);
 /* Overwrites n bytes at p with zeros in a way the compiler cannot elide. */
 void session_wipe_bytes(void *p, size_t n);
 
+/* Overwrites every string, key and number of the JSON tree at root (root
+ * and everything below it) the same way, before it is freed. NULL ok. */
+struct cJSON;
+void session_wipe_json(struct cJSON *root);
+
 #endif

@@ -65,21 +65,9 @@ typedef struct screener_state {
   msg_kind msg;
 } screener_state;
 
-/* Overwrites every value of a JSON tree (before it is freed). */
-static void wipe_json(cJSON *j) {
-  for (; j; j = j->next) {
-    if (j->valuestring)
-      session_wipe_bytes(j->valuestring, strlen(j->valuestring));
-    j->valuedouble = 0;
-    j->valueint = 0;
-    if (j->child)
-      wipe_json(j->child);
-  }
-}
-
 static void drop_answers(screener_state *s) {
   if (s->answers) {
-    wipe_json(s->answers);
+    session_wipe_json(s->answers);
     cJSON_Delete(s->answers);
     s->answers = NULL;
   }

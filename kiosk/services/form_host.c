@@ -64,11 +64,10 @@ static void wipe_point(form_host *h) {
     LOG_W("form_host", "recovery point not removed");
 }
 
-static void wipe_tree(cJSON *j);
 
 static void drop_screener(form_host *h) {
   if (h->screener) {
-    wipe_tree(h->screener->child);
+    session_wipe_json(h->screener);
     cJSON_Delete(h->screener);
     h->screener = NULL;
   }
@@ -85,20 +84,6 @@ static void host_wipe(void *ud) {
   session_wipe_bytes(&h->receipt, sizeof h->receipt);
   session_wipe_bytes(h->item_ids, sizeof h->item_ids);
   memset(h->item_ptrs, 0, sizeof h->item_ptrs);
-}
-
-/* Overwrites every string of a parsed tree before it is freed. */
-static void wipe_tree(cJSON *j) {
-  for (; j; j = j->next) {
-    if (j->valuestring)
-      session_wipe_bytes(j->valuestring, strlen(j->valuestring));
-    if (j->string)
-      session_wipe_bytes(j->string, strlen(j->string));
-    j->valuedouble = 0;
-    j->valueint = 0;
-    if (j->child)
-      wipe_tree(j->child);
-  }
 }
 
 /* The last FORM_HOST_CHECK_CHARS characters of the applicant's ID number
@@ -125,7 +110,7 @@ static kerr snapshot_id_tail(const char *data, size_t len, char tail[7]) {
       e = KERR_OK;
     }
   }
-  wipe_tree(doc);
+  session_wipe_json(doc);
   cJSON_Delete(doc);
   return e;
 }
@@ -237,7 +222,7 @@ static kerr carry_answers(const form *from, form *to) {
                         NULL);
 out:
   if (doc) {
-    wipe_tree(doc);
+    session_wipe_json(doc);
     cJSON_Delete(doc);
   }
   if (snap)

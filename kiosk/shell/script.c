@@ -269,12 +269,9 @@ int app_script_step(app *a, app_script *s) {
 
 typedef int (*verb_fn)(app *a, app_script *s, const cmd *c);
 
-/* Presses the centre of target arg1; tap releases it on the next step. */
-static int press_target(app *a, app_script *s, const cmd *c, int release) {
-  const ui_target *t = ui_find_target(&a->ui, c->arg1);
-  if (!t)
-    return fail(s, c, "no target '%s' on screen '%s'", c->arg1,
-                app_screen_name(a));
+/* Presses the centre of t; with release, lifts the finger on the next
+ * step (a tap). */
+static void press_centre(app_script *s, const ui_target *t, int release) {
   int x = t->r.x + t->r.w / 2, y = t->r.y + t->r.h / 2;
   push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
   if (release) {
@@ -282,6 +279,15 @@ static int press_target(app *a, app_script *s, const cmd *c, int release) {
     s->rx = x;
     s->ry = y;
   }
+}
+
+/* Presses the centre of target arg1; tap releases it on the next step. */
+static int press_target(app *a, app_script *s, const cmd *c, int release) {
+  const ui_target *t = ui_find_target(&a->ui, c->arg1);
+  if (!t)
+    return fail(s, c, "no target '%s' on screen '%s'", c->arg1,
+                app_screen_name(a));
+  press_centre(s, t, release);
   return 1;
 }
 
@@ -315,11 +321,7 @@ static int page_until(app *a, app_script *s, const cmd *c, int is_seek) {
   }
   s->paging++;
   s->next--; /* run this command again after the tap */
-  int x = down->r.x + down->r.w / 2, y = down->r.y + down->r.h / 2;
-  push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
-  s->release_pending = 1;
-  s->rx = x;
-  s->ry = y;
+  press_centre(s, down, 1);
   return 1;
 }
 

@@ -13,28 +13,9 @@
 
 #include "check.h"
 #include "core/form.h"
+#include "test_content_util.h"
 
 static const validate_date today = {2026, 11, 22};
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  if (b) {
-    b[n] = '\0';
-    *len = (size_t)n;
-  }
-  return b;
-}
 
 /* text with the first `from` replaced by `to` (caller frees). */
 static char *replace(const char *text, const char *from, const char *to) {
@@ -210,7 +191,7 @@ int main(void) {
   CHECK_INT(content_load(KIOSK_SOURCE_DIR "/assets/bundle", &c, &p), KERR_OK);
   content_problems_free(&p);
   size_t n = 0;
-  char *text = slurp(KIOSK_SOURCE_DIR "/assets/bundle/form.json", &n);
+  char *text = tb_slurp(TB_SOURCE "/form.json", &n);
   form_schema *s = NULL;
   content_problems_init(&p);
   CHECK(text && form_schema_load(text, n, &s, &p) == KERR_OK);

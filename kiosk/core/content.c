@@ -350,12 +350,41 @@ const content_region *content_region_find(const content *c, const char *code) {
   return NULL;
 }
 
+static int standard_to_come(const content_standard *s, const char *today) {
+  return s->effective_announced && strcmp(s->effective, today) > 0;
+}
+
 const content_standard *content_standard_find(const content_region *r,
-                                              const char *key) {
-  for (size_t i = 0; r && i < r->n_standards; i++)
-    if (r->standards[i].key && strcmp(r->standards[i].key, key) == 0)
-      return &r->standards[i];
-  return NULL;
+                                              const char *key,
+                                              const char *today) {
+  const content_standard *best = NULL;
+  for (size_t i = 0; r && i < r->n_standards; i++) {
+    const content_standard *s = &r->standards[i];
+    if (!s->key || strcmp(s->key, key) != 0 || standard_to_come(s, today))
+      continue;
+    if (!best || strcmp(s->effective, best->effective) > 0)
+      best = s;
+  }
+  return best;
+}
+
+const content_standard *content_standard_upcoming(const content_region *r,
+                                                  const char *key,
+                                                  const char *today) {
+  const content_standard *next = NULL;
+  for (size_t i = 0; r && i < r->n_standards; i++) {
+    const content_standard *s = &r->standards[i];
+    if (!s->key || strcmp(s->key, key) != 0 || !standard_to_come(s, today))
+      continue;
+    if (!next || strcmp(s->effective, next->effective) < 0)
+      next = s;
+  }
+  return next;
+}
+
+int content_standard_in_force(const content_region *r,
+                              const content_standard *s, const char *today) {
+  return s && s->key && content_standard_find(r, s->key, today) == s;
 }
 
 kerr content_standard_monthly_fen(const content_standard *s, int64_t *out) {

@@ -193,9 +193,29 @@ size_t content_region_count(const content *c);
 const content_region *content_region_at(const content *c, size_t i);
 const content_region *content_region_find(const content *c, const char *code);
 
-/* A region's standard by key, NULL if the region does not list it. */
+/* A region may list one key several times with different effective dates:
+ * the standard in force and the next ones an administrator has announced.
+ * An entry whose basis is "announced" takes effect on its date; a
+ * "reported" entry's date is when a source reported it as current, so it
+ * is never in the future of what it reports.
+ *
+ * The region's standard for `key` in force on `today` (YYYY-MM-DD): of the
+ * entries not yet to come (announced and dated after today), the latest.
+ * NULL if the region does not list the key or every entry is to come. */
 const content_standard *content_standard_find(const content_region *r,
-                                              const char *key);
+                                              const char *key,
+                                              const char *today);
+
+/* The next standard for `key` announced to take effect after `today`,
+ * NULL if none. */
+const content_standard *content_standard_upcoming(const content_region *r,
+                                                  const char *key,
+                                                  const char *today);
+
+/* 1 if s is the entry of its key in force on `today`, else 0 (superseded
+ * or to come). */
+int content_standard_in_force(const content_region *r,
+                              const content_standard *s, const char *today);
 
 /* The standard's (lower) value converted to a monthly per-person amount
  * in fen (a yearly value divided by 12, rounded down). KERR_NOTFOUND when

@@ -708,14 +708,38 @@ static const char *const unit_keys[CONTENT_UNIT_COUNT] = {
     "yuan_per_person_month", "yuan_per_person_year", "yuan_per_person_time",
     "yuan_per_case", "ratio", "yes_no"};
 
-static void parse_standard(content_cv *v, const cJSON *e, content_standard *s,
-                           const char **keys, size_t n, size_t i) {
-  s->key = keys[i] = req_ident(v, e, "key");
-  if (s->key) {
-    size_t mk = content_cv_key(v, "key");
-    check_no_dup(v, keys, n, i, "标准");
-    content_cv_pop(v, mk);
+/* One key may appear again only with another effective date and the same
+ * unit: the standard in force and the ones announced to follow it. */
+static void check_standard_dup(content_cv *v, const content_standard *st,
+                               size_t i) {
+  const content_standard *s = &st[i];
+  for (size_t j = 0; j < i; j++) {
+    const content_standard *o = &st[j];
+    if (!o->key || !s->key || strcmp(o->key, s->key) != 0)
+      continue;
+    if (o->effective && s->effective &&
+        strcmp(o->effective, s->effective) == 0) {
+      size_t mk = content_cv_key(v, "key");
+      content_cv_fail(v, CONTENT_P_DUPLICATE,
+                      "标准“%s”在 %s 重复（与第 %zu 条相同）；同一标准再写一条时，"
+                      "执行日期要不同",
+                      s->key, s->effective, j + 1);
+      content_cv_pop(v, mk);
+      return;
+    }
+    if (o->unit_key && s->unit_key && o->unit != s->unit) {
+      size_t mk = content_cv_key(v, "unit");
+      content_cv_fail(v, CONTENT_P_VALUE,
+                      "标准“%s”的单位和第 %zu 条不同；同一标准的新旧两条单位要一样",
+                      s->key, j + 1);
+      content_cv_pop(v, mk);
+      return;
+    }
   }
+}
+
+static void parse_standard(content_cv *v, const cJSON *e, content_standard *s) {
+  s->key = req_ident(v, e, "key");
   s->label = req_text(v, e, "label", MAX_LINE);
   s->source = req_text(v, e, "source", 200);
   s->note = opt_text(v, e, "note", MAX_PARA);
@@ -846,18 +870,19 @@ size_t content_schema_regions(content *c, content_problems *p) {
     if (sa) {
       size_t ns = (size_t)cJSON_GetArraySize(sa);
       content_standard *st = ns ? content_alloc(c, ns * sizeof *st) : NULL;
-      const char **keys = ns ? content_alloc(c, ns * sizeof *keys) : NULL;
-      if (ns && (!st || !keys)) {
+      if (ns && !st) {
         content_cv_fail(&v, CONTENT_P_IO, "内存不足");
       } else {
         size_t ms = content_cv_key(&v, "standards");
         size_t j = 0;
         for (const cJSON *se = sa->child; se; se = se->next, j++) {
           size_t mj = content_cv_idx(&v, j);
-          if (!cJSON_IsObject(se))
+          if (!cJSON_IsObject(se)) {
             content_cv_fail(&v, CONTENT_P_TYPE, "应为对象，实际是%s", type_name(se));
-          else
-            parse_standard(&v, se, &st[j], keys, ns, j);
+          } else {
+            parse_standard(&v, se, &st[j]);
+            check_standard_dup(&v, st, j);
+          }
           content_cv_pop(&v, mj);
         }
         content_cv_pop(&v, ms);

@@ -113,10 +113,11 @@ static screener_period period_of(content_unit u) {
 }
 
 kerr screener_standards_from_region(screener_standards *s,
-                                    const content_region *r) {
+                                    const content_region *r,
+                                    const char *today) {
   for (size_t i = 0; i < r->n_standards; i++) {
     const content_standard *cs = &r->standards[i];
-    if (!cs->has_value || !cs->key)
+    if (!cs->has_value || !content_standard_in_force(r, cs, today))
       continue;
     kerr e = screener_standards_add(s, cs->key, cs->value_fen,
                                     period_of(cs->unit));
@@ -124,6 +125,14 @@ kerr screener_standards_from_region(screener_standards *s,
       return e;
   }
   return KERR_OK;
+}
+
+/* Every entry of one key has the same unit (content_schema checks). */
+static screener_period period_of_key(const content_region *r, const char *key) {
+  for (size_t i = 0; r && i < r->n_standards; i++)
+    if (r->standards[i].key && strcmp(r->standards[i].key, key) == 0)
+      return period_of(r->standards[i].unit);
+  return SCREENER_PER_TIME;
 }
 
 kerr screener_standards_what_if(screener_standards *s, const content_region *r,
@@ -142,9 +151,7 @@ kerr screener_standards_what_if(screener_standards *s, const content_region *r,
     int64_t fen = llround(v * 100.0);
     if (fabs(v * 100.0 - (double)fen) > 1e-6)
       return KERR_INVALID; /* more than two decimals */
-    const content_standard *cs = r ? content_standard_find(r, it->string) : NULL;
-    kerr e = screener_standards_add(s, it->string, fen,
-                                    cs ? period_of(cs->unit) : SCREENER_PER_TIME);
+    kerr e = screener_standards_add(s, it->string, fen, period_of_key(r, it->string));
     if (e)
       return e;
   }

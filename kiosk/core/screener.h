@@ -104,10 +104,13 @@ void screener_standards_init(screener_standards *s);
 kerr screener_standards_add(screener_standards *s, const char *key,
                             int64_t fen, screener_period period);
 
-/* Fills *s from a region of the content bundle (standards without a figure
- * are skipped; a range uses its lower value). */
+/* Fills *s from a region of the content bundle with the standards in force
+ * on `today` (YYYY-MM-DD; content_standard_find): standards without a
+ * figure are skipped, a range uses its lower value, and one announced for
+ * a later date is not used before that date. */
 kerr screener_standards_from_region(screener_standards *s,
-                                    const content_region *r);
+                                    const content_region *r,
+                                    const char *today);
 
 /* Adds "what if" figures to *s: obj maps standard keys to numbers (yuan,
  * or the ratio), e.g. {"gangxing_share": 0.8} for a figure the region has

@@ -20,35 +20,42 @@ typedef struct item_state {
   pageview page;
 } item_state;
 
-static void standard_row(app *a, doc *d, const content_standard *st) {
-  char value[160], note[600], date[64], buf[300];
+/* The figure of a standard with its unit: "790元每人每月（约合…）". */
+static void standard_value(app *a, const content_standard *st, char *value,
+                           size_t cap) {
+  char lo[32], hi[32], unit_key[80], buf[300];
+  format_money_fen(st->value_fen, lo, sizeof lo);
+  snprintf(unit_key, sizeof unit_key, "unit.%s", st->unit_key);
+  if (st->has_max) {
+    format_money_fen(st->max_fen, hi, sizeof hi);
+    char range[96];
+    chrome_format(buf, sizeof buf, app_str(a, "policy.range"), "min", lo);
+    chrome_format(range, sizeof range, buf, "max", hi);
+    snprintf(value, cap, "%s%s", range, app_str(a, unit_key));
+  } else {
+    snprintf(value, cap, "%s%s", lo, app_str(a, unit_key));
+  }
+  int64_t m;
+  if (content_standard_monthly_yuan(st, &m) == KERR_OK) {
+    char yuan[32], per[120];
+    format_money_fen(m * 100, yuan, sizeof yuan);
+    chrome_format(per, sizeof per, app_str(a, "policy.monthly"), "amount", yuan);
+    strncat(value, per, cap - strlen(value) - 1);
+  }
+}
+
+/* One standard as a row: the figure, then when it took effect, its source
+ * and its note, under `label`. */
+static void standard_row(app *a, doc *d, const content_standard *st,
+                         const char *label) {
+  char value[160], note[600], date[64];
   if (!st->has_value) {
     /* No figure in the sources: say so plainly, with no date or source
      * that might suggest one. */
-    doc_row(d, st->label, app_str(a, "policy.no_figure"), NULL);
+    doc_row(d, label, app_str(a, "policy.no_figure"), NULL);
     return;
-  } else {
-    char lo[32], hi[32], unit_key[80];
-    format_money_fen(st->value_fen, lo, sizeof lo);
-    snprintf(unit_key, sizeof unit_key, "unit.%s", st->unit_key);
-    if (st->has_max) {
-      format_money_fen(st->max_fen, hi, sizeof hi);
-      char range[96];
-      chrome_format(buf, sizeof buf, app_str(a, "policy.range"), "min", lo);
-      chrome_format(range, sizeof range, buf, "max", hi);
-      snprintf(value, sizeof value, "%s%s", range, app_str(a, unit_key));
-    } else {
-      snprintf(value, sizeof value, "%s%s", lo, app_str(a, unit_key));
-    }
-    int64_t m;
-    if (content_standard_monthly_yuan(st, &m) == KERR_OK) {
-      char yuan[32], per[120];
-      format_money_fen(m * 100, yuan, sizeof yuan);
-      chrome_format(per, sizeof per, app_str(a, "policy.monthly"), "amount",
-                    yuan);
-      strncat(value, per, sizeof value - strlen(value) - 1);
-    }
   }
+  standard_value(a, st, value, sizeof value);
   format_date(st->effective, date, sizeof date);
   char when[160], src[400];
   chrome_format(when, sizeof when,
@@ -60,7 +67,27 @@ static void standard_row(app *a, doc *d, const content_standard *st) {
                 st->source);
   snprintf(note, sizeof note, "%s。%s%s%s", when, src,
            st->note && *st->note ? "。" : "", st->note ? st->note : "");
-  doc_row(d, st->label, value, note);
+  doc_row(d, label, value, note);
+}
+
+/* The standard in force today and, when one is announced, the next one:
+ * "城市低保标准 … / 2027年1月1日起的新标准 …". */
+static int standard_rows(app *a, doc *d, const content_region *r,
+                         const char *key, const char *today) {
+  const content_standard *now = content_standard_find(r, key, today);
+  const content_standard *next = content_standard_upcoming(r, key, today);
+  if (now)
+    standard_row(a, d, now, now->label);
+  if (next) {
+    char date[64], label[200];
+    format_date(next->effective, date, sizeof date);
+    chrome_format(label, sizeof label, app_str(a, "policy.upcoming"), "date",
+                  date);
+    char both[260];
+    snprintf(both, sizeof both, "%s：%s", next->label, label);
+    standard_row(a, d, next, both);
+  }
+  return (now != NULL) + (next != NULL);
 }
 
 static void build(app *a, item_state *s) {
@@ -79,15 +106,11 @@ static void build(app *a, item_state *s) {
     snprintf(title, sizeof title, "%s（%s）", app_str(a, "policy.standards"),
              r->name);
     doc_heading(d, title);
+    char today[11];
+    app_today(a, today);
     int shown = 0;
-    for (size_t i = 0; i < it->n_standard_keys; i++) {
-      const content_standard *st =
-          content_standard_find(r, it->standard_keys[i]);
-      if (st) {
-        standard_row(a, d, st);
-        shown++;
-      }
-    }
+    for (size_t i = 0; i < it->n_standard_keys; i++)
+      shown += standard_rows(a, d, r, it->standard_keys[i], today);
     if (!shown)
       doc_para(d, app_str(a, "policy.no_figure"));
     doc_callout(d, r->notice && *r->notice ? r->notice

@@ -157,8 +157,10 @@ static int fill_from_answers(app *a, results_state *s, const cJSON *answers) {
     goto out;
   screener_standards std;
   screener_standards_init(&std);
+  char today[11];
+  app_today(a, today);
   if (app_region(a))
-    screener_standards_from_region(&std, app_region(a));
+    screener_standards_from_region(&std, app_region(a), today);
   e = screener_run(scr, answers, &std, NULL, &res);
   if (e)
     goto out;

@@ -68,6 +68,8 @@ const content_region *app_region(const app *a);
 session *app_session(app *a);
 /* Current time in milliseconds (virtual in scripted headless runs). */
 uint64_t app_now(const app *a);
+/* Today's local date as YYYY-MM-DD: which region standards are in force. */
+void app_today(const app *a, char out[11]);
 /* Elder (large-text) mode. */
 int app_elder(const app *a);
 void app_set_elder(app *a, int on);

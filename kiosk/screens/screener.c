@@ -149,8 +149,10 @@ static void screener_enter(app *a, void *state, const void *arg) {
     return;
   }
   screener_standards_init(&s->std);
+  char today[11];
+  app_today(a, today);
   if (app_region(a))
-    screener_standards_from_region(&s->std, app_region(a));
+    screener_standards_from_region(&s->std, app_region(a), today);
   s->n_q = screener_question_count(s->scr);
   if (s->n_q > SCREENER_MAX_QUESTIONS)
     s->n_q = SCREENER_MAX_QUESTIONS;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "services/services.h"
@@ -50,6 +51,15 @@ session *app_session(app *a) { return &a->sess; }
 
 uint64_t app_now(const app *a) {
   return a->virtual_clock ? a->vnow_ms : SDL_GetTicks64();
+}
+
+void app_today(const app *a, char out[11]) {
+  (void)a;
+  time_t t = time(NULL);
+  struct tm tm;
+  if (!localtime_r(&t, &tm) ||
+      strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+    snprintf(out, 11, "1970-01-01");
 }
 
 int app_elder(const app *a) { return a->elder; }

@@ -7,13 +7,16 @@
 #include "core/utf8.h"
 #include "test_content_util.h"
 
+/* Every standard in the test bundle is "reported": any day finds it. */
+#define TODAY "2026-12-01"
+
 static const char *const all_items[] = {
     "dibao",   "tekun",     "dibian",     "gangxing", "medical",  "education", "housing",
     "employment", "disaster", "temporary", "disability", "children", "vagrant", "charity"};
 
 static void check_standard(const content_region *r, const char *key, int64_t fen,
                            content_unit unit) {
-  const content_standard *s = content_standard_find(r, key);
+  const content_standard *s = content_standard_find(r, key, TODAY);
   CHECK(s != NULL);
   if (!s) {
     fprintf(stderr, "  missing standard %s in %s\n", key, r->code);
@@ -91,15 +94,15 @@ static void test_regions(const content *c) {
   check_standard(jc, "tekun_dispersed_rural", 1022400, CONTENT_UNIT_PERSON_YEAR);
   check_standard(jc, "tekun_care", 10000, CONTENT_UNIT_PERSON_MONTH);
   check_standard(jc, "temp_township", 50000, CONTENT_UNIT_CASE);
-  const content_standard *care = content_standard_find(jc, "tekun_care");
+  const content_standard *care = content_standard_find(jc, "tekun_care", TODAY);
   CHECK(care && care->has_max && care->max_fen == 107500);
-  const content_standard *tmp = content_standard_find(jc, "temp_township");
+  const content_standard *tmp = content_standard_find(jc, "temp_township", TODAY);
   CHECK(tmp && tmp->has_max && tmp->max_fen == 200000);
-  CHECK_STR(content_standard_find(jc, "dibao_urban")->effective, "2025-07-09");
-  CHECK(!content_standard_find(jc, "dibao_urban")->effective_announced);
+  CHECK_STR(content_standard_find(jc, "dibao_urban", TODAY)->effective, "2025-07-09");
+  CHECK(!content_standard_find(jc, "dibao_urban", TODAY)->effective_announced);
 
   int64_t month = 0;
-  CHECK_INT(content_standard_monthly_fen(content_standard_find(jc, "dibao_urban"), &month),
+  CHECK_INT(content_standard_monthly_fen(content_standard_find(jc, "dibao_urban", TODAY), &month),
             KERR_OK);
   CHECK_INT(month, 79000);
   CHECK_INT(content_standard_monthly_fen(tmp, &month), KERR_INVALID);
@@ -112,16 +115,16 @@ static void test_regions(const content *c) {
   check_standard(hb, "tekun_care_full_district", 70000, CONTENT_UNIT_PERSON_MONTH);
   check_standard(hb, "tekun_care_half_district", 35000, CONTENT_UNIT_PERSON_MONTH);
   check_standard(hb, "temp_average", 128300, CONTENT_UNIT_PERSON_TIME);
-  CHECK_STR(content_standard_find(hb, "dibao_urban")->effective, "2024-07-31");
-  CHECK_INT(content_standard_monthly_fen(content_standard_find(hb, "dibao_rural"), &month),
+  CHECK_STR(content_standard_find(hb, "dibao_urban", TODAY)->effective, "2024-07-31");
+  CHECK_INT(content_standard_monthly_fen(content_standard_find(hb, "dibao_rural", TODAY), &month),
             KERR_OK);
   CHECK_INT(month, 50000);
 
   /* A figure the sources do not give has none, and says where to ask. */
-  const content_standard *tb = content_standard_find(hb, "tekun_basic");
+  const content_standard *tb = content_standard_find(hb, "tekun_basic", TODAY);
   CHECK(tb && !tb->has_value && strstr(tb->note, "12349"));
   CHECK_INT(content_standard_monthly_fen(tb, &month), KERR_NOTFOUND);
-  CHECK(content_standard_find(hb, "tekun_dispersed_rural") == NULL);
+  CHECK(content_standard_find(hb, "tekun_dispersed_rural", TODAY) == NULL);
 
   for (size_t i = 0; i < content_region_count(c); i++) {
     const content_region *r = content_region_at(c, i);
@@ -226,6 +229,84 @@ static void test_replace(void) {
   tb_remove(dir);
 }
 
+/* Adds one standard to region 0 (晋城) of the bundle in dir. */
+static void add_dated(const char *dir, const char *key, int yuan,
+                      const char *unit, const char *effective,
+                      const char *basis) {
+  cJSON *reg = tb_json(dir, "regions.json");
+  cJSON *r0 = cJSON_GetArrayItem(cJSON_GetObjectItem(reg, "regions"), 0);
+  cJSON *st = cJSON_CreateObject();
+  cJSON_AddStringToObject(st, "key", key);
+  cJSON_AddStringToObject(st, "label", "城市低保标准");
+  cJSON_AddNumberToObject(st, "value", yuan);
+  cJSON_AddStringToObject(st, "unit", unit);
+  cJSON_AddStringToObject(st, "effective", effective);
+  cJSON_AddStringToObject(st, "effective_basis", basis);
+  cJSON_AddStringToObject(st, "source", "测试用的通知");
+  cJSON_AddItemToArray(cJSON_GetObjectItem(r0, "standards"), st);
+  tb_save(dir, "regions.json", reg);
+}
+
+/* A key listed again with other dates: the one in force is the latest not
+ * still to come; an announced one takes over on its date; a reported date
+ * is never "to come". */
+static void test_dated_standards(void) {
+  char dir[64];
+  content *c = NULL;
+  content_problems p;
+  content_problems_init(&p);
+  CHECK_INT(tb_copy(dir), 0);
+  add_dated(dir, "dibao_urban", 9960, "yuan_per_person_year", "2027-01-01",
+            "announced");
+  add_dated(dir, "dibao_urban", 9000, "yuan_per_person_year", "2024-01-01",
+            "announced");
+  CHECK_INT(tb_rehash(dir), 0);
+  CHECK_INT(content_load(dir, &c, &p), KERR_OK);
+  tb_dump(&p);
+  const content_region *jc = c ? content_region_find(c, "140500") : NULL;
+  CHECK(jc != NULL);
+  if (jc) {
+    const content_standard *now =
+        content_standard_find(jc, "dibao_urban", "2026-12-31");
+    CHECK(now && now->value_fen == 948000); /* reported 2025-07-09 */
+    const content_standard *next =
+        content_standard_upcoming(jc, "dibao_urban", "2026-12-31");
+    CHECK(next && next->value_fen == 996000);
+    CHECK(content_standard_in_force(jc, now, "2026-12-31"));
+    CHECK(!content_standard_in_force(jc, next, "2026-12-31"));
+    /* From its date on, the announced figure is the standard. */
+    CHECK(content_standard_find(jc, "dibao_urban", "2027-01-01") == next);
+    CHECK(content_standard_upcoming(jc, "dibao_urban", "2027-01-01") == NULL);
+    CHECK(!content_standard_in_force(jc, now, "2027-01-01"));
+    /* Before the 2025 report the 2024 one was already superseded by it:
+     * a reported figure counts on any day. */
+    CHECK(content_standard_find(jc, "dibao_urban", "2024-06-01") == now);
+    /* The rural standard has one entry and nothing to come. */
+    CHECK(content_standard_upcoming(jc, "dibao_rural", "2026-12-31") == NULL);
+  }
+  content_destroy(c);
+  c = NULL;
+  tb_remove(dir);
+
+  /* The same key on the same day twice, or in another unit: refused. */
+  CHECK_INT(tb_copy(dir), 0);
+  add_dated(dir, "dibao_urban", 9960, "yuan_per_person_year", "2025-07-09",
+            "announced");
+  add_dated(dir, "dibao_rural", 700, "yuan_per_person_month", "2027-01-01",
+            "announced");
+  CHECK_INT(tb_rehash(dir), 0);
+  CHECK(content_load(dir, &c, &p) != KERR_OK);
+  CHECK(c == NULL);
+  CHECK(tb_has(&p, CONTENT_P_DUPLICATE, "regions.json", NULL,
+               "“dibao_urban”在 2025-07-09 重复"));
+  CHECK(tb_has(&p, CONTENT_P_VALUE, "regions.json", NULL,
+               "“dibao_rural”的单位和第 2 条不同"));
+  CHECK_INT(content_problems_count(&p), 2);
+  tb_dump(&p);
+  content_problems_free(&p);
+  tb_remove(dir);
+}
+
 int main(void) {
   content *c = NULL;
   content_problems p;
@@ -244,6 +325,7 @@ int main(void) {
   content_destroy(NULL);
   content_problems_free(&p);
   test_replace();
+  test_dated_standards();
   /* The monthly equivalent is computed; a note that states another one
    * is caught, a previous figure in a monthly standard is not. */
   {

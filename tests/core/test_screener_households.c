@@ -99,7 +99,7 @@ static void run_one(const content *c, const screener *s, const char *name) {
   screener_standards std;
   screener_standards_init(&std);
   const char *bad = NULL;
-  CHECK_INT(reg ? screener_standards_from_region(&std, reg) : KERR_NOTFOUND,
+  CHECK_INT(reg ? screener_standards_from_region(&std, reg, "2025-07-01") : KERR_NOTFOUND,
             KERR_OK);
   CHECK_INT(screener_standards_what_if(
                 &std, reg, cJSON_GetObjectItemCaseSensitive(doc, "standards"),

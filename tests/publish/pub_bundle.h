@@ -72,7 +72,7 @@ static __attribute__((unused)) long pb_dibao_urban(const char *dir) {
   if (content_load(dir, &c, NULL) != KERR_OK)
     return -1;
   const content_region *r = content_region_find(c, "140500");
-  const content_standard *s = r ? content_standard_find(r, "dibao_urban") : NULL;
+  const content_standard *s = r ? content_standard_find(r, "dibao_urban", "2026-12-01") : NULL;
   if (s && s->has_value)
     v = (long)(s->value_fen / 100);
   content_destroy(c);

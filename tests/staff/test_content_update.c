@@ -60,7 +60,7 @@ static int wait_event(content_host *h, int code) {
 
 static long dibao_of(const content *c) {
   const content_region *r = c ? content_region_find(c, "140500") : NULL;
-  const content_standard *s = r ? content_standard_find(r, "dibao_urban")
+  const content_standard *s = r ? content_standard_find(r, "dibao_urban", "2026-12-01")
                                 : NULL;
   return s && s->has_value ? (long)(s->value_fen / 100) : -1;
 }

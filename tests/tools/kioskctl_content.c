@@ -167,16 +167,73 @@ static void test_usage(void) {
   CHECK(has(out, "kioskctl content check 目录"));
   CHECK(has(out, "kioskctl content sign 目录"));
   free(out);
-  CHECK_INT(run("content show '" TB_SOURCE "' --today 2026-11-22", &out), 2);
-  CHECK(has(out, "--today 只能用在 content check"));
+  CHECK_INT(run("content rehash '" TB_SOURCE "' --today 2026-11-22", &out), 2);
+  CHECK(has(out, "--today 只能用在 content check 和 content show"));
   free(out);
   CHECK_INT(run("content check /nonexistent/bundle", &out), 1);
   CHECK(has(out, "无法打开内容包文件夹"));
   free(out);
 }
 
+/* A new standard announced for a later date: shown as to come, used from
+ * its date; a "reported" date in the future is refused; the year-old
+ * reminder is only for the entry in force. */
+static void test_dated_standards(void) {
+  char dir[64], args[320], *out;
+  CHECK_INT(tb_copy(dir), 0);
+  cJSON *reg = tb_json(dir, "regions.json");
+  cJSON *sts = cJSON_GetObjectItem(
+      cJSON_GetArrayItem(cJSON_GetObjectItem(reg, "regions"), 0), "standards");
+  cJSON *next = cJSON_Duplicate(cJSON_GetArrayItem(sts, 0), 1);
+  cJSON_ReplaceItemInObject(next, "value", cJSON_CreateNumber(9960));
+  cJSON_ReplaceItemInObject(next, "effective", cJSON_CreateString("2027-01-01"));
+  cJSON_ReplaceItemInObject(next, "effective_basis",
+                            cJSON_CreateString("announced"));
+  cJSON_AddItemToArray(sts, next);
+  tb_save(dir, "regions.json", reg);
+  CHECK_INT(tb_rehash(dir), 0);
+
+  snprintf(args, sizeof args, "content show '%s' --region 140500 --today 2026-12-05", dir);
+  CHECK_INT(run(args, &out), 0);
+  CHECK(has(out, "· 城市低保标准：9480 元（每人每年）"));
+  CHECK(has(out, "· 城市低保标准（以后执行）：9960 元（每人每年）"));
+  free(out);
+  snprintf(args, sizeof args, "content show '%s' --region 140500 --today 2027-01-01", dir);
+  CHECK_INT(run(args, &out), 0);
+  CHECK(has(out, "· 城市低保标准（已被新标准取代）：9480"));
+  CHECK(has(out, "· 城市低保标准：9960"));
+  free(out);
+
+  /* In 2027 the 2025 figure is replaced: no reminder for it, but one for
+   * the rural figure still in force; in 2028 the new one is a year old. */
+  snprintf(args, sizeof args, "content check '%s' --today 2027-01-02", dir);
+  CHECK_INT(run(args, &out), 0);
+  CHECK(!has(out, "“城市低保标准”（dibao_urban）是 2025-07-09"));
+  CHECK(has(out, "“农村低保标准”（dibao_rural）是 2025-07-09"));
+  free(out);
+  snprintf(args, sizeof args, "content check '%s' --today 2028-01-02", dir);
+  CHECK_INT(run(args, &out), 1); /* the bundle itself has expired by then */
+  CHECK(has(out, "“城市低保标准”（dibao_urban）是 2027-01-01"));
+  free(out);
+
+  /* "reported" on a day still to come cannot be. */
+  reg = tb_json(dir, "regions.json");
+  sts = cJSON_GetObjectItem(
+      cJSON_GetArrayItem(cJSON_GetObjectItem(reg, "regions"), 0), "standards");
+  cJSON_ReplaceItemInObject(cJSON_GetArrayItem(sts, cJSON_GetArraySize(sts) - 1),
+                            "effective_basis", cJSON_CreateString("reported"));
+  tb_save(dir, "regions.json", reg);
+  CHECK_INT(tb_rehash(dir), 0);
+  snprintf(args, sizeof args, "content check '%s' --today 2026-12-05", dir);
+  CHECK_INT(run(args, &out), 1);
+  CHECK(has(out, "的日期 2027-01-01 还没到（今天是 2026-12-05）"));
+  free(out);
+  tb_remove(dir);
+}
+
 int main(void) {
   test_check_good();
+  test_dated_standards();
   test_check_broken();
   test_show();
   test_rehash();

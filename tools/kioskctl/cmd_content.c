@@ -4,9 +4,10 @@
  *       loads DIR exactly as the kiosk would, prints every problem as
  *       "file: JSON path: reason" and exits 1 if there is any (an expired
  *       bundle counts as a problem; --today replaces the system date).
- *   kioskctl content show DIR [--region CODE] [--item ID]
+ *   kioskctl content show DIR [--region CODE] [--item ID] [--today DATE]
  *       prints a readable summary: items by layer, each region's standards
- *       with unit, date and source; with --item, every word of one item, to
+ *       with unit, date and source, marking those still to come or already
+ *       replaced on that day; with --item, every word of one item, to
  *       proofread it.
  *   kioskctl content rehash DIR
  *       after editing data files: recomputes every listed file's size and
@@ -29,8 +30,9 @@ static void usage(FILE *f, const char *sub) {
   static const char *const lines[][2] = {
       {"check", "  kioskctl content check 目录 [--today 年-月-日]\n"
                 "      检查内容包，列出所有问题；--today 代替系统日期判断是否过期\n"},
-      {"show", "  kioskctl content show 目录 [--region 地区代码] [--item 编号]\n"
-               "      显示内容包摘要；--region 只显示一个地区的标准，--item 显示一项救助的全文\n"},
+      {"show", "  kioskctl content show 目录 [--region 地区代码] [--item 编号] [--today 年-月-日]\n"
+               "      显示内容包摘要；--region 只显示一个地区的标准，--item 显示一项救助的全文；\n"
+               "      --today 代替系统日期，标出哪些标准以后执行、哪些已被取代\n"},
       {"rehash", "  kioskctl content rehash 目录\n"
                  "      改完数据文件后，重新计算清单里每个文件的大小和 SHA-256\n"},
   };
@@ -87,13 +89,35 @@ static int do_check(const char *dir, const char *today) {
     content_problems_add(&p, CONTENT_P_EXPIRED, "manifest.json", "$.expires",
                          "内容包已于 %s 过期（今天是 %s），请发布新的内容包",
                          content_expires(c), today);
-  /* Warnings, not problems: an amount reported more than a year ago is
-   * probably out of date (standards rise most years). Ratios and yes/no
-   * rules (the 1.5 of the marginal line) do not age that way. */
+  /* A source cannot have reported a standard as current on a day still to
+   * come: a later date must be announced (the day it takes effect). */
   for (size_t i = 0; c && i < content_region_count(c); i++) {
     const content_region *r = content_region_at(c, i);
     for (size_t j = 0; j < r->n_standards; j++) {
       const content_standard *st = &r->standards[j];
+      if (!st->effective_announced && strcmp(st->effective, today) > 0) {
+        char path[96];
+        snprintf(path, sizeof path, "$.regions[%zu].standards[%zu].effective",
+                 i, j);
+        content_problems_add(&p, CONTENT_P_VALUE, "regions.json", path,
+                             "“%s”的日期 %s 还没到（今天是 %s）：资料报道的日期"
+                             "不会在今天以后；如果这是以后执行的新标准，"
+                             "effective_basis 请写“announced”",
+                             st->key, st->effective, today);
+      }
+    }
+  }
+  /* Warnings, not problems: an amount in force that was reported more than
+   * a year ago is probably out of date (standards rise most years). Ratios
+   * and yes/no rules (the 1.5 of the marginal line) do not age that way;
+   * an entry already replaced by a newer one, or still to come, is not the
+   * one people see. */
+  for (size_t i = 0; c && i < content_region_count(c); i++) {
+    const content_region *r = content_region_at(c, i);
+    for (size_t j = 0; j < r->n_standards; j++) {
+      const content_standard *st = &r->standards[j];
+      if (!content_standard_in_force(r, st, today))
+        continue;
       char year_later[32];
       int y = atoi(st->effective);
       snprintf(year_later, sizeof year_later, "%04d%s", y + 1,
@@ -123,14 +147,18 @@ static int do_check(const char *dir, const char *today) {
   return status;
 }
 
-static void show_region(const content *c, const content_region *r) {
+static void show_region(const content *c, const content_region *r,
+                        const char *today) {
   char a[32], b[32], range[80], line[400];
   printf("\n地区：%s（%s，%s）  咨询电话：%s（%s）\n", r->name, r->code, r->province,
          r->hotline, r->hotline_name);
   printf("  到哪里办：%s\n", r->where_to_apply);
   for (size_t i = 0; i < r->n_standards; i++) {
     const content_standard *s = &r->standards[i];
-    printf("  · %s：", s->label);
+    const char *when = content_standard_in_force(r, s, today) ? ""
+                       : strcmp(s->effective, today) > 0 ? "（以后执行）"
+                                                         : "（已被新标准取代）";
+    printf("  · %s%s：", s->label, when);
     if (!s->has_value) {
       printf("暂无数字\n");
     } else {
@@ -194,11 +222,17 @@ static void show_item(const content *c, const content_item *it) {
   }
 }
 
-static int do_show(const char *dir, const char *region, const char *item) {
+static int do_show(const char *dir, const char *region, const char *item,
+                   const char *today) {
   content_problems p;
   content_problems_init(&p);
   content *c = NULL;
   int status = 0;
+  char date[11];
+  if (!today) {
+    cli_today(date);
+    today = date;
+  }
   if (content_load(dir, &c, &p) != KERR_OK) {
     print_problems(&p);
     printf("共发现 %zu 个问题，这个内容包不能使用。\n", content_problems_count(&p));
@@ -240,7 +274,7 @@ static int do_show(const char *dir, const char *region, const char *item) {
   for (size_t i = 0; i < content_region_count(c); i++) {
     const content_region *r = content_region_at(c, i);
     if (!region || strcmp(region, r->code) == 0)
-      show_region(c, r);
+      show_region(c, r, today);
   }
 out:
   content_destroy(c);
@@ -296,11 +330,11 @@ int cmd_content(int argc, char **argv) {
   }
   /* Left: the subcommand and the folder. */
   int is_check = strcmp(sub, "check") == 0, is_show = strcmp(sub, "show") == 0;
-  if (today && !is_check)
-    fputs("--today 只能用在 content check。\n", stderr);
+  if (today && !is_check && !is_show)
+    fputs("--today 只能用在 content check 和 content show。\n", stderr);
   if ((region || item) && !is_show)
     fputs("--region 和 --item 只能用在 content show。\n", stderr);
-  if (argc - optind != 2 || (today && !is_check) ||
+  if (argc - optind != 2 || (today && !is_check && !is_show) ||
       ((region || item) && !is_show)) {
     usage(stderr, sub);
     return 2;
@@ -314,7 +348,7 @@ int cmd_content(int argc, char **argv) {
   if (is_check)
     return do_check(dir, today);
   if (is_show)
-    return do_show(dir, region, item);
+    return do_show(dir, region, item, today);
   if (strcmp(sub, "rehash") == 0)
     return do_rehash(dir);
   usage(stderr, sub);

@@ -196,22 +196,6 @@ static int screen_main(int argc, char **argv, FILE *out, FILE *err) {
     fprintf(err, "内容包里没有地区“%s”。\n", code);
     goto out;
   }
-  screener_standards std;
-  screener_standards_init(&std);
-  if (screener_standards_from_region(&std, reg)) {
-    fprintf(err, "地区“%s”的标准太多或写法不对。\n", code);
-    goto out;
-  }
-  /* "standards": figures to try that the region has not published. */
-  const char *bad = NULL;
-  if (screener_standards_what_if(
-          &std, reg, cJSON_GetObjectItemCaseSensitive(hh, "standards"),
-          &bad)) {
-    fprintf(err, "家庭文件的“standards”里“%s”不对：应为不小于0、最多两位小数的数字。\n",
-            bad ? bad : "");
-    goto out;
-  }
-
   validate_date today;
   const cJSON *ht = cJSON_GetObjectItemCaseSensitive(hh, "today");
   const char *day = today_arg ? today_arg
@@ -227,6 +211,25 @@ static int screen_main(int argc, char **argv, FILE *out, FILE *err) {
     struct tm tm;
     localtime_r(&now, &tm);
     today = (validate_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+  }
+  /* The standards in force that day (an announced one only from its date). */
+  char day_text[16];
+  snprintf(day_text, sizeof day_text, "%04d-%02d-%02d", today.year,
+           today.month, today.day);
+  screener_standards std;
+  screener_standards_init(&std);
+  if (screener_standards_from_region(&std, reg, day_text)) {
+    fprintf(err, "地区“%s”的标准太多或写法不对。\n", code);
+    goto out;
+  }
+  /* "standards": figures to try that the region has not published. */
+  const char *bad = NULL;
+  if (screener_standards_what_if(
+          &std, reg, cJSON_GetObjectItemCaseSensitive(hh, "standards"),
+          &bad)) {
+    fprintf(err, "家庭文件的“standards”里“%s”不对：应为不小于0、最多两位小数的数字。\n",
+            bad ? bad : "");
+    goto out;
   }
 
   if (screener_run(s, answers, &std, &today, &res)) {

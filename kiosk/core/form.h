@@ -79,7 +79,7 @@ typedef enum form_type {
 
 typedef struct form_choice {
   const char *value; /* "urban" */
-  const char *label; /* 城镇户口 */
+  const char *label; /* 城里（城镇） */
 } form_choice;
 
 /* A field of the schema. Borrowed from the schema; read-only. */
@@ -461,6 +461,9 @@ const form_prefill_rule *form_schema_prefill_at(const form_schema *s,
 /* Copies the screener's answers into the form (NULL forgets them) and fills
  * the mapped fields that are asked and empty. KERR_NOMEM. */
 kerr form_set_screener(form *f, const cJSON *answers);
+
+/* The form's copy of the screener's answers (borrowed), NULL if none. */
+const cJSON *form_screener(const form *f);
 
 /* Fills mapped fields that became asked since (call after each change);
  * each rule fills at most once. Returns how many fields were filled. */

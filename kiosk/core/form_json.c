@@ -301,6 +301,8 @@ kerr form_snapshot(const form *f, char **out, size_t *len) {
   if (!conf)
     goto out;
   confirmed_list(f, conf);
+  if (form_prefill_save(f, doc))
+    goto out;
   cJSON *cur = cJSON_AddObjectToObject(doc, "cursor");
   if (!cur)
     goto out;
@@ -518,6 +520,8 @@ kerr form_restore(const form_schema *s, const content *c, const char *json,
     goto out;
   r = form_answers_load(f, ans, cJSON_GetObjectItemCaseSensitive(doc, "confirmed"),
                         NULL);
+  if (!r)
+    r = form_prefill_load(f, doc);
   if (r)
     goto out;
   const cJSON *cur = cJSON_GetObjectItemCaseSensitive(doc, "cursor");

@@ -166,6 +166,50 @@ kerr form_set_screener(form *f, const cJSON *answers) {
   return KERR_OK;
 }
 
+const cJSON *form_screener(const form *f) { return f ? f->scr : NULL; }
+
+kerr form_prefill_save(const form *f, cJSON *doc) {
+  if (!f->scr)
+    return KERR_OK;
+  cJSON *scr = cJSON_Duplicate(f->scr, 1);
+  if (!scr)
+    return KERR_NOMEM;
+  cJSON_AddItemToObject(doc, "screener", scr);
+  cJSON *pre = cJSON_AddObjectToObject(doc, "prefill");
+  if (!pre)
+    return KERR_NOMEM;
+  for (size_t i = 0; i < f->s->n_pre; i++) {
+    if (!f->pre_done[i] && !f->pre_kept[i][0])
+      continue;
+    cJSON *o = cJSON_AddObjectToObject(pre, f->s->pre[i].question);
+    if (!o || !cJSON_AddBoolToObject(o, "done", f->pre_done[i]) ||
+        !cJSON_AddStringToObject(o, "kept", f->pre_kept[i]))
+      return KERR_NOMEM;
+  }
+  return KERR_OK;
+}
+
+kerr form_prefill_load(form *f, const cJSON *doc) {
+  const cJSON *scr = cJSON_GetObjectItemCaseSensitive(doc, "screener");
+  const cJSON *pre = cJSON_GetObjectItemCaseSensitive(doc, "prefill");
+  form_prefill_wipe(f);
+  if (!scr)
+    return KERR_OK;
+  if (!cJSON_IsObject(scr) || (pre && !cJSON_IsObject(pre)))
+    return KERR_PARSE;
+  f->scr = cJSON_Duplicate(scr, 1);
+  if (!f->scr)
+    return KERR_NOMEM;
+  for (size_t i = 0; pre && i < f->s->n_pre; i++) {
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(pre, f->s->pre[i].question);
+    const cJSON *kept = cJSON_GetObjectItemCaseSensitive(o, "kept");
+    f->pre_done[i] = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "done"));
+    if (cJSON_IsString(kept))
+      snprintf(f->pre_kept[i], sizeof f->pre_kept[i], "%s", kept->valuestring);
+  }
+  return KERR_OK;
+}
+
 int form_prefilled(const form *f, const form_field *fd) {
   for (size_t i = 0; f->scr && i < f->s->n_pre; i++) {
     const form_prefill_rule *r = &f->s->pre[i];

@@ -137,6 +137,13 @@ void form_answer_wipe(form_answer *a);
 /* Wipes the screener's answers and the rules' state (form_prefill.c). */
 void form_prefill_wipe(form *f);
 
+/* The screener's answers and the rules' state into a snapshot document
+ * ("screener", "prefill") and back (form_restore), so a form taken up
+ * after a restart still fills, compares and remembers what the applicant
+ * kept. Nothing is added when the form has no screener answers. */
+kerr form_prefill_save(const form *f, cJSON *doc);
+kerr form_prefill_load(form *f, const cJSON *doc);
+
 /* Formats a date "YYYY-MM-DD" as 1965年3月8日. */
 void form_date_display(const char *ymd, char *buf, size_t cap);
 

@@ -59,7 +59,7 @@ typedef enum screener_qtype {
 
 typedef struct screener_choice {
   const char *value; /* "urban" */
-  const char *label; /* 城镇户口 */
+  const char *label; /* 城里（城镇） */
   const char *icon;  /* may be "" */
 } screener_choice;
 

@@ -398,6 +398,10 @@ kerr form_host_resume(form_host *h, const content *c, const char *last6) {
     goto out;
   }
   h->f = f;
+  /* The screener's answers come back with the form: a change of items
+   * later still fills from them. */
+  if (form_host_set_screener(h, form_screener(f)))
+    LOG_W("form_host", "screener answers not carried");
   LOG_I("form_host", "half-filled form taken up again (%s)",
         last6 ? "ID checked" : "staff");
 out:

@@ -106,7 +106,7 @@ static void test_flow(const form_schema *s, const content *c) {
   cJSON_Delete(ans); /* the form keeps its own copy */
 
   /* Filled, converted, and said to come from the screener. */
-  shown(f, "hukou_type", "农村户口");
+  shown(f, "hukou_type", "村里（农村）");
   shown(f, "lives_at_hukou", "否");
   shown(f, "crisis_kind", "水灾、地震等自然灾害");
   CHECK(form_prefilled(f, field(f, "hukou_type")));
@@ -142,14 +142,14 @@ static void test_flow(const form_schema *s, const content *c) {
   CHECK_INT(form_answer_choice(f, "urban", &res), KERR_OK);
   CHECK(!form_prefilled(f, field(f, "hukou_type")));
   CHECK_INT(form_conflicts(f, cf, 8), 2);
-  CHECK_STR(cf[0].label, "户口类别");
-  CHECK_STR(cf[0].earlier, "农村户口");
-  CHECK_STR(cf[0].now, "城镇户口");
+  CHECK_STR(cf[0].label, "城里还是村里");
+  CHECK_STR(cf[0].earlier, "村里（农村）");
+  CHECK_STR(cf[0].now, "城里（城镇）");
   CHECK(cf[0].can_restore);
   /* 表里的对: resolved while the answer stays. */
   CHECK_INT(form_conflict_keep(f, cf[0].rule), KERR_OK);
   CHECK_INT(form_conflicts(f, NULL, 0), 1);
-  shown(f, "hukou_type", "城镇户口");
+  shown(f, "hukou_type", "城里（城镇）");
 
   /* 前面说的对: the earlier answer comes back. */
   CHECK_INT(form_jump(f, "lives_at_hukou", -1), KERR_OK);
@@ -174,6 +174,40 @@ static void test_flow(const form_schema *s, const content *c) {
   CHECK_INT(form_clear(f), KERR_OK);
   CHECK_INT(form_prefill_pending(f), 0);
   CHECK(!form_value_display(f, field(f, "crisis_kind"), -1, (char[8]){0}, 8));
+
+  /* A restart: the recovery snapshot carries the screener's answers, what
+   * was filled and what the applicant kept. */
+  {
+    char *snap = NULL;
+    size_t len = 0;
+    form *g = NULL;
+    CHECK_INT(form_snapshot(f, &snap, &len), KERR_OK);
+    CHECK_INT(form_restore(s, c, snap, len, &today, &g), KERR_OK);
+    form_json_free(snap, len);
+    CHECK(g != NULL);
+    if (g) {
+      CHECK(form_screener(g) != NULL);
+      form_conflict a[8], b[8];
+      size_t na = form_conflicts(f, a, 8), nb = form_conflicts(g, b, 8);
+      CHECK_INT(nb, na);
+      for (size_t i = 0; i < na && i < nb; i++) {
+        CHECK_STR(b[i].label, a[i].label);
+        CHECK_STR(b[i].earlier, a[i].earlier);
+      }
+      /* 城里 kept over 村里: still settled; the cleared crisis stays empty. */
+      shown(g, "hukou_type", "城里（城镇）");
+      CHECK_INT(form_prefill_pending(g), 0);
+      CHECK(!form_value_display(g, field(g, "crisis_kind"), -1, (char[8]){0}, 8));
+      CHECK(form_prefilled(g, field(g, "lives_at_hukou")));
+      form_destroy(g);
+    }
+    /* A snapshot with a malformed screener part is refused whole. */
+    char bad[] = "{\"format\":1,\"items\":[\"dibao\"],\"answers\":{},"
+                 "\"screener\":[1]}";
+    g = NULL;
+    CHECK_INT(form_restore(s, c, bad, strlen(bad), &today, &g), KERR_PARSE);
+    CHECK(g == NULL);
+  }
 
   /* The session's end wipes the screener's answers too. */
   form_reset(f);

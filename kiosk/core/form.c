@@ -375,6 +375,39 @@ static int holds_in(const form *f, const expr *e, const form_field *fd,
   return b;
 }
 
+/* The first requirement of a chosen item that is fixed at top-level field
+ * t and does not hold (NULL: none). */
+static const form_requirement *unmet_requirement(const form *f,
+                                                 const form_field *t) {
+  for (size_t i = 0; i < f->s->n_req; i++) {
+    const form_requirement *q = &f->s->req[i];
+    if (q->field != t)
+      continue;
+    int applies = 0;
+    for (size_t k = 0; k < q->n_items && !applies; k++)
+      applies = item_chosen(f, q->items[k], strlen(q->items[k]));
+    if (applies && holds_in(f, q->holds, t, -1) != 1)
+      return q;
+  }
+  return NULL;
+}
+
+/* Turns an acceptable top-level result into FORM_CONSTRAINT when an item's
+ * requirement fixed at t does not hold. */
+static void requirements_check(const form *f, const form_field *t,
+                               form_result *r) {
+  const form_requirement *q;
+  if (r->status == FORM_OK && (q = unmet_requirement(f, t)) != NULL)
+    res_set(r, FORM_CONSTRAINT, q->message);
+}
+
+int form_urgent(const form *f) {
+  for (size_t i = 0; i < f->s->n_urgent; i++)
+    if (item_chosen(f, f->s->urgent[i], strlen(f->s->urgent[i])))
+      return 1;
+  return 0;
+}
+
 /* ---- settling ---------------------------------------------------------------- */
 
 static int field_asked_now(const form *f, const form_field *fd, int member) {
@@ -1727,6 +1760,7 @@ kerr form_check_all(const form *f, form_check_list *out) {
       if (gs->n >= t->min_entries)
         res_set(&r, FORM_OK, "");
     }
+    requirements_check(f, t, &r);
     if (check_push(out, &cap, t, -1, &r))
       goto nomem;
     if (t->type != FORM_T_REPEAT)
@@ -1787,6 +1821,7 @@ static int row_push(rows *R, size_t sec, const char *title,
   w->label = strdup(label);
   w->value = strdup(value);
   w->status = st;
+  w->note = NULL;
   if (!w->label || !w->value) {
     if (w->label)
       session_wipe_bytes(w->label, strlen(w->label));
@@ -1818,12 +1853,16 @@ kerr form_review_build(const form *f, form_review *out) {
         continue;
       const form_field *t = &f->s->top[i];
       form_result r;
+      const form_requirement *q = unmet_requirement(f, t);
       if (t->type != FORM_T_REPEAT) {
         form_value_display(f, t, -1, value, sizeof value);
         form_field_check(f, t, -1, &r);
+        if (r.status == FORM_OK && q)
+          r.status = FORM_CONSTRAINT;
         if (row_push(&R, idx, sec->title, t, NULL, -1, t->review_label, value,
                      r.status))
           goto nomem;
+        R.r->rows[R.r->n - 1].note = q ? q->message : NULL;
         continue;
       }
       const form_group_info *gi = form_group_of(f->s, t);
@@ -1831,8 +1870,11 @@ kerr form_review_build(const form *f, form_review *out) {
       form_field_check(f, t, -1, &r);
       snprintf(value, sizeof value, "%zu", gs->n);
       if (row_push(&R, idx, sec->title, t, NULL, -1, t->review_label, value,
-                   gs->n < t->min_entries ? FORM_MISSING : FORM_OK))
+                   gs->n < t->min_entries ? FORM_MISSING
+                   : q                    ? FORM_CONSTRAINT
+                                          : FORM_OK))
         goto nomem;
+      R.r->rows[R.r->n - 1].note = q ? q->message : NULL;
       for (size_t m = 0; m < gs->n; m++) {
         for (size_t j = 0; j < t->n_fields; j++) {
           if (!gs->e[m].asked[j])

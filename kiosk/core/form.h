@@ -377,6 +377,9 @@ typedef struct form_review_row {
   char *label;                /* 姓名 / 第1位家里人：姓名 */
   char *value;                /* display text; "" when not answered */
   form_status status;
+  /* What a chosen item still needs here (form.json "requirements"): a
+   * schema text, no personal data; NULL when nothing. */
+  const char *note;
 } form_review_row;
 
 typedef struct form_review {
@@ -389,6 +392,10 @@ typedef struct form_review {
 kerr form_review_build(const form *f, form_review *out);
 void form_review_free(form_review *r);
 
+/* 1 if a chosen item is one of form.json's "urgent_items" (an emergency):
+ * the submission says "urgent": true and the office sees it first. */
+int form_urgent(const form *f);
+
 /* Facts of the submission that the form does not own. */
 typedef struct form_submission_meta {
   const char *uuid;
@@ -399,7 +406,7 @@ typedef struct form_submission_meta {
 
 /* Serialises the finished form to the sealed plaintext of docs/protocol.md
  * (schema: docs/submission.schema.json): schema_version, uuid, reference,
- * region, items, item_names, answers (asked fields only, typed; members as
+ * region, items, item_names, urgent, answers (asked fields only, typed; members as
  * an array of objects; computed values), display (review rows by section),
  * signatures (base64 PNG by field path) and assisted_by. *out is a new
  * NUL-terminated buffer of *len bytes: release it with form_json_free().

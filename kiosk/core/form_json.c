@@ -215,6 +215,8 @@ kerr form_submission_build(const form *f, const form_submission_meta *meta,
     cJSON_AddItemToArray(items, cJSON_CreateString(f->items[i]));
     cJSON_AddItemToArray(names, cJSON_CreateString(it ? it->name : f->items[i]));
   }
+  if (!cJSON_AddBoolToObject(doc, "urgent", form_urgent(f)))
+    goto out;
   cJSON *sigs = cJSON_CreateObject();
   cJSON *ans = sigs ? answers_json(f, 1, sigs) : NULL;
   if (!ans) {

@@ -20,6 +20,17 @@ typedef struct form_group_info {
   size_t n_comp;
 } form_group_info;
 
+/* "requirements": what a chosen item needs beyond each field's own rules
+ * (a children application names a child). Fixed at `field`. */
+#define FORM_MAX_REQUIREMENTS 32
+typedef struct form_requirement {
+  const char *items[FORM_MAX_NEEDED_BY]; /* any of these chosen: it applies */
+  size_t n_items;
+  const form_field *field; /* top-level field where the applicant fixes it */
+  expr *holds;             /* must hold (undecided counts as not) */
+  const char *message;     /* plain Chinese, what is missing */
+} form_requirement;
+
 struct form_schema {
   cJSON *doc;
   const char *title;
@@ -33,6 +44,11 @@ struct form_schema {
   size_t n_grp;
   form_prefill_rule pre[FORM_MAX_PREFILL]; /* "from_screener" */
   size_t n_pre;
+  form_requirement req[FORM_MAX_REQUIREMENTS];
+  size_t n_req;
+  /* "urgent_items": choosing any of them marks the submission urgent. */
+  const char *urgent[FORM_MAX_NEEDED_BY];
+  size_t n_urgent;
 };
 
 /* One answer. `text` holds every textual kind (choice values, multi-choice

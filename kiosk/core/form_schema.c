@@ -467,6 +467,8 @@ void form_schema_destroy(form_schema *s) {
     expr_destroy((expr *)s->comp[i].e);
     expr_destroy((expr *)s->comp[i].relevant);
   }
+  for (size_t i = 0; i < s->n_req; i++)
+    expr_destroy(s->req[i].holds);
   free(s->top);
   cJSON_Delete(s->doc);
   free(s);
@@ -502,6 +504,114 @@ static void check_all_exprs(loader *L) {
       check_expr(L, gi->comp[i].e, p, "expr", gi);
       check_expr(L, gi->comp[i].relevant, p, "relevant", gi);
     }
+  }
+}
+
+/* ---- requirements ------------------------------------------------------------ */
+
+/* 1 if field fd is asked for item (its needed_by names it or "*"). */
+static int field_needed_for(const form_field *fd, const char *item) {
+  for (size_t i = 0; i < fd->n_needed_by; i++)
+    if (strcmp(fd->needed_by[i], "*") == 0 ||
+        strcmp(fd->needed_by[i], item) == 0)
+      return 1;
+  return 0;
+}
+
+/* "requirements": [{"items": [...], "field", "holds", "message"}]. The
+ * field must be asked for every item named, so the applicant can always
+ * reach the place to fix it. Items are checked against the catalogue in
+ * form_schema_check_content(). */
+static void load_requirements(loader *L, const cJSON *a) {
+  form_schema *s = L->s;
+  if (!a)
+    return;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > FORM_MAX_REQUIREMENTS) {
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, "$.requirements",
+                     "“requirements”应该是一个列表，最多 %d 条",
+                     FORM_MAX_REQUIREMENTS);
+    return;
+  }
+  size_t i = 0;
+  for (const cJSON *o = a->child; o; o = o->next, i++) {
+    char p[80];
+    path_fmt(p, sizeof p, "$.requirements[%zu]", i);
+    if (!cJSON_IsObject(o)) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_TYPE, p,
+                       "每一条应该是一个对象");
+      continue;
+    }
+    form_requirement *r = &s->req[s->n_req];
+    memset(r, 0, sizeof *r);
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(o, "items");
+    const char *fid = jsonload_str(&L->j, o, "field", p, FORM_MAX_ID, 0);
+    r->message = jsonload_str(&L->j, o, "message", p, FORM_MAX_MESSAGE - 1, 0);
+    if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) < 1 ||
+        cJSON_GetArraySize(items) > FORM_MAX_NEEDED_BY) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, p,
+                       "“items”应该列出 1 到 %d 个事项编号", FORM_MAX_NEEDED_BY);
+      continue;
+    }
+    for (const cJSON *it = items->child; it; it = it->next) {
+      if (!cJSON_IsString(it) || !*it->valuestring) {
+        jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_TYPE, p,
+                         "“items”里每一项都应该是事项编号");
+        break;
+      }
+      r->items[r->n_items++] = it->valuestring;
+    }
+    if (!fid || !r->message || r->n_items != (size_t)cJSON_GetArraySize(items))
+      continue;
+    r->field = find_in(s->top, s->n_top, fid, strlen(fid));
+    if (!r->field) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_REFERENCE, p,
+                       "“%s”不是表里的字段", fid);
+      continue;
+    }
+    int reachable = 1;
+    for (size_t k = 0; k < r->n_items; k++)
+      if (!field_needed_for(r->field, r->items[k])) {
+        jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_REFERENCE, p,
+                         "申请“%s”时不问“%s”，申请人没有地方补上：请把“%s”加到它的"
+                         "needed_by 里",
+                         r->items[k], fid, r->items[k]);
+        reachable = 0;
+      }
+    r->holds = get_expr(L, o, "holds", p);
+    if (!r->holds) {
+      if (!cJSON_GetObjectItemCaseSensitive(o, "holds"))
+        jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, p,
+                         "缺少“holds”：要满足的条件");
+      continue;
+    }
+    check_expr(L, r->holds, p, "holds", NULL);
+    if (!reachable) {
+      expr_destroy(r->holds);
+      continue;
+    }
+    s->n_req++;
+  }
+}
+
+/* "urgent_items": ["temporary", ...]; checked against the catalogue in
+ * form_schema_check_content(). */
+static void load_urgent(loader *L, const cJSON *a) {
+  form_schema *s = L->s;
+  if (!a)
+    return;
+  if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > FORM_MAX_NEEDED_BY) {
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, "$.urgent_items",
+                     "“urgent_items”应该是事项编号的列表，最多 %d 个",
+                     FORM_MAX_NEEDED_BY);
+    return;
+  }
+  for (const cJSON *it = a->child; it; it = it->next) {
+    if (!cJSON_IsString(it) || !*it->valuestring) {
+      jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_TYPE, "$.urgent_items",
+                       "每一项都应该是事项编号");
+      return;
+    }
+    s->urgent[s->n_urgent++] = it->valuestring;
   }
 }
 
@@ -695,6 +805,8 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
                      "$.computed", NULL);
   check_all_exprs(&L);
   load_prefill(&L, cJSON_GetObjectItemCaseSensitive(doc, "from_screener"));
+  load_requirements(&L, cJSON_GetObjectItemCaseSensitive(doc, "requirements"));
+  load_urgent(&L, cJSON_GetObjectItemCaseSensitive(doc, "urgent_items"));
   /* The protocol needs these two: the receipt's check digest uses the ID
    * number, and the console lists applications by name. */
   {
@@ -822,6 +934,24 @@ kerr form_schema_check_content(const form_schema *s, const content *c,
         r = KERR_INVALID;
       }
   }
+  for (size_t i = 0; i < s->n_req; i++)
+    for (size_t k = 0; k < s->req[i].n_items; k++) {
+      if (content_item_find(c, s->req[i].items[k]))
+        continue;
+      char path[64];
+      snprintf(path, sizeof path, "$.requirements[%zu]", i);
+      content_problems_add(problems, CONTENT_P_REFERENCE, "form.json", path,
+                           "items 里的“%s”不在救助事项目录里",
+                           s->req[i].items[k]);
+      r = KERR_INVALID;
+    }
+  for (size_t i = 0; i < s->n_urgent; i++)
+    if (!content_item_find(c, s->urgent[i])) {
+      content_problems_add(problems, CONTENT_P_REFERENCE, "form.json",
+                           "$.urgent_items", "“%s”不在救助事项目录里",
+                           s->urgent[i]);
+      r = KERR_INVALID;
+    }
   if (check_prefill(s, c, problems))
     r = KERR_INVALID;
   return r;

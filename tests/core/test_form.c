@@ -385,6 +385,9 @@ static void test_relevance_and_messages(const form_schema *s,
   CHECK(form_value_date(f, fdate, -1, &d));
   CHECK_INT(d.day, 3);
   next_ok(f);
+  expect(f, "crisis_place"); /* 急难发生地: where to help */
+  answer(f, "晋城市城区钟家庄街道东王台村", FORM_OK);
+  next_ok(f);
   expect(f, "crisis_what");
   answer(f, "夜里厨房着火，烧了两间房。", FORM_OK);
   next_ok(f);
@@ -409,6 +412,15 @@ static void test_relevance_and_messages(const form_schema *s,
   CHECK(!form_value_number(f, fdate, -1, &fen));
   CHECK(fen == 0);
   CHECK(!form_value_date(f, floss, -1, &d));
+  next_ok(f);
+  /* An emergency asks whether there is a card at all; without one, no
+   * bank, number or holder is asked. */
+  expect(f, "card_have");
+  CHECK_INT(form_answer_bool(f, 0, &r), KERR_OK);
+  CHECK(!asked(f, "card_bank") && !asked(f, "card_number") &&
+        !asked(f, "card_own"));
+  CHECK_INT(form_answer_bool(f, 1, &r), KERR_OK);
+  CHECK(asked(f, "card_bank") && asked(f, "card_number") && asked(f, "card_own"));
   next_ok(f);
   expect(f, "card_bank");
   form_destroy(f);
@@ -505,6 +517,9 @@ static void test_jump(const form_schema *s, const content *c) {
   }
   CHECK_INT(form_answer_bool(f, 1, &r), KERR_OK); /* lives at hukou */
   next_ok(f);
+  expect(f, "apply_reason");
+  answer(f, "老伴瘫痪在床，需要有人照顾。", FORM_OK);
+  next_ok(f);
   expect(f, "charity_need");
   const char *need[] = {"care", "money"};
   CHECK_INT(form_answer_choices(f, need, 2, &r), KERR_OK);
@@ -525,6 +540,9 @@ static void test_jump(const form_schema *s, const content *c) {
   CHECK_INT(n_picked, 2);
   CHECK(!form_value_picked(f, fneed, -1, fneed->n_choices));
   next_ok(f);
+  expect(f, "card_have");
+  CHECK_INT(form_answer_bool(f, 1, &r), KERR_OK);
+  next_ok(f);
   expect(f, "card_bank");
   CHECK_INT(form_answer_choice(f, "psbc", &r), KERR_OK);
   next_ok(f);
@@ -532,6 +550,9 @@ static void test_jump(const form_schema *s, const content *c) {
   form_value_display(f, form_schema_field_find(s, "card_number"), -1, buf,
                      sizeof buf);
   CHECK_STR(buf, "6221881234567890");
+  next_ok(f);
+  expect(f, "card_own");
+  CHECK_INT(form_answer_bool(f, 1, &r), KERR_OK);
   next_ok(f);
   expect(f, "contact_name");
   next_ok(f); /* optional */

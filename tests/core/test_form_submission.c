@@ -325,9 +325,11 @@ static void test_dibao_medical(const form_schema *s, const content *c) {
       {"applicant_name", -1, 't', "张建国"},
       {"applicant_id", -1, 't', id0},
       {"applicant_phone", -1, 't', "13912345678"},
+      {"applicant_marital", -1, 'c', "married"},
       {"hukou_type", -1, 'c', "rural"},
       {"hukou_address", -1, 't', "晋城市泽州县金村镇府城村12号"},
       {"lives_at_hukou", -1, 'b', "1"},
+      {"apply_reason", -1, 't', "我得了重病干不了活，家里只靠老伴打零工。"},
       {"applicant_health", -1, 'c', "serious"},
       {"applicant_disabled", -1, 'b', "0"},
       {"applicant_work_ability", -1, 'c', "none"},
@@ -340,6 +342,7 @@ static void test_dibao_medical(const form_schema *s, const content *c) {
       {"work_ability", 0, 'c', "full"},
       {"income", 0, 't', "1000"},
       {"authorize", 0, 'b', "1"},
+      {"sign_how", 0, 'c', "now"},
       {"signature", 0, 's', ""},
       {"name", 1, 't', "张小明"},
       {"id_number", 1, 't', id2},
@@ -353,6 +356,7 @@ static void test_dibao_medical(const form_schema *s, const content *c) {
       {"income_support", -1, 't', "0"},
       {"income_other", -1, 't', "0"},
       {"medical_insurance", -1, 'b', "1"},
+      {"medical_illness", -1, 't', "张建国，肝硬化，在晋城市人民医院看。"},
       {"medical_cost_year", -1, 't', "36000"},
       {"housing_status", -1, 'c', "own"},
       {"houses_owned", -1, 't', "1"},
@@ -361,6 +365,7 @@ static void test_dibao_medical(const form_schema *s, const content *c) {
       {"business", -1, 'b', "0"},
       {"card_bank", -1, 'c', "rcc"},
       {"card_number", -1, 't', "6230520123456789012"},
+      {"card_own", -1, 'b', "1"},
       {"contact_name", -1, 't', "张建军"},
       {"contact_phone", -1, 't', "13700001234"},
       {"authorize_check", -1, 'b', "1"},
@@ -419,6 +424,7 @@ static void test_dibao_medical(const form_schema *s, const content *c) {
     CHECK_STR(cJSON_GetObjectItem(a, "applicant_id")->valuestring, id0);
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(a, "members")) == 2);
     CHECK(cJSON_GetObjectItem(a, "crisis_kind") == NULL);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(d, "urgent"))); /* 低保: not urgent */
     CHECK(cJSON_GetObjectItem(a, "home_address") == NULL);
     CHECK(cJSON_GetObjectItem(a, "applicant_signature") == NULL);
     CHECK(cJSON_GetObjectItem(a, "income_per_capita")->valuedouble == 433.33);
@@ -503,7 +509,8 @@ static void test_dibao_medical(const form_schema *s, const content *c) {
   form_destroy(f);
 }
 
-/* 临时救助 only: what happened, the card, the declaration. */
+/* 临时救助 only: what happened and where, no bank card, the declaration;
+ * the submission is urgent. */
 static void test_temporary(const form_schema *s, const content *c) {
   char id0[19], id1[19];
   make_id(id0, "140525", "19810707", "015");
@@ -520,10 +527,10 @@ static void test_temporary(const form_schema *s, const content *c) {
       {"relation", 0, 'c', "spouse"},
       {"crisis_kind", -1, 'c', "fire"},
       {"crisis_date", -1, 't', "2026-11-15"},
+      {"crisis_place", -1, 't', "晋城市城区北石店镇新村3号"},
       {"crisis_what", -1, 't', "夜里厨房着火，烧了两间房和里面的东西。"},
       {"crisis_loss", -1, 't', "17500"},
-      {"card_bank", -1, 'c', "psbc"},
-      {"card_number", -1, 't', "6221881234567890"},
+      {"card_have", -1, 'b', "0"}, /* no card: an emergency needs none */
       {"contact_name", -1, 'n', ""},
       {"declaration", -1, 'b', "1"},
       {"applicant_signature", -1, 's', ""},
@@ -554,6 +561,8 @@ static void test_temporary(const form_schema *s, const content *c) {
     CHECK(strstr(json, "\"crisis_loss\":17500") != NULL);
     CHECK(strstr(json, "income") == NULL);
     CHECK(strstr(json, "\"item_names\":[\"临时救助\"]") != NULL);
+    CHECK(strstr(json, "\"urgent\":true") != NULL);
+    CHECK(strstr(json, "card_") == NULL || strstr(json, "\"card_have\":false"));
   }
   form_json_free(json, len);
   form_destroy(f);

@@ -678,7 +678,7 @@ static int same_file(const struct stat *a, const struct stat *b) {
 }
 
 /* Reads admin.pub completely into a scratch list and only then swaps it in.
- * Caller holds admin_lock. why is for the log ("changed", "SIGHUP"). */
+ * Caller holds admin_lock. why is for the log ("read on SIGHUP"). */
 static kerr admin_load(srv *s, const char *why) {
   char path[4096];
   unsigned char keys[SRV_ADMIN_KEYS_MAX][32];
@@ -696,7 +696,7 @@ static kerr admin_load(srv *s, const char *why) {
     if (st.st_ino || stat(path, &st) == 0)
       s->admin_file = st;
     if (s->n_admin)
-      LOG_W("srv", "admin.pub (%s) cannot be used: %s; keeping the %zu "
+      LOG_W("srv", "admin.pub, %s, cannot be used: %s; keeping the %zu "
                    "administrator key(s) loaded before", why, kerr_str(err),
             s->n_admin);
     else
@@ -730,7 +730,7 @@ size_t srv_admin_keys(srv *s, unsigned char (*keys)[32]) {
   pthread_mutex_lock(&s->admin_lock);
   snprintf(path, sizeof path, "%s/admin.pub", s->cfg.pki_dir);
   if (stat(path, &st) != 0 || !same_file(&st, &s->admin_file))
-    admin_load(s, "admin.pub changed");
+    admin_load(s, "read after it changed");
   size_t n = s->n_admin;
   memcpy(keys, s->admin_pk, n * sizeof keys[0]);
   pthread_mutex_unlock(&s->admin_lock);
@@ -739,7 +739,7 @@ size_t srv_admin_keys(srv *s, unsigned char (*keys)[32]) {
 
 kerr srv_reload_admin(srv *s) {
   pthread_mutex_lock(&s->admin_lock);
-  kerr err = admin_load(s, "SIGHUP");
+  kerr err = admin_load(s, "read on SIGHUP");
   pthread_mutex_unlock(&s->admin_lock);
   return err;
 }

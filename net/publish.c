@@ -91,13 +91,15 @@ static void publish_error_body(const publish *s, publish_result *r) {
     return;
   const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "error");
   const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
-  const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "version");
+  const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "current_version");
   if (cJSON_IsString(code))
     snprintf(r->error_code, sizeof r->error_code, "%s", code->valuestring);
   if (cJSON_IsString(msg))
     snprintf(r->message, sizeof r->message, "%s", msg->valuestring);
-  if (cJSON_IsString(ver))
-    snprintf(r->version, sizeof r->version, "%s", ver->valuestring);
+  /* A version name is shown to the administrator: only if it is one. */
+  if (cJSON_IsString(ver) && content_version_valid(ver->valuestring))
+    snprintf(r->current_version, sizeof r->current_version, "%s",
+             ver->valuestring);
   for (char *p = r->message; *p; p++)
     if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
       *p = '?';

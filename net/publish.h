@@ -32,8 +32,11 @@ typedef struct publish_result {
   int http_status;       /* of the POST; 0 if none */
   size_t files_sent;     /* files uploaded */
   size_t files_present;  /* files the backend already had */
-  char version[CONTENT_SYNC_VERSION_MAX];
-  char error_code[32];   /* "bad_signature", "conflict", ... */
+  char version[CONTENT_SYNC_VERSION_MAX]; /* of the bundle sent */
+  char current_version[CONTENT_SYNC_VERSION_MAX]; /* the backend's newest
+                           for the region, from a 409 answer; "" if none */
+  char error_code[32];   /* "bad_signature", "not_administrator",
+                            "conflict", ... */
   char message[256];
 } publish_result;
 
@@ -49,8 +52,10 @@ void publish_destroy(publish *p);
  * manifest.sig and every listed file). Returns KERR_OK on 201 (published)
  * or 200 (identical already published); KERR_NOTFOUND no manifest.sig
  * (unsigned); KERR_CRYPTO a file differs from the manifest locally, or the
- * backend says 403 (signature not by its administrator key); KERR_CONFLICT
- * 409 (that version or a newer one is already published); KERR_INVALID
+ * backend says 403 (error_code "bad_signature": signature not by its
+ * administrator key; "not_administrator": the client certificate is not an
+ * administrator's); KERR_CONFLICT 409 (that version or a newer one is
+ * already published; current_version names the backend's); KERR_INVALID
  * other 4xx; KERR_DENIED 401; KERR_BUSY 5xx/429; KERR_NET; KERR_LIMIT the
  * bundle exceeds the content limits. r (required) gets the details. */
 kerr publish_bundle(publish *p, const char *dir, publish_result *r);

@@ -4,7 +4,8 @@
  *       checks DIR as `content check` does and that it is signed, then
  *       sends manifest.json (exact bytes), manifest.sig and the files the
  *       backend does not have yet to POST /v1/content over HTTPS with the
- *       client certificate CERT/KEY, trusting only the CA file CA.
+ *       administrator's client certificate CERT/KEY (OU=kiosk-administrator;
+ *       the backend refuses a device's), trusting only the CA file CA.
  * The backend accepts it only if the signature verifies against its
  * administrator key, and only a version newer than the one it holds for
  * the region. Kiosks pick it up at their next content check. */
@@ -22,8 +23,10 @@
 
 static void usage(FILE *f) {
   fputs("用法：kioskctl content publish 目录 --server https://主机:端口 --ca 根证书 "
-        "--cert 客户端证书 --key 客户端私钥\n"
-        "      把签好名的内容包上传到后台；后台核对签名后发给各台自助机\n",
+        "--cert 管理员证书 --key 管理员证书的私钥\n"
+        "      把签好名的内容包上传到后台；后台核对签名后发给各台自助机。\n"
+        "      --cert、--key 是维护人员发给管理员的证书（不是自助机的证书，"
+        "也不是签名私钥 admin.key）\n",
         f);
 }
 
@@ -130,13 +133,29 @@ int cmd_publish(int argc, char **argv) {
            r.version, r.files_sent, r.files_present);
     return 0;
   case KERR_CONFLICT:
-    printf("后台拒绝：这个地区已经发布了版本 %s 或更新的版本。请把 manifest.json 里的 "
-           "version 改大，重新 rehash、check、sign 后再发布。\n",
-           r.version);
+    if (!r.current_version[0])
+      printf("后台拒绝：这个地区在后台已经有同样或更新的版本，要发布的是 %s。"
+             "请把 manifest.json 里的 version 改大，重新 rehash、check、sign "
+             "后再发布。\n",
+             r.version);
+    else if (strcmp(r.current_version, r.version) == 0)
+      printf("后台拒绝：后台已经有版本 %s，但内容和这次的不一样。改过内容就要把 "
+             "manifest.json 里的 version 改大，重新 rehash、check、sign 后再发布。\n",
+             r.version);
+    else
+      printf("后台拒绝：这个地区在后台已经有版本 %s，要发布的 %s 不比它新。请把 "
+             "manifest.json 里的 version 改得比 %s 大，重新 rehash、check、sign "
+             "后再发布。\n",
+             r.current_version, r.version, r.current_version);
     break;
   case KERR_CRYPTO:
-    if (r.http_status == 403)
-      printf("后台拒绝：签名不是用后台认可的管理员密钥做的。请用正确的私钥重新签名。\n");
+    if (r.http_status == 403 && strcmp(r.error_code, "not_administrator") == 0)
+      printf("后台拒绝：发布内容要用管理员证书，--cert 给的不是管理员证书"
+             "（可能是自助机的证书）。请用后台维护人员发给你的管理员证书和它的私钥"
+             "（--cert、--key）。\n");
+    else if (r.http_status == 403)
+      printf("后台拒绝：签名不是用后台认可的管理员密钥做的。请用正确的私钥重新签名，"
+             "或请维护人员把你的公钥放进后台的 admin.pub。\n");
     else
       printf("内容包在签名后被改过：%s。请重新 rehash、check、sign。\n", r.message);
     break;

@@ -95,6 +95,10 @@ int srv_day_range(const char *date, int64_t *from, int64_t *to) {
     time_t t = mktime(&tm);
     if (t == (time_t)-1)
       return 0;
+    /* mktime() normalises 2026-02-30 to March 2: such a day does not
+     * exist. */
+    if (k == 0 && (tm.tm_mday != d || tm.tm_mon != mo - 1))
+      return 0;
     *(k ? to : from) = (int64_t)t;
   }
   return 1;
@@ -469,10 +473,15 @@ static int route_match(const route *rt, char *path, const char **param) {
   return 1;
 }
 
-static const route *route_find(srv_req *r, int *method_ok) {
+/* The route for r's path and method. When only the path matches, returns
+ * one of its routes with *method_ok = 0 and allow (cap >= 16) naming every
+ * method the path takes ("GET, POST"). NULL for an unknown path. */
+static const route *route_find(srv_req *r, int *method_ok, char *allow,
+                               size_t cap) {
   char tmp[sizeof r->path];
   const route *path_hit = NULL;
   *method_ok = 0;
+  allow[0] = '\0';
   for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++) {
     const char *param;
     memcpy(tmp, r->path, sizeof tmp);
@@ -487,6 +496,9 @@ static const route *route_find(srv_req *r, int *method_ok) {
     }
     if (!path_hit)
       path_hit = &ROUTES[i];
+    if (!strstr(allow, ROUTES[i].method))
+      snprintf(allow + strlen(allow), cap - strlen(allow), "%s%s",
+               allow[0] ? ", " : "", ROUTES[i].method);
   }
   return path_hit;
 }
@@ -542,11 +554,12 @@ static enum MHD_Result request_begin(srv_req *r, const char *url) {
     r->peer = p;
   }
   int method_ok;
-  const route *rt = route_find(r, &method_ok);
+  char methods[16];
+  const route *rt = route_find(r, &method_ok, methods, sizeof methods);
   if (!rt)
     return srv_reply_error(r, 404, "not_found", "no such resource");
   if (!method_ok) {
-    const char *const allow[] = {"Allow", rt->method, NULL};
+    const char *const allow[] = {"Allow", methods, NULL};
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "error", "method_not_allowed");
     cJSON_AddStringToObject(j, "message", "method not allowed here");

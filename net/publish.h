@@ -60,4 +60,34 @@ void publish_destroy(publish *p);
  * bundle exceeds the content limits. r (required) gets the details. */
 kerr publish_bundle(publish *p, const char *dir, publish_result *r);
 
+/* One published version as GET /v1/content lists it. */
+typedef struct publish_version {
+  char region[8];
+  char version[CONTENT_SYNC_VERSION_MAX];
+  char published_at[48]; /* RFC 3339, the backend's local time */
+  char published_by[65]; /* administrator id; "" = not recorded */
+} publish_version;
+
+enum { PUBLISH_LIST_MAX = 500 };
+
+/* Lists the versions published for region (every region when NULL), newest
+ * first, into out[0..PUBLISH_LIST_MAX) (*n of them). Needs the
+ * administrator's certificate. KERR_OK on 200; otherwise as
+ * publish_bundle() (KERR_CRYPTO for 403 not_administrator), with r's
+ * http_status, error_code and message. */
+kerr publish_list(publish *p, const char *region, publish_version *out,
+                  size_t *n, publish_result *r);
+
+/* Downloads the region's current bundle from the backend into the new
+ * folder dir (which must not exist: KERR_STATE) exactly as published:
+ * manifest.json (the signed bytes), manifest.sig and every listed file,
+ * each checked against its size and SHA-256 (KERR_CRYPTO if one differs).
+ * The signature is kept, not checked: it is the copy an administrator
+ * edits and signs again. Any client certificate of the deployment will do
+ * (these are the kiosks' own download endpoints). KERR_NOTFOUND if nothing is published for the
+ * region; r->version gets the version. On failure dir is removed again
+ * if this call made it. */
+kerr publish_fetch(publish *p, const char *region, const char *dir,
+                   publish_result *r);
+
 #endif

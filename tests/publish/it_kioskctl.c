@@ -212,6 +212,49 @@ int main(void) {
   CHECK_INT(pb_dibao_urban(r.bundle_dir), 9700);
   content_sync_destroy(k);
   tb_remove(b1);
+
+  /* The published list names the administrator. */
+  {
+    const char *argv[] = {KIOSKCTL, "content", "published", "--server",
+                          srv.url, "--ca", PUB_PKI "/ca.crt", "--cert",
+                          PUB_PKI "/admins/admin-140500.crt", "--key",
+                          PUB_PKI "/admins/admin-140500.key", "--region",
+                          "140500", NULL};
+    CHECK_INT(ps_run(argv, out, sizeof out), 0);
+    CHECK(strstr(out, "2030.1.2") != NULL && strstr(out, "admin-140500"));
+  }
+  /* The current bundle comes back from the backend as published: the
+   * manifest byte for byte, every file, the signature; it verifies and
+   * loads with the last figure. */
+  {
+    char got[200], a[300], b[300];
+    snprintf(got, sizeof got, "%s/fetched", data);
+    const char *argv[] = {KIOSKCTL, "content", "fetch", "140500", got,
+                          "--server", srv.url, "--ca", PUB_PKI "/ca.crt",
+                          "--cert", PUB_PKI "/admins/admin-140500.crt",
+                          "--key", PUB_PKI "/admins/admin-140500.key", NULL};
+    CHECK_INT(ps_run(argv, out, sizeof out), 0);
+    CHECK(strstr(out, "已取回") != NULL && strstr(out, "2030.1.2") != NULL);
+    snprintf(a, sizeof a, "%s/manifest.json", got);
+    snprintf(b, sizeof b, "%s/manifest.json", b2);
+    char *ma = tb_slurp(a, NULL), *mb = tb_slurp(b, NULL);
+    CHECK(ma && mb && strcmp(ma, mb) == 0);
+    free(ma);
+    free(mb);
+    CHECK_INT(bundle_sig_verify_dir(got, &pub, 1, NULL), KERR_OK);
+    CHECK_INT(pb_dibao_urban(got), 9700);
+    /* Not over an existing folder; not a region with nothing published
+     * (and then nothing is left behind). */
+    CHECK_INT(ps_run(argv, out, sizeof out), 1);
+    CHECK(strstr(out, "已经存在") != NULL);
+    snprintf(a, sizeof a, "%s/fetched2", data);
+    argv[4] = a;
+    argv[3] = "410600";
+    CHECK_INT(ps_run(argv, out, sizeof out), 1);
+    CHECK(strstr(out, "还没有地区 410600") != NULL);
+    struct stat st2;
+    CHECK(stat(a, &st2) != 0); /* nothing left behind */
+  }
   tb_remove(b2);
 
   snprintf(kpath, sizeof kpath, "%s/k", keys);

@@ -60,6 +60,63 @@ static int bundle_ok(const char *dir) {
   return ok;
 }
 
+/* Says what publish_bundle() did, in plain words; the exit status. */
+static int print_publish_result(kerr err, const publish_result *r,
+                                const char *server) {
+  switch (err) {
+  case KERR_OK:
+    printf("%s：版本 %s（上传 %zu 个文件，后台已有 %zu 个）。"
+           "自助机下次检查更新时会换上新内容，可在工作人员后台的“自助机状态”页查看各台的版本。\n",
+           r->http_status == 201 ? "已发布" : "后台已有这个版本，内容相同",
+           r->version, r->files_sent, r->files_present);
+    return 0;
+  case KERR_CONFLICT:
+    if (!r->current_version[0])
+      printf("后台拒绝：这个地区在后台已经有同样或更新的版本，要发布的是 %s。"
+             "请把 manifest.json 里的 version 改大，重新 rehash、check、sign "
+             "后再发布。\n",
+             r->version);
+    else if (strcmp(r->current_version, r->version) == 0)
+      printf("后台拒绝：后台已经有版本 %s，但内容和这次的不一样。改过内容就要把 "
+             "manifest.json 里的 version 改大，重新 rehash、check、sign 后再发布。\n",
+             r->version);
+    else
+      printf("后台拒绝：这个地区在后台已经有版本 %s，要发布的 %s 不比它新。请把 "
+             "manifest.json 里的 version 改得比 %s 大，重新 rehash、check、sign "
+             "后再发布。\n",
+             r->current_version, r->version, r->current_version);
+    break;
+  case KERR_CRYPTO:
+    if (r->http_status == 403 && strcmp(r->error_code, "not_administrator") == 0)
+      printf("后台拒绝：发布内容要用管理员证书，--cert 给的不是管理员证书"
+             "（可能是自助机的证书）。请用后台维护人员发给你的管理员证书和它的私钥"
+             "（--cert、--key）。\n");
+    else if (r->http_status == 403)
+      printf("后台拒绝：签名不是用后台认可的管理员密钥做的。请用正确的私钥重新签名，"
+             "或请维护人员把你的公钥放进后台的 admin.pub。\n");
+    else
+      printf("内容包在签名后被改过：%s。请重新 rehash、check、sign。\n", r->message);
+    break;
+  case KERR_NOTFOUND:
+    printf("找不到清单或签名文件。\n");
+    break;
+  case KERR_DENIED:
+    printf("后台不认这张客户端证书，或者后台的证书不是这个根证书签发的。\n");
+    break;
+  case KERR_NET:
+    printf("连不上后台 %s，请检查网络和地址。\n", server);
+    break;
+  case KERR_BUSY:
+    printf("后台暂时忙（HTTP %d），请稍后再试。\n", r->http_status);
+    break;
+  default:
+    printf("后台拒绝（HTTP %d %s）：%s\n", r->http_status, r->error_code,
+           r->message[0] ? r->message : kerr_str(err));
+    break;
+  }
+  return 1;
+}
+
 int cmd_publish(int argc, char **argv) {
   const char *dir = NULL;
   publish_config cfg;
@@ -133,58 +190,7 @@ int cmd_publish(int argc, char **argv) {
   }
   err = publish_bundle(s, dir, &r);
   publish_destroy(s);
-  switch (err) {
-  case KERR_OK:
-    printf("%s：版本 %s（上传 %zu 个文件，后台已有 %zu 个）。"
-           "自助机下次检查更新时会换上新内容，可在工作人员后台的“自助机状态”页查看各台的版本。\n",
-           r.http_status == 201 ? "已发布" : "后台已有这个版本，内容相同",
-           r.version, r.files_sent, r.files_present);
-    return 0;
-  case KERR_CONFLICT:
-    if (!r.current_version[0])
-      printf("后台拒绝：这个地区在后台已经有同样或更新的版本，要发布的是 %s。"
-             "请把 manifest.json 里的 version 改大，重新 rehash、check、sign "
-             "后再发布。\n",
-             r.version);
-    else if (strcmp(r.current_version, r.version) == 0)
-      printf("后台拒绝：后台已经有版本 %s，但内容和这次的不一样。改过内容就要把 "
-             "manifest.json 里的 version 改大，重新 rehash、check、sign 后再发布。\n",
-             r.version);
-    else
-      printf("后台拒绝：这个地区在后台已经有版本 %s，要发布的 %s 不比它新。请把 "
-             "manifest.json 里的 version 改得比 %s 大，重新 rehash、check、sign "
-             "后再发布。\n",
-             r.current_version, r.version, r.current_version);
-    break;
-  case KERR_CRYPTO:
-    if (r.http_status == 403 && strcmp(r.error_code, "not_administrator") == 0)
-      printf("后台拒绝：发布内容要用管理员证书，--cert 给的不是管理员证书"
-             "（可能是自助机的证书）。请用后台维护人员发给你的管理员证书和它的私钥"
-             "（--cert、--key）。\n");
-    else if (r.http_status == 403)
-      printf("后台拒绝：签名不是用后台认可的管理员密钥做的。请用正确的私钥重新签名，"
-             "或请维护人员把你的公钥放进后台的 admin.pub。\n");
-    else
-      printf("内容包在签名后被改过：%s。请重新 rehash、check、sign。\n", r.message);
-    break;
-  case KERR_NOTFOUND:
-    printf("找不到清单或签名文件。\n");
-    break;
-  case KERR_DENIED:
-    printf("后台不认这张客户端证书，或者后台的证书不是这个根证书签发的。\n");
-    break;
-  case KERR_NET:
-    printf("连不上后台 %s，请检查网络和地址。\n", cfg.base_url);
-    break;
-  case KERR_BUSY:
-    printf("后台暂时忙（HTTP %d），请稍后再试。\n", r.http_status);
-    break;
-  default:
-    printf("后台拒绝（HTTP %d %s）：%s\n", r.http_status, r.error_code,
-           r.message[0] ? r.message : kerr_str(err));
-    break;
-  }
-  return 1;
+  return print_publish_result(err, &r, cfg.base_url);
 }
 
 /* ---- content fetch / content published ---- */

@@ -84,9 +84,9 @@ kerr publish_list(publish *p, const char *region, publish_version *out,
  * each checked against its size and SHA-256 (KERR_CRYPTO if one differs).
  * The signature is kept, not checked: it is the copy an administrator
  * edits and signs again. Any client certificate of the deployment will do
- * (these are the kiosks' own download endpoints). KERR_NOTFOUND if nothing is published for the
- * region; r->version gets the version. On failure dir is removed again
- * if this call made it. */
+ * (these are the kiosks' own download endpoints). KERR_NOTFOUND if
+ * nothing is published for the region; r->version gets the version. On
+ * failure dir is removed again if this call made it. */
 kerr publish_fetch(publish *p, const char *region, const char *dir,
                    publish_result *r);
 

@@ -32,8 +32,11 @@ typedef struct publish_result {
   int http_status;       /* of the POST; 0 if none */
   size_t files_sent;     /* files uploaded */
   size_t files_present;  /* files the backend already had */
-  char version[CONTENT_SYNC_VERSION_MAX];
-  char error_code[32];   /* "bad_signature", "conflict", ... */
+  char version[CONTENT_SYNC_VERSION_MAX]; /* of the bundle sent */
+  char current_version[CONTENT_SYNC_VERSION_MAX]; /* the backend's newest
+                           for the region, from a 409 answer; "" if none */
+  char error_code[32];   /* "bad_signature", "not_administrator",
+                            "conflict", ... */
   char message[256];
 } publish_result;
 
@@ -49,10 +52,42 @@ void publish_destroy(publish *p);
  * manifest.sig and every listed file). Returns KERR_OK on 201 (published)
  * or 200 (identical already published); KERR_NOTFOUND no manifest.sig
  * (unsigned); KERR_CRYPTO a file differs from the manifest locally, or the
- * backend says 403 (signature not by its administrator key); KERR_CONFLICT
- * 409 (that version or a newer one is already published); KERR_INVALID
+ * backend says 403 (error_code "bad_signature": signature not by its
+ * administrator key; "not_administrator": the client certificate is not an
+ * administrator's); KERR_CONFLICT 409 (that version or a newer one is
+ * already published; current_version names the backend's); KERR_INVALID
  * other 4xx; KERR_DENIED 401; KERR_BUSY 5xx/429; KERR_NET; KERR_LIMIT the
  * bundle exceeds the content limits. r (required) gets the details. */
 kerr publish_bundle(publish *p, const char *dir, publish_result *r);
+
+/* One published version as GET /v1/content lists it. */
+typedef struct publish_version {
+  char region[8];
+  char version[CONTENT_SYNC_VERSION_MAX];
+  char published_at[48]; /* RFC 3339, the backend's local time */
+  char published_by[65]; /* administrator id; "" = not recorded */
+} publish_version;
+
+enum { PUBLISH_LIST_MAX = 500 };
+
+/* Lists the versions published for region (every region when NULL), newest
+ * first, into out[0..PUBLISH_LIST_MAX) (*n of them). Needs the
+ * administrator's certificate. KERR_OK on 200; otherwise as
+ * publish_bundle() (KERR_CRYPTO for 403 not_administrator), with r's
+ * http_status, error_code and message. */
+kerr publish_list(publish *p, const char *region, publish_version *out,
+                  size_t *n, publish_result *r);
+
+/* Downloads the region's current bundle from the backend into the new
+ * folder dir (which must not exist: KERR_STATE) exactly as published:
+ * manifest.json (the signed bytes), manifest.sig and every listed file,
+ * each checked against its size and SHA-256 (KERR_CRYPTO if one differs).
+ * The signature is kept, not checked: it is the copy an administrator
+ * edits and signs again. Any client certificate of the deployment will do
+ * (these are the kiosks' own download endpoints). KERR_NOTFOUND if
+ * nothing is published for the region; r->version gets the version. On
+ * failure dir is removed again if this call made it. */
+kerr publish_fetch(publish *p, const char *region, const char *dir,
+                   publish_result *r);
 
 #endif

@@ -6,6 +6,10 @@
 # DIR/server.crt, server.key         server certificate: localhost, 127.0.0.1, ::1
 # DIR/devices/<ID>.crt, <ID>.key     device client certificates, CN = device id
 #                                    (KIOSK-140500-001, KIOSK-410600-001)
+# DIR/admins/<ID>.crt, <ID>.key      administrator client certificates (for
+#                                    `kioskctl content publish`): the same CA,
+#                                    OU = kiosk-administrator, CN = the
+#                                    administrator's id (admin-140500)
 # DIR/foreign/ca.crt, ca.key         an unrelated CA ...
 # DIR/foreign/KIOSK-140500-001.*     ... and a device certificate it signed
 #                                    (must be refused: for negative tests)
@@ -39,11 +43,11 @@ find_server() {
   exit 1
 }
 
-mkdir -p "$DIR/devices" "$DIR/foreign"
+mkdir -p "$DIR/devices" "$DIR/admins" "$DIR/foreign"
 chmod 700 "$DIR"
 if [ "$FORCE" = 1 ]; then
   rm -f "$DIR"/ca.* "$DIR"/server.* "$DIR"/seal.* "$DIR"/admin.* \
-        "$DIR"/check.key "$DIR"/devices/* "$DIR"/foreign/*
+        "$DIR"/check.key "$DIR"/devices/* "$DIR"/admins/* "$DIR"/foreign/*
 fi
 
 TMP=$(mktemp -d)
@@ -68,12 +72,12 @@ ca() { # dir cn
     -out "$d/ca.crt" 2>/dev/null
 }
 
-leaf() { # cadir keyfile crtfile cn extensions
-  local cad=$1 key=$2 crt=$3 cn=$4 ext=$5
+leaf() { # cadir keyfile crtfile cn extensions [ou]
+  local cad=$1 key=$2 crt=$3 cn=$4 ext=$5 ou=${6:+/OU=$6}
   [ -f "$crt" ] && return 0
   newkey "$key"
   printf '%b\n' "$ext" > "$TMP/ext.cnf"
-  openssl req -new -key "$key" -subj "/O=Township Kiosk Development/CN=$cn" \
+  openssl req -new -key "$key" -subj "/O=Township Kiosk Development$ou/CN=$cn" \
     -out "$TMP/req.csr" 2>/dev/null
   openssl x509 -req -in "$TMP/req.csr" -CA "$cad/ca.crt" -CAkey "$cad/ca.key" \
     -CAcreateserial -CAserial "$TMP/ca.srl" -days $DAYS_LEAF -sha256 \
@@ -88,6 +92,10 @@ leaf "$DIR" "$DIR/server.key" "$DIR/server.crt" localhost "$SERVER_EXT"
 for id in KIOSK-140500-001 KIOSK-410600-001; do
   leaf "$DIR" "$DIR/devices/$id.key" "$DIR/devices/$id.crt" "$id" "$CLIENT_EXT"
 done
+# The backend accepts a publication only from a certificate with this OU
+# (server/srv_private.h SRV_ADMIN_OU); a device certificate must not have it.
+leaf "$DIR" "$DIR/admins/admin-140500.key" "$DIR/admins/admin-140500.crt" \
+  admin-140500 "$CLIENT_EXT" kiosk-administrator
 ca "$DIR/foreign" "Foreign Test CA"
 leaf "$DIR/foreign" "$DIR/foreign/KIOSK-140500-001.key" \
   "$DIR/foreign/KIOSK-140500-001.crt" KIOSK-140500-001 "$CLIENT_EXT"
@@ -101,5 +109,6 @@ fi
 if [ ! -f "$DIR/check.key" ]; then
   "$(find_server)" keygen --check "$DIR"
 fi
-chmod 600 "$DIR"/*.key "$DIR"/devices/*.key "$DIR"/foreign/*.key
+chmod 600 "$DIR"/*.key "$DIR"/devices/*.key "$DIR"/admins/*.key \
+  "$DIR"/foreign/*.key
 echo "dev-pki: $DIR ready"

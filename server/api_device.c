@@ -1,7 +1,9 @@
 /* api_device: the endpoints kiosks call (docs/protocol.md).
  *
  * Every handler here runs after srv.c has verified the client certificate;
- * r->peer->cn is the calling device's id. A device may only submit and
+ * r->peer->cn is the calling device's id (the administrator's id for the
+ * publishing endpoints, which srv.c opens to administrator certificates
+ * only). A device may only submit and
  * report as itself (device_id must equal the certificate CN: 403 otherwise).
  * Progress queries are rate-limited per device and per client address, with
  * a separate, much smaller allowance for wrong checks, and an unknown
@@ -219,6 +221,12 @@ enum MHD_Result api_status(srv_req *r) {
   if (!check)
     return srv_reply_error(r, 400, "bad_request",
                            "query parameter check is required");
+  /* A malformed check is a bad request, said as such; a well-formed wrong
+   * one is the same 404 as an unknown reference. */
+  if (!intake_check_ok(check))
+    return srv_reply_error(r, 400, "bad_request",
+                           "query parameter check must be 4 letters or "
+                           "digits");
   sc = calloc(1, sizeof *sc);
   if (!sc)
     return MHD_NO;
@@ -352,15 +360,22 @@ enum MHD_Result api_file(srv_req *r) {
   return ret;
 }
 
+/* Only for administrator certificates (srv.c refuses others with 403
+ * before the body is read); r->peer->cn is the administrator's id. */
 enum MHD_Result api_publish(srv_req *r) {
   content_publish p;
-  char msg[REQJSON_MSG_MAX];
+  char msg[REQJSON_MSG_MAX], current[STORE_VERSION_MAX + 1] = "";
+  unsigned char keys[SRV_ADMIN_KEYS_MAX][32];
   int created = 0;
   enum MHD_Result ret;
-  kerr err = content_publish_parse(r->body, r->len, r->s->admin_pk, &p, msg,
-                                   sizeof msg);
-  if (err == KERR_CRYPTO)
+  size_t n_keys = srv_admin_keys(r->s, keys);
+  kerr err = content_publish_parse(r->body, r->len, &keys[0][0], n_keys, &p,
+                                   msg, sizeof msg);
+  if (err == KERR_CRYPTO) {
+    LOG_W("api", "publication by %s refused: signed with no administrator "
+                 "key of admin.pub", r->peer->cn);
     return srv_reply_error(r, 403, "bad_signature", msg);
+  }
   if (err)
     return reply_parse_error(r, err, msg);
   /* Every file the manifest lists must be sent now or stored already. */
@@ -384,18 +399,28 @@ enum MHD_Result api_publish(srv_req *r) {
     goto out;
   }
   p.m.published_at = srv_now(r->s);
-  err = store_content_publish(r->s->st, &p.m, p.files, p.n_files, &created);
+  snprintf(p.m.published_by, sizeof p.m.published_by, "%s", r->peer->cn);
+  err = store_content_publish(r->s->st, &p.m, p.files, p.n_files, &created,
+                              current);
   if (err == KERR_CONFLICT) {
-    ret = srv_reply_error(r, 409, "conflict",
-                          "this region already has this or a newer version");
+    /* The refusal names the backend's version, not the one sent. */
+    cJSON *j = cJSON_CreateObject();
+    snprintf(msg, sizeof msg, "region %s already has version %s; only a "
+                              "newer version can be published",
+             p.m.region, current);
+    cJSON_AddStringToObject(j, "error", "conflict");
+    cJSON_AddStringToObject(j, "message", msg);
+    cJSON_AddStringToObject(j, "current_version", current);
+    ret = srv_reply_json(r, 409, j, NULL);
     goto out;
   }
   if (err) {
     ret = reply_store_error(r, err);
     goto out;
   }
-  LOG_I("api", "content %s for region %s %s by %s", p.m.version, p.m.region,
-        created ? "published" : "republished", r->peer->cn);
+  LOG_I("api", "content %s for region %s %s by administrator %s",
+        p.m.version, p.m.region, created ? "published" : "republished",
+        r->peer->cn);
   cJSON *j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "region", p.m.region);
   cJSON_AddStringToObject(j, "version", p.m.version);
@@ -404,6 +429,43 @@ enum MHD_Result api_publish(srv_req *r) {
 out:
   content_publish_free(&p);
   return ret;
+}
+
+/* ---- GET /v1/content[?region=R] ---- */
+
+enum { PUBLISHED_LIST_MAX = 500 };
+
+static int published_each(void *ud, const store_manifest *m) {
+  char at[SRV_TIME_BUF];
+  cJSON *o = cJSON_CreateObject();
+  srv_time_text(m->published_at, at);
+  cJSON_AddStringToObject(o, "region", m->region);
+  cJSON_AddStringToObject(o, "version", m->version);
+  cJSON_AddStringToObject(o, "etag", m->etag);
+  cJSON_AddStringToObject(o, "published_at", at);
+  if (m->published_by[0])
+    cJSON_AddStringToObject(o, "published_by", m->published_by);
+  else
+    cJSON_AddNullToObject(o, "published_by");
+  cJSON_AddItemToArray(ud, o);
+  return 0;
+}
+
+/* Every published version with who published it (administrators only). */
+enum MHD_Result api_published(srv_req *r) {
+  const char *region = srv_query(r, "region");
+  if (region && (strlen(region) != 6 || strspn(region, "0123456789") != 6))
+    return srv_reply_error(r, 400, "bad_request",
+                           "query parameter region must be 6 digits");
+  cJSON *j = cJSON_CreateObject();
+  cJSON *a = cJSON_AddArrayToObject(j, "published");
+  kerr err = store_content_list(r->s->st, region, PUBLISHED_LIST_MAX,
+                                published_each, a);
+  if (err) {
+    cJSON_Delete(j);
+    return reply_store_error(r, err);
+  }
+  return srv_reply_json(r, 200, j, NULL);
 }
 
 /* ---- POST /v1/devices/heartbeat ---- */

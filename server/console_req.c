@@ -20,7 +20,7 @@ kerr console_req_login(const char *body, size_t n, cJSON **j, const char **id,
                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                     "0123456789-_",
                     msg, msgcap);
-  *pw = *id ? reqjson_str(*j, "password", 256, NULL, msg, msgcap) : NULL;
+  *pw = *id ? reqjson_text(*j, "password", 256, msg, msgcap) : NULL;
   if (!*pw) {
     *id = NULL;
     return KERR_INVALID;
@@ -43,7 +43,7 @@ kerr console_req_status(const char *body, size_t n, cJSON **j,
   const cJSON *nv = cJSON_GetObjectItemCaseSensitive(*j, "note");
   const char *nt = "";
   if (s && nv && !cJSON_IsNull(nv))
-    nt = reqjson_str(*j, "note", STORE_NOTE_MAX, NULL, msg, msgcap);
+    nt = reqjson_text(*j, "note", STORE_NOTE_MAX, msg, msgcap);
   if (!s || !nt)
     return KERR_INVALID;
   *status = s;

@@ -12,13 +12,16 @@
 #include "kiosk/core/kerr.h"
 #include "store.h"
 
-/* Parses a sign-in body {"id","password"}. On KERR_OK *id and *pw point
+/* Parses a sign-in body {"id","password"} (password: at most 256
+ * characters). On KERR_OK *id and *pw point
  * into *j, which the caller frees (cJSON_Delete) in every case. On failure
  * msg holds an English reason (never the client's values). */
 kerr console_req_login(const char *body, size_t n, cJSON **j, const char **id,
                        const char **pw, char *msg, size_t msgcap);
 
-/* Parses a status-change body {"status", "note"?}. On KERR_OK *status and
+/* Parses a status-change body {"status", "note"?}; the note may have at
+ * most STORE_NOTE_MAX characters (code points, so at most 4 bytes each).
+ * On KERR_OK *status and
  * *note point into *j ("" when the note is missing or null); the caller
  * frees *j in every case. Whether the status may be set is not checked. */
 kerr console_req_status(const char *body, size_t n, cJSON **j,

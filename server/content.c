@@ -107,7 +107,7 @@ static double manifest_size(const content_publish *p, const char *sha) {
 }
 
 kerr content_publish_parse(const char *body, size_t n,
-                           const unsigned char admin_pub[32],
+                           const unsigned char *admin_pub, size_t n_keys,
                            content_publish *out, char *msg, size_t msgcap) {
   static const char *const keys[] = {"manifest", "signature", "files", NULL};
   cJSON *j = NULL;
@@ -144,8 +144,13 @@ kerr content_publish_parse(const char *body, size_t n,
     goto out;
   }
   memcpy(out->m.signature, sig, 64);
-  if (crypto_sign_verify_detached(sig, out->manifest_buf, out->m.manifest_len,
-                                  admin_pub) != 0) {
+  size_t k = 0;
+  while (k < n_keys &&
+         crypto_sign_verify_detached(sig, out->manifest_buf,
+                                     out->m.manifest_len,
+                                     admin_pub + 32 * k) != 0)
+    k++;
+  if (k == n_keys) {
     snprintf(msg, msgcap, "the manifest signature does not verify against "
                           "the administrator key");
     err = KERR_CRYPTO;

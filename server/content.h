@@ -2,8 +2,8 @@
  *
  * POST /v1/content carries the manifest bytes exactly as signed (base64),
  * the detached Ed25519 signature over those bytes, and the files that are
- * new. Publishing is accepted only if the signature verifies against the
- * configured administrator public key, the manifest is a JSON object with
+ * new. Publishing is accepted only if the signature verifies against one
+ * of the configured administrator public keys, the manifest is a JSON object with
  * "version", "region" and "files", and every file sent hashes to an entry of
  * the manifest with the right size. Whether files left out are already
  * stored is the caller's check (it needs the store). */
@@ -38,12 +38,14 @@ typedef struct content_publish {
   unsigned char **file_bufs;
 } content_publish;
 
-/* Parses and checks a publish request. KERR_CRYPTO if the signature does not
- * verify; KERR_PARSE/KERR_INVALID/KERR_LIMIT for a bad request (msg says
- * why). On KERR_OK *out is filled (free with content_publish_free);
- * out->m.published_at is left 0 for the caller. */
+/* Parses and checks a publish request against the administrator public
+ * keys admin_pub[0..32 * n_keys) (32 bytes each). KERR_CRYPTO if the signature
+ * verifies against none of them; KERR_PARSE/KERR_INVALID/KERR_LIMIT for a
+ * bad request (msg says why). On KERR_OK *out is filled (free with
+ * content_publish_free); out->m.published_at and published_by are left
+ * empty for the caller. */
 kerr content_publish_parse(const char *body, size_t n,
-                           const unsigned char admin_pub[32],
+                           const unsigned char *admin_pub, size_t n_keys,
                            content_publish *out, char *msg, size_t msgcap);
 
 /* Frees what content_publish_parse allocated; safe on a zeroed struct. */

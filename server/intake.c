@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "kiosk/core/calendar.h"
+#include "kiosk/core/utf8.h"
 #include "reqjson.h"
 
 #define DIGITS "0123456789"
@@ -321,9 +322,13 @@ kerr intake_heartbeat_parse(const char *body, size_t n, intake_heartbeat *out,
     }
     const cJSON *e;
     cJSON_ArrayForEach(e, le) {
-      if (!cJSON_IsString(e) || strlen(e->valuestring) > INTAKE_ERROR_LEN) {
+      /* Characters, as the API description's maxLength counts. */
+      if (!cJSON_IsString(e) ||
+          strlen(e->valuestring) > REQJSON_UTF8_MAX * INTAKE_ERROR_LEN ||
+          utf8_count(e->valuestring, strlen(e->valuestring)) >
+              INTAKE_ERROR_LEN) {
         snprintf(msg, msgcap, "each of last_errors must be a string of at "
-                              "most %d bytes", INTAKE_ERROR_LEN);
+                              "most %d characters", INTAKE_ERROR_LEN);
         goto out;
       }
     }
@@ -353,13 +358,17 @@ void intake_heartbeat_free(intake_heartbeat *h) {
   memset(h, 0, sizeof *h);
 }
 
+int intake_check_ok(const char *s) {
+  return strlen(s) == 4 && all_in(s, UPPER LOWER DIGITS);
+}
+
 /* BLAKE2b-256 of tag reference "|" LAST4, keyed when key is not NULL. */
 static kerr digest(const unsigned char *key, const char *tag,
                    const char *reference, const char *last4, char hex[65]) {
   char up[5];
   unsigned char md[32];
   crypto_generichash_state h;
-  if (strlen(last4) != 4 || !all_in(last4, UPPER LOWER DIGITS))
+  if (!intake_check_ok(last4))
     return KERR_INVALID;
   for (int i = 0; i < 4; i++)
     up[i] = (char)toupper((unsigned char)last4[i]);

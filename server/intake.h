@@ -19,7 +19,7 @@ enum {
   INTAKE_ITEM_MAX = 40,
   INTAKE_SEALED_MAX = 3 * 1024 * 1024, /* decoded bytes */
   INTAKE_ERRORS_MAX = 16,
-  INTAKE_ERROR_LEN = 200,
+  INTAKE_ERROR_LEN = 200, /* characters of one last_errors entry */
   INTAKE_CHECK_KEY = 32 /* bytes of the server's check key (check.key) */
 };
 
@@ -95,6 +95,9 @@ int intake_uuid_ok(const char *s);
 
 /* 1 if s looks like a reference number: 4..32 of [0-9A-Z-]. */
 int intake_reference_ok(const char *s);
+
+/* 1 if s is a progress-query check: 4 characters [0-9A-Za-z]. */
+int intake_check_ok(const char *s);
 
 /* 1 if s is a device id: KIOSK-<6 digits>-<3 digits>. */
 int intake_device_ok(const char *s);

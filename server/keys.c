@@ -60,6 +60,66 @@ kerr keys_read_b64(const char *path, unsigned char *out, size_t len) {
   return err;
 }
 
+kerr keys_read_b64_list(const char *path, unsigned char *out, size_t len,
+                        size_t max, size_t *n, struct stat *st) {
+  enum { CAP = 8192 };
+  char *txt = malloc(CAP + 1);
+  size_t got = 0;
+  kerr err = KERR_OK;
+  *n = 0;
+  if (!txt)
+    return KERR_NOMEM;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    free(txt);
+    return errno == ENOENT ? KERR_NOTFOUND : KERR_IO;
+  }
+  if (st && fstat(fd, st) != 0) {
+    err = KERR_IO;
+    goto out;
+  }
+  for (;;) {
+    ssize_t r = read(fd, txt + got, CAP + 1 - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      err = KERR_IO;
+      goto out;
+    }
+    if (r == 0 || (got += (size_t)r) > CAP)
+      break;
+  }
+  if (got > CAP) {
+    err = KERR_LIMIT;
+    goto out;
+  }
+  txt[got] = '\0';
+  for (char *line = txt, *next; line && !err; line = next) {
+    size_t ll = strcspn(line, "\n"), k = 0;
+    next = line[ll] ? line + ll + 1 : NULL;
+    line[ll] = '\0';
+    while (ll > 0 && strchr(" \t\r", line[ll - 1]))
+      line[--ll] = '\0';
+    line += strspn(line, " \t");
+    if (!*line || *line == '#')
+      continue;
+    if (*n >= max)
+      err = KERR_LIMIT;
+    else if (sodium_base642bin(out + *n * len, len, line, strlen(line), NULL,
+                               &k, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+             k != len)
+      err = KERR_INVALID;
+    else
+      (*n)++;
+  }
+  if (!err && *n == 0)
+    err = KERR_INVALID;
+out:
+  close(fd);
+  free(txt);
+  return err;
+}
+
 kerr keys_write_b64(const char *path, const unsigned char *key, size_t len,
                     int secret, int force) {
   size_t cap = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);

@@ -7,6 +7,7 @@
 #define SERVER_KEYS_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "kiosk/core/kerr.h"
 
@@ -17,6 +18,16 @@ kerr keys_read_file(const char *path, size_t max, char **out, size_t *n);
 /* Reads a base64 key file that must decode to exactly len bytes.
  * KERR_INVALID if it does not. */
 kerr keys_read_b64(const char *path, unsigned char *out, size_t len);
+
+/* Reads a list of base64 keys, one per line, each decoding to exactly len
+ * bytes, into out[0..max*len); blank lines and lines starting with '#' are
+ * skipped. The file is read through one descriptor, and *st (may be NULL)
+ * gets that descriptor's fstat, so it names exactly the file that was
+ * parsed. On any error nothing is promised about out: KERR_INVALID for a
+ * line that is not such a key or a file with none, KERR_LIMIT for more than
+ * max keys or a file over 8 KiB. *n = keys read. */
+kerr keys_read_b64_list(const char *path, unsigned char *out, size_t len,
+                        size_t max, size_t *n, struct stat *st);
 
 /* Writes key as one base64 line; mode 0600 when secret, else 0644.
  * KERR_STATE if the file exists and force is 0. */

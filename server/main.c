@@ -11,9 +11,10 @@
  * is also a key of the file (serveconf.h). Exit status: 0 success, 1 a
  * runtime failure, 2 a usage or configuration error.
  *
- * serve listens on loopback unless --bind says otherwise, and stops cleanly
- * on SIGTERM or SIGINT: the signals are blocked in every thread and taken
- * with sigwait() here, so no signal handler runs inside the server. Local
+ * serve listens on loopback unless --bind says otherwise, stops cleanly on
+ * SIGTERM or SIGINT and re-reads the administrator keys (admin.pub) on
+ * SIGHUP: the signals are blocked in every thread and taken with sigwait()
+ * here, so no signal handler runs inside the server. Local
  * times (receipts, the console, progress timelines) are in the system time
  * zone, TZ. Under systemd (Type=notify) it reports READY=1 once listening
  * and STOPPING=1 on the signal, and with WatchdogSec= this thread feeds the
@@ -44,7 +45,8 @@ enum { OPT_HELP = 'h', OPT_VERSION = 'V', OPT_CONFIG = 1000, OPT_KEY = 1100 };
 
 static void usage_serve(FILE *f) {
   fputs("  " PROG " serve [--config FILE] [options]\n"
-        "      run the server until SIGTERM or SIGINT\n"
+        "      run the server until SIGTERM or SIGINT; SIGHUP re-reads\n"
+        "      admin.pub (so does a publication, when the file changed)\n"
         "  --config FILE           settings file (default " SERVECONF_DEFAULT_FILE
         ",\n"
         "                          read only if it exists); options override it\n",
@@ -239,6 +241,7 @@ static int cmd_serve(int argc, char **argv) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
 
@@ -256,7 +259,9 @@ static int cmd_serve(int argc, char **argv) {
   char status[64];
   snprintf(status, sizeof status, "listening on port %d", srv_port(s));
   sdnotify_ready(status);
-  int sig = wait_for_stop(s, &set);
+  int sig;
+  while ((sig = wait_for_stop(s, &set)) == SIGHUP)
+    srv_reload_admin(s); /* logs the outcome; bad keys leave the old ones */
   sdnotify_stopping();
   LOG_I("main", "signal %d: stopping", sig);
   srv_destroy(s);

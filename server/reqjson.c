@@ -113,3 +113,15 @@ const char *reqjson_str(const cJSON *obj, const char *key, size_t max,
   }
   return v->valuestring;
 }
+
+const char *reqjson_text(const cJSON *obj, const char *key, size_t max_chars,
+                         char *msg, size_t msgcap) {
+  const char *v = reqjson_str(obj, key, REQJSON_UTF8_MAX * max_chars, NULL,
+                              msg, msgcap);
+  if (v && utf8_count(v, strlen(v)) > max_chars) {
+    snprintf(msg, msgcap, "field \"%s\" is longer than %zu characters", key,
+             max_chars);
+    return NULL;
+  }
+  return v;
+}

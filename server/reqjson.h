@@ -14,7 +14,10 @@
 
 #include "kiosk/core/kerr.h"
 
-enum { REQJSON_MSG_MAX = 160 };
+enum {
+  REQJSON_MSG_MAX = 160,
+  REQJSON_UTF8_MAX = 4 /* bytes of one UTF-8 code point, at most */
+};
 
 /* Parses buf[0..n) as one JSON value nested at most max_depth deep.
  * KERR_LIMIT if too deep, KERR_PARSE if not JSON or not valid UTF-8.
@@ -32,6 +35,13 @@ kerr reqjson_keys(const cJSON *obj, const char *const *allowed, char *msg,
  * in charset. */
 const char *reqjson_str(const cJSON *obj, const char *key, size_t max,
                         const char *charset, char *msg, size_t msgcap);
+
+/* Like reqjson_str for free text, whose limit is in characters as the API
+ * description's maxLength is: NULL (with msg) if the string has more than
+ * max_chars UTF-8 code points. The body was checked to be strict UTF-8 by
+ * reqjson_parse, so the string is at most 4 * max_chars bytes. */
+const char *reqjson_text(const cJSON *obj, const char *key, size_t max_chars,
+                         char *msg, size_t msgcap);
 
 /* 1 if s[0..n) is text: strict UTF-8 (core/utf8.h) without a NUL byte. */
 int reqjson_utf8_ok(const char *s, size_t n);

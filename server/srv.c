@@ -95,6 +95,10 @@ int srv_day_range(const char *date, int64_t *from, int64_t *to) {
     time_t t = mktime(&tm);
     if (t == (time_t)-1)
       return 0;
+    /* mktime() normalises 2026-02-30 to March 2: such a day does not
+     * exist. */
+    if (k == 0 && (tm.tm_mday != d || tm.tm_mon != mo - 1))
+      return 0;
     *(k ? to : from) = (int64_t)t;
   }
   return 1;
@@ -191,6 +195,16 @@ static void peer_check(struct MHD_Connection *c, srv_peer *p) {
     p->ok = 1;
   else
     p->cn[0] = '\0';
+  /* The administrator's role is an OU of the subject (any of them). */
+  for (unsigned i = 0; p->ok && !p->admin && i < 8; i++) {
+    char ou[65];
+    size_t ou_len = sizeof ou;
+    if (gnutls_x509_crt_get_dn_by_oid(
+            crt, GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, i, 0, ou,
+            &ou_len) < 0)
+      break;
+    p->admin = ou_len == strlen(SRV_ADMIN_OU) && strcmp(ou, SRV_ADMIN_OU) == 0;
+  }
   gnutls_x509_crt_deinit(crt);
 }
 
@@ -406,27 +420,30 @@ typedef struct route {
   srv_handler handler;
   int json;   /* body must be application/json */
   size_t max; /* body limit */
+  int admin;  /* only for an administrator's certificate (403 otherwise) */
 } route;
 
 static const route ROUTES[] = {
-  {"POST", "/v1/applications", EXACT, NULL, api_app_submit, 1, SRV_BODY_APP},
-  {"GET", "/v1/status/", PARAM, NULL, api_status, 0, 0},
-  {"GET", "/v1/content/files/", PARAM, NULL, api_file, 0, 0},
-  {"GET", "/v1/content/", PARAM_SUFFIX, "/manifest", api_manifest, 0, 0},
-  {"POST", "/v1/content", EXACT, NULL, api_publish, 1, SRV_BODY_CONTENT},
+  {"POST", "/v1/applications", EXACT, NULL, api_app_submit, 1, SRV_BODY_APP,
+   0},
+  {"GET", "/v1/status/", PARAM, NULL, api_status, 0, 0, 0},
+  {"GET", "/v1/content/files/", PARAM, NULL, api_file, 0, 0, 0},
+  {"GET", "/v1/content/", PARAM_SUFFIX, "/manifest", api_manifest, 0, 0, 0},
+  {"POST", "/v1/content", EXACT, NULL, api_publish, 1, SRV_BODY_CONTENT, 1},
+  {"GET", "/v1/content", EXACT, NULL, api_published, 0, 0, 1},
   {"POST", "/v1/devices/heartbeat", EXACT, NULL, api_heartbeat, 1,
-   SRV_BODY_SMALL},
-  {"GET", "/console/", PARAM_ANY, NULL, console_static, 0, 0},
+   SRV_BODY_SMALL, 0},
+  {"GET", "/console/", PARAM_ANY, NULL, console_static, 0, 0, 0},
   {"POST", "/api/console/login", EXACT, NULL, console_login, 1,
-   SRV_BODY_SMALL},
+   SRV_BODY_SMALL, 0},
   {"POST", "/api/console/logout", EXACT, NULL, console_logout, 0,
-   SRV_BODY_SMALL},
-  {"GET", "/api/console/me", EXACT, NULL, console_me, 0, 0},
-  {"GET", "/api/console/applications", EXACT, NULL, console_apps, 0, 0},
-  {"GET", "/api/console/applications/", PARAM, NULL, console_app, 0, 0},
+   SRV_BODY_SMALL, 0},
+  {"GET", "/api/console/me", EXACT, NULL, console_me, 0, 0, 0},
+  {"GET", "/api/console/applications", EXACT, NULL, console_apps, 0, 0, 0},
+  {"GET", "/api/console/applications/", PARAM, NULL, console_app, 0, 0, 0},
   {"POST", "/api/console/applications/", PARAM_SUFFIX, "/status",
-   console_app_status, 1, SRV_BODY_SMALL},
-  {"GET", "/api/console/devices", EXACT, NULL, console_devices, 0, 0},
+   console_app_status, 1, SRV_BODY_SMALL, 0},
+  {"GET", "/api/console/devices", EXACT, NULL, console_devices, 0, 0, 0},
 };
 
 /* Matches path against rt; on a match with a parameter, cuts it out of
@@ -456,10 +473,15 @@ static int route_match(const route *rt, char *path, const char **param) {
   return 1;
 }
 
-static const route *route_find(srv_req *r, int *method_ok) {
+/* The route for r's path and method. When only the path matches, returns
+ * one of its routes with *method_ok = 0 and allow (cap >= 16) naming every
+ * method the path takes ("GET, POST"). NULL for an unknown path. */
+static const route *route_find(srv_req *r, int *method_ok, char *allow,
+                               size_t cap) {
   char tmp[sizeof r->path];
   const route *path_hit = NULL;
   *method_ok = 0;
+  allow[0] = '\0';
   for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++) {
     const char *param;
     memcpy(tmp, r->path, sizeof tmp);
@@ -474,6 +496,9 @@ static const route *route_find(srv_req *r, int *method_ok) {
     }
     if (!path_hit)
       path_hit = &ROUTES[i];
+    if (!strstr(allow, ROUTES[i].method))
+      snprintf(allow + strlen(allow), cap - strlen(allow), "%s%s",
+               allow[0] ? ", " : "", ROUTES[i].method);
   }
   return path_hit;
 }
@@ -529,15 +554,26 @@ static enum MHD_Result request_begin(srv_req *r, const char *url) {
     r->peer = p;
   }
   int method_ok;
-  const route *rt = route_find(r, &method_ok);
+  char methods[16];
+  const route *rt = route_find(r, &method_ok, methods, sizeof methods);
   if (!rt)
     return srv_reply_error(r, 404, "not_found", "no such resource");
   if (!method_ok) {
-    const char *const allow[] = {"Allow", rt->method, NULL};
+    const char *const allow[] = {"Allow", methods, NULL};
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "error", "method_not_allowed");
     cJSON_AddStringToObject(j, "message", "method not allowed here");
     return srv_reply_json(r, 405, j, allow);
+  }
+  if (rt->admin && (!r->peer || !r->peer->admin)) {
+    /* Refused before a (possibly 64 MiB) body is read. Said in Chinese:
+     * kioskctl's user is a county administrator. */
+    LOG_W("srv", "%s %s refused: %s has no administrator certificate",
+          r->method, r->path, r->peer ? r->peer->cn : "?");
+    return srv_reply_error(r, 403, "not_administrator",
+                           "发布和查看已发布的内容要用管理员证书。这次连接用的"
+                           "不是管理员证书（可能是自助机的证书），后台不接受。"
+                           "请用后台维护人员发给你的管理员证书和私钥。");
   }
   r->handler = rt->handler;
   buf_init(&r->in, rt->max ? rt->max : SRV_BODY_SMALL);
@@ -643,6 +679,84 @@ static kerr load_raw(const char *dir, const char *name, unsigned char *out,
   return err;
 }
 
+/* ---- administrator keys ---- */
+
+static int same_file(const struct stat *a, const struct stat *b) {
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+         a->st_size == b->st_size &&
+         a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+         a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+         a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+         a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Reads admin.pub completely into a scratch list and only then swaps it in.
+ * Caller holds admin_lock. why is for the log ("read on SIGHUP"). */
+static kerr admin_load(srv *s, const char *why) {
+  char path[4096];
+  unsigned char keys[SRV_ADMIN_KEYS_MAX][32];
+  struct stat st;
+  size_t n = 0;
+  if (snprintf(path, sizeof path, "%s/admin.pub", s->cfg.pki_dir) >=
+      (int)sizeof path)
+    return KERR_LIMIT;
+  memset(&st, 0, sizeof st);
+  kerr err = keys_read_b64_list(path, &keys[0][0], 32, SRV_ADMIN_KEYS_MAX, &n,
+                                &st);
+  if (err) {
+    /* Remembered, so the same bad file is not re-read on every publish;
+     * its next change (e.g. the rest of it being written) is. */
+    if (st.st_ino || stat(path, &st) == 0)
+      s->admin_file = st;
+    if (s->n_admin)
+      LOG_W("srv", "admin.pub, %s, cannot be used: %s; keeping the %zu "
+                   "administrator key(s) loaded before", why, kerr_str(err),
+            s->n_admin);
+    else
+      LOG_E("srv", "cannot read admin.pub: %s (one base64 Ed25519 public "
+                   "key per line, at most %d)", kerr_str(err),
+            SRV_ADMIN_KEYS_MAX);
+    return err;
+  }
+  int first = s->n_admin == 0;
+  memcpy(s->admin_pk, keys, sizeof keys);
+  s->n_admin = n;
+  s->admin_file = st;
+  /* Key ids for the log: the first 8 base64 characters of each key. */
+  char ids[SRV_ADMIN_KEYS_MAX * 10 + 1] = "", b64[45];
+  for (size_t i = 0; i < n; i++) {
+    sodium_bin2base64(b64, sizeof b64, keys[i], 32,
+                      sodium_base64_VARIANT_ORIGINAL);
+    snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%.8s",
+             i ? " " : "", b64);
+  }
+  if (first)
+    LOG_I("srv", "administrator keys from admin.pub: %zu (%s)", n, ids);
+  else
+    LOG_I("srv", "administrator keys reloaded (%s): %zu (%s)", why, n, ids);
+  return KERR_OK;
+}
+
+size_t srv_admin_keys(srv *s, unsigned char (*keys)[32]) {
+  char path[4096];
+  struct stat st;
+  pthread_mutex_lock(&s->admin_lock);
+  snprintf(path, sizeof path, "%s/admin.pub", s->cfg.pki_dir);
+  if (stat(path, &st) != 0 || !same_file(&st, &s->admin_file))
+    admin_load(s, "read after it changed");
+  size_t n = s->n_admin;
+  memcpy(keys, s->admin_pk, n * sizeof keys[0]);
+  pthread_mutex_unlock(&s->admin_lock);
+  return n;
+}
+
+kerr srv_reload_admin(srv *s) {
+  pthread_mutex_lock(&s->admin_lock);
+  kerr err = admin_load(s, "read on SIGHUP");
+  pthread_mutex_unlock(&s->admin_lock);
+  return err;
+}
+
 kerr srv_create(const srv_config *c, srv **out) {
   kerr err = KERR_OK;
   srv *s = calloc(1, sizeof *s);
@@ -650,6 +764,7 @@ kerr srv_create(const srv_config *c, srv **out) {
     return KERR_NOMEM;
   s->cfg = *c;
   pthread_mutex_init(&s->conn_lock, NULL);
+  pthread_mutex_init(&s->admin_lock, NULL);
   pthread_cond_init(&s->watchdog_cond, NULL);
   if (!s->cfg.bind)
     s->cfg.bind = "127.0.0.1";
@@ -683,7 +798,7 @@ kerr srv_create(const srv_config *c, srv **out) {
       (err = load_pem(c->pki_dir, "server.crt", &s->cert_pem)) ||
       (err = load_pem(c->pki_dir, "server.key", &s->key_pem)) ||
       (err = load_raw(c->pki_dir, "seal.key", s->seal_sk, 32)) ||
-      (err = load_raw(c->pki_dir, "admin.pub", s->admin_pk, 32)))
+      (err = admin_load(s, "start")))
     goto out;
   crypto_scalarmult_base(s->seal_pk, s->seal_sk);
   if ((err = ratelimit_create(c->status_rate, c->status_burst, 8192,
@@ -791,6 +906,7 @@ void srv_destroy(srv *s) {
   }
   pthread_cond_destroy(&s->watchdog_cond);
   pthread_mutex_destroy(&s->conn_lock);
+  pthread_mutex_destroy(&s->admin_lock);
   store_destroy(s->st);
   ratelimit_backoff_destroy(s->login_backoff);
   ratelimit_destroy(s->rl_status);

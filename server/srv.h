@@ -15,7 +15,9 @@
 typedef struct srv srv;
 
 typedef struct srv_config {
-  const char *pki_dir;  /* ca.crt, server.crt, server.key, seal.key, admin.pub */
+  const char *pki_dir;  /* ca.crt, server.crt, server.key, seal.key, admin.pub
+                           (administrator keys, one per line, re-read when
+                           the file changes) */
   const char *db_path;  /* SQLite file */
   const char *bind;     /* address to listen on; default "127.0.0.1" */
   int port;             /* 0 = any free port (see srv_port) */
@@ -55,6 +57,12 @@ void srv_config_defaults(srv_config *c);
  * files, KERR_IO if the database cannot be opened, KERR_NET if the address
  * cannot be bound. */
 kerr srv_create(const srv_config *c, srv **out);
+
+/* Re-reads the administrator keys (pki_dir/admin.pub) now, for SIGHUP;
+ * publishing also notices a changed file by itself. The keys are replaced
+ * only if the whole file parses; otherwise the ones in use stay. Returns
+ * the file's error (KERR_OK when replaced). Logged either way. */
+kerr srv_reload_admin(srv *s);
 
 /* The TCP port actually listened on. */
 int srv_port(const srv *s);

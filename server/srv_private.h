@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
@@ -18,6 +19,7 @@
 #include "store.h"
 
 enum {
+  SRV_ADMIN_KEYS_MAX = 16,             /* keys in admin.pub */
   SRV_BODY_APP = 4 * 1024 * 1024,      /* POST /v1/applications */
   SRV_BODY_CONTENT = 64 * 1024 * 1024, /* POST /v1/content */
   SRV_BODY_SMALL = 64 * 1024           /* everything else */
@@ -29,7 +31,15 @@ struct srv {
   store *st;
   char *ca_pem, *cert_pem, *key_pem;
   unsigned char seal_pk[32], seal_sk[32];
-  unsigned char admin_pk[32];
+  /* Trusted administrator keys (pki_dir/admin.pub), replaced as a whole
+   * under admin_lock when the file changes (srv_admin_keys) or on SIGHUP
+   * (srv_reload_admin). admin_file names the file they were last read
+   * from, or last failed to be read from, so a change is noticed with one
+   * stat() and a bad file is reported once. */
+  pthread_mutex_t admin_lock;
+  unsigned char admin_pk[SRV_ADMIN_KEYS_MAX][32];
+  size_t n_admin;
+  struct stat admin_file;
   unsigned char check_key[32]; /* keys stored check digests (check.key) */
   atomic_ulong unopenable;     /* applications refused: seal did not open */
   ratelimit *rl_status; /* progress queries */
@@ -54,7 +64,8 @@ struct srv {
 typedef struct srv_peer {
   int checked;
   int ok;       /* chain verified against the deployment CA, client purpose */
-  char cn[65];  /* certificate CN when ok */
+  int admin;    /* ok, and the certificate has OU = SRV_ADMIN_OU */
+  char cn[65];  /* certificate CN when ok: device id or administrator id */
   struct srv_peer *prev, *next;
   int fd;
   struct sockaddr_storage sa; /* peer address, to recognise the socket */
@@ -82,6 +93,17 @@ struct srv_req {
   const srv_peer *peer;
   char addr[64];       /* client address, for rate limits */
 };
+
+/* The organizational unit (OU) that marks an administrator's client
+ * certificate; a device's certificate must never carry it. */
+#define SRV_ADMIN_OU "kiosk-administrator"
+
+/* Copies the trusted administrator keys into keys (SRV_ADMIN_KEYS_MAX) and
+ * returns how many. First re-reads admin.pub if it is not the file the
+ * keys came from (device, inode, size, mtime or ctime differ): a file that
+ * parses completely replaces the keys, one that does not (half written,
+ * empty, bad line) leaves them and is logged. Thread-safe. */
+size_t srv_admin_keys(srv *s, unsigned char (*keys)[32]);
 
 /* Clock. */
 int64_t srv_now(const srv *s);
@@ -126,6 +148,7 @@ enum MHD_Result api_status(srv_req *r);
 enum MHD_Result api_manifest(srv_req *r);
 enum MHD_Result api_file(srv_req *r);
 enum MHD_Result api_publish(srv_req *r);
+enum MHD_Result api_published(srv_req *r);
 enum MHD_Result api_heartbeat(srv_req *r);
 
 /* Console handlers (api_console.c). */

@@ -33,9 +33,10 @@ enum {
   STORE_VERSION_MAX = 64,
   STORE_STAFF_MAX = 32,
   STORE_STATUS_MAX = 16,
-  STORE_NOTE_MAX = 1000,
+  STORE_NOTE_MAX = 1000, /* characters (code points); 4 bytes each at most */
   STORE_NAME_MAX = 128,
-  STORE_DIGEST_HEX = 64
+  STORE_DIGEST_HEX = 64,
+  STORE_ADMIN_MAX = 64 /* administrator id: the certificate CN */
 };
 
 /* One application as received (sealed). Strings are NUL-terminated. */
@@ -87,6 +88,9 @@ typedef struct store_manifest {
   unsigned char signature[64];
   char etag[STORE_DIGEST_HEX + 1]; /* hex SHA-256 of manifest || signature */
   int64_t published_at;
+  char published_by[STORE_ADMIN_MAX + 1]; /* administrator; "" = unknown
+                                             (published before this was
+                                             recorded) */
 } store_manifest;
 
 /* A content file addressed by its SHA-256. */
@@ -109,6 +113,8 @@ typedef struct store_staff {
 typedef int (*store_app_fn)(void *ud, const store_app *app);
 typedef int (*store_event_fn)(void *ud, const store_event *ev);
 typedef int (*store_device_fn)(void *ud, const store_device *dev);
+/* A published version; m->manifest is NULL (the bytes are not loaded). */
+typedef int (*store_manifest_fn)(void *ud, const store_manifest *m);
 /* Rewrites app->check_digest and app->body_hash in place; non-zero = stop. */
 typedef int (*store_rekey_fn)(void *ud, store_app *app);
 
@@ -169,12 +175,21 @@ kerr store_app_events(store *s, const char *uuid, store_event_fn fn, void *ud);
 kerr store_app_set_status(store *s, const char *uuid, const store_event *ev);
 
 /* Publishes a manifest together with the files given (files already stored
- * may be left out). KERR_CONFLICT if this region already has this version
- * with different bytes, or a newer version; *created = 0 when the identical
- * manifest was published before. */
+ * may be left out), recording m->published_at and m->published_by.
+ * KERR_CONFLICT if this region already has this version with different
+ * bytes, or a newer version; *created = 0 when the identical manifest was
+ * published before (its record is left as it was). current, when not NULL
+ * (STORE_VERSION_MAX + 1 bytes), gets the region's newest version before
+ * this call ("" if none), so a refusal can name it. */
 kerr store_content_publish(store *s, const store_manifest *m,
                            const store_file *files, size_t n_files,
-                           int *created);
+                           int *created, char *current);
+
+/* Calls fn for every published version of region (every region when
+ * region is NULL), by region, newest publication first; at most limit
+ * rows. */
+kerr store_content_list(store *s, const char *region, int limit,
+                        store_manifest_fn fn, void *ud);
 
 /* The newest manifest of a region; fn-style: on KERR_OK *out is filled and
  * out->manifest points into *buf, which the caller frees. KERR_NOTFOUND if

@@ -91,6 +91,9 @@ static const char *const MIGRATIONS[] = {
   "DEFAULT 0;"
   "CREATE INDEX applications_device_ref ON applications(device_id, "
   "reference);",
+  /* 6: who published each content version (the administrator
+   * certificate's CN); '' for versions published before */
+  "ALTER TABLE manifests ADD COLUMN published_by TEXT NOT NULL DEFAULT '';",
 };
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -800,12 +803,15 @@ static int version_cmp(const char *a, const char *b) {
 
 kerr store_content_publish(store *s, const store_manifest *m,
                            const store_file *files, size_t n_files,
-                           int *created) {
+                           int *created, char *current) {
   sqlite3 *db = writer_take(s);
   sqlite3_stmt *st = NULL;
+  char newest[STORE_VERSION_MAX + 1] = "";
   kerr err;
-  int began = 0, rc;
+  int began = 0, rc, equal = 0, same = 0;
   *created = 0;
+  if (current)
+    current[0] = '\0';
   if ((err = db_exec(db, "BEGIN IMMEDIATE")))
     goto out;
   began = 1;
@@ -817,23 +823,29 @@ kerr store_content_publish(store *s, const store_manifest *m,
   sqlite3_bind_text(st, 1, m->region, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *v = text_or_empty(st, 0);
-    int c = version_cmp(v, m->version);
-    if (c == 0) {
-      int same = (size_t)sqlite3_column_bytes(st, 1) == m->manifest_len &&
-                 memcmp(sqlite3_column_blob(st, 1), m->manifest,
-                        m->manifest_len) == 0 &&
-                 sqlite3_column_bytes(st, 2) == 64 &&
-                 memcmp(sqlite3_column_blob(st, 2), m->signature, 64) == 0;
-      err = same ? KERR_OK : KERR_CONFLICT;
-      goto out; /* identical republish: nothing to do */
-    }
-    if (c > 0) {
-      err = KERR_CONFLICT; /* a newer version is already published */
-      goto out;
+    if (!newest[0] || version_cmp(v, newest) > 0)
+      snprintf(newest, sizeof newest, "%s", v);
+    if (version_cmp(v, m->version) == 0) {
+      equal = 1;
+      same = (size_t)sqlite3_column_bytes(st, 1) == m->manifest_len &&
+             memcmp(sqlite3_column_blob(st, 1), m->manifest,
+                    m->manifest_len) == 0 &&
+             sqlite3_column_bytes(st, 2) == 64 &&
+             memcmp(sqlite3_column_blob(st, 2), m->signature, 64) == 0;
     }
   }
   if (rc != SQLITE_DONE) {
     err = KERR_IO;
+    goto out;
+  }
+  if (current)
+    snprintf(current, STORE_VERSION_MAX + 1, "%s", newest);
+  if (equal) {
+    err = same ? KERR_OK : KERR_CONFLICT; /* identical: nothing to do */
+    goto out;
+  }
+  if (newest[0] && version_cmp(newest, m->version) > 0) {
+    err = KERR_CONFLICT; /* a newer version is already published */
     goto out;
   }
   sqlite3_finalize(st);
@@ -857,7 +869,8 @@ kerr store_content_publish(store *s, const store_manifest *m,
   st = NULL;
   if ((err = prep(db,
                   "INSERT INTO manifests (region, version, manifest, "
-                  "signature, etag, published_at) VALUES (?,?,?,?,?,?)",
+                  "signature, etag, published_at, published_by) VALUES "
+                  "(?,?,?,?,?,?,?)",
                   &st)))
     goto out;
   sqlite3_bind_text(st, 1, m->region, -1, SQLITE_STATIC);
@@ -866,6 +879,7 @@ kerr store_content_publish(store *s, const store_manifest *m,
   sqlite3_bind_blob(st, 4, m->signature, 64, SQLITE_STATIC);
   sqlite3_bind_text(st, 5, m->etag, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 6, m->published_at);
+  sqlite3_bind_text(st, 7, m->published_by, -1, SQLITE_STATIC);
   if (sqlite3_step(st) != SQLITE_DONE) {
     err = KERR_IO;
     goto out;
@@ -889,8 +903,9 @@ kerr store_content_manifest(store *s, const char *region, store_manifest *out,
   sqlite3 *db = reader_take(s, &slot);
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
-                  "SELECT version, manifest, signature, etag, published_at "
-                  "FROM manifests WHERE region = ? ORDER BY id DESC LIMIT 1",
+                  "SELECT version, manifest, signature, etag, published_at, "
+                  "published_by FROM manifests WHERE region = ? ORDER BY id "
+                  "DESC LIMIT 1",
                   &st);
   *buf = NULL;
   if (err)
@@ -921,6 +936,41 @@ kerr store_content_manifest(store *s, const char *region, store_manifest *out,
     memcpy(out->signature, sqlite3_column_blob(st, 2), 64);
   text_copy(out->etag, sizeof out->etag, st, 3);
   out->published_at = sqlite3_column_int64(st, 4);
+  text_copy(out->published_by, sizeof out->published_by, st, 5);
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_content_list(store *s, const char *region, int limit,
+                        store_manifest_fn fn, void *ud) {
+  int slot, rc;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT region, version, etag, published_at, published_by "
+                  "FROM manifests WHERE ?1 IS NULL OR region = ?1 "
+                  "ORDER BY region, id DESC LIMIT ?2",
+                  &st);
+  if (err)
+    goto out;
+  if (region)
+    sqlite3_bind_text(st, 1, region, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, limit);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    store_manifest m;
+    memset(&m, 0, sizeof m);
+    text_copy(m.region, sizeof m.region, st, 0);
+    text_copy(m.version, sizeof m.version, st, 1);
+    text_copy(m.etag, sizeof m.etag, st, 2);
+    m.published_at = sqlite3_column_int64(st, 3);
+    text_copy(m.published_by, sizeof m.published_by, st, 4);
+    if (fn(ud, &m))
+      break;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    err = KERR_IO;
 out:
   sqlite3_finalize(st);
   reader_give(s, slot);

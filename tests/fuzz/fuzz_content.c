@@ -119,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   content_publish p;
   msg[0] = '\0';
-  kerr err = content_publish_parse(body, n, admin_pk, &p, msg, sizeof msg);
+  kerr err = content_publish_parse(body, n, admin_pk, 1, &p, msg, sizeof msg);
   if (err == KERR_OK) {
     if (!p.m.manifest || strlen(p.m.region) != 6 || !p.m.version[0] ||
         strlen(p.m.etag) != 64)

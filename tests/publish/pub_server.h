@@ -35,8 +35,9 @@ PS_FN void ps_sleep_ms(long ms) {
   }
 }
 
-/* Starts kiosk-server with a new database named after tag. 0 on success. */
-PS_FN int ps_start(pub_server *s, const char *tag) {
+/* Starts kiosk-server with a new database named after tag and the server
+ * files (admin.pub, ...) of pki. 0 on success. */
+PS_FN int ps_start_pki(pub_server *s, const char *tag, const char *pki) {
   char portfile[600];
   memset(s, 0, sizeof *s);
   mkdir(PUB_WORK, 0700);
@@ -53,7 +54,7 @@ PS_FN int ps_start(pub_server *s, const char *tag) {
     return -1;
   if (pid == 0) {
     execl(PUB_SERVER_BIN, PUB_SERVER_BIN, "serve", "--config", "/dev/null",
-          "--pki", PUB_PKI, "--db",
+          "--pki", pki, "--db",
           s->db, "--port", "0", "--port-file", portfile, "--threads", "2",
           "--log-level", "warn", (char *)NULL);
     _exit(127);
@@ -78,6 +79,11 @@ PS_FN int ps_start(pub_server *s, const char *tag) {
     ps_sleep_ms(10);
   }
   return -1;
+}
+
+/* Starts kiosk-server with the development PKI (see ps_start_pki). */
+PS_FN int ps_start(pub_server *s, const char *tag) {
+  return ps_start_pki(s, tag, PUB_PKI);
 }
 
 PS_FN void ps_stop(pub_server *s) {

@@ -107,7 +107,7 @@ int main(int argc, char **argv) {
   kerr err = store_open(argv[1], 1, &st);
   int created = 0;
   if (!err)
-    err = store_content_publish(st, &sm, sf, k, &created);
+    err = store_content_publish(st, &sm, sf, k, &created, NULL);
   if (err) {
     fprintf(stderr, "publish_seed: %s %s: %s\n", sm.region, sm.version,
             kerr_str(err));

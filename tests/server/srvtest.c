@@ -210,7 +210,9 @@ int srvtest_do(srvtest *t, const srvtest_req *rq, srvtest_resp *out) {
   curl_easy_setopt(c, CURLOPT_TIMEOUT, rq->timeout ? rq->timeout : 20L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   if (rq->cert) {
-    const char *dir = strcmp(rq->cert, "foreign") == 0 ? "foreign" : "devices";
+    const char *dir = strcmp(rq->cert, "foreign") == 0       ? "foreign"
+                      : strncmp(rq->cert, "admin-", 6) == 0 ? "admins"
+                                                            : "devices";
     const char *id =
         strcmp(rq->cert, "foreign") == 0 ? "KIOSK-140500-001" : rq->cert;
     snprintf(cert, sizeof cert, "%s/%s/%s.crt", t->pki, dir, id);
@@ -411,4 +413,62 @@ int srvtest_app_make(srvtest_app *a, const char *device, int n) {
 void srvtest_app_free(srvtest_app *a) {
   free(a->json);
   a->json = NULL;
+}
+
+/* ---- content publications ---- */
+
+int srvtest_admin_key(unsigned char sk[64]) {
+  char path[700];
+  snprintf(path, sizeof path, "%s/admin.key", SRVTEST_PKI);
+  return file_read_b64(path, sk, 64);
+}
+
+static char *b64(const void *p, size_t n) {
+  size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+  char *out = malloc(cap);
+  if (out)
+    sodium_bin2base64(out, cap, p, n, sodium_base64_VARIANT_ORIGINAL);
+  return out;
+}
+
+void srvtest_sha256_hex(const void *p, size_t n, char out[65]) {
+  unsigned char md[32];
+  crypto_hash_sha256(md, p, n);
+  sodium_bin2hex(out, 65, md, 32);
+}
+
+char *srvtest_publish_body(const char *version, const char *file,
+                           int send_file, const unsigned char sk[64],
+                           char **manifest_out) {
+  char sha[65], manifest[512];
+  unsigned char sig[64];
+  srvtest_sha256_hex(file, strlen(file), sha);
+  snprintf(manifest, sizeof manifest,
+           "{\"version\":\"%s\",\"region\":\"140500\",\"expires\":"
+           "\"2026-12-31\",\"files\":[{\"path\":\"policies/dibao.json\","
+           "\"sha256\":\"%s\",\"size\":%zu}]}",
+           version, sha, strlen(file));
+  crypto_sign_detached(sig, NULL, (unsigned char *)manifest, strlen(manifest),
+                       sk);
+  cJSON *j = cJSON_CreateObject();
+  char *m64 = b64(manifest, strlen(manifest));
+  char *s64 = b64(sig, 64);
+  cJSON_AddStringToObject(j, "manifest", m64);
+  cJSON_AddStringToObject(j, "signature", s64);
+  cJSON *files = cJSON_AddArrayToObject(j, "files");
+  if (send_file) {
+    char *f64 = b64(file, strlen(file));
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "sha256", sha);
+    cJSON_AddStringToObject(f, "data", f64);
+    cJSON_AddItemToArray(files, f);
+    free(f64);
+  }
+  free(m64);
+  free(s64);
+  char *out = cJSON_PrintUnformatted(j);
+  cJSON_Delete(j);
+  if (manifest_out)
+    *manifest_out = strdup(manifest);
+  return out;
 }

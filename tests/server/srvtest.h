@@ -29,7 +29,8 @@ typedef struct srvtest_resp {
 } srvtest_resp;
 
 /* Request options. cert: NULL = no client certificate, "foreign" = the
- * foreign CA's device certificate, otherwise a device id under devices/. */
+ * foreign CA's device certificate, "admin-..." an administrator id under
+ * admins/, otherwise a device id under devices/. */
 typedef struct srvtest_req {
   const char *method;
   const char *path;
@@ -88,5 +89,20 @@ void srvtest_app_free(srvtest_app *a);
  * digit. */
 void srvtest_id_number(const char *area6, const char *birth8, int seq,
                        char out[19]);
+
+/* The development PKI's administrator signing key (admin.key). 0 = ok. */
+int srvtest_admin_key(unsigned char sk[64]);
+
+/* Lower-case hex SHA-256 of p[0..n). */
+void srvtest_sha256_hex(const void *p, size_t n, char out[65]);
+
+/* A POST /v1/content body for region 140500: a manifest of version listing
+ * one file (policies/dibao.json with the text file), signed with sk (which
+ * may be a wrong key); send_file = whether the file's bytes go with it.
+ * Returns a malloc'ed body; *manifest_out (if not NULL) gets a malloc'ed
+ * copy of the manifest text. */
+char *srvtest_publish_body(const char *version, const char *file,
+                           int send_file, const unsigned char sk[64],
+                           char **manifest_out);
 
 #endif

@@ -16,6 +16,7 @@
 
 #define DEV1 "KIOSK-140500-001"
 #define DEV2 "KIOSK-410600-001"
+#define ADMIN "admin-140500" /* administrator certificate (admins/) */
 
 static srvtest_resp req(srvtest *t, const char *method, const char *path,
                         const char *cert, const char *body) {
@@ -337,90 +338,32 @@ static void test_heartbeat(srvtest *t) {
 
 /* ---- content ---- */
 
-static int load_admin_key(unsigned char sk[64]) {
-  char path[700], buf[256];
-  size_t got = 0;
-  snprintf(path, sizeof path, "%s/admin.key", srvtest_pki());
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return -1;
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  buf[strcspn(buf, "\r\n")] = '\0';
-  return sodium_base642bin(sk, 64, buf, strlen(buf), NULL, &got, NULL,
-                           sodium_base64_VARIANT_ORIGINAL) == 0 &&
-                 got == 64
-             ? 0
-             : -1;
-}
-
-static char *b64(const void *p, size_t n) {
-  size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-  char *out = malloc(cap);
-  sodium_bin2base64(out, cap, p, n, sodium_base64_VARIANT_ORIGINAL);
-  return out;
-}
-
-static void sha_hex(const void *p, size_t n, char out[65]) {
-  unsigned char md[32];
-  crypto_hash_sha256(md, p, n);
-  sodium_bin2hex(out, 65, md, 32);
-}
-
-/* A publish request body for (version, file text); send_file = whether the
- * file's bytes go with it; sk may be a wrong key. */
-static char *publish_body(const char *version, const char *file,
-                          int send_file, const unsigned char sk[64],
-                          char **manifest_out) {
-  char sha[65], manifest[512];
-  unsigned char sig[64];
-  sha_hex(file, strlen(file), sha);
-  snprintf(manifest, sizeof manifest,
-           "{\"version\":\"%s\",\"region\":\"140500\",\"expires\":"
-           "\"2026-12-31\",\"files\":[{\"path\":\"policies/dibao.json\","
-           "\"sha256\":\"%s\",\"size\":%zu}]}",
-           version, sha, strlen(file));
-  crypto_sign_detached(sig, NULL, (unsigned char *)manifest, strlen(manifest),
-                       sk);
-  cJSON *j = cJSON_CreateObject();
-  char *m64 = b64(manifest, strlen(manifest));
-  char *s64 = b64(sig, 64);
-  cJSON_AddStringToObject(j, "manifest", m64);
-  cJSON_AddStringToObject(j, "signature", s64);
-  cJSON *files = cJSON_AddArrayToObject(j, "files");
-  if (send_file) {
-    char *f64 = b64(file, strlen(file));
-    cJSON *f = cJSON_CreateObject();
-    cJSON_AddStringToObject(f, "sha256", sha);
-    cJSON_AddStringToObject(f, "data", f64);
-    cJSON_AddItemToArray(files, f);
-    free(f64);
-  }
-  free(m64);
-  free(s64);
-  char *out = cJSON_PrintUnformatted(j);
-  cJSON_Delete(j);
-  if (manifest_out)
-    *manifest_out = strdup(manifest);
-  return out;
-}
-
 static void test_content(srvtest *t) {
   unsigned char sk[64], other_pk[32], other_sk[64];
   const char *file = "{\"title\":\"最低生活保障\",\"standard\":650}";
   char sha[65], path[256];
   char *manifest = NULL;
-  CHECK(load_admin_key(sk) == 0);
+  CHECK(srvtest_admin_key(sk) == 0);
   crypto_sign_keypair(other_pk, other_sk);
-  sha_hex(file, strlen(file), sha);
+  srvtest_sha256_hex(file, strlen(file), sha);
 
   CHECK_INT(status_of(t, "GET", "/v1/content/140500/manifest", DEV1, NULL),
             404);
 
-  /* Wrong key: 403, nothing stored. */
-  char *body = publish_body("2025.07.1", file, 1, other_sk, NULL);
+  /* A device's certificate may not publish, whatever it sends: 403 with a
+   * Chinese message, before the body is looked at. */
+  char *body = srvtest_publish_body("2025.07.1", file, 1, sk, NULL);
   srvtest_resp r = req(t, "POST", "/v1/content", DEV1, body);
+  CHECK_INT(r.status, 403);
+  CHECK(is_error(r.body, "not_administrator"));
+  CHECK(strstr(r.body, "管理员证书") != NULL);
+  srvtest_resp_free(&r);
+  free(body);
+  CHECK_INT(status_of(t, "GET", "/v1/content", DEV1, NULL), 403);
+
+  /* Wrong key: 403, nothing stored. */
+  body = srvtest_publish_body("2025.07.1", file, 1, other_sk, NULL);
+  r = req(t, "POST", "/v1/content", ADMIN, body);
   CHECK_INT(r.status, 403);
   CHECK(is_error(r.body, "bad_signature"));
   srvtest_resp_free(&r);
@@ -429,17 +372,17 @@ static void test_content(srvtest *t) {
   CHECK_INT(status_of(t, "GET", path, DEV1, NULL), 404);
 
   /* Listed file neither sent nor stored: 400. */
-  body = publish_body("2025.07.1", file, 0, sk, NULL);
-  r = req(t, "POST", "/v1/content", DEV1, body);
+  body = srvtest_publish_body("2025.07.1", file, 0, sk, NULL);
+  r = req(t, "POST", "/v1/content", ADMIN, body);
   CHECK_INT(r.status, 400);
   CHECK(is_error(r.body, "missing_files"));
   srvtest_resp_free(&r);
   free(body);
 
   /* Good: 201; again: 200. */
-  body = publish_body("2025.07.1", file, 1, sk, &manifest);
-  CHECK_INT(status_of(t, "POST", "/v1/content", DEV1, body), 201);
-  CHECK_INT(status_of(t, "POST", "/v1/content", DEV1, body), 200);
+  body = srvtest_publish_body("2025.07.1", file, 1, sk, &manifest);
+  CHECK_INT(status_of(t, "POST", "/v1/content", ADMIN, body), 201);
+  CHECK_INT(status_of(t, "POST", "/v1/content", ADMIN, body), 200);
   free(body);
 
   r = req(t, "GET", "/v1/content/140500/manifest", DEV2, NULL);
@@ -494,14 +437,37 @@ static void test_content(srvtest *t) {
 
   /* A newer version whose file is already stored needs no file bytes; an
    * older one afterwards is refused. */
-  body = publish_body("2025.07.10", file, 0, sk, NULL);
-  CHECK_INT(status_of(t, "POST", "/v1/content", DEV1, body), 201);
+  body = srvtest_publish_body("2025.07.10", file, 0, sk, NULL);
+  CHECK_INT(status_of(t, "POST", "/v1/content", ADMIN, body), 201);
   free(body);
-  body = publish_body("2025.07.9", file, 1, sk, NULL);
-  r = req(t, "POST", "/v1/content", DEV1, body);
+  body = srvtest_publish_body("2025.07.9", file, 1, sk, NULL);
+  r = req(t, "POST", "/v1/content", ADMIN, body);
   CHECK_INT(r.status, 409);
+  /* The refusal names the version the backend has, not the one sent. */
+  char *cur = json_get_str(r.body, "current_version");
+  CHECK_STR(cur ? cur : "", "2025.07.10");
+  free(cur);
+  CHECK(strstr(r.body, "2025.07.10") != NULL);
+  CHECK(strstr(r.body, "2025.07.9") == NULL);
   srvtest_resp_free(&r);
   free(body);
+  /* The published versions, newest first, with the administrator. */
+  r = req(t, "GET", "/v1/content?region=140500", ADMIN, NULL);
+  CHECK_INT(r.status, 200);
+  cJSON *pl = cJSON_Parse(r.body);
+  const cJSON *arr = cJSON_GetObjectItem(pl, "published");
+  CHECK_INT(cJSON_GetArraySize(arr), 2);
+  const cJSON *first = cJSON_GetArrayItem(arr, 0);
+  CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(first, "version")),
+            "2025.07.10");
+  CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(first, "published_by")),
+            ADMIN);
+  CHECK(cJSON_GetStringValue(cJSON_GetObjectItem(first, "published_at")) !=
+        NULL);
+  cJSON_Delete(pl);
+  srvtest_resp_free(&r);
+  CHECK_INT(status_of(t, "GET", "/v1/content?region=14050", ADMIN, NULL),
+            400);
   r = req(t, "GET", "/v1/content/140500/manifest", DEV1, NULL);
   CHECK(strstr(r.body, "\"2025.07.10\"") != NULL);
   CHECK(strcmp(r.etag, etag) != 0);

@@ -316,7 +316,7 @@ static void test_content(void) {
            "{\"manifest\":\"%s\",\"signature\":\"%s\",\"files\":[{\"sha256\":"
            "\"%s\",\"data\":\"%s\"}]}",
            m64, s64, sha, f64);
-  CHECK(content_publish_parse(body, strlen(body), pk, &p, msg, sizeof msg) ==
+  CHECK(content_publish_parse(body, strlen(body), pk, 1, &p, msg, sizeof msg) ==
         KERR_OK);
   CHECK_STR(p.m.region, "140500");
   CHECK_STR(p.m.version, "1.2");
@@ -327,16 +327,25 @@ static void test_content(void) {
   /* Another key: KERR_CRYPTO. */
   unsigned char pk2[32], sk2[64];
   crypto_sign_keypair(pk2, sk2);
-  CHECK(content_publish_parse(body, strlen(body), pk2, &p, msg, sizeof msg) ==
-        KERR_CRYPTO);
+  CHECK(content_publish_parse(body, strlen(body), pk2, 1, &p, msg,
+                              sizeof msg) == KERR_CRYPTO);
+  /* Several trusted keys (admin.pub during a rotation): any one will do. */
+  unsigned char two[2][32];
+  memcpy(two[0], pk2, 32);
+  memcpy(two[1], pk, 32);
+  CHECK(content_publish_parse(body, strlen(body), &two[0][0], 2, &p, msg,
+                              sizeof msg) == KERR_OK);
+  content_publish_free(&p);
+  CHECK(content_publish_parse(body, strlen(body), &two[0][0], 1, &p, msg,
+                              sizeof msg) == KERR_CRYPTO);
   /* A file whose bytes do not match its hash. */
   char body2[4096];
   snprintf(body2, sizeof body2,
            "{\"manifest\":\"%s\",\"signature\":\"%s\",\"files\":[{\"sha256\":"
            "\"%s\",\"data\":\"aGVsbG8h\"}]}",
            m64, s64, sha);
-  CHECK(content_publish_parse(body2, strlen(body2), pk, &p, msg, sizeof msg) ==
-        KERR_INVALID);
+  CHECK(content_publish_parse(body2, strlen(body2), pk, 1, &p, msg,
+                              sizeof msg) == KERR_INVALID);
 }
 
 static void test_dept(void) {

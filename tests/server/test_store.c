@@ -135,6 +135,18 @@ static int grab_digest(void *ud, const store_app *a) {
 
 /* Rows from before keyed digests are handed over once, in one
  * transaction; a failure leaves them all as they were. */
+typedef struct list_ctx {
+  char text[256];
+} list_ctx;
+
+static int list_each(void *ud, const store_manifest *m) {
+  list_ctx *c = ud;
+  size_t n = strlen(c->text);
+  snprintf(c->text + n, sizeof c->text - n, "%s %s %lld;", m->version,
+           m->published_by, (long long)m->published_at);
+  return 0;
+}
+
 static void test_rekey(void) {
   char path[700], dg[65] = "";
   store *st = NULL;
@@ -189,7 +201,7 @@ int main(void) {
            (int)getpid());
   unlink(db_path);
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 5);
+  CHECK_INT(store_schema_version(st), 6);
   CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
 
   /* New, resend, conflict. */
@@ -246,28 +258,49 @@ int main(void) {
   memset(f.sha256, 'b', 64);
   store_manifest m = {.region = "140500", .version = "1.9",
                       .manifest = man1, .manifest_len = sizeof man1 - 1,
-                      .published_at = 1};
+                      .published_at = 1, .published_by = "admin-zhao"};
+  char cur[STORE_VERSION_MAX + 1];
   memset(m.etag, 'e', 64);
-  CHECK(store_content_publish(st, &m, &f, 1, &created) == KERR_OK && created);
-  CHECK(store_content_publish(st, &m, &f, 1, &created) == KERR_OK && !created);
+  CHECK(store_content_publish(st, &m, &f, 1, &created, cur) == KERR_OK &&
+        created);
+  CHECK_STR(cur, "");
+  CHECK(store_content_publish(st, &m, &f, 1, &created, NULL) == KERR_OK &&
+        !created);
   m.signature[0] = 1; /* same version, other bytes */
-  CHECK(store_content_publish(st, &m, NULL, 0, &created) == KERR_CONFLICT);
+  CHECK(store_content_publish(st, &m, NULL, 0, &created, cur) ==
+        KERR_CONFLICT);
+  CHECK_STR(cur, "1.9");
   store_manifest m2 = m;
   snprintf(m2.version, sizeof m2.version, "1.10");
+  snprintf(m2.published_by, sizeof m2.published_by, "admin-qian");
+  m2.published_at = 2;
   m2.manifest = man2;
   m2.manifest_len = sizeof man2 - 1;
-  CHECK(store_content_publish(st, &m2, NULL, 0, &created) == KERR_OK &&
+  CHECK(store_content_publish(st, &m2, NULL, 0, &created, cur) == KERR_OK &&
         created);
+  /* An older version: refused, naming the newest one stored. */
   snprintf(m.version, sizeof m.version, "1.2");
-  CHECK(store_content_publish(st, &m, NULL, 0, &created) == KERR_CONFLICT);
+  CHECK(store_content_publish(st, &m, NULL, 0, &created, cur) ==
+        KERR_CONFLICT);
+  CHECK_STR(cur, "1.10");
   store_manifest got;
   unsigned char *buf = NULL;
   CHECK(store_content_manifest(st, "140500", &got, &buf) == KERR_OK);
   CHECK_STR(got.version, "1.10");
+  CHECK_STR(got.published_by, "admin-qian");
   CHECK(got.manifest_len == sizeof man2 - 1 &&
         memcmp(got.manifest, man2, got.manifest_len) == 0);
   free(buf);
   CHECK(store_content_manifest(st, "410600", &got, &buf) == KERR_NOTFOUND);
+  /* The list of published versions: newest first, with who published. */
+  list_ctx lc = {0};
+  CHECK(store_content_list(st, "140500", 10, list_each, &lc) == KERR_OK);
+  CHECK_STR(lc.text, "1.10 admin-qian 2;1.9 admin-zhao 1;");
+  lc.text[0] = '\0';
+  CHECK(store_content_list(st, "410600", 10, list_each, &lc) == KERR_OK);
+  CHECK_STR(lc.text, "");
+  CHECK(store_content_list(st, NULL, 1, list_each, &lc) == KERR_OK);
+  CHECK_STR(lc.text, "1.10 admin-qian 2;");
   unsigned char *fd = NULL;
   size_t fs = 0;
   int present = 0;
@@ -333,7 +366,7 @@ int main(void) {
 
   /* Reopen: data and schema version kept, migrations not re-run. */
   CHECK(store_open(db_path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 5);
+  CHECK_INT(store_schema_version(st), 6);
   n = 0;
   CHECK(store_app_by_reference(st, "CONC-URRE-NT", count_app, &n) == KERR_OK);
   CHECK_INT(n, 16); /* capped per reference */

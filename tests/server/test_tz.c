@@ -58,6 +58,9 @@ static void test_day_range(void) {
   CHECK_INT(from, 1772946000);
   CHECK_INT(to, 1773028800);
   CHECK(!srv_day_range("2026-13-01", &from, &to));
+  CHECK(!srv_day_range("2026-02-30", &from, &to)); /* no such day */
+  CHECK(!srv_day_range("2026-04-31", &from, &to));
+  CHECK(srv_day_range("2028-02-29", &from, &to));
   CHECK(!srv_day_range("2026-1-01", &from, &to));
   CHECK(!srv_day_range("20261101xx", &from, &to));
 }

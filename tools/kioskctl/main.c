@@ -42,8 +42,16 @@ static const kioskctl_cmd commands[] = {
     {"content", "sign", cmd_sign, "目录 --key 私钥文件 [--today 年-月-日]",
      "先检查内容包，没有问题才用管理员私钥签名（写出 manifest.sig）"},
     {"content", "publish", cmd_publish,
-     "目录 --server https://主机:端口 --ca 根证书 --cert 客户端证书 --key 客户端私钥",
+     "目录 --server https://主机:端口 --ca 根证书 --cert 管理员证书 --key 管理员证书的私钥",
      "把签好名的内容包上传到后台，由后台发给各台自助机"},
+    {"content", "fetch", cmd_fetch,
+     "地区代码 目录 --server https://主机:端口 --ca 根证书 --cert 管理员证书 "
+     "--key 管理员证书的私钥",
+     "从后台取回这个地区现在发布的内容包，在它上面改下一版"},
+    {"content", "published", cmd_published,
+     "--server https://主机:端口 --ca 根证书 --cert 管理员证书 --key 管理员证书的私钥 "
+     "[--region 地区代码]",
+     "列出后台发布过的版本，以及哪位管理员发布的"},
     {"content", "install", cmd_install,
      "目录 [--data 目录] [--config 文件]",
      "核对签名后装到这台自助机上，下次启动时用上"},

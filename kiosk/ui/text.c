@@ -4,6 +4,21 @@
  * larger than the bound alone is drawn but not kept); every entry is both in
  * its hash chain and in the LRU list.
  *
+ * Faces: every TTF_OpenFontIndex of a CJK face costs about half a megabyte
+ * of FreeType heap plus SDL_ttf's glyph cache, and the theme draws some ten
+ * (size, weight) pairs, so faces are not opened per size. The faces of one
+ * (file, face index, hinting) form a group of at most FACES_PER_FILE, shared
+ * by every size drawn with that file; face_at() hands out one already at
+ * the wanted size, else resizes the group's least recently used one with
+ * TTF_SetFontSize(). Every call whose result depends on the size (metrics,
+ * rendering, height) goes through face_at(); whether a glyph exists does
+ * not depend on it (face_any()). Resizing drops SDL_ttf's glyph cache of
+ * that face; with one face per file a screen that alternates sizes loaded
+ * every glyph again (2.2x the instructions of a cold redraw), with two it
+ * costs what one face per size did (docs/performance.md). Nothing here
+ * relies on SDL_ttf's cache for speed: the rendered-line cache and the
+ * per-size advance cache sit in front, and a warm frame never reaches it.
+ *
  * Threads: a text_sys is used by one thread at a time, but the print host
  * renders receipts with its own text_sys on its own thread. SDL_ttf keeps
  * one FreeType library for the process, and FreeType requires opening and
@@ -14,6 +29,7 @@
 #include <SDL_ttf.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +39,8 @@
 
 #define MAX_FILES 8
 #define MAX_SIZES 24
+#define FACES_PER_FILE TEXT_FACES_PER_FILE
+#define MAX_FACES (MAX_FILES * FACES_PER_FILE)
 #define BUCKETS 1024
 #define ADV_SLOTS 4096
 
@@ -33,11 +51,27 @@ typedef struct face_file {
   int index; /* face index within the file, -1 unknown, -2 unusable */
 } face_file;
 
+/* One opened face. Faces of one file and hinting form a group of at most
+ * FACES_PER_FILE, shared by every size drawn with that file. */
+typedef struct face {
+  TTF_Font *font;
+  int file;            /* index into text_sys.files (the first naming it) */
+  int main;            /* opened as a main face: light hinting */
+  int px;              /* size currently set on font */
+  unsigned long used;  /* text_sys.tick when last used */
+} face;
+
+/* Which face group draws a size: file and hinting, resolved to a face of
+ * the group (and its size set) by face_at() at each use. */
+typedef struct face_ref {
+  int file, main;
+} face_ref;
+
 typedef struct sized_font {
   int px;
   text_weight weight;
-  TTF_Font *main;
-  TTF_Font *fallback[MAX_FILES];
+  face_ref main;
+  face_ref fallback[MAX_FILES];
   int n_fallback;
   uint32_t adv_cp[ADV_SLOTS]; /* advance cache, open addressing */
   int16_t adv_w[ADV_SLOTS];
@@ -60,6 +94,10 @@ typedef struct entry {
 struct text_sys {
   face_file files[MAX_FILES];
   int n_files;
+  face faces[MAX_FACES];
+  int n_faces;
+  unsigned long tick;
+  unsigned long opens; /* TTF_OpenFontIndex calls, probes included */
   sized_font *sizes[MAX_SIZES];
   int n_sizes;
   SDL_Renderer *ren;
@@ -131,35 +169,117 @@ static void close_font(TTF_Font *f) {
   pthread_mutex_unlock(&faces_mu);
 }
 
-static TTF_Font *open_face_locked(face_file *ff, int px);
+static TTF_Font *open_face_locked(text_sys *t, face_file *ff, int px);
 
 /* Opens the face of ff whose family name matches, at px. */
-static TTF_Font *open_face(face_file *ff, int px) {
+static TTF_Font *open_face(text_sys *t, face_file *ff, int px) {
   pthread_mutex_lock(&faces_mu);
-  TTF_Font *f = open_face_locked(ff, px);
+  TTF_Font *f = open_face_locked(t, ff, px);
   pthread_mutex_unlock(&faces_mu);
   return f;
 }
 
-static TTF_Font *open_face_locked(face_file *ff, int px) {
+static int same_face(const face_file *a, const face_file *b) {
+  return strcmp(a->path, b->path) == 0 && strcmp(a->family, b->family) == 0;
+}
+
+/* The face index of a .ttc is found once: by probing faces in order for the
+ * family name, and shared with every other line naming the same file and
+ * family. */
+static TTF_Font *open_face_locked(text_sys *t, face_file *ff, int px) {
   if (ff->index == -2)
     return NULL;
-  if (ff->index >= 0)
+  if (ff->index >= 0) {
+    t->opens++;
     return TTF_OpenFontIndex(ff->path, px, ff->index);
-  for (int i = 0; i < 16; i++) {
-    TTF_Font *font = TTF_OpenFontIndex(ff->path, px, i);
+  }
+  int found = -2;
+  TTF_Font *font = NULL;
+  for (int i = 0; i < 16 && found == -2; i++) {
+    t->opens++;
+    font = TTF_OpenFontIndex(ff->path, px, i);
     if (!font)
       break;
     const char *fam = TTF_FontFaceFamilyName(font);
     if (fam && strcmp(fam, ff->family) == 0) {
-      ff->index = i;
+      found = i;
+    } else {
+      TTF_CloseFont(font);
+      font = NULL;
+    }
+  }
+  if (found == -2)
+    LOG_W("text", "no face '%s' in %s", ff->family, ff->path);
+  for (int i = 0; i < t->n_files; i++)
+    if (same_face(&t->files[i], ff))
+      t->files[i].index = found;
+  return font;
+}
+
+/* The first line of the font list naming the same file and family as
+ * files[i]: faces are grouped by it. */
+static int canonical_file(const text_sys *t, int i) {
+  for (int j = 0; j < i; j++)
+    if (same_face(&t->files[j], &t->files[i]))
+      return j;
+  return i;
+}
+
+/* A face of the group r with its size set to px, or NULL when the file has
+ * no usable face or the size cannot be set. Prefers a face already at px,
+ * then opens another while the group has fewer than FACES_PER_FILE, then
+ * resizes the group's least recently used face. */
+static TTF_Font *face_at(text_sys *t, face_ref r, int px) {
+  face *lru = NULL;
+  int in_group = 0;
+  t->tick++;
+  for (int i = 0; i < t->n_faces; i++) {
+    face *f = &t->faces[i];
+    if (f->file != r.file || f->main != r.main)
+      continue;
+    in_group++;
+    if (f->px == px) {
+      f->used = t->tick;
+      return f->font;
+    }
+    if (!lru || f->used < lru->used)
+      lru = f;
+  }
+  if (in_group < FACES_PER_FILE && t->n_faces < MAX_FACES) {
+    TTF_Font *font = open_face(t, &t->files[r.file], px);
+    if (font) {
+      if (r.main)
+        TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+      t->faces[t->n_faces++] = (face){.font = font, .file = r.file,
+                                      .main = r.main, .px = px,
+                                      .used = t->tick};
       return font;
     }
-    TTF_CloseFont(font);
   }
-  LOG_W("text", "no face '%s' in %s", ff->family, ff->path);
-  ff->index = -2;
+  if (!lru)
+    return NULL;
+  lru->used = t->tick;
+  if (TTF_SetFontSize(lru->font, px) != 0) {
+    LOG_E("text", "cannot set font size %d", px);
+    lru->px = 0;
+    return NULL;
+  }
+  lru->px = px;
+  return lru->font;
+}
+
+/* Any face of the group r, for what does not depend on the size (whether a
+ * glyph exists). get_font() opened one for every group it refers to. */
+static TTF_Font *face_any(const text_sys *t, face_ref r) {
+  for (int i = 0; i < t->n_faces; i++)
+    if (t->faces[i].file == r.file && t->faces[i].main == r.main)
+      return t->faces[i].font;
   return NULL;
+}
+
+/* Nonzero when the group r has a face open, opening one at px if none. */
+static int group_open(text_sys *t, face_ref r, int px) {
+  return face_any(t, r) || face_at(t, r, px);
 }
 
 static sized_font *get_font(text_sys *t, int px, text_weight w) {
@@ -172,26 +292,28 @@ static sized_font *get_font(text_sys *t, int px, text_weight w) {
     LOG_E("text", "too many font sizes");
     return t->sizes[t->n_sizes - 1];
   }
+  face_ref main = {-1, 1};
+  for (int want = (int)w; want >= 0 && main.file < 0; want--)
+    for (int i = 0; i < t->n_files && main.file < 0; i++)
+      if (t->files[i].role == want) {
+        face_ref r = {canonical_file(t, i), 1};
+        if (group_open(t, r, px))
+          main = r;
+      }
+  if (main.file < 0)
+    return NULL;
   sized_font *sf = calloc(1, sizeof *sf);
   if (!sf)
     return NULL;
   sf->px = px;
   sf->weight = w;
-  for (int want = (int)w; want >= 0 && !sf->main; want--)
-    for (int i = 0; i < t->n_files && !sf->main; i++)
-      if (t->files[i].role == want)
-        sf->main = open_face(&t->files[i], px);
+  sf->main = main;
   for (int i = 0; i < t->n_files; i++)
     if (t->files[i].role == 2 && sf->n_fallback < MAX_FILES) {
-      TTF_Font *fb = open_face(&t->files[i], px);
-      if (fb)
-        sf->fallback[sf->n_fallback++] = fb;
+      face_ref r = {canonical_file(t, i), 0};
+      if (group_open(t, r, px))
+        sf->fallback[sf->n_fallback++] = r;
     }
-  if (!sf->main) {
-    free(sf);
-    return NULL;
-  }
-  TTF_SetFontHinting(sf->main, TTF_HINTING_LIGHT);
   t->sizes[t->n_sizes++] = sf;
   return sf;
 }
@@ -272,19 +394,21 @@ void text_cache_clear(text_sys *t) {
   t->entries = 0;
 }
 
-/* Closes every sized font. FreeType's per-face glyph cache holds the
- * bitmaps of the glyphs drawn, and the advance cache the code points: both
- * go with the face, and get_font() opens it again when next needed. */
+/* Closes every face and forgets every size. FreeType's per-face glyph
+ * cache holds the bitmaps of the glyphs drawn, and the advance cache the
+ * code points: both go with the face, and get_font() opens it again when
+ * next needed. The face index found in each file is kept. */
 static void close_sizes(text_sys *t) {
   for (int i = 0; i < t->n_sizes; i++) {
-    close_font(t->sizes[i]->main);
-    for (int j = 0; j < t->sizes[i]->n_fallback; j++)
-      close_font(t->sizes[i]->fallback[j]);
     sodium_memzero(t->sizes[i], sizeof *t->sizes[i]);
     free(t->sizes[i]);
     t->sizes[i] = NULL;
   }
   t->n_sizes = 0;
+  for (int i = 0; i < t->n_faces; i++)
+    close_font(t->faces[i].font);
+  memset(t->faces, 0, sizeof t->faces);
+  t->n_faces = 0;
 }
 
 void text_forget(text_sys *t) {
@@ -306,32 +430,40 @@ void text_set_renderer(text_sys *t, SDL_Renderer *r) {
   t->ren = r;
 }
 
-static int advance(sized_font *sf, uint32_t cp) {
+/* The face group that draws cp: the main one, else the first fallback that
+ * has it, else the main one (which draws its missing-glyph box). */
+static face_ref face_for(const text_sys *t, const sized_font *sf,
+                         uint32_t cp) {
+  if (TTF_GlyphIsProvided32(face_any(t, sf->main), cp))
+    return sf->main;
+  for (int i = 0; i < sf->n_fallback; i++)
+    if (TTF_GlyphIsProvided32(face_any(t, sf->fallback[i]), cp))
+      return sf->fallback[i];
+  return sf->main;
+}
+
+static int glyph_advance(text_sys *t, sized_font *sf, uint32_t cp) {
+  int adv = 0;
+  TTF_Font *font = face_at(t, face_for(t, sf, cp), sf->px);
+  if (!font || TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv))
+    adv = sf->px / 2;
+  return adv;
+}
+
+static int advance(text_sys *t, sized_font *sf, uint32_t cp) {
   uint32_t slot = (cp * 2654435761u) & (ADV_SLOTS - 1);
   for (int probe = 0; probe < 8; probe++) {
     uint32_t s = (slot + (uint32_t)probe) & (ADV_SLOTS - 1);
     if (sf->adv_cp[s] == cp + 1)
       return sf->adv_w[s];
     if (sf->adv_cp[s] == 0) {
-      int adv = 0;
-      TTF_Font *font = sf->main;
-      if (!TTF_GlyphIsProvided32(font, cp))
-        for (int i = 0; i < sf->n_fallback; i++)
-          if (TTF_GlyphIsProvided32(sf->fallback[i], cp)) {
-            font = sf->fallback[i];
-            break;
-          }
-      if (TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv) != 0)
-        adv = sf->px / 2;
+      int adv = glyph_advance(t, sf, cp);
       sf->adv_cp[s] = cp + 1;
       sf->adv_w[s] = (int16_t)adv;
       return adv;
     }
   }
-  int adv = 0;
-  if (TTF_GlyphMetrics32(sf->main, cp, NULL, NULL, NULL, NULL, &adv) != 0)
-    adv = sf->px / 2;
-  return adv;
+  return glyph_advance(t, sf, cp);
 }
 
 int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
@@ -346,7 +478,7 @@ int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
     if (!k)
       k = 1;
     if (cp != '\n')
-      width += advance(sf, cp);
+      width += advance(t, sf, cp);
     i += k;
   }
   return width;
@@ -429,8 +561,8 @@ static SDL_Surface *render_run(TTF_Font *f, const char *s, SDL_Color c,
   return TTF_RenderUTF8_Blended(f, s, c);
 }
 
-static SDL_Surface *render_line(sized_font *sf, SDL_Color c, SDL_Color bg,
-                                const char *s, size_t n) {
+static SDL_Surface *render_line(text_sys *t, sized_font *sf, SDL_Color c,
+                                SDL_Color bg, const char *s, size_t n) {
   char *buf = malloc(n + 1);
   if (!buf)
     return NULL;
@@ -443,24 +575,28 @@ static SDL_Surface *render_line(sized_font *sf, SDL_Color c, SDL_Color bg,
     if (!k) {
       k = 1;
       plain = 0;
-    } else if (!TTF_GlyphIsProvided32(sf->main, cp)) {
+    } else if (!TTF_GlyphIsProvided32(face_any(t, sf->main), cp)) {
       plain = 0;
     }
     i += k;
   }
   SDL_Surface *out = NULL;
+  TTF_Font *main = face_at(t, sf->main, sf->px);
+  if (!main)
+    goto done;
   if (plain) {
-    out = render_run(sf->main, buf, c, bg);
+    out = render_run(main, buf, c, bg);
     goto done;
   }
-  /* Split into runs by face and compose them side by side. */
-  int total_w = 0, h = TTF_FontHeight(sf->main);
+  /* Split into runs by face and compose them side by side. The runs
+   * alternate between face groups, so no face changes size within a line. */
+  int total_w = 0, h = TTF_FontHeight(main);
   SDL_Surface *runs[128];
   int n_runs = 0;
   size_t i = 0;
   while (i < n && n_runs < 128) {
     size_t start = i;
-    TTF_Font *run_font = NULL;
+    face_ref run_face = {-1, 0};
     while (i < n) {
       uint32_t cp;
       size_t k = utf8_decode(buf + i, n - i, &cp);
@@ -469,29 +605,27 @@ static SDL_Surface *render_line(sized_font *sf, SDL_Color c, SDL_Color bg,
         if (i > start)
           break;
         i += 1;
-        run_font = sf->main;
+        run_face = sf->main;
         break;
       }
-      TTF_Font *f = sf->main;
-      if (!TTF_GlyphIsProvided32(f, cp))
-        for (int j = 0; j < sf->n_fallback; j++)
-          if (TTF_GlyphIsProvided32(sf->fallback[j], cp)) {
-            f = sf->fallback[j];
-            break;
-          }
-      if (run_font && f != run_font)
+      face_ref f = face_for(t, sf, cp);
+      if (run_face.file >= 0 &&
+          (f.file != run_face.file || f.main != run_face.main))
         break;
-      run_font = f;
+      run_face = f;
       i += k;
     }
     char saved = buf[i];
     buf[i] = '\0';
     uint32_t first;
-    SDL_Surface *r;
-    if (utf8_decode(buf + start, i - start, &first) == 0)
-      r = render_run(sf->main, "\xEF\xBF\xBD", c, bg);
-    else
-      r = render_run(run_font, buf + start, c, bg);
+    SDL_Surface *r = NULL;
+    TTF_Font *run_font = face_at(t, run_face, sf->px);
+    if (run_font)
+      r = render_run(run_font,
+                     utf8_decode(buf + start, i - start, &first) == 0
+                         ? "\xEF\xBF\xBD"
+                         : buf + start,
+                     c, bg);
     buf[i] = saved;
     if (r) {
       runs[n_runs++] = r;
@@ -546,7 +680,7 @@ void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, SDL_Color bg,
     sized_font *sf = get_font(t, px, w);
     if (!sf)
       return;
-    SDL_Surface *surf = render_line(sf, c, bg, s, n);
+    SDL_Surface *surf = render_line(t, sf, c, bg, s, n);
     if (!surf)
       return;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(t->ren, surf);
@@ -592,4 +726,7 @@ void text_get_stats(const text_sys *t, text_stats *s) {
   s->hits = t->hits;
   s->misses = t->misses;
   s->evictions = t->evictions;
+  s->faces = (size_t)t->n_faces;
+  s->sizes = (size_t)t->n_sizes;
+  s->opens = t->opens;
 }

@@ -20,8 +20,13 @@ typedef struct text_sys text_sys;
 
 typedef enum text_weight { TEXT_REGULAR = 0, TEXT_BOLD = 1 } text_weight;
 
-/* Reads the font list (fonts/fonts.conf format) and opens the faces lazily
- * per size. cache_bytes bounds the rendered-line cache (pixel bytes).
+/* At most this many faces of one font file are open at a time, whatever the
+ * number of sizes drawn with it (docs/performance.md says why two). */
+#define TEXT_FACES_PER_FILE 2
+
+/* Reads the font list (fonts/fonts.conf format). Faces are opened lazily,
+ * at most TEXT_FACES_PER_FILE per font file. cache_bytes bounds the
+ * rendered-line cache (pixel bytes).
  * Errors: KERR_IO / KERR_NOTFOUND when no usable regular face exists; err
  * receives a message. */
 kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
@@ -56,8 +61,11 @@ void text_cache_clear(text_sys *t);
 void text_forget(text_sys *t);
 
 typedef struct text_stats {
-  size_t entries, bytes, bound;
+  size_t entries, bytes, bound;      /* rendered-line cache */
   unsigned long hits, misses, evictions;
+  size_t faces;                      /* faces open now */
+  size_t sizes;                      /* (size, weight) pairs in use */
+  unsigned long opens;               /* faces ever opened, probes included */
 } text_stats;
 void text_get_stats(const text_sys *t, text_stats *s);
 

@@ -1,9 +1,120 @@
 /* text: the rendered-line cache stays within its memory bound, hits on
- * repeats, forgets everything on clear; measuring and fallback work. */
+ * repeats, forgets everything on clear; measuring and fallback work; one
+ * or two faces per font file serve every size, and neither widths nor
+ * pixels depend on the sizes drawn before. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "ui/text.h"
+
+static const char *const para = "家庭人均月收入低于当地最低生活保障标准";
+
+/* Draws s at px on a fresh 800x120 surface with t; returns the surface. */
+static SDL_Surface *draw_alone(text_sys *t, int px, const char *s) {
+  SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, 800, 120, 32,
+                                                     SDL_PIXELFORMAT_ARGB8888);
+  SDL_Renderer *ren = SDL_CreateSoftwareRenderer(surf);
+  SDL_SetRenderDrawColor(ren, 255, 255, 255, 255);
+  SDL_RenderClear(ren);
+  text_set_renderer(t, ren);
+  SDL_Color black = {0, 0, 0, 255}, white = {255, 255, 255, 255};
+  text_draw(t, px, TEXT_REGULAR, black, white, s, strlen(s), 0, 0);
+  SDL_RenderPresent(ren);
+  text_set_renderer(t, NULL);
+  SDL_DestroyRenderer(ren);
+  return surf;
+}
+
+static int same_pixels(const SDL_Surface *a, const SDL_Surface *b) {
+  return a->h == b->h && a->pitch == b->pitch &&
+         memcmp(a->pixels, b->pixels, (size_t)a->pitch * (size_t)a->h) == 0;
+}
+
+static void test_faces_and_sizes(const char *conf) {
+  char err[256];
+  text_sys *t = NULL, *fresh = NULL;
+  CHECK_INT(text_create(conf, 1 << 20, &t, err, sizeof err), KERR_OK);
+  if (!t)
+    return;
+  text_stats st;
+  text_get_stats(t, &st);
+  size_t faces0 = st.faces;
+  unsigned long opens0 = st.opens;
+  CHECK(faces0 >= 1); /* the regular face (and the fallback's) */
+
+  /* Six sizes of one weight, measured and drawn: the regular file's group
+   * grows to at most TEXT_FACES_PER_FILE faces, the fallback's (no symbol
+   * drawn) stays at one. */
+  static const int px[] = {28, 30, 38, 46, 60, 76};
+  int w_first[6];
+  for (int i = 0; i < 6; i++) {
+    w_first[i] = text_width(t, px[i], TEXT_REGULAR, para, strlen(para));
+    SDL_FreeSurface(draw_alone(t, px[i], para));
+  }
+  text_get_stats(t, &st);
+  CHECK_INT(st.sizes, 6);
+  CHECK_INT(st.faces, faces0 + TEXT_FACES_PER_FILE - 1);
+  CHECK_INT(st.opens, opens0 + TEXT_FACES_PER_FILE - 1);
+  /* Bold adds its own file's faces, as many for six sizes. */
+  for (int i = 0; i < 6; i++)
+    text_width(t, px[i], TEXT_BOLD, para, strlen(para));
+  text_get_stats(t, &st);
+  CHECK(st.faces <= faces0 + 2 * TEXT_FACES_PER_FILE - 1);
+  size_t faces_bold = st.faces;
+  unsigned long opens_bold = st.opens;
+  for (int i = 0; i < 6; i++)
+    text_width(t, px[i], TEXT_BOLD, "低保", strlen("低保"));
+  text_get_stats(t, &st);
+  CHECK_INT(st.faces, faces_bold);
+  CHECK_INT(st.opens, opens_bold);
+
+  /* Widths and pixels at A after B are those of a fresh text system at A,
+   * including characters measured for the first time after the switch (the
+   * face must be set back to A). */
+  CHECK_INT(text_create(conf, 1 << 20, &fresh, err, sizeof err), KERR_OK);
+  if (!fresh) {
+    text_destroy(t);
+    return;
+  }
+  const char *late = "申请救助审批";
+  int a = 30, b = 46;
+  int wa = text_width(t, a, TEXT_REGULAR, para, strlen(para));
+  SDL_FreeSurface(draw_alone(t, b, "临时救助"));
+  int wa_late = text_width(t, a, TEXT_REGULAR, late, strlen(late));
+  int wb_late = text_width(t, b, TEXT_REGULAR, late, strlen(late));
+  int wa_again = text_width(t, a, TEXT_REGULAR, para, strlen(para));
+  CHECK_INT(wa, w_first[1]);
+  CHECK_INT(wa_again, wa);
+  CHECK_INT(wa_late, text_width(fresh, a, TEXT_REGULAR, late, strlen(late)));
+  CHECK_INT(wb_late, text_width(fresh, b, TEXT_REGULAR, late, strlen(late)));
+  CHECK_INT(wa, text_width(fresh, a, TEXT_REGULAR, para, strlen(para)));
+  CHECK(wb_late > wa_late);
+  SDL_Surface *mine = draw_alone(t, a, "最低生活保障申请");
+  SDL_Surface *theirs = draw_alone(fresh, a, "最低生活保障申请");
+  CHECK(same_pixels(mine, theirs));
+  SDL_FreeSurface(mine);
+  SDL_FreeSurface(theirs);
+  /* A symbol from the fallback face after a size switch, too. */
+  SDL_FreeSurface(draw_alone(t, 60, "\xE2\x98\x8E 96110"));
+  mine = draw_alone(t, a, "\xE2\x98\x8E 12345");
+  theirs = draw_alone(fresh, a, "\xE2\x98\x8E 12345");
+  CHECK(same_pixels(mine, theirs));
+  SDL_FreeSurface(mine);
+  SDL_FreeSurface(theirs);
+
+  text_forget(t);
+  text_get_stats(t, &st);
+  CHECK_INT(st.faces, 0);
+  CHECK_INT(st.sizes, 0);
+  CHECK_INT(text_width(t, a, TEXT_REGULAR, para, strlen(para)), wa);
+  text_get_stats(t, &st);
+  /* Reopened without probing the .ttc again: one open per face. */
+  CHECK(st.faces >= 1 && st.opens == opens_bold + st.faces);
+
+  text_destroy(fresh);
+  text_destroy(t);
+}
 
 int main(void) {
   char conf[512], err[256];
@@ -110,6 +221,8 @@ int main(void) {
   text_destroy(t);
   SDL_DestroyRenderer(ren);
   SDL_FreeSurface(surf);
+
+  test_faces_and_sizes(conf);
   SDL_Quit();
   return TEST_DONE();
 }

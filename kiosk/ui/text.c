@@ -19,6 +19,21 @@
  * relies on SDL_ttf's cache for speed: the rendered-line cache and the
  * per-size advance cache sit in front, and a warm frame never reaches it.
  *
+ * Measurements: wrapping measures every growing prefix of a line, hundreds
+ * of text_width() calls per frame, the same ones every frame. A bounded
+ * set-associative table remembers (size, weight, length, 64-bit hash) ->
+ * width. It never holds the text. The hash is keyed with a random seed per
+ * text_sys; two different strings of one length, size and weight sharing a
+ * hash would get the same width (a misplaced line break, nothing worse) with
+ * a probability near 2^-64 per pair, which we accept rather than keep the
+ * text. A width depends only on the faces, the size and the string, so the
+ * size in the key is all a change of scale needs; the table is wiped
+ * (sodium_memzero: the hash of a short typed name could be confirmed by
+ * guessing) whenever the faces are closed, i.e. when a session ends.
+ * Wrapping itself is remembered the same way: (size, weight, width, length,
+ * hash) -> the lines' offsets and widths, so a warm redraw neither measures
+ * nor scans for break opportunities.
+ *
  * Threads: a text_sys is used by one thread at a time, but the print host
  * renders receipts with its own text_sys on its own thread. SDL_ttf keeps
  * one FreeType library for the process, and FreeType requires opening and
@@ -43,6 +58,11 @@
 #define MAX_FACES (MAX_FILES * FACES_PER_FILE)
 #define BUCKETS 1024
 #define ADV_SLOTS 4096
+#define MEAS_SETS 1024 /* power of two */
+#define MEAS_WAYS 4
+#define WRAP_SETS 512 /* power of two */
+#define WRAP_WAYS 2
+#define WRAP_LINES 64 /* lines kept per wrapped text */
 
 typedef struct face_file {
   char path[512];
@@ -77,6 +97,27 @@ typedef struct sized_font {
   int16_t adv_w[ADV_SLOTS];
 } sized_font;
 
+/* One remembered width; used == 0 marks a free slot. */
+typedef struct meas {
+  uint64_t hash;
+  uint32_t len;
+  int16_t px;
+  uint8_t weight, used;
+  int32_t width;
+} meas;
+
+/* One remembered wrap; lines == NULL marks a free slot. */
+typedef struct wrap {
+  uint64_t hash;
+  uint32_t len;
+  int16_t px;
+  uint8_t weight;
+  int max_width;
+  size_t count;          /* lines the text needs */
+  size_t stored;         /* min(count, WRAP_LINES) */
+  linebreak_line *lines; /* stored entries, heap */
+} wrap;
+
 typedef struct entry {
   struct entry *hnext;
   struct entry *prev, *next; /* LRU: head = most recent */
@@ -105,6 +146,11 @@ struct text_sys {
   entry *lru_head, *lru_tail;
   size_t bytes, bound, entries;
   unsigned long hits, misses, evictions;
+  meas meas[MEAS_SETS][MEAS_WAYS]; /* way 0 = newest in its set */
+  uint64_t meas_seed;
+  unsigned long meas_hits, meas_misses;
+  wrap wraps[WRAP_SETS][WRAP_WAYS]; /* way 0 = newest in its set */
+  unsigned long wrap_hits, wrap_misses;
 };
 
 static char *trim(char *s) {
@@ -332,6 +378,7 @@ kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
   if (!t)
     return KERR_NOMEM;
   t->bound = cache_bytes;
+  randombytes_buf(&t->meas_seed, sizeof t->meas_seed);
   kerr e = read_conf(t, fonts_conf, err, errlen);
   if (e) {
     free(t);
@@ -411,9 +458,25 @@ static void close_sizes(text_sys *t) {
   t->n_faces = 0;
 }
 
+static void wrap_free(wrap *wr) {
+  if (wr->lines) {
+    sodium_memzero(wr->lines, wr->stored * sizeof *wr->lines);
+    free(wr->lines);
+  }
+  sodium_memzero(wr, sizeof *wr);
+}
+
+static void meas_clear(text_sys *t) {
+  sodium_memzero(t->meas, sizeof t->meas);
+  for (int i = 0; i < WRAP_SETS; i++)
+    for (int j = 0; j < WRAP_WAYS; j++)
+      wrap_free(&t->wraps[i][j]);
+}
+
 void text_forget(text_sys *t) {
   text_cache_clear(t);
   close_sizes(t);
+  meas_clear(t);
 }
 
 void text_destroy(text_sys *t) {
@@ -421,6 +484,7 @@ void text_destroy(text_sys *t) {
     return;
   text_cache_clear(t);
   close_sizes(t);
+  meas_clear(t);
   free(t);
 }
 
@@ -466,10 +530,39 @@ static int advance(text_sys *t, sized_font *sf, uint32_t cp) {
   return glyph_advance(t, sf, cp);
 }
 
-int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
+static uint64_t mix64(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+/* Seeded 64-bit hash of (px, w, s[0..n)), eight bytes at a time. */
+static uint64_t meas_hash(uint64_t seed, int px, text_weight w, const char *s,
+                          size_t n) {
+  const uint64_t k = 0x9e3779b97f4a7c15ull;
+  uint64_t h = seed ^ ((uint64_t)(uint32_t)px << 32 | (uint64_t)w << 24 | n);
+  h = mix64(h * k);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+    memcpy(&v, s + i, 8);
+    h = (h ^ v) * k;
+    h ^= h >> 29;
+  }
+  if (i < n) {
+    uint64_t v = 0;
+    memcpy(&v, s + i, n - i);
+    h = (h ^ v) * k;
+  }
+  return mix64(h);
+}
+
+static int measure_glyphs(text_sys *t, int px, text_weight w, const char *s,
+                          size_t n) {
   sized_font *sf = get_font(t, px, w);
   if (!sf)
-    return 0;
+    return -1;
   int width = 0;
   size_t i = 0;
   while (i < n) {
@@ -482,6 +575,83 @@ int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
     i += k;
   }
   return width;
+}
+
+int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
+  if (n == 0)
+    return 0;
+  uint64_t h = meas_hash(t->meas_seed, px, w, s, n);
+  meas *set = t->meas[h & (MEAS_SETS - 1)];
+  for (int i = 0; i < MEAS_WAYS && set[i].used; i++)
+    if (set[i].hash == h && set[i].len == n && set[i].px == px &&
+        set[i].weight == (uint8_t)w) {
+      t->meas_hits++;
+      return set[i].width;
+    }
+  t->meas_misses++;
+  int width = measure_glyphs(t, px, w, s, n);
+  if (width < 0)
+    return 0; /* no face: not remembered, tried again next time */
+  if (n <= UINT32_MAX && px >= INT16_MIN && px <= INT16_MAX) {
+    memmove(&set[1], &set[0], (MEAS_WAYS - 1) * sizeof set[0]);
+    set[0] = (meas){.hash = h, .len = (uint32_t)n, .px = (int16_t)px,
+                    .weight = (uint8_t)w, .used = 1, .width = width};
+  }
+  return width;
+}
+
+typedef struct wrap_ctx {
+  text_sys *t;
+  int px;
+  text_weight w;
+} wrap_ctx;
+
+static int wrap_measure(void *ud, const char *s, size_t n) {
+  wrap_ctx *c = ud;
+  return text_width(c->t, c->px, c->w, s, n);
+}
+
+size_t text_wrap(text_sys *t, int px, text_weight w, int max_width,
+                 const char *s, size_t n, linebreak_line *lines,
+                 size_t max_lines) {
+  wrap_ctx c = {t, px, w};
+  if (max_lines > WRAP_LINES || n > UINT32_MAX || px < INT16_MIN ||
+      px > INT16_MAX)
+    return linebreak_wrap(s, n, max_width, wrap_measure, &c, lines,
+                          max_lines);
+  uint64_t h = mix64(meas_hash(t->meas_seed, px, w, s, n) ^
+                     (uint64_t)(uint32_t)max_width);
+  wrap *set = t->wraps[h & (WRAP_SETS - 1)];
+  wrap *hit = NULL;
+  for (int i = 0; i < WRAP_WAYS && set[i].lines && !hit; i++)
+    if (set[i].hash == h && set[i].len == n && set[i].px == px &&
+        set[i].weight == (uint8_t)w && set[i].max_width == max_width)
+      hit = &set[i];
+  if (hit) {
+    t->wrap_hits++;
+  } else {
+    t->wrap_misses++;
+    linebreak_line tmp[WRAP_LINES];
+    size_t count =
+        linebreak_wrap(s, n, max_width, wrap_measure, &c, tmp, WRAP_LINES);
+    size_t stored = count < WRAP_LINES ? count : WRAP_LINES;
+    linebreak_line *copy = malloc((stored ? stored : 1) * sizeof *copy);
+    if (!copy) { /* answer without remembering */
+      for (size_t i = 0; i < stored && i < max_lines; i++)
+        lines[i] = tmp[i];
+      return count;
+    }
+    memcpy(copy, tmp, stored * sizeof *copy);
+    wrap_free(&set[WRAP_WAYS - 1]);
+    memmove(&set[1], &set[0], (WRAP_WAYS - 1) * sizeof set[0]);
+    set[0] = (wrap){.hash = h, .len = (uint32_t)n, .px = (int16_t)px,
+                    .weight = (uint8_t)w, .max_width = max_width,
+                    .count = count, .stored = stored, .lines = copy};
+    hit = &set[0];
+  }
+  for (size_t i = 0; i < hit->stored && i < max_lines; i++)
+    lines[i] = hit->lines[i];
+  return hit->count;
 }
 
 int text_line_height(text_sys *t, int px, text_weight w) {
@@ -729,4 +899,8 @@ void text_get_stats(const text_sys *t, text_stats *s) {
   s->faces = (size_t)t->n_faces;
   s->sizes = (size_t)t->n_sizes;
   s->opens = t->opens;
+  s->measure_hits = t->meas_hits;
+  s->measure_misses = t->meas_misses;
+  s->wrap_hits = t->wrap_hits;
+  s->wrap_misses = t->wrap_misses;
 }

@@ -1,7 +1,8 @@
 /* text: the rendered-line cache stays within its memory bound, hits on
  * repeats, forgets everything on clear; measuring and fallback work; one
  * or two faces per font file serve every size, and neither widths nor
- * pixels depend on the sizes drawn before. */
+ * pixels depend on the sizes drawn before; widths and wrapped lines are
+ * remembered per size and forgotten with the fonts. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -24,6 +25,10 @@ static SDL_Surface *draw_alone(text_sys *t, int px, const char *s) {
   text_set_renderer(t, NULL);
   SDL_DestroyRenderer(ren);
   return surf;
+}
+
+static int measure_fresh(void *ud, const char *s, size_t n) {
+  return text_width(ud, 30, TEXT_REGULAR, s, n);
 }
 
 static int same_pixels(const SDL_Surface *a, const SDL_Surface *b) {
@@ -103,14 +108,71 @@ static void test_faces_and_sizes(const char *conf) {
   SDL_FreeSurface(mine);
   SDL_FreeSurface(theirs);
 
+  /* Widths are remembered per size: a repeat is a hit, another size (a
+   * change of scale) is measured again, and forgetting the fonts forgets
+   * them. */
+  const char *name = "赵桂兰";
+  text_get_stats(t, &st);
+  unsigned long h0 = st.measure_hits, m0 = st.measure_misses;
+  int w30 = text_width(t, 30, TEXT_REGULAR, name, strlen(name));
+  int w30b = text_width(t, 30, TEXT_REGULAR, name, strlen(name));
+  text_get_stats(t, &st);
+  CHECK_INT(w30b, w30);
+  CHECK_INT(st.measure_misses, m0 + 1);
+  CHECK_INT(st.measure_hits, h0 + 1);
+  int w42 = text_width(t, 42, TEXT_REGULAR, name, strlen(name));
+  text_get_stats(t, &st);
+  CHECK_INT(st.measure_misses, m0 + 2);
+  CHECK_INT(w42, text_width(fresh, 42, TEXT_REGULAR, name, strlen(name)));
+  CHECK(w42 > w30);
+  /* Same bytes, other length: never the same entry. */
+  CHECK_INT(text_width(t, 30, TEXT_REGULAR, name, 3) * 3, w30);
   text_forget(t);
   text_get_stats(t, &st);
   CHECK_INT(st.faces, 0);
   CHECK_INT(st.sizes, 0);
-  CHECK_INT(text_width(t, a, TEXT_REGULAR, para, strlen(para)), wa);
+  m0 = st.measure_misses;
+  CHECK_INT(text_width(t, 30, TEXT_REGULAR, name, strlen(name)), w30);
   text_get_stats(t, &st);
+  CHECK_INT(st.measure_misses, m0 + 1);
   /* Reopened without probing the .ttc again: one open per face. */
   CHECK(st.faces >= 1 && st.opens == opens_bold + st.faces);
+
+  /* Wrapping is remembered per (size, weight, width): the same lines as
+   * core/linebreak.c computes, a hit on repeat, a miss at another width or
+   * size, and forgotten with the fonts. */
+  const char *text = "申请最低生活保障，需要提供户口簿、身份证和家庭收入证明（近6个月）。";
+  linebreak_line mine_l[16], ref_l[16];
+  size_t want = linebreak_wrap(text, strlen(text), 200, measure_fresh,
+                               fresh, ref_l, 16);
+  text_get_stats(t, &st);
+  unsigned long wh = st.wrap_hits, wm = st.wrap_misses;
+  size_t got = text_wrap(t, 30, TEXT_REGULAR, 200, text, strlen(text),
+                         mine_l, 16);
+  CHECK(want >= 3);
+  CHECK_INT(got, want);
+  int same = 1;
+  for (size_t i = 0; i < got && i < 16; i++)
+    same &= mine_l[i].start == ref_l[i].start && mine_l[i].len == ref_l[i].len &&
+            mine_l[i].width == ref_l[i].width;
+  CHECK(same);
+  memset(mine_l, 0, sizeof mine_l);
+  CHECK_INT(text_wrap(t, 30, TEXT_REGULAR, 200, text, strlen(text), mine_l, 1),
+            want);
+  CHECK_INT(mine_l[0].len, ref_l[0].len);
+  CHECK_INT(mine_l[1].len, 0); /* only max_lines entries are written */
+  text_wrap(t, 30, TEXT_REGULAR, 300, text, strlen(text), mine_l, 16);
+  text_wrap(t, 42, TEXT_REGULAR, 200, text, strlen(text), mine_l, 16);
+  text_get_stats(t, &st);
+  CHECK_INT(st.wrap_hits, wh + 1);
+  CHECK_INT(st.wrap_misses, wm + 3);
+  text_forget(t);
+  text_get_stats(t, &st);
+  wm = st.wrap_misses;
+  CHECK_INT(text_wrap(t, 30, TEXT_REGULAR, 200, text, strlen(text), mine_l, 16),
+            want);
+  text_get_stats(t, &st);
+  CHECK_INT(st.wrap_misses, wm + 1);
 
   text_destroy(fresh);
   text_destroy(t);

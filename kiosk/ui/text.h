@@ -4,8 +4,8 @@
  * own glyph cache is too small for CJK, so every rendered line is kept as a
  * texture keyed by (size, weight, colour, text) in an LRU cache whose total
  * pixel memory never exceeds the bound given at creation. Advance widths are
- * cached per code point, and whole widths per string, so wrapping long
- * paragraphs stays cheap and a redraw does not measure again.
+ * cached per code point, and whole widths and wrapped lines per string, so
+ * wrapping long paragraphs stays cheap and a redraw does not measure again.
  *
  * The cache may hold personal data (a typed name is drawn like any text):
  * the app calls text_forget() from its session wiper. */

@@ -8,7 +8,8 @@
  *   idle        CPU seconds used by a windowed kiosk over 10 idle seconds
  *               (needs a display: run under xvfb-run)
  *   rss         peak resident memory (VmHWM) of the windowed kiosk and of
- *               this headless process
+ *               this headless process; heap in use (mallinfo2) and the
+ *               faces the text system has open after the redraws
  *   compare     with --compare-browser: the 最低生活保障 page rendered to a
  *               1920x1080 PNG by headless Chromium (bench/pages/dibao.html)
  *               and by the kiosk (bench/scripts/dibao_shot.txt), alternately,
@@ -25,6 +26,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <dirent.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -282,6 +284,9 @@ static void bench_redraw(const char *screen_script, int runs) {
   text_get_stats(a->text, &st);
   printf("text_cache: %zu entries, %.1f MiB of %.1f MiB bound\n", st.entries,
          (double)st.bytes / 1048576.0, (double)st.bound / 1048576.0);
+  printf("text_faces: %zu open for %zu sizes (%lu opened, probes included)\n",
+         st.faces, st.sizes, st.opens);
+  printf("heap_in_use_mib: %.1f\n", (double)mallinfo2().uordblks / 1048576.0);
   free(t);
   app_destroy(a);
   printf("rss_peak_headless_mib: %.1f\n", status_kib(getpid(), "VmHWM") / 1024.0);

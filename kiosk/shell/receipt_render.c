@@ -140,7 +140,11 @@ kerr receipt_render(void *ud, receipt_paper *p, int width, printer_raster *out) 
 out:
   if (e)
     printer_raster_free(out);
-  text_set_renderer(h->text, NULL); /* frees the cached lines' textures */
+  /* A receipt shows the applicant's answers: forget the cached lines (and
+   * their textures), the fonts' glyphs and the width and wrap tables (hashes
+   * of the receipt's strings) now, not when the kiosk stops. */
+  text_forget(h->text);
+  text_set_renderer(h->text, NULL);
   u->ren = NULL;
   if (ren)
     SDL_DestroyRenderer(ren);

@@ -4,6 +4,36 @@
  * larger than the bound alone is drawn but not kept); every entry is both in
  * its hash chain and in the LRU list.
  *
+ * Faces: every TTF_OpenFontIndex of a CJK face costs about half a megabyte
+ * of FreeType heap plus SDL_ttf's glyph cache, and the theme draws some ten
+ * (size, weight) pairs, so faces are not opened per size. The faces of one
+ * (file, face index, hinting) form a group of at most FACES_PER_FILE, shared
+ * by every size drawn with that file; face_at() hands out one already at
+ * the wanted size, else resizes the group's least recently used one with
+ * TTF_SetFontSize(). Every call whose result depends on the size (metrics,
+ * rendering, height) goes through face_at(); whether a glyph exists does
+ * not depend on it (face_any()). Resizing drops SDL_ttf's glyph cache of
+ * that face; with one face per file a screen that alternates sizes loaded
+ * every glyph again (2.2x the instructions of a cold redraw), with two it
+ * costs what one face per size did (docs/performance.md). Nothing here
+ * relies on SDL_ttf's cache for speed: the rendered-line cache and the
+ * per-size advance cache sit in front, and a warm frame never reaches it.
+ *
+ * Measurements: wrapping measures every growing prefix of a line, hundreds
+ * of text_width() calls per frame, the same ones every frame. A bounded
+ * set-associative table remembers (size, weight, length, 64-bit hash) ->
+ * width. It never holds the text. The hash is keyed with a random seed per
+ * text_sys; two different strings of one length, size and weight sharing a
+ * hash would get the same width (a misplaced line break, nothing worse) with
+ * a probability near 2^-64 per pair, which we accept rather than keep the
+ * text. A width depends only on the faces, the size and the string, so the
+ * size in the key is all a change of scale needs; the table is wiped
+ * (sodium_memzero: the hash of a short typed name could be confirmed by
+ * guessing) whenever the faces are closed, i.e. when a session ends.
+ * Wrapping itself is remembered the same way: (size, weight, width, length,
+ * hash) -> the lines' offsets and widths, so a warm redraw neither measures
+ * nor scans for break opportunities.
+ *
  * Threads: a text_sys is used by one thread at a time, but the print host
  * renders receipts with its own text_sys on its own thread. SDL_ttf keeps
  * one FreeType library for the process, and FreeType requires opening and
@@ -14,6 +44,7 @@
 #include <SDL_ttf.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +54,15 @@
 
 #define MAX_FILES 8
 #define MAX_SIZES 24
+#define FACES_PER_FILE TEXT_FACES_PER_FILE
+#define MAX_FACES (MAX_FILES * FACES_PER_FILE)
 #define BUCKETS 1024
 #define ADV_SLOTS 4096
+#define MEAS_SETS 1024 /* power of two */
+#define MEAS_WAYS 4
+#define WRAP_SETS 512 /* power of two */
+#define WRAP_WAYS 2
+#define WRAP_LINES 64 /* lines kept per wrapped text */
 
 typedef struct face_file {
   char path[512];
@@ -33,15 +71,52 @@ typedef struct face_file {
   int index; /* face index within the file, -1 unknown, -2 unusable */
 } face_file;
 
+/* One opened face. Faces of one file and hinting form a group of at most
+ * FACES_PER_FILE, shared by every size drawn with that file. */
+typedef struct face {
+  TTF_Font *font;
+  int file;            /* index into text_sys.files (the first naming it) */
+  int main;            /* opened as a main face: light hinting */
+  int px;              /* size currently set on font */
+  unsigned long used;  /* text_sys.tick when last used */
+} face;
+
+/* Which face group draws a size: file and hinting, resolved to a face of
+ * the group (and its size set) by face_at() at each use. */
+typedef struct face_ref {
+  int file, main;
+} face_ref;
+
 typedef struct sized_font {
   int px;
   text_weight weight;
-  TTF_Font *main;
-  TTF_Font *fallback[MAX_FILES];
+  face_ref main;
+  face_ref fallback[MAX_FILES];
   int n_fallback;
   uint32_t adv_cp[ADV_SLOTS]; /* advance cache, open addressing */
   int16_t adv_w[ADV_SLOTS];
 } sized_font;
+
+/* One remembered width; used == 0 marks a free slot. */
+typedef struct meas {
+  uint64_t hash;
+  uint32_t len;
+  int16_t px;
+  uint8_t weight, used;
+  int32_t width;
+} meas;
+
+/* One remembered wrap; lines == NULL marks a free slot. */
+typedef struct wrap {
+  uint64_t hash;
+  uint32_t len;
+  int16_t px;
+  uint8_t weight;
+  int max_width;
+  size_t count;          /* lines the text needs */
+  size_t stored;         /* min(count, WRAP_LINES) */
+  linebreak_line *lines; /* stored entries, heap */
+} wrap;
 
 typedef struct entry {
   struct entry *hnext;
@@ -60,6 +135,10 @@ typedef struct entry {
 struct text_sys {
   face_file files[MAX_FILES];
   int n_files;
+  face faces[MAX_FACES];
+  int n_faces;
+  unsigned long tick;
+  unsigned long opens; /* TTF_OpenFontIndex calls, probes included */
   sized_font *sizes[MAX_SIZES];
   int n_sizes;
   SDL_Renderer *ren;
@@ -67,6 +146,11 @@ struct text_sys {
   entry *lru_head, *lru_tail;
   size_t bytes, bound, entries;
   unsigned long hits, misses, evictions;
+  meas meas[MEAS_SETS][MEAS_WAYS]; /* way 0 = newest in its set */
+  uint64_t meas_seed;
+  unsigned long meas_hits, meas_misses;
+  wrap wraps[WRAP_SETS][WRAP_WAYS]; /* way 0 = newest in its set */
+  unsigned long wrap_hits, wrap_misses;
 };
 
 static char *trim(char *s) {
@@ -131,35 +215,117 @@ static void close_font(TTF_Font *f) {
   pthread_mutex_unlock(&faces_mu);
 }
 
-static TTF_Font *open_face_locked(face_file *ff, int px);
+static TTF_Font *open_face_locked(text_sys *t, face_file *ff, int px);
 
 /* Opens the face of ff whose family name matches, at px. */
-static TTF_Font *open_face(face_file *ff, int px) {
+static TTF_Font *open_face(text_sys *t, face_file *ff, int px) {
   pthread_mutex_lock(&faces_mu);
-  TTF_Font *f = open_face_locked(ff, px);
+  TTF_Font *f = open_face_locked(t, ff, px);
   pthread_mutex_unlock(&faces_mu);
   return f;
 }
 
-static TTF_Font *open_face_locked(face_file *ff, int px) {
+static int same_face(const face_file *a, const face_file *b) {
+  return strcmp(a->path, b->path) == 0 && strcmp(a->family, b->family) == 0;
+}
+
+/* The face index of a .ttc is found once: by probing faces in order for the
+ * family name, and shared with every other line naming the same file and
+ * family. */
+static TTF_Font *open_face_locked(text_sys *t, face_file *ff, int px) {
   if (ff->index == -2)
     return NULL;
-  if (ff->index >= 0)
+  if (ff->index >= 0) {
+    t->opens++;
     return TTF_OpenFontIndex(ff->path, px, ff->index);
-  for (int i = 0; i < 16; i++) {
-    TTF_Font *font = TTF_OpenFontIndex(ff->path, px, i);
+  }
+  int found = -2;
+  TTF_Font *font = NULL;
+  for (int i = 0; i < 16 && found == -2; i++) {
+    t->opens++;
+    font = TTF_OpenFontIndex(ff->path, px, i);
     if (!font)
       break;
     const char *fam = TTF_FontFaceFamilyName(font);
     if (fam && strcmp(fam, ff->family) == 0) {
-      ff->index = i;
+      found = i;
+    } else {
+      TTF_CloseFont(font);
+      font = NULL;
+    }
+  }
+  if (found == -2)
+    LOG_W("text", "no face '%s' in %s", ff->family, ff->path);
+  for (int i = 0; i < t->n_files; i++)
+    if (same_face(&t->files[i], ff))
+      t->files[i].index = found;
+  return font;
+}
+
+/* The first line of the font list naming the same file and family as
+ * files[i]: faces are grouped by it. */
+static int canonical_file(const text_sys *t, int i) {
+  for (int j = 0; j < i; j++)
+    if (same_face(&t->files[j], &t->files[i]))
+      return j;
+  return i;
+}
+
+/* A face of the group r with its size set to px, or NULL when the file has
+ * no usable face or the size cannot be set. Prefers a face already at px,
+ * then opens another while the group has fewer than FACES_PER_FILE, then
+ * resizes the group's least recently used face. */
+static TTF_Font *face_at(text_sys *t, face_ref r, int px) {
+  face *lru = NULL;
+  int in_group = 0;
+  t->tick++;
+  for (int i = 0; i < t->n_faces; i++) {
+    face *f = &t->faces[i];
+    if (f->file != r.file || f->main != r.main)
+      continue;
+    in_group++;
+    if (f->px == px) {
+      f->used = t->tick;
+      return f->font;
+    }
+    if (!lru || f->used < lru->used)
+      lru = f;
+  }
+  if (in_group < FACES_PER_FILE && t->n_faces < MAX_FACES) {
+    TTF_Font *font = open_face(t, &t->files[r.file], px);
+    if (font) {
+      if (r.main)
+        TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+      t->faces[t->n_faces++] = (face){.font = font, .file = r.file,
+                                      .main = r.main, .px = px,
+                                      .used = t->tick};
       return font;
     }
-    TTF_CloseFont(font);
   }
-  LOG_W("text", "no face '%s' in %s", ff->family, ff->path);
-  ff->index = -2;
+  if (!lru)
+    return NULL;
+  lru->used = t->tick;
+  if (TTF_SetFontSize(lru->font, px) != 0) {
+    LOG_E("text", "cannot set font size %d", px);
+    lru->px = 0;
+    return NULL;
+  }
+  lru->px = px;
+  return lru->font;
+}
+
+/* Any face of the group r, for what does not depend on the size (whether a
+ * glyph exists). get_font() opened one for every group it refers to. */
+static TTF_Font *face_any(const text_sys *t, face_ref r) {
+  for (int i = 0; i < t->n_faces; i++)
+    if (t->faces[i].file == r.file && t->faces[i].main == r.main)
+      return t->faces[i].font;
   return NULL;
+}
+
+/* Nonzero when the group r has a face open, opening one at px if none. */
+static int group_open(text_sys *t, face_ref r, int px) {
+  return face_any(t, r) || face_at(t, r, px);
 }
 
 static sized_font *get_font(text_sys *t, int px, text_weight w) {
@@ -172,26 +338,28 @@ static sized_font *get_font(text_sys *t, int px, text_weight w) {
     LOG_E("text", "too many font sizes");
     return t->sizes[t->n_sizes - 1];
   }
+  face_ref main = {-1, 1};
+  for (int want = (int)w; want >= 0 && main.file < 0; want--)
+    for (int i = 0; i < t->n_files && main.file < 0; i++)
+      if (t->files[i].role == want) {
+        face_ref r = {canonical_file(t, i), 1};
+        if (group_open(t, r, px))
+          main = r;
+      }
+  if (main.file < 0)
+    return NULL;
   sized_font *sf = calloc(1, sizeof *sf);
   if (!sf)
     return NULL;
   sf->px = px;
   sf->weight = w;
-  for (int want = (int)w; want >= 0 && !sf->main; want--)
-    for (int i = 0; i < t->n_files && !sf->main; i++)
-      if (t->files[i].role == want)
-        sf->main = open_face(&t->files[i], px);
+  sf->main = main;
   for (int i = 0; i < t->n_files; i++)
     if (t->files[i].role == 2 && sf->n_fallback < MAX_FILES) {
-      TTF_Font *fb = open_face(&t->files[i], px);
-      if (fb)
-        sf->fallback[sf->n_fallback++] = fb;
+      face_ref r = {canonical_file(t, i), 0};
+      if (group_open(t, r, px))
+        sf->fallback[sf->n_fallback++] = r;
     }
-  if (!sf->main) {
-    free(sf);
-    return NULL;
-  }
-  TTF_SetFontHinting(sf->main, TTF_HINTING_LIGHT);
   t->sizes[t->n_sizes++] = sf;
   return sf;
 }
@@ -210,6 +378,7 @@ kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
   if (!t)
     return KERR_NOMEM;
   t->bound = cache_bytes;
+  randombytes_buf(&t->meas_seed, sizeof t->meas_seed);
   kerr e = read_conf(t, fonts_conf, err, errlen);
   if (e) {
     free(t);
@@ -272,24 +441,42 @@ void text_cache_clear(text_sys *t) {
   t->entries = 0;
 }
 
-/* Closes every sized font. FreeType's per-face glyph cache holds the
- * bitmaps of the glyphs drawn, and the advance cache the code points: both
- * go with the face, and get_font() opens it again when next needed. */
+/* Closes every face and forgets every size. FreeType's per-face glyph
+ * cache holds the bitmaps of the glyphs drawn, and the advance cache the
+ * code points: both go with the face, and get_font() opens it again when
+ * next needed. The face index found in each file is kept. */
 static void close_sizes(text_sys *t) {
   for (int i = 0; i < t->n_sizes; i++) {
-    close_font(t->sizes[i]->main);
-    for (int j = 0; j < t->sizes[i]->n_fallback; j++)
-      close_font(t->sizes[i]->fallback[j]);
     sodium_memzero(t->sizes[i], sizeof *t->sizes[i]);
     free(t->sizes[i]);
     t->sizes[i] = NULL;
   }
   t->n_sizes = 0;
+  for (int i = 0; i < t->n_faces; i++)
+    close_font(t->faces[i].font);
+  memset(t->faces, 0, sizeof t->faces);
+  t->n_faces = 0;
+}
+
+static void wrap_free(wrap *wr) {
+  if (wr->lines) {
+    sodium_memzero(wr->lines, wr->stored * sizeof *wr->lines);
+    free(wr->lines);
+  }
+  sodium_memzero(wr, sizeof *wr);
+}
+
+static void meas_clear(text_sys *t) {
+  sodium_memzero(t->meas, sizeof t->meas);
+  for (int i = 0; i < WRAP_SETS; i++)
+    for (int j = 0; j < WRAP_WAYS; j++)
+      wrap_free(&t->wraps[i][j]);
 }
 
 void text_forget(text_sys *t) {
   text_cache_clear(t);
   close_sizes(t);
+  meas_clear(t);
 }
 
 void text_destroy(text_sys *t) {
@@ -297,6 +484,7 @@ void text_destroy(text_sys *t) {
     return;
   text_cache_clear(t);
   close_sizes(t);
+  meas_clear(t);
   free(t);
 }
 
@@ -306,38 +494,75 @@ void text_set_renderer(text_sys *t, SDL_Renderer *r) {
   t->ren = r;
 }
 
-static int advance(sized_font *sf, uint32_t cp) {
+/* The face group that draws cp: the main one, else the first fallback that
+ * has it, else the main one (which draws its missing-glyph box). */
+static face_ref face_for(const text_sys *t, const sized_font *sf,
+                         uint32_t cp) {
+  if (TTF_GlyphIsProvided32(face_any(t, sf->main), cp))
+    return sf->main;
+  for (int i = 0; i < sf->n_fallback; i++)
+    if (TTF_GlyphIsProvided32(face_any(t, sf->fallback[i]), cp))
+      return sf->fallback[i];
+  return sf->main;
+}
+
+static int glyph_advance(text_sys *t, sized_font *sf, uint32_t cp) {
+  int adv = 0;
+  TTF_Font *font = face_at(t, face_for(t, sf, cp), sf->px);
+  if (!font || TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv))
+    adv = sf->px / 2;
+  return adv;
+}
+
+static int advance(text_sys *t, sized_font *sf, uint32_t cp) {
   uint32_t slot = (cp * 2654435761u) & (ADV_SLOTS - 1);
   for (int probe = 0; probe < 8; probe++) {
     uint32_t s = (slot + (uint32_t)probe) & (ADV_SLOTS - 1);
     if (sf->adv_cp[s] == cp + 1)
       return sf->adv_w[s];
     if (sf->adv_cp[s] == 0) {
-      int adv = 0;
-      TTF_Font *font = sf->main;
-      if (!TTF_GlyphIsProvided32(font, cp))
-        for (int i = 0; i < sf->n_fallback; i++)
-          if (TTF_GlyphIsProvided32(sf->fallback[i], cp)) {
-            font = sf->fallback[i];
-            break;
-          }
-      if (TTF_GlyphMetrics32(font, cp, NULL, NULL, NULL, NULL, &adv) != 0)
-        adv = sf->px / 2;
+      int adv = glyph_advance(t, sf, cp);
       sf->adv_cp[s] = cp + 1;
       sf->adv_w[s] = (int16_t)adv;
       return adv;
     }
   }
-  int adv = 0;
-  if (TTF_GlyphMetrics32(sf->main, cp, NULL, NULL, NULL, NULL, &adv) != 0)
-    adv = sf->px / 2;
-  return adv;
+  return glyph_advance(t, sf, cp);
 }
 
-int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
+static uint64_t mix64(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+/* Seeded 64-bit hash of (px, w, s[0..n)), eight bytes at a time. */
+static uint64_t meas_hash(uint64_t seed, int px, text_weight w, const char *s,
+                          size_t n) {
+  const uint64_t k = 0x9e3779b97f4a7c15ull;
+  uint64_t h = seed ^ ((uint64_t)(uint32_t)px << 32 | (uint64_t)w << 24 | n);
+  h = mix64(h * k);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+    memcpy(&v, s + i, 8);
+    h = (h ^ v) * k;
+    h ^= h >> 29;
+  }
+  if (i < n) {
+    uint64_t v = 0;
+    memcpy(&v, s + i, n - i);
+    h = (h ^ v) * k;
+  }
+  return mix64(h);
+}
+
+static int measure_glyphs(text_sys *t, int px, text_weight w, const char *s,
+                          size_t n) {
   sized_font *sf = get_font(t, px, w);
   if (!sf)
-    return 0;
+    return -1;
   int width = 0;
   size_t i = 0;
   while (i < n) {
@@ -346,10 +571,87 @@ int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
     if (!k)
       k = 1;
     if (cp != '\n')
-      width += advance(sf, cp);
+      width += advance(t, sf, cp);
     i += k;
   }
   return width;
+}
+
+int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
+  if (n == 0)
+    return 0;
+  uint64_t h = meas_hash(t->meas_seed, px, w, s, n);
+  meas *set = t->meas[h & (MEAS_SETS - 1)];
+  for (int i = 0; i < MEAS_WAYS && set[i].used; i++)
+    if (set[i].hash == h && set[i].len == n && set[i].px == px &&
+        set[i].weight == (uint8_t)w) {
+      t->meas_hits++;
+      return set[i].width;
+    }
+  t->meas_misses++;
+  int width = measure_glyphs(t, px, w, s, n);
+  if (width < 0)
+    return 0; /* no face: not remembered, tried again next time */
+  if (n <= UINT32_MAX && px >= INT16_MIN && px <= INT16_MAX) {
+    memmove(&set[1], &set[0], (MEAS_WAYS - 1) * sizeof set[0]);
+    set[0] = (meas){.hash = h, .len = (uint32_t)n, .px = (int16_t)px,
+                    .weight = (uint8_t)w, .used = 1, .width = width};
+  }
+  return width;
+}
+
+typedef struct wrap_ctx {
+  text_sys *t;
+  int px;
+  text_weight w;
+} wrap_ctx;
+
+static int wrap_measure(void *ud, const char *s, size_t n) {
+  wrap_ctx *c = ud;
+  return text_width(c->t, c->px, c->w, s, n);
+}
+
+size_t text_wrap(text_sys *t, int px, text_weight w, int max_width,
+                 const char *s, size_t n, linebreak_line *lines,
+                 size_t max_lines) {
+  wrap_ctx c = {t, px, w};
+  if (max_lines > WRAP_LINES || n > UINT32_MAX || px < INT16_MIN ||
+      px > INT16_MAX)
+    return linebreak_wrap(s, n, max_width, wrap_measure, &c, lines,
+                          max_lines);
+  uint64_t h = mix64(meas_hash(t->meas_seed, px, w, s, n) ^
+                     (uint64_t)(uint32_t)max_width);
+  wrap *set = t->wraps[h & (WRAP_SETS - 1)];
+  wrap *hit = NULL;
+  for (int i = 0; i < WRAP_WAYS && set[i].lines && !hit; i++)
+    if (set[i].hash == h && set[i].len == n && set[i].px == px &&
+        set[i].weight == (uint8_t)w && set[i].max_width == max_width)
+      hit = &set[i];
+  if (hit) {
+    t->wrap_hits++;
+  } else {
+    t->wrap_misses++;
+    linebreak_line tmp[WRAP_LINES];
+    size_t count =
+        linebreak_wrap(s, n, max_width, wrap_measure, &c, tmp, WRAP_LINES);
+    size_t stored = count < WRAP_LINES ? count : WRAP_LINES;
+    linebreak_line *copy = malloc((stored ? stored : 1) * sizeof *copy);
+    if (!copy) { /* answer without remembering */
+      for (size_t i = 0; i < stored && i < max_lines; i++)
+        lines[i] = tmp[i];
+      return count;
+    }
+    memcpy(copy, tmp, stored * sizeof *copy);
+    wrap_free(&set[WRAP_WAYS - 1]);
+    memmove(&set[1], &set[0], (WRAP_WAYS - 1) * sizeof set[0]);
+    set[0] = (wrap){.hash = h, .len = (uint32_t)n, .px = (int16_t)px,
+                    .weight = (uint8_t)w, .max_width = max_width,
+                    .count = count, .stored = stored, .lines = copy};
+    hit = &set[0];
+  }
+  for (size_t i = 0; i < hit->stored && i < max_lines; i++)
+    lines[i] = hit->lines[i];
+  return hit->count;
 }
 
 int text_line_height(text_sys *t, int px, text_weight w) {
@@ -429,8 +731,8 @@ static SDL_Surface *render_run(TTF_Font *f, const char *s, SDL_Color c,
   return TTF_RenderUTF8_Blended(f, s, c);
 }
 
-static SDL_Surface *render_line(sized_font *sf, SDL_Color c, SDL_Color bg,
-                                const char *s, size_t n) {
+static SDL_Surface *render_line(text_sys *t, sized_font *sf, SDL_Color c,
+                                SDL_Color bg, const char *s, size_t n) {
   char *buf = malloc(n + 1);
   if (!buf)
     return NULL;
@@ -443,24 +745,28 @@ static SDL_Surface *render_line(sized_font *sf, SDL_Color c, SDL_Color bg,
     if (!k) {
       k = 1;
       plain = 0;
-    } else if (!TTF_GlyphIsProvided32(sf->main, cp)) {
+    } else if (!TTF_GlyphIsProvided32(face_any(t, sf->main), cp)) {
       plain = 0;
     }
     i += k;
   }
   SDL_Surface *out = NULL;
+  TTF_Font *main = face_at(t, sf->main, sf->px);
+  if (!main)
+    goto done;
   if (plain) {
-    out = render_run(sf->main, buf, c, bg);
+    out = render_run(main, buf, c, bg);
     goto done;
   }
-  /* Split into runs by face and compose them side by side. */
-  int total_w = 0, h = TTF_FontHeight(sf->main);
+  /* Split into runs by face and compose them side by side. The runs
+   * alternate between face groups, so no face changes size within a line. */
+  int total_w = 0, h = TTF_FontHeight(main);
   SDL_Surface *runs[128];
   int n_runs = 0;
   size_t i = 0;
   while (i < n && n_runs < 128) {
     size_t start = i;
-    TTF_Font *run_font = NULL;
+    face_ref run_face = {-1, 0};
     while (i < n) {
       uint32_t cp;
       size_t k = utf8_decode(buf + i, n - i, &cp);
@@ -469,29 +775,27 @@ static SDL_Surface *render_line(sized_font *sf, SDL_Color c, SDL_Color bg,
         if (i > start)
           break;
         i += 1;
-        run_font = sf->main;
+        run_face = sf->main;
         break;
       }
-      TTF_Font *f = sf->main;
-      if (!TTF_GlyphIsProvided32(f, cp))
-        for (int j = 0; j < sf->n_fallback; j++)
-          if (TTF_GlyphIsProvided32(sf->fallback[j], cp)) {
-            f = sf->fallback[j];
-            break;
-          }
-      if (run_font && f != run_font)
+      face_ref f = face_for(t, sf, cp);
+      if (run_face.file >= 0 &&
+          (f.file != run_face.file || f.main != run_face.main))
         break;
-      run_font = f;
+      run_face = f;
       i += k;
     }
     char saved = buf[i];
     buf[i] = '\0';
     uint32_t first;
-    SDL_Surface *r;
-    if (utf8_decode(buf + start, i - start, &first) == 0)
-      r = render_run(sf->main, "\xEF\xBF\xBD", c, bg);
-    else
-      r = render_run(run_font, buf + start, c, bg);
+    SDL_Surface *r = NULL;
+    TTF_Font *run_font = face_at(t, run_face, sf->px);
+    if (run_font)
+      r = render_run(run_font,
+                     utf8_decode(buf + start, i - start, &first) == 0
+                         ? "\xEF\xBF\xBD"
+                         : buf + start,
+                     c, bg);
     buf[i] = saved;
     if (r) {
       runs[n_runs++] = r;
@@ -546,7 +850,7 @@ void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, SDL_Color bg,
     sized_font *sf = get_font(t, px, w);
     if (!sf)
       return;
-    SDL_Surface *surf = render_line(sf, c, bg, s, n);
+    SDL_Surface *surf = render_line(t, sf, c, bg, s, n);
     if (!surf)
       return;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(t->ren, surf);
@@ -592,4 +896,11 @@ void text_get_stats(const text_sys *t, text_stats *s) {
   s->hits = t->hits;
   s->misses = t->misses;
   s->evictions = t->evictions;
+  s->faces = (size_t)t->n_faces;
+  s->sizes = (size_t)t->n_sizes;
+  s->opens = t->opens;
+  s->measure_hits = t->meas_hits;
+  s->measure_misses = t->meas_misses;
+  s->wrap_hits = t->wrap_hits;
+  s->wrap_misses = t->wrap_misses;
 }

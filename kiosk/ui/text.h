@@ -4,7 +4,8 @@
  * own glyph cache is too small for CJK, so every rendered line is kept as a
  * texture keyed by (size, weight, colour, text) in an LRU cache whose total
  * pixel memory never exceeds the bound given at creation. Advance widths are
- * cached per code point so wrapping long paragraphs stays cheap.
+ * cached per code point, and whole widths and wrapped lines per string, so
+ * wrapping long paragraphs stays cheap and a redraw does not measure again.
  *
  * The cache may hold personal data (a typed name is drawn like any text):
  * the app calls text_forget() from its session wiper. */
@@ -15,13 +16,19 @@
 #include <stddef.h>
 
 #include "core/kerr.h"
+#include "core/linebreak.h"
 
 typedef struct text_sys text_sys;
 
 typedef enum text_weight { TEXT_REGULAR = 0, TEXT_BOLD = 1 } text_weight;
 
-/* Reads the font list (fonts/fonts.conf format) and opens the faces lazily
- * per size. cache_bytes bounds the rendered-line cache (pixel bytes).
+/* At most this many faces of one font file are open at a time, whatever the
+ * number of sizes drawn with it (docs/performance.md says why two). */
+#define TEXT_FACES_PER_FILE 2
+
+/* Reads the font list (fonts/fonts.conf format). Faces are opened lazily,
+ * at most TEXT_FACES_PER_FILE per font file. cache_bytes bounds the
+ * rendered-line cache (pixel bytes).
  * Errors: KERR_IO / KERR_NOTFOUND when no usable regular face exists; err
  * receives a message. */
 kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
@@ -31,8 +38,17 @@ void text_destroy(text_sys *t);
 /* Textures belong to one renderer; setting a new one clears the cache. */
 void text_set_renderer(text_sys *t, SDL_Renderer *r);
 
-/* Width in pixels of s[0..n) on one line. */
+/* Width in pixels of s[0..n) on one line. Widths are remembered (by a hash
+ * of the text, never the text) until text_forget(). */
 int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n);
+
+/* Wraps s[0..n) into lines at most max_width wide (core/linebreak.h rules),
+ * measured at px and w: fills at most max_lines entries of lines and returns
+ * the number of lines the text needs, as linebreak_wrap() does. The result
+ * is remembered like a width (hash, never the text) until text_forget(). */
+size_t text_wrap(text_sys *t, int px, text_weight w, int max_width,
+                 const char *s, size_t n, linebreak_line *lines,
+                 size_t max_lines);
 
 /* Recommended distance between baselines for px-sized text. */
 int text_line_height(text_sys *t, int px, text_weight w);
@@ -51,13 +67,19 @@ void text_draw(text_sys *t, int px, text_weight w, SDL_Color c, SDL_Color bg,
 void text_cache_clear(text_sys *t);
 
 /* text_cache_clear(), then closes and forgets every opened font (FreeType
- * keeps rendered glyph bitmaps per face) and the advance cache; fonts are
- * opened again on the next draw. Called when a session ends. */
+ * keeps rendered glyph bitmaps per face), the advance cache and the
+ * remembered widths (wiped); fonts are opened again on the next draw.
+ * Called when a session ends. */
 void text_forget(text_sys *t);
 
 typedef struct text_stats {
-  size_t entries, bytes, bound;
+  size_t entries, bytes, bound;      /* rendered-line cache */
   unsigned long hits, misses, evictions;
+  size_t faces;                      /* faces open now */
+  size_t sizes;                      /* (size, weight) pairs in use */
+  unsigned long opens;               /* faces ever opened, probes included */
+  unsigned long measure_hits, measure_misses; /* text_width() */
+  unsigned long wrap_hits, wrap_misses;       /* text_wrap() */
 } text_stats;
 void text_get_stats(const text_sys *t, text_stats *s);
 

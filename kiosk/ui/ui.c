@@ -165,21 +165,9 @@ int ui_text_line(ui *u, int px, text_weight w, SDL_Color c, const char *s,
   return width;
 }
 
-typedef struct measure_ctx {
-  text_sys *t;
-  int px;
-  text_weight w;
-} measure_ctx;
-
-static int measure(void *ud, const char *s, size_t n) {
-  measure_ctx *m = ud;
-  return text_width(m->t, m->px, m->w, s, n);
-}
-
 int ui_text_height(ui *u, int wd, int px, text_weight w, const char *s) {
-  measure_ctx m = {u->text, px, w};
   linebreak_line lines[1];
-  size_t n = linebreak_wrap(s, strlen(s), wd, measure, &m, lines, 1);
+  size_t n = text_wrap(u->text, px, w, wd, s, strlen(s), lines, 1);
   return (int)n * text_line_height(u->text, px, w);
 }
 
@@ -207,10 +195,9 @@ static void register_text(ui *u, SDL_Rect r, const char *s, int overflow) {
 
 int ui_text_box(ui *u, SDL_Rect r, int px, text_weight w, SDL_Color c,
                 ui_align align, int valign, const char *s) {
-  measure_ctx m = {u->text, px, w};
   linebreak_line lines[MAX_LINES];
   size_t len = strlen(s);
-  size_t n = linebreak_wrap(s, len, r.w, measure, &m, lines, MAX_LINES);
+  size_t n = text_wrap(u->text, px, w, r.w, s, len, lines, MAX_LINES);
   int lh = text_line_height(u->text, px, w);
   int need = (int)n * lh;
   size_t fit = r.h >= lh ? (size_t)(r.h / lh) : 0;

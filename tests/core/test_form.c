@@ -284,6 +284,13 @@ static void test_relevance_and_messages(const form_schema *s,
   answer(f, id, FORM_OK);
   next_ok(f);
 
+  /* An emergency asks whether there is a phone at all. */
+  expect(f, "has_phone");
+  CHECK_INT(form_answer_bool(f, 0, &r), KERR_OK);
+  CHECK(!asked(f, "applicant_phone"));
+  CHECK_INT(form_answer_bool(f, 1, &r), KERR_OK);
+  CHECK(asked(f, "applicant_phone"));
+  next_ok(f);
   expect(f, "applicant_phone");
   answer(f, "1391234567", FORM_INVALID);
   form_current(f, &q);

@@ -518,6 +518,7 @@ static void test_temporary(const form_schema *s, const content *c) {
   const ans table[] = {
       {"applicant_name", -1, 't', "王秀兰"},
       {"applicant_id", -1, 't', id0},
+      {"has_phone", -1, 'b', "1"},
       {"applicant_phone", -1, 't', "15812340000"},
       {"hukou_address", -1, 't', "河南省鹤壁市淇县朝歌街道东关村8号"},
       {"lives_at_hukou", -1, 'b', "0"},

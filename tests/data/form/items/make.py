@@ -48,10 +48,10 @@ ITEMS = {
                 "houses_owned": 1, "house_area": 40, "house_dangerous": True},
     "employment": {**REASON, "applicant_work_ability": "full",
                    "applicant_job": "seeking"},
-    "disaster": {"crisis_kind": "flood", "crisis_date": "2026-11-01",
+    "disaster": {"has_phone": True, "crisis_kind": "flood", "crisis_date": "2026-11-01",
                  "crisis_place": "晋城市城区测试村", "crisis_what": "大水冲了房子。",
                  "crisis_loss": 20000, "card_have": False},
-    "temporary": {"crisis_kind": "fire", "crisis_date": "2026-11-01",
+    "temporary": {"has_phone": False, "crisis_kind": "fire", "crisis_date": "2026-11-01",
                   "crisis_place": "晋城市城区测试村", "crisis_what": "厨房着火。",
                   "crisis_loss": 8000, "card_have": False},
     "disability": {**REASON, "hukou_type": "urban", "applicant_health": "chronic",
@@ -60,13 +60,17 @@ ITEMS = {
     "children": {**REASON, "applicant_marital": "married", "is_guardian": True,
                  "members": [{**CHILD, "father": "dead", "mother": "missing"}],
                  **CARD},
-    "vagrant": {"vagrant_need": ["food", "home"]},
+    # No phone: an emergency asks whether there is one.
+    "vagrant": {"has_phone": False, "vagrant_need": ["food", "home"]},
     "charity": {**REASON, "charity_need": ["money"], "card_have": False},
 }
 
 here = os.path.dirname(os.path.abspath(__file__))
 for item, extra in ITEMS.items():
-    doc = {"items": [item], "today": "2026-11-22", "answers": {**BASE, **extra}}
+    answers = {**BASE, **extra}
+    if answers.get("has_phone") is False:
+        del answers["applicant_phone"]
+    doc = {"items": [item], "today": "2026-11-22", "answers": answers}
     with open(os.path.join(here, item + ".json"), "w") as f:
         json.dump(doc, f, ensure_ascii=False, indent=2)
         f.write("\n")

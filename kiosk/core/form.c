@@ -527,6 +527,18 @@ static void trim(const char **s, size_t *len) {
   }
 }
 
+/* The Luhn (mod 10) check over ASCII digits. */
+static int luhn_ok(const char *s, size_t len) {
+  int sum = 0;
+  for (size_t i = 0; i < len; i++) {
+    int d = s[len - 1 - i] - '0';
+    if (i % 2 == 1 && (d *= 2) > 9)
+      d -= 9;
+    sum += d;
+  }
+  return len > 1 && sum % 10 == 0;
+}
+
 /* Full-width digits, point and minus to ASCII; spaces dropped when
  * drop_spaces. out has room for len + 1 bytes. Returns the new length. */
 static size_t ascii_digits(const char *s, size_t len, char *out,
@@ -700,6 +712,9 @@ static kerr store_text(const form *f, const form_field *fd, form_answer *a,
       }
     if (store_text_copy(a, s, len))
       return KERR_NOMEM;
+    /* Most bank cards carry a Luhn check digit, some do not: a failure is
+     * a warning the applicant may confirm, not a refusal. */
+    a->needs_confirm = fd->luhn && !luhn_ok(s, len);
     res_set(res, FORM_OK, "");
     return KERR_OK;
   }
@@ -848,7 +863,10 @@ void form_field_check(const form *f, const form_field *fd, int member,
   }
   if (a->needs_confirm && !a->confirmed)
     res_set(res, FORM_CONFIRM,
-            form_text(f, "confirm", validate_message(VALIDATE_CONFIRM_LARGE)));
+            fd->luhn ? form_text(f, "confirm_luhn",
+                                 "卡号好像不对，请再核对一下。核对过没错，就点“确认”。")
+                     : form_text(f, "confirm",
+                                 validate_message(VALIDATE_CONFIRM_LARGE)));
 }
 
 int form_member_complete(const form *f, const char *group, size_t m) {

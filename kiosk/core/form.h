@@ -96,6 +96,7 @@ typedef struct form_field {
   size_t min_chars, max_chars; /* text kinds */
   int multiline;               /* text: newlines allowed */
   int digits;                  /* text: ASCII digits only (card numbers) */
+  int luhn;                    /* digits: a failed check digit asks to confirm */
   int has_min, has_max;
   int64_t min, max;            /* number: EXPR_SCALE units; money: fen */
   int64_t confirm_above;       /* same unit; 0: never ask to confirm */

@@ -325,6 +325,10 @@ static void load_field(loader *L, form_field *f, const cJSON *o,
   f->required = jsonload_bool(&L->j, o, "required", path, 1);
   f->multiline = jsonload_bool(&L->j, o, "multiline", path, 0);
   f->digits = jsonload_bool(&L->j, o, "digits", path, 0);
+  f->luhn = jsonload_bool(&L->j, o, "luhn", path, 0);
+  if (f->luhn && !f->digits)
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_VALUE, path,
+                     "“luhn”（卡号校验）只能用在 digits 为 true 的字段上");
   f->no_future = jsonload_bool(&L->j, o, "no_future", path, 0);
   f->decimals = (int)jsonload_int(&L->j, o, "decimals", path, 0, 4,
                              f->type == FORM_T_MONEY ? 2 : 0);

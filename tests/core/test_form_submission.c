@@ -364,7 +364,7 @@ static void test_dibao_medical(const form_schema *s, const content *c) {
       {"savings", -1, 't', "2000"},
       {"business", -1, 'b', "0"},
       {"card_bank", -1, 'c', "rcc"},
-      {"card_number", -1, 't', "6230520123456789012"},
+      {"card_number", -1, 't', "6230520123456789013"},
       {"card_own", -1, 'b', "1"},
       {"contact_name", -1, 't', "张建军"},
       {"contact_phone", -1, 't', "13700001234"},

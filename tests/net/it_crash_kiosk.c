@@ -65,7 +65,7 @@ static const char APP_STEPS[] =
     "tap form.next\n"
     "tap ans.yes\n"
     "tap choice.abc\n"
-    "type \"6228480012345678901\"\n"
+    "type \"6228480012345678903\"\n"
     "tap form.next\n"
     "tap ans.yes\n"
     "tap form.next\n"

@@ -30,7 +30,7 @@ static const char *const values[] = {
     "140502197706234152",               /* ID number */
     "140502197706234153",               /* the mistyped ID number */
     "13722334455",                      /* phone */
-    "6228480076543210985",              /* bank card */
+    "6228480076543210983",              /* bank card */
     "晋城市城区钟家庄街道白马社区27号", /* address */
 };
 #define N_VALUES (sizeof values / sizeof values[0])

@@ -19,7 +19,7 @@ BASE = {"applicant_name": "测试甲", "applicant_id": idn("140502", "19700101",
 INCOME = {"applicant_income": 0, "income_farming": 0, "income_business": 0,
           "income_pension": 0, "income_support": 0, "income_other": 0}
 HEALTH = {"applicant_health": "serious", "applicant_disabled": False}
-CARD = {"card_bank": "rcc", "card_number": "6217000012345678", "card_own": True}
+CARD = {"card_bank": "rcc", "card_number": "6217000012345670", "card_own": True}
 REASON = {"apply_reason": "身体不好，家里没有收入。"}
 PROPERTY = {"housing_status": "own", "houses_owned": 1, "vehicle": "none",
             "savings": 0, "business": False}

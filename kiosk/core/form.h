@@ -493,6 +493,10 @@ typedef struct form_conflict {
  * be NULL with cap 0); returns how many there are. */
 size_t form_conflicts(const form *f, form_conflict *out, size_t cap);
 
+/* The differences the applicant settled in favour of the form (「表里的对」),
+ * in rule order, as form_conflicts: the office sees both answers. */
+size_t form_kept_differences(const form *f, form_conflict *out, size_t cap);
+
 /* "The form is right": the conflict stays resolved while the form's value
  * does not change again. KERR_NOTFOUND for a rule without a conflict. */
 kerr form_conflict_keep(form *f, size_t rule);

@@ -186,6 +186,41 @@ static cJSON *answers_json(const form *f, int mode, cJSON *sigs) {
 
 /* ---- submission ------------------------------------------------------------ */
 
+/* What the applicant said differently in the screener and kept as the form
+ * says (「表里的对」): a display section, so the office sees both answers
+ * and knows the applicant confirmed the form's. Nothing when none. */
+static int kept_section(const form *f, cJSON *disp) {
+  form_conflict kc[FORM_MAX_PREFILL];
+  size_t n = form_kept_differences(f, kc, FORM_MAX_PREFILL);
+  int r = 0;
+  if (n) {
+    cJSON *sec = cJSON_CreateObject();
+    cJSON *rows = sec ? cJSON_AddArrayToObject(sec, "rows") : NULL;
+    if (!rows || !cJSON_AddStringToObject(sec, "section",
+                                          form_text(f, "kept_section",
+                                                    "和前面回答的问题不一样的地方")))
+      r = -1;
+    for (size_t i = 0; !r && i < n; i++) {
+      char value[320];
+      snprintf(value, sizeof value, "%s%s%s%s%s",
+               form_text(f, "kept_earlier", "问题时说："), kc[i].earlier,
+               form_text(f, "kept_now", "；表上填："), kc[i].now,
+               form_text(f, "kept_end", "（申请人确认以表上为准）"));
+      cJSON *ro = cJSON_CreateObject();
+      if (!ro || !cJSON_AddItemToArray(rows, ro) ||
+          !cJSON_AddStringToObject(ro, "label", kc[i].label) ||
+          !cJSON_AddStringToObject(ro, "value", value))
+        r = -1;
+      session_wipe_bytes(value, sizeof value);
+    }
+    if (sec)
+      cJSON_AddItemToArray(disp, sec);
+  }
+  session_wipe_bytes(kc, sizeof kc);
+  return r;
+}
+
+
 kerr form_submission_build(const form *f, const form_submission_meta *meta,
                            char **out, size_t *len) {
   *out = NULL;
@@ -247,12 +282,17 @@ kerr form_submission_build(const form *f, const form_submission_meta *meta,
     cJSON_AddStringToObject(ro, "label", row->label);
     cJSON_AddStringToObject(ro, "value", row->value);
   }
+  if (kept_section(f, disp))
+    goto out_sigs;
   cJSON_AddItemToObject(doc, "signatures", sigs);
   if (meta->assisted_by)
     cJSON_AddStringToObject(doc, "assisted_by", meta->assisted_by);
   else
     cJSON_AddNullToObject(doc, "assisted_by");
   r = print_owned(doc, out, len);
+  goto out;
+out_sigs:
+  tree_delete(sigs);
 out:
   form_review_free(&rv);
   tree_delete(doc);

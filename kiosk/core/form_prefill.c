@@ -252,8 +252,26 @@ static void show_now(const form *f, const form_prefill_rule *r, char *buf,
     form_value_display(f, r->field, -1, buf, cap);
 }
 
-/* 1 if rule i is an unresolved conflict; fills c when not NULL. */
+/* 1 if rule i is a difference between screener and form that is, when
+ * `want_kept`, settled by the applicant keeping the form's answer, else
+ * unresolved; fills c when not NULL. */
+static int difference_at(const form *f, size_t i, int want_kept,
+                         form_conflict *c);
+
 static int conflict_at(const form *f, size_t i, form_conflict *c) {
+  return difference_at(f, i, 0, c);
+}
+
+size_t form_kept_differences(const form *f, form_conflict *out, size_t cap) {
+  size_t n = 0;
+  for (size_t i = 0; i < f->s->n_pre; i++)
+    if (difference_at(f, i, 1, n < cap ? &out[n] : NULL))
+      n++;
+  return n;
+}
+
+static int difference_at(const form *f, size_t i, int want_kept,
+                         form_conflict *c) {
   const form_prefill_rule *r = &f->s->pre[i];
   if (!f->scr)
     return 0;
@@ -263,7 +281,7 @@ static int conflict_at(const form *f, size_t i, form_conflict *c) {
   char shown[128];
   show_now(f, r, shown, sizeof shown);
   int kept = f->pre_kept[i][0] && strcmp(f->pre_kept[i], shown) == 0;
-  if (!kept && c) {
+  if (kept == want_kept && c) {
     memset(c, 0, sizeof *c);
     c->rule = i;
     c->label = r->computed ? r->computed->label
@@ -274,7 +292,7 @@ static int conflict_at(const form *f, size_t i, form_conflict *c) {
     c->can_restore = r->field != NULL;
   }
   session_wipe_bytes(shown, sizeof shown);
-  return !kept;
+  return kept == want_kept;
 }
 
 size_t form_conflicts(const form *f, form_conflict *out, size_t cap) {

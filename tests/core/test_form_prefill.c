@@ -147,9 +147,18 @@ static void test_flow(const form_schema *s, const content *c) {
   CHECK_STR(cf[0].now, "城里（城镇）");
   CHECK(cf[0].can_restore);
   /* 表里的对: resolved while the answer stays. */
+  CHECK_INT(form_conflicts(f, NULL, 0), 2);
+  CHECK_INT(form_kept_differences(f, NULL, 0), 0);
   CHECK_INT(form_conflict_keep(f, cf[0].rule), KERR_OK);
   CHECK_INT(form_conflicts(f, NULL, 0), 1);
   shown(f, "hukou_type", "城里（城镇）");
+  /* Kept differences are what the office is told (the submission's
+   * display section 「和前面回答的问题不一样的地方」). */
+  form_conflict kd[4];
+  CHECK_INT(form_kept_differences(f, kd, 4), 1);
+  CHECK_STR(kd[0].label, "城里还是村里");
+  CHECK_STR(kd[0].earlier, "村里（农村）");
+  CHECK_STR(kd[0].now, "城里（城镇）");
 
   /* 前面说的对: the earlier answer comes back. */
   CHECK_INT(form_jump(f, "lives_at_hukou", -1), KERR_OK);

@@ -181,11 +181,26 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
            st.source == CONTENT_HOST_SYNCED    ? app_str(a, "menu.source.synced")
            : st.source == CONTENT_HOST_SHIPPED ? app_str(a, "menu.source.shipped")
                                                : "");
+  /* The backend as the last exchange of any kind found it: a content
+   * check, or a delivery, heartbeat or progress query, whichever is newer. */
+  int64_t ex_ms = 0;
+  int reach = st.reachable;
+  time_t reach_at = st.reachable >= 0 ? st.last_check : 0;
+  int ex = app_net(a) ? net_host_last_exchange(app_net(a), &ex_ms) : -1;
+  if (ex >= 0 && (reach < 0 || (time_t)(ex_ms / 1000) >= reach_at)) {
+    reach = ex;
+    reach_at = (time_t)(ex_ms / 1000);
+  }
   t->label[1] = app_str(a, "menu.backend");
   snprintf(t->value[1], sizeof t->value[1], "%s",
-           app_str(a, st.reachable == 1   ? "menu.backend.ok"
-                      : st.reachable == 0 ? "menu.backend.down"
-                                          : "menu.backend.unknown"));
+           app_str(a, reach == 1   ? "menu.backend.ok"
+                      : reach == 0 ? "menu.backend.down"
+                                   : "menu.backend.unknown"));
+  struct tm rtm;
+  if (reach >= 0 && reach_at && localtime_r(&reach_at, &rtm)) {
+    size_t vl = strlen(t->value[1]);
+    strftime(t->value[1] + vl, sizeof t->value[1] - vl, "（%m-%d %H:%M）", &rtm);
+  }
   outbox_stats ob;
   kerr oe = net_host_stats(app_net(a), &ob);
   char n[16];

@@ -54,6 +54,10 @@ struct net_host {
   pthread_cond_t q_cond;    /* query thread: work or stop */
   pthread_cond_t done_cond; /* a waiting starter: answer ready */
   int stopping;
+  /* The last exchange of any kind with the backend (delivery, heartbeat,
+   * progress query): when (wall ms, 0 never) and whether it answered. */
+  int64_t ex_at_ms;
+  int ex_ok;
   /* recent delivery errors, newest last (ring) */
   char errors[NH_ERRORS][API_DETAIL_MAX];
   unsigned n_errors; /* total recorded; ring index = n % NH_ERRORS */
@@ -144,10 +148,26 @@ static void record_error(net_host *h, const char *what) {
   pthread_mutex_unlock(&h->mu);
 }
 
+/* Any thread: the backend answered (ok) or could not be reached. */
+static void note_exchange(net_host *h, int ok) {
+  int64_t now = net_host_now_ms(h);
+  pthread_mutex_lock(&h->mu);
+  h->ex_at_ms = now;
+  h->ex_ok = ok;
+  pthread_mutex_unlock(&h->mu);
+}
+
+/* Whether an outcome means the backend answered: anything but a network
+ * failure (a refusal is an answer). */
+static int answered(kerr e) { return e != KERR_NET; }
+
 /* Delivery worker thread: keep the error, tell the UI thread. */
 static void on_deliver(const deliver_event *ev, void *ud) {
   net_host *h = ud;
   char what[API_DETAIL_MAX];
+  if (ev->kind == DELIVER_EV_DELIVERED || ev->kind == DELIVER_EV_QUARANTINED ||
+      ev->kind == DELIVER_EV_RETRY)
+    note_exchange(h, ev->http_status != 0);
   switch (ev->kind) {
   case DELIVER_EV_DELIVERED:
     LOG_I("net_host", "delivered %s (HTTP %d), %u waiting", ev->reference,
@@ -224,6 +244,7 @@ static void *heartbeat_main(void *arg) {
       pthread_mutex_lock(&h->mu);
       break;
     }
+    note_exchange(h, answered(e));
     if (e != last) {
       if (e)
         LOG_W("net_host", "heartbeat failed: %s (%s)", kerr_str(e),
@@ -266,6 +287,8 @@ static void *query_main(void *arg) {
     session_wipe_bytes(ref, sizeof ref);
     session_wipe_bytes(last4, sizeof last4);
     LOG_I("net_host", "progress query: %s", kerr_str(e));
+    if (e != KERR_NOMEM && e != KERR_STATE)
+      note_exchange(h, answered(e));
     pthread_mutex_lock(&h->mu);
     if (h->q_cancelled || ticket != h->q_ticket) {
       h->qs = Q_IDLE;
@@ -531,6 +554,14 @@ kerr net_host_requeue(net_host *h, const char *reference) {
     net_host_kick(h);
   }
   return e;
+}
+
+int net_host_last_exchange(net_host *h, int64_t *at_ms) {
+  pthread_mutex_lock(&h->mu);
+  int r = h->ex_at_ms ? h->ex_ok : -1;
+  *at_ms = h->ex_at_ms;
+  pthread_mutex_unlock(&h->mu);
+  return r;
 }
 
 void net_host_last_error(net_host *h, char *buf, size_t size) {

@@ -116,6 +116,10 @@ kerr net_host_quarantined(net_host *h, outbox_quarantine *list, size_t max,
 /* Puts a quarantined row back in the queue and wakes the worker.
  * KERR_NOTFOUND if no quarantined row has this reference. */
 kerr net_host_requeue(net_host *h, const char *reference);
+/* The last exchange of any kind with the backend (delivery, heartbeat,
+ * progress query): 1 it answered, 0 it could not be reached, -1 none yet;
+ * *at_ms its wall-clock time (0 when none). */
+int net_host_last_exchange(net_host *h, int64_t *at_ms);
 /* Copies the last delivery error ("" if none) into buf. */
 void net_host_last_error(net_host *h, char *buf, size_t size);
 

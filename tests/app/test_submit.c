@@ -131,6 +131,10 @@ static void test_flow(void) {
   CHECK_INT(refno_normalize(t.reference, NULL), KERR_OK);
   CHECK(strncmp(t.reference, "JC-", 3) == 0);
   CHECK(wait_event(h, NET_HOST_EV_DELIVERY, DELIVER_EV_DELIVERED, 15000));
+  /* The staff menu's 后台 line: the delivery was an exchange that worked. */
+  int64_t ex_at = 0;
+  CHECK_INT(net_host_last_exchange(h, &ex_at), 1);
+  CHECK(ex_at / 1000 >= (int64_t)time(NULL) - 60 && ex_at / 1000 <= (int64_t)time(NULL) + 1);
   CHECK_INT(nh_backend_query(&be, "SELECT count(*) FROM applications WHERE "
                              "uuid = ?1", t.uuid), 1);
   CHECK_INT(query(h, t.reference, "123x", r), KERR_OK);
@@ -204,6 +208,7 @@ static void test_flow(void) {
   for (int i = 0; i < 3; i++)
     CHECK_INT(submit_one(h, &down[i]), KERR_OK);
   CHECK(wait_event(h, NET_HOST_EV_DELIVERY, DELIVER_EV_RETRY, 10000));
+  CHECK_INT(net_host_last_exchange(h, &ex_at), 0); /* could not reach it */
   CHECK_INT(net_host_stats(h, &st), KERR_OK);
   CHECK_INT(st.depth, 3);
   CHECK_INT(st.quarantined, 0);
@@ -222,6 +227,7 @@ static void test_flow(void) {
     } while (st.depth > 0 && nh_now_ms() < end);
     CHECK_INT(st.depth, 0);
   }
+  CHECK_INT(net_host_last_exchange(h, &ex_at), 1); /* reached again */
   for (int i = 0; i < 3; i++)
     CHECK_INT(nh_backend_query(&be, "SELECT count(*) FROM applications "
                                "WHERE uuid = ?1", down[i].uuid), 1);

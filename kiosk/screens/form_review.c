@@ -816,4 +816,6 @@ const screen_class screen_form_review = {
     .event = review_event,
     .draw = review_draw,
     .tick = review_tick,
+    .unsaved = form_flow_unsaved,
+    .discard = form_flow_discard,
 };

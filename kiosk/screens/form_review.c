@@ -785,7 +785,7 @@ static void review_draw(app *a, void *state, ui *u) {
   pageview_update(&s->page, content_h, view.h, app_now(a));
   if (s->anchor) {
     s->anchor = 0;
-    for (size_t i = 0; s->built && i < s->rv.n; i++) {
+    for (size_t i = 0; s->built && s->row_y && i < s->rv.n; i++) {
       const form_review_row *r = &s->rv.rows[i];
       if (r->field && r->member == s->anchor_member &&
           strcmp(r->field->id, s->anchor_field) == 0) {

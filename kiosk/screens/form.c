@@ -1122,6 +1122,21 @@ static uint64_t form_tick(app *a, void *state, uint64_t now) {
   return s->texty && s->k ? kbd_tick(s->k) : UINT64_MAX;
 }
 
+/* Leaving asks first while the form holds answers (form_flow_unsaved), or
+ * while something is typed for a question not yet answered: a name typed
+ * but not yet taken with 下一步 would be lost too. */
+static int form_unsaved(app *a, void *state) {
+  form_state *s = state;
+  if (form_flow_unsaved(a, state))
+    return 1;
+  form *f = form_host_form(app_form(a));
+  if (!f || !s->texty || field_chars(&s->fld) == 0)
+    return 0;
+  form_question q;
+  form_current(f, &q);
+  return q.step == FORM_STEP_FIELD && !q.answered;
+}
+
 const screen_class screen_form = {
     .name = "form",
     .state_size = sizeof(form_state),
@@ -1131,4 +1146,6 @@ const screen_class screen_form = {
     .draw = form_draw,
     .tick = form_tick,
     .raw_pointer = 1,
+    .unsaved = form_unsaved,
+    .discard = form_flow_discard,
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "screens/screens.h"
+#include "core/log.h"
 #include "services/services.h"
 
 /* The screen for the form's cursor (form, sign or review); NULL without a
@@ -81,6 +82,32 @@ void form_flow_offer_take(app *a) {
       app_push(a, &screen_resume, NULL);
   }
   app_dirty(a);
+}
+
+int form_flow_unsaved(app *a, void *state) {
+  (void)state;
+  const form *f = form_host_form(app_form(a));
+  if (!f)
+    return 0;
+  const form_schema *sc = form_get_schema(f);
+  char value[512];
+  int given = 0;
+  for (size_t i = 0; !given && i < form_schema_field_count(sc); i++) {
+    const form_field *fd = form_schema_field_at(sc, i);
+    if (fd->type == FORM_T_REPEAT)
+      given = form_member_count(f, fd->id) > 0;
+    else
+      given = form_value_display(f, fd, -1, value, sizeof value) &&
+              !form_prefilled(f, fd);
+  }
+  session_wipe_bytes(value, sizeof value);
+  return given;
+}
+
+void form_flow_discard(app *a, void *state) {
+  (void)state;
+  form_host_finish(app_form(a));
+  LOG_I("form", "form given up before it was handed in");
 }
 
 void form_flow_offer_decline(app *a) {

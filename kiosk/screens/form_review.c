@@ -2,11 +2,16 @@
  * application form, then the signatures, then 提交.
  *
  * Every answer asked, grouped by the form's sections in order (the engine's
- * review list, core/form.h), with 修改 beside each: it puts the form's
- * cursor on that question and the question screen opens; 下一步 there comes
- * back here (unless the change brought in a new question, which is asked
- * first). Values computed from the answers (age, sex, 平均每人每月收入) are
- * shown without 修改. Then the signatures the chosen items need — the
+ * review list, core/form.h), each a cell with 修改 (the whole cell is the
+ * button): it puts the form's cursor on that question and the question
+ * screen opens; 下一步 there comes back here (unless the change brought in
+ * a new question, which is asked first), at the place the page was left
+ * (form_host_set_review_spot). Cells sit side by side on a grid as wide
+ * as the screen allows, each household member's under 「第1位家里人：孙桂兰」,
+ * and on wide screens the section names stand in a column on the left, so
+ * a household of three fits in three pages at 1920×1080. Values computed
+ * from the answers (age, sex, 平均每人每月收入) share one cell, without
+ * 修改. Then the signatures the chosen items need — the
  * applicant's, and each adult member's where 授权核对 asks for it — each
  * with 签名 / 重新签名, and a big 提交 at the end. 提交 hands the finished
  * form to form_host_submit() (sealed, committed to the outbox, the form
@@ -20,7 +25,7 @@
  * correct). 提交 waits until each is settled.
  *
  * The rows are personal data: built on enter, wiped (form_review_free) on
- * leave. Buttons are named after their field: chg.applicant_phone,
+ * leave; the row positions kept with them (row_y) are not. Buttons are named after their field: chg.applicant_phone,
  * chg.income.0 (member 0), sig.applicant_signature. The page scrolls by dragging, and with 上一页/下一页 (page.up /
  * page.down). */
 #include <stdio.h>
@@ -50,6 +55,13 @@ typedef struct review_state {
   form_conflict conf[FORM_MAX_PREFILL]; /* personal: wiped on leave */
   size_t n_conf;
   int conf_first; /* 提交 was tapped before the conflicts were settled */
+  int *row_y;     /* each row's top in the page (rv.n), from the last layout */
+  /* Where the page was left (form_host_review_spot): put row anchor_field
+   * (anchor_member) anchor_dy below the top of the view on the first
+   * frame. */
+  int anchor;
+  char anchor_field[FORM_MAX_ID + 1];
+  int anchor_member, anchor_dy;
 } review_state;
 
 static void build(app *a, review_state *s) {
@@ -57,9 +69,13 @@ static void build(app *a, review_state *s) {
     form_review_free(&s->rv);
     s->built = 0;
   }
+  free(s->row_y);
+  s->row_y = NULL;
   form *f = form_host_form(app_form(a));
-  if (f && form_review_build(f, &s->rv) == KERR_OK)
+  if (f && form_review_build(f, &s->rv) == KERR_OK) {
     s->built = 1;
+    s->row_y = calloc(s->rv.n ? s->rv.n : 1, sizeof *s->row_y);
+  }
   session_wipe_bytes(s->conf, sizeof s->conf);
   s->n_conf = f ? form_conflicts(f, s->conf, FORM_MAX_PREFILL) : 0;
   if (s->n_conf > FORM_MAX_PREFILL)
@@ -71,6 +87,9 @@ static void review_enter(app *a, void *state, const void *arg) {
   review_state *s = state;
   s->fix_row = -1;
   build(a, s);
+  s->anchor = form_host_take_review_spot(app_form(a), s->anchor_field,
+                                         sizeof s->anchor_field,
+                                         &s->anchor_member, &s->anchor_dy);
 }
 
 static void review_leave(app *a, void *state) {
@@ -79,6 +98,8 @@ static void review_leave(app *a, void *state) {
   if (s->built)
     form_review_free(&s->rv);
   s->built = 0;
+  free(s->row_y);
+  s->row_y = NULL;
   session_wipe_bytes(s->conf, sizeof s->conf);
   s->n_conf = 0;
 }
@@ -130,6 +151,10 @@ static void open_row(app *a, review_state *s, int i) {
     LOG_W("form_review", "row %d not opened: %s", i, kerr_str(e));
     return;
   }
+  /* Coming back (下一步, 签好了), the page is where it was left. */
+  if (s->row_y)
+    form_host_set_review_spot(h, r->field->id, r->member,
+                              s->row_y[i] - pageview_offset(&s->page));
   form_host_saved(h);
   form_flow_follow(a, &screen_form_review);
 }
@@ -196,53 +221,352 @@ static int button_w(ui *u, const char *label) {
   return w < th->target_min * 2 ? th->target_min * 2 : w;
 }
 
-/* One answer: label above value on the left, 修改 (or 签名) on the right.
- * Returns its height. */
-static int draw_row(app *a, ui *u, const form_review_row *r, int row,
-                    SDL_Rect box, int draw) {
+/* ------------------------------------------------------------------ */
+/* the answers: cells on a grid
+ *
+ * Each answer is a cell — its short label, the value, and 修改 (签名 /
+ * 重新签名) at its right end; the whole cell is the button. Cells flow left
+ * to right over a grid of equal columns (as many as fit, at least
+ * REVIEW_COL_MIN wide at 1080p) and span as many columns as their words
+ * need, so short answers (是, 村里, 2人) sit side by side like the boxes of
+ * a paper form and a long address takes a whole line. Each household
+ * member's answers start on a line of their own under 「第1位家里人：孙桂兰」;
+ * values computed from the answers (年龄, 全家人口) are cells without 修改.
+ * A cell that needs more than the whole width wraps its value. */
+
+#define REVIEW_COL_MIN 180 /* 1080p units */
+#define REVIEW_PAIRS 6      /* computed values in one cell at most */
+#define REVIEW_LINE 12      /* cells on one line at most */
+#define REVIEW_GUTTER_FROM 1100 /* section names on the left from this width */
+
+typedef struct grid {
+  int x, w;     /* the content's left edge and width */
+  int n, col_w; /* columns and their width */
+  int gap;      /* between columns and between lines */
+} grid;
+
+static grid grid_for(const theme *th, int x, int w) {
+  grid g = {.x = x, .w = w, .gap = theme_px(th, 12)};
+  int min = theme_px(th, REVIEW_COL_MIN);
+  g.n = (w + g.gap) / (min + g.gap);
+  if (g.n < 1)
+    g.n = 1;
+  g.col_w = (w - (g.n - 1) * g.gap) / g.n;
+  return g;
+}
+
+static int span_w(const grid *g, int k) {
+  return k * g->col_w + (k - 1) * g->gap;
+}
+
+/* A cell: one answer (label, value, 修改), or values computed from the
+ * answers side by side (pairs of label and value, no button). */
+typedef struct cell {
+  int n;                        /* pairs: 1 for an answer */
+  int row[REVIEW_PAIRS];        /* indexes in rv.rows */
+  const char *label[REVIEW_PAIRS], *value[REVIEW_PAIRS];
+  int label_w[REVIEW_PAIRS], value_w[REVIEW_PAIRS];
+  int label_h, value_h;         /* of an answer's (wrapped) boxes */
+  const char *act; /* 修改 / 签名 / 重新签名; NULL: computed, not a button */
+  char id[UI_ID_MAX];
+  int missing, sig;
+  int span, h;  /* columns taken (widened to fill its line), height */
+  int act_w;    /* the 修改 mark, 0 without */
+} cell;
+
+/* The label of row r in a cell: a member's block already says whose. */
+static const char *cell_label(const form_review_row *r) {
+  if (r->member >= 0 && !is_signature(r)) {
+    if (r->field && r->field->review_label)
+      return r->field->review_label;
+    if (r->computed && r->computed->label)
+      return r->computed->label;
+  }
+  return r->label;
+}
+
+static int words_w(ui *u, int px, text_weight wt, const char *t) {
+  return text_width(u->text, px, wt, t, strlen(t)) + 1;
+}
+
+/* Spaces inside a cell: its edges, and between label, value and 修改. */
+static int cell_ip(const theme *th) { return theme_px(th, 14); }
+static int cell_sp(const theme *th) { return theme_px(th, 12); }
+
+/* The natural width of c's pairs (computed values) on one line. */
+static int pairs_w(const theme *th, const cell *c) {
+  int w = 2 * cell_ip(th);
+  for (int k = 0; k < c->n; k++)
+    w += c->label_w[k] + cell_sp(th) / 2 + c->value_w[k] +
+         (k ? 2 * cell_sp(th) : 0);
+  return w;
+}
+
+/* Fills c for answer row i of s and measures it on grid g. */
+static void cell_answer(app *a, ui *u, review_state *s, const grid *g, int i,
+                        cell *c) {
   const theme *th = &u->th;
-  int sig = is_signature(r);
-  const char *btn = NULL;
-  char id[UI_ID_MAX] = "";
-  if (sig) {
-    btn = app_str(a, r->status == FORM_OK ? "formui.review.resign"
-                                          : "formui.review.sign");
-    row_id(r, id, sizeof id);
-  } else if (r->field) {
-    btn = app_str(a, "formui.review.change");
-    row_id(r, id, sizeof id);
+  const form_review_row *r = &s->rv.rows[i];
+  memset(c, 0, sizeof *c);
+  c->n = 1;
+  c->row[0] = i;
+  c->sig = is_signature(r);
+  c->missing = r->status != FORM_OK;
+  c->label[0] = cell_label(r);
+  c->value[0] = r->value && r->value[0]
+                    ? r->value
+                    : app_str(a, c->sig       ? "formui.review.unsigned"
+                                 : c->missing ? "formui.review.missing"
+                                              : "formui.review.empty");
+  if (c->sig)
+    c->act = app_str(a, r->status == FORM_OK ? "formui.review.resign"
+                                             : "formui.review.sign");
+  else
+    c->act = app_str(a, "formui.review.change");
+  row_id(r, c->id, sizeof c->id);
+  int ip = cell_ip(th), sp = cell_sp(th);
+  int lw = words_w(u, th->px_small, TEXT_REGULAR, c->label[0]);
+  int vw = words_w(u, th->px_body, TEXT_BOLD, c->value[0]);
+  c->act_w = words_w(u, th->px_body, TEXT_BOLD, c->act) + 2 * sp;
+  int fixed = 2 * ip + 2 * sp + c->act_w;
+  c->span = 1;
+  while (c->span < g->n && span_w(g, c->span) < fixed + lw + vw)
+    c->span++;
+  int cw = span_w(g, c->span);
+  c->label_w[0] = lw;
+  if (fixed + lw + vw > cw && lw > (cw - fixed) * 2 / 5)
+    c->label_w[0] = (cw - fixed) * 2 / 5; /* a long label wraps too */
+  c->value_w[0] = cw - fixed - c->label_w[0];
+  c->label_h = ui_text_height(u, c->label_w[0], th->px_small, TEXT_REGULAR,
+                              c->label[0]);
+  c->value_h = ui_text_height(u, c->value_w[0], th->px_body, TEXT_BOLD,
+                              c->value[0]);
+  int inner = c->label_h > c->value_h ? c->label_h : c->value_h;
+  c->h = inner + 2 * theme_px(th, 8);
+  if (c->h < th->target_min)
+    c->h = th->target_min;
+}
+
+/* Adds computed row i to c (a cell of computed values, possibly empty).
+ * Returns 0, leaving c as it was, when it would not fit on one line. */
+static int cell_add_pair(ui *u, review_state *s, const grid *g, int i,
+                         cell *c) {
+  const theme *th = &u->th;
+  const form_review_row *r = &s->rv.rows[i];
+  if (c->n == REVIEW_PAIRS)
+    return 0;
+  int k = c->n;
+  c->row[k] = i;
+  c->label[k] = cell_label(r);
+  c->value[k] = r->value ? r->value : "";
+  c->label_w[k] = words_w(u, th->px_small, TEXT_REGULAR, c->label[k]);
+  c->value_w[k] = words_w(u, th->px_body, TEXT_BOLD, c->value[k]);
+  c->n++;
+  int w = pairs_w(th, c);
+  if (k && w > g->w) {
+    c->n--;
+    return 0;
   }
-  int bw = btn ? button_w(u, btn) : 0;
-  int tw = box.w - (bw ? bw + th->gap : 0);
-  int missing = r->status != FORM_OK;
-  const char *value = r->value && r->value[0]
-                          ? r->value
-                          : app_str(a, sig       ? "formui.review.unsigned"
-                                       : missing ? "formui.review.missing"
-                                                 : "formui.review.empty");
-  int lh = ui_text_height(u, tw, th->px_small, TEXT_REGULAR, r->label);
-  int vh = ui_text_height(u, tw, th->px_body, TEXT_BOLD, value);
-  int h = lh + vh + th->pad;
-  if (btn && h < th->button_h + th->pad)
-    h = th->button_h + th->pad;
-  if (!draw)
-    return h;
-  int ty = box.y + (h - lh - vh) / 2;
-  ui_text_box(u, (SDL_Rect){box.x, ty, tw, lh}, th->px_small, TEXT_REGULAR,
-              th->text_muted, UI_LEFT, 0, r->label);
-  ui_text_box(u, (SDL_Rect){box.x, ty + lh, tw, vh}, th->px_body, TEXT_BOLD,
-              missing ? th->accent : th->text, UI_LEFT, 0, value);
-  if (btn) {
-    ui_button(u, id,
-              (SDL_Rect){box.x + box.w - bw, box.y + (h - th->button_h) / 2,
-                         bw, th->button_h},
-              sig && missing ? UI_BTN_PRIMARY : UI_BTN_SECONDARY, btn);
-    ui_tag(u, REVIEW_ROW, row);
+  c->span = 1;
+  while (c->span < g->n && span_w(g, c->span) < w)
+    c->span++;
+  if (w > g->w) { /* one value wider than the page: it wraps */
+    c->value_w[0] = g->w - 2 * cell_ip(th) - cell_sp(th) / 2 - c->label_w[0];
+    if (c->value_w[0] < g->w / 2) {
+      c->label_w[0] = g->w / 3;
+      c->value_w[0] = g->w - 2 * cell_ip(th) - cell_sp(th) / 2 - g->w / 3;
+    }
   }
-  ui_fill(u, (SDL_Rect){box.x, box.y + h - theme_px(th, 2), box.w,
-                        theme_px(th, 2)},
-          th->border);
-  return h;
+  c->label_h = ui_text_height(u, c->label_w[0], th->px_small, TEXT_REGULAR,
+                              c->label[0]);
+  c->value_h = 0;
+  for (int p = 0; p < c->n; p++) {
+    int vh = ui_text_height(u, c->value_w[p], th->px_body, TEXT_BOLD,
+                            c->value[p]);
+    if (vh > c->value_h)
+      c->value_h = vh;
+  }
+  int inner = c->label_h > c->value_h ? c->label_h : c->value_h;
+  c->h = inner + 2 * theme_px(th, 8);
+  if (c->h < th->target_min)
+    c->h = th->target_min;
+  return 1;
+}
+
+static void cell_draw(ui *u, const cell *c, SDL_Rect r) {
+  const theme *th = &u->th;
+  int ip = cell_ip(th), sp = cell_sp(th);
+  int pressed = c->act && strcmp(u->pressed, c->id) == 0;
+  SDL_Color fill = pressed                ? th->surface_alt
+                   : c->sig && c->missing ? th->warn_bg
+                   : c->act               ? th->surface
+                                          : th->bg;
+  ui_card(u, r, fill, c->sig && c->missing ? th->accent : th->border);
+  int x = r.x + ip;
+  for (int k = 0; k < c->n; k++) {
+    int lh = k ? ui_text_height(u, c->label_w[k], th->px_small, TEXT_REGULAR,
+                                c->label[k])
+               : c->label_h;
+    if (k)
+      x += 2 * sp;
+    ui_text_box(u, (SDL_Rect){x, r.y + (r.h - lh) / 2, c->label_w[k], lh},
+                th->px_small, TEXT_REGULAR, th->text_muted, UI_LEFT, 0,
+                c->label[k]);
+    x += c->label_w[k] + (c->act ? sp : sp / 2);
+    /* An answer's value takes what its widened cell leaves. */
+    int vw = c->act ? r.x + r.w - ip - c->act_w - sp - x : c->value_w[k];
+    int vh = ui_text_height(u, vw, th->px_body, TEXT_BOLD, c->value[k]);
+    ui_text_box(u, (SDL_Rect){x, r.y + (r.h - vh) / 2, vw, vh}, th->px_body,
+                TEXT_BOLD, c->missing ? th->accent : th->text, UI_LEFT, 0,
+                c->value[k]);
+    x += vw;
+  }
+  if (!c->act)
+    return;
+  /* 修改 looks like a small button; the whole cell is the target. */
+  int ph = text_line_height(u->text, th->px_body, TEXT_BOLD) +
+           theme_px(th, 6);
+  if (ph > r.h - 2 * theme_px(th, 4))
+    ph = r.h - 2 * theme_px(th, 4);
+  SDL_Rect pill = {r.x + r.w - ip - c->act_w, r.y + (r.h - ph) / 2, c->act_w,
+                   ph};
+  int strong = c->sig && c->missing;
+  ui_card(u, pill, strong ? th->primary : th->surface, th->primary);
+  ui_text_box(u, pill, th->px_body, TEXT_BOLD,
+              strong ? th->on_primary : th->primary, UI_CENTER, 1, c->act);
+  ui_target_add(u, c->id, r, c->act);
+  ui_tag(u, REVIEW_ROW, c->row[0]);
+}
+
+/* Cells being put on lines. */
+typedef struct flow {
+  const grid *g;
+  review_state *s;
+  ui *u;
+  int draw;
+  int y, top; /* where the next line goes; the page's top */
+  cell line[REVIEW_LINE];
+  int n, cols, h;
+} flow;
+
+/* Puts the waiting line down: its cells widened to fill the width (the
+ * lines read like the rows of a table), each row's top noted. */
+static void flow_line(flow *fl) {
+  if (!fl->n)
+    return;
+  const grid *g = fl->g;
+  for (int k = 0; fl->cols < g->n; k = (k + 1) % fl->n, fl->cols++)
+    fl->line[k].span++;
+  int x = g->x;
+  for (int k = 0; k < fl->n; k++) {
+    cell *c = &fl->line[k];
+    int w = span_w(g, c->span);
+    for (int p = 0; p < c->n && fl->s->row_y; p++)
+      fl->s->row_y[c->row[p]] = fl->y - fl->top;
+    if (fl->draw)
+      cell_draw(fl->u, c, (SDL_Rect){x, fl->y, w, fl->h});
+    x += w + g->gap;
+  }
+  fl->y += fl->h + g->gap;
+  fl->n = fl->cols = fl->h = 0;
+}
+
+static void flow_put(flow *fl, const cell *c) {
+  if (fl->n && (fl->cols + c->span > fl->g->n || fl->n == REVIEW_LINE))
+    flow_line(fl);
+  fl->line[fl->n++] = *c;
+  fl->cols += c->span;
+  if (c->h > fl->h)
+    fl->h = c->h;
+}
+
+/* Lays out the rows [from, to) of s that `take` accepts as cells from y;
+ * draws them when draw; notes each row's top in s->row_y. Consecutive
+ * computed values share a cell. Returns the height used. */
+static int cells(app *a, ui *u, review_state *s, const grid *g, size_t from,
+                 size_t to, int (*take)(const form_review_row *), int y0,
+                 int content_top, int draw) {
+  flow fl = {.g = g, .s = s, .u = u, .draw = draw, .y = y0,
+             .top = content_top};
+  cell comp = {0};
+  for (size_t i = from; i < to; i++) {
+    const form_review_row *r = &s->rv.rows[i];
+    if (!take(r))
+      continue;
+    if (!r->field) {
+      if (cell_add_pair(u, s, g, (int)i, &comp))
+        continue;
+      flow_put(&fl, &comp);
+      memset(&comp, 0, sizeof comp);
+      cell_add_pair(u, s, g, (int)i, &comp);
+      continue;
+    }
+    if (comp.n) {
+      flow_put(&fl, &comp);
+      memset(&comp, 0, sizeof comp);
+    }
+    cell c;
+    cell_answer(a, u, s, g, (int)i, &c);
+    flow_put(&fl, &c);
+  }
+  if (comp.n)
+    flow_put(&fl, &comp);
+  flow_line(&fl);
+  return fl.y - y0;
+}
+
+static int take_answer(const form_review_row *r) { return !is_signature(r); }
+static int take_signature(const form_review_row *r) {
+  return is_signature(r);
+}
+
+/* 「第1位家里人：孙桂兰」 over a member's block, into out. */
+static void member_title(app *a, review_state *s, size_t from, char *out,
+                         size_t size) {
+  const form_review_row *r = &s->rv.rows[from];
+  const form_field *g = r->field ? r->field->group : NULL;
+  char num[24], tmp[200];
+  snprintf(num, sizeof num, "%d", r->member + 1);
+  chrome_format(tmp, sizeof tmp, app_str(a, "formui.member.who"), "n", num);
+  chrome_format(out, size, tmp, "label",
+                g && g->item_label ? g->item_label : "");
+  for (size_t i = from; i < s->rv.n && s->rv.rows[i].member == r->member;
+       i++) {
+    const form_review_row *m = &s->rv.rows[i];
+    if (m->field && m->field->type == FORM_T_CHINESE_TEXT && m->value &&
+        m->value[0]) {
+      size_t l = strlen(out);
+      snprintf(out + l, size - l, "：%s", m->value);
+      break;
+    }
+  }
+}
+
+/* A section's name in the column on the left; returns its height. A name
+ * too long for one line breaks after 和 (「看病和 / 上学的花费」) rather than
+ * wherever the width runs out. */
+static int side_title(ui *u, SDL_Rect box, const char *t, int draw) {
+  const theme *th = &u->th;
+  int y = box.y + theme_px(th, 8);
+  const char *and = strstr(t, "和");
+  char part[2][200];
+  int n = 1;
+  snprintf(part[0], sizeof part[0], "%s", t);
+  if (and && and[strlen("和")] && (size_t)(and - t) < sizeof part[0] - 4 &&
+      text_width(u->text, th->px_body, TEXT_BOLD, t, strlen(t)) > box.w) {
+    size_t k = (size_t)(and - t) + strlen("和");
+    snprintf(part[0], sizeof part[0], "%.*s", (int)k, t);
+    snprintf(part[1], sizeof part[1], "%s", t + k);
+    n = 2;
+  }
+  for (int i = 0; i < n; i++) {
+    int h = ui_text_height(u, box.w, th->px_body, TEXT_BOLD, part[i]);
+    if (draw)
+      ui_text_box(u, (SDL_Rect){box.x, y, box.w, h}, th->px_body, TEXT_BOLD,
+                  th->primary, UI_LEFT, 0, part[i]);
+    y += h;
+  }
+  return y - box.y;
 }
 
 /* A heading line; returns its height. */
@@ -339,32 +663,79 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
       y += draw_conflict(a, u, &s->conf[i], (SDL_Rect){x, y, w, 0}, draw);
     y += th->gap;
   }
-  const char *last_section = NULL;
+  int top = view.y - offset;
+  /* Wide screens put each section's name in a column on the left, as a
+   * paper form does, instead of a line above it. */
+  int gutter = w >= theme_px(th, REVIEW_GUTTER_FROM)
+                   ? theme_px(th, th->elder ? 260 : 200)
+                   : 0;
+  grid g = grid_for(th, x + gutter, w - gutter);
   size_t n_sig = 0;
-  for (size_t i = 0; s->built && i < s->rv.n; i++) {
-    const form_review_row *r = &s->rv.rows[i];
-    if (is_signature(r)) {
-      n_sig++;
+  for (size_t i = 0; s->built && i < s->rv.n; i++)
+    n_sig += is_signature(&s->rv.rows[i]);
+  /* Sections, each of blocks: the section's own answers, or one
+   * member's under 「第1位家里人：孙桂兰」. Signatures come after. */
+  int first = 1;
+  for (size_t i = 0; s->built && i < s->rv.n;) {
+    const char *title = s->rv.rows[i].section_title;
+    size_t end = i;
+    int answers = 0;
+    while (end < s->rv.n && strcmp(s->rv.rows[end].section_title, title) == 0)
+      answers += take_answer(&s->rv.rows[end++]);
+    if (!answers) {
+      i = end;
       continue;
     }
-    if (!last_section || strcmp(last_section, r->section_title) != 0) {
-      if (last_section)
-        y += th->gap;
-      last_section = r->section_title;
-      y += heading(u, (SDL_Rect){x, y, w, 0}, r->section_title, draw);
+    if (!first && draw) /* a thin line between sections */
+      ui_fill(u, (SDL_Rect){x, y - th->gap / 4 - theme_px(th, 1), w,
+                            theme_px(th, 2)},
+              th->border);
+    int y0 = y, title_h = 0;
+    if (gutter)
+      title_h = side_title(u, (SDL_Rect){x, y, gutter - th->gap, 0}, title,
+                           draw);
+    else
+      y += heading(u, (SDL_Rect){x, y, w, 0}, title, draw);
+    while (i < end) {
+      const form_review_row *r = &s->rv.rows[i];
+      size_t e = i + 1;
+      while (e < end && s->rv.rows[e].member == r->member)
+        e++;
+      if (r->member >= 0) {
+        char t[400];
+        member_title(a, s, i, t, sizeof t);
+        int h = ui_text_height(u, g.w, th->px_body, TEXT_BOLD, t);
+        if (draw)
+          ui_text_box(u, (SDL_Rect){g.x, y, g.w, h}, th->px_body, TEXT_BOLD,
+                      th->text, UI_LEFT, 0, t);
+        session_wipe_bytes(t, sizeof t);
+        y += h + th->gap / 4;
+      }
+      y += cells(a, u, s, &g, i, e, take_answer, y, top, draw);
+      i = e;
     }
-    y += draw_row(a, u, r, (int)i, (SDL_Rect){x, y, w, 0}, draw);
+    if (y < y0 + title_h)
+      y = y0 + title_h;
+    y += th->gap / 2;
+    first = 0;
   }
   if (n_sig) {
-    y += th->gap;
-    y += heading(u, (SDL_Rect){x, y, w, 0},
-                 app_str(a, "formui.review.sign_title"), draw);
-    y += para(u, (SDL_Rect){x, y, w, 0}, app_str(a, "formui.review.sign_intro"),
-              th->text, draw);
-    for (size_t i = 0; i < s->rv.n; i++)
-      if (is_signature(&s->rv.rows[i]))
-        y += draw_row(a, u, &s->rv.rows[i], (int)i, (SDL_Rect){x, y, w, 0},
-                      draw);
+    if (!first && draw)
+      ui_fill(u, (SDL_Rect){x, y - th->gap / 4 - theme_px(th, 1), w,
+                            theme_px(th, 2)},
+              th->border);
+    int y0 = y, title_h = 0;
+    const char *title = app_str(a, "formui.review.sign_title");
+    if (gutter)
+      title_h = side_title(u, (SDL_Rect){x, y, gutter - th->gap, 0}, title,
+                           draw);
+    else
+      y += heading(u, (SDL_Rect){x, y, w, 0}, title, draw);
+    y += para(u, (SDL_Rect){g.x, y, g.w, 0},
+              app_str(a, "formui.review.sign_intro"), th->text, draw);
+    y += cells(a, u, s, &g, 0, s->rv.n, take_signature, y, top, draw);
+    if (y < y0 + title_h)
+      y = y0 + title_h;
   }
   y += th->gap;
   if (s->msg[0]) {
@@ -408,12 +779,21 @@ static void review_draw(app *a, void *state, ui *u) {
   int py = footer - th->gap / 2 - ph;
   int pw = (th->w - 2 * m - th->gap) / 2;
   int w = th->w - 2 * m;
-  if (!th->portrait && w > theme_px(th, 1500))
-    w = theme_px(th, 1500);
   SDL_Rect view = {(th->w - w) / 2, area.y + th->gap / 2, w,
                    py - th->gap / 2 - area.y - th->gap / 2};
   int content_h = layout(a, u, s, view, 0, 0);
   pageview_update(&s->page, content_h, view.h, app_now(a));
+  if (s->anchor) {
+    s->anchor = 0;
+    for (size_t i = 0; s->built && s->row_y && i < s->rv.n; i++) {
+      const form_review_row *r = &s->rv.rows[i];
+      if (r->field && r->member == s->anchor_member &&
+          strcmp(r->field->id, s->anchor_field) == 0) {
+        pageview_set_offset(&s->page, s->row_y[i] - s->anchor_dy);
+        break;
+      }
+    }
+  }
   ui_clip_begin(u, view);
   layout(a, u, s, view, pageview_offset(&s->page), 1);
   ui_clip_end(u);
@@ -436,4 +816,6 @@ const screen_class screen_form_review = {
     .event = review_event,
     .draw = review_draw,
     .tick = review_tick,
+    .unsaved = form_flow_unsaved,
+    .discard = form_flow_discard,
 };

@@ -45,6 +45,15 @@ typedef struct screen_class {
   uint64_t (*tick)(app *a, void *state, uint64_t now_ms);
   /* Nonzero: also receive UI_EV_PRESS/MOVE/RELEASE (see above). */
   int raw_pointer;
+  /* Optional. Nonzero when leaving now — 返回, 回首页 or 结束 in the top
+   * bar — would throw away what the applicant filled in and has not handed
+   * in. The shell then asks first (「您填的内容还没有交，要放弃吗？」,
+   * widgets/confirm.h) and leaves only on 放弃; while it asks, the screen
+   * gets no events, and the inactivity timeout still ends the session. */
+  int (*unsaved)(app *a, void *state);
+  /* Optional. On 放弃, before the shell leaves: drop and wipe what
+   * unsaved() was about (the shell then wipes what was drawn of it). */
+  void (*discard)(app *a, void *state);
 } screen_class;
 
 /* --- screen stack (deferred until the current event is handled) --- */

@@ -58,6 +58,12 @@ void form_flow_open(app *a);
 /* The home screen's 继续填写: with staff signed in the form comes back at
  * once, otherwise screen_resume asks for the end of the ID number. */
 void form_flow_offer_take(app *a);
+/* For the form's screens (screen_class.unsaved / .discard): 1 while the
+ * session's form holds an answer the applicant gave (one carried from the
+ * screener and left as it was does not count: it is not lost), before it
+ * is handed in; 放弃 drops the form and wipes its recovery point. */
+int form_flow_unsaved(app *a, void *state);
+void form_flow_discard(app *a, void *state);
 /* The home screen's 不用了: declines the offer (the point is wiped). */
 void form_flow_offer_decline(app *a);
 /* Takes up the offer: with last6 as form_host_resume; with NULL only while

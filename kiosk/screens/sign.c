@@ -390,4 +390,6 @@ const screen_class screen_sign = {
     .event = sign_event,
     .draw = sign_draw,
     .raw_pointer = 1,
+    .unsaved = form_flow_unsaved,
+    .discard = form_flow_discard,
 };

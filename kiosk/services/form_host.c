@@ -34,6 +34,10 @@ struct form_host {
   /* The screener's answers for this session (a wiped copy), handed to
    * every form started: form.json's from_screener fills from them. */
   cJSON *screener;
+  /* where the review page was left (form_host_set_review_spot) */
+  int spot;
+  char spot_field[FORM_MAX_ID + 1];
+  int spot_member, spot_dy;
 };
 
 static int64_t host_now(const form_host *h) {
@@ -54,6 +58,7 @@ static void drop_form(form_host *h) {
   form_destroy(h->f);
   h->f = NULL;
   h->signing = 0;
+  h->spot = 0;
 }
 
 static void wipe_point(form_host *h) {
@@ -433,6 +438,27 @@ kerr form_host_sign(form_host *h, const char *field, int member) {
 void form_host_finish(form_host *h) {
   drop_form(h);
   wipe_point(h);
+}
+
+void form_host_set_review_spot(form_host *h, const char *field, int member,
+                               int dy) {
+  if (!h || !field || strlen(field) >= sizeof h->spot_field)
+    return;
+  snprintf(h->spot_field, sizeof h->spot_field, "%s", field);
+  h->spot_member = member;
+  h->spot_dy = dy;
+  h->spot = 1;
+}
+
+int form_host_take_review_spot(form_host *h, char *field, size_t size,
+                               int *member, int *dy) {
+  if (!h || !h->spot || !h->f)
+    return 0;
+  h->spot = 0;
+  snprintf(field, size, "%s", h->spot_field);
+  *member = h->spot_member;
+  *dy = h->spot_dy;
+  return 1;
 }
 
 kerr form_host_set_assisted_by(form_host *h, const char *staff_id) {

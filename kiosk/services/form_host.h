@@ -136,8 +136,21 @@ void form_host_decline(form_host *h);
  * form_jump; KERR_STATE without a form. */
 kerr form_host_sign(form_host *h, const char *field, int member);
 
-/* Drops the form and wipes the recovery point (after a submission). */
+/* Drops the form and wipes the recovery point: after a submission, or
+ * when the applicant gives the form up (放弃). */
 void form_host_finish(form_host *h);
+
+/* Where the review page was when a row was opened from it (修改, 签名):
+ * the row's field id and member (-1 for none) and how far below the top
+ * of the page's view its top was (dy, pixels). The review page takes it
+ * when it opens again, so the applicant comes back to where they left
+ * it. Ids only, nothing personal; forgotten with the form. */
+void form_host_set_review_spot(form_host *h, const char *field, int member,
+                               int dy);
+/* Takes the spot set above (it is then forgotten): 1 with field (size
+ * bytes), *member and *dy filled, 0 when there is none. */
+int form_host_take_review_spot(form_host *h, char *field, size_t size,
+                               int *member, int *dy);
 
 /* Staff filing on an applicant's behalf: the staff sign-in (when it
  * exists) calls this with the signed-in staff id; it goes into the

@@ -19,6 +19,7 @@
 #include "core/sdnotify.h"
 #include "screens/screens.h"
 #include "ui/png.h"
+#include "widgets/confirm.h"
 
 #define TEXT_CACHE_BYTES (24u * 1024u * 1024u)
 
@@ -143,6 +144,8 @@ void app_apply_pending(app *a) {
   const screen_class *cls = a->op_cls;
   const void *arg = a->op_arg;
   a->op = OP_NONE;
+  if (op != OP_NONE)
+    a->confirm_op = OP_NONE; /* the question was about the screen left */
   switch (op) {
   case OP_NONE:
     return;
@@ -226,6 +229,15 @@ void app_draw(app *a) {
     screen_inst *s = &a->stack[a->depth - 1];
     s->cls->draw(a, s->state, u);
   }
+  if (a->confirm_op != OP_NONE) {
+    ui_begin_modal(u);
+    confirm_words w = {app_str(a, "confirm.discard.title"),
+                       app_str(a, "confirm.discard.body"),
+                       app_str(a, "confirm.discard.stay"),
+                       app_str(a, "confirm.discard.go")};
+    confirm_draw(u, &w, CHROME_CONFIRM_STAY, CHROME_CONFIRM_GO);
+  }
+  /* The timeout warning goes over everything, the question too. */
   if (a->warning) {
     ui_begin_modal(u);
     chrome_timeout_overlay(u, session_warning_left_s(&a->sess, app_now(a)));
@@ -237,6 +249,41 @@ void app_draw(app *a) {
 
 /* ------------------------------------------------------------------ */
 /* input */
+
+/* 返回, 回首页 or 结束 (op) on a screen that holds what the applicant filled
+ * in and has not handed in: ask first. Returns 1 when the question went
+ * up (the act waits for 放弃), 0 when op may go ahead now. */
+static int ask_before_leaving(app *a, pending_op op) {
+  if (!a->depth)
+    return 0;
+  screen_inst *s = &a->stack[a->depth - 1];
+  if (!s->cls->unsaved || !s->cls->unsaved(a, s->state))
+    return 0;
+  a->confirm_op = op;
+  a->dirty = 1;
+  LOG_I("app", "asking before leaving %s", s->cls->name);
+  return 1;
+}
+
+/* The answer to 「…要放弃吗？」. */
+static void answer_confirm(app *a, int give_up) {
+  pending_op op = a->confirm_op;
+  a->confirm_op = OP_NONE;
+  a->dirty = 1;
+  if (!give_up)
+    return;
+  screen_inst *s = &a->stack[a->depth - 1];
+  if (s->cls->discard)
+    s->cls->discard(a, s->state);
+  LOG_I("app", "given up on %s", s->cls->name);
+  if (op == OP_END_SESSION) {
+    app_end_session(a); /* wipes everything */
+    return;
+  }
+  /* What was drawn of it (the frame registry, the text cache) goes too. */
+  wipe_ui(a);
+  request(a, op, NULL, NULL);
+}
 
 static void dispatch(app *a, const ui_event *ev) {
   if (ev->type == UI_EV_TAP) {
@@ -251,22 +298,32 @@ static void dispatch(app *a, const ui_event *ev) {
       a->dirty = 1;
       return;
     }
+    if (a->confirm_op != OP_NONE) {
+      if (ev->action == CHROME_CONFIRM_STAY ||
+          ev->action == CHROME_CONFIRM_GO)
+        answer_confirm(a, ev->action == CHROME_CONFIRM_GO);
+      return;
+    }
     switch (ev->action) {
     case CHROME_BACK:
-      app_pop(a);
+      if (!ask_before_leaving(a, OP_POP))
+        app_pop(a);
       return;
     case CHROME_HOME:
-      app_home(a);
+      if (!ask_before_leaving(a, OP_HOME))
+        app_home(a);
       return;
     case CHROME_END:
-      app_end_session(a);
+      if (!ask_before_leaving(a, OP_END_SESSION))
+        app_end_session(a);
       return;
     case CHROME_ELDER:
       app_set_elder(a, !a->elder);
       return;
     }
   }
-  if (a->warning)
+  /* While a question is up, the screen under it gets nothing. */
+  if (a->warning || a->confirm_op != OP_NONE)
     return;
   if (a->depth) {
     screen_inst *s = &a->stack[a->depth - 1];
@@ -278,7 +335,8 @@ static void dispatch(app *a, const ui_event *ev) {
 /* Raw pointer events go only to a screen that asked for them. */
 static void dispatch_raw(app *a, ui_event_type type, const ui_input *in,
                          const char *id) {
-  if (!a->depth || !a->stack[a->depth - 1].cls->raw_pointer || a->warning)
+  if (!a->depth || !a->stack[a->depth - 1].cls->raw_pointer || a->warning ||
+      a->confirm_op != OP_NONE)
     return;
   ui_event ev = {.type = type, .id = id, .x = in->x, .y = in->y};
   dispatch(a, &ev);

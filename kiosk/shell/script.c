@@ -119,7 +119,14 @@ kerr app_script_load(const char *path, app_script **out, char *err,
     int ok1, ok2, ok3;
     p = token(p, c->verb, sizeof c->verb, &ok1);
     p = token(p, c->arg1, sizeof c->arg1, &ok2);
+    const char *rest = p;
     p = token(p, c->arg2, sizeof c->arg2, &ok3);
+    /* expect pages takes a comparison and a number: "<= 3" */
+    if (strcmp(c->verb, "expect") == 0 && strcmp(c->arg1, "pages") == 0) {
+      while (*rest == ' ' || *rest == '\t')
+        rest++;
+      snprintf(c->arg2, sizeof c->arg2, "%s", rest);
+    }
     /* drag takes four numbers: keep the rest of the line in arg2 */
     if (strcmp(c->verb, "drag") == 0 || strcmp(c->verb, "tap-at") == 0 ||
         strcmp(c->verb, "press-at") == 0) {
@@ -478,6 +485,33 @@ static int verb_shot(app *a, app_script *s, const cmd *c) {
   return 1;
 }
 
+/* expect pages OP N: the page view of the frame takes OP N pages (OP one
+ * of <=, <, =, >=, >); a frame without one counts as 1 page. */
+static int expect_pages(app *a, app_script *s, const cmd *c) {
+  char op[3] = "";
+  int n, extra;
+  if (sscanf(c->arg2, "%2[<=>] %d %n", op, &n, &extra) != 2 ||
+      c->arg2[extra] != '\0')
+    return fail(s, c, "expect pages wants OP N (<= 3), got '%s'", c->arg2,
+                NULL);
+  int have = a->ui.pages ? a->ui.pages : 1;
+  int ok = strcmp(op, "<=") == 0   ? have <= n
+           : strcmp(op, "<") == 0  ? have < n
+           : strcmp(op, "=") == 0  ? have == n
+           : strcmp(op, ">=") == 0 ? have >= n
+           : strcmp(op, ">") == 0  ? have > n
+                                   : -1;
+  if (ok < 0)
+    return fail(s, c, "unknown comparison '%s'", op, NULL);
+  char got[48];
+  snprintf(got, sizeof got, "%d", have);
+  LOG_I("script", "%s: %d pages at %dx%d%s", app_screen_name(a), have, a->w,
+        a->h, a->elder ? " elder" : "");
+  if (!ok)
+    return fail(s, c, "expected pages %s, the page has %s", c->arg2, got);
+  return 1;
+}
+
 /* expect KIND ARG: one check of the drawn frame. */
 static int verb_expect(app *a, app_script *s, const cmd *c) {
   if (a->dirty)
@@ -501,6 +535,8 @@ static int verb_expect(app *a, app_script *s, const cmd *c) {
   } else if (strcmp(k, "no-target") == 0) {
     if (ui_find_target(&a->ui, want))
       return fail(s, c, "target '%s' is on screen '%s'", want, on);
+  } else if (strcmp(k, "pages") == 0) {
+    return expect_pages(a, s, c);
   } else if (strcmp(k, "pressed") == 0) {
     if (strcmp(a->ui.pressed, want) != 0)
       return fail(s, c, "expected '%s' pressed, pressed is '%s'", want,

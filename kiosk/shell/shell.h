@@ -57,6 +57,9 @@ struct app {
   int down_x, down_y, last_x, last_y;
   /* the timeout overlay */
   int warning;
+  /* 「…要放弃吗？」 is up: what 放弃 goes on to do (OP_POP, OP_HOME or
+   * OP_END_SESSION); OP_NONE when not asking */
+  pending_op confirm_op;
   uint64_t idle_since_ms; /* when the last session ended */
   /* statistics for the benchmark */
   unsigned long frames;

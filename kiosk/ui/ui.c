@@ -44,6 +44,7 @@ void ui_begin(ui *u) {
   u->n_texts = 0;
   u->registry_full = 0;
   u->modal_from = 0;
+  u->pages = 0;
   ui_clip_end(u);
   SDL_SetRenderDrawBlendMode(u->ren, SDL_BLENDMODE_BLEND);
   SDL_Color bg = u->th.bg;

@@ -63,6 +63,9 @@ typedef struct ui {
   char pressed[UI_ID_MAX];
   /* a modal layer: while set, only targets drawn after it accept taps */
   int modal_from;
+  /* pages of the scrolling page view drawn this frame (the first page and
+   * one more per 下一页), 0 when the frame has none; for scripts */
+  int pages;
   /* flat areas painted this frame, newest last: text drawn entirely
    * inside one is rendered against its colour without blending */
   struct {

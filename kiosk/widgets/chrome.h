@@ -29,7 +29,9 @@ enum chrome_action {
   CHROME_END,
   CHROME_ELDER,
   CHROME_TIMEOUT_MORE,
-  CHROME_TIMEOUT_END
+  CHROME_TIMEOUT_END,
+  CHROME_CONFIRM_STAY, /* 不放弃，接着填 (widgets/confirm.h) */
+  CHROME_CONFIRM_GO    /* 放弃，不交了 */
 };
 
 /* Draws the top bar: 返回 (when has_back), 回首页, the title, 长辈模式 (or

@@ -12,7 +12,14 @@ int pageview_offset(const pageview *p) { return (int)p->scroll.offset; }
 
 void pageview_top(pageview *p) { p->scroll.offset = 0; }
 
+void pageview_set_offset(pageview *p, int y) {
+  ui_scroll_set_offset(&p->scroll, y);
+}
+
+int pageview_pages(const pageview *p) { return ui_scroll_pages(&p->scroll); }
+
 void pageview_draw_bar(const pageview *p, ui *u, SDL_Rect up, SDL_Rect down) {
+  u->pages = pageview_pages(p);
   if (ui_scroll_more_above(&p->scroll))
     ui_button(u, "page.up", up, UI_BTN_SECONDARY, ui_str(u, "nav.prev_page"));
   if (ui_scroll_more_below(&p->scroll))

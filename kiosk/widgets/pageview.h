@@ -37,8 +37,17 @@ int pageview_offset(const pageview *p);
 /* Back to the top (new content). */
 void pageview_top(pageview *p);
 
+/* Scrolls so that content y is at the top of the view (clamped by the
+ * extent of the last pageview_update; call it after one). */
+void pageview_set_offset(pageview *p, int y);
+
+/* How many pages the content takes: 1, plus one per 下一页 until its end
+ * is in view. */
+int pageview_pages(const pageview *p);
+
 /* Draws 上一页 in up (while there is content above) and 下一页 in down
- * (while there is content below) as secondary buttons. */
+ * (while there is content below) as secondary buttons, and notes the
+ * page count in the frame (u->pages) for scripts (`expect pages`). */
 void pageview_draw_bar(const pageview *p, ui *u, SDL_Rect up, SDL_Rect down);
 
 /* Handles a drag, the end of a drag, or a tap on page.up / page.down at

@@ -75,10 +75,29 @@ uint64_t ui_scroll_deadline(const ui_scroll *s) {
   return s->animating ? FRAME_MS : UINT64_MAX;
 }
 
+/* What one ui_scroll_page() moves: 85 % of the view, so the last lines
+ * of a page are seen again at the top of the next. */
+static int page_step(const ui_scroll *s) { return s->view_h * 85 / 100; }
+
 void ui_scroll_page(ui_scroll *s, int dir) {
   s->animating = 0;
   s->velocity = 0;
-  s->offset += (float)(dir * s->view_h * 85 / 100);
+  s->offset += (float)(dir * page_step(s));
+  clamp(s);
+}
+
+int ui_scroll_pages(const ui_scroll *s) {
+  int rest = s->content_h - s->view_h;
+  int step = page_step(s);
+  if (rest <= 0 || step <= 0)
+    return 1;
+  return 1 + (rest + step - 1) / step;
+}
+
+void ui_scroll_set_offset(ui_scroll *s, int y) {
+  s->animating = 0;
+  s->velocity = 0;
+  s->offset = (float)y;
   clamp(s);
 }
 

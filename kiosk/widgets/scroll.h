@@ -30,6 +30,11 @@ int ui_scroll_step(ui_scroll *s, uint64_t now_ms);
 uint64_t ui_scroll_deadline(const ui_scroll *s);
 /* Scrolls by a whole page (dir = +1 down, -1 up), without animation. */
 void ui_scroll_page(ui_scroll *s, int dir);
+/* How many views it takes to see everything by paging: 1, plus one per
+ * ui_scroll_page() from the top until the end is in view. */
+int ui_scroll_pages(const ui_scroll *s);
+/* Puts the offset at y (clamped); stops any momentum. */
+void ui_scroll_set_offset(ui_scroll *s, int y);
 /* Nonzero if there is content above / below the view. */
 int ui_scroll_more_above(const ui_scroll *s);
 int ui_scroll_more_below(const ui_scroll *s);

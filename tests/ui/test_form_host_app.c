@@ -175,7 +175,10 @@ static const char resume[] =
     "expect text \"140502198511092021\"\n"
     "tap form.prev\n"
     "expect text \"周丽华\"\n"
+    /* 结束 in the middle of the form asks first; 放弃 ends it. */
     "tap nav.end\n"
+    "expect text \"您填的内容还没有交，要放弃吗？\"\n"
+    "tap confirm.discard\n"
     "expect screen home\n"
     "expect no-text \"继续填写上次没填完的表？\"\n";
 
@@ -224,6 +227,7 @@ static const char staff[] =
     "expect screen form\n"
     "expect text \"您的手机号码是多少？\"\n"
     "tap nav.end\n"
+    "tap confirm.discard\n"
     "expect screen home\n"
     "expect no-text \"继续填写上次没填完的表？\"\n";
 

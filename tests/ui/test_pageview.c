@@ -50,5 +50,27 @@ int main(void) {
   }
   CHECK(pageview_deadline(&p) == UINT64_MAX);
   CHECK(pageview_offset(&p) <= 2000);
+  /* Pages: the first view, then one per 下一页 (85 % of the view) until
+   * the end is in view; an offset is clamped to the content. */
+  pageview q = {0};
+  pageview_update(&q, 800, 1000, 0);
+  CHECK_INT(pageview_pages(&q), 1);
+  pageview_update(&q, 1000, 1000, 0);
+  CHECK_INT(pageview_pages(&q), 1);
+  pageview_update(&q, 1850, 1000, 0);
+  CHECK_INT(pageview_pages(&q), 2);
+  pageview_update(&q, 1851, 1000, 0);
+  CHECK_INT(pageview_pages(&q), 3);
+  pageview_update(&q, 3000, 1000, 0);
+  CHECK_INT(pageview_pages(&q), 4);
+  for (int i = 0; i < 3; i++)
+    pageview_event(&q, &down, 60);
+  CHECK_INT(pageview_offset(&q), 2000); /* three taps reach the end */
+  pageview_set_offset(&q, 1234);
+  CHECK_INT(pageview_offset(&q), 1234);
+  pageview_set_offset(&q, 5000);
+  CHECK_INT(pageview_offset(&q), 2000);
+  pageview_set_offset(&q, -5);
+  CHECK_INT(pageview_offset(&q), 0);
   return TEST_DONE();
 }

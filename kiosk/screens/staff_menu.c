@@ -196,11 +196,6 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
            app_str(a, reach == 1   ? "menu.backend.ok"
                       : reach == 0 ? "menu.backend.down"
                                    : "menu.backend.unknown"));
-  struct tm rtm;
-  if (reach >= 0 && reach_at && localtime_r(&reach_at, &rtm)) {
-    size_t vl = strlen(t->value[1]);
-    strftime(t->value[1] + vl, sizeof t->value[1] - vl, "（%m-%d %H:%M）", &rtm);
-  }
   outbox_stats ob;
   kerr oe = net_host_stats(app_net(a), &ob);
   char n[16];
@@ -218,9 +213,10 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
                   app_str(a, full ? "menu.count.storage_full" : "menu.count"),
                   "n", n);
   }
+  /* When the backend was last reached or tried, by any exchange. */
   t->label[4] = app_str(a, "menu.last_sync");
   struct tm tm;
-  time_t when = st.last_check;
+  time_t when = reach >= 0 ? reach_at : st.last_check;
   if (when && localtime_r(&when, &tm))
     strftime(t->value[4], sizeof t->value[4], "%m-%d %H:%M", &tm);
   else

@@ -112,7 +112,7 @@ static const char part_fill[] =
     "tap form.next\n"
     "type \"140502198511092021\"\n"
     "tap form.next\n"
-    "expect text \"您的手机号码是多少？\"\n";
+    "expect text \"您有手机吗？\"\n";
 
 /* The offer: a neutral question only, at every size; 继续填写 asks for the
  * end of the ID number; a wrong entry is refused with the tries left; the
@@ -170,7 +170,7 @@ static const char resume[] =
     "tap kbd.key.1\n"
     "tap resume.check\n"
     "expect screen form\n"
-    "expect text \"您的手机号码是多少？\"\n"
+    "expect text \"您有手机吗？\"\n"
     "tap form.prev\n"
     "expect text \"140502198511092021\"\n"
     "tap form.prev\n"
@@ -225,7 +225,7 @@ static const char staff[] =
     "expect text \"继续填写上次没填完的表？\"\n"
     "tap resume.yes\n"
     "expect screen form\n"
-    "expect text \"您的手机号码是多少？\"\n"
+    "expect text \"您有手机吗？\"\n"
     "tap nav.end\n"
     "tap confirm.discard\n"
     "expect screen home\n"

@@ -28,6 +28,7 @@
  * leave; the row positions kept with them (row_y) are not. Buttons are named after their field: chg.applicant_phone,
  * chg.income.0 (member 0), sig.applicant_signature. The page scrolls by dragging, and with 上一页/下一页 (page.up /
  * page.down). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,12 @@ static void submit_tapped(app *a, review_state *s) {
     snprintf(num, sizeof num, "%zu", n ? n : 1);
     chrome_format(s->msg, sizeof s->msg,
                   app_str(a, "formui.review.not_ready"), "n", num);
+    /* What a chosen item still needs (a child, a pupil): its own words. */
+    const char *note = s->fix_row >= 0 ? s->rv.rows[s->fix_row].note : NULL;
+    if (note) {
+      size_t l = strlen(s->msg);
+      snprintf(s->msg + l, sizeof s->msg - l, "%s", note);
+    }
     return;
   }
   const submit_receipt *rc = NULL;
@@ -701,17 +708,32 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
       size_t e = i + 1;
       while (e < end && s->rv.rows[e].member == r->member)
         e++;
+      int block_end = INT_MIN; /* the gutter title's bottom, if any */
       if (r->member >= 0) {
         char t[400];
         member_title(a, s, i, t, sizeof t);
-        int h = ui_text_height(u, g.w, th->px_body, TEXT_BOLD, t);
-        if (draw)
-          ui_text_box(u, (SDL_Rect){g.x, y, g.w, h}, th->px_body, TEXT_BOLD,
-                      th->text, UI_LEFT, 0, t);
+        if (gutter) {
+          /* Beside the member's answers, under the section's name: the
+           * block takes no line of its own. */
+          int ty = y > y0 + title_h ? y : y0 + title_h;
+          int tw = gutter - th->gap;
+          int h = ui_text_height(u, tw, th->px_body, TEXT_BOLD, t);
+          if (draw)
+            ui_text_box(u, (SDL_Rect){x, ty, tw, h}, th->px_body, TEXT_BOLD,
+                        th->text, UI_LEFT, 0, t);
+          block_end = ty + h;
+        } else {
+          int h = ui_text_height(u, g.w, th->px_body, TEXT_BOLD, t);
+          if (draw)
+            ui_text_box(u, (SDL_Rect){g.x, y, g.w, h}, th->px_body,
+                        TEXT_BOLD, th->text, UI_LEFT, 0, t);
+          y += h + th->gap / 4;
+        }
         session_wipe_bytes(t, sizeof t);
-        y += h + th->gap / 4;
       }
       y += cells(a, u, s, &g, i, e, take_answer, y, top, draw);
+      if (block_end != INT_MIN && y < block_end + th->gap)
+        y = block_end + th->gap;
       i = e;
     }
     if (y < y0 + title_h)

@@ -176,6 +176,10 @@ async function main() {
     await page.fill('#search-ref', app.reference.toLowerCase());
     await page.click('#search-btn');
     await page.waitForFunction((r) => document.getElementById('list-title').textContent.includes(r), app.reference);
+    // The title changes before the answer arrives: wait for today's other
+    // rows to go.
+    await page.waitForFunction((r) => [...document.querySelectorAll('#apps tbody tr')]
+      .every((tr) => tr.dataset.reference === r), app.reference);
     const rows = await page.$$('#apps tbody tr');
     check(rows.length === 1, 'search by reference finds exactly it');
 

@@ -232,7 +232,8 @@ kerr seal_envelope(const seal_meta *m,
       goto out;
     }
   }
-  if (!cJSON_AddStringToObject(o, "content_version", m->content_version) ||
+  if (!cJSON_AddBoolToObject(o, "urgent", m->urgent != 0) ||
+      !cJSON_AddStringToObject(o, "content_version", m->content_version) ||
       !(m->assisted_by ? cJSON_AddStringToObject(o, "assisted_by", m->assisted_by)
                        : cJSON_AddNullToObject(o, "assisted_by")) ||
       !cJSON_AddStringToObject(o, "check_digest", digest) ||

@@ -5,7 +5,8 @@
  * no secret key and cannot open it again. The envelope (docs/protocol.md,
  * "Submit an application") carries only what the backend needs without
  * opening the seal: uuid, reference, device, time, region, item codes,
- * content version, who assisted, and the check_digest for progress queries.
+ * whether it is urgent, content version, who assisted, and the check_digest
+ * for progress queries.
  * The applicant's ID number never enters the envelope, only the BLAKE2b
  * digest over the reference and its last four characters. */
 #ifndef KIOSK_NET_SEAL_H
@@ -36,6 +37,10 @@ typedef struct seal_meta {
   const char *region;
   const char *const *items;   /* assistance item codes, [a-z0-9_]+ */
   size_t n_items;
+  /* 1 when the form says the application is urgent (form_urgent(): an
+   * emergency item was chosen); sent as "urgent": true / false so the
+   * backend can list it first without opening the seal. */
+  int urgent;
   const char *content_version;
   const char *assisted_by;
   const char *last4;

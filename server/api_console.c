@@ -256,6 +256,7 @@ static cJSON *app_summary(const store_app *a) {
     cJSON_AddNullToObject(o, "assisted_by");
   cJSON_AddStringToObject(o, "status", a->status);
   cJSON_AddStringToObject(o, "status_label", label ? label : a->status);
+  cJSON_AddBoolToObject(o, "urgent", a->urgent);
   cJSON_AddItemToObject(o, "items", items_with_depts(a->items_json, NULL));
   return o;
 }
@@ -265,15 +266,27 @@ static int list_each(void *ud, const store_app *a) {
   return 0;
 }
 
+/* Lists: a day's (default today), one reference's, or every urgent one
+ * still waiting (?urgent=waiting); each answer says how many urgent ones
+ * wait in all, so the console can say so whatever list it shows. */
 enum MHD_Result console_apps(srv_req *r) {
   char staff[STORE_STAFF_MAX + 1], today[41];
   if (!session_staff(r, staff))
     return reply_signin(r);
   const char *ref = srv_query(r, "reference");
   const char *date = srv_query(r, "date");
+  const char *urgent = srv_query(r, "urgent");
   cJSON *list = cJSON_CreateArray();
+  int64_t waiting = 0;
   kerr err;
-  if (ref) {
+  if (urgent && (ref || date || strcmp(urgent, "waiting") != 0)) {
+    cJSON_Delete(list);
+    return srv_reply_error(r, 400, "bad_request",
+                           "urgent takes the value waiting, alone");
+  }
+  if (urgent) {
+    err = store_app_list_urgent(r->s->st, 500, list_each, list);
+  } else if (ref) {
     char up[STORE_REF_MAX + 1];
     int valid;
     if (console_req_reference(ref, up, &valid)) {
@@ -295,13 +308,16 @@ enum MHD_Result console_apps(srv_req *r) {
     }
     err = store_app_list(r->s->st, from, to, 500, list_each, list);
   }
+  if (!err)
+    err = store_app_count_urgent(r->s->st, &waiting);
   if (err) {
     cJSON_Delete(list);
     return srv_reply_error(r, 500, "internal", "storage error");
   }
   cJSON *o = cJSON_CreateObject();
-  if (!ref)
+  if (!ref && !urgent)
     cJSON_AddStringToObject(o, "date", date);
+  cJSON_AddNumberToObject(o, "urgent_waiting", (double)waiting);
   cJSON_AddItemToObject(o, "applications", list);
   return srv_reply_json(r, 200, o, NULL);
 }

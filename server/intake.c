@@ -118,6 +118,11 @@ void intake_app_hash(const store_app *a, const char *sealed_b64,
   hash_field(&h, "created_at", a->created_at);
   hash_field(&h, "region", a->region);
   hash_field(&h, "items", a->items_json);
+  /* Only when true: "urgent": false and no "urgent" (a kiosk from before
+   * it was sent) are the same application, and every hash stored before
+   * the field existed stays valid. */
+  if (a->urgent)
+    hash_field(&h, "urgent", "true");
   hash_field(&h, "content_version", a->content_version);
   hash_field(&h, "assisted_by", a->assisted_by[0] ? a->assisted_by : NULL);
   hash_field(&h, "check_digest", a->check_digest);
@@ -130,8 +135,8 @@ kerr intake_app_parse(const char *body, size_t n,
                       char *msg, size_t msgcap) {
   static const char *const keys[] = {
     "uuid",   "reference",       "device_id",   "created_at",   "region",
-    "items",  "content_version", "assisted_by", "check_digest", "sealed",
-    NULL};
+    "items",  "urgent",          "content_version", "assisted_by",
+    "check_digest", "sealed",    NULL};
   cJSON *j = NULL;
   kerr err;
   store_app *a = &out->app;
@@ -195,6 +200,12 @@ kerr intake_app_parse(const char *body, size_t n,
       goto out;
     }
   }
+  const cJSON *urgent = cJSON_GetObjectItemCaseSensitive(j, "urgent");
+  if (urgent && !cJSON_IsBool(urgent)) {
+    snprintf(msg, msgcap, "urgent must be true or false (or left out)");
+    goto out;
+  }
+  a->urgent = cJSON_IsTrue(urgent);
   const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
   int n_items = cJSON_GetArraySize(items);
   if (!cJSON_IsArray(items) || n_items < 1 || n_items > INTAKE_MAX_ITEMS) {

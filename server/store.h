@@ -50,6 +50,7 @@ typedef struct store_app {
   char assisted_by[STORE_STAFF_MAX + 1]; /* "" = nobody assisted */
   char check_digest[STORE_DIGEST_HEX + 1]; /* the server's keyed digest */
   const char *items_json;       /* JSON array of item ids, borrowed */
+  int urgent;                   /* 1 = the kiosk marked it urgent */
   unsigned char body_hash[32];  /* BLAKE2b of the canonical request body */
   const unsigned char *sealed;  /* borrowed */
   size_t sealed_len;
@@ -153,15 +154,29 @@ kerr store_app_put(store *s, store_app *app, int *created);
  * as keyed already. */
 kerr store_app_rekey(store *s, store_rekey_fn fn, void *ud, int *n_rows);
 
+/* The console's lists put urgent applications still waiting for the office
+ * first: urgent, and status neither "paid" (发放: done) nor "returned"
+ * (退回补正: with the applicant). Then by time, as each list says. */
+
 /* Calls fn for each application with this reference (references are unique
- * per device only). Sealed bytes are not loaded. */
+ * per device only), waiting urgent ones first, then oldest first. Sealed
+ * bytes are not loaded. */
 kerr store_app_by_reference(store *s, const char *reference, store_app_fn fn,
                             void *ud);
 
 /* Calls fn for each application received in [from, to) (unix seconds),
- * newest first, at most limit rows. Sealed bytes are not loaded. */
+ * waiting urgent ones first, then newest first, at most limit rows. Sealed
+ * bytes are not loaded. */
 kerr store_app_list(store *s, int64_t from, int64_t to, int limit,
                     store_app_fn fn, void *ud);
+
+/* Calls fn for every waiting urgent application, whatever day it came,
+ * oldest first (the longest wait on top), at most limit rows. Sealed bytes
+ * are not loaded. */
+kerr store_app_list_urgent(store *s, int limit, store_app_fn fn, void *ud);
+
+/* How many urgent applications are waiting, whatever day they came. */
+kerr store_app_count_urgent(store *s, int64_t *n);
 
 /* Loads one application with its sealed bytes and calls fn once.
  * KERR_NOTFOUND if the uuid is unknown. */

@@ -94,6 +94,11 @@ static const char *const MIGRATIONS[] = {
   /* 6: who published each content version (the administrator
    * certificate's CN); '' for versions published before */
   "ALTER TABLE manifests ADD COLUMN published_by TEXT NOT NULL DEFAULT '';",
+  /* 7: the kiosk's "urgent" (an emergency item chosen); 0 for everything
+   * stored before, which no kiosk could mark */
+  "ALTER TABLE applications ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX applications_urgent ON applications(urgent, status, "
+  "received_at);",
 };
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -414,8 +419,8 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
                   "INSERT INTO applications (uuid, reference, device_id, "
                   "region, created_at, items, content_version, assisted_by, "
                   "check_digest, body_hash, sealed, received_at, "
-                  "received_at_text, check_keyed) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+                  "received_at_text, urgent, check_keyed) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
                   &st)))
     goto out;
   sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
@@ -434,6 +439,7 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
   sqlite3_bind_blob64(st, 11, app->sealed, app->sealed_len, SQLITE_STATIC);
   sqlite3_bind_int64(st, 12, app->received_at);
   sqlite3_bind_text(st, 13, app->received_at_text, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 14, app->urgent ? 1 : 0);
   if (sqlite3_step(st) != SQLITE_DONE) {
     LOG_E("store", "insert application: %s", sqlite3_errmsg(db));
     err = sqlite3_errcode(db) == SQLITE_FULL ? KERR_FULL : KERR_IO;
@@ -526,7 +532,13 @@ kerr store_app_put(store *s, store_app *app, int *created) {
 
 #define APP_COLS                                                            \
   "uuid, reference, device_id, region, created_at, items, content_version, " \
-  "assisted_by, check_digest, received_at, received_at_text, status"
+  "assisted_by, check_digest, received_at, received_at_text, status, "       \
+  "urgent"
+/* Columns selected after APP_COLS start here. */
+#define APP_NCOLS 13
+
+/* 1 for an urgent application still waiting for the office (store.h). */
+#define URGENT_WAITING "(urgent = 1 AND status NOT IN ('paid', 'returned'))"
 
 static void app_from_row(sqlite3_stmt *st, store_app *a) {
   memset(a, 0, sizeof *a);
@@ -542,6 +554,7 @@ static void app_from_row(sqlite3_stmt *st, store_app *a) {
   a->received_at = sqlite3_column_int64(st, 9);
   text_copy(a->received_at_text, sizeof a->received_at_text, st, 10);
   text_copy(a->status, sizeof a->status, st, 11);
+  a->urgent = sqlite3_column_int(st, 12) != 0;
 }
 
 kerr store_app_rekey(store *s, store_rekey_fn fn, void *ud, int *n_rows) {
@@ -576,9 +589,9 @@ kerr store_app_rekey(store *s, store_rekey_fn fn, void *ud, int *n_rows) {
     }
     store_app a;
     app_from_row(sel, &a);
-    a.sealed = sqlite3_column_blob(sel, 12);
-    a.sealed_len = (size_t)sqlite3_column_bytes(sel, 12);
-    last = sqlite3_column_int64(sel, 13);
+    a.sealed = sqlite3_column_blob(sel, APP_NCOLS);
+    a.sealed_len = (size_t)sqlite3_column_bytes(sel, APP_NCOLS);
+    last = sqlite3_column_int64(sel, APP_NCOLS + 1);
     if (fn(ud, &a)) {
       err = KERR_INTERNAL;
       goto out;
@@ -615,8 +628,8 @@ static kerr app_query(store *s, sqlite3_stmt *st, int with_sealed,
     store_app a;
     app_from_row(st, &a);
     if (with_sealed) {
-      a.sealed = sqlite3_column_blob(st, 12);
-      a.sealed_len = (size_t)sqlite3_column_bytes(st, 12);
+      a.sealed = sqlite3_column_blob(st, APP_NCOLS);
+      a.sealed_len = (size_t)sqlite3_column_bytes(st, APP_NCOLS);
     }
     n++;
     if (fn(ud, &a))
@@ -635,7 +648,8 @@ kerr store_app_by_reference(store *s, const char *reference, store_app_fn fn,
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
                   "SELECT " APP_COLS " FROM applications WHERE reference = ?"
-                  " ORDER BY received_at, uuid LIMIT 16",
+                  " ORDER BY " URGENT_WAITING " DESC, received_at, uuid"
+                  " LIMIT 16",
                   &st);
   if (!err) {
     sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
@@ -653,14 +667,50 @@ kerr store_app_list(store *s, int64_t from, int64_t to, int limit,
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
                   "SELECT " APP_COLS " FROM applications WHERE received_at >= ?"
-                  " AND received_at < ? ORDER BY received_at DESC, uuid"
-                  " LIMIT ?",
+                  " AND received_at < ? ORDER BY " URGENT_WAITING " DESC,"
+                  " received_at DESC, uuid LIMIT ?",
                   &st);
   if (!err) {
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
     sqlite3_bind_int(st, 3, limit);
     err = app_query(s, st, 0, fn, ud, NULL);
+  }
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_app_list_urgent(store *s, int limit, store_app_fn fn, void *ud) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT " APP_COLS " FROM applications WHERE " URGENT_WAITING
+                  " ORDER BY received_at, uuid LIMIT ?",
+                  &st);
+  if (!err) {
+    sqlite3_bind_int(st, 1, limit);
+    err = app_query(s, st, 0, fn, ud, NULL);
+  }
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_app_count_urgent(store *s, int64_t *n) {
+  int slot;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  *n = 0;
+  kerr err = prep(db,
+                  "SELECT count(*) FROM applications WHERE " URGENT_WAITING,
+                  &st);
+  if (!err) {
+    if (sqlite3_step(st) == SQLITE_ROW)
+      *n = sqlite3_column_int64(st, 0);
+    else
+      err = KERR_IO;
   }
   sqlite3_finalize(st);
   reader_give(s, slot);

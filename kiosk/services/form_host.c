@@ -523,6 +523,7 @@ kerr form_host_submit(form_host *h, net_host *net,
                        .len = len,
                        .items = h->item_ptrs,
                        .n_items = n,
+                       .urgent = form_urgent(h->f),
                        .last4 = last4,
                        .assisted_by = form_host_assisted_by(h)};
   e = submit_commit(net, &rc->ticket, &rq);

@@ -70,6 +70,7 @@ kerr submit_commit(net_host *h, const submit_ticket *t, submit_request *rq) {
                  .region = net_host_region(h),
                  .items = rq->items,
                  .n_items = rq->n_items,
+                 .urgent = rq->urgent,
                  .content_version = net_host_content_version(h),
                  .assisted_by = rq->assisted_by,
                  .last4 = rq->last4};

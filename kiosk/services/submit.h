@@ -48,6 +48,7 @@ typedef struct submit_request {
   size_t len;    /* its bytes */
   const char *const *items; /* chosen item ids, [a-z0-9_]+ */
   size_t n_items;
+  int urgent;               /* form_urgent() of the form it was built from */
   const char *last4;        /* last 4 characters of the applicant's ID */
   const char *assisted_by;  /* staff id, or NULL */
 } submit_request;

@@ -1,7 +1,9 @@
 /* Staff console. Plain JavaScript, no libraries. Every value that comes
  * from an application is put on the page with textContent, never as HTML.
- * Views are chosen by the URL hash: #/today, #/search/REF, #/app/UUID,
- * #/devices. */
+ * Views are chosen by the URL hash: #/today, #/search/REF, #/urgent,
+ * #/app/UUID, #/devices. Urgent applications (an emergency item chosen at
+ * the kiosk) carry a 「急」 badge; the server lists those still waiting
+ * first. */
 'use strict';
 
 const STATUS = {
@@ -10,6 +12,16 @@ const STATUS = {
 };
 
 const $ = (id) => document.getElementById(id);
+
+/* Urgent and still waiting for the office: not 发放 (done) and not 退回补正
+ * (with the applicant). The server orders lists by the same rule. */
+const urgentWaiting = (a) => a.urgent && a.status !== 'paid' && a.status !== 'returned';
+
+function urgentBadge() {
+  const b = el('span', '急', 'urgent-badge');
+  b.title = '紧急求助';
+  return b;
+}
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -105,23 +117,36 @@ function deptText(items) {
   return [...new Set(items.map((i) => i.department))].join('、');
 }
 
-async function showList(reference) {
+/* which: null = today, 'urgent' = every urgent one still waiting, else a
+ * reference. */
+async function showList(which) {
   show('list');
-  const path = reference
-    ? '/api/console/applications?reference=' + encodeURIComponent(reference)
-    : '/api/console/applications';
-  $('list-title').textContent = reference ? '查询结果：' + reference : '今日申请';
+  const urgentOnly = which === 'urgent';
+  const path = urgentOnly ? '/api/console/applications?urgent=waiting'
+    : which ? '/api/console/applications?reference=' + encodeURIComponent(which)
+      : '/api/console/applications';
+  $('list-title').textContent = urgentOnly ? '紧急求助（还没办完的，等得最久的在前）'
+    : which ? '查询结果：' + which : '今日申请';
   const r = await api('GET', path);
   const body = $('apps').tBodies[0];
   body.replaceChildren();
   if (r.status !== 200) return;
   const apps = r.data.applications;
+  const waiting = r.data.urgent_waiting || 0;
+  $('urgent-summary').hidden = waiting === 0;
+  $('urgent-count').textContent = '有 ' + waiting + ' 份紧急求助还没办完，请尽快处理。';
+  $('urgent-link').hidden = urgentOnly;
   $('list-empty').hidden = apps.length > 0;
   for (const a of apps) {
     const tr = document.createElement('tr');
     tr.dataset.uuid = a.uuid;
     tr.dataset.reference = a.reference;
-    tr.append(el('td', a.reference), el('td', fmtTime(a.received_at)),
+    tr.dataset.urgent = a.urgent ? '1' : '0';
+    if (urgentWaiting(a)) tr.className = 'urgent-waiting';
+    const ref = el('td');
+    if (a.urgent) ref.append(urgentBadge());
+    ref.append(document.createTextNode(a.reference));
+    tr.append(ref, el('td', fmtTime(a.received_at)),
       el('td', itemsText(a.items)), el('td', deptText(a.items)),
       el('td', a.device_id));
     const st = el('td');
@@ -170,16 +195,19 @@ async function showApp(uuid) {
   $('status-msg').textContent = '';
   const r = await api('GET', '/api/console/applications/' + encodeURIComponent(uuid));
   if (r.status !== 200) {
+    $('app-urgent').hidden = true;
     $('app-ref').textContent = '';
     $('app-form').replaceChildren(el('p', '没有找到这份申请。', 'msg'));
     return;
   }
   const a = r.data;
+  $('app-urgent').hidden = !a.urgent;
   $('app-ref').textContent = a.reference;
   const meta = $('app-meta');
   meta.replaceChildren();
   const rows = [['受理编号', a.reference], ['提交时间', fmtTime(a.received_at)],
     ['自助机', a.device_id], ['行政区划', a.region],
+    ['紧急程度', a.urgent ? '紧急求助' : '一般'],
     ['代办人员', a.assisted_by || '无（本人申请）'],
     ['当前状态', a.status_label]];
   for (const [k, v] of rows) meta.append(el('dt', k), el('dd', v));
@@ -262,6 +290,7 @@ async function route() {
   let m;
   if ((m = h.match(/^#\/app\/([0-9a-f-]{36})$/))) await showApp(m[1]);
   else if ((m = h.match(/^#\/search\/(.+)$/))) await showList(decodeURIComponent(m[1]));
+  else if (h === '#/urgent') await showList('urgent');
   else if (h === '#/devices') await showDevices();
   else await showList(null);
   document.body.dataset.ready = h || '#/today';

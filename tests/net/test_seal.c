@@ -1,5 +1,6 @@
 /* seal: the envelope opens with the backend's secret key only, carries the
- * documented fields, and the check digest matches an independent vector. */
+ * documented fields (urgent always, true or false, and kept by a new
+ * reference), and the check digest matches an independent vector. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,7 +96,8 @@ int main(void) {
               digest);
     CHECK(cJSON_IsNull(cJSON_GetObjectItem(o, "assisted_by")));
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "items")), 2);
-    CHECK_INT(cJSON_GetArraySize(o), 10);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(o, "urgent")));
+    CHECK_INT(cJSON_GetArraySize(o), 11);
     /* No plaintext leaks into the envelope. */
     CHECK(strstr(env, "applicant_name") == NULL);
     CHECK(strstr(env, "123") == NULL || strstr(env, "123X") == NULL);
@@ -137,7 +139,7 @@ int main(void) {
       CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(b, "sealed")),
                 cJSON_GetStringValue(cJSON_GetObjectItem(a, "sealed")));
       CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(b, "uuid")), uuid);
-      CHECK_INT(cJSON_GetArraySize(b), 10);
+      CHECK_INT(cJSON_GetArraySize(b), 11);
       cJSON_Delete(a);
       cJSON_Delete(b);
       free(env2);
@@ -157,6 +159,23 @@ int main(void) {
   m.assisted_by = "S0012";
   CHECK_INT(seal_envelope(&m, pk, plain, strlen(plain), &env), KERR_OK);
   CHECK(env && strstr(env, "\"assisted_by\":\"S0012\"") != NULL);
+  free(env);
+
+  /* Urgent: in the clear, next to the items, and a new reference keeps it. */
+  meta_fill(&m, uuid, ref);
+  m.urgent = 1;
+  CHECK_INT(seal_envelope(&m, pk, plain, strlen(plain), &env), KERR_OK);
+  CHECK(env && strstr(env, "\"items\":[\"dibao\",\"medical\"],"
+                           "\"urgent\":true,") != NULL);
+  {
+    char ref2[REFNO_BUF], *env2 = NULL;
+    CHECK_INT(refno_format("JC", 78, ref2), KERR_OK);
+    CHECK_INT(seal_envelope_rereference(env, ref2, &env2), KERR_OK);
+    cJSON *b = cJSON_Parse(env2);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(b, "urgent")));
+    cJSON_Delete(b);
+    free(env2);
+  }
   free(env);
 
   /* Bad meta is refused before sealing. */

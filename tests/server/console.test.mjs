@@ -1,7 +1,8 @@
 // The staff console in a real browser: Debian's chromium driven by
 // playwright-core. Starts kiosk-server on a free loopback port, creates a
-// staff account, submits a sealed synthetic application as a kiosk would,
-// then signs in, finds the application, opens it, changes its status, and
+// staff account, submits sealed synthetic applications as a kiosk would
+// (one urgent: listed first with 「急」, counted, and said so when opened),
+// then signs in, finds an application, opens it, changes its status, and
 // checks that the device status API shows the change. Also the devices page.
 //
 // Environment (set by tests/server/CMakeLists.txt): KIOSK_SERVER,
@@ -104,6 +105,15 @@ async function main() {
     const sub = spawnSync(SUBMIT, [String(port), DEV, '31'], { env: process.env });
     const app = JSON.parse(sub.stdout.toString());
     check(app.status === 201, 'a kiosk submits a sealed application (201)');
+    // Then an urgent one (临时救助) and, a second later, one that is not:
+    // "newest first" alone would put that last one on top.
+    const usub = spawnSync(SUBMIT, [String(port), DEV, '32', 'true'], { env: process.env });
+    const uapp = JSON.parse(usub.stdout.toString());
+    check(uapp.status === 201, 'a kiosk submits an urgent application (201)');
+    await new Promise((r) => setTimeout(r, 1100)); // received_at has whole seconds
+    const nsub = spawnSync(SUBMIT, [String(port), DEV, '33', 'false'], { env: process.env });
+    const napp = JSON.parse(nsub.stdout.toString());
+    check(napp.status === 201, 'then a newer one that is not urgent (201)');
     check(await devicePost(port, '/v1/devices/heartbeat', {
       device_id: DEV, content_version: '2025.07.1', outbox_depth: 0,
       quarantined: 0, uptime_s: 7260, last_errors: [] }) === 204, 'heartbeat accepted');
@@ -137,15 +147,46 @@ async function main() {
     await page.waitForSelector(`tr[data-reference="${app.reference}"]`);
     check(true, "today's list shows the new application");
 
+    // The urgent one is first, with a plain badge, and the waiting count.
+    const first = await page.$eval('#apps tbody tr', (tr) => ({
+      ref: tr.dataset.reference, text: tr.cells[0].textContent,
+      badge: tr.querySelector('.urgent-badge') ? tr.querySelector('.urgent-badge').textContent : '' }));
+    check(first.ref === uapp.reference && first.badge === '急', 'the urgent application is listed first with 「急」');
+    const refs = await page.$$eval('#apps tbody tr', (trs) => trs.map((tr) => tr.dataset.reference));
+    check(refs.length === 3 && refs[1] === napp.reference && refs[2] === app.reference,
+      'the others follow, newest first');
+    check(await page.$$eval('#apps tbody tr .urgent-badge', (b) => b.length) === 1, 'only the urgent one has the badge');
+    check(await page.isVisible('#urgent-summary') &&
+      (await page.textContent('#urgent-count')).includes('有 1 份紧急求助还没办完'), 'the list says one urgent application waits');
+    await page.click('#urgent-link');
+    await page.waitForFunction(() => document.getElementById('list-title').textContent.includes('紧急求助'));
+    await page.waitForFunction(() => document.querySelectorAll('#apps tbody tr').length === 1);
+    check(await page.$eval('#apps tbody tr', (tr) => tr.dataset.reference) === uapp.reference,
+      'the urgent list shows just the urgent application');
+    await page.click(`tr[data-reference="${uapp.reference}"] a.open-app`);
+    await page.waitForSelector('#view-app:not([hidden])');
+    await page.waitForFunction(() => document.getElementById('app-form').textContent.includes('申请人'));
+    check(await page.isVisible('#app-urgent') &&
+      (await page.textContent('#app-urgent')).includes('紧急求助：请尽快处理（可先行救助）'),
+      'the urgent application says 「紧急求助：请尽快处理（可先行救助）」');
+    check((await page.textContent('#app-items')).includes('临时救助'), 'it asks for 临时救助');
+    await page.click('#back-link');
+    await page.waitForSelector(`tr[data-reference="${app.reference}"]`);
+
     await page.fill('#search-ref', app.reference.toLowerCase());
     await page.click('#search-btn');
     await page.waitForFunction((r) => document.getElementById('list-title').textContent.includes(r), app.reference);
+    // The title changes before the answer arrives: wait for today's other
+    // rows to go.
+    await page.waitForFunction((r) => [...document.querySelectorAll('#apps tbody tr')]
+      .every((tr) => tr.dataset.reference === r), app.reference);
     const rows = await page.$$('#apps tbody tr');
     check(rows.length === 1, 'search by reference finds exactly it');
 
     await page.click(`tr[data-reference="${app.reference}"] a.open-app`);
     await page.waitForSelector('#view-app:not([hidden])');
-    await page.waitForFunction(() => document.getElementById('app-form').textContent.includes('申请人'));
+    await page.waitForFunction(() => document.getElementById('app-form').textContent.includes('测试申请人31'));
+    check(!(await page.isVisible('#app-urgent')), 'an application that is not urgent says nothing of it');
     const form = await page.textContent('#app-form');
     check(form.includes('测试申请人31'), 'the unsealed form shows the applicant');
     check(form.includes('家庭经济状况'), 'the form shows every section');

@@ -242,6 +242,30 @@ async function cases() {
   conforms('list of a day that does not exist', 'GET', '/api/console/applications', r);
   check(r.status === 400, 'a day that does not exist is 400');
 
+  // Urgent: an application marked urgent, the lists and the detail with
+  // their urgent fields, and the urgent filter's refusals.
+  const usub = spawnSync(SUBMIT, [String(PORT), DEV, '44', 'true'], { env: process.env });
+  const uapp = JSON.parse(usub.stdout.toString());
+  check(uapp.status === 201, 'a kiosk submits an urgent application');
+  const L = '/api/console/applications';
+  r = await request('GET', L, asStaff);
+  let lb = conforms("today's list with an urgent application", 'GET', L, r);
+  check(r.status === 200 && lb && lb.applications[0].uuid === uapp.uuid && lb.applications[0].urgent === true &&
+    lb.urgent_waiting === 1, "today's list: the urgent application first, counted");
+  r = await request('GET', `${L}?urgent=waiting`, asStaff);
+  lb = conforms('the waiting urgent list', 'GET', L, r);
+  check(r.status === 200 && lb && lb.applications.length === 1 && lb.applications[0].uuid === uapp.uuid,
+    'the waiting urgent list has exactly it');
+  for (const [q, what] of [['urgent=yes', 'another value'], ['urgent=waiting&date=2026-11-22', 'with a date'],
+    ['urgent=waiting&reference=AB', 'with a reference']]) {
+    r = await request('GET', `${L}?${q}`, asStaff);
+    conforms(`the urgent filter ${what}`, 'GET', L, r);
+    check(r.status === 400, `the urgent filter ${what} is 400`);
+  }
+  r = await request('GET', `${L}/${uapp.uuid}`, asStaff);
+  lb = conforms('an urgent application opened', 'GET', '/api/console/applications/{uuid}', r);
+  check(r.status === 200 && lb && lb.urgent === true, 'an urgent application opened says urgent');
+
   // Heartbeats: last_errors up to 16 entries of 200 characters.
   const H = '/v1/devices/heartbeat';
   const hb = (errors) => ({ device_id: DEV, content_version: '2026.1.1', outbox_depth: 0,

@@ -311,6 +311,11 @@ static void random_uuid(char out[37]) {
 }
 
 int srvtest_app_make(srvtest_app *a, const char *device, int n) {
+  return srvtest_app_make_urgent(a, device, n, -1);
+}
+
+int srvtest_app_make_urgent(srvtest_app *a, const char *device, int n,
+                            int urgent) {
   static const char alpha[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   unsigned char pk[32], hash[32];
   char digest[65], name[64], region[7];
@@ -341,12 +346,17 @@ int srvtest_app_make(srvtest_app *a, const char *device, int n) {
   cJSON_AddStringToObject(pt, "uuid", a->uuid);
   cJSON_AddStringToObject(pt, "reference", a->reference);
   cJSON_AddStringToObject(pt, "region", region);
+  /* Urgent ones ask for 临时救助, as the kiosk's form_urgent() marks. */
+  const char *item2 = urgent == 1 ? "temporary" : "medical";
   cJSON *items = cJSON_AddArrayToObject(pt, "items");
   cJSON_AddItemToArray(items, cJSON_CreateString("dibao"));
-  cJSON_AddItemToArray(items, cJSON_CreateString("medical"));
+  cJSON_AddItemToArray(items, cJSON_CreateString(item2));
   cJSON *names = cJSON_AddArrayToObject(pt, "item_names");
   cJSON_AddItemToArray(names, cJSON_CreateString("最低生活保障"));
-  cJSON_AddItemToArray(names, cJSON_CreateString("医疗救助"));
+  cJSON_AddItemToArray(names, cJSON_CreateString(urgent == 1 ? "临时救助"
+                                                             : "医疗救助"));
+  if (urgent >= 0)
+    cJSON_AddBoolToObject(pt, "urgent", urgent);
   cJSON *ans = cJSON_AddObjectToObject(pt, "answers");
   cJSON_AddStringToObject(ans, "applicant_name", name);
   cJSON *display = cJSON_AddArrayToObject(pt, "display");
@@ -399,7 +409,9 @@ int srvtest_app_make(srvtest_app *a, const char *device, int n) {
   cJSON_AddStringToObject(j, "region", region);
   cJSON *it = cJSON_AddArrayToObject(j, "items");
   cJSON_AddItemToArray(it, cJSON_CreateString("dibao"));
-  cJSON_AddItemToArray(it, cJSON_CreateString("medical"));
+  cJSON_AddItemToArray(it, cJSON_CreateString(item2));
+  if (urgent >= 0)
+    cJSON_AddBoolToObject(j, "urgent", urgent);
   cJSON_AddStringToObject(j, "content_version", "2025.07.1");
   cJSON_AddNullToObject(j, "assisted_by");
   cJSON_AddStringToObject(j, "check_digest", digest);

@@ -83,6 +83,11 @@ typedef struct srvtest_app {
  * plaintext is sealed to the PKI's seal.pub. n is a distinguishing number
  * that goes into the invented applicant's name and ID number. */
 int srvtest_app_make(srvtest_app *a, const char *device, int n);
+/* The same with "urgent": -1 leaves it out (a kiosk from before it was
+ * sent), 0 sends false, 1 sends true and asks for 临时救助 (temporary)
+ * instead of 医疗救助. */
+int srvtest_app_make_urgent(srvtest_app *a, const char *device, int n,
+                            int urgent);
 void srvtest_app_free(srvtest_app *a);
 
 /* The 18-character ID number for a birth date and sequence, with its check

@@ -30,6 +30,92 @@ static char *app_json(const char *digest, const char *sealed) {
   return out;
 }
 
+/* The canonical hash as the server computed it before "urgent" existed
+ * (fields framed by name, NUL, 8-byte little-endian length, value; null
+ * as length all-ones). Hashes stored then must still match a resend. */
+static void frame(crypto_generichash_state *h, const char *name,
+                  const char *value) {
+  unsigned char len[8];
+  size_t n = value ? strlen(value) : 0;
+  crypto_generichash_update(h, (const unsigned char *)name, strlen(name) + 1);
+  for (int i = 0; i < 8; i++)
+    len[i] = (unsigned char)(value ? (n >> (8 * i)) & 0xFF : 0xFF);
+  crypto_generichash_update(h, len, sizeof len);
+  if (value)
+    crypto_generichash_update(h, (const unsigned char *)value, n);
+}
+
+static void hash_v1(const char *digest, const char *sealed,
+                    unsigned char out[32]) {
+  crypto_generichash_state h;
+  crypto_generichash_init(&h, NULL, 0, 32);
+  frame(&h, "uuid", "6f1c2a9e-3b7d-4c1e-9a55-0d2f8e41b7c3");
+  frame(&h, "reference", "JC7K-M4PX-Q");
+  frame(&h, "device_id", "KIOSK-140500-001");
+  frame(&h, "created_at", "2026-11-22T09:30:00+08:00");
+  frame(&h, "region", "140500");
+  frame(&h, "items", "[\"dibao\",\"medical\"]");
+  frame(&h, "content_version", "2025.07.1");
+  frame(&h, "assisted_by", NULL);
+  frame(&h, "check_digest", digest);
+  frame(&h, "sealed", sealed);
+  crypto_generichash_final(&h, out, 32);
+}
+
+/* body with s inserted right after the items array. */
+static char *with_after_items(const char *body, const char *s) {
+  const char *at = strstr(body, "\"medical\"],") + strlen("\"medical\"],");
+  size_t n = strlen(body) + strlen(s) + 1;
+  char *out = malloc(n);
+  snprintf(out, n, "%.*s%s%s", (int)(at - body), body, s, at);
+  return out;
+}
+
+/* "urgent": true, false or absent (old kiosks); absent and false are the
+ * same application, true is another; anything but a boolean is refused. */
+static void test_urgent(void) {
+  char digest[65], msg[REQJSON_MSG_MAX], sealed[200];
+  unsigned char box[80], v1[32];
+  memset(box, 7, sizeof box);
+  sodium_bin2base64(sealed, sizeof sealed, box, sizeof box,
+                    sodium_base64_VARIANT_ORIGINAL);
+  CHECK(intake_check_digest("JC7K-M4PX-Q", "123X", digest) == KERR_OK);
+  char *old = app_json(digest, sealed);
+  char *no = with_after_items(old, "\"urgent\":false,");
+  char *yes = with_after_items(old, "\"urgent\":true,");
+  intake_app a, b, c;
+  CHECK(intake_app_parse(old, strlen(old), NULL, &a, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK(intake_app_parse(no, strlen(no), NULL, &b, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK(intake_app_parse(yes, strlen(yes), NULL, &c, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK_INT(a.app.urgent, 0);
+  CHECK_INT(b.app.urgent, 0);
+  CHECK_INT(c.app.urgent, 1);
+  hash_v1(digest, sealed, v1);
+  CHECK(memcmp(a.app.body_hash, v1, 32) == 0);
+  CHECK(memcmp(b.app.body_hash, v1, 32) == 0);
+  CHECK(memcmp(c.app.body_hash, v1, 32) != 0);
+  intake_app_free(&a);
+  intake_app_free(&b);
+  intake_app_free(&c);
+  free(no);
+  free(yes);
+
+  const char *bad[] = {"\"urgent\":null,", "\"urgent\":1,",
+                       "\"urgent\":\"true\",", "\"urgent\":[true],"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char *body = with_after_items(old, bad[i]);
+    msg[0] = '\0';
+    CHECK(intake_app_parse(body, strlen(body), NULL, &a, msg, sizeof msg) ==
+          KERR_INVALID);
+    CHECK(strstr(msg, "urgent") != NULL);
+    free(body);
+  }
+  free(old);
+}
+
 static void test_app(void) {
   char digest[65], msg[REQJSON_MSG_MAX];
   unsigned char box[80];
@@ -365,6 +451,7 @@ int main(void) {
   if (sodium_init() < 0)
     return 1;
   test_app();
+  test_urgent();
   test_time();
   test_keyed();
   test_check_key();

@@ -1,6 +1,7 @@
 /* store: the contract every storage backend must meet (run here against
  * SQLite). Idempotent puts, conflicts, timelines, content versions, devices,
- * staff lockout, sessions, reopening, and concurrent writers. */
+ * staff lockout, sessions, reopening, concurrent writers, and urgent
+ * applications listed first while they wait. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,95 @@ static int last_status(void *ud, const store_event *e) {
 static int grab_sealed(void *ud, const store_app *a) {
   *(size_t *)ud = a->sealed_len;
   return 0;
+}
+
+/* References of the listed applications, "A,B,C". */
+static int join_ref(void *ud, const store_app *a) {
+  char *s = ud;
+  size_t n = strlen(s);
+  snprintf(s + n, 256 - n, "%s%s%s", n ? "," : "", a->reference,
+           a->urgent ? "!" : "");
+  return 0;
+}
+
+/* Urgent applications not yet 发放 or 退回补正 come first, then the
+ * list's own time order; the count and the urgent list agree; a database
+ * from before migration 7 opens with its rows not urgent. */
+static void test_urgent(void) {
+  char path[700], got[256];
+  store *st = NULL;
+  store_app a;
+  int created = 0;
+  int64_t n = -1;
+  snprintf(path, sizeof path, "%s/store-urgent-%d.db", SRVTEST_WORK,
+           (int)getpid());
+  unlink(path);
+  CHECK(store_open(path, 1, &st) == KERR_OK);
+  /* received_at 1000 + n: U1 oldest ... N5 newest. */
+  const char *refs[] = {"", "URGE-NT01-A", "NORM-AL02-B", "URGE-NT03-C",
+                        "URGE-NT04-D", "NORM-AL05-E"};
+  for (int i = 1; i <= 5; i++) {
+    app_fill(&a, 500 + i, refs[i]);
+    a.received_at = 1000 + i;
+    a.urgent = refs[i][0] == 'U';
+    CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  }
+  got[0] = '\0';
+  CHECK(store_app_list(st, 0, 2000, 10, join_ref, got) == KERR_OK);
+  CHECK_STR(got, "URGE-NT04-D!,URGE-NT03-C!,URGE-NT01-A!,NORM-AL05-E,"
+                 "NORM-AL02-B");
+  CHECK(store_app_count_urgent(st, &n) == KERR_OK);
+  CHECK_INT(n, 3);
+  /* Paid (done) and returned (with the applicant): back among the rest. */
+  store_event ev = {.status = "paid", .note = "", .staff_id = "S1",
+                    .at_text = "t", .at = 1};
+  CHECK(store_app_set_status(st, "00000000-0000-4000-8000-000000000504",
+                             &ev) == KERR_OK);
+  ev.status = "returned";
+  CHECK(store_app_set_status(st, "00000000-0000-4000-8000-000000000501",
+                             &ev) == KERR_OK);
+  ev.status = "accepted"; /* accepted is still waiting */
+  CHECK(store_app_set_status(st, "00000000-0000-4000-8000-000000000503",
+                             &ev) == KERR_OK);
+  got[0] = '\0';
+  CHECK(store_app_list(st, 0, 2000, 10, join_ref, got) == KERR_OK);
+  CHECK_STR(got, "URGE-NT03-C!,NORM-AL05-E,URGE-NT04-D!,NORM-AL02-B,"
+                 "URGE-NT01-A!");
+  CHECK(store_app_count_urgent(st, &n) == KERR_OK);
+  CHECK_INT(n, 1);
+  got[0] = '\0';
+  CHECK(store_app_list_urgent(st, 10, join_ref, got) == KERR_OK);
+  CHECK_STR(got, "URGE-NT03-C!");
+  /* By reference: the waiting urgent one first, then oldest first. */
+  app_fill(&a, 506, "NORM-AL02-B");
+  snprintf(a.device_id, sizeof a.device_id, "KIOSK-140500-002");
+  a.urgent = 1;
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  got[0] = '\0';
+  CHECK(store_app_by_reference(st, "NORM-AL02-B", join_ref, got) == KERR_OK);
+  CHECK_STR(got, "NORM-AL02-B!,NORM-AL02-B");
+  store_destroy(st);
+
+  /* Back to schema 6 (no urgent column), then reopened: migrated, the
+   * rows kept and not urgent. */
+  sqlite3 *raw = NULL;
+  CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
+  CHECK(sqlite3_exec(raw,
+                     "DROP INDEX applications_urgent;"
+                     "ALTER TABLE applications DROP COLUMN urgent;"
+                     "PRAGMA user_version=6;",
+                     NULL, NULL, NULL) == SQLITE_OK);
+  sqlite3_close(raw);
+  CHECK(store_open(path, 1, &st) == KERR_OK);
+  CHECK_INT(store_schema_version(st), 7);
+  got[0] = '\0';
+  CHECK(store_app_list(st, 0, 2000, 10, join_ref, got) == KERR_OK);
+  CHECK_STR(got, "NORM-AL02-B,NORM-AL05-E,URGE-NT04-D,URGE-NT03-C,"
+                 "NORM-AL02-B,URGE-NT01-A");
+  CHECK(store_app_count_urgent(st, &n) == KERR_OK);
+  CHECK_INT(n, 0);
+  store_destroy(st);
+  unlink(path);
 }
 
 typedef struct worker {
@@ -201,7 +291,7 @@ int main(void) {
            (int)getpid());
   unlink(db_path);
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 6);
+  CHECK_INT(store_schema_version(st), 7);
   CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
 
   /* New, resend, conflict. */
@@ -366,7 +456,7 @@ int main(void) {
 
   /* Reopen: data and schema version kept, migrations not re-run. */
   CHECK(store_open(db_path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 6);
+  CHECK_INT(store_schema_version(st), 7);
   n = 0;
   CHECK(store_app_by_reference(st, "CONC-URRE-NT", count_app, &n) == KERR_OK);
   CHECK_INT(n, 16); /* capped per reference */
@@ -383,5 +473,6 @@ int main(void) {
   unlink(db_path);
   test_modes();
   test_rekey();
+  test_urgent();
   return TEST_DONE();
 }

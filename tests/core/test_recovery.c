@@ -166,6 +166,10 @@ static void test_form_restart(void) {
   const char *texts[] = {"王秀兰", id, "15812340000", "晋城市城区东街1号"};
   int64_t now = 50000;
   for (int i = 0; i < 4; i++) {
+    if (i == 2) { /* an emergency asks whether there is a phone */
+      CHECK_INT(form_answer_bool(f, 1, &res), KERR_OK);
+      CHECK_INT(form_next(f, &res), KERR_OK);
+    }
     CHECK_INT(form_answer_text(f, texts[i], strlen(texts[i]), &res), KERR_OK);
     CHECK_INT(form_next(f, &res), KERR_OK);
     char *snap;
@@ -188,6 +192,9 @@ static void test_form_restart(void) {
   CHECK_INT(form_answer_choice(f, "fire", &res), KERR_OK);
   CHECK_INT(form_next(f, &res), KERR_OK);
   CHECK_INT(form_answer_text(f, "2026-11-15", 10, &res), KERR_OK);
+  CHECK_INT(form_next(f, &res), KERR_OK);
+  CHECK_INT(form_answer_text(f, "晋城市城区东街1号", strlen("晋城市城区东街1号"),
+                             &res), KERR_OK);
   CHECK_INT(form_next(f, &res), KERR_OK);
   CHECK_INT(form_answer_text(f, "着火了", strlen("着火了"), &res), KERR_OK);
   CHECK_INT(form_next(f, &res), KERR_OK);

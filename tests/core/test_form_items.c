@@ -72,13 +72,19 @@ static void without(const form_schema *s, const content *c, const char *item,
   cJSON_AddItemToObject(obj, key, taken);
 }
 
-static void test_item(const form_schema *s, const content *c, const char *name) {
+/* tests/data/form/items/<name> parsed (caller deletes), NULL if not. */
+static cJSON *load_doc(const char *name) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", ITEMS_DIR, name);
   char *text = tb_slurp(path, NULL);
   cJSON *doc = text ? cJSON_Parse(text) : NULL;
   free(text);
   CHECK(doc != NULL);
+  return doc;
+}
+
+static void test_item(const form_schema *s, const content *c, const char *name) {
+  cJSON *doc = load_doc(name);
   if (!doc)
     return;
   const char *item = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "items"), 0)
@@ -124,12 +130,7 @@ static void test_item(const form_schema *s, const content *c, const char *name) 
 static void requirement(const form_schema *s, const content *c,
                         const char *name, void (*edit)(cJSON *answers),
                         const char *says) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", ITEMS_DIR, name);
-  char *text = tb_slurp(path, NULL);
-  cJSON *doc = text ? cJSON_Parse(text) : NULL;
-  free(text);
-  CHECK(doc != NULL);
+  cJSON *doc = load_doc(name);
   if (!doc)
     return;
   cJSON *answers = cJSON_GetObjectItem(doc, "answers");

@@ -985,9 +985,11 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
   int x = (th->w - w) / 2;
   int nav_y = footer - th->gap / 2 - th->button_h;
   size_t n = form_member_count(f, g->id);
-  /* 添加家庭成员 between 上一步 and 下一步 when the three fit in a row,
+  /* 添加一位家里人 between 上一步 and 下一步 when the three fit in a row,
    * else just above them. */
-  const char *add = app_str(a, "formui.members.add");
+  char add[160];
+  chrome_format(add, sizeof add, app_str(a, "formui.members.add"), "label",
+                g->item_label);
   int third = (w - 2 * th->gap / 2) / 3;
   int one_row = text_width(u->text, th->px_large, TEXT_BOLD, add,
                            strlen(add)) + 2 * th->pad <= third;
@@ -1024,7 +1026,9 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
     y += th->gap / 2;
   int list_bottom = add_y - th->gap / 2;
   if (n == 0) {
-    const char *t = app_str(a, "formui.members.empty");
+    char t[200];
+    chrome_format(t, sizeof t, app_str(a, "formui.members.empty"), "label",
+                  g->item_label);
     int h = ui_text_height(u, w, th->px_body, TEXT_REGULAR, t);
     ui_text_box(u, (SDL_Rect){x, y, w, h}, th->px_body, TEXT_REGULAR,
                 th->text, UI_LEFT, 0, t);

@@ -549,6 +549,36 @@ static void member_title(app *a, review_state *s, size_t from, char *out,
   }
 }
 
+/* 「第1位家里人：孙桂兰」 for the member whose rows start at `from`. With a
+ * gutter it stands beside the member's answers, under the section's name
+ * (not above `below`), and takes no line of its own: returns its bottom.
+ * Without one it is a line above them: *y moves down, INT_MIN returned. */
+static int member_heading(app *a, ui *u, review_state *s, size_t from,
+                          const grid *g, int x, int gutter, int below, int *y,
+                          int draw) {
+  const theme *th = &u->th;
+  char t[400];
+  int end = INT_MIN;
+  member_title(a, s, from, t, sizeof t);
+  if (gutter) {
+    int ty = *y > below ? *y : below;
+    int tw = gutter - th->gap;
+    int h = ui_text_height(u, tw, th->px_body, TEXT_BOLD, t);
+    if (draw)
+      ui_text_box(u, (SDL_Rect){x, ty, tw, h}, th->px_body, TEXT_BOLD,
+                  th->text, UI_LEFT, 0, t);
+    end = ty + h;
+  } else {
+    int h = ui_text_height(u, g->w, th->px_body, TEXT_BOLD, t);
+    if (draw)
+      ui_text_box(u, (SDL_Rect){g->x, *y, g->w, h}, th->px_body, TEXT_BOLD,
+                  th->text, UI_LEFT, 0, t);
+    *y += h + th->gap / 4;
+  }
+  session_wipe_bytes(t, sizeof t);
+  return end;
+}
+
 /* A section's name in the column on the left; returns its height. A name
  * too long for one line breaks after 和 (「看病和 / 上学的花费」) rather than
  * wherever the width runs out. */
@@ -710,26 +740,8 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
         e++;
       int block_end = INT_MIN; /* the gutter title's bottom, if any */
       if (r->member >= 0) {
-        char t[400];
-        member_title(a, s, i, t, sizeof t);
-        if (gutter) {
-          /* Beside the member's answers, under the section's name: the
-           * block takes no line of its own. */
-          int ty = y > y0 + title_h ? y : y0 + title_h;
-          int tw = gutter - th->gap;
-          int h = ui_text_height(u, tw, th->px_body, TEXT_BOLD, t);
-          if (draw)
-            ui_text_box(u, (SDL_Rect){x, ty, tw, h}, th->px_body, TEXT_BOLD,
-                        th->text, UI_LEFT, 0, t);
-          block_end = ty + h;
-        } else {
-          int h = ui_text_height(u, g.w, th->px_body, TEXT_BOLD, t);
-          if (draw)
-            ui_text_box(u, (SDL_Rect){g.x, y, g.w, h}, th->px_body,
-                        TEXT_BOLD, th->text, UI_LEFT, 0, t);
-          y += h + th->gap / 4;
-        }
-        session_wipe_bytes(t, sizeof t);
+        int below = y0 + title_h; /* under the section's name */
+        block_end = member_heading(a, u, s, i, &g, x, gutter, below, &y, draw);
       }
       y += cells(a, u, s, &g, i, e, take_answer, y, top, draw);
       if (block_end != INT_MIN && y < block_end + th->gap)

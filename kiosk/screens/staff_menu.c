@@ -163,6 +163,21 @@ typedef struct status_text {
   int px;                  /* text size of the rows and lines */
 } status_text;
 
+/* The backend as the last exchange of any kind found it: a content check,
+ * or a delivery, heartbeat or progress query, whichever is newer. 1
+ * answered, 0 could not be reached, -1 none yet; *at its time. */
+static int backend_reach(app *a, const content_host_status *st, time_t *at) {
+  int64_t ex_ms = 0;
+  int reach = st->reachable;
+  *at = st->reachable >= 0 ? st->last_check : 0;
+  int ex = app_net(a) ? net_host_last_exchange(app_net(a), &ex_ms) : -1;
+  if (ex >= 0 && (reach < 0 || (time_t)(ex_ms / 1000) >= *at)) {
+    reach = ex;
+    *at = (time_t)(ex_ms / 1000);
+  }
+  return reach;
+}
+
 static void status_gather(app *a, const menu_state *s, status_text *t) {
   const staff_who *who = staff_host_who(app_staff(a));
   content_host_status st;
@@ -181,16 +196,8 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
            st.source == CONTENT_HOST_SYNCED    ? app_str(a, "menu.source.synced")
            : st.source == CONTENT_HOST_SHIPPED ? app_str(a, "menu.source.shipped")
                                                : "");
-  /* The backend as the last exchange of any kind found it: a content
-   * check, or a delivery, heartbeat or progress query, whichever is newer. */
-  int64_t ex_ms = 0;
-  int reach = st.reachable;
-  time_t reach_at = st.reachable >= 0 ? st.last_check : 0;
-  int ex = app_net(a) ? net_host_last_exchange(app_net(a), &ex_ms) : -1;
-  if (ex >= 0 && (reach < 0 || (time_t)(ex_ms / 1000) >= reach_at)) {
-    reach = ex;
-    reach_at = (time_t)(ex_ms / 1000);
-  }
+  time_t reach_at;
+  int reach = backend_reach(a, &st, &reach_at);
   t->label[1] = app_str(a, "menu.backend");
   snprintf(t->value[1], sizeof t->value[1], "%s",
            app_str(a, reach == 1   ? "menu.backend.ok"

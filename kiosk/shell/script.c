@@ -42,6 +42,7 @@ struct app_script {
   uint64_t hold_left;
   /* seek / page-to-end: page.down taps made for the current command */
   int paging;
+  int paging_up; /* seek: the end was reached, now paging up */
 };
 
 #define SCRIPT_MAX_PAGES 40
@@ -307,7 +308,8 @@ static int verb_press(app *a, app_script *s, const cmd *c) {
 }
 
 /* Taps page.down until the target is fully visible (seek) or until there
- * is no more page (page-to-end). */
+ * is no more page (page-to-end). A seek that reaches the end without the
+ * target then pages up, for a target above the view. */
 static int page_until(app *a, app_script *s, const cmd *c, int is_seek) {
   const ui_target *t = is_seek ? ui_find_target(&a->ui, c->arg1) : NULL;
   /* Paging moves 85 % of the view, so a tall target may never be whole
@@ -319,16 +321,22 @@ static int page_until(app *a, app_script *s, const cmd *c, int is_seek) {
   const ui_target *down = ui_find_target(&a->ui, "page.down");
   if (done || (!down && !is_seek)) {
     s->paging = 0;
+    s->paging_up = 0;
     return 1;
   }
-  if (!down || s->paging >= SCRIPT_MAX_PAGES) {
+  if (!down && is_seek)
+    s->paging_up = 1;
+  const ui_target *step =
+      s->paging_up ? ui_find_target(&a->ui, "page.up") : down;
+  if (!step || s->paging >= SCRIPT_MAX_PAGES) {
     s->paging = 0;
+    s->paging_up = 0;
     return fail(s, c, "'%s' not found after paging on '%s'", c->arg1,
                 app_screen_name(a));
   }
   s->paging++;
   s->next--; /* run this command again after the tap */
-  press_centre(s, down, 1);
+  press_centre(s, step, 1);
   return 1;
 }
 

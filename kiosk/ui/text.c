@@ -577,6 +577,23 @@ static int measure_glyphs(text_sys *t, int px, text_weight w, const char *s,
   return width;
 }
 
+int text_covers(text_sys *t, text_weight w, const char *s, size_t n) {
+  sized_font *sf = get_font(t, 30, w);
+  if (!sf)
+    return 0;
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t k = utf8_decode(s + i, n - i, &cp);
+    if (!k)
+      return 0;
+    i += k;
+    face_ref f = face_for(t, sf, cp);
+    if (!TTF_GlyphIsProvided32(face_any(t, f), cp))
+      return 0;
+  }
+  return 1;
+}
+
 int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n) {
   if (n == 0)
     return 0;

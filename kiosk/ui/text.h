@@ -42,6 +42,12 @@ void text_set_renderer(text_sys *t, SDL_Renderer *r);
  * of the text, never the text) until text_forget(). */
 int text_width(text_sys *t, int px, text_weight w, const char *s, size_t n);
 
+/* 1 if every character of s[0..n) is drawn by the main face or one of its
+ * fallbacks, 0 if some character would show the missing-glyph box (or the
+ * text is not UTF-8). For offering only what can be seen: an input method's
+ * rare characters. */
+int text_covers(text_sys *t, text_weight w, const char *s, size_t n);
+
 /* Wraps s[0..n) into lines at most max_width wide (core/linebreak.h rules),
  * measured at px and w: fills at most max_lines entries of lines and returns
  * the number of lines the text needs, as linebreak_wrap() does. The result

@@ -17,6 +17,7 @@
 
 #include "core/session.h"
 
+#define KBD_BAR_MAX 32 /* candidate buttons on the bar at most */
 #define KBD_HIST_MAX 64
 #define KBD_HAND_CAND 10
 /* Polls while waiting for an engine to load: at most this many (≈10 s). */
@@ -39,6 +40,8 @@ struct kbd {
   bool dot;         /* the keypad has a decimal point (money) */
   /* candidate bar */
   int off, shown;
+  int span;               /* candidates from off the bar went through */
+  int at[KBD_BAR_MAX];    /* shown button -> candidate index */
   struct {
     int page, off;
   } hist[KBD_HIST_MAX];
@@ -384,9 +387,9 @@ static void hand_commit(kbd *k, int i, kbd_out *out) {
 
 static void cand_next(kbd *k) {
   int n = cand_count(k);
-  if (k->shown <= 0)
+  if (k->span <= 0)
     return;
-  bool within = k->off + k->shown < n;
+  bool within = k->off + k->span < n;
   if (!within && !cand_more(k))
     return;
   if (k->n_hist == KBD_HIST_MAX) {
@@ -397,7 +400,7 @@ static void cand_next(kbd *k) {
   k->hist[k->n_hist].off = k->off;
   k->n_hist++;
   if (within) {
-    k->off += k->shown;
+    k->off += k->span;
   } else {
     bool handled;
     ime_pinyin_feed(pin(k), IME_KEY_PAGE_DOWN, &handled);
@@ -424,7 +427,7 @@ static void cand_prev(kbd *k) {
 static void choose(kbd *k, int shown_i, kbd_out *out) {
   if (shown_i < 0 || shown_i >= k->shown)
     return;
-  int i = k->off + shown_i;
+  int i = k->at[shown_i];
   if (k->type == KBD_HAND) {
     hand_commit(k, i, out);
   } else if (k->type == KBD_PINYIN && pin(k)) {
@@ -708,9 +711,15 @@ static void draw_bar(kbd *k, ui *u, SDL_Rect r) {
   if (k->off >= n)
     k->off = 0;
   k->shown = 0;
+  k->span = 0;
   char idbuf[UI_ID_MAX], cut[IME_PINYIN_TEXT_MAX + 8];
-  for (int i = k->off; i < n; i++) {
+  for (int i = k->off; i < n && k->shown < KBD_BAR_MAX; i++) {
     const char *t = cand_text(k, i);
+    /* A character no font has would show as a box: not offered. */
+    if (!text_covers(u->text, TEXT_REGULAR, t, strlen(t))) {
+      k->span = i - k->off + 1;
+      continue;
+    }
     int tw = text_width(u->text, th->px_large, TEXT_REGULAR, t, strlen(t));
     int w = tw + th->pad * 2;
     if (w < th->target_min)
@@ -723,10 +732,11 @@ static void draw_bar(kbd *k, ui *u, SDL_Rect r) {
     }
     SDL_Rect c = {x, r.y, w, r.h};
     snprintf(idbuf, sizeof idbuf, "kbd.cand.%d", k->shown);
-    bool first = i == 0 && k->n_hist == 0;
+    bool first = k->shown == 0 && k->off == 0 && k->n_hist == 0;
     ui_button(u, idbuf, c, first ? UI_BTN_PRIMARY : UI_BTN_SECONDARY, t);
     x += w + g;
-    k->shown++;
+    k->at[k->shown++] = i;
+    k->span = i - k->off + 1;
   }
   if (n == 0) {
     const char *hint;
@@ -747,7 +757,7 @@ static void draw_bar(kbd *k, ui *u, SDL_Rect r) {
     key(u, "kbd.cand.prev", prev, lp);
   else
     key_off(u, prev, lp);
-  if (k->shown > 0 && (k->off + k->shown < n || cand_more(k)))
+  if (k->span > 0 && (k->off + k->span < n || cand_more(k)))
     key(u, "kbd.cand.next", next, ln);
   else
     key_off(u, next, ln);
@@ -983,6 +993,7 @@ void kbd_draw(kbd *k, ui *u, SDL_Rect r) {
     y += m.bar_h + m.g;
   } else {
     k->shown = 0;
+    k->span = 0;
   }
   SDL_Rect keys = {x, y, w, m.rows_h};
   switch (k->type) {

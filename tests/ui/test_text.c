@@ -211,6 +211,20 @@ int main(void) {
   CHECK_INT(w3, 3 * w1);
   CHECK(text_width(t, 30, TEXT_BOLD, "9,480元", strlen("9,480元")) > w1);
 
+  /* Coverage: CJK, Latin and the fallback's symbols are drawn; a private-use
+   * character, a CJK Extension E one and broken UTF-8 would be boxes. */
+  CHECK(text_covers(t, TEXT_REGULAR, "张三丰9,480元", strlen("张三丰9,480元")));
+  CHECK(text_covers(t, TEXT_BOLD, "低保", strlen("低保")));
+  CHECK(!text_covers(t, TEXT_REGULAR, "\xee\x80\x80", 3)); /* U+E000 */
+  CHECK(!text_covers(t, TEXT_REGULAR, "\xf0\xab\xa0\xa0", 4)); /* U+2B820 */
+  /* 𠊏 (U+2028F), one of the pinyin engine's candidates for xian that no
+   * installed face draws: the keyboard does not offer it. */
+  CHECK(!text_covers(t, TEXT_REGULAR, "\xf0\xa0\x8a\x8f", 4));
+  CHECK(!text_covers(t, TEXT_REGULAR, "先\xf0\xa0\x8a\x8f", 7));
+  CHECK(text_covers(t, TEXT_REGULAR, "先鲜现", strlen("先鲜现")));
+  CHECK(!text_covers(t, TEXT_REGULAR, "\xff", 1));
+  CHECK(text_covers(t, TEXT_REGULAR, "", 0));
+
   /* Repeats hit the cache. */
   text_stats st;
   text_draw(t, 30, TEXT_REGULAR, black, none, "最低生活保障", strlen("最低生活保障"), 0, 0);

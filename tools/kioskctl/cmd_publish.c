@@ -117,83 +117,7 @@ static int print_publish_result(kerr err, const publish_result *r,
   return 1;
 }
 
-int cmd_publish(int argc, char **argv) {
-  const char *dir = NULL;
-  publish_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  static const struct option opts[] = {
-      {"server", required_argument, NULL, 's'},
-      {"ca", required_argument, NULL, 'a'},
-      {"cert", required_argument, NULL, 'c'},
-      {"key", required_argument, NULL, 'k'},
-      {"help", no_argument, NULL, 'h'},
-      {0}};
-  int ch;
-  cli_begin();
-  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-    switch (ch) {
-    case 's':
-      cfg.base_url = optarg;
-      break;
-    case 'a':
-      cfg.http.ca_file = optarg;
-      break;
-    case 'c':
-      cfg.http.cert_file = optarg;
-      break;
-    case 'k':
-      cfg.http.key_file = optarg;
-      break;
-    case 'h':
-      usage(stdout);
-      return 0;
-    default:
-      cli_bad_option(stderr, ch, argv);
-      usage(stderr);
-      return 2;
-    }
-  }
-  /* Left: "publish" and the folder. */
-  if (argc - optind == 2)
-    dir = argv[optind + 1];
-  if (!dir || !cfg.base_url || !cfg.http.ca_file || !cfg.http.cert_file ||
-      !cfg.http.key_file) {
-    usage(stderr);
-    return 2;
-  }
-  if (strncmp(cfg.base_url, "https://", 8) != 0) {
-    fprintf(stderr, "后台地址必须以 https:// 开头。\n");
-    return 2;
-  }
-  log_set_level(LOG_ERROR);
-  printf("检查内容包：%s\n", dir);
-  if (!bundle_ok(dir)) {
-    printf("内容包有问题，没有上传。\n");
-    return 1;
-  }
-  char sig[4200];
-  snprintf(sig, sizeof sig, "%s/manifest.sig", dir);
-  FILE *f = fopen(sig, "rb");
-  if (!f) {
-    printf("内容包还没有签名，请先运行 kioskctl content sign %s --key 私钥文件。\n",
-           dir);
-    return 1;
-  }
-  fclose(f);
-
-  publish *s = NULL;
-  publish_result r;
-  kerr err = publish_create(&cfg, &s);
-  if (err) {
-    printf("无法准备连接（%s）。\n", kerr_str(err));
-    return 1;
-  }
-  err = publish_bundle(s, dir, &r);
-  publish_destroy(s);
-  return print_publish_result(err, &r, cfg.base_url);
-}
-
-/* ---- content fetch / content published ---- */
+/* ---- connection options (publish, fetch, published) ---- */
 
 /* Parses --server/--ca/--cert/--key (and --region when region is not NULL)
  * into cfg; the words left are argv[*first..argc). Returns -1 to go on,
@@ -255,6 +179,48 @@ static int conn_options(int argc, char **argv, publish_config *cfg,
   *first = optind;
   return -1;
 }
+
+int cmd_publish(int argc, char **argv) {
+  publish_config cfg;
+  int first = 0;
+  int rc = conn_options(argc, argv, &cfg, NULL, usage, &first);
+  if (rc >= 0)
+    return rc;
+  /* Left: "publish" and the folder. */
+  if (argc - first != 2) {
+    usage(stderr);
+    return 2;
+  }
+  const char *dir = argv[first + 1];
+  log_set_level(LOG_ERROR);
+  printf("检查内容包：%s\n", dir);
+  if (!bundle_ok(dir)) {
+    printf("内容包有问题，没有上传。\n");
+    return 1;
+  }
+  char sig[4200];
+  snprintf(sig, sizeof sig, "%s/manifest.sig", dir);
+  FILE *f = fopen(sig, "rb");
+  if (!f) {
+    printf("内容包还没有签名，请先运行 kioskctl content sign %s --key 私钥文件。\n",
+           dir);
+    return 1;
+  }
+  fclose(f);
+
+  publish *s = NULL;
+  publish_result r;
+  kerr err = publish_create(&cfg, &s);
+  if (err) {
+    printf("无法准备连接（%s）。\n", kerr_str(err));
+    return 1;
+  }
+  err = publish_bundle(s, dir, &r);
+  publish_destroy(s);
+  return print_publish_result(err, &r, cfg.base_url);
+}
+
+/* ---- content fetch / content published ---- */
 
 static int region_ok(const char *r) {
   return r && strlen(r) == 6 && strspn(r, "0123456789") == 6;

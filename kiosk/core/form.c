@@ -671,8 +671,12 @@ static kerr store_choice_text(const form *f, const form_field *fd,
   return store_choices(f, fd, a, vals, n, res);
 }
 
-static kerr store_text(const form *f, const form_field *fd, form_answer *a,
-                       const char *s, size_t len, form_result *res) {
+#define NORM_CAP (FORM_MAX_CHARS * 4 + 80)
+
+/* store_text's work, normalising into norm (NORM_CAP bytes). */
+static kerr store_text_in(const form *f, const form_field *fd, form_answer *a,
+                          const char *s, size_t len, form_result *res,
+                          char *norm) {
   validate_note note = {VALIDATE_OK, ""};
   kerr r;
   if (len > (size_t)FORM_MAX_CHARS * 4 + 64)
@@ -680,7 +684,6 @@ static kerr store_text(const form *f, const form_field *fd, form_answer *a,
   if (!utf8_valid(s, len))
     return mark_invalid(a, validate_message(VALIDATE_BAD_UTF8), res);
   trim(&s, &len);
-  char norm[FORM_MAX_CHARS * 4 + 80];
   switch (fd->type) {
   case FORM_T_TEXT:
   case FORM_T_CHINESE_TEXT:
@@ -792,6 +795,16 @@ static kerr store_text(const form *f, const form_field *fd, form_answer *a,
   default:
     return KERR_STATE;
   }
+}
+
+/* Stores a typed answer. The normalised copy (a card or ID number) is wiped
+ * on every way out, accepted or not. */
+static kerr store_text(const form *f, const form_field *fd, form_answer *a,
+                       const char *s, size_t len, form_result *res) {
+  char norm[NORM_CAP];
+  kerr r = store_text_in(f, fd, a, s, len, res, norm);
+  session_wipe_bytes(norm, sizeof norm);
+  return r;
 }
 
 /* A PNG: signature, an IHDR chunk first with sane dimensions, an IEND

@@ -494,16 +494,29 @@ void text_set_renderer(text_sys *t, SDL_Renderer *r) {
   t->ren = r;
 }
 
-/* The face group that draws cp: the main one, else the first fallback that
- * has it, else the main one (which draws its missing-glyph box). */
+/* The face group that has cp: the main one, else the first fallback that
+ * has it; 0 when none has it (*out untouched). */
+static int face_with(const text_sys *t, const sized_font *sf, uint32_t cp,
+                     face_ref *out) {
+  if (TTF_GlyphIsProvided32(face_any(t, sf->main), cp)) {
+    *out = sf->main;
+    return 1;
+  }
+  for (int i = 0; i < sf->n_fallback; i++)
+    if (TTF_GlyphIsProvided32(face_any(t, sf->fallback[i]), cp)) {
+      *out = sf->fallback[i];
+      return 1;
+    }
+  return 0;
+}
+
+/* The face group that draws cp: the one that has it, else the main one
+ * (which draws its missing-glyph box). */
 static face_ref face_for(const text_sys *t, const sized_font *sf,
                          uint32_t cp) {
-  if (TTF_GlyphIsProvided32(face_any(t, sf->main), cp))
-    return sf->main;
-  for (int i = 0; i < sf->n_fallback; i++)
-    if (TTF_GlyphIsProvided32(face_any(t, sf->fallback[i]), cp))
-      return sf->fallback[i];
-  return sf->main;
+  face_ref f = sf->main;
+  face_with(t, sf, cp, &f);
+  return f;
 }
 
 static int glyph_advance(text_sys *t, sized_font *sf, uint32_t cp) {
@@ -587,8 +600,8 @@ int text_covers(text_sys *t, text_weight w, const char *s, size_t n) {
     if (!k)
       return 0;
     i += k;
-    face_ref f = face_for(t, sf, cp);
-    if (!TTF_GlyphIsProvided32(face_any(t, f), cp))
+    face_ref f;
+    if (!face_with(t, sf, cp, &f))
       return 0;
   }
   return 1;

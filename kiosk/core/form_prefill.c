@@ -256,21 +256,6 @@ static void show_now(const form *f, const form_prefill_rule *r, char *buf,
  * `want_kept`, settled by the applicant keeping the form's answer, else
  * unresolved; fills c when not NULL. */
 static int difference_at(const form *f, size_t i, int want_kept,
-                         form_conflict *c);
-
-static int conflict_at(const form *f, size_t i, form_conflict *c) {
-  return difference_at(f, i, 0, c);
-}
-
-size_t form_kept_differences(const form *f, form_conflict *out, size_t cap) {
-  size_t n = 0;
-  for (size_t i = 0; i < f->s->n_pre; i++)
-    if (difference_at(f, i, 1, n < cap ? &out[n] : NULL))
-      n++;
-  return n;
-}
-
-static int difference_at(const form *f, size_t i, int want_kept,
                          form_conflict *c) {
   const form_prefill_rule *r = &f->s->pre[i];
   if (!f->scr)
@@ -295,12 +280,25 @@ static int difference_at(const form *f, size_t i, int want_kept,
   return kept == want_kept;
 }
 
-size_t form_conflicts(const form *f, form_conflict *out, size_t cap) {
+static int conflict_at(const form *f, size_t i, form_conflict *c) {
+  return difference_at(f, i, 0, c);
+}
+
+static size_t differences(const form *f, int want_kept, form_conflict *out,
+                          size_t cap) {
   size_t n = 0;
   for (size_t i = 0; i < f->s->n_pre; i++)
-    if (conflict_at(f, i, n < cap ? &out[n] : NULL))
+    if (difference_at(f, i, want_kept, n < cap ? &out[n] : NULL))
       n++;
   return n;
+}
+
+size_t form_kept_differences(const form *f, form_conflict *out, size_t cap) {
+  return differences(f, 1, out, cap);
+}
+
+size_t form_conflicts(const form *f, form_conflict *out, size_t cap) {
+  return differences(f, 0, out, cap);
 }
 
 kerr form_conflict_keep(form *f, size_t rule) {

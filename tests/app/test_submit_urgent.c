@@ -107,18 +107,6 @@ static char *outbox_envelope(const char *uuid) {
   return out;
 }
 
-static int read_key(const char *name, unsigned char out[32]) {
-  char path[256], b64[128];
-  size_t n = 0;
-  snprintf(path, sizeof path, "%s/%s", be.pki, name);
-  if (nh_read_file(path, b64, sizeof b64) <= 0)
-    return -1;
-  if (sodium_base642bin(out, 32, b64, strlen(b64), " \r\n", &n, NULL,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 || n != 32)
-    return -1;
-  return 0;
-}
-
 /* The envelope's urgent and the sealed plaintext's both equal want. */
 static void check_envelope(const char *uuid, const char *item, int want) {
   unsigned char pk[32], sk[32];
@@ -140,7 +128,7 @@ static void check_envelope(const char *uuid, const char *item, int want) {
   CHECK(strstr(env, "140502197001011231") == NULL);
 
   const char *b64 = cJSON_GetStringValue(cJSON_GetObjectItem(o, "sealed"));
-  CHECK(b64 && read_key("seal.pub", pk) == 0 && read_key("seal.key", sk) == 0);
+  CHECK(b64 && nh_read_key(be.pki, "seal.pub", pk) == 0 && nh_read_key(be.pki, "seal.key", sk) == 0);
   if (b64) {
     size_t slen = strlen(b64), n = 0;
     unsigned char *ct = malloc(slen), *pt = malloc(slen + 1);

@@ -39,18 +39,6 @@ static void api_cfg(api_config *c, const char *url) {
   c->total_timeout_ms = 5000;
 }
 
-static int read_key(const char *name, unsigned char out[32]) {
-  char path[256], b64[128];
-  size_t n = 0;
-  snprintf(path, sizeof path, "%s/%s", be.pki, name);
-  if (nh_read_file(path, b64, sizeof b64) <= 0)
-    return -1;
-  if (sodium_base642bin(out, 32, b64, strlen(b64), " \r\n", &n, NULL,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 || n != 32)
-    return -1;
-  return 0;
-}
-
 /* Builds, seals and enqueues one application; uuid and ref are returned. */
 static kerr make_app(outbox *ob, char uuid[SEAL_UUID_BUF],
                      char ref[REFNO_BUF], char **plain_out) {
@@ -484,8 +472,8 @@ int main(void) {
     CHECK(!"reference backend could not be started");
     return TEST_DONE();
   }
-  CHECK_INT(read_key("seal.pub", seal_pk), 0);
-  CHECK_INT(read_key("seal.key", seal_sk), 0);
+  CHECK_INT(nh_read_key(be.pki, "seal.pub", seal_pk), 0);
+  CHECK_INT(nh_read_key(be.pki, "seal.key", seal_sk), 0);
   test_submit();
   test_duplicate_reference();
   test_down_then_up();

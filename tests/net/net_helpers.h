@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#include <sodium.h>
 #include <unistd.h>
 
 static inline int64_t nh_now_ms(void) {
@@ -66,6 +68,21 @@ static inline int nh_read_file(const char *path, char *buf, size_t cap) {
   buf[n] = '\0';
   fclose(f);
   return (int)n;
+}
+
+/* A 32-byte key written in base64 in dir/name (the development PKI's
+ * seal.pub, seal.key) into out. 0 on success. */
+static inline int nh_read_key(const char *dir, const char *name,
+                              unsigned char out[32]) {
+  char path[256], b64[128];
+  size_t n = 0;
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  if (nh_read_file(path, b64, sizeof b64) <= 0)
+    return -1;
+  if (sodium_base642bin(out, 32, b64, strlen(b64), " \r\n", &n, NULL,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 || n != 32)
+    return -1;
+  return 0;
 }
 
 static inline int nh_exists(const char *path) {

@@ -405,7 +405,8 @@ int form_urgent(const form *f) {
   for (size_t i = 0; i < f->s->n_urgent; i++)
     if (item_chosen(f, f->s->urgent[i], strlen(f->s->urgent[i])))
       return 1;
-  return 0;
+  return f->s->urgent_when && f->s->n_top &&
+         holds_in(f, f->s->urgent_when, &f->s->top[0], -1) == 1;
 }
 
 /* ---- settling ---------------------------------------------------------------- */

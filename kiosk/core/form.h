@@ -164,6 +164,12 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
 kerr form_schema_from_content(const content *c, form_schema **out,
                               content_problems *problems);
 
+/* The same for another form file of the bundle (FORM_REFERRAL_FILE). */
+#define FORM_REFERRAL_FILE "referral.json"
+kerr form_schema_from_content_file(const content *c, const char *name,
+                                   form_schema **out,
+                                   content_problems *problems);
+
 /* Every item a needed_by names must be in the catalogue. KERR_INVALID (with
  * problems) otherwise. */
 kerr form_schema_check_content(const form_schema *s, const content *c,
@@ -172,6 +178,13 @@ kerr form_schema_check_content(const form_schema *s, const content *c,
 void form_schema_destroy(form_schema *s);
 
 const char *form_schema_title(const form_schema *s);
+
+/* What a form's submission is: form.json is an application (the default);
+ * referral.json, 「帮别人求助」, is a referral about someone else, with no
+ * items and no signature (docs/form.md, "Referral"). */
+#define FORM_KIND_APPLICATION "application"
+#define FORM_KIND_REFERRAL "referral"
+const char *form_schema_kind(const form_schema *s);
 size_t form_schema_section_count(const form_schema *s);
 size_t form_schema_field_count(const form_schema *s); /* top level */
 const form_field *form_schema_field_at(const form_schema *s, size_t i);
@@ -393,8 +406,10 @@ typedef struct form_review {
 kerr form_review_build(const form *f, form_review *out);
 void form_review_free(form_review *r);
 
-/* 1 if a chosen item is one of form.json's "urgent_items" (an emergency):
- * the submission says "urgent": true and the office sees it first. */
+/* 1 if a chosen item is one of form.json's "urgent_items" (an emergency),
+ * or the schema's "urgent_when" holds for the answers (a referral says the
+ * person is in danger now): the submission says "urgent": true and the
+ * office sees it first. */
 int form_urgent(const form *f);
 
 /* Facts of the submission that the form does not own. */

@@ -241,6 +241,10 @@ kerr form_submission_build(const form *f, const form_submission_meta *meta,
   cJSON_AddStringToObject(doc, "uuid", meta->uuid);
   cJSON_AddStringToObject(doc, "reference", meta->reference);
   cJSON_AddStringToObject(doc, "region", meta->region);
+  /* Only a referral says what it is: an application without "kind" is
+   * what every kiosk before referrals sent. */
+  if (strcmp(f->s->kind, FORM_KIND_APPLICATION) != 0)
+    cJSON_AddStringToObject(doc, "kind", f->s->kind);
   cJSON *items = cJSON_AddArrayToObject(doc, "items");
   cJSON *names = cJSON_AddArrayToObject(doc, "item_names");
   if (!items || !names)

@@ -49,6 +49,10 @@ struct form_schema {
   /* "urgent_items": choosing any of them marks the submission urgent. */
   const char *urgent[FORM_MAX_NEEDED_BY];
   size_t n_urgent;
+  /* "urgent_when": an answer that marks it urgent (a referral's 「有危险」). */
+  expr *urgent_when;
+  /* "kind": what the submission is ("application" or "referral"). */
+  const char *kind;
 };
 
 /* One answer. `text` holds every textual kind (choice values, multi-choice

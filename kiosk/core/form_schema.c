@@ -473,6 +473,7 @@ void form_schema_destroy(form_schema *s) {
   }
   for (size_t i = 0; i < s->n_req; i++)
     expr_destroy(s->req[i].holds);
+  expr_destroy(s->urgent_when);
   free(s->top);
   cJSON_Delete(s->doc);
   free(s);
@@ -617,6 +618,21 @@ static void load_urgent(loader *L, const cJSON *a) {
     }
     s->urgent[s->n_urgent++] = it->valuestring;
   }
+}
+
+/* "kind": "application" (the default) or "referral". */
+static void load_kind(loader *L, const cJSON *doc) {
+  form_schema *s = L->s;
+  s->kind = FORM_KIND_APPLICATION;
+  const cJSON *k = cJSON_GetObjectItemCaseSensitive(doc, "kind");
+  if (!k)
+    return;
+  if (cJSON_IsString(k) && strcmp(k->valuestring, FORM_KIND_REFERRAL) == 0)
+    s->kind = FORM_KIND_REFERRAL;
+  else if (!cJSON_IsString(k) ||
+           strcmp(k->valuestring, FORM_KIND_APPLICATION) != 0)
+    jsonload_problem(&L->j, KERR_INVALID, CONTENT_P_FIELD, "$.kind",
+                     "“kind”只能是“application”（申请）或“referral”（帮别人求助）");
 }
 
 /* ---- from_screener ---------------------------------------------------------- */
@@ -811,9 +827,13 @@ kerr form_schema_load(const char *text, size_t len, form_schema **out,
   load_prefill(&L, cJSON_GetObjectItemCaseSensitive(doc, "from_screener"));
   load_requirements(&L, cJSON_GetObjectItemCaseSensitive(doc, "requirements"));
   load_urgent(&L, cJSON_GetObjectItemCaseSensitive(doc, "urgent_items"));
-  /* The protocol needs these two: the receipt's check digest uses the ID
-   * number, and the console lists applications by name. */
-  {
+  s->urgent_when = get_expr(&L, doc, "urgent_when", "$");
+  check_expr(&L, s->urgent_when, "$", "urgent_when", NULL);
+  load_kind(&L, doc);
+  /* The protocol needs these two in an application: the receipt's check
+   * digest uses the ID number, and the console lists applications by name.
+   * A referral is about someone else and may know neither. */
+  if (strcmp(s->kind, FORM_KIND_APPLICATION) == 0) {
     static const struct {
       const char *id;
       form_type type;
@@ -961,15 +981,16 @@ kerr form_schema_check_content(const form_schema *s, const content *c,
   return r;
 }
 
-kerr form_schema_from_content(const content *c, form_schema **out,
-                              content_problems *problems) {
+kerr form_schema_from_content_file(const content *c, const char *name,
+                                   form_schema **out,
+                                   content_problems *problems) {
   const char *data;
   size_t len;
   *out = NULL;
-  kerr r = content_file(c, "form.json", &data, &len);
+  kerr r = content_file(c, name, &data, &len);
   if (r) {
     content_problems_add(problems, CONTENT_P_MISSING, "manifest.json", "",
-                         "清单里没有列出 form.json（申请表）");
+                         "清单里没有列出 %s（表）", name);
     return r;
   }
   form_schema *s = NULL;
@@ -985,7 +1006,13 @@ kerr form_schema_from_content(const content *c, form_schema **out,
   return KERR_OK;
 }
 
+kerr form_schema_from_content(const content *c, form_schema **out,
+                              content_problems *problems) {
+  return form_schema_from_content_file(c, "form.json", out, problems);
+}
+
 const char *form_schema_title(const form_schema *s) { return s->title; }
+const char *form_schema_kind(const form_schema *s) { return s->kind; }
 size_t form_schema_section_count(const form_schema *s) { return s->n_sec; }
 size_t form_schema_field_count(const form_schema *s) { return s->n_top; }
 size_t form_schema_prefill_count(const form_schema *s) { return s->n_pre; }

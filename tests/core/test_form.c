@@ -183,7 +183,7 @@ static void test_each_once(const form_schema *s, const content *c) {
   size_t n = 0, dups = 0;
   form_current(f, &q);
   CHECK_INT(q.step, FORM_STEP_FIELD);
-  CHECK_STR(q.field->id, "applicant_name");
+  CHECK_STR(q.field->id, "crisis_kind"); /* an emergency: what happened first */
   CHECK_INT(q.section, 0);
   size_t nsec = q.n_sections;
   CHECK(nsec >= 7);
@@ -193,7 +193,7 @@ static void test_each_once(const form_schema *s, const content *c) {
   CHECK_INT(r.status, FORM_MISSING);
   CHECK(strlen(r.message) > 0);
   form_current(f, &q);
-  CHECK_STR(q.field->id, "applicant_name");
+  CHECK_STR(q.field->id, "crisis_kind"); /* an emergency: what happened first */
   /* Skip validation by jumping through the asked fields in order with
    * form_goto_review + back: the back walk visits each step once. */
   form_goto_review(f);
@@ -211,7 +211,7 @@ static void test_each_once(const form_schema *s, const content *c) {
   }
   CHECK_INT(dups, 0);
   CHECK(n > 20);
-  CHECK_STR(seen[n - 1], "applicant_name");
+  CHECK_STR(seen[n - 1], "crisis_kind");
   form_destroy(f);
 }
 
@@ -250,20 +250,84 @@ static void test_relevance_and_messages(const form_schema *s,
   make_id(id, "140502", "19680512", "123");
   make_id(id2, "140502", "19700203", "224");
 
+  /* An emergency is asked what happened first (the fast path), then who. */
+  form_question q;
+  char buf[256];
+  expect(f, "crisis_kind");
+  CHECK_INT(form_answer_choice(f, "fire", &r), KERR_OK);
+  next_ok(f);
+  expect(f, "crisis_date");
+  answer(f, "2026-12-01", FORM_INVALID); /* after today */
+  answer(f, "2026-02-30", FORM_INVALID);
+  answer(f, "2026/11/3", FORM_OK);
+  form_value_display(f, form_schema_field_find(s, "crisis_date"), -1, buf,
+                     sizeof buf);
+  CHECK_STR(buf, "2026年11月3日");
+  /* The same answer as a value, for a screen to show it typed again. */
+  validate_date d;
+  const form_field *fdate = form_schema_field_find(s, "crisis_date");
+  CHECK(form_value_date(f, fdate, -1, &d));
+  CHECK_INT(d.year, 2026);
+  CHECK_INT(d.month, 11);
+  CHECK_INT(d.day, 3);
+  form_date_format(&d, buf, sizeof buf);
+  CHECK_STR(buf, "2026年11月3日");
+  CHECK(!form_value_date(f, form_schema_field_find(s, "crisis_kind"), -1, &d));
+  CHECK_INT(d.year, 0);
+  answer(f, "2026-02-30", FORM_INVALID); /* the kept date is removed */
+  CHECK(!form_value_date(f, fdate, -1, &d));
+  answer(f, "2026年11月3日", FORM_OK);
+  CHECK(form_value_date(f, fdate, -1, &d));
+  CHECK_INT(d.day, 3);
+  next_ok(f);
+  expect(f, "crisis_place"); /* 急难发生地: where to help */
+  answer(f, "晋城市城区钟家庄街道东王台村", FORM_OK);
+  next_ok(f);
+  expect(f, "crisis_what");
+  answer(f, "夜里厨房着火，烧了两间房。", FORM_OK);
+  next_ok(f);
+  expect(f, "crisis_loss");
+  answer(f, "-5", FORM_INVALID);
+  answer(f, "12.345", FORM_INVALID);
+  answer(f, "350000", FORM_CONFIRM); /* above the confirm line */
+  CHECK_INT(form_next(f, &r), KERR_OK);
+  CHECK_INT(r.status, FORM_CONFIRM);
+  CHECK(strlen(r.message) > 0);
+  CHECK_INT(form_confirm(f), KERR_OK);
+  form_current(f, &q);
+  CHECK_INT(q.result.status, FORM_OK);
+  answer(f, "１７,５００元", FORM_OK);
+  form_value_display(f, form_schema_field_find(s, "crisis_loss"), -1, buf,
+                     sizeof buf);
+  CHECK_STR(buf, "17500元");
+  int64_t fen;
+  const form_field *floss = form_schema_field_find(s, "crisis_loss");
+  CHECK(form_value_number(f, floss, -1, &fen));
+  CHECK(fen == 1750000);
+  CHECK(!form_value_number(f, fdate, -1, &fen));
+  CHECK(fen == 0);
+  CHECK(!form_value_date(f, floss, -1, &d));
+  next_ok(f);
   expect(f, "applicant_name");
   answer(f, "Zhang San", FORM_INVALID); /* names in 汉字 */
-  form_question q;
   form_current(f, &q);
   CHECK_INT(q.result.status, FORM_INVALID);
   CHECK(strstr(q.result.message, "汉字") != NULL);
   answer(f, "  张三  ", FORM_OK);
-  char buf[256];
   CHECK(has_answer(f, "applicant_name", -1));
   form_value_display(f, form_schema_field_find(s, "applicant_name"), -1, buf,
                      sizeof buf);
   CHECK_STR(buf, "张三");
   next_ok(f);
 
+  /* Whether there is an ID number at all; without one it is not asked. */
+  expect(f, "has_id");
+  CHECK_INT(form_answer_bool(f, 0, &r), KERR_OK);
+  CHECK(!asked(f, "applicant_id") && !asked(f, "hukou_address"));
+  CHECK(asked(f, "identity_note"));
+  CHECK_INT(form_answer_bool(f, 1, &r), KERR_OK);
+  CHECK(asked(f, "applicant_id") && !asked(f, "identity_note"));
+  next_ok(f);
   expect(f, "applicant_id");
   char wrong[19];
   memcpy(wrong, id, 19);
@@ -364,61 +428,6 @@ static void test_relevance_and_messages(const form_schema *s,
   CHECK_INT(form_member_count(f, "members"), 1);
   form_value_display(f, form_schema_field_find(s, "name"), 0, buf, sizeof buf);
   CHECK_STR(buf, "王五");
-  next_ok(f);
-  expect(f, "crisis_kind");
-  CHECK_INT(form_answer_choice(f, "fire", &r), KERR_OK);
-  next_ok(f);
-  expect(f, "crisis_date");
-  answer(f, "2026-12-01", FORM_INVALID); /* after today */
-  answer(f, "2026-02-30", FORM_INVALID);
-  answer(f, "2026/11/3", FORM_OK);
-  form_value_display(f, form_schema_field_find(s, "crisis_date"), -1, buf,
-                     sizeof buf);
-  CHECK_STR(buf, "2026年11月3日");
-  /* The same answer as a value, for a screen to show it typed again. */
-  validate_date d;
-  const form_field *fdate = form_schema_field_find(s, "crisis_date");
-  CHECK(form_value_date(f, fdate, -1, &d));
-  CHECK_INT(d.year, 2026);
-  CHECK_INT(d.month, 11);
-  CHECK_INT(d.day, 3);
-  form_date_format(&d, buf, sizeof buf);
-  CHECK_STR(buf, "2026年11月3日");
-  CHECK(!form_value_date(f, form_schema_field_find(s, "crisis_kind"), -1, &d));
-  CHECK_INT(d.year, 0);
-  answer(f, "2026-02-30", FORM_INVALID); /* the kept date is removed */
-  CHECK(!form_value_date(f, fdate, -1, &d));
-  answer(f, "2026年11月3日", FORM_OK);
-  CHECK(form_value_date(f, fdate, -1, &d));
-  CHECK_INT(d.day, 3);
-  next_ok(f);
-  expect(f, "crisis_place"); /* 急难发生地: where to help */
-  answer(f, "晋城市城区钟家庄街道东王台村", FORM_OK);
-  next_ok(f);
-  expect(f, "crisis_what");
-  answer(f, "夜里厨房着火，烧了两间房。", FORM_OK);
-  next_ok(f);
-  expect(f, "crisis_loss");
-  answer(f, "-5", FORM_INVALID);
-  answer(f, "12.345", FORM_INVALID);
-  answer(f, "350000", FORM_CONFIRM); /* above the confirm line */
-  CHECK_INT(form_next(f, &r), KERR_OK);
-  CHECK_INT(r.status, FORM_CONFIRM);
-  CHECK(strlen(r.message) > 0);
-  CHECK_INT(form_confirm(f), KERR_OK);
-  form_current(f, &q);
-  CHECK_INT(q.result.status, FORM_OK);
-  answer(f, "１７,５００元", FORM_OK);
-  form_value_display(f, form_schema_field_find(s, "crisis_loss"), -1, buf,
-                     sizeof buf);
-  CHECK_STR(buf, "17500元");
-  int64_t fen;
-  const form_field *floss = form_schema_field_find(s, "crisis_loss");
-  CHECK(form_value_number(f, floss, -1, &fen));
-  CHECK(fen == 1750000);
-  CHECK(!form_value_number(f, fdate, -1, &fen));
-  CHECK(fen == 0);
-  CHECK(!form_value_date(f, floss, -1, &d));
   next_ok(f);
   /* An emergency asks whether there is a card at all; without one, no
    * bank, number or holder is asked. */
@@ -646,7 +655,7 @@ static void test_jump(const form_schema *s, const content *c) {
 
 /* Limits on text lengths and odd bytes. */
 static void test_limits(const form_schema *s, const content *c) {
-  form *f = make(s, c, "temporary");
+  form *f = make(s, c, "dibao");
   char big[6000];
   memset(big, 'a', sizeof big - 1);
   big[sizeof big - 1] = '\0';

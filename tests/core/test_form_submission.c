@@ -516,7 +516,13 @@ static void test_temporary(const form_schema *s, const content *c) {
   make_id(id0, "140525", "19810707", "015");
   make_id(id1, "140525", "19830808", "026");
   const ans table[] = {
+      {"crisis_kind", -1, 'c', "fire"},
+      {"crisis_date", -1, 't', "2026-11-15"},
+      {"crisis_place", -1, 't', "晋城市城区北石店镇新村3号"},
+      {"crisis_what", -1, 't', "夜里厨房着火，烧了两间房和里面的东西。"},
+      {"crisis_loss", -1, 't', "17500"},
       {"applicant_name", -1, 't', "王秀兰"},
+      {"has_id", -1, 'b', "1"},
       {"applicant_id", -1, 't', id0},
       {"has_phone", -1, 'b', "1"},
       {"applicant_phone", -1, 't', "15812340000"},
@@ -526,11 +532,6 @@ static void test_temporary(const form_schema *s, const content *c) {
       {"name", 0, 't', "赵强"},
       {"id_number", 0, 't', id1},
       {"relation", 0, 'c', "spouse"},
-      {"crisis_kind", -1, 'c', "fire"},
-      {"crisis_date", -1, 't', "2026-11-15"},
-      {"crisis_place", -1, 't', "晋城市城区北石店镇新村3号"},
-      {"crisis_what", -1, 't', "夜里厨房着火，烧了两间房和里面的东西。"},
-      {"crisis_loss", -1, 't', "17500"},
       {"card_have", -1, 'b', "0"}, /* no card: an emergency needs none */
       {"contact_name", -1, 'n', ""},
       {"declaration", -1, 'b', "1"},

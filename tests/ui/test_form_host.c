@@ -82,7 +82,7 @@ int main(void) {
   if (!c)
     return 1;
   const char *dibao_medical[] = {"dibao", "medical"};
-  const char *temporary[] = {"temporary"};
+  const char *housing[] = {"housing"};
   char buf[256];
   clock_ud clk = {1795000000}; /* 2026-11 */
 
@@ -153,7 +153,7 @@ int main(void) {
   /* A point whose form has no ID number yet is wiped, never offered. */
   session s3b;
   h = make(&s3b, &clk);
-  CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+  CHECK_INT(form_host_start(h, c, housing, 1), KERR_OK);
   answer_text(form_host_form(h), "王芳");
   CHECK_INT(form_host_saved(h), KERR_OK);
   form_host_destroy(h);
@@ -167,7 +167,7 @@ int main(void) {
   /* Three wrong entries wipe the point; a lower-case x counts as X. */
   session s3c;
   h = make(&s3c, &clk);
-  CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+  CHECK_INT(form_host_start(h, c, housing, 1), KERR_OK);
   answer_text(form_host_form(h), "王芳");
   answer_text(form_host_form(h), "11010519491231002X");
   CHECK_INT(form_host_saved(h), KERR_OK);
@@ -188,7 +188,7 @@ int main(void) {
   form_host_destroy(h);
   /* The right entry, with x for X, after two wrong ones. */
   h = make(&s3c, &clk);
-  CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+  CHECK_INT(form_host_start(h, c, housing, 1), KERR_OK);
   answer_text(form_host_form(h), "王芳");
   answer_text(form_host_form(h), "11010519491231002X");
   CHECK_INT(form_host_saved(h), KERR_OK);
@@ -213,7 +213,7 @@ int main(void) {
   /* An offer that runs out while the home screen shows it. */
   session s4;
   h = make(&s4, &clk);
-  CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+  CHECK_INT(form_host_start(h, c, housing, 1), KERR_OK);
   answer_text(form_host_form(h), "王芳");
   answer_text(form_host_form(h), "11010519491231002X");
   CHECK_INT(form_host_saved(h), KERR_OK);
@@ -230,7 +230,7 @@ int main(void) {
   /* Declining wipes the point. */
   session s5;
   h = make(&s5, &clk);
-  CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+  CHECK_INT(form_host_start(h, c, housing, 1), KERR_OK);
   answer_text(form_host_form(h), "王芳");
   answer_text(form_host_form(h), "11010519491231002X");
   CHECK_INT(form_host_saved(h), KERR_OK);
@@ -264,7 +264,7 @@ int main(void) {
 
   /* Other items: the answers they still ask are carried over. */
   answer_text(form_host_form(h), "张建国");
-  CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+  CHECK_INT(form_host_start(h, c, housing, 1), KERR_OK);
   f = form_host_form(h);
   CHECK_INT(form_item_count(f), 1);
   shown(f, "applicant_name", buf, sizeof buf);
@@ -308,7 +308,7 @@ int main(void) {
   h = NULL;
   CHECK_INT(form_host_create(&disk, &s7, &h), KERR_OK);
   if (h) {
-    CHECK_INT(form_host_start(h, c, temporary, 1), KERR_OK);
+    CHECK_INT(form_host_start(h, c, housing, 1), KERR_OK);
     answer_text(form_host_form(h), "王芳");
     CHECK_INT(form_host_saved(h), KERR_STATE);
     CHECK(access(KIOSK_SOURCE_DIR "/form-test.rec", F_OK) != 0);

@@ -104,15 +104,15 @@ static const char part_fill[] =
     "expect no-text \"继续填写上次没填完的表？\"\n"
     "tap entry.apply\n"
     "tap start.pick\n"
-    "seek pick.temporary\n"
-    "tap pick.temporary\n"
+    "seek pick.housing\n"
+    "tap pick.housing\n"
     "tap results.apply\n"
     "expect screen form\n"
     "type \"周丽华\"\n"
     "tap form.next\n"
     "type \"140502198511092021\"\n"
     "tap form.next\n"
-    "expect text \"您有手机吗？\"\n";
+    "expect text \"您的手机号码是多少？\"\n";
 
 /* The offer: a neutral question only, at every size; 继续填写 asks for the
  * end of the ID number; a wrong entry is refused with the tries left; the
@@ -170,7 +170,7 @@ static const char resume[] =
     "tap kbd.key.1\n"
     "tap resume.check\n"
     "expect screen form\n"
-    "expect text \"您有手机吗？\"\n"
+    "expect text \"您的手机号码是多少？\"\n"
     "tap form.prev\n"
     "expect text \"140502198511092021\"\n"
     "tap form.prev\n"
@@ -225,7 +225,7 @@ static const char staff[] =
     "expect text \"继续填写上次没填完的表？\"\n"
     "tap resume.yes\n"
     "expect screen form\n"
-    "expect text \"您有手机吗？\"\n"
+    "expect text \"您的手机号码是多少？\"\n"
     "tap nav.end\n"
     "tap confirm.discard\n"
     "expect screen home\n"
@@ -263,8 +263,8 @@ static const char name_only[] =
     "expect screen home\n"
     "tap entry.apply\n"
     "tap start.pick\n"
-    "seek pick.temporary\n"
-    "tap pick.temporary\n"
+    "seek pick.housing\n"
+    "tap pick.housing\n"
     "tap results.apply\n"
     "expect screen form\n"
     "type \"周丽华\"\n"

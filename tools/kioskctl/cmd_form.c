@@ -3,8 +3,10 @@
  *
  *   kioskctl form check --content DIR --answers FILE.json
  *                       [--items a,b] [--today YYYY-MM-DD]
+ *                       [--form referral.json]
  *
- * Loads and checks the bundle in DIR, its form.json (from the verified
+ * Loads and checks the bundle in DIR, its form.json (or --form's file: the
+ * referral form, referral.json, which has no items) (from the verified
  * bundle; if the manifest does not list it, from DIR directly, with a
  * warning), creates a form for the items (--items, else the file's
  * "items"), loads the file's "answers" (and "confirmed") as if typed on the
@@ -27,9 +29,10 @@
 
 #define USAGE                                                                  \
   "用法：kioskctl form check --content 内容包目录 --answers 答案文件.json "     \
-  "[--items 事项1,事项2] [--today 年-月-日]\n"                                 \
+  "[--items 事项1,事项2] [--today 年-月-日] [--form 表文件]\n"               \
   "      用内容包的申请表检查一份答案，把每个字段的结果以 JSON 输出；\n"         \
-  "      --items 代替答案文件里的事项，--today 代替系统日期\n"
+  "      --items 代替答案文件里的事项，--today 代替系统日期，\n"                 \
+  "      --form 检查另一张表（如 referral.json，帮别人求助），不写就是 form.json\n"
 
 static void form_print_problems(FILE *err, const content_problems *p) {
   char line[640];
@@ -65,6 +68,8 @@ static cJSON *check_json(const form *f, const form_check_list *l,
   for (size_t i = 0; i < form_item_count(f); i++)
     cJSON_AddItemToArray(items, cJSON_CreateString(form_item_at(f, i)));
   cJSON_AddBoolToObject(doc, "complete", l->problems == 0);
+  cJSON_AddStringToObject(doc, "kind", form_schema_kind(s));
+  cJSON_AddBoolToObject(doc, "urgent", form_urgent(f));
   cJSON_AddNumberToObject(doc, "problems", (double)l->problems);
   cJSON_AddNumberToObject(doc, "ignored", (double)ignored);
   cJSON *fields = cJSON_AddArrayToObject(doc, "fields");
@@ -99,12 +104,13 @@ static int parse_day(const char *s, validate_date *d) {
 /* The command with its streams injected (tests capture them). */
 static int form_check_main(int argc, char **argv, FILE *out, FILE *err) {
   const char *dir = NULL, *answers_path = NULL, *items_arg = NULL,
-             *today_arg = NULL;
+             *today_arg = NULL, *form_name = "form.json";
   static const struct option opts[] = {
       {"content", required_argument, NULL, 'c'},
       {"answers", required_argument, NULL, 'a'},
       {"items", required_argument, NULL, 'i'},
       {"today", required_argument, NULL, 't'},
+      {"form", required_argument, NULL, 'f'},
       {"help", no_argument, NULL, 'h'},
       {0}};
   int ch;
@@ -122,6 +128,9 @@ static int form_check_main(int argc, char **argv, FILE *out, FILE *err) {
       break;
     case 't':
       today_arg = optarg;
+      break;
+    case 'f':
+      form_name = optarg;
       break;
     case 'h':
       fputs(USAGE, out);
@@ -160,7 +169,7 @@ static int form_check_main(int argc, char **argv, FILE *out, FILE *err) {
   }
   const char *data;
   size_t len;
-  if (content_file(c, "form.json", &data, &len) == KERR_OK) {
+  if (content_file(c, form_name, &data, &len) == KERR_OK) {
     if (form_schema_load(data, len, &s, &p) == KERR_OK &&
         form_schema_check_content(s, c, &p)) {
       form_schema_destroy(s);
@@ -169,9 +178,9 @@ static int form_check_main(int argc, char **argv, FILE *out, FILE *err) {
   } else {
     char path[4096];
     size_t n = 0;
-    snprintf(path, sizeof path, "%s/form.json", dir);
-    fprintf(err, "提醒：manifest.json 没有列出 form.json，直接读取了 %s"
-                 "（没有核对哈希）。\n", path);
+    snprintf(path, sizeof path, "%s/%s", dir, form_name);
+    fprintf(err, "提醒：manifest.json 没有列出 %s，直接读取了 %s"
+                 "（没有核对哈希）。\n", form_name, path);
     char *t = form_read_file(path, FORM_MAX_BYTES, &n);
     if (t && form_schema_load(t, n, &s, &p) == KERR_OK &&
         form_schema_check_content(s, c, &p)) {
@@ -183,7 +192,7 @@ static int form_check_main(int argc, char **argv, FILE *out, FILE *err) {
     free(t);
   }
   if (!s) {
-    fputs("form.json 没有通过检查：\n", err);
+    fprintf(err, "%s 没有通过检查：\n", form_name);
     form_print_problems(err, &p);
     goto out;
   }
@@ -222,7 +231,8 @@ static int form_check_main(int argc, char **argv, FILE *out, FILE *err) {
       if (cJSON_IsString(j) && n_ids < FORM_MAX_ITEMS)
         ids[n_ids++] = j->valuestring;
   }
-  if (n_ids == 0) {
+  /* A referral has no items: every field of it is asked. */
+  if (n_ids == 0 && strcmp(form_schema_kind(s), FORM_KIND_APPLICATION) == 0) {
     fputs("要说明申请哪些事项：--items dibao,medical，或答案文件里的“items”。\n",
           err);
     goto out;

@@ -48,10 +48,10 @@ ITEMS = {
                 "houses_owned": 1, "house_area": 40, "house_dangerous": True},
     "employment": {**REASON, "applicant_work_ability": "full",
                    "applicant_job": "seeking"},
-    "disaster": {"has_phone": True, "crisis_kind": "flood", "crisis_date": "2026-11-01",
+    "disaster": {"has_phone": True, "has_id": True, "crisis_kind": "flood", "crisis_date": "2026-11-01",
                  "crisis_place": "晋城市城区测试村", "crisis_what": "大水冲了房子。",
                  "crisis_loss": 20000, "card_have": False},
-    "temporary": {"has_phone": False, "crisis_kind": "fire", "crisis_date": "2026-11-01",
+    "temporary": {"has_phone": False, "has_id": True, "crisis_kind": "fire", "crisis_date": "2026-11-01",
                   "crisis_place": "晋城市城区测试村", "crisis_what": "厨房着火。",
                   "crisis_loss": 8000, "card_have": False},
     "disability": {**REASON, "hukou_type": "urban", "applicant_health": "chronic",
@@ -60,8 +60,10 @@ ITEMS = {
     "children": {**REASON, "applicant_marital": "married", "is_guardian": True,
                  "members": [{**CHILD, "father": "dead", "mother": "missing"}],
                  **CARD},
-    # No phone: an emergency asks whether there is one.
-    "vagrant": {"has_phone": False, "vagrant_need": ["food", "home"]},
+    # No phone and no ID number: an emergency asks whether there are, and
+    # what is missing is not asked (nor the registered address).
+    "vagrant": {"has_phone": False, "has_id": False,
+                "vagrant_need": ["food", "home"]},
     "charity": {**REASON, "charity_need": ["money"], "card_have": False},
 }
 
@@ -70,6 +72,9 @@ for item, extra in ITEMS.items():
     answers = {**BASE, **extra}
     if answers.get("has_phone") is False:
         del answers["applicant_phone"]
+    if answers.get("has_id") is False:
+        for k in ("applicant_id", "hukou_address", "lives_at_hukou"):
+            del answers[k]
     doc = {"items": [item], "today": "2026-11-22", "answers": answers}
     with open(os.path.join(here, item + ".json"), "w") as f:
         json.dump(doc, f, ensure_ascii=False, indent=2)

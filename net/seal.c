@@ -178,7 +178,12 @@ static kerr seal_meta_check(const seal_meta *m) {
       !seal_ident_ok(m->region, "") ||
       !seal_ident_ok(m->content_version, ".-_") ||
       (m->assisted_by && !seal_ident_ok(m->assisted_by, "-_")) ||
-      m->n_items == 0 || m->n_items > SEAL_ITEMS_MAX || !m->items)
+      m->n_items > SEAL_ITEMS_MAX || (m->n_items && !m->items))
+    return KERR_INVALID;
+  /* An application names its items; a referral has none. */
+  int referral = m->kind && strcmp(m->kind, "referral") == 0;
+  if ((m->kind && !referral && strcmp(m->kind, "application") != 0) ||
+      (referral ? m->n_items != 0 : m->n_items == 0))
     return KERR_INVALID;
   for (size_t i = 0; i < m->n_items; i++) {
     const char *it = m->items[i];
@@ -203,9 +208,11 @@ kerr seal_envelope(const seal_meta *m,
   err = seal_meta_check(m);
   if (err)
     return err;
-  err = seal_check_digest(m->reference, m->last4, digest);
-  if (err)
-    return err;
+  if (m->last4) {
+    err = seal_check_digest(m->reference, m->last4, digest);
+    if (err)
+      return err;
+  }
   err = seal_box_b64(pk, plain, len, &sealed);
   if (err)
     goto out;
@@ -233,10 +240,13 @@ kerr seal_envelope(const seal_meta *m,
     }
   }
   if (!cJSON_AddBoolToObject(o, "urgent", m->urgent != 0) ||
+      (m->kind && strcmp(m->kind, "application") != 0 &&
+       !cJSON_AddStringToObject(o, "kind", m->kind)) ||
       !cJSON_AddStringToObject(o, "content_version", m->content_version) ||
       !(m->assisted_by ? cJSON_AddStringToObject(o, "assisted_by", m->assisted_by)
                        : cJSON_AddNullToObject(o, "assisted_by")) ||
-      !cJSON_AddStringToObject(o, "check_digest", digest) ||
+      !(m->last4 ? cJSON_AddStringToObject(o, "check_digest", digest)
+                 : cJSON_AddNullToObject(o, "check_digest")) ||
       !cJSON_AddStringToObject(o, "sealed", sealed)) {
     err = KERR_NOMEM;
     goto out;
@@ -269,10 +279,19 @@ kerr seal_envelope_rereference(const char *env, const char *new_ref,
     return KERR_INVALID;
   o = cJSON_Parse(env);
   const char *ref = cJSON_GetStringValue(cJSON_GetObjectItem(o, "reference"));
-  const char *dg =
-      cJSON_GetStringValue(cJSON_GetObjectItem(o, "check_digest"));
-  if (!cJSON_IsObject(o) || !ref || !dg || strlen(dg) != 64) {
+  const cJSON *dgj = cJSON_GetObjectItem(o, "check_digest");
+  const char *dg = cJSON_GetStringValue(dgj);
+  if (!cJSON_IsObject(o) || !ref || (!cJSON_IsNull(dgj) && (!dg || strlen(dg) != 64))) {
     err = KERR_PARSE;
+    goto out;
+  }
+  if (cJSON_IsNull(dgj)) { /* nothing to find again: only the reference */
+    if (!cJSON_ReplaceItemInObject(o, "reference", cJSON_CreateString(new_ref))) {
+      err = KERR_NOMEM;
+      goto out;
+    }
+    *out = cJSON_PrintUnformatted(o);
+    err = *out ? KERR_OK : KERR_NOMEM;
     goto out;
   }
   for (int i = 0; i < 11 * 11 * 11 * 11 && !hit; i++) {

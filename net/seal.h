@@ -43,7 +43,14 @@ typedef struct seal_meta {
   int urgent;
   const char *content_version;
   const char *assisted_by;
+  /* NULL when there is nothing the applicant could type back later (no ID
+   * number and no phone of their own): "check_digest" is then null and
+   * the progress query cannot find it; the office still has it. */
   const char *last4;
+  /* NULL or "application": an application (at least one item; "kind" is
+   * not sent). "referral": 帮别人求助, a lead about someone else, with no
+   * items; sent as "kind": "referral". */
+  const char *kind;
 } seal_meta;
 
 /* Decodes the backend's public key from base64 (32 bytes). KERR_PARSE for
@@ -88,6 +95,7 @@ kerr seal_envelope(const seal_meta *m,
  * 14 641 possible endings against the old digest (in memory, wiped); the
  * sealed payload is untouched (it cannot be reopened here, and keeps the
  * reference it was sealed with). New envelope in *out (heap, free()).
+ * An envelope whose check_digest is null keeps it null.
  * KERR_PARSE if env is not an envelope, KERR_INVALID if new_ref is not
  * canonical or no ending matches, KERR_NOMEM. */
 kerr seal_envelope_rereference(const char *env, const char *new_ref,

@@ -53,6 +53,22 @@ void form_flow_open(app *a) {
     app_push(a, &screen_holding, "apply");
 }
 
+void form_flow_open_referral(app *a) {
+  /* Like an application: not while the outbox cannot take it. */
+  if (net_host_outbox_health(app_net(a)) != KERR_OK) {
+    app_push(a, &screen_screener_start, NULL);
+    return;
+  }
+  form_host *fh = app_form(a);
+  const screen_class *cls = NULL;
+  if (fh && form_host_start_referral(fh, app_content(a)) == KERR_OK)
+    cls = form_flow_screen(a);
+  if (cls)
+    app_push(a, cls, NULL);
+  else
+    app_push(a, &screen_holding, "apply");
+}
+
 kerr form_flow_resume(app *a, const char *last6) {
   form_host *fh = app_form(a);
   if (!fh)

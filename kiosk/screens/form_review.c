@@ -670,6 +670,18 @@ static int draw_conflict(app *a, ui *u, const form_conflict *c, SDL_Rect box,
   return h + th->gap / 2;
 }
 
+/* The page's own words: a referral (帮别人求助) has no signature and is
+ * not an application, so its intro and button say so (key ".referral"). */
+static const char *page_str(app *a, const char *key) {
+  char k[80];
+  const char *v = NULL;
+  if (form_host_is_referral(app_form(a))) {
+    snprintf(k, sizeof k, "%s.referral", key);
+    v = content_string_find(app_content(a), k);
+  }
+  return v ? v : app_str(a, key);
+}
+
 /* Lays out (and draws when draw) the whole page from view.y - offset;
  * returns its height. */
 static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
@@ -677,7 +689,7 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
   const theme *th = &u->th;
   int x = view.x, w = view.w;
   int y = view.y - offset;
-  y += para(u, (SDL_Rect){x, y, w, 0}, app_str(a, "formui.review.intro"),
+  y += para(u, (SDL_Rect){x, y, w, 0}, page_str(a, "formui.review.intro"),
             th->text, draw) + th->gap / 2;
   if (s->n_conf) {
     y += heading(u, (SDL_Rect){x, y, w, 0},
@@ -795,7 +807,7 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
   int big = th->button_h * 3 / 2;
   if (draw) {
     ui_button(u, "form.submit", (SDL_Rect){x, y, w, big}, UI_BTN_ACCENT,
-              app_str(a, "formui.review.submit"));
+              page_str(a, "formui.review.submit"));
     ui_tag(u, REVIEW_SUBMIT, 0);
   }
   y += big + th->gap;

@@ -1,5 +1,6 @@
 /* home: the welcome screen. Three big entries — 了解政策, 申请救助,
- * 查询进度 — the elder-mode switch, and a discreet staff entry. Landscape
+ * 查询进度 — the elder-mode switch, 帮别人求助 (a referral about someone
+ * else in difficulty) under them, and a discreet staff entry. Landscape
  * screens put the entries side by side; portrait screens stack them. */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,8 @@ enum home_action {
   HOME_ENTRY = 1, /* arg: index in entries[] */
   HOME_RESUME_YES,
   HOME_RESUME_NO,
-  HOME_STAFF
+  HOME_STAFF,
+  HOME_REFERRAL
 };
 
 static const struct {
@@ -41,6 +43,9 @@ static void home_event(app *a, void *state, const ui_event *ev) {
     break;
   case HOME_STAFF: /* sign-in, then the staff menu */
     app_push(a, &screen_staff_signin, NULL);
+    break;
+  case HOME_REFERRAL:
+    form_flow_open_referral(a);
     break;
   }
 }
@@ -120,11 +125,24 @@ static void home_draw(app *a, void *state, ui *u) {
                       strlen(staff)) + th->pad * 2;
   if (sw < th->target_min * 2)
     sw = th->target_min * 2;
-  int staff_h = th->target_min;
+  /* One row for it and 帮别人求助, as high as a button. */
+  int staff_h = th->button_h > th->target_min ? th->button_h : th->target_min;
   int staff_y = footer_top - th->gap / 2 - staff_h;
   ui_button(u, "entry.staff", (SDL_Rect){th->w - m - sw, staff_y, sw, staff_h},
             UI_BTN_QUIET, staff);
   ui_tag(u, HOME_STAFF, 0);
+  /* 帮别人求助 on the same row, on the left: plain to see, smaller than
+   * the three entries (it is not what most people come for). */
+  const char *ref = app_str(a, "home.referral");
+  int rw = text_width(u->text, th->px_large, TEXT_BOLD, ref, strlen(ref)) +
+           th->pad * 2;
+  if (rw < th->target_min * 3)
+    rw = th->target_min * 3;
+  if (rw > inner - sw - th->gap)
+    rw = inner - sw - th->gap;
+  ui_button(u, "entry.referral", (SDL_Rect){m, staff_y, rw, staff_h},
+            UI_BTN_SECONDARY, ref);
+  ui_tag(u, HOME_REFERRAL, 0);
 
   /* The three entries fill what is left. */
   int avail = staff_y - th->gap / 2 - y;

@@ -57,12 +57,40 @@ typedef struct receipt_state {
   size_t n_items;
   printer_qr qr;
   int has_qr;
+  int referral;       /* 帮别人求助: words of its own, no items */
+  submit_check check; /* what a progress query will ask for */
   doc *d;
   pageview page;
   print_state print;
   uint32_t print_ticket;
   int drawn;
 } receipt_state;
+
+/* The words for key; a referral has its own where the bundle gives one
+ * (key ".referral"). */
+static const char *rstr(app *a, const receipt_state *s, const char *key) {
+  char k[80];
+  const char *v = NULL;
+  if (s->referral) {
+    snprintf(k, sizeof k, "%s.referral", key);
+    v = content_string_find(app_content(a), k);
+  }
+  return v ? v : app_str(a, key);
+}
+
+/* How to ask for progress: with the ID number's ending, the phone's, or
+ * (with neither) at the office. */
+static const char *query_line(app *a, const receipt_state *s) {
+  switch (s->check) {
+  case SUBMIT_CHECK_PHONE:
+    return app_str(a, "receipt.query.phone");
+  case SUBMIT_CHECK_NONE:
+    return app_str(a, "receipt.query.none");
+  case SUBMIT_CHECK_ID:
+    break;
+  }
+  return app_str(a, "receipt.query");
+}
 
 /* "2026-11-22T09:30:00+08:00" -> "2026年11月22日 09:30". */
 static void format_when(const char *iso, char *out, size_t size) {
@@ -113,6 +141,20 @@ static void build(app *a, receipt_state *s) {
   if (!f)
     return;
   facts(a, s, f);
+  if (s->referral) {
+    /* 帮别人求助: what happens next, and what to do in danger. */
+    doc_heading(d, app_str(a, "receipt.next"));
+    doc_para(d, app_str(a, "receipt.referral.next"));
+    doc_para(d, app_str(a, "receipt.referral.danger"));
+    doc_para(d, query_line(a, s));
+    hotline_line(a, buf, sizeof buf);
+    doc_para(d, buf);
+    chrome_format(buf, sizeof buf, app_str(a, "receipt.time"), "time",
+                  s->when);
+    doc_note(d, buf);
+    free(f);
+    return;
+  }
   doc_heading(d, app_str(a, "receipt.items"));
   for (size_t i = 0; i < f->n_items; i++)
     doc_bullet(d, f->items[i]->name);
@@ -135,7 +177,7 @@ static void build(app *a, receipt_state *s) {
                it->steps[j].detail);
   }
   doc_para(d, app_str(a, "receipt.decision"));
-  doc_para(d, app_str(a, "receipt.query"));
+  doc_para(d, query_line(a, s));
   hotline_line(a, buf, sizeof buf);
   doc_para(d, buf);
   chrome_format(buf, sizeof buf, app_str(a, "receipt.time"), "time", s->when);
@@ -156,6 +198,8 @@ static void receipt_enter(app *a, void *state, const void *arg) {
   snprintf(s->spoken, sizeof s->spoken, "%.2s - %.4s - %.1s", s->reference,
            s->reference + 3, s->reference + 8);
   format_when(r->ticket.created_at, s->when, sizeof s->when);
+  s->referral = r->referral;
+  s->check = r->check;
   for (size_t i = 0; i < r->n_items && i < SEAL_ITEMS_MAX; i++)
     snprintf(s->items[s->n_items++], SEAL_FIELD_MAX, "%s", r->items[i]);
   s->has_qr = printer_qr_encode(s->reference, &s->qr) == KERR_OK;
@@ -195,19 +239,25 @@ static void print_receipt(app *a, receipt_state *s) {
            region ? " · " : "", app_str(a, "app.title"));
   chrome_format(when, sizeof when, app_str(a, "receipt.time"), "time",
                 s->when);
-  in->title = app_str(a, "receipt.print.title");
+  in->title = rstr(a, s, "receipt.print.title");
   in->subtitle = subtitle;
   in->reference_label = app_str(a, "receipt.reference_label");
   in->reference = s->reference;
   in->spoken = s->spoken;
   in->time_line = when;
-  in->items_heading = app_str(a, "receipt.items");
-  for (size_t i = 0; i < f->n_items && i < RECEIPT_PAPER_LIST_MAX; i++)
-    in->items[in->n_items++] = f->items[i]->name;
-  in->materials_heading = app_str(a, "receipt.materials");
-  for (size_t i = 0; i < f->n_materials && i < RECEIPT_PAPER_LIST_MAX; i++)
-    in->materials[in->n_materials++] = f->materials[i];
-  in->materials_none = app_str(a, "receipt.materials_none");
+  if (!s->referral) { /* a referral has no items and no materials */
+    in->items_heading = app_str(a, "receipt.items");
+    for (size_t i = 0; i < f->n_items && i < RECEIPT_PAPER_LIST_MAX; i++)
+      in->items[in->n_items++] = f->items[i]->name;
+    in->materials_heading = app_str(a, "receipt.materials");
+    for (size_t i = 0; i < f->n_materials && i < RECEIPT_PAPER_LIST_MAX; i++)
+      in->materials[in->n_materials++] = f->materials[i];
+    in->materials_none = app_str(a, "receipt.materials_none");
+  } else {
+    in->next_heading = app_str(a, "receipt.next");
+    in->next[in->n_next++] = app_str(a, "receipt.referral.next");
+    in->next[in->n_next++] = app_str(a, "receipt.referral.danger");
+  }
   /* Per item: its heading (bold), then "1. 提出申请（要多久）：detail". */
   for (size_t i = 0; i < f->n_items; i++) {
     const content_item *it = f->items[i];
@@ -227,14 +277,14 @@ static void print_receipt(app *a, receipt_state *s) {
       in->n_next++;
     }
   }
-  if (region) {
+  if (region && !s->referral) {
     in->where_heading = app_str(a, "receipt.where");
     in->where = region->where_to_apply;
   }
   hotline_line(a, hot, sizeof hot);
-  in->saved = app_str(a, "receipt.print.saved");
-  in->decision = app_str(a, "receipt.decision");
-  in->query = app_str(a, "receipt.query");
+  in->saved = rstr(a, s, "receipt.print.saved");
+  in->decision = s->referral ? NULL : app_str(a, "receipt.decision");
+  in->query = query_line(a, s);
   in->hotline = hot;
   in->keep = app_str(a, "receipt.print.keep");
   e = receipt_paper_compose(in, paper);
@@ -334,9 +384,9 @@ static void draw_refused(app *a, receipt_state *s, ui *u) {
 /* 已经送到民政所 once the backend has it, else 已经保存在本机…: asked at
  * every draw, and the shell redraws the receipt on each delivery event. */
 static const char *saved_text(app *a, const receipt_state *s) {
-  return app_str(a, net_host_delivered(app_net(a), s->uuid)
-                        ? "receipt.delivered"
-                        : "receipt.saved");
+  return rstr(a, s, net_host_delivered(app_net(a), s->uuid)
+                       ? "receipt.delivered"
+                       : "receipt.saved");
 }
 
 /* The reference block: label, the number, the QR code, the sentence that
@@ -433,7 +483,7 @@ static void receipt_draw(app *a, void *state, ui *u) {
     draw_refused(a, s, u);
     return;
   }
-  SDL_Rect area = screen_top_bar(a, u, app_str(a, "receipt.title"), 0);
+  SDL_Rect area = screen_top_bar(a, u, rstr(a, s, "receipt.title"), 0);
   int footer = screen_footer(a, u);
   int m = th->margin;
   /* Portrait screens are narrow: the four buttons go in two rows. */

@@ -55,6 +55,8 @@ void form_flow_follow(app *a, const screen_class *current);
  * screen for its cursor; when the form cannot be started, a holding screen
  * says so (and while the outbox cannot take it, the apply screen says why). */
 void form_flow_open(app *a);
+/* Opens the 帮别人求助 referral form (referral.json) on its first question. */
+void form_flow_open_referral(app *a);
 /* The home screen's 继续填写: with staff signed in the form comes back at
  * once, otherwise screen_resume asks for the end of the ID number. */
 void form_flow_offer_take(app *a);

@@ -21,7 +21,10 @@ struct form_host {
   int64_t max_age_s;
   const content *schema_of; /* the bundle the schema was loaded from */
   form_schema *schema;
-  form *f;
+  /* referral.json (帮别人求助), loaded the first time it is asked for */
+  const content *referral_of;
+  form_schema *referral;
+  form *f;              /* an application (schema) or a referral */
   int signing;          /* the cursor was put on a signature to sign now */
   int offer;            /* a point from before a restart may be offered */
   int64_t offer_saved_s;
@@ -187,6 +190,7 @@ void form_host_destroy(form_host *h) {
   drop_form(h);
   drop_screener(h);
   form_schema_destroy(h->schema);
+  form_schema_destroy(h->referral);
   recovery_destroy(h->rec);
   free(h);
 }
@@ -260,8 +264,9 @@ kerr form_host_start(form_host *h, const content *c, const char *const *items,
   form *old = h->f;
   h->f = NULL;
   kerr e;
-  if (old && h->schema_of != c) {
-    /* A new bundle: nothing of the old form can be trusted to fit. */
+  if (old && (h->schema_of != c || form_get_schema(old) != h->schema)) {
+    /* A new bundle, or a referral: nothing of the old form can be trusted
+     * to fit. */
     form_destroy(old);
     old = NULL;
   }
@@ -292,6 +297,42 @@ out:
   return e;
 }
 
+kerr form_host_start_referral(form_host *h, const content *c) {
+  if (!c)
+    return KERR_NOTFOUND;
+  if (h->offer)
+    wipe_point(h);
+  if (h->f && form_get_schema(h->f) == h->referral && h->referral_of == c)
+    return KERR_OK;
+  drop_form(h);
+  if (!h->referral || h->referral_of != c) {
+    form_schema_destroy(h->referral);
+    h->referral = NULL;
+    h->referral_of = NULL;
+    kerr e = form_schema_from_content_file(c, FORM_REFERRAL_FILE,
+                                           &h->referral, NULL);
+    if (e) {
+      LOG_E("form_host", "the bundle's referral form is not usable: %s",
+            kerr_str(e));
+      return e;
+    }
+    h->referral_of = c;
+  }
+  validate_date today = host_today(h);
+  kerr e = form_create(h->referral, c, NULL, 0, &today, &h->f);
+  if (e) {
+    LOG_E("form_host", "referral not started: %s", kerr_str(e));
+    return e;
+  }
+  h->signing = 0;
+  LOG_I("form_host", "referral started");
+  return KERR_OK;
+}
+
+int form_host_is_referral(const form_host *h) {
+  return h && h->f && h->referral && form_get_schema(h->f) == h->referral;
+}
+
 form *form_host_form(form_host *h) { return h ? h->f : NULL; }
 
 kerr form_host_set_screener(form_host *h, const cJSON *answers) {
@@ -306,7 +347,7 @@ kerr form_host_set_screener(form_host *h, const cJSON *answers) {
 kerr form_host_saved(form_host *h) {
   if (h->f)
     form_prefill_pending(h->f); /* a question just brought in */
-  if (!h->f || !h->rec)
+  if (!h->f || !h->rec || form_host_is_referral(h))
     return KERR_STATE;
   char *snap = NULL;
   size_t len = 0;
@@ -473,17 +514,32 @@ const char *form_host_assisted_by(const form_host *h) {
   return h->assisted_by[0] ? h->assisted_by : NULL;
 }
 
-/* The last four characters of the applicant's ID number, for the
- * envelope's check digest. */
-static kerr applicant_last4(const form *f, char last4[5]) {
-  const form_field *fd =
-      form_schema_field_find(form_get_schema(f), "applicant_id");
-  char id[64];
-  if (!fd || !form_value_display(f, fd, -1, id, sizeof id) || strlen(id) < 4)
-    return KERR_STATE;
-  memcpy(last4, id + strlen(id) - 4, 5);
-  session_wipe_bytes(id, sizeof id);
-  return KERR_OK;
+/* What a progress query will ask for, into last4: the last four characters
+ * of the applicant's ID number; without one, of their own phone number (an
+ * emergency without papers, or a referral's reporter); without either,
+ * nothing (SUBMIT_CHECK_NONE, last4 ""). */
+static submit_check check_ending(const form *f, char last4[5]) {
+  static const struct {
+    const char *field;
+    submit_check check;
+  } from[] = {{"applicant_id", SUBMIT_CHECK_ID},
+              {"applicant_phone", SUBMIT_CHECK_PHONE},
+              {"reporter_phone", SUBMIT_CHECK_PHONE}};
+  const form_schema *s = form_get_schema(f);
+  char v[64];
+  submit_check got = SUBMIT_CHECK_NONE;
+  last4[0] = '\0';
+  for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+    const form_field *fd = form_schema_field_find(s, from[i].field);
+    if (fd && form_is_asked(f, fd, -1) &&
+        form_value_display(f, fd, -1, v, sizeof v) && strlen(v) >= 4) {
+      memcpy(last4, v + strlen(v) - 4, 5);
+      got = from[i].check;
+      break;
+    }
+  }
+  session_wipe_bytes(v, sizeof v);
+  return got;
 }
 
 kerr form_host_submit(form_host *h, net_host *net,
@@ -495,9 +551,11 @@ kerr form_host_submit(form_host *h, net_host *net,
   size_t len = 0;
   char last4[5] = "";
   kerr e = KERR_STATE;
-  if (!h->f || !form_complete(h->f) || form_conflicts(h->f, NULL, 0) ||
-      applicant_last4(h->f, last4))
+  if (!h->f || !form_complete(h->f) || form_conflicts(h->f, NULL, 0))
     goto out;
+  rc->check = check_ending(h->f, last4);
+  const char *kind = form_schema_kind(form_get_schema(h->f));
+  rc->referral = strcmp(kind, FORM_KIND_REFERRAL) == 0;
   size_t n = form_item_count(h->f);
   for (size_t i = 0; i < n && i < FORM_MAX_ITEMS; i++) {
     snprintf(h->item_ids[i], sizeof h->item_ids[i], "%s",
@@ -524,8 +582,9 @@ kerr form_host_submit(form_host *h, net_host *net,
                        .items = h->item_ptrs,
                        .n_items = n,
                        .urgent = form_urgent(h->f),
-                       .last4 = last4,
-                       .assisted_by = form_host_assisted_by(h)};
+                       .last4 = last4[0] ? last4 : NULL,
+                       .assisted_by = form_host_assisted_by(h),
+                       .kind = kind};
   e = submit_commit(net, &rc->ticket, &rq);
   if (!e) {
     LOG_I("form_host", "%s: application submitted", rc->ticket.reference);

@@ -87,6 +87,16 @@ kerr form_host_set_screener(form_host *h, const cJSON *answers);
 kerr form_host_start(form_host *h, const content *c, const char *const *items,
                      size_t n);
 
+/* Starts the 帮别人求助 referral form (referral.json of c: no items, no
+ * signature) in place of any form of the session. A referral is not kept
+ * for crash recovery (there is no ID number to offer it back with); it is
+ * wiped like any form. KERR_NOTFOUND when the bundle has no referral
+ * form, the form_create errors. */
+kerr form_host_start_referral(form_host *h, const content *c);
+
+/* 1 when the session's form is a referral. */
+int form_host_is_referral(const form_host *h);
+
 /* The form of this session, or NULL. Borrowed until the next start,
  * resume, finish or session end. */
 form *form_host_form(form_host *h);

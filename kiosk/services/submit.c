@@ -55,7 +55,7 @@ kerr submit_commit(net_host *h, const submit_ticket *t, submit_request *rq) {
   kerr e = net_host_submit_ready(h);
   if (e)
     goto out;
-  if (!rq->plain || !rq->len || !rq->last4 || !t->uuid[0] ||
+  if (!rq->plain || !rq->len || !t->uuid[0] ||
       !carries(rq->plain, rq->len, t->uuid) ||
       !carries(rq->plain, rq->len, t->reference)) {
     e = KERR_INVALID;
@@ -73,7 +73,8 @@ kerr submit_commit(net_host *h, const submit_ticket *t, submit_request *rq) {
                  .urgent = rq->urgent,
                  .content_version = net_host_content_version(h),
                  .assisted_by = rq->assisted_by,
-                 .last4 = rq->last4};
+                 .last4 = rq->last4,
+                 .kind = rq->kind};
   e = seal_envelope(&m, net_host_seal_key(h), rq->plain, rq->len, &env);
   /* Sealed (or refused): the clear text is no longer needed anywhere. */
   session_wipe_bytes(rq->plain, rq->len);

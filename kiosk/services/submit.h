@@ -49,9 +49,21 @@ typedef struct submit_request {
   const char *const *items; /* chosen item ids, [a-z0-9_]+ */
   size_t n_items;
   int urgent;               /* form_urgent() of the form it was built from */
-  const char *last4;        /* last 4 characters of the applicant's ID */
+  /* Last 4 characters of the applicant's ID number (or, without one, of
+   * their own phone number); NULL when there is neither: the envelope's
+   * check digest is then null. */
+  const char *last4;
   const char *assisted_by;  /* staff id, or NULL */
+  const char *kind;         /* NULL / FORM_KIND_APPLICATION, or
+                               FORM_KIND_REFERRAL (no items) */
 } submit_request;
+
+/* What the progress query will ask for (the receipt says it). */
+typedef enum submit_check {
+  SUBMIT_CHECK_ID = 0, /* the ID number's last 4 characters */
+  SUBMIT_CHECK_PHONE,  /* no ID number: the phone number's last 4 digits */
+  SUBMIT_CHECK_NONE    /* neither: not at the kiosk; ask the office */
+} submit_check;
 
 /* What the receipt screen shows (the arg of screen_receipt, borrowed
  * during its enter): the outcome of submit_commit() and, when it is
@@ -61,6 +73,8 @@ typedef struct submit_receipt {
   submit_ticket ticket;
   const char *const *items;
   size_t n_items;
+  int referral;       /* 1: a 帮别人求助 referral, not an application */
+  submit_check check; /* what a progress query will ask for */
 } submit_receipt;
 
 /* Reserves a reference and a UUID in *t. KERR_CRYPTO without a seal key and

@@ -257,6 +257,7 @@ static cJSON *app_summary(const store_app *a) {
   cJSON_AddStringToObject(o, "status", a->status);
   cJSON_AddStringToObject(o, "status_label", label ? label : a->status);
   cJSON_AddBoolToObject(o, "urgent", a->urgent);
+  cJSON_AddStringToObject(o, "kind", a->kind[0] ? a->kind : "application");
   cJSON_AddItemToObject(o, "items", items_with_depts(a->items_json, NULL));
   return o;
 }

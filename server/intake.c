@@ -123,9 +123,12 @@ void intake_app_hash(const store_app *a, const char *sealed_b64,
    * the field existed stays valid. */
   if (a->urgent)
     hash_field(&h, "urgent", "true");
+  /* Likewise only for a referral: an application hashes as before. */
+  if (strcmp(a->kind, "referral") == 0)
+    hash_field(&h, "kind", "referral");
   hash_field(&h, "content_version", a->content_version);
   hash_field(&h, "assisted_by", a->assisted_by[0] ? a->assisted_by : NULL);
-  hash_field(&h, "check_digest", a->check_digest);
+  hash_field(&h, "check_digest", a->check_digest[0] ? a->check_digest : NULL);
   hash_field(&h, "sealed", sealed_b64);
   crypto_generichash_final(&h, out, 32);
 }
@@ -136,7 +139,7 @@ kerr intake_app_parse(const char *body, size_t n,
   static const char *const keys[] = {
     "uuid",   "reference",       "device_id",   "created_at",   "region",
     "items",  "urgent",          "content_version", "assisted_by",
-    "check_digest", "sealed",    NULL};
+    "check_digest", "sealed",    "kind",            NULL};
   cJSON *j = NULL;
   kerr err;
   store_app *a = &out->app;
@@ -156,9 +159,15 @@ kerr intake_app_parse(const char *body, size_t n,
       copy_field(a->region, sizeof a->region, j, "region", DIGITS, msg,
                  msgcap) ||
       copy_field(a->content_version, sizeof a->content_version, j,
-                 "content_version", UPPER LOWER DIGITS ".-_+", msg, msgcap) ||
-      copy_field(a->check_digest, sizeof a->check_digest, j, "check_digest",
-                 HEXLOW, msg, msgcap))
+                 "content_version", UPPER LOWER DIGITS ".-_+", msg, msgcap))
+    goto out;
+  /* null: the applicant left nothing to check a progress query with (no ID
+   * number, no phone of their own); such an application is never found by
+   * one. */
+  int no_check =
+      cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "check_digest"));
+  if (!no_check && copy_field(a->check_digest, sizeof a->check_digest, j,
+                              "check_digest", HEXLOW, msg, msgcap))
     goto out;
   if (!intake_uuid_ok(a->uuid)) {
     snprintf(msg, msgcap, "uuid must be a lower-case version 4 UUID");
@@ -186,10 +195,22 @@ kerr intake_app_parse(const char *body, size_t n,
     snprintf(msg, msgcap, "content_version must not be empty");
     goto out;
   }
-  if (strlen(a->check_digest) != STORE_DIGEST_HEX) {
-    snprintf(msg, msgcap, "check_digest must be 64 lower-case hex digits");
+  if (!no_check && strlen(a->check_digest) != STORE_DIGEST_HEX) {
+    snprintf(msg, msgcap, "check_digest must be 64 lower-case hex digits or "
+                          "null");
     goto out;
   }
+  const cJSON *kind = cJSON_GetObjectItemCaseSensitive(j, "kind");
+  if (kind && (!cJSON_IsString(kind) ||
+               (strcmp(kind->valuestring, "application") != 0 &&
+                strcmp(kind->valuestring, "referral") != 0))) {
+    snprintf(msg, msgcap, "kind must be \"application\" or \"referral\" "
+                          "(or left out)");
+    goto out;
+  }
+  snprintf(a->kind, sizeof a->kind, "%s", kind ? kind->valuestring
+                                               : "application");
+  int referral = strcmp(a->kind, "referral") == 0;
   const cJSON *ab = cJSON_GetObjectItemCaseSensitive(j, "assisted_by");
   if (ab && !cJSON_IsNull(ab)) {
     if (copy_field(a->assisted_by, sizeof a->assisted_by, j, "assisted_by",
@@ -208,7 +229,12 @@ kerr intake_app_parse(const char *body, size_t n,
   a->urgent = cJSON_IsTrue(urgent);
   const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
   int n_items = cJSON_GetArraySize(items);
-  if (!cJSON_IsArray(items) || n_items < 1 || n_items > INTAKE_MAX_ITEMS) {
+  if (referral && (!cJSON_IsArray(items) || n_items != 0)) {
+    snprintf(msg, msgcap, "a referral has no items: items must be []");
+    goto out;
+  }
+  if (!referral &&
+      (!cJSON_IsArray(items) || n_items < 1 || n_items > INTAKE_MAX_ITEMS)) {
     snprintf(msg, msgcap, "items must be an array of 1 to %d item ids",
              INTAKE_MAX_ITEMS);
     goto out;
@@ -255,7 +281,7 @@ kerr intake_app_parse(const char *body, size_t n,
   a->sealed = out->sealed;
   a->sealed_len = bin_len;
 
-  if (check_key) {
+  if (check_key && !no_check) {
     char keyed[STORE_DIGEST_HEX + 1];
     if (intake_check_rekey(check_key, a->reference, a->check_digest, keyed)) {
       snprintf(msg, msgcap, "check_digest matches no ID-number ending for "

@@ -36,7 +36,8 @@ enum {
   STORE_NOTE_MAX = 1000, /* characters (code points); 4 bytes each at most */
   STORE_NAME_MAX = 128,
   STORE_DIGEST_HEX = 64,
-  STORE_ADMIN_MAX = 64 /* administrator id: the certificate CN */
+  STORE_ADMIN_MAX = 64, /* administrator id: the certificate CN */
+  STORE_KIND_MAX = 16
 };
 
 /* One application as received (sealed). Strings are NUL-terminated. */
@@ -48,9 +49,15 @@ typedef struct store_app {
   char created_at[STORE_TIME_MAX + 1];
   char content_version[STORE_VERSION_MAX + 1];
   char assisted_by[STORE_STAFF_MAX + 1]; /* "" = nobody assisted */
-  char check_digest[STORE_DIGEST_HEX + 1]; /* the server's keyed digest */
+  char check_digest[STORE_DIGEST_HEX + 1]; /* the server's keyed digest;
+                                             "" when the kiosk had nothing
+                                             to check with (never found by
+                                             a progress query) */
   const char *items_json;       /* JSON array of item ids, borrowed */
   int urgent;                   /* 1 = the kiosk marked it urgent */
+  /* "application", or "referral" (帮别人求助: a lead to visit, no items);
+   * "" on a put means "application" */
+  char kind[STORE_KIND_MAX + 1];
   unsigned char body_hash[32];  /* BLAKE2b of the canonical request body */
   const unsigned char *sealed;  /* borrowed */
   size_t sealed_len;

@@ -99,6 +99,10 @@ static const char *const MIGRATIONS[] = {
   "ALTER TABLE applications ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX applications_urgent ON applications(urgent, status, "
   "received_at);",
+  /* 8: what was sent: an application, or a referral (帮别人求助: a lead
+   * about someone else, no items); everything before was an application */
+  "ALTER TABLE applications ADD COLUMN kind TEXT NOT NULL DEFAULT "
+  "'application';",
 };
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -419,8 +423,8 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
                   "INSERT INTO applications (uuid, reference, device_id, "
                   "region, created_at, items, content_version, assisted_by, "
                   "check_digest, body_hash, sealed, received_at, "
-                  "received_at_text, urgent, check_keyed) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+                  "received_at_text, urgent, check_keyed, kind) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
                   &st)))
     goto out;
   sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
@@ -440,6 +444,8 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
   sqlite3_bind_int64(st, 12, app->received_at);
   sqlite3_bind_text(st, 13, app->received_at_text, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 14, app->urgent ? 1 : 0);
+  sqlite3_bind_text(st, 15, app->kind[0] ? app->kind : "application", -1,
+                    SQLITE_STATIC);
   if (sqlite3_step(st) != SQLITE_DONE) {
     LOG_E("store", "insert application: %s", sqlite3_errmsg(db));
     err = sqlite3_errcode(db) == SQLITE_FULL ? KERR_FULL : KERR_IO;
@@ -533,9 +539,9 @@ kerr store_app_put(store *s, store_app *app, int *created) {
 #define APP_COLS                                                            \
   "uuid, reference, device_id, region, created_at, items, content_version, " \
   "assisted_by, check_digest, received_at, received_at_text, status, "       \
-  "urgent"
+  "urgent, kind"
 /* Columns selected after APP_COLS start here. */
-#define APP_NCOLS 13
+#define APP_NCOLS 14
 
 /* 1 for an urgent application still waiting for the office (store.h). */
 #define URGENT_WAITING "(urgent = 1 AND status NOT IN ('paid', 'returned'))"
@@ -555,6 +561,7 @@ static void app_from_row(sqlite3_stmt *st, store_app *a) {
   text_copy(a->received_at_text, sizeof a->received_at_text, st, 10);
   text_copy(a->status, sizeof a->status, st, 11);
   a->urgent = sqlite3_column_int(st, 12) != 0;
+  text_copy(a->kind, sizeof a->kind, st, 13);
 }
 
 kerr store_app_rekey(store *s, store_rekey_fn fn, void *ud, int *n_rows) {

@@ -109,7 +109,11 @@ $('logout-btn').addEventListener('click', async () => {
 
 /* ---- list ---- */
 
-function itemsText(items) {
+/* A referral (帮别人求助) names no items: it is a lead to visit. */
+const REFERRAL = '帮别人求助（线索，请上门看看）';
+
+function itemsText(items, kind) {
+  if (kind === 'referral') return REFERRAL;
   return items.map((i) => i.name || i.id).join('、');
 }
 
@@ -147,7 +151,8 @@ async function showList(which) {
     if (a.urgent) ref.append(urgentBadge());
     ref.append(document.createTextNode(a.reference));
     tr.append(ref, el('td', fmtTime(a.received_at)),
-      el('td', itemsText(a.items)), el('td', deptText(a.items)),
+      el('td', itemsText(a.items, a.kind)),
+      el('td', a.kind === 'referral' ? '民政' : deptText(a.items)),
       el('td', a.device_id));
     const st = el('td');
     st.append(el('span', a.status_label, 'status'));
@@ -205,7 +210,9 @@ async function showApp(uuid) {
   $('app-ref').textContent = a.reference;
   const meta = $('app-meta');
   meta.replaceChildren();
-  const rows = [['受理编号', a.reference], ['提交时间', fmtTime(a.received_at)],
+  const rows = [['受理编号', a.reference],
+    ['类型', a.kind === 'referral' ? REFERRAL : '救助申请'],
+    ['提交时间', fmtTime(a.received_at)],
     ['自助机', a.device_id], ['行政区划', a.region],
     ['紧急程度', a.urgent ? '紧急求助' : '一般'],
     ['代办人员', a.assisted_by || '无（本人申请）'],

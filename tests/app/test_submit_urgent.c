@@ -1,12 +1,16 @@
-/* "urgent" across the seam, on real submissions: the default bundle's form
- * filled with the minimal complete application of 临时救助 (temporary, an
- * urgent item) and of 低保 (dibao, not urgent) from tests/data/form/items,
- * submitted through form_host_submit() as the review screen does. Checks:
+/* "urgent" and "kind" across the seam, on real submissions: the default
+ * bundle's form filled with the minimal complete application of 临时救助
+ * (temporary, an urgent item), of 低保 (dibao, not urgent) and of 流浪乞讨
+ * (vagrant: no ID number, no phone) from tests/data/form/items, and the
+ * referral form (帮别人求助) with tests/data/form/referral.json, submitted
+ * through form_host_submit() as the review screen does. Checks:
  *   - the envelope in the outbox says "urgent": true / false, next to the
  *     items, and the sealed plaintext (opened here with the development
  *     PKI's seal.key, as the backend would) says the same;
+ *   - with no ID number and no phone the envelope's check_digest is null;
+ *     a referral says "kind": "referral", in the envelope and sealed;
  *   - delivered by the worker to the reference backend over mTLS, the
- *     backend stored urgent = 1 / 0 for them.
+ *     backend stored urgent, kind and the missing check digest for them.
  * Synthetic people only. */
 #include <SDL.h>
 #include <stdlib.h>
@@ -87,6 +91,44 @@ static void submit_item(form_host *h, net_host *net, const content *c,
   CHECK(form_host_form(h) == NULL); /* wiped once submitted */
 }
 
+/* Fills the referral form with tests/data/form/referral.json and submits
+ * it; the ticket's uuid goes to uuid. */
+static void submit_referral(form_host *h, net_host *net, const content *c,
+                            char uuid[SEAL_UUID_BUF]) {
+  char path[512], *text = malloc(1 << 16);
+  snprintf(path, sizeof path, "%s/tests/data/form/referral.json",
+           KIOSK_SOURCE_DIR);
+  int n = nh_read_file(path, text, 1 << 16);
+  cJSON *doc = n > 0 ? cJSON_Parse(text) : NULL;
+  free(text);
+  size_t ignored = 99;
+  uuid[0] = '\0';
+  CHECK(doc != NULL);
+  CHECK_INT(form_host_start_referral(h, c), KERR_OK);
+  CHECK(form_host_is_referral(h));
+  form *f = form_host_form(h);
+  CHECK(f != NULL);
+  if (!doc || !f) {
+    cJSON_Delete(doc);
+    return;
+  }
+  CHECK_INT(form_item_count(f), 0);
+  CHECK_INT(form_answers_load(f, cJSON_GetObjectItem(doc, "answers"), NULL,
+                              &ignored),
+            KERR_OK);
+  cJSON_Delete(doc);
+  CHECK_INT(ignored, 0);
+  CHECK(form_complete(f));
+  CHECK_INT(form_urgent(f), 1); /* danger_now */
+  const submit_receipt *rc = NULL;
+  CHECK_INT(form_host_submit(h, net, &rc), KERR_OK);
+  CHECK(rc && rc->result == KERR_OK && rc->referral &&
+        rc->check == SUBMIT_CHECK_NONE);
+  if (rc)
+    snprintf(uuid, SEAL_UUID_BUF, "%s", rc->ticket.uuid);
+  CHECK(form_host_form(h) == NULL);
+}
+
 /* The envelope of uuid in the outbox, malloc'ed, or NULL. */
 static char *outbox_envelope(const char *uuid) {
   char path[256];
@@ -107,8 +149,11 @@ static char *outbox_envelope(const char *uuid) {
   return out;
 }
 
-/* The envelope's urgent and the sealed plaintext's both equal want. */
-static void check_envelope(const char *uuid, const char *item, int want) {
+/* The envelope's urgent and the sealed plaintext's both equal want; item
+ * NULL for a referral (no items, "kind": "referral" in both); no_check:
+ * the envelope's check_digest is null. */
+static void check_envelope(const char *uuid, const char *item, int want,
+                           int no_check) {
   unsigned char pk[32], sk[32];
   char *env = outbox_envelope(uuid);
   cJSON *o = env ? cJSON_Parse(env) : NULL;
@@ -118,9 +163,15 @@ static void check_envelope(const char *uuid, const char *item, int want) {
     return;
   }
   char expect[128];
-  snprintf(expect, sizeof expect, "\"items\":[\"%s\"],\"urgent\":%s,", item,
-           want ? "true" : "false");
+  if (item)
+    snprintf(expect, sizeof expect, "\"items\":[\"%s\"],\"urgent\":%s,",
+             item, want ? "true" : "false");
+  else
+    snprintf(expect, sizeof expect,
+             "\"items\":[],\"urgent\":%s,\"kind\":\"referral\",",
+             want ? "true" : "false");
   CHECK(strstr(env, expect) != NULL);
+  CHECK_INT(cJSON_IsNull(cJSON_GetObjectItem(o, "check_digest")), no_check);
   CHECK(cJSON_IsBool(cJSON_GetObjectItem(o, "urgent")));
   CHECK_INT(cJSON_IsTrue(cJSON_GetObjectItem(o, "urgent")), want);
   /* Nothing personal in the clear. */
@@ -141,6 +192,11 @@ static void check_envelope(const char *uuid, const char *item, int want) {
       cJSON *p = cJSON_Parse((char *)pt);
       CHECK(cJSON_IsBool(cJSON_GetObjectItem(p, "urgent")));
       CHECK_INT(cJSON_IsTrue(cJSON_GetObjectItem(p, "urgent")), want);
+      const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(p, "kind"));
+      if (item)
+        CHECK(kind == NULL);
+      else
+        CHECK(kind && strcmp(kind, "referral") == 0);
       cJSON_Delete(p);
       sodium_memzero(pt, n);
     }
@@ -186,12 +242,17 @@ int main(void) {
                          .now_s = test_now};
   form_host *h = NULL;
   CHECK_INT(form_host_create(&fc, &s, &h), KERR_OK);
-  char u_temp[SEAL_UUID_BUF] = "", u_dibao[SEAL_UUID_BUF] = "";
+  char u_temp[SEAL_UUID_BUF] = "", u_dibao[SEAL_UUID_BUF] = "",
+       u_vag[SEAL_UUID_BUF] = "", u_ref[SEAL_UUID_BUF] = "";
   if (c && net && h) {
     submit_item(h, net, c, "temporary", 1, u_temp);
     submit_item(h, net, c, "dibao", 0, u_dibao);
-    check_envelope(u_temp, "temporary", 1);
-    check_envelope(u_dibao, "dibao", 0);
+    submit_item(h, net, c, "vagrant", 1, u_vag);
+    submit_referral(h, net, c, u_ref);
+    check_envelope(u_temp, "temporary", 1, 0);
+    check_envelope(u_dibao, "dibao", 0, 0);
+    check_envelope(u_vag, "vagrant", 1, 1);
+    check_envelope(u_ref, NULL, 1, 1);
 
     CHECK_INT(nh_backend_start(&be, APP_SERVER_BIN, port), 0);
     net_host_kick(net);
@@ -207,6 +268,17 @@ int main(void) {
                                "uuid = ?1", u_temp), 1);
     CHECK_INT(nh_backend_query(&be, "SELECT urgent FROM applications WHERE "
                                "uuid = ?1", u_dibao), 0);
+    CHECK_INT(nh_backend_query(&be, "SELECT urgent FROM applications WHERE "
+                               "uuid = ?1", u_ref), 1);
+    CHECK_INT(nh_backend_query(&be, "SELECT kind = 'referral' AND items = "
+                               "'[]' AND check_digest = '' FROM "
+                               "applications WHERE uuid = ?1", u_ref), 1);
+    CHECK_INT(nh_backend_query(&be, "SELECT kind = 'application' AND "
+                               "check_digest = '' FROM applications WHERE "
+                               "uuid = ?1", u_vag), 1);
+    CHECK_INT(nh_backend_query(&be, "SELECT kind = 'application' AND "
+                               "length(check_digest) FROM applications "
+                               "WHERE uuid = ?1", u_dibao), 1);
   }
   session_end(&s);
   form_host_destroy(h);

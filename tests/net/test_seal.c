@@ -197,8 +197,51 @@ int main(void) {
     m.n_items = 1;
     CHECK_INT(seal_envelope(&m, pk, plain, strlen(plain), &env), KERR_INVALID);
   }
+  /* No ID number and no phone: check_digest is null. */
   meta_fill(&m, uuid, ref);
   m.last4 = NULL;
+  CHECK_INT(seal_envelope(&m, pk, plain, strlen(plain), &env), KERR_OK);
+  {
+    cJSON *o = cJSON_Parse(env);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(o, "check_digest")));
+    CHECK(cJSON_GetObjectItem(o, "kind") == NULL); /* an application */
+    cJSON_Delete(o);
+    /* A new reference keeps it null. */
+    char *env2 = NULL, r99[REFNO_BUF];
+    CHECK_INT(refno_format("JC", 99, r99), KERR_OK);
+    CHECK_INT(seal_envelope_rereference(env, r99, &env2), KERR_OK);
+    o = cJSON_Parse(env2);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(o, "check_digest")));
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(o, "reference")), r99);
+    cJSON_Delete(o);
+    free(env2);
+    free(env);
+    env = NULL;
+  }
+  meta_fill(&m, uuid, ref);
+  m.last4 = "12";
+  CHECK_INT(seal_envelope(&m, pk, plain, strlen(plain), &env), KERR_INVALID);
+  /* A referral has no items and says what it is; an application needs
+   * items, a referral none; no other kind. */
+  meta_fill(&m, uuid, ref);
+  m.kind = "referral";
+  CHECK_INT(seal_envelope(&m, pk, plain, strlen(plain), &env), KERR_INVALID);
+  m.n_items = 0;
+  m.items = NULL;
+  CHECK_INT(seal_envelope(&m, pk, plain, strlen(plain), &env), KERR_OK);
+  {
+    cJSON *o = cJSON_Parse(env);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(o, "kind")),
+              "referral");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "items")), 0);
+    cJSON_Delete(o);
+    free(env);
+    env = NULL;
+  }
+  m.kind = NULL;
+  CHECK_INT(seal_envelope(&m, pk, plain, strlen(plain), &env), KERR_INVALID);
+  meta_fill(&m, uuid, ref);
+  m.kind = "lead";
   CHECK_INT(seal_envelope(&m, pk, plain, strlen(plain), &env), KERR_INVALID);
 
   /* Size limit. */

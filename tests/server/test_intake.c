@@ -116,6 +116,81 @@ static void test_urgent(void) {
   free(old);
 }
 
+/* body with every occurrence of from replaced by to (one at most here). */
+static char *replaced(const char *body, const char *from, const char *to) {
+  const char *at = strstr(body, from);
+  size_t n = strlen(body) + strlen(to) + 1;
+  char *out = malloc(n);
+  if (!at)
+    snprintf(out, n, "%s", body);
+  else
+    snprintf(out, n, "%.*s%s%s", (int)(at - body), body, to,
+             at + strlen(from));
+  return out;
+}
+
+/* "kind": absent or "application" is the same application (the hash of
+ * before); "referral" has no items and another hash; check_digest may be
+ * null (nothing to check a progress query with), stored as "", and an
+ * application so sent hashes as null. */
+static void test_kind(void) {
+  char digest[65], msg[REQJSON_MSG_MAX], sealed[200];
+  unsigned char box[80], v1[32];
+  memset(box, 7, sizeof box);
+  sodium_bin2base64(sealed, sizeof sealed, box, sizeof box,
+                    sodium_base64_VARIANT_ORIGINAL);
+  CHECK(intake_check_digest("JC7K-M4PX-Q", "123X", digest) == KERR_OK);
+  char *old = app_json(digest, sealed);
+  char *appl = with_after_items(old, "\"kind\":\"application\",");
+  intake_app a, b;
+  CHECK(intake_app_parse(appl, strlen(appl), NULL, &a, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK_STR(a.app.kind, "application");
+  hash_v1(digest, sealed, v1);
+  CHECK(memcmp(a.app.body_hash, v1, 32) == 0);
+  intake_app_free(&a);
+  /* A referral with items is refused; with [] it is taken. */
+  char *ref_items = with_after_items(old, "\"kind\":\"referral\",");
+  msg[0] = '\0';
+  CHECK(intake_app_parse(ref_items, strlen(ref_items), NULL, &a, msg,
+                         sizeof msg) == KERR_INVALID);
+  CHECK(strstr(msg, "referral") != NULL);
+  char *ref = replaced(ref_items, "[\"dibao\",\"medical\"]", "[]");
+  CHECK(intake_app_parse(ref, strlen(ref), NULL, &a, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK_STR(a.app.kind, "referral");
+  CHECK_STR(a.app.items_json, "[]");
+  CHECK(memcmp(a.app.body_hash, v1, 32) != 0);
+  /* An application needs items still. */
+  char *no_items = replaced(old, "[\"dibao\",\"medical\"]", "[]");
+  CHECK(intake_app_parse(no_items, strlen(no_items), NULL, &b, msg,
+                         sizeof msg) == KERR_INVALID);
+  /* Another kind is refused. */
+  char *lead = with_after_items(old, "\"kind\":\"lead\",");
+  msg[0] = '\0';
+  CHECK(intake_app_parse(lead, strlen(lead), NULL, &b, msg, sizeof msg) ==
+        KERR_INVALID);
+  CHECK(strstr(msg, "kind") != NULL);
+  /* A null check digest: taken, stored empty, even with a check key. */
+  char quoted[70];
+  snprintf(quoted, sizeof quoted, "\"%s\"", digest);
+  char *nul = replaced(ref, quoted, "null");
+  unsigned char key[32] = {9};
+  CHECK(intake_app_parse(nul, strlen(nul), key, &b, msg, sizeof msg) ==
+        KERR_OK);
+  CHECK_STR(b.app.check_digest, "");
+  CHECK(memcmp(b.app.body_hash, a.app.body_hash, 32) != 0);
+  intake_app_free(&a);
+  intake_app_free(&b);
+  free(old);
+  free(appl);
+  free(ref_items);
+  free(ref);
+  free(no_items);
+  free(lead);
+  free(nul);
+}
+
 static void test_app(void) {
   char digest[65], msg[REQJSON_MSG_MAX];
   unsigned char box[80];
@@ -452,6 +527,7 @@ int main(void) {
     return 1;
   test_app();
   test_urgent();
+  test_kind();
   test_time();
   test_keyed();
   test_check_key();

@@ -66,6 +66,38 @@ static int join_ref(void *ud, const store_app *a) {
   return 0;
 }
 
+/* "kind:REF,..." of the listed rows. */
+static int join_kind(void *ud, const store_app *a) {
+  char *s = ud;
+  size_t n = strlen(s);
+  snprintf(s + n, 256 - n, "%s%s:%s", n ? "," : "", a->kind, a->reference);
+  return 0;
+}
+
+/* A referral (帮别人求助) is stored with its kind, no items and no check
+ * digest; an application put with no kind reads back as one. */
+static void test_kind(void) {
+  char path[700], got[256] = "";
+  store *st = NULL;
+  store_app a;
+  int created = 0;
+  snprintf(path, sizeof path, "%s/store-kind-%d.db", SRVTEST_WORK,
+           (int)getpid());
+  unlink(path);
+  CHECK(store_open(path, 1, &st) == KERR_OK);
+  app_fill(&a, 601, "REFE-RRAL-A");
+  snprintf(a.kind, sizeof a.kind, "referral");
+  a.items_json = "[]";
+  memset(a.check_digest, 0, sizeof a.check_digest);
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  app_fill(&a, 602, "APPL-ICAT-B");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  CHECK(store_app_list(st, 0, 2000, 10, join_kind, got) == KERR_OK);
+  CHECK_STR(got, "application:APPL-ICAT-B,referral:REFE-RRAL-A");
+  store_destroy(st);
+  unlink(path);
+}
+
 /* Urgent applications not yet 发放 or 退回补正 come first, then the
  * list's own time order; the count and the urgent list agree; a database
  * from before migration 7 opens with its rows not urgent. */
@@ -130,12 +162,13 @@ static void test_urgent(void) {
   CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
   CHECK(sqlite3_exec(raw,
                      "DROP INDEX applications_urgent;"
+                     "ALTER TABLE applications DROP COLUMN kind;"
                      "ALTER TABLE applications DROP COLUMN urgent;"
                      "PRAGMA user_version=6;",
                      NULL, NULL, NULL) == SQLITE_OK);
   sqlite3_close(raw);
   CHECK(store_open(path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 7);
+  CHECK_INT(store_schema_version(st), 8);
   got[0] = '\0';
   CHECK(store_app_list(st, 0, 2000, 10, join_ref, got) == KERR_OK);
   CHECK_STR(got, "NORM-AL02-B,NORM-AL05-E,URGE-NT04-D,URGE-NT03-C,"
@@ -291,7 +324,7 @@ int main(void) {
            (int)getpid());
   unlink(db_path);
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 7);
+  CHECK_INT(store_schema_version(st), 8);
   CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
 
   /* New, resend, conflict. */
@@ -456,7 +489,7 @@ int main(void) {
 
   /* Reopen: data and schema version kept, migrations not re-run. */
   CHECK(store_open(db_path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 7);
+  CHECK_INT(store_schema_version(st), 8);
   n = 0;
   CHECK(store_app_by_reference(st, "CONC-URRE-NT", count_app, &n) == KERR_OK);
   CHECK_INT(n, 16); /* capped per reference */
@@ -474,5 +507,6 @@ int main(void) {
   test_modes();
   test_rekey();
   test_urgent();
+  test_kind();
   return TEST_DONE();
 }

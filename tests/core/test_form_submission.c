@@ -456,7 +456,7 @@ static void test_dibao_medical(const form_schema *s, const content *c) {
         {"assisted_by", "5"},        {"extra", "1"},
         {"signatures", "{\"applicant_signature\":\"R0lGODlh\"}"},
         {"display", "[{\"section\":\"申请人\",\"rows\":[{\"label\":\"姓名\"}]}]"},
-        {"answers", "{\"applicant_name\":\"x\"}"},
+        {"answers", "{\"applicant_id\":\"14050219680512123X\"}"},
         {"answers", "{\"applicant_name\":\"x\",\"applicant_id\":\"123\"}"},
         {"answers", "{\"applicant_name\":\"x\",\"applicant_id\":\"14050219680512123X\","
                     "\"members\":[{\"age\":{\"a\":1}}]}"},
@@ -570,6 +570,92 @@ static void test_temporary(const form_schema *s, const content *c) {
   form_destroy(f);
 }
 
+/* A form of schema s for items (may be none) filled from a test file's
+ * "answers" (tests/data/form/...), complete; NULL if not. */
+static form *from_file(const form_schema *s, const content *c,
+                       const char *file, const char *const *items,
+                       size_t n_items) {
+  char path[512];
+  size_t n = 0, ignored = 9;
+  snprintf(path, sizeof path, "%s/tests/data/form/%s", KIOSK_SOURCE_DIR, file);
+  char *t = slurp(path, &n);
+  cJSON *doc = t ? cJSON_Parse(t) : NULL;
+  free(t);
+  form *f = NULL;
+  CHECK(doc != NULL);
+  CHECK_INT(form_create(s, c, items, n_items, &today, &f), KERR_OK);
+  if (f && doc)
+    CHECK_INT(form_answers_load(f, cJSON_GetObjectItem(doc, "answers"), NULL,
+                                &ignored),
+              KERR_OK);
+  cJSON_Delete(doc);
+  CHECK_INT(ignored, 0);
+  CHECK(f && form_complete(f));
+  return f;
+}
+
+/* 流浪乞讨 with no ID number and no phone (「没有的，如实说明」), and a
+ * referral (帮别人求助, no items): both validate; the referral says what
+ * it is and carries no applicant. */
+static void test_without_id_and_referral(const form_schema *s,
+                                         const content *c) {
+  const char *vag[] = {"vagrant"};
+  form *f = from_file(s, c, "items/vagrant.json", vag, 1);
+  char *json = NULL;
+  size_t len = 0;
+  if (f) {
+    CHECK_INT(form_submission_build(f, &meta, &json, &len), KERR_OK);
+    CHECK(json && valid(json, 0));
+    CHECK(json && strstr(json, "\"applicant_id\"") == NULL);
+    CHECK(json && strstr(json, "\"has_id\":false") != NULL);
+    CHECK(json && strstr(json, "\"kind\"") == NULL);
+    form_json_free(json, len);
+    form_destroy(f);
+  }
+  size_t n = 0;
+  char *t = slurp(KIOSK_SOURCE_DIR "/assets/bundle/referral.json", &n);
+  form_schema *rs = NULL;
+  CHECK(t && form_schema_load(t, n, &rs, NULL) == KERR_OK);
+  free(t);
+  if (!rs)
+    return;
+  CHECK_STR(form_schema_kind(rs), FORM_KIND_REFERRAL);
+  f = from_file(rs, c, "referral.json", NULL, 0);
+  if (f) {
+    CHECK(form_urgent(f));
+    json = NULL;
+    CHECK_INT(form_submission_build(f, &meta, &json, &len), KERR_OK);
+    CHECK(json && valid(json, 0));
+    CHECK(json && strstr(json, "\"kind\":\"referral\"") != NULL);
+    CHECK(json && strstr(json, "\"items\":[]") != NULL);
+    CHECK(json && strstr(json, "\"urgent\":true") != NULL);
+    /* Not an application: a referral that named an item would not
+     * validate, nor would an application without one. */
+    if (json) {
+      cJSON *d = cJSON_Parse(json);
+      cJSON_ReplaceItemInObject(d, "items", cJSON_CreateStringArray(
+                                                (const char *[]){"dibao"}, 1));
+      char *bad = cJSON_PrintUnformatted(d);
+      CHECK(!valid(bad, 1));
+      free(bad);
+      cJSON_DeleteItemFromObject(d, "kind");
+      cJSON_ReplaceItemInObject(d, "items", cJSON_CreateArray());
+      bad = cJSON_PrintUnformatted(d);
+      CHECK(!valid(bad, 1));
+      free(bad);
+      cJSON_Delete(d);
+    }
+    form_json_free(json, len);
+    /* Not danger: not urgent. */
+    const form_field *dn = form_schema_field_find(rs, "danger_now");
+    CHECK_INT(form_jump(f, "danger_now", -1), KERR_OK);
+    CHECK_INT(form_answer_bool(f, 0, NULL), KERR_OK);
+    CHECK(dn && !form_urgent(f));
+    form_destroy(f);
+  }
+  form_schema_destroy(rs);
+}
+
 int main(void) {
   CHECK(sodium_init() >= 0);
   static const char png64[] =
@@ -590,6 +676,7 @@ int main(void) {
   if (s && c && schema_doc) {
     test_dibao_medical(s, c);
     test_temporary(s, c);
+    test_without_id_and_referral(s, c);
   }
   form_schema_destroy(s);
   content_destroy(c);

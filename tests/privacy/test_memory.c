@@ -1,5 +1,6 @@
-/* The kiosk forgets an applicant: after a whole application and 办完了, no
- * value the applicant typed is anywhere in the process's memory.
+/* The kiosk forgets an applicant: after a whole application and 办完了, and
+ * after an application and a referral given up half-way with 放弃 (the
+ * session going on), no value typed is anywhere in the process's memory.
  *
  * Runs the real kiosk binary headless with privacy_form.txt (its own data
  * and printer folders, no backend, security.dumpable=true so its parent may
@@ -32,6 +33,12 @@ static const char *const values[] = {
     "13722334455",                      /* phone */
     "6228480076543210983",              /* bank card */
     "晋城市城区钟家庄街道白马社区27号", /* address */
+    /* given up half-way (放弃), the session going on */
+    "司马秀英",                         /* name */
+    "140502196212253121",               /* ID number */
+    "13811112222",                      /* phone, typed, not yet taken */
+    "诸葛铁柱",                         /* a referral's person */
+    "晋城市城区西上庄街道东谢匠村18号", /* and where */
 };
 #define N_VALUES (sizeof values / sizeof values[0])
 

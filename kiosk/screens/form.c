@@ -26,6 +26,7 @@
  * picks and the message belong to; they are re-bound whenever the cursor
  * moves, so a message never shows under another question. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "services/services.h"
@@ -52,7 +53,9 @@ enum fq_action {
   FQ_MEMBER_REMOVE_YES, /* arg: the member's index */
   FQ_MEMBER_REMOVE_NO,
   FQ_PAGE_UP, /* the members' list */
-  FQ_PAGE_DOWN
+  FQ_PAGE_DOWN,
+  FQ_DATE_STEP, /* arg: unit * 2 + up (unit 0 year, 1 month, 2 day) */
+  FQ_DATE_QUICK /* arg: days before today (0 今天, 1 昨天) */
 };
 
 typedef struct form_state {
@@ -236,6 +239,148 @@ static int date_typed(const char *digits, validate_date *d) {
   return 1;
 }
 
+/* ---- date steppers: year, month and day by taps (typing still works) ---- */
+
+static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int month_days(int y, int m) {
+  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap(y) ? 29 : d[(m - 1) % 12];
+}
+
+static int date_cmp(const validate_date *a, const validate_date *b) {
+  if (a->year != b->year)
+    return a->year < b->year ? -1 : 1;
+  if (a->month != b->month)
+    return a->month < b->month ? -1 : 1;
+  return a->day < b->day ? -1 : a->day > b->day;
+}
+
+static validate_date today_of(const app *a) {
+  char t[11];
+  app_today(a, t);
+  validate_date d = {2026, 1, 1};
+  if (strlen(t) == 10)
+    d = (validate_date){atoi(t), atoi(t + 5), atoi(t + 8)};
+  return d;
+}
+
+/* The date the steppers start from: what is typed (8 digits), else today. */
+static validate_date date_shown(const app *a, const form_state *s) {
+  validate_date d;
+  if (date_typed(field_text(&s->fld), &d) && d.month >= 1 && d.month <= 12 &&
+      d.day >= 1 && d.year >= 1900 && d.year <= 2200)
+    return d;
+  return today_of(a);
+}
+
+/* One step of a unit (or a quick day), kept a real date, never after today
+ * for a no_future field; written into the field as 8 digits. */
+static void date_step(app *a, form_state *s, const form_field *fd, int action,
+                      int arg) {
+  validate_date d = date_shown(a, s), now = today_of(a);
+  if (action == FQ_DATE_QUICK) {
+    d = now;
+    for (int i = 0; i < arg && i < 31; i++)
+      if (--d.day < 1) {
+        if (--d.month < 1) {
+          d.month = 12;
+          d.year--;
+        }
+        d.day = month_days(d.year, d.month);
+      }
+  } else {
+    int up = arg % 2 ? 1 : -1;
+    switch (arg / 2) {
+    case 0:
+      d.year += up;
+      break;
+    case 1:
+      d.month += up;
+      if (d.month < 1)
+        d.month = 12;
+      else if (d.month > 12)
+        d.month = 1;
+      break;
+    default:
+      d.day += up;
+      if (d.day < 1)
+        d.day = month_days(d.year, d.month);
+      else if (d.day > month_days(d.year, d.month))
+        d.day = 1;
+      break;
+    }
+    if (d.year < 1900)
+      d.year = 1900;
+    if (d.day > month_days(d.year, d.month))
+      d.day = month_days(d.year, d.month);
+  }
+  if (fd->no_future && date_cmp(&d, &now) > 0)
+    d = now;
+  char digits[16];
+  snprintf(digits, sizeof digits, "%04d%02d%02d", d.year, d.month, d.day);
+  field_clear(&s->fld);
+  field_insert(&s->fld, digits);
+  field_caret_end(&s->fld);
+  if (s->k)
+    kbd_reset(s->k);
+  s->msg[0] = '\0';
+  s->confirm = 0;
+  session_wipe_bytes(digits, sizeof digits);
+  (void)a;
+}
+
+/* The steppers in r (three columns: + above the value, − below) and, when
+ * there is room, 今天 and 昨天; nothing when r is too low for them.
+ * Returns the height used. */
+static int draw_date_steps(app *a, ui *u, const form_state *s, SDL_Rect r) {
+  const theme *th = &u->th;
+  int g = th->gap / 2;
+  int vh = text_line_height(u->text, th->px_large, TEXT_BOLD);
+  /* As large as a key where there is room, never below a target. */
+  int t = th->button_h * 3 / 4;
+  if (2 * t + vh + g > r.h)
+    t = (r.h - vh - g) / 2;
+  if (t < th->target_min)
+    t = th->target_min;
+  int need = 2 * t + vh + g;
+  if (r.h < need || r.w < 3 * t + 2 * th->gap)
+    return 0;
+  validate_date d = date_shown(a, s);
+  static const char *const unit[] = {"year", "month", "day"};
+  char val[3][24];
+  snprintf(val[0], sizeof val[0], "%d年", d.year);
+  snprintf(val[1], sizeof val[1], "%d月", d.month);
+  snprintf(val[2], sizeof val[2], "%d日", d.day);
+  int cw = (r.w - 2 * th->gap) / 3;
+  for (int i = 0; i < 3; i++) {
+    int x = r.x + i * (cw + th->gap);
+    char id[UI_ID_MAX];
+    snprintf(id, sizeof id, "date.%s.plus", unit[i]);
+    ui_button(u, id, (SDL_Rect){x, r.y, cw, t}, UI_BTN_SECONDARY, "＋");
+    ui_tag(u, FQ_DATE_STEP, i * 2 + 1);
+    ui_text_box(u, (SDL_Rect){x, r.y + t + g / 2, cw, vh}, th->px_large,
+                TEXT_BOLD, th->text, UI_CENTER, 1, val[i]);
+    snprintf(id, sizeof id, "date.%s.minus", unit[i]);
+    ui_button(u, id, (SDL_Rect){x, r.y + t + vh + g, cw, t}, UI_BTN_SECONDARY,
+              "－");
+    ui_tag(u, FQ_DATE_STEP, i * 2);
+  }
+  int h = need;
+  if (r.h >= need + g + t) {
+    int bw = (r.w - th->gap) / 2;
+    ui_button(u, "date.today", (SDL_Rect){r.x, r.y + need + g, bw, t},
+              UI_BTN_SECONDARY, app_str(a, "formui.date.today"));
+    ui_tag(u, FQ_DATE_QUICK, 0);
+    ui_button(u, "date.yesterday",
+              (SDL_Rect){r.x + r.w - bw, r.y + need + g, bw, t},
+              UI_BTN_SECONDARY, app_str(a, "formui.date.yesterday"));
+    ui_tag(u, FQ_DATE_QUICK, 1);
+    h += g + t;
+  }
+  return h;
+}
+
 /* 下一步 on a typed question: the text goes to the engine, then on. */
 static void commit_text(app *a, form_state *s, form *f,
                         const form_question *q) {
@@ -387,6 +532,11 @@ static void field_event(app *a, form_state *s, form *f,
       s->confirm = 0;
       go_next(a, s, f);
     }
+    break;
+  case FQ_DATE_STEP:
+  case FQ_DATE_QUICK:
+    if (s->texty && s->date)
+      date_step(a, s, fd, ev->action, ev->arg);
     break;
   case FQ_FIELD:
     if (!s->texty)
@@ -753,6 +903,19 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
    * landscape screen, above the keyboard's column). */
   SDL_Rect nav = {col.x, kr.y - th->gap / 2 - th->button_h, col.w,
                   th->button_h};
+  /* A date: steppers under the field on a portrait screen; on a landscape
+   * one above 上一步 / 下一步, by the keys (the question's column may be
+   * full). */
+  if (s->date && th->portrait) {
+    y += draw_date_steps(a, u, s,
+                         (SDL_Rect){col.x, y, col.w, nav.y - th->gap / 2 - y});
+  } else if (s->date) {
+    int top = area.y + th->gap / 2;
+    int bottom = kr.y - th->gap - th->button_h;
+    draw_date_steps(a, u, s,
+                    (SDL_Rect){kr.x + th->pad, top, kr.w - 2 * th->pad,
+                               bottom - top});
+  }
   if (nav.y < y)
     nav.y = y;
   if (!th->portrait)

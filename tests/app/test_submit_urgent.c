@@ -6,7 +6,8 @@
  * through form_host_submit() as the review screen does. Checks:
  *   - the envelope in the outbox says "urgent": true / false, next to the
  *     items, and the sealed plaintext (opened here with the development
- *     PKI's seal.key, as the backend would) says the same;
+ *     PKI's seal.key, as the backend would) says the same and validates
+ *     against docs/submission.schema.json;
  *   - with no ID number and no phone the envelope's check_digest is null;
  *     a referral says "kind": "referral", in the envelope and sealed;
  *   - delivered by the worker to the reference backend over mTLS, the
@@ -18,6 +19,7 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "schema_check.h"
 #include "core/config.h"
 #include "core/content.h"
 #include "core/form.h"
@@ -30,6 +32,7 @@
 #include "shell/wake.h"
 
 static char work[128];
+static cJSON *submission_schema; /* docs/submission.schema.json */
 static char shm[64];
 static nh_backend be;
 
@@ -189,6 +192,8 @@ static void check_envelope(const char *uuid, const char *item, int want,
           crypto_box_seal_open(pt, ct, n, pk, sk) == 0);
     if (n > crypto_box_SEALBYTES) {
       pt[n - crypto_box_SEALBYTES] = '\0';
+      /* What the backend opens is what the schema describes. */
+      CHECK(schema_check_valid(submission_schema, (char *)pt, 0));
       cJSON *p = cJSON_Parse((char *)pt);
       CHECK(cJSON_IsBool(cJSON_GetObjectItem(p, "urgent")));
       CHECK_INT(cJSON_IsTrue(cJSON_GetObjectItem(p, "urgent")), want);
@@ -229,6 +234,14 @@ int main(void) {
   content *c = NULL;
   CHECK_INT(content_load(KIOSK_SOURCE_DIR "/assets/bundle", &c, NULL),
             KERR_OK);
+  {
+    char *text = malloc(1 << 17);
+    int n = nh_read_file(KIOSK_SOURCE_DIR "/docs/submission.schema.json",
+                         text, 1 << 17);
+    submission_schema = n > 0 ? cJSON_Parse(text) : NULL;
+    free(text);
+    CHECK(submission_schema != NULL);
+  }
   config cfg;
   make_config(&cfg);
   net_host *net = NULL;
@@ -284,6 +297,7 @@ int main(void) {
   form_host_destroy(h);
   net_host_destroy(net);
   content_destroy(c);
+  cJSON_Delete(submission_schema);
   nh_backend_stop(&be);
   SDL_Quit();
   nh_rm_rf(work);

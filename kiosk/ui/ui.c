@@ -93,25 +93,13 @@ void ui_fill(ui *u, SDL_Rect r, SDL_Color c) {
   note_fill(u, r, c);
 }
 
-/* A filled quarter-disc fan at (cx, cy) spanning angle a0..a0+90°. */
-static void corner(ui *u, float cx, float cy, float rad, float a0,
-                   SDL_Color c) {
-  enum { SEG = 8 };
-  SDL_Vertex v[SEG + 2];
-  int idx[SEG * 3];
-  SDL_Color col = c;
-  v[0] = (SDL_Vertex){{cx, cy}, col, {0, 0}};
-  for (int i = 0; i <= SEG; i++) {
-    float a = a0 + (float)M_PI / 2.0f * (float)i / SEG;
-    v[i + 1] = (SDL_Vertex){{cx + cosf(a) * rad, cy - sinf(a) * rad}, col,
-                            {0, 0}};
-  }
-  for (int i = 0; i < SEG; i++) {
-    idx[i * 3] = 0;
-    idx[i * 3 + 1] = i + 1;
-    idx[i * 3 + 2] = i + 2;
-  }
-  SDL_RenderGeometry(u->ren, NULL, v, SEG + 2, idx, SEG * 3);
+/* How far row dy (0 = the outermost) of a rounded corner of this radius
+ * reaches in from the straight edge: the pixel rows of a quarter disc,
+ * sampled at their centres. */
+static int corner_inset(int radius, int dy) {
+  float y = (float)radius - (float)dy - 0.5f;
+  float x = sqrtf((float)radius * (float)radius - y * y);
+  return radius - (int)lroundf(x);
 }
 
 void ui_fill_round(ui *u, SDL_Rect r, int radius, SDL_Color c) {
@@ -129,20 +117,21 @@ void ui_fill_round(ui *u, SDL_Rect r, int radius, SDL_Color c) {
   note_fill(u, (SDL_Rect){r.x + inset, r.y + inset, r.w - 2 * inset,
                           r.h - 2 * inset}, c);
   set_color(u, c);
-  SDL_Rect mid = {r.x, r.y + radius, r.w, r.h - 2 * radius};
-  SDL_Rect top = {r.x + radius, r.y, r.w - 2 * radius, radius};
-  SDL_Rect bot = {r.x + radius, r.y + r.h - radius, r.w - 2 * radius, radius};
-  SDL_RenderFillRect(u->ren, &mid);
-  SDL_RenderFillRect(u->ren, &top);
-  SDL_RenderFillRect(u->ren, &bot);
-  float rad = (float)radius;
-  corner(u, (float)(r.x + r.w - radius), (float)(r.y + radius), rad, 0, c);
-  corner(u, (float)(r.x + radius), (float)(r.y + radius), rad,
-         (float)M_PI / 2, c);
-  corner(u, (float)(r.x + radius), (float)(r.y + r.h - radius), rad,
-         (float)M_PI, c);
-  corner(u, (float)(r.x + r.w - radius), (float)(r.y + r.h - radius), rad,
-         (float)M_PI * 1.5f, c);
+  /* The middle band, then each corner row as one span across the top and
+   * one across the bottom: a handful of rectangle fills in one call,
+   * which the software renderer does far cheaper than triangles. */
+  enum { MAX_R = 256 };
+  if (radius > MAX_R)
+    radius = MAX_R;
+  SDL_Rect spans[2 * MAX_R + 1];
+  int n = 0;
+  spans[n++] = (SDL_Rect){r.x, r.y + radius, r.w, r.h - 2 * radius};
+  for (int dy = 0; dy < radius; dy++) {
+    int in = corner_inset(radius, dy);
+    spans[n++] = (SDL_Rect){r.x + in, r.y + dy, r.w - 2 * in, 1};
+    spans[n++] = (SDL_Rect){r.x + in, r.y + r.h - 1 - dy, r.w - 2 * in, 1};
+  }
+  SDL_RenderFillRects(u->ren, spans, n);
 }
 
 void ui_card(ui *u, SDL_Rect r, SDL_Color fill, SDL_Color border) {

@@ -52,6 +52,10 @@ static const key_def keys[] = {
     B("screen.fullscreen", fullscreen),
     {"screen.size", T_SIZE, offsetof(config, width), 0, 0, 0},
     B("screen.elder_default", elder_default),
+    S("speech.output", speech_output),
+    S("speech.wav_dir", speech_wav_dir),
+    I("speech.volume", speech_volume, 0, 100),
+    B("speech.auto_elder", speech_auto_elder),
     {"screen.renderer", T_RENDERER, offsetof(config, renderer), 0, 0, 0},
     S("paths.content", content_dir),
     S("paths.data", data_dir),
@@ -91,6 +95,8 @@ static void defaults_common(config *c) {
   c->printer_width_dots = 576;
   c->log_level = LOG_INFO;
   c->sync_interval_s = 4 * 3600;
+  c->speech_volume = 70;
+  c->speech_auto_elder = 1;
 }
 
 void config_defaults(config *c, const char *base) {

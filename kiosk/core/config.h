@@ -55,6 +55,13 @@ typedef struct config {
   int fullscreen;                     /* 1: full screen; 0: window */
   int width, height;                  /* window size when not full screen */
   int elder_default;                  /* start in elder (large-text) mode */
+  /* speech (devices/speech.h): "speaker", "wav" (files in speech_wav_dir,
+   * the simulated speaker) or "off"; "" = speaker with a window, off
+   * headless */
+  char speech_output[16];
+  char speech_wav_dir[CONFIG_STR_MAX];
+  int speech_volume;                  /* 0..100 at the start of a session */
+  int speech_auto_elder;              /* read each new screen in elder mode */
   int renderer;                       /* a config_renderer value */
   /* paths */
   char content_dir[CONFIG_STR_MAX];   /* the active content bundle */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <SDL.h>
@@ -270,6 +271,9 @@ kerr speech_create(const speech_config *cfg, speech **out) {
   snprintf(s->wav_dir, sizeof s->wav_dir, "%s", cfg->wav_dir ? cfg->wav_dir : "");
   snprintf(s->data_path, sizeof s->data_path, "%s",
            cfg->data_path ? cfg->data_path : "");
+  if (cfg->output == SPEECH_WAV && mkdir(s->wav_dir, 0700) != 0 &&
+      errno != EEXIST)
+    LOG_W("speech", "cannot make %s: %s", s->wav_dir, strerror(errno));
   s->cfg.voice = s->voice;
   s->cfg.wav_dir = s->wav_dir;
   s->cfg.data_path = s->data_path;

@@ -157,6 +157,7 @@ static void sync(app *a, form_state *s, const form *f, const form_question *q) {
   s->bound = q->field;
   s->bound_member = q->member;
   s->bound_step = (int)q->step;
+  app_announce(a); /* a new question: read it in elder mode */
   s->msg[0] = '\0';
   s->confirm = 0;
   s->removing = -1;
@@ -180,7 +181,6 @@ static void sync(app *a, form_state *s, const form *f, const form_question *q) {
   }
   if (q->field->type == FORM_T_MULTI_CHOICE)
     load_picks(s, f, q->field, q->member);
-  (void)a;
 }
 
 /* ------------------------------------------------------------------ */
@@ -750,8 +750,10 @@ static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
       snprintf(who + l, sizeof who - l, "：%s", name);
     }
     int wh = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, who);
+    ui_private(u, 1); /* the member's name: not read aloud */
     ui_text_box(u, (SDL_Rect){r.x, y, r.w, wh}, th->px_body, TEXT_BOLD,
                 th->primary, UI_LEFT, 0, who);
+    ui_private(u, 0);
     y += wh + th->gap / 2;
     session_wipe_bytes(who, sizeof who);
     session_wipe_bytes(name, sizeof name);
@@ -1228,9 +1230,11 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
   s->pages = pages;
   if (s->page >= s->pages)
     s->page = s->pages - 1;
+  ui_private(u, 1); /* names on the list: not read aloud */
   for (int i = first_of[s->page]; i < first_of[s->page + 1]; i++)
     y += member_row(a, u, s, f, g, (size_t)i, (SDL_Rect){x, y, w, 0}, 1) +
          th->gap / 2;
+  ui_private(u, 0);
   if (s->pages > 1) {
     int pw = (w - th->gap) / 3;
     int py = list_bottom - pager_h;

@@ -691,6 +691,8 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
   int y = view.y - offset;
   y += para(u, (SDL_Rect){x, y, w, 0}, page_str(a, "formui.review.intro"),
             th->text, draw) + th->gap / 2;
+  /* The answers are personal: 听一听 reads the intro and the button only. */
+  ui_private(u, 1);
   if (s->n_conf) {
     y += heading(u, (SDL_Rect){x, y, w, 0},
                  app_str(a, "formui.conflict.title"), draw);
@@ -804,6 +806,7 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
       y += th->button_h + th->gap;
     }
   }
+  ui_private(u, 0);
   int big = th->button_h * 3 / 2;
   if (draw) {
     ui_button(u, "form.submit", (SDL_Rect){x, y, w, big}, UI_BTN_ACCENT,

@@ -67,6 +67,7 @@ static void home_draw(app *a, void *state, ui *u) {
   ui_button(u, NAV_ELDER, (SDL_Rect){th->w - m - ew, m, ew, hb},
             UI_BTN_SECONDARY, elder);
   ui_tag(u, CHROME_ELDER, 0);
+
   char service[256];
   snprintf(service, sizeof service, "%s%s%s", region ? region->name : "",
            region ? " · " : "", app_str(a, "app.title"));
@@ -143,6 +144,17 @@ static void home_draw(app *a, void *state, ui *u) {
   ui_button(u, "entry.referral", (SDL_Rect){m, staff_y, rw, staff_h},
             UI_BTN_SECONDARY, ref);
   ui_tag(u, HOME_REFERRAL, 0);
+  /* 听一听 beside it: the whole screen read aloud. */
+  const char *listen = app_str(a, "nav.listen");
+  int lw = text_width(u->text, th->px_large, TEXT_BOLD, listen,
+                      strlen(listen)) + th->pad * 2;
+  if (lw < th->target_min * 2)
+    lw = th->target_min * 2;
+  if (m + rw + th->gap + lw <= th->w - m - sw - th->gap) {
+    ui_button(u, NAV_LISTEN, (SDL_Rect){m + rw + th->gap, staff_y, lw, staff_h},
+              UI_BTN_SECONDARY, listen);
+    ui_tag(u, CHROME_LISTEN, 0);
+  }
 
   /* The three entries fill what is left. */
   int avail = staff_y - th->gap / 2 - y;

@@ -82,6 +82,11 @@ void app_today(const app *a, char out[11]);
 /* Elder (large-text) mode. */
 int app_elder(const app *a);
 void app_set_elder(app *a, int on);
+/* 听一听: the next frame's words (not what is private) are read aloud. */
+void app_listen(app *a);
+/* The screen's main content changed (a new question): in elder mode it is
+ * read aloud, as a new screen is. */
+void app_announce(app *a);
 /* Milliseconds since the kiosk last became idle (no session), 0 while a
  * session is active. */
 uint64_t app_idle_ms(const app *a);

@@ -17,6 +17,7 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/sdnotify.h"
+#include "devices/speech.h"
 #include "screens/screens.h"
 #include "ui/png.h"
 #include "widgets/confirm.h"
@@ -180,6 +181,9 @@ void app_apply_pending(app *a) {
   }
   a->ui.pressed[0] = '\0';
   a->dirty = 1;
+  /* A new screen: what was being read is about the old one. */
+  speech_stop(a->speech);
+  app_announce(a);
 }
 
 /* ------------------------------------------------------------------ */
@@ -217,6 +221,63 @@ static void wipe_ui(void *ud) {
 static void reset_prefs(void *ud) {
   app *a = ud;
   app_set_elder(a, a->cfg.elder_default);
+  /* Silence, the default volume, and nothing of what was read kept. */
+  speech_stop(a->speech);
+  speech_set_volume(a->speech, a->cfg.speech_volume);
+  a->speak_now = a->announce = 0;
+  session_wipe_bytes(a->spoken, sizeof a->spoken);
+}
+
+/* ------------------------------------------------------------------ */
+/* reading aloud */
+
+/* Which speaker the configuration asks for ("" : the hall's speaker with a
+ * window, none headless). */
+static speech_output speech_out(const app *a) {
+  const char *o = a->cfg.speech_output;
+  if (!o[0])
+    return a->headless ? SPEECH_OFF : SPEECH_SDL;
+  if (strcmp(o, "speaker") == 0)
+    return SPEECH_SDL;
+  if (strcmp(o, "wav") == 0)
+    return SPEECH_WAV;
+  if (strcmp(o, "off") != 0)
+    LOG_W("app", "speech.output \"%s\" is not speaker, wav or off: off", o);
+  return SPEECH_OFF;
+}
+
+static void start_speech(app *a) {
+  speech_config sc = {.output = speech_out(a),
+                      .wav_dir = a->cfg.speech_wav_dir,
+                      .volume = a->cfg.speech_volume};
+  if (sc.output == SPEECH_WAV && !sc.wav_dir[0]) {
+    LOG_W("app", "speech.output is wav but speech.wav_dir is empty: off");
+    sc.output = SPEECH_OFF;
+  }
+  if (speech_create(&sc, &a->speech))
+    LOG_E("app", "no speech");
+  else if (sc.output == SPEECH_OFF) {
+    speech_destroy(a->speech); /* nothing to say it with */
+    a->speech = NULL;
+  }
+}
+
+void app_listen(app *a) {
+  a->speak_now = 1;
+  a->dirty = 1;
+}
+
+void app_announce(app *a) {
+  if (a->elder && a->cfg.speech_auto_elder && a->speech) {
+    a->announce = 1;
+    a->dirty = 1;
+  }
+}
+
+const char *app_spoken(const app *a) { return a->spoken; }
+
+int app_speech_wait(app *a, int timeout_ms) {
+  return speech_wait(a->speech, timeout_ms) == KERR_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -225,6 +286,10 @@ static void reset_prefs(void *ud) {
 void app_draw(app *a) {
   ui *u = &a->ui;
   ui_begin(u);
+  /* 听一听 (or a new screen in elder mode): this frame's words are read. */
+  int speak = (a->speak_now || a->announce) && a->speech;
+  if (speak)
+    ui_speak_begin(u, a->spoken, sizeof a->spoken);
   if (a->depth) {
     screen_inst *s = &a->stack[a->depth - 1];
     s->cls->draw(a, s->state, u);
@@ -242,9 +307,15 @@ void app_draw(app *a) {
     ui_begin_modal(u);
     chrome_timeout_overlay(u, session_warning_left_s(&a->sess, app_now(a)));
   }
+  if (speak) {
+    if (ui_speak_end(u) > 0)
+      speech_say(a->speech, a->spoken);
+    a->speak_now = a->announce = 0;
+  }
   SDL_RenderPresent(a->ren);
   a->frames++;
-  a->dirty = 0;
+  /* A question bound while drawing asks to be read: one more frame. */
+  a->dirty = a->announce;
 }
 
 /* ------------------------------------------------------------------ */
@@ -319,6 +390,10 @@ static void dispatch(app *a, const ui_event *ev) {
       return;
     case CHROME_ELDER:
       app_set_elder(a, !a->elder);
+      app_announce(a);
+      return;
+    case CHROME_LISTEN:
+      app_listen(a);
       return;
     }
   }
@@ -640,6 +715,7 @@ static kerr start_services(app *a) {
     return e;
   if (staff_host_create(&a->sess, &a->staff))
     LOG_E("app", "no staff sign-in");
+  start_speech(a);
   session_add_wiper(&a->sess, reset_prefs, a);
   session_add_wiper(&a->sess, wipe_ui, a);
   if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir,
@@ -750,6 +826,7 @@ void app_destroy(app *a) {
   if (a->sess.n_wipers)
     session_end(&a->sess);
   ime_host_destroy(a->ime);
+  speech_destroy(a->speech);
   print_host_destroy(a->print);
   receipt_renderer_destroy(a->receipts);
   net_host_destroy(a->net);

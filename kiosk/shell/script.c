@@ -545,6 +545,15 @@ static int verb_expect(app *a, app_script *s, const cmd *c) {
       return fail(s, c, "target '%s' is on screen '%s'", want, on);
   } else if (strcmp(k, "pages") == 0) {
     return expect_pages(a, s, c);
+  } else if (strcmp(k, "spoken") == 0 || strcmp(k, "not-spoken") == 0) {
+    /* What was read aloud last (waiting, in real time, for the speaker). */
+    if (!app_speech_wait(a, 30000))
+      return fail(s, c, "still speaking after 30 s", NULL, NULL);
+    int has = strstr(app_spoken(a), want) != NULL;
+    if (has != (k[0] == 's'))
+      return fail(s, c, has ? "\"%s\" was read aloud"
+                            : "\"%s\" was not read aloud",
+                  want, NULL);
   } else if (strcmp(k, "pressed") == 0) {
     if (strcmp(a->ui.pressed, want) != 0)
       return fail(s, c, "expected '%s' pressed, pressed is '%s'", want,

@@ -70,6 +70,12 @@ struct app {
   struct form_host *form; /* the session's application form (form_host.h) */
   struct print_host *print; /* the receipt printer service (print_host.h) */
   struct receipt_renderer *receipts; /* the print service's renderer */
+  struct speech *speech; /* reading aloud (devices/speech.h) */
+  /* 听一听: read the next frame aloud (tapped), or read each new screen
+   * (announce, in elder mode); what was last read, wiped with the
+   * session (it can hold an answer the applicant asked to hear) */
+  int speak_now, announce;
+  char spoken[4000];
   /* scripted run */
   app_script *script;
   char shots_dir[512];
@@ -93,6 +99,10 @@ typedef struct app_options {
 } app_options;
 
 kerr app_create(const app_options *o, app **out);
+/* What 听一听 or the automatic reading last said ("" when nothing yet this
+ * session), and waiting for the speaker to finish it (scripts, tests). */
+const char *app_spoken(const app *a);
+int app_speech_wait(app *a, int timeout_ms);
 void app_destroy(app *a);
 /* Runs the loop until quit or script end; returns the exit status. */
 int app_run(app *a);

@@ -43,6 +43,8 @@ void ui_begin(ui *u) {
   u->n_fills = 0;
   u->n_texts = 0;
   u->registry_full = 0;
+  u->private_depth = 0;
+  u->button_id = NULL;
   u->modal_from = 0;
   u->pages = 0;
   ui_clip_end(u);
@@ -161,10 +163,71 @@ int ui_text_height(ui *u, int wd, int px, text_weight w, const char *s) {
   return (int)n * text_line_height(u->text, px, w);
 }
 
+void ui_private(ui *u, int on) {
+  u->private_depth += on ? 1 : -1;
+  if (u->private_depth < 0)
+    u->private_depth = 0;
+}
+
+void ui_speak_begin(ui *u, char *buf, size_t cap) {
+  u->speak_buf = cap ? buf : NULL;
+  u->speak_len = 0;
+  u->speak_cap = cap;
+  if (cap)
+    buf[0] = '\0';
+}
+
+size_t ui_speak_end(ui *u) {
+  size_t n = u->speak_len;
+  u->speak_buf = NULL;
+  u->speak_len = u->speak_cap = 0;
+  return n;
+}
+
+int ui_speak_skips(const char *id) {
+  static const char *const skip[] = {
+      "nav.",        "kbd.",        "page.",       "form.prev",
+      "form.next",   "form.confirm", "listen",     "chg.",
+      "sig.",        "review.",     "receipt.print", "entry.staff",
+      "timeout.",    "date.",       "member.edit", "member.remove",
+      "resume.staff", "menu."};
+  for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
+    if (strncmp(id, skip[i], strlen(skip[i])) == 0)
+      return 1;
+  return 0;
+}
+
+/* Appends s to the words being collected, one sentence each. */
+static void speak_add(ui *u, const char *s) {
+  if (!u->speak_buf || u->private_depth ||
+      (u->button_id && ui_speak_skips(u->button_id)))
+    return;
+  size_t n = strlen(s);
+  if (!n || u->speak_len + n + 4 >= u->speak_cap)
+    return;
+  /* The same words twice in a row (a label drawn again) once. */
+  if (u->speak_len >= n + 3 &&
+      memcmp(u->speak_buf + u->speak_len - n - 3, s, n) == 0)
+    return;
+  memcpy(u->speak_buf + u->speak_len, s, n);
+  u->speak_len += n;
+  /* A pause after each piece, unless it ends in punctuation already. */
+  static const char *const ends[] = {"。", "？", "！", "：", "，"};
+  int ended = 0;
+  for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+    ended |= n >= 3 && memcmp(s + n - 3, ends[i], 3) == 0;
+  if (!ended) {
+    memcpy(u->speak_buf + u->speak_len, "。", 3);
+    u->speak_len += 3;
+  }
+  u->speak_buf[u->speak_len] = '\0';
+}
+
 static void register_text(ui *u, SDL_Rect r, const char *s, int overflow) {
   SDL_Rect vis;
   if (!visible_part(u, r, &vis))
     return;
+  speak_add(u, s);
   r = vis;
   if (u->n_texts >= UI_MAX_TEXTS) {
     u->registry_full = 1;
@@ -286,7 +349,9 @@ void ui_button(ui *u, const char *id, SDL_Rect r, ui_button_style style,
   int px = style == UI_BTN_QUIET ? th->px_small : th->px_large;
   text_weight w = style == UI_BTN_QUIET ? TEXT_REGULAR : TEXT_BOLD;
   SDL_Rect in = {r.x + th->pad / 2, r.y, r.w - th->pad, r.h};
+  u->button_id = id;
   ui_text_box(u, in, px, w, fg, UI_CENTER, 1, label);
+  u->button_id = NULL;
   ui_target_add(u, id, r, label);
 }
 

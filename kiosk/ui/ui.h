@@ -82,7 +82,28 @@ typedef struct ui {
    * bundle's strings (never NULL results); NULL: the key itself */
   const char *(*str)(void *ud, const char *key);
   void *str_ud;
+  /* 听一听: while speak_buf is set, the words of the frame are appended to
+   * it in drawing order, except what is private (ui_private) and the
+   * labels of controls that are not content (ui_speak_skips) */
+  char *speak_buf;
+  size_t speak_len, speak_cap;
+  int private_depth;
+  const char *button_id; /* the button whose label is being drawn */
 } ui;
+
+/* Marks what is drawn until ui_private(u, 0) as personal (typed values,
+ * answers on the review page): never read aloud unasked. Nests. */
+void ui_private(ui *u, int on);
+
+/* Starts collecting the words of the frame into buf (cap bytes, always
+ * NUL-terminated), for reading the screen aloud; ui_speak_end() stops and
+ * returns the length. */
+void ui_speak_begin(ui *u, char *buf, size_t cap);
+size_t ui_speak_end(ui *u);
+
+/* 1 when a control with this target id is not read out (the top bar, the
+ * keys, paging, 上一步/下一步 and the like). */
+int ui_speak_skips(const char *id);
 
 /* The UI text for key, through u->str; never NULL. */
 const char *ui_str(const ui *u, const char *key);

@@ -36,22 +36,34 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
   /* Buttons: 返回 回首页 on the left, 长辈模式 结束 on the right. */
   const char *back = ui_str(u, "nav.back");
   const char *home = ui_str(u, "nav.home");
+  const char *listen = ui_str(u, "nav.listen");
   const char *end = ui_str(u, "nav.finish");
   const char *elder =
       ui_str(u, th->elder ? "home.standard_mode" : "home.elder_mode");
   int backw = has_back ? label_button_w(u, back) : 0;
   int homew = label_button_w(u, home);
+  int listenw = label_button_w(u, listen);
   int endw = label_button_w(u, end);
   int elderw = label_button_w(u, elder);
-  int left = m + (has_back ? backw + th->gap : 0) + homew + th->gap;
+  /* 听一听 goes after 回首页 when all five fit on one row, else to the
+   * right end of the title's row. */
+  int row_w = m + (has_back ? backw + th->gap : 0) + homew + th->gap +
+              listenw + th->gap + elderw + th->gap + endw + m;
+  int listen_below = row_w > th->w;
+  int left = m + (has_back ? backw + th->gap : 0) + homew + th->gap +
+             (listen_below ? 0 : listenw + th->gap);
   int right = th->w - m - endw - th->gap - elderw - th->gap;
   int title_w = text_width(u->text, th->px_large, TEXT_BOLD, title,
                            strlen(title));
   /* A narrow screen puts the title on a second row of its own. */
-  int two_rows = title_w > right - left;
+  int two_rows = listen_below || title_w > right - left;
   int bar_h = bar_base;
-  if (two_rows)
-    bar_h += text_line_height(u->text, th->px_large, TEXT_BOLD) + m;
+  int title_row_w = th->w - 4 * m - (listen_below ? listenw + th->gap : 0);
+  if (two_rows) {
+    /* The title may wrap beside 听一听. */
+    int lh = ui_text_height(u, title_row_w, th->px_large, TEXT_BOLD, title);
+    bar_h += (listen_below && bh > lh ? bh : lh) + m;
+  }
   ui_fill(u, (SDL_Rect){0, 0, th->w, bar_h}, th->surface);
   ui_fill(u, (SDL_Rect){0, bar_h - theme_px(th, 2), th->w, theme_px(th, 2)},
           th->border);
@@ -64,6 +76,13 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
   }
   ui_button(u, NAV_HOME, (SDL_Rect){x, m, homew, bh}, UI_BTN_SECONDARY, home);
   ui_tag(u, CHROME_HOME, 0);
+  x += homew + th->gap;
+  SDL_Rect lr = listen_below
+                    ? (SDL_Rect){th->w - m - listenw, bar_base - m / 2,
+                                 listenw, bh}
+                    : (SDL_Rect){x, m, listenw, bh};
+  ui_button(u, NAV_LISTEN, lr, UI_BTN_SECONDARY, listen);
+  ui_tag(u, CHROME_LISTEN, 0);
   int rx = th->w - m - endw;
   ui_button(u, NAV_END, (SDL_Rect){rx, m, endw, bh}, UI_BTN_SECONDARY, end);
   ui_tag(u, CHROME_END, 0);
@@ -72,7 +91,7 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
             elder);
   ui_tag(u, CHROME_ELDER, 0);
   SDL_Rect tr = two_rows
-                    ? (SDL_Rect){m * 2, bar_base - m / 2, th->w - 4 * m,
+                    ? (SDL_Rect){m * 2, bar_base - m / 2, title_row_w,
                                  bar_h - bar_base}
                     : (SDL_Rect){left, m, right - left, bh};
   ui_text_box(u, tr, th->px_large, TEXT_BOLD, th->text,

@@ -13,6 +13,7 @@
 #define NAV_HOME "nav.home"
 #define NAV_END "nav.end"
 #define NAV_ELDER "nav.elder"
+#define NAV_LISTEN "listen"
 
 /* Target ids of the timeout overlay. */
 #define TIMEOUT_MORE "timeout.more"
@@ -31,11 +32,12 @@ enum chrome_action {
   CHROME_TIMEOUT_MORE,
   CHROME_TIMEOUT_END,
   CHROME_CONFIRM_STAY, /* 不放弃，接着填 (widgets/confirm.h) */
-  CHROME_CONFIRM_GO    /* 放弃，不交了 */
+  CHROME_CONFIRM_GO,   /* 放弃，不交了 */
+  CHROME_LISTEN        /* 听一听: read the screen aloud */
 };
 
-/* Draws the top bar: 返回 (when has_back), 回首页, the title, 长辈模式 (or
- * 标准模式 in elder mode) and 结束. Returns the rectangle below it. */
+/* Draws the top bar: 返回 (when has_back), 回首页, 听一听, the title, 长辈模式
+ * (or 标准模式 in elder mode) and 结束. Returns the rectangle below it. */
 SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back);
 
 /* Draws the footer line (help, hotline) at the bottom; returns its top y. */

@@ -247,7 +247,9 @@ static void draw_shown(ui *u, SDL_Rect tr, const char *disp, size_t dn,
   char vis[SHOWN_MAX];
   memcpy(vis, disp + b0, b1 - b0);
   vis[b1 - b0] = '\0';
+  ui_private(u, 1); /* what was typed is never read aloud unasked */
   ui_text_box(u, tr, th->px_large, TEXT_REGULAR, th->text, UI_LEFT, 0, vis);
+  ui_private(u, 0);
   if (cl && caret > b0) {
     /* Underline the composition's visible part. */
     size_t c0 = before > b0 ? before : b0;

@@ -431,6 +431,9 @@ static void form_enter(app *a, void *state, const void *arg) {
   s->removing = -1;
   s->show_member = -1;
   s->bound_member = -2;
+  /* Warm the input methods now, in the background: by the first text
+   * field they are usually ready. */
+  ime_set_want(app_ime(a));
   if (kbd_create(app_ime(a), &s->k))
     s->k = NULL;
 }

@@ -267,24 +267,28 @@ typedef enum ime_chinese {
 /* The engines of one kiosk and the applicant's choice between them, owned
  * by the input-method service (services/ime_host.h), which resets the
  * choice and counts `generation` up at every session end. The engines are
- * started on demand: NULL until someone calls ime_set_want() (a keyboard
- * bound to a Chinese field, a form screen opening), NULL again after the
- * service released them, and NULL if they could not be started. */
+ * started on demand: each NULL until someone asks for it with
+ * ime_set_want() (a form screen opening, a keyboard bound to a Chinese
+ * field or switched to pinyin or handwriting), NULL again after the service
+ * released them, and NULL if it could not be started. */
 typedef struct ime_set {
   ime_pinyin *pinyin;
   ime_hand *hand;
   ime_chinese chinese;
   unsigned generation; /* a keyboard that saw another value is stale */
-  void (*want)(void *ud); /* starts the engines if they are not there */
+  /* starts an engine if it is not there (see ime_set_want) */
+  void (*want)(void *ud, ime_chinese which);
   void *want_ud;
 } ime_set;
 
-/* Asks for the engines: they start loading in the background if they are
- * not loaded (pinyin and hand are non-NULL afterwards unless they cannot
- * start), and count as in use. Cheap when they are. NULL ok. */
-static inline void ime_set_want(ime_set *s) {
+/* Asks for one engine: it starts loading in the background if it is not
+ * loaded (s->pinyin or s->hand is non-NULL afterwards unless it cannot
+ * start), and the input methods count as in use. Cheap when it is loaded.
+ * Each engine is loaded only when asked for: most applicants never write
+ * by hand, and the handwriting model is 25 MiB once mapped. NULL ok. */
+static inline void ime_set_want(ime_set *s, ime_chinese which) {
   if (s && s->want)
-    s->want(s->want_ud);
+    s->want(s->want_ud, which);
 }
 
 #endif

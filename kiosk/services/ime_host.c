@@ -16,7 +16,8 @@ struct ime_host {
   session *sess;
   uint64_t used_ms;  /* session clock at the last want or session end */
   bool touched;      /* wanted or a session ended since the last tick */
-  bool loaded;       /* ime_*_create() was called since the last release */
+  bool tried_pinyin; /* ime_pinyin_create() called since the last release */
+  bool tried_hand;   /* ime_hand_create() likewise */
   bool closed;
 };
 
@@ -31,50 +32,57 @@ static int is_dir(const char *path) {
   return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static void host_load(ime_host *h) {
-  kerr e;
+static void load_pinyin(ime_host *h) {
   ime_pinyin_config pc = {
       .data_dir = h->cfg.rime_dir,
       .tmp_dir = is_dir(h->cfg.tmp_dir) ? h->cfg.tmp_dir : NULL,
       .notify = engine_notify, .notify_ud = h};
-  ime_hand_config hc = {.model_path = h->cfg.hand_model,
-                        .pad_w = IME_HAND_PAD, .pad_h = IME_HAND_PAD,
-                        .notify = engine_notify, .notify_ud = h};
-
-  h->loaded = true;
-  e = ime_pinyin_create(&pc, &h->set.pinyin);
+  kerr e = ime_pinyin_create(&pc, &h->set.pinyin);
+  h->tried_pinyin = true;
   if (e) {
     LOG_E("ime", "pinyin unavailable: %s", kerr_str(e));
     h->set.pinyin = NULL;
+  } else {
+    LOG_I("ime", "pinyin loading");
   }
-  e = ime_hand_create(&hc, &h->set.hand);
+}
+
+static void load_hand(ime_host *h) {
+  ime_hand_config hc = {.model_path = h->cfg.hand_model,
+                        .pad_w = IME_HAND_PAD, .pad_h = IME_HAND_PAD,
+                        .notify = engine_notify, .notify_ud = h};
+  kerr e = ime_hand_create(&hc, &h->set.hand);
+  h->tried_hand = true;
   if (e) {
     LOG_E("ime", "handwriting unavailable: %s", kerr_str(e));
     h->set.hand = NULL;
+  } else {
+    LOG_I("ime", "handwriting loading");
   }
-  LOG_I("ime", "input methods loading");
 }
 
 static void host_release(ime_host *h) {
-  if (!h->loaded)
+  if (!h->tried_pinyin && !h->tried_hand)
     return;
   ime_pinyin_destroy(h->set.pinyin);
   ime_hand_destroy(h->set.hand);
   h->set.pinyin = NULL;
   h->set.hand = NULL;
-  h->loaded = false;
+  h->tried_pinyin = h->tried_hand = false;
   /* librime and zinnia free many small blocks: give the pages back. */
   malloc_trim(0);
   LOG_I("ime", "input methods released");
 }
 
-static void host_want(void *ud) {
+static void host_want(void *ud, ime_chinese which) {
   ime_host *h = ud;
   if (h->closed)
     return;
   h->touched = true;
-  if (!h->loaded)
-    host_load(h);
+  if (which == IME_CHINESE_HAND && !h->tried_hand)
+    load_hand(h);
+  else if (which == IME_CHINESE_PINYIN && !h->tried_pinyin)
+    load_pinyin(h);
 }
 
 static void host_wipe(void *ud) {
@@ -126,7 +134,7 @@ ime_set *ime_host_set(ime_host *h) { return h ? &h->set : NULL; }
 
 uint64_t ime_host_tick(ime_host *h, uint64_t now_ms) {
   uint64_t idle_ms, due;
-  if (!h || !h->loaded)
+  if (!h || (!h->tried_pinyin && !h->tried_hand))
     return UINT64_MAX;
   if (h->touched) {
     h->used_ms = now_ms;

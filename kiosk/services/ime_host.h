@@ -2,16 +2,17 @@
  * handwriting, core/ime.h) and of the applicant's choice between them, as
  * one ime_set that keyboards borrow.
  *
- * The engines are loaded on demand: nothing at start, so a kiosk that only
- * shows policies or runs the screener never pays for them (librime about
- * 13 MiB, the zinnia model 25 MiB). The first ime_set_want() of a session
- * — a form screen opening, a keyboard bound to a Chinese field — creates
- * both; they load in their own worker threads, so that costs well under a
- * millisecond, and keyboards show "输入法准备中" until they are ready (the
- * engines wake the shell through svc_wake when a load or an answer is
- * done; nothing polls). They stay while the kiosk is in use and are
- * released once it has been idle (no session) for release_after_s seconds
- * after the last want or session end.
+ * The engines are loaded on demand, each on its own: nothing at start, so
+ * a kiosk that only shows policies, runs the screener or answers progress
+ * queries never pays for them (librime and its table ~10 MiB, the zinnia
+ * model 25 MiB, mapped). ime_set_want() creates one — pinyin when a form
+ * screen opens or a keyboard is bound to a name or text field, handwriting
+ * only when an applicant picks it — in its own worker thread, so that costs
+ * well under a millisecond, and keyboards show "输入法准备中" until it is
+ * ready (the engines wake the shell through svc_wake when a load or an
+ * answer is done; nothing polls). They stay while the kiosk is in use and
+ * are released once it has been idle (no session) for release_after_s
+ * seconds after the last want or session end.
  *
  * Registered as a session wiper: when a session ends the pinyin engine is
  * reset (composition and everything it learned dropped, its learning folder

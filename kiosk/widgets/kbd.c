@@ -145,7 +145,7 @@ static void kbd_set_type(kbd *k, kbd_type t) {
   kbd_reset(k);
   k->type = t;
   if (t == KBD_PINYIN || t == KBD_HAND)
-    ime_set_want(k->ih);
+    ime_set_want(k->ih, t == KBD_HAND ? IME_CHINESE_HAND : IME_CHINESE_PINYIN);
   if (k->ih && is_chinese_kind(k->kind) && (t == KBD_PINYIN || t == KBD_HAND))
     k->ih->chinese = t == KBD_HAND ? IME_CHINESE_HAND : IME_CHINESE_PINYIN;
 }
@@ -183,7 +183,7 @@ static void bind_kind(kbd *k, field_kind kind) {
 void kbd_bind(kbd *k, field_kind kind) {
   bind_kind(k, kind);
   if (is_chinese_kind(kind))
-    ime_set_want(k->ih);
+    ime_set_want(k->ih, chinese(k));
 }
 
 const char *kbd_composition(const kbd *k) {

@@ -50,11 +50,11 @@ int main(void) {
   CHECK(!ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
   kbd_out o;
 
-  /* A name opens pinyin (and the engines); zhangsan + space commits 张三. */
+  /* A name opens pinyin (and loads that engine only); zhangsan + space
+   * commits 张三. */
   kbd_bind(k, FIELD_NAME);
-  CHECK(ime_host_set(h)->pinyin && ime_host_set(h)->hand);
+  CHECK(ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
   CHECK_INT(ime_pinyin_wait(ime_host_set(h)->pinyin), KERR_OK);
-  CHECK_INT(ime_hand_wait(ime_host_set(h)->hand), KERR_OK);
   CHECK_INT(kbd_get_type(k), KBD_PINYIN);
   type(k, "zhangsan", &o);
   CHECK_STR(kbd_composition(k), "zhang san");
@@ -105,8 +105,11 @@ int main(void) {
 
   /* The applicant's choice of handwriting holds for the session… */
   kbd_bind(k, FIELD_NAME);
+  CHECK(!ime_host_set(h)->hand);
   tap(k, "kbd.switch.hand", &o);
   CHECK_INT(kbd_get_type(k), KBD_HAND);
+  CHECK(ime_host_set(h)->hand != NULL); /* loaded when first chosen */
+  CHECK_INT(ime_hand_wait(ime_host_set(h)->hand), KERR_OK);
   kbd_bind(k, FIELD_TEXT);
   CHECK_INT(kbd_get_type(k), KBD_HAND);
   tap(k, "kbd.switch.num", &o);
@@ -149,16 +152,18 @@ int main(void) {
   CHECK(ime_host_set(h)->pinyin != NULL);
   CHECK(ime_host_tick(h, 65000) == UINT64_MAX);
   CHECK(!ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
-  /* …and come back on demand. */
-  ime_set_want(ime_host_set(h));
-  CHECK(ime_host_set(h)->pinyin && ime_host_set(h)->hand);
+  /* …and come back on demand, each when asked for. */
+  ime_set_want(ime_host_set(h), IME_CHINESE_PINYIN);
+  CHECK(ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
+  ime_set_want(ime_host_set(h), IME_CHINESE_HAND);
+  CHECK(ime_host_set(h)->hand != NULL);
   CHECK_INT(ime_pinyin_wait(ime_host_set(h)->pinyin), KERR_OK);
   /* At shutdown the session end does not load a fresh engine. */
   ime_host_close(h);
   CHECK(!ime_host_set(h)->pinyin);
   session_end(&s);
   CHECK(!ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
-  ime_set_want(ime_host_set(h));
+  ime_set_want(ime_host_set(h), IME_CHINESE_PINYIN);
   CHECK(!ime_host_set(h)->pinyin);
   ime_host_destroy(h);
 
@@ -166,7 +171,7 @@ int main(void) {
   CHECK_INT(ime_host_create(&(ime_host_config){.tmp_dir = "/tmp",
                                            .rime_dir = KIOSK_TEST_RIME_DIR}, &s, &h),
             KERR_OK);
-  ime_set_want(ime_host_set(h));
+  ime_set_want(ime_host_set(h), IME_CHINESE_PINYIN);
   CHECK(ime_host_set(h)->pinyin != NULL);
   session_end(&s);
   CHECK(!ime_host_set(h)->pinyin && !ime_host_set(h)->hand);

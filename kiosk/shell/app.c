@@ -21,7 +21,11 @@
 #include "ui/png.h"
 #include "widgets/confirm.h"
 
-#define TEXT_CACHE_BYTES (24u * 1024u * 1024u)
+/* Rendered lines kept for redraws. The densest screen (the 最低生活保障
+ * page at 1920x1080) needs 1.6 MiB, so 8 MiB keeps several screens warm;
+ * at 24 MiB the cache grew through a whole application by as much
+ * (docs/performance.md). */
+#define TEXT_CACHE_BYTES (8u * 1024u * 1024u)
 
 /* ------------------------------------------------------------------ */
 /* services */

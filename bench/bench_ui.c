@@ -17,7 +17,8 @@
  *               each run's whole process group
  *
  *   memory      with --memory N, only this: N runs each of a headless
- *               kiosk (1) held on the home screen: its PSS and RSS then
+ *               kiosk (1) held on the home screen: its PSS (and of that the
+ *               anonymous part, which no other process shares) and RSS then
  *               (bench/scripts/home_hold.txt); (2) through one whole
  *               application (tests/scripts/form_dibao_medical.txt) and
  *               (3) through a staff sign-in (bench/scripts/staff_signin.txt):
@@ -67,6 +68,22 @@ static double pct(double *v, int n, double p) {
 static long status_kib(pid_t pid, const char *key) {
   char path[64], line[256];
   snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return -1;
+  long v = -1;
+  size_t kl = strlen(key);
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, key, kl) == 0 && line[kl] == ':')
+      v = atol(line + kl + 1);
+  fclose(f);
+  return v;
+}
+
+/* Sum of one "Key:  N kB" line of /proc/PID/smaps_rollup; -1 if absent. */
+static long rollup_kib(pid_t pid, const char *key) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
   FILE *f = fopen(path, "r");
   if (!f)
     return -1;
@@ -314,7 +331,8 @@ static void bench_idle(int seconds) {
   if (pid == 0) {
     int devnull = open("/dev/null", 1);
     dup2(devnull, 2);
-    execl(kiosk_path(), "kiosk", "--window", "1920x1080", (char *)NULL);
+    execl(kiosk_path(), "kiosk", "--window", "1920x1080", "--set",
+          "security.dumpable=true", (char *)NULL);
     _exit(127);
   }
   sleep(2); /* start-up and first frame */
@@ -322,6 +340,7 @@ static void bench_idle(int seconds) {
   sleep((unsigned)seconds);
   double c1 = cpu_seconds(pid);
   long hwm = status_kib(pid, "VmHWM");
+  long pss = rollup_kib(pid, "Pss");
   kill(pid, SIGTERM);
   int st;
   waitpid(pid, &st, 0);
@@ -332,31 +351,18 @@ static void bench_idle(int seconds) {
   printf("idle_cpu_s_over_%ds: %.3f (%.2f%% of one core)\n", seconds, c1 - c0,
          (c1 - c0) * 100.0 / seconds);
   printf("rss_peak_windowed_mib: %.1f\n", hwm / 1024.0);
+  if (pss >= 0) /* the home screen after the idle period */
+    printf("pss_windowed_home_mib: %.1f\n", pss / 1024.0);
 }
 
 /* ---- memory (--memory N) ------------------------------------------- */
-
-/* Sum of one "Key:  N kB" line of /proc/PID/smaps_rollup; -1 if absent. */
-static long rollup_kib(pid_t pid, const char *key) {
-  char path[64], line[256];
-  snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return -1;
-  long v = -1;
-  size_t kl = strlen(key);
-  while (fgets(line, sizeof line, f))
-    if (strncmp(line, key, kl) == 0 && line[kl] == ':')
-      v = atol(line + kl + 1);
-  fclose(f);
-  return v;
-}
 
 /* Runs bin headless through script in a fresh data folder. With hold, its
  * PSS and RSS are read once it logs "script: hold" (it then sits on a
  * screen). *peak_kib gets VmHWM at exit. 0 if it ran and passed. */
 static int mem_run(const char *bin, const char *bundle, const char *script,
-                   int hold, long *pss_kib, long *rss_kib, long *peak_kib) {
+                   int hold, long *pss_kib, long *rss_kib, long *anon_kib,
+                   long *peak_kib) {
   char work[] = "/tmp/bench-mem-XXXXXX", data[96], printer[96], cont[700];
   char cmd[128];
   int fd[2];
@@ -365,7 +371,7 @@ static int mem_run(const char *bin, const char *bundle, const char *script,
   snprintf(data, sizeof data, "paths.data=%s/data", work);
   snprintf(printer, sizeof printer, "paths.printer=%s/printer", work);
   snprintf(cont, sizeof cont, "paths.content=%s", bundle ? bundle : "");
-  *pss_kib = *rss_kib = *peak_kib = -1;
+  *pss_kib = *rss_kib = *anon_kib = *peak_kib = -1;
   pid_t pid = fork();
   if (pid == 0) {
     int devnull = open("/dev/null", O_WRONLY);
@@ -394,6 +400,7 @@ static int mem_run(const char *bin, const char *bundle, const char *script,
       usleep(500 * 1000); /* the hold has begun: let the frame settle */
       *pss_kib = rollup_kib(pid, "Pss");
       *rss_kib = rollup_kib(pid, "Rss");
+      *anon_kib = rollup_kib(pid, "Pss_Anon");
     }
   }
   if (f)
@@ -423,8 +430,9 @@ static void mem_print(const char *name, const char *who, double *v, int n) {
 }
 
 static int bench_memory(int runs) {
-  enum { HOME_PSS, HOME_RSS, SESSION, STAFF, N_FIG };
-  static const char *const fig[N_FIG] = {"home_pss", "home_rss",
+  enum { HOME_PSS, HOME_ANON, HOME_RSS, SESSION, STAFF, N_FIG };
+  static const char *const fig[N_FIG] = {"home_pss", "home_pss_anon",
+                                         "home_rss",
                                          "session_peak_rss",
                                          "staff_signin_peak_rss"};
   const char *base = getenv("KIOSK_BIN_BASE");
@@ -447,17 +455,18 @@ static int bench_memory(int runs) {
       /* Alternate which goes first, so neither always runs warm. */
       int k = (r % 2) ? nb - 1 - b : b;
       double *w = v + (size_t)k * N_FIG * runs;
-      long pss, rss, peak, x1, x2;
-      if (mem_run(bins[k], conts[k], home, 1, &pss, &rss, &peak) ||
-          mem_run(bins[k], conts[k], apply, 0, &x1, &x2, &peak)) {
+      long pss, rss, anon, peak, x1, x2, x3;
+      if (mem_run(bins[k], conts[k], home, 1, &pss, &rss, &anon, &peak) ||
+          mem_run(bins[k], conts[k], apply, 0, &x1, &x2, &x3, &peak)) {
         fprintf(stderr, "bench_ui: %s kiosk failed (%s)\n", who[k], bins[k]);
         free(v);
         return 1;
       }
       w[HOME_PSS * runs + r] = (double)pss;
       w[HOME_RSS * runs + r] = (double)rss;
+      w[HOME_ANON * runs + r] = (double)anon;
       w[SESSION * runs + r] = (double)peak;
-      if (mem_run(bins[k], conts[k], staff, 0, &x1, &x2, &peak)) {
+      if (mem_run(bins[k], conts[k], staff, 0, &x1, &x2, &x3, &peak)) {
         fprintf(stderr, "bench_ui: %s kiosk failed the sign-in\n", who[k]);
         free(v);
         return 1;

@@ -168,7 +168,7 @@ int main(int argc, char **argv) {
 
   double t0 = now_ms();
   ime_pinyin *p = NULL;
-  ime_pinyin_config pcfg = {KIOSK_BENCH_RIME_DIR, NULL};
+  ime_pinyin_config pcfg = {.data_dir = KIOSK_BENCH_RIME_DIR};
   kerr err = ime_pinyin_create(&pcfg, &p);
   double p_create = now_ms() - t0;
   ime_hand *h = NULL;

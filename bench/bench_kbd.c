@@ -126,6 +126,8 @@ int main(int argc, char **argv) {
   if (tap(a, "staff.login", NULL) < 0 || tap(a, "staff.textentry", NULL) < 0)
     return 1;
   ime_set *ih = app_ime(a);
+  ime_set_want(ih, IME_CHINESE_PINYIN); /* as the practice screen's */
+  ime_set_want(ih, IME_CHINESE_HAND);   /* fields and tabs would */
   if (!ih || !ih->pinyin || !ih->hand || ime_pinyin_wait(ih->pinyin) ||
       ime_hand_wait(ih->hand)) {
     fprintf(stderr, "bench_kbd: input methods unavailable\n");

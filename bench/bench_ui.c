@@ -16,9 +16,22 @@
  *               N runs each: median wall time and peak memory summed over
  *               each run's whole process group
  *
+ *   memory      with --memory N, only this: N runs each of a headless
+ *               kiosk (1) held on the home screen: its PSS (and of that the
+ *               anonymous part, which no other process shares) and RSS then
+ *               (bench/scripts/home_hold.txt); (2) through one whole
+ *               application (tests/scripts/form_dibao_medical.txt) and
+ *               (3) through a staff sign-in (bench/scripts/staff_signin.txt):
+ *               peak RSS (VmHWM, from wait4). With KIOSK_BIN_BASE set, the
+ *               same with that kiosk binary, alternately run for run
+ *               (KIOSK_BASE_CONTENT: its content bundle, e.g. one with the
+ *               staff hashes it shipped with). Medians, min and max.
+ *
  * usage: bench_ui [--runs N] [--idle-seconds S] [--screen SCRIPT]
+ *        bench_ui --memory N
  * SCRIPT is a kiosk script that navigates to the screen to redraw (default:
- * the home screen). Prints one "name: value" line per figure. */
+ * the home screen). Prints one "name: value" line per figure. The kiosk
+ * run is build/kiosk/kiosk next to this program, or KIOSK_BIN. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +41,7 @@
 #include <dirent.h>
 #include <malloc.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +68,22 @@ static double pct(double *v, int n, double p) {
 static long status_kib(pid_t pid, const char *key) {
   char path[64], line[256];
   snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return -1;
+  long v = -1;
+  size_t kl = strlen(key);
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, key, kl) == 0 && line[kl] == ':')
+      v = atol(line + kl + 1);
+  fclose(f);
+  return v;
+}
+
+/* Sum of one "Key:  N kB" line of /proc/PID/smaps_rollup; -1 if absent. */
+static long rollup_kib(pid_t pid, const char *key) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
   FILE *f = fopen(path, "r");
   if (!f)
     return -1;
@@ -301,7 +331,8 @@ static void bench_idle(int seconds) {
   if (pid == 0) {
     int devnull = open("/dev/null", 1);
     dup2(devnull, 2);
-    execl(kiosk_path(), "kiosk", "--window", "1920x1080", (char *)NULL);
+    execl(kiosk_path(), "kiosk", "--window", "1920x1080", "--set",
+          "security.dumpable=true", (char *)NULL);
     _exit(127);
   }
   sleep(2); /* start-up and first frame */
@@ -309,6 +340,7 @@ static void bench_idle(int seconds) {
   sleep((unsigned)seconds);
   double c1 = cpu_seconds(pid);
   long hwm = status_kib(pid, "VmHWM");
+  long pss = rollup_kib(pid, "Pss");
   kill(pid, SIGTERM);
   int st;
   waitpid(pid, &st, 0);
@@ -319,10 +351,138 @@ static void bench_idle(int seconds) {
   printf("idle_cpu_s_over_%ds: %.3f (%.2f%% of one core)\n", seconds, c1 - c0,
          (c1 - c0) * 100.0 / seconds);
   printf("rss_peak_windowed_mib: %.1f\n", hwm / 1024.0);
+  if (pss >= 0) /* the home screen after the idle period */
+    printf("pss_windowed_home_mib: %.1f\n", pss / 1024.0);
+}
+
+/* ---- memory (--memory N) ------------------------------------------- */
+
+/* Runs bin headless through script in a fresh data folder. With hold, its
+ * PSS and RSS are read once it logs "script: hold" (it then sits on a
+ * screen). *peak_kib gets VmHWM at exit. 0 if it ran and passed. */
+static int mem_run(const char *bin, const char *bundle, const char *script,
+                   int hold, long *pss_kib, long *rss_kib, long *anon_kib,
+                   long *peak_kib) {
+  char work[] = "/tmp/bench-mem-XXXXXX", data[96], printer[96], cont[700];
+  char cmd[128];
+  int fd[2];
+  if (!mkdtemp(work) || pipe(fd) != 0)
+    return -1;
+  snprintf(data, sizeof data, "paths.data=%s/data", work);
+  snprintf(printer, sizeof printer, "paths.printer=%s/printer", work);
+  snprintf(cont, sizeof cont, "paths.content=%s", bundle ? bundle : "");
+  *pss_kib = *rss_kib = *anon_kib = *peak_kib = -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(fd[1], 2);
+    close(fd[0]);
+    close(fd[1]);
+    char *argv[] = {"kiosk", "--headless", "--window", "1920x1080",
+                    "--script", (char *)script,
+                    "--set", "backend.url=https://127.0.0.1:1",
+                    /* any 32 bytes: applications are sealed and queued
+                     * (nothing reaches a backend) and the receipt printed */
+                    "--set", "backend.seal_public_key="
+                             "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
+                    "--set", data, "--set", printer,
+                    "--set", "security.dumpable=true",
+                    bundle ? "--set" : NULL, cont, NULL};
+    execv(bin, argv);
+    _exit(127);
+  }
+  close(fd[1]);
+  FILE *f = fdopen(fd[0], "r");
+  char line[1024];
+  while (f && fgets(line, sizeof line, f)) {
+    if (hold && *pss_kib < 0 && strstr(line, "script: hold")) {
+      usleep(500 * 1000); /* the hold has begun: let the frame settle */
+      *pss_kib = rollup_kib(pid, "Pss");
+      *rss_kib = rollup_kib(pid, "Rss");
+      *anon_kib = rollup_kib(pid, "Pss_Anon");
+    }
+  }
+  if (f)
+    fclose(f);
+  int st = 0;
+  struct rusage ru;
+  if (wait4(pid, &st, 0, &ru) == pid)
+    *peak_kib = ru.ru_maxrss;
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
+  if (system(cmd) != 0)
+    fprintf(stderr, "bench_ui: could not remove %s\n", work);
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || (hold && *pss_kib < 0))
+    return -1;
+  return 0;
+}
+
+static void mem_print(const char *name, const char *who, double *v, int n) {
+  double lo = 1e18, hi = -1;
+  for (int i = 0; i < n; i++) {
+    if (v[i] < lo)
+      lo = v[i];
+    if (v[i] > hi)
+      hi = v[i];
+  }
+  printf("%s[%s]_mib: %.1f (%.1f-%.1f, n=%d)\n", name, who,
+         pct(v, n, 0.5) / 1024.0, lo / 1024.0, hi / 1024.0, n);
+}
+
+static int bench_memory(int runs) {
+  enum { HOME_PSS, HOME_ANON, HOME_RSS, SESSION, STAFF, N_FIG };
+  static const char *const fig[N_FIG] = {"home_pss", "home_pss_anon",
+                                         "home_rss",
+                                         "session_peak_rss",
+                                         "staff_signin_peak_rss"};
+  const char *base = getenv("KIOSK_BIN_BASE");
+  const char *bins[2] = {kiosk_path(), base};
+  const char *conts[2] = {NULL, getenv("KIOSK_BASE_CONTENT")};
+  const char *who[2] = {"new", "base"};
+  char home[600], apply[600], staff[600];
+  snprintf(home, sizeof home, "%s/bench/scripts/home_hold.txt",
+           KIOSK_SOURCE_DIR);
+  snprintf(apply, sizeof apply, "%s/tests/scripts/form_dibao_medical.txt",
+           KIOSK_SOURCE_DIR);
+  snprintf(staff, sizeof staff, "%s/bench/scripts/staff_signin.txt",
+           KIOSK_SOURCE_DIR);
+  int nb = base ? 2 : 1;
+  double *v = calloc((size_t)(2 * N_FIG * runs), sizeof *v);
+  if (!v)
+    return 1;
+  for (int r = 0; r < runs; r++) {
+    for (int b = 0; b < nb; b++) {
+      /* Alternate which goes first, so neither always runs warm. */
+      int k = (r % 2) ? nb - 1 - b : b;
+      double *w = v + (size_t)k * N_FIG * runs;
+      long pss, rss, anon, peak, x1, x2, x3;
+      if (mem_run(bins[k], conts[k], home, 1, &pss, &rss, &anon, &peak) ||
+          mem_run(bins[k], conts[k], apply, 0, &x1, &x2, &x3, &peak)) {
+        fprintf(stderr, "bench_ui: %s kiosk failed (%s)\n", who[k], bins[k]);
+        free(v);
+        return 1;
+      }
+      w[HOME_PSS * runs + r] = (double)pss;
+      w[HOME_RSS * runs + r] = (double)rss;
+      w[HOME_ANON * runs + r] = (double)anon;
+      w[SESSION * runs + r] = (double)peak;
+      if (mem_run(bins[k], conts[k], staff, 0, &x1, &x2, &x3, &peak)) {
+        fprintf(stderr, "bench_ui: %s kiosk failed the sign-in\n", who[k]);
+        free(v);
+        return 1;
+      }
+      w[STAFF * runs + r] = (double)peak;
+    }
+  }
+  for (int i = 0; i < N_FIG; i++)
+    for (int k = nb - 1; k >= 0; k--)
+      mem_print(fig[i], who[k], v + (size_t)k * N_FIG * runs + i * runs, runs);
+  free(v);
+  return 0;
 }
 
 int main(int argc, char **argv) {
-  int runs = 200, idle = 10, compare = 0;
+  int runs = 200, idle = 10, compare = 0, memory = 0;
   const char *screen_script = NULL;
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--compare-browser") == 0)
@@ -338,7 +498,11 @@ int main(int argc, char **argv) {
       idle = atoi(argv[i + 1]);
     else if (strcmp(argv[i], "--screen") == 0)
       screen_script = argv[i + 1];
+    else if (strcmp(argv[i], "--memory") == 0)
+      memory = atoi(argv[i + 1]);
   }
+  if (memory > 0)
+    return bench_memory(memory);
   if (runs < 4)
     runs = 4;
   log_set_level(LOG_ERROR);

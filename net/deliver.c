@@ -1,8 +1,8 @@
 /* deliver: outbox worker thread; see deliver.h for the outcome table.
  *
- * Invariants: a row is "sending" only between outbox_claim() and the
- * matching outbox_mark_*(); if recording the outcome fails, outbox_recover()
- * puts it back in the queue so it can never be stranded. The mutex guards
+ * Invariants: a row is "sending" only between outbox_claim_batch() and the
+ * outbox_mark_batch() of its batch; if recording the outcomes fails,
+ * outbox_recover() puts them back in the queue so none is ever stranded. The mutex guards
  * only the stop/kick flags; the outbox has its own lock and network I/O runs
  * with no lock held. */
 #include "deliver.h"
@@ -18,6 +18,8 @@
 
 #include "core/log.h"
 
+#define DELIVER_DETAIL_MAX (API_DETAIL_MAX + 32)
+
 struct deliver {
   deliver_config cfg;
   api *client;
@@ -32,8 +34,16 @@ struct deliver {
   uint32_t storage_failures; /* consecutive outbox failures */
   atomic_int storage_failing; /* 1 while the outbox fails; any thread reads */
   int64_t last_prune_ms;
-  char detail[API_DETAIL_MAX + 32];
+  char detail[DELIVER_BATCH_MAX][DELIVER_DETAIL_MAX]; /* one per row */
 };
+
+static int deliver_stopping(deliver *d) {
+  int s;
+  pthread_mutex_lock(&d->mu);
+  s = d->stop;
+  pthread_mutex_unlock(&d->mu);
+  return s;
+}
 
 static int64_t deliver_now(deliver *d) {
   struct timespec ts;
@@ -89,6 +99,10 @@ kerr deliver_create(const deliver_config *cfg, deliver **out) {
     d->cfg.storage_max_ms = 300000;
   if (d->cfg.storage_max_ms < d->cfg.storage_base_ms)
     d->cfg.storage_max_ms = d->cfg.storage_base_ms;
+  if (!d->cfg.batch)
+    d->cfg.batch = 32;
+  if (d->cfg.batch > DELIVER_BATCH_MAX)
+    d->cfg.batch = DELIVER_BATCH_MAX;
   if (!d->cfg.idle_poll_ms)
     d->cfg.idle_poll_ms = 30000;
   if (d->cfg.keep_delivered_ms <= 0)
@@ -157,7 +171,7 @@ int deliver_storage_failing(const deliver *d) {
 enum { DELIVER_RENUMBER_MAX = 200 };
 
 static kerr deliver_rereference(deliver *d, const outbox_item *it,
-                                deliver_event *ev, int64_t now) {
+                                deliver_event *ev, char *detail, int64_t now) {
   char ref[REFNO_BUF];
   char *env = NULL;
   kerr err = KERR_LIMIT;
@@ -169,11 +183,11 @@ static kerr deliver_rereference(deliver *d, const outbox_item *it,
   if (!err)
     err = seal_envelope_rereference(it->envelope, ref, &env);
   if (!err) {
-    snprintf(d->detail, sizeof d->detail,
+    snprintf(detail, DELIVER_DETAIL_MAX,
              "reference %s already used at the backend; sent again as %s",
              it->reference, ref);
     err = outbox_rereference(d->cfg.ob, it->id, ref, env, strlen(env),
-                             d->detail, now);
+                             detail, now);
   }
 out:
   free(env);
@@ -182,112 +196,188 @@ out:
           kerr_str(err));
     return err;
   }
-  LOG_W("deliver", "%s", d->detail);
+  LOG_W("deliver", "%s", detail);
   ev->kind = DELIVER_EV_RETRY;
-  ev->detail = d->detail;
+  ev->detail = detail;
   ev->retry_in_ms = 0;
   memcpy(ev->reference, ref, sizeof ev->reference);
   d->failures = 0;
   return KERR_OK;
 }
 
-kerr deliver_step(deliver *d, deliver_event *ev_out) {
-  deliver_event ev;
-  outbox_item it;
+/* Sends one claimed row and decides its outcome (*m, *ev; detail is the
+ * row's own buffer). *has_mark is 0 when the row's state was already
+ * changed (renumbered). Returns 1 when the rest of the batch should wait:
+ * the link failed or the worker is stopping. */
+static int deliver_one(deliver *d, const outbox_item *it, outbox_mark *m,
+                       int *has_mark, deliver_event *ev, char *detail) {
   api_submit_result res;
-  int64_t now = deliver_now(d);
-  kerr err, sent;
+  int64_t now;
+  kerr sent;
 
-  memset(&ev, 0, sizeof ev);
-  ev.next_due_ms = INT64_MAX;
-  err = outbox_claim(d->cfg.ob, now, &it, &ev.next_due_ms);
-  if (err) {
-    if (err == KERR_NOTFOUND)
-      storage_ok(d);
-    else
-      ev.retry_in_ms = storage_failed(d, err);
-    if (ev_out) {
-      ev.kind = err == KERR_NOTFOUND ? DELIVER_EV_IDLE : DELIVER_EV_STORAGE;
-      ev.err = err == KERR_NOTFOUND ? KERR_OK : err;
-      ev.detail = kerr_str(err);
-      ev.depth = deliver_depth(d);
-      *ev_out = ev;
-    }
-    return err;
-  }
-  memcpy(ev.reference, it.reference, sizeof ev.reference);
-  sent = api_submit(d->client, it.uuid, it.envelope, it.envelope_len, &res);
+  memset(ev, 0, sizeof *ev);
+  ev->next_due_ms = INT64_MAX;
+  memset(m, 0, sizeof *m);
+  m->id = it->id;
+  *has_mark = 1;
+  memcpy(ev->reference, it->reference, sizeof ev->reference);
+  sent = api_submit(d->client, it->uuid, it->envelope, it->envelope_len, &res);
   now = deliver_now(d);
-  ev.http_status = res.http_status;
-  ev.err = sent;
+  ev->http_status = m->http_status = res.http_status;
+  ev->err = sent;
   switch (sent) {
   case KERR_OK:
-    ev.kind = DELIVER_EV_DELIVERED;
-    ev.detail = "delivered";
+    ev->kind = DELIVER_EV_DELIVERED;
+    ev->detail = "delivered";
     d->failures = 0;
-    err = outbox_mark_delivered(d->cfg.ob, it.id, res.http_status, now);
-    if (!err)
-      LOG_I("deliver", "%s delivered (HTTP %d)", it.reference,
-            res.http_status);
-    break;
+    m->outcome = OUTBOX_MARK_DELIVERED;
+    return 0;
   case KERR_CONFLICT:
     /* A reference the backend already has from this device is renumbered;
      * any other conflict is quarantined. */
     if (strcmp(res.error_code, "duplicate_reference") == 0 &&
-        deliver_rereference(d, &it, &ev, now) == KERR_OK) {
-      err = KERR_OK;
-      break;
+        deliver_rereference(d, it, ev, detail, now) == KERR_OK) {
+      *has_mark = 0;
+      return 0;
     }
     /* fall through */
   case KERR_INVALID:
-    ev.kind = DELIVER_EV_QUARANTINED;
-    snprintf(d->detail, sizeof d->detail, "%s%s",
+    ev->kind = DELIVER_EV_QUARANTINED;
+    snprintf(detail, DELIVER_DETAIL_MAX, "%s%s",
              sent == KERR_CONFLICT ? "conflict: uuid known with a different "
                                      "body; " : "refused: ",
              api_last_error(d->client));
-    ev.detail = d->detail;
+    ev->detail = m->reason = detail;
     d->failures = 0; /* the backend answered; the link is fine */
-    err = outbox_mark_quarantined(d->cfg.ob, it.id, res.http_status,
-                                  d->detail, now);
-    LOG_W("deliver", "%s quarantined: %s", it.reference, d->detail);
-    break;
+    m->outcome = OUTBOX_MARK_QUARANTINED;
+    LOG_W("deliver", "%s quarantined: %s", it->reference, detail);
+    return 0;
   case KERR_STATE:
     /* Stopped mid-transfer: back in the queue, due at once. */
-    ev.kind = DELIVER_EV_RETRY;
-    ev.detail = "stopped";
-    err = outbox_mark_retry(d->cfg.ob, it.id, now, "stopped", now);
-    break;
+    ev->kind = DELIVER_EV_RETRY;
+    ev->detail = m->reason = "stopped";
+    m->outcome = OUTBOX_MARK_RETRY;
+    m->due_ms = now;
+    return 1;
   default: {
     uint32_t row_wait, pause;
     d->failures++;
-    row_wait = deliver_backoff_ms(it.attempts, d->cfg.backoff_base_ms,
+    row_wait = deliver_backoff_ms(it->attempts, d->cfg.backoff_base_ms,
                                   d->cfg.backoff_max_ms, deliver_random(d));
     pause = deliver_backoff_ms(d->failures, d->cfg.backoff_base_ms,
                                d->cfg.backoff_max_ms, deliver_random(d));
-    snprintf(d->detail, sizeof d->detail, "%s", api_last_error(d->client));
-    ev.kind = DELIVER_EV_RETRY;
-    ev.detail = d->detail;
-    ev.retry_in_ms = pause;
-    err = outbox_mark_retry(d->cfg.ob, it.id, now + row_wait, d->detail, now);
-    LOG_I("deliver", "%s not delivered (%s); retry in %u ms", it.reference,
-          d->detail, (unsigned)row_wait);
-    break;
+    snprintf(detail, DELIVER_DETAIL_MAX, "%s", api_last_error(d->client));
+    ev->kind = DELIVER_EV_RETRY;
+    ev->detail = m->reason = detail;
+    ev->retry_in_ms = pause;
+    m->outcome = OUTBOX_MARK_RETRY;
+    m->due_ms = now + row_wait;
+    LOG_I("deliver", "%s not delivered (%s); retry in %u ms", it->reference,
+          detail, (unsigned)row_wait);
+    return 1;
   }
   }
+}
+
+/* One batch: claim up to max due rows (one transaction, not synced), send
+ * them one by one, record every outcome in one durable transaction. Rows
+ * left unsent after a failure or a stop are released (queued again, the
+ * attempt not counted). evs[0..*n) gets one event per row, or the one IDLE
+ * or STORAGE event. Returns as deliver_step(). */
+static kerr deliver_batch(deliver *d, size_t max, deliver_event *evs,
+                          size_t *n) {
+  outbox_item it[DELIVER_BATCH_MAX];
+  outbox_mark m[DELIVER_BATCH_MAX];
+  size_t got = 0, nm = 0, nev = 0, sent = 0;
+  int64_t due = INT64_MAX;
+  uint32_t depth;
+  kerr err;
+
+  if (max > DELIVER_BATCH_MAX)
+    max = DELIVER_BATCH_MAX;
+  memset(&evs[0], 0, sizeof evs[0]);
+  err = outbox_claim_batch(d->cfg.ob, deliver_now(d), it, max, &got, &due);
   if (err) {
-    /* Could not record the outcome: never leave the row stranded. */
-    (void)outbox_recover(d->cfg.ob);
-    ev.kind = DELIVER_EV_STORAGE;
-    ev.err = err;
-    ev.detail = kerr_str(err);
-    ev.retry_in_ms = storage_failed(d, err);
-  } else {
+    evs[0].next_due_ms = due;
+    if (err == KERR_NOTFOUND)
+      storage_ok(d);
+    else
+      evs[0].retry_in_ms = storage_failed(d, err);
+    evs[0].kind = err == KERR_NOTFOUND ? DELIVER_EV_IDLE : DELIVER_EV_STORAGE;
+    evs[0].err = err == KERR_NOTFOUND ? KERR_OK : err;
+    evs[0].detail = kerr_str(err);
+    evs[0].depth = deliver_depth(d);
+    *n = 1;
+    return err;
+  }
+  for (sent = 0; sent < got; sent++) {
+    int has_mark, wait;
+    if (sent > 0 && deliver_stopping(d))
+      break;
+    wait = deliver_one(d, &it[sent], &m[nm], &has_mark, &evs[nev],
+                       d->detail[sent]);
+    nm += (size_t)has_mark;
+    nev++;
+    if (wait) {
+      sent++;
+      break;
+    }
+  }
+  for (size_t i = sent; i < got; i++)
+    m[nm++] = (outbox_mark){.id = it[i].id, .outcome = OUTBOX_MARK_RELEASED};
+  err = outbox_mark_batch(d->cfg.ob, m, nm, deliver_now(d));
+  if (!err) {
+    for (size_t i = 0; i < nev; i++)
+      if (evs[i].kind == DELIVER_EV_DELIVERED)
+        LOG_I("deliver", "%s delivered (HTTP %d)", evs[i].reference,
+              evs[i].http_status);
     storage_ok(d);
   }
-  ev.depth = deliver_depth(d);
-  outbox_item_free(&it);
+  for (size_t i = 0; i < got; i++)
+    outbox_item_free(&it[i]);
+  if (err) {
+    /* Could not record the outcomes: never leave the rows stranded. */
+    (void)outbox_recover(d->cfg.ob);
+    memset(&evs[0], 0, sizeof evs[0]);
+    evs[0].kind = DELIVER_EV_STORAGE;
+    evs[0].err = err;
+    evs[0].detail = kerr_str(err);
+    evs[0].next_due_ms = INT64_MAX;
+    evs[0].retry_in_ms = storage_failed(d, err);
+    evs[0].depth = deliver_depth(d);
+    *n = 1;
+    return err;
+  }
+  /* Each event tells the depth after its own row. */
+  depth = deliver_depth(d);
+  for (size_t i = nev; i-- > 0;) {
+    evs[i].depth = depth;
+    if (evs[i].kind == DELIVER_EV_DELIVERED ||
+        evs[i].kind == DELIVER_EV_QUARANTINED)
+      depth++;
+  }
+  *n = nev;
+  return KERR_OK;
+}
+
+kerr deliver_step(deliver *d, deliver_event *ev_out) {
+  deliver_event evs[1];
+  size_t n = 0;
+  kerr err = deliver_batch(d, 1, evs, &n);
   if (ev_out)
-    *ev_out = ev;
+    *ev_out = evs[0];
+  return err;
+}
+
+kerr deliver_step_batch(deliver *d, size_t max, deliver_event *evs,
+                        size_t *n) {
+  size_t k = 0;
+  kerr err;
+  if (!d || !evs || max == 0)
+    return KERR_INVALID;
+  err = deliver_batch(d, max, evs, &k);
+  if (n)
+    *n = k;
   return err;
 }
 
@@ -314,26 +404,20 @@ static int deliver_wait(deliver *d, uint32_t ms) {
   return stop;
 }
 
-static int deliver_stopping(deliver *d) {
-  int s;
-  pthread_mutex_lock(&d->mu);
-  s = d->stop;
-  pthread_mutex_unlock(&d->mu);
-  return s;
-}
-
 static void *deliver_main(void *arg) {
   deliver *d = arg;
   int was_idle = 0;
+  deliver_event evs[DELIVER_BATCH_MAX];
 
   (void)outbox_recover(d->cfg.ob);
   while (!deliver_stopping(d)) {
-    deliver_event ev;
-    kerr err = deliver_step(d, &ev);
+    size_t n = 0;
+    kerr err = deliver_batch(d, d->cfg.batch, evs, &n);
+    const deliver_event *ev = &evs[n ? n - 1 : 0];
     uint32_t wait = 0;
 
     if (err == KERR_NOTFOUND) {
-      int64_t due = ev.next_due_ms, now = deliver_now(d);
+      int64_t due = ev->next_due_ms, now = deliver_now(d);
       if (now - d->last_prune_ms >= 3600 * 1000) {
         (void)outbox_prune(d->cfg.ob, now - d->cfg.keep_delivered_ms, NULL);
         d->last_prune_ms = now;
@@ -342,20 +426,21 @@ static void *deliver_main(void *arg) {
       wait = d->cfg.idle_poll_ms;
       if (due != INT64_MAX && due - now < (int64_t)wait)
         wait = due > now ? (uint32_t)(due - now) : 0;
-      if (!was_idle && ev.depth == 0) {
-        deliver_emit(d, &ev);
+      if (!was_idle && ev->depth == 0) {
+        deliver_emit(d, ev);
         was_idle = 1;
       }
       if (wait == 0)
         continue;
     } else {
       /* A failing outbox is reported once, when it starts failing. */
-      if ((ev.kind != DELIVER_EV_RETRY || ev.err != KERR_STATE) &&
-          (ev.kind != DELIVER_EV_STORAGE || d->storage_failures == 1))
-        deliver_emit(d, &ev);
+      for (size_t i = 0; i < n; i++)
+        if ((evs[i].kind != DELIVER_EV_RETRY || evs[i].err != KERR_STATE) &&
+            (evs[i].kind != DELIVER_EV_STORAGE || d->storage_failures == 1))
+          deliver_emit(d, &evs[i]);
       was_idle = 0;
-      if (ev.kind == DELIVER_EV_RETRY || ev.kind == DELIVER_EV_STORAGE)
-        wait = ev.retry_in_ms;
+      if (ev->kind == DELIVER_EV_RETRY || ev->kind == DELIVER_EV_STORAGE)
+        wait = ev->retry_in_ms;
     }
     if (wait && deliver_wait(d, wait))
       break;

@@ -12,6 +12,12 @@
  *                                 as a whole so a dead link is not hammered.
  * Resending is safe: the uuid is the backend's idempotency key.
  *
+ * Rows are delivered in batches (deliver_config.batch): one claim for the
+ * batch, one POST per row, one durable transaction recording every outcome,
+ * so a long queue costs a fraction of an fdatasync per application. After
+ * a temporary failure or a stop, the rows of the batch not yet sent go back
+ * to the queue untouched; a crash mid-batch re-sends those already sent.
+ *
  * Progress is reported through a callback on the worker thread (the UI turns
  * it into events of its own). deliver_stop() returns within a second even in
  * the middle of a transfer. Time and randomness can be injected for tests. */
@@ -65,7 +71,11 @@ typedef struct deliver_config {
   uint32_t storage_base_ms;   /* first pause after an outbox failure (full
                                  disk, I/O error); 0 -> 1000 */
   uint32_t storage_max_ms;    /* cap of that pause; 0 -> 300000 */
+  size_t batch;               /* rows per batch; 0 -> 32, at most
+                                 DELIVER_BATCH_MAX */
 } deliver_config;
+
+#define DELIVER_BATCH_MAX 64
 
 /* Creates a worker (not started). Copies cfg; creates the api client.
  * KERR_INVALID without an outbox, or the errors of api_create(). */
@@ -89,6 +99,14 @@ void deliver_destroy(deliver *d);
  * happened. KERR_NOTFOUND when nothing is due; otherwise the outbox's error,
  * or KERR_OK whatever the delivery outcome was (see ev->kind). */
 kerr deliver_step(deliver *d, deliver_event *ev);
+
+/* deliver_step() for a batch of up to max (<= DELIVER_BATCH_MAX) due rows:
+ * evs[0..*n) gets one event per row sent, in order (the last may be the
+ * failure or stop that ended the batch early), or the one IDLE or STORAGE event with KERR_NOTFOUND or
+ * the outbox's error. The events' details are valid until the next step.
+ * KERR_INVALID for max == 0. */
+kerr deliver_step_batch(deliver *d, size_t max, deliver_event *evs,
+                        size_t *n);
 
 /* 1 while the outbox fails (from the first failure to the next success),
  * else 0. Any thread; for the staff menu's 存储已满. */

@@ -3,7 +3,12 @@
  * Durability: journal_mode=WAL with synchronous=FULL, so a COMMIT returns
  * only after the WAL is fsync'd. Every state change is one short
  * BEGIN IMMEDIATE ... COMMIT; on any error the transaction is rolled back,
- * which leaves earlier commits untouched. The file is tagged with
+ * which leaves earlier commits untouched. The one exception is a claim
+ * (queued -> sending), committed with synchronous=NORMAL: losing it to a
+ * power cut leaves the rows queued, which is what outbox_open() makes of a
+ * "sending" row anyway, and the next durable commit (the outcomes) syncs
+ * the WAL frames of the claim with its own. So a batch of deliveries costs
+ * one fdatasync, not two per application. The file is tagged with
  * application_id so a wrong path is refused instead of written to.
  * The mutex makes the handle usable from the UI and the delivery worker. */
 #include "outbox.h"
@@ -37,6 +42,9 @@ enum {
   ST_DELIVERED,
   ST_RETRY,
   ST_QUARANTINE,
+  ST_RELEASE,
+  ST_SYNC_NORMAL,
+  ST_SYNC_FULL,
   ST_COUNT
 };
 
@@ -50,7 +58,7 @@ static const char *const outbox_sql[ST_COUNT] = {
   [ST_INSERT] = "INSERT INTO outbox(uuid, reference, envelope, state, "
                 "attempts, created_ms, due_ms) VALUES(?1, ?2, ?3, 0, 0, ?4, ?4)",
   [ST_CLAIM_PICK] = "SELECT id, uuid, reference, envelope, attempts FROM outbox "
-                    "WHERE state = 0 AND due_ms <= ?1 ORDER BY due_ms, id LIMIT 1",
+                    "WHERE state = 0 AND due_ms <= ?1 ORDER BY due_ms, id LIMIT ?2",
   [ST_CLAIM_MARK] = "UPDATE outbox SET state = 1, attempts = attempts + 1, "
                     "last_attempt_ms = ?2 WHERE id = ?1 AND state = 0",
   [ST_NEXT_DUE] = "SELECT min(due_ms) FROM outbox WHERE state = 0",
@@ -61,6 +69,10 @@ static const char *const outbox_sql[ST_COUNT] = {
                "WHERE id = ?1 AND state = 1",
   [ST_QUARANTINE] = "UPDATE outbox SET state = 3, http_status = ?2, "
                     "reason = ?3, done_ms = ?4 WHERE id = ?1 AND state = 1",
+  [ST_RELEASE] = "UPDATE outbox SET state = 0, attempts = max(attempts - 1, 0) "
+                 "WHERE id = ?1 AND state = 1",
+  [ST_SYNC_NORMAL] = "PRAGMA synchronous=NORMAL",
+  [ST_SYNC_FULL] = "PRAGMA synchronous=FULL",
 };
 
 struct outbox {
@@ -404,53 +416,64 @@ static kerr outbox_next_due_locked(outbox *ob, int64_t *next_due_ms) {
   return outbox_err(rc);
 }
 
-kerr outbox_claim(outbox *ob, int64_t now_ms, outbox_item *it,
-                  int64_t *next_due_ms) {
+/* Copies the current row of ST_CLAIM_PICK into *it. */
+static kerr outbox_copy_item(sqlite3_stmt *s, outbox_item *it) {
+  const char *u = (const char *)sqlite3_column_text(s, 1);
+  const char *r = (const char *)sqlite3_column_text(s, 2);
+  const void *e = sqlite3_column_text(s, 3);
+  int elen = sqlite3_column_bytes(s, 3);
+
+  it->id = sqlite3_column_int64(s, 0);
+  it->attempts = (uint32_t)sqlite3_column_int64(s, 4) + 1;
+  if (!u || !r || !e || strlen(u) >= sizeof it->uuid ||
+      strlen(r) >= sizeof it->reference)
+    return KERR_IO; /* a row we did not write: refuse rather than guess */
+  memcpy(it->uuid, u, strlen(u) + 1);
+  memcpy(it->reference, r, strlen(r) + 1);
+  it->envelope = malloc((size_t)elen + 1);
+  if (!it->envelope)
+    return KERR_NOMEM;
+  memcpy(it->envelope, e, (size_t)elen);
+  it->envelope[elen] = '\0';
+  it->envelope_len = (size_t)elen;
+  return KERR_OK;
+}
+
+kerr outbox_claim_batch(outbox *ob, int64_t now_ms, outbox_item *items,
+                        size_t max, size_t *n, int64_t *next_due_ms) {
   sqlite3_stmt *s = ob->st[ST_CLAIM_PICK];
   int64_t due = INT64_MAX;
+  size_t got = 0, bytes = 0;
   kerr err;
-  int rc;
+  int rc = SQLITE_DONE;
 
-  memset(it, 0, sizeof *it);
+  *n = 0;
+  if (!items || max == 0)
+    return KERR_INVALID;
+  memset(items, 0, max * sizeof *items);
   pthread_mutex_lock(&ob->mu);
-  err = outbox_begin(ob);
+  /* Not durable on purpose (see the top of this file). */
+  err = outbox_step_done(ob, ST_SYNC_NORMAL);
+  if (!err)
+    err = outbox_begin(ob);
   if (err)
     goto out;
   sqlite3_bind_int64(s, 1, now_ms);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    const char *u = (const char *)sqlite3_column_text(s, 1);
-    const char *r = (const char *)sqlite3_column_text(s, 2);
-    const void *e = sqlite3_column_text(s, 3);
-    int elen = sqlite3_column_bytes(s, 3);
-
-    it->id = sqlite3_column_int64(s, 0);
-    it->attempts = (uint32_t)sqlite3_column_int64(s, 4) + 1;
-    if (!u || !r || !e || strlen(u) >= sizeof it->uuid ||
-        strlen(r) >= sizeof it->reference) {
-      err = KERR_IO; /* a row we did not write: refuse rather than guess */
-    } else {
-      memcpy(it->uuid, u, strlen(u) + 1);
-      memcpy(it->reference, r, strlen(r) + 1);
-      it->envelope = malloc((size_t)elen + 1);
-      if (!it->envelope) {
-        err = KERR_NOMEM;
-      } else {
-        memcpy(it->envelope, e, (size_t)elen);
-        it->envelope[elen] = '\0';
-        it->envelope_len = (size_t)elen;
-      }
-    }
-  } else if (rc == SQLITE_DONE) {
-    err = KERR_NOTFOUND;
-  } else {
-    err = outbox_err(rc);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+  while (got < max && bytes < OUTBOX_CLAIM_BYTES &&
+         (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    err = outbox_copy_item(s, &items[got]);
+    if (err)
+      break;
+    bytes += items[got++].envelope_len;
   }
+  if (!err && got == 0)
+    err = rc == SQLITE_DONE ? KERR_NOTFOUND : outbox_err(rc);
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
-  if (!err) {
+  for (size_t i = 0; !err && i < got; i++) {
     sqlite3_stmt *m = ob->st[ST_CLAIM_MARK];
-    sqlite3_bind_int64(m, 1, it->id);
+    sqlite3_bind_int64(m, 1, items[i].id);
     sqlite3_bind_int64(m, 2, now_ms);
     err = outbox_step_done(ob, ST_CLAIM_MARK);
   }
@@ -465,12 +488,23 @@ kerr outbox_claim(outbox *ob, int64_t now_ms, outbox_item *it,
   }
   err = outbox_commit(ob);
 out:
+  (void)outbox_step_done(ob, ST_SYNC_FULL);
   pthread_mutex_unlock(&ob->mu);
-  if (err)
-    outbox_item_free(it);
+  if (err) {
+    for (size_t i = 0; i < max; i++)
+      outbox_item_free(&items[i]);
+  } else {
+    *n = got;
+  }
   if (next_due_ms)
     *next_due_ms = due;
   return err;
+}
+
+kerr outbox_claim(outbox *ob, int64_t now_ms, outbox_item *it,
+                  int64_t *next_due_ms) {
+  size_t n;
+  return outbox_claim_batch(ob, now_ms, it, 1, &n, next_due_ms);
 }
 
 void outbox_item_free(outbox_item *it) {
@@ -480,79 +514,96 @@ void outbox_item_free(outbox_item *it) {
   memset(it, 0, sizeof *it);
 }
 
-/* Runs one single-row UPDATE in its own transaction; KERR_STATE if it
- * matched no row (the row is not in the expected state). */
-static kerr outbox_update_one(outbox *ob, int which) {
-  kerr err;
-
-  err = outbox_begin(ob);
-  if (err)
-    goto fail;
-  err = outbox_step_done(ob, which);
-  if (!err && sqlite3_changes(ob->db) != 1)
-    err = KERR_STATE;
-  if (err)
-    goto fail;
-  return outbox_commit(ob);
-fail:
-  sqlite3_clear_bindings(ob->st[which]);
-  outbox_rollback(ob);
-  return err;
-}
-
 /* Bound text for reasons: short, truncated on a UTF-8 boundary. */
 static int outbox_reason_len(const char *reason) {
   return reason ? (int)utf8_cut(reason, strlen(reason), OUTBOX_REASON_MAX)
                 : 0;
 }
 
-kerr outbox_mark_delivered(outbox *ob, int64_t id, int http_status,
-                           int64_t now_ms) {
-  sqlite3_stmt *s = ob->st[ST_DELIVERED];
+/* Binds and runs the UPDATE of one outcome (in the caller's transaction);
+ * KERR_STATE if the row is not "sending". */
+static kerr outbox_mark_one(outbox *ob, const outbox_mark *m, int64_t now_ms) {
+  static const int which[] = {
+    [OUTBOX_MARK_DELIVERED] = ST_DELIVERED, [OUTBOX_MARK_RETRY] = ST_RETRY,
+    [OUTBOX_MARK_QUARANTINED] = ST_QUARANTINE,
+    [OUTBOX_MARK_RELEASED] = ST_RELEASE};
+  sqlite3_stmt *s;
+  const char *reason = m->reason;
   kerr err;
 
-  pthread_mutex_lock(&ob->mu);
-  sqlite3_bind_int64(s, 1, id);
-  sqlite3_bind_int(s, 2, http_status);
-  sqlite3_bind_int64(s, 3, now_ms);
-  err = outbox_update_one(ob, ST_DELIVERED);
-  pthread_mutex_unlock(&ob->mu);
+  if ((unsigned)m->outcome > OUTBOX_MARK_RELEASED)
+    return KERR_INVALID;
+  s = ob->st[which[m->outcome]];
+  sqlite3_bind_int64(s, 1, m->id);
+  switch (m->outcome) {
+  case OUTBOX_MARK_DELIVERED:
+    sqlite3_bind_int(s, 2, m->http_status);
+    sqlite3_bind_int64(s, 3, now_ms);
+    break;
+  case OUTBOX_MARK_RETRY:
+    sqlite3_bind_int64(s, 2, m->due_ms);
+    if (reason)
+      sqlite3_bind_text(s, 3, reason, outbox_reason_len(reason),
+                        SQLITE_STATIC);
+    break;
+  case OUTBOX_MARK_QUARANTINED:
+    sqlite3_bind_int(s, 2, m->http_status);
+    sqlite3_bind_text(s, 3, reason ? reason : "", outbox_reason_len(reason),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, now_ms);
+    break;
+  case OUTBOX_MARK_RELEASED:
+    break;
+  }
+  err = outbox_step_done(ob, which[m->outcome]);
+  if (!err && sqlite3_changes(ob->db) != 1)
+    err = KERR_STATE;
   return err;
+}
+
+kerr outbox_mark_batch(outbox *ob, const outbox_mark *marks, size_t n,
+                       int64_t now_ms) {
+  kerr err;
+
+  if (n == 0)
+    return KERR_OK;
+  if (!marks)
+    return KERR_INVALID;
+  pthread_mutex_lock(&ob->mu);
+  err = outbox_begin(ob);
+  for (size_t i = 0; !err && i < n; i++)
+    err = outbox_mark_one(ob, &marks[i], now_ms);
+  if (err)
+    outbox_rollback(ob);
+  else
+    err = outbox_commit(ob);
+  pthread_mutex_unlock(&ob->mu);
+  for (size_t i = 0; !err && i < n; i++)
+    if (marks[i].outcome == OUTBOX_MARK_QUARANTINED)
+      LOG_W("outbox", "quarantined row %lld (HTTP %d)",
+            (long long)marks[i].id, marks[i].http_status);
+  return err;
+}
+
+kerr outbox_mark_delivered(outbox *ob, int64_t id, int http_status,
+                           int64_t now_ms) {
+  outbox_mark m = {.id = id, .outcome = OUTBOX_MARK_DELIVERED,
+                   .http_status = http_status};
+  return outbox_mark_batch(ob, &m, 1, now_ms);
 }
 
 kerr outbox_mark_retry(outbox *ob, int64_t id, int64_t due_ms,
                        const char *reason, int64_t now_ms) {
-  sqlite3_stmt *s = ob->st[ST_RETRY];
-  kerr err;
-
-  (void)now_ms;
-  pthread_mutex_lock(&ob->mu);
-  sqlite3_bind_int64(s, 1, id);
-  sqlite3_bind_int64(s, 2, due_ms);
-  if (reason)
-    sqlite3_bind_text(s, 3, reason, outbox_reason_len(reason), SQLITE_STATIC);
-  err = outbox_update_one(ob, ST_RETRY);
-  pthread_mutex_unlock(&ob->mu);
-  return err;
+  outbox_mark m = {.id = id, .outcome = OUTBOX_MARK_RETRY, .due_ms = due_ms,
+                   .reason = reason};
+  return outbox_mark_batch(ob, &m, 1, now_ms);
 }
 
 kerr outbox_mark_quarantined(outbox *ob, int64_t id, int http_status,
                              const char *reason, int64_t now_ms) {
-  sqlite3_stmt *s = ob->st[ST_QUARANTINE];
-  kerr err;
-
-  pthread_mutex_lock(&ob->mu);
-  sqlite3_bind_int64(s, 1, id);
-  sqlite3_bind_int(s, 2, http_status);
-  sqlite3_bind_text(s, 3, reason ? reason : "", outbox_reason_len(reason),
-                    SQLITE_STATIC);
-  sqlite3_bind_int64(s, 4, now_ms);
-  err = outbox_update_one(ob, ST_QUARANTINE);
-  pthread_mutex_unlock(&ob->mu);
-  if (!err)
-    LOG_W("outbox", "quarantined row %lld (HTTP %d)", (long long)id,
-          http_status);
-  return err;
+  outbox_mark m = {.id = id, .outcome = OUTBOX_MARK_QUARANTINED,
+                   .http_status = http_status, .reason = reason};
+  return outbox_mark_batch(ob, &m, 1, now_ms);
 }
 
 /* Runs an ad-hoc statement with up to two text and one integer binding in a

@@ -9,6 +9,13 @@
  *      ^         |  \--> quarantined (with reason; never retried by itself)
  *      +---------+  (retry later; a "sending" row found on open is queued)
  *
+ * Delivery works in batches: outbox_claim_batch() moves up to n due rows to
+ * "sending" in one transaction, outbox_mark_batch() records all their
+ * outcomes in one durable transaction. A claim alone is not made durable
+ * (it is committed without fdatasync): lost in a power cut, its rows are
+ * simply queued, as after a crash. Re-sending a row whose delivery was not
+ * yet recorded is safe: the uuid is the backend's idempotency key.
+ *
  * The outbox is bounded: at most `capacity` undelivered rows (queued,
  * sending, quarantined) and, optionally, at most max_db_bytes on disk. A
  * warning flag is raised at warn_percent of capacity. A full outbox or a
@@ -157,6 +164,40 @@ kerr outbox_enqueue(outbox *ob, const char *uuid, const char *reference,
  * gets the earliest due time of a queued row or INT64_MAX if none. */
 kerr outbox_claim(outbox *ob, int64_t now_ms, outbox_item *it,
                   int64_t *next_due_ms);
+
+/* A batch claimed at once stops adding rows once their envelopes reach this
+ * many bytes (the first row is always taken), so memory stays bounded. */
+#define OUTBOX_CLAIM_BYTES (1024u * 1024u)
+
+/* outbox_claim() for up to max rows (oldest due first) in one transaction,
+ * not synced to disk (see the top of this file). items[0..max) is zeroed,
+ * the first *n filled; free each with outbox_item_free(). KERR_NOTFOUND
+ * (and *n == 0) if none is due, KERR_INVALID for max == 0. */
+kerr outbox_claim_batch(outbox *ob, int64_t now_ms, outbox_item *items,
+                        size_t max, size_t *n, int64_t *next_due_ms);
+
+typedef enum outbox_outcome {
+  OUTBOX_MARK_DELIVERED = 0,  /* as outbox_mark_delivered() */
+  OUTBOX_MARK_RETRY,          /* as outbox_mark_retry() */
+  OUTBOX_MARK_QUARANTINED,    /* as outbox_mark_quarantined() */
+  OUTBOX_MARK_RELEASED        /* "sending" -> "queued", due as it was, the
+                                 attempt not counted: claimed but not sent */
+} outbox_outcome;
+
+/* The outcome of one claimed row. reason is borrowed for the call. */
+typedef struct outbox_mark {
+  int64_t id;
+  outbox_outcome outcome;
+  int http_status;            /* DELIVERED, QUARANTINED */
+  int64_t due_ms;             /* RETRY */
+  const char *reason;         /* RETRY (may be NULL), QUARANTINED */
+} outbox_mark;
+
+/* Records the outcomes of n claimed rows in one durable transaction, all or
+ * none: KERR_STATE (nothing recorded) if one of them is not "sending",
+ * KERR_FULL / KERR_IO on storage errors. n == 0 does nothing. */
+kerr outbox_mark_batch(outbox *ob, const outbox_mark *marks, size_t n,
+                       int64_t now_ms);
 
 /* Frees what outbox_claim() put in *it. */
 void outbox_item_free(outbox_item *it);

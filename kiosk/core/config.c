@@ -49,6 +49,7 @@ static const key_def keys[] = {
     {"device.ref_prefix", T_PREFIX, offsetof(config, ref_prefix), 3, 0, 0},
     I("session.inactivity_s", inactivity_s, 15, 3600),
     I("session.warning_s", warning_s, 20, 300),
+    I("ime.release_after_s", ime_release_s, 0, 86400),
     B("screen.fullscreen", fullscreen),
     {"screen.size", T_SIZE, offsetof(config, width), 0, 0, 0},
     B("screen.elder_default", elder_default),
@@ -86,6 +87,7 @@ static void defaults_common(config *c) {
   snprintf(c->ref_prefix, sizeof c->ref_prefix, "JC");
   c->inactivity_s = 90;
   c->warning_s = 30;
+  c->ime_release_s = 300;
   c->fullscreen = 1;
   c->width = 1920;
   c->height = 1080;

@@ -51,6 +51,9 @@ typedef struct config {
   /* session */
   int inactivity_s;                   /* idle time before the warning */
   int warning_s;                      /* countdown length of the warning */
+  int ime_release_s;                  /* idle seconds before the input
+                                         methods are unloaded (0: at every
+                                         session end) */
   /* screen */
   int fullscreen;                     /* 1: full screen; 0: window */
   int width, height;                  /* window size when not full screen */

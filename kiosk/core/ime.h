@@ -14,7 +14,8 @@
  *
  * Start-up: ime_*_create() only checks its paths and starts a worker thread
  * that loads the engine, so it returns in well under a millisecond and the
- * kiosk's launch never waits for an input method. ime_*_ready() tells
+ * kiosk's launch never waits for an input method. The kiosk creates them
+ * only when a session needs text entry (ime_set_want()). ime_*_ready() tells
  * (without blocking) whether the engine is loaded; until then the calls that
  * need the engine return KERR_BUSY and change nothing, so the keyboard shows
  * itself as "输入法准备中" and enables itself once ready. ime_*_wait() blocks
@@ -74,6 +75,11 @@ typedef struct ime_pinyin_config {
   /* Folder in which each applicant's temporary learning folder is made;
    * NULL: "/tmp". Point it at a tmpfs (e.g. /run/kiosk) on the kiosk. */
   const char *tmp_dir;
+  /* Called on the worker thread when a load (at create or after a reset)
+   * has ended, ready or failed, so the UI is woken instead of polling;
+   * must not block. May be NULL. */
+  void (*notify)(void *ud);
+  void *notify_ud;
 } ime_pinyin_config;
 
 typedef struct ime_candidate {
@@ -105,6 +111,10 @@ kerr ime_pinyin_create(const ime_pinyin_config *cfg, ime_pinyin **out);
 
 /* True once the engine is loaded and keys are accepted. Never blocks. */
 bool ime_pinyin_ready(ime_pinyin *p);
+
+/* True while a load (at create or after a reset) is in progress; false once
+ * it has ended, ready or failed. Never blocks. */
+bool ime_pinyin_loading(ime_pinyin *p);
 
 /* Blocks until loading has ended; KERR_OK if the engine is usable, else the
  * loading error (KERR_IO, KERR_INVALID, KERR_NOMEM). */
@@ -256,13 +266,29 @@ typedef enum ime_chinese {
 
 /* The engines of one kiosk and the applicant's choice between them, owned
  * by the input-method service (services/ime_host.h), which resets the
- * choice and counts `generation` up at every session end. An engine that
- * could not be started is NULL. */
+ * choice and counts `generation` up at every session end. The engines are
+ * started on demand: each NULL until someone asks for it with
+ * ime_set_want() (a form screen opening, a keyboard bound to a Chinese
+ * field or switched to pinyin or handwriting), NULL again after the service
+ * released them, and NULL if it could not be started. */
 typedef struct ime_set {
   ime_pinyin *pinyin;
   ime_hand *hand;
   ime_chinese chinese;
   unsigned generation; /* a keyboard that saw another value is stale */
+  /* starts an engine if it is not there (see ime_set_want) */
+  void (*want)(void *ud, ime_chinese which);
+  void *want_ud;
 } ime_set;
+
+/* Asks for one engine: it starts loading in the background if it is not
+ * loaded (s->pinyin or s->hand is non-NULL afterwards unless it cannot
+ * start), and the input methods count as in use. Cheap when it is loaded.
+ * Each engine is loaded only when asked for: most applicants never write
+ * by hand, and the handwriting model is 25 MiB once mapped. NULL ok. */
+static inline void ime_set_want(ime_set *s, ime_chinese which) {
+  if (s && s->want)
+    s->want(s->want_ud, which);
+}
 
 #endif

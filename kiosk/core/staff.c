@@ -430,9 +430,8 @@ kerr staff_pin_hash(char *pin, char out[STAFF_HASH_BUF]) {
     e = KERR_CRYPTO;
     goto out;
   }
-  if (crypto_pwhash_str(out, pin, strlen(pin),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+  if (crypto_pwhash_str(out, pin, strlen(pin), STAFF_HASH_OPS,
+                        STAFF_HASH_MEM) != 0)
     e = KERR_NOMEM;
 out:
   if (pin)

@@ -74,6 +74,8 @@ struct ime_pinyin {
   bool worker_live; /* started and not yet joined */
   atomic_int state;
   kerr load_err; /* written by the worker before it publishes state */
+  void (*notify)(void *ud); /* set at create, read-only after */
+  void *notify_ud;
   ime_pinyin_view view;
   char commit[IME_PINYIN_COMMIT_MAX];
   size_t commit_len;
@@ -307,6 +309,8 @@ out:
   p->load_err = err;
   atomic_store_explicit(&p->state, err ? ST_FAILED : ST_READY,
                         memory_order_release);
+  if (p->notify)
+    p->notify(p->notify_ud);
   return NULL;
 }
 
@@ -348,6 +352,10 @@ kerr ime_pinyin_create(const ime_pinyin_config *cfg, ime_pinyin **out) {
     goto out;
   }
   p->user_fd = -1;
+  if (cfg) {
+    p->notify = cfg->notify;
+    p->notify_ud = cfg->notify_ud;
+  }
   if ((err = path_join(p->shared_dir, data, ""))) goto out;
   if ((err = path_join(p->staging_dir, data, "staging"))) goto out;
   if ((err = path_join(p->prebuilt_dir, data, "build"))) goto out;
@@ -378,6 +386,10 @@ bool ime_pinyin_ready(ime_pinyin *p) {
   int st = atomic_load_explicit(&p->state, memory_order_acquire);
   if (st != ST_LOADING) worker_join(p);
   return st == ST_READY;
+}
+
+bool ime_pinyin_loading(ime_pinyin *p) {
+  return atomic_load_explicit(&p->state, memory_order_acquire) == ST_LOADING;
 }
 
 kerr ime_pinyin_wait(ime_pinyin *p) {

@@ -581,6 +581,11 @@ static void form_enter(app *a, void *state, const void *arg) {
   s->removing = -1;
   s->show_member = -1;
   s->bound_member = -2;
+  /* Warm the applicant's input method now, in the background: by the
+   * first text field it is usually ready. */
+  ime_set *ih = app_ime(a);
+  if (ih)
+    ime_set_want(ih, ih->chinese);
   if (kbd_create(app_ime(a), &s->k))
     s->k = NULL;
 }

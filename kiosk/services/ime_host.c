@@ -1,7 +1,10 @@
-/* ime_host: see ime_host.h. Invariant: the chosen input method and the
- * engines' state never outlive a session (session_wipe -> host_wipe). */
+/* ime_host: see ime_host.h. Invariants: the chosen input method and the
+ * engines' state never outlive a session (session_wipe -> host_wipe);
+ * engines exist only between a want and their release, and never after
+ * ime_host_close(). */
 #include "services/ime_host.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -9,18 +12,84 @@
 
 struct ime_host {
   ime_set set;
-  svc_wake wake;
+  ime_host_config cfg;
+  session *sess;
+  uint64_t used_ms;  /* session clock at the last want or session end */
+  bool touched;      /* wanted or a session ended since the last tick */
+  bool tried_pinyin; /* ime_pinyin_create() called since the last release */
+  bool tried_hand;   /* ime_hand_create() likewise */
+  bool closed;
 };
 
-/* The handwriting worker's answer: wake the shell. */
-static void hand_notify(void *ud) {
+/* An engine has loaded or has an answer: wake the shell. */
+static void engine_notify(void *ud) {
   ime_host *h = ud;
-  svc_post(&h->wake, SVC_IME, 1, 0, 0);
+  svc_post(&h->cfg.wake, SVC_IME, 1, 0, 0);
+}
+
+static int is_dir(const char *path) {
+  struct stat st;
+  return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void load_pinyin(ime_host *h) {
+  ime_pinyin_config pc = {
+      .data_dir = h->cfg.rime_dir,
+      .tmp_dir = is_dir(h->cfg.tmp_dir) ? h->cfg.tmp_dir : NULL,
+      .notify = engine_notify, .notify_ud = h};
+  kerr e = ime_pinyin_create(&pc, &h->set.pinyin);
+  h->tried_pinyin = true;
+  if (e) {
+    LOG_E("ime", "pinyin unavailable: %s", kerr_str(e));
+    h->set.pinyin = NULL;
+  } else {
+    LOG_I("ime", "pinyin loading");
+  }
+}
+
+static void load_hand(ime_host *h) {
+  ime_hand_config hc = {.model_path = h->cfg.hand_model,
+                        .pad_w = IME_HAND_PAD, .pad_h = IME_HAND_PAD,
+                        .notify = engine_notify, .notify_ud = h};
+  kerr e = ime_hand_create(&hc, &h->set.hand);
+  h->tried_hand = true;
+  if (e) {
+    LOG_E("ime", "handwriting unavailable: %s", kerr_str(e));
+    h->set.hand = NULL;
+  } else {
+    LOG_I("ime", "handwriting loading");
+  }
+}
+
+static void host_release(ime_host *h) {
+  if (!h->tried_pinyin && !h->tried_hand)
+    return;
+  ime_pinyin_destroy(h->set.pinyin);
+  ime_hand_destroy(h->set.hand);
+  h->set.pinyin = NULL;
+  h->set.hand = NULL;
+  h->tried_pinyin = h->tried_hand = false;
+  /* librime and zinnia free many small blocks: give the pages back. */
+  malloc_trim(0);
+  LOG_I("ime", "input methods released");
+}
+
+static void host_want(void *ud, ime_chinese which) {
+  ime_host *h = ud;
+  if (h->closed)
+    return;
+  h->touched = true;
+  if (which == IME_CHINESE_HAND && !h->tried_hand)
+    load_hand(h);
+  else if (which == IME_CHINESE_PINYIN && !h->tried_pinyin)
+    load_pinyin(h);
 }
 
 static void host_wipe(void *ud) {
   ime_host *h = ud;
-  if (h->set.pinyin) {
+  if (h->cfg.release_after_s == 0) {
+    host_release(h);
+  } else if (h->set.pinyin) {
     kerr e = ime_pinyin_reset(h->set.pinyin);
     if (e)
       LOG_E("ime", "pinyin reset: %s", kerr_str(e));
@@ -29,61 +98,73 @@ static void host_wipe(void *ud) {
     ime_hand_clear(h->set.hand);
   h->set.chinese = IME_CHINESE_PINYIN;
   h->set.generation++;
-}
-
-static int is_dir(const char *path) {
-  struct stat st;
-  return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+  h->touched = true;
 }
 
 kerr ime_host_create(const ime_host_config *cfg, session *s, ime_host **out) {
-  kerr e = KERR_OK;
+  kerr e;
   *out = NULL;
   ime_host *h = calloc(1, sizeof *h);
   if (!h)
     return KERR_NOMEM;
   if (cfg)
-    h->wake = cfg->wake;
-  ime_pinyin_config pc = {
-      .data_dir = cfg ? cfg->rime_dir : NULL,
-      .tmp_dir = cfg && is_dir(cfg->tmp_dir) ? cfg->tmp_dir : NULL};
-  e = ime_pinyin_create(&pc, &h->set.pinyin);
-  if (e) {
-    LOG_E("ime", "pinyin unavailable: %s", kerr_str(e));
-    h->set.pinyin = NULL;
-  }
-  ime_hand_config hc = {.model_path = cfg ? cfg->hand_model : NULL,
-                        .pad_w = IME_HAND_PAD, .pad_h = IME_HAND_PAD,
-                        .notify = hand_notify, .notify_ud = h};
-  e = ime_hand_create(&hc, &h->set.hand);
-  if (e) {
-    LOG_E("ime", "handwriting unavailable: %s", kerr_str(e));
-    h->set.hand = NULL;
-  }
+    h->cfg = *cfg;
+  if (h->cfg.release_after_s < 0)
+    h->cfg.release_after_s = 0;
+  h->sess = s;
+  h->set.want = host_want;
+  h->set.want_ud = h;
   e = session_add_wiper(s, host_wipe, h);
-  if (e)
-    goto out;
+  if (e) {
+    free(h);
+    return e;
+  }
   *out = h;
-  h = NULL;
-out:
-  ime_host_destroy(h);
-  return e;
+  return KERR_OK;
 }
 
 void ime_host_destroy(ime_host *h) {
   if (!h)
     return;
-  ime_pinyin_destroy(h->set.pinyin);
-  ime_hand_destroy(h->set.hand);
+  host_release(h);
   free(h);
 }
 
 ime_set *ime_host_set(ime_host *h) { return h ? &h->set : NULL; }
 
+uint64_t ime_host_tick(ime_host *h, uint64_t now_ms) {
+  uint64_t idle_ms, due;
+  if (!h || (!h->tried_pinyin && !h->tried_hand))
+    return UINT64_MAX;
+  if (h->touched) {
+    h->used_ms = now_ms;
+    h->touched = false;
+  }
+  idle_ms = (uint64_t)h->cfg.release_after_s * 1000u;
+  due = h->used_ms + idle_ms;
+  /* Never while someone uses the kiosk, nor under a load (destroying
+   * would wait for it on the UI thread): the next tick will see. */
+  if (h->sess->state != SESSION_IDLE)
+    return idle_ms ? idle_ms : 1000;
+  if (now_ms < due)
+    return due - now_ms;
+  if (ime_host_busy(h))
+    return 200;
+  host_release(h);
+  return UINT64_MAX;
+}
+
+void ime_host_close(ime_host *h) {
+  if (!h)
+    return;
+  host_release(h);
+  h->closed = true;
+}
+
 bool ime_host_busy(ime_host *h) {
   if (!h)
     return false;
-  if (h->set.pinyin && !ime_pinyin_ready(h->set.pinyin))
+  if (h->set.pinyin && ime_pinyin_loading(h->set.pinyin))
     return true;
   return h->set.hand && ime_hand_busy(h->set.hand);
 }

@@ -22,7 +22,11 @@
 #include "ui/png.h"
 #include "widgets/confirm.h"
 
-#define TEXT_CACHE_BYTES (24u * 1024u * 1024u)
+/* Rendered lines kept for redraws. The densest screen (the 最低生活保障
+ * page at 1920x1080) needs 1.6 MiB, so 8 MiB keeps several screens warm;
+ * at 24 MiB the cache grew through a whole application by as much
+ * (docs/performance.md). */
+#define TEXT_CACHE_BYTES (8u * 1024u * 1024u)
 
 /* ------------------------------------------------------------------ */
 /* services */
@@ -720,7 +724,9 @@ static kerr start_services(app *a) {
   session_add_wiper(&a->sess, wipe_ui, a);
   if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir,
                                          .rime_dir = a->cfg.rime_dir,
-                                         .wake = wake},
+                                         .wake = wake,
+                                         .release_after_s =
+                                             a->cfg.ime_release_s},
                       &a->sess, &a->ime))
     LOG_E("app", "no input methods");
   e = selection_init(&a->chosen, &a->sess);
@@ -823,6 +829,9 @@ void app_destroy(app *a) {
     return;
   while (a->depth > 0)
     stack_pop_one(a);
+  /* First, so that the session end below does not load a fresh pinyin
+   * engine only to destroy it. */
+  ime_host_close(a->ime);
   if (a->sess.n_wipers)
     session_end(&a->sess);
   ime_host_destroy(a->ime);
@@ -925,10 +934,11 @@ kerr app_quit_by_admin(app *a) {
 }
 
 /* Tells the service manager the kiosk is up (once the first frame is on
- * screen) and still alive. Called once per pass of the loop, so a screen
- * that hangs in an event or a draw stops the pings and systemd restarts the
- * kiosk. Returns the milliseconds until the next ping is due (a deadline
- * for the loop's wait), or UINT64_MAX when there is no watchdog. */
+ * screen) and still alive, and lets the input-method service release idle
+ * engines. Called once per pass of the loop, so a screen that hangs in an
+ * event or a draw stops the pings and systemd restarts the kiosk. Returns
+ * the milliseconds until the next ping or release is due (a deadline for
+ * the loop's wait), or UINT64_MAX when there is none. */
 static uint64_t service_tick(app *a) {
   if (!a->ready_sent && a->frames > 0) {
     char status[80];
@@ -936,14 +946,15 @@ static uint64_t service_tick(app *a) {
     sdnotify_ready(status);
     a->ready_sent = 1;
   }
+  uint64_t ime_d = ime_host_tick(a->ime, app_now(a));
   if (!a->wd_interval_ms)
-    return UINT64_MAX;
+    return ime_d;
   uint64_t now = SDL_GetTicks64();
   if (now >= a->wd_next_ms) {
     sdnotify_watchdog();
     a->wd_next_ms = now + a->wd_interval_ms;
   }
-  return a->wd_next_ms - now;
+  return a->wd_next_ms - now < ime_d ? a->wd_next_ms - now : ime_d;
 }
 
 int app_run(app *a) {

@@ -5,7 +5,7 @@
  * drawn, so a tap acts on what was seen); `hist` remembers where earlier
  * bar pages started so 〈 returns exactly. Letters typed before the pinyin
  * engine is ready wait in `queue` (at most IME_PINYIN_INPUT_MAX) and are
- * fed by kbd_tick once it is. The stroke copy (`pts`, pad units 0..999) is
+ * fed by kbd_tick once it is (the engine's load wakes the loop). The stroke copy (`pts`, pad units 0..999) is
  * only for drawing; the engine has its own. Everything an applicant typed
  * or wrote is wiped by kbd_reset and kbd_destroy. */
 #include "widgets/kbd.h"
@@ -20,13 +20,9 @@
 #define KBD_BAR_MAX 32 /* candidate buttons on the bar at most */
 #define KBD_HIST_MAX 64
 #define KBD_HAND_CAND 10
-/* Polls while waiting for an engine to load: at most this many (≈10 s). */
-#define KBD_READY_POLLS 400
-#define KBD_READY_POLL_MS 25
-/* A handwriting answer wakes the loop (ime_hand_config.notify through the
- * input-method service), so this is only a fallback for a keyboard used
- * where nothing wakes it. */
-#define KBD_HAND_POLL_MS 250
+/* Nothing here polls: an engine that has loaded or has a handwriting
+ * answer wakes the loop (the notify callbacks of core/ime.h, posted by the
+ * input-method service), and the host screen's tick then calls kbd_tick. */
 
 enum { ALLOW_PINYIN = 1, ALLOW_HAND = 2, ALLOW_NUM = 4, ALLOW_ID = 8,
        ALLOW_LATIN = 16 };
@@ -49,7 +45,6 @@ struct kbd {
   /* pinyin letters typed before the engine was ready */
   char queue[IME_PINYIN_INPUT_MAX + 1];
   int n_queue;
-  int ready_polls;
   /* handwriting */
   SDL_Rect pad;      /* where the pad was last drawn */
   bool pad_gesture;  /* the current press began on the pad */
@@ -100,7 +95,6 @@ void kbd_reset(kbd *k) {
   strokes_wipe(k);
   session_wipe_bytes(k->queue, sizeof k->queue);
   k->n_queue = 0;
-  k->ready_polls = 0;
   k->pad_gesture = false;
   paging_reset(k);
 }
@@ -117,6 +111,8 @@ static void sync_generation(kbd *k) {
   }
 }
 
+static void bind_kind(kbd *k, field_kind kind);
+
 kerr kbd_create(ime_set *ih, kbd **out) {
   *out = NULL;
   kbd *k = calloc(1, sizeof *k);
@@ -124,7 +120,7 @@ kerr kbd_create(ime_set *ih, kbd **out) {
     return KERR_NOMEM;
   k->ih = ih;
   k->gen = ih ? ih->generation : 0;
-  kbd_bind(k, FIELD_TEXT);
+  bind_kind(k, FIELD_TEXT);
   *out = k;
   return KERR_OK;
 }
@@ -148,11 +144,15 @@ static bool is_chinese_kind(field_kind kind) {
 static void kbd_set_type(kbd *k, kbd_type t) {
   kbd_reset(k);
   k->type = t;
+  if (t == KBD_PINYIN || t == KBD_HAND)
+    ime_set_want(k->ih, t == KBD_HAND ? IME_CHINESE_HAND : IME_CHINESE_PINYIN);
   if (k->ih && is_chinese_kind(k->kind) && (t == KBD_PINYIN || t == KBD_HAND))
     k->ih->chinese = t == KBD_HAND ? IME_CHINESE_HAND : IME_CHINESE_PINYIN;
 }
 
-void kbd_bind(kbd *k, field_kind kind) {
+/* kbd_bind() without asking for the engines (a keyboard just made is not
+ * yet for any field). */
+static void bind_kind(kbd *k, field_kind kind) {
   kbd_reset(k);
   k->kind = kind;
   k->dot = kind == FIELD_MONEY;
@@ -178,6 +178,12 @@ void kbd_bind(kbd *k, field_kind kind) {
     k->allowed = ALLOW_PINYIN | ALLOW_HAND | ALLOW_NUM | ALLOW_LATIN;
     break;
   }
+}
+
+void kbd_bind(kbd *k, field_kind kind) {
+  bind_kind(k, kind);
+  if (is_chinese_kind(kind))
+    ime_set_want(k->ih, chinese(k));
 }
 
 const char *kbd_composition(const kbd *k) {
@@ -579,25 +585,16 @@ uint64_t kbd_tick(kbd *k) {
       k->hand_pending = false;
       paging_reset(k);
       d = 0; /* show them now */
-    } else if (e == KERR_BUSY) {
-      d = KBD_HAND_POLL_MS;
-    } else {
+    } else if (e != KERR_BUSY) { /* busy: the answer will wake us */
       k->hand_pending = false;
     }
     session_wipe_bytes(c, sizeof c);
   }
-  if (k->type == KBD_PINYIN && pin(k) && k->ready_polls < KBD_READY_POLLS) {
-    if (ime_pinyin_ready(pin(k))) {
-      if (k->n_queue) {
-        flush_queue(k);
-        d = 0;
-      }
-      k->ready_polls = KBD_READY_POLLS; /* nothing more to wait for */
-    } else {
-      k->ready_polls++;
-      if (d > KBD_READY_POLL_MS)
-        d = KBD_READY_POLL_MS;
-    }
+  /* Letters typed while the engine loaded: its load woke us. */
+  if (k->type == KBD_PINYIN && k->n_queue && pin(k) &&
+      ime_pinyin_ready(pin(k))) {
+    flush_queue(k);
+    d = 0;
   }
   return d;
 }

@@ -262,8 +262,14 @@ static void test_hash(void) {
   char pin[] = "246810", hash[STAFF_HASH_BUF];
   CHECK_INT(staff_pin_hash(pin, hash), KERR_OK);
   CHECK(pin[0] == 0 && pin[5] == 0);
-  CHECK(strncmp(hash, "$argon2id$", 10) == 0);
+  CHECK(strncmp(hash, "$argon2id$v=19$m=7168,t=5,p=1$", 30) == 0);
   CHECK(crypto_pwhash_str_verify(hash, "246810", 6) == 0);
+  /* A hash made with the former cost (64 MiB, 2 passes) still passes:
+   * the string carries its parameters. */
+  char old[STAFF_HASH_BUF] =
+      "$argon2id$v=19$m=65536,t=2,p=1$LOu8F7qTQIaccaetf4ceYQ$uq5/3M/"
+      "XkyinIwUSLbLA7krFxqbLZXht5gOvofLoC8o";
+  CHECK(crypto_pwhash_str_verify(old, "246810", 6) == 0);
   CHECK(crypto_pwhash_str_verify(hash, "246811", 6) != 0);
   char bad[] = "24681";
   CHECK_INT(staff_pin_hash(bad, hash), KERR_INVALID);

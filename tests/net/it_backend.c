@@ -464,6 +464,84 @@ static void test_stop_midtransfer(void) {
   outbox_close(ob);
 }
 
+/* ---- a batch with one bad row ---- */
+
+/* Five rows in one batch, the third malformed: the backend refuses it
+ * (400), it alone is quarantined, the four others are delivered, all
+ * recorded by one step; then a batch whose link fails at the first row
+ * leaves the rest queued with their attempts uncounted. */
+static void test_batch_partial(void) {
+  outbox *ob = open_ob("e.db", "JF");
+  deliver_config dc = {0};
+  deliver *d = NULL;
+  deliver_event evs[8];
+  char uuid[5][SEAL_UUID_BUF], ref[5][REFNO_BUF];
+  size_t n = 0;
+  outbox_state st;
+
+  if (!ob)
+    return;
+  dc.ob = ob;
+  api_cfg(&dc.api, be.url);
+  CHECK_INT(deliver_create(&dc, &d), KERR_OK);
+  if (!d) {
+    outbox_close(ob);
+    return;
+  }
+  for (int i = 0; i < 5; i++) {
+    if (i == 2) {
+      char env[512];
+      seal_uuid_v4(uuid[i]);
+      CHECK_INT(outbox_next_reference(ob, ref[i]), KERR_OK);
+      snprintf(env, sizeof env, "{\"uuid\":\"%s\",\"reference\":\"%s\","
+               "\"surprise\":1}", uuid[i], ref[i]);
+      CHECK_INT(outbox_enqueue(ob, uuid[i], ref[i], env, strlen(env), 1000),
+                KERR_OK);
+    } else {
+      CHECK_INT(make_app(ob, uuid[i], ref[i], NULL), KERR_OK);
+    }
+  }
+  CHECK_INT(deliver_step_batch(d, 8, evs, &n), KERR_OK);
+  CHECK_INT((int)n, 5);
+  for (int i = 0; i < 5 && i < (int)n; i++) {
+    CHECK_STR(evs[i].reference, ref[i]);
+    CHECK_INT(evs[i].kind, i == 2 ? DELIVER_EV_QUARANTINED
+                                  : DELIVER_EV_DELIVERED);
+    CHECK_INT(outbox_state_of(ob, uuid[i], &st), KERR_OK);
+    CHECK_INT(st, i == 2 ? OUTBOX_QUARANTINED : OUTBOX_DELIVERED);
+    CHECK_INT(nh_backend_query(&be, "SELECT count(*) FROM applications "
+                               "WHERE uuid = ?1", uuid[i]), i == 2 ? 0 : 1);
+  }
+  CHECK_INT((int)evs[4].depth, 0);
+  CHECK_INT(deliver_step_batch(d, 8, evs, &n), KERR_NOTFOUND);
+  CHECK_INT(evs[0].kind, DELIVER_EV_IDLE);
+  deliver_destroy(d);
+
+  /* The link fails at the first row of the next batch. */
+  {
+    outbox_item it;
+    dc.api.base_url = "https://127.0.0.1:1";
+    CHECK_INT(deliver_create(&dc, &d), KERR_OK);
+    for (int i = 0; i < 3; i++)
+      CHECK_INT(make_app(ob, uuid[i], ref[i], NULL), KERR_OK);
+    CHECK_INT(deliver_step_batch(d, 8, evs, &n), KERR_OK);
+    CHECK_INT((int)n, 1);
+    CHECK_INT(evs[0].kind, DELIVER_EV_RETRY);
+    CHECK_INT((int)evs[0].depth, 3);
+    for (int i = 0; i < 3; i++) {
+      CHECK_INT(outbox_state_of(ob, uuid[i], &st), KERR_OK);
+      CHECK_INT(st, OUTBOX_QUEUED);
+    }
+    deliver_destroy(d);
+    /* The second was never sent: still its first attempt. */
+    CHECK_INT(outbox_claim(ob, 1000, &it, NULL), KERR_OK);
+    CHECK_STR(it.uuid, uuid[1]);
+    CHECK_INT((int)it.attempts, 1);
+    outbox_item_free(&it);
+  }
+  outbox_close(ob);
+}
+
 int main(void) {
   CHECK(sodium_init() >= 0);
   CHECK_INT(nh_tmpdir(work, sizeof work, "kiosk-backend"), 0);
@@ -476,6 +554,7 @@ int main(void) {
   CHECK_INT(nh_read_key(be.pki, "seal.key", seal_sk), 0);
   test_submit();
   test_duplicate_reference();
+  test_batch_partial();
   test_down_then_up();
   test_stop_midtransfer();
   nh_backend_stop(&be);

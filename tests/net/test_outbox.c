@@ -2,6 +2,7 @@
  * full disk, refusal of foreign files, quarantine list. Real SQLite files in
  * a fresh temporary directory. */
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +339,113 @@ static void test_bad_files(void) {
   outbox_close(ob);
 }
 
+/* Batches: one claim for several rows, one transaction for their outcomes
+ * (all or none), released rows keep their attempt count, and a crash with
+ * a batch claimed leaves every row of it queued. */
+static void test_batch(void) {
+  char uuid[6][SEAL_UUID_BUF], ref[6][REFNO_BUF];
+  outbox_item it[8];
+  outbox_mark m[4];
+  outbox_state s;
+  size_t n = 0;
+  int64_t due = 0;
+  outbox *ob;
+  pid_t pid;
+  int status = 0;
+
+  unlink(path);
+  ob = open_ob(20, 0);
+  for (int i = 0; i < 6; i++)
+    CHECK_INT(put(ob, 80, uuid[i], ref[i], 1000 + i), KERR_OK);
+  CHECK_INT(outbox_claim_batch(ob, 1000, it, 8, &n, NULL), KERR_OK);
+  CHECK_INT((int)n, 1); /* only the first is due at 1000 */
+  outbox_item_free(&it[0]);
+  CHECK_INT(outbox_mark_batch(ob, &(outbox_mark){.id = it[0].id,
+            .outcome = OUTBOX_MARK_RELEASED}, 1, 1000), KERR_STATE);
+  /* (it[0] was zeroed by outbox_item_free: id 0 matches no row.) */
+  CHECK_INT(outbox_recover(ob), KERR_OK);
+  CHECK_INT(outbox_claim_batch(ob, 9000, it, 4, &n, NULL), KERR_OK);
+  CHECK_INT((int)n, 4);
+  for (int i = 0; i < 4; i++) {
+    CHECK_STR(it[i].uuid, uuid[i]); /* oldest first */
+    CHECK_INT(outbox_state_of(ob, uuid[i], &s), KERR_OK);
+    CHECK_INT(s, OUTBOX_SENDING);
+  }
+  CHECK_INT(outbox_state_of(ob, uuid[4], &s), KERR_OK);
+  CHECK_INT(s, OUTBOX_QUEUED);
+  /* One row in the batch not "sending": nothing of the batch recorded. */
+  m[0] = (outbox_mark){.id = it[0].id, .outcome = OUTBOX_MARK_DELIVERED,
+                       .http_status = 201};
+  m[1] = (outbox_mark){.id = 999999, .outcome = OUTBOX_MARK_DELIVERED};
+  CHECK_INT(outbox_mark_batch(ob, m, 2, 9001), KERR_STATE);
+  CHECK_INT(outbox_state_of(ob, uuid[0], &s), KERR_OK);
+  CHECK_INT(s, OUTBOX_SENDING);
+  /* Delivered, quarantined, retried, released in one transaction. */
+  m[1] = (outbox_mark){.id = it[1].id, .outcome = OUTBOX_MARK_QUARANTINED,
+                       .http_status = 400, .reason = "refused: bad_request"};
+  m[2] = (outbox_mark){.id = it[2].id, .outcome = OUTBOX_MARK_RETRY,
+                       .due_ms = 20000, .reason = "HTTP 503"};
+  m[3] = (outbox_mark){.id = it[3].id, .outcome = OUTBOX_MARK_RELEASED};
+  CHECK_INT(outbox_mark_batch(ob, m, 4, 9002), KERR_OK);
+  {
+    const outbox_state want[4] = {OUTBOX_DELIVERED, OUTBOX_QUARANTINED,
+                                  OUTBOX_QUEUED, OUTBOX_QUEUED};
+    for (int i = 0; i < 4; i++) {
+      CHECK_INT(outbox_state_of(ob, uuid[i], &s), KERR_OK);
+      CHECK_INT(s, want[i]);
+      outbox_item_free(&it[i]);
+    }
+  }
+  /* The released row is due as before and its attempt was not counted; the
+   * retried one waits. */
+  CHECK_INT(outbox_claim_batch(ob, 9003, it, 8, &n, &due), KERR_OK);
+  CHECK_INT((int)n, 3);
+  CHECK_STR(it[0].uuid, uuid[3]);
+  CHECK_INT((int)it[0].attempts, 1);
+  CHECK_STR(it[1].uuid, uuid[4]);
+  for (size_t i = 0; i < n; i++)
+    m[i] = (outbox_mark){.id = it[i].id, .outcome = OUTBOX_MARK_DELIVERED,
+                         .http_status = 201};
+  CHECK_INT(outbox_mark_batch(ob, m, n, 9004), KERR_OK);
+  for (size_t i = 0; i < n; i++)
+    outbox_item_free(&it[i]);
+  CHECK_INT(outbox_claim_batch(ob, 9005, it, 8, &n, &due), KERR_NOTFOUND);
+  CHECK_INT((int)n, 0);
+  CHECK(due == 20000);
+  CHECK_INT(outbox_claim_batch(ob, 9005, it, 0, &n, &due), KERR_INVALID);
+  outbox_close(ob);
+
+  /* Crash mid-batch: a child claims a batch, records nothing and dies
+   * without closing; on reopen every row of the batch is queued again. */
+  ob = open_ob(20, 0);
+  for (int i = 0; i < 3; i++)
+    CHECK_INT(put(ob, 80, uuid[i], ref[i], 30000), KERR_OK);
+  outbox_close(ob);
+  pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    outbox *c = open_ob(20, 0);
+    size_t k = 0;
+    if (outbox_claim_batch(c, 40000, it, 8, &k, NULL) != KERR_OK || k != 4)
+      _exit(2);
+    _exit(0); /* no mark, no close */
+  }
+  CHECK(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ob = open_ob(20, 0);
+  {
+    outbox_stats st;
+    CHECK_INT(outbox_stats_get(ob, &st), KERR_OK);
+    CHECK_INT((int)st.sending, 0);
+    CHECK_INT((int)st.queued, 4); /* uuid[2] retried earlier + the 3 new */
+  }
+  CHECK_INT(outbox_claim_batch(ob, 40000, it, 8, &n, NULL), KERR_OK);
+  CHECK_INT((int)n, 4);
+  for (size_t i = 0; i < n; i++)
+    outbox_item_free(&it[i]);
+  outbox_close(ob);
+}
+
 int main(void) {
   char cmd[128];
   snprintf(dir, sizeof dir, "/tmp/kiosk-outbox-XXXXXX");
@@ -348,6 +456,7 @@ int main(void) {
   test_capacity();
   test_disk_full();
   test_rereference();
+  test_batch();
   test_bad_files();
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   CHECK(system(cmd) == 0);

@@ -3,6 +3,7 @@
  * kind picks the keyboard, the Chinese choice lasts one session, and a
  * session end resets the engines (keys typed meanwhile wait, then count). */
 #include <SDL.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "services/ime_host.h"
@@ -23,23 +24,37 @@ static void type(kbd *k, const char *letters, kbd_out *o) {
   }
 }
 
+static atomic_int wakes;
+static void count_wake(void *ud, svc_source src, int code, intptr_t d1,
+                       intptr_t d2) {
+  (void)ud, (void)code, (void)d1, (void)d2;
+  if (src == SVC_IME)
+    atomic_fetch_add(&wakes, 1);
+}
+
 int main(void) {
   session s;
   session_init(&s, 90, 30);
   ime_host *h = NULL;
   CHECK_INT(ime_host_create(&(ime_host_config){.tmp_dir = "/tmp",
-                                           .rime_dir = KIOSK_TEST_RIME_DIR}, &s, &h),
+                                           .rime_dir = KIOSK_TEST_RIME_DIR,
+                                           .wake = {count_wake, NULL},
+                                           .release_after_s = 60}, &s, &h),
             KERR_OK);
-  CHECK(h && ime_host_set(h)->pinyin && ime_host_set(h)->hand);
-  CHECK_INT(ime_pinyin_wait(ime_host_set(h)->pinyin), KERR_OK);
-  CHECK_INT(ime_hand_wait(ime_host_set(h)->hand), KERR_OK);
-
+  /* Nothing is loaded until a keyboard is bound to a Chinese field. */
+  CHECK(h && !ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
+  CHECK(ime_host_tick(h, 0) == UINT64_MAX);
   kbd *k = NULL;
   CHECK_INT(kbd_create(ime_host_set(h), &k), KERR_OK);
+  kbd_bind(k, FIELD_ID_NUMBER);
+  CHECK(!ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
   kbd_out o;
 
-  /* A name opens pinyin; zhangsan + space commits 张三. */
+  /* A name opens pinyin (and loads that engine only); zhangsan + space
+   * commits 张三. */
   kbd_bind(k, FIELD_NAME);
+  CHECK(ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
+  CHECK_INT(ime_pinyin_wait(ime_host_set(h)->pinyin), KERR_OK);
   CHECK_INT(kbd_get_type(k), KBD_PINYIN);
   type(k, "zhangsan", &o);
   CHECK_STR(kbd_composition(k), "zhang san");
@@ -90,8 +105,11 @@ int main(void) {
 
   /* The applicant's choice of handwriting holds for the session… */
   kbd_bind(k, FIELD_NAME);
+  CHECK(!ime_host_set(h)->hand);
   tap(k, "kbd.switch.hand", &o);
   CHECK_INT(kbd_get_type(k), KBD_HAND);
+  CHECK(ime_host_set(h)->hand != NULL); /* loaded when first chosen */
+  CHECK_INT(ime_hand_wait(ime_host_set(h)->hand), KERR_OK);
   kbd_bind(k, FIELD_TEXT);
   CHECK_INT(kbd_get_type(k), KBD_HAND);
   tap(k, "kbd.switch.num", &o);
@@ -113,15 +131,50 @@ int main(void) {
   /* Letters typed while the engine reloads wait and are fed once ready. */
   type(k, "kun", &o);
   CHECK_STR(kbd_composition(k), "kun");
-  CHECK(kbd_tick(k) != UINT64_MAX || ime_pinyin_ready(ime_host_set(h)->pinyin));
+  CHECK(ime_host_busy(h) || ime_pinyin_ready(ime_host_set(h)->pinyin));
+  atomic_store(&wakes, 0);
   CHECK_INT(ime_pinyin_wait(ime_host_set(h)->pinyin), KERR_OK);
+  /* The load woke the loop (SVC_IME); nothing polls in the meantime. */
+  CHECK(atomic_load(&wakes) >= 1);
   kbd_tick(k);
   CHECK_STR(kbd_composition(k), "kun");
   CHECK(ime_pinyin_view_get(ime_host_set(h)->pinyin)->n > 0);
   tap(k, "kbd.space", &o);
   CHECK_STR(o.text, "困");
-
   kbd_destroy(k);
+
+  /* Released only once nobody has used the kiosk for release_after_s. */
+  CHECK(ime_host_tick(h, 1000) != UINT64_MAX); /* the session is on */
+  session_end(&s);
+  CHECK(ime_host_tick(h, 5000) == 60000); /* idle from now on */
+  CHECK_INT(ime_pinyin_wait(ime_host_set(h)->pinyin), KERR_OK);
+  CHECK(ime_host_tick(h, 64999) == 1);
+  CHECK(ime_host_set(h)->pinyin != NULL);
+  CHECK(ime_host_tick(h, 65000) == UINT64_MAX);
+  CHECK(!ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
+  /* …and come back on demand, each when asked for. */
+  ime_set_want(ime_host_set(h), IME_CHINESE_PINYIN);
+  CHECK(ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
+  ime_set_want(ime_host_set(h), IME_CHINESE_HAND);
+  CHECK(ime_host_set(h)->hand != NULL);
+  CHECK_INT(ime_pinyin_wait(ime_host_set(h)->pinyin), KERR_OK);
+  /* At shutdown the session end does not load a fresh engine. */
+  ime_host_close(h);
+  CHECK(!ime_host_set(h)->pinyin);
+  session_end(&s);
+  CHECK(!ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
+  ime_set_want(ime_host_set(h), IME_CHINESE_PINYIN);
+  CHECK(!ime_host_set(h)->pinyin);
+  ime_host_destroy(h);
+
+  /* release_after_s 0: released at every session end. */
+  CHECK_INT(ime_host_create(&(ime_host_config){.tmp_dir = "/tmp",
+                                           .rime_dir = KIOSK_TEST_RIME_DIR}, &s, &h),
+            KERR_OK);
+  ime_set_want(ime_host_set(h), IME_CHINESE_PINYIN);
+  CHECK(ime_host_set(h)->pinyin != NULL);
+  session_end(&s);
+  CHECK(!ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
   ime_host_destroy(h);
   return TEST_DONE();
 }

@@ -300,6 +300,13 @@ enum MHD_Result console_departments(srv_req *r) {
     cJSON_AddStringToObject(d, "name", name);
     cJSON_AddItemToArray(a, d);
   }
+  cJSON *items = cJSON_AddObjectToObject(o, "items");
+  for (size_t i = 0; i < dept_item_count(r->s->depts); i++) {
+    const char *id, *name;
+    dept_item_at(r->s->depts, i, &id, &name);
+    if (name)
+      cJSON_AddStringToObject(items, id, name);
+  }
   return srv_reply_json(r, 200, o, NULL);
 }
 

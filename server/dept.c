@@ -266,3 +266,11 @@ int dept_item_notice(const dept_table *t, const char *item_id) {
   const dept_item *di = find_item(t, item_id);
   return di ? di->notice : 0;
 }
+
+size_t dept_item_count(const dept_table *t) { return t->n_items; }
+
+void dept_item_at(const dept_table *t, size_t i, const char **id,
+                  const char **name) {
+  *id = t->items[i].id;
+  *name = t->items[i].name[0] ? t->items[i].name : NULL;
+}

@@ -58,6 +58,12 @@ size_t dept_count(const dept_table *t);
 void dept_at(const dept_table *t, size_t i, const char **id,
              const char **name);
 
+/* Number of items the table knows (listed by a department or given
+ * settings), and the i-th one's id and name (NULL when none). */
+size_t dept_item_count(const dept_table *t);
+void dept_item_at(const dept_table *t, size_t i, const char **id,
+                  const char **name);
+
 /* The item's Chinese name from the table, or NULL if unknown. */
 const char *dept_item_name(const dept_table *t, const char *item_id);
 

@@ -31,6 +31,15 @@ function urgentBadge() {
   return b;
 }
 
+/* Narrow screens show the rows of .cards tables as cards: each cell says
+ * what it is (its column's heading). */
+function labelCells(table) {
+  const heads = [...table.tHead.rows[0].cells].map((c) => c.textContent);
+  for (const tr of table.tBodies[0].rows) {
+    [...tr.cells].forEach((td, i) => { if (heads[i]) td.dataset.label = heads[i]; });
+  }
+}
+
 function el(tag, text, cls) {
   const e = document.createElement(tag);
   if (text !== undefined && text !== null) e.textContent = String(text);
@@ -233,7 +242,7 @@ async function showApp(uuid) {
     ['自助机', a.device_id], ['行政区划', a.region],
     ['紧急程度', a.urgent ? '紧急求助' : '一般'],
     ['代办人员', a.assisted_by || '无（本人申请）'],
-    ['当前状态', a.status_label]];
+    [a.items.length > 1 ? '整体进度（以最慢的事项计）' : '当前状态', a.status_label]];
   for (const [k, v] of rows) meta.append(el('dt', k), el('dd', v));
   const items = $('app-items').tBodies[0];
   items.replaceChildren();
@@ -252,9 +261,13 @@ async function showApp(uuid) {
     if (i.may_change) {
       const o = el('option', (i.name || i.id) + '（现为' + (i.status_label || '') + '）');
       o.value = i.id;
+      o.dataset.next = (i.next || []).join(' ');
       pick.append(o);
     }
   }
+  /* With one item to move, it is the one picked. */
+  if (pick.options.length === 2) pick.selectedIndex = 1;
+  pickNext();
   $('app-sealed-msg').hidden = a.unsealed;
   const form = $('app-form');
   form.replaceChildren();
@@ -278,6 +291,15 @@ async function showApp(uuid) {
   }
   renderTimeline(a.timeline || []);
 }
+
+/* Offers the picked item's usual next step first; the server still
+ * judges whatever is chosen. */
+function pickNext() {
+  const o = $('status-item').selectedOptions[0];
+  const next = o && o.dataset.next ? o.dataset.next.split(' ') : [];
+  if (next.length) $('status-select').value = next[0];
+}
+$('status-item').addEventListener('change', pickNext);
 
 $('status-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
@@ -317,6 +339,7 @@ async function showQueue(dept) {
   sel.value = want;
   /* A reviewer sees only its own department's. */
   sel.disabled = me && me.role === 'reviewer';
+  $('queue-pick').hidden = sel.disabled;
   const r = await api('GET', '/api/console/queue?department=' + encodeURIComponent(want));
   const body = $('queue').tBodies[0];
   body.replaceChildren();
@@ -359,6 +382,7 @@ async function showQueue(dept) {
       left, open);
     body.append(tr);
   }
+  labelCells($('queue'));
 }
 
 $('queue-form').addEventListener('submit', (ev) => {
@@ -397,6 +421,7 @@ async function showAudit(date) {
       el('td', e.item ? itemName(e.item) : '—'), el('td', change || '—'));
     body.append(tr);
   }
+  labelCells($('audit'));
 }
 
 $('audit-form').addEventListener('submit', (ev) => {

@@ -41,6 +41,22 @@ static const char CSP[] =
     "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'self'";
 
+static void add_account(cJSON *o, const srv *s, const store_staff *st) {
+  const char *dn = st->dept[0] ? dept_name(s->depts, st->dept) : NULL;
+  cJSON_AddStringToObject(o, "id", st->id);
+  cJSON_AddStringToObject(o, "name", st->name);
+  cJSON_AddStringToObject(o, "role", st->role);
+  cJSON_AddBoolToObject(o, "supervisor", st->supervisor);
+  if (st->dept[0])
+    cJSON_AddStringToObject(o, "department", st->dept);
+  else
+    cJSON_AddNullToObject(o, "department");
+  if (dn)
+    cJSON_AddStringToObject(o, "department_name", dn);
+  else
+    cJSON_AddNullToObject(o, "department_name");
+}
+
 /* ---- static files ---- */
 
 enum MHD_Result console_static(srv_req *r) {
@@ -236,8 +252,7 @@ enum MHD_Result console_login(srv_req *r) {
   sodium_memzero(token, sizeof token);
   LOG_I("audit", "staff %s signed in from %s", st.id, r->addr);
   cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "id", st.id);
-  cJSON_AddStringToObject(o, "name", st.name);
+  add_account(o, r->s, &st);
   const char *const hd[] = {"Set-Cookie", cookie, NULL};
   ret = srv_reply_json(r, 200, o, hd);
 out:
@@ -259,22 +274,6 @@ enum MHD_Result console_logout(srv_req *r) {
     "Set-Cookie",
     COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict", NULL};
   return srv_reply(r, 204, NULL, "", 0, hd);
-}
-
-static void add_account(cJSON *o, const srv *s, const store_staff *st) {
-  const char *dn = st->dept[0] ? dept_name(s->depts, st->dept) : NULL;
-  cJSON_AddStringToObject(o, "id", st->id);
-  cJSON_AddStringToObject(o, "name", st->name);
-  cJSON_AddStringToObject(o, "role", st->role);
-  cJSON_AddBoolToObject(o, "supervisor", st->supervisor);
-  if (st->dept[0])
-    cJSON_AddStringToObject(o, "department", st->dept);
-  else
-    cJSON_AddNullToObject(o, "department");
-  if (dn)
-    cJSON_AddStringToObject(o, "department_name", dn);
-  else
-    cJSON_AddNullToObject(o, "department_name");
 }
 
 enum MHD_Result console_me(srv_req *r) {

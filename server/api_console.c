@@ -16,7 +16,14 @@
  *
  * Applications are opened (crypto_box_seal_open) only here, only for a
  * signed-in member of staff, and the plaintext is wiped after the answer is
- * built; it is never stored or logged. */
+ * built; it is never stored or logged. Every opening and every status
+ * change is written to the audit table (who, when, which application and
+ * item; never personal data).
+ *
+ * Roles (store.h): window staff see and move every item; reviewers see
+ * applications with an item of their department and move only those items
+ * (flow.c judges the move, dept.c says who handles what); administrators
+ * see everything and the audit log, and move nothing. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -340,8 +340,11 @@ async function showQueue(dept) {
   /* A reviewer sees only its own department's. */
   sel.disabled = me && me.role === 'reviewer';
   $('queue-pick').hidden = sel.disabled;
-  const r = await api('GET', '/api/console/queue?department=' + encodeURIComponent(want));
+  /* Nothing of another department's queue stays while this one loads. */
   const body = $('queue').tBodies[0];
+  body.replaceChildren();
+  $('queue-title').textContent = '部门待办';
+  const r = await api('GET', '/api/console/queue?department=' + encodeURIComponent(want));
   body.replaceChildren();
   if (r.status !== 200) {
     $('queue-title').textContent = (r.data && r.data.message) || '无法查看待办。';
@@ -394,9 +397,10 @@ $('queue-form').addEventListener('submit', (ev) => {
 
 async function showAudit(date) {
   show('audit');
+  const body = $('audit').tBodies[0];
+  body.replaceChildren();
   const r = await api('GET', '/api/console/audit' +
     (date ? '?date=' + encodeURIComponent(date) : ''));
-  const body = $('audit').tBodies[0];
   body.replaceChildren();
   if (r.status !== 200) {
     $('audit-empty').hidden = false;

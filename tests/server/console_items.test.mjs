@@ -185,7 +185,7 @@ async function main() {
     // 医保's reviewer: its own queue, and A's 医疗救助 through two steps.
     await signIn('YB01');
     await page.click('#nav-queue');
-    await page.waitForFunction(() => document.querySelectorAll('#queue tbody tr').length > 0);
+    await page.waitForSelector('#queue tbody tr[data-item="medical"]');
     rows = await queueRows();
     check(rows.length === 2 && rows.every((r) => r.item === 'medical') && rows[0].overdue,
       '医保 queue: the 医疗救助 items, A overdue');

@@ -910,6 +910,36 @@ enum MHD_Result console_queue(srv_req *r) {
   return srv_reply_json(r, 200, o, NULL);
 }
 
+/* ---- staff accounts (administrators) ---- */
+
+static int staff_each(void *ud, const store_staff *st) {
+  srv_req *r = ((void **)ud)[0];
+  cJSON *o = cJSON_CreateObject();
+  add_account(o, r->s, st);
+  cJSON_AddItemToArray(((void **)ud)[1], o);
+  return 0;
+}
+
+/* GET /api/console/staff: every account with its role and department, no
+ * password hashes; administrators only. Accounts are created and changed
+ * with `kiosk-server staff add` on the server. */
+enum MHD_Result console_staff(srv_req *r) {
+  store_staff staff;
+  if (!session_account(r, &staff))
+    return reply_signin(r);
+  if (!is_role(&staff, STORE_ROLE_ADMIN))
+    return reply_refusal(r, 403, "forbidden", "只有管理员可以查看工作人员账号。");
+  cJSON *list = cJSON_CreateArray();
+  void *ud[2] = {r, list};
+  if (store_staff_list(r->s->st, staff_each, ud)) {
+    cJSON_Delete(list);
+    return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddItemToObject(o, "staff", list);
+  return srv_reply_json(r, 200, o, NULL);
+}
+
 /* ---- the audit log ---- */
 
 static int audit_each(void *ud, const store_audit *a) {

@@ -446,6 +446,7 @@ static const route ROUTES[] = {
   {"GET", "/api/console/devices", EXACT, NULL, console_devices, 0, 0, 0},
   {"GET", "/api/console/queue", EXACT, NULL, console_queue, 0, 0, 0},
   {"GET", "/api/console/audit", EXACT, NULL, console_audit, 0, 0, 0},
+  {"GET", "/api/console/staff", EXACT, NULL, console_staff, 0, 0, 0},
   {"GET", "/api/console/departments", EXACT, NULL, console_departments, 0, 0,
    0},
 };

@@ -167,5 +167,6 @@ enum MHD_Result console_devices(srv_req *r);
 enum MHD_Result console_queue(srv_req *r);
 enum MHD_Result console_audit(srv_req *r);
 enum MHD_Result console_departments(srv_req *r);
+enum MHD_Result console_staff(srv_req *r);
 
 #endif

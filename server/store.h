@@ -322,7 +322,8 @@ kerr store_staff_put(store *s, const char *id, const char *name,
                      const char *pwhash, const char *dept_id,
                      const char *role, int supervisor);
 
-/* Calls fn-style: each staff account by id, without the password hash. */
+/* Calls fn for each staff account by id, without the password hash (and
+ * without the failure count and lock). */
 typedef int (*store_staff_fn)(void *ud, const store_staff *st);
 kerr store_staff_list(store *s, store_staff_fn fn, void *ud);
 

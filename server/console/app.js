@@ -1,7 +1,7 @@
 /* Staff console. Plain JavaScript, no libraries. Every value that comes
  * from an application is put on the page with textContent, never as HTML.
  * Views are chosen by the URL hash: #/today, #/search/REF, #/urgent,
- * #/app/UUID, #/queue[/DEPT], #/audit[/DATE], #/devices. Each item of an
+ * #/app/UUID, #/queue[/DEPT], #/audit[/DATE], #/staff, #/devices. Each item of an
  * application has its own status; the server decides which moves are
  * allowed and says why not, in Chinese, which is shown as it comes. Urgent applications (an emergency item chosen at
  * the kiosk) carry a 「急」 badge; the server lists those still waiting
@@ -12,6 +12,8 @@ const STATUS = {
   submitted: '已提交', accepted: '受理', reviewing: '审核', publicized: '公示',
   approved: '审批', paid: '发放', returned: '退回补正', refused: '不予'
 };
+
+const ROLE = { window: '窗口受理', reviewer: '部门审核', admin: '管理员' };
 
 const ACTION = { open: '查看申请内容', status: '更改办理状态', correct: '更正办理状态' };
 
@@ -65,7 +67,7 @@ async function api(method, path, body) {
 }
 
 function show(view) {
-  for (const v of ['login', 'list', 'app', 'queue', 'audit', 'devices']) {
+  for (const v of ['login', 'list', 'app', 'queue', 'audit', 'staff', 'devices']) {
     $('view-' + v).hidden = v !== view;
   }
   $('nav').hidden = view === 'login';
@@ -85,11 +87,12 @@ async function whoami() {
   const r = await api('GET', '/api/console/me');
   if (r.status === 200) {
     me = r.data;
-    const role = { window: '窗口受理', reviewer: '部门审核', admin: '管理员' }[me.role] || '';
+    const role = ROLE[me.role] || '';
     $('who').textContent = me.name + '（' + me.id + '）' +
       (me.department_name ? ' ' + me.department_name : '') + ' ' + role +
       (me.supervisor ? '·主管' : '');
     $('nav-audit').hidden = me.role !== 'admin';
+    $('nav-staff').hidden = me.role !== 'admin';
     if (!depts) {
       const d = await api('GET', '/api/console/departments');
       if (d.status === 200) depts = d.data;
@@ -433,6 +436,28 @@ $('audit-form').addEventListener('submit', (ev) => {
   location.hash = '#/audit/' + $('audit-date').value;
 });
 
+/* ---- staff accounts (administrators) ---- */
+
+async function showStaff() {
+  show('staff');
+  const body = $('staff').tBodies[0];
+  body.replaceChildren();
+  const r = await api('GET', '/api/console/staff');
+  if (r.status !== 200) {
+    body.append(el('tr'));
+    body.rows[0].append(el('td', (r.data && r.data.message) || '无法查看账号。'));
+    return;
+  }
+  for (const st of r.data.staff) {
+    const tr = el('tr');
+    tr.dataset.staff = st.id;
+    tr.append(el('td', st.id), el('td', st.name), el('td', ROLE[st.role] || st.role),
+      el('td', st.department_name || '—'), el('td', st.supervisor ? '是（主管）' : '否'));
+    body.append(tr);
+  }
+  labelCells($('staff'));
+}
+
 /* ---- devices ---- */
 
 async function showDevices() {
@@ -466,6 +491,7 @@ async function route() {
   else if ((m = h.match(/^#\/search\/(.+)$/))) await showList(decodeURIComponent(m[1]));
   else if (h === '#/urgent') await showList('urgent');
   else if (h === '#/devices') await showDevices();
+  else if (h === '#/staff') await showStaff();
   else if ((m = h.match(/^#\/queue(?:\/([a-z0-9_-]+))?$/))) await showQueue(m[1]);
   else if ((m = h.match(/^#\/audit(?:\/(\d{4}-\d\d-\d\d))?$/))) await showAudit(m[1]);
   else await showList(null);

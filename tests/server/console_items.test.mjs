@@ -222,6 +222,13 @@ async function main() {
     check(!audit.includes('测试申请人'), 'and no personal data');
     check((await page.inputValue('#audit-date')) === '2026-11-16', 'for the server\'s today');
     await shoot('audit');
+    await page.click('#nav-staff');
+    await page.waitForSelector('#staff tr[data-staff="YB01"]');
+    const acc = await page.textContent('#staff tr[data-staff="YB01"]');
+    check(acc.includes('部门审核') && acc.includes('医保'), '工作人员 lists the accounts with role and department');
+    await shoot('staff');
+    await page.click('#nav-audit');
+    await page.waitForSelector('#view-audit:not([hidden])');
     await page.fill('#audit-date', '2026-09-28');
     await page.click('#audit-btn');
     await page.waitForFunction(() => !document.getElementById('audit-empty').hidden);

@@ -246,6 +246,9 @@ async function cases() {
   r = await request('GET', '/api/console/audit', asStaff);
   conforms('audit as window staff', 'GET', '/api/console/audit', r);
   check(r.status === 403, 'audit as window staff: 403');
+  r = await request('GET', '/api/console/staff', asStaff);
+  conforms('staff accounts as window staff', 'GET', '/api/console/staff', r);
+  check(r.status === 403, 'staff accounts as window staff: 403');
 
   // Progress queries: malformed check 400, wrong check 404, right one 200.
   const S = '/v1/status/{reference}';

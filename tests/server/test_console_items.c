@@ -37,6 +37,14 @@ static srvtest_resp call(const char *method, const char *path,
   return r;
 }
 
+/* The status of a GET; the body is freed. */
+static long code(const char *path, const char *cookie) {
+  srvtest_resp r = call("GET", path, NULL, cookie);
+  long st = r.status;
+  srvtest_resp_free(&r);
+  return st;
+}
+
 /* Signs in; cookie gets "ks_session=...". */
 static int login(const char *id, char cookie[200]) {
   char body[200];
@@ -261,7 +269,7 @@ int main(void) {
 
   /* The audit log: opening and changes, administrators only, no personal
    * data and no notes. */
-  CHECK_INT(call("GET", "/api/console/audit", NULL, rmz).status, 403);
+  CHECK_INT(code("/api/console/audit", rmz), 403);
   r = call("GET", "/api/console/audit?date=2026-09-29", NULL, adm);
   CHECK_INT(r.status, 200);
   CHECK(r.body && strstr(r.body, "\"action\":\"open\"") &&
@@ -274,8 +282,16 @@ int main(void) {
   r = call("GET", "/api/console/audit?date=2026-09-27", NULL, adm);
   CHECK(r.body && strstr(r.body, "\"entries\":[]"));
   srvtest_resp_free(&r);
-  CHECK_INT(call("GET", "/api/console/audit?date=yesterday", NULL, adm).status,
-            400);
+  CHECK_INT(code("/api/console/audit?date=yesterday", adm), 400);
+  /* The accounts, for administrators only, without password hashes. */
+  CHECK_INT(code("/api/console/staff", w1), 403);
+  r = call("GET", "/api/console/staff", NULL, adm);
+  CHECK_INT(r.status, 200);
+  CHECK(r.body && strstr(r.body, "\"id\":\"SUP\"") &&
+        strstr(r.body, "\"supervisor\":true") &&
+        strstr(r.body, "\"department_name\":\"医保\"") &&
+        !strstr(r.body, "argon2"));
+  srvtest_resp_free(&r);
 
   /* Monday 16 November: A's 低保 (30 working days) is a day over, B's due
    * today; 医保 (20) is over for both. The holidays count: without them A
@@ -313,15 +329,9 @@ int main(void) {
   cJSON_Delete(j);
   srvtest_resp_free(&r);
   /* A reviewer sees only its own queue; the window may look at any. */
-  CHECK_INT(call("GET", "/api/console/queue?department=yibao", NULL, rmz)
-                .status,
-            403);
-  CHECK_INT(call("GET", "/api/console/queue?department=yibao", NULL, w1)
-                .status,
-            200);
-  CHECK_INT(call("GET", "/api/console/queue?department=nowhere", NULL, w1)
-                .status,
-            404);
+  CHECK_INT(code("/api/console/queue?department=yibao", rmz), 403);
+  CHECK_INT(code("/api/console/queue?department=yibao", w1), 200);
+  CHECK_INT(code("/api/console/queue?department=nowhere", w1), 404);
   /* Paid items leave the queue. */
   CHECK_INT(move(ryb, a.uuid, "medical", "paid", "", NULL, 0), 200);
   r = call("GET", "/api/console/queue", NULL, ryb);

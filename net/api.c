@@ -216,7 +216,7 @@ kerr api_submit(api *a, const char *uuid, const char *body, size_t len,
 api_progress api_progress_parse(const char *code) {
   static const char *const names[] = {"submitted", "accepted", "reviewing",
                                       "publicized", "approved", "paid",
-                                      "returned"};
+                                      "returned", "refused"};
   for (size_t i = 0; code && i < sizeof names / sizeof names[0]; i++)
     if (strcmp(code, names[i]) == 0)
       return (api_progress)i;
@@ -237,7 +237,7 @@ static void json_wipe(cJSON *j) {
 
 static kerr api_parse_status(api *a, api_status_result *r) {
   cJSON *o = api_parse_body(a);
-  const cJSON *items, *tl, *e;
+  const cJSON *items, *tl, *states, *e;
   kerr err = KERR_PROTOCOL;
   char ref[REFNO_BUF + 8];
 
@@ -269,12 +269,29 @@ static kerr api_parse_status(api *a, api_status_result *r) {
     t->status = api_progress_parse(t->code);
     r->n_timeline++;
   }
+  /* Per-item states (optional: servers before joint processing have none). */
+  states = cJSON_GetObjectItemCaseSensitive(o, "item_states");
+  if (states && !cJSON_IsArray(states))
+    goto out;
+  cJSON_ArrayForEach(e, states) {
+    api_item_state *is;
+    if (r->n_item_states == API_ITEMS_MAX || !cJSON_IsObject(e))
+      goto out;
+    is = &r->item_states[r->n_item_states];
+    if (!api_json_str(e, "id", is->id, sizeof is->id) ||
+        !api_json_str(e, "status", is->code, sizeof is->code) ||
+        !api_json_str(e, "updated_at", is->at, sizeof is->at))
+      goto out;
+    is->status = api_progress_parse(is->code);
+    r->n_item_states++;
+  }
   err = KERR_OK;
 out:
   if (err) {
     api_set_error(a, "status answer malformed");
     r->n_items = 0;
     r->n_timeline = 0;
+    r->n_item_states = 0;
   }
   json_wipe(o);
   cJSON_Delete(o);

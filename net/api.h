@@ -75,6 +75,7 @@ typedef enum api_progress {
   API_PROGRESS_APPROVED,      /* 审批 */
   API_PROGRESS_PAID,          /* 发放 */
   API_PROGRESS_RETURNED,      /* 退回补正 */
+  API_PROGRESS_REFUSED,       /* 不予 */
   API_PROGRESS_UNKNOWN        /* a code this kiosk does not know yet */
 } api_progress;
 
@@ -85,6 +86,15 @@ typedef struct api_timeline_entry {
   char note[API_NOTE_MAX];    /* UTF-8, may be empty */
 } api_timeline_entry;
 
+/* Where one item of the application stands (joint processing: each item
+ * has its own status). No personal data. */
+typedef struct api_item_state {
+  char id[API_CODE_MAX];      /* catalogue item id ("dibao") */
+  api_progress status;
+  char code[API_CODE_MAX];
+  char at[API_TIME_MAX];      /* when it last changed */
+} api_item_state;
+
 typedef struct api_status_result {
   int http_status;
   int retry_after_s;          /* from Retry-After on 429, else 0 */
@@ -93,6 +103,8 @@ typedef struct api_status_result {
   char items[API_ITEMS_MAX][API_CODE_MAX];
   size_t n_timeline;
   api_timeline_entry timeline[API_TIMELINE_MAX];
+  size_t n_item_states;       /* 0 from servers before joint processing */
+  api_item_state item_states[API_ITEMS_MAX];
 } api_status_result;
 
 /* What the heartbeat reports. Strings borrowed; no personal data. */
@@ -125,7 +137,7 @@ kerr api_submit(api *a, const char *uuid, const char *body, size_t len,
 
 /* GET /v1/status/{reference}?check=LAST4. The reference is normalised first
  * (KERR_INVALID if it is not a valid reference or last4 is malformed).
- * KERR_OK fills r's timeline; KERR_NOTFOUND unknown reference or wrong
+ * KERR_OK fills r's timeline and item states; KERR_NOTFOUND unknown reference or wrong
  * check; KERR_BUSY rate limited (r->retry_after_s); KERR_NET network down. */
 kerr api_status(api *a, const char *reference, const char *last4,
                 api_status_result *r);

@@ -16,7 +16,14 @@
  *
  * Applications are opened (crypto_box_seal_open) only here, only for a
  * signed-in member of staff, and the plaintext is wiped after the answer is
- * built; it is never stored or logged. */
+ * built; it is never stored or logged. Every opening and every status
+ * change is written to the audit table (who, when, which application and
+ * item; never personal data).
+ *
+ * Roles (store.h): window staff see and move every item; reviewers see
+ * applications with an item of their department and move only those items
+ * (flow.c judges the move, dept.c says who handles what); administrators
+ * see everything and the audit log, and move nothing. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +35,7 @@
 #include "console_assets.h"
 #include "console_req.h"
 #include "dept.h"
+#include "flow.h"
 #include "intake.h"
 #include "kiosk/core/log.h"
 #include "reqjson.h"
@@ -39,6 +47,22 @@ static const char CSP[] =
     "default-src 'self'; img-src 'self' data:; style-src 'self'; "
     "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'self'";
+
+static void add_account(cJSON *o, const srv *s, const store_staff *st) {
+  const char *dn = st->dept[0] ? dept_name(s->depts, st->dept) : NULL;
+  cJSON_AddStringToObject(o, "id", st->id);
+  cJSON_AddStringToObject(o, "name", st->name);
+  cJSON_AddStringToObject(o, "role", st->role);
+  cJSON_AddBoolToObject(o, "supervisor", st->supervisor);
+  if (st->dept[0])
+    cJSON_AddStringToObject(o, "department", st->dept);
+  else
+    cJSON_AddNullToObject(o, "department");
+  if (dn)
+    cJSON_AddStringToObject(o, "department_name", dn);
+  else
+    cJSON_AddNullToObject(o, "department_name");
+}
 
 /* ---- static files ---- */
 
@@ -77,6 +101,60 @@ static int session_staff(srv_req *r, char staff[STORE_STAFF_MAX + 1]) {
 
 static enum MHD_Result reply_signin(srv_req *r) {
   return srv_reply_error(r, 401, "unauthorized", "sign in first");
+}
+
+/* Fills st with the signed-in member of staff; 0 if there is none (no
+ * valid session, or the account is gone). */
+static int session_account(srv_req *r, store_staff *st) {
+  char staff[STORE_STAFF_MAX + 1];
+  return session_staff(r, staff) &&
+         store_staff_get(r->s->st, staff, st) == KERR_OK;
+}
+
+static int is_role(const store_staff *st, const char *role) {
+  return strcmp(st->role, role) == 0;
+}
+
+/* Whether st may see (and, not being an administrator, change) the item:
+ * window staff and administrators see every item, reviewers their
+ * department's. */
+static int sees_item(const srv *s, const store_staff *st, const char *item) {
+  if (!is_role(st, STORE_ROLE_REVIEWER))
+    return 1;
+  return dept_handles(s->depts, st->dept, item);
+}
+
+/* Whether st sees an application with these items (a JSON array): a
+ * reviewer one with at least one of its department's items. */
+static int sees_app(const srv *s, const store_staff *st,
+                    const char *items_json) {
+  if (!is_role(st, STORE_ROLE_REVIEWER))
+    return 1;
+  cJSON *ids = cJSON_Parse(items_json);
+  const cJSON *it;
+  int yes = 0;
+  cJSON_ArrayForEach(it, ids) {
+    if (cJSON_IsString(it) && sees_item(s, st, it->valuestring)) {
+      yes = 1;
+      break;
+    }
+  }
+  cJSON_Delete(ids);
+  return yes;
+}
+
+/* Writes an audit record now; a failure is logged (the action itself has
+ * already been answered or is a read). */
+static void audit(srv_req *r, const char *staff, const char *action,
+                  const char *uuid, const char *item, const char *detail) {
+  char at[SRV_TIME_BUF];
+  int64_t now = srv_now(r->s);
+  srv_time_text(now, at);
+  store_audit a = {.at = now, .at_text = at, .staff_id = staff,
+                   .action = action, .uuid = uuid, .item = item,
+                   .detail = detail ? detail : ""};
+  if (store_audit_add(r->s->st, &a))
+    LOG_E("audit", "could not record %s by staff %s", action, staff);
 }
 
 /* Rejects cross-site requests: an Origin, when present, must be ours. */
@@ -181,8 +259,7 @@ enum MHD_Result console_login(srv_req *r) {
   sodium_memzero(token, sizeof token);
   LOG_I("audit", "staff %s signed in from %s", st.id, r->addr);
   cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "id", st.id);
-  cJSON_AddStringToObject(o, "name", st.name);
+  add_account(o, r->s, &st);
   const char *const hd[] = {"Set-Cookie", cookie, NULL};
   ret = srv_reply_json(r, 200, o, hd);
 out:
@@ -207,19 +284,42 @@ enum MHD_Result console_logout(srv_req *r) {
 }
 
 enum MHD_Result console_me(srv_req *r) {
-  char staff[STORE_STAFF_MAX + 1];
   store_staff st;
-  if (!session_staff(r, staff) || store_staff_get(r->s->st, staff, &st))
+  if (!session_account(r, &st))
     return reply_signin(r);
   cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "id", st.id);
-  cJSON_AddStringToObject(o, "name", st.name);
+  add_account(o, r->s, &st);
+  return srv_reply_json(r, 200, o, NULL);
+}
+
+enum MHD_Result console_departments(srv_req *r) {
+  store_staff st;
+  if (!session_account(r, &st))
+    return reply_signin(r);
+  cJSON *o = cJSON_CreateObject();
+  cJSON *a = cJSON_AddArrayToObject(o, "departments");
+  for (size_t i = 0; i < dept_count(r->s->depts); i++) {
+    const char *id, *name;
+    dept_at(r->s->depts, i, &id, &name);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "id", id);
+    cJSON_AddStringToObject(d, "name", name);
+    cJSON_AddItemToArray(a, d);
+  }
+  cJSON *items = cJSON_AddObjectToObject(o, "items");
+  for (size_t i = 0; i < dept_item_count(r->s->depts); i++) {
+    const char *id, *name;
+    dept_item_at(r->s->depts, i, &id, &name);
+    if (name)
+      cJSON_AddStringToObject(items, id, name);
+  }
   return srv_reply_json(r, 200, o, NULL);
 }
 
 /* ---- applications ---- */
 
-static cJSON *items_with_depts(const char *items_json, const cJSON *names) {
+static cJSON *items_with_depts(const srv *s, const char *items_json,
+                               const cJSON *names) {
   cJSON *out = cJSON_CreateArray();
   cJSON *ids = cJSON_Parse(items_json);
   const cJSON *it;
@@ -230,9 +330,13 @@ static cJSON *items_with_depts(const char *items_json, const cJSON *names) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", it->valuestring);
     const cJSON *nm = cJSON_GetArrayItem(names, i);
+    const char *tn = dept_item_name(s->depts, it->valuestring);
     if (cJSON_IsString(nm))
       cJSON_AddStringToObject(o, "name", nm->valuestring);
-    cJSON_AddStringToObject(o, "department", dept_for_item(it->valuestring));
+    else if (tn)
+      cJSON_AddStringToObject(o, "name", tn);
+    cJSON_AddStringToObject(o, "department",
+                            dept_for_item(s->depts, it->valuestring));
     cJSON_AddItemToArray(out, o);
     i++;
   }
@@ -240,9 +344,9 @@ static cJSON *items_with_depts(const char *items_json, const cJSON *names) {
   return out;
 }
 
-static cJSON *app_summary(const store_app *a) {
+static cJSON *app_summary(const srv *s, const store_app *a) {
   cJSON *o = cJSON_CreateObject();
-  const char *label = dept_status_label(a->status);
+  const char *label = flow_status_label(a->status);
   cJSON_AddStringToObject(o, "uuid", a->uuid);
   cJSON_AddStringToObject(o, "reference", a->reference);
   cJSON_AddStringToObject(o, "device_id", a->device_id);
@@ -258,12 +362,22 @@ static cJSON *app_summary(const store_app *a) {
   cJSON_AddStringToObject(o, "status_label", label ? label : a->status);
   cJSON_AddBoolToObject(o, "urgent", a->urgent);
   cJSON_AddStringToObject(o, "kind", a->kind[0] ? a->kind : "application");
-  cJSON_AddItemToObject(o, "items", items_with_depts(a->items_json, NULL));
+  cJSON_AddItemToObject(o, "items",
+                        items_with_depts(s, a->items_json, NULL));
   return o;
 }
 
+typedef struct list_ctx {
+  const srv *s;
+  const store_staff *st;
+  cJSON *list;
+} list_ctx;
+
+/* Reviewers are listed only applications with an item of theirs. */
 static int list_each(void *ud, const store_app *a) {
-  cJSON_AddItemToArray(ud, app_summary(a));
+  list_ctx *c = ud;
+  if (sees_app(c->s, c->st, a->items_json))
+    cJSON_AddItemToArray(c->list, app_summary(c->s, a));
   return 0;
 }
 
@@ -271,13 +385,15 @@ static int list_each(void *ud, const store_app *a) {
  * still waiting (?urgent=waiting); each answer says how many urgent ones
  * wait in all, so the console can say so whatever list it shows. */
 enum MHD_Result console_apps(srv_req *r) {
-  char staff[STORE_STAFF_MAX + 1], today[41];
-  if (!session_staff(r, staff))
+  char today[41];
+  store_staff staff;
+  if (!session_account(r, &staff))
     return reply_signin(r);
   const char *ref = srv_query(r, "reference");
   const char *date = srv_query(r, "date");
   const char *urgent = srv_query(r, "urgent");
   cJSON *list = cJSON_CreateArray();
+  list_ctx lc = {.s = r->s, .st = &staff, .list = list};
   int64_t waiting = 0;
   kerr err;
   if (urgent && (ref || date || strcmp(urgent, "waiting") != 0)) {
@@ -286,7 +402,7 @@ enum MHD_Result console_apps(srv_req *r) {
                            "urgent takes the value waiting, alone");
   }
   if (urgent) {
-    err = store_app_list_urgent(r->s->st, 500, list_each, list);
+    err = store_app_list_urgent(r->s->st, 500, list_each, &lc);
   } else if (ref) {
     char up[STORE_REF_MAX + 1];
     int valid;
@@ -294,7 +410,7 @@ enum MHD_Result console_apps(srv_req *r) {
       cJSON_Delete(list);
       return srv_reply_error(r, 400, "bad_request", "reference too long");
     }
-    err = valid ? store_app_by_reference(r->s->st, up, list_each, list)
+    err = valid ? store_app_by_reference(r->s->st, up, list_each, &lc)
                 : KERR_OK;
   } else {
     int64_t from, to;
@@ -307,7 +423,7 @@ enum MHD_Result console_apps(srv_req *r) {
       cJSON_Delete(list);
       return srv_reply_error(r, 400, "bad_request", "date must be YYYY-MM-DD");
     }
-    err = store_app_list(r->s->st, from, to, 500, list_each, list);
+    err = store_app_list(r->s->st, from, to, 500, list_each, &lc);
   }
   if (!err)
     err = store_app_count_urgent(r->s->st, &waiting);
@@ -324,6 +440,7 @@ enum MHD_Result console_apps(srv_req *r) {
 }
 
 typedef struct app_copy {
+  const srv *s;
   cJSON *summary;
   unsigned char *sealed;
   size_t sealed_len;
@@ -332,7 +449,7 @@ typedef struct app_copy {
 
 static int copy_each(void *ud, const store_app *a) {
   app_copy *c = ud;
-  c->summary = app_summary(a);
+  c->summary = app_summary(c->s, a);
   snprintf(c->items, sizeof c->items, "%s", a->items_json);
   c->sealed = malloc(a->sealed_len ? a->sealed_len : 1);
   if (c->sealed) {
@@ -344,7 +461,11 @@ static int copy_each(void *ud, const store_app *a) {
 
 static int events_each(void *ud, const store_event *ev) {
   cJSON *e = cJSON_CreateObject();
-  const char *label = dept_status_label(ev->status);
+  const char *label = flow_status_label(ev->status);
+  if (ev->item)
+    cJSON_AddStringToObject(e, "item", ev->item);
+  else
+    cJSON_AddNullToObject(e, "item");
   cJSON_AddStringToObject(e, "status", ev->status);
   cJSON_AddStringToObject(e, "status_label", label ? label : ev->status);
   cJSON_AddStringToObject(e, "at", ev->at_text);
@@ -385,7 +506,7 @@ static kerr unseal_into(srv *s, const app_copy *c, cJSON *o) {
   cJSON_AddItemToObject(o, "display", display);
   const cJSON *names = cJSON_GetObjectItemCaseSensitive(pt, "item_names");
   cJSON_ReplaceItemInObjectCaseSensitive(o, "items",
-                                         items_with_depts(c->items, names));
+                                         items_with_depts(s, c->items, names));
   const cJSON *sig = cJSON_GetObjectItemCaseSensitive(
       cJSON_GetObjectItemCaseSensitive(pt, "signatures"), "applicant");
   if (cJSON_IsString(sig) && strlen(sig->valuestring) < 2 * 1024 * 1024 &&
@@ -401,11 +522,67 @@ out:
   return err;
 }
 
+/* The statuses an item could be moved to next (legal forward steps), for
+ * the console's buttons. */
+static const char *const SETTABLE[] = {"accepted", "reviewing", "publicized",
+                                       "approved", "paid", "returned",
+                                       "refused"};
+
+typedef struct item_states {
+  const srv *s;
+  const store_staff *st;
+  cJSON *items; /* the answer's items array, annotated in place */
+  int n;
+} item_states;
+
+static int item_state_each(void *ud, const store_item *it) {
+  item_states *c = ud;
+  const cJSON *e;
+  cJSON *o = NULL;
+  cJSON_ArrayForEach(e, c->items) {
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
+    if (id && strcmp(id, it->item) == 0 &&
+        !cJSON_GetObjectItem(e, "status")) {
+      o = (cJSON *)e;
+      break;
+    }
+  }
+  if (!o)
+    return 0;
+  c->n++;
+  const char *label = flow_status_label(it->status);
+  int notice = dept_item_notice(c->s->depts, it->item);
+  int may = !is_role(c->st, STORE_ROLE_ADMIN) &&
+            sees_item(c->s, c->st, it->item);
+  cJSON_AddStringToObject(o, "status", it->status);
+  cJSON_AddStringToObject(o, "status_label", label ? label : it->status);
+  cJSON_AddStringToObject(o, "updated_at", it->updated_at_text);
+  cJSON_AddBoolToObject(o, "notice", notice);
+  cJSON_AddBoolToObject(o, "may_change", may);
+  cJSON *next = cJSON_AddArrayToObject(o, "next");
+  for (size_t i = 0; may && i < sizeof SETTABLE / sizeof SETTABLE[0]; i++) {
+    flow_verdict v = flow_check(it->status, SETTABLE[i], notice, 1);
+    if (v == FLOW_OK || (v == FLOW_CORRECTION && c->st->supervisor))
+      cJSON_AddItemToArray(next, cJSON_CreateString(SETTABLE[i]));
+  }
+  return 0;
+}
+
+/* Adds each item's status to o's items; reviewers are told which items
+ * are not theirs (may_change false). */
+static kerr add_item_states(srv_req *r, const store_staff *st,
+                            const char *uuid, cJSON *o) {
+  item_states c = {.s = r->s, .st = st,
+                   .items = cJSON_GetObjectItem(o, "items")};
+  return store_app_items(r->s->st, uuid, item_state_each, &c);
+}
+
 enum MHD_Result console_app(srv_req *r) {
-  char staff[STORE_STAFF_MAX + 1];
+  store_staff staff;
   app_copy c;
   memset(&c, 0, sizeof c);
-  if (!session_staff(r, staff))
+  c.s = r->s;
+  if (!session_account(r, &staff))
     return reply_signin(r);
   if (!intake_uuid_ok(r->param))
     return srv_reply_error(r, 404, "not_found", "no such application");
@@ -416,6 +593,12 @@ enum MHD_Result console_app(srv_req *r) {
     cJSON_Delete(c.summary);
     free(c.sealed);
     return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  if (!sees_app(r->s, &staff, c.items)) {
+    cJSON_Delete(c.summary);
+    free(c.sealed);
+    return srv_reply_error(r, 403, "forbidden",
+                           "这份申请没有本部门办理的事项。");
   }
   cJSON *o = c.summary;
   cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
@@ -428,37 +611,87 @@ enum MHD_Result console_app(srv_req *r) {
     cJSON_AddBoolToObject(o, "unsealed", 0);
   } else {
     cJSON_AddBoolToObject(o, "unsealed", 1);
-    LOG_I("console", "staff %s opened application %s", staff, r->param);
+    LOG_I("console", "staff %s opened application %s", staff.id, r->param);
+    audit(r, staff.id, "open", r->param, NULL, "");
+  }
+  if (add_item_states(r, &staff, r->param, o)) {
+    cJSON_Delete(o);
+    return srv_reply_error(r, 500, "internal", "storage error");
   }
   return srv_reply_json(r, 200, o, NULL);
 }
 
+typedef struct item_list {
+  char id[64][STORE_ITEM_MAX + 1];
+  char status[64][STORE_STATUS_MAX + 1];
+  size_t n;
+} item_list;
+
+static int item_list_each(void *ud, const store_item *it) {
+  item_list *l = ud;
+  if (l->n < sizeof l->id / sizeof l->id[0]) {
+    snprintf(l->id[l->n], sizeof l->id[l->n], "%s", it->item);
+    snprintf(l->status[l->n], sizeof l->status[l->n], "%s", it->status);
+    l->n++;
+  }
+  return 0;
+}
+
+static int status_of_app(void *ud, const store_app *a) {
+  snprintf(ud, STORE_STATUS_MAX + 1, "%s", a->status);
+  return 1;
+}
+
+/* {"error": code, "message": a plain Chinese sentence for the console}. */
+static enum MHD_Result reply_refusal(srv_req *r, unsigned status,
+                                     const char *code, const char *message) {
+  return srv_reply_error(r, status, code, message);
+}
+
+/* POST .../status {"status", "note"?, "item"?}: one item moves, or without
+ * "item" every item the member of staff may move for which the move is a
+ * legal next step (an application without items moves itself). Refusals:
+ * 409 for a move the rules do not allow or one already made, 403 for an
+ * item of another department or a correction by someone not a
+ * supervisor. */
 enum MHD_Result console_app_status(srv_req *r) {
-  char staff[STORE_STAFF_MAX + 1], msg[REQJSON_MSG_MAX], at[41];
+  char msg[REQJSON_MSG_MAX], at[41], why[300];
+  char app_status[STORE_STATUS_MAX + 1] = "";
   cJSON *j = NULL;
+  store_staff staff;
+  item_list *items = NULL;
   enum MHD_Result ret;
   if (!same_origin(r))
     return srv_reply_error(r, 403, "forbidden", "cross-site request");
-  if (!session_staff(r, staff))
+  if (!session_account(r, &staff))
     return reply_signin(r);
   if (!intake_uuid_ok(r->param))
     return srv_reply_error(r, 404, "not_found", "no such application");
-  const char *status, *note;
+  const char *status, *note, *item;
   kerr err = console_req_status(r->body, r->len, &j, &status, &note, msg,
                                 sizeof msg);
+  if (!err)
+    err = console_req_item(j, &item, msg, sizeof msg);
   if (err) {
     ret = srv_reply_error(r, 400, "bad_request", msg);
     goto out;
   }
-  if (!dept_status_settable(status)) {
+  if (!flow_status_settable(status)) {
     ret = srv_reply_error(r, 400, "bad_request", "unknown status");
     goto out;
   }
-  int64_t now = srv_now(r->s);
-  srv_time_text(now, at);
-  store_event ev = {.status = status, .note = note, .staff_id = staff,
-                    .at_text = at, .at = now};
-  err = store_app_set_status(r->s->st, r->param, &ev);
+  if (is_role(&staff, STORE_ROLE_ADMIN)) {
+    ret = reply_refusal(r, 403, "forbidden", "管理员账号不办理事项。");
+    goto out;
+  }
+  items = calloc(1, sizeof *items);
+  if (!items) {
+    ret = MHD_NO;
+    goto out;
+  }
+  err = store_app_get(r->s->st, r->param, status_of_app, app_status);
+  if (!err)
+    err = store_app_items(r->s->st, r->param, item_list_each, items);
   if (err == KERR_NOTFOUND) {
     ret = srv_reply_error(r, 404, "not_found", "no such application");
     goto out;
@@ -467,16 +700,295 @@ enum MHD_Result console_app_status(srv_req *r) {
     ret = srv_reply_error(r, 500, "internal", "storage error");
     goto out;
   }
-  LOG_I("console", "staff %s set application %s to %s", staff, r->param,
-        status);
+  int has_reason = note[0] != '\0';
+  const char *ids[64], *from[64];
+  size_t n = 0;
+  int correction = 0;
+  flow_verdict first = FLOW_OK;
+  const char *first_from = NULL;
+  if (item) {
+    size_t k = 0;
+    while (k < items->n && strcmp(items->id[k], item) != 0)
+      k++;
+    if (k == items->n) {
+      ret = srv_reply_error(r, 404, "not_found",
+                            "the application has no such item");
+      goto out;
+    }
+    if (!sees_item(r->s, &staff, item)) {
+      snprintf(why, sizeof why, "「%s」不由本部门办理，请交%s办理。",
+               dept_item_name(r->s->depts, item)
+                   ? dept_item_name(r->s->depts, item)
+                   : item,
+               dept_for_item(r->s->depts, item));
+      ret = reply_refusal(r, 403, "forbidden", why);
+      goto out;
+    }
+    first = flow_check(items->status[k], status,
+                       dept_item_notice(r->s->depts, item), has_reason);
+    first_from = items->status[k];
+    if (first == FLOW_CORRECTION && staff.supervisor && has_reason)
+      correction = 1;
+    else if (first == FLOW_CORRECTION) {
+      flow_message(first, first_from, status, why, sizeof why);
+      ret = reply_refusal(r, staff.supervisor ? 400 : 403,
+                          staff.supervisor ? "bad_request" : "forbidden",
+                          why);
+      goto out;
+    } else if (first != FLOW_OK) {
+      flow_message(first, first_from, status, why, sizeof why);
+      ret = reply_refusal(r, first == FLOW_NEED_REASON ? 400 : 409,
+                          first == FLOW_NEED_REASON ? "bad_request"
+                                                    : "conflict",
+                          why);
+      goto out;
+    }
+    ids[n] = items->id[k];
+    from[n] = items->status[k];
+    n++;
+  } else if (items->n) {
+    /* Every item this member of staff may move and for which this is the
+     * legal next step; the first refusal explains when none qualifies. */
+    for (size_t k = 0; k < items->n; k++) {
+      if (!sees_item(r->s, &staff, items->id[k]))
+        continue;
+      flow_verdict v = flow_check(items->status[k], status,
+                                  dept_item_notice(r->s->depts, items->id[k]),
+                                  has_reason);
+      if (v == FLOW_OK) {
+        ids[n] = items->id[k];
+        from[n] = items->status[k];
+        n++;
+      } else if (!first_from || first == FLOW_SAME) {
+        first = v;
+        first_from = items->status[k];
+      }
+    }
+    if (n == 0) {
+      if (!first_from) {
+        ret = reply_refusal(r, 403, "forbidden",
+                            "这份申请没有本部门办理的事项。");
+        goto out;
+      }
+      flow_message(first, first_from, status, why, sizeof why);
+      ret = reply_refusal(
+          r, first == FLOW_NEED_REASON ? 400
+             : first == FLOW_CORRECTION ? 403 : 409,
+          first == FLOW_NEED_REASON ? "bad_request"
+          : first == FLOW_CORRECTION ? "forbidden" : "conflict",
+          why);
+      goto out;
+    }
+  } else {
+    /* No items (a referral): the application moves itself. */
+    first = flow_check(app_status, status, 0, has_reason);
+    if (first == FLOW_CORRECTION && staff.supervisor && has_reason) {
+      correction = 1;
+    } else if (first != FLOW_OK) {
+      flow_message(first, app_status, status, why, sizeof why);
+      ret = reply_refusal(
+          r, first == FLOW_NEED_REASON ? 400
+             : first == FLOW_CORRECTION ? 403 : 409,
+          first == FLOW_NEED_REASON ? "bad_request"
+          : first == FLOW_CORRECTION ? "forbidden" : "conflict",
+          why);
+      goto out;
+    }
+  }
+  int64_t now = srv_now(r->s);
+  srv_time_text(now, at);
+  store_change ch = {.uuid = r->param, .items = ids, .from = from, .n = n,
+                     .app_from = app_status,
+                     .action = correction ? "correct" : "status",
+                     .ev = {.status = status, .note = note,
+                            .staff_id = staff.id, .at_text = at,
+                            .at = now}};
+  err = store_status_change(r->s->st, &ch);
+  if (err == KERR_CONFLICT) {
+    ret = reply_refusal(r, 409, "conflict",
+                        "状态刚被他人更改，请刷新后再办理。");
+    goto out;
+  }
+  if (err == KERR_NOTFOUND) {
+    ret = srv_reply_error(r, 404, "not_found", "no such application");
+    goto out;
+  }
+  if (err) {
+    ret = srv_reply_error(r, 500, "internal", "storage error");
+    goto out;
+  }
+  LOG_I("console", "staff %s set %zu item(s) of application %s to %s%s",
+        staff.id, n, r->param, status, correction ? " (correction)" : "");
   cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "status", status);
+  app_status[0] = '\0';
+  store_app_get(r->s->st, r->param, status_of_app, app_status);
+  cJSON_AddStringToObject(o, "status", app_status);
+  cJSON *moved = cJSON_AddArrayToObject(o, "items_changed");
+  for (size_t k = 0; k < n; k++)
+    cJSON_AddItemToArray(moved, cJSON_CreateString(ids[k]));
   cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
   store_app_events(r->s->st, r->param, events_each, tl);
   ret = srv_reply_json(r, 200, o, NULL);
 out:
+  free(items);
   cJSON_Delete(j);
   return ret;
+}
+
+/* ---- a department's queue ---- */
+
+typedef struct queue_ctx {
+  srv_req *r;
+  const char *dept;
+  int64_t now;
+  cJSON *list;
+} queue_ctx;
+
+static int queue_each(void *ud, const store_item *it) {
+  queue_ctx *c = ud;
+  const srv *s = c->r->s;
+  if (!dept_handles(s->depts, c->dept, it->item))
+    return 0;
+  cJSON *o = cJSON_CreateObject();
+  const char *label = flow_status_label(it->status);
+  const char *name = dept_item_name(s->depts, it->item);
+  int limit = dept_item_limit(s->depts, it->item);
+  cJSON_AddStringToObject(o, "uuid", it->uuid);
+  cJSON_AddStringToObject(o, "reference", it->reference);
+  cJSON_AddStringToObject(o, "item", it->item);
+  cJSON_AddStringToObject(o, "item_name", name ? name : it->item);
+  cJSON_AddStringToObject(o, "status", it->status);
+  cJSON_AddStringToObject(o, "status_label", label ? label : it->status);
+  cJSON_AddStringToObject(o, "received_at", it->received_at_text);
+  cJSON_AddStringToObject(o, "updated_at", it->updated_at_text);
+  cJSON_AddBoolToObject(o, "urgent", it->urgent);
+  int used = workcal_days_between(s->cal, it->received_at, c->now);
+  cJSON_AddNumberToObject(o, "working_days_used", used);
+  if (limit > 0) {
+    cJSON_AddNumberToObject(o, "time_limit_days", limit);
+    cJSON_AddNumberToObject(o, "working_days_left", limit - used);
+    cJSON_AddBoolToObject(o, "overdue", used > limit);
+  } else {
+    cJSON_AddNullToObject(o, "time_limit_days");
+    cJSON_AddNullToObject(o, "working_days_left");
+    cJSON_AddBoolToObject(o, "overdue", 0);
+  }
+  cJSON_AddItemToArray(c->list, o);
+  return 0;
+}
+
+/* GET /api/console/queue?department=ID: a department's open items, oldest
+ * first, with working days left. Reviewers see their own department's
+ * only; the others choose (their own by default). */
+enum MHD_Result console_queue(srv_req *r) {
+  store_staff staff;
+  if (!session_account(r, &staff))
+    return reply_signin(r);
+  const char *dept = srv_query(r, "department");
+  if (!dept || !dept[0])
+    dept = staff.dept;
+  if (!dept[0])
+    return srv_reply_error(r, 400, "bad_request",
+                           "query parameter department is required");
+  if (!dept_name(r->s->depts, dept))
+    return srv_reply_error(r, 404, "not_found", "no such department");
+  if (is_role(&staff, STORE_ROLE_REVIEWER) && strcmp(dept, staff.dept) != 0)
+    return reply_refusal(r, 403, "forbidden", "只能查看本部门的待办。");
+  queue_ctx c = {.r = r, .dept = dept, .now = srv_now(r->s),
+                 .list = cJSON_CreateArray()};
+  if (store_queue(r->s->st, NULL, 2000, queue_each, &c)) {
+    cJSON_Delete(c.list);
+    return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  char today[SRV_TIME_BUF];
+  srv_time_text(c.now, today);
+  today[10] = '\0';
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "department", dept);
+  cJSON_AddStringToObject(o, "department_name", dept_name(r->s->depts, dept));
+  cJSON_AddStringToObject(o, "today", today);
+  cJSON_AddItemToObject(o, "items", c.list);
+  return srv_reply_json(r, 200, o, NULL);
+}
+
+/* ---- staff accounts (administrators) ---- */
+
+static int staff_each(void *ud, const store_staff *st) {
+  srv_req *r = ((void **)ud)[0];
+  cJSON *o = cJSON_CreateObject();
+  add_account(o, r->s, st);
+  cJSON_AddItemToArray(((void **)ud)[1], o);
+  return 0;
+}
+
+/* GET /api/console/staff: every account with its role and department, no
+ * password hashes; administrators only. Accounts are created and changed
+ * with `kiosk-server staff add` on the server. */
+enum MHD_Result console_staff(srv_req *r) {
+  store_staff staff;
+  if (!session_account(r, &staff))
+    return reply_signin(r);
+  if (!is_role(&staff, STORE_ROLE_ADMIN))
+    return reply_refusal(r, 403, "forbidden", "只有管理员可以查看工作人员账号。");
+  cJSON *list = cJSON_CreateArray();
+  void *ud[2] = {r, list};
+  if (store_staff_list(r->s->st, staff_each, ud)) {
+    cJSON_Delete(list);
+    return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddItemToObject(o, "staff", list);
+  return srv_reply_json(r, 200, o, NULL);
+}
+
+/* ---- the audit log ---- */
+
+static int audit_each(void *ud, const store_audit *a) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "id", (double)a->id);
+  cJSON_AddStringToObject(o, "at", a->at_text);
+  cJSON_AddStringToObject(o, "staff_id", a->staff_id);
+  cJSON_AddStringToObject(o, "action", a->action);
+  if (a->uuid)
+    cJSON_AddStringToObject(o, "uuid", a->uuid);
+  else
+    cJSON_AddNullToObject(o, "uuid");
+  if (a->item)
+    cJSON_AddStringToObject(o, "item", a->item);
+  else
+    cJSON_AddNullToObject(o, "item");
+  cJSON_AddStringToObject(o, "detail", a->detail);
+  cJSON_AddItemToArray(ud, o);
+  return 0;
+}
+
+/* GET /api/console/audit?date=YYYY-MM-DD (default today): administrators
+ * only, newest first. */
+enum MHD_Result console_audit(srv_req *r) {
+  store_staff staff;
+  char today[SRV_TIME_BUF];
+  int64_t from, to;
+  if (!session_account(r, &staff))
+    return reply_signin(r);
+  if (!is_role(&staff, STORE_ROLE_ADMIN))
+    return reply_refusal(r, 403, "forbidden", "只有管理员可以查看操作记录。");
+  const char *date = srv_query(r, "date");
+  if (!date) {
+    srv_time_text(srv_now(r->s), today);
+    today[10] = '\0';
+    date = today;
+  }
+  if (!srv_day_range(date, &from, &to))
+    return srv_reply_error(r, 400, "bad_request", "date must be YYYY-MM-DD");
+  cJSON *list = cJSON_CreateArray();
+  if (store_audit_list(r->s->st, from, to, 2000, audit_each, list)) {
+    cJSON_Delete(list);
+    return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "date", date);
+  cJSON_AddItemToObject(o, "entries", list);
+  return srv_reply_json(r, 200, o, NULL);
 }
 
 /* ---- devices ---- */
@@ -496,8 +1008,8 @@ static int device_each(void *ud, const store_device *d) {
 }
 
 enum MHD_Result console_devices(srv_req *r) {
-  char staff[STORE_STAFF_MAX + 1];
-  if (!session_staff(r, staff))
+  store_staff staff;
+  if (!session_account(r, &staff))
     return reply_signin(r);
   cJSON *list = cJSON_CreateArray();
   if (store_device_list(r->s->st, device_each, list)) {

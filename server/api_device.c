@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "content.h"
+#include "flow.h"
 #include "intake.h"
 #include "keys.h"
 #include "reqjson.h"
@@ -182,11 +183,28 @@ static int status_each(void *ud, const store_app *a) {
   return 0;
 }
 
+/* The application's own timeline: its summary status over time, as old
+ * kiosks show it. Item events are in item_states. */
 static int timeline_each(void *ud, const store_event *ev) {
+  if (ev->item)
+    return 0;
   cJSON *e = cJSON_CreateObject();
   cJSON_AddStringToObject(e, "status", ev->status);
   cJSON_AddStringToObject(e, "at", ev->at_text);
   cJSON_AddStringToObject(e, "note", ev->note);
+  cJSON_AddItemToArray(ud, e);
+  return 0;
+}
+
+/* One item's state for the applicant: id, status code and label, when.
+ * Nothing personal, no staff id, no note. */
+static int item_state_each(void *ud, const store_item *it) {
+  cJSON *e = cJSON_CreateObject();
+  const char *label = flow_status_label(it->status);
+  cJSON_AddStringToObject(e, "id", it->item);
+  cJSON_AddStringToObject(e, "status", it->status);
+  cJSON_AddStringToObject(e, "label", label ? label : it->status);
+  cJSON_AddStringToObject(e, "updated_at", it->updated_at_text);
   cJSON_AddItemToArray(ud, e);
   return 0;
 }
@@ -253,6 +271,9 @@ enum MHD_Result api_status(srv_req *r) {
   cJSON_AddItemToObject(j, "items", items ? items : cJSON_CreateArray());
   cJSON *tl = cJSON_AddArrayToObject(j, "timeline");
   kerr err = store_app_events(s->st, sc->hit.uuid, timeline_each, tl);
+  if (!err)
+    err = store_app_items(s->st, sc->hit.uuid, item_state_each,
+                          cJSON_AddArrayToObject(j, "item_states"));
   if (err) {
     cJSON_Delete(j);
     ret = reply_store_error(r, err);

@@ -31,7 +31,7 @@ kerr console_req_login(const char *body, size_t n, cJSON **j, const char **id,
 kerr console_req_status(const char *body, size_t n, cJSON **j,
                         const char **status, const char **note, char *msg,
                         size_t msgcap) {
-  static const char *const keys[] = {"status", "note", NULL};
+  static const char *const keys[] = {"status", "note", "item", NULL};
   *status = *note = NULL;
   kerr err = reqjson_parse(body, n, 2, j, msg, msgcap);
   if (!err)
@@ -49,6 +49,17 @@ kerr console_req_status(const char *body, size_t n, cJSON **j,
   *status = s;
   *note = nt;
   return KERR_OK;
+}
+
+kerr console_req_item(const cJSON *j, const char **item, char *msg,
+                      size_t msgcap) {
+  *item = NULL;
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "item");
+  if (!v || cJSON_IsNull(v))
+    return KERR_OK;
+  *item = reqjson_str(j, "item", STORE_ITEM_MAX,
+                      "abcdefghijklmnopqrstuvwxyz0123456789_-", msg, msgcap);
+  return *item ? KERR_OK : KERR_INVALID;
 }
 
 kerr console_req_reference(const char *ref, char up[STORE_REF_MAX + 1],

@@ -19,7 +19,7 @@
 kerr console_req_login(const char *body, size_t n, cJSON **j, const char **id,
                        const char **pw, char *msg, size_t msgcap);
 
-/* Parses a status-change body {"status", "note"?}; the note may have at
+/* Parses a status-change body {"status", "note"?, "item"?}; the note may have at
  * most STORE_NOTE_MAX characters (code points, so at most 4 bytes each).
  * On KERR_OK *status and
  * *note point into *j ("" when the note is missing or null); the caller
@@ -27,6 +27,13 @@ kerr console_req_login(const char *body, size_t n, cJSON **j, const char **id,
 kerr console_req_status(const char *body, size_t n, cJSON **j,
                         const char **status, const char **note, char *msg,
                         size_t msgcap);
+
+/* The optional "item" of a status-change body parsed by
+ * console_req_status: *item = NULL when absent or null, else the item id
+ * (a-z 0-9 _ -, at most STORE_ITEM_MAX) pointing into j. KERR_INVALID
+ * with msg when present but not such an id. */
+kerr console_req_item(const cJSON *j, const char **item, char *msg,
+                      size_t msgcap);
 
 /* The upper-cased reference filter of GET /api/console/applications.
  * KERR_LIMIT if ref is longer than STORE_REF_MAX; otherwise KERR_OK and

@@ -32,6 +32,7 @@
 
 #include <sodium.h>
 
+#include "dept.h"
 #include "keys.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/sdnotify.h"
@@ -74,10 +75,20 @@ static void usage_keygen(FILE *f) {
 }
 
 static void usage_adduser(FILE *f) {
-  fputs("  " PROG " adduser [--config FILE] [--db FILE] ID NAME\n"
+  fputs("  " PROG " staff add [--config FILE] [--db FILE] [--role ROLE]\n"
+        "        [--dept ID] [--supervisor] ID NAME\n"
         "      create or reset a staff account of the console; the password\n"
         "      (8 characters or more) is read from stdin; the database is\n"
-        "      --db, else the configuration file's db, else the default\n",
+        "      --db, else the configuration file's db, else the default\n"
+        "      (`" PROG " adduser` is the same command)\n"
+        "  --role ROLE             window (窗口受理, the default: sees and\n"
+        "                          moves every item), reviewer (部门审核: its\n"
+        "                          department's items only) or admin (管理员:\n"
+        "                          accounts and the audit log)\n"
+        "  --dept ID               the department (an id of the departments\n"
+        "                          file); required for a reviewer\n"
+        "  --supervisor            may correct: move an item back, with a\n"
+        "                          reason\n",
         f);
 }
 
@@ -189,6 +200,35 @@ static int wait_for_stop(srv *s, const sigset_t *set) {
   }
 }
 
+/* A test clock: KIOSK_SERVER_FAKE_NOW=T (unix seconds) starts the
+ * server's clock at T, running on from there, so tests of working-day
+ * deadlines do not depend on the day they run. Logged loudly: a
+ * production server must never have it. */
+typedef struct fake_clock {
+  int64_t start, offset;
+} fake_clock;
+
+static int64_t fake_now(void *ud) {
+  const fake_clock *fc = ud;
+  return (int64_t)time(NULL) + fc->offset;
+}
+
+static int fake_clock_init(fake_clock *fc) {
+  const char *v = getenv("KIOSK_SERVER_FAKE_NOW");
+  char *end;
+  if (!v || !v[0])
+    return 0;
+  errno = 0;
+  long long t = strtoll(v, &end, 10);
+  if (errno || *end || t <= 0)
+    return 0;
+  fc->start = t;
+  fc->offset = t - (int64_t)time(NULL);
+  LOG_W("main", "KIOSK_SERVER_FAKE_NOW is set: the clock starts at %lld "
+        "(for tests only)", t);
+  return 1;
+}
+
 static int cmd_serve(int argc, char **argv) {
   size_t nk = serveconf_key_count();
   struct option opts[64];
@@ -246,6 +286,11 @@ static int cmd_serve(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
 
   rc = 1;
+  fake_clock fc;
+  if (fake_clock_init(&fc)) {
+    sc.c.now = fake_now;
+    sc.c.now_ud = &fc;
+  }
   kerr err = srv_create(&sc.c, &s);
   if (err) {
     fprintf(stderr, PROG ": cannot start: %s (pki %s, db %s)\n", kerr_str(err),
@@ -359,11 +404,17 @@ static int read_password(char *buf, size_t cap) {
 
 static int cmd_adduser(int argc, char **argv) {
   const char *db = NULL, *id = NULL, *name = NULL;
+  const char *role = STORE_ROLE_WINDOW, *dept_id = "";
+  int supervisor = 0;
   char pw[257], hash[crypto_pwhash_STRBYTES];
   store *st = NULL;
+  dept_table *depts = NULL;
   int rc = 1;
   static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
                                        {"config", required_argument, NULL, 'c'},
+                                       {"role", required_argument, NULL, 'r'},
+                                       {"dept", required_argument, NULL, 'D'},
+                                       {"supervisor", no_argument, NULL, 'S'},
                                        {"help", no_argument, NULL, 'h'},
                                        {"version", no_argument, NULL, 'V'},
                                        {0}};
@@ -377,6 +428,12 @@ static int cmd_adduser(int argc, char **argv) {
       db = optarg;
     else if (ch == 'c')
       config = optarg;
+    else if (ch == 'r')
+      role = optarg;
+    else if (ch == 'D')
+      dept_id = optarg;
+    else if (ch == 'S')
+      supervisor = 1;
     else if (ch == 'h') {
       fputs("Usage:\n", stdout);
       usage_adduser(stdout);
@@ -393,9 +450,40 @@ static int cmd_adduser(int argc, char **argv) {
   /* The database the server would use: --db, else the file's, else the
    * default. */
   serveconf_init(&sc);
-  if (!db && load_config(&sc, config)) {
+  if ((!db || config) && load_config(&sc, config)) {
     serveconf_free(&sc);
     return 2;
+  }
+  if (strcmp(role, STORE_ROLE_WINDOW) != 0 &&
+      strcmp(role, STORE_ROLE_REVIEWER) != 0 &&
+      strcmp(role, STORE_ROLE_ADMIN) != 0) {
+    fputs(PROG ": --role must be window, reviewer or admin\n", stderr);
+    serveconf_free(&sc);
+    return 2;
+  }
+  {
+    /* The department must be one of the server's departments file. */
+    char msg[300];
+    if (dept_table_load(sc.c.departments_path, &depts, msg, sizeof msg)) {
+      fprintf(stderr, PROG ": %s\n", msg);
+      serveconf_free(&sc);
+      return 2;
+    }
+    if ((dept_id[0] && !dept_name(depts, dept_id)) ||
+        (!dept_id[0] && strcmp(role, STORE_ROLE_REVIEWER) == 0)) {
+      fprintf(stderr, PROG ": --dept must be one of:");
+      for (size_t i = 0; i < dept_count(depts); i++) {
+        const char *did, *dname;
+        dept_at(depts, i, &did, &dname);
+        fprintf(stderr, " %s (%s)", did, dname);
+      }
+      fputs(dept_id[0] ? "\n" : "; a reviewer needs one\n", stderr);
+      dept_table_destroy(depts);
+      serveconf_free(&sc);
+      return 2;
+    }
+    dept_table_destroy(depts);
+    depts = NULL;
   }
   size_t idn = strlen(id);
   if (idn == 0 || idn > STORE_STAFF_MAX ||
@@ -423,12 +511,13 @@ static int cmd_adduser(int argc, char **argv) {
   }
   kerr err = store_open(db ? db : sc.c.db_path, 1, &st);
   if (!err)
-    err = store_staff_put(st, id, name, hash);
+    err = store_staff_put(st, id, name, hash, dept_id, role, supervisor);
   if (err) {
     fprintf(stderr, PROG ": %s\n", kerr_str(err));
     goto out;
   }
-  LOG_I("main", "staff account %s saved", id);
+  LOG_I("main", "staff account %s saved (%s%s%s%s)", id, role,
+        dept_id[0] ? ", " : "", dept_id, supervisor ? ", supervisor" : "");
   rc = 0;
 out:
   sodium_memzero(pw, sizeof pw);
@@ -465,6 +554,8 @@ int main(int argc, char **argv) {
     return cmd_keygen(n, v);
   if (strcmp(cmd, "adduser") == 0)
     return cmd_adduser(n, v);
+  if (strcmp(cmd, "staff") == 0 && n >= 2 && strcmp(v[1], "add") == 0)
+    return cmd_adduser(n - 1, v + 1);
   fprintf(stderr, PROG ": unknown command '%s'\n", cmd);
   return bad_usage(usage_all, NULL);
 }

@@ -33,6 +33,8 @@ enum {
   K_MAX_PENDING,
   K_IDLE_TIMEOUT,
   K_HEAD_TIMEOUT,
+  K_DEPARTMENTS,
+  K_CALENDAR,
   K_LOG_LEVEL,
   K_COUNT
 };
@@ -76,6 +78,12 @@ static const serveconf_key keys[K_COUNT] = {
     [K_HEAD_TIMEOUT] = {"head-timeout", "S",
                         "seconds for the handshake and a whole request head "
                         "(default 10)"},
+    [K_DEPARTMENTS] = {"departments", "FILE",
+                       "departments and the items each handles, JSON "
+                       "(default: the shipped table)"},
+    [K_CALENDAR] = {"calendar", "FILE",
+                    "holidays and adjusted working days, JSON (default: "
+                    "Monday to Friday)"},
     [K_LOG_LEVEL] = {"log-level", "L", "error, warn, info or debug (default info)"},
 };
 
@@ -136,14 +144,18 @@ kerr serveconf_set(serveconf *sc, size_t i, const char *v, char *msg,
   case K_DB:
   case K_BIND:
   case K_PORT_FILE:
+  case K_DEPARTMENTS:
+  case K_CALENDAR:
     if (!v[0]) {
       want = "a non-empty value";
       break;
     }
-    *(i == K_PKI    ? &c->pki_dir
-      : i == K_DB   ? &c->db_path
-      : i == K_BIND ? &c->bind
-                    : &sc->port_file) = v;
+    *(i == K_PKI           ? &c->pki_dir
+      : i == K_DB          ? &c->db_path
+      : i == K_BIND        ? &c->bind
+      : i == K_DEPARTMENTS ? &c->departments_path
+      : i == K_CALENDAR    ? &c->calendar_path
+                           : &sc->port_file) = v;
     break;
   case K_PORT:
     if (parse_int(v, 0, 65535, &c->port))

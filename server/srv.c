@@ -444,6 +444,11 @@ static const route ROUTES[] = {
   {"POST", "/api/console/applications/", PARAM_SUFFIX, "/status",
    console_app_status, 1, SRV_BODY_SMALL, 0},
   {"GET", "/api/console/devices", EXACT, NULL, console_devices, 0, 0, 0},
+  {"GET", "/api/console/queue", EXACT, NULL, console_queue, 0, 0, 0},
+  {"GET", "/api/console/audit", EXACT, NULL, console_audit, 0, 0, 0},
+  {"GET", "/api/console/staff", EXACT, NULL, console_staff, 0, 0, 0},
+  {"GET", "/api/console/departments", EXACT, NULL, console_departments, 0, 0,
+   0},
 };
 
 /* Matches path against rt; on a match with a parameter, cuts it out of
@@ -824,6 +829,15 @@ kerr srv_create(const srv_config *c, srv **out) {
       goto out;
     }
   }
+  {
+    char msg[300];
+    if ((err = dept_table_load(c->departments_path, &s->depts, msg,
+                               sizeof msg)) ||
+        (err = workcal_load(c->calendar_path, &s->cal, msg, sizeof msg))) {
+      LOG_E("srv", "%s", msg);
+      goto out;
+    }
+  }
   if ((err = store_open(c->db_path, s->cfg.threads, &s->st)) ||
       (err = api_check_setup(s)))
     goto out;
@@ -908,6 +922,8 @@ void srv_destroy(srv *s) {
   pthread_mutex_destroy(&s->conn_lock);
   pthread_mutex_destroy(&s->admin_lock);
   store_destroy(s->st);
+  dept_table_destroy(s->depts);
+  workcal_destroy(s->cal);
   ratelimit_backoff_destroy(s->login_backoff);
   ratelimit_destroy(s->rl_status);
   ratelimit_destroy(s->rl_fail);

@@ -38,6 +38,10 @@ typedef struct srv_config {
   int idle_timeout_s;     /* silence before a connection is closed */
   int head_timeout_s;     /* handshake + request head must be complete
                              within this, however busy the client is */
+  const char *departments_path; /* departments file (JSON); NULL = the
+                                   shipped table (dept.h) */
+  const char *calendar_path;    /* holidays and adjusted working days
+                                   (JSON, workcal.h); NULL = none */
   int64_t (*now)(void *ud); /* clock (unix seconds); NULL = time() */
   void *now_ud;
 } srv_config;

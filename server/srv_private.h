@@ -13,10 +13,12 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
+#include "dept.h"
 #include "kiosk/core/buf.h"
 #include "ratelimit.h"
 #include "srv.h"
 #include "store.h"
+#include "workcal.h"
 
 enum {
   SRV_ADMIN_KEYS_MAX = 16,             /* keys in admin.pub */
@@ -29,6 +31,8 @@ struct srv {
   srv_config cfg;
   struct MHD_Daemon *daemon;
   store *st;
+  dept_table *depts; /* departments (cfg.departments_path or built in) */
+  workcal *cal;      /* working-day calendar (cfg.calendar_path) */
   char *ca_pem, *cert_pem, *key_pem;
   unsigned char seal_pk[32], seal_sk[32];
   /* Trusted administrator keys (pki_dir/admin.pub), replaced as a whole
@@ -160,5 +164,9 @@ enum MHD_Result console_apps(srv_req *r);
 enum MHD_Result console_app(srv_req *r);
 enum MHD_Result console_app_status(srv_req *r);
 enum MHD_Result console_devices(srv_req *r);
+enum MHD_Result console_queue(srv_req *r);
+enum MHD_Result console_audit(srv_req *r);
+enum MHD_Result console_departments(srv_req *r);
+enum MHD_Result console_staff(srv_req *r);
 
 #endif

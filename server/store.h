@@ -37,7 +37,12 @@ enum {
   STORE_NAME_MAX = 128,
   STORE_DIGEST_HEX = 64,
   STORE_ADMIN_MAX = 64, /* administrator id: the certificate CN */
-  STORE_KIND_MAX = 16
+  STORE_KIND_MAX = 16,
+  STORE_ITEM_MAX = 32,  /* item id (catalogue) */
+  STORE_DEPT_MAX = 32,  /* department id (departments file) */
+  STORE_ROLE_MAX = 16,
+  STORE_ACTION_MAX = 16,
+  STORE_DETAIL_MAX = 200
 };
 
 /* One application as received (sealed). Strings are NUL-terminated. */
@@ -66,8 +71,11 @@ typedef struct store_app {
   char status[STORE_STATUS_MAX + 1]; /* current status (read side only) */
 } store_app;
 
-/* One timeline entry of an application. */
+/* One timeline entry of an application: a change of one item's status,
+ * or (item NULL) of the application's own status — its summary of the
+ * items, or the only status of an application without items. */
 typedef struct store_event {
+  const char *item; /* NULL = the application */
   const char *status;
   const char *note;
   const char *staff_id; /* NULL for events the system made */
@@ -108,10 +116,59 @@ typedef struct store_file {
   size_t size;
 } store_file;
 
+/* One item of an application and where it stands; the queue fills the
+ * application's fields too (reference, received_at, urgent). */
+typedef struct store_item {
+  char uuid[STORE_UUID_MAX + 1];
+  char item[STORE_ITEM_MAX + 1];
+  char status[STORE_STATUS_MAX + 1];
+  int64_t updated_at;
+  char updated_at_text[STORE_TIME_MAX + 1];
+  char reference[STORE_REF_MAX + 1];
+  int64_t received_at;
+  char received_at_text[STORE_TIME_MAX + 1];
+  int urgent;
+} store_item;
+
+/* A status change of some items of one application, or of the application
+ * itself (n == 0: an application without items). from[] holds the status
+ * each item was seen in when the change was decided (app_from for the
+ * application): if another change came first, nothing is changed. */
+typedef struct store_change {
+  const char *uuid;
+  const char *const *items;
+  const char *const *from;
+  size_t n;
+  const char *app_from;
+  const char *action; /* audit action: "status" or "correct" */
+  store_event ev;     /* the new status, note, staff id and time */
+} store_change;
+
+/* One audit record: who did what to which application or item, when. No
+ * personal data (never the note of a status change). */
+typedef struct store_audit {
+  int64_t id;
+  int64_t at;
+  const char *at_text;
+  const char *staff_id;
+  const char *action; /* "open", "status", "correct", "staff" ... */
+  const char *uuid;   /* NULL when not about an application */
+  const char *item;   /* NULL when not about one item */
+  const char *detail; /* e.g. "accepted->reviewing"; "" if none */
+} store_audit;
+
+/* Staff roles (store_staff.role). */
+#define STORE_ROLE_WINDOW "window"     /* 窗口受理: sees and moves everything */
+#define STORE_ROLE_REVIEWER "reviewer" /* 部门审核: its department's items */
+#define STORE_ROLE_ADMIN "admin"       /* 管理员: accounts and the audit log */
+
 /* A staff account. */
 typedef struct store_staff {
   char id[STORE_STAFF_MAX + 1];
   char name[STORE_NAME_MAX + 1];
+  char dept[STORE_DEPT_MAX + 1]; /* department id; "" = none */
+  char role[STORE_ROLE_MAX + 1]; /* STORE_ROLE_* */
+  int supervisor;                /* may correct (move an item back) */
   char pwhash[128]; /* crypto_pwhash_str() output */
   int64_t failed;       /* consecutive failed sign-ins */
   int64_t locked_until; /* unix seconds; 0 = not locked */
@@ -120,6 +177,8 @@ typedef struct store_staff {
 /* Row callbacks: return 0 to go on, non-zero to stop early. */
 typedef int (*store_app_fn)(void *ud, const store_app *app);
 typedef int (*store_event_fn)(void *ud, const store_event *ev);
+typedef int (*store_item_fn)(void *ud, const store_item *it);
+typedef int (*store_audit_fn)(void *ud, const store_audit *a);
 typedef int (*store_device_fn)(void *ud, const store_device *dev);
 /* A published version; m->manifest is NULL (the bytes are not loaded). */
 typedef int (*store_manifest_fn)(void *ud, const store_manifest *m);
@@ -189,12 +248,42 @@ kerr store_app_count_urgent(store *s, int64_t *n);
  * KERR_NOTFOUND if the uuid is unknown. */
 kerr store_app_get(store *s, const char *uuid, store_app_fn fn, void *ud);
 
-/* Calls fn for every event of the application, oldest first. */
+/* Calls fn for every event of the application (its own and its items'),
+ * oldest first. */
 kerr store_app_events(store *s, const char *uuid, store_event_fn fn, void *ud);
 
-/* Appends a status event and makes it the application's current status.
+/* Appends a status event and makes it the status of the application and of
+ * every one of its items, unchecked (the console uses store_status_change).
  * KERR_NOTFOUND if the uuid is unknown. */
 kerr store_app_set_status(store *s, const char *uuid, const store_event *ev);
+
+/* Calls fn for each item of the application, in the order of its items.
+ * Only uuid, item, status and updated_at* are filled. */
+kerr store_app_items(store *s, const char *uuid, store_item_fn fn, void *ud);
+
+/* Applies c in one transaction: each item's status and an event for it (or
+ * the application's own status and event when c->n == 0), the
+ * application's summary status (flow_summary) with an event of its own
+ * when the summary changes, and one audit record per item. KERR_NOTFOUND
+ * if the application or an item is unknown; KERR_CONFLICT if an item (or
+ * the application) is no longer in its from status. */
+kerr store_status_change(store *s, const store_change *c);
+
+/* A department's queue: calls fn for every open item (not paid, not
+ * refused) whose id is in items_json (a JSON array of item ids; NULL =
+ * every item), oldest
+ * application first, at most limit rows. All fields are filled. */
+kerr store_queue(store *s, const char *items_json, int limit, store_item_fn fn,
+                 void *ud);
+
+/* Appends an audit record (a->id is ignored). The table is append-only:
+ * the database refuses updates and deletes of it. */
+kerr store_audit_add(store *s, const store_audit *a);
+
+/* Calls fn for each audit record with at in [from, to), newest first, at
+ * most limit rows. */
+kerr store_audit_list(store *s, int64_t from, int64_t to, int limit,
+                      store_audit_fn fn, void *ud);
 
 /* Publishes a manifest together with the files given (files already stored
  * may be left out), recording m->published_at and m->published_by.
@@ -233,9 +322,17 @@ kerr store_device_seen(store *s, const store_device *dev);
 /* Calls fn for every device, by device id. */
 kerr store_device_list(store *s, store_device_fn fn, void *ud);
 
-/* Creates or replaces a staff account (failed count and lock reset). */
+/* Creates or replaces a staff account (failed count and lock reset) with
+ * its department (dept_id, "" = none), role (STORE_ROLE_*) and supervisor
+ * flag. */
 kerr store_staff_put(store *s, const char *id, const char *name,
-                     const char *pwhash);
+                     const char *pwhash, const char *dept_id,
+                     const char *role, int supervisor);
+
+/* Calls fn for each staff account by id, without the password hash (and
+ * without the failure count and lock). */
+typedef int (*store_staff_fn)(void *ud, const store_staff *st);
+kerr store_staff_list(store *s, store_staff_fn fn, void *ud);
 
 /* Loads a staff account. KERR_NOTFOUND if unknown. */
 kerr store_staff_get(store *s, const char *id, store_staff *out);

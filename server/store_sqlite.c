@@ -20,6 +20,7 @@
 
 #include <sqlite3.h>
 
+#include "flow.h"
 #include "kiosk/core/log.h"
 
 static const char *const MIGRATIONS[] = {
@@ -103,6 +104,48 @@ static const char *const MIGRATIONS[] = {
    * about someone else, no items); everything before was an application */
   "ALTER TABLE applications ADD COLUMN kind TEXT NOT NULL DEFAULT "
   "'application';",
+  /* 9: joint processing: one status per item, events per item (item NULL
+   * = the application's own), staff departments and roles, and the audit
+   * log. Every item of an application stored before starts in the
+   * application's status, as of its last event. Existing staff become
+   * window staff (they saw everything before). */
+  "CREATE TABLE item_status ("
+  " uuid TEXT NOT NULL REFERENCES applications(uuid),"
+  " item TEXT NOT NULL,"
+  " pos INTEGER NOT NULL,"
+  " status TEXT NOT NULL,"
+  " updated_at INTEGER NOT NULL,"
+  " updated_at_text TEXT NOT NULL,"
+  " PRIMARY KEY (uuid, item));"
+  "CREATE INDEX item_status_open ON item_status(item, status);"
+  "INSERT OR IGNORE INTO item_status (uuid, item, pos, status, updated_at,"
+  " updated_at_text)"
+  " SELECT a.uuid, j.value, j.key, a.status,"
+  "  COALESCE((SELECT e.at FROM events e WHERE e.uuid = a.uuid"
+  "   ORDER BY e.id DESC LIMIT 1), a.received_at),"
+  "  COALESCE((SELECT e.at_text FROM events e WHERE e.uuid = a.uuid"
+  "   ORDER BY e.id DESC LIMIT 1), a.received_at_text)"
+  " FROM applications a, json_each(CASE WHEN json_valid(a.items)"
+  "  THEN a.items ELSE '[]' END) j"
+  " WHERE j.type = 'text';"
+  "ALTER TABLE events ADD COLUMN item TEXT;"
+  "ALTER TABLE staff ADD COLUMN dept TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE staff ADD COLUMN role TEXT NOT NULL DEFAULT 'window';"
+  "ALTER TABLE staff ADD COLUMN supervisor INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE audit ("
+  " id INTEGER PRIMARY KEY,"
+  " at INTEGER NOT NULL,"
+  " at_text TEXT NOT NULL,"
+  " staff_id TEXT NOT NULL,"
+  " action TEXT NOT NULL,"
+  " uuid TEXT,"
+  " item TEXT,"
+  " detail TEXT NOT NULL DEFAULT '');"
+  "CREATE INDEX audit_at ON audit(at);"
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -465,6 +508,25 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
     err = KERR_IO;
     goto out;
   }
+  sqlite3_finalize(st);
+  st = NULL;
+  /* One status row per item (none for an application without items). */
+  if ((err = prep(db,
+                  "INSERT OR IGNORE INTO item_status (uuid, item, pos, status,"
+                  " updated_at, updated_at_text) SELECT ?, value, key,"
+                  " 'submitted', ?, ? FROM json_each(CASE WHEN json_valid(?)"
+                  " THEN ? ELSE '[]' END) WHERE type = 'text'",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, app->received_at);
+  sqlite3_bind_text(st, 3, app->received_at_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, app->items_json, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, app->items_json, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    err = KERR_IO;
+    goto out;
+  }
   *created = 1;
 out:
   sqlite3_finalize(st);
@@ -544,7 +606,8 @@ kerr store_app_put(store *s, store_app *app, int *created) {
 #define APP_NCOLS 14
 
 /* 1 for an urgent application still waiting for the office (store.h). */
-#define URGENT_WAITING "(urgent = 1 AND status NOT IN ('paid', 'returned'))"
+#define URGENT_WAITING \
+  "(urgent = 1 AND status NOT IN ('paid', 'returned', 'refused'))"
 
 static void app_from_row(sqlite3_stmt *st, store_app *a) {
   memset(a, 0, sizeof *a);
@@ -748,8 +811,8 @@ kerr store_app_events(store *s, const char *uuid, store_event_fn fn,
   sqlite3 *db = reader_take(s, &slot);
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
-                  "SELECT status, note, staff_id, at_text, at FROM events"
-                  " WHERE uuid = ? ORDER BY id LIMIT 200",
+                  "SELECT status, note, staff_id, at_text, at, item FROM"
+                  " events WHERE uuid = ? ORDER BY id LIMIT 500",
                   &st);
   if (err)
     goto out;
@@ -761,6 +824,7 @@ kerr store_app_events(store *s, const char *uuid, store_event_fn fn,
       .staff_id = (const char *)sqlite3_column_text(st, 2),
       .at_text = text_or_empty(st, 3),
       .at = sqlite3_column_int64(st, 4),
+      .item = (const char *)sqlite3_column_text(st, 5),
     };
     if (fn(ud, &ev))
       break;
@@ -810,6 +874,21 @@ kerr store_app_set_status(store *s, const char *uuid, const store_event *ev) {
     sqlite3_bind_null(st, 4);
   sqlite3_bind_int64(st, 5, ev->at);
   sqlite3_bind_text(st, 6, ev->at_text, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    err = KERR_IO;
+    goto out;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if ((err = prep(db,
+                  "UPDATE item_status SET status = ?, updated_at = ?,"
+                  " updated_at_text = ? WHERE uuid = ?",
+                  &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, ev->status, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, ev->at);
+  sqlite3_bind_text(st, 3, ev->at_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, uuid, -1, SQLITE_STATIC);
   if (sqlite3_step(st) != SQLITE_DONE)
     err = KERR_IO;
 out:
@@ -1151,18 +1230,26 @@ out:
 /* ---- staff and sessions ---- */
 
 kerr store_staff_put(store *s, const char *id, const char *name,
-                     const char *pwhash) {
+                     const char *pwhash, const char *dept_id,
+                     const char *role, int supervisor) {
   sqlite3 *db = writer_take(s);
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
-                  "INSERT INTO staff (id, name, pwhash) VALUES (?,?,?) ON "
+                  "INSERT INTO staff (id, name, pwhash, dept, role, "
+                  "supervisor) VALUES (?,?,?,?,?,?) ON "
                   "CONFLICT(id) DO UPDATE SET name = excluded.name, pwhash = "
-                  "excluded.pwhash, failed = 0, locked_until = 0",
+                  "excluded.pwhash, dept = excluded.dept, role = "
+                  "excluded.role, supervisor = excluded.supervisor, "
+                  "failed = 0, locked_until = 0",
                   &st);
   if (!err) {
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, pwhash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, dept_id ? dept_id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, role ? role : STORE_ROLE_WINDOW, -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, supervisor ? 1 : 0);
     if (sqlite3_step(st) != SQLITE_DONE)
       err = KERR_IO;
   }
@@ -1176,8 +1263,8 @@ kerr store_staff_get(store *s, const char *id, store_staff *out) {
   sqlite3 *db = reader_take(s, &slot);
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
-                  "SELECT id, name, pwhash, failed, locked_until FROM staff "
-                  "WHERE id = ?",
+                  "SELECT id, name, pwhash, failed, locked_until, dept, role,"
+                  " supervisor FROM staff WHERE id = ?",
                   &st);
   if (err)
     goto out;
@@ -1197,6 +1284,9 @@ kerr store_staff_get(store *s, const char *id, store_staff *out) {
   text_copy(out->pwhash, sizeof out->pwhash, st, 2);
   out->failed = sqlite3_column_int64(st, 3);
   out->locked_until = sqlite3_column_int64(st, 4);
+  text_copy(out->dept, sizeof out->dept, st, 5);
+  text_copy(out->role, sizeof out->role, st, 6);
+  out->supervisor = sqlite3_column_int(st, 7) != 0;
 out:
   sqlite3_finalize(st);
   reader_give(s, slot);
@@ -1293,5 +1383,333 @@ kerr store_session_delete(store *s, const unsigned char token_hash[32],
   }
   sqlite3_finalize(st);
   writer_give(s);
+  return err;
+}
+
+/* ---- joint processing: item statuses, queues, audit ---- */
+
+static void item_from_row(sqlite3_stmt *st, store_item *it, int full) {
+  memset(it, 0, sizeof *it);
+  text_copy(it->uuid, sizeof it->uuid, st, 0);
+  text_copy(it->item, sizeof it->item, st, 1);
+  text_copy(it->status, sizeof it->status, st, 2);
+  it->updated_at = sqlite3_column_int64(st, 3);
+  text_copy(it->updated_at_text, sizeof it->updated_at_text, st, 4);
+  if (!full)
+    return;
+  text_copy(it->reference, sizeof it->reference, st, 5);
+  it->received_at = sqlite3_column_int64(st, 6);
+  text_copy(it->received_at_text, sizeof it->received_at_text, st, 7);
+  it->urgent = sqlite3_column_int(st, 8) != 0;
+}
+
+kerr store_app_items(store *s, const char *uuid, store_item_fn fn, void *ud) {
+  int slot, rc;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT uuid, item, status, updated_at, updated_at_text"
+                  " FROM item_status WHERE uuid = ? ORDER BY pos, item",
+                  &st);
+  if (err)
+    goto out;
+  sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    store_item it;
+    item_from_row(st, &it, 0);
+    if (fn(ud, &it))
+      break;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    err = KERR_IO;
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+static kerr event_insert(sqlite3 *db, const char *uuid, const char *item,
+                         const store_event *ev, const char *status) {
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "INSERT INTO events (uuid, item, status, note, staff_id, at,"
+                  " at_text) VALUES (?,?,?,?,?,?,?)",
+                  &st);
+  if (err)
+    return err;
+  sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+  if (item)
+    sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 2);
+  sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, ev->note ? ev->note : "", -1, SQLITE_STATIC);
+  if (ev->staff_id)
+    sqlite3_bind_text(st, 5, ev->staff_id, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 5);
+  sqlite3_bind_int64(st, 6, ev->at);
+  sqlite3_bind_text(st, 7, ev->at_text, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    err = KERR_IO;
+  sqlite3_finalize(st);
+  return err;
+}
+
+static kerr audit_insert(sqlite3 *db, const store_audit *a) {
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "INSERT INTO audit (at, at_text, staff_id, action, uuid,"
+                  " item, detail) VALUES (?,?,?,?,?,?,?)",
+                  &st);
+  if (err)
+    return err;
+  sqlite3_bind_int64(st, 1, a->at);
+  sqlite3_bind_text(st, 2, a->at_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, a->staff_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, a->action, -1, SQLITE_STATIC);
+  if (a->uuid)
+    sqlite3_bind_text(st, 5, a->uuid, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 5);
+  if (a->item)
+    sqlite3_bind_text(st, 6, a->item, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 6);
+  sqlite3_bind_text(st, 7, a->detail ? a->detail : "", -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    err = KERR_IO;
+  sqlite3_finalize(st);
+  return err;
+}
+
+/* The application's status and its items' statuses, inside the open write
+ * transaction: *summary = flow_summary of the items (cap bytes), or ""
+ * when it has none. */
+static kerr summary_of(sqlite3 *db, const char *uuid, char *summary,
+                       size_t cap) {
+  sqlite3_stmt *st = NULL;
+  enum { MAX = 64 };
+  char buf[MAX][STORE_STATUS_MAX + 1];
+  const char *p[MAX];
+  size_t n = 0;
+  int rc;
+  kerr err = prep(db, "SELECT status FROM item_status WHERE uuid = ?", &st);
+  if (err)
+    return err;
+  sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < MAX) {
+    text_copy(buf[n], sizeof buf[n], st, 0);
+    p[n] = buf[n];
+    n++;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    err = KERR_IO;
+  sqlite3_finalize(st);
+  const char *sum = n ? flow_summary(p, n) : "";
+  snprintf(summary, cap, "%s", sum ? sum : "");
+  return err;
+}
+
+kerr store_status_change(store *s, const store_change *c) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err;
+  int began = 0;
+  char app_status[STORE_STATUS_MAX + 1], sum[STORE_STATUS_MAX + 1];
+  char detail[STORE_DETAIL_MAX];
+  if ((err = db_exec(db, "BEGIN IMMEDIATE")))
+    goto out;
+  began = 1;
+  if ((err = prep(db, "SELECT status FROM applications WHERE uuid = ?", &st)))
+    goto out;
+  sqlite3_bind_text(st, 1, c->uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    err = KERR_NOTFOUND;
+    goto out;
+  }
+  text_copy(app_status, sizeof app_status, st, 0);
+  sqlite3_finalize(st);
+  st = NULL;
+  store_audit au = {.at = c->ev.at, .at_text = c->ev.at_text,
+                    .staff_id = c->ev.staff_id ? c->ev.staff_id : "",
+                    .action = c->action ? c->action : "status",
+                    .uuid = c->uuid, .detail = detail};
+  for (size_t i = 0; i < c->n; i++) {
+    if ((err = prep(db,
+                    "UPDATE item_status SET status = ?, updated_at = ?,"
+                    " updated_at_text = ? WHERE uuid = ? AND item = ? AND"
+                    " status = ?",
+                    &st)))
+      goto out;
+    sqlite3_bind_text(st, 1, c->ev.status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, c->ev.at);
+    sqlite3_bind_text(st, 3, c->ev.at_text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, c->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, c->items[i], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, c->from[i], -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+      err = KERR_IO;
+      goto out;
+    }
+    if (sqlite3_changes(db) == 0) {
+      err = KERR_CONFLICT;
+      goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((err = event_insert(db, c->uuid, c->items[i], &c->ev, c->ev.status)))
+      goto out;
+    snprintf(detail, sizeof detail, "%s->%s", c->from[i], c->ev.status);
+    au.item = c->items[i];
+    if ((err = audit_insert(db, &au)))
+      goto out;
+  }
+  if (c->n == 0) {
+    if (!c->app_from || strcmp(c->app_from, app_status) != 0) {
+      err = KERR_CONFLICT;
+      goto out;
+    }
+    snprintf(sum, sizeof sum, "%s", c->ev.status);
+    snprintf(detail, sizeof detail, "%s->%s", app_status, c->ev.status);
+    au.item = NULL;
+    if ((err = audit_insert(db, &au)))
+      goto out;
+  } else if ((err = summary_of(db, c->uuid, sum, sizeof sum))) {
+    goto out;
+  }
+  if (sum[0] && strcmp(sum, app_status) != 0) {
+    if ((err = prep(db, "UPDATE applications SET status = ? WHERE uuid = ?",
+                    &st)))
+      goto out;
+    sqlite3_bind_text(st, 1, sum, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, c->uuid, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+      err = KERR_IO;
+      goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((err = event_insert(db, c->uuid, NULL, &c->ev, sum)))
+      goto out;
+  }
+out:
+  sqlite3_finalize(st);
+  if (began) {
+    if (err)
+      db_exec(db, "ROLLBACK");
+    else if ((err = db_exec(db, "COMMIT")))
+      db_exec(db, "ROLLBACK");
+  }
+  writer_give(s);
+  return err;
+}
+
+kerr store_queue(store *s, const char *items_json, int limit, store_item_fn fn,
+                 void *ud) {
+  int slot, rc;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT i.uuid, i.item, i.status, i.updated_at,"
+                  " i.updated_at_text, a.reference, a.received_at,"
+                  " a.received_at_text, a.urgent"
+                  " FROM item_status i JOIN applications a ON a.uuid = i.uuid"
+                  " WHERE i.status NOT IN ('paid', 'refused')"
+                  " AND (?1 IS NULL OR i.item IN"
+                  " (SELECT value FROM json_each(?1)))"
+                  " ORDER BY a.received_at, a.uuid, i.pos LIMIT ?2",
+                  &st);
+  if (err)
+    goto out;
+  if (items_json)
+    sqlite3_bind_text(st, 1, items_json, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 1);
+  sqlite3_bind_int(st, 2, limit);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    store_item it;
+    item_from_row(st, &it, 1);
+    if (fn(ud, &it))
+      break;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    err = KERR_IO;
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_audit_add(store *s, const store_audit *a) {
+  sqlite3 *db = writer_take(s);
+  kerr err = audit_insert(db, a);
+  writer_give(s);
+  return err;
+}
+
+kerr store_audit_list(store *s, int64_t from, int64_t to, int limit,
+                      store_audit_fn fn, void *ud) {
+  int slot, rc;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT id, at, at_text, staff_id, action, uuid, item,"
+                  " detail FROM audit WHERE at >= ? AND at < ?"
+                  " ORDER BY id DESC LIMIT ?",
+                  &st);
+  if (err)
+    goto out;
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  sqlite3_bind_int(st, 3, limit);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    store_audit a = {
+      .id = sqlite3_column_int64(st, 0),
+      .at = sqlite3_column_int64(st, 1),
+      .at_text = text_or_empty(st, 2),
+      .staff_id = text_or_empty(st, 3),
+      .action = text_or_empty(st, 4),
+      .uuid = (const char *)sqlite3_column_text(st, 5),
+      .item = (const char *)sqlite3_column_text(st, 6),
+      .detail = text_or_empty(st, 7),
+    };
+    if (fn(ud, &a))
+      break;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    err = KERR_IO;
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_staff_list(store *s, store_staff_fn fn, void *ud) {
+  int slot, rc;
+  sqlite3 *db = reader_take(s, &slot);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "SELECT id, name, dept, role, supervisor FROM staff"
+                  " ORDER BY id LIMIT 1000",
+                  &st);
+  if (err)
+    goto out;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    store_staff x;
+    memset(&x, 0, sizeof x);
+    text_copy(x.id, sizeof x.id, st, 0);
+    text_copy(x.name, sizeof x.name, st, 1);
+    text_copy(x.dept, sizeof x.dept, st, 2);
+    text_copy(x.role, sizeof x.role, st, 3);
+    x.supervisor = sqlite3_column_int(st, 4) != 0;
+    if (fn(ud, &x))
+      break;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    err = KERR_IO;
+out:
+  sqlite3_finalize(st);
+  reader_give(s, slot);
   return err;
 }

@@ -1,7 +1,10 @@
 /* progress: "查询进度" — the reference number from the receipt (letters and
  * digits, Latin keypad) and the last four characters of the applicant's ID
- * number (ID keypad) -> the status timeline from the backend: 已提交, 受理,
- * 审核, 公示, 审批, 发放, 退回补正, with dates and the back office's notes.
+ * number (ID keypad) -> where each item applied for stands (one row per
+ * item with its Chinese name from the catalogue: each is handled on its own,
+ * often by another department) and the application's timeline from the
+ * backend: 已提交, 受理, 审核, 公示, 审批, 发放, 退回补正, 不予, with dates
+ * and the back office's notes.
  *
  * What is typed is checked here first (length, alphabet and check character
  * of the reference; digits and a final X for the ID characters) so a typo is
@@ -100,7 +103,7 @@ static void format_day(const char *iso, char *out, size_t size) {
 static const char *status_code(api_progress p) {
   static const char *const codes[] = {"submitted", "accepted",  "reviewing",
                                       "publicized", "approved", "paid",
-                                      "returned",  "unknown"};
+                                      "returned",  "refused",   "unknown"};
   return (unsigned)p < sizeof codes / sizeof codes[0] ? codes[p] : "unknown";
 }
 
@@ -137,6 +140,24 @@ static void build_result(app *a, pg_state *s) {
       snprintf(hint, sizeof hint, "%s", app_str(a, key));
     }
     doc_step(d, (int)i + 1, app_str(a, label_key), day, hint);
+  }
+  /* Then one row per item, each with its own status (joint processing):
+   * the timeline above is the application as a whole. A server from
+   * before sends none, and the timeline alone is shown. */
+  if (s->res.n_item_states) {
+    doc_heading(d, app_str(a, "progress.item_states"));
+    for (size_t i = 0; i < s->res.n_item_states; i++) {
+      const api_item_state *is = &s->res.item_states[i];
+      const content_item *it = content_item_find(app_content(a), is->id);
+      const char *code = status_code(is->status);
+      char label_key[64], line[400];
+      snprintf(label_key, sizeof label_key, "progress.status.%s", code);
+      snprintf(key, sizeof key, "progress.status.%s.hint", code);
+      format_day(is->at, day, sizeof day);
+      snprintf(line, sizeof line, "%s：%s", it ? it->name : is->id,
+               app_str(a, label_key));
+      doc_step(d, (int)i + 1, line, day, app_str(a, key));
+    }
   }
   doc_note(d, app_str(a, "progress.privacy"));
   session_wipe_bytes(buf, sizeof buf);

@@ -1,26 +1,45 @@
 /* Staff console. Plain JavaScript, no libraries. Every value that comes
  * from an application is put on the page with textContent, never as HTML.
  * Views are chosen by the URL hash: #/today, #/search/REF, #/urgent,
- * #/app/UUID, #/devices. Urgent applications (an emergency item chosen at
+ * #/app/UUID, #/queue[/DEPT], #/audit[/DATE], #/staff, #/devices. Each item of an
+ * application has its own status; the server decides which moves are
+ * allowed and says why not, in Chinese, which is shown as it comes. Urgent applications (an emergency item chosen at
  * the kiosk) carry a 「急」 badge; the server lists those still waiting
  * first. */
 'use strict';
 
 const STATUS = {
   submitted: '已提交', accepted: '受理', reviewing: '审核', publicized: '公示',
-  approved: '审批', paid: '发放', returned: '退回补正'
+  approved: '审批', paid: '发放', returned: '退回补正', refused: '不予'
 };
+
+const ROLE = { window: '窗口受理', reviewer: '部门审核', admin: '管理员' };
+
+const ACTION = { open: '查看申请内容', status: '更改办理状态', correct: '更正办理状态' };
+
+let me = null;          /* the signed-in member of staff (/api/console/me) */
+let depts = null;       /* departments and item names (/api/console/departments) */
 
 const $ = (id) => document.getElementById(id);
 
 /* Urgent and still waiting for the office: not 发放 (done) and not 退回补正
  * (with the applicant). The server orders lists by the same rule. */
-const urgentWaiting = (a) => a.urgent && a.status !== 'paid' && a.status !== 'returned';
+const urgentWaiting = (a) => a.urgent && a.status !== 'paid' &&
+  a.status !== 'returned' && a.status !== 'refused';
 
 function urgentBadge() {
   const b = el('span', '急', 'urgent-badge');
   b.title = '紧急求助';
   return b;
+}
+
+/* Narrow screens show the rows of .cards tables as cards: each cell says
+ * what it is (its column's heading). */
+function labelCells(table) {
+  const heads = [...table.tHead.rows[0].cells].map((c) => c.textContent);
+  for (const tr of table.tBodies[0].rows) {
+    [...tr.cells].forEach((td, i) => { if (heads[i]) td.dataset.label = heads[i]; });
+  }
 }
 
 function el(tag, text, cls) {
@@ -48,7 +67,7 @@ async function api(method, path, body) {
 }
 
 function show(view) {
-  for (const v of ['login', 'list', 'app', 'devices']) {
+  for (const v of ['login', 'list', 'app', 'queue', 'audit', 'staff', 'devices']) {
     $('view-' + v).hidden = v !== view;
   }
   $('nav').hidden = view === 'login';
@@ -67,10 +86,24 @@ function fmtUptime(sec) {
 async function whoami() {
   const r = await api('GET', '/api/console/me');
   if (r.status === 200) {
-    $('who').textContent = r.data.name + '（' + r.data.id + '）';
+    me = r.data;
+    const role = ROLE[me.role] || '';
+    $('who').textContent = me.name + '（' + me.id + '）' +
+      (me.department_name ? ' ' + me.department_name : '') + ' ' + role +
+      (me.supervisor ? '·主管' : '');
+    $('nav-audit').hidden = me.role !== 'admin';
+    $('nav-staff').hidden = me.role !== 'admin';
+    if (!depts) {
+      const d = await api('GET', '/api/console/departments');
+      if (d.status === 200) depts = d.data;
+    }
     return true;
   }
   return false;
+}
+
+function itemName(id) {
+  return (depts && depts.items && depts.items[id]) || id;
 }
 
 /* ---- sign in ---- */
@@ -104,6 +137,7 @@ $('login-form').addEventListener('submit', async (ev) => {
 $('logout-btn').addEventListener('click', async () => {
   await api('POST', '/api/console/logout');
   $('who').textContent = '';
+  me = null;
   show('login');
 });
 
@@ -186,6 +220,8 @@ function renderTimeline(tl) {
   ol.replaceChildren();
   for (const e of tl) {
     const li = el('li');
+    if (e.item) li.append(document.createTextNode(itemName(e.item) + '：'));
+    else li.append(document.createTextNode('整份申请：'));
     li.append(el('strong', e.status_label || STATUS[e.status] || e.status));
     li.append(document.createTextNode(' ' + fmtTime(e.at)));
     if (e.staff_id) li.append(document.createTextNode('（' + e.staff_id + '）'));
@@ -216,15 +252,32 @@ async function showApp(uuid) {
     ['自助机', a.device_id], ['行政区划', a.region],
     ['紧急程度', a.urgent ? '紧急求助' : '一般'],
     ['代办人员', a.assisted_by || '无（本人申请）'],
-    ['当前状态', a.status_label]];
+    [a.items.length > 1 ? '整体进度（以最慢的事项计）' : '当前状态', a.status_label]];
   for (const [k, v] of rows) meta.append(el('dt', k), el('dd', v));
   const items = $('app-items').tBodies[0];
   items.replaceChildren();
+  const pick = $('status-item');
+  pick.replaceChildren(el('option', a.items.length ? '本人可办的全部事项' : '整份申请'));
+  pick.options[0].value = '';
   for (const i of a.items) {
     const tr = el('tr');
-    tr.append(el('td', i.name || i.id), el('td', i.department));
+    tr.dataset.item = i.id;
+    const st = el('td');
+    st.append(el('span', i.status_label || STATUS[i.status] || '', 'status'));
+    if (i.may_change === false) st.append(el('span', ' 非本部门', 'muted'));
+    tr.append(el('td', i.name || i.id), el('td', i.department), st,
+      el('td', fmtTime(i.updated_at)));
     items.append(tr);
+    if (i.may_change) {
+      const o = el('option', (i.name || i.id) + '（现为' + (i.status_label || '') + '）');
+      o.value = i.id;
+      o.dataset.next = (i.next || []).join(' ');
+      pick.append(o);
+    }
   }
+  /* With one item to move, it is the one picked. */
+  if (pick.options.length === 2) pick.selectedIndex = 1;
+  pickNext();
   $('app-sealed-msg').hidden = a.unsealed;
   const form = $('app-form');
   form.replaceChildren();
@@ -249,22 +302,168 @@ async function showApp(uuid) {
   renderTimeline(a.timeline || []);
 }
 
+/* Offers the picked item's usual next step first; the server still
+ * judges whatever is chosen. */
+function pickNext() {
+  const o = $('status-item').selectedOptions[0];
+  const next = o && o.dataset.next ? o.dataset.next.split(' ') : [];
+  if (next.length) $('status-select').value = next[0];
+}
+$('status-item').addEventListener('change', pickNext);
+
 $('status-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   if (!currentUuid) return;
   const status = $('status-select').value;
+  const body = { status, note: $('status-note').value };
+  $('status-msg').textContent = '';
+  if ($('status-item').value) body.item = $('status-item').value;
   const r = await api('POST', '/api/console/applications/' +
-    encodeURIComponent(currentUuid) + '/status',
-    { status, note: $('status-note').value });
+    encodeURIComponent(currentUuid) + '/status', body);
   if (r.status === 200) {
-    $('status-msg').textContent = '已保存：' + STATUS[status];
+    const uuid = currentUuid;
+    const n = r.data.items_changed.length;
+    await showApp(uuid);
+    $('status-msg').textContent = '已保存：' + STATUS[status] +
+      (n > 1 ? '（' + n + '个事项）' : '');
     $('status-note').value = '';
-    renderTimeline(r.data.timeline.map((e) =>
-      Object.assign({ status_label: STATUS[e.status] }, e)));
+  } else if (r.data && r.data.message && /[\u4e00-\u9fff]/.test(r.data.message)) {
+    $('status-msg').textContent = r.data.message;
   } else {
     $('status-msg').textContent = '保存失败，请重试。';
   }
 });
+
+/* ---- a department's queue ---- */
+
+async function showQueue(dept) {
+  show('queue');
+  const sel = $('queue-dept');
+  sel.replaceChildren();
+  for (const d of (depts && depts.departments) || []) {
+    const o = el('option', d.name);
+    o.value = d.id;
+    sel.append(o);
+  }
+  const want = dept || (me && me.department) || (sel.options[0] && sel.options[0].value);
+  sel.value = want;
+  /* A reviewer sees only its own department's. */
+  sel.disabled = me && me.role === 'reviewer';
+  $('queue-pick').hidden = sel.disabled;
+  /* Nothing of another department's queue stays while this one loads. */
+  const body = $('queue').tBodies[0];
+  body.replaceChildren();
+  $('queue-title').textContent = '部门待办';
+  const r = await api('GET', '/api/console/queue?department=' + encodeURIComponent(want));
+  body.replaceChildren();
+  if (r.status !== 200) {
+    $('queue-title').textContent = (r.data && r.data.message) || '无法查看待办。';
+    $('queue-empty').hidden = true;
+    return;
+  }
+  $('queue-title').textContent = r.data.department_name + ' · 待办事项（' +
+    r.data.items.length + '）';
+  $('queue-empty').hidden = r.data.items.length > 0;
+  for (const q of r.data.items) {
+    const tr = el('tr');
+    tr.dataset.uuid = q.uuid;
+    tr.dataset.item = q.item;
+    if (q.overdue) tr.className = 'overdue';
+    const ref = el('td');
+    if (q.urgent) ref.append(urgentBadge());
+    ref.append(document.createTextNode(q.reference));
+    const st = el('td');
+    st.append(el('span', q.status_label, 'status'));
+    const left = el('td', null, 'days-left');
+    if (q.time_limit_days === null) {
+      left.textContent = '未设时限';
+    } else if (q.overdue) {
+      left.append(el('span', '超期', 'overdue-badge'),
+        document.createTextNode(' 已超 ' + (-q.working_days_left) + ' 个工作日'));
+    } else {
+      left.textContent = q.working_days_left === 0 ? '今天到期'
+        : '还剩 ' + q.working_days_left + ' 个工作日';
+    }
+    left.title = '时限 ' + (q.time_limit_days || '—') + ' 个工作日，已用 ' +
+      q.working_days_used + ' 个';
+    const open = el('td');
+    const link = el('a', '办理');
+    link.href = '#/app/' + q.uuid;
+    link.className = 'open-app';
+    open.append(link);
+    tr.append(ref, el('td', q.item_name), st, el('td', fmtTime(q.received_at)),
+      left, open);
+    body.append(tr);
+  }
+  labelCells($('queue'));
+}
+
+$('queue-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  location.hash = '#/queue/' + encodeURIComponent($('queue-dept').value);
+});
+
+/* ---- the audit log (administrators) ---- */
+
+async function showAudit(date) {
+  show('audit');
+  const body = $('audit').tBodies[0];
+  body.replaceChildren();
+  const r = await api('GET', '/api/console/audit' +
+    (date ? '?date=' + encodeURIComponent(date) : ''));
+  body.replaceChildren();
+  if (r.status !== 200) {
+    $('audit-empty').hidden = false;
+    $('audit-empty').textContent = (r.data && r.data.message) || '无法查看操作记录。';
+    return;
+  }
+  $('audit-date').value = r.data.date;
+  $('audit-empty').hidden = r.data.entries.length > 0;
+  $('audit-empty').textContent = '这一天没有操作记录。';
+  for (const e of r.data.entries) {
+    const tr = el('tr');
+    const app = el('td');
+    if (e.uuid) {
+      const a = el('a', e.uuid.slice(0, 8) + '…');
+      a.href = '#/app/' + e.uuid;
+      a.title = e.uuid;
+      app.append(a);
+    }
+    const change = (e.detail || '').split('->').map((c) => STATUS[c] || c).join(' → ');
+    tr.append(el('td', fmtTime(e.at)), el('td', e.staff_id),
+      el('td', ACTION[e.action] || e.action), app,
+      el('td', e.item ? itemName(e.item) : '—'), el('td', change || '—'));
+    body.append(tr);
+  }
+  labelCells($('audit'));
+}
+
+$('audit-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  location.hash = '#/audit/' + $('audit-date').value;
+});
+
+/* ---- staff accounts (administrators) ---- */
+
+async function showStaff() {
+  show('staff');
+  const body = $('staff').tBodies[0];
+  body.replaceChildren();
+  const r = await api('GET', '/api/console/staff');
+  if (r.status !== 200) {
+    body.append(el('tr'));
+    body.rows[0].append(el('td', (r.data && r.data.message) || '无法查看账号。'));
+    return;
+  }
+  for (const st of r.data.staff) {
+    const tr = el('tr');
+    tr.dataset.staff = st.id;
+    tr.append(el('td', st.id), el('td', st.name), el('td', ROLE[st.role] || st.role),
+      el('td', st.department_name || '—'), el('td', st.supervisor ? '是（主管）' : '否'));
+    body.append(tr);
+  }
+  labelCells($('staff'));
+}
 
 /* ---- devices ---- */
 
@@ -299,6 +498,9 @@ async function route() {
   else if ((m = h.match(/^#\/search\/(.+)$/))) await showList(decodeURIComponent(m[1]));
   else if (h === '#/urgent') await showList('urgent');
   else if (h === '#/devices') await showDevices();
+  else if (h === '#/staff') await showStaff();
+  else if ((m = h.match(/^#\/queue(?:\/([a-z0-9_-]+))?$/))) await showQueue(m[1]);
+  else if ((m = h.match(/^#\/audit(?:\/(\d{4}-\d\d-\d\d))?$/))) await showAudit(m[1]);
   else await showList(null);
   document.body.dataset.ready = h || '#/today';
 }

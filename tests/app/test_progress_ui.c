@@ -1,7 +1,8 @@
 /* The progress and receipt screens in the real kiosk (headless, scripted)
  * against the reference backend over mTLS on loopback:
  *   - found: an application submitted through submit.c, with statuses the
- *     back office added, shows its timeline with dates and notes; typed in
+ *     back office added, shows one row per item with its own status (低保
+ *     审核, 临时救助 受理) and its timeline with dates and notes; typed in
  *     lower case without hyphens it is the same reference;
  *   - not found: a wrong ID check gives the same answer as an unknown
  *     reference, and nothing of the application is shown;
@@ -86,13 +87,21 @@ static int submit_app(void) {
     return -1;
   /* What the back office did since: accepted with a note, then review. */
   sqlite3 *db = NULL;
-  char sql[800];
+  char sql[1600];
   snprintf(sql, sizeof sql,
            "INSERT INTO events(uuid, status, note, at, at_text) VALUES "
            "('%s', 'accepted', '材料齐全，已受理', 1795000000, "
            "'2026-11-23T10:00:00+08:00'),"
            "('%s', 'reviewing', '', 1795100000, "
-           "'2026-11-25T15:30:00+08:00')", t.uuid, t.uuid);
+           "'2026-11-25T15:30:00+08:00');"
+           /* Each item on its own: 低保 under review, 临时救助 accepted. */
+           "UPDATE item_status SET status = 'reviewing', updated_at = "
+           "1795100000, updated_at_text = '2026-11-25T15:30:00+08:00' "
+           "WHERE uuid = '%s' AND item = 'dibao';"
+           "UPDATE item_status SET status = 'accepted', updated_at = "
+           "1795000000, updated_at_text = '2026-11-23T10:00:00+08:00' "
+           "WHERE uuid = '%s' AND item = 'temporary'", t.uuid, t.uuid, t.uuid,
+           t.uuid);
   if (sqlite3_open(be.db, &db) != SQLITE_OK)
     return -1;
   sqlite3_busy_timeout(db, 5000);
@@ -199,7 +208,12 @@ int main(void) {
            "shot found\n"
            "page-to-end\n"
            "expect text \"审核\"\n"
+           "expect text \"各项救助的办理情况\"\n"
+           "expect text \"最低生活保障：审核\"\n"
+           "expect text \"临时救助：受理\"\n"
+           "expect text \"2026年11月25日\"\n"
            "check layout\n"
+           "shot found-items\n"
            "tap progress.again\n"
            "expect no-text \"办理进度\"\n"
            "type \"%s\"\n"

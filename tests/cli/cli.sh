@@ -227,8 +227,13 @@ check "serve --help lists its keys" [ "$(wc -l <"$WORK/keys.help")" -ge 12 ]
 check "the example lists exactly the keys of serve --help: $(diff "$WORK/keys.help" "$WORK/keys.example" | tr '\n' ' ')" \
   cmp -s "$WORK/keys.help" "$WORK/keys.example"
 sed -E 's/^#([a-z-]+ = )/\1/' "$CONF_EXAMPLE" >"$WORK/example.conf"
+# The example's files live under /etc on a server: the shipped departments
+# file and an empty calendar stand in for them.
+printf '{"holidays": [], "workdays": []}\n' >"$WORK/calendar.json"
 serve_until_port "$WORK/ex.port" --config "$WORK/example.conf" --pki "$PKI" \
-  --db "$WORK/ex.db" --port 0 --port-file "$WORK/ex.port" --log-level warn
+  --db "$WORK/ex.db" --port 0 --port-file "$WORK/ex.port" --log-level warn \
+  --departments "$(dirname "$CONF_EXAMPLE")/departments.json" \
+  --calendar "$WORK/calendar.json"
 check "the example, uncommented, is accepted: $(cat "$WORK/serve.err")" \
   [ -n "$port" ]
 [ -n "$port" ] && stop

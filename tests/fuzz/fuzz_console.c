@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "console_req.h"
-#include "dept.h"
+#include "flow.h"
 #include "fuzz/fuzz_target.h"
 #include "reqjson.h"
 #include "srv_private.h"
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                        : status || note || !msg[0])
       __builtin_trap();
     if (err == KERR_OK)
-      (void)dept_status_settable(status);
+      (void)flow_status_settable(status);
     break;
   }
   default: {

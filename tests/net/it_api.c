@@ -181,6 +181,13 @@ static void test_good(nh_stub *s) {
                                     "\xe5\x8f\xa3\xe6\x9c\xac");
     CHECK_INT(st->timeline[2].status, API_PROGRESS_UNKNOWN);
     CHECK_STR(st->timeline[2].code, "moved");
+    /* Each item's own state (joint processing). */
+    CHECK_INT(st->n_item_states, 2);
+    CHECK_STR(st->item_states[0].id, "dibao");
+    CHECK_INT(st->item_states[0].status, API_PROGRESS_REFUSED);
+    CHECK_STR(st->item_states[1].id, "medical");
+    CHECK_INT(st->item_states[1].status, API_PROGRESS_REVIEWING);
+    CHECK_STR(st->item_states[1].at, "2026-11-23T10:00:00+08:00");
     CHECK_INT(api_status(a, ref, "9999", st), KERR_NOTFOUND);
     CHECK_INT(api_status(a, "JC-3333-4", "123X", st), KERR_INVALID);
     CHECK_INT(api_status(a, ref, "12/4", st), KERR_INVALID);

@@ -234,7 +234,11 @@ static int answer(SSL *s, int fd, const char *mode, const char *method,
              "\"2026-11-22T09:30:01+08:00\",\"note\":\"\"},"
              "{\"status\":\"accepted\",\"at\":\"2026-11-23T10:00:00+08:00\","
              "\"note\":\"\xe8\xaf\xb7\xe5\xb8\xa6\xe6\x88\xb7\xe5\x8f\xa3\xe6"
-             "\x9c\xac\"},{\"status\":\"moved\",\"at\":\"x\",\"note\":null}]}",
+             "\x9c\xac\"},{\"status\":\"moved\",\"at\":\"x\",\"note\":null}],"
+             "\"item_states\":[{\"id\":\"dibao\",\"status\":\"refused\","
+             "\"label\":\"x\",\"updated_at\":\"2026-11-24T09:00:00+08:00\"},"
+             "{\"id\":\"medical\",\"status\":\"reviewing\",\"label\":\"x\","
+             "\"updated_at\":\"2026-11-23T10:00:00+08:00\"}]}",
              ref);
     return respond(s, 200, NULL, buf);
   }

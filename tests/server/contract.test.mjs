@@ -198,14 +198,15 @@ async function cases() {
   const T = '/api/console/applications/{uuid}/status';
 
   // The status note: 1000 characters, not bytes.
-  for (const [n, ch, want, what] of [
-    [334, '中', 200, '334 Chinese characters (1002 bytes)'],
-    [1000, '中', 200, 'exactly 1000 Chinese characters'],
-    [1000, '😀', 200, '1000 characters of 4 bytes each'],
-    [1001, '中', 400, '1001 Chinese characters'],
-    [1001, 'a', 400, '1001 ASCII characters'],
+  // Each accepted note goes with a legal next step of every item.
+  for (const [n, ch, want, what, status] of [
+    [334, '中', 200, '334 Chinese characters (1002 bytes)', 'accepted'],
+    [1000, '中', 200, 'exactly 1000 Chinese characters', 'returned'],
+    [1000, '😀', 200, '1000 characters of 4 bytes each', 'accepted'],
+    [1001, '中', 400, '1001 Chinese characters', 'reviewing'],
+    [1001, 'a', 400, '1001 ASCII characters', 'reviewing'],
   ]) {
-    r = await request('POST', statusPath, Object.assign({ json: { status: 'reviewing', note: ch.repeat(n) } }, asStaff));
+    r = await request('POST', statusPath, Object.assign({ json: { status, note: ch.repeat(n) } }, asStaff));
     const b = conforms(`note of ${what}`, 'POST', T, r);
     check(r.status === want, `note of ${what}: ${want}` + (r.status === want ? '' : ` (got ${r.status})`));
     if (want === 200 && b) check(b.timeline[b.timeline.length - 1].note === ch.repeat(n), `note of ${what} stored whole`);
@@ -213,6 +214,41 @@ async function cases() {
   r = await request('POST', statusPath, Object.assign({ json: { status: 'closed' } }, asStaff));
   conforms('unknown status', 'POST', T, r);
   check(r.status === 400, 'an unknown status is 400');
+  // One item; a move the rules do not allow; the same status twice.
+  r = await request('POST', statusPath, Object.assign({ json: { status: 'reviewing', item: 'medical' } }, asStaff));
+  conforms('one item', 'POST', T, r);
+  check(r.status === 200, 'one item moves (200)');
+  r = await request('POST', statusPath, Object.assign({ json: { status: 'paid', item: 'dibao' } }, asStaff));
+  conforms('an illegal move', 'POST', T, r);
+  check(r.status === 409, 'an illegal move is 409');
+  r = await request('POST', statusPath, Object.assign({ json: { status: 'reviewing', item: 'medical' } }, asStaff));
+  conforms('the same status twice', 'POST', T, r);
+  check(r.status === 409, 'the same status twice is 409');
+  r = await request('POST', statusPath, Object.assign({ json: { status: 'reviewing', item: 'housing' } }, asStaff));
+  conforms('an item the application does not have', 'POST', T, r);
+  check(r.status === 404, 'an item the application does not have is 404');
+  r = await request('POST', statusPath, Object.assign({ json: { status: 'reviewing', item: 'Not An Id' } }, asStaff));
+  conforms('a malformed item', 'POST', T, r);
+  check(r.status === 400, 'a malformed item is 400');
+  for (const [p, what] of [['/api/console/queue?department=yibao', 'queue'],
+    ['/api/console/departments', 'departments'], ['/api/console/me', 'me'],
+    [`/api/console/applications/${app.uuid}`, 'one application']]) {
+    const tpl = p.startsWith('/api/console/applications/') ? '/api/console/applications/{uuid}'
+      : p.split('?')[0];
+    r = await request('GET', p, asStaff);
+    conforms(what, 'GET', tpl, r);
+    check(r.status === 200, `${what}: 200`);
+  }
+  r = await request('GET', '/api/console/queue?department=nowhere', asStaff);
+  conforms('queue of an unknown department', 'GET', '/api/console/queue', r);
+  check(r.status === 404, 'queue of an unknown department: 404');
+  // The audit log is for administrators only.
+  r = await request('GET', '/api/console/audit', asStaff);
+  conforms('audit as window staff', 'GET', '/api/console/audit', r);
+  check(r.status === 403, 'audit as window staff: 403');
+  r = await request('GET', '/api/console/staff', asStaff);
+  conforms('staff accounts as window staff', 'GET', '/api/console/staff', r);
+  check(r.status === 403, 'staff accounts as window staff: 403');
 
   // Progress queries: malformed check 400, wrong check 404, right one 200.
   const S = '/v1/status/{reference}';

@@ -35,20 +35,10 @@ static int file_read_b64(const char *path, unsigned char *out, size_t len) {
   return 0;
 }
 
-int srvtest_start(srvtest *t, const char *tag, const char *const *extra) {
+static int launch(srvtest *t, const char *const *extra) {
   char portfile[600];
-  memset(t, 0, sizeof *t);
-  snprintf(t->pki, sizeof t->pki, "%s", SRVTEST_PKI);
-  snprintf(t->db, sizeof t->db, "%s/%s-%d.db", SRVTEST_WORK, tag,
-           (int)getpid());
   snprintf(portfile, sizeof portfile, "%s.port", t->db);
-  mkdir(SRVTEST_WORK, 0700);
-  const char *sfx[] = {"", "-wal", "-shm", ".port"};
-  for (int i = 0; i < 4; i++) {
-    char p[640];
-    snprintf(p, sizeof p, "%s%s", t->db, sfx[i]);
-    unlink(p);
-  }
+  unlink(portfile);
   const char *argv[64];
   int n = 0;
   argv[n++] = SRVTEST_BIN;
@@ -98,6 +88,28 @@ int srvtest_start(srvtest *t, const char *tag, const char *const *extra) {
   return -1;
 }
 
+
+int srvtest_start(srvtest *t, const char *tag, const char *const *extra) {
+  char portfile[600];
+  memset(t, 0, sizeof *t);
+  snprintf(t->pki, sizeof t->pki, "%s", SRVTEST_PKI);
+  snprintf(t->db, sizeof t->db, "%s/%s-%d.db", SRVTEST_WORK, tag,
+           (int)getpid());
+  snprintf(portfile, sizeof portfile, "%s.port", t->db);
+  mkdir(SRVTEST_WORK, 0700);
+  const char *sfx[] = {"", "-wal", "-shm", ".port"};
+  for (int i = 0; i < 4; i++) {
+    char p[640];
+    snprintf(p, sizeof p, "%s%s", t->db, sfx[i]);
+    unlink(p);
+  }
+  return launch(t, extra);
+}
+
+int srvtest_restart(srvtest *t, const char *const *extra) {
+  return launch(t, extra);
+}
+
 int srvtest_stop(srvtest *t) {
   int st = 0;
   if (t->pid <= 0)
@@ -113,6 +125,12 @@ int srvtest_stop(srvtest *t) {
 
 int srvtest_adduser(srvtest *t, const char *id, const char *name,
                     const char *password) {
+  return srvtest_staff_add(t, id, name, password, NULL, NULL, 0);
+}
+
+int srvtest_staff_add(srvtest *t, const char *id, const char *name,
+                      const char *password, const char *role,
+                      const char *dept, int supervisor) {
   int fds[2];
   if (pipe(fds) != 0)
     return -1;
@@ -123,8 +141,27 @@ int srvtest_adduser(srvtest *t, const char *id, const char *name,
     dup2(fds[0], 0);
     close(fds[0]);
     close(fds[1]);
-    execl(SRVTEST_BIN, SRVTEST_BIN, "adduser", "--db", t->db, id, name,
-          (char *)NULL);
+    const char *argv[16];
+    int n = 0;
+    argv[n++] = SRVTEST_BIN;
+    argv[n++] = "staff";
+    argv[n++] = "add";
+    argv[n++] = "--db";
+    argv[n++] = t->db;
+    if (role) {
+      argv[n++] = "--role";
+      argv[n++] = role;
+    }
+    if (dept) {
+      argv[n++] = "--dept";
+      argv[n++] = dept;
+    }
+    if (supervisor)
+      argv[n++] = "--supervisor";
+    argv[n++] = id;
+    argv[n++] = name;
+    argv[n] = NULL;
+    execv(SRVTEST_BIN, (char *const *)argv);
     _exit(127);
   }
   close(fds[0]);

@@ -58,12 +58,22 @@ const char *srvtest_pki(void);
  * (NULL-terminated list, may be NULL). Returns 0 on success. */
 int srvtest_start(srvtest *t, const char *tag, const char *const *extra);
 
+/* Starts the server again on t's database as it is (after srvtest_stop),
+ * with these extra arguments. */
+int srvtest_restart(srvtest *t, const char *const *extra);
+
 /* Sends SIGTERM and waits; returns the exit status (0 = clean). */
 int srvtest_stop(srvtest *t);
 
 /* Creates a staff account in t's database with `kiosk-server adduser`. */
 int srvtest_adduser(srvtest *t, const char *id, const char *name,
                     const char *password);
+
+/* The same with `kiosk-server staff add`: role and dept may be NULL (the
+ * defaults), supervisor adds --supervisor. Returns the exit status. */
+int srvtest_staff_add(srvtest *t, const char *id, const char *name,
+                      const char *password, const char *role,
+                      const char *dept, int supervisor);
 
 /* Performs one request on a fresh connection; returns 0 if a response came
  * back. Free the response with srvtest_resp_free. */

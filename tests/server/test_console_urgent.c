@@ -202,16 +202,23 @@ int main(void) {
     cJSON_Delete(j);
   }
 
-  /* Paid: no longer waiting, back among the rest by time. */
+  /* Paid (every item, step by step): no longer waiting, back among the
+   * rest by time. */
   {
+    static const char *const steps[] = {"accepted", "reviewing", "publicized",
+                                        "approved", "paid"};
     snprintf(path, sizeof path, "/api/console/applications/%s/status",
              urg.uuid);
-    srvtest_req rq = {.method = "POST", .path = path,
-                      .body = "{\"status\":\"paid\",\"note\":\"已先行救助\"}",
-                      .content_type = "application/json", .cookie = cookie};
-    srvtest_resp r;
-    CHECK(srvtest_do(&t, &rq, &r) == 0 && r.status == 200);
-    srvtest_resp_free(&r);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+      char body[100];
+      snprintf(body, sizeof body, "{\"status\":\"%s\",\"note\":\"已先行救助\"}",
+               steps[i]);
+      srvtest_req rq = {.method = "POST", .path = path, .body = body,
+                        .content_type = "application/json", .cookie = cookie};
+      srvtest_resp r;
+      CHECK(srvtest_do(&t, &rq, &r) == 0 && r.status == 200);
+      srvtest_resp_free(&r);
+    }
   }
   refs_of(&t, "/api/console/applications", cookie, got, sizeof got, &waiting);
   snprintf(want, sizeof want, "%s,%s,%s!", old.reference, dib.reference,

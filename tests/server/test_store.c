@@ -57,6 +57,14 @@ static int grab_sealed(void *ud, const store_app *a) {
   return 0;
 }
 
+/* Takes a database back from migration 9 (joint processing) to 8. */
+#define UNDO_9                                                                 \
+  "DROP TABLE item_status; DROP TABLE audit;"                                  \
+  "ALTER TABLE events DROP COLUMN item;"                                       \
+  "ALTER TABLE staff DROP COLUMN dept;"                                        \
+  "ALTER TABLE staff DROP COLUMN role;"                                        \
+  "ALTER TABLE staff DROP COLUMN supervisor;"
+
 /* References of the listed applications, "A,B,C". */
 static int join_ref(void *ud, const store_app *a) {
   char *s = ud;
@@ -161,6 +169,7 @@ static void test_urgent(void) {
   sqlite3 *raw = NULL;
   CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
   CHECK(sqlite3_exec(raw,
+                     UNDO_9
                      "DROP INDEX applications_urgent;"
                      "ALTER TABLE applications DROP COLUMN kind;"
                      "ALTER TABLE applications DROP COLUMN urgent;"
@@ -168,7 +177,7 @@ static void test_urgent(void) {
                      NULL, NULL, NULL) == SQLITE_OK);
   sqlite3_close(raw);
   CHECK(store_open(path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 8);
+  CHECK_INT(store_schema_version(st), 9);
   got[0] = '\0';
   CHECK(store_app_list(st, 0, 2000, 10, join_ref, got) == KERR_OK);
   CHECK_STR(got, "NORM-AL02-B,NORM-AL05-E,URGE-NT04-D,URGE-NT03-C,"
@@ -209,6 +218,182 @@ static int mode_of(const char *path, const char *suffix) {
 
 /* The database and its -wal and -shm are the server's alone, whatever the
  * umask; a file left open to others is narrowed on open. */
+/* "item=status,item=status" of an application. */
+static int join_items(void *ud, const store_item *it) {
+  char *s = ud;
+  size_t n = strlen(s);
+  snprintf(s + n, 256 - n, "%s%s=%s", n ? "," : "", it->item, it->status);
+  return 0;
+}
+
+static int join_queue(void *ud, const store_item *it) {
+  char *s = ud;
+  size_t n = strlen(s);
+  snprintf(s + n, 256 - n, "%s%s/%s", n ? "," : "", it->reference, it->item);
+  return 0;
+}
+
+static int count_audit(void *ud, const store_audit *a) {
+  char *s = ud;
+  size_t n = strlen(s);
+  snprintf(s + n, 256 - n, "%s%s:%s:%s", n ? "," : "", a->action,
+           a->item ? a->item : "-", a->detail);
+  return 0;
+}
+
+static int app_level_events(void *ud, const store_event *e) {
+  char *s = ud;
+  size_t n = strlen(s);
+  if (!e->item)
+    snprintf(s + n, 256 - n, "%s%s", n ? "," : "", e->status);
+  return 0;
+}
+
+static int status_into(void *ud, const store_app *a) {
+  snprintf(ud, STORE_STATUS_MAX + 1, "%s", a->status);
+  return 0;
+}
+
+/* Item statuses: rows made on put (none without items), a change moves
+ * only the items named and only from the status they were seen in, the
+ * application's summary follows the least advanced open item with an
+ * event of its own, audit records per item that cannot be changed or
+ * deleted, the queue oldest first without closed items; and a database
+ * from before migration 9 gets each item in the application's status. */
+static void test_items(void) {
+  char path[700], got[256], sum[STORE_STATUS_MAX + 1];
+  store *st = NULL;
+  store_app a;
+  int created = 0;
+  snprintf(path, sizeof path, "%s/store-items-%d.db", SRVTEST_WORK,
+           (int)getpid());
+  unlink(path);
+  CHECK(store_open(path, 1, &st) == KERR_OK);
+  app_fill(&a, 601, "ITEM-S001-A");
+  a.items_json = "[\"dibao\",\"medical\"]";
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  app_fill(&a, 602, "ITEM-S002-B");
+  a.items_json = "[]"; /* a referral lead: no items */
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  app_fill(&a, 600, "ITEM-S000-C"); /* the oldest */
+  a.items_json = "[\"medical\"]";
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+
+  const char *u1 = "00000000-0000-4000-8000-000000000601";
+  const char *u2 = "00000000-0000-4000-8000-000000000602";
+  got[0] = '\0';
+  CHECK(store_app_items(st, u1, join_items, got) == KERR_OK);
+  CHECK_STR(got, "dibao=submitted,medical=submitted");
+  got[0] = '\0';
+  CHECK(store_app_items(st, u2, join_items, got) == KERR_OK);
+  CHECK_STR(got, "");
+
+  /* Both items accepted: the summary follows, one application event. */
+  const char *both[] = {"dibao", "medical"};
+  const char *sub2[] = {"submitted", "submitted"};
+  store_change c = {.uuid = u1, .items = both, .from = sub2, .n = 2,
+                    .action = "status",
+                    .ev = {.status = "accepted", .note = "齐全",
+                           .staff_id = "S1", .at_text = "t2", .at = 2000}};
+  CHECK(store_status_change(st, &c) == KERR_OK);
+  /* The same change again: the items are no longer submitted. */
+  CHECK(store_status_change(st, &c) == KERR_CONFLICT);
+  /* Only medical moves on; the summary stays at the least advanced. */
+  const char *med[] = {"medical"}, *acc[] = {"accepted"};
+  store_change m = {.uuid = u1, .items = med, .from = acc, .n = 1,
+                    .action = "status",
+                    .ev = {.status = "reviewing", .note = "",
+                           .staff_id = "S2", .at_text = "t3", .at = 3000}};
+  CHECK(store_status_change(st, &m) == KERR_OK);
+  got[0] = '\0';
+  CHECK(store_app_items(st, u1, join_items, got) == KERR_OK);
+  CHECK_STR(got, "dibao=accepted,medical=reviewing");
+  CHECK(store_app_get(st, u1, status_into, sum) == KERR_OK);
+  CHECK_STR(sum, "accepted");
+  got[0] = '\0';
+  CHECK(store_app_events(st, u1, app_level_events, got) == KERR_OK);
+  CHECK_STR(got, "submitted,accepted");
+  /* An unknown item or application. */
+  const char *nope[] = {"housing"};
+  m.items = nope;
+  CHECK(store_status_change(st, &m) == KERR_CONFLICT);
+  m.items = med;
+  m.uuid = "00000000-0000-4000-8000-999999999999";
+  CHECK(store_status_change(st, &m) == KERR_NOTFOUND);
+
+  /* The application without items moves itself. */
+  store_change r = {.uuid = u2, .n = 0, .app_from = "submitted",
+                    .action = "status",
+                    .ev = {.status = "accepted", .note = "",
+                           .staff_id = "S1", .at_text = "t4", .at = 4000}};
+  CHECK(store_status_change(st, &r) == KERR_OK);
+  CHECK(store_status_change(st, &r) == KERR_CONFLICT);
+  CHECK(store_app_get(st, u2, status_into, sum) == KERR_OK);
+  CHECK_STR(sum, "accepted");
+
+  /* Audit: one record per item moved, and one for the application. */
+  got[0] = '\0';
+  CHECK(store_audit_list(st, 0, 10000, 100, count_audit, got) == KERR_OK);
+  CHECK_STR(got, "status:-:submitted->accepted,"
+                 "status:medical:accepted->reviewing,"
+                 "status:medical:submitted->accepted,"
+                 "status:dibao:submitted->accepted");
+  store_audit ra = {.at = 5000, .at_text = "t5", .staff_id = "S1",
+                    .action = "open", .uuid = u1};
+  CHECK(store_audit_add(st, &ra) == KERR_OK);
+  got[0] = '\0';
+  CHECK(store_audit_list(st, 5000, 5001, 100, count_audit, got) == KERR_OK);
+  CHECK_STR(got, "open:-:");
+
+  /* Queue: medical items, oldest application first; paid ones leave. */
+  got[0] = '\0';
+  CHECK(store_queue(st, "[\"medical\"]", 10, join_queue, got) == KERR_OK);
+  CHECK_STR(got, "ITEM-S000-C/medical,ITEM-S001-A/medical");
+  const char *rev[] = {"reviewing"};
+  store_change p = {.uuid = u1, .items = med, .from = rev, .n = 1,
+                    .action = "correct",
+                    .ev = {.status = "paid", .note = "", .staff_id = "S2",
+                           .at_text = "t6", .at = 6000}};
+  CHECK(store_status_change(st, &p) == KERR_OK);
+  got[0] = '\0';
+  CHECK(store_queue(st, "[\"medical\"]", 10, join_queue, got) == KERR_OK);
+  CHECK_STR(got, "ITEM-S000-C/medical");
+  got[0] = '\0';
+  CHECK(store_queue(st, NULL, 10, join_queue, got) == KERR_OK);
+  CHECK_STR(got, "ITEM-S000-C/medical,ITEM-S001-A/dibao");
+  store_destroy(st);
+
+  /* The audit log refuses changes, even straight through SQLite. */
+  sqlite3 *raw = NULL;
+  CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
+  CHECK(sqlite3_exec(raw, "DELETE FROM audit", NULL, NULL, NULL) !=
+        SQLITE_OK);
+  CHECK(sqlite3_exec(raw, "UPDATE audit SET staff_id = 'X'", NULL, NULL,
+                     NULL) != SQLITE_OK);
+  /* Back to schema 8 with the first application "reviewing" as a whole. */
+  CHECK(sqlite3_exec(raw,
+                     "DROP TRIGGER audit_no_delete;" UNDO_9
+                     "UPDATE applications SET status = 'reviewing'"
+                     " WHERE reference = 'ITEM-S001-A';"
+                     "PRAGMA user_version=8;",
+                     NULL, NULL, NULL) == SQLITE_OK);
+  sqlite3_close(raw);
+  CHECK(store_open(path, 1, &st) == KERR_OK);
+  if (!st)
+    return;
+  CHECK_INT(store_schema_version(st), 9);
+  got[0] = '\0';
+  CHECK(store_app_items(st, u1, join_items, got) == KERR_OK);
+  CHECK_STR(got, "dibao=reviewing,medical=reviewing");
+  got[0] = '\0';
+  CHECK(store_app_items(st, u2, join_items, got) == KERR_OK);
+  CHECK_STR(got, "");
+  CHECK(store_app_get(st, u2, status_into, sum) == KERR_OK);
+  CHECK_STR(sum, "accepted");
+  /* Staff from before are window staff, without a department. */
+  store_destroy(st);
+}
+
 static void test_modes(void) {
   char path[700];
   store *st = NULL;
@@ -324,7 +509,7 @@ int main(void) {
            (int)getpid());
   unlink(db_path);
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 8);
+  CHECK_INT(store_schema_version(st), 9);
   CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
 
   /* New, resend, conflict. */
@@ -445,7 +630,7 @@ int main(void) {
 
   /* Staff lockout: 3 failures lock for 60 s; success resets. */
   store_staff sf;
-  CHECK(store_staff_put(st, "S1", "王测试", "$hash") == KERR_OK);
+  CHECK(store_staff_put(st, "S1", "王测试", "$hash", "", STORE_ROLE_WINDOW, 0) == KERR_OK);
   CHECK(store_staff_get(st, "S1", &sf) == KERR_OK);
   CHECK_STR(sf.name, "王测试");
   CHECK(store_staff_attempt(st, "S1", 0, 100, 3, 60) == KERR_OK);
@@ -489,7 +674,7 @@ int main(void) {
 
   /* Reopen: data and schema version kept, migrations not re-run. */
   CHECK(store_open(db_path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 8);
+  CHECK_INT(store_schema_version(st), 9);
   n = 0;
   CHECK(store_app_by_reference(st, "CONC-URRE-NT", count_app, &n) == KERR_OK);
   CHECK_INT(n, 16); /* capped per reference */
@@ -508,5 +693,6 @@ int main(void) {
   test_rekey();
   test_urgent();
   test_kind();
+  test_items();
   return TEST_DONE();
 }

@@ -507,13 +507,28 @@ static kerr unseal_into(srv *s, const app_copy *c, cJSON *o) {
   const cJSON *names = cJSON_GetObjectItemCaseSensitive(pt, "item_names");
   cJSON_ReplaceItemInObjectCaseSensitive(o, "items",
                                          items_with_depts(s, c->items, names));
-  const cJSON *sig = cJSON_GetObjectItemCaseSensitive(
-      cJSON_GetObjectItemCaseSensitive(pt, "signatures"), "applicant");
-  if (cJSON_IsString(sig) && strlen(sig->valuestring) < 2 * 1024 * 1024 &&
-      strspn(sig->valuestring, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr"
-                               "stuvwxyz0123456789+/=") ==
-          strlen(sig->valuestring))
-    cJSON_AddStringToObject(o, "applicant_signature_png", sig->valuestring);
+  /* Every signature the kiosk sent, under the key the submission schema
+   * gives it (the field's path: "applicant_signature",
+   * "members[0].signature", "obligors[0].ob_signature"), the applicant's
+   * first; anything that is not plain base64 is left out. */
+  cJSON *sigs = cJSON_AddArrayToObject(o, "signatures");
+  const cJSON *sent = cJSON_GetObjectItemCaseSensitive(pt, "signatures");
+  for (int pass = 0; sigs && pass < 2; pass++)
+    for (const cJSON *g = cJSON_IsObject(sent) ? sent->child : NULL; g;
+         g = g->next) {
+      int applicant = strcmp(g->string, "applicant_signature") == 0;
+      if (applicant != (pass == 0) || !cJSON_IsString(g) ||
+          strlen(g->valuestring) >= 2 * 1024 * 1024 ||
+          strlen(g->string) > 80 ||
+          strspn(g->valuestring,
+                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                 "0123456789+/=") != strlen(g->valuestring))
+        continue;
+      cJSON *one = cJSON_CreateObject();
+      cJSON_AddStringToObject(one, "key", g->string);
+      cJSON_AddStringToObject(one, "png", g->valuestring);
+      cJSON_AddItemToArray(sigs, one);
+    }
 out:
   /* cJSON's copies of the plaintext are freed without wiping; the buffer
    * that held the whole plaintext is wiped by sodium_free. */

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <SDL.h>
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
 #include <sodium.h>
@@ -44,7 +43,8 @@ struct speech {
   /* worker-only */
   int engine;          /* espeak-ng initialised */
   int rate_hz;
-  SDL_AudioDeviceID dev;
+  speech_audio audio; /* SPEECH_SPEAKER's sink (copied) */
+  int dev;             /* the sink is open */
   int audio_tried;
   int16_t *pcm;        /* SPEECH_WAV: the whole utterance */
   size_t n_pcm, cap_pcm;
@@ -71,21 +71,9 @@ static void open_audio(speech *s) {
   if (s->audio_tried)
     return;
   s->audio_tried = 1;
-  if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
-    LOG_W("speech", "no audio: %s", SDL_GetError());
-    return;
-  }
-  SDL_AudioSpec want = {0}, got;
-  want.freq = s->rate_hz;
-  want.format = AUDIO_S16SYS;
-  want.channels = 1;
-  want.samples = 1024;
-  s->dev = SDL_OpenAudioDevice(NULL, 0, &want, &got, 0);
-  if (!s->dev) {
-    LOG_W("speech", "no speaker: %s", SDL_GetError());
-    return;
-  }
-  SDL_PauseAudioDevice(s->dev, 0);
+  s->dev = s->audio.open && s->audio.open(s->audio.ud, s->rate_hz) == 0;
+  if (!s->dev)
+    LOG_W("speech", "no speaker: nothing will be heard");
 }
 
 /* espeak-ng's synthesis callback: samples of the current utterance. */
@@ -101,8 +89,8 @@ static int on_samples(short *wav, int n, espeak_EVENT *ev) {
   for (int i = 0; i < n; i++)
     wav[i] = (short)((int)wav[i] * vol / 100);
   s->n_said += (size_t)n;
-  if (s->cfg.output == SPEECH_SDL && s->dev) {
-    SDL_QueueAudio(s->dev, wav, (Uint32)n * sizeof *wav);
+  if (s->cfg.output == SPEECH_SPEAKER && s->dev) {
+    s->audio.queue(s->audio.ud, wav, (size_t)n);
   } else if (s->cfg.output == SPEECH_WAV) {
     if (s->n_pcm + (size_t)n > s->cap_pcm) {
       size_t cap = (s->cap_pcm ? s->cap_pcm * 2 : 65536) + (size_t)n;
@@ -192,7 +180,7 @@ static void say_now(speech *s, const char *text, uint32_t gen) {
     pthread_mutex_unlock(&s->mu);
     return;
   }
-  if (s->cfg.output == SPEECH_SDL) {
+  if (s->cfg.output == SPEECH_SPEAKER) {
     open_audio(s);
     pthread_mutex_lock(&s->mu);
     s->state = s->dev ? SPEECH_STATE_READY : SPEECH_STATE_ABSENT;
@@ -247,12 +235,8 @@ static void *worker(void *arg) {
   pthread_mutex_unlock(&s->mu);
   if (s->engine)
     espeak_ng_Terminate();
-  if (s->dev) {
-    SDL_ClearQueuedAudio(s->dev);
-    SDL_CloseAudioDevice(s->dev);
-  }
-  if (s->audio_tried)
-    SDL_QuitSubSystem(SDL_INIT_AUDIO);
+  if (s->dev && s->audio.close)
+    s->audio.close(s->audio.ud);
   if (s->pcm)
     sodium_memzero(s->pcm, s->cap_pcm * sizeof *s->pcm);
   free(s->pcm);
@@ -261,12 +245,18 @@ static void *worker(void *arg) {
 
 kerr speech_create(const speech_config *cfg, speech **out) {
   *out = NULL;
-  if (!cfg || (cfg->output == SPEECH_WAV && (!cfg->wav_dir || !*cfg->wav_dir)))
+  if (!cfg || (cfg->output == SPEECH_WAV && (!cfg->wav_dir || !*cfg->wav_dir)) ||
+      (cfg->output == SPEECH_SPEAKER &&
+       (!cfg->audio || !cfg->audio->queue || !cfg->audio->clear ||
+        !cfg->audio->queued)))
     return KERR_INVALID;
   speech *s = calloc(1, sizeof *s);
   if (!s)
     return KERR_NOMEM;
   s->cfg = *cfg;
+  if (cfg->audio)
+    s->audio = *cfg->audio;
+  s->cfg.audio = NULL;
   snprintf(s->voice, sizeof s->voice, "%s", cfg->voice ? cfg->voice : "cmn");
   snprintf(s->wav_dir, sizeof s->wav_dir, "%s", cfg->wav_dir ? cfg->wav_dir : "");
   snprintf(s->data_path, sizeof s->data_path, "%s",
@@ -341,8 +331,8 @@ kerr speech_say(speech *s, const char *text) {
   pthread_cond_signal(&s->cv);
   pthread_mutex_unlock(&s->mu);
   /* What is still queued belongs to the old utterance. */
-  if (s->dev)
-    SDL_ClearQueuedAudio(s->dev);
+  if (s->audio.clear)
+    s->audio.clear(s->audio.ud);
   return KERR_OK;
 }
 
@@ -352,8 +342,8 @@ void speech_stop(speech *s) {
   pthread_mutex_lock(&s->mu);
   cancel_locked(s);
   pthread_mutex_unlock(&s->mu);
-  if (s->dev)
-    SDL_ClearQueuedAudio(s->dev);
+  if (s->audio.clear)
+    s->audio.clear(s->audio.ud);
 }
 
 void speech_set_volume(speech *s, int percent) {
@@ -379,8 +369,8 @@ int speech_busy(speech *s) {
   pthread_mutex_lock(&s->mu);
   int busy = s->synthesizing || s->job;
   pthread_mutex_unlock(&s->mu);
-  if (!busy && s->dev)
-    busy = SDL_GetQueuedAudioSize(s->dev) > 0;
+  if (!busy && s->audio.queued)
+    busy = s->audio.queued(s->audio.ud) > 0;
   return busy;
 }
 

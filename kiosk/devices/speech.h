@@ -3,8 +3,9 @@
  * The engine is espeak-ng from Debian (libespeak-ng, voice "cmn",
  * Mandarin), loaded on the first thing said, never at start. Speech goes
  * to one of:
- *   SPEECH_SDL   an SDL audio device (the hall's speaker), streamed while it
- *                is synthesized, so the first words play at once;
+ *   SPEECH_SPEAKER   the hall's speaker, through the audio sink the shell gives
+ *                (speech_audio: SDL audio, kiosk/shell/audio.c), streamed
+ *                while it is synthesized, so the first words play at once;
  *   SPEECH_WAV   one WAV file per utterance in a folder (the simulated
  *                speaker: tests and headless runs listen to it there);
  *   SPEECH_OFF   nothing.
@@ -35,12 +36,24 @@
 
 typedef enum speech_output {
   SPEECH_OFF = 0,
-  SPEECH_SDL,
+  SPEECH_SPEAKER,
   SPEECH_WAV
 } speech_output;
 
+/* Where SPEECH_SPEAKER's samples go (16-bit mono). Called on the speech
+ * worker only, except clear (any thread). */
+typedef struct speech_audio {
+  void *ud;
+  int (*open)(void *ud, int rate_hz); /* 0: open; else no speaker */
+  void (*queue)(void *ud, const int16_t *pcm, size_t n);
+  void (*clear)(void *ud);            /* drop what is not played yet */
+  size_t (*queued)(void *ud);         /* bytes still to play */
+  void (*close)(void *ud);
+} speech_audio;
+
 typedef struct speech_config {
   speech_output output;
+  const speech_audio *audio; /* SPEECH_SPEAKER: the speaker (borrowed) */
   const char *wav_dir;   /* SPEECH_WAV: where utt-NNNN.wav files go */
   const char *voice;     /* NULL: "cmn" */
   int rate;              /* words per minute; 0: 150 (slower than usual) */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "services/services.h"
+#include "shell/audio.h"
 #include "shell/receipt_render.h"
 #include "shell/wake.h"
 #include "core/fsutil.h"
@@ -240,9 +241,9 @@ static void reset_prefs(void *ud) {
 static speech_output speech_out(const app *a) {
   const char *o = a->cfg.speech_output;
   if (!o[0])
-    return a->headless ? SPEECH_OFF : SPEECH_SDL;
+    return a->headless ? SPEECH_OFF : SPEECH_SPEAKER;
   if (strcmp(o, "speaker") == 0)
-    return SPEECH_SDL;
+    return SPEECH_SPEAKER;
   if (strcmp(o, "wav") == 0)
     return SPEECH_WAV;
   if (strcmp(o, "off") != 0)
@@ -252,6 +253,7 @@ static speech_output speech_out(const app *a) {
 
 static void start_speech(app *a) {
   speech_config sc = {.output = speech_out(a),
+                      .audio = shell_audio(),
                       .wav_dir = a->cfg.speech_wav_dir,
                       .volume = a->cfg.speech_volume};
   if (sc.output == SPEECH_WAV && !sc.wav_dir[0]) {

@@ -77,6 +77,7 @@ static ime_chinese chinese(const kbd *k) {
 static void paging_reset(kbd *k) {
   k->off = 0;
   k->n_hist = 0;
+  k->shown = 0; /* the candidates drawn last are no longer the ones */
 }
 
 static void strokes_wipe(kbd *k) {
@@ -456,14 +457,23 @@ static void do_backspace(kbd *k, kbd_out *out) {
   out->backspace = 1;
 }
 
-/* Space and 完成 first commit what is being composed or written. */
+/* Space and 完成 first commit what is being composed or written: the first
+ * candidate on the bar (highlighted), which after paging, or when the
+ * engine's first has no glyph in the fonts, is not the engine's first.
+ * Before the bar was drawn for these candidates, the engine's first. */
 static bool commit_pending(kbd *k, kbd_out *out) {
   if (k->type == KBD_PINYIN && composing(k)) {
-    pin_key(k, IME_KEY_SPACE, out);
+    if (k->shown > 0)
+      choose(k, 0, out);
+    else
+      pin_key(k, IME_KEY_SPACE, out);
     return true;
   }
   if (k->type == KBD_HAND && k->hand_n) {
-    hand_commit(k, 0, out);
+    if (k->shown > 0)
+      choose(k, 0, out);
+    else
+      hand_commit(k, 0, out);
     return true;
   }
   return false;
@@ -729,7 +739,7 @@ static void draw_bar(kbd *k, ui *u, SDL_Rect r) {
     }
     SDL_Rect c = {x, r.y, w, r.h};
     snprintf(idbuf, sizeof idbuf, "kbd.cand.%d", k->shown);
-    bool first = k->shown == 0 && k->off == 0 && k->n_hist == 0;
+    bool first = k->shown == 0; /* what space and 完成 take */
     ui_button(u, idbuf, c, first ? UI_BTN_PRIMARY : UI_BTN_SECONDARY, t);
     x += w + g;
     k->at[k->shown++] = i;

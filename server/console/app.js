@@ -293,13 +293,30 @@ async function showApp(uuid) {
     div.append(t);
     form.append(div);
   }
-  if (a.applicant_signature_png) {
-    $('app-signature-img').src = 'data:image/png;base64,' + a.applicant_signature_png;
-    $('app-signature').hidden = false;
-  } else {
-    $('app-signature').hidden = true;
+  const sigList = $('app-signature-list');
+  sigList.replaceChildren();
+  for (const sg of a.signatures || []) {
+    const fig = el('figure', null, 'signature');
+    const label = signatureLabel(sg.key);
+    const img = el('img');
+    img.src = 'data:image/png;base64,' + sg.png;
+    img.alt = label;
+    img.dataset.key = sg.key;
+    fig.append(img, el('figcaption', label));
+    sigList.append(fig);
   }
+  $('app-signatures').hidden = !(a.signatures || []).length;
   renderTimeline(a.timeline || []);
+}
+
+/* Whose signature a key is: the field's path in the submission. */
+function signatureLabel(key) {
+  if (key === 'applicant_signature') return '申请人签名';
+  let m = /^members\[(\d+)\]\./.exec(key);
+  if (m) return '第' + (Number(m[1]) + 1) + '位家里人的签名';
+  m = /^obligors\[(\d+)\]\./.exec(key);
+  if (m) return '第' + (Number(m[1]) + 1) + '位赡养（抚养、扶养）人的签名';
+  return '签名（' + key + '）';
 }
 
 /* Offers the picked item's usual next step first; the server still

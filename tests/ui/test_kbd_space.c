@@ -28,7 +28,9 @@ static void type(kbd *k, const char *letters, kbd_out *o) {
  * (copied into buf). */
 static const char *draw_first(kbd *k, ui *u, char *buf, size_t cap) {
   ui_begin(u);
-  kbd_draw(k, u, (SDL_Rect){0, 500, 1920, 580});
+  /* Narrow: the bar holds fewer candidates than an engine page, so
+   * 下一页 first moves within the page the engine has. */
+  kbd_draw(k, u, (SDL_Rect){0, 500, 640, 580});
   const ui_target *t = ui_find_target(u, "kbd.cand.0");
   snprintf(buf, cap, "%s", t ? t->label : "");
   return buf;

@@ -87,6 +87,9 @@ void app_listen(app *a);
 /* The screen's main content changed (a new question): in elder mode it is
  * read aloud, as a new screen is. */
 void app_announce(app *a);
+/* Says text now (replacing anything being said): a focused control's
+ * label, a key's help. Nothing personal unless the applicant asked. */
+void app_say(app *a, const char *text);
 /* Milliseconds since the kiosk last became idle (no session), 0 while a
  * session is active. */
 uint64_t app_idle_ms(const app *a);

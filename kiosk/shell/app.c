@@ -280,6 +280,13 @@ void app_announce(app *a) {
   }
 }
 
+void app_say(app *a, const char *text) {
+  if (!a->speech || !text || !*text)
+    return;
+  snprintf(a->spoken, sizeof a->spoken, "%s", text);
+  speech_say(a->speech, a->spoken);
+}
+
 const char *app_spoken(const app *a) { return a->spoken; }
 
 int app_speech_wait(app *a, int timeout_ms) {

@@ -29,8 +29,10 @@ if [ -x "$KIOSK_SERVER" ]; then
   mkdir -p var
   bash scripts/dev-pki.sh var/pki >/dev/null
   if [ ! -f var/server.db ]; then
-    # A demonstration staff account for the console.
-    echo "kiosk-demo" | "$KIOSK_SERVER" adduser --db var/server.db S0001 演示工作人员 >/dev/null
+    # The demonstration staff account, the same person as the bundle's
+    # S0001 (one directory): console password kiosk-demo, kiosk PIN 246810.
+    echo "kiosk-demo" | "$KIOSK_SERVER" staff add --db var/server.db S0001 王芳 >/dev/null
+    echo "246810" | "$KIOSK_SERVER" staff pin --db var/server.db S0001 >/dev/null
   fi
   rm -f var/server.port
   # --config /dev/null: the demo's own settings, not an installed server's.

@@ -3,6 +3,7 @@
  *   kiosk-server serve [--config FILE] [--pki DIR] [--db FILE] [options]
  *   kiosk-server keygen [--seal | --sign | --check] [--force] DIR
  *   kiosk-server adduser [--config FILE] [--db FILE] ID NAME  (password on stdin)
+ *   kiosk-server staff add|pin|export-kiosk …  (the one staff directory)
  *   kiosk-server --help | --version
  *
  * serve's settings come from the built-in defaults, then the configuration
@@ -30,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <sodium.h>
 
 #include "dept.h"
@@ -38,6 +40,7 @@
 #include "kiosk/core/sdnotify.h"
 #include "serveconf.h"
 #include "srv.h"
+#include "kiosk/core/staff.h"
 #include "store.h"
 
 #define PROG "kiosk-server"
@@ -81,6 +84,13 @@ static void usage_adduser(FILE *f) {
         "      (8 characters or more) is read from stdin; the database is\n"
         "      --db, else the configuration file's db, else the default\n"
         "      (`" PROG " adduser` is the same command)\n"
+        "  " PROG " staff pin [--config FILE] [--db FILE] ID\n"
+        "      sets the account's kiosk PIN (6 to 12 digits, on stdin; an empty\n"
+        "      line removes it): the account can then sign in at the kiosks\n"
+        "  " PROG " staff export-kiosk [--config FILE] [--db FILE] [--out FILE]\n"
+        "      writes the kiosks' staff.json (accounts with a kiosk PIN: id,\n"
+        "      name, role, PIN hash) for the content bundle; the server's\n"
+        "      accounts are the one staff directory\n"
         "  --role ROLE             window (窗口受理, the default: sees and\n"
         "                          moves every item), reviewer (部门审核: its\n"
         "                          department's items only) or admin (管理员:\n"
@@ -526,6 +536,179 @@ out:
   return rc;
 }
 
+/* The database a staff command works on: --db, else the file's, else the
+ * default; opens it into *st. 0, or 2 after saying why. */
+static int staff_db(const char *db, const char *config, store **st) {
+  serveconf sc;
+  serveconf_init(&sc);
+  if ((!db || config) && load_config(&sc, config)) {
+    serveconf_free(&sc);
+    return 2;
+  }
+  kerr err = store_open(db ? db : sc.c.db_path, 1, st);
+  serveconf_free(&sc);
+  if (err) {
+    fprintf(stderr, PROG ": %s\n", kerr_str(err));
+    return 2;
+  }
+  return 0;
+}
+
+/* Parses [--config FILE] [--db FILE] [--out FILE] and the positional
+ * arguments of a staff command; -1 on a bad option (said), 1 for --help. */
+static int staff_opts(int argc, char **argv, const char **db,
+                      const char **config, const char **outp) {
+  static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                       {"config", required_argument, NULL, 'c'},
+                                       {"out", required_argument, NULL, 'o'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {0}};
+  int ch;
+  optind = 0;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    if (ch == 'd')
+      *db = optarg;
+    else if (ch == 'c')
+      *config = optarg;
+    else if (ch == 'o' && outp)
+      *outp = optarg;
+    else if (ch == 'h') {
+      fputs("Usage:\n", stdout);
+      usage_adduser(stdout);
+      return 1;
+    } else {
+      bad_option(usage_adduser, ch, argv);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* kiosk-server staff pin ID: the account's kiosk PIN, hashed as the
+ * kiosks check it (kiosk/core/staff.h). */
+static int cmd_staff_pin(int argc, char **argv) {
+  const char *db = NULL, *config = NULL;
+  int o = staff_opts(argc, argv, &db, &config, NULL);
+  if (o)
+    return o > 0 ? 0 : 2;
+  if (argc - optind != 1)
+    return bad_usage(usage_adduser, "staff pin wants an ID");
+  const char *id = argv[optind];
+  char pin[64], hash[STAFF_HASH_BUF] = "";
+  store *st = NULL;
+  int rc = 1;
+  if (sodium_init() < 0 || read_password(pin, sizeof pin) != 0) {
+    fputs(PROG ": the PIN is read from stdin\n", stderr);
+    goto out;
+  }
+  if (pin[0] && !staff_pin_valid(pin)) {
+    fputs(PROG ": a kiosk PIN is 6 to 12 digits\n", stderr);
+    rc = 2;
+    goto out;
+  }
+  if (pin[0] && staff_pin_hash(pin, hash) != KERR_OK) {
+    fputs(PROG ": out of memory hashing the PIN\n", stderr);
+    goto out;
+  }
+  if ((rc = staff_db(db, config, &st)))
+    goto out;
+  kerr err = store_staff_set_pin(st, id, hash);
+  if (err) {
+    fprintf(stderr, PROG ": %s: %s\n", id,
+            err == KERR_NOTFOUND ? "no such account (staff add first)"
+                                 : kerr_str(err));
+    rc = 1;
+    goto out;
+  }
+  LOG_I("main", "kiosk PIN of %s %s", id, hash[0] ? "set" : "removed");
+  rc = 0;
+out:
+  sodium_memzero(pin, sizeof pin);
+  sodium_memzero(hash, sizeof hash);
+  store_destroy(st);
+  return rc;
+}
+
+static int export_one(void *ud, const store_staff *x) {
+  cJSON *arr = ud;
+  if (!x->pin_hash[0])
+    return 0; /* no kiosk PIN: a console-only account */
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "id", x->id);
+  cJSON_AddStringToObject(o, "name", x->name);
+  cJSON_AddStringToObject(o, "role",
+                          strcmp(x->role, STORE_ROLE_ADMIN) == 0 ? "admin"
+                                                                 : "staff");
+  cJSON_AddStringToObject(o, "pin_hash", x->pin_hash);
+  cJSON_AddItemToArray(arr, o);
+  return 0;
+}
+
+/* kiosk-server staff export-kiosk: staff.json for the bundle, checked by
+ * the kiosks' own parser before it is written. */
+static int cmd_staff_export(int argc, char **argv) {
+  const char *db = NULL, *config = NULL, *outp = NULL;
+  int o = staff_opts(argc, argv, &db, &config, &outp);
+  if (o)
+    return o > 0 ? 0 : 2;
+  if (argc - optind != 0)
+    return bad_usage(usage_adduser, "staff export-kiosk takes no arguments");
+  store *st = NULL;
+  int rc = staff_db(db, config, &st);
+  if (rc)
+    return rc;
+  rc = 1;
+  cJSON *doc = cJSON_CreateObject();
+  cJSON_AddNumberToObject(doc, "format", 1);
+  cJSON *arr = cJSON_AddArrayToObject(doc, "staff");
+  char *text = NULL;
+  staff_list *check = NULL;
+  char err[200];
+  kerr e = arr ? store_staff_list(st, export_one, arr) : KERR_NOMEM;
+  if (!e)
+    text = cJSON_Print(doc);
+  if (!text || e) {
+    fprintf(stderr, PROG ": %s\n", kerr_str(e ? e : KERR_NOMEM));
+    goto out;
+  }
+  if (cJSON_GetArraySize(arr) == 0) {
+    fputs(PROG ": no account has a kiosk PIN (staff pin ID)\n", stderr);
+    goto out;
+  }
+  if (staff_list_parse(text, strlen(text), &check, err, sizeof err)) {
+    fprintf(stderr, PROG ": the kiosks would refuse it: %s\n", err);
+    goto out;
+  }
+  if (outp) {
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", outp);
+    FILE *f = fopen(tmp, "w");
+    int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0)
+      ok = 0;
+    if (!ok || rename(tmp, outp) != 0) {
+      fprintf(stderr, PROG ": cannot write %s\n", outp);
+      remove(tmp);
+      goto out;
+    }
+    fprintf(stderr, PROG ": wrote %s (%d accounts); rehash, sign and "
+            "publish the bundle to bring it to the kiosks\n", outp,
+            cJSON_GetArraySize(arr));
+  } else {
+    puts(text);
+  }
+  rc = 0;
+out:
+  staff_list_destroy(check);
+  if (text)
+    sodium_memzero(text, strlen(text));
+  free(text);
+  cJSON_Delete(doc);
+  store_destroy(st);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                        {"version", no_argument, NULL, 'V'},
@@ -554,6 +737,10 @@ int main(int argc, char **argv) {
     return cmd_keygen(n, v);
   if (strcmp(cmd, "adduser") == 0)
     return cmd_adduser(n, v);
+  if (strcmp(cmd, "staff") == 0 && n >= 2 && strcmp(v[1], "pin") == 0)
+    return cmd_staff_pin(n - 1, v + 1);
+  if (strcmp(cmd, "staff") == 0 && n >= 2 && strcmp(v[1], "export-kiosk") == 0)
+    return cmd_staff_export(n - 1, v + 1);
   if (strcmp(cmd, "staff") == 0 && n >= 2 && strcmp(v[1], "add") == 0)
     return cmd_adduser(n - 1, v + 1);
   fprintf(stderr, PROG ": unknown command '%s'\n", cmd);

@@ -170,6 +170,8 @@ typedef struct store_staff {
   char role[STORE_ROLE_MAX + 1]; /* STORE_ROLE_* */
   int supervisor;                /* may correct (move an item back) */
   char pwhash[128]; /* crypto_pwhash_str() output */
+  char pin_hash[128]; /* the kiosk PIN's Argon2id hash; "" = none (filled
+                         by store_staff_list only) */
   int64_t failed;       /* consecutive failed sign-ins */
   int64_t locked_until; /* unix seconds; 0 = not locked */
 } store_staff;
@@ -333,6 +335,11 @@ kerr store_staff_put(store *s, const char *id, const char *name,
  * without the failure count and lock). */
 typedef int (*store_staff_fn)(void *ud, const store_staff *st);
 kerr store_staff_list(store *s, store_staff_fn fn, void *ud);
+
+/* Sets (or with "" / NULL clears) the kiosk PIN hash of account id: the
+ * server's accounts are the one staff directory the kiosks' staff.json is
+ * made from. KERR_NOTFOUND for an unknown id, KERR_IO. */
+kerr store_staff_set_pin(store *s, const char *id, const char *pin_hash);
 
 /* Loads a staff account. KERR_NOTFOUND if unknown. */
 kerr store_staff_get(store *s, const char *id, store_staff *out);

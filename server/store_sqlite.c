@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "flow.h"
@@ -146,6 +147,10 @@ static const char *const MIGRATIONS[] = {
   " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
   "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
   " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+  /* 10: the kiosk PIN of a staff account (its Argon2id hash; '' = none):
+   * the server's accounts are the one staff directory, and the kiosks'
+   * staff.json is made from them (kiosk-server staff export-kiosk) */
+  "ALTER TABLE staff ADD COLUMN pin_hash TEXT NOT NULL DEFAULT '';",
 };
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -1685,12 +1690,29 @@ out:
   return err;
 }
 
+kerr store_staff_set_pin(store *s, const char *id, const char *pin_hash) {
+  sqlite3_stmt *st = NULL;
+  sqlite3 *db = writer_take(s);
+  kerr err = prep(db, "UPDATE staff SET pin_hash = ? WHERE id = ?", &st);
+  if (!err) {
+    sqlite3_bind_text(st, 1, pin_hash ? pin_hash : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      err = KERR_IO;
+    else if (sqlite3_changes(db) == 0)
+      err = KERR_NOTFOUND;
+  }
+  sqlite3_finalize(st);
+  writer_give(s);
+  return err;
+}
+
 kerr store_staff_list(store *s, store_staff_fn fn, void *ud) {
   int slot, rc;
   sqlite3 *db = reader_take(s, &slot);
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
-                  "SELECT id, name, dept, role, supervisor FROM staff"
+                  "SELECT id, name, dept, role, supervisor, pin_hash FROM staff"
                   " ORDER BY id LIMIT 1000",
                   &st);
   if (err)
@@ -1703,7 +1725,10 @@ kerr store_staff_list(store *s, store_staff_fn fn, void *ud) {
     text_copy(x.dept, sizeof x.dept, st, 2);
     text_copy(x.role, sizeof x.role, st, 3);
     x.supervisor = sqlite3_column_int(st, 4) != 0;
-    if (fn(ud, &x))
+    text_copy(x.pin_hash, sizeof x.pin_hash, st, 5);
+    int stop = fn(ud, &x);
+    sodium_memzero(x.pin_hash, sizeof x.pin_hash);
+    if (stop)
       break;
   }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -57,7 +57,11 @@ static int grab_sealed(void *ud, const store_app *a) {
   return 0;
 }
 
-/* Takes a database back from migration 9 (joint processing) to 8. */
+/* Takes a database back from migration 10 (kiosk PINs) and 9 (joint
+ * processing) to 8. */
+#define UNDO_TO_8                                                                 \
+  "ALTER TABLE staff DROP COLUMN pin_hash;"                                    \
+  UNDO_9
 #define UNDO_9                                                                 \
   "DROP TABLE item_status; DROP TABLE audit;"                                  \
   "ALTER TABLE events DROP COLUMN item;"                                       \
@@ -169,7 +173,7 @@ static void test_urgent(void) {
   sqlite3 *raw = NULL;
   CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
   CHECK(sqlite3_exec(raw,
-                     UNDO_9
+                     UNDO_TO_8
                      "DROP INDEX applications_urgent;"
                      "ALTER TABLE applications DROP COLUMN kind;"
                      "ALTER TABLE applications DROP COLUMN urgent;"
@@ -177,7 +181,7 @@ static void test_urgent(void) {
                      NULL, NULL, NULL) == SQLITE_OK);
   sqlite3_close(raw);
   CHECK(store_open(path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 9);
+  CHECK_INT(store_schema_version(st), 10);
   got[0] = '\0';
   CHECK(store_app_list(st, 0, 2000, 10, join_ref, got) == KERR_OK);
   CHECK_STR(got, "NORM-AL02-B,NORM-AL05-E,URGE-NT04-D,URGE-NT03-C,"
@@ -372,7 +376,7 @@ static void test_items(void) {
                      NULL) != SQLITE_OK);
   /* Back to schema 8 with the first application "reviewing" as a whole. */
   CHECK(sqlite3_exec(raw,
-                     "DROP TRIGGER audit_no_delete;" UNDO_9
+                     "DROP TRIGGER audit_no_delete;" UNDO_TO_8
                      "UPDATE applications SET status = 'reviewing'"
                      " WHERE reference = 'ITEM-S001-A';"
                      "PRAGMA user_version=8;",
@@ -381,7 +385,7 @@ static void test_items(void) {
   CHECK(store_open(path, 1, &st) == KERR_OK);
   if (!st)
     return;
-  CHECK_INT(store_schema_version(st), 9);
+  CHECK_INT(store_schema_version(st), 10);
   got[0] = '\0';
   CHECK(store_app_items(st, u1, join_items, got) == KERR_OK);
   CHECK_STR(got, "dibao=reviewing,medical=reviewing");
@@ -509,7 +513,7 @@ int main(void) {
            (int)getpid());
   unlink(db_path);
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 9);
+  CHECK_INT(store_schema_version(st), 10);
   CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
 
   /* New, resend, conflict. */
@@ -674,7 +678,7 @@ int main(void) {
 
   /* Reopen: data and schema version kept, migrations not re-run. */
   CHECK(store_open(db_path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 9);
+  CHECK_INT(store_schema_version(st), 10);
   n = 0;
   CHECK(store_app_by_reference(st, "CONC-URRE-NT", count_app, &n) == KERR_OK);
   CHECK_INT(n, 16); /* capped per reference */

@@ -434,19 +434,33 @@ kerr intake_check_mac(const unsigned char key[INTAKE_CHECK_KEY],
 kerr intake_check_rekey(const unsigned char key[INTAKE_CHECK_KEY],
                         const char *reference, const char *old_hex,
                         char out[65]) {
-  /* The kiosk only sends endings of [0-9X]{4} (net/seal.c): 14 641 tries,
-   * a few milliseconds. Every candidate is tried so the time does not
-   * depend on the answer. */
+  /* The kiosk only sends endings of [0-9X]{4} (net/seal.c): 14 641 tries.
+   * The hash of the common prefix is computed once and copied for each
+   * candidate, and digests are compared as bytes, not hex: about a third
+   * of the time. Every candidate is tried so the time does not depend on
+   * the answer. */
   static const char set[] = DIGITS "X";
-  char cand[5] = {0}, hex[65], found[5] = {0};
+  char cand[5] = {0}, found[5] = {0};
+  unsigned char want[32], md[32];
+  crypto_generichash_state prefix, h;
   int hit = 0;
+  if (!reference || !old_hex || strlen(old_hex) != 64 ||
+      sodium_hex2bin(want, sizeof want, old_hex, 64, NULL, NULL, NULL) != 0)
+    return KERR_INVALID;
+  crypto_generichash_init(&prefix, NULL, 0, sizeof md);
+  crypto_generichash_update(&prefix, (const unsigned char *)"kiosk-status-v1|",
+                            strlen("kiosk-status-v1|"));
+  crypto_generichash_update(&prefix, (const unsigned char *)reference,
+                            strlen(reference));
+  crypto_generichash_update(&prefix, (const unsigned char *)"|", 1);
   for (int i = 0; i < 11 * 11 * 11 * 11; i++) {
     int v = i;
     for (int k = 3; k >= 0; k--, v /= 11)
       cand[k] = set[v % 11];
-    if (digest(NULL, "kiosk-status-v1|", reference, cand, hex) != KERR_OK)
-      return KERR_INVALID;
-    if (!hit && sodium_memcmp(hex, old_hex, 64) == 0) {
+    memcpy(&h, &prefix, sizeof h);
+    crypto_generichash_update(&h, (const unsigned char *)cand, 4);
+    crypto_generichash_final(&h, md, sizeof md);
+    if (!hit && sodium_memcmp(md, want, sizeof md) == 0) {
       hit = 1;
       memcpy(found, cand, sizeof found);
     }
@@ -454,6 +468,7 @@ kerr intake_check_rekey(const unsigned char key[INTAKE_CHECK_KEY],
   kerr err = hit ? intake_check_mac(key, reference, found, out) : KERR_NOTFOUND;
   sodium_memzero(found, sizeof found);
   sodium_memzero(cand, sizeof cand);
+  sodium_memzero(&h, sizeof h);
   return err;
 }
 

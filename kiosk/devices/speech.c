@@ -311,20 +311,51 @@ void speech_destroy(speech *s) {
   free(s);
 }
 
+size_t speech_normalize(const char *in, char *out, size_t cap) {
+  size_t o = 0;
+  if (!cap)
+    return 0;
+  for (size_t i = 0; in[i];) {
+    size_t run = 0;
+    while (in[i + run] >= '0' && in[i + run] <= '9')
+      run++;
+    if (run >= 5) {
+      for (size_t k = 0; k < run && o + 2 < cap; k++) {
+        out[o++] = in[i + k];
+        if (k + 1 < run)
+          out[o++] = ' ';
+      }
+      i += run;
+      continue;
+    }
+    size_t n = run ? run : 1;
+    if (o + n >= cap)
+      break;
+    memcpy(out + o, in + i, n);
+    o += n;
+    i += n;
+  }
+  out[o] = '\0';
+  return o;
+}
+
 kerr speech_say(speech *s, const char *text) {
   if (!s || !text || !*text)
     return KERR_INVALID;
   if (s->cfg.output == SPEECH_OFF)
     return KERR_STATE;
-  size_t n = strnlen(text, SPEECH_TEXT_MAX);
-  /* Cut on a character boundary. */
-  while (n > 0 && n == SPEECH_TEXT_MAX && ((unsigned char)text[n] & 0xC0) == 0x80)
-    n--;
-  char *copy = malloc(n + 1);
+  /* Room for digits read one by one (a space after each). */
+  char *copy = malloc(2 * SPEECH_TEXT_MAX + 1);
   if (!copy)
     return KERR_NOMEM;
-  memcpy(copy, text, n);
-  copy[n] = '\0';
+  size_t n = speech_normalize(text, copy, 2 * SPEECH_TEXT_MAX + 1);
+  /* Cut on a character boundary. */
+  if (n > SPEECH_TEXT_MAX) {
+    n = SPEECH_TEXT_MAX;
+    while (n > 0 && ((unsigned char)copy[n] & 0xC0) == 0x80)
+      n--;
+    copy[n] = '\0';
+  }
   pthread_mutex_lock(&s->mu);
   cancel_locked(s);
   s->job = copy;

@@ -83,6 +83,13 @@ void speech_destroy(speech *s);
  * is off. */
 kerr speech_say(speech *s, const char *text);
 
+/* How the written form is read (speech_say applies it): a run of five or
+ * more digits (a hotline, a phone or ID number, a reference) is read digit
+ * by digit — 12349 as 一二三四九, not 一万二千三百四十九 — while shorter
+ * numbers (amounts, dates) are read as numbers. Writes at most cap bytes
+ * (NUL-terminated) to out; returns its length. */
+size_t speech_normalize(const char *in, char *out, size_t cap);
+
 /* Silence now: the utterance in synthesis is abandoned and the audio
  * queue emptied. */
 void speech_stop(speech *s);

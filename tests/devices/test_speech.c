@@ -109,7 +109,22 @@ static double now_ms(void) {
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+/* Long numbers are read digit by digit, short ones as numbers. */
+static void test_normalize(void) {
+  char out[128];
+  speech_normalize("咨询电话：12349。", out, sizeof out);
+  CHECK_STR(out, "咨询电话：1 2 3 4 9。");
+  speech_normalize("每月500元，2026年3月8日", out, sizeof out);
+  CHECK_STR(out, "每月500元，2026年3月8日");
+  speech_normalize("编号JC-73341-F", out, sizeof out);
+  CHECK_STR(out, "编号JC-7 3 3 4 1-F");
+  speech_normalize("13912345678", out, 8); /* cut, still terminated */
+  CHECK(strlen(out) < 8);
+  CHECK_INT((int)speech_normalize("", out, sizeof out), 0);
+}
+
 int main(void) {
+  test_normalize();
   snprintf(dir, sizeof dir, "/tmp/kiosk-speech-XXXXXX");
   if (!mkdtemp(dir))
     return 1;

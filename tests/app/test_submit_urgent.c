@@ -54,14 +54,20 @@ static void make_config(config *c) {
   c->heartbeat_s = 60;
 }
 
-static cJSON *item_file(const char *item) {
+/* tests/data/form/<name> parsed (caller deletes), NULL if not. */
+static cJSON *data_file(const char *name) {
   char path[512], *text = malloc(1 << 16);
-  snprintf(path, sizeof path, "%s/tests/data/form/items/%s.json",
-           KIOSK_SOURCE_DIR, item);
-  int n = nh_read_file(path, text, 1 << 16);
+  snprintf(path, sizeof path, "%s/tests/data/form/%s", KIOSK_SOURCE_DIR, name);
+  int n = text ? nh_read_file(path, text, 1 << 16) : 0;
   cJSON *doc = n > 0 ? cJSON_Parse(text) : NULL;
   free(text);
   return doc;
+}
+
+static cJSON *item_file(const char *item) {
+  char name[128];
+  snprintf(name, sizeof name, "items/%s.json", item);
+  return data_file(name);
 }
 
 /* Fills a form for item with its minimal complete application and submits
@@ -98,12 +104,7 @@ static void submit_item(form_host *h, net_host *net, const content *c,
  * it; the ticket's uuid goes to uuid. */
 static void submit_referral(form_host *h, net_host *net, const content *c,
                             char uuid[SEAL_UUID_BUF]) {
-  char path[512], *text = malloc(1 << 16);
-  snprintf(path, sizeof path, "%s/tests/data/form/referral.json",
-           KIOSK_SOURCE_DIR);
-  int n = nh_read_file(path, text, 1 << 16);
-  cJSON *doc = n > 0 ? cJSON_Parse(text) : NULL;
-  free(text);
+  cJSON *doc = data_file("referral.json");
   size_t ignored = 99;
   uuid[0] = '\0';
   CHECK(doc != NULL);

@@ -1,0 +1,155 @@
+// Accessibility of every page of the staff console: axe-core (npm, pinned
+// in package-lock.json) run inside Debian's chromium on each page — sign-in,
+// the day's list, the urgent list, one application, the department queue,
+// the devices, and for an administrator the audit log and the staff list —
+// at 1366×768 and on a phone (390×844). Any violation fails, with its rule
+// and the element.
+//
+// Environment (set by tests/server/CMakeLists.txt): KIOSK_SERVER,
+// SUBMIT_SAMPLE, SRV_PKI, SRV_WORK.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+let chromium;
+const AXE = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
+try {
+  ({ chromium } = require(path.join(here, 'node_modules', 'playwright-core')));
+  if (!fs.existsSync(AXE)) throw new Error('no axe-core');
+} catch (e) {
+  console.error('console a11y test: node_modules lacks playwright-core or axe-core; run `npm ci` in tests/server first');
+  process.exit(1);
+}
+
+const env = (k) => {
+  if (!process.env[k]) { console.error(`console a11y test: ${k} not set`); process.exit(1); }
+  return process.env[k];
+};
+const SERVER = env('KIOSK_SERVER'), SUBMIT = env('SUBMIT_SAMPLE');
+const PKI = env('SRV_PKI'), WORK = env('SRV_WORK');
+const DEV = 'KIOSK-140500-001';
+const CHROMIUM = '/usr/bin/chromium';
+const PW = 'a11y pass 77';
+
+let failures = 0;
+function check(cond, what) {
+  if (cond) { console.log('ok   ' + what); } else { failures++; console.error('FAIL ' + what); }
+}
+
+async function waitForFile(f, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (fs.existsSync(f)) return fs.readFileSync(f, 'utf8').trim();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('server did not start');
+}
+
+async function main() {
+  if (!fs.existsSync(CHROMIUM)) {
+    console.error('console a11y test: /usr/bin/chromium is missing (apt-get install chromium)');
+    process.exit(1);
+  }
+  fs.mkdirSync(WORK, { recursive: true });
+  const db = path.join(WORK, `a11y-${process.pid}.db`);
+  const portFile = db + '.port';
+  for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true });
+  for (const [id, name, role] of [['W0001', '窗口测试', 'window'], ['M0001', '管理测试', 'admin']]) {
+    const r = spawnSync(SERVER, ['staff', 'add', '--db', db, '--role', role, id, name], { input: PW + '\n' });
+    check(r.status === 0, `staff add ${id}`);
+  }
+  const server = spawn(SERVER, ['serve', '--config', '/dev/null', '--pki', PKI, '--db', db, '--port', '0',
+    '--port-file', portFile, '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise((resolve) => server.on('exit', (code, sig) => resolve({ code, sig })));
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-a11y-'));
+  let ctx = null;
+  try {
+    const port = parseInt(await waitForFile(portFile, 10000), 10);
+    const sub = JSON.parse(spawnSync(SUBMIT, [String(port), DEV, '61', 'true'], { env: process.env }).stdout.toString());
+    check(sub.status === 201, 'an application to look at');
+    ctx = await chromium.launchPersistentContext(userDir, {
+      executablePath: CHROMIUM, headless: true, ignoreHTTPSErrors: true,
+      // axe is injected as a script tag; the console's CSP (script-src
+      // 'self') would rightly refuse it.
+      bypassCSP: true,
+      viewport: { width: 1366, height: 768 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+        '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    const page = ctx.pages()[0] || await ctx.newPage();
+    page.setDefaultTimeout(15000);
+    const base = `https://localhost:${port}`;
+
+    // axe on the page as it is now, at both widths.
+    const audit = async (what) => {
+      for (const [w, h] of [[1366, 768], [390, 844]]) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.addScriptTag({ path: AXE });
+        const res = await page.evaluate(async () => {
+          const r = await window.axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        if (res.length) console.error(`  ${what} at ${w}: ${res.join('; ')}`);
+        check(res.length === 0, `${what} at ${w}×${h}: no accessibility violations`);
+      }
+      await page.setViewportSize({ width: 1366, height: 768 });
+    };
+    const signIn = async (id) => {
+      await page.goto(base + '/console/#/today');
+      await page.waitForSelector('#view-login:not([hidden])');
+      await page.fill('#staff-id', id);
+      await page.fill('#password', PW);
+      await page.click('#login-btn');
+      await page.waitForSelector('#view-list:not([hidden])');
+    };
+
+    await page.goto(base + '/console/#/today');
+    await page.waitForSelector('#view-login:not([hidden])');
+    await audit('sign-in');
+    await signIn('W0001');
+    await page.waitForSelector('#apps tbody tr');
+    await audit('today\'s list');
+    await page.goto(base + '/console/#/urgent');
+    await page.waitForSelector('#apps tbody tr');
+    await audit('the urgent list');
+    await page.goto(base + '/console/#/app/' + sub.uuid);
+    await page.waitForSelector('#view-app:not([hidden])');
+    await page.waitForTimeout(300);
+    await audit('one application');
+    await page.goto(base + '/console/#/queue');
+    await page.waitForSelector('#view-queue:not([hidden])');
+    await page.waitForTimeout(300);
+    await audit('the department queue');
+    await page.goto(base + '/console/#/devices');
+    await page.waitForSelector('#view-devices:not([hidden])');
+    await page.waitForTimeout(300);
+    await audit('the devices');
+    await page.click('#logout-btn');
+    await page.waitForSelector('#view-login:not([hidden])');
+    await signIn('M0001');
+    await page.goto(base + '/console/#/audit');
+    await page.waitForSelector('#view-audit:not([hidden])');
+    await page.waitForTimeout(300);
+    await audit('the audit log');
+    await page.goto(base + '/console/#/staff');
+    await page.waitForSelector('#view-staff:not([hidden])');
+    await page.waitForTimeout(300);
+    await audit('the staff list');
+  } finally {
+    if (ctx) await ctx.close();
+    server.kill('SIGTERM');
+    const ex = await exited;
+    check(ex.code === 0, 'kiosk-server stops cleanly');
+    fs.rmSync(userDir, { recursive: true, force: true });
+  }
+  if (failures) { console.error(`${failures} check(s) failed`); process.exit(1); }
+  console.log('all checks passed');
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

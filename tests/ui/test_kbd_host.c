@@ -167,13 +167,16 @@ int main(void) {
   CHECK(!ime_host_set(h)->pinyin);
   ime_host_destroy(h);
 
-  /* release_after_s 0: released at every session end. */
+  /* release_after_s 0: released at every session end. A session of its
+   * own: the one above still lists the destroyed host's wiper. */
+  session s2;
+  session_init(&s2, 90, 30);
   CHECK_INT(ime_host_create(&(ime_host_config){.tmp_dir = "/tmp",
-                                           .rime_dir = KIOSK_TEST_RIME_DIR}, &s, &h),
+                                           .rime_dir = KIOSK_TEST_RIME_DIR}, &s2, &h),
             KERR_OK);
   ime_set_want(ime_host_set(h), IME_CHINESE_PINYIN);
   CHECK(ime_host_set(h)->pinyin != NULL);
-  session_end(&s);
+  session_end(&s2);
   CHECK(!ime_host_set(h)->pinyin && !ime_host_set(h)->hand);
   ime_host_destroy(h);
   return TEST_DONE();

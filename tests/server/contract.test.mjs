@@ -292,7 +292,7 @@ async function cases() {
   lb = conforms('the waiting urgent list', 'GET', L, r);
   check(r.status === 200 && lb && lb.applications.length === 1 && lb.applications[0].uuid === uapp.uuid,
     'the waiting urgent list has exactly it');
-  for (const [q, what] of [['urgent=yes', 'another value'], ['urgent=waiting&date=2026-11-22', 'with a date'],
+  for (const [q, what] of [['urgent=maybe', 'another value'], ['urgent=waiting&date=2026-11-22', 'with a date'],
     ['urgent=waiting&reference=AB', 'with a reference']]) {
     r = await request('GET', `${L}?${q}`, asStaff);
     conforms(`the urgent filter ${what}`, 'GET', L, r);

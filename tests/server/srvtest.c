@@ -396,6 +396,7 @@ int srvtest_app_make_urgent(srvtest_app *a, const char *device, int n,
     cJSON_AddBoolToObject(pt, "urgent", urgent);
   cJSON *ans = cJSON_AddObjectToObject(pt, "answers");
   cJSON_AddStringToObject(ans, "applicant_name", name);
+  cJSON_AddStringToObject(ans, "applicant_id", a->id_number);
   cJSON *display = cJSON_AddArrayToObject(pt, "display");
   cJSON *sec = cJSON_CreateObject();
   cJSON_AddStringToObject(sec, "section", "申请人");

@@ -177,7 +177,9 @@ function fillPickers() {
 /* The form into query parameters (offset left out). */
 function formParams() {
   const p = new URLSearchParams();
-  const q = $('search-ref').value.trim();
+  /* Upper case: references are printed so; names and ID numbers are
+   * searched without regard to ASCII case anyway. */
+  const q = $('search-ref').value.trim().toUpperCase();
   if (q) p.set('q', q);
   const range = $('f-range').value;
   if (range === 'range' && $('f-from').value && $('f-to').value) {

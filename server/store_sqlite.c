@@ -152,7 +152,9 @@ static const char *const MIGRATIONS[] = {
    * once at start, store_app_index). applications_list covers every
    * column the lists read, so a list never reads a row itself (the sealed
    * blob sits in the middle of it); applications_refkey finds a reference
-   * typed without its dashes. */
+   * typed without its dashes; applications_urgent_waiting holds only the
+ * urgent ones still waiting (every list counts them: the count must not
+ * grow with the history). */
   "CREATE TABLE search_keys ("
   " digest BLOB NOT NULL,"
   " uuid TEXT NOT NULL REFERENCES applications(uuid),"
@@ -163,7 +165,9 @@ static const char *const MIGRATIONS[] = {
   " reference, device_id, region, created_at, items, content_version,"
   " assisted_by, received_at_text, status, urgent, kind);"
   "CREATE INDEX applications_refkey ON applications("
-  "replace(reference, '-', ''));",
+  "replace(reference, '-', ''));"
+  "CREATE INDEX applications_urgent_waiting ON applications(received_at)"
+  " WHERE urgent = 1 AND status NOT IN ('paid', 'returned', 'refused');",
 };
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -814,7 +818,8 @@ kerr store_app_list_urgent(store *s, int limit, store_app_fn fn, void *ud) {
   sqlite3 *db = reader_take(s, &slot);
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
-                  "SELECT " LIST_COLS " FROM applications WHERE " URGENT_WAITING
+                  "SELECT " LIST_COLS " FROM applications INDEXED BY "
+                  "applications_urgent_waiting WHERE " URGENT_WAITING
                   " ORDER BY received_at, uuid LIMIT ?",
                   &st);
   if (!err) {
@@ -832,7 +837,8 @@ kerr store_app_count_urgent(store *s, int64_t *n) {
   sqlite3_stmt *st = NULL;
   *n = 0;
   kerr err = prep(db,
-                  "SELECT count(*) FROM applications WHERE " URGENT_WAITING,
+                  "SELECT count(*) FROM applications INDEXED BY "
+                  "applications_urgent_waiting WHERE " URGENT_WAITING,
                   &st);
   if (!err) {
     if (sqlite3_step(st) == SQLITE_ROW)
@@ -881,14 +887,19 @@ static int find_where(const store_app_filter *f, char *sql, size_t cap) {
                   " AND EXISTS (SELECT 1 FROM item_status v WHERE v.uuid ="
                   " applications.uuid AND v.item IN (SELECT value FROM"
                   " json_each(?)))");
+  /* A search is a set of uuids found through indexes (an OR of the
+   * conditions would scan every row). */
   if (f->ref_key || f->n_digests) {
-    ok &= sql_add(sql, cap, " AND (0");
+    ok &= sql_add(sql, cap, " AND uuid IN (");
     if (f->ref_key)
-      ok &= sql_add(sql, cap, " OR replace(reference, '-', '') = ?");
-    for (size_t i = 0; i < f->n_digests; i++)
       ok &= sql_add(sql, cap,
-                    " OR uuid IN (SELECT uuid FROM search_keys WHERE digest"
-                    " = ?)");
+                    "SELECT uuid FROM applications WHERE replace(reference,"
+                    " '-', '') = ?");
+    for (size_t i = 0; i < f->n_digests; i++) {
+      if (f->ref_key || i > 0)
+        ok &= sql_add(sql, cap, " UNION ALL ");
+      ok &= sql_add(sql, cap, "SELECT uuid FROM search_keys WHERE digest = ?");
+    }
     ok &= sql_add(sql, cap, ")");
   }
   return ok;

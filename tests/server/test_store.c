@@ -57,14 +57,15 @@ static int grab_sealed(void *ud, const store_app *a) {
   return 0;
 }
 
-/* Takes a database back from migration 9 (joint processing) to 8. */
-/* Migration 10 undone (the search index and the list's covering index);
- * part of every older undo, as later migrations are undone first. */
+/* Migration 10 undone (the search index and the list's indexes); part of
+ * every older undo, as later migrations are undone first. */
 #define UNDO_10                                                                \
   "DROP TABLE search_keys; DROP TABLE search_indexed;"                         \
-  "DROP INDEX applications_list; DROP INDEX applications_refkey;"
+  "DROP INDEX applications_list; DROP INDEX applications_refkey;"              \
+  "DROP INDEX applications_urgent_waiting;"
+/* Takes a database back from migration 9 (joint processing) to 8. */
 #define UNDO_9                                                                 \
-  UNDO_10 "DROP TABLE item_status; DROP TABLE audit;"                                  \
+  UNDO_10 "DROP TABLE item_status; DROP TABLE audit;"                          \
   "ALTER TABLE events DROP COLUMN item;"                                       \
   "ALTER TABLE staff DROP COLUMN dept;"                                        \
   "ALTER TABLE staff DROP COLUMN role;"                                        \

@@ -927,51 +927,88 @@ static int find_bind(const store_app_filter *f, sqlite3_stmt *st) {
   return k;
 }
 
+/* count(*) of applications<where><extra> into *n. */
+static kerr find_count(sqlite3 *db, const store_app_filter *f,
+                       const char *where, const char *extra, int64_t *n) {
+  char sql[3200];
+  sqlite3_stmt *st = NULL;
+  kerr err = KERR_OK;
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM applications%s%s", where,
+           extra);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    LOG_E("store", "prepare failed: %s", sqlite3_errmsg(db));
+    err = KERR_INTERNAL;
+  } else {
+    find_bind(f, st);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      *n = sqlite3_column_int64(st, 0);
+    else
+      err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  return err;
+}
+
+/* Rows of applications<where><extra><order> LIMIT limit OFFSET offset to
+ * fn; *rows = how many. */
+static kerr find_rows(store *s, sqlite3 *db, const store_app_filter *f,
+                      const char *where, const char *extra,
+                      const char *order, int limit, int64_t offset,
+                      store_app_fn fn, void *ud, int *rows) {
+  char sql[3400];
+  sqlite3_stmt *st = NULL;
+  kerr err;
+  snprintf(sql, sizeof sql,
+           "SELECT " LIST_COLS " FROM applications%s%s%s LIMIT ? OFFSET ?",
+           where, extra, order);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    LOG_E("store", "prepare failed: %s", sqlite3_errmsg(db));
+    return KERR_INTERNAL;
+  }
+  int k = find_bind(f, st);
+  sqlite3_bind_int(st, k, limit);
+  sqlite3_bind_int64(st, k + 1, offset);
+  err = app_query(s, st, 0, fn, ud, rows);
+  sqlite3_finalize(st);
+  return err;
+}
+
+/* The time orders put waiting urgent applications first. Sorting by that
+ * expression would sort every matching row for each page; instead the
+ * page is cut from two runs in index order: the waiting urgent ones (few,
+ * counted through their partial index), then the rest. */
 kerr store_app_find(store *s, const store_app_filter *f, store_app_fn fn,
                     void *ud, int64_t *total) {
-  char where[2048] = "", sql[3072];
-  sqlite3_stmt *st = NULL;
+  char where[2048] = "";
   kerr err = KERR_OK;
   *total = 0;
   if (f->limit < 1 || f->limit > 1000 || f->offset < 0 ||
       f->n_digests > STORE_SEARCH_MAX || !find_where(f, where, sizeof where))
     return KERR_INVALID;
-  static const char *const order[] = {
-    " ORDER BY " URGENT_WAITING " DESC, received_at DESC, uuid",
-    " ORDER BY " URGENT_WAITING " DESC, received_at, uuid",
-    " ORDER BY reference, received_at, uuid"};
-  int slot;
+  int slot, rows = 0;
+  int64_t uw = 0;
   sqlite3 *db = reader_take(s, &slot);
-  snprintf(sql, sizeof sql, "SELECT count(*) FROM applications%s", where);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-    LOG_E("store", "prepare failed: %s", sqlite3_errmsg(db));
-    err = KERR_INTERNAL;
+  if ((err = find_count(db, f, where, "", total)) || *total <= f->offset)
+    goto out;
+  if (f->sort == STORE_SORT_REFERENCE) {
+    err = find_rows(s, db, f, where, "", " ORDER BY reference, received_at,"
+                    " uuid", f->limit, f->offset, fn, ud, NULL);
     goto out;
   }
-  find_bind(f, st);
-  if (sqlite3_step(st) != SQLITE_ROW) {
-    err = KERR_IO;
+  const char *dir = f->sort == STORE_SORT_OLDEST
+                        ? " ORDER BY received_at, uuid"
+                        : " ORDER BY received_at DESC, uuid DESC";
+  if ((err = find_count(db, f, where, " AND " URGENT_WAITING, &uw)))
     goto out;
-  }
-  *total = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  st = NULL;
-  if (*total <= f->offset)
+  if (f->offset < uw &&
+      (err = find_rows(s, db, f, where, " AND " URGENT_WAITING, dir, f->limit,
+                       f->offset, fn, ud, &rows)))
     goto out;
-  snprintf(sql, sizeof sql,
-           "SELECT " LIST_COLS " FROM applications%s%s LIMIT ? OFFSET ?",
-           where, order[f->sort <= STORE_SORT_REFERENCE ? f->sort : 0]);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-    LOG_E("store", "prepare failed: %s", sqlite3_errmsg(db));
-    err = KERR_INTERNAL;
-    goto out;
-  }
-  int k = find_bind(f, st);
-  sqlite3_bind_int(st, k, f->limit);
-  sqlite3_bind_int(st, k + 1, f->offset);
-  err = app_query(s, st, 0, fn, ud, NULL);
+  if (rows < f->limit)
+    err = find_rows(s, db, f, where, " AND NOT " URGENT_WAITING, dir,
+                    f->limit - rows, f->offset > uw ? f->offset - uw : 0, fn,
+                    ud, NULL);
 out:
-  sqlite3_finalize(st);
   reader_give(s, slot);
   return err;
 }

@@ -137,6 +137,8 @@ $('login-form').addEventListener('submit', async (ev) => {
 
 $('logout-btn').addEventListener('click', async () => {
   await api('POST', '/api/console/logout');
+  sessionStorage.removeItem(FIND_KEY);
+  $('search-ref').value = '';
   $('who').textContent = '';
   me = null;
   show('login');
@@ -174,13 +176,26 @@ function fillPickers() {
   }
 }
 
+/* What was typed into 查找 may be a name or an ID number: it is kept in
+ * this tab's sessionStorage, not in the URL, so it never lands in the
+ * browser's history; the URL only says find=1. */
+const FIND_KEY = 'console-find';
+
+function findText(p) {
+  if (p.get('find')) return sessionStorage.getItem(FIND_KEY) || '';
+  return p.get('q') || '';
+}
+
 /* The form into query parameters (offset left out). */
 function formParams() {
   const p = new URLSearchParams();
   /* Upper case: references are printed so; names and ID numbers are
    * searched without regard to ASCII case anyway. */
   const q = $('search-ref').value.trim().toUpperCase();
-  if (q) p.set('q', q);
+  if (q) {
+    sessionStorage.setItem(FIND_KEY, q);
+    p.set('find', '1');
+  }
   const range = $('f-range').value;
   if (range === 'range' && $('f-from').value && $('f-to').value) {
     p.set('from', $('f-from').value);
@@ -196,7 +211,7 @@ function formParams() {
 
 /* Query parameters back into the form (after a reload or a link). */
 function paramsToForm(p) {
-  $('search-ref').value = p.get('q') || '';
+  $('search-ref').value = findText(p);
   $('f-range').value = p.get('backlog') ? 'backlog' : p.get('from') ? 'range' : 'today';
   $('f-from').value = p.get('from') || '';
   $('f-to').value = p.get('to') || '';
@@ -213,7 +228,7 @@ function syncRange() {
 $('f-range').addEventListener('change', syncRange);
 
 function listTitle(p) {
-  const q = p.get('q');
+  const q = findText(p);
   if (q) return '查找结果：' + q;
   if (p.get('backlog')) return '未办完的申请（不限日期）';
   if (p.get('from')) return p.get('from') + ' 至 ' + p.get('to') + ' 的申请';
@@ -228,8 +243,14 @@ async function showList(which) {
   const urgentOnly = which === 'urgent';
   const p = urgentOnly ? new URLSearchParams('urgent=waiting') : which;
   if (!urgentOnly) paramsToForm(p);
-  const path = '/api/console/applications?' + p.toString();
-  const exp = new URLSearchParams(p);
+  const ap = new URLSearchParams(p);
+  ap.delete('find');
+  if (findText(p)) ap.set('q', findText(p));
+  const path = '/api/console/applications?' + ap.toString();
+  const exp = new URLSearchParams(ap);
+  $('list-count').textContent = '';
+  $('list-empty').hidden = true;
+  $('apps').tBodies[0].replaceChildren();
   exp.delete('offset');
   exp.delete('limit');
   $('export-link').href = '/api/console/applications.csv' +
@@ -302,7 +323,9 @@ async function showList(which) {
 $('search-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const p = formParams();
-  location.hash = p.toString() ? '#/list?' + p.toString() : '#/today';
+  const h = p.toString() ? '#/list?' + p.toString() : '#/today';
+  if (location.hash === h) route(); /* the same URL, another search */
+  else location.hash = h;
 });
 $('today-btn').addEventListener('click', () => {
   paramsToForm(new URLSearchParams());

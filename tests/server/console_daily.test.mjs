@@ -162,9 +162,13 @@ async function main() {
     await search('测试申请人52');
     let refs = await listRefs();
     check(refs.length === 1 && refs[0] === apps[1].reference, 'search by name finds exactly it');
+    check(!decodeURIComponent(await page.evaluate(() => location.href)).includes('测试申请人'),
+      'the name is not in the URL (nor the browser history)');
     await search(apps[2].id_number);
     refs = await listRefs();
     check(refs.length === 1 && refs[0] === apps[2].reference, 'search by ID number finds exactly it');
+    check(!(await page.evaluate(() => location.href)).includes(apps[2].id_number),
+      'the ID number is not in the URL');
     await search(apps[0].reference.replace(/-/g, '').toLowerCase());
     refs = await listRefs();
     check(refs.length === 1 && refs[0] === apps[0].reference, 'a reference typed without dashes, lower case');

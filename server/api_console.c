@@ -39,6 +39,7 @@
 #include "intake.h"
 #include "kiosk/core/log.h"
 #include "reqjson.h"
+#include "search.h"
 #include "srv_private.h"
 
 #define COOKIE "ks_session"
@@ -381,62 +382,378 @@ static int list_each(void *ud, const store_app *a) {
   return 0;
 }
 
-/* Lists: a day's (default today), one reference's, or every urgent one
- * still waiting (?urgent=waiting); each answer says how many urgent ones
- * wait in all, so the console can say so whatever list it shows. */
+/* The JSON array of the item ids department dept handles (of the items
+ * the departments file knows), malloc'ed; NULL when out of memory. */
+static char *dept_items_json(const srv *s, const char *dept) {
+  cJSON *a = cJSON_CreateArray();
+  for (size_t i = 0; a && i < dept_item_count(s->depts); i++) {
+    const char *id, *name;
+    dept_item_at(s->depts, i, &id, &name);
+    if (dept_handles(s->depts, dept, id))
+      cJSON_AddItemToArray(a, cJSON_CreateString(id));
+  }
+  char *out = a ? cJSON_PrintUnformatted(a) : NULL;
+  cJSON_Delete(a);
+  return out;
+}
+
+/* A list request's filter, with the buffers it points into. */
+typedef struct list_query {
+  store_app_filter f;
+  char *items;   /* malloc'ed JSON */
+  char *visible; /* malloc'ed JSON */
+  char one_item[STORE_ITEM_MAX + 16];
+  char ref_key[STORE_REF_MAX + 1];
+  unsigned char digests[STORE_SEARCH_MAX][STORE_SEARCH_BYTES];
+  char date[11], from[11], to[11]; /* "" when not given */
+} list_query;
+
+static void list_query_free(list_query *q) {
+  free(q->items);
+  free(q->visible);
+  sodium_memzero(q->digests, sizeof q->digests);
+}
+
+static int id_ok(const char *v, size_t max) {
+  size_t n = strlen(v);
+  return n > 0 && n <= max &&
+         strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static int yes_no(const char *v, int *out) {
+  if (!v)
+    return 1;
+  if (strcmp(v, "yes") == 0)
+    *out = 1;
+  else if (strcmp(v, "no") == 0)
+    *out = 0;
+  else
+    return 0;
+  return 1;
+}
+
+/* Reads the list filters of GET /api/console/applications (and its CSV)
+ * into q. Returns NULL, or an English reason for a 400. The search (q,
+ * or the older reference) looks at every day unless a day or range is
+ * given; without any, the list is today's. Reviewers only ever get
+ * applications with an item of their department. */
+static const char *list_query_parse(srv_req *r, const store_staff *st,
+                                    list_query *q, int max_limit) {
+  const srv *s = r->s;
+  memset(q, 0, sizeof *q);
+  q->f.assisted = -1;
+  q->f.urgent = -1;
+  q->f.limit = max_limit < 100 ? max_limit : 100;
+  const char *date = srv_query(r, "date"), *from = srv_query(r, "from"),
+             *to = srv_query(r, "to"), *backlog = srv_query(r, "backlog"),
+             *text = srv_query(r, "q"), *ref = srv_query(r, "reference"),
+             *v;
+  int64_t a, b, c, d;
+  if (text && !text[0])
+    text = NULL;
+  if (ref && !ref[0])
+    ref = NULL;
+  if (text && ref)
+    return "give q or reference, not both";
+  if (ref && strlen(ref) > STORE_REF_MAX)
+    return "reference too long";
+  if (ref)
+    text = ref;
+  if (backlog && strcmp(backlog, "1") != 0 && strcmp(backlog, "yes") != 0)
+    return "backlog takes the value 1";
+  if (date && (from || to))
+    return "give date, or from and to, not both";
+  if (backlog && (date || from || to))
+    return "backlog is every day: no date with it";
+  if (date) {
+    if (!srv_day_range(date, &a, &b))
+      return "date must be YYYY-MM-DD";
+    q->f.from = a;
+    q->f.to = b;
+    snprintf(q->date, sizeof q->date, "%.10s", date);
+  } else if (from || to) {
+    if (!from || !to || !srv_day_range(from, &a, &b) ||
+        !srv_day_range(to, &c, &d) || c < a)
+      return "from and to must both be YYYY-MM-DD, from not after to";
+    q->f.from = a;
+    q->f.to = d;
+    snprintf(q->from, sizeof q->from, "%.10s", from);
+    snprintf(q->to, sizeof q->to, "%.10s", to);
+  } else if (backlog) {
+    q->f.backlog = 1;
+  } else if (!text) {
+    char today[SRV_TIME_BUF];
+    srv_time_text(srv_now(s), today);
+    today[10] = '\0';
+    if (!srv_day_range(today, &a, &b))
+      return "no today";
+    q->f.from = a;
+    q->f.to = b;
+    memcpy(q->date, today, 11);
+  }
+  if (text) {
+    if (strlen(text) > 200)
+      return "search text too long";
+    if (search_ref_key(text, q->ref_key))
+      q->f.ref_key = q->ref_key;
+    if (!ref) { /* a reference is looked up as one, never as a name */
+      size_t n = 0;
+      search_digests_query(s->search_key, text, q->digests, &n);
+      q->f.digests = &q->digests[0][0];
+      q->f.n_digests = n;
+    }
+    if (!q->f.ref_key && !q->f.n_digests)
+      q->f.ref_key = "-"; /* matches nothing */
+  }
+  if ((v = srv_query(r, "status"))) {
+    if (!flow_status_label(v))
+      return "status is not a known status";
+    q->f.status = v;
+  }
+  if ((v = srv_query(r, "item"))) {
+    if (!id_ok(v, STORE_ITEM_MAX))
+      return "item is not an item id";
+    snprintf(q->one_item, sizeof q->one_item, "[\"%s\"]", v);
+    q->f.items_json = q->one_item;
+  }
+  if ((v = srv_query(r, "department"))) {
+    if (q->f.items_json)
+      return "give item or department, not both";
+    if (!id_ok(v, STORE_DEPT_MAX) || !dept_name(s->depts, v))
+      return "no such department";
+    if (!(q->items = dept_items_json(s, v)))
+      return "out of memory";
+    q->f.items_json = q->items;
+  }
+  if (!yes_no(srv_query(r, "assisted"), &q->f.assisted))
+    return "assisted takes yes or no";
+  if (!yes_no(srv_query(r, "urgent"), &q->f.urgent))
+    return "urgent takes yes or no (or waiting, alone)";
+  if ((v = srv_query(r, "kind"))) {
+    if (strcmp(v, "application") != 0 && strcmp(v, "referral") != 0)
+      return "kind takes application or referral";
+    q->f.kind = v;
+  }
+  if ((v = srv_query(r, "sort"))) {
+    if (strcmp(v, "newest") == 0)
+      q->f.sort = STORE_SORT_NEWEST;
+    else if (strcmp(v, "oldest") == 0)
+      q->f.sort = STORE_SORT_OLDEST;
+    else if (strcmp(v, "reference") == 0)
+      q->f.sort = STORE_SORT_REFERENCE;
+    else
+      return "sort takes newest, oldest or reference";
+  }
+  if ((v = srv_query(r, "limit"))) {
+    char *e;
+    long n = strtol(v, &e, 10);
+    if (!v[0] || *e || n < 1 || n > max_limit)
+      return "limit must be a number from 1 to 500";
+    q->f.limit = (int)n;
+  }
+  if ((v = srv_query(r, "offset"))) {
+    char *e;
+    long n = strtol(v, &e, 10);
+    if (!v[0] || *e || n < 0 || n > 100000000)
+      return "offset must be a number from 0";
+    q->f.offset = (int)n;
+  }
+  if (is_role(st, STORE_ROLE_REVIEWER)) {
+    if (!(q->visible = dept_items_json(s, st->dept)))
+      return "out of memory";
+    q->f.visible_json = q->visible;
+  }
+  return NULL;
+}
+
+static int find_each(void *ud, const store_app *a) {
+  list_ctx *c = ud;
+  cJSON_AddItemToArray(c->list, app_summary(c->s, a));
+  return 0;
+}
+
+/* Lists: one page of the applications a filter picks (list_query_parse:
+ * today's by default), with how many match in all; or every urgent one
+ * still waiting (?urgent=waiting, alone). Each answer says how many
+ * urgent ones wait in all, so the console can say so whatever it shows. */
 enum MHD_Result console_apps(srv_req *r) {
-  char today[41];
   store_staff staff;
   if (!session_account(r, &staff))
     return reply_signin(r);
-  const char *ref = srv_query(r, "reference");
-  const char *date = srv_query(r, "date");
   const char *urgent = srv_query(r, "urgent");
   cJSON *list = cJSON_CreateArray();
   list_ctx lc = {.s = r->s, .st = &staff, .list = list};
-  int64_t waiting = 0;
+  int64_t waiting = 0, total = 0;
+  list_query q;
   kerr err;
-  if (urgent && (ref || date || strcmp(urgent, "waiting") != 0)) {
-    cJSON_Delete(list);
-    return srv_reply_error(r, 400, "bad_request",
-                           "urgent takes the value waiting, alone");
-  }
-  if (urgent) {
+  int legacy = urgent && strcmp(urgent, "waiting") == 0;
+  memset(&q, 0, sizeof q);
+  if (legacy) {
+    if (srv_query(r, "reference") || srv_query(r, "date") ||
+        srv_query(r, "q") || srv_query(r, "from") || srv_query(r, "to") ||
+        srv_query(r, "backlog")) {
+      cJSON_Delete(list);
+      return srv_reply_error(r, 400, "bad_request",
+                             "urgent takes the value waiting, alone");
+    }
     err = store_app_list_urgent(r->s->st, 500, list_each, &lc);
-  } else if (ref) {
-    char up[STORE_REF_MAX + 1];
-    int valid;
-    if (console_req_reference(ref, up, &valid)) {
-      cJSON_Delete(list);
-      return srv_reply_error(r, 400, "bad_request", "reference too long");
-    }
-    err = valid ? store_app_by_reference(r->s->st, up, list_each, &lc)
-                : KERR_OK;
+    total = cJSON_GetArraySize(list);
   } else {
-    int64_t from, to;
-    if (!date) {
-      srv_time_text(srv_now(r->s), today);
-      today[10] = '\0';
-      date = today;
-    }
-    if (!srv_day_range(date, &from, &to)) {
+    const char *why = list_query_parse(r, &staff, &q, 500);
+    if (why) {
+      list_query_free(&q);
       cJSON_Delete(list);
-      return srv_reply_error(r, 400, "bad_request", "date must be YYYY-MM-DD");
+      return srv_reply_error(r, 400, "bad_request", why);
     }
-    err = store_app_list(r->s->st, from, to, 500, list_each, &lc);
+    err = store_app_find(r->s->st, &q.f, find_each, &lc, &total);
   }
   if (!err)
     err = store_app_count_urgent(r->s->st, &waiting);
   if (err) {
+    list_query_free(&q);
     cJSON_Delete(list);
     return srv_reply_error(r, 500, "internal", "storage error");
   }
   cJSON *o = cJSON_CreateObject();
-  if (!ref && !urgent)
-    cJSON_AddStringToObject(o, "date", date);
+  if (q.date[0])
+    cJSON_AddStringToObject(o, "date", q.date);
+  if (q.from[0]) {
+    cJSON_AddStringToObject(o, "from", q.from);
+    cJSON_AddStringToObject(o, "to", q.to);
+  }
   cJSON_AddNumberToObject(o, "urgent_waiting", (double)waiting);
+  cJSON_AddNumberToObject(o, "total", (double)total);
+  if (!legacy) {
+    int next = q.f.offset + cJSON_GetArraySize(list);
+    cJSON_AddNumberToObject(o, "offset", q.f.offset);
+    cJSON_AddNumberToObject(o, "limit", q.f.limit);
+    if (next < total && cJSON_GetArraySize(list) > 0)
+      cJSON_AddNumberToObject(o, "next_offset", next);
+    else
+      cJSON_AddNullToObject(o, "next_offset");
+  }
   cJSON_AddItemToObject(o, "applications", list);
+  list_query_free(&q);
   return srv_reply_json(r, 200, o, NULL);
+}
+
+/* ---- CSV export ---- */
+
+enum { CSV_MAX_ROWS = 100000, CSV_PAGE = 1000 };
+
+typedef struct csv_ctx {
+  const srv *s;
+  struct buf out;
+  int rows;
+  int failed;
+} csv_ctx;
+
+/* One CSV field: quoted, quotes doubled; a leading = + - @ gets a '
+ * so a spreadsheet never takes it for a formula. */
+static void csv_field(csv_ctx *c, const char *v, int last) {
+  int bad = buf_add(&c->out, "\"", 1) != KERR_OK;
+  if (v[0] && strchr("=+-@", v[0]))
+    bad |= buf_add(&c->out, "'", 1) != KERR_OK;
+  for (const char *p = v; *p; p++)
+    bad |= (*p == '"' ? buf_add(&c->out, "\"\"", 2)
+                      : buf_add(&c->out, p, 1)) != KERR_OK;
+  bad |= buf_add(&c->out, last ? "\"\r\n" : "\",", last ? 3 : 2) != KERR_OK;
+  c->failed |= bad;
+}
+
+static int csv_each(void *ud, const store_app *a) {
+  csv_ctx *c = ud;
+  char items[1024] = "", depts[512] = "";
+  int referral = strcmp(a->kind, "referral") == 0;
+  cJSON *ids = cJSON_Parse(a->items_json);
+  const cJSON *it;
+  cJSON_ArrayForEach(it, ids) {
+    if (!cJSON_IsString(it))
+      continue;
+    const char *nm = dept_item_name(c->s->depts, it->valuestring);
+    const char *dp = dept_for_item(c->s->depts, it->valuestring);
+    size_t n = strlen(items);
+    snprintf(items + n, sizeof items - n, "%s%s", n ? "、" : "",
+             nm ? nm : it->valuestring);
+    if (dp && !strstr(depts, dp)) {
+      n = strlen(depts);
+      snprintf(depts + n, sizeof depts - n, "%s%s", n ? "、" : "", dp);
+    }
+  }
+  cJSON_Delete(ids);
+  const char *label = flow_status_label(a->status);
+  char when[STORE_TIME_MAX + 1];
+  snprintf(when, sizeof when, "%s", a->received_at_text);
+  if (strlen(when) >= 19) { /* "2026-11-22 09:30:00", local time */
+    when[10] = ' ';
+    when[19] = '\0';
+  }
+  csv_field(c, a->reference, 0);
+  csv_field(c, when, 0);
+  csv_field(c, referral ? "帮别人求助（线索）" : items, 0);
+  csv_field(c, referral ? "民政" : depts, 0);
+  csv_field(c, label ? label : a->status, 0);
+  csv_field(c, a->urgent ? "是" : "否", 0);
+  csv_field(c, referral ? "线索" : "申请", 0);
+  csv_field(c, a->assisted_by, 1);
+  c->rows++;
+  return c->failed;
+}
+
+/* GET /api/console/applications.csv: every application the list's filters
+ * pick (not one page: limit and offset are ignored), as CSV in UTF-8 with
+ * a byte order mark (so Excel reads the Chinese), the list's columns only.
+ * Each export is written to the audit log. */
+enum MHD_Result console_apps_csv(srv_req *r) {
+  store_staff staff;
+  if (!session_account(r, &staff))
+    return reply_signin(r);
+  list_query q;
+  const char *why = list_query_parse(r, &staff, &q, 500);
+  if (why) {
+    list_query_free(&q);
+    return srv_reply_error(r, 400, "bad_request", why);
+  }
+  csv_ctx c = {.s = r->s};
+  buf_init(&c.out, 64 * 1024 * 1024);
+  static const char head[] =
+      "\xEF\xBB\xBF\"受理编号\",\"提交时间\",\"申请事项\",\"办理部门\","
+      "\"状态\",\"紧急\",\"类型\",\"代办工号\"\r\n";
+  c.failed = buf_add(&c.out, head, sizeof head - 1) != KERR_OK;
+  int64_t total = 0;
+  kerr err = KERR_OK;
+  q.f.offset = 0;
+  q.f.limit = CSV_PAGE;
+  for (;;) {
+    int before = c.rows;
+    err = store_app_find(r->s->st, &q.f, csv_each, &c, &total);
+    if (err || c.failed || c.rows - before < CSV_PAGE || c.rows >= total)
+      break;
+    if (total > CSV_MAX_ROWS)
+      break;
+    q.f.offset += CSV_PAGE;
+  }
+  list_query_free(&q);
+  if (!err && total > CSV_MAX_ROWS) {
+    buf_free(&c.out);
+    return srv_reply_error(r, 413, "too_many",
+                           "导出的申请太多，请缩小日期范围或加筛选条件。");
+  }
+  if (err || c.failed) {
+    buf_free(&c.out);
+    return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  char detail[64];
+  snprintf(detail, sizeof detail, "csv %d rows", c.rows);
+  audit(r, staff.id, "export", NULL, NULL, detail);
+  LOG_I("console", "staff %s exported %d applications", staff.id, c.rows);
+  static const char *const hdr[] = {
+      "Content-Disposition", "attachment; filename=\"applications.csv\"",
+      "Cache-Control", "no-store", NULL};
+  enum MHD_Result ret = srv_reply(r, 200, "text/csv; charset=utf-8",
+                                  buf_ptr(&c.out), buf_len(&c.out), hdr);
+  buf_free(&c.out);
+  return ret;
 }
 
 typedef struct app_copy {
@@ -1008,7 +1325,17 @@ enum MHD_Result console_audit(srv_req *r) {
 
 /* ---- devices ---- */
 
+typedef struct device_ctx {
+  cJSON *list;
+  int64_t now;
+  int offline_s;
+} device_ctx;
+
+/* A kiosk whose last heartbeat is older than device_offline_s is shown
+ * as offline (离线), with how long ago it was seen. */
 static int device_each(void *ud, const store_device *d) {
+  device_ctx *c = ud;
+  int64_t ago = c->now - d->last_seen;
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "device_id", d->device_id);
   cJSON_AddStringToObject(o, "content_version", d->content_version);
@@ -1018,7 +1345,9 @@ static int device_each(void *ud, const store_device *d) {
   cJSON_AddStringToObject(o, "last_seen", d->last_seen_text);
   cJSON *errs = cJSON_Parse(d->last_errors_json);
   cJSON_AddItemToObject(o, "last_errors", errs ? errs : cJSON_CreateArray());
-  cJSON_AddItemToArray(ud, o);
+  cJSON_AddNumberToObject(o, "seen_ago_s", (double)(ago > 0 ? ago : 0));
+  cJSON_AddBoolToObject(o, "offline", ago > c->offline_s);
+  cJSON_AddItemToArray(c->list, o);
   return 0;
 }
 
@@ -1027,11 +1356,14 @@ enum MHD_Result console_devices(srv_req *r) {
   if (!session_account(r, &staff))
     return reply_signin(r);
   cJSON *list = cJSON_CreateArray();
-  if (store_device_list(r->s->st, device_each, list)) {
+  device_ctx c = {.list = list, .now = srv_now(r->s),
+                  .offline_s = r->s->cfg.device_offline_s};
+  if (store_device_list(r->s->st, device_each, &c)) {
     cJSON_Delete(list);
     return srv_reply_error(r, 500, "internal", "storage error");
   }
   cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "offline_after_s", c.offline_s);
   cJSON_AddItemToObject(o, "devices", list);
   return srv_reply_json(r, 200, o, NULL);
 }

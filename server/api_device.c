@@ -20,6 +20,7 @@
 #include "keys.h"
 #include "reqjson.h"
 #include "kiosk/core/log.h"
+#include "search.h"
 #include "srv_private.h"
 
 static enum MHD_Result reply_parse_error(srv_req *r, kerr err,
@@ -54,6 +55,35 @@ static int rekey_one(void *ud, store_app *a) {
   return err != KERR_OK;
 }
 
+/* Opens a stored application and computes its search digests into the
+ * context's buffer (an application that does not open is indexed with
+ * none, and logged by uuid only). */
+typedef struct index_ctx {
+  const srv *s;
+  unsigned char d[STORE_SEARCH_MAX][STORE_SEARCH_BYTES];
+  int unopenable;
+} index_ctx;
+
+static int search_digests(const srv *s, const store_app *a,
+                          unsigned char d[][STORE_SEARCH_BYTES], size_t *n);
+
+static int index_one(void *ud, store_app *a) {
+  index_ctx *c = ud;
+  size_t n = 0;
+  int opens = search_digests(c->s, a, c->d, &n);
+  if (opens < 0)
+    return 1;
+  if (!opens) {
+    LOG_W("api", "application %s does not open; not searchable by name",
+          a->uuid);
+    c->unopenable++;
+  }
+  a->search = &c->d[0][0];
+  a->n_search = n;
+  a->searchable = 1;
+  return 0;
+}
+
 kerr api_check_setup(srv *s) {
   int created = 0, narrowed = 0, n = 0;
   rekey_ctx ctx = {.s = s};
@@ -79,26 +109,49 @@ kerr api_check_setup(srv *s) {
   if (n)
     LOG_I("srv", "rekeyed the check digests of %d stored applications "
                  "(%d unrecoverable)", n, ctx.lost);
+  search_key_derive(s->check_key, s->search_key);
+  index_ctx ix = {.s = s};
+  err = store_app_index(s->st, index_one, &ix, &n);
+  sodium_memzero(ix.d, sizeof ix.d);
+  if (err) {
+    LOG_E("srv", "indexing stored applications for search failed: %s",
+          kerr_str(err));
+    return err;
+  }
+  if (n)
+    LOG_I("srv", "indexed %d stored applications for search (%d do not "
+                 "open)", n, ix.unopenable);
   return KERR_OK;
 }
 
 /* ---- POST /v1/applications ---- */
 
-/* 1 if the sealed box opens with the server's key. The plaintext is only
- * looked at for that and wiped at once. */
-static int seal_opens(const srv *s, const store_app *a) {
-  size_t n = a->sealed_len - crypto_box_SEALBYTES;
-  unsigned char *m = sodium_malloc(n ? n : 1);
+/* 1 if the sealed box opens with the server's key, -1 if out of memory.
+ * The plaintext is only looked at for the search digests (d, *n: the
+ * applicant's name and ID number, keyed) and wiped at once. */
+static int search_digests(const srv *s, const store_app *a,
+                          unsigned char d[][STORE_SEARCH_BYTES], size_t *n) {
+  *n = 0;
+  if (a->sealed_len <= crypto_box_SEALBYTES)
+    return 0;
+  size_t len = a->sealed_len - crypto_box_SEALBYTES;
+  unsigned char *m = sodium_malloc(len + 1);
   if (!m)
     return -1;
   int ok = crypto_box_seal_open(m, a->sealed, a->sealed_len, s->seal_pk,
                                 s->seal_sk) == 0;
-  sodium_memzero(m, n);
+  if (ok) {
+    m[len] = '\0';
+    search_digests_payload(s->search_key, (const char *)m, len, d, n);
+  }
+  sodium_memzero(m, len);
   sodium_free(m);
   return ok;
 }
 
 enum MHD_Result api_app_submit(srv_req *r) {
+  unsigned char digests[STORE_SEARCH_MAX][STORE_SEARCH_BYTES];
+  size_t n_digests = 0;
   intake_app in;
   char msg[REQJSON_MSG_MAX];
   int created = 0;
@@ -112,7 +165,7 @@ enum MHD_Result api_app_submit(srv_req *r) {
                           "device_id differs from the client certificate");
     goto out;
   }
-  int opens = seal_opens(r->s, &in.app);
+  int opens = search_digests(r->s, &in.app, digests, &n_digests);
   if (opens < 0) {
     ret = MHD_NO;
     goto out;
@@ -127,6 +180,9 @@ enum MHD_Result api_app_submit(srv_req *r) {
                           "check the kiosk's seal.pub");
     goto out;
   }
+  in.app.search = &digests[0][0];
+  in.app.n_search = n_digests;
+  in.app.searchable = 1;
   in.app.received_at = srv_now(r->s);
   srv_time_text(in.app.received_at, in.app.received_at_text);
   err = store_app_put(r->s->st, &in.app, &created);
@@ -158,6 +214,7 @@ enum MHD_Result api_app_submit(srv_req *r) {
   cJSON_AddStringToObject(j, "status", "submitted");
   ret = srv_reply_json(r, created ? 201 : 200, j, NULL);
 out:
+  sodium_memzero(digests, sizeof digests);
   intake_app_free(&in);
   return ret;
 }

@@ -27,6 +27,7 @@ enum {
   K_LOGIN_FAILURES,
   K_LOGIN_DELAY,
   K_LOGIN_LOCK,
+  K_DEVICE_OFFLINE,
   K_TLS_PRIORITIES,
   K_MAX_CONNECTIONS,
   K_MAX_PER_IP,
@@ -62,6 +63,9 @@ static const serveconf_key keys[K_COUNT] = {
                        "failure (default 2)"},
     [K_LOGIN_LOCK] = {"login-lock", "S",
                       "longest sign-in delay in seconds (default 900)"},
+    [K_DEVICE_OFFLINE] = {"device-offline-minutes", "N",
+                          "a kiosk without a heartbeat this long is shown "
+                          "offline (default 15)"},
     [K_TLS_PRIORITIES] = {"tls-priorities", "STRING",
                           "GnuTLS priority string (default: TLS 1.2/1.3, "
                           "AEAD, ECDHE only)"},
@@ -175,6 +179,14 @@ kerr serveconf_set(serveconf *sc, size_t i, const char *v, char *msg,
                   i == K_LOGIN_DELAY ? &c->login_delay_s : &c->login_lock_s))
       want = "a number of seconds from 1 to 604800";
     break;
+  case K_DEVICE_OFFLINE: {
+    int m;
+    if (parse_int(v, 1, 7 * 24 * 60, &m))
+      want = "a number of minutes from 1 to 10080";
+    else
+      c->device_offline_s = m * 60;
+    break;
+  }
   case K_TLS_PRIORITIES: {
     gnutls_priority_t prio;
     const char *at = NULL;

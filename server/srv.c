@@ -41,6 +41,7 @@ void srv_config_defaults(srv_config *c) {
   c->login_max_failures = 5;
   c->login_delay_s = 2;
   c->login_lock_s = 900;
+  c->device_offline_s = 15 * 60;
   c->session_s = 8 * 3600;
   c->tls_priorities = SRV_TLS_PRIORITIES;
   c->max_connections = 512;
@@ -440,6 +441,8 @@ static const route ROUTES[] = {
    SRV_BODY_SMALL, 0},
   {"GET", "/api/console/me", EXACT, NULL, console_me, 0, 0, 0},
   {"GET", "/api/console/applications", EXACT, NULL, console_apps, 0, 0, 0},
+  {"GET", "/api/console/applications.csv", EXACT, NULL, console_apps_csv, 0,
+   0, 0},
   {"GET", "/api/console/applications/", PARAM, NULL, console_app, 0, 0, 0},
   {"POST", "/api/console/applications/", PARAM_SUFFIX, "/status",
    console_app_status, 1, SRV_BODY_SMALL, 0},
@@ -936,5 +939,6 @@ void srv_destroy(srv *s) {
   free(s->ca_pem);
   sodium_memzero(s->seal_sk, sizeof s->seal_sk);
   sodium_memzero(s->check_key, sizeof s->check_key);
+  sodium_memzero(s->search_key, sizeof s->search_key);
   free(s);
 }

@@ -29,6 +29,7 @@ typedef struct srv_config {
   int login_max_failures; /* wrong passwords per (id, address) before delays */
   int login_delay_s;      /* first delay after that; doubles per failure */
   int login_lock_s;       /* longest delay */
+  int device_offline_s;   /* a kiosk silent this long is offline */
   int session_s;          /* console session lifetime */
   const char *tls_priorities; /* GnuTLS priority string; NULL = default */
   int max_connections;    /* open connections in all */

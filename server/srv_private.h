@@ -45,6 +45,7 @@ struct srv {
   size_t n_admin;
   struct stat admin_file;
   unsigned char check_key[32]; /* keys stored check digests (check.key) */
+  unsigned char search_key[32]; /* keys search digests (from check_key) */
   atomic_ulong unopenable;     /* applications refused: seal did not open */
   ratelimit *rl_status; /* progress queries */
   ratelimit *rl_fail;   /* wrong checks */
@@ -142,8 +143,9 @@ const char *srv_header(srv_req *r, const char *name);
 /* A query argument or NULL. */
 const char *srv_query(srv_req *r, const char *name);
 
-/* Loads or makes check.key and rekeys applications stored before digests
- * were keyed (api_device.c). Called once by srv_create after store_open. */
+/* Loads or makes check.key, rekeys applications stored before digests
+ * were keyed and indexes for search those stored before the search index
+ * (api_device.c). Called once by srv_create after store_open. */
 kerr api_check_setup(srv *s);
 
 /* Device handlers (api_device.c). */
@@ -161,6 +163,7 @@ enum MHD_Result console_login(srv_req *r);
 enum MHD_Result console_logout(srv_req *r);
 enum MHD_Result console_me(srv_req *r);
 enum MHD_Result console_apps(srv_req *r);
+enum MHD_Result console_apps_csv(srv_req *r);
 enum MHD_Result console_app(srv_req *r);
 enum MHD_Result console_app_status(srv_req *r);
 enum MHD_Result console_devices(srv_req *r);

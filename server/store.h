@@ -69,7 +69,44 @@ typedef struct store_app {
   int64_t received_at;          /* unix seconds, set by the caller */
   char received_at_text[STORE_TIME_MAX + 1];
   char status[STORE_STATUS_MAX + 1]; /* current status (read side only) */
+  /* Put only: n_search keyed search digests (STORE_SEARCH_BYTES each,
+   * search.h) stored with the application; searchable = 1 marks it
+   * indexed (with none when the payload names nobody). */
+  const unsigned char *search;
+  size_t n_search;
+  int searchable;
 } store_app;
+
+enum { STORE_SEARCH_BYTES = 32, STORE_SEARCH_MAX = 4 };
+
+/* How a filtered list is ordered. Both time orders put urgent applications
+ * still waiting first. */
+typedef enum store_sort {
+  STORE_SORT_NEWEST = 0, /* received, newest first (the default) */
+  STORE_SORT_OLDEST,     /* received, oldest first */
+  STORE_SORT_REFERENCE   /* by reference, then received */
+} store_sort;
+
+/* A filtered page of the application list (store_app_find). Every filter
+ * left at its zero value (NULL, 0, -1 where said) does not filter. */
+typedef struct store_app_filter {
+  int64_t from, to;     /* received_at in [from, to); to 0 = no bound */
+  int backlog;          /* 1: only applications not finished (not paid,
+                           not refused), whatever day they came */
+  const char *status;   /* the application's (summary) status */
+  const char *items_json; /* JSON array of item ids: has one of them */
+  const char *visible_json; /* the same, for what a reviewer may see */
+  int assisted;         /* -1 any, 0 nobody assisted, 1 staff assisted */
+  int urgent;           /* -1 any, 0 not urgent, 1 urgent */
+  const char *kind;     /* "application" or "referral" */
+  /* Search: a reference without dashes (upper case), and/or keyed
+   * digests of a name or ID number: a row matches any of them. */
+  const char *ref_key;
+  const unsigned char *digests; /* n_digests * STORE_SEARCH_BYTES */
+  size_t n_digests;
+  store_sort sort;
+  int offset, limit;
+} store_app_filter;
 
 /* One timeline entry of an application: a change of one item's status,
  * or (item NULL) of the application's own status — its summary of the
@@ -245,6 +282,20 @@ kerr store_app_list_urgent(store *s, int limit, store_app_fn fn, void *ud);
 
 /* How many urgent applications are waiting, whatever day they came. */
 kerr store_app_count_urgent(store *s, int64_t *n);
+
+/* Calls fn for each application of the page f asks for (sealed bytes not
+ * loaded, check_digest left empty: only the list's columns are read) and
+ * sets *total to how many match in all. KERR_INVALID for a bad filter
+ * (limit outside 1..1000, negative offset). */
+kerr store_app_find(store *s, const store_app_filter *f, store_app_fn fn,
+                    void *ud, int64_t *total);
+
+/* Hands each application not yet indexed for search to fn (sealed bytes
+ * loaded), which fills app->search and app->n_search (valid until the
+ * next call); the digests are stored and the application marked indexed,
+ * all in one transaction (fn non-zero: KERR_INTERNAL, nothing kept).
+ * *n_rows = how many were indexed. */
+kerr store_app_index(store *s, store_rekey_fn fn, void *ud, int *n_rows);
 
 /* Loads one application with its sealed bytes and calls fn once.
  * KERR_NOTFOUND if the uuid is unknown. */

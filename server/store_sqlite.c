@@ -151,6 +151,28 @@ static const char *const MIGRATIONS[] = {
    * the server's accounts are the one staff directory, and the kiosks'
    * staff.json is made from them (kiosk-server staff export-kiosk) */
   "ALTER TABLE staff ADD COLUMN pin_hash TEXT NOT NULL DEFAULT '';",
+  /* 11: daily work. Keyed search digests (never clear text) of each
+   * application's applicant name and ID number; search_indexed marks the
+   * applications whose digests are in (those stored before get indexed
+   * once at start, store_app_index). applications_list covers every
+   * column the lists read, so a list never reads a row itself (the sealed
+   * blob sits in the middle of it); applications_refkey finds a reference
+   * typed without its dashes; applications_urgent_waiting holds only the
+ * urgent ones still waiting (every list counts them: the count must not
+ * grow with the history). */
+  "CREATE TABLE search_keys ("
+  " digest BLOB NOT NULL,"
+  " uuid TEXT NOT NULL REFERENCES applications(uuid),"
+  " PRIMARY KEY (digest, uuid)) WITHOUT ROWID;"
+  "CREATE TABLE search_indexed ("
+  " uuid TEXT PRIMARY KEY REFERENCES applications(uuid)) WITHOUT ROWID;"
+  "CREATE INDEX applications_list ON applications(received_at, uuid,"
+  " reference, device_id, region, created_at, items, content_version,"
+  " assisted_by, received_at_text, status, urgent, kind);"
+  "CREATE INDEX applications_refkey ON applications("
+  "replace(reference, '-', ''));"
+  "CREATE INDEX applications_urgent_waiting ON applications(received_at)"
+  " WHERE urgent = 1 AND status NOT IN ('paid', 'returned', 'refused');",
 };
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -414,6 +436,36 @@ static const char *text_or_empty(sqlite3_stmt *st, int col) {
 
 /* ---- applications ---- */
 
+/* Stores app's search digests and marks it indexed (inside the caller's
+ * transaction). */
+static kerr search_put(sqlite3 *db, const store_app *app) {
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "INSERT OR IGNORE INTO search_keys (digest, uuid) VALUES "
+                  "(?, ?)",
+                  &st);
+  for (size_t i = 0; !err && i < app->n_search; i++) {
+    sqlite3_reset(st);
+    sqlite3_bind_blob(st, 1, app->search + i * STORE_SEARCH_BYTES,
+                      STORE_SEARCH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, app->uuid, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (!err && !(err = prep(db,
+                           "INSERT OR IGNORE INTO search_indexed (uuid) "
+                           "VALUES (?)",
+                           &st))) {
+    sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  return err;
+}
+
 /* One application inside the open write transaction, under a savepoint so
  * a failed insert leaves the rest of the batch intact. */
 static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
@@ -532,6 +584,10 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
     err = KERR_IO;
     goto out;
   }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (app->searchable && (err = search_put(db, app)))
+    goto out;
   *created = 1;
 out:
   sqlite3_finalize(st);
@@ -609,6 +665,12 @@ kerr store_app_put(store *s, store_app *app, int *created) {
   "urgent, kind"
 /* Columns selected after APP_COLS start here. */
 #define APP_NCOLS 14
+
+/* The list's columns, in APP_COLS order, all in applications_list (a
+ * covering index): check_digest is left empty. */
+#define LIST_COLS                                                           \
+  "uuid, reference, device_id, region, created_at, items, content_version, " \
+  "assisted_by, '', received_at, received_at_text, status, urgent, kind"
 
 /* 1 for an urgent application still waiting for the office (store.h). */
 #define URGENT_WAITING \
@@ -741,7 +803,7 @@ kerr store_app_list(store *s, int64_t from, int64_t to, int limit,
   sqlite3 *db = reader_take(s, &slot);
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
-                  "SELECT " APP_COLS " FROM applications WHERE received_at >= ?"
+                  "SELECT " LIST_COLS " FROM applications WHERE received_at >= ?"
                   " AND received_at < ? ORDER BY " URGENT_WAITING " DESC,"
                   " received_at DESC, uuid LIMIT ?",
                   &st);
@@ -761,7 +823,8 @@ kerr store_app_list_urgent(store *s, int limit, store_app_fn fn, void *ud) {
   sqlite3 *db = reader_take(s, &slot);
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
-                  "SELECT " APP_COLS " FROM applications WHERE " URGENT_WAITING
+                  "SELECT " LIST_COLS " FROM applications INDEXED BY "
+                  "applications_urgent_waiting WHERE " URGENT_WAITING
                   " ORDER BY received_at, uuid LIMIT ?",
                   &st);
   if (!err) {
@@ -779,7 +842,8 @@ kerr store_app_count_urgent(store *s, int64_t *n) {
   sqlite3_stmt *st = NULL;
   *n = 0;
   kerr err = prep(db,
-                  "SELECT count(*) FROM applications WHERE " URGENT_WAITING,
+                  "SELECT count(*) FROM applications INDEXED BY "
+                  "applications_urgent_waiting WHERE " URGENT_WAITING,
                   &st);
   if (!err) {
     if (sqlite3_step(st) == SQLITE_ROW)
@@ -789,6 +853,219 @@ kerr store_app_count_urgent(store *s, int64_t *n) {
   }
   sqlite3_finalize(st);
   reader_give(s, slot);
+  return err;
+}
+
+/* Appends text to a bounded SQL buffer; 0 if it does not fit. */
+static int sql_add(char *sql, size_t cap, const char *text) {
+  size_t n = strlen(sql), m = strlen(text);
+  if (n + m + 1 > cap)
+    return 0;
+  memcpy(sql + n, text, m + 1);
+  return 1;
+}
+
+/* The WHERE clause of store_app_find (parameters bound by find_bind in
+ * the same order). */
+static int find_where(const store_app_filter *f, char *sql, size_t cap) {
+  int ok = sql_add(sql, cap, " WHERE 1");
+  if (f->to)
+    ok &= sql_add(sql, cap, " AND received_at >= ? AND received_at < ?");
+  if (f->backlog)
+    ok &= sql_add(sql, cap, " AND status NOT IN ('paid', 'refused')");
+  if (f->status)
+    ok &= sql_add(sql, cap, " AND status = ?");
+  if (f->assisted >= 0)
+    ok &= sql_add(sql, cap, f->assisted ? " AND assisted_by IS NOT NULL"
+                                        : " AND assisted_by IS NULL");
+  if (f->urgent >= 0)
+    ok &= sql_add(sql, cap, f->urgent ? " AND urgent = 1" : " AND urgent = 0");
+  if (f->kind)
+    ok &= sql_add(sql, cap, " AND kind = ?");
+  if (f->items_json)
+    ok &= sql_add(sql, cap,
+                  " AND EXISTS (SELECT 1 FROM item_status i WHERE i.uuid ="
+                  " applications.uuid AND i.item IN (SELECT value FROM"
+                  " json_each(?)))");
+  if (f->visible_json)
+    ok &= sql_add(sql, cap,
+                  " AND EXISTS (SELECT 1 FROM item_status v WHERE v.uuid ="
+                  " applications.uuid AND v.item IN (SELECT value FROM"
+                  " json_each(?)))");
+  /* A search is a set of uuids found through indexes (an OR of the
+   * conditions would scan every row). */
+  if (f->ref_key || f->n_digests) {
+    ok &= sql_add(sql, cap, " AND uuid IN (");
+    if (f->ref_key)
+      ok &= sql_add(sql, cap,
+                    "SELECT uuid FROM applications WHERE replace(reference,"
+                    " '-', '') = ?");
+    for (size_t i = 0; i < f->n_digests; i++) {
+      if (f->ref_key || i > 0)
+        ok &= sql_add(sql, cap, " UNION ALL ");
+      ok &= sql_add(sql, cap, "SELECT uuid FROM search_keys WHERE digest = ?");
+    }
+    ok &= sql_add(sql, cap, ")");
+  }
+  return ok;
+}
+
+static int find_bind(const store_app_filter *f, sqlite3_stmt *st) {
+  int k = 1;
+  if (f->to) {
+    sqlite3_bind_int64(st, k++, f->from);
+    sqlite3_bind_int64(st, k++, f->to);
+  }
+  if (f->status)
+    sqlite3_bind_text(st, k++, f->status, -1, SQLITE_STATIC);
+  if (f->kind)
+    sqlite3_bind_text(st, k++, f->kind, -1, SQLITE_STATIC);
+  if (f->items_json)
+    sqlite3_bind_text(st, k++, f->items_json, -1, SQLITE_STATIC);
+  if (f->visible_json)
+    sqlite3_bind_text(st, k++, f->visible_json, -1, SQLITE_STATIC);
+  if (f->ref_key)
+    sqlite3_bind_text(st, k++, f->ref_key, -1, SQLITE_STATIC);
+  for (size_t i = 0; i < f->n_digests; i++)
+    sqlite3_bind_blob(st, k++, f->digests + i * STORE_SEARCH_BYTES,
+                      STORE_SEARCH_BYTES, SQLITE_STATIC);
+  return k;
+}
+
+/* count(*) of applications<where><extra> into *n. */
+static kerr find_count(sqlite3 *db, const store_app_filter *f,
+                       const char *where, const char *extra, int64_t *n) {
+  char sql[3200];
+  sqlite3_stmt *st = NULL;
+  kerr err = KERR_OK;
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM applications%s%s", where,
+           extra);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    LOG_E("store", "prepare failed: %s", sqlite3_errmsg(db));
+    err = KERR_INTERNAL;
+  } else {
+    find_bind(f, st);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      *n = sqlite3_column_int64(st, 0);
+    else
+      err = KERR_IO;
+  }
+  sqlite3_finalize(st);
+  return err;
+}
+
+/* Rows of applications<where><extra><order> LIMIT limit OFFSET offset to
+ * fn; *rows = how many. */
+static kerr find_rows(store *s, sqlite3 *db, const store_app_filter *f,
+                      const char *where, const char *extra,
+                      const char *order, int limit, int64_t offset,
+                      store_app_fn fn, void *ud, int *rows) {
+  char sql[3400];
+  sqlite3_stmt *st = NULL;
+  kerr err;
+  snprintf(sql, sizeof sql,
+           "SELECT " LIST_COLS " FROM applications%s%s%s LIMIT ? OFFSET ?",
+           where, extra, order);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    LOG_E("store", "prepare failed: %s", sqlite3_errmsg(db));
+    return KERR_INTERNAL;
+  }
+  int k = find_bind(f, st);
+  sqlite3_bind_int(st, k, limit);
+  sqlite3_bind_int64(st, k + 1, offset);
+  err = app_query(s, st, 0, fn, ud, rows);
+  sqlite3_finalize(st);
+  return err;
+}
+
+/* The time orders put waiting urgent applications first. Sorting by that
+ * expression would sort every matching row for each page; instead the
+ * page is cut from two runs in index order: the waiting urgent ones (few,
+ * counted through their partial index), then the rest. */
+kerr store_app_find(store *s, const store_app_filter *f, store_app_fn fn,
+                    void *ud, int64_t *total) {
+  char where[2048] = "";
+  kerr err = KERR_OK;
+  *total = 0;
+  if (f->limit < 1 || f->limit > 1000 || f->offset < 0 ||
+      f->n_digests > STORE_SEARCH_MAX || !find_where(f, where, sizeof where))
+    return KERR_INVALID;
+  int slot, rows = 0;
+  int64_t uw = 0;
+  sqlite3 *db = reader_take(s, &slot);
+  if ((err = find_count(db, f, where, "", total)) || *total <= f->offset)
+    goto out;
+  if (f->sort == STORE_SORT_REFERENCE) {
+    err = find_rows(s, db, f, where, "", " ORDER BY reference, received_at,"
+                    " uuid", f->limit, f->offset, fn, ud, NULL);
+    goto out;
+  }
+  const char *dir = f->sort == STORE_SORT_OLDEST
+                        ? " ORDER BY received_at, uuid"
+                        : " ORDER BY received_at DESC, uuid DESC";
+  if ((err = find_count(db, f, where, " AND " URGENT_WAITING, &uw)))
+    goto out;
+  if (f->offset < uw &&
+      (err = find_rows(s, db, f, where, " AND " URGENT_WAITING, dir, f->limit,
+                       f->offset, fn, ud, &rows)))
+    goto out;
+  if (rows < f->limit)
+    err = find_rows(s, db, f, where, " AND NOT " URGENT_WAITING, dir,
+                    f->limit - rows, f->offset > uw ? f->offset - uw : 0, fn,
+                    ud, NULL);
+out:
+  reader_give(s, slot);
+  return err;
+}
+
+kerr store_app_index(store *s, store_rekey_fn fn, void *ud, int *n_rows) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *sel = NULL;
+  sqlite3_int64 last = 0;
+  int n = 0;
+  kerr err = db_exec(db, "BEGIN IMMEDIATE");
+  if (err)
+    goto out;
+  if ((err = prep(db,
+                  "SELECT " APP_COLS ", sealed, rowid FROM applications a "
+                  "WHERE rowid > ? AND NOT EXISTS (SELECT 1 FROM "
+                  "search_indexed x WHERE x.uuid = a.uuid) ORDER BY rowid "
+                  "LIMIT 1",
+                  &sel)))
+    goto out;
+  for (;;) {
+    sqlite3_reset(sel);
+    sqlite3_bind_int64(sel, 1, last);
+    int rc = sqlite3_step(sel);
+    if (rc == SQLITE_DONE)
+      break;
+    if (rc != SQLITE_ROW) {
+      err = KERR_IO;
+      goto out;
+    }
+    store_app a;
+    app_from_row(sel, &a);
+    a.sealed = sqlite3_column_blob(sel, APP_NCOLS);
+    a.sealed_len = (size_t)sqlite3_column_bytes(sel, APP_NCOLS);
+    last = sqlite3_column_int64(sel, APP_NCOLS + 1);
+    if (fn(ud, &a)) {
+      err = KERR_INTERNAL;
+      goto out;
+    }
+    if ((err = search_put(db, &a)))
+      goto out;
+    n++;
+  }
+  err = db_exec(db, "COMMIT");
+out:
+  sqlite3_finalize(sel);
+  if (err) {
+    db_exec(db, "ROLLBACK");
+    n = 0;
+  }
+  writer_give(s);
+  if (n_rows)
+    *n_rows = n;
   return err;
 }
 

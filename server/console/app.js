@@ -1,6 +1,7 @@
 /* Staff console. Plain JavaScript, no libraries. Every value that comes
  * from an application is put on the page with textContent, never as HTML.
- * Views are chosen by the URL hash: #/today, #/search/REF, #/urgent,
+ * Views are chosen by the URL hash: #/today, #/list?FILTERS, #/search/TEXT,
+ * #/urgent,
  * #/app/UUID, #/queue[/DEPT], #/audit[/DATE], #/staff, #/devices. Each item of an
  * application has its own status; the server decides which moves are
  * allowed and says why not, in Chinese, which is shown as it comes. Urgent applications (an emergency item chosen at
@@ -136,6 +137,8 @@ $('login-form').addEventListener('submit', async (ev) => {
 
 $('logout-btn').addEventListener('click', async () => {
   await api('POST', '/api/console/logout');
+  sessionStorage.removeItem(FIND_KEY);
+  $('search-ref').value = '';
   $('who').textContent = '';
   me = null;
   show('login');
@@ -155,26 +158,141 @@ function deptText(items) {
   return [...new Set(items.map((i) => i.department))].join('、');
 }
 
-/* which: null = today, 'urgent' = every urgent one still waiting, else a
- * reference. */
+/* The list's filters as query parameters (the form's state). */
+const FILTERS = [['status', 'f-status'], ['item', 'f-item'], ['department', 'f-dept'],
+  ['assisted', 'f-assisted'], ['urgent', 'f-urgent'], ['kind', 'f-kind']];
+
+function fillPickers() {
+  if (!depts || $('f-item').options.length > 1) return;
+  for (const [id, name] of Object.entries(depts.items || {})) {
+    const o = el('option', name);
+    o.value = id;
+    $('f-item').append(o);
+  }
+  for (const d of depts.departments || []) {
+    const o = el('option', d.name);
+    o.value = d.id;
+    $('f-dept').append(o);
+  }
+}
+
+/* What was typed into 查找 may be a name or an ID number: it is kept in
+ * this tab's sessionStorage, not in the URL, so it never lands in the
+ * browser's history; the URL only says find=1. */
+const FIND_KEY = 'console-find';
+
+function findText(p) {
+  if (p.get('find')) return sessionStorage.getItem(FIND_KEY) || '';
+  return p.get('q') || '';
+}
+
+/* The form into query parameters (offset left out). */
+function formParams() {
+  const p = new URLSearchParams();
+  /* Upper case: references are printed so; names and ID numbers are
+   * searched without regard to ASCII case anyway. */
+  const q = $('search-ref').value.trim().toUpperCase();
+  if (q) {
+    sessionStorage.setItem(FIND_KEY, q);
+    p.set('find', '1');
+  }
+  const range = $('f-range').value;
+  if (range === 'range' && $('f-from').value && $('f-to').value) {
+    p.set('from', $('f-from').value);
+    p.set('to', $('f-to').value);
+  } else if (range === 'backlog') {
+    p.set('backlog', '1');
+  }
+  for (const [k, id] of FILTERS) if ($(id).value) p.set(k, $(id).value);
+  if ($('f-sort').value !== 'newest') p.set('sort', $('f-sort').value);
+  if ($('f-limit').value !== '100') p.set('limit', $('f-limit').value);
+  return p;
+}
+
+/* Query parameters back into the form (after a reload or a link). */
+function paramsToForm(p) {
+  $('search-ref').value = findText(p);
+  $('f-range').value = p.get('backlog') ? 'backlog' : p.get('from') ? 'range' : 'today';
+  $('f-from').value = p.get('from') || '';
+  $('f-to').value = p.get('to') || '';
+  for (const [k, id] of FILTERS) $(id).value = p.get(k) || '';
+  $('f-sort').value = p.get('sort') || 'newest';
+  $('f-limit').value = p.get('limit') || '100';
+  syncRange();
+}
+
+function syncRange() {
+  const dates = $('f-range').value === 'range';
+  for (const e of document.querySelectorAll('.f-dates')) e.hidden = !dates;
+}
+$('f-range').addEventListener('change', syncRange);
+
+function listTitle(p) {
+  const q = findText(p);
+  if (q) return '查找结果：' + q;
+  if (p.get('backlog')) return '未办完的申请（不限日期）';
+  if (p.get('from')) return p.get('from') + ' 至 ' + p.get('to') + ' 的申请';
+  return '今日申请';
+}
+
+/* which: 'urgent' = every urgent one still waiting; else a
+ * URLSearchParams of the filters (empty = today). */
 async function showList(which) {
   show('list');
+  fillPickers();
   const urgentOnly = which === 'urgent';
-  const path = urgentOnly ? '/api/console/applications?urgent=waiting'
-    : which ? '/api/console/applications?reference=' + encodeURIComponent(which)
-      : '/api/console/applications';
+  const p = urgentOnly ? new URLSearchParams('urgent=waiting') : which;
+  if (!urgentOnly) paramsToForm(p);
+  const ap = new URLSearchParams(p);
+  ap.delete('find');
+  if (findText(p)) ap.set('q', findText(p));
+  const path = '/api/console/applications?' + ap.toString();
+  const exp = new URLSearchParams(ap);
+  $('list-count').textContent = '';
+  $('list-empty').hidden = true;
+  $('apps').tBodies[0].replaceChildren();
+  exp.delete('offset');
+  exp.delete('limit');
+  $('export-link').href = '/api/console/applications.csv' +
+    (urgentOnly ? '?urgent=yes&backlog=1' : (exp.toString() ? '?' + exp.toString() : ''));
   $('list-title').textContent = urgentOnly ? '紧急求助（还没办完的，等得最久的在前）'
-    : which ? '查询结果：' + which : '今日申请';
+    : listTitle(p);
   const r = await api('GET', path);
   const body = $('apps').tBodies[0];
   body.replaceChildren();
-  if (r.status !== 200) return;
+  if (r.status !== 200) {
+    $('list-count').textContent = r.data && r.data.message ? '查询条件有误：' + r.data.message : '查询失败，请稍后再试。';
+    $('pager').hidden = true;
+    return;
+  }
   const apps = r.data.applications;
   const waiting = r.data.urgent_waiting || 0;
   $('urgent-summary').hidden = waiting === 0;
   $('urgent-count').textContent = '有 ' + waiting + ' 份紧急求助还没办完，请尽快处理。';
   $('urgent-link').hidden = urgentOnly;
   $('list-empty').hidden = apps.length > 0;
+  const total = r.data.total || 0;
+  const offset = r.data.offset || 0;
+  $('list-count').textContent = apps.length
+    ? '共 ' + total + ' 份，显示第 ' + (offset + 1) + '–' + (offset + apps.length) + ' 份'
+    : '';
+  $('list-count').dataset.total = total;
+  const limit = r.data.limit || apps.length || 1;
+  $('pager').hidden = urgentOnly || total <= limit;
+  $('prev-btn').disabled = offset === 0;
+  $('next-btn').disabled = r.data.next_offset === null || r.data.next_offset === undefined;
+  $('page-info').textContent = '第 ' + (Math.floor(offset / limit) + 1) + ' / ' +
+    Math.max(1, Math.ceil(total / limit)) + ' 页';
+  $('prev-btn').onclick = () => {
+    const n = new URLSearchParams(p);
+    n.set('offset', String(Math.max(0, offset - limit)));
+    location.hash = '#/list?' + n.toString();
+  };
+  $('next-btn').onclick = () => {
+    const n = new URLSearchParams(p);
+    n.set('offset', String(r.data.next_offset));
+    location.hash = '#/list?' + n.toString();
+  };
   for (const a of apps) {
     const tr = document.createElement('tr');
     tr.dataset.uuid = a.uuid;
@@ -199,15 +317,18 @@ async function showList(which) {
     tr.append(open);
     body.append(tr);
   }
+  labelCells($('apps'));
 }
 
 $('search-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  const ref = $('search-ref').value.trim().toUpperCase();
-  location.hash = ref ? '#/search/' + encodeURIComponent(ref) : '#/today';
+  const p = formParams();
+  const h = p.toString() ? '#/list?' + p.toString() : '#/today';
+  if (location.hash === h) route(); /* the same URL, another search */
+  else location.hash = h;
 });
 $('today-btn').addEventListener('click', () => {
-  $('search-ref').value = '';
+  paramsToForm(new URLSearchParams());
   location.hash = '#/today';
 });
 
@@ -494,13 +615,30 @@ async function showDevices() {
   for (const d of r.data.devices) {
     const tr = el('tr');
     tr.dataset.device = d.device_id;
-    tr.append(el('td', d.device_id), el('td', fmtTime(d.last_seen)),
+    tr.dataset.offline = d.offline ? '1' : '0';
+    if (d.offline) tr.className = 'offline';
+    const on = el('td');
+    on.append(d.offline ? el('span', '离线', 'offline-badge') : el('span', '在线', 'online-badge'));
+    if (d.offline) on.append(document.createTextNode(' ' + fmtAgo(d.seen_ago_s) + '没有心跳'));
+    tr.append(el('td', d.device_id), on, el('td', fmtTime(d.last_seen)),
       el('td', d.content_version || '—'), el('td', d.outbox_depth),
       el('td', d.quarantined), el('td', fmtUptime(d.uptime_s)),
       el('td', (d.last_errors || []).join('；') || '无'));
     body.append(tr);
   }
+  labelCells($('devices'));
+  const mins = Math.round((r.data.offline_after_s || 900) / 60);
+  $('devices-note').textContent = '超过 ' + mins + ' 分钟没有心跳的自助机显示为「离线」，请到现场查看（电源、网络）。';
 }
+
+/* How long ago, in plain words: 「25 分钟前」「3 小时前」「2 天前」. */
+function fmtAgo(sec) {
+  if (sec < 3600) return Math.max(1, Math.floor(sec / 60)) + ' 分钟';
+  if (sec < 86400) return Math.floor(sec / 3600) + ' 小时';
+  return Math.floor(sec / 86400) + ' 天';
+}
+
+$('print-btn').addEventListener('click', () => window.print());
 
 /* ---- routing ---- */
 
@@ -512,13 +650,14 @@ async function route() {
   const h = location.hash;
   let m;
   if ((m = h.match(/^#\/app\/([0-9a-f-]{36})$/))) await showApp(m[1]);
-  else if ((m = h.match(/^#\/search\/(.+)$/))) await showList(decodeURIComponent(m[1]));
+  else if ((m = h.match(/^#\/search\/(.+)$/))) await showList(new URLSearchParams({ q: decodeURIComponent(m[1]) }));
+  else if ((m = h.match(/^#\/list\?(.*)$/))) await showList(new URLSearchParams(m[1]));
   else if (h === '#/urgent') await showList('urgent');
   else if (h === '#/devices') await showDevices();
   else if (h === '#/staff') await showStaff();
   else if ((m = h.match(/^#\/queue(?:\/([a-z0-9_-]+))?$/))) await showQueue(m[1]);
   else if ((m = h.match(/^#\/audit(?:\/(\d{4}-\d\d-\d\d))?$/))) await showAudit(m[1]);
-  else await showList(null);
+  else await showList(new URLSearchParams());
   document.body.dataset.ready = h || '#/today';
 }
 

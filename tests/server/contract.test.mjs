@@ -278,6 +278,30 @@ async function cases() {
   conforms('list of a day that does not exist', 'GET', '/api/console/applications', r);
   check(r.status === 400, 'a day that does not exist is 400');
 
+  // Daily work: a filtered, sorted page with its total; a search by name;
+  // the CSV export of the same filters; bad filters.
+  r = await request('GET', '/api/console/applications?backlog=1&kind=application&assisted=no&sort=oldest&limit=1', asStaff);
+  let pb = conforms('a filtered page of the backlog', 'GET', '/api/console/applications', r);
+  check(r.status === 200 && pb && pb.applications.length === 1 && pb.total >= 1 &&
+    pb.limit === 1 && (pb.total > 1 ? pb.next_offset === 1 : pb.next_offset === null),
+    'a page of one with the total and the next offset');
+  r = await request('GET', `/api/console/applications?q=${encodeURIComponent('测试申请人41')}`, asStaff);
+  pb = conforms('a search by name', 'GET', '/api/console/applications', r);
+  check(r.status === 200 && pb && pb.total === 1 && pb.applications[0].uuid === app.uuid, 'a search by name finds it');
+  r = await request('GET', '/api/console/applications.csv', asStaff);
+  conforms('the CSV export', 'GET', '/api/console/applications.csv', r);
+  check(r.status === 200 && r.body.startsWith('\uFEFF"受理编号"') && r.body.includes(app.reference),
+    'the CSV has its BOM, header and the application');
+  for (const [q, what] of [['sort=up', 'an unknown sort'], ['limit=501', 'a page of 501'],
+    ['backlog=1&date=2026-11-22', 'backlog with a day']]) {
+    r = await request('GET', `/api/console/applications?${q}`, asStaff);
+    conforms(`list with ${what}`, 'GET', '/api/console/applications', r);
+    check(r.status === 400, `${what} is 400`);
+  }
+  r = await request('GET', '/api/console/applications.csv?kind=x', asStaff);
+  conforms('CSV with a bad kind', 'GET', '/api/console/applications.csv', r);
+  check(r.status === 400, 'the CSV with a bad filter is 400');
+
   // Urgent: an application marked urgent, the lists and the detail with
   // their urgent fields, and the urgent filter's refusals.
   const usub = spawnSync(SUBMIT, [String(PORT), DEV, '44', 'true'], { env: process.env });
@@ -292,7 +316,7 @@ async function cases() {
   lb = conforms('the waiting urgent list', 'GET', L, r);
   check(r.status === 200 && lb && lb.applications.length === 1 && lb.applications[0].uuid === uapp.uuid,
     'the waiting urgent list has exactly it');
-  for (const [q, what] of [['urgent=yes', 'another value'], ['urgent=waiting&date=2026-11-22', 'with a date'],
+  for (const [q, what] of [['urgent=maybe', 'another value'], ['urgent=waiting&date=2026-11-22', 'with a date'],
     ['urgent=waiting&reference=AB', 'with a reference']]) {
     r = await request('GET', `${L}?${q}`, asStaff);
     conforms(`the urgent filter ${what}`, 'GET', L, r);

@@ -396,6 +396,7 @@ int srvtest_app_make_urgent(srvtest_app *a, const char *device, int n,
     cJSON_AddBoolToObject(pt, "urgent", urgent);
   cJSON *ans = cJSON_AddObjectToObject(pt, "answers");
   cJSON_AddStringToObject(ans, "applicant_name", name);
+  cJSON_AddStringToObject(ans, "applicant_id", a->id_number);
   cJSON *display = cJSON_AddArrayToObject(pt, "display");
   cJSON *sec = cJSON_CreateObject();
   cJSON_AddStringToObject(sec, "section", "申请人");
@@ -420,6 +421,16 @@ int srvtest_app_make_urgent(srvtest_app *a, const char *device, int n,
   cJSON_AddItemToArray(rows2, row);
   cJSON_AddItemToArray(display, sec2);
   cJSON_AddNullToObject(pt, "assisted_by");
+  /* The applicant's signature: a small grey-scale PNG (a wavy stroke). */
+  static const char sig_png[] =
+      "iVBORw0KGgoAAAANSUhEUgAAAHgAAAAoCAAAAAAQgWH5AAAAzUlEQVR42u2X"
+      "Sw6DMAwF5/6XpptuKPHnPYMqtWGH4vEAMYnD8aWLLd7i/xbzvkzVCccAPfMH"
+      "jsE56guOB6rmK44Cnu5kb5BMAGWzjS/iFPMa90DFHOAm2DdHeItUMjajsL3N"
+      "iQof2/e2zGFIhea58fECpR43h/PMZf34OMNJxH0psuFO2ZKUT/o1koDButao"
+      "y3RpOiZLU1F3Dy3GdVkGYcy2n5pmHWhsuCLOKpRZi9HCeaipEvrqWRcp46zR"
+      "Wd/c+v3vOylo+D60bfHviV+lv9EQqkwMJwAAAABJRU5ErkJggg==";
+  cJSON *sigs = cJSON_AddObjectToObject(pt, "signatures");
+  cJSON_AddStringToObject(sigs, "applicant_signature", sig_png);
   char *plain = cJSON_PrintUnformatted(pt);
   cJSON_Delete(pt);
   size_t pl = strlen(plain);

@@ -1,7 +1,8 @@
 /* server_submit_sample PORT DEVICE N [URGENT]: submits one synthetic
  * application to a running kiosk-server (PKI from SRVTEST_PKI); URGENT is
  * "true" or "false" (left out: no "urgent" field, as older kiosks). Prints
- * {"uuid":…,"reference":…,"last4":…,"status":<HTTP status>} on stdout.
+ * {"uuid":…,"reference":…,"last4":…,"id_number":…,"status":<HTTP status>}
+ * on stdout (the invented applicant is 测试申请人N).
  * Used by the browser test, which cannot seal with libsodium itself. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +32,8 @@ int main(int argc, char **argv) {
   if (srvtest_do(&t, &rq, &r) != 0)
     return 1;
   printf("{\"uuid\":\"%s\",\"reference\":\"%s\",\"last4\":\"%s\","
-         "\"status\":%ld}\n",
-         a.uuid, a.reference, a.last4, r.status);
+         "\"id_number\":\"%s\",\"status\":%ld}\n",
+         a.uuid, a.reference, a.last4, a.id_number, r.status);
   srvtest_resp_free(&r);
   srvtest_app_free(&a);
   curl_global_cleanup();

@@ -173,7 +173,7 @@ int main(void) {
   CHECK_STR(got, want);
   {
     long st;
-    const char *wrong[] = {"?urgent=yes", "?urgent=", "?urgent=waiting&date="
+    const char *wrong[] = {"?urgent=maybe", "?urgent=", "?urgent=waiting&date="
                            "2026-11-22", "?urgent=waiting&reference=AB"};
     for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
       snprintf(path, sizeof path, "/api/console/applications%s", wrong[i]);

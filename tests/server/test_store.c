@@ -57,13 +57,20 @@ static int grab_sealed(void *ud, const store_app *a) {
   return 0;
 }
 
-/* Takes a database back from migration 10 (kiosk PINs) and 9 (joint
- * processing) to 8. */
-#define UNDO_TO_8                                                                 \
-  "ALTER TABLE staff DROP COLUMN pin_hash;"                                    \
-  UNDO_9
+/* Migration 11 undone (the search index and the list's indexes). */
+#define UNDO_11                                                                \
+  "DROP TABLE search_keys; DROP TABLE search_indexed;"                         \
+  "DROP INDEX applications_list; DROP INDEX applications_refkey;"              \
+  "DROP INDEX applications_urgent_waiting;"
+/* Migration 10 undone (kiosk PINs), after 11. */
+#define UNDO_10 UNDO_11 "ALTER TABLE staff DROP COLUMN pin_hash;"
+/* Takes a database back from migrations 11, 10 and 9 (joint processing)
+ * to 8. */
+#define UNDO_TO_8 UNDO_9
+/* Takes a database back from migration 9 (joint processing) to 8, the
+ * later ones first. */
 #define UNDO_9                                                                 \
-  "DROP TABLE item_status; DROP TABLE audit;"                                  \
+  UNDO_10 "DROP TABLE item_status; DROP TABLE audit;"                          \
   "ALTER TABLE events DROP COLUMN item;"                                       \
   "ALTER TABLE staff DROP COLUMN dept;"                                        \
   "ALTER TABLE staff DROP COLUMN role;"                                        \
@@ -181,7 +188,7 @@ static void test_urgent(void) {
                      NULL, NULL, NULL) == SQLITE_OK);
   sqlite3_close(raw);
   CHECK(store_open(path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 10);
+  CHECK_INT(store_schema_version(st), 11);
   got[0] = '\0';
   CHECK(store_app_list(st, 0, 2000, 10, join_ref, got) == KERR_OK);
   CHECK_STR(got, "NORM-AL02-B,NORM-AL05-E,URGE-NT04-D,URGE-NT03-C,"
@@ -385,7 +392,7 @@ static void test_items(void) {
   CHECK(store_open(path, 1, &st) == KERR_OK);
   if (!st)
     return;
-  CHECK_INT(store_schema_version(st), 10);
+  CHECK_INT(store_schema_version(st), 11);
   got[0] = '\0';
   CHECK(store_app_items(st, u1, join_items, got) == KERR_OK);
   CHECK_STR(got, "dibao=reviewing,medical=reviewing");
@@ -513,7 +520,7 @@ int main(void) {
            (int)getpid());
   unlink(db_path);
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 10);
+  CHECK_INT(store_schema_version(st), 11);
   CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
 
   /* New, resend, conflict. */
@@ -678,7 +685,7 @@ int main(void) {
 
   /* Reopen: data and schema version kept, migrations not re-run. */
   CHECK(store_open(db_path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 10);
+  CHECK_INT(store_schema_version(st), 11);
   n = 0;
   CHECK(store_app_by_reference(st, "CONC-URRE-NT", count_app, &n) == KERR_OK);
   CHECK_INT(n, 16); /* capped per reference */

@@ -89,12 +89,14 @@ static double now_ms_f(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* A plausible 4 KiB application JSON. */
+/* A plausible 4 KiB application JSON, its (synthetic) ID number ending in
+ * the check's 0017, as a kiosk's does. */
 static void fill_plain(char *buf, size_t cap, const char *uuid,
                        const char *ref) {
   size_t o = (size_t)snprintf(buf, cap,
       "{\"schema_version\":1,\"uuid\":\"%s\",\"reference\":\"%s\","
-      "\"region\":\"140500\",\"answers\":{\"notes\":\"", uuid, ref);
+      "\"region\":\"140500\",\"answers\":{\"applicant_id\":"
+      "\"140502197001010017\",\"notes\":\"", uuid, ref);
   while (o + 64 < cap && o < 4000)
     o += (size_t)snprintf(buf + o, cap - o, "\xe5\xae\xb6\xe5\xba\xad\xe6\x88"
                           "\x90\xe5\x91\x98 ");

@@ -136,6 +136,14 @@ void intake_app_hash(const store_app *a, const char *sealed_b64,
 kerr intake_app_parse(const char *body, size_t n,
                       const unsigned char *check_key, intake_app *out,
                       char *msg, size_t msgcap) {
+  return intake_app_parse_hinted(body, n, check_key, NULL, 0, out, msg,
+                                 msgcap);
+}
+
+kerr intake_app_parse_hinted(const char *body, size_t n,
+                             const unsigned char *check_key,
+                             const char (*hints)[5], size_t n_hints,
+                             intake_app *out, char *msg, size_t msgcap) {
   static const char *const keys[] = {
     "uuid",   "reference",       "device_id",   "created_at",   "region",
     "items",  "urgent",          "content_version", "assisted_by",
@@ -283,7 +291,8 @@ kerr intake_app_parse(const char *body, size_t n,
 
   if (check_key && !no_check) {
     char keyed[STORE_DIGEST_HEX + 1];
-    if (intake_check_rekey(check_key, a->reference, a->check_digest, keyed)) {
+    if (intake_check_rekey_hinted(check_key, a->reference, a->check_digest,
+                                  hints, n_hints, keyed)) {
       snprintf(msg, msgcap, "check_digest matches no ID-number ending for "
                             "this reference");
       goto out;
@@ -470,6 +479,43 @@ kerr intake_check_rekey(const unsigned char key[INTAKE_CHECK_KEY],
   sodium_memzero(cand, sizeof cand);
   sodium_memzero(&h, sizeof h);
   return err;
+}
+
+size_t intake_payload_hints(const char *plain, size_t n,
+                            char hints[INTAKE_HINTS_MAX][5]) {
+  static const char *const from[] = {"applicant_id", "applicant_phone",
+                                     "reporter_phone"};
+  size_t k = 0;
+  cJSON *pt = cJSON_ParseWithLength(plain, n);
+  const cJSON *ans = cJSON_GetObjectItemCaseSensitive(pt, "answers");
+  for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(ans, from[i]);
+    const char *t = cJSON_GetStringValue(v);
+    size_t len = t ? strlen(t) : 0;
+    if (len >= 4 && k < INTAKE_HINTS_MAX) {
+      memcpy(hints[k], t + len - 4, 4);
+      hints[k][4] = '\0';
+      k++;
+    }
+    if (t)
+      sodium_memzero((char *)t, len);
+  }
+  cJSON_Delete(pt);
+  return k;
+}
+
+kerr intake_check_rekey_hinted(const unsigned char key[INTAKE_CHECK_KEY],
+                               const char *reference, const char *old_hex,
+                               const char (*hints)[5], size_t n,
+                               char out[65]) {
+  char hex[65];
+  for (size_t i = 0; hints && i < n; i++) {
+    if (intake_check_digest(reference, hints[i], hex) == KERR_OK &&
+        old_hex && strlen(old_hex) == 64 &&
+        sodium_memcmp(hex, old_hex, 64) == 0)
+      return intake_check_mac(key, reference, hints[i], out);
+  }
+  return intake_check_rekey(key, reference, old_hex, out);
 }
 
 kerr intake_app_rekey(const unsigned char key[INTAKE_CHECK_KEY], store_app *a) {

@@ -191,6 +191,40 @@ static void test_kind(void) {
   free(nul);
 }
 
+/* The payload's own endings are tried first; a wrong or malformed hint
+ * falls back to the full search; both give the same keyed digest. */
+static void test_hints(void) {
+  unsigned char key[32] = {3};
+  char d[65], a[65], b[65], c[65];
+  CHECK(intake_check_digest("JC7K-M4PX-Q", "123X", d) == KERR_OK);
+  CHECK(intake_check_rekey(key, "JC7K-M4PX-Q", d, a) == KERR_OK);
+  const char good[2][5] = {"9999", "123x"};
+  CHECK(intake_check_rekey_hinted(key, "JC7K-M4PX-Q", d, good, 2, b) ==
+        KERR_OK);
+  CHECK_STR(b, a);
+  const char bad[2][5] = {"12?X", "0000"};
+  CHECK(intake_check_rekey_hinted(key, "JC7K-M4PX-Q", d, bad, 2, c) ==
+        KERR_OK);
+  CHECK_STR(c, a);
+  char other[65];
+  CHECK(intake_check_digest("JC7K-M4PX-Q", "0001", other) == KERR_OK);
+  other[0] = other[0] == 'a' ? 'b' : 'a'; /* no ending gives this */
+  CHECK(intake_check_rekey_hinted(key, "JC7K-M4PX-Q", other, good, 2, c) ==
+        KERR_NOTFOUND);
+  /* What a payload offers: ID number, then the phones. */
+  const char *pl = "{\"answers\":{\"applicant_id\":\"14050219700101123X\","
+                   "\"applicant_phone\":\"13900000001\"}}";
+  char h[INTAKE_HINTS_MAX][5];
+  CHECK_INT((int)intake_payload_hints(pl, strlen(pl), h), 2);
+  CHECK_STR(h[0], "123X");
+  CHECK_STR(h[1], "0001");
+  const char *ref = "{\"kind\":\"referral\",\"answers\":{\"reporter_phone\":"
+                    "\"13811112222\"}}";
+  CHECK_INT((int)intake_payload_hints(ref, strlen(ref), h), 1);
+  CHECK_STR(h[0], "2222");
+  CHECK_INT((int)intake_payload_hints("[]", 2, h), 0);
+}
+
 static void test_app(void) {
   char digest[65], msg[REQJSON_MSG_MAX];
   unsigned char box[80];
@@ -531,6 +565,7 @@ int main(void) {
     return 1;
   test_app();
   test_urgent();
+  test_hints();
   test_kind();
   test_time();
   test_keyed();

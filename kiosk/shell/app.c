@@ -186,6 +186,7 @@ void app_apply_pending(app *a) {
   }
   a->ui.pressed[0] = '\0';
   a->dirty = 1;
+  keynav_clear(a); /* a new screen starts unfocused */
   /* A new screen: what was being read is about the old one. */
   speech_stop(a->speech);
   app_announce(a);
@@ -219,6 +220,7 @@ static void wipe_ui(void *ud) {
   session_wipe_bytes(a->ui.targets, sizeof a->ui.targets);
   session_wipe_bytes(a->ui.texts, sizeof a->ui.texts);
   a->ui.n_targets = a->ui.n_texts = 0;
+  keynav_clear(a);
   text_forget(a->text);
   wipe_event_queue(a);
 }
@@ -320,6 +322,7 @@ void app_draw(app *a) {
     ui_begin_modal(u);
     chrome_timeout_overlay(u, session_warning_left_s(&a->sess, app_now(a)));
   }
+  keynav_draw(a);
   if (speak) {
     if (ui_speak_end(u) > 0)
       speech_say(a->speech, a->spoken);
@@ -420,6 +423,16 @@ static void dispatch(app *a, const ui_event *ev) {
   }
 }
 
+void app_tap_target(app *a, const ui_target *t) {
+  char id[UI_ID_MAX];
+  snprintf(id, sizeof id, "%s", t->id);
+  ui_event ev = {.type = UI_EV_TAP, .id = id, .action = t->action,
+                 .arg = t->arg, .x = t->r.x + t->r.w / 2,
+                 .y = t->r.y + t->r.h / 2};
+  dispatch(a, &ev);
+  a->dirty = 1;
+}
+
 /* Raw pointer events go only to a screen that asked for them. */
 static void dispatch_raw(app *a, ui_event_type type, const ui_input *in,
                          const char *id) {
@@ -440,6 +453,7 @@ void app_input(app *a, const ui_input *in) {
       session_touch(&a->sess, now);
     a->down = 1;
     a->dragging = 0;
+    keynav_clear(a); /* a finger: the keypad's focus goes */
     a->down_x = a->last_x = in->x;
     a->down_y = a->last_y = in->y;
     const ui_target *t = ui_hit(&a->ui, in->x, in->y);
@@ -496,10 +510,14 @@ void app_input(app *a, const ui_input *in) {
     break;
   }
   case UI_IN_KEY: {
+    /* The keypad's keys first (back on the warning is 还要时间). */
+    int done = keynav_key(a, in->key);
     session_touch(&a->sess, now);
     a->warning = 0;
-    ui_event ev = {.type = UI_EV_KEY, .key = in->key};
-    dispatch(a, &ev);
+    if (!done) {
+      ui_event ev = {.type = UI_EV_KEY, .key = in->key};
+      dispatch(a, &ev);
+    }
     a->dirty = 1;
     break;
   }
@@ -782,6 +800,7 @@ kerr app_create(const app_options *o, app **out) {
     return e;
   }
   log_set_level((log_level)a->cfg.log_level);
+  keynav_init(a);
   /* The process holds an applicant's answers: no core dump, no ptrace or
    * /proc/PID/mem by other processes of the same user. */
   if (!a->cfg.dumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)

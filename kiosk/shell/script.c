@@ -43,6 +43,8 @@ struct app_script {
   /* seek / page-to-end: page.down taps made for the current command */
   int paging;
   int paging_up; /* seek: the end was reached, now paging up */
+  /* key-to: downs pressed for the current command */
+  int stepping;
 };
 
 #define SCRIPT_MAX_PAGES 40
@@ -438,6 +440,49 @@ static int verb_key(app *a, app_script *s, const cmd *c) {
   return 1;
 }
 
+static void push_key(SDL_Keycode k) {
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_KEYDOWN;
+  ev.key.state = SDL_PRESSED;
+  ev.key.keysym.sym = k;
+  SDL_PushEvent(&ev);
+}
+
+/* key-to ID: presses the keypad's down key until the focus is on ID. */
+static int verb_key_to(app *a, app_script *s, const cmd *c) {
+  if (a->dirty)
+    app_draw(a);
+  const ui_target *t = ui_find_target(&a->ui, c->arg1);
+  if (t && a->focus[0] && strcmp(t->id, a->focus) == 0) {
+    s->stepping = 0;
+    s->paging = 0;
+    return 1;
+  }
+  int down = a->keymap[KEYNAV_DOWN][0];
+  int enter = a->keymap[KEYNAV_ENTER][0];
+  /* Not in view on a scrolling page: 下一页, by the keypad too. */
+  const ui_target *pg = t ? NULL : ui_find_target(&a->ui, "page.down");
+  if (pg && strcmp(a->focus, pg->id) == 0 && enter &&
+      s->paging < SCRIPT_MAX_PAGES) {
+    s->paging++;
+    s->stepping = 0; /* a new view: another round */
+    s->next--;
+    push_key(enter);
+    return 1;
+  }
+  if (!down || s->stepping > a->ui.n_targets + 1) {
+    s->stepping = 0;
+    s->paging = 0;
+    return fail(s, c, "the focus never reached '%s' on screen '%s'",
+                c->arg1, app_screen_name(a));
+  }
+  s->stepping++;
+  s->next--; /* run this command again after the key */
+  push_key(down);
+  return 1;
+}
+
 static int verb_wait(app *a, app_script *s, const cmd *c) {
   (void)a;
   if (parse_duration(c->arg1, &s->wait_left))
@@ -554,6 +599,12 @@ static int verb_expect(app *a, app_script *s, const cmd *c) {
       return fail(s, c, has ? "\"%s\" was read aloud"
                             : "\"%s\" was not read aloud",
                   want, NULL);
+  } else if (strcmp(k, "focus") == 0) {
+    /* The keypad's focus is on ID (a target id or its label). */
+    const ui_target *t = ui_find_target(&a->ui, want);
+    if (!a->focus[0] || !t || strcmp(t->id, a->focus) != 0)
+      return fail(s, c, "expected the focus on '%s', it is on '%s'", want,
+                  a->focus[0] ? a->focus : "nothing");
   } else if (strcmp(k, "pressed") == 0) {
     if (strcmp(a->ui.pressed, want) != 0)
       return fail(s, c, "expected '%s' pressed, pressed is '%s'", want,
@@ -596,6 +647,7 @@ static const verb VERBS[] = {
   {"drag", verb_drag},
   {"type", verb_type},
   {"key", verb_key},
+  {"key-to", verb_key_to},
   {"wait", verb_wait},
   {"hold", verb_hold},
   {"size", verb_size},

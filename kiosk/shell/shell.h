@@ -6,6 +6,7 @@
 
 #include "screens/screen.h"
 #include "services/selection.h"
+#include "shell/keynav.h"
 
 #define APP_STACK_MAX 8
 
@@ -76,6 +77,11 @@ struct app {
    * session (it can hold an answer the applicant asked to hear) */
   int speak_now, announce;
   char spoken[4000];
+  /* the keypad (keynav.h): the SDL keys of each act (0: none), and the
+   * focused target's id ("" when nothing has the focus) and index */
+  int keymap[KEYNAV_ACTS][KEYNAV_KEYS_PER_ACT];
+  char focus[UI_ID_MAX];
+  int focus_at;
   /* scripted run */
   app_script *script;
   char shots_dir[512];
@@ -114,6 +120,9 @@ void app_handle_sdl(app *a, const SDL_Event *ev);
 void app_input(app *a, const ui_input *in);
 /* Resizes the drawing area (headless: recreates the surface). */
 kerr app_resize(app *a, int w, int h);
+/* Taps target t of the last frame, as a finger's tap on it would (the
+ * keypad's enter and back). */
+void app_tap_target(app *a, const ui_target *t);
 /* Applies the pending screen operation, if any. */
 void app_apply_pending(app *a);
 

@@ -299,6 +299,7 @@ void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label) {
   t->r = vis;
   t->full = r;
   t->enabled = 1;
+  t->priv = u->private_depth > 0;
   t->action = t->arg = 0;
   u->last_target = u->n_targets - 1;
 }

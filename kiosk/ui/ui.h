@@ -31,6 +31,7 @@ typedef struct ui_target {
   SDL_Rect r;    /* the part that can be touched (clipped to the view) */
   SDL_Rect full; /* the whole target, for the minimum-size check */
   int enabled;
+  int priv;        /* registered inside ui_private: its label is not said */
   int action, arg; /* what a tap on it means to the screen (ui_tag) */
 } ui_target;
 

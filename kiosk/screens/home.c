@@ -58,8 +58,7 @@ static void home_draw(app *a, void *state, ui *u) {
   /* Header: the service name with the region, and the elder switch. */
   int m = th->margin;
   int hb = th->button_h;
-  const char *elder =
-      app_str(a, app_elder(a) ? "home.standard_mode" : "home.elder_mode");
+  const char *elder = chrome_size_label(u);
   int ew = text_width(u->text, th->px_large, TEXT_BOLD, elder, strlen(elder)) +
            th->pad * 2;
   if (ew < th->target_min * 2)

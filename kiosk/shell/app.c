@@ -71,8 +71,8 @@ void app_today(const app *a, char out[11]) {
 
 int app_elder(const app *a) { return a->elder; }
 
-void app_set_elder(app *a, int on) {
-  a->elder = on ? 1 : 0;
+void app_set_elder(app *a, int size) {
+  a->elder = size < 0 ? 0 : size >= THEME_SIZES ? THEME_SIZES - 1 : size;
   theme_compute(&a->ui.th, a->w, a->h, a->elder);
   a->dirty = 1;
 }
@@ -404,10 +404,15 @@ static void dispatch(app *a, const ui_event *ev) {
       if (!ask_before_leaving(a, OP_END_SESSION))
         app_end_session(a);
       return;
-    case CHROME_ELDER:
-      app_set_elder(a, !a->elder);
+    case CHROME_ELDER: {
+      /* 字大一点 → 字再大一点 → 字变回原样: round the three sizes. */
+      app_set_elder(a, (a->elder + 1) % THEME_SIZES);
+      char key[16];
+      snprintf(key, sizeof key, "size.now.%d", a->elder);
+      app_say(a, app_str(a, key));
       app_announce(a);
       return;
+    }
     case CHROME_LISTEN:
       app_listen(a);
       return;
@@ -947,9 +952,10 @@ const char *app_assisted_by(app *a) {
 
 int app_default_elder(app *a) { return a->cfg.elder_default; }
 
-void app_set_default_elder(app *a, int on) {
-  a->cfg.elder_default = on ? 1 : 0;
-  LOG_I("staff", "new sessions start in %s mode", on ? "elder" : "standard");
+void app_set_default_elder(app *a, int size) {
+  a->cfg.elder_default =
+      size < 0 ? 0 : size >= THEME_SIZES ? THEME_SIZES - 1 : size;
+  LOG_I("staff", "new sessions start in text size %d", a->cfg.elder_default);
 }
 
 kerr app_quit_by_admin(app *a) {
@@ -1041,7 +1047,8 @@ static void usage(FILE *f) {
         "  --headless        no display: software rendering into memory\n"
         "  --script FILE     run a script of input (docs/scripting.md)\n"
         "  --shots DIR       where the script's screenshots go\n"
-        "  --elder           start in elder (large-text) mode\n"
+        "  --elder           start in the large text size (--text-size 1)\n"
+        "  --text-size N     start in text size N: 0 standard, 1 large, 2 larger\n"
         "  --help            print this help and exit\n"
         "  --version         print the version and exit\n"
         "\n"
@@ -1060,7 +1067,7 @@ static int bad_usage(const char *fmt, const char *arg) {
 
 int app_main(int argc, char **argv) {
   enum { O_CONFIG = 1000, O_SET, O_WINDOW, O_HEADLESS, O_SCRIPT, O_SHOTS,
-         O_ELDER, O_HELP, O_VERSION };
+         O_ELDER, O_TEXT_SIZE, O_HELP, O_VERSION };
   static const struct option opts[] = {
       {"config", required_argument, NULL, O_CONFIG},
       {"set", required_argument, NULL, O_SET},
@@ -1069,6 +1076,7 @@ int app_main(int argc, char **argv) {
       {"script", required_argument, NULL, O_SCRIPT},
       {"shots", required_argument, NULL, O_SHOTS},
       {"elder", no_argument, NULL, O_ELDER},
+      {"text-size", required_argument, NULL, O_TEXT_SIZE},
       {"help", no_argument, NULL, O_HELP},
       {"version", no_argument, NULL, O_VERSION},
       {0}};
@@ -1089,7 +1097,12 @@ int app_main(int argc, char **argv) {
       o.headless = 1;
       break;
     case O_ELDER:
-      o.elder = 1;
+      o.elder = THEME_SIZE_LARGE;
+      break;
+    case O_TEXT_SIZE:
+      if (sscanf(optarg, "%d%c", &o.elder, &extra) != 1 || o.elder < 0 ||
+          o.elder >= THEME_SIZES)
+        return bad_usage("--text-size wants 0, 1 or 2, got '%s'", optarg);
       break;
     case O_CONFIG:
       o.config_path = optarg;

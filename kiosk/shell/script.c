@@ -221,7 +221,7 @@ static int check_layout(app *a, app_script *s, const cmd *c) {
   const ui *u = &a->ui;
   char where[64];
   snprintf(where, sizeof where, "%dx%d%s", a->w, a->h,
-           a->elder ? " elder" : "");
+           a->elder == 2 ? " xl" : a->elder ? " elder" : "");
   if (u->registry_full)
     return fail(s, c, "more widgets than the registry holds (%s)", where, NULL);
   int bad = 0;
@@ -521,6 +521,14 @@ static int verb_elder(app *a, app_script *s, const cmd *c) {
   return 1;
 }
 
+static int verb_text_size(app *a, app_script *s, const cmd *c) {
+  if (strcmp(c->arg1, "0") != 0 && strcmp(c->arg1, "1") != 0 &&
+      strcmp(c->arg1, "2") != 0)
+    return fail(s, c, "text-size wants 0, 1 or 2", NULL, NULL);
+  app_set_elder(a, c->arg1[0] - '0');
+  return 1;
+}
+
 static int verb_shot(app *a, app_script *s, const cmd *c) {
   if (!a->shots_dir[0]) {
     LOG_I("script", "shot %s skipped (no --shots)", c->arg1);
@@ -559,7 +567,7 @@ static int expect_pages(app *a, app_script *s, const cmd *c) {
   char got[48];
   snprintf(got, sizeof got, "%d", have);
   LOG_I("script", "%s: %d pages at %dx%d%s", app_screen_name(a), have, a->w,
-        a->h, a->elder ? " elder" : "");
+        a->h, a->elder == 2 ? " xl" : a->elder ? " elder" : "");
   if (!ok)
     return fail(s, c, "expected pages %s, the page has %s", c->arg2, got);
   return 1;
@@ -652,6 +660,7 @@ static const verb VERBS[] = {
   {"hold", verb_hold},
   {"size", verb_size},
   {"elder", verb_elder},
+  {"text-size", verb_text_size},
   {"shot", verb_shot},
   {"expect", verb_expect},
   {"check", verb_check},

@@ -38,7 +38,7 @@ struct app {
   SDL_Surface *surface; /* headless: the software renderer's target */
   int headless;
   int w, h;
-  int elder;
+  int elder; /* the text size, 0..2 (ui/theme.h) */
   int dirty;
   int running;
   int exit_code;
@@ -99,7 +99,7 @@ typedef struct app_options {
   int headless;
   int width, height; /* 0: from the configuration */
   int window;        /* force a window (not full screen) */
-  int elder;         /* -1: from the configuration */
+  int elder;         /* text size 0..2; -1: from the configuration */
   const char *sets[16]; /* "key=value" overrides applied after the file */
   int n_sets;
 } app_options;

@@ -157,8 +157,8 @@ static int label_h(ui *u) {
 }
 
 static int box_h(ui *u) {
-  return text_line_height(u->text, u->th.px_large, TEXT_REGULAR) +
-         u->th.pad;
+  int h = text_line_height(u->text, u->th.px_large, TEXT_REGULAR) + u->th.pad;
+  return h < u->th.target_min ? u->th.target_min : h;
 }
 
 int field_height(ui *u, int w, const field_view *v) {

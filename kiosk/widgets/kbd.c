@@ -624,10 +624,21 @@ static bool has_bar(const kbd *k) {
   return k->type == KBD_PINYIN || k->type == KBD_HAND;
 }
 
+/* The gap between keys. */
+static int key_gap(const theme *th) {
+  return theme_px(th, th->elder ? 14 : 12);
+}
+
+int kbd_min_width(const ui *u) {
+  const theme *th = &u->th;
+  /* kbd_draw leaves half a margin each side; +2 for rounding. */
+  return 10 * th->target_min + 9 * key_gap(th) + th->margin + 2;
+}
+
 static void measure(const kbd *k, ui *u, int max_h, metrics *m) {
   const theme *th = &u->th;
   m->pad = th->pad / 2;
-  m->g = theme_px(th, th->elder ? 14 : 12);
+  m->g = key_gap(th);
   m->comp_h = has_bar(k) ? text_line_height(u->text, th->px_body, TEXT_BOLD)
                          : 0;
   m->bar_h = 0;

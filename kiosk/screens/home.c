@@ -70,8 +70,10 @@ static void home_draw(app *a, void *state, ui *u) {
   char service[256];
   snprintf(service, sizeof service, "%s%s%s", region ? region->name : "",
            region ? " · " : "", app_str(a, "app.title"));
-  ui_text_box(u, (SDL_Rect){m, m, th->w - 3 * m - ew, hb}, th->px_large,
-              TEXT_BOLD, th->primary, UI_LEFT, 1, service);
+  int spx = ui_fit_px(u, th->w - 3 * m - ew, hb, TEXT_BOLD, service,
+                      th->px_large);
+  ui_text_box(u, (SDL_Rect){m, m, th->w - 3 * m - ew, hb}, spx, TEXT_BOLD,
+              th->primary, UI_LEFT, 1, service);
 
   int footer_top = screen_footer(a, u);
   int y = m + hb + th->gap;

@@ -43,10 +43,9 @@ void theme_compute(theme *t, int w, int h, int size) {
   /* Touch targets: the scaled size, and never under the rule's pixels
    * (60, 80 in the large sizes) on a small screen. Rounded up so they
    * hold at every scale. */
-  float min_units = t->elder ? 80.0f : 60.0f;
-  t->target_min = (int)ceilf(min_units * t->scale);
-  if (t->target_min < (int)min_units)
-    t->target_min = (int)min_units;
+  t->target_min = (int)ceilf((t->elder ? 80.0f : 60.0f) * t->scale);
+  if (t->target_min < 60)
+    t->target_min = 60;
   t->button_h = theme_px(t, v[5]);
   if (t->button_h < t->target_min)
     t->button_h = t->target_min;

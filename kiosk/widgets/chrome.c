@@ -110,7 +110,9 @@ int chrome_footer(ui *u, const char *hotline) {
   char line[512];
   snprintf(line, sizeof line, "%s %s：%s", ui_str(u, "home.help"),
            ui_str(u, "policy.hotline"), hotline);
-  int h = text_line_height(u->text, th->px_small, TEXT_REGULAR) + th->pad;
+  /* One line, or two on a narrow screen in a large size. */
+  int h = ui_text_height(u, th->w - 2 * th->margin, th->px_small,
+                         TEXT_REGULAR, line) + th->pad;
   int top = th->h - h;
   ui_fill(u, (SDL_Rect){0, top, th->w, h}, th->surface_alt);
   ui_text_box(u, (SDL_Rect){th->margin, top, th->w - 2 * th->margin, h},

@@ -767,7 +767,8 @@ static void draw_bar(kbd *k, ui *u, SDL_Rect r) {
       hint = !pin(k) ? ui_str(u, "kbd.unavailable")
              : !ime_pinyin_ready(pin(k)) ? ui_str(u, "kbd.loading")
                                          : ui_str(u, "kbd.hint.pinyin");
-    ui_text_box(u, (SDL_Rect){x, r.y, xend - x, r.h}, th->px_body,
+    ui_text_box(u, (SDL_Rect){x, r.y, xend - x, r.h},
+                ui_fit_px(u, xend - x, r.h, TEXT_REGULAR, hint, th->px_body),
                 TEXT_REGULAR, th->text_muted, UI_LEFT, 1, hint);
   }
   const char *lp = ui_str(u, "kbd.prev"), *ln = ui_str(u, "kbd.next");

@@ -407,6 +407,8 @@ static void dispatch(app *a, const ui_event *ev) {
     case CHROME_ELDER: {
       /* 字大一点 → 字再大一点 → 字变回原样: round the three sizes. */
       app_set_elder(a, (a->elder + 1) % THEME_SIZES);
+      /* In the large sizes the screen is read again (speech.auto_elder);
+       * else a word says what happened. */
       char key[16];
       snprintf(key, sizeof key, "size.now.%d", a->elder);
       app_say(a, app_str(a, key));

@@ -53,6 +53,16 @@ static const key_def keys[] = {
     B("screen.fullscreen", fullscreen),
     {"screen.size", T_SIZE, offsetof(config, width), 0, 0, 0},
     B("screen.elder_default", elder_default),
+    I("screen.text_size", elder_default, 0, 2),
+    S("keys.up", keys_up),
+    S("keys.down", keys_down),
+    S("keys.left", keys_left),
+    S("keys.right", keys_right),
+    S("keys.enter", keys_enter),
+    S("keys.back", keys_back),
+    S("keys.help", keys_help),
+    S("keys.volume_up", keys_volume_up),
+    S("keys.volume_down", keys_volume_down),
     S("speech.output", speech_output),
     S("speech.wav_dir", speech_wav_dir),
     I("speech.volume", speech_volume, 0, 100),
@@ -99,6 +109,15 @@ static void defaults_common(config *c) {
   c->sync_interval_s = 4 * 3600;
   c->speech_volume = 70;
   c->speech_auto_elder = 1;
+  snprintf(c->keys_up, sizeof c->keys_up, "Up");
+  snprintf(c->keys_down, sizeof c->keys_down, "Down");
+  snprintf(c->keys_left, sizeof c->keys_left, "Left");
+  snprintf(c->keys_right, sizeof c->keys_right, "Right");
+  snprintf(c->keys_enter, sizeof c->keys_enter, "Return,Keypad Enter");
+  snprintf(c->keys_back, sizeof c->keys_back, "Escape,AC Back");
+  snprintf(c->keys_help, sizeof c->keys_help, "F1,Help");
+  snprintf(c->keys_volume_up, sizeof c->keys_volume_up, "F6,VolumeUp");
+  snprintf(c->keys_volume_down, sizeof c->keys_volume_down, "F5,VolumeDown");
 }
 
 void config_defaults(config *c, const char *base) {

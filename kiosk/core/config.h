@@ -13,6 +13,7 @@
 
 #include "core/kerr.h"
 
+#define CONFIG_KEYS_NAMES_MAX 96
 #define CONFIG_STR_MAX 512
 /* content.trusted_keys: up to 16 base64 keys of 44 characters, separated. */
 #define CONFIG_KEYS_MAX 1024
@@ -57,7 +58,9 @@ typedef struct config {
   /* screen */
   int fullscreen;                     /* 1: full screen; 0: window */
   int width, height;                  /* window size when not full screen */
-  int elder_default;                  /* start in elder (large-text) mode */
+  /* the text size a session starts with: 0 标准, 1 大 (the old elder
+   * mode; screen.elder_default = true sets it), 2 特大 */
+  int elder_default;
   /* speech (devices/speech.h): "speaker", "wav" (files in speech_wav_dir,
    * the simulated speaker) or "off"; "" = speaker with a window, off
    * headless */
@@ -66,6 +69,14 @@ typedef struct config {
   int speech_volume;                  /* 0..100 at the start of a session */
   int speech_auto_elder;              /* read each new screen in elder mode */
   int renderer;                       /* a config_renderer value */
+  /* a physical keypad (EZ-Access style): for each act, the keys that do
+   * it, SDL key names separated by commas ("Return,Keypad Enter"); the
+   * shell resolves the names (the core knows no SDL) */
+  char keys_up[CONFIG_KEYS_NAMES_MAX], keys_down[CONFIG_KEYS_NAMES_MAX],
+      keys_left[CONFIG_KEYS_NAMES_MAX], keys_right[CONFIG_KEYS_NAMES_MAX],
+      keys_enter[CONFIG_KEYS_NAMES_MAX], keys_back[CONFIG_KEYS_NAMES_MAX],
+      keys_help[CONFIG_KEYS_NAMES_MAX], keys_volume_up[CONFIG_KEYS_NAMES_MAX],
+      keys_volume_down[CONFIG_KEYS_NAMES_MAX];
   /* paths */
   char content_dir[CONFIG_STR_MAX];   /* the active content bundle */
   char data_dir[CONFIG_STR_MAX];      /* outbox and state (persistent) */

@@ -850,10 +850,20 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     int cw = (th->w - 2 * m - th->gap) * 44 / 100;
     /* The keys need their room (elder mode more); the question wraps. */
     int kw_min = theme_px(th, th->elder ? 1040 : 860);
+    /* Never keys under the minimum target: on a small screen in a large
+     * size the question's column gives way, down to a fifth. */
+    int floor_w = th->w * 3 / 10;
+    if (kw_min < kbd_min_width(u)) {
+      kw_min = kbd_min_width(u);
+      if (th->w - m - th->gap - kw_min < floor_w)
+        floor_w = th->w - m - th->gap - kw_min;
+      if (floor_w < th->w / 5)
+        floor_w = th->w / 5;
+    }
     if (th->w - (m + cw + th->gap) < kw_min)
       cw = th->w - m - th->gap - kw_min;
-    if (cw < th->w * 3 / 10)
-      cw = th->w * 3 / 10;
+    if (cw < floor_w)
+      cw = floor_w;
     col = (SDL_Rect){m, area.y + th->gap / 2, cw,
                      footer - area.y - th->gap};
     int kx = m + cw + th->gap;

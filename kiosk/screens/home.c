@@ -58,8 +58,7 @@ static void home_draw(app *a, void *state, ui *u) {
   /* Header: the service name with the region, and the elder switch. */
   int m = th->margin;
   int hb = th->button_h;
-  const char *elder =
-      app_str(a, app_elder(a) ? "home.standard_mode" : "home.elder_mode");
+  const char *elder = chrome_size_label(u);
   int ew = text_width(u->text, th->px_large, TEXT_BOLD, elder, strlen(elder)) +
            th->pad * 2;
   if (ew < th->target_min * 2)
@@ -71,8 +70,10 @@ static void home_draw(app *a, void *state, ui *u) {
   char service[256];
   snprintf(service, sizeof service, "%s%s%s", region ? region->name : "",
            region ? " · " : "", app_str(a, "app.title"));
-  ui_text_box(u, (SDL_Rect){m, m, th->w - 3 * m - ew, hb}, th->px_large,
-              TEXT_BOLD, th->primary, UI_LEFT, 1, service);
+  int spx = ui_fit_px(u, th->w - 3 * m - ew, hb, TEXT_BOLD, service,
+                      th->px_large);
+  ui_text_box(u, (SDL_Rect){m, m, th->w - 3 * m - ew, hb}, spx, TEXT_BOLD,
+              th->primary, UI_LEFT, 1, service);
 
   int footer_top = screen_footer(a, u);
   int y = m + hb + th->gap;

@@ -178,10 +178,20 @@ static void resume_draw(app *a, void *state, ui *u) {
      * question, the field and the buttons on the left. */
     int cw = (th->w - 2 * m - g) * 44 / 100;
     int kw_min = theme_px(th, th->elder ? 1040 : 860);
+    /* Never keys under the minimum target: on a small screen in a large
+     * size the question's column gives way, down to a fifth. */
+    int floor_w = th->w * 3 / 10;
+    if (kw_min < kbd_min_width(u)) {
+      kw_min = kbd_min_width(u);
+      if (th->w - m - g - kw_min < floor_w)
+        floor_w = th->w - m - g - kw_min;
+      if (floor_w < th->w / 5)
+        floor_w = th->w / 5;
+    }
     if (th->w - (m + cw + g) < kw_min)
       cw = th->w - m - g - kw_min;
-    if (cw < th->w * 3 / 10)
-      cw = th->w * 3 / 10;
+    if (cw < floor_w)
+      cw = floor_w;
     int kx = m + cw + g;
     int kh = s->k ? kbd_height(s->k, u, th->w - kx,
                                th->h - area.y - 2 * g - th->button_h)

@@ -79,9 +79,10 @@ session *app_session(app *a);
 uint64_t app_now(const app *a);
 /* Today's local date as YYYY-MM-DD: which region standards are in force. */
 void app_today(const app *a, char out[11]);
-/* Elder (large-text) mode. */
+/* The text size (ui/theme.h): 0 标准, 1 大 (the old elder mode), 2 特大;
+ * nonzero means a large size. app_set_elder clamps to 0..2. */
 int app_elder(const app *a);
-void app_set_elder(app *a, int on);
+void app_set_elder(app *a, int size);
 /* 听一听: the next frame's words (not what is private) are read aloud. */
 void app_listen(app *a);
 /* The screen's main content changed (a new question): in elder mode it is
@@ -119,10 +120,10 @@ selection *app_selection(app *a);
 int app_test_hooks(const app *a);
 
 /* The text size new sessions start with (screen.elder_default, for this
- * run of the program): 1 elder mode, 0 standard. Set by staff from the
+ * run of the program): 0 standard, 1 大, 2 特大. Set by staff from the
  * menu; takes effect from the next session. */
 int app_default_elder(app *a);
-void app_set_default_elder(app *a, int on);
+void app_set_default_elder(app *a, int size);
 
 /* Leaves the kiosk program (the main loop ends, exit status 0), only while
  * an administrator is signed in. KERR_DENIED otherwise. */

@@ -449,6 +449,14 @@ static void menu_draw(app *a, void *state, ui *u) {
     t.line[0] = '\0';
     ch = status_card(a, &t, u, x, y, sw, 0);
   }
+  if (ch > room && !th->portrait) {
+    /* 特大 on a landscape screen: the card takes more of the width, the
+     * buttons' words a smaller size (ui_button fits them). */
+    sw = (w - g) * 12 / 20;
+    bx = x + sw + g;
+    bwid = w - sw - g;
+    ch = status_card(a, &t, u, x, y, sw, 0);
+  }
   ui_card(u, (SDL_Rect){x, y, sw, ch}, th->surface, th->border);
   status_card(a, &t, u, x, y, sw, 1);
   int sh = scale_row(a, u, bx, 0, bwid, 0);

@@ -71,8 +71,8 @@ void app_today(const app *a, char out[11]) {
 
 int app_elder(const app *a) { return a->elder; }
 
-void app_set_elder(app *a, int on) {
-  a->elder = on ? 1 : 0;
+void app_set_elder(app *a, int size) {
+  a->elder = size < 0 ? 0 : size >= THEME_SIZES ? THEME_SIZES - 1 : size;
   theme_compute(&a->ui.th, a->w, a->h, a->elder);
   a->dirty = 1;
 }
@@ -186,6 +186,7 @@ void app_apply_pending(app *a) {
   }
   a->ui.pressed[0] = '\0';
   a->dirty = 1;
+  keynav_clear(a); /* a new screen starts unfocused */
   /* A new screen: what was being read is about the old one. */
   speech_stop(a->speech);
   app_announce(a);
@@ -219,6 +220,7 @@ static void wipe_ui(void *ud) {
   session_wipe_bytes(a->ui.targets, sizeof a->ui.targets);
   session_wipe_bytes(a->ui.texts, sizeof a->ui.texts);
   a->ui.n_targets = a->ui.n_texts = 0;
+  keynav_clear(a);
   text_forget(a->text);
   wipe_event_queue(a);
 }
@@ -320,6 +322,7 @@ void app_draw(app *a) {
     ui_begin_modal(u);
     chrome_timeout_overlay(u, session_warning_left_s(&a->sess, app_now(a)));
   }
+  keynav_draw(a);
   if (speak) {
     if (ui_speak_end(u) > 0)
       speech_say(a->speech, a->spoken);
@@ -401,10 +404,17 @@ static void dispatch(app *a, const ui_event *ev) {
       if (!ask_before_leaving(a, OP_END_SESSION))
         app_end_session(a);
       return;
-    case CHROME_ELDER:
-      app_set_elder(a, !a->elder);
+    case CHROME_ELDER: {
+      /* 字大一点 → 字再大一点 → 字变回原样: round the three sizes. */
+      app_set_elder(a, (a->elder + 1) % THEME_SIZES);
+      /* In the large sizes the screen is read again (speech.auto_elder);
+       * else a word says what happened. */
+      char key[16];
+      snprintf(key, sizeof key, "size.now.%d", a->elder);
+      app_say(a, app_str(a, key));
       app_announce(a);
       return;
+    }
     case CHROME_LISTEN:
       app_listen(a);
       return;
@@ -418,6 +428,16 @@ static void dispatch(app *a, const ui_event *ev) {
     if (s->cls->event)
       s->cls->event(a, s->state, ev);
   }
+}
+
+void app_tap_target(app *a, const ui_target *t) {
+  char id[UI_ID_MAX];
+  snprintf(id, sizeof id, "%s", t->id);
+  ui_event ev = {.type = UI_EV_TAP, .id = id, .action = t->action,
+                 .arg = t->arg, .x = t->r.x + t->r.w / 2,
+                 .y = t->r.y + t->r.h / 2};
+  dispatch(a, &ev);
+  a->dirty = 1;
 }
 
 /* Raw pointer events go only to a screen that asked for them. */
@@ -440,6 +460,7 @@ void app_input(app *a, const ui_input *in) {
       session_touch(&a->sess, now);
     a->down = 1;
     a->dragging = 0;
+    keynav_clear(a); /* a finger: the keypad's focus goes */
     a->down_x = a->last_x = in->x;
     a->down_y = a->last_y = in->y;
     const ui_target *t = ui_hit(&a->ui, in->x, in->y);
@@ -496,10 +517,14 @@ void app_input(app *a, const ui_input *in) {
     break;
   }
   case UI_IN_KEY: {
+    /* The keypad's keys first (back on the warning is 还要时间). */
+    int done = keynav_key(a, in->key);
     session_touch(&a->sess, now);
     a->warning = 0;
-    ui_event ev = {.type = UI_EV_KEY, .key = in->key};
-    dispatch(a, &ev);
+    if (!done) {
+      ui_event ev = {.type = UI_EV_KEY, .key = in->key};
+      dispatch(a, &ev);
+    }
     a->dirty = 1;
     break;
   }
@@ -782,6 +807,7 @@ kerr app_create(const app_options *o, app **out) {
     return e;
   }
   log_set_level((log_level)a->cfg.log_level);
+  keynav_init(a);
   /* The process holds an applicant's answers: no core dump, no ptrace or
    * /proc/PID/mem by other processes of the same user. */
   if (!a->cfg.dumpable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
@@ -928,9 +954,10 @@ const char *app_assisted_by(app *a) {
 
 int app_default_elder(app *a) { return a->cfg.elder_default; }
 
-void app_set_default_elder(app *a, int on) {
-  a->cfg.elder_default = on ? 1 : 0;
-  LOG_I("staff", "new sessions start in %s mode", on ? "elder" : "standard");
+void app_set_default_elder(app *a, int size) {
+  a->cfg.elder_default =
+      size < 0 ? 0 : size >= THEME_SIZES ? THEME_SIZES - 1 : size;
+  LOG_I("staff", "new sessions start in text size %d", a->cfg.elder_default);
 }
 
 kerr app_quit_by_admin(app *a) {
@@ -1022,7 +1049,8 @@ static void usage(FILE *f) {
         "  --headless        no display: software rendering into memory\n"
         "  --script FILE     run a script of input (docs/scripting.md)\n"
         "  --shots DIR       where the script's screenshots go\n"
-        "  --elder           start in elder (large-text) mode\n"
+        "  --elder           start in the large text size (--text-size 1)\n"
+        "  --text-size N     start in text size N: 0 standard, 1 large, 2 larger\n"
         "  --help            print this help and exit\n"
         "  --version         print the version and exit\n"
         "\n"
@@ -1041,7 +1069,7 @@ static int bad_usage(const char *fmt, const char *arg) {
 
 int app_main(int argc, char **argv) {
   enum { O_CONFIG = 1000, O_SET, O_WINDOW, O_HEADLESS, O_SCRIPT, O_SHOTS,
-         O_ELDER, O_HELP, O_VERSION };
+         O_ELDER, O_TEXT_SIZE, O_HELP, O_VERSION };
   static const struct option opts[] = {
       {"config", required_argument, NULL, O_CONFIG},
       {"set", required_argument, NULL, O_SET},
@@ -1050,6 +1078,7 @@ int app_main(int argc, char **argv) {
       {"script", required_argument, NULL, O_SCRIPT},
       {"shots", required_argument, NULL, O_SHOTS},
       {"elder", no_argument, NULL, O_ELDER},
+      {"text-size", required_argument, NULL, O_TEXT_SIZE},
       {"help", no_argument, NULL, O_HELP},
       {"version", no_argument, NULL, O_VERSION},
       {0}};
@@ -1070,7 +1099,12 @@ int app_main(int argc, char **argv) {
       o.headless = 1;
       break;
     case O_ELDER:
-      o.elder = 1;
+      o.elder = THEME_SIZE_LARGE;
+      break;
+    case O_TEXT_SIZE:
+      if (sscanf(optarg, "%d%c", &o.elder, &extra) != 1 || o.elder < 0 ||
+          o.elder >= THEME_SIZES)
+        return bad_usage("--text-size wants 0, 1 or 2, got '%s'", optarg);
       break;
     case O_CONFIG:
       o.config_path = optarg;

@@ -43,6 +43,8 @@ struct app_script {
   /* seek / page-to-end: page.down taps made for the current command */
   int paging;
   int paging_up; /* seek: the end was reached, now paging up */
+  /* key-to: downs pressed for the current command */
+  int stepping;
 };
 
 #define SCRIPT_MAX_PAGES 40
@@ -219,7 +221,7 @@ static int check_layout(app *a, app_script *s, const cmd *c) {
   const ui *u = &a->ui;
   char where[64];
   snprintf(where, sizeof where, "%dx%d%s", a->w, a->h,
-           a->elder ? " elder" : "");
+           a->elder == 2 ? " xl" : a->elder ? " elder" : "");
   if (u->registry_full)
     return fail(s, c, "more widgets than the registry holds (%s)", where, NULL);
   int bad = 0;
@@ -438,6 +440,49 @@ static int verb_key(app *a, app_script *s, const cmd *c) {
   return 1;
 }
 
+static void push_key(SDL_Keycode k) {
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_KEYDOWN;
+  ev.key.state = SDL_PRESSED;
+  ev.key.keysym.sym = k;
+  SDL_PushEvent(&ev);
+}
+
+/* key-to ID: presses the keypad's down key until the focus is on ID. */
+static int verb_key_to(app *a, app_script *s, const cmd *c) {
+  if (a->dirty)
+    app_draw(a);
+  const ui_target *t = ui_find_target(&a->ui, c->arg1);
+  if (t && a->focus[0] && strcmp(t->id, a->focus) == 0) {
+    s->stepping = 0;
+    s->paging = 0;
+    return 1;
+  }
+  int down = a->keymap[KEYNAV_DOWN][0];
+  int enter = a->keymap[KEYNAV_ENTER][0];
+  /* Not in view on a scrolling page: 下一页, by the keypad too. */
+  const ui_target *pg = t ? NULL : ui_find_target(&a->ui, "page.down");
+  if (pg && strcmp(a->focus, pg->id) == 0 && enter &&
+      s->paging < SCRIPT_MAX_PAGES) {
+    s->paging++;
+    s->stepping = 0; /* a new view: another round */
+    s->next--;
+    push_key(enter);
+    return 1;
+  }
+  if (!down || s->stepping > a->ui.n_targets + 1) {
+    s->stepping = 0;
+    s->paging = 0;
+    return fail(s, c, "the focus never reached '%s' on screen '%s'",
+                c->arg1, app_screen_name(a));
+  }
+  s->stepping++;
+  s->next--; /* run this command again after the key */
+  push_key(down);
+  return 1;
+}
+
 static int verb_wait(app *a, app_script *s, const cmd *c) {
   (void)a;
   if (parse_duration(c->arg1, &s->wait_left))
@@ -473,6 +518,14 @@ static int verb_elder(app *a, app_script *s, const cmd *c) {
   if (strcmp(c->arg1, "on") != 0 && strcmp(c->arg1, "off") != 0)
     return fail(s, c, "elder wants on or off", NULL, NULL);
   app_set_elder(a, strcmp(c->arg1, "on") == 0);
+  return 1;
+}
+
+static int verb_text_size(app *a, app_script *s, const cmd *c) {
+  if (strcmp(c->arg1, "0") != 0 && strcmp(c->arg1, "1") != 0 &&
+      strcmp(c->arg1, "2") != 0)
+    return fail(s, c, "text-size wants 0, 1 or 2", NULL, NULL);
+  app_set_elder(a, c->arg1[0] - '0');
   return 1;
 }
 
@@ -514,7 +567,7 @@ static int expect_pages(app *a, app_script *s, const cmd *c) {
   char got[48];
   snprintf(got, sizeof got, "%d", have);
   LOG_I("script", "%s: %d pages at %dx%d%s", app_screen_name(a), have, a->w,
-        a->h, a->elder ? " elder" : "");
+        a->h, a->elder == 2 ? " xl" : a->elder ? " elder" : "");
   if (!ok)
     return fail(s, c, "expected pages %s, the page has %s", c->arg2, got);
   return 1;
@@ -554,6 +607,12 @@ static int verb_expect(app *a, app_script *s, const cmd *c) {
       return fail(s, c, has ? "\"%s\" was read aloud"
                             : "\"%s\" was not read aloud",
                   want, NULL);
+  } else if (strcmp(k, "focus") == 0) {
+    /* The keypad's focus is on ID (a target id or its label). */
+    const ui_target *t = ui_find_target(&a->ui, want);
+    if (!a->focus[0] || !t || strcmp(t->id, a->focus) != 0)
+      return fail(s, c, "expected the focus on '%s', it is on '%s'", want,
+                  a->focus[0] ? a->focus : "nothing");
   } else if (strcmp(k, "pressed") == 0) {
     if (strcmp(a->ui.pressed, want) != 0)
       return fail(s, c, "expected '%s' pressed, pressed is '%s'", want,
@@ -596,10 +655,12 @@ static const verb VERBS[] = {
   {"drag", verb_drag},
   {"type", verb_type},
   {"key", verb_key},
+  {"key-to", verb_key_to},
   {"wait", verb_wait},
   {"hold", verb_hold},
   {"size", verb_size},
   {"elder", verb_elder},
+  {"text-size", verb_text_size},
   {"shot", verb_shot},
   {"expect", verb_expect},
   {"check", verb_check},

@@ -6,6 +6,7 @@
 
 #include "screens/screen.h"
 #include "services/selection.h"
+#include "shell/keynav.h"
 
 #define APP_STACK_MAX 8
 
@@ -37,7 +38,7 @@ struct app {
   SDL_Surface *surface; /* headless: the software renderer's target */
   int headless;
   int w, h;
-  int elder;
+  int elder; /* the text size, 0..2 (ui/theme.h) */
   int dirty;
   int running;
   int exit_code;
@@ -76,6 +77,11 @@ struct app {
    * session (it can hold an answer the applicant asked to hear) */
   int speak_now, announce;
   char spoken[4000];
+  /* the keypad (keynav.h): the SDL keys of each act (0: none), and the
+   * focused target's id ("" when nothing has the focus) and index */
+  int keymap[KEYNAV_ACTS][KEYNAV_KEYS_PER_ACT];
+  char focus[UI_ID_MAX];
+  int focus_at;
   /* scripted run */
   app_script *script;
   char shots_dir[512];
@@ -93,7 +99,7 @@ typedef struct app_options {
   int headless;
   int width, height; /* 0: from the configuration */
   int window;        /* force a window (not full screen) */
-  int elder;         /* -1: from the configuration */
+  int elder;         /* text size 0..2; -1: from the configuration */
   const char *sets[16]; /* "key=value" overrides applied after the file */
   int n_sets;
 } app_options;
@@ -114,6 +120,9 @@ void app_handle_sdl(app *a, const SDL_Event *ev);
 void app_input(app *a, const ui_input *in);
 /* Resizes the drawing area (headless: recreates the surface). */
 kerr app_resize(app *a, int w, int h);
+/* Taps target t of the last frame, as a finger's tap on it would (the
+ * keypad's enter and back). */
+void app_tap_target(app *a, const ui_target *t);
 /* Applies the pending screen operation, if any. */
 void app_apply_pending(app *a);
 

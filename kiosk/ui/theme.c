@@ -14,28 +14,46 @@ int theme_px(const theme *t, float units) {
   return v < 1 ? 1 : v;
 }
 
-void theme_compute(theme *t, int w, int h, int elder) {
+void theme_compute(theme *t, int w, int h, int size) {
+  if (size < THEME_SIZE_STANDARD)
+    size = THEME_SIZE_STANDARD;
+  if (size > THEME_SIZE_XL)
+    size = THEME_SIZE_XL;
+  /* Per size: small, body, large, title, huge, button, pad, gap, bar. */
+  static const float u[THEME_SIZES][9] = {
+      {28, 30, 38, 46, 60, 88, 24, 22, 100},
+      {36, 42, 50, 60, 76, 112, 30, 26, 120},
+      {44, 50, 58, 68, 84, 128, 32, 28, 136},
+  };
+  const float *v = u[size];
   t->w = w;
   t->h = h;
   t->portrait = h > w;
-  t->elder = elder;
+  t->size = size;
+  t->elder = size >= THEME_SIZE_LARGE;
   int short_side = w < h ? w : h;
   t->scale = (float)short_side / 1080.0f;
   /* A portrait screen is narrow: its width, not its height, limits text.
    * 1080 units still span its width, so the same scale works. */
-  t->px_small = theme_px(t, elder ? 36 : 28);
-  t->px_body = theme_px(t, elder ? 42 : 30);
-  t->px_large = theme_px(t, elder ? 50 : 38);
-  t->px_title = theme_px(t, elder ? 60 : 46);
-  t->px_huge = theme_px(t, elder ? 76 : 60);
-  /* Minimums round up so they hold at every scale. */
-  t->target_min = (int)ceilf((elder ? 80.0f : 60.0f) * t->scale);
-  t->button_h = theme_px(t, elder ? 112 : 88);
-  t->pad = theme_px(t, elder ? 30 : 24);
-  t->gap = theme_px(t, elder ? 26 : 22);
+  t->px_small = theme_px(t, v[0]);
+  t->px_body = theme_px(t, v[1]);
+  t->px_large = theme_px(t, v[2]);
+  t->px_title = theme_px(t, v[3]);
+  t->px_huge = theme_px(t, v[4]);
+  /* Touch targets: the scaled size, and never under the rule's pixels
+   * (60, 80 in the large sizes) on a small screen. Rounded up so they
+   * hold at every scale. */
+  t->target_min = (int)ceilf((t->elder ? 80.0f : 60.0f) * t->scale);
+  if (t->target_min < 60)
+    t->target_min = 60;
+  t->button_h = theme_px(t, v[5]);
+  if (t->button_h < t->target_min)
+    t->button_h = t->target_min;
+  t->pad = theme_px(t, v[6]);
+  t->gap = theme_px(t, v[7]);
   t->margin = theme_px(t, 40);
   t->radius = theme_px(t, 18);
-  t->bar_h = theme_px(t, elder ? 120 : 100);
+  t->bar_h = theme_px(t, v[8]);
 
   t->bg = rgb(0xF6F2EA);
   t->surface = rgb(0xFFFFFF);

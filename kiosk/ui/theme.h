@@ -2,9 +2,13 @@
  *
  * All sizes are given at "1080p-equivalent" (the short side of the screen
  * is 1080 units) and scaled to the real screen, so 1920x1080, 1080x1920 and
- * 1280x800 keep the same proportions. Minimums (elderly-friendly rules):
- * body text >= 28 px normal / >= 40 px elder, touch targets >= 60 / >= 80 px,
- * body-text contrast >= 7:1. tests/ui/test_theme.c checks them. */
+ * 1280x800 keep the same proportions. Three text sizes: 标准 (0), 大 (1,
+ * the old elder mode) and 特大 (2). Minimums (elderly-friendly rules): body
+ * text >= 28 px standard / >= 40 px in the large sizes at 1080p-equivalent;
+ * touch targets >= 60 px standard / >= 80 px large at 1080p-equivalent, and
+ * never under 60 real pixels on any screen (a finger does not shrink with
+ * the screen); body-text contrast >= 7:1. tests/ui/test_theme.c checks
+ * them. */
 #ifndef KIOSK_UI_THEME_H
 #define KIOSK_UI_THEME_H
 
@@ -13,7 +17,8 @@
 typedef struct theme {
   int w, h;        /* screen size in pixels */
   int portrait;    /* h > w */
-  int elder;       /* large-text mode */
+  int size;        /* text size: THEME_SIZE_STANDARD .. THEME_SIZE_XL */
+  int elder;       /* size >= THEME_SIZE_LARGE (the large sizes) */
   float scale;     /* pixels per 1080p-equivalent unit */
   /* font sizes in pixels */
   int px_small, px_body, px_large, px_title, px_huge;
@@ -31,8 +36,16 @@ typedef struct theme {
       scrim, success;
 } theme;
 
-/* Computes the theme for a w x h screen. */
-void theme_compute(theme *t, int w, int h, int elder);
+enum {
+  THEME_SIZE_STANDARD = 0, /* 标准 */
+  THEME_SIZE_LARGE = 1,    /* 大 (screen.elder_default, --elder) */
+  THEME_SIZE_XL = 2,       /* 特大 */
+  THEME_SIZES = 3
+};
+
+/* Computes the theme for a w x h screen at a text size (clamped to
+ * 0..THEME_SIZES-1). */
+void theme_compute(theme *t, int w, int h, int size);
 
 /* Converts 1080p-equivalent units to pixels (rounded, at least 1). */
 int theme_px(const theme *t, float units);

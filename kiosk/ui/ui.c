@@ -163,6 +163,28 @@ int ui_text_height(ui *u, int wd, int px, text_weight w, const char *s) {
   return (int)n * text_line_height(u->text, px, w);
 }
 
+int ui_fit_px(ui *u, int wd, int ht, text_weight w, const char *s,
+              int px_max) {
+  const theme *th = &u->th;
+  const int steps[] = {th->px_huge, th->px_title, th->px_large, th->px_body,
+                       th->px_small};
+  int last = px_max;
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    if (steps[i] > px_max)
+      continue;
+    last = steps[i];
+    linebreak_line lines[MAX_LINES];
+    size_t n = text_wrap(u->text, last, w, wd, s, strlen(s), lines,
+                         MAX_LINES);
+    int wide = 0;
+    for (size_t j = 0; j < n && j < MAX_LINES; j++)
+      wide |= lines[j].width > wd;
+    if (!wide && (int)n * text_line_height(u->text, last, w) <= ht)
+      return last;
+  }
+  return last;
+}
+
 void ui_private(ui *u, int on) {
   u->private_depth += on ? 1 : -1;
   if (u->private_depth < 0)
@@ -299,6 +321,7 @@ void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label) {
   t->r = vis;
   t->full = r;
   t->enabled = 1;
+  t->priv = u->private_depth > 0;
   t->action = t->arg = 0;
   u->last_target = u->n_targets - 1;
 }
@@ -346,9 +369,12 @@ void ui_button(ui *u, const char *id, SDL_Rect r, ui_button_style style,
     ui_fill_round(u, r, th->radius, fill);
   else
     ui_card(u, r, fill, border);
-  int px = style == UI_BTN_QUIET ? th->px_small : th->px_large;
   text_weight w = style == UI_BTN_QUIET ? TEXT_REGULAR : TEXT_BOLD;
   SDL_Rect in = {r.x + th->pad / 2, r.y, r.w - th->pad, r.h};
+  /* The largest text that fits: in the large sizes a small key or a
+   * narrow screen's button takes a step down rather than spill over. */
+  int px = ui_fit_px(u, in.w, in.h, w, label,
+                     style == UI_BTN_QUIET ? th->px_small : th->px_large);
   u->button_id = id;
   ui_text_box(u, in, px, w, fg, UI_CENTER, 1, label);
   u->button_id = NULL;
@@ -389,25 +415,41 @@ void ui_tile_sized(ui *u, const char *id, SDL_Rect r, const char *badge,
   SDL_Rect text_r;
   int title_h = text_line_height(u->text, th->px_title, TEXT_BOLD);
   if (horizontal) {
-    int cx = r.x + pad + badge_d / 2, cy = r.y + r.h / 2;
-    ui_circle(u, cx, cy, badge_d / 2, badge_color);
-    int bw = text_width(u->text, th->px_huge, TEXT_BOLD, badge, strlen(badge));
-    int bh = text_line_height(u->text, th->px_huge, TEXT_BOLD);
-    ui_text_line(u, th->px_huge, TEXT_BOLD, th->on_primary, badge, cx - bw / 2,
-                 cy - bh / 2);
-    text_r = (SDL_Rect){r.x + pad * 2 + badge_d, r.y + pad,
-                        r.w - pad * 3 - badge_d, r.h - 2 * pad};
+    /* The words first: in the large sizes a narrow tile gives up its
+     * badge rather than its description. */
+    if (ui_text_height(u, r.w - pad * 3 - badge_d, th->px_body, TEXT_REGULAR,
+                       desc) + title_h > r.h - 2 * pad)
+      badge_d = 0;
+    if (badge_d) {
+      int cx = r.x + pad + badge_d / 2, cy = r.y + r.h / 2;
+      ui_circle(u, cx, cy, badge_d / 2, badge_color);
+      int bw =
+          text_width(u->text, th->px_huge, TEXT_BOLD, badge, strlen(badge));
+      int bh = text_line_height(u->text, th->px_huge, TEXT_BOLD);
+      ui_text_line(u, th->px_huge, TEXT_BOLD, th->on_primary, badge,
+                   cx - bw / 2, cy - bh / 2);
+    }
+    int bspace = badge_d ? pad + badge_d : 0;
+    text_r = (SDL_Rect){r.x + pad + bspace, r.y + pad,
+                        r.w - pad * 2 - bspace, r.h - 2 * pad};
     int desc_h = ui_text_height(u, text_r.w, th->px_body, TEXT_REGULAR, desc);
+    if (title_h + desc_h > text_r.h &&
+        title_h + ui_text_height(u, text_r.w, th->px_small, TEXT_REGULAR,
+                                 desc) > text_r.h)
+      desc_h = 0; /* not shown, see below: the title is centred */
     int block = title_h + desc_h;
     int y = text_r.y + (text_r.h - block) / 2;
     if (y < text_r.y)
       y = text_r.y;
     ui_text_box(u, (SDL_Rect){text_r.x, y, text_r.w, title_h}, th->px_title,
                 TEXT_BOLD, th->text, UI_LEFT, 0, title);
-    ui_text_box(u,
-                (SDL_Rect){text_r.x, y + title_h, text_r.w,
-                           text_r.y + text_r.h - y - title_h},
-                th->px_body, TEXT_REGULAR, th->text_muted, UI_LEFT, 0, desc);
+    int dh = text_r.y + text_r.h - y - title_h;
+    int dpx = ui_fit_px(u, text_r.w, dh, TEXT_REGULAR, desc, th->px_body);
+    /* Where even the smallest size cannot hold the description (特大 on a
+     * small screen) the title stands alone: it names the tile. */
+    if (ui_text_height(u, text_r.w, dpx, TEXT_REGULAR, desc) <= dh)
+      ui_text_box(u, (SDL_Rect){text_r.x, y + title_h, text_r.w, dh}, dpx,
+                  TEXT_REGULAR, th->text_muted, UI_LEFT, 0, desc);
   } else {
     /* Tall tile: badge, title and description centred as one block. */
     int tw = r.w - 2 * pad;
@@ -433,8 +475,10 @@ void ui_tile_sized(ui *u, const char *id, SDL_Rect r, const char *badge,
     ui_text_box(u, (SDL_Rect){r.x + pad, y, tw, title_h}, th->px_title,
                 TEXT_BOLD, th->text, UI_CENTER, 0, title);
     y += title_h + th->gap / 2;
-    ui_text_box(u, (SDL_Rect){r.x + pad, y, tw, r.y + r.h - pad - y},
-                th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 0, desc);
+    int dh = r.y + r.h - pad - y;
+    ui_text_box(u, (SDL_Rect){r.x + pad, y, tw, dh},
+                ui_fit_px(u, tw, dh, TEXT_REGULAR, desc, th->px_body),
+                TEXT_REGULAR, th->text_muted, UI_CENTER, 0, desc);
   }
   ui_target_add(u, id, r, title);
 }

@@ -31,6 +31,7 @@ typedef struct ui_target {
   SDL_Rect r;    /* the part that can be touched (clipped to the view) */
   SDL_Rect full; /* the whole target, for the minimum-size check */
   int enabled;
+  int priv;        /* registered inside ui_private: its label is not said */
   int action, arg; /* what a tap on it means to the screen (ui_tag) */
 } ui_target;
 
@@ -134,6 +135,10 @@ int ui_text_line(ui *u, int px, text_weight w, SDL_Color c, const char *s,
  * overflowed. Returns the height the whole text needs. */
 int ui_text_box(ui *u, SDL_Rect r, int px, text_weight w, SDL_Color c,
                 ui_align align, int valign, const char *s);
+/* The largest of the theme's text sizes, at most px_max, at which s
+ * wrapped into wd fits in height ht (the smallest size if none does). */
+int ui_fit_px(ui *u, int wd, int ht, text_weight w, const char *s,
+              int px_max);
 /* Height the wrapped text would need in width wd. */
 int ui_text_height(ui *u, int wd, int px, text_weight w, const char *s);
 

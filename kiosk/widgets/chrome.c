@@ -17,6 +17,13 @@ void chrome_format(char *out, size_t size, const char *tmpl,
            p + strlen(mark));
 }
 
+const char *chrome_size_label(const ui *u) {
+  static const char *const keys[THEME_SIZES] = {"size.bigger", "size.biggest",
+                                                "size.standard"};
+  int n = u->th.size;
+  return ui_str(u, keys[n < 0 || n >= THEME_SIZES ? 0 : n]);
+}
+
 /* A button sized to its label (at least the minimum target). */
 static int label_button_w(ui *u, const char *label) {
   const theme *th = &u->th;
@@ -38,8 +45,7 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
   const char *home = ui_str(u, "nav.home");
   const char *listen = ui_str(u, "nav.listen");
   const char *end = ui_str(u, "nav.finish");
-  const char *elder =
-      ui_str(u, th->elder ? "home.standard_mode" : "home.elder_mode");
+  const char *elder = chrome_size_label(u);
   int backw = has_back ? label_button_w(u, back) : 0;
   int homew = label_button_w(u, home);
   int listenw = label_button_w(u, listen);
@@ -104,7 +110,9 @@ int chrome_footer(ui *u, const char *hotline) {
   char line[512];
   snprintf(line, sizeof line, "%s %s：%s", ui_str(u, "home.help"),
            ui_str(u, "policy.hotline"), hotline);
-  int h = text_line_height(u->text, th->px_small, TEXT_REGULAR) + th->pad;
+  /* One line, or two on a narrow screen in a large size. */
+  int h = ui_text_height(u, th->w - 2 * th->margin, th->px_small,
+                         TEXT_REGULAR, line) + th->pad;
   int top = th->h - h;
   ui_fill(u, (SDL_Rect){0, top, th->w, h}, th->surface_alt);
   ui_text_box(u, (SDL_Rect){th->margin, top, th->w - 2 * th->margin, h},

@@ -39,6 +39,9 @@ enum chrome_action {
 /* Draws the top bar: 返回 (when has_back), 回首页, 听一听, the title, 长辈模式
  * (or 标准模式 in elder mode) and 结束. Returns the rectangle below it. */
 SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back);
+/* The words on the text-size button (NAV_ELDER) at the theme's size: what
+ * a tap does next (字大一点, 字再大一点, 字变回原样). */
+const char *chrome_size_label(const ui *u);
 
 /* Draws the footer line (help, hotline) at the bottom; returns its top y. */
 int chrome_footer(ui *u, const char *hotline);

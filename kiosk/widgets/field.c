@@ -157,8 +157,8 @@ static int label_h(ui *u) {
 }
 
 static int box_h(ui *u) {
-  return text_line_height(u->text, u->th.px_large, TEXT_REGULAR) +
-         u->th.pad;
+  int h = text_line_height(u->text, u->th.px_large, TEXT_REGULAR) + u->th.pad;
+  return h < u->th.target_min ? u->th.target_min : h;
 }
 
 int field_height(ui *u, int w, const field_view *v) {
@@ -208,7 +208,9 @@ static void draw_label_row(ui *u, SDL_Rect r, int lh, const field_view *v) {
                 v->counter);
   }
   if (v->label && v->label[0])
-    ui_text_box(u, (SDL_Rect){r.x, r.y, r.w - counter_w, lh}, th->px_body,
+    ui_text_box(u, (SDL_Rect){r.x, r.y, r.w - counter_w, lh},
+                ui_fit_px(u, r.w - counter_w, lh, TEXT_BOLD, v->label,
+                          th->px_body),
                 TEXT_BOLD, th->text, UI_LEFT, 0, v->label);
 }
 
@@ -237,9 +239,14 @@ static void draw_shown(ui *u, SDL_Rect tr, const char *disp, size_t dn,
   const theme *th = &u->th;
   size_t caret = before + cl;
   if (dn == 0) {
+    /* A long hint in a narrow box takes a smaller size, never two
+     * lines (the box holds one). */
     if (placeholder && placeholder[0])
-      ui_text_box(u, tr, th->px_large, TEXT_REGULAR, th->text_muted, UI_LEFT,
-                  0, placeholder);
+      ui_text_box(u, tr,
+                  ui_fit_px(u, tr.w, text_line_height(u->text, th->px_large,
+                                                      TEXT_REGULAR),
+                            TEXT_REGULAR, placeholder, th->px_large),
+                  TEXT_REGULAR, th->text_muted, UI_LEFT, 0, placeholder);
     return;
   }
   size_t b0, b1;

@@ -624,10 +624,21 @@ static bool has_bar(const kbd *k) {
   return k->type == KBD_PINYIN || k->type == KBD_HAND;
 }
 
+/* The gap between keys. */
+static int key_gap(const theme *th) {
+  return theme_px(th, th->elder ? 14 : 12);
+}
+
+int kbd_min_width(const ui *u) {
+  const theme *th = &u->th;
+  /* kbd_draw leaves half a margin each side; +2 for rounding. */
+  return 10 * th->target_min + 9 * key_gap(th) + th->margin + 2;
+}
+
 static void measure(const kbd *k, ui *u, int max_h, metrics *m) {
   const theme *th = &u->th;
   m->pad = th->pad / 2;
-  m->g = theme_px(th, th->elder ? 14 : 12);
+  m->g = key_gap(th);
   m->comp_h = has_bar(k) ? text_line_height(u->text, th->px_body, TEXT_BOLD)
                          : 0;
   m->bar_h = 0;
@@ -756,7 +767,8 @@ static void draw_bar(kbd *k, ui *u, SDL_Rect r) {
       hint = !pin(k) ? ui_str(u, "kbd.unavailable")
              : !ime_pinyin_ready(pin(k)) ? ui_str(u, "kbd.loading")
                                          : ui_str(u, "kbd.hint.pinyin");
-    ui_text_box(u, (SDL_Rect){x, r.y, xend - x, r.h}, th->px_body,
+    ui_text_box(u, (SDL_Rect){x, r.y, xend - x, r.h},
+                ui_fit_px(u, xend - x, r.h, TEXT_REGULAR, hint, th->px_body),
                 TEXT_REGULAR, th->text_muted, UI_LEFT, 1, hint);
   }
   const char *lp = ui_str(u, "kbd.prev"), *ln = ui_str(u, "kbd.next");

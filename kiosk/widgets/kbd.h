@@ -79,6 +79,9 @@ const char *kbd_composition(const kbd *k);
 /* The height the keyboard wants for width w, at most max_h (the keys shrink
  * down to the theme's minimum target size, never below). */
 int kbd_height(kbd *k, ui *u, int w, int max_h);
+/* The narrowest a keyboard may be drawn: ten letter keys across, each at
+ * least the theme's minimum target. */
+int kbd_min_width(const ui *u);
 
 /* Draws the keyboard into r and registers its keys. */
 void kbd_draw(kbd *k, ui *u, SDL_Rect r);

@@ -5,14 +5,19 @@
 int main(void) {
   static const int sizes[][2] = {{1920, 1080}, {1080, 1920}, {1280, 800}};
   for (int i = 0; i < 3; i++) {
-    for (int elder = 0; elder <= 1; elder++) {
+    for (int size = 0; size < THEME_SIZES; size++) {
       theme t;
-      theme_compute(&t, sizes[i][0], sizes[i][1], elder);
+      theme_compute(&t, sizes[i][0], sizes[i][1], size);
+      int elder = size >= THEME_SIZE_LARGE;
+      CHECK_INT(t.elder, elder);
+      CHECK_INT(t.size, size);
       /* Sizes at 1080p-equivalent. */
       float body = (float)t.px_body / t.scale;
       float target = (float)t.target_min / t.scale;
       CHECK(body >= (elder ? 40.0f : 28.0f) - 0.5f);
       CHECK(target >= (elder ? 80.0f : 60.0f) - 0.5f);
+      /* And in real pixels on every screen. */
+      CHECK(t.target_min >= 60);
       CHECK(t.button_h >= t.target_min);
       CHECK(t.bar_h >= t.target_min);
       CHECK(t.px_small / t.scale >= (elder ? 34.0f : 26.0f) - 0.5f);
@@ -20,10 +25,12 @@ int main(void) {
       CHECK_INT(t.portrait, sizes[i][1] > sizes[i][0]);
     }
   }
-  theme t, e;
+  theme t, e, x;
   theme_compute(&t, 1920, 1080, 0);
   theme_compute(&e, 1920, 1080, 1);
+  theme_compute(&x, 1920, 1080, 2);
   CHECK(e.px_body > t.px_body);
+  CHECK(x.px_body > e.px_body);
   CHECK(e.target_min > t.target_min);
 
   /* Contrast of every text colour on every background it is drawn on. */

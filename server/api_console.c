@@ -37,6 +37,7 @@
 #include "dept.h"
 #include "flow.h"
 #include "intake.h"
+#include "kiosk/core/session.h"
 #include "kiosk/core/log.h"
 #include "reqjson.h"
 #include "search.h"
@@ -847,8 +848,10 @@ static kerr unseal_into(srv *s, const app_copy *c, cJSON *o) {
       cJSON_AddItemToArray(sigs, one);
     }
 out:
-  /* cJSON's copies of the plaintext are freed without wiping; the buffer
-   * that held the whole plaintext is wiped by sodium_free. */
+  /* cJSON's copies of the plaintext are wiped before they are freed (what
+   * went into the answer is the answer's); the buffer that held the whole
+   * plaintext is wiped by sodium_free. */
+  session_wipe_json(pt);
   cJSON_Delete(pt);
   sodium_free(buf);
   return err;

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "kiosk/core/session.h"
 #include "kiosk/core/calendar.h"
 #include "kiosk/core/utf8.h"
 #include "reqjson.h"
@@ -497,9 +498,9 @@ size_t intake_payload_hints(const char *plain, size_t n,
       hints[k][4] = '\0';
       k++;
     }
-    if (t)
-      sodium_memzero((char *)t, len);
   }
+  /* cJSON's copies of the whole payload: wiped before they are freed. */
+  session_wipe_json(pt);
   cJSON_Delete(pt);
   return k;
 }

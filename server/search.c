@@ -12,6 +12,8 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "kiosk/core/session.h"
+
 enum { NORM_MAX = 1024 };
 
 void search_key_derive(const unsigned char check_key[32],
@@ -97,11 +99,8 @@ kerr search_digests_payload(const unsigned char key[SEARCH_KEY_BYTES],
   *n_out = k;
   sodium_memzero(norm, sizeof norm);
   sodium_memzero(id, sizeof id);
-  /* cJSON's copies: wipe the strings before they are freed. */
-  if (name)
-    sodium_memzero((char *)name, strlen(name));
-  if (idv)
-    sodium_memzero((char *)idv, strlen(idv));
+  /* cJSON's copies of the whole payload: wiped before they are freed. */
+  session_wipe_json(pt);
   cJSON_Delete(pt);
   return KERR_OK;
 }

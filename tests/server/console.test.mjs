@@ -12,33 +12,14 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-let chromium;
-try {
-  ({ chromium } = require(path.join(here, 'node_modules', 'playwright-core')));
-} catch (e) {
-  console.error('console test: node_modules/playwright-core is missing; run ' +
-    '`npm ci` in tests/server first');
-  process.exit(1);
-}
+const chromium = loadChromium('console test');
 
-const env = (k) => {
-  if (!process.env[k]) { console.error(`console test: ${k} not set`); process.exit(1); }
-  return process.env[k];
-};
+const env = (k) => requireEnv('console test', k);
 const SERVER = env('KIOSK_SERVER'), SUBMIT = env('SUBMIT_SAMPLE');
 const PKI = env('SRV_PKI'), WORK = env('SRV_WORK');
 const DEV = 'KIOSK-140500-001';
-const CHROMIUM = '/usr/bin/chromium';
-
-let failures = 0;
-function check(cond, what) {
-  if (cond) { console.log('ok   ' + what); } else { failures++; console.error('FAIL ' + what); }
-}
 
 function deviceGet(port, p) {
   return new Promise((resolve, reject) => {
@@ -70,15 +51,6 @@ function devicePost(port, p, json) {
     req.on('error', reject);
     req.end(data);
   });
-}
-
-async function waitForFile(f, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (fs.existsSync(f)) return fs.readFileSync(f, 'utf8').trim();
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('server did not start');
 }
 
 async function main() {
@@ -226,8 +198,8 @@ async function main() {
 const guard = setTimeout(() => { console.error('console test: timed out'); process.exit(1); }, 150000);
 main().then(() => {
   clearTimeout(guard);
-  console.log(failures ? `${failures} failed` : 'all passed');
-  process.exit(failures ? 1 : 0);
+  console.log(failures() ? `${failures()} failed` : 'all passed');
+  process.exit(failures() ? 1 : 0);
 }, (e) => {
   clearTimeout(guard);
   console.error('console test:', e);

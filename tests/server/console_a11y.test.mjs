@@ -12,43 +12,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-let chromium;
 const AXE = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
-try {
-  ({ chromium } = require(path.join(here, 'node_modules', 'playwright-core')));
-  if (!fs.existsSync(AXE)) throw new Error('no axe-core');
-} catch (e) {
-  console.error('console a11y test: node_modules lacks playwright-core or axe-core; run `npm ci` in tests/server first');
+const chromium = loadChromium('console a11y test');
+if (!fs.existsSync(AXE)) {
+  console.error('console a11y test: node_modules/axe-core is missing; run `npm ci` in tests/server first');
   process.exit(1);
 }
 
-const env = (k) => {
-  if (!process.env[k]) { console.error(`console a11y test: ${k} not set`); process.exit(1); }
-  return process.env[k];
-};
+const env = (k) => requireEnv('console a11y test', k);
 const SERVER = env('KIOSK_SERVER'), SUBMIT = env('SUBMIT_SAMPLE');
 const PKI = env('SRV_PKI'), WORK = env('SRV_WORK');
 const DEV = 'KIOSK-140500-001';
-const CHROMIUM = '/usr/bin/chromium';
 const PW = 'a11y pass 77';
-
-let failures = 0;
-function check(cond, what) {
-  if (cond) { console.log('ok   ' + what); } else { failures++; console.error('FAIL ' + what); }
-}
-
-async function waitForFile(f, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (fs.existsSync(f)) return fs.readFileSync(f, 'utf8').trim();
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('server did not start');
-}
 
 async function main() {
   if (!fs.existsSync(CHROMIUM)) {
@@ -72,16 +50,7 @@ async function main() {
     const port = parseInt(await waitForFile(portFile, 10000), 10);
     const sub = JSON.parse(spawnSync(SUBMIT, [String(port), DEV, '61', 'true'], { env: process.env }).stdout.toString());
     check(sub.status === 201, 'an application to look at');
-    ctx = await chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM, headless: true, ignoreHTTPSErrors: true,
-      // axe is injected as a script tag; the console's CSP (script-src
-      // 'self') would rightly refuse it.
-      bypassCSP: true,
-      viewport: { width: 1366, height: 768 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-        '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    ctx = await launchChromium(chromium, userDir, { bypassCSP: true });
     const page = ctx.pages()[0] || await ctx.newPage();
     page.setDefaultTimeout(15000);
     const base = `https://localhost:${port}`;
@@ -148,7 +117,7 @@ async function main() {
     check(ex.code === 0, 'kiosk-server stops cleanly');
     fs.rmSync(userDir, { recursive: true, force: true });
   }
-  if (failures) { console.error(`${failures} check(s) failed`); process.exit(1); }
+  if (failures()) { console.error(`${failures()} check(s) failed`); process.exit(1); }
   console.log('all checks passed');
 }
 

@@ -16,43 +16,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-let chromium;
-try {
-  ({ chromium } = require(path.join(here, 'node_modules', 'playwright-core')));
-} catch (e) {
-  console.error('console items test: node_modules/playwright-core is missing; run ' +
-    '`npm ci` in tests/server first');
-  process.exit(1);
-}
+const chromium = loadChromium('console items test');
 
-const env = (k) => {
-  if (!process.env[k]) { console.error(`console items test: ${k} not set`); process.exit(1); }
-  return process.env[k];
-};
+const env = (k) => requireEnv('console items test', k);
 const SERVER = env('KIOSK_SERVER'), SUBMIT = env('SUBMIT_SAMPLE');
 const PKI = env('SRV_PKI'), WORK = env('SRV_WORK');
 const SHOTS = process.env.SHOTS || '/tmp';
 const DEV = 'KIOSK-140500-001';
-const CHROMIUM = '/usr/bin/chromium';
 const PW = 'console items 1';
-
-let failures = 0;
-function check(cond, what) {
-  if (cond) { console.log('ok   ' + what); } else { failures++; console.error('FAIL ' + what); }
-}
-
-async function waitForFile(f, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (fs.existsSync(f)) return fs.readFileSync(f, 'utf8').trim();
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('server did not start');
-}
 
 // Local 10:00 of a day in China (UTC+8), as unix seconds.
 const at10 = (y, m, d) => Math.floor(Date.UTC(y, m - 1, d, 2, 0, 0) / 1000);
@@ -105,13 +79,7 @@ async function main() {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-console-items-'));
   let ctx = null;
   try {
-    ctx = await chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM, headless: true, ignoreHTTPSErrors: true,
-      viewport: { width: 1366, height: 768 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-        '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    ctx = await launchChromium(chromium, userDir);
     const page = ctx.pages()[0] || await ctx.newPage();
     page.setDefaultTimeout(15000);
     const base = `https://localhost:${port}`;
@@ -245,8 +213,8 @@ async function main() {
 const guard = setTimeout(() => { console.error('console items test: timed out'); process.exit(1); }, 150000);
 main().then(() => {
   clearTimeout(guard);
-  console.log(failures ? `${failures} failed` : 'all passed');
-  process.exit(failures ? 1 : 0);
+  console.log(failures() ? `${failures()} failed` : 'all passed');
+  process.exit(failures() ? 1 : 0);
 }, (e) => {
   clearTimeout(guard);
   console.error('console items test:', e);

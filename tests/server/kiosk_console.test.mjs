@@ -16,41 +16,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-let chromium;
-try {
-  ({ chromium } = require(path.join(here, 'node_modules', 'playwright-core')));
-} catch (e) {
-  console.error('kiosk-console test: node_modules/playwright-core is missing; run `npm ci` in tests/server first');
-  process.exit(1);
-}
+const chromium = loadChromium('kiosk-console test');
 
-const env = (k) => {
-  if (!process.env[k]) { console.error(`kiosk-console test: ${k} not set`); process.exit(1); }
-  return process.env[k];
-};
+const env = (k) => requireEnv('kiosk-console test', k);
 const SERVER = env('KIOSK_SERVER'), KIOSK = env('KIOSK_BIN');
 const PKI = env('SRV_PKI'), WORK = env('SRV_WORK'), SRC = env('KIOSK_SOURCE');
-const CHROMIUM = '/usr/bin/chromium';
 const PW = 'window pass 31';
-
-let failures = 0;
-function check(cond, what) {
-  if (cond) { console.log('ok   ' + what); } else { failures++; console.error('FAIL ' + what); }
-}
-
-async function waitForFile(f, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (fs.existsSync(f)) return fs.readFileSync(f, 'utf8').trim();
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('server did not start');
-}
 
 // After the receipt: wait (real time) until the delivery worker says the
 // backend has it.
@@ -124,13 +97,7 @@ async function main() {
     check(referral.status === 0 && referral.refs.length === 1,
       'staff file a referral for a neighbour and the backend has it');
 
-    ctx = await chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM, headless: true, ignoreHTTPSErrors: true,
-      viewport: { width: 1366, height: 768 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-        '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    ctx = await launchChromium(chromium, userDir);
     const page = ctx.pages()[0] || await ctx.newPage();
     page.setDefaultTimeout(15000);
     const base = `https://localhost:${port}`;
@@ -214,7 +181,7 @@ async function main() {
     fs.rmSync(userDir, { recursive: true, force: true });
     fs.rmSync(base0, { recursive: true, force: true });
   }
-  if (failures) { console.error(`${failures} check(s) failed`); process.exit(1); }
+  if (failures()) { console.error(`${failures()} check(s) failed`); process.exit(1); }
   console.log('all checks passed');
 }
 

@@ -9,6 +9,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "kiosk/core/fsutil.h"
+
 /* server/departments.json, embedded by embed_text.cmake. */
 extern const unsigned char dept_default_json[];
 
@@ -193,21 +195,15 @@ kerr dept_table_load(const char *path, dept_table **out, char *msg,
     return dept_table_parse((const char *)dept_default_json,
                             strlen((const char *)dept_default_json), out, msg,
                             cap);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    snprintf(msg, cap, "%s: %s", path, strerror(errno));
-    return errno == ENOENT ? KERR_NOTFOUND : KERR_IO;
-  }
-  char *buf = malloc(DEPT_FILE_MAX + 1);
-  size_t n = buf ? fread(buf, 1, DEPT_FILE_MAX + 1, f) : 0;
-  int rerr = ferror(f);
-  fclose(f);
-  if (!buf)
-    return KERR_NOMEM;
-  if (rerr || n > DEPT_FILE_MAX) {
-    free(buf);
-    snprintf(msg, cap, "%s: %s", path, rerr ? "read error" : "too big");
-    return rerr ? KERR_IO : KERR_LIMIT;
+  char *buf = NULL;
+  size_t n = 0;
+  kerr rerr = fs_read_file(path, DEPT_FILE_MAX, &buf, &n);
+  if (rerr) {
+    snprintf(msg, cap, "%s: %s", path,
+             rerr == KERR_LIMIT ? "too big"
+             : rerr == KERR_NOTFOUND || rerr == KERR_IO ? strerror(errno)
+                                                        : kerr_str(rerr));
+    return rerr;
   }
   kerr err = dept_table_parse(buf, n, out, m, sizeof m);
   free(buf);

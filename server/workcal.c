@@ -11,6 +11,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "kiosk/core/fsutil.h"
+
 enum { WORKCAL_DATES_MAX = 4096, WORKCAL_FILE_MAX = 256 * 1024,
        WORKCAL_SPAN_MAX = 3660 /* days walked at most: ten years */ };
 
@@ -93,21 +95,15 @@ kerr workcal_load(const char *path, workcal **out, char *msg, size_t cap) {
   char m[160];
   if (!path)
     return workcal_parse(NULL, 0, out, msg, cap);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    snprintf(msg, cap, "%s: %s", path, strerror(errno));
-    return errno == ENOENT ? KERR_NOTFOUND : KERR_IO;
-  }
-  char *buf = malloc(WORKCAL_FILE_MAX + 1);
-  size_t n = buf ? fread(buf, 1, WORKCAL_FILE_MAX + 1, f) : 0;
-  int rerr = ferror(f);
-  fclose(f);
-  if (!buf)
-    return KERR_NOMEM;
-  if (rerr || n > WORKCAL_FILE_MAX) {
-    free(buf);
-    snprintf(msg, cap, "%s: %s", path, rerr ? "read error" : "too big");
-    return rerr ? KERR_IO : KERR_LIMIT;
+  char *buf = NULL;
+  size_t n = 0;
+  kerr rerr = fs_read_file(path, WORKCAL_FILE_MAX, &buf, &n);
+  if (rerr) {
+    snprintf(msg, cap, "%s: %s", path,
+             rerr == KERR_LIMIT ? "too big"
+             : rerr == KERR_NOTFOUND || rerr == KERR_IO ? strerror(errno)
+                                                        : kerr_str(rerr));
+    return rerr;
   }
   kerr err = workcal_parse(buf, n, out, m, sizeof m);
   free(buf);

@@ -2,6 +2,8 @@
 #include "core/fsutil.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -24,4 +26,26 @@ int fs_make_dirs(const char *path, mode_t mode) {
   }
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+kerr fs_read_file(const char *path, size_t max, char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return errno == ENOENT ? KERR_NOTFOUND : KERR_IO;
+  char *buf = malloc(max + 1);
+  size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+  int rerr = ferror(f);
+  fclose(f);
+  if (!buf)
+    return KERR_NOMEM;
+  if (rerr || n > max) {
+    free(buf);
+    return rerr ? KERR_IO : KERR_LIMIT;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *len = n;
+  return KERR_OK;
 }

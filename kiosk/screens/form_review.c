@@ -673,13 +673,8 @@ static int draw_conflict(app *a, ui *u, const form_conflict *c, SDL_Rect box,
 /* The page's own words: a referral (帮别人求助) has no signature and is
  * not an application, so its intro and button say so (key ".referral"). */
 static const char *page_str(app *a, const char *key) {
-  char k[80];
-  const char *v = NULL;
-  if (form_host_is_referral(app_form(a))) {
-    snprintf(k, sizeof k, "%s.referral", key);
-    v = content_string_find(app_content(a), k);
-  }
-  return v ? v : app_str(a, key);
+  return app_str_variant(a, key,
+                         form_host_is_referral(app_form(a)) ? "referral" : NULL);
 }
 
 /* Lays out (and draws when draw) the whole page from view.y - offset;

@@ -69,13 +69,7 @@ typedef struct receipt_state {
 /* The words for key; a referral has its own where the bundle gives one
  * (key ".referral"). */
 static const char *rstr(app *a, const receipt_state *s, const char *key) {
-  char k[80];
-  const char *v = NULL;
-  if (s->referral) {
-    snprintf(k, sizeof k, "%s.referral", key);
-    v = content_string_find(app_content(a), k);
-  }
-  return v ? v : app_str(a, key);
+  return app_str_variant(a, key, s->referral ? "referral" : NULL);
 }
 
 /* How to ask for progress: with the ID number's ending, the phone's, or

@@ -70,6 +70,10 @@ void app_end_session(app *a);
 void app_dirty(app *a);
 /* The UI text for key from the content bundle; never NULL. */
 const char *app_str(const app *a, const char *key);
+/* The text for "key.variant" when the bundle has one (a referral's own
+ * words: variant "referral"), else for key; variant NULL: key. */
+const char *app_str_variant(const app *a, const char *key,
+                            const char *variant);
 /* The active content bundle, or NULL (out of service). */
 const content *app_content(const app *a);
 /* The region of this kiosk in the active bundle, or NULL. */

@@ -38,6 +38,15 @@ const char *app_str(const app *a, const char *key) {
   return content_string(a->content, key);
 }
 
+const char *app_str_variant(const app *a, const char *key,
+                            const char *variant) {
+  char k[128];
+  const char *v = NULL;
+  if (variant && snprintf(k, sizeof k, "%s.%s", key, variant) < (int)sizeof k)
+    v = content_string_find(a->content, k);
+  return v ? v : app_str(a, key);
+}
+
 /* The widgets' words (ui_str) are the content bundle's strings. */
 static const char *ui_words(void *ud, const char *key) {
   return app_str(ud, key);

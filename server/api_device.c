@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <sodium.h>
 
 #include "content.h"
@@ -20,6 +21,7 @@
 #include "keys.h"
 #include "reqjson.h"
 #include "kiosk/core/log.h"
+#include "kiosk/core/session.h"
 #include "search.h"
 #include "srv_private.h"
 
@@ -145,10 +147,13 @@ static int search_digests(const srv *s, const store_app *a,
   int ok = crypto_box_seal_open(m, a->sealed, a->sealed_len, s->seal_pk,
                                 s->seal_sk) == 0;
   if (ok) {
-    m[len] = '\0';
-    search_digests_payload(s->search_key, (const char *)m, len, d, n);
+    /* Parsed once for both: the search digests and the check's hints. */
+    cJSON *pt = cJSON_ParseWithLength((const char *)m, len);
+    search_digests_json(s->search_key, pt, d, n);
     if (hints && n_hints)
-      *n_hints = intake_payload_hints((const char *)m, len, hints);
+      *n_hints = intake_payload_hints_json(pt, hints);
+    session_wipe_json(pt);
+    cJSON_Delete(pt);
   }
   sodium_memzero(m, len);
   sodium_free(m);

@@ -484,10 +484,19 @@ kerr intake_check_rekey(const unsigned char key[INTAKE_CHECK_KEY],
 
 size_t intake_payload_hints(const char *plain, size_t n,
                             char hints[INTAKE_HINTS_MAX][5]) {
+  cJSON *pt = cJSON_ParseWithLength(plain, n);
+  size_t k = intake_payload_hints_json(pt, hints);
+  /* cJSON's copies of the whole payload: wiped before they are freed. */
+  session_wipe_json(pt);
+  cJSON_Delete(pt);
+  return k;
+}
+
+size_t intake_payload_hints_json(const cJSON *pt,
+                                 char hints[INTAKE_HINTS_MAX][5]) {
   static const char *const from[] = {"applicant_id", "applicant_phone",
                                      "reporter_phone"};
   size_t k = 0;
-  cJSON *pt = cJSON_ParseWithLength(plain, n);
   const cJSON *ans = cJSON_GetObjectItemCaseSensitive(pt, "answers");
   for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(ans, from[i]);
@@ -499,9 +508,6 @@ size_t intake_payload_hints(const char *plain, size_t n,
       k++;
     }
   }
-  /* cJSON's copies of the whole payload: wiped before they are freed. */
-  session_wipe_json(pt);
-  cJSON_Delete(pt);
   return k;
 }
 

@@ -54,6 +54,10 @@ kerr intake_app_parse(const char *body, size_t n,
  * (at most INTAKE_HINTS_MAX); the copies are wiped. */
 size_t intake_payload_hints(const char *plain, size_t n,
                             char hints[INTAKE_HINTS_MAX][5]);
+/* The same from a payload already parsed (pt, may be NULL: none). */
+struct cJSON;
+size_t intake_payload_hints_json(const struct cJSON *pt,
+                                 char hints[INTAKE_HINTS_MAX][5]);
 kerr intake_app_parse_hinted(const char *body, size_t n,
                              const unsigned char *check_key,
                              const char (*hints)[5], size_t n_hints,

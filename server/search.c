@@ -79,14 +79,23 @@ kerr search_digests_payload(const unsigned char key[SEARCH_KEY_BYTES],
                             const char *plain, size_t n,
                             unsigned char out[][STORE_SEARCH_BYTES],
                             size_t *n_out) {
+  cJSON *pt = cJSON_ParseWithLength(plain, n);
+  kerr err = search_digests_json(key, pt, out, n_out);
+  /* cJSON's copies of the whole payload: wiped before they are freed. */
+  session_wipe_json(pt);
+  cJSON_Delete(pt);
+  return err;
+}
+
+kerr search_digests_json(const unsigned char key[SEARCH_KEY_BYTES],
+                         const cJSON *pt,
+                         unsigned char out[][STORE_SEARCH_BYTES],
+                         size_t *n_out) {
   char norm[NORM_MAX], id[20];
   size_t k = 0, m;
   *n_out = 0;
-  cJSON *pt = cJSON_ParseWithLength(plain, n);
-  if (!cJSON_IsObject(pt)) {
-    cJSON_Delete(pt);
+  if (!cJSON_IsObject(pt))
     return KERR_INVALID;
-  }
   const cJSON *ans = cJSON_GetObjectItemCaseSensitive(pt, "answers");
   const char *name =
       cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ans, "applicant_name"));
@@ -99,9 +108,6 @@ kerr search_digests_payload(const unsigned char key[SEARCH_KEY_BYTES],
   *n_out = k;
   sodium_memzero(norm, sizeof norm);
   sodium_memzero(id, sizeof id);
-  /* cJSON's copies of the whole payload: wiped before they are freed. */
-  session_wipe_json(pt);
-  cJSON_Delete(pt);
   return KERR_OK;
 }
 

@@ -14,6 +14,8 @@
 #include "kiosk/core/kerr.h"
 #include "store.h"
 
+struct cJSON;
+
 enum { SEARCH_KEY_BYTES = 32 };
 
 /* Derives the search key from the check key (domain-separated). */
@@ -29,6 +31,13 @@ kerr search_digests_payload(const unsigned char key[SEARCH_KEY_BYTES],
                             const char *plain, size_t n,
                             unsigned char out[][STORE_SEARCH_BYTES],
                             size_t *n_out);
+
+/* The same from a payload already parsed (pt; KERR_INVALID unless an
+ * object). Nothing is wiped: pt is the caller's. */
+kerr search_digests_json(const unsigned char key[SEARCH_KEY_BYTES],
+                         const struct cJSON *pt,
+                         unsigned char out[][STORE_SEARCH_BYTES],
+                         size_t *n_out);
 
 /* The digests a typed query q may match: as a name, and as an ID number
  * when it looks like one. *n_out = how many (0 for an empty query). */

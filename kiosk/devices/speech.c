@@ -17,6 +17,7 @@
 #include <espeak-ng/speak_lib.h>
 #include <sodium.h>
 
+#include "core/fsutil.h"
 #include "core/log.h"
 
 #define SPEECH_BUF_MS 100 /* espeak-ng hands samples over in chunks this long */
@@ -261,8 +262,7 @@ kerr speech_create(const speech_config *cfg, speech **out) {
   snprintf(s->wav_dir, sizeof s->wav_dir, "%s", cfg->wav_dir ? cfg->wav_dir : "");
   snprintf(s->data_path, sizeof s->data_path, "%s",
            cfg->data_path ? cfg->data_path : "");
-  if (cfg->output == SPEECH_WAV && mkdir(s->wav_dir, 0700) != 0 &&
-      errno != EEXIST)
+  if (cfg->output == SPEECH_WAV && fs_make_dirs(s->wav_dir, 0700) != 0)
     LOG_W("speech", "cannot make %s: %s", s->wav_dir, strerror(errno));
   s->cfg.voice = s->voice;
   s->cfg.wav_dir = s->wav_dir;

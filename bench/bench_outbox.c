@@ -19,7 +19,12 @@
  * would take to flush; the seal + commit part then runs at the disk's own
  * speed, to set the queue up quickly.
  *
- *   bench_outbox [N] [--sync-delay-ms D] [--no-roundtrip]
+ * The drain runs once per connection count of --parallel (default "1,4":
+ * one row at a time, then the kiosk's default of four in flight), side by
+ * side in one run; the queue is filled again (untimed) before each.
+ *
+ *   bench_outbox [N] [--sync-delay-ms D] [--parallel P[,P...]]
+ *                [--no-roundtrip]
  *     N applications per part, default 1000; --no-roundtrip skips part 3 */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -130,6 +135,7 @@ static kerr make_one(outbox *ob, const unsigned char pk[32]) {
 
 int main(int argc, char **argv) {
   int n = 1000, delay = 0, roundtrip = 1;
+  int par[8] = {1, 4}, npar = 2;
   char work[128], server[600], obpath[200], pub[256], pubtxt[128];
   const char *env_srv = getenv("KIOSK_SERVER");
   unsigned char pk[32];
@@ -144,6 +150,14 @@ int main(int argc, char **argv) {
       delay = atoi(argv[++i]);
     else if (strcmp(argv[i], "--no-roundtrip") == 0)
       roundtrip = 0;
+    else if (strcmp(argv[i], "--parallel") == 0 && i + 1 < argc) {
+      char *p = argv[++i];
+      for (npar = 0; npar < 8 && *p;) {
+        par[npar++] = atoi(p);
+        p += strcspn(p, ",");
+        p += *p == ',';
+      }
+    }
     else
       n = atoi(argv[i]);
   }
@@ -194,8 +208,8 @@ int main(int argc, char **argv) {
            (double)(atomic_load(&syncs) - s0) / n);
   }
 
-  /* 2. drain over one connection, by the kiosk's worker. */
-  {
+  /* 2. drain by the kiosk's worker, once per connection count. */
+  for (int pi = 0; pi < npar; pi++) {
     deliver_config dc = {0};
     deliver *d = NULL;
     drain dr = {.mu = PTHREAD_MUTEX_INITIALIZER,
@@ -209,6 +223,11 @@ int main(int argc, char **argv) {
     dc.api.key_file = be.dev_key;
     dc.on_event = on_drain_event;
     dc.ud = &dr;
+    dc.parallel = par[pi] > 0 ? (size_t)par[pi] : 1;
+    if (pi > 0)
+      for (int i = 0; i < n; i++)
+        if (make_one(ob, pk) != KERR_OK)
+          goto out;
     if (deliver_create(&dc, &d) != KERR_OK)
       goto out;
     atomic_store(&sync_delay_ms, delay);
@@ -230,8 +249,9 @@ int main(int argc, char **argv) {
               dr.delivered, dr.other);
       goto out;
     }
-    printf("%-34s %7.0f applications/s (%d in %.0f ms, fdatasync +%d ms)\n",
-           "drain to loopback backend", n * 1000.0 / total, n, total, delay);
+    printf("drain, %zu connection%s %9.0f applications/s (%d in %.0f ms, "
+           "fdatasync +%d ms)\n", dc.parallel, dc.parallel > 1 ? "s" : " ",
+           n * 1000.0 / total, n, total, delay);
     printf("%-34s %7.3f (%ld for %d)\n", "  fdatasync per delivered app",
            (double)(atomic_load(&syncs) - s0) / n, atomic_load(&syncs) - s0,
            n);

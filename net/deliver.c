@@ -22,7 +22,8 @@
 
 struct deliver {
   deliver_config cfg;
-  api *client;
+  api *client[DELIVER_PARALLEL_MAX]; /* one connection each; [0] always */
+  pthread_mutex_t out_mu;   /* outcome decisions of rows sent in parallel */
   pthread_t thread;
   int started;
   int stopped;
@@ -107,14 +108,23 @@ kerr deliver_create(const deliver_config *cfg, deliver **out) {
     d->cfg.idle_poll_ms = 30000;
   if (d->cfg.keep_delivered_ms <= 0)
     d->cfg.keep_delivered_ms = 30LL * 24 * 3600 * 1000;
-  err = api_create(&cfg->api, &d->client);
-  if (err) {
-    free(d);
-    return err;
+  if (!d->cfg.parallel)
+    d->cfg.parallel = 4;
+  if (d->cfg.parallel > DELIVER_PARALLEL_MAX)
+    d->cfg.parallel = DELIVER_PARALLEL_MAX;
+  for (size_t i = 0; i < d->cfg.parallel; i++) {
+    err = api_create(&cfg->api, &d->client[i]);
+    if (err) {
+      while (i-- > 0)
+        api_destroy(d->client[i]);
+      free(d);
+      return err;
+    }
   }
   /* The api copied its strings; ours must not dangle. */
   memset(&d->cfg.api, 0, sizeof d->cfg.api);
   pthread_mutex_init(&d->mu, NULL);
+  pthread_mutex_init(&d->out_mu, NULL);
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
   pthread_cond_init(&d->cv, &ca);
@@ -209,11 +219,17 @@ out:
  * row's own buffer). *has_mark is 0 when the row's state was already
  * changed (renumbered). Returns 1 when the rest of the batch should wait:
  * the link failed or the worker is stopping. */
-static int deliver_one(deliver *d, const outbox_item *it, outbox_mark *m,
-                       int *has_mark, deliver_event *ev, char *detail) {
+static int deliver_decide(deliver *d, api *client, const outbox_item *it,
+                          kerr sent, const api_submit_result *r,
+                          outbox_mark *m, int *has_mark, deliver_event *ev,
+                          char *detail);
+
+static int deliver_one(deliver *d, api *client, const outbox_item *it,
+                       outbox_mark *m, int *has_mark, deliver_event *ev,
+                       char *detail) {
   api_submit_result res;
-  int64_t now;
   kerr sent;
+  int wait;
 
   memset(ev, 0, sizeof *ev);
   ev->next_due_ms = INT64_MAX;
@@ -221,8 +237,22 @@ static int deliver_one(deliver *d, const outbox_item *it, outbox_mark *m,
   m->id = it->id;
   *has_mark = 1;
   memcpy(ev->reference, it->reference, sizeof ev->reference);
-  sent = api_submit(d->client, it->uuid, it->envelope, it->envelope_len, &res);
-  now = deliver_now(d);
+  sent = api_submit(client, it->uuid, it->envelope, it->envelope_len, &res);
+  /* The failure count, the hooks and renumbering are shared by the rows
+   * in flight: decided one at a time. */
+  pthread_mutex_lock(&d->out_mu);
+  wait = deliver_decide(d, client, it, sent, &res, m, has_mark, ev, detail);
+  pthread_mutex_unlock(&d->out_mu);
+  return wait;
+}
+
+static int deliver_decide(deliver *d, api *client, const outbox_item *it,
+                          kerr sent, const api_submit_result *r,
+                          outbox_mark *m, int *has_mark, deliver_event *ev,
+                          char *detail) {
+  const api_submit_result res = *r;
+  int64_t now = deliver_now(d);
+
   ev->http_status = m->http_status = res.http_status;
   ev->err = sent;
   switch (sent) {
@@ -246,7 +276,7 @@ static int deliver_one(deliver *d, const outbox_item *it, outbox_mark *m,
     snprintf(detail, DELIVER_DETAIL_MAX, "%s%s",
              sent == KERR_CONFLICT ? "conflict: uuid known with a different "
                                      "body; " : "refused: ",
-             api_last_error(d->client));
+             api_last_error(client));
     ev->detail = m->reason = detail;
     d->failures = 0; /* the backend answered; the link is fine */
     m->outcome = OUTBOX_MARK_QUARANTINED;
@@ -266,7 +296,7 @@ static int deliver_one(deliver *d, const outbox_item *it, outbox_mark *m,
                                   d->cfg.backoff_max_ms, deliver_random(d));
     pause = deliver_backoff_ms(d->failures, d->cfg.backoff_base_ms,
                                d->cfg.backoff_max_ms, deliver_random(d));
-    snprintf(detail, DELIVER_DETAIL_MAX, "%s", api_last_error(d->client));
+    snprintf(detail, DELIVER_DETAIL_MAX, "%s", api_last_error(client));
     ev->kind = DELIVER_EV_RETRY;
     ev->detail = m->reason = detail;
     ev->retry_in_ms = pause;
@@ -279,8 +309,82 @@ static int deliver_one(deliver *d, const outbox_item *it, outbox_mark *m,
   }
 }
 
+/* The rows of one batch being sent. */
+typedef struct send_job {
+  deliver *d;
+  const outbox_item *it;
+  size_t got;
+  atomic_size_t next;  /* the next row to take */
+  atomic_int halt;     /* a row failed or the worker stops: take no more */
+  unsigned char tried[DELIVER_BATCH_MAX];
+  int has_mark[DELIVER_BATCH_MAX];
+  outbox_mark mark[DELIVER_BATCH_MAX];
+  deliver_event ev[DELIVER_BATCH_MAX];
+} send_job;
+
+typedef struct send_worker {
+  send_job *job;
+  api *client;
+  pthread_t thread;
+} send_worker;
+
+/* Takes rows of the batch until none is left or one says to wait. */
+static void send_rows(send_job *j, api *client) {
+  for (;;) {
+    size_t i;
+    if (atomic_load(&j->halt))
+      return;
+    i = atomic_fetch_add(&j->next, 1);
+    if (i >= j->got)
+      return;
+    if (i > 0 && deliver_stopping(j->d)) {
+      atomic_store(&j->halt, 1);
+      return;
+    }
+    if (deliver_one(j->d, client, &j->it[i], &j->mark[i], &j->has_mark[i],
+                    &j->ev[i], j->d->detail[i]))
+      atomic_store(&j->halt, 1);
+    j->tried[i] = 1;
+  }
+}
+
+static void *send_thread(void *arg) {
+  send_worker *w = arg;
+  send_rows(w->job, w->client);
+  return NULL;
+}
+
+/* Sends the batch: the first row alone (a dead link costs one attempt, not
+ * one per connection), then the rest over up to cfg.parallel connections at
+ * once. Each row's outcome lands in its own slot of the job. */
+static void deliver_send(send_job *j) {
+  deliver *d = j->d;
+  send_worker w[DELIVER_PARALLEL_MAX];
+  size_t extra = 0;
+
+  atomic_init(&j->next, 1);
+  atomic_init(&j->halt, 0);
+  if (j->got == 0)
+    return;
+  if (deliver_one(d, d->client[0], &j->it[0], &j->mark[0], &j->has_mark[0],
+                  &j->ev[0], d->detail[0]))
+    atomic_store(&j->halt, 1);
+  j->tried[0] = 1;
+  if (atomic_load(&j->halt) || j->got == 1)
+    return;
+  for (size_t k = 1; k < d->cfg.parallel && k < j->got - 1; k++) {
+    w[extra] = (send_worker){.job = j, .client = d->client[k]};
+    if (pthread_create(&w[extra].thread, NULL, send_thread, &w[extra]) != 0)
+      break; /* fewer connections; this thread still sends */
+    extra++;
+  }
+  send_rows(j, d->client[0]);
+  for (size_t k = 0; k < extra; k++)
+    pthread_join(w[k].thread, NULL);
+}
+
 /* One batch: claim up to max due rows (one transaction, not synced), send
- * them one by one, record every outcome in one durable transaction. Rows
+ * them (deliver_send), record every outcome in one durable transaction. Rows
  * left unsent after a failure or a stop are released (queued again, the
  * attempt not counted). evs[0..*n) gets one event per row, or the one IDLE
  * or STORAGE event. Returns as deliver_step(). */
@@ -288,7 +392,7 @@ static kerr deliver_batch(deliver *d, size_t max, deliver_event *evs,
                           size_t *n) {
   outbox_item it[DELIVER_BATCH_MAX];
   outbox_mark m[DELIVER_BATCH_MAX];
-  size_t got = 0, nm = 0, nev = 0, sent = 0;
+  size_t got = 0, nm = 0, nev = 0;
   int64_t due = INT64_MAX;
   uint32_t depth;
   kerr err;
@@ -310,21 +414,20 @@ static kerr deliver_batch(deliver *d, size_t max, deliver_event *evs,
     *n = 1;
     return err;
   }
-  for (sent = 0; sent < got; sent++) {
-    int has_mark, wait;
-    if (sent > 0 && deliver_stopping(d))
-      break;
-    wait = deliver_one(d, &it[sent], &m[nm], &has_mark, &evs[nev],
-                       d->detail[sent]);
-    nm += (size_t)has_mark;
-    nev++;
-    if (wait) {
-      sent++;
-      break;
+  {
+    send_job job = {.d = d, .it = it, .got = got};
+    deliver_send(&job);
+    for (size_t i = 0; i < got; i++) {
+      if (!job.tried[i]) {
+        m[nm++] = (outbox_mark){.id = it[i].id,
+                                .outcome = OUTBOX_MARK_RELEASED};
+        continue;
+      }
+      if (job.has_mark[i])
+        m[nm++] = job.mark[i];
+      evs[nev++] = job.ev[i];
     }
   }
-  for (size_t i = sent; i < got; i++)
-    m[nm++] = (outbox_mark){.id = it[i].id, .outcome = OUTBOX_MARK_RELEASED};
   err = outbox_mark_batch(d->cfg.ob, m, nm, deliver_now(d));
   if (!err) {
     for (size_t i = 0; i < nev; i++)
@@ -473,7 +576,8 @@ void deliver_stop(deliver *d) {
   d->stop = 1;
   pthread_cond_signal(&d->cv);
   pthread_mutex_unlock(&d->mu);
-  api_abort(d->client);
+  for (size_t i = 0; i < d->cfg.parallel; i++)
+    api_abort(d->client[i]);
   if (d->started)
     pthread_join(d->thread, NULL);
   d->stopped = 1;
@@ -483,7 +587,9 @@ void deliver_destroy(deliver *d) {
   if (!d)
     return;
   deliver_stop(d);
-  api_destroy(d->client);
+  for (size_t i = 0; i < d->cfg.parallel; i++)
+    api_destroy(d->client[i]);
+  pthread_mutex_destroy(&d->out_mu);
   pthread_cond_destroy(&d->cv);
   pthread_mutex_destroy(&d->mu);
   free(d);

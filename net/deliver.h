@@ -14,7 +14,10 @@
  *
  * Rows are delivered in batches (deliver_config.batch): one claim for the
  * batch, one POST per row, one durable transaction recording every outcome,
- * so a long queue costs a fraction of an fdatasync per application. After
+ * so a long queue costs a fraction of an fdatasync per application. The
+ * first row of a batch goes alone; once it is through, the others go over
+ * up to deliver_config.parallel connections at once (each its own TLS
+ * session), so a long queue does not wait for one round trip at a time. After
  * a temporary failure or a stop, the rows of the batch not yet sent go back
  * to the queue untouched; a crash mid-batch re-sends those already sent.
  *
@@ -73,9 +76,13 @@ typedef struct deliver_config {
   uint32_t storage_max_ms;    /* cap of that pause; 0 -> 300000 */
   size_t batch;               /* rows per batch; 0 -> 32, at most
                                  DELIVER_BATCH_MAX */
+  size_t parallel;            /* connections sending a batch at once; 0 -> 4,
+                                 at most DELIVER_PARALLEL_MAX; 1 sends one
+                                 row at a time */
 } deliver_config;
 
 #define DELIVER_BATCH_MAX 64
+#define DELIVER_PARALLEL_MAX 8
 
 /* Creates a worker (not started). Copies cfg; creates the api client.
  * KERR_INVALID without an outbox, or the errors of api_create(). */

@@ -542,6 +542,43 @@ static void test_batch_partial(void) {
   outbox_close(ob);
 }
 
+/* Twenty rows over four connections at once: every one delivered exactly
+ * once, the events in the rows' order, all recorded by one step. */
+static void test_batch_parallel(void) {
+  enum { N = 20 };
+  outbox *ob = open_ob("p.db", "JP");
+  deliver_config dc = {0};
+  deliver *d = NULL;
+  deliver_event evs[32];
+  char uuid[N][SEAL_UUID_BUF], ref[N][REFNO_BUF];
+  size_t n = 0;
+  outbox_state st;
+
+  if (!ob)
+    return;
+  dc.ob = ob;
+  dc.parallel = 4;
+  api_cfg(&dc.api, be.url);
+  CHECK_INT(deliver_create(&dc, &d), KERR_OK);
+  for (int i = 0; i < N; i++)
+    CHECK_INT(make_app(ob, uuid[i], ref[i], NULL), KERR_OK);
+  if (d)
+    CHECK_INT(deliver_step_batch(d, 32, evs, &n), KERR_OK);
+  CHECK_INT((int)n, N);
+  for (int i = 0; i < N && i < (int)n; i++) {
+    CHECK_STR(evs[i].reference, ref[i]);
+    CHECK_INT(evs[i].kind, DELIVER_EV_DELIVERED);
+    CHECK_INT(outbox_state_of(ob, uuid[i], &st), KERR_OK);
+    CHECK_INT(st, OUTBOX_DELIVERED);
+    CHECK_INT(nh_backend_query(&be, "SELECT count(*) FROM applications "
+                               "WHERE uuid = ?1", uuid[i]), 1);
+  }
+  if (n == N)
+    CHECK_INT((int)evs[N - 1].depth, 0);
+  deliver_destroy(d);
+  outbox_close(ob);
+}
+
 int main(void) {
   CHECK(sodium_init() >= 0);
   CHECK_INT(nh_tmpdir(work, sizeof work, "kiosk-backend"), 0);
@@ -555,6 +592,7 @@ int main(void) {
   test_submit();
   test_duplicate_reference();
   test_batch_partial();
+  test_batch_parallel();
   test_down_then_up();
   test_stop_midtransfer();
   nh_backend_stop(&be);

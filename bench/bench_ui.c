@@ -14,7 +14,13 @@
  *               1920x1080 PNG by headless Chromium (bench/pages/dibao.html)
  *               and by the kiosk (bench/scripts/dibao_shot.txt), alternately,
  *               N runs each: median wall time and peak memory summed over
- *               each run's whole process group
+ *               each run's whole process group; then the warm
+ *               variant: one Chromium kept running that only navigates
+ *               (bench/browser_warm.mjs: goto + PNG, goto + two animation
+ *               frames, PSS summed over its processes) beside a running
+ *               kiosk that opens the same page from the policy list (tap,
+ *               screen built, frame drawn; and with the PNG written) and
+ *               the kiosk's PSS while it shows the page
  *
  *   memory      with --memory N, only this: N runs each of a headless
  *               kiosk (1) held on the home screen: its PSS (and of that the
@@ -47,6 +53,7 @@
 
 #include "shell/shell.h"
 #include "core/log.h"
+#include "ui/png.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -235,6 +242,117 @@ static void bench_compare(int runs) {
   free(tk);
   free(mb);
   free(mk);
+}
+
+static int mem_run(const char *bin, const char *bundle, const char *script,
+                   int hold, long *pss_kib, long *rss_kib, long *anon_kib,
+                   long *peak_kib);
+
+/* Median of "NAME: median X" in the browser's output, or -1. */
+static double line_median(const char *out, const char *name) {
+  const char *p = strstr(out, name);
+  if (!p || !(p = strstr(p, "median ")))
+    return -1;
+  return atof(p + 7);
+}
+
+/* The kiosk opening the 最低生活保障 page from the policy list, runs
+ * times: tap, the screen built, one frame drawn (and with png, written as
+ * a PNG), then back to the list (not timed). Median ms, or -1. */
+static double kiosk_warm_nav(app *a, int runs, int png) {
+  char path[96];
+  double *t = calloc((size_t)runs, sizeof *t), med = -1;
+  int n = 0;
+  snprintf(path, sizeof path, "/tmp/bench-ui-warm-%d.png", (int)getpid());
+  for (int i = -2; t && i < runs; i++) { /* two warm-up rounds */
+    const ui_target *it = ui_find_target(&a->ui, "item.dibao");
+    if (!it)
+      break;
+    double t0 = now_s();
+    app_tap_target(a, it);
+    app_apply_pending(a);
+    app_draw(a);
+    if (png && png_write_renderer(a->ren, a->w, a->h, path))
+      break;
+    double ms = (now_s() - t0) * 1000;
+    if (strcmp(app_screen_name(a), "policy_item") != 0)
+      break;
+    if (i >= 0)
+      t[n++] = ms;
+    const ui_target *back = ui_find_target(&a->ui, "nav.back");
+    if (!back)
+      break;
+    app_tap_target(a, back);
+    app_apply_pending(a);
+    app_draw(a);
+  }
+  if (n == runs)
+    med = pct(t, n, 0.5);
+  unlink(path);
+  free(t);
+  return med;
+}
+
+static void bench_compare_warm(int runs) {
+  char list[600], hold[600], cmd[2000], out[4096] = "";
+  snprintf(list, sizeof list, "%s/bench/scripts/policy_list.txt",
+           KIOSK_SOURCE_DIR);
+  snprintf(hold, sizeof hold, "%s/bench/scripts/dibao_hold.txt",
+           KIOSK_SOURCE_DIR);
+  snprintf(cmd, sizeof cmd, "node '%s/bench/browser_warm.mjs' %d "
+           "'file://%s/bench/pages/dibao.html' 2>&1", KIOSK_SOURCE_DIR, runs,
+           KIOSK_SOURCE_DIR);
+  FILE *f = popen(cmd, "r");
+  size_t len = 0;
+  char line[512];
+  while (f && fgets(line, sizeof line, f)) {
+    fputs(line, stdout);
+    if (len + strlen(line) < sizeof out) {
+      memcpy(out + len, line, strlen(line) + 1);
+      len += strlen(line);
+    }
+  }
+  if (f)
+    pclose(f);
+
+  app_options o = {.headless = 1, .width = 1920, .height = 1080,
+                   .elder = -1, .script_path = list};
+  app *a;
+  double k_png = -1, k_frame = -1;
+  if (app_create(&o, &a) == KERR_OK) {
+    app_run(a);
+    app_draw(a);
+    k_png = kiosk_warm_nav(a, runs, 1);
+    k_frame = kiosk_warm_nav(a, runs, 0);
+    app_destroy(a);
+  }
+  double *pss = calloc(3, sizeof *pss);
+  int np = 0;
+  for (int i = 0; pss && i < 3; i++) {
+    long p, r, an, pk;
+    if (mem_run(kiosk_path(), NULL, hold, 1, &p, &r, &an, &pk) == 0)
+      pss[np++] = (double)p;
+  }
+  if (k_png < 0 || k_frame < 0 || !np) {
+    printf("warm_kiosk: FAILED (png %.1f, frame %.1f, pss runs %d)\n", k_png,
+           k_frame, np);
+    free(pss);
+    return;
+  }
+  double kp = pct(pss, np, 0.5) / 1024.0;
+  printf("warm_kiosk_open_page_png_ms: median %.2f (n=%d)\n", k_png, runs);
+  printf("warm_kiosk_open_page_frame_ms: median %.2f (n=%d)\n", k_frame,
+         runs);
+  printf("warm_kiosk_pss_mib: %.1f (page shown, median of %d)\n", kp, np);
+  double b_png = line_median(out, "warm_browser_goto_png_ms");
+  double b_frame = line_median(out, "warm_browser_goto_frames_ms");
+  const char *bp = strstr(out, "warm_browser_pss_mib: ");
+  double b_pss = bp ? atof(bp + 22) : -1;
+  if (b_png > 0 && b_frame > 0 && b_pss > 0)
+    printf("warm_compare: with PNG %.1fx faster, to a frame %.1fx faster, "
+           "PSS %.1fx smaller\n", b_png / k_png, b_frame / k_frame,
+           b_pss / kp);
+  free(pss);
 }
 
 static const char *kiosk_path(void) {
@@ -512,7 +630,9 @@ int main(int argc, char **argv) {
   bench_launch(runs / 10 > 10 ? runs / 10 : 10);
   bench_redraw(screen_script ? screen_script : def, runs);
   bench_idle(idle);
-  if (compare)
+  if (compare) {
     bench_compare(7);
+    bench_compare_warm(20);
+  }
   return 0;
 }

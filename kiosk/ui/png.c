@@ -67,7 +67,11 @@ static kerr write_png(const unsigned char *px, int w, int h, int stride,
   png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, color_type,
                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);
-  png_set_compression_level(png, 3);
+  /* Screens are large flat areas: the fastest deflate with the "up"
+   * filter is about as small as level 3 with adaptive filtering, and
+   * several times quicker to write. */
+  png_set_compression_level(png, 1);
+  png_set_filter(png, 0, PNG_FILTER_UP);
   png_write_info(png, info);
   for (int y = 0; y < h; y++)
     png_write_row(png, (png_const_bytep)(px + (size_t)y * (size_t)stride));

@@ -112,8 +112,11 @@ async function main() {
     // answer for it (what the server opened) next to what the page shows.
     const open = async (ref) => {
       await page.goto(base + '/console/#/search/' + encodeURIComponent(ref));
-      await page.waitForSelector('#apps tbody tr');
-      const uuid = await page.$eval('#apps tbody tr', (tr) => tr.dataset.uuid);
+      // The row of this reference: the list on screen before the search
+      // answers is another one, and is replaced when it does.
+      const row = page.locator(`#apps tbody tr[data-reference="${ref}"]`);
+      await row.waitFor();
+      const uuid = await row.getAttribute('data-uuid');
       const api = await page.evaluate(async (u) => {
         const r = await fetch('/api/console/applications/' + u, { credentials: 'same-origin' });
         return r.json();

@@ -340,7 +340,9 @@ int main(void) {
 
   /* Offline: the heartbeat came yesterday. */
   CHECK(offline(w1, &ago));
-  CHECK(ago >= 86400 && ago < 86400 + 30);
+  /* The fake clock runs on in real time: a busy machine may take a
+   * minute or two to get here. */
+  CHECK(ago >= 86400 && ago < 86400 + 300);
   heartbeat();
   CHECK(!offline(w1, &ago));
   CHECK(ago >= 0 && ago < 30);

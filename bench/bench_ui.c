@@ -1,7 +1,8 @@
 /* bench_ui: the kiosk's own speed and size figures (docs/performance.md).
  *
  *   launch      fork+exec of `kiosk --headless` to its first drawn frame and
- *               exit, N runs: median and p99 wall time
+ *               exit, N runs: median and p99 wall time; then alternately
+ *               with the floor (bench/floor/sdl_floor.c), as a ratio
  *   redraw      full redraw of a screen at 1920x1080 on the software
  *               renderer with a warm text cache: median and p99
  *   cold        the same redraw with the text cache cleared each time
@@ -401,6 +402,63 @@ static void bench_launch(int runs) {
   free(t);
 }
 
+/* The launch against its floor (bench/floor/sdl_floor.c: SDL2 + SDL2_ttf
+ * opening the kiosk's regular font and drawing one glyph), alternately run
+ * for run so both see the same machine. */
+static void bench_launch_floor(int runs) {
+  char script[600], floor_bin[1100];
+  const char *k = kiosk_path();
+  snprintf(script, sizeof script, "%s/bench/scripts/first_frame.txt",
+           KIOSK_SOURCE_DIR);
+  snprintf(floor_bin, sizeof floor_bin, "%s", k);
+  char *slash = strrchr(floor_bin, '/');
+  if (slash)
+    snprintf(slash, sizeof floor_bin - (size_t)(slash - floor_bin),
+             "/../bench/sdl_floor");
+  double *tk = calloc((size_t)runs, sizeof *tk);
+  double *tf = calloc((size_t)runs, sizeof *tf);
+  int nk = 0, nf = 0;
+  for (int i = 0; tk && tf && i < runs; i++) {
+    char *kargv[] = {(char *)k, "--headless", "--window", "1920x1080",
+                     "--script", script, NULL};
+    char *fargv[] = {floor_bin,
+                     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                     "2", NULL};
+    for (int w = 0; w < 2; w++) {
+      char *const *argv = w ? fargv : kargv;
+      double t0 = now_s();
+      pid_t pid = fork();
+      if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execv(argv[0], argv);
+        _exit(127);
+      }
+      int st;
+      waitpid(pid, &st, 0);
+      if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+        if (w)
+          tf[nf++] = (now_s() - t0) * 1000;
+        else
+          tk[nk++] = (now_s() - t0) * 1000;
+      }
+    }
+  }
+  if (nk && nf) {
+    double mk = pct(tk, nk, 0.5), mf = pct(tf, nf, 0.5);
+    printf("launch_floor_ms: median %.1f (SDL2 + SDL2_ttf, one glyph; n=%d)\n",
+           mf, nf);
+    printf("launch_vs_floor: kiosk median %.1f ms = %.2fx the floor (n=%d)\n",
+           mk, mk / mf, nk);
+  } else {
+    printf("launch_vs_floor: FAILED (kiosk runs %d, floor runs %d: %s)\n", nk,
+           nf, floor_bin);
+  }
+  free(tk);
+  free(tf);
+}
+
 static void bench_redraw(const char *screen_script, int runs) {
   app_options o = {.headless = 1, .width = 1920, .height = 1080,
                    .elder = -1, .script_path = screen_script};
@@ -628,6 +686,7 @@ int main(int argc, char **argv) {
   snprintf(def, sizeof def, "%s/bench/scripts/first_frame.txt",
            KIOSK_SOURCE_DIR);
   bench_launch(runs / 10 > 10 ? runs / 10 : 10);
+  bench_launch_floor(runs / 10 > 10 ? runs / 10 : 10);
   bench_redraw(screen_script ? screen_script : def, runs);
   bench_idle(idle);
   if (compare) {

@@ -40,8 +40,28 @@ add_custom_target(kiosk_rime_data ALL
   DEPENDS ${KIOSK_RIME_OUT}/staging/kiosk_pinyin.prism.bin)
 add_dependencies(kiosk_devices kiosk_rime_data)
 
-target_link_libraries(kiosk_devices PUBLIC PkgConfig::RIME PkgConfig::ZINNIA
-                      PkgConfig::SODIUM Threads::Threads)
+# librime and zinnia are opened on first use (devices/dynload.h), not
+# linked: their headers only, and the run-time name of each, the SONAME
+# recorded in the library the development package installs.
+function(kiosk_soname var lib dirs)
+  find_library(_kiosk_so_${lib} NAMES ${lib} HINTS ${dirs} REQUIRED)
+  execute_process(COMMAND ${CMAKE_OBJDUMP} -p ${_kiosk_so_${lib}}
+                  OUTPUT_VARIABLE _dump RESULT_VARIABLE _rc)
+  string(REGEX MATCH "SONAME +([^ \n]+)" _m "${_dump}")
+  if(NOT _rc EQUAL 0 OR NOT CMAKE_MATCH_1)
+    message(FATAL_ERROR "no SONAME in ${_kiosk_so_${lib}}")
+  endif()
+  set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
+endfunction()
+kiosk_soname(KIOSK_RIME_SONAME rime "${RIME_LIBRARY_DIRS}")
+kiosk_soname(KIOSK_ZINNIA_SONAME zinnia "${ZINNIA_LIBRARY_DIRS}")
+target_include_directories(kiosk_devices PRIVATE ${RIME_INCLUDE_DIRS}
+                           ${ZINNIA_INCLUDE_DIRS})
+target_link_libraries(kiosk_devices PUBLIC PkgConfig::SODIUM Threads::Threads
+                      ${CMAKE_DL_LIBS})
 target_compile_definitions(kiosk_devices PRIVATE
   KIOSK_RIME_DATA_DIR="${KIOSK_INSTALL_DATADIR}/rime"
   KIOSK_ZINNIA_MODEL_PATH="${KIOSK_ZINNIA_MODEL}")
+target_compile_definitions(kiosk_devices PUBLIC
+  KIOSK_RIME_SONAME="${KIOSK_RIME_SONAME}"
+  KIOSK_ZINNIA_SONAME="${KIOSK_ZINNIA_SONAME}")

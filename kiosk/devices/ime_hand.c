@@ -36,7 +36,58 @@
 #pragma GCC diagnostic pop
 
 #include "core/log.h"
+#include "devices/dynload.h"
 #include "devices/ime_thread.h"
+
+/* zinnia is opened when handwriting is first wanted (devices/dynload.h),
+ * not linked: its functions are called through these. */
+static __typeof__(zinnia_character_new) *p_zinnia_character_new;
+static __typeof__(zinnia_character_destroy) *p_zinnia_character_destroy;
+static __typeof__(zinnia_character_clear) *p_zinnia_character_clear;
+static __typeof__(zinnia_character_set_width) *p_zinnia_character_set_width;
+static __typeof__(zinnia_character_set_height) *p_zinnia_character_set_height;
+static __typeof__(zinnia_character_add) *p_zinnia_character_add;
+static __typeof__(zinnia_recognizer_new) *p_zinnia_recognizer_new;
+static __typeof__(zinnia_recognizer_destroy) *p_zinnia_recognizer_destroy;
+static __typeof__(zinnia_recognizer_open) *p_zinnia_recognizer_open;
+static __typeof__(zinnia_recognizer_strerror) *p_zinnia_recognizer_strerror;
+static __typeof__(zinnia_recognizer_classify) *p_zinnia_recognizer_classify;
+static __typeof__(zinnia_result_destroy) *p_zinnia_result_destroy;
+static __typeof__(zinnia_result_size) *p_zinnia_result_size;
+static __typeof__(zinnia_result_value) *p_zinnia_result_value;
+static __typeof__(zinnia_result_score) *p_zinnia_result_score;
+static const dynload_sym zinnia_syms[] = {
+    {"zinnia_character_new", (void **)&p_zinnia_character_new},
+    {"zinnia_character_destroy", (void **)&p_zinnia_character_destroy},
+    {"zinnia_character_clear", (void **)&p_zinnia_character_clear},
+    {"zinnia_character_set_width", (void **)&p_zinnia_character_set_width},
+    {"zinnia_character_set_height", (void **)&p_zinnia_character_set_height},
+    {"zinnia_character_add", (void **)&p_zinnia_character_add},
+    {"zinnia_recognizer_new", (void **)&p_zinnia_recognizer_new},
+    {"zinnia_recognizer_destroy", (void **)&p_zinnia_recognizer_destroy},
+    {"zinnia_recognizer_open", (void **)&p_zinnia_recognizer_open},
+    {"zinnia_recognizer_strerror", (void **)&p_zinnia_recognizer_strerror},
+    {"zinnia_recognizer_classify", (void **)&p_zinnia_recognizer_classify},
+    {"zinnia_result_destroy", (void **)&p_zinnia_result_destroy},
+    {"zinnia_result_size", (void **)&p_zinnia_result_size},
+    {"zinnia_result_value", (void **)&p_zinnia_result_value},
+    {"zinnia_result_score", (void **)&p_zinnia_result_score},
+};
+#define zinnia_character_new (*p_zinnia_character_new)
+#define zinnia_character_destroy (*p_zinnia_character_destroy)
+#define zinnia_character_clear (*p_zinnia_character_clear)
+#define zinnia_character_set_width (*p_zinnia_character_set_width)
+#define zinnia_character_set_height (*p_zinnia_character_set_height)
+#define zinnia_character_add (*p_zinnia_character_add)
+#define zinnia_recognizer_new (*p_zinnia_recognizer_new)
+#define zinnia_recognizer_destroy (*p_zinnia_recognizer_destroy)
+#define zinnia_recognizer_open (*p_zinnia_recognizer_open)
+#define zinnia_recognizer_strerror (*p_zinnia_recognizer_strerror)
+#define zinnia_recognizer_classify (*p_zinnia_recognizer_classify)
+#define zinnia_result_destroy (*p_zinnia_result_destroy)
+#define zinnia_result_size (*p_zinnia_result_size)
+#define zinnia_result_value (*p_zinnia_result_value)
+#define zinnia_result_score (*p_zinnia_result_score)
 
 #define MOD "ime_hand"
 #define PATH_CAP 512
@@ -207,6 +258,9 @@ kerr ime_hand_create(const ime_hand_config *cfg, ime_hand **out) {
     LOG_E(MOD, "model file not readable: %s", model);
     return KERR_NOTFOUND;
   }
+  if (dynload(KIOSK_ZINNIA_SONAME, zinnia_syms,
+              sizeof zinnia_syms / sizeof zinnia_syms[0]) != KERR_OK)
+    return KERR_NOTFOUND;
   h = calloc(1, sizeof *h);
   if (!h) return KERR_NOMEM;
   memcpy(h->model_path, model, strlen(model) + 1);

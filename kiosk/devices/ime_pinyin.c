@@ -19,7 +19,7 @@
  *
  * librime is a process-wide singleton (one service, one set of paths,
  * logging set up once). The two statics below mirror that and are the only
- * process-wide state of this module: a once-flag for RimeSetup() and a claim
+ * process-wide state of this module: a once-flag for librime's setup() and a claim
  * flag that keeps a second ime_pinyin from fighting over the service. */
 #include "core/ime.h"
 
@@ -40,6 +40,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "devices/dynload.h"
 #include "devices/ime_thread.h"
 
 #define MOD "ime_pinyin"
@@ -82,6 +83,7 @@ struct ime_pinyin {
 };
 
 static pthread_once_t rime_setup_once = PTHREAD_ONCE_INIT;
+static RimeApi *rime_api; /* set once librime is open (rime_api_open) */
 static atomic_flag rime_claimed = ATOMIC_FLAG_INIT;
 
 const char *ime_pinyin_default_data_dir(void) { return KIOSK_RIME_DATA_DIR; }
@@ -93,7 +95,7 @@ static void rime_setup_logging(void) {
   traits.app_name = "rime.kiosk";
   traits.min_log_level = 2;
   traits.log_dir = "";
-  RimeSetup(&traits);
+  rime_api->setup(&traits);
 }
 
 /* Copies src into dst[cap] cutting at a UTF-8 character boundary. */
@@ -334,6 +336,17 @@ static void worker_join(ime_pinyin *p) {
   }
 }
 
+/* librime's one entry point, from the library opened on first use
+ * (devices/dynload.h). NULL when it cannot be opened. */
+static RimeApi *rime_api_open(void) {
+  static RimeApi *(*get_api)(void);
+  const dynload_sym sym = {"rime_get_api", (void **)&get_api};
+  if (dynload(KIOSK_RIME_SONAME, &sym, 1) != KERR_OK)
+    return NULL;
+  rime_api = get_api();
+  return rime_api;
+}
+
 kerr ime_pinyin_create(const ime_pinyin_config *cfg, ime_pinyin **out) {
   kerr err = KERR_OK;
   ime_pinyin *p = NULL;
@@ -367,7 +380,7 @@ kerr ime_pinyin_create(const ime_pinyin_config *cfg, ime_pinyin **out) {
     err = KERR_NOTFOUND;
     goto out;
   }
-  p->api = rime_get_api();
+  p->api = rime_api_open();
   if (!p->api) {
     err = KERR_INTERNAL;
     goto out;

@@ -19,6 +19,45 @@
 
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "devices/dynload.h"
+
+/* espeak-ng is opened on the first thing said (devices/dynload.h), not
+ * linked: its functions are called through these. */
+static __typeof__(espeak_ng_InitializePath) *p_espeak_ng_InitializePath;
+static __typeof__(espeak_ng_Initialize) *p_espeak_ng_Initialize;
+static __typeof__(espeak_ng_InitializeOutput) *p_espeak_ng_InitializeOutput;
+static __typeof__(espeak_ng_SetVoiceByName) *p_espeak_ng_SetVoiceByName;
+static __typeof__(espeak_ng_ClearErrorContext) *p_espeak_ng_ClearErrorContext;
+static __typeof__(espeak_ng_GetStatusCodeMessage) *p_espeak_ng_GetStatusCodeMessage;
+static __typeof__(espeak_SetSynthCallback) *p_espeak_SetSynthCallback;
+static __typeof__(espeak_ng_SetParameter) *p_espeak_ng_SetParameter;
+static __typeof__(espeak_ng_GetSampleRate) *p_espeak_ng_GetSampleRate;
+static __typeof__(espeak_ng_Synthesize) *p_espeak_ng_Synthesize;
+static __typeof__(espeak_ng_Terminate) *p_espeak_ng_Terminate;
+static const dynload_sym espeak_syms[] = {
+    {"espeak_ng_InitializePath", (void **)&p_espeak_ng_InitializePath},
+    {"espeak_ng_Initialize", (void **)&p_espeak_ng_Initialize},
+    {"espeak_ng_InitializeOutput", (void **)&p_espeak_ng_InitializeOutput},
+    {"espeak_ng_SetVoiceByName", (void **)&p_espeak_ng_SetVoiceByName},
+    {"espeak_ng_ClearErrorContext", (void **)&p_espeak_ng_ClearErrorContext},
+    {"espeak_ng_GetStatusCodeMessage", (void **)&p_espeak_ng_GetStatusCodeMessage},
+    {"espeak_SetSynthCallback", (void **)&p_espeak_SetSynthCallback},
+    {"espeak_ng_SetParameter", (void **)&p_espeak_ng_SetParameter},
+    {"espeak_ng_GetSampleRate", (void **)&p_espeak_ng_GetSampleRate},
+    {"espeak_ng_Synthesize", (void **)&p_espeak_ng_Synthesize},
+    {"espeak_ng_Terminate", (void **)&p_espeak_ng_Terminate},
+};
+#define espeak_ng_InitializePath (*p_espeak_ng_InitializePath)
+#define espeak_ng_Initialize (*p_espeak_ng_Initialize)
+#define espeak_ng_InitializeOutput (*p_espeak_ng_InitializeOutput)
+#define espeak_ng_SetVoiceByName (*p_espeak_ng_SetVoiceByName)
+#define espeak_ng_ClearErrorContext (*p_espeak_ng_ClearErrorContext)
+#define espeak_ng_GetStatusCodeMessage (*p_espeak_ng_GetStatusCodeMessage)
+#define espeak_SetSynthCallback (*p_espeak_SetSynthCallback)
+#define espeak_ng_SetParameter (*p_espeak_ng_SetParameter)
+#define espeak_ng_GetSampleRate (*p_espeak_ng_GetSampleRate)
+#define espeak_ng_Synthesize (*p_espeak_ng_Synthesize)
+#define espeak_ng_Terminate (*p_espeak_ng_Terminate)
 
 #define SPEECH_BUF_MS 100 /* espeak-ng hands samples over in chunks this long */
 
@@ -110,6 +149,9 @@ static int on_samples(short *wav, int n, espeak_EVENT *ev) {
 static int start_engine(speech *s) {
   if (s->engine)
     return 1;
+  if (dynload(KIOSK_ESPEAK_SONAME, espeak_syms,
+              sizeof espeak_syms / sizeof espeak_syms[0]) != KERR_OK)
+    return 0;
   espeak_ng_InitializePath(s->data_path[0] ? s->data_path : NULL);
   espeak_ng_ERROR_CONTEXT ctx = NULL;
   espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);

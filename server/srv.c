@@ -443,6 +443,8 @@ static const route ROUTES[] = {
   {"GET", "/api/console/applications", EXACT, NULL, console_apps, 0, 0, 0},
   {"GET", "/api/console/applications.csv", EXACT, NULL, console_apps_csv, 0,
    0, 0},
+  {"GET", "/api/console/applications.xlsx", EXACT, NULL, console_apps_xlsx,
+   0, 0, 0},
   {"GET", "/api/console/applications/", PARAM, NULL, console_app, 0, 0, 0},
   {"POST", "/api/console/applications/", PARAM_SUFFIX, "/status",
    console_app_status, 1, SRV_BODY_SMALL, 0},

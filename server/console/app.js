@@ -253,8 +253,10 @@ async function showList(which) {
   $('apps').tBodies[0].replaceChildren();
   exp.delete('offset');
   exp.delete('limit');
-  $('export-link').href = '/api/console/applications.csv' +
-    (urgentOnly ? '?urgent=yes&backlog=1' : (exp.toString() ? '?' + exp.toString() : ''));
+  const expQuery = urgentOnly ? '?urgent=yes&backlog=1'
+    : (exp.toString() ? '?' + exp.toString() : '');
+  $('export-link').href = '/api/console/applications.csv' + expQuery;
+  $('export-xlsx-link').href = '/api/console/applications.xlsx' + expQuery;
   $('list-title').textContent = urgentOnly ? '紧急求助（还没办完的，等得最久的在前）'
     : listTitle(p);
   const r = await api('GET', path);

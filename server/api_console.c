@@ -34,12 +34,14 @@
 
 #include "console_assets.h"
 #include "console_req.h"
+#include "content.h"
 #include "dept.h"
 #include "flow.h"
 #include "intake.h"
 #include "kiosk/core/session.h"
 #include "kiosk/core/log.h"
 #include "reqjson.h"
+#include "scope.h"
 #include "search.h"
 #include "srv_private.h"
 #include "xlsx.h"
@@ -974,6 +976,73 @@ static kerr add_item_states(srv_req *r, const store_staff *st,
   return store_app_items(r->s->st, uuid, item_state_each, &c);
 }
 
+typedef struct mine_ctx {
+  const srv *s;
+  const store_staff *st;
+  const cJSON *items; /* the application's items [{"id", ...}] */
+} mine_ctx;
+
+/* An item of this application that the reviewer's department handles
+ * (not any item the department could handle: 民政 handles 刚性支出, but
+ * an application without it has nothing of it for 民政 to see). */
+static int mine_item(void *ud, const char *item) {
+  const mine_ctx *m = ud;
+  const cJSON *e;
+  if (!sees_item(m->s, m->st, item))
+    return 0;
+  cJSON_ArrayForEach(e, m->items) {
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
+    if (id && strcmp(id, item) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* Removes from an array of objects those whose key names an item the
+ * reviewer does not see (an object without the key, or with null, stays). */
+static void drop_foreign(const srv *s, const store_staff *st, cJSON *arr,
+                         const char *key) {
+  cJSON *e = cJSON_IsArray(arr) ? arr->child : NULL;
+  while (e) {
+    cJSON *next = e->next;
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(e, key));
+    if (id && !sees_item(s, st, id)) {
+      cJSON_DetachItemViaPointer(arr, e);
+      session_wipe_json(e);
+      cJSON_Delete(e);
+    }
+    e = next;
+  }
+}
+
+enum { FORM_JSON_MAX = 4 * 1024 * 1024 };
+
+/* A reviewer is sent only what its department's items need (scope.h): the
+ * applicant's and household's sections, the rows of the other sections
+ * the department's items ask for, its own items and their events. The
+ * rule comes from the form the application's region publishes. */
+static void scope_for_reviewer(srv_req *r, const store_staff *st, cJSON *o) {
+  const char *region = cJSON_GetStringValue(cJSON_GetObjectItem(o, "region"));
+  unsigned char *data = NULL;
+  size_t len = 0;
+  cJSON *form = NULL;
+  if (region && content_region_file(r->s->st, region, "form.json",
+                                    FORM_JSON_MAX, &data, &len) == KERR_OK)
+    form = cJSON_ParseWithLength((const char *)data, len);
+  free(data);
+  mine_ctx m = {.s = r->s, .st = st, .items = cJSON_GetObjectItem(o, "items")};
+  int have_form = form != NULL;
+  scope_display(cJSON_GetObjectItem(o, "display"), form, mine_item, &m);
+  cJSON_Delete(form);
+  int all = cJSON_GetArraySize(cJSON_GetObjectItem(o, "items"));
+  drop_foreign(r->s, st, cJSON_GetObjectItem(o, "items"), "id");
+  cJSON_AddNumberToObject(
+      o, "other_items", all - cJSON_GetArraySize(cJSON_GetObjectItem(o, "items")));
+  drop_foreign(r->s, st, cJSON_GetObjectItem(o, "timeline"), "item");
+  cJSON_AddBoolToObject(o, "scoped", 1);
+  cJSON_AddBoolToObject(o, "scope_form", have_form);
+}
+
 enum MHD_Result console_app(srv_req *r) {
   store_staff staff;
   app_copy c;
@@ -1012,9 +1081,14 @@ enum MHD_Result console_app(srv_req *r) {
     audit(r, staff.id, "open", r->param, NULL, "");
   }
   if (add_item_states(r, &staff, r->param, o)) {
+    session_wipe_json(o);
     cJSON_Delete(o);
     return srv_reply_error(r, 500, "internal", "storage error");
   }
+  if (is_role(&staff, STORE_ROLE_REVIEWER))
+    scope_for_reviewer(r, &staff, o);
+  else
+    cJSON_AddBoolToObject(o, "scoped", 0);
   return srv_reply_json(r, 200, o, NULL);
 }
 
@@ -1225,6 +1299,8 @@ enum MHD_Result console_app_status(srv_req *r) {
     cJSON_AddItemToArray(moved, cJSON_CreateString(ids[k]));
   cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
   store_app_events(r->s->st, r->param, events_each, tl);
+  if (is_role(&staff, STORE_ROLE_REVIEWER)) /* as in console_app */
+    drop_foreign(r->s, &staff, tl, "item");
   ret = srv_reply_json(r, 200, o, NULL);
 out:
   free(items);

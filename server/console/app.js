@@ -401,6 +401,14 @@ async function showApp(uuid) {
   /* With one item to move, it is the one picked. */
   if (pick.options.length === 2) pick.selectedIndex = 1;
   pickNext();
+  /* A reviewer is sent only its department's items and what they need
+   * (the server leaves the rest out); say so. */
+  const scope = $('app-scope');
+  scope.hidden = !a.scoped;
+  scope.textContent = !a.scoped ? ''
+    : (a.other_items > 0 ? '这份申请还有 ' + a.other_items + ' 个事项由其他部门办理，这里不显示。' : '')
+      + (a.scope_form ? '下面只列出申请人、家里人的情况和本部门事项需要的内容。'
+        : '本地区的表格内容还没有发布到服务器，下面只列出申请人和家里人的情况。');
   $('app-sealed-msg').hidden = a.unsealed;
   const form = $('app-form');
   form.replaceChildren();

@@ -59,6 +59,7 @@ static void add_account(cJSON *o, const srv *s, const store_staff *st) {
   cJSON_AddStringToObject(o, "name", st->name);
   cJSON_AddStringToObject(o, "role", st->role);
   cJSON_AddBoolToObject(o, "supervisor", st->supervisor);
+  cJSON_AddBoolToObject(o, "disabled", st->disabled);
   if (st->dept[0])
     cJSON_AddStringToObject(o, "department", st->dept);
   else
@@ -68,6 +69,9 @@ static void add_account(cJSON *o, const srv *s, const store_staff *st) {
   else
     cJSON_AddNullToObject(o, "department_name");
 }
+
+static enum MHD_Result reply_refusal(srv_req *r, unsigned status,
+                                     const char *code, const char *message);
 
 /* ---- static files ---- */
 
@@ -113,7 +117,7 @@ static enum MHD_Result reply_signin(srv_req *r) {
 static int session_account(srv_req *r, store_staff *st) {
   char staff[STORE_STAFF_MAX + 1];
   return session_staff(r, staff) &&
-         store_staff_get(r->s->st, staff, st) == KERR_OK;
+         store_staff_get(r->s->st, staff, st) == KERR_OK && !st->disabled;
 }
 
 static int is_role(const store_staff *st, const char *role) {
@@ -249,6 +253,14 @@ enum MHD_Result console_login(srv_req *r) {
     goto out;
   }
   ratelimit_backoff_clear(r->s->login_backoff, key);
+  if (st.disabled) {
+    /* Said only after the right password, so it tells a guesser nothing. */
+    LOG_W("audit", "sign-in refused for disabled staff %s from %s", st.id,
+          r->addr);
+    ret = reply_refusal(r, 403, "account_disabled",
+                        "这个账号已停用，请找管理员。");
+    goto out;
+  }
   unsigned char raw[32], h[32];
   char token[65], cookie[200];
   randombytes_buf(raw, sizeof raw);
@@ -1412,6 +1424,196 @@ enum MHD_Result console_staff(srv_req *r) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddItemToObject(o, "staff", list);
   return srv_reply_json(r, 200, o, NULL);
+}
+
+/* The letters of a generated password: no 0/O, 1/l/I look-alikes. */
+static const char PW_ALPHABET[] = "abcdefghijkmnpqrstuvwxyz23456789";
+
+/* POST /api/console/staff {"id", "name", "role", "department"?,
+ * "supervisor"?, "password"?}: an administrator creates an account, never
+ * replacing one (409). Without a password one of 12 letters and digits is
+ * made and returned once ("password" in the answer; never stored or
+ * logged in clear). Audited as "staff" with "create ID role[ dept]". */
+enum MHD_Result console_staff_create(srv_req *r) {
+  static const char *const keys[] = {"id", "name", "role", "department",
+                                     "supervisor", "password", NULL};
+  char msg[REQJSON_MSG_MAX], pw[257] = "", detail[128];
+  char hash[crypto_pwhash_STRBYTES];
+  store_staff me;
+  cJSON *j = NULL;
+  enum MHD_Result ret;
+  if (!same_origin(r))
+    return srv_reply_error(r, 403, "forbidden", "cross-site request");
+  if (!session_account(r, &me))
+    return reply_signin(r);
+  if (!is_role(&me, STORE_ROLE_ADMIN))
+    return reply_refusal(r, 403, "forbidden", "只有管理员可以添加工作人员账号。");
+  kerr err = reqjson_parse(r->body, r->len, 2, &j, msg, sizeof msg);
+  if (!err)
+    err = reqjson_keys(j, keys, msg, sizeof msg);
+  if (err) {
+    ret = srv_reply_error(r, 400, "bad_request", msg);
+    goto out;
+  }
+  const char *id = reqjson_str(j, "id", STORE_STAFF_MAX,
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
+                               "tuvwxyz0123456789-_",
+                               msg, sizeof msg);
+  const char *name = id ? reqjson_text(j, "name", 32, msg, sizeof msg) : NULL;
+  const char *role = name ? reqjson_str(j, "role", STORE_ROLE_MAX, NULL, msg,
+                                        sizeof msg)
+                          : NULL;
+  const cJSON *dv = cJSON_GetObjectItemCaseSensitive(j, "department");
+  const cJSON *sv = cJSON_GetObjectItemCaseSensitive(j, "supervisor");
+  const cJSON *pv = cJSON_GetObjectItemCaseSensitive(j, "password");
+  const char *dept = "";
+  if (role && dv && !cJSON_IsNull(dv) &&
+      !(dept = reqjson_str(j, "department", STORE_DEPT_MAX, NULL, msg,
+                           sizeof msg)))
+    role = NULL;
+  if (role && pv && !cJSON_IsNull(pv)) {
+    const char *p = reqjson_text(j, "password", 256, msg, sizeof msg);
+    if (!p)
+      role = NULL;
+    else
+      snprintf(pw, sizeof pw, "%s", p);
+  }
+  if (role && sv && !cJSON_IsBool(sv)) {
+    snprintf(msg, sizeof msg, "supervisor must be true or false");
+    role = NULL;
+  }
+  if (!role) {
+    ret = srv_reply_error(r, 400, "bad_request", msg);
+    goto out;
+  }
+  if (!id[0] || !name[0]) {
+    ret = reply_refusal(r, 400, "bad_request", "请填写工号和姓名。");
+    goto out;
+  }
+  if (strcmp(role, STORE_ROLE_WINDOW) != 0 &&
+      strcmp(role, STORE_ROLE_REVIEWER) != 0 &&
+      strcmp(role, STORE_ROLE_ADMIN) != 0) {
+    ret = reply_refusal(r, 400, "bad_request", "请选择岗位：窗口受理、部门审核或管理员。");
+    goto out;
+  }
+  if ((dept[0] && !dept_name(r->s->depts, dept)) ||
+      (!dept[0] && strcmp(role, STORE_ROLE_REVIEWER) == 0)) {
+    ret = reply_refusal(r, 400, "bad_request",
+                        dept[0] ? "没有这个部门。" : "部门审核的账号要选一个部门。");
+    goto out;
+  }
+  int made = !pw[0];
+  if (made) {
+    unsigned char rb[12];
+    randombytes_buf(rb, sizeof rb);
+    for (size_t i = 0; i < sizeof rb; i++)
+      pw[i] = PW_ALPHABET[rb[i] % (sizeof PW_ALPHABET - 1)];
+    pw[sizeof rb] = '\0';
+    sodium_memzero(rb, sizeof rb);
+  } else if (strlen(pw) < 8) {
+    ret = reply_refusal(r, 400, "bad_request", "密码至少要 8 个字。");
+    goto out;
+  }
+  if (crypto_pwhash_str(hash, pw, strlen(pw),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    ret = srv_reply_error(r, 500, "internal", "out of memory");
+    goto out;
+  }
+  int sup = cJSON_IsTrue(sv);
+  err = store_staff_create(r->s->st, id, name, hash, dept, role, sup);
+  if (err == KERR_CONFLICT) {
+    ret = reply_refusal(r, 409, "conflict", "这个工号已经有账号了。");
+    goto out;
+  }
+  if (err) {
+    ret = srv_reply_error(r, 500, "internal", "storage error");
+    goto out;
+  }
+  snprintf(detail, sizeof detail, "create %s %s%s%s%s", id, role,
+           dept[0] ? " " : "", dept, sup ? " supervisor" : "");
+  audit(r, me.id, "staff", NULL, NULL, detail);
+  LOG_I("audit", "staff %s created account %s (%s)", me.id, id, role);
+  store_staff made_st;
+  cJSON *o = cJSON_CreateObject();
+  if (store_staff_get(r->s->st, id, &made_st) == KERR_OK)
+    add_account(o, r->s, &made_st);
+  if (made)
+    cJSON_AddStringToObject(o, "password", pw);
+  else
+    cJSON_AddNullToObject(o, "password");
+  const char *const h[] = {"Cache-Control", "no-store", NULL};
+  ret = srv_reply_json(r, 201, o, h);
+  sodium_memzero(made_st.pwhash, sizeof made_st.pwhash);
+out:
+  sodium_memzero(pw, sizeof pw);
+  sodium_memzero(hash, sizeof hash);
+  if (j)
+    session_wipe_json(j);
+  cJSON_Delete(j);
+  return ret;
+}
+
+/* POST /api/console/staff/{id}/disabled {"disabled": true|false}: an
+ * administrator disables an account (its sessions end at once; it cannot
+ * sign in and is left out of the kiosks' staff.json) or enables it again.
+ * Not one's own account. Audited as "staff" with "disable ID" or "enable
+ * ID". */
+enum MHD_Result console_staff_disabled(srv_req *r) {
+  static const char *const keys[] = {"disabled", NULL};
+  char msg[REQJSON_MSG_MAX], detail[96];
+  store_staff me, who;
+  cJSON *j = NULL;
+  enum MHD_Result ret;
+  if (!same_origin(r))
+    return srv_reply_error(r, 403, "forbidden", "cross-site request");
+  if (!session_account(r, &me))
+    return reply_signin(r);
+  if (!is_role(&me, STORE_ROLE_ADMIN))
+    return reply_refusal(r, 403, "forbidden", "只有管理员可以停用或启用账号。");
+  const char *id = r->param;
+  size_t idn = id ? strlen(id) : 0;
+  if (idn == 0 || idn > STORE_STAFF_MAX ||
+      strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                 "0123456789-_") != idn)
+    return srv_reply_error(r, 404, "not_found", "no such account");
+  kerr err = reqjson_parse(r->body, r->len, 2, &j, msg, sizeof msg);
+  if (!err)
+    err = reqjson_keys(j, keys, msg, sizeof msg);
+  const cJSON *dv = err ? NULL : cJSON_GetObjectItemCaseSensitive(j, "disabled");
+  if (!err && !cJSON_IsBool(dv)) {
+    snprintf(msg, sizeof msg, "disabled must be true or false");
+    err = KERR_INVALID;
+  }
+  if (err) {
+    ret = srv_reply_error(r, 400, "bad_request", msg);
+    goto out;
+  }
+  int off = cJSON_IsTrue(dv);
+  if (off && strcmp(id, me.id) == 0) {
+    ret = reply_refusal(r, 409, "conflict", "不能停用自己正在使用的账号。");
+    goto out;
+  }
+  err = store_staff_set_disabled(r->s->st, id, off);
+  if (err == KERR_NOTFOUND) {
+    ret = reply_refusal(r, 404, "not_found", "没有这个工号的账号。");
+    goto out;
+  }
+  if (err || store_staff_get(r->s->st, id, &who) != KERR_OK) {
+    ret = srv_reply_error(r, 500, "internal", "storage error");
+    goto out;
+  }
+  snprintf(detail, sizeof detail, "%s %s", off ? "disable" : "enable", id);
+  audit(r, me.id, "staff", NULL, NULL, detail);
+  LOG_I("audit", "staff %s %s account %s", me.id,
+        off ? "disabled" : "enabled", id);
+  sodium_memzero(who.pwhash, sizeof who.pwhash);
+  cJSON *o = cJSON_CreateObject();
+  add_account(o, r->s, &who);
+  ret = srv_reply_json(r, 200, o, NULL);
+out:
+  cJSON_Delete(j);
+  return ret;
 }
 
 /* ---- the audit log ---- */

@@ -452,6 +452,10 @@ static const route ROUTES[] = {
   {"GET", "/api/console/queue", EXACT, NULL, console_queue, 0, 0, 0},
   {"GET", "/api/console/audit", EXACT, NULL, console_audit, 0, 0, 0},
   {"GET", "/api/console/staff", EXACT, NULL, console_staff, 0, 0, 0},
+  {"POST", "/api/console/staff", EXACT, NULL, console_staff_create, 1,
+   SRV_BODY_SMALL, 0},
+  {"POST", "/api/console/staff/", PARAM_SUFFIX, "/disabled",
+   console_staff_disabled, 1, SRV_BODY_SMALL, 0},
   {"GET", "/api/console/departments", EXACT, NULL, console_departments, 0, 0,
    0},
 };

@@ -172,5 +172,7 @@ enum MHD_Result console_queue(srv_req *r);
 enum MHD_Result console_audit(srv_req *r);
 enum MHD_Result console_departments(srv_req *r);
 enum MHD_Result console_staff(srv_req *r);
+enum MHD_Result console_staff_create(srv_req *r);
+enum MHD_Result console_staff_disabled(srv_req *r);
 
 #endif

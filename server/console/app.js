@@ -130,6 +130,8 @@ $('login-form').addEventListener('submit', async (ev) => {
     $('login-msg').textContent = '尝试过于频繁，请稍后再试。';
   } else if (err === 'bad_credentials') {
     $('login-msg').textContent = '工号或密码不正确。';
+  } else if (err === 'account_disabled') {
+    $('login-msg').textContent = '这个账号已停用，请找管理员。';
   } else {
     $('login-msg').textContent = '登录失败，请稍后再试。';
   }
@@ -603,15 +605,76 @@ async function showStaff() {
     body.rows[0].append(el('td', (r.data && r.data.message) || '无法查看账号。'));
     return;
   }
+  const dsel = $('new-dept');
+  if (!dsel.options.length) {
+    dsel.append(el('option', '（不属于部门）'));
+    dsel.options[0].value = '';
+    for (const d of (depts && depts.departments) || []) {
+      const o = el('option', d.name);
+      o.value = d.id;
+      dsel.append(o);
+    }
+  }
   for (const st of r.data.staff) {
     const tr = el('tr');
     tr.dataset.staff = st.id;
+    tr.dataset.disabled = st.disabled ? '1' : '0';
+    if (st.disabled) tr.className = 'disabled';
+    const act = el('td');
+    if (st.id !== me.id) {
+      const b = el('button', st.disabled ? '启用' : '停用', st.disabled ? 'small' : 'small secondary');
+      b.type = 'button';
+      b.setAttribute('aria-label', (st.disabled ? '启用 ' : '停用 ') + st.name + '（' + st.id + '）');
+      b.addEventListener('click', () => setDisabled(st, !st.disabled));
+      act.append(b);
+    }
     tr.append(el('td', st.id), el('td', st.name), el('td', ROLE[st.role] || st.role),
-      el('td', st.department_name || '—'), el('td', st.supervisor ? '是（主管）' : '否'));
+      el('td', st.department_name || '—'), el('td', st.supervisor ? '是（主管）' : '否'),
+      el('td', st.disabled ? '已停用' : '正常'), act);
     body.append(tr);
   }
   labelCells($('staff'));
 }
+
+async function setDisabled(st, off) {
+  if (off && !confirm('停用 ' + st.name + '（' + st.id + '）的账号？停用后马上不能登录。')) return;
+  const r = await api('POST', '/api/console/staff/' + encodeURIComponent(st.id) + '/disabled',
+    { disabled: off });
+  await showStaff();
+  $('staff-password').hidden = true;
+  $('staff-msg').textContent = r.status === 200
+    ? (off ? '已停用 ' : '已启用 ') + st.name + '（' + st.id + '）。'
+    : (r.data && r.data.message) || '没有改成，请稍后再试。';
+}
+
+$('staff-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const body = {
+    id: $('new-id').value.trim(), name: $('new-name').value.trim(),
+    role: $('new-role').value, supervisor: $('new-supervisor').checked,
+  };
+  if ($('new-dept').value) body.department = $('new-dept').value;
+  if ($('new-password').value) body.password = $('new-password').value;
+  $('staff-msg').textContent = '';
+  $('staff-password').hidden = true;
+  const r = await api('POST', '/api/console/staff', body);
+  if (r.status === 201) {
+    $('staff-form').reset();
+    await showStaff();
+    $('staff-msg').textContent = '已添加 ' + r.data.name + '（' + r.data.id + '）。';
+    if (r.data.password) {
+      /* Shown this once only: the server keeps only its hash. */
+      const p = $('staff-password');
+      p.replaceChildren(document.createTextNode('初始密码：'),
+        el('strong', r.data.password, 'pw'),
+        document.createTextNode('　请现在抄下来交给本人，这个密码只显示这一次。'));
+      p.hidden = false;
+    }
+  } else {
+    $('staff-msg').textContent = (r.data && r.data.message && /[\u4e00-\u9fff]/.test(r.data.message))
+      ? r.data.message : '没有添加成功：请检查工号（字母、数字）、姓名和密码（至少 8 个字）。';
+  }
+});
 
 /* ---- devices ---- */
 

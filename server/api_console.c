@@ -1055,6 +1055,61 @@ static void scope_for_reviewer(srv_req *r, const store_staff *st, cJSON *o) {
   cJSON_AddBoolToObject(o, "scope_form", have_form);
 }
 
+enum { CATALOGUE_JSON_MAX = 4 * 1024 * 1024, MATERIALS_MAX = 40 };
+
+/* "materials": per item of the answer (for a reviewer, its own), what to
+ * bring, from the catalogue the application's region publishes to its
+ * kiosks (catalogue.json: items[].materials, each a string or {"text"});
+ * null when no catalogue is published for the region — the console then
+ * says 「材料清单以窗口告知为准」. */
+static void add_materials(srv_req *r, cJSON *o) {
+  const char *region = cJSON_GetStringValue(cJSON_GetObjectItem(o, "region"));
+  unsigned char *data = NULL;
+  size_t len = 0;
+  cJSON *cat = NULL;
+  if (region && content_region_file(r->s->st, region, "catalogue.json",
+                                    CATALOGUE_JSON_MAX, &data,
+                                    &len) == KERR_OK)
+    cat = cJSON_ParseWithLength((const char *)data, len);
+  free(data);
+  const cJSON *citems = cJSON_GetObjectItem(cat, "items");
+  if (!cJSON_IsArray(citems)) {
+    cJSON_Delete(cat);
+    cJSON_AddNullToObject(o, "materials");
+    return;
+  }
+  cJSON *out = cJSON_AddArrayToObject(o, "materials");
+  const cJSON *it;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItem(o, "items")) {
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
+    const char *nm = cJSON_GetStringValue(cJSON_GetObjectItem(it, "name"));
+    if (!id)
+      continue;
+    cJSON *one = cJSON_CreateObject();
+    cJSON_AddStringToObject(one, "item", id);
+    cJSON_AddStringToObject(one, "name", nm ? nm : id);
+    cJSON *list = cJSON_AddArrayToObject(one, "materials");
+    const cJSON *c;
+    cJSON_ArrayForEach(c, citems) {
+      const char *cid = cJSON_GetStringValue(cJSON_GetObjectItem(c, "id"));
+      if (!cid || strcmp(cid, id) != 0)
+        continue;
+      const cJSON *m;
+      cJSON_ArrayForEach(m, cJSON_GetObjectItem(c, "materials")) {
+        const char *t = cJSON_IsString(m)
+                            ? m->valuestring
+                            : cJSON_GetStringValue(cJSON_GetObjectItem(m, "text"));
+        if (t && t[0] && cJSON_GetArraySize(list) < MATERIALS_MAX &&
+            strlen(t) <= 1000)
+          cJSON_AddItemToArray(list, cJSON_CreateString(t));
+      }
+      break;
+    }
+    cJSON_AddItemToArray(out, one);
+  }
+  cJSON_Delete(cat);
+}
+
 enum MHD_Result console_app(srv_req *r) {
   store_staff staff;
   app_copy c;
@@ -1101,6 +1156,7 @@ enum MHD_Result console_app(srv_req *r) {
     scope_for_reviewer(r, &staff, o);
   else
     cJSON_AddBoolToObject(o, "scoped", 0);
+  add_materials(r, o);
   return srv_reply_json(r, 200, o, NULL);
 }
 

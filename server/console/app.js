@@ -426,6 +426,7 @@ async function showApp(uuid) {
     div.append(t);
     form.append(div);
   }
+  renderMaterials(a.materials);
   const sigList = $('app-signature-list');
   sigList.replaceChildren();
   for (const sg of a.signatures || []) {
@@ -440,6 +441,31 @@ async function showApp(uuid) {
   }
   $('app-signatures').hidden = !(a.signatures || []).length;
   renderTimeline(a.timeline || []);
+}
+
+/* What to bring, per item, from the catalogue the region publishes to its
+ * kiosks; without one the window says what is needed. */
+function renderMaterials(materials) {
+  const box = $('app-materials-list');
+  box.replaceChildren();
+  const fallback = '材料清单以窗口告知为准';
+  if (!materials) {
+    box.append(el('p', fallback + '（服务器上没有本地区发布的事项目录）。', 'materials-none'));
+    return;
+  }
+  for (const m of materials) {
+    const div = el('div', null, 'materials-item');
+    div.dataset.item = m.item;
+    div.append(el('h4', m.name));
+    if (!m.materials.length) {
+      div.append(el('p', fallback + '。', 'materials-none'));
+    } else {
+      const ul = el('ul', null, 'checklist');
+      for (const t of m.materials) ul.append(el('li', t));
+      div.append(ul);
+    }
+    box.append(div);
+  }
 }
 
 /* Whose signature a key is: the field's path in the submission. */

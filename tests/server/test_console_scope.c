@@ -4,8 +4,10 @@
  * not 低保's housing and savings, the school costs, the bank card or
  * 民政's item and its events; a 民政 reviewer the reverse; the window and
  * an administrator everything. Before any form is published a reviewer
- * gets the applicant's and household's sections only. Each opening is
- * audited as before. */
+ * gets the applicant's and household's sections only. What to bring
+ * (materials, from the published catalogue) is likewise its items' only,
+ * and null before a catalogue is published. Each opening is audited as
+ * before. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +164,7 @@ int main(void) {
         !strstr(body, "12000"));
   CHECK(cJSON_IsTrue(cJSON_GetObjectItem(j, "scoped")));
   CHECK(cJSON_IsFalse(cJSON_GetObjectItem(j, "scope_form")));
+  CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, "materials"))); /* no catalogue */
   items(j, ids, sizeof ids);
   CHECK_STR(ids, "medical");
   free(body);
@@ -173,14 +176,19 @@ int main(void) {
   size_t flen = 0;
   char *form = slurp(KIOSK_SOURCE_DIR "/assets/bundle/form.json", &flen);
   CHECK(form != NULL);
-  const char *paths[] = {"form.json"};
-  const char *datas[] = {form};
-  char *pub = srvtest_publish_files("2026.12.1", 1, paths, datas, &flen, sk);
+  size_t clen = 0;
+  char *cat = slurp(KIOSK_SOURCE_DIR "/assets/bundle/catalogue.json", &clen);
+  CHECK(cat != NULL);
+  const char *paths[] = {"form.json", "catalogue.json"};
+  const char *datas[] = {form, cat};
+  size_t lens[] = {flen, clen};
+  char *pub = srvtest_publish_files("2026.12.1", 2, paths, datas, lens, sk);
   r = call("POST", "/v1/content", pub, NULL, ADMIN);
   CHECK_INT(r.status, 201);
   srvtest_resp_free(&r);
   free(pub);
   free(form);
+  free(cat);
 
   /* 医保: identity whole, 医疗救助's rows and what every item asks. */
   body = open_app(ryb, a.uuid, &j);
@@ -208,6 +216,13 @@ int main(void) {
         !strstr(body, "\"dibao\""));
   CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "signatures")) >= 1);
   CHECK_INT(cJSON_GetNumberValue(cJSON_GetObjectItem(j, "other_items")), 1);
+  /* What to bring: its own item's, from the published catalogue. */
+  const cJSON *mats = cJSON_GetObjectItem(j, "materials");
+  CHECK_INT(cJSON_GetArraySize(mats), 1);
+  CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(
+                cJSON_GetArrayItem(mats, 0), "item")), "medical");
+  CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(
+                cJSON_GetArrayItem(mats, 0), "materials"), 1)), "医保卡或社保卡");
   free(body);
   cJSON_Delete(j);
   /* Nor in the timeline a status change of its own answers with. */
@@ -247,6 +262,7 @@ int main(void) {
           strstr(body, "12000") && strstr(body, "入户调查安排在周三辛"));
     items(j, ids, sizeof ids);
     CHECK_STR(ids, "dibao,medical");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "materials")), 2);
     free(body);
     cJSON_Delete(j);
   }

@@ -34,14 +34,17 @@
 
 #include "console_assets.h"
 #include "console_req.h"
+#include "content.h"
 #include "dept.h"
 #include "flow.h"
 #include "intake.h"
 #include "kiosk/core/session.h"
 #include "kiosk/core/log.h"
 #include "reqjson.h"
+#include "scope.h"
 #include "search.h"
 #include "srv_private.h"
+#include "xlsx.h"
 
 #define COOKIE "ks_session"
 
@@ -56,6 +59,7 @@ static void add_account(cJSON *o, const srv *s, const store_staff *st) {
   cJSON_AddStringToObject(o, "name", st->name);
   cJSON_AddStringToObject(o, "role", st->role);
   cJSON_AddBoolToObject(o, "supervisor", st->supervisor);
+  cJSON_AddBoolToObject(o, "disabled", st->disabled);
   if (st->dept[0])
     cJSON_AddStringToObject(o, "department", st->dept);
   else
@@ -65,6 +69,9 @@ static void add_account(cJSON *o, const srv *s, const store_staff *st) {
   else
     cJSON_AddNullToObject(o, "department_name");
 }
+
+static enum MHD_Result reply_refusal(srv_req *r, unsigned status,
+                                     const char *code, const char *message);
 
 /* ---- static files ---- */
 
@@ -110,7 +117,7 @@ static enum MHD_Result reply_signin(srv_req *r) {
 static int session_account(srv_req *r, store_staff *st) {
   char staff[STORE_STAFF_MAX + 1];
   return session_staff(r, staff) &&
-         store_staff_get(r->s->st, staff, st) == KERR_OK;
+         store_staff_get(r->s->st, staff, st) == KERR_OK && !st->disabled;
 }
 
 static int is_role(const store_staff *st, const char *role) {
@@ -246,6 +253,14 @@ enum MHD_Result console_login(srv_req *r) {
     goto out;
   }
   ratelimit_backoff_clear(r->s->login_backoff, key);
+  if (st.disabled) {
+    /* Said only after the right password, so it tells a guesser nothing. */
+    LOG_W("audit", "sign-in refused for disabled staff %s from %s", st.id,
+          r->addr);
+    ret = reply_refusal(r, 403, "account_disabled",
+                        "这个账号已停用，请找管理员。");
+    goto out;
+  }
   unsigned char raw[32], h[32];
   char token[65], cookie[200];
   randombytes_buf(raw, sizeof raw);
@@ -638,13 +653,23 @@ enum MHD_Result console_apps(srv_req *r) {
   return srv_reply_json(r, 200, o, NULL);
 }
 
-/* ---- CSV export ---- */
+/* ---- export: CSV and XLSX ---- */
 
-enum { CSV_MAX_ROWS = 100000, CSV_PAGE = 1000 };
+enum { CSV_MAX_ROWS = 100000, CSV_PAGE = 1000, EXPORT_COLS = 8 };
+
+static const char *const EXPORT_HEAD[EXPORT_COLS] = {
+    "受理编号", "提交时间", "申请事项", "办理部门",
+    "状态",     "紧急",     "类型",     "代办工号"};
+
+/* Column widths of the workbook, in characters (a Chinese one is about
+ * two): the item names of a household can be long. */
+static const double XLSX_WIDTHS[EXPORT_COLS] = {22, 21, 40, 24,
+                                                14, 8,  12, 12};
 
 typedef struct csv_ctx {
   const srv *s;
   struct buf out;
+  xlsx *book; /* the workbook when exporting XLSX, else NULL */
   int rows;
   int failed;
 } csv_ctx;
@@ -662,50 +687,66 @@ static void csv_field(csv_ctx *c, const char *v, int last) {
   c->failed |= bad;
 }
 
-static int csv_each(void *ud, const store_app *a) {
-  csv_ctx *c = ud;
-  char items[1024] = "", depts[512] = "";
+/* One exported row: what the list shows, nothing personal. The strings
+ * point into items, depts and when or are constants. */
+typedef struct export_row {
+  char items[1024], depts[512], when[STORE_TIME_MAX + 1];
+  const char *f[EXPORT_COLS];
+} export_row;
+
+static void export_fields(const srv *s, const store_app *a, export_row *x) {
   int referral = strcmp(a->kind, "referral") == 0;
   cJSON *ids = cJSON_Parse(a->items_json);
   const cJSON *it;
+  x->items[0] = x->depts[0] = '\0';
   cJSON_ArrayForEach(it, ids) {
     if (!cJSON_IsString(it))
       continue;
-    const char *nm = dept_item_name(c->s->depts, it->valuestring);
-    const char *dp = dept_for_item(c->s->depts, it->valuestring);
-    size_t n = strlen(items);
-    snprintf(items + n, sizeof items - n, "%s%s", n ? "、" : "",
+    const char *nm = dept_item_name(s->depts, it->valuestring);
+    const char *dp = dept_for_item(s->depts, it->valuestring);
+    size_t n = strlen(x->items);
+    snprintf(x->items + n, sizeof x->items - n, "%s%s", n ? "、" : "",
              nm ? nm : it->valuestring);
-    if (dp && !strstr(depts, dp)) {
-      n = strlen(depts);
-      snprintf(depts + n, sizeof depts - n, "%s%s", n ? "、" : "", dp);
+    if (dp && !strstr(x->depts, dp)) {
+      n = strlen(x->depts);
+      snprintf(x->depts + n, sizeof x->depts - n, "%s%s", n ? "、" : "", dp);
     }
   }
   cJSON_Delete(ids);
   const char *label = flow_status_label(a->status);
-  char when[STORE_TIME_MAX + 1];
-  snprintf(when, sizeof when, "%s", a->received_at_text);
-  if (strlen(when) >= 19) { /* "2026-11-22 09:30:00", local time */
-    when[10] = ' ';
-    when[19] = '\0';
+  snprintf(x->when, sizeof x->when, "%s", a->received_at_text);
+  if (strlen(x->when) >= 19) { /* "2026-11-22 09:30:00", local time */
+    x->when[10] = ' ';
+    x->when[19] = '\0';
   }
-  csv_field(c, a->reference, 0);
-  csv_field(c, when, 0);
-  csv_field(c, referral ? "帮别人求助（线索）" : items, 0);
-  csv_field(c, referral ? "民政" : depts, 0);
-  csv_field(c, label ? label : a->status, 0);
-  csv_field(c, a->urgent ? "是" : "否", 0);
-  csv_field(c, referral ? "线索" : "申请", 0);
-  csv_field(c, a->assisted_by, 1);
+  x->f[0] = a->reference;
+  x->f[1] = x->when;
+  x->f[2] = referral ? "帮别人求助（线索）" : x->items;
+  x->f[3] = referral ? "民政" : x->depts;
+  x->f[4] = label ? label : a->status;
+  x->f[5] = a->urgent ? "是" : "否";
+  x->f[6] = referral ? "线索" : "申请";
+  x->f[7] = a->assisted_by;
+}
+
+static int csv_each(void *ud, const store_app *a) {
+  csv_ctx *c = ud;
+  export_row x;
+  export_fields(c->s, a, &x);
+  if (c->book) {
+    c->failed |= xlsx_row(c->book, x.f, 0) != KERR_OK;
+  } else {
+    for (int i = 0; i < EXPORT_COLS; i++)
+      csv_field(c, x.f[i], i == EXPORT_COLS - 1);
+  }
   c->rows++;
   return c->failed;
 }
 
-/* GET /api/console/applications.csv: every application the list's filters
- * pick (not one page: limit and offset are ignored), as CSV in UTF-8 with
- * a byte order mark (so Excel reads the Chinese), the list's columns only.
- * Each export is written to the audit log. */
-enum MHD_Result console_apps_csv(srv_req *r) {
+/* The CSV and the XLSX: every application the list's filters pick (not
+ * one page: limit and offset are ignored), the list's columns only. Each
+ * export is written to the audit log ("csv N rows", "xlsx N rows"). */
+static enum MHD_Result console_export(srv_req *r, int as_xlsx) {
   store_staff staff;
   if (!session_account(r, &staff))
     return reply_signin(r);
@@ -717,10 +758,14 @@ enum MHD_Result console_apps_csv(srv_req *r) {
   }
   csv_ctx c = {.s = r->s};
   buf_init(&c.out, 64 * 1024 * 1024);
-  static const char head[] =
-      "\xEF\xBB\xBF\"受理编号\",\"提交时间\",\"申请事项\",\"办理部门\","
-      "\"状态\",\"紧急\",\"类型\",\"代办工号\"\r\n";
-  c.failed = buf_add(&c.out, head, sizeof head - 1) != KERR_OK;
+  if (as_xlsx) {
+    c.book = xlsx_create(EXPORT_COLS, XLSX_WIDTHS, 96 * 1024 * 1024);
+    c.failed = !c.book || xlsx_row(c.book, EXPORT_HEAD, 1) != KERR_OK;
+  } else {
+    c.failed = buf_add(&c.out, "\xEF\xBB\xBF", 3) != KERR_OK;
+    for (int i = 0; i < EXPORT_COLS; i++)
+      csv_field(&c, EXPORT_HEAD[i], i == EXPORT_COLS - 1);
+  }
   int64_t total = 0;
   kerr err = KERR_OK;
   q.f.offset = 0;
@@ -735,27 +780,58 @@ enum MHD_Result console_apps_csv(srv_req *r) {
     q.f.offset += CSV_PAGE;
   }
   list_query_free(&q);
+  unsigned char *zip = NULL;
+  size_t zlen = 0;
   if (!err && total > CSV_MAX_ROWS) {
+    xlsx_destroy(c.book);
     buf_free(&c.out);
     return srv_reply_error(r, 413, "too_many",
                            "导出的申请太多，请缩小日期范围或加筛选条件。");
   }
+  if (!err && !c.failed && c.book) {
+    zip = xlsx_take(c.book, &zlen);
+    c.book = NULL;
+    c.failed = zip == NULL;
+  }
   if (err || c.failed) {
+    xlsx_destroy(c.book);
+    free(zip);
     buf_free(&c.out);
     return srv_reply_error(r, 500, "internal", "storage error");
   }
   char detail[64];
-  snprintf(detail, sizeof detail, "csv %d rows", c.rows);
+  snprintf(detail, sizeof detail, "%s %d rows", as_xlsx ? "xlsx" : "csv",
+           c.rows);
   audit(r, staff.id, "export", NULL, NULL, detail);
-  LOG_I("console", "staff %s exported %d applications", staff.id, c.rows);
-  static const char *const hdr[] = {
+  LOG_I("console", "staff %s exported %d applications (%s)", staff.id,
+        c.rows, as_xlsx ? "xlsx" : "csv");
+  static const char *const csv_hdr[] = {
       "Content-Disposition", "attachment; filename=\"applications.csv\"",
       "Cache-Control", "no-store", NULL};
-  enum MHD_Result ret = srv_reply(r, 200, "text/csv; charset=utf-8",
-                                  buf_ptr(&c.out), buf_len(&c.out), hdr);
+  static const char *const xlsx_hdr[] = {
+      "Content-Disposition", "attachment; filename=\"applications.xlsx\"",
+      "Cache-Control", "no-store", NULL};
+  enum MHD_Result ret;
+  if (as_xlsx)
+    ret = srv_reply(r, 200,
+                    "application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet",
+                    (const char *)zip, zlen, xlsx_hdr);
+  else
+    ret = srv_reply(r, 200, "text/csv; charset=utf-8", buf_ptr(&c.out),
+                    buf_len(&c.out), csv_hdr);
+  free(zip);
   buf_free(&c.out);
   return ret;
 }
+
+/* GET /api/console/applications.csv: UTF-8 with a byte order mark (so
+ * Excel reads the Chinese), CRLF, every field quoted. */
+enum MHD_Result console_apps_csv(srv_req *r) { return console_export(r, 0); }
+
+/* GET /api/console/applications.xlsx: the same rows as a workbook, the
+ * header bold (xlsx.c). */
+enum MHD_Result console_apps_xlsx(srv_req *r) { return console_export(r, 1); }
 
 typedef struct app_copy {
   const srv *s;
@@ -912,6 +988,128 @@ static kerr add_item_states(srv_req *r, const store_staff *st,
   return store_app_items(r->s->st, uuid, item_state_each, &c);
 }
 
+typedef struct mine_ctx {
+  const srv *s;
+  const store_staff *st;
+  const cJSON *items; /* the application's items [{"id", ...}] */
+} mine_ctx;
+
+/* An item of this application that the reviewer's department handles
+ * (not any item the department could handle: 民政 handles 刚性支出, but
+ * an application without it has nothing of it for 民政 to see). */
+static int mine_item(void *ud, const char *item) {
+  const mine_ctx *m = ud;
+  const cJSON *e;
+  if (!sees_item(m->s, m->st, item))
+    return 0;
+  cJSON_ArrayForEach(e, m->items) {
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(e, "id"));
+    if (id && strcmp(id, item) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* Removes from an array of objects those whose key names an item the
+ * reviewer does not see (an object without the key, or with null, stays). */
+static void drop_foreign(const srv *s, const store_staff *st, cJSON *arr,
+                         const char *key) {
+  cJSON *e = cJSON_IsArray(arr) ? arr->child : NULL;
+  while (e) {
+    cJSON *next = e->next;
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(e, key));
+    if (id && !sees_item(s, st, id)) {
+      cJSON_DetachItemViaPointer(arr, e);
+      session_wipe_json(e);
+      cJSON_Delete(e);
+    }
+    e = next;
+  }
+}
+
+enum { FORM_JSON_MAX = 4 * 1024 * 1024 };
+
+/* A reviewer is sent only what its department's items need (scope.h): the
+ * applicant's and household's sections, the rows of the other sections
+ * the department's items ask for, its own items and their events. The
+ * rule comes from the form the application's region publishes. */
+static void scope_for_reviewer(srv_req *r, const store_staff *st, cJSON *o) {
+  const char *region = cJSON_GetStringValue(cJSON_GetObjectItem(o, "region"));
+  unsigned char *data = NULL;
+  size_t len = 0;
+  cJSON *form = NULL;
+  if (region && content_region_file(r->s->st, region, "form.json",
+                                    FORM_JSON_MAX, &data, &len) == KERR_OK)
+    form = cJSON_ParseWithLength((const char *)data, len);
+  free(data);
+  mine_ctx m = {.s = r->s, .st = st, .items = cJSON_GetObjectItem(o, "items")};
+  int have_form = form != NULL;
+  scope_display(cJSON_GetObjectItem(o, "display"), form, mine_item, &m);
+  cJSON_Delete(form);
+  int all = cJSON_GetArraySize(cJSON_GetObjectItem(o, "items"));
+  drop_foreign(r->s, st, cJSON_GetObjectItem(o, "items"), "id");
+  cJSON_AddNumberToObject(
+      o, "other_items", all - cJSON_GetArraySize(cJSON_GetObjectItem(o, "items")));
+  drop_foreign(r->s, st, cJSON_GetObjectItem(o, "timeline"), "item");
+  cJSON_AddBoolToObject(o, "scoped", 1);
+  cJSON_AddBoolToObject(o, "scope_form", have_form);
+}
+
+enum { CATALOGUE_JSON_MAX = 4 * 1024 * 1024, MATERIALS_MAX = 40 };
+
+/* "materials": per item of the answer (for a reviewer, its own), what to
+ * bring, from the catalogue the application's region publishes to its
+ * kiosks (catalogue.json: items[].materials, each a string or {"text"});
+ * null when no catalogue is published for the region — the console then
+ * says 「材料清单以窗口告知为准」. */
+static void add_materials(srv_req *r, cJSON *o) {
+  const char *region = cJSON_GetStringValue(cJSON_GetObjectItem(o, "region"));
+  unsigned char *data = NULL;
+  size_t len = 0;
+  cJSON *cat = NULL;
+  if (region && content_region_file(r->s->st, region, "catalogue.json",
+                                    CATALOGUE_JSON_MAX, &data,
+                                    &len) == KERR_OK)
+    cat = cJSON_ParseWithLength((const char *)data, len);
+  free(data);
+  const cJSON *citems = cJSON_GetObjectItem(cat, "items");
+  if (!cJSON_IsArray(citems)) {
+    cJSON_Delete(cat);
+    cJSON_AddNullToObject(o, "materials");
+    return;
+  }
+  cJSON *out = cJSON_AddArrayToObject(o, "materials");
+  const cJSON *it;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItem(o, "items")) {
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(it, "id"));
+    const char *nm = cJSON_GetStringValue(cJSON_GetObjectItem(it, "name"));
+    if (!id)
+      continue;
+    cJSON *one = cJSON_CreateObject();
+    cJSON_AddStringToObject(one, "item", id);
+    cJSON_AddStringToObject(one, "name", nm ? nm : id);
+    cJSON *list = cJSON_AddArrayToObject(one, "materials");
+    const cJSON *c;
+    cJSON_ArrayForEach(c, citems) {
+      const char *cid = cJSON_GetStringValue(cJSON_GetObjectItem(c, "id"));
+      if (!cid || strcmp(cid, id) != 0)
+        continue;
+      const cJSON *m;
+      cJSON_ArrayForEach(m, cJSON_GetObjectItem(c, "materials")) {
+        const char *t = cJSON_IsString(m)
+                            ? m->valuestring
+                            : cJSON_GetStringValue(cJSON_GetObjectItem(m, "text"));
+        if (t && t[0] && cJSON_GetArraySize(list) < MATERIALS_MAX &&
+            strlen(t) <= 1000)
+          cJSON_AddItemToArray(list, cJSON_CreateString(t));
+      }
+      break;
+    }
+    cJSON_AddItemToArray(out, one);
+  }
+  cJSON_Delete(cat);
+}
+
 enum MHD_Result console_app(srv_req *r) {
   store_staff staff;
   app_copy c;
@@ -950,9 +1148,15 @@ enum MHD_Result console_app(srv_req *r) {
     audit(r, staff.id, "open", r->param, NULL, "");
   }
   if (add_item_states(r, &staff, r->param, o)) {
+    session_wipe_json(o);
     cJSON_Delete(o);
     return srv_reply_error(r, 500, "internal", "storage error");
   }
+  if (is_role(&staff, STORE_ROLE_REVIEWER))
+    scope_for_reviewer(r, &staff, o);
+  else
+    cJSON_AddBoolToObject(o, "scoped", 0);
+  add_materials(r, o);
   return srv_reply_json(r, 200, o, NULL);
 }
 
@@ -1163,6 +1367,8 @@ enum MHD_Result console_app_status(srv_req *r) {
     cJSON_AddItemToArray(moved, cJSON_CreateString(ids[k]));
   cJSON *tl = cJSON_AddArrayToObject(o, "timeline");
   store_app_events(r->s->st, r->param, events_each, tl);
+  if (is_role(&staff, STORE_ROLE_REVIEWER)) /* as in console_app */
+    drop_foreign(r->s, &staff, tl, "item");
   ret = srv_reply_json(r, 200, o, NULL);
 out:
   free(items);
@@ -1274,6 +1480,196 @@ enum MHD_Result console_staff(srv_req *r) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddItemToObject(o, "staff", list);
   return srv_reply_json(r, 200, o, NULL);
+}
+
+/* The letters of a generated password: no 0/O, 1/l/I look-alikes. */
+static const char PW_ALPHABET[] = "abcdefghijkmnpqrstuvwxyz23456789";
+
+/* POST /api/console/staff {"id", "name", "role", "department"?,
+ * "supervisor"?, "password"?}: an administrator creates an account, never
+ * replacing one (409). Without a password one of 12 letters and digits is
+ * made and returned once ("password" in the answer; never stored or
+ * logged in clear). Audited as "staff" with "create ID role[ dept]". */
+enum MHD_Result console_staff_create(srv_req *r) {
+  static const char *const keys[] = {"id", "name", "role", "department",
+                                     "supervisor", "password", NULL};
+  char msg[REQJSON_MSG_MAX], pw[257] = "", detail[128];
+  char hash[crypto_pwhash_STRBYTES];
+  store_staff me;
+  cJSON *j = NULL;
+  enum MHD_Result ret;
+  if (!same_origin(r))
+    return srv_reply_error(r, 403, "forbidden", "cross-site request");
+  if (!session_account(r, &me))
+    return reply_signin(r);
+  if (!is_role(&me, STORE_ROLE_ADMIN))
+    return reply_refusal(r, 403, "forbidden", "只有管理员可以添加工作人员账号。");
+  kerr err = reqjson_parse(r->body, r->len, 2, &j, msg, sizeof msg);
+  if (!err)
+    err = reqjson_keys(j, keys, msg, sizeof msg);
+  if (err) {
+    ret = srv_reply_error(r, 400, "bad_request", msg);
+    goto out;
+  }
+  const char *id = reqjson_str(j, "id", STORE_STAFF_MAX,
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
+                               "tuvwxyz0123456789-_",
+                               msg, sizeof msg);
+  const char *name = id ? reqjson_text(j, "name", 32, msg, sizeof msg) : NULL;
+  const char *role = name ? reqjson_str(j, "role", STORE_ROLE_MAX, NULL, msg,
+                                        sizeof msg)
+                          : NULL;
+  const cJSON *dv = cJSON_GetObjectItemCaseSensitive(j, "department");
+  const cJSON *sv = cJSON_GetObjectItemCaseSensitive(j, "supervisor");
+  const cJSON *pv = cJSON_GetObjectItemCaseSensitive(j, "password");
+  const char *dept = "";
+  if (role && dv && !cJSON_IsNull(dv) &&
+      !(dept = reqjson_str(j, "department", STORE_DEPT_MAX, NULL, msg,
+                           sizeof msg)))
+    role = NULL;
+  if (role && pv && !cJSON_IsNull(pv)) {
+    const char *p = reqjson_text(j, "password", 256, msg, sizeof msg);
+    if (!p)
+      role = NULL;
+    else
+      snprintf(pw, sizeof pw, "%s", p);
+  }
+  if (role && sv && !cJSON_IsBool(sv)) {
+    snprintf(msg, sizeof msg, "supervisor must be true or false");
+    role = NULL;
+  }
+  if (!role) {
+    ret = srv_reply_error(r, 400, "bad_request", msg);
+    goto out;
+  }
+  if (!id[0] || !name[0]) {
+    ret = reply_refusal(r, 400, "bad_request", "请填写工号和姓名。");
+    goto out;
+  }
+  if (strcmp(role, STORE_ROLE_WINDOW) != 0 &&
+      strcmp(role, STORE_ROLE_REVIEWER) != 0 &&
+      strcmp(role, STORE_ROLE_ADMIN) != 0) {
+    ret = reply_refusal(r, 400, "bad_request", "请选择岗位：窗口受理、部门审核或管理员。");
+    goto out;
+  }
+  if ((dept[0] && !dept_name(r->s->depts, dept)) ||
+      (!dept[0] && strcmp(role, STORE_ROLE_REVIEWER) == 0)) {
+    ret = reply_refusal(r, 400, "bad_request",
+                        dept[0] ? "没有这个部门。" : "部门审核的账号要选一个部门。");
+    goto out;
+  }
+  int made = !pw[0];
+  if (made) {
+    unsigned char rb[12];
+    randombytes_buf(rb, sizeof rb);
+    for (size_t i = 0; i < sizeof rb; i++)
+      pw[i] = PW_ALPHABET[rb[i] % (sizeof PW_ALPHABET - 1)];
+    pw[sizeof rb] = '\0';
+    sodium_memzero(rb, sizeof rb);
+  } else if (strlen(pw) < 8) {
+    ret = reply_refusal(r, 400, "bad_request", "密码至少要 8 个字。");
+    goto out;
+  }
+  if (crypto_pwhash_str(hash, pw, strlen(pw),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    ret = srv_reply_error(r, 500, "internal", "out of memory");
+    goto out;
+  }
+  int sup = cJSON_IsTrue(sv);
+  err = store_staff_create(r->s->st, id, name, hash, dept, role, sup);
+  if (err == KERR_CONFLICT) {
+    ret = reply_refusal(r, 409, "conflict", "这个工号已经有账号了。");
+    goto out;
+  }
+  if (err) {
+    ret = srv_reply_error(r, 500, "internal", "storage error");
+    goto out;
+  }
+  snprintf(detail, sizeof detail, "create %s %s%s%s%s", id, role,
+           dept[0] ? " " : "", dept, sup ? " supervisor" : "");
+  audit(r, me.id, "staff", NULL, NULL, detail);
+  LOG_I("audit", "staff %s created account %s (%s)", me.id, id, role);
+  store_staff made_st;
+  cJSON *o = cJSON_CreateObject();
+  if (store_staff_get(r->s->st, id, &made_st) == KERR_OK)
+    add_account(o, r->s, &made_st);
+  if (made)
+    cJSON_AddStringToObject(o, "password", pw);
+  else
+    cJSON_AddNullToObject(o, "password");
+  const char *const h[] = {"Cache-Control", "no-store", NULL};
+  ret = srv_reply_json(r, 201, o, h);
+  sodium_memzero(made_st.pwhash, sizeof made_st.pwhash);
+out:
+  sodium_memzero(pw, sizeof pw);
+  sodium_memzero(hash, sizeof hash);
+  if (j)
+    session_wipe_json(j);
+  cJSON_Delete(j);
+  return ret;
+}
+
+/* POST /api/console/staff/{id}/disabled {"disabled": true|false}: an
+ * administrator disables an account (its sessions end at once; it cannot
+ * sign in and is left out of the kiosks' staff.json) or enables it again.
+ * Not one's own account. Audited as "staff" with "disable ID" or "enable
+ * ID". */
+enum MHD_Result console_staff_disabled(srv_req *r) {
+  static const char *const keys[] = {"disabled", NULL};
+  char msg[REQJSON_MSG_MAX], detail[96];
+  store_staff me, who;
+  cJSON *j = NULL;
+  enum MHD_Result ret;
+  if (!same_origin(r))
+    return srv_reply_error(r, 403, "forbidden", "cross-site request");
+  if (!session_account(r, &me))
+    return reply_signin(r);
+  if (!is_role(&me, STORE_ROLE_ADMIN))
+    return reply_refusal(r, 403, "forbidden", "只有管理员可以停用或启用账号。");
+  const char *id = r->param;
+  size_t idn = id ? strlen(id) : 0;
+  if (idn == 0 || idn > STORE_STAFF_MAX ||
+      strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                 "0123456789-_") != idn)
+    return srv_reply_error(r, 404, "not_found", "no such account");
+  kerr err = reqjson_parse(r->body, r->len, 2, &j, msg, sizeof msg);
+  if (!err)
+    err = reqjson_keys(j, keys, msg, sizeof msg);
+  const cJSON *dv = err ? NULL : cJSON_GetObjectItemCaseSensitive(j, "disabled");
+  if (!err && !cJSON_IsBool(dv)) {
+    snprintf(msg, sizeof msg, "disabled must be true or false");
+    err = KERR_INVALID;
+  }
+  if (err) {
+    ret = srv_reply_error(r, 400, "bad_request", msg);
+    goto out;
+  }
+  int off = cJSON_IsTrue(dv);
+  if (off && strcmp(id, me.id) == 0) {
+    ret = reply_refusal(r, 409, "conflict", "不能停用自己正在使用的账号。");
+    goto out;
+  }
+  err = store_staff_set_disabled(r->s->st, id, off);
+  if (err == KERR_NOTFOUND) {
+    ret = reply_refusal(r, 404, "not_found", "没有这个工号的账号。");
+    goto out;
+  }
+  if (err || store_staff_get(r->s->st, id, &who) != KERR_OK) {
+    ret = srv_reply_error(r, 500, "internal", "storage error");
+    goto out;
+  }
+  snprintf(detail, sizeof detail, "%s %s", off ? "disable" : "enable", id);
+  audit(r, me.id, "staff", NULL, NULL, detail);
+  LOG_I("audit", "staff %s %s account %s", me.id,
+        off ? "disabled" : "enabled", id);
+  sodium_memzero(who.pwhash, sizeof who.pwhash);
+  cJSON *o = cJSON_CreateObject();
+  add_account(o, r->s, &who);
+  ret = srv_reply_json(r, 200, o, NULL);
+out:
+  cJSON_Delete(j);
+  return ret;
 }
 
 /* ---- the audit log ---- */

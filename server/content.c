@@ -241,3 +241,40 @@ void content_publish_free(content_publish *p) {
   free(p->manifest_buf);
   memset(p, 0, sizeof *p);
 }
+
+kerr content_region_file(store *st, const char *region, const char *path,
+                         size_t max, unsigned char **data, size_t *len) {
+  store_manifest m;
+  unsigned char *mbuf = NULL;
+  cJSON *j = NULL;
+  *data = NULL;
+  *len = 0;
+  kerr err = store_content_manifest(st, region, &m, &mbuf);
+  if (err)
+    return err;
+  j = cJSON_ParseWithLength((const char *)m.manifest, m.manifest_len);
+  const cJSON *f, *sha = NULL;
+  cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(j, "files")) {
+    const char *p =
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "path"));
+    if (p && strcmp(p, path) == 0) {
+      sha = cJSON_GetObjectItemCaseSensitive(f, "sha256");
+      break;
+    }
+  }
+  if (!cJSON_IsString(sha) || !content_sha256_ok(sha->valuestring)) {
+    err = KERR_NOTFOUND;
+    goto out;
+  }
+  err = store_file_get(st, sha->valuestring, data, len);
+  if (!err && *len > max) {
+    free(*data);
+    *data = NULL;
+    *len = 0;
+    err = KERR_LIMIT;
+  }
+out:
+  cJSON_Delete(j);
+  free(mbuf);
+  return err;
+}

@@ -51,6 +51,14 @@ kerr content_publish_parse(const char *body, size_t n,
 /* Frees what content_publish_parse allocated; safe on a zeroed struct. */
 void content_publish_free(content_publish *p);
 
+/* The bytes of the file at path (e.g. "catalogue.json") in the newest
+ * content version published for region: what that region's kiosks run.
+ * *data is malloc'ed (caller frees), at most max bytes. KERR_NOTFOUND when
+ * the region has no published version or the version no such file,
+ * KERR_LIMIT when it is larger than max. */
+kerr content_region_file(store *st, const char *region, const char *path,
+                         size_t max, unsigned char **data, size_t *len);
+
 /* 1 if s is 64 lower-case hex digits. */
 int content_sha256_ok(const char *s);
 

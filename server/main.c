@@ -632,8 +632,8 @@ out:
 
 static int export_one(void *ud, const store_staff *x) {
   cJSON *arr = ud;
-  if (!x->pin_hash[0])
-    return 0; /* no kiosk PIN: a console-only account */
+  if (!x->pin_hash[0] || x->disabled)
+    return 0; /* no kiosk PIN (a console-only account), or disabled */
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "id", x->id);
   cJSON_AddStringToObject(o, "name", x->name);

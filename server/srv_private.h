@@ -164,6 +164,7 @@ enum MHD_Result console_logout(srv_req *r);
 enum MHD_Result console_me(srv_req *r);
 enum MHD_Result console_apps(srv_req *r);
 enum MHD_Result console_apps_csv(srv_req *r);
+enum MHD_Result console_apps_xlsx(srv_req *r);
 enum MHD_Result console_app(srv_req *r);
 enum MHD_Result console_app_status(srv_req *r);
 enum MHD_Result console_devices(srv_req *r);
@@ -171,5 +172,7 @@ enum MHD_Result console_queue(srv_req *r);
 enum MHD_Result console_audit(srv_req *r);
 enum MHD_Result console_departments(srv_req *r);
 enum MHD_Result console_staff(srv_req *r);
+enum MHD_Result console_staff_create(srv_req *r);
+enum MHD_Result console_staff_disabled(srv_req *r);
 
 #endif

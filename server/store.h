@@ -206,6 +206,7 @@ typedef struct store_staff {
   char dept[STORE_DEPT_MAX + 1]; /* department id; "" = none */
   char role[STORE_ROLE_MAX + 1]; /* STORE_ROLE_* */
   int supervisor;                /* may correct (move an item back) */
+  int disabled; /* disabled by an administrator: no sign-in, no session */
   char pwhash[128]; /* crypto_pwhash_str() output */
   char pin_hash[128]; /* the kiosk PIN's Argon2id hash; "" = none (filled
                          by store_staff_list only) */
@@ -381,6 +382,18 @@ kerr store_device_list(store *s, store_device_fn fn, void *ud);
 kerr store_staff_put(store *s, const char *id, const char *name,
                      const char *pwhash, const char *dept_id,
                      const char *role, int supervisor);
+
+/* Creates a staff account, never replacing one: KERR_CONFLICT when the id
+ * exists (enabled or not). The console's 工作人员 page; `staff add` uses
+ * store_staff_put, which leaves the disabled flag as it was. */
+kerr store_staff_create(store *s, const char *id, const char *name,
+                        const char *pwhash, const char *dept_id,
+                        const char *role, int supervisor);
+
+/* Disables (1) or enables (0) account id; disabling also ends every
+ * session of the account, in the same transaction. KERR_NOTFOUND for an
+ * unknown id. */
+kerr store_staff_set_disabled(store *s, const char *id, int disabled);
 
 /* Calls fn for each staff account by id, without the password hash (and
  * without the failure count and lock). */

@@ -173,6 +173,10 @@ static const char *const MIGRATIONS[] = {
   "replace(reference, '-', ''));"
   "CREATE INDEX applications_urgent_waiting ON applications(received_at)"
   " WHERE urgent = 1 AND status NOT IN ('paid', 'returned', 'refused');",
+  /* 12: a staff account an administrator disabled (1) cannot sign in, has
+   * no sessions and is left out of the kiosks' staff.json; every account
+   * from before is enabled */
+  "ALTER TABLE staff ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
 };
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -1546,7 +1550,7 @@ kerr store_staff_get(store *s, const char *id, store_staff *out) {
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
                   "SELECT id, name, pwhash, failed, locked_until, dept, role,"
-                  " supervisor FROM staff WHERE id = ?",
+                  " supervisor, disabled FROM staff WHERE id = ?",
                   &st);
   if (err)
     goto out;
@@ -1569,6 +1573,7 @@ kerr store_staff_get(store *s, const char *id, store_staff *out) {
   text_copy(out->dept, sizeof out->dept, st, 5);
   text_copy(out->role, sizeof out->role, st, 6);
   out->supervisor = sqlite3_column_int(st, 7) != 0;
+  out->disabled = sqlite3_column_int(st, 8) != 0;
 out:
   sqlite3_finalize(st);
   reader_give(s, slot);
@@ -1989,8 +1994,8 @@ kerr store_staff_list(store *s, store_staff_fn fn, void *ud) {
   sqlite3 *db = reader_take(s, &slot);
   sqlite3_stmt *st = NULL;
   kerr err = prep(db,
-                  "SELECT id, name, dept, role, supervisor, pin_hash FROM staff"
-                  " ORDER BY id LIMIT 1000",
+                  "SELECT id, name, dept, role, supervisor, pin_hash, disabled"
+                  " FROM staff ORDER BY id LIMIT 1000",
                   &st);
   if (err)
     goto out;
@@ -2003,6 +2008,7 @@ kerr store_staff_list(store *s, store_staff_fn fn, void *ud) {
     text_copy(x.role, sizeof x.role, st, 3);
     x.supervisor = sqlite3_column_int(st, 4) != 0;
     text_copy(x.pin_hash, sizeof x.pin_hash, st, 5);
+    x.disabled = sqlite3_column_int(st, 6) != 0;
     int stop = fn(ud, &x);
     sodium_memzero(x.pin_hash, sizeof x.pin_hash);
     if (stop)
@@ -2013,5 +2019,68 @@ kerr store_staff_list(store *s, store_staff_fn fn, void *ud) {
 out:
   sqlite3_finalize(st);
   reader_give(s, slot);
+  return err;
+}
+
+kerr store_staff_create(store *s, const char *id, const char *name,
+                        const char *pwhash, const char *dept_id,
+                        const char *role, int supervisor) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err = prep(db,
+                  "INSERT INTO staff (id, name, pwhash, dept, role, "
+                  "supervisor) VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO "
+                  "NOTHING",
+                  &st);
+  if (!err) {
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, pwhash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, dept_id ? dept_id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, role ? role : STORE_ROLE_WINDOW, -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, supervisor ? 1 : 0);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      err = KERR_IO;
+    else if (sqlite3_changes(db) == 0)
+      err = KERR_CONFLICT;
+  }
+  sqlite3_finalize(st);
+  writer_give(s);
+  return err;
+}
+
+kerr store_staff_set_disabled(store *s, const char *id, int disabled) {
+  sqlite3 *db = writer_take(s);
+  sqlite3_stmt *st = NULL;
+  kerr err = db_exec(db, "BEGIN IMMEDIATE");
+  if (err)
+    goto out;
+  err = prep(db, "UPDATE staff SET disabled = ? WHERE id = ?", &st);
+  if (!err) {
+    sqlite3_bind_int(st, 1, disabled ? 1 : 0);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      err = KERR_IO;
+    else if (sqlite3_changes(db) == 0)
+      err = KERR_NOTFOUND;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (!err && disabled) {
+    err = prep(db, "DELETE FROM sessions WHERE staff_id = ?", &st);
+    if (!err) {
+      sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+      if (sqlite3_step(st) != SQLITE_DONE)
+        err = KERR_IO;
+    }
+    sqlite3_finalize(st);
+  }
+  if (!err)
+    err = db_exec(db, "COMMIT");
+  if (err)
+    db_exec(db, "ROLLBACK");
+out:
+  writer_give(s);
   return err;
 }

@@ -130,6 +130,8 @@ $('login-form').addEventListener('submit', async (ev) => {
     $('login-msg').textContent = '尝试过于频繁，请稍后再试。';
   } else if (err === 'bad_credentials') {
     $('login-msg').textContent = '工号或密码不正确。';
+  } else if (err === 'account_disabled') {
+    $('login-msg').textContent = '这个账号已停用，请找管理员。';
   } else {
     $('login-msg').textContent = '登录失败，请稍后再试。';
   }
@@ -253,8 +255,10 @@ async function showList(which) {
   $('apps').tBodies[0].replaceChildren();
   exp.delete('offset');
   exp.delete('limit');
-  $('export-link').href = '/api/console/applications.csv' +
-    (urgentOnly ? '?urgent=yes&backlog=1' : (exp.toString() ? '?' + exp.toString() : ''));
+  const expQuery = urgentOnly ? '?urgent=yes&backlog=1'
+    : (exp.toString() ? '?' + exp.toString() : '');
+  $('export-link').href = '/api/console/applications.csv' + expQuery;
+  $('export-xlsx-link').href = '/api/console/applications.xlsx' + expQuery;
   $('list-title').textContent = urgentOnly ? '紧急求助（还没办完的，等得最久的在前）'
     : listTitle(p);
   const r = await api('GET', path);
@@ -399,6 +403,14 @@ async function showApp(uuid) {
   /* With one item to move, it is the one picked. */
   if (pick.options.length === 2) pick.selectedIndex = 1;
   pickNext();
+  /* A reviewer is sent only its department's items and what they need
+   * (the server leaves the rest out); say so. */
+  const scope = $('app-scope');
+  scope.hidden = !a.scoped;
+  scope.textContent = !a.scoped ? ''
+    : (a.other_items > 0 ? '这份申请还有 ' + a.other_items + ' 个事项由其他部门办理，这里不显示。' : '')
+      + (a.scope_form ? '下面只列出申请人、家里人的情况和本部门事项需要的内容。'
+        : '本地区的表格内容还没有发布到服务器，下面只列出申请人和家里人的情况。');
   $('app-sealed-msg').hidden = a.unsealed;
   const form = $('app-form');
   form.replaceChildren();
@@ -414,6 +426,7 @@ async function showApp(uuid) {
     div.append(t);
     form.append(div);
   }
+  renderMaterials(a.materials);
   const sigList = $('app-signature-list');
   sigList.replaceChildren();
   for (const sg of a.signatures || []) {
@@ -428,6 +441,31 @@ async function showApp(uuid) {
   }
   $('app-signatures').hidden = !(a.signatures || []).length;
   renderTimeline(a.timeline || []);
+}
+
+/* What to bring, per item, from the catalogue the region publishes to its
+ * kiosks; without one the window says what is needed. */
+function renderMaterials(materials) {
+  const box = $('app-materials-list');
+  box.replaceChildren();
+  const fallback = '材料清单以窗口告知为准';
+  if (!materials) {
+    box.append(el('p', fallback + '（服务器上没有本地区发布的事项目录）。', 'materials-none'));
+    return;
+  }
+  for (const m of materials) {
+    const div = el('div', null, 'materials-item');
+    div.dataset.item = m.item;
+    div.append(el('h4', m.name));
+    if (!m.materials.length) {
+      div.append(el('p', fallback + '。', 'materials-none'));
+    } else {
+      const ul = el('ul', null, 'checklist');
+      for (const t of m.materials) ul.append(el('li', t));
+      div.append(ul);
+    }
+    box.append(div);
+  }
 }
 
 /* Whose signature a key is: the field's path in the submission. */
@@ -593,15 +631,76 @@ async function showStaff() {
     body.rows[0].append(el('td', (r.data && r.data.message) || '无法查看账号。'));
     return;
   }
+  const dsel = $('new-dept');
+  if (!dsel.options.length) {
+    dsel.append(el('option', '（不属于部门）'));
+    dsel.options[0].value = '';
+    for (const d of (depts && depts.departments) || []) {
+      const o = el('option', d.name);
+      o.value = d.id;
+      dsel.append(o);
+    }
+  }
   for (const st of r.data.staff) {
     const tr = el('tr');
     tr.dataset.staff = st.id;
+    tr.dataset.disabled = st.disabled ? '1' : '0';
+    if (st.disabled) tr.className = 'disabled';
+    const act = el('td');
+    if (st.id !== me.id) {
+      const b = el('button', st.disabled ? '启用' : '停用', st.disabled ? 'small' : 'small secondary');
+      b.type = 'button';
+      b.setAttribute('aria-label', (st.disabled ? '启用 ' : '停用 ') + st.name + '（' + st.id + '）');
+      b.addEventListener('click', () => setDisabled(st, !st.disabled));
+      act.append(b);
+    }
     tr.append(el('td', st.id), el('td', st.name), el('td', ROLE[st.role] || st.role),
-      el('td', st.department_name || '—'), el('td', st.supervisor ? '是（主管）' : '否'));
+      el('td', st.department_name || '—'), el('td', st.supervisor ? '是（主管）' : '否'),
+      el('td', st.disabled ? '已停用' : '正常'), act);
     body.append(tr);
   }
   labelCells($('staff'));
 }
+
+async function setDisabled(st, off) {
+  if (off && !confirm('停用 ' + st.name + '（' + st.id + '）的账号？停用后马上不能登录。')) return;
+  const r = await api('POST', '/api/console/staff/' + encodeURIComponent(st.id) + '/disabled',
+    { disabled: off });
+  await showStaff();
+  $('staff-password').hidden = true;
+  $('staff-msg').textContent = r.status === 200
+    ? (off ? '已停用 ' : '已启用 ') + st.name + '（' + st.id + '）。'
+    : (r.data && r.data.message) || '没有改成，请稍后再试。';
+}
+
+$('staff-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const body = {
+    id: $('new-id').value.trim(), name: $('new-name').value.trim(),
+    role: $('new-role').value, supervisor: $('new-supervisor').checked,
+  };
+  if ($('new-dept').value) body.department = $('new-dept').value;
+  if ($('new-password').value) body.password = $('new-password').value;
+  $('staff-msg').textContent = '';
+  $('staff-password').hidden = true;
+  const r = await api('POST', '/api/console/staff', body);
+  if (r.status === 201) {
+    $('staff-form').reset();
+    await showStaff();
+    $('staff-msg').textContent = '已添加 ' + r.data.name + '（' + r.data.id + '）。';
+    if (r.data.password) {
+      /* Shown this once only: the server keeps only its hash. */
+      const p = $('staff-password');
+      p.replaceChildren(document.createTextNode('初始密码：'),
+        el('strong', r.data.password, 'pw'),
+        document.createTextNode('　请现在抄下来交给本人，这个密码只显示这一次。'));
+      p.hidden = false;
+    }
+  } else {
+    $('staff-msg').textContent = (r.data && r.data.message && /[\u4e00-\u9fff]/.test(r.data.message))
+      ? r.data.message : '没有添加成功：请检查工号（字母、数字）、姓名和密码（至少 8 个字）。';
+  }
+});
 
 /* ---- devices ---- */
 

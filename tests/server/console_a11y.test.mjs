@@ -3,7 +3,9 @@
 // the day's list, the urgent list, one application, the department queue,
 // the devices, and for an administrator the audit log and the staff list —
 // at 1366×768 and on a phone (390×844). Any violation fails, with its rule
-// and the element.
+// and the element. The 工作人员 page is also used at both widths: an account
+// added (its password shown once), checked again, disabled, then refused at
+// sign-in (screenshots to SHOTS when set).
 //
 // Environment (set by tests/server/CMakeLists.txt): KIOSK_SERVER,
 // SUBMIT_SAMPLE, SRV_PKI, SRV_WORK.
@@ -110,6 +112,55 @@ async function main() {
     await page.waitForSelector('#view-staff:not([hidden])');
     await page.waitForTimeout(300);
     await audit('the staff list');
+
+    // The 工作人员 page in use at both widths: an account added with a
+    // password made for it (shown once), axe with that message up, the
+    // account disabled (listed 已停用); then it cannot sign in.
+    page.on('dialog', (d) => d.accept());
+    const made = {};
+    for (const [w, h] of [[1366, 768], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      const id = `N${w}`;
+      await page.fill('#new-id', id);
+      await page.fill('#new-name', `新同事${w}`);
+      await page.selectOption('#new-role', 'reviewer');
+      await page.selectOption('#new-dept', 'yibao');
+      await page.click('#staff-add-btn');
+      await page.waitForSelector('#staff-password:not([hidden])');
+      made[id] = await page.textContent('#staff-password .pw');
+      check(/^[a-z2-9]{12}$/.test(made[id]) &&
+        (await page.textContent('#staff-password')).includes('只显示这一次'),
+        `${w}: the new account's password is shown once`);
+      const row = `#staff tr[data-staff="${id}"]`;
+      await page.waitForSelector(row);
+      check((await page.textContent(row)).includes('部门审核') &&
+        (await page.textContent(row)).includes('医保'), `${w}: the new account is listed as 医保's reviewer`);
+      await page.addScriptTag({ path: AXE });
+      const res = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      if (res.length) console.error(`  the staff page with a new password at ${w}: ${res.join('; ')}`);
+      check(res.length === 0, `the staff page with a new password at ${w}×${h}: no accessibility violations`);
+      await page.click(`${row} button`);
+      await page.waitForSelector(`#staff tr[data-staff="${id}"][data-disabled="1"]`);
+      check((await page.textContent(`#staff tr[data-staff="${id}"]`)).includes('已停用') &&
+        (await page.textContent('#staff-msg')).includes('已停用'), `${w}: the account is disabled`);
+      const box = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(box <= w, `${w}: the staff page fits the width (${box})`);
+      if (process.env.SHOTS) {
+        await page.screenshot({ path: path.join(process.env.SHOTS, `console-staff-${w}.png`), fullPage: true });
+      }
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.click('#logout-btn');
+    await page.waitForSelector('#view-login:not([hidden])');
+    await page.fill('#staff-id', 'N1366');
+    await page.fill('#password', made.N1366);
+    await page.click('#login-btn');
+    await page.waitForFunction(() => document.getElementById('login-msg').textContent.length > 0);
+    check((await page.textContent('#login-msg')) === '这个账号已停用，请找管理员。',
+      'a disabled account cannot sign in, and is told why');
   } finally {
     if (ctx) await ctx.close();
     server.kill('SIGTERM');

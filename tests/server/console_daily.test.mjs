@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
+import { fileURLToPath } from 'node:url';
 import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
 
 const chromium = loadChromium('console daily test');
@@ -23,6 +24,8 @@ const chromium = loadChromium('console daily test');
 const env = (k) => requireEnv('console daily test', k);
 const SERVER = env('KIOSK_SERVER'), SUBMIT = env('SUBMIT_SAMPLE');
 const PKI = env('SRV_PKI'), WORK = env('SRV_WORK');
+/* The source tree: the shipped catalogue is published from it. */
+const SOURCE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = process.env.SHOTS || '/tmp';
 const DEV = 'KIOSK-140500-001';
 const PW = 'console daily 1';
@@ -182,11 +185,29 @@ async function main() {
       l.includes('"否","申请"')), 'the CSV has the two filtered rows with item names');
     check(!csv.toString('utf8').includes('测试申请人'), 'and no names');
 
-    // Print one application.
+    // Print one application: first without a catalogue on the server (the
+    // window tells what to bring), then with the region's catalogue
+    // published (the checklist per item).
     await page.goto(base + '/console/#/app/' + apps[2].uuid);
     await page.waitForFunction(() => document.getElementById('app-form').textContent.includes('测试申请人53'));
+    check((await page.textContent('#app-materials')).includes('材料清单以窗口告知为准'),
+      'without a catalogue: 材料清单以窗口告知为准');
+    const pub = spawnSync(SUBMIT, [String(port), '--publish', '2026.12.5',
+      'catalogue.json=' + path.join(SOURCE, 'assets', 'bundle', 'catalogue.json')], { env: process.env });
+    check(pub.status === 0 && JSON.parse(pub.stdout.toString()).status === 201, 'the region\'s catalogue is published');
+    await page.goto(base + '/console/#/today');
+    await page.goto(base + '/console/#/app/' + apps[2].uuid);
+    await page.waitForSelector('#app-materials .materials-item[data-item="dibao"] li');
     await page.waitForSelector('#app-signature-list img');
+    const mats = await page.$$eval('#app-materials .materials-item', (ds) => ds.map((d) => ({
+      item: d.dataset.item, name: d.querySelector('h4').textContent,
+      n: d.querySelectorAll('li').length, text: d.textContent })));
+    check(mats.length === 2 && mats[0].name === '最低生活保障' && mats[0].n === 5 &&
+      mats[0].text.includes('全家人的身份证、户口本') && mats[1].item === 'temporary' && mats[1].n > 0,
+      'the checklist per item from the catalogue: ' + mats.map((m) => m.name + '×' + m.n).join('，'));
     await page.emulateMedia({ media: 'print' });
+    check(await page.isVisible('#app-materials li') && await page.isVisible('.sign-line'),
+      'printed: the checklist and the line for the clerk\'s signature show');
     check(await page.isHidden('.top') && await page.isHidden('#status-form') && await page.isHidden('#print-btn'),
       'printed: no menu, no buttons, no status form');
     check(await page.isVisible('#app-signature-list img'), 'printed: the signature shows');
@@ -198,6 +219,16 @@ async function main() {
     const n = pdfPages(pdf);
     check(n >= 1 && n <= 2, `the application prints on A4 in ${n} page(s)`);
     check(/\/Subtype\s*\/Image/.test(pdf.toString('latin1')), 'the PDF holds the signature image');
+    // The PDF's own text (poppler's pdftotext): the checklist and the
+    // signatures are on the paper, not only on the screen.
+    const pdfPath = path.join(dlDir, 'print.pdf');
+    fs.writeFileSync(pdfPath, pdf);
+    const txt = spawnSync('pdftotext', ['-enc', 'UTF-8', pdfPath, '-']);
+    check(txt.status === 0, 'pdftotext reads the PDF (apt-get install poppler-utils)');
+    const flat = (txt.stdout || '').toString().replace(/\s+/g, '');
+    check(flat.includes('需要带的材料') && flat.includes('全家人的身份证、户口本') &&
+      flat.includes('经办人签字') && flat.includes('申请人签名'),
+      'the PDF has the checklist, the clerk\'s signature line and the applicant\'s signature');
     await page.emulateMedia({ media: 'screen' });
 
     // The kiosk has been silent for 20 minutes: 离线.

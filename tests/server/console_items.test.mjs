@@ -128,8 +128,9 @@ async function main() {
     await page.waitForFunction(() => document.getElementById('app-form').textContent.includes('申请人'));
     const opts = await page.$$eval('#status-item option', (os) => os.map((o) => o.value));
     check(opts.length === 2 && opts[1] === 'dibao', '民政 may move 低保 only');
-    check((await page.textContent('#app-items tr[data-item="medical"]')).includes('非本部门'),
-      '医疗救助 is marked 非本部门');
+    check(await page.$('#app-items tr[data-item="medical"]') === null &&
+      (await page.textContent('#app-scope')).includes('还有 1 个事项由其他部门办理'),
+      '医疗救助 (医保\'s) is not sent to 民政, and the page says so');
     await page.selectOption('#status-item', 'dibao');
     await page.selectOption('#status-select', 'approved');
     await page.click('#status-btn');
@@ -168,8 +169,8 @@ async function main() {
     }
     const items = await page.textContent('#app-items');
     check((await page.textContent('#app-items tr[data-item="medical"]')).includes('审核') &&
-      (await page.textContent('#app-items tr[data-item="dibao"]')).includes('受理'),
-      'two departments moved their own items: 医疗救助 审核, 低保 受理 (' + items.length + ')');
+      await page.$('#app-items tr[data-item="dibao"]') === null,
+      '医保 moved its own item to 审核 and is not sent 民政\'s (' + items.length + ')');
     await page.selectOption('#status-item', 'medical');
     await page.selectOption('#status-select', 'publicized');
     await page.click('#status-btn');

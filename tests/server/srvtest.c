@@ -353,6 +353,11 @@ int srvtest_app_make(srvtest_app *a, const char *device, int n) {
 
 int srvtest_app_make_urgent(srvtest_app *a, const char *device, int n,
                             int urgent) {
+  return srvtest_app_make_display(a, device, n, urgent, NULL);
+}
+
+int srvtest_app_make_display(srvtest_app *a, const char *device, int n,
+                             int urgent, const char *extra_display) {
   static const char alpha[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   unsigned char pk[32], hash[32];
   char digest[65], name[64], region[7];
@@ -420,6 +425,11 @@ int srvtest_app_make_urgent(srvtest_app *a, const char *device, int n,
   cJSON_AddStringToObject(row, "value", "12000");
   cJSON_AddItemToArray(rows2, row);
   cJSON_AddItemToArray(display, sec2);
+  cJSON *extra = extra_display ? cJSON_Parse(extra_display) : NULL;
+  while (cJSON_IsArray(extra) && extra->child)
+    cJSON_AddItemToArray(display,
+                         cJSON_DetachItemViaPointer(extra, extra->child));
+  cJSON_Delete(extra);
   cJSON_AddNullToObject(pt, "assisted_by");
   /* The applicant's signature: a small grey-scale PNG (a wavy stroke). */
   static const char sig_png[] =
@@ -530,5 +540,49 @@ char *srvtest_publish_body(const char *version, const char *file,
   cJSON_Delete(j);
   if (manifest_out)
     *manifest_out = strdup(manifest);
+  return out;
+}
+
+char *srvtest_publish_files(const char *version, size_t n,
+                            const char *const *paths,
+                            const char *const *datas, const size_t *lens,
+                            const unsigned char sk[64]) {
+  cJSON *m = cJSON_CreateObject();
+  cJSON_AddStringToObject(m, "version", version);
+  cJSON_AddStringToObject(m, "region", "140500");
+  cJSON_AddStringToObject(m, "expires", "2027-12-31");
+  cJSON *mf = cJSON_AddArrayToObject(m, "files");
+  cJSON *j = cJSON_CreateObject();
+  cJSON *files = cJSON_CreateArray();
+  for (size_t i = 0; i < n; i++) {
+    char sha[65];
+    srvtest_sha256_hex(datas[i], lens[i], sha);
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "path", paths[i]);
+    cJSON_AddStringToObject(e, "sha256", sha);
+    cJSON_AddNumberToObject(e, "size", (double)lens[i]);
+    cJSON_AddItemToArray(mf, e);
+    char *d64 = b64(datas[i], lens[i]);
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "sha256", sha);
+    cJSON_AddStringToObject(f, "data", d64);
+    cJSON_AddItemToArray(files, f);
+    free(d64);
+  }
+  char *manifest = cJSON_PrintUnformatted(m);
+  cJSON_Delete(m);
+  unsigned char sig[64];
+  crypto_sign_detached(sig, NULL, (unsigned char *)manifest,
+                       strlen(manifest), sk);
+  char *m64 = b64(manifest, strlen(manifest));
+  char *s64 = b64(sig, 64);
+  cJSON_AddStringToObject(j, "manifest", m64);
+  cJSON_AddStringToObject(j, "signature", s64);
+  cJSON_AddItemToObject(j, "files", files);
+  free(m64);
+  free(s64);
+  free(manifest);
+  char *out = cJSON_PrintUnformatted(j);
+  cJSON_Delete(j);
   return out;
 }

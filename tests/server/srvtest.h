@@ -98,6 +98,11 @@ int srvtest_app_make(srvtest_app *a, const char *device, int n);
  * instead of 医疗救助. */
 int srvtest_app_make_urgent(srvtest_app *a, const char *device, int n,
                             int urgent);
+/* The same with extra display sections: extra_display is a JSON array of
+ * {"section", "rows": [{"label", "value"}]} appended to the payload's
+ * display (NULL = none). */
+int srvtest_app_make_display(srvtest_app *a, const char *device, int n,
+                             int urgent, const char *extra_display);
 void srvtest_app_free(srvtest_app *a);
 
 /* The 18-character ID number for a birth date and sequence, with its check
@@ -119,5 +124,12 @@ void srvtest_sha256_hex(const void *p, size_t n, char out[65]);
 char *srvtest_publish_body(const char *version, const char *file,
                            int send_file, const unsigned char sk[64],
                            char **manifest_out);
+
+/* A POST /v1/content body for region 140500 publishing n files (their
+ * paths and bytes) as version, signed with sk. Malloc'ed. */
+char *srvtest_publish_files(const char *version, size_t n,
+                            const char *const *paths,
+                            const char *const *datas, const size_t *lens,
+                            const unsigned char sk[64]);
 
 #endif

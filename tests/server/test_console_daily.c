@@ -4,7 +4,8 @@
  * (with or without dashes, lower case), by applicant name and by ID
  * number through the keyed index, which holds no clear text and is
  * rebuilt at start for applications stored without it; a reviewer seeing
- * only her department's; the CSV export (BOM, header, a row, audited);
+ * only her department's; the CSV export (BOM, header, a row, audited)
+ * and the XLSX one (a workbook read back, the same row, filtered, audited);
  * and kiosks shown offline after the configured silence (the server's
  * clock fixed by KIOSK_SERVER_FAKE_NOW). */
 #define _GNU_SOURCE /* memmem */
@@ -113,6 +114,27 @@ static void set_now(long long when) {
   char v[32];
   snprintf(v, sizeof v, "%lld", when);
   setenv("KIOSK_SERVER_FAKE_NOW", v, 1);
+}
+
+/* Reads a workbook back with tests/server/xlsx_read.py (Python's zipfile
+ * and ElementTree): its parsed JSON, or NULL when it is not a workbook. */
+static cJSON *xlsx_read(const char *data, size_t len) {
+  char path[] = "/tmp/test_daily_xlsx_XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0)
+    return NULL;
+  int ok = write(fd, data, len) == (ssize_t)len;
+  close(fd);
+  char cmd[700];
+  snprintf(cmd, sizeof cmd,
+           "python3 " KIOSK_SOURCE_DIR "/tests/server/xlsx_read.py %s", path);
+  FILE *p = ok ? popen(cmd, "r") : NULL;
+  static char out[1 << 16];
+  size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
+  int rc = p ? pclose(p) : -1;
+  unlink(path);
+  out[n] = '\0';
+  return rc == 0 ? cJSON_Parse(out) : NULL;
 }
 
 /* 1 if the file's bytes contain needle. */
@@ -337,6 +359,54 @@ int main(void) {
                      " AND staff_id = 'W1' AND detail = 'csv 4 rows'"), 1);
   CHECK_INT(code("/api/console/applications.csv", NULL), 401);
   CHECK_INT(code("/api/console/applications.csv?kind=x", w1), 400);
+
+  /* XLSX with the same filters (medical only): a real workbook, read back
+   * by zipfile and ElementTree (xlsx_read.py): the bold header, the same
+   * row as the CSV's, the filtered count, nothing personal, audited. */
+  snprintf(q, sizeof q, "/api/console/applications.xlsx?%s&item=medical", R);
+  r = call("GET", q, NULL, w1);
+  CHECK_INT(r.status, 200);
+  CHECK(r.body && r.len > 4 && memcmp(r.body, "PK\x03\x04", 4) == 0);
+  cJSON *wb = r.status == 200 ? xlsx_read(r.body, r.len) : NULL;
+  srvtest_resp_free(&r);
+  CHECK(wb != NULL);
+  const cJSON *rows = cJSON_GetObjectItem(wb, "rows");
+  CHECK_INT(cJSON_GetArraySize(rows), 4); /* header + 3 */
+  const char *want_head[] = {"受理编号", "提交时间", "申请事项", "办理部门",
+                             "状态", "紧急", "类型", "代办工号"};
+  for (int i = 0; i < 8; i++)
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(
+                  cJSON_GetArrayItem(rows, 0), i)), want_head[i]);
+  CHECK_INT(cJSON_GetNumberValue(cJSON_GetArrayItem(
+                cJSON_GetObjectItem(wb, "bold_rows"), 0)), 1);
+  int found_b = 0, found_c = 0;
+  const cJSON *xr;
+  cJSON_ArrayForEach(xr, rows) {
+    const char *ref = cJSON_GetStringValue(cJSON_GetArrayItem(xr, 0));
+    if (ref && strcmp(ref, b.reference) == 0) {
+      found_b++;
+      CHECK(strncmp(cJSON_GetStringValue(cJSON_GetArrayItem(xr, 1)),
+                    "2026-11-03 10:00:", 17) == 0);
+      CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(xr, 2)),
+                "最低生活保障、医疗救助");
+      CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(xr, 3)),
+                "县民政局、医保");
+      CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(xr, 4)), "不予");
+      CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(xr, 6)), "申请");
+    }
+    if (ref && strcmp(ref, c.reference) == 0)
+      found_c++;
+  }
+  CHECK_INT(found_b, 1);
+  CHECK_INT(found_c, 0);
+  char *flat = cJSON_PrintUnformatted(wb);
+  CHECK(flat && !strstr(flat, "测试申请人"));
+  free(flat);
+  cJSON_Delete(wb);
+  CHECK_INT(db_count("SELECT count(*) FROM audit WHERE action = 'export'"
+                     " AND staff_id = 'W1' AND detail = 'xlsx 3 rows'"), 1);
+  CHECK_INT(code("/api/console/applications.xlsx", NULL), 401);
+  CHECK_INT(code("/api/console/applications.xlsx?kind=x", w1), 400);
 
   /* Offline: the heartbeat came yesterday. */
   CHECK(offline(w1, &ago));

@@ -57,9 +57,12 @@ static int grab_sealed(void *ud, const store_app *a) {
   return 0;
 }
 
-/* Migration 11 undone (the search index and the list's indexes). */
+/* Migration 12 undone (disabled accounts). */
+#define UNDO_12 "ALTER TABLE staff DROP COLUMN disabled;"
+/* Migration 11 undone (the search index and the list's indexes), after
+ * 12. */
 #define UNDO_11                                                                \
-  "DROP TABLE search_keys; DROP TABLE search_indexed;"                         \
+  UNDO_12 "DROP TABLE search_keys; DROP TABLE search_indexed;"                         \
   "DROP INDEX applications_list; DROP INDEX applications_refkey;"              \
   "DROP INDEX applications_urgent_waiting;"
 /* Migration 10 undone (kiosk PINs), after 11. */
@@ -75,6 +78,13 @@ static int grab_sealed(void *ud, const store_app *a) {
   "ALTER TABLE staff DROP COLUMN dept;"                                        \
   "ALTER TABLE staff DROP COLUMN role;"                                        \
   "ALTER TABLE staff DROP COLUMN supervisor;"
+
+/* Appends "ID," of each disabled account. */
+static int list_disabled(void *ud, const store_staff *x) {
+  if (x->disabled)
+    strcat(ud, x->id), strcat(ud, ",");
+  return 0;
+}
 
 /* References of the listed applications, "A,B,C". */
 static int join_ref(void *ud, const store_app *a) {
@@ -188,7 +198,7 @@ static void test_urgent(void) {
                      NULL, NULL, NULL) == SQLITE_OK);
   sqlite3_close(raw);
   CHECK(store_open(path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 11);
+  CHECK_INT(store_schema_version(st), 12);
   got[0] = '\0';
   CHECK(store_app_list(st, 0, 2000, 10, join_ref, got) == KERR_OK);
   CHECK_STR(got, "NORM-AL02-B,NORM-AL05-E,URGE-NT04-D,URGE-NT03-C,"
@@ -392,7 +402,7 @@ static void test_items(void) {
   CHECK(store_open(path, 1, &st) == KERR_OK);
   if (!st)
     return;
-  CHECK_INT(store_schema_version(st), 11);
+  CHECK_INT(store_schema_version(st), 12);
   got[0] = '\0';
   CHECK(store_app_items(st, u1, join_items, got) == KERR_OK);
   CHECK_STR(got, "dibao=reviewing,medical=reviewing");
@@ -520,7 +530,7 @@ int main(void) {
            (int)getpid());
   unlink(db_path);
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 11);
+  CHECK_INT(store_schema_version(st), 12);
   CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
 
   /* New, resend, conflict. */
@@ -668,6 +678,38 @@ int main(void) {
   CHECK(store_session_delete(st, h, 0) == KERR_OK);
   CHECK(store_session_get(st, h, 0, who) == KERR_NOTFOUND);
 
+  /* Accounts made in the console: never replacing one; disabling ends
+   * the account's sessions (not another's) and shows in get and list;
+   * staff add (put) leaves the flag as it was. */
+  CHECK(store_staff_create(st, "S2", "李测试", "$h2", "yibao",
+                           STORE_ROLE_REVIEWER, 0) == KERR_OK);
+  CHECK(store_staff_create(st, "S2", "别人", "$h3", "", STORE_ROLE_ADMIN,
+                           0) == KERR_CONFLICT);
+  CHECK(store_staff_get(st, "S2", &sf) == KERR_OK);
+  CHECK_STR(sf.name, "李测试");
+  CHECK_STR(sf.dept, "yibao");
+  CHECK_INT(sf.disabled, 0);
+  unsigned char h2[32] = {2}, h3[32] = {3};
+  CHECK(store_session_put(st, h2, "S2", 1000) == KERR_OK);
+  CHECK(store_session_put(st, h3, "S1", 1000) == KERR_OK);
+  CHECK(store_staff_set_disabled(st, "S2", 1) == KERR_OK);
+  CHECK(store_session_get(st, h2, 0, who) == KERR_NOTFOUND);
+  CHECK(store_session_get(st, h3, 0, who) == KERR_OK);
+  CHECK(store_staff_get(st, "S2", &sf) == KERR_OK);
+  CHECK_INT(sf.disabled, 1);
+  char dis[64] = "";
+  CHECK(store_staff_list(st, list_disabled, dis) == KERR_OK);
+  CHECK_STR(dis, "S2,");
+  CHECK(store_staff_put(st, "S2", "李测试", "$h4", "yibao",
+                        STORE_ROLE_REVIEWER, 0) == KERR_OK);
+  CHECK(store_staff_get(st, "S2", &sf) == KERR_OK);
+  CHECK_INT(sf.disabled, 1);
+  CHECK(store_staff_set_disabled(st, "S2", 0) == KERR_OK);
+  CHECK(store_staff_get(st, "S2", &sf) == KERR_OK);
+  CHECK_INT(sf.disabled, 0);
+  CHECK(store_staff_set_disabled(st, "nobody", 1) == KERR_NOTFOUND);
+  CHECK(store_session_delete(st, h3, 0) == KERR_OK);
+
   /* Concurrent writers: every put lands exactly once. */
   pthread_t th[4];
   worker w[4];
@@ -685,10 +727,24 @@ int main(void) {
 
   /* Reopen: data and schema version kept, migrations not re-run. */
   CHECK(store_open(db_path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 11);
+  CHECK_INT(store_schema_version(st), 12);
   n = 0;
   CHECK(store_app_by_reference(st, "CONC-URRE-NT", count_app, &n) == KERR_OK);
   CHECK_INT(n, 16); /* capped per reference */
+  store_destroy(st);
+
+  /* A schema-11 database (no disabled column): migrated, every account
+   * enabled. */
+  sqlite3 *raw11 = NULL;
+  CHECK(sqlite3_open(db_path, &raw11) == SQLITE_OK);
+  CHECK(sqlite3_exec(raw11, UNDO_12 "PRAGMA user_version=11;", NULL, NULL,
+                     NULL) == SQLITE_OK);
+  sqlite3_close(raw11);
+  CHECK(store_open(db_path, 1, &st) == KERR_OK);
+  CHECK_INT(store_schema_version(st), 12);
+  CHECK(store_staff_get(st, "S2", &sf) == KERR_OK);
+  CHECK_INT(sf.disabled, 0);
+  CHECK_STR(sf.dept, "yibao");
   store_destroy(st);
 
   /* A database from a newer program is refused. */

@@ -120,17 +120,19 @@ static void put_day(page *p, const char *iso) {
   put_text(p, out);
 }
 
-/* What each status means, in the words of the kiosk's progress screen. */
+/* What each status means: the kiosk's words (progress.status.*.hint),
+ * except that the office's notes are not on this page, so returned and
+ * refused send the applicant to the window. */
 static const char *status_hint(const char *status) {
   static const char *const hints[][2] = {
-    {"submitted", "申请已经送到民政部门，等待受理。"},
-    {"accepted", "已经受理，接下来会审核。"},
-    {"reviewing", "正在审核，可能会有工作人员上门或打电话了解情况。"},
-    {"publicized", "正在公示。"},
-    {"approved", "已经批准，接下来会发放。"},
-    {"paid", "已经开始发放。"},
-    {"returned", "需要补充材料，请到窗口问工作人员。"},
-    {"refused", "这一项没有批准。原因请到窗口问工作人员，也可以提出意见。"},
+    {"submitted", "申请已经送到民政部门。"},
+    {"accepted", "乡镇民政所已经受理。"},
+    {"reviewing", "正在核对家庭经济状况，可能会到家里看一看。"},
+    {"publicized", "正在村（社区）公示。"},
+    {"approved", "已经审批，结果会告诉您。"},
+    {"paid", "救助金已经发到社保卡（一卡通）上。"},
+    {"returned", "需要补充材料。请带上回执到窗口问工作人员。"},
+    {"refused", "这一项没有批下来。理由请带上回执到窗口问工作人员。"},
   };
   for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
     if (strcmp(hints[i][0], status) == 0)
@@ -146,6 +148,7 @@ static void put_status(page *p, const char *name, const char *status,
   put(p, "</div><div class=\"st\">");
   put_text(p, label ? label : "其他");
   put(p, "</div><div class=\"day\">");
+  put(p, "办理日期：");
   put_day(p, at);
   put(p, "</div><div class=\"note\">");
   put_text(p, status_hint(status));

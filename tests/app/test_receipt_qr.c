@@ -164,7 +164,84 @@ static app *receipt_run(const char *tmpl, submit_receipt *r, char *on_screen,
   return a;
 }
 
+/* The pure parts: the QR text from a template, the token, the key's
+ * checks. */
+static void test_text(void) {
+  char out[400], tok[17], err[300];
+  const char *uuid = "6f1c2a9e-3b7d-4c1e-9a55-0d2f8e41b7c3";
+  CHECK_INT(printer_qr_token(uuid, tok), KERR_OK);
+  CHECK_INT((int)strlen(tok), 16);
+  CHECK(strspn(tok, "abcdefghijklmnopqrstuvwxyz234567") == 16);
+  /* Bound to the uuid: one character more and it is another token. */
+  char tok2[17];
+  CHECK_INT(printer_qr_token("6f1c2a9e-3b7d-4c1e-9a55-0d2f8e41b7c4", tok2),
+            KERR_OK);
+  CHECK(strcmp(tok, tok2) != 0);
+  CHECK_INT(printer_qr_token("", tok2), KERR_INVALID);
+  CHECK_INT(printer_qr_receipt_text(
+                "https://mzj.example.gov.cn/cx?r={ref}&t={token}",
+                "JC-3E3H-3", uuid, out, sizeof out),
+            KERR_OK);
+  char want[200];
+  snprintf(want, sizeof want, "https://mzj.example.gov.cn/cx?r=JC-3E3H-3&t=%s",
+           tok);
+  CHECK_STR(out, want);
+  /* Anywhere in the address, more than once. */
+  CHECK_INT(printer_qr_receipt_text("https://h/{ref}/{token}/{ref}",
+                                    "JC-3E3H-3", uuid, out, sizeof out),
+            KERR_OK);
+  snprintf(want, sizeof want, "https://h/JC-3E3H-3/%s/JC-3E3H-3", tok);
+  CHECK_STR(out, want);
+  CHECK_INT(printer_qr_receipt_text("", "JC-3E3H-3", uuid, out, sizeof out),
+            KERR_OK);
+  CHECK_STR(out, "JC-3E3H-3");
+  CHECK_INT(printer_qr_receipt_text(NULL, "JC-3E3H-3", NULL, out, sizeof out),
+            KERR_OK);
+  CHECK_STR(out, "JC-3E3H-3");
+  CHECK_INT(printer_qr_receipt_text("https://h/{ref}{token}", "JC-3E3H-3",
+                                    NULL, out, sizeof out),
+            KERR_INVALID);
+  CHECK_INT(printer_qr_receipt_text("https://h/{ref}{token}", "JC-3E3H-3",
+                                    uuid, out, 20),
+            KERR_LIMIT);
+  CHECK_STR(out, "");
+  char longt[300];
+  memset(longt, 'a', 250);
+  memcpy(longt, "https://", 8);
+  snprintf(longt + 250, sizeof longt - 250, "{ref}{token}");
+  CHECK_INT(printer_qr_receipt_text(longt, "JC-3E3H-3", uuid, out,
+                                    sizeof out),
+            KERR_LIMIT);
+  /* receipt.status_url: empty, or https:// with both placeholders. */
+  config c;
+  config_defaults(&c, KIOSK_SOURCE_DIR);
+  CHECK_STR(c.receipt_status_url, "");
+  CHECK_INT(config_set(&c, "receipt.status_url",
+                       "https://mzj.example.gov.cn/cx?r={ref}&t={token}", err,
+                       sizeof err),
+            KERR_OK);
+  CHECK_INT(config_set(&c, "receipt.status_url", "", err, sizeof err),
+            KERR_OK);
+  const char *bad[] = {"http://h/cx?r={ref}&t={token}",
+                       "https://h/cx?r={ref}", "https://h/cx?t={token}",
+                       "https://h/c x?r={ref}&t={token}",
+                       "https://h/查?r={ref}&t={token}", "mzj/{ref}{token}"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    err[0] = '\0';
+    CHECK_INT(config_set(&c, "receipt.status_url", bad[i], err, sizeof err),
+              KERR_INVALID);
+    CHECK(strstr(err, "receipt.status_url") != NULL);
+  }
+  char big[260];
+  memset(big, 'a', 230);
+  memcpy(big, "https://", 8);
+  snprintf(big + 230, sizeof big - 230, "{ref}{token}");
+  CHECK_INT(config_set(&c, "receipt.status_url", big, err, sizeof err),
+            KERR_INVALID);
+}
+
 int main(void) {
+  test_text();
   char tmpl[300], want[400], shown[600], paper[600], token[17], path[400];
   submit_receipt r;
   if (nh_tmpdir(work, sizeof work, "kiosk-app-receipt-qr") != 0)

@@ -10,8 +10,8 @@
  * failure is said beyond "this link is not right" or "nothing found". */
 #include "public_status.h"
 
+#include <ctype.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,9 +254,13 @@ enum MHD_Result public_status(srv_req *r) {
              (retry + 59) / 60 < 1 ? 1 : (retry + 59) / 60);
     return reply_message(r, 429, TITLE, msg, x);
   }
-  const char *ref = srv_query(r, "r");
+  const char *ref_in = srv_query(r, "r");
   const char *tok = srv_query(r, "t");
-  if (!ref || !tok || strlen(ref) > STORE_REF_MAX ||
+  char ref[STORE_REF_MAX + 1] = "";
+  /* A link copied by hand may come in lower case. */
+  for (size_t i = 0; ref_in && ref_in[i] && i < STORE_REF_MAX; i++)
+    ref[i] = (char)toupper((unsigned char)ref_in[i]);
+  if (!ref_in || !tok || strlen(ref_in) > STORE_REF_MAX ||
       !intake_reference_ok(ref) || !public_status_token_ok(tok)) {
     ratelimit_take(s->rl_fail, key, now, 1, NULL);
     return reply_message(r, 400, TITLE,

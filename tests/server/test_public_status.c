@@ -149,6 +149,21 @@ static void test_page(void) {
   CHECK(strstr(r.body, "不符合条件") == NULL);
   srvtest_resp_free(&r);
 
+  /* Copied by hand in lower case: the same page. */
+  {
+    char lower[32];
+    snprintf(lower, sizeof lower, "%s", a.reference);
+    for (char *q = lower; *q; q++)
+      if (*q >= 'A' && *q <= 'Z')
+        *q = (char)(*q - 'A' + 'a');
+    char lp[256];
+    page_path(lp, sizeof lp, lower, tok);
+    srvtest_resp rl = call("GET", lp, NULL, NULL, NULL);
+    CHECK_INT(rl.status, 200);
+    CHECK(rl.body && strstr(rl.body, a.reference) != NULL);
+    srvtest_resp_free(&rl);
+  }
+
   /* A device may open it too; the answer is the same page. */
   r = call("GET", path, NULL, NULL, DEV1);
   CHECK_INT(r.status, 200);

@@ -36,6 +36,7 @@ enum {
   K_HEAD_TIMEOUT,
   K_DEPARTMENTS,
   K_CALENDAR,
+  K_PUBLIC_HOTLINE,
   K_LOG_LEVEL,
   K_COUNT
 };
@@ -88,6 +89,9 @@ static const serveconf_key keys[K_COUNT] = {
     [K_CALENDAR] = {"calendar", "FILE",
                     "holidays and adjusted working days, JSON (default: "
                     "Monday to Friday)"},
+    [K_PUBLIC_HOTLINE] = {"public-hotline", "TEXT",
+                          "a line for the foot of the public progress page, "
+                          "e.g. the county's hotline (default: none)"},
     [K_LOG_LEVEL] = {"log-level", "L", "error, warn, info or debug (default info)"},
 };
 
@@ -160,6 +164,12 @@ kerr serveconf_set(serveconf *sc, size_t i, const char *v, char *msg,
       : i == K_DEPARTMENTS ? &c->departments_path
       : i == K_CALENDAR    ? &c->calendar_path
                            : &sc->port_file) = v;
+    break;
+  case K_PUBLIC_HOTLINE:
+    if (!v[0] || strlen(v) > 300)
+      want = "a text of 1 to 300 bytes";
+    else
+      c->public_hotline = v;
     break;
   case K_PORT:
     if (parse_int(v, 0, 65535, &c->port))

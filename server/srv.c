@@ -428,6 +428,7 @@ static const route ROUTES[] = {
   {"POST", "/v1/applications", EXACT, NULL, api_app_submit, 1, SRV_BODY_APP,
    0},
   {"GET", "/v1/status/", PARAM, NULL, api_status, 0, 0, 0},
+  {"GET", "/cx", EXACT, NULL, public_status, 0, 0, 0}, /* public_status.c */
   {"GET", "/v1/content/files/", PARAM, NULL, api_file, 0, 0, 0},
   {"GET", "/v1/content/", PARAM_SUFFIX, "/manifest", api_manifest, 0, 0, 0},
   {"POST", "/v1/content", EXACT, NULL, api_publish, 1, SRV_BODY_CONTENT, 1},

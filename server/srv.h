@@ -43,6 +43,8 @@ typedef struct srv_config {
                                    shipped table (dept.h) */
   const char *calendar_path;    /* holidays and adjusted working days
                                    (JSON, workcal.h); NULL = none */
+  const char *public_hotline;   /* foot line of the public progress page
+                                   (public_status.h); NULL = none */
   int64_t (*now)(void *ud); /* clock (unix seconds); NULL = time() */
   void *now_ud;
 } srv_config;

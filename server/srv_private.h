@@ -151,6 +151,7 @@ kerr api_check_setup(srv *s);
 /* Device handlers (api_device.c). */
 enum MHD_Result api_app_submit(srv_req *r);
 enum MHD_Result api_status(srv_req *r);
+enum MHD_Result public_status(srv_req *r); /* public_status.c */
 enum MHD_Result api_manifest(srv_req *r);
 enum MHD_Result api_file(srv_req *r);
 enum MHD_Result api_publish(srv_req *r);

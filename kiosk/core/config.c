@@ -19,7 +19,7 @@
 
 typedef enum {
   T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE, T_RENDERER, T_PREFIX,
-  T_KEYS, T_PRINTER, T_DOTS
+  T_KEYS, T_PRINTER, T_DOTS, T_STATUS_URL
 } ktype;
 
 typedef struct key_def {
@@ -78,6 +78,8 @@ static const key_def keys[] = {
      0, 0},
     {"printer.width_dots", T_DOTS, offsetof(config, printer_width_dots), 0,
      CONFIG_PRINTER_DOTS_MIN, CONFIG_PRINTER_DOTS_MAX},
+    {"receipt.status_url", T_STATUS_URL, offsetof(config, receipt_status_url),
+     CONFIG_STATUS_URL_MAX + 1, 0, 0},
     {"log.level", T_LEVEL, offsetof(config, log_level), 0, 0, 0},
     {"content.trusted_keys", T_KEYS, offsetof(config, trusted_keys),
      CONFIG_KEYS_MAX, 0, 0},
@@ -313,8 +315,27 @@ kerr config_set(config *c, const char *key, const char *value, char *err,
     return KERR_INVALID;
   }
   switch (k->type) {
+  case T_STATUS_URL:
+    /* Empty: the QR code is the bare reference. Else an https:// address
+     * naming both the reference and the token (the public page shows
+     * nothing without the token), printable ASCII without spaces. */
+    for (size_t i = 0; i < vlen; i++)
+      if (value[i] <= ' ' || value[i] > '~') {
+        snprintf(err, errlen, "%s: no spaces or non-ASCII characters", key);
+        return KERR_INVALID;
+      }
+    if (vlen && (strncmp(value, "https://", 8) != 0 || vlen <= 8 ||
+                 !strstr(value, "{ref}") || !strstr(value, "{token}"))) {
+      snprintf(err, errlen,
+               "%s: must be an https:// address with {ref} and {token}, "
+               "e.g. https://mzj.example.gov.cn/cx?r={ref}&t={token}",
+               key);
+      return KERR_INVALID;
+    }
+    /* fall through */
   case T_URL:
-    if (strncmp(value, "https://", 8) != 0 || vlen <= 8) {
+    if (k->type == T_URL &&
+        (strncmp(value, "https://", 8) != 0 || vlen <= 8)) {
       snprintf(err, errlen, "%s: must be an https:// URL", key);
       return KERR_INVALID;
     }

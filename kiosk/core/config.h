@@ -15,6 +15,7 @@
 
 #define CONFIG_KEYS_NAMES_MAX 96
 #define CONFIG_STR_MAX 512
+#define CONFIG_STATUS_URL_MAX 200 /* receipt.status_url, bytes */
 /* content.trusted_keys: up to 16 base64 keys of 44 characters, separated. */
 #define CONFIG_KEYS_MAX 1024
 
@@ -90,6 +91,10 @@ typedef struct config {
   char printer_target[CONFIG_STR_MAX]; /* folder (sim; "" = paths.printer),
                                           device path or CUPS queue */
   int printer_width_dots;             /* dots per raster line */
+  /* receipt */
+  char receipt_status_url[CONFIG_STR_MAX]; /* the QR code's address with
+                                              {ref} and {token}; "" = the
+                                              bare reference */
   /* content updates */
   char trusted_keys[CONFIG_KEYS_MAX]; /* administrators' Ed25519 public
                                          keys, base64, comma-separated;

@@ -15,7 +15,17 @@
  * only ever shows the timeline the backend returned for the pair typed —
  * never anything stored on this kiosk. Network down and rate limiting have
  * their own plain messages. The typed characters and the answer are wiped
- * when the screen is left (every session end leaves it). */
+ * when the screen is left (every session end leaves it).
+ *
+ * A hall's barcode scanner is a keyboard: it types the receipt's QR code
+ * (the progress-page address of receipt.status_url, or the bare reference)
+ * and Enter, far faster than a hand. Such a burst — at least
+ * PG_SCAN_MIN_KEYS text events each within PG_SCAN_GAP_MS of the last,
+ * then Enter — is taken as a scan, whatever has the focus and also over a
+ * result: the fields go back to what they were before the burst, the
+ * reference read from the code fills its field, and the query runs when
+ * the ID characters are there (else they are asked for: the kiosk's query
+ * needs them, as when the reference is typed). */
 #include <stdio.h>
 #include <string.h>
 
@@ -26,9 +36,12 @@
 #include "screens/screens.h"
 #include "widgets/doc.h"
 #include "widgets/pageview.h"
+#include "devices/printer_qr.h"
 
 #define PG_REF_CHARS 11   /* "JC-3E3H-3" and spaces, though 7 matter */
 #define PG_CHECK_CHARS 4
+#define PG_SCAN_GAP_MS 50  /* a scanner types faster than this per key */
+#define PG_SCAN_MIN_KEYS 7 /* and at least this many keys before Enter */
 
 typedef enum pg_mode { PG_FORM = 0, PG_WAITING, PG_RESULT } pg_mode;
 
@@ -45,6 +58,13 @@ typedef struct pg_state {
   api_status_result res;
   doc *d;
   pageview page;
+  /* The current burst of typed text (a scan if Enter ends it quickly),
+   * and the two fields as they were before it began. */
+  char scan[PRINTER_QR_TEXT_MAX + 2];
+  size_t scan_len;
+  int scan_keys;
+  uint64_t scan_last;
+  char before[2][32];
 } pg_state;
 
 static const char *const field_ids[2] = {"progress.ref", "progress.check"};
@@ -83,6 +103,10 @@ static void pg_leave(app *a, void *state) {
   doc_destroy(s->d); /* doc_clear inside wipes the timeline's texts */
   s->d = NULL;
   session_wipe_bytes(&s->res, sizeof s->res);
+  session_wipe_bytes(s->scan, sizeof s->scan);
+  session_wipe_bytes(s->before, sizeof s->before);
+  s->scan_len = 0;
+  s->scan_keys = 0;
 }
 
 static void set_msg(app *a, pg_state *s, const char *key, int error) {
@@ -282,9 +306,195 @@ static void again(app *a, pg_state *s) {
   focus(s, 0);
 }
 
+/* ---- barcode scans ---- */
+
+static void scan_reset(pg_state *s) {
+  session_wipe_bytes(s->scan, sizeof s->scan);
+  session_wipe_bytes(s->before, sizeof s->before);
+  s->scan_len = 0;
+  s->scan_keys = 0;
+}
+
+/* Typed text: part of the current burst, or the start of a new one. */
+static void scan_note(app *a, pg_state *s, const char *text) {
+  uint64_t now = app_now(a);
+  if (!s->scan_keys || now - s->scan_last > PG_SCAN_GAP_MS) {
+    scan_reset(s);
+    for (int i = 0; i < 2; i++)
+      snprintf(s->before[i], sizeof s->before[i], "%s", field_text(&s->f[i]));
+  }
+  size_t n = strlen(text);
+  if (s->scan_len + n < sizeof s->scan) {
+    memcpy(s->scan + s->scan_len, text, n + 1);
+    s->scan_len += n;
+  } else {
+    s->scan_len = sizeof s->scan; /* too long for a receipt's code */
+  }
+  s->scan_keys++;
+  s->scan_last = now;
+}
+
+/* 1 when Enter now ends a scanner's burst. */
+static int scan_pending(app *a, const pg_state *s) {
+  return s->scan_keys >= PG_SCAN_MIN_KEYS &&
+         app_now(a) - s->scan_last <= PG_SCAN_GAP_MS;
+}
+
+/* The reference in a receipt address made from tmpl: literal parts match
+ * (letters in any case), {ref} is the reference, {token} is skipped; each
+ * runs up to the template's next character. Copies the reference into
+ * ref (size bytes). 0 if text is not made from tmpl. */
+static int scan_match(const char *tmpl, const char *text, char *ref,
+                      size_t size) {
+  const char *t = tmpl, *p = text;
+  int found = 0;
+  ref[0] = '\0';
+  while (*t) {
+    size_t tag = 0;
+    int is_ref = 0;
+    if (strncmp(t, PRINTER_QR_REF_TAG, strlen(PRINTER_QR_REF_TAG)) == 0) {
+      tag = strlen(PRINTER_QR_REF_TAG);
+      is_ref = 1;
+    } else if (strncmp(t, PRINTER_QR_TOKEN_TAG,
+                       strlen(PRINTER_QR_TOKEN_TAG)) == 0) {
+      tag = strlen(PRINTER_QR_TOKEN_TAG);
+    }
+    if (tag) {
+      char stop = t[tag];
+      size_t n = stop ? strcspn(p, (char[]){stop, '\0'}) : strlen(p);
+      if (n == 0)
+        return 0;
+      if (is_ref) {
+        if (n >= size)
+          return 0;
+        memcpy(ref, p, n);
+        ref[n] = '\0';
+        found = 1;
+      }
+      p += n;
+      t += tag;
+      continue;
+    }
+    char x = *t, y = *p;
+    if (x >= 'A' && x <= 'Z')
+      x = (char)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z')
+      y = (char)(y - 'A' + 'a');
+    if (!*p || x != y)
+      return 0;
+    t++;
+    p++;
+  }
+  return !*p && found;
+}
+
+/* The value of r, ref or reference in an address's query, into ref. */
+static int scan_query_ref(const char *text, char *ref, size_t size) {
+  const char *q = strchr(text, '?');
+  if (!q || !strstr(text, "://"))
+    return 0;
+  for (q++; *q;) {
+    size_t n = strcspn(q, "&#");
+    const char *eq = memchr(q, '=', n);
+    if (eq) {
+      size_t kl = (size_t)(eq - q), vl = n - kl - 1;
+      if (((kl == 1 && q[0] == 'r') || (kl == 3 && !strncmp(q, "ref", 3)) ||
+           (kl == 9 && !strncmp(q, "reference", 9))) &&
+          vl > 0 && vl < size) {
+        memcpy(ref, eq + 1, vl);
+        ref[vl] = '\0';
+        return 1;
+      }
+    }
+    q += n;
+    if (*q != '&')
+      break;
+    q++;
+  }
+  return 0;
+}
+
+/* What a scanned code says: KERR_OK with the canonical reference in ref;
+ * KERR_PARSE when it is no receipt's code; KERR_INVALID when it names a
+ * reference whose check character is wrong. */
+static kerr scan_reference(const char *tmpl, const char *text,
+                           char ref[REFNO_BUF]) {
+  char raw[PRINTER_QR_TEXT_MAX + 1];
+  kerr e = refno_normalize(text, ref);
+  if (e != KERR_PARSE)
+    return e; /* a bare reference, right or with a wrong check character */
+  if ((tmpl && tmpl[0] && scan_match(tmpl, text, raw, sizeof raw)) ||
+      scan_query_ref(text, raw, sizeof raw))
+    e = refno_normalize(raw, ref) == KERR_OK ? KERR_OK : KERR_INVALID;
+  session_wipe_bytes(raw, sizeof raw);
+  return e;
+}
+
+/* A scan ended with Enter: the reference from it, then the query. */
+static void scanned(app *a, pg_state *s) {
+  char text[sizeof s->scan], ref[REFNO_BUF], typed[REFNO_BUF];
+  size_t n = s->scan_len < sizeof s->scan ? s->scan_len : 0;
+  memcpy(text, s->scan, n);
+  text[n] = '\0';
+  /* Scanners may add spaces or line ends of their own. */
+  while (n && (text[n - 1] == ' ' || text[n - 1] == '\r' ||
+               text[n - 1] == '\n' || text[n - 1] == '\t'))
+    text[--n] = '\0';
+  const char *start = text + strspn(text, " \t\r\n");
+  if (s->mode == PG_FORM) {
+    /* What the burst typed into a field is not the applicant's. */
+    field_clear(&s->f[0]);
+    field_insert(&s->f[0], s->before[0]);
+    field_clear(&s->f[1]);
+    insert_check(&s->f[1], s->before[1]);
+  }
+  kerr e = scan_reference(app_receipt_status_url(a), start, ref);
+  LOG_I("progress", "scan: %s", e ? "not a receipt code" : "reference read");
+  scan_reset(s);
+  session_wipe_bytes(text, sizeof text);
+  if (e) {
+    set_msg(a, s, e == KERR_INVALID ? "progress.bad_reference"
+                                    : "progress.scan_unknown", 1);
+    return;
+  }
+  if (s->mode == PG_RESULT)
+    again(a, s);
+  /* Into the field as one would type it: letters and digits. */
+  size_t k = 0;
+  for (const char *p = ref; *p && k + 1 < sizeof typed; p++)
+    if (*p != '-')
+      typed[k++] = *p;
+  typed[k] = '\0';
+  field_clear(&s->f[0]);
+  field_insert(&s->f[0], typed);
+  session_wipe_bytes(ref, sizeof ref);
+  session_wipe_bytes(typed, sizeof typed);
+  if (field_chars(&s->f[1]) == PG_CHECK_CHARS) {
+    search(a, s);
+  } else {
+    focus(s, 1);
+    set_msg(a, s, "progress.scan_read", 0);
+  }
+}
+
 static void pg_event(app *a, void *state, const ui_event *ev) {
   pg_state *s = state;
   app_dirty(a);
+  if (s->mode != PG_WAITING) {
+    /* A scanner's burst, on the form or over a result. */
+    if (ev->type == UI_EV_TEXT && ev->text)
+      scan_note(a, s, ev->text);
+    else if (ev->type == UI_EV_KEY &&
+             (ev->key == SDLK_RETURN || ev->key == SDLK_KP_ENTER) &&
+             scan_pending(a, s)) {
+      scanned(a, s);
+      return;
+    } else if (ev->type != UI_EV_KEY || ev->key == SDLK_BACKSPACE ||
+               ev->key == SDLK_TAB || ev->key == SDLK_RETURN ||
+               ev->key == SDLK_KP_ENTER) {
+      scan_reset(s); /* a tap, a deletion or a slow Enter */
+    }
+  }
   if (s->mode == PG_RESULT) {
     if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP &&
         ev->action == PG_AGAIN)

@@ -24,7 +24,10 @@
  *
  * The arg is a submit_receipt (app/submit.h). When its result is not
  * KERR_OK the screen says plainly that the application was not taken.
- * Nothing here is personal: reference, items, time. 办完了 ends the session. */
+ * Nothing here is personal: reference, items, time. The QR code holds the
+ * county's progress-page address for this application (receipt.status_url,
+ * with a token derived from the uuid; see devices/printer_qr.h) or, without
+ * one, the reference. 办完了 ends the session. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +60,7 @@ typedef struct receipt_state {
   size_t n_items;
   printer_qr qr;
   int has_qr;
+  char qr_text[PRINTER_QR_TEXT_MAX + 1]; /* the QR code's text */
   int referral;       /* 帮别人求助: words of its own, no items */
   submit_check check; /* what a progress query will ask for */
   doc *d;
@@ -196,7 +200,15 @@ static void receipt_enter(app *a, void *state, const void *arg) {
   s->check = r->check;
   for (size_t i = 0; i < r->n_items && i < SEAL_ITEMS_MAX; i++)
     snprintf(s->items[s->n_items++], SEAL_FIELD_MAX, "%s", r->items[i]);
-  s->has_qr = printer_qr_encode(s->reference, &s->qr) == KERR_OK;
+  /* The county's progress page for this application, or the reference
+   * alone when none is configured (or it does not fit). */
+  if (printer_qr_receipt_text(app_receipt_status_url(a), s->reference,
+                              s->uuid, s->qr_text, sizeof s->qr_text)) {
+    LOG_W("receipt", "%s: receipt.status_url unusable; the QR code holds "
+          "the reference only", s->reference);
+    snprintf(s->qr_text, sizeof s->qr_text, "%s", s->reference);
+  }
+  s->has_qr = printer_qr_encode(s->qr_text, &s->qr) == KERR_OK;
   s->d = doc_create();
   if (s->d)
     build(a, s);
@@ -209,6 +221,8 @@ static void receipt_leave(app *a, void *state) {
   receipt_state *s = state;
   doc_destroy(s->d);
   s->d = NULL;
+  /* The token opens the public progress page: not left behind. */
+  session_wipe_bytes(s->qr_text, sizeof s->qr_text);
 }
 
 /* ------------------------------------------------------------------ */
@@ -237,6 +251,7 @@ static void print_receipt(app *a, receipt_state *s) {
   in->subtitle = subtitle;
   in->reference_label = app_str(a, "receipt.reference_label");
   in->reference = s->reference;
+  in->qr_text = s->qr_text;
   in->spoken = s->spoken;
   in->time_line = when;
   if (!s->referral) { /* a referral has no items and no materials */

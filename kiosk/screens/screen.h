@@ -137,6 +137,10 @@ kerr app_quit_by_admin(app *a);
  * signed in, else NULL. Borrowed until the session ends. */
 const char *app_assisted_by(app *a);
 
+/* receipt.status_url: the receipt QR code's address template ({ref},
+ * {token}); "" when the QR code is the bare reference. */
+const char *app_receipt_status_url(const app *a);
+
 /* Runs the kiosk with command-line arguments; returns the exit status. */
 int app_main(int argc, char **argv);
 

@@ -60,7 +60,9 @@ kerr receipt_paper_compose(const receipt_paper_input *in, receipt_paper *p) {
   p->used = 1; /* offset 0 is the empty string */
   if (!in->reference || !in->reference[0])
     return KERR_INVALID;
-  if (printer_qr_encode(in->reference, &p->qr) != KERR_OK)
+  if (printer_qr_encode(in->qr_text && in->qr_text[0] ? in->qr_text
+                                                     : in->reference,
+                        &p->qr) != KERR_OK)
     p->qr.size = 0;
   text(p, RECEIPT_BLOCK_TEXT, 40, 1, 1, in->title);
   text(p, RECEIPT_BLOCK_TEXT, 24, 0, 1, in->subtitle);

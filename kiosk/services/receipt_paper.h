@@ -51,7 +51,7 @@ typedef struct receipt_paper {
   char arena[RECEIPT_PAPER_TEXT];
   size_t used;
   int overflow;   /* texts or blocks did not fit: compose fails */
-  printer_qr qr;  /* the reference as a QR code (size 0: none) */
+  printer_qr qr;  /* qr_text as a QR code (size 0: none) */
   int width;      /* set by layout: dots per line */
   int height;     /* set by layout: dots of paper */
 } receipt_paper;
@@ -61,7 +61,9 @@ typedef struct receipt_paper_input {
   const char *title;           /* 社会救助申请回执 */
   const char *subtitle;        /* region · kiosk name */
   const char *reference_label; /* 您的查询编号 */
-  const char *reference;       /* JC-3E3H-3 (the QR code's text) */
+  const char *reference;       /* JC-3E3H-3 */
+  const char *qr_text;         /* the QR code's text (printer_qr_receipt_
+                                  text); NULL: the reference */
   const char *spoken;          /* JC - 3E3H - 3 (printed large) */
   const char *time_line;       /* 提交时间：… */
   const char *items_heading;

@@ -961,6 +961,10 @@ const char *app_assisted_by(app *a) {
   return w ? w->id : NULL;
 }
 
+const char *app_receipt_status_url(const app *a) {
+  return a->cfg.receipt_status_url;
+}
+
 int app_default_elder(app *a) { return a->cfg.elder_default; }
 
 void app_set_default_elder(app *a, int size) {

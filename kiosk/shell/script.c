@@ -440,6 +440,34 @@ static int verb_key(app *a, app_script *s, const cmd *c) {
   return 1;
 }
 
+/* scan TEXT: a barcode scanner on the keyboard port: one text event per
+ * character, then Return, all at once (the kiosk takes such a burst as a
+ * scan; screens/progress.c). */
+static int verb_scan(app *a, app_script *s, const cmd *c) {
+  (void)a;
+  (void)s;
+  const char *p = c->arg1;
+  while (*p) {
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_TEXTINPUT;
+    size_t k = 1;
+    while (p[k] && ((unsigned char)p[k] & 0xC0) == 0x80)
+      k++;
+    memcpy(ev.text.text, p, k < sizeof ev.text.text ? k : 0);
+    SDL_PushEvent(&ev);
+    sodium_memzero(&ev, sizeof ev);
+    p += k;
+  }
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_KEYDOWN;
+  ev.key.state = SDL_PRESSED;
+  ev.key.keysym.sym = SDLK_RETURN;
+  SDL_PushEvent(&ev);
+  return 1;
+}
+
 static void push_key(SDL_Keycode k) {
   SDL_Event ev;
   memset(&ev, 0, sizeof ev);
@@ -655,6 +683,7 @@ static const verb VERBS[] = {
   {"drag", verb_drag},
   {"type", verb_type},
   {"key", verb_key},
+  {"scan", verb_scan},
   {"key-to", verb_key_to},
   {"wait", verb_wait},
   {"hold", verb_hold},

@@ -45,3 +45,7 @@ target_link_libraries(kiosk_devices PUBLIC PkgConfig::RIME PkgConfig::ZINNIA
 target_compile_definitions(kiosk_devices PRIVATE
   KIOSK_RIME_DATA_DIR="${KIOSK_INSTALL_DATADIR}/rime"
   KIOSK_ZINNIA_MODEL_PATH="${KIOSK_ZINNIA_MODEL}")
+
+# The ID card reader's vendor SDK adapter (devices/idcard_sdk.c) loads the
+# vendor's library at run time: dlopen, and iconv (glibc) for its GBK text.
+target_link_libraries(kiosk_devices PUBLIC ${CMAKE_DL_LIBS})

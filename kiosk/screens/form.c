@@ -22,6 +22,16 @@
  * it to the engine; going back shows the kept answer again. The field and
  * the keyboard are wiped in leave(), which every session end runs.
  *
+ * On an identity question (a person's name, ID number, registered
+ * address) with an ID card reader connected, 刷身份证 arms the reader; the
+ * card's result comes back through the reader service's wake and is taken
+ * in tick(): the person's answers are filled (services/form_host.h), the
+ * field shows the card's value, and 「这些是从身份证上读出来的，请核对」
+ * stays under each filled question until the applicant changes it. A card
+ * not read, taken away too soon, or already given for another person of
+ * the household says so plainly; typing always works. Nothing read is kept
+ * here: the card is wiped right after filling.
+ *
  * Invariants: `bound`/`bound_member` name the question the field, the
  * picks and the message belong to; they are re-bound whenever the cursor
  * moves, so a message never shows under another question. */
@@ -55,7 +65,9 @@ enum fq_action {
   FQ_PAGE_UP, /* the members' list */
   FQ_PAGE_DOWN,
   FQ_DATE_STEP, /* arg: unit * 2 + up (unit 0 year, 1 month, 2 day) */
-  FQ_DATE_QUICK /* arg: days before today (0 今天, 1 昨天) */
+  FQ_DATE_QUICK, /* arg: days before today (0 今天, 1 昨天) */
+  FQ_CARD,        /* 刷身份证 */
+  FQ_CARD_CANCEL  /* 不刷了，自己填 */
 };
 
 typedef struct form_state {
@@ -74,6 +86,9 @@ typedef struct form_state {
   int page;                /* members' list page */
   int show_member;         /* turn to this member's page, or -1 */
   int pages;
+  int card_wait;          /* 刷身份证 tapped: waiting for a card */
+  int card_keep;          /* a card just filled: keep card_msg on re-bind */
+  char card_msg[FORM_MAX_MESSAGE]; /* the card's outcome; "" none */
 } form_state;
 
 /* ------------------------------------------------------------------ */
@@ -158,6 +173,13 @@ static void sync(app *a, form_state *s, const form *f, const form_question *q) {
   s->bound_member = q->member;
   s->bound_step = (int)q->step;
   app_announce(a); /* a new question: read it in elder mode */
+  if (!s->card_keep) {
+    s->card_msg[0] = '\0';
+    if (s->card_wait)
+      idcard_host_cancel(app_idcard(a));
+    s->card_wait = 0;
+  }
+  s->card_keep = 0;
   s->msg[0] = '\0';
   s->confirm = 0;
   s->removing = -1;
@@ -400,6 +422,12 @@ static void commit_text(app *a, form_state *s, form *f,
     }
     t = date;
   }
+  /* Changed by hand: no longer what the card said. */
+  char was[FIELD_BYTES_MAX];
+  if (!form_value_display(f, q->field, q->member, was, sizeof was) ||
+      strcmp(was, t) != 0)
+    form_host_card_forget(app_form(a), q->field->id, q->member);
+  session_wipe_bytes(was, sizeof was);
   form_answer_text(f, t, strlen(t), &r);
   session_wipe_bytes(date, sizeof date);
   if (r.status != FORM_OK) {
@@ -538,6 +566,20 @@ static void field_event(app *a, form_state *s, form *f,
     if (s->texty && s->date)
       date_step(a, s, fd, ev->action, ev->arg);
     break;
+  case FQ_CARD:
+    s->card_msg[0] = '\0';
+    if (idcard_host_start(app_idcard(a)) == KERR_OK) {
+      s->card_wait = 1;
+      LOG_I("form", "waiting for an ID card");
+    } else {
+      snprintf(s->card_msg, sizeof s->card_msg, "%s",
+               app_str(a, "formui.card.no_reader"));
+    }
+    break;
+  case FQ_CARD_CANCEL:
+    idcard_host_cancel(app_idcard(a));
+    s->card_wait = 0;
+    break;
   case FQ_FIELD:
     if (!s->texty)
       break;
@@ -591,8 +633,11 @@ static void form_enter(app *a, void *state, const void *arg) {
 }
 
 static void form_leave(app *a, void *state) {
-  (void)a;
   form_state *s = state;
+  if (s->card_wait)
+    idcard_host_cancel(app_idcard(a));
+  s->card_wait = 0;
+  session_wipe_bytes(s->card_msg, sizeof s->card_msg);
   kbd_destroy(s->k);
   s->k = NULL;
   field_free(&s->fld);
@@ -792,7 +837,13 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
   /* An answer carried from the screener: say so, so it is checked rather
    * than taken for something typed before. */
   form *f = form_host_form(app_form(a));
-  if (f && q->member < 0 && form_prefilled(f, q->field)) {
+  if (f && form_host_card_filled(app_form(a), q->field->id, q->member)) {
+    const char *t = app_str(a, "formui.card.filled");
+    int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
+                th->primary, UI_LEFT, 0, t);
+    y += ph + th->gap / 2;
+  } else if (f && q->member < 0 && form_prefilled(f, q->field)) {
     const char *t = app_str(a, "formui.prefilled");
     int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
     ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
@@ -831,6 +882,36 @@ static int has_prev(const form *f) {
       return fd != q.field;
   }
   return 1;
+}
+
+/* Under an identity question's field: the card's outcome, and with a
+ * reader connected 刷身份证 — or, while it waits, what to do and 不刷了.
+ * Returns the height used. */
+static int draw_card(app *a, ui *u, const form_state *s, SDL_Rect r) {
+  const theme *th = &u->th;
+  int y = r.y;
+  if (s->card_msg[0])
+    y += draw_msg(u, (SDL_Rect){r.x, y, r.w, 0}, s->card_msg, 1) +
+         th->gap / 2;
+  if (!form_host_card_question(app_form(a)) ||
+      idcard_host_state(app_idcard(a)) != IDCARD_READER_CONNECTED)
+    return y - r.y;
+  if (s->card_wait) {
+    const char *t = app_str(a, "formui.card.wait");
+    int h = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, h}, th->px_body, TEXT_BOLD,
+                th->primary, UI_LEFT, 0, t);
+    y += h + th->gap / 2;
+    ui_button(u, "form.card.cancel", (SDL_Rect){r.x, y, r.w, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.card.cancel"));
+    ui_tag(u, FQ_CARD_CANCEL, 0);
+  } else {
+    ui_button(u, "form.card", (SDL_Rect){r.x, y, r.w, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.card.read"));
+    ui_tag(u, FQ_CARD, 0);
+  }
+  y += th->button_h + th->gap / 2;
+  return y - r.y;
 }
 
 /* A typed question: the field, the message, the buttons; the keyboard on
@@ -916,6 +997,7 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   } else {
     y += text_line_height(u->text, th->px_body, TEXT_BOLD) + th->gap / 2;
   }
+  y += draw_card(a, u, s, (SDL_Rect){col.x, y, col.w, 0});
   /* 上一步 and 下一步 just above the keyboard, where the hands are (on a
    * landscape screen, above the keyboard's column). */
   SDL_Rect nav = {col.x, kr.y - th->gap / 2 - th->button_h, col.w,
@@ -1301,10 +1383,43 @@ static void form_draw(app *a, void *state, ui *u) {
     draw_buttons(a, u, s, f, &q, area, footer);
 }
 
+/* A card's result (the reader service woke the loop): fill the person's
+ * answers or say why not; the card is wiped here. */
+static void take_card(app *a, form_state *s) {
+  idcard_card c;
+  idcard_reader_outcome o;
+  memset(&c, 0, sizeof c);
+  if (!idcard_host_take(app_idcard(a), &c, &o))
+    return;
+  s->card_wait = 0;
+  const char *key = NULL;
+  if (o == IDCARD_READ_OK) {
+    form_host_card res = FORM_HOST_CARD_NOTHING;
+    form_host_fill_card(app_form(a), &c, &res);
+    key = res == FORM_HOST_CARD_DUPLICATE ? "formui.card.duplicate"
+          : res == FORM_HOST_CARD_NOTHING ? "formui.card.nothing"
+                                          : NULL;
+    if (res == FORM_HOST_CARD_FILLED) {
+      /* Show the filled value in the field: bind the question again. */
+      s->bound = NULL;
+      s->card_keep = 1;
+    }
+  } else {
+    key = o == IDCARD_READ_REMOVED   ? "formui.card.removed"
+          : o == IDCARD_READ_NO_READER ? "formui.card.no_reader"
+                                       : "formui.card.unreadable";
+  }
+  idcard_card_wipe(&c);
+  snprintf(s->card_msg, sizeof s->card_msg, "%s", key ? app_str(a, key) : "");
+  LOG_I("form", "ID card: %s", o == IDCARD_READ_OK ? "read" : "not read");
+  app_dirty(a);
+}
+
 static uint64_t form_tick(app *a, void *state, uint64_t now) {
-  (void)a;
   (void)now;
   form_state *s = state;
+  if (s->card_wait)
+    take_card(a, s);
   return s->texty && s->k ? kbd_tick(s->k) : UINT64_MAX;
 }
 

@@ -712,6 +712,30 @@ static int fill_one(form_host *h, const char *id, int member, const char *v) {
   return 1;
 }
 
+/* The map for the person the question on show is about, or NULL. */
+static const card_map *map_of(const form_question *q) {
+  const char *group = q->field->group ? q->field->group->id : NULL;
+  for (size_t i = 0; i < sizeof CARD_MAPS / sizeof CARD_MAPS[0]; i++)
+    if ((!group && !CARD_MAPS[i].group) ||
+        (group && CARD_MAPS[i].group && strcmp(group, CARD_MAPS[i].group) == 0))
+      return &CARD_MAPS[i];
+  return NULL;
+}
+
+int form_host_card_question(form_host *h) {
+  if (!h || !h->f)
+    return 0;
+  form_question q;
+  form_current(h->f, &q);
+  if (q.step != FORM_STEP_FIELD || !q.field)
+    return 0;
+  const card_map *m = map_of(&q);
+  const char *id = q.field->id;
+  return m && ((m->name && strcmp(id, m->name) == 0) ||
+               (m->id && strcmp(id, m->id) == 0) ||
+               (m->address && strcmp(id, m->address) == 0));
+}
+
 kerr form_host_fill_card(form_host *h, const idcard_card *c,
                          form_host_card *res) {
   *res = FORM_HOST_CARD_NOTHING;
@@ -723,11 +747,7 @@ kerr form_host_fill_card(form_host *h, const idcard_card *c,
     return KERR_STATE;
   const char *group = q.field->group ? q.field->group->id : NULL;
   int member = group ? q.member : -1;
-  const card_map *map = NULL;
-  for (size_t i = 0; i < sizeof CARD_MAPS / sizeof CARD_MAPS[0]; i++)
-    if ((!group && !CARD_MAPS[i].group) ||
-        (group && CARD_MAPS[i].group && strcmp(group, CARD_MAPS[i].group) == 0))
-      map = &CARD_MAPS[i];
+  const card_map *map = map_of(&q);
   if (!map)
     return KERR_OK;
   if ((!group || strcmp(group, "members") == 0) &&

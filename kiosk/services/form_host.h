@@ -219,6 +219,10 @@ typedef enum form_host_card {
 kerr form_host_fill_card(form_host *h, const idcard_card *c,
                          form_host_card *res);
 
+/* 1 when the question on show is one a card answers (a person's name, ID
+ * number or registered address): the screen offers 刷身份证 there. */
+int form_host_card_question(form_host *h);
+
 /* 1 when field `id` (member: entry, else -1) was filled from a card and
  * has not been changed since: the screen says 「这些是从身份证上读出来的，
  * 请核对」. */

@@ -183,15 +183,17 @@ static int sim_dir_pick(idcard_reader *r, char *path, size_t cap) {
   return snprintf(path, cap, "%s/%s", r->sim_dir, pick) < (int)cap;
 }
 
-/* One look of the simulated reader. */
+/* One look of the simulated reader. A placed card read sets *gen to its
+ * generation; the worker marks it read once the result is out, so
+ * idcard_reader_wait returns only after the wake. */
 static int sim_poll(idcard_reader *r, idcard_card *c,
-                    idcard_reader_outcome *o) {
+                    idcard_reader_outcome *o, unsigned *gen) {
   char path[SIM_PATH_MAX + 260];
   int have = 0;
   pthread_mutex_lock(&r->mu);
   if (r->placed[0] && r->placed_gen != r->read_gen) {
     snprintf(path, sizeof path, "%s", r->placed);
-    r->read_gen = r->placed_gen;
+    *gen = r->placed_gen;
     have = 1;
   }
   pthread_mutex_unlock(&r->mu);
@@ -248,8 +250,12 @@ static void *worker(void *arg) {
     memset(&c, 0, sizeof c);
     idcard_reader_outcome o = IDCARD_READ_OK;
     int got = 0;
+    unsigned gen;
+    pthread_mutex_lock(&r->mu);
+    gen = r->read_gen;
+    pthread_mutex_unlock(&r->mu);
     if (r->kind == IDCARD_READER_SIM) {
-      got = sim_poll(r, &c, &o);
+      got = sim_poll(r, &c, &o, &gen);
     } else {
       idcard_reader_state st = IDCARD_READER_ABSENT;
       got = idcard_sdk_poll(r->sdk, &c, &o, &st);
@@ -266,8 +272,10 @@ static void *worker(void *arg) {
       if (r->notify)
         r->notify(r->notify_ud, IDCARD_READER_EV_RESULT);
       pthread_mutex_lock(&r->mu);
+      r->read_gen = gen;
       continue;
     }
+    r->read_gen = gen;
     idcard_card_wipe(&c);
     pthread_cond_broadcast(&r->idle);
     if (!r->quit && r->armed) {
@@ -403,11 +411,14 @@ kerr idcard_reader_wait(idcard_reader *r, int timeout_ms) {
   deadline_in(&t, timeout_ms);
   pthread_mutex_lock(&r->mu);
   int rc = 0;
-  /* Pending: armed with a placed card unread (sim), or a folder that may
-   * hold one — one full look after arming settles that. */
-  while (rc == 0 && r->armed && r->placed[0] && r->placed_gen != r->read_gen)
+  /* Pending: a placed card not yet read while the reader is armed, or one
+   * read whose result is not out yet (read_gen moves after the wake). */
+#define PENDING (r->placed[0] && r->placed_gen != r->read_gen && \
+                 (r->armed || r->have))
+  while (rc == 0 && PENDING)
     rc = pthread_cond_timedwait(&r->idle, &r->mu, &t);
-  int busy = r->armed && r->placed[0] && r->placed_gen != r->read_gen;
+  int busy = PENDING;
+#undef PENDING
   pthread_mutex_unlock(&r->mu);
   return busy ? KERR_BUSY : KERR_OK;
 }

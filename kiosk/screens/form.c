@@ -87,8 +87,6 @@ typedef struct form_state {
   int show_member;         /* turn to this member's page, or -1 */
   int pages;
   int card_wait;          /* 刷身份证 tapped: waiting for a card */
-  int card_keep;          /* a card just filled: keep card_msg on re-bind */
-  char card_msg[FORM_MAX_MESSAGE]; /* the card's outcome; "" none */
 } form_state;
 
 /* ------------------------------------------------------------------ */
@@ -173,13 +171,9 @@ static void sync(app *a, form_state *s, const form *f, const form_question *q) {
   s->bound_member = q->member;
   s->bound_step = (int)q->step;
   app_announce(a); /* a new question: read it in elder mode */
-  if (!s->card_keep) {
-    s->card_msg[0] = '\0';
-    if (s->card_wait)
-      idcard_host_cancel(app_idcard(a));
-    s->card_wait = 0;
-  }
-  s->card_keep = 0;
+  if (s->card_wait)
+    idcard_host_cancel(app_idcard(a));
+  s->card_wait = 0;
   s->msg[0] = '\0';
   s->confirm = 0;
   s->removing = -1;
@@ -567,18 +561,20 @@ static void field_event(app *a, form_state *s, form *f,
       date_step(a, s, fd, ev->action, ev->arg);
     break;
   case FQ_CARD:
-    s->card_msg[0] = '\0';
+    s->confirm = 0;
     if (idcard_host_start(app_idcard(a)) == KERR_OK) {
       s->card_wait = 1;
+      snprintf(s->msg, sizeof s->msg, "%s", app_str(a, "formui.card.wait"));
       LOG_I("form", "waiting for an ID card");
     } else {
-      snprintf(s->card_msg, sizeof s->card_msg, "%s",
+      snprintf(s->msg, sizeof s->msg, "%s",
                app_str(a, "formui.card.no_reader"));
     }
     break;
   case FQ_CARD_CANCEL:
     idcard_host_cancel(app_idcard(a));
     s->card_wait = 0;
+    s->msg[0] = '\0';
     break;
   case FQ_FIELD:
     if (!s->texty)
@@ -637,7 +633,6 @@ static void form_leave(app *a, void *state) {
   if (s->card_wait)
     idcard_host_cancel(app_idcard(a));
   s->card_wait = 0;
-  session_wipe_bytes(s->card_msg, sizeof s->card_msg);
   kbd_destroy(s->k);
   s->k = NULL;
   field_free(&s->fld);
@@ -821,6 +816,17 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
               th->text, UI_LEFT, 0, label);
   y += qh + th->gap / 2;
   char help[FORM_MAX_LABEL + 200] = "";
+  form *f = form_host_form(app_form(a));
+  /* Filled from a card: 「…请核对」 takes the help line's place (the help
+   * says where to copy it from, which the card just did). */
+  int carded = f && form_host_card_filled(app_form(a), q->field->id, q->member);
+  if (carded) {
+    const char *t = app_str(a, "formui.card.filled");
+    int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
+                th->primary, UI_LEFT, 0, t);
+    return y + ph + th->gap / 2;
+  }
   if (q->field->help && *q->field->help)
     snprintf(help, sizeof help, "%s", q->field->help);
   if (!q->field->required && q->field->type != FORM_T_REPEAT) {
@@ -836,14 +842,7 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
   }
   /* An answer carried from the screener: say so, so it is checked rather
    * than taken for something typed before. */
-  form *f = form_host_form(app_form(a));
-  if (f && form_host_card_filled(app_form(a), q->field->id, q->member)) {
-    const char *t = app_str(a, "formui.card.filled");
-    int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
-    ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
-                th->primary, UI_LEFT, 0, t);
-    y += ph + th->gap / 2;
-  } else if (f && q->member < 0 && form_prefilled(f, q->field)) {
+  if (f && q->member < 0 && form_prefilled(f, q->field)) {
     const char *t = app_str(a, "formui.prefilled");
     int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
     ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
@@ -869,6 +868,35 @@ static void draw_nav(app *a, ui *u, SDL_Rect r, int has_prev,
   ui_tag(u, FQ_NEXT, 0);
 }
 
+/* 上一步, 刷身份证 (while it waits: 不刷了，自己填) and 下一步 in one row:
+ * on an identity question with a reader connected. */
+static void draw_nav_card(app *a, ui *u, const form_state *s, SDL_Rect r,
+                          int has_prev) {
+  const theme *th = &u->th;
+  int n = has_prev ? 3 : 2;
+  int bw = (r.w - (n - 1) * th->gap / 2) / n;
+  int x = r.x;
+  if (has_prev) {
+    ui_button(u, "form.prev", (SDL_Rect){x, r.y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.prev"));
+    ui_tag(u, FQ_PREV, 0);
+    x += bw + th->gap / 2;
+  }
+  if (s->card_wait) {
+    ui_button(u, "form.card.cancel", (SDL_Rect){x, r.y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.card.cancel"));
+    ui_tag(u, FQ_CARD_CANCEL, 0);
+  } else {
+    ui_button(u, "form.card", (SDL_Rect){x, r.y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.card.read"));
+    ui_tag(u, FQ_CARD, 0);
+  }
+  ui_button(u, "form.next",
+            (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h}, UI_BTN_PRIMARY,
+            app_str(a, "formui.next"));
+  ui_tag(u, FQ_NEXT, 0);
+}
+
 /* Whether there is a question before this one (the first has no 上一步). */
 static int has_prev(const form *f) {
   form_question q;
@@ -882,36 +910,6 @@ static int has_prev(const form *f) {
       return fd != q.field;
   }
   return 1;
-}
-
-/* Under an identity question's field: the card's outcome, and with a
- * reader connected 刷身份证 — or, while it waits, what to do and 不刷了.
- * Returns the height used. */
-static int draw_card(app *a, ui *u, const form_state *s, SDL_Rect r) {
-  const theme *th = &u->th;
-  int y = r.y;
-  if (s->card_msg[0])
-    y += draw_msg(u, (SDL_Rect){r.x, y, r.w, 0}, s->card_msg, 1) +
-         th->gap / 2;
-  if (!form_host_card_question(app_form(a)) ||
-      idcard_host_state(app_idcard(a)) != IDCARD_READER_CONNECTED)
-    return y - r.y;
-  if (s->card_wait) {
-    const char *t = app_str(a, "formui.card.wait");
-    int h = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
-    ui_text_box(u, (SDL_Rect){r.x, y, r.w, h}, th->px_body, TEXT_BOLD,
-                th->primary, UI_LEFT, 0, t);
-    y += h + th->gap / 2;
-    ui_button(u, "form.card.cancel", (SDL_Rect){r.x, y, r.w, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "formui.card.cancel"));
-    ui_tag(u, FQ_CARD_CANCEL, 0);
-  } else {
-    ui_button(u, "form.card", (SDL_Rect){r.x, y, r.w, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "formui.card.read"));
-    ui_tag(u, FQ_CARD, 0);
-  }
-  y += th->button_h + th->gap / 2;
-  return y - r.y;
 }
 
 /* A typed question: the field, the message, the buttons; the keyboard on
@@ -997,7 +995,6 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   } else {
     y += text_line_height(u->text, th->px_body, TEXT_BOLD) + th->gap / 2;
   }
-  y += draw_card(a, u, s, (SDL_Rect){col.x, y, col.w, 0});
   /* 上一步 and 下一步 just above the keyboard, where the hands are (on a
    * landscape screen, above the keyboard's column). */
   SDL_Rect nav = {col.x, kr.y - th->gap / 2 - th->button_h, col.w,
@@ -1032,6 +1029,11 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
               (SDL_Rect){nav.x + nav.w - bw, nav.y, bw, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "formui.confirm"));
     ui_tag(u, FQ_CONFIRM, 0);
+    return;
+  }
+  if (form_host_card_question(app_form(a)) &&
+      idcard_host_state(app_idcard(a)) == IDCARD_READER_CONNECTED) {
+    draw_nav_card(a, u, s, nav, has_prev(f));
     return;
   }
   draw_nav(a, u, nav, has_prev(f), NULL);
@@ -1399,18 +1401,16 @@ static void take_card(app *a, form_state *s) {
     key = res == FORM_HOST_CARD_DUPLICATE ? "formui.card.duplicate"
           : res == FORM_HOST_CARD_NOTHING ? "formui.card.nothing"
                                           : NULL;
-    if (res == FORM_HOST_CARD_FILLED) {
-      /* Show the filled value in the field: bind the question again. */
-      s->bound = NULL;
-      s->card_keep = 1;
-    }
+    if (res == FORM_HOST_CARD_FILLED)
+      s->bound = NULL; /* show the filled value: bind the question again */
   } else {
     key = o == IDCARD_READ_REMOVED   ? "formui.card.removed"
           : o == IDCARD_READ_NO_READER ? "formui.card.no_reader"
                                        : "formui.card.unreadable";
   }
   idcard_card_wipe(&c);
-  snprintf(s->card_msg, sizeof s->card_msg, "%s", key ? app_str(a, key) : "");
+  s->confirm = 0;
+  snprintf(s->msg, sizeof s->msg, "%s", key ? app_str(a, key) : "");
   LOG_I("form", "ID card: %s", o == IDCARD_READ_OK ? "read" : "not read");
   app_dirty(a);
 }

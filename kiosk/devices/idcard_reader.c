@@ -141,6 +141,7 @@ static int sim_read_file(const char *path, idcard_card *c,
       c->photo_len = 0;
     }
   }
+  sodium_memzero(date, sizeof date);
   if (!c->name[0] || !c->id_number[0]) {
     idcard_card_wipe(c);
     goto out;
@@ -265,6 +266,7 @@ static void *worker(void *arg) {
     if (got && r->armed && !r->quit) {
       idcard_card_wipe(&r->card);
       r->card = c; /* the photo's ownership moves with it */
+      sodium_memzero(&c, sizeof c);
       r->outcome = o;
       r->have = 1;
       r->armed = 0;

@@ -195,6 +195,8 @@ int idcard_sdk_poll(idcard_sdk *s, idcard_card *c, idcard_reader_outcome *o,
       snprintf(c->valid_to, sizeof c->valid_to, "%s", end); /* 长期 */
   }
   sodium_memzero(birth, sizeof birth);
+  sodium_memzero(start, sizeof start);
+  sodium_memzero(end, sizeof end);
   if (ok && s->bmp) {
     c->photo = malloc(IDCARD_READER_PHOTO_MAX);
     int len = (int)IDCARD_READER_PHOTO_MAX;

@@ -27,6 +27,7 @@ struct idcard_reader {
   char library[SIM_PATH_MAX];
   int port;
   int poll_ms;
+  int probe_ms; /* sdk, idle and absent: how often the port is tried */
   idcard_reader_notify notify;
   void *notify_ud;
   pthread_t thread;
@@ -243,7 +244,21 @@ static void *worker(void *arg) {
   while (!r->quit) {
     if (!r->armed) {
       pthread_cond_broadcast(&r->idle);
-      pthread_cond_wait(&r->cv, &r->mu);
+      if (r->kind == IDCARD_READER_SDK && r->state == IDCARD_READER_ABSENT &&
+          idcard_sdk_usable(r->sdk)) {
+        /* A library loaded but no reader on the port yet: look again
+         * now and then, so a reader plugged in later shows up. */
+        struct timespec t;
+        deadline_in(&t, r->probe_ms);
+        if (pthread_cond_timedwait(&r->cv, &r->mu, &t) != 0 && !r->quit &&
+            !r->armed) {
+          pthread_mutex_unlock(&r->mu);
+          set_state(r, idcard_sdk_probe(r->sdk));
+          pthread_mutex_lock(&r->mu);
+        }
+      } else {
+        pthread_cond_wait(&r->cv, &r->mu);
+      }
       continue;
     }
     pthread_mutex_unlock(&r->mu);
@@ -304,6 +319,7 @@ kerr idcard_reader_open(const idcard_reader_config *c, idcard_reader **out) {
   snprintf(r->library, sizeof r->library, "%s", c->library ? c->library : "");
   r->port = c->port;
   r->poll_ms = c->poll_ms > 0 ? c->poll_ms : 300;
+  r->probe_ms = c->probe_ms > 0 ? c->probe_ms : 5000;
   r->notify = c->notify;
   r->notify_ud = c->notify_ud;
   r->state = IDCARD_READER_ABSENT;

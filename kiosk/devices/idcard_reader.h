@@ -82,6 +82,8 @@ typedef struct idcard_reader_config {
   const char *library; /* sdk: path of the vendor's .so */
   int port;            /* sdk: 1-16 serial, 1001-1016 USB */
   int poll_ms;         /* how often an armed reader looks; 0: 300 */
+  int probe_ms;        /* sdk: how often an idle reader that is not there
+                          is looked for (plugged in later); 0: 5000 */
   idcard_reader_notify notify;
   void *notify_ud;
 } idcard_reader_config;

@@ -20,6 +20,13 @@ idcard_reader_state idcard_sdk_open(const char *library, int port,
 int idcard_sdk_poll(idcard_sdk *s, idcard_card *c, idcard_reader_outcome *o,
                     idcard_reader_state *state);
 
+/* While idle and ABSENT: tries the port again (a reader plugged in
+ * later). Returns the state now. */
+idcard_reader_state idcard_sdk_probe(idcard_sdk *s);
+/* 1 when the library is loaded with every function of the convention (a
+ * probe can find a reader); 0 otherwise. */
+int idcard_sdk_usable(const idcard_sdk *s);
+
 /* Closes the port and the library. NULL is fine. */
 void idcard_sdk_close(idcard_sdk *s);
 

@@ -219,6 +219,18 @@ int idcard_sdk_poll(idcard_sdk *s, idcard_card *c, idcard_reader_outcome *o,
   return 1;
 }
 
+int idcard_sdk_usable(const idcard_sdk *s) {
+  return s && s->lib && !s->broken;
+}
+
+idcard_reader_state idcard_sdk_probe(idcard_sdk *s) {
+  if (!s || !s->lib)
+    return IDCARD_READER_ABSENT;
+  if (s->broken)
+    return IDCARD_READER_ERROR;
+  return try_open(s) ? IDCARD_READER_CONNECTED : IDCARD_READER_ABSENT;
+}
+
 void idcard_sdk_close(idcard_sdk *s) {
   if (!s)
     return;

@@ -38,6 +38,7 @@ static idcard_reader *open_sdk(const char *lib, int port) {
                             .library = lib,
                             .port = port,
                             .poll_ms = 10,
+                            .probe_ms = 20,
                             .notify = on_event};
   idcard_reader *r = NULL;
   CHECK_INT(idcard_reader_open(&c, &r), KERR_OK);
@@ -82,14 +83,24 @@ int main(void) {
   CHECK(p != NULL);
   memcpy(&count, &p, sizeof p);
 
-  /* No reader on this port: absent. */
+  /* No reader on this port: absent; plugged in later, it is found. */
   set(1001, 1, 1, 0, 0);
   r = open_sdk(FAKE_TERMB, 3);
   nap_ms(100);
   CHECK_INT(idcard_reader_get_state(r), IDCARD_READER_ABSENT);
   CHECK_INT(idcard_reader_arm(r), KERR_STATE);
+  int states = 0;
+  pthread_mutex_lock(&mu);
+  states = n_state;
+  pthread_mutex_unlock(&mu);
+  set(3, 1, 1, 0, 0);
+  CHECK(wait_state(r, IDCARD_READER_CONNECTED, 2000));
+  pthread_mutex_lock(&mu);
+  CHECK(n_state > states); /* the change woke whoever shows it */
+  pthread_mutex_unlock(&mu);
   idcard_reader_close(r);
 
+  set(1001, 1, 1, 0, 0);
   r = open_sdk(FAKE_TERMB, 1001);
   CHECK(wait_state(r, IDCARD_READER_CONNECTED, 2000));
   CHECK(count(0) >= 1);

@@ -45,8 +45,11 @@ struct idcard_reader {
   /* sim: the card placed by idcard_reader_sim_place; read once per gen */
   char placed[SIM_PATH_MAX];
   unsigned placed_gen, read_gen;
-  /* sim: the folder's file read last; not read again while it is there */
+  /* sim: the folder's file read last (name, inode, change time); not
+   * read again while that same file is there */
   char dir_seen[256];
+  ino_t seen_ino;
+  struct timespec seen_mtim;
   /* sdk: worker only */
   idcard_sdk *sdk;
 };
@@ -154,8 +157,21 @@ out:
   return 1;
 }
 
+/* 1 when the file (st) was last changed at least SIM_SETTLE_MS ago: a
+ * card file still being copied into the folder is not read half-written. */
+#define SIM_SETTLE_MS 300
+static int settled(const struct stat *st) {
+  struct timespec now;
+  if (clock_gettime(CLOCK_REALTIME, &now) != 0)
+    return 0;
+  long long age_ms = (long long)(now.tv_sec - st->st_mtim.tv_sec) * 1000 +
+                     (now.tv_nsec - st->st_mtim.tv_nsec) / 1000000;
+  return age_ms >= SIM_SETTLE_MS;
+}
+
 /* The first *.json in the watched folder other than the one read last
- * (forgotten once it is gone), into path. 0 when there is none. */
+ * (forgotten once it is gone) and not being written, into path. 0 when
+ * there is none. */
 static int sim_dir_pick(idcard_reader *r, char *path, size_t cap) {
   DIR *d = opendir(r->sim_dir);
   if (!d)
@@ -163,17 +179,31 @@ static int sim_dir_pick(idcard_reader *r, char *path, size_t cap) {
   int seen_there = 0, found = 0;
   struct dirent *e;
   char pick[256] = "";
+  struct stat pick_st;
+  memset(&pick_st, 0, sizeof pick_st);
   while ((e = readdir(d)) != NULL) {
     size_t n = strlen(e->d_name);
     if (n < 6 || n >= sizeof pick || e->d_name[0] == '.' ||
         strcmp(e->d_name + n - 5, ".json") != 0)
       continue;
-    if (strcmp(e->d_name, r->dir_seen) == 0) {
-      seen_there = 1;
+    char full[SIM_PATH_MAX + 260];
+    struct stat st;
+    if (snprintf(full, sizeof full, "%s/%s", r->sim_dir, e->d_name) >=
+            (int)sizeof full ||
+        stat(full, &st) != 0)
+      continue;
+    if (strcmp(e->d_name, r->dir_seen) == 0 && st.st_ino == r->seen_ino &&
+        st.st_mtim.tv_sec == r->seen_mtim.tv_sec &&
+        st.st_mtim.tv_nsec == r->seen_mtim.tv_nsec) {
+      seen_there = 1; /* the very file read last: still lying there */
       continue;
     }
-    if (!found || strcmp(e->d_name, pick) < 0)
+    if (!settled(&st))
+      continue;
+    if (!found || strcmp(e->d_name, pick) < 0) {
       snprintf(pick, sizeof pick, "%s", e->d_name);
+      pick_st = st;
+    }
     found = 1;
   }
   closedir(d);
@@ -182,6 +212,8 @@ static int sim_dir_pick(idcard_reader *r, char *path, size_t cap) {
   if (!found)
     return 0;
   snprintf(r->dir_seen, sizeof r->dir_seen, "%s", pick);
+  r->seen_ino = pick_st.st_ino;
+  r->seen_mtim = pick_st.st_mtim;
   return snprintf(path, cap, "%s/%s", r->sim_dir, pick) < (int)cap;
 }
 

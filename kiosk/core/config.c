@@ -19,7 +19,7 @@
 
 typedef enum {
   T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE, T_RENDERER, T_PREFIX,
-  T_KEYS, T_PRINTER, T_DOTS, T_STATUS_URL
+  T_KEYS, T_PRINTER, T_DOTS, T_STATUS_URL, T_IDCARD
 } ktype;
 
 typedef struct key_def {
@@ -80,6 +80,11 @@ static const key_def keys[] = {
      CONFIG_PRINTER_DOTS_MIN, CONFIG_PRINTER_DOTS_MAX},
     {"receipt.status_url", T_STATUS_URL, offsetof(config, receipt_status_url),
      CONFIG_STATUS_URL_MAX + 1, 0, 0},
+    {"idcard.kind", T_IDCARD, offsetof(config, idcard_kind),
+     sizeof(((config *)0)->idcard_kind), 0, 0},
+    S("idcard.sim_dir", idcard_sim_dir),
+    S("idcard.library", idcard_library),
+    I("idcard.port", idcard_port, 1, 9999),
     {"log.level", T_LEVEL, offsetof(config, log_level), 0, 0, 0},
     {"content.trusted_keys", T_KEYS, offsetof(config, trusted_keys),
      CONFIG_KEYS_MAX, 0, 0},
@@ -110,6 +115,8 @@ static void defaults_common(config *c) {
   c->log_level = LOG_INFO;
   c->sync_interval_s = 4 * 3600;
   c->speech_volume = 70;
+  snprintf(c->idcard_kind, sizeof c->idcard_kind, "none");
+  c->idcard_port = 1001;
   c->speech_auto_elder = 1;
   snprintf(c->keys_up, sizeof c->keys_up, "Up");
   snprintf(c->keys_down, sizeof c->keys_down, "Down");
@@ -384,6 +391,14 @@ kerr config_set(config *c, const char *key, const char *value, char *err,
     *(int *)field = (int)lv;
     return KERR_OK;
   }
+  case T_IDCARD:
+    if (strcmp(value, "none") != 0 && strcmp(value, "sim") != 0 &&
+        strcmp(value, "sdk") != 0) {
+      snprintf(err, errlen, "%s: '%s' is not none, sim or sdk", key, value);
+      return KERR_INVALID;
+    }
+    snprintf((char *)field, k->size, "%s", value);
+    return KERR_OK;
   case T_RENDERER:
     if (strcmp(value, "auto") == 0)
       *(int *)field = CONFIG_RENDERER_AUTO;

@@ -95,6 +95,12 @@ typedef struct config {
   char receipt_status_url[CONFIG_STR_MAX]; /* the QR code's address with
                                               {ref} and {token}; "" = the
                                               bare reference */
+  /* the ID card reader (devices/idcard_reader.h, docs/devices.md):
+   * "none", "sim" (cards as JSON files) or "sdk" (the vendor's library) */
+  char idcard_kind[8];
+  char idcard_sim_dir[CONFIG_STR_MAX]; /* sim: watched folder ("" none) */
+  char idcard_library[CONFIG_STR_MAX]; /* sdk: the vendor's .so */
+  int idcard_port;                     /* sdk: 1-16 serial, 1001-1016 USB */
   /* content updates */
   char trusted_keys[CONFIG_KEYS_MAX]; /* administrators' Ed25519 public
                                          keys, base64, comma-separated;

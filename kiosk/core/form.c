@@ -1064,6 +1064,22 @@ kerr form_set_text(form *f, const form_field *fd, int member, const char *s,
   return set_epilogue(f, fd, member, r, res);
 }
 
+kerr form_fill_text(form *f, const char *id, int member, const char *s,
+                    size_t len, form_result *res) {
+  const form_field *fd = id ? form_schema_field_find(f->s, id) : NULL;
+  if (!fd)
+    return KERR_NOTFOUND;
+  return form_set_text(f, fd, member, s, len, res);
+}
+
+kerr form_fill_bool(form *f, const char *id, int member, int yes,
+                    form_result *res) {
+  const form_field *fd = id ? form_schema_field_find(f->s, id) : NULL;
+  if (!fd)
+    return KERR_NOTFOUND;
+  return form_set_bool(f, fd, member, yes, res);
+}
+
 kerr form_set_choices(form *f, const form_field *fd, int member,
                       const char *const *values, size_t n, form_result *res) {
   form_answer *a;

@@ -285,6 +285,15 @@ kerr form_answer_choices(form *f, const char *const *values, size_t n,
 kerr form_answer_bool(form *f, int yes, form_result *res);
 kerr form_answer_signature(form *f, const unsigned char *png, size_t len,
                            form_result *res);
+/* Answers field `id` (member: its entry, else -1) wherever the cursor is,
+ * as form_answer_text / form_answer_bool would at that question; the
+ * cursor does not move. For answers that come from a device (an ID card
+ * read by the applicant's action). KERR_NOTFOUND for an unknown field,
+ * KERR_STATE when it is not asked now or its type does not fit. */
+kerr form_fill_text(form *f, const char *id, int member, const char *s,
+                    size_t len, form_result *res);
+kerr form_fill_bool(form *f, const char *id, int member, int yes,
+                    form_result *res);
 /* Removes the current field's answer. */
 kerr form_clear(form *f);
 /* Confirms the current field's unusual value (FORM_CONFIRM -> FORM_OK). */

@@ -65,3 +65,7 @@ target_compile_definitions(kiosk_devices PRIVATE
 target_compile_definitions(kiosk_devices PUBLIC
   KIOSK_RIME_SONAME="${KIOSK_RIME_SONAME}"
   KIOSK_ZINNIA_SONAME="${KIOSK_ZINNIA_SONAME}")
+
+# The ID card reader's vendor SDK adapter (devices/idcard_sdk.c) loads the
+# vendor's library at run time: dlopen, and iconv (glibc) for its GBK text.
+target_link_libraries(kiosk_devices PUBLIC ${CMAKE_DL_LIBS})

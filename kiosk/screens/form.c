@@ -22,6 +22,16 @@
  * it to the engine; going back shows the kept answer again. The field and
  * the keyboard are wiped in leave(), which every session end runs.
  *
+ * On an identity question (a person's name, ID number, registered
+ * address) with an ID card reader connected, 刷身份证 arms the reader; the
+ * card's result comes back through the reader service's wake and is taken
+ * in tick(): the person's answers are filled (services/form_host.h), the
+ * field shows the card's value, and 「这些是从身份证上读出来的，请核对」
+ * stays under each filled question until the applicant changes it. A card
+ * not read, taken away too soon, or already given for another person of
+ * the household says so plainly; typing always works. Nothing read is kept
+ * here: the card is wiped right after filling.
+ *
  * Invariants: `bound`/`bound_member` name the question the field, the
  * picks and the message belong to; they are re-bound whenever the cursor
  * moves, so a message never shows under another question. */
@@ -55,7 +65,9 @@ enum fq_action {
   FQ_PAGE_UP, /* the members' list */
   FQ_PAGE_DOWN,
   FQ_DATE_STEP, /* arg: unit * 2 + up (unit 0 year, 1 month, 2 day) */
-  FQ_DATE_QUICK /* arg: days before today (0 今天, 1 昨天) */
+  FQ_DATE_QUICK, /* arg: days before today (0 今天, 1 昨天) */
+  FQ_CARD,        /* 刷身份证 */
+  FQ_CARD_CANCEL  /* 不刷了，自己填 */
 };
 
 typedef struct form_state {
@@ -74,6 +86,7 @@ typedef struct form_state {
   int page;                /* members' list page */
   int show_member;         /* turn to this member's page, or -1 */
   int pages;
+  int card_wait;          /* 刷身份证 tapped: waiting for a card */
 } form_state;
 
 /* ------------------------------------------------------------------ */
@@ -158,6 +171,9 @@ static void sync(app *a, form_state *s, const form *f, const form_question *q) {
   s->bound_member = q->member;
   s->bound_step = (int)q->step;
   app_announce(a); /* a new question: read it in elder mode */
+  if (s->card_wait)
+    idcard_host_cancel(app_idcard(a));
+  s->card_wait = 0;
   s->msg[0] = '\0';
   s->confirm = 0;
   s->removing = -1;
@@ -400,6 +416,12 @@ static void commit_text(app *a, form_state *s, form *f,
     }
     t = date;
   }
+  /* Changed by hand: no longer what the card said. */
+  char was[FIELD_BYTES_MAX];
+  if (!form_value_display(f, q->field, q->member, was, sizeof was) ||
+      strcmp(was, t) != 0)
+    form_host_card_forget(app_form(a), q->field->id, q->member);
+  session_wipe_bytes(was, sizeof was);
   form_answer_text(f, t, strlen(t), &r);
   session_wipe_bytes(date, sizeof date);
   if (r.status != FORM_OK) {
@@ -538,6 +560,22 @@ static void field_event(app *a, form_state *s, form *f,
     if (s->texty && s->date)
       date_step(a, s, fd, ev->action, ev->arg);
     break;
+  case FQ_CARD:
+    s->confirm = 0;
+    if (idcard_host_start(app_idcard(a)) == KERR_OK) {
+      s->card_wait = 1;
+      snprintf(s->msg, sizeof s->msg, "%s", app_str(a, "formui.card.wait"));
+      LOG_I("form", "waiting for an ID card");
+    } else {
+      snprintf(s->msg, sizeof s->msg, "%s",
+               app_str(a, "formui.card.no_reader"));
+    }
+    break;
+  case FQ_CARD_CANCEL:
+    idcard_host_cancel(app_idcard(a));
+    s->card_wait = 0;
+    s->msg[0] = '\0';
+    break;
   case FQ_FIELD:
     if (!s->texty)
       break;
@@ -591,8 +629,10 @@ static void form_enter(app *a, void *state, const void *arg) {
 }
 
 static void form_leave(app *a, void *state) {
-  (void)a;
   form_state *s = state;
+  if (s->card_wait)
+    idcard_host_cancel(app_idcard(a));
+  s->card_wait = 0;
   kbd_destroy(s->k);
   s->k = NULL;
   field_free(&s->fld);
@@ -776,6 +816,17 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
               th->text, UI_LEFT, 0, label);
   y += qh + th->gap / 2;
   char help[FORM_MAX_LABEL + 200] = "";
+  form *f = form_host_form(app_form(a));
+  /* Filled from a card: 「…请核对」 takes the help line's place (the help
+   * says where to copy it from, which the card just did). */
+  int carded = f && form_host_card_filled(app_form(a), q->field->id, q->member);
+  if (carded) {
+    const char *t = app_str(a, "formui.card.filled");
+    int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
+                th->primary, UI_LEFT, 0, t);
+    return y + ph + th->gap / 2;
+  }
   if (q->field->help && *q->field->help)
     snprintf(help, sizeof help, "%s", q->field->help);
   if (!q->field->required && q->field->type != FORM_T_REPEAT) {
@@ -791,7 +842,6 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
   }
   /* An answer carried from the screener: say so, so it is checked rather
    * than taken for something typed before. */
-  form *f = form_host_form(app_form(a));
   if (f && q->member < 0 && form_prefilled(f, q->field)) {
     const char *t = app_str(a, "formui.prefilled");
     int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
@@ -815,6 +865,35 @@ static void draw_nav(app *a, ui *u, SDL_Rect r, int has_prev,
   ui_button(u, "form.next",
             (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h}, UI_BTN_PRIMARY,
             next_label ? next_label : app_str(a, "formui.next"));
+  ui_tag(u, FQ_NEXT, 0);
+}
+
+/* 上一步, 刷身份证 (while it waits: 不刷了，自己填) and 下一步 in one row:
+ * on an identity question with a reader connected. */
+static void draw_nav_card(app *a, ui *u, const form_state *s, SDL_Rect r,
+                          int has_prev) {
+  const theme *th = &u->th;
+  int n = has_prev ? 3 : 2;
+  int bw = (r.w - (n - 1) * th->gap / 2) / n;
+  int x = r.x;
+  if (has_prev) {
+    ui_button(u, "form.prev", (SDL_Rect){x, r.y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.prev"));
+    ui_tag(u, FQ_PREV, 0);
+    x += bw + th->gap / 2;
+  }
+  if (s->card_wait) {
+    ui_button(u, "form.card.cancel", (SDL_Rect){x, r.y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.card.cancel"));
+    ui_tag(u, FQ_CARD_CANCEL, 0);
+  } else {
+    ui_button(u, "form.card", (SDL_Rect){x, r.y, bw, th->button_h},
+              UI_BTN_SECONDARY, app_str(a, "formui.card.read"));
+    ui_tag(u, FQ_CARD, 0);
+  }
+  ui_button(u, "form.next",
+            (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h}, UI_BTN_PRIMARY,
+            app_str(a, "formui.next"));
   ui_tag(u, FQ_NEXT, 0);
 }
 
@@ -950,6 +1029,11 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
               (SDL_Rect){nav.x + nav.w - bw, nav.y, bw, th->button_h},
               UI_BTN_PRIMARY, app_str(a, "formui.confirm"));
     ui_tag(u, FQ_CONFIRM, 0);
+    return;
+  }
+  if (form_host_card_question(app_form(a)) &&
+      idcard_host_state(app_idcard(a)) == IDCARD_READER_CONNECTED) {
+    draw_nav_card(a, u, s, nav, has_prev(f));
     return;
   }
   draw_nav(a, u, nav, has_prev(f), NULL);
@@ -1301,10 +1385,41 @@ static void form_draw(app *a, void *state, ui *u) {
     draw_buttons(a, u, s, f, &q, area, footer);
 }
 
+/* A card's result (the reader service woke the loop): fill the person's
+ * answers or say why not; the card is wiped here. */
+static void take_card(app *a, form_state *s) {
+  idcard_card c;
+  idcard_reader_outcome o;
+  memset(&c, 0, sizeof c);
+  if (!idcard_host_take(app_idcard(a), &c, &o))
+    return;
+  s->card_wait = 0;
+  const char *key = NULL;
+  if (o == IDCARD_READ_OK) {
+    form_host_card res = FORM_HOST_CARD_NOTHING;
+    form_host_fill_card(app_form(a), &c, &res);
+    key = res == FORM_HOST_CARD_DUPLICATE ? "formui.card.duplicate"
+          : res == FORM_HOST_CARD_NOTHING ? "formui.card.nothing"
+                                          : NULL;
+    if (res == FORM_HOST_CARD_FILLED)
+      s->bound = NULL; /* show the filled value: bind the question again */
+  } else {
+    key = o == IDCARD_READ_REMOVED   ? "formui.card.removed"
+          : o == IDCARD_READ_NO_READER ? "formui.card.no_reader"
+                                       : "formui.card.unreadable";
+  }
+  idcard_card_wipe(&c);
+  s->confirm = 0;
+  snprintf(s->msg, sizeof s->msg, "%s", key ? app_str(a, key) : "");
+  LOG_I("form", "ID card: %s", o == IDCARD_READ_OK ? "read" : "not read");
+  app_dirty(a);
+}
+
 static uint64_t form_tick(app *a, void *state, uint64_t now) {
-  (void)a;
   (void)now;
   form_state *s = state;
+  if (s->card_wait)
+    take_card(a, s);
   return s->texty && s->k ? kbd_tick(s->k) : UINT64_MAX;
 }
 

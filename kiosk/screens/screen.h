@@ -109,6 +109,7 @@ typedef struct print_host print_host;
 typedef struct content_host content_host;
 typedef struct ime_set ime_set;
 typedef struct selection selection;
+typedef struct idcard_host idcard_host;
 
 form_host *app_form(app *a);
 net_host *app_net(app *a);
@@ -119,6 +120,9 @@ content_host *app_content_host(app *a);
 ime_set *app_ime(app *a);
 /* Items chosen in this session. */
 selection *app_selection(app *a);
+/* The ID card reader service, or NULL if it could not start; its state
+ * says whether a reader is there. */
+idcard_host *app_idcard(app *a);
 
 /* 1 in headless scripted runs only: screens may then offer test hooks. */
 int app_test_hooks(const app *a);

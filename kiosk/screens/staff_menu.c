@@ -5,7 +5,8 @@
  * applications wait in the outbox and how many are quarantined, when
  * content was last checked and what came of it (an update waiting for the
  * session to end is said plainly), and the receipt printer's state with
- * the reason of its last failure in plain words. 重打上一张回执 goes
+ * the reason of its last failure in plain words, and the ID card reader's
+ * (已连接 / 没有接 / 出了故障). 重打上一张回执 goes
  * through the print host; its outcome is shown when the printer answers. Acts: 开始代办 (back to the home screen,
  * still signed in, to fill in for someone), 立即更新内容, 重打上一张回执,
  * the outbox view, text-entry practice, the text size new sessions start
@@ -148,7 +149,7 @@ static void sync_line(app *a, const menu_state *s,
   }
 }
 
-#define ROWS 6
+#define ROWS 7
 
 /* What the status card shows, gathered before measuring and drawing. */
 typedef struct status_text {
@@ -270,6 +271,13 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
     snprintf(t->printer_line + pl, sizeof t->printer_line - pl, "%s",
              app_str(a, print_host_fault_key(ps.last_fault)));
   }
+  /* The ID card reader, in plain words: 已连接 / 没有接 / 出了故障. */
+  idcard_reader_state ist = idcard_host_state(app_idcard(a));
+  t->label[6] = app_str(a, "menu.idcard");
+  snprintf(t->value[6], sizeof t->value[6], "%s",
+           app_str(a, ist == IDCARD_READER_CONNECTED ? "menu.idcard.ok"
+                      : ist == IDCARD_READER_ERROR   ? "menu.idcard.fault"
+                                                     : "menu.idcard.none"));
 }
 
 /* Draws (or, with draw 0, only measures) the status card at (x, y) of

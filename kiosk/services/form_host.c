@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +14,8 @@
 #include "core/json_limits.h"
 #include "core/log.h"
 #include "core/recovery.h"
+
+#define FORM_HOST_CARD_FIELDS 16
 
 struct form_host {
   int64_t (*now_s)(void *ud);
@@ -37,6 +40,12 @@ struct form_host {
   /* The screener's answers for this session (a wiped copy), handed to
    * every form started: form.json's from_screener fills from them. */
   cJSON *screener;
+  /* answers filled from an ID card and not changed since (ids only) */
+  struct {
+    char id[FORM_MAX_ID + 1];
+    int member;
+  } card[FORM_HOST_CARD_FIELDS];
+  int n_card;
   /* where the review page was left (form_host_set_review_spot) */
   int spot;
   char spot_field[FORM_MAX_ID + 1];
@@ -60,6 +69,8 @@ static validate_date host_today(const form_host *h) {
 static void drop_form(form_host *h) {
   form_destroy(h->f);
   h->f = NULL;
+  memset(h->card, 0, sizeof h->card);
+  h->n_card = 0;
   h->signing = 0;
   h->spot = 0;
 }
@@ -615,4 +626,156 @@ form_host_view form_host_where(form_host *h) {
   if (q.step == FORM_STEP_FIELD && q.field->type == FORM_T_SIGNATURE)
     return FORM_VIEW_SIGN;
   return FORM_VIEW_QUESTION;
+}
+
+/* ---- an ID card ---------------------------------------------------------- */
+
+/* Where each thing a card holds goes, for one person. NULL: not here. */
+typedef struct card_map {
+  const char *group; /* NULL: the applicant (top level) */
+  const char *name, *id, *address, *sex, *birth, *nation, *has_id;
+} card_map;
+
+static const card_map CARD_MAPS[] = {
+    {NULL, "applicant_name", FORM_HOST_ID_FIELD, "hukou_address",
+     "applicant_sex", "applicant_birth_date", "applicant_ethnicity",
+     "has_id"},
+    {"members", "name", "id_number", "hukou_address", "sex", "birth_date",
+     "ethnicity", NULL},
+    {"obligors", "ob_name", "ob_id", NULL, NULL, NULL, NULL, NULL},
+};
+
+static void card_remember(form_host *h, const char *id, int member) {
+  if (form_host_card_filled(h, id, member) || h->n_card >= FORM_HOST_CARD_FIELDS)
+    return;
+  snprintf(h->card[h->n_card].id, sizeof h->card[h->n_card].id, "%s", id);
+  h->card[h->n_card].member = member;
+  h->n_card++;
+}
+
+int form_host_card_filled(form_host *h, const char *id, int member) {
+  for (int i = 0; h && id && i < h->n_card; i++)
+    if (h->card[i].member == member && strcmp(h->card[i].id, id) == 0)
+      return 1;
+  return 0;
+}
+
+void form_host_card_forget(form_host *h, const char *id, int member) {
+  for (int i = 0; h && id && i < h->n_card; i++)
+    if (h->card[i].member == member && strcmp(h->card[i].id, id) == 0) {
+      h->card[i] = h->card[--h->n_card];
+      memset(&h->card[h->n_card], 0, sizeof h->card[h->n_card]);
+      return;
+    }
+}
+
+/* 1 when the ID answer of field `id` (member) equals number (case of the
+ * final X ignored). */
+static int same_id(const form *f, const char *id, int member,
+                   const char *number) {
+  const form_field *fd = form_schema_field_find(form_get_schema(f), id);
+  char v[64];
+  if (!fd || !form_value_display(f, fd, member, v, sizeof v))
+    return 0;
+  int same = strcasecmp(v, number) == 0;
+  session_wipe_bytes(v, sizeof v);
+  return same;
+}
+
+/* 1 when number is already the ID of a household person other than
+ * (group, member). */
+static int id_taken(const form *f, const char *group, int member,
+                    const char *number) {
+  if (group && same_id(f, FORM_HOST_ID_FIELD, -1, number))
+    return 1;
+  size_t n = form_member_count(f, "members");
+  for (size_t m = 0; m < n; m++) {
+    if (group && strcmp(group, "members") == 0 && (int)m == member)
+      continue;
+    if (same_id(f, "id_number", (int)m, number))
+      return 1;
+  }
+  return 0;
+}
+
+/* Fills one field when the form has it and asks it now. */
+static int fill_one(form_host *h, const char *id, int member, const char *v) {
+  if (!id || !v || !*v)
+    return 0;
+  form_result r;
+  if (form_fill_text(h->f, id, member, v, strlen(v), &r) != KERR_OK ||
+      r.status == FORM_INVALID) {
+    session_wipe_bytes(&r, sizeof r);
+    return 0;
+  }
+  card_remember(h, id, member);
+  return 1;
+}
+
+/* The map for the person the question on show is about, or NULL. */
+static const card_map *map_of(const form_question *q) {
+  const char *group = q->field->group ? q->field->group->id : NULL;
+  for (size_t i = 0; i < sizeof CARD_MAPS / sizeof CARD_MAPS[0]; i++)
+    if ((!group && !CARD_MAPS[i].group) ||
+        (group && CARD_MAPS[i].group && strcmp(group, CARD_MAPS[i].group) == 0))
+      return &CARD_MAPS[i];
+  return NULL;
+}
+
+int form_host_card_question(form_host *h) {
+  if (!h || !h->f)
+    return 0;
+  form_question q;
+  form_current(h->f, &q);
+  if (q.step != FORM_STEP_FIELD || !q.field)
+    return 0;
+  const card_map *m = map_of(&q);
+  const char *id = q.field->id;
+  return m && ((m->name && strcmp(id, m->name) == 0) ||
+               (m->id && strcmp(id, m->id) == 0) ||
+               (m->address && strcmp(id, m->address) == 0));
+}
+
+kerr form_host_fill_card(form_host *h, const idcard_card *c,
+                         form_host_card *res) {
+  *res = FORM_HOST_CARD_NOTHING;
+  if (!h || !h->f)
+    return KERR_STATE;
+  form_question q;
+  form_current(h->f, &q);
+  if (q.step != FORM_STEP_FIELD || !q.field)
+    return KERR_STATE;
+  const char *group = q.field->group ? q.field->group->id : NULL;
+  int member = group ? q.member : -1;
+  const card_map *map = map_of(&q);
+  if (!map)
+    return KERR_OK;
+  if ((!group || strcmp(group, "members") == 0) &&
+      id_taken(h->f, group, member, c->id_number)) {
+    *res = FORM_HOST_CARD_DUPLICATE;
+    return KERR_OK;
+  }
+  int n = 0;
+  if (map->has_id) {
+    form_result r;
+    if (form_fill_bool(h->f, map->has_id, member, 1, &r) == KERR_OK)
+      card_remember(h, map->has_id, member);
+  }
+  char birth[16] = "";
+  if (strlen(c->birth) == 8)
+    snprintf(birth, sizeof birth, "%.4s-%.2s-%.2s", c->birth, c->birth + 4,
+             c->birth + 6);
+  n += fill_one(h, map->name, member, c->name);
+  n += fill_one(h, map->id, member, c->id_number);
+  n += fill_one(h, map->address, member, c->address);
+  n += fill_one(h, map->sex, member, c->sex);
+  n += fill_one(h, map->birth, member, birth);
+  n += fill_one(h, map->nation, member, c->nation);
+  session_wipe_bytes(birth, sizeof birth);
+  if (n > 0) {
+    *res = FORM_HOST_CARD_FILLED;
+    LOG_I("form_host", "%d answers filled from an ID card", n);
+    (void)form_host_saved(h);
+  }
+  return KERR_OK;
 }

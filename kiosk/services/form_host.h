@@ -44,6 +44,7 @@
 #include "core/form.h"
 #include "core/kerr.h"
 #include "core/session.h"
+#include "devices/idcard_reader.h"
 
 typedef struct form_host form_host;
 
@@ -193,5 +194,42 @@ typedef enum form_host_view {
   FORM_VIEW_REVIEW
 } form_host_view;
 form_host_view form_host_where(form_host *h);
+
+/* ---- an ID card read by the applicant (services/idcard_host.h) ----
+ *
+ * A card fills the answers the form has for one person: the applicant
+ * (member -1: applicant_name, applicant_id, hukou_address, and has_id =
+ * yes) or entry `member` of the group of the question on show (members:
+ * name, id_number; obligors: ob_name, ob_id). Sex, birth date and 民族
+ * go to <prefix>sex / <prefix>birth_date / <prefix>ethnicity when the form
+ * has such fields. Only fields asked now are filled. */
+typedef enum form_host_card {
+  FORM_HOST_CARD_FILLED = 0, /* at least one answer was filled */
+  FORM_HOST_CARD_DUPLICATE,  /* the number is already another person's */
+  FORM_HOST_CARD_NOTHING     /* the form asks nothing the card holds here */
+} form_host_card;
+
+/* Fills the answers of the person being asked about (the question on show
+ * decides: a member's question fills that member) from card c. Nothing is
+ * filled when the card's ID number is already the answer for another
+ * person of the household (the applicant or another member): *res is then
+ * FORM_HOST_CARD_DUPLICATE. The fields filled are remembered (ids only) for
+ * form_host_card_filled until they are answered again by hand or the form
+ * ends. KERR_STATE without a form or off a question. */
+kerr form_host_fill_card(form_host *h, const idcard_card *c,
+                         form_host_card *res);
+
+/* 1 when the question on show is one a card answers (a person's name, ID
+ * number or registered address): the screen offers 刷身份证 there. */
+int form_host_card_question(form_host *h);
+
+/* 1 when field `id` (member: entry, else -1) was filled from a card and
+ * has not been changed since: the screen says 「这些是从身份证上读出来的，
+ * 请核对」. */
+int form_host_card_filled(form_host *h, const char *id, int member);
+
+/* The applicant changed field `id` by hand: it no longer counts as read
+ * from the card. */
+void form_host_card_forget(form_host *h, const char *id, int member);
 
 #endif

@@ -2,7 +2,8 @@
  * services — the session's application form (form_host), the backend
  * (net_host, submit), staff sign-in (staff_host), the receipt printer
  * (print_host, receipt_paper), content updates (content_host), the chosen
- * items (selection) and the input methods (ime_host). A screen gets each
+ * items (selection), the input methods (ime_host) and the ID card reader
+ * (idcard_host). A screen gets each
  * service from the shell through the accessors of screens/screen.h
  * (app_form(), app_net(), …) and never includes net/ or devices/ itself:
  * what it needs of them (reference numbers, QR codes, printer faults,
@@ -17,6 +18,7 @@
 #include "net/refno.h"
 #include "services/content_host.h"
 #include "services/form_host.h"
+#include "services/idcard_host.h"
 #include "services/ime_host.h"
 #include "services/net_host.h"
 #include "services/print_host.h"

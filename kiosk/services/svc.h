@@ -21,6 +21,7 @@ typedef enum svc_source {
   SVC_CONTENT,  /* codes: content_host_event */
   SVC_PRINT,    /* code 1; d1: the print ticket that ended */
   SVC_IME,      /* code 1: an input-method engine has an answer */
+  SVC_IDCARD,   /* idcard_host: 1 a card was read (or not), 2 state */
   SVC_COUNT
 } svc_source;
 

@@ -786,6 +786,11 @@ static kerr start_services(app *a) {
                                            .private_point = a->virtual_clock},
                        &a->sess, &a->form))
     LOG_E("app", "no form host");
+  /* The ID card reader: without one (or with one that fails) the
+   * applicant types, as always. */
+  if (idcard_host_create(&(idcard_host_config){.cfg = &a->cfg, .wake = wake},
+                         &a->sess, &a->idcard))
+    LOG_E("app", "no ID card reader service");
   /* The receipt renderer's own fonts, opened once here (a missing font
    * shows at start); without them every print job fails with a reason. */
   char err[600];
@@ -880,6 +885,7 @@ void app_destroy(app *a) {
     session_end(&a->sess);
   ime_host_destroy(a->ime);
   speech_destroy(a->speech);
+  idcard_host_destroy(a->idcard);
   print_host_destroy(a->print);
   receipt_renderer_destroy(a->receipts);
   net_host_destroy(a->net);
@@ -923,6 +929,11 @@ static void on_service(app *a, svc_source src, int code) {
     if (strncmp(top, "staff", 5) == 0)
       app_dirty(a);
     break;
+  case SVC_IDCARD:
+    /* A card was read (the form takes it in its tick) or the reader's
+     * state changed (the staff menu and the 刷身份证 button show it). */
+    app_dirty(a);
+    break;
   case SVC_PRINT:
   case SVC_IME:
   case SVC_COUNT:
@@ -953,6 +964,7 @@ print_host *app_print(app *a) { return a->print; }
 content_host *app_content_host(app *a) { return a ? a->contenth : NULL; }
 ime_set *app_ime(app *a) { return ime_host_set(a->ime); }
 selection *app_selection(app *a) { return &a->chosen; }
+idcard_host *app_idcard(app *a) { return a ? a->idcard : NULL; }
 
 int app_test_hooks(const app *a) { return a->headless && a->script != NULL; }
 

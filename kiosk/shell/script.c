@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "shell/shell.h"
+#include "services/idcard_host.h"
 #include "services/ime_host.h"
 #include "core/log.h"
 #include "ui/png.h"
@@ -666,6 +667,36 @@ static int verb_log(app *a, app_script *s, const cmd *c) {
   return 1;
 }
 
+/* card place FILE | card remove: the simulated ID card reader
+ * (idcard.kind = sim). FILE is relative to the script's folder. A card
+ * placed while the reader waits is read at once; the command waits (real
+ * time, at most 5 s) until it has been, so its result is on screen after
+ * the next `wait`. */
+static int verb_card(app *a, app_script *s, const cmd *c) {
+  if (strcmp(c->arg1, "remove") == 0) {
+    if (idcard_host_sim_remove(a->idcard) != KERR_OK)
+      return fail(s, c, "card: no simulated ID card reader (idcard.kind=sim)",
+                  NULL, NULL);
+    return 1;
+  }
+  if (strcmp(c->arg1, "place") != 0 || !c->arg2[0])
+    return fail(s, c, "card wants 'place FILE' or 'remove'", NULL, NULL);
+  char path[1200];
+  const char *slash = strrchr(s->path, '/');
+  if (c->arg2[0] == '/' || !slash)
+    snprintf(path, sizeof path, "%s", c->arg2);
+  else
+    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - s->path), s->path,
+             c->arg2);
+  if (idcard_host_sim_place(a->idcard, path) != KERR_OK)
+    return fail(s, c, "card: no simulated ID card reader (idcard.kind=sim)",
+                NULL, NULL);
+  if (idcard_host_wait(a->idcard, 5000) != KERR_OK)
+    return fail(s, c, "card: the reader did not read '%s' within 5 s",
+                c->arg2, NULL);
+  return 1;
+}
+
 typedef struct verb {
   const char *name;
   verb_fn run;
@@ -694,6 +725,7 @@ static const verb VERBS[] = {
   {"expect", verb_expect},
   {"check", verb_check},
   {"log", verb_log},
+  {"card", verb_card},
 };
 
 /* The verb called name, or NULL. */

@@ -72,6 +72,7 @@ struct app {
   struct print_host *print; /* the receipt printer service (print_host.h) */
   struct receipt_renderer *receipts; /* the print service's renderer */
   struct speech *speech; /* reading aloud (devices/speech.h) */
+  struct idcard_host *idcard; /* the ID card reader (idcard_host.h) */
   /* 听一听: read the next frame aloud (tapped), or read each new screen
    * (announce, in elder mode); what was last read, wiped with the
    * session (it can hold an answer the applicant asked to hear) */

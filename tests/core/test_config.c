@@ -90,6 +90,23 @@ int main(void) {
             KERR_OK);
   CHECK_INT(c.dumpable, 1);
 
+  /* The ID card reader: none by default; a kind it does not know and a
+   * port out of range stop the kiosk. */
+  config_defaults(&c, "/opt/kiosk");
+  CHECK_STR(c.idcard_kind, "none");
+  CHECK_INT(c.idcard_port, 1001);
+  CHECK_INT(config_set(&c, "idcard.kind", "sdk", err, sizeof err), KERR_OK);
+  CHECK_STR(c.idcard_kind, "sdk");
+  CHECK_INT(config_set(&c, "idcard.kind", "usb", err, sizeof err),
+            KERR_INVALID);
+  CHECK(strstr(err, "none, sim or sdk") != NULL);
+  CHECK_STR(c.idcard_kind, "sdk");
+  CHECK_INT(config_set(&c, "idcard.port", "0", err, sizeof err), KERR_INVALID);
+  CHECK_INT(config_set(&c, "idcard.library", "/opt/r/libtermb.so", err,
+                       sizeof err),
+            KERR_OK);
+  CHECK_STR(c.idcard_library, "/opt/r/libtermb.so");
+
   CHECK_INT(load("# a comment\n\n"
                  "backend.url = https://minzheng.example:8443\n"
                  "device.region = 410600   # 鹤壁市\n"

@@ -36,7 +36,6 @@
 #include "screens/screens.h"
 #include "widgets/doc.h"
 #include "widgets/pageview.h"
-#include "devices/printer_qr.h"
 
 #define PG_REF_CHARS 11   /* "JC-3E3H-3" and spaces, though 7 matter */
 #define PG_CHECK_CHARS 4

@@ -1,0 +1,73 @@
+/* pgtest: see pgtest.h. */
+#include "pgtest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+int pgtest_enabled(void) {
+  const char *s = getenv("KIOSK_TEST_PG_STATE");
+  return s && s[0];
+}
+
+/* The socket directory the fixture wrote. */
+static int pg_host(char *host, size_t cap) {
+  char path[600];
+  const char *state = getenv("KIOSK_TEST_PG_STATE");
+  if (!state || !state[0]) {
+    fprintf(stderr, "pgtest: KIOSK_TEST_PG_STATE is not set\n");
+    return -1;
+  }
+  snprintf(path, sizeof path, "%s/host", state);
+  FILE *f = fopen(path, "r");
+  if (!f || !fgets(host, (int)cap, f)) {
+    fprintf(stderr, "pgtest: %s missing: the PostgreSQL fixture "
+                    "(pgtest.sh start) did not run or failed\n", path);
+    if (f)
+      fclose(f);
+    return -1;
+  }
+  fclose(f);
+  host[strcspn(host, "\r\n")] = '\0';
+  return 0;
+}
+
+int pgtest_exec(const char *uri, const char *sql) {
+  PGconn *db = PQconnectdb(uri);
+  int rc = -1;
+  if (PQstatus(db) != CONNECTION_OK) {
+    fprintf(stderr, "pgtest: cannot connect: %s", PQerrorMessage(db));
+  } else {
+    PGresult *r = PQexec(db, sql);
+    rc = PQresultStatus(r) == PGRES_COMMAND_OK ||
+                 PQresultStatus(r) == PGRES_TUPLES_OK
+             ? 0
+             : -1;
+    PQclear(r);
+  }
+  PQfinish(db);
+  return rc;
+}
+
+int pgtest_fresh(const char *name, char *uri, size_t cap) {
+  char host[400], admin[600], sql[256];
+  if (pg_host(host, sizeof host))
+    return -1;
+  snprintf(admin, sizeof admin, "postgresql:///postgres?host=%s&user=kiosk",
+           host);
+  snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)",
+           name);
+  if (pgtest_exec(admin, sql) != 0) {
+    fprintf(stderr, "pgtest: PostgreSQL at %s does not answer\n", host);
+    return -1;
+  }
+  snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\"", name);
+  if (pgtest_exec(admin, sql) != 0)
+    return -1;
+  if (snprintf(uri, cap, "postgresql:///%s?host=%s&user=kiosk", name, host) >=
+      (int)cap)
+    return -1;
+  return 0;
+}

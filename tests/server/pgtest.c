@@ -71,3 +71,29 @@ int pgtest_fresh(const char *name, char *uri, size_t cap) {
     return -1;
   return 0;
 }
+
+int pgtest_text(const char *uri, const char *sql, const char *param,
+                char *out, size_t cap) {
+  char q[1024];
+  size_t j = 0;
+  int found = 0;
+  /* SQLite's ?1 is PostgreSQL's $1. */
+  for (size_t i = 0; sql[i] && j + 1 < sizeof q; i++)
+    q[j++] = sql[i] == '?' ? '$' : sql[i];
+  q[j] = '\0';
+  out[0] = '\0';
+  PGconn *db = PQconnectdb(uri);
+  if (PQstatus(db) == CONNECTION_OK) {
+    const char *v[1] = {param};
+    PGresult *r = PQexecParams(db, q, param ? 1 : 0, NULL, v, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) {
+      snprintf(out, cap, "%s", PQgetvalue(r, 0, 0));
+      found = 1;
+    }
+    PQclear(r);
+  } else {
+    fprintf(stderr, "pgtest: cannot connect: %s", PQerrorMessage(db));
+  }
+  PQfinish(db);
+  return found;
+}

@@ -19,4 +19,9 @@ int pgtest_fresh(const char *name, char *uri, size_t cap);
  * names. 0 when it succeeded. */
 int pgtest_exec(const char *uri, const char *sql);
 
+/* The first column of the first row of sql (with ?1 or $1 bound to
+ * param) into out; 1 when there was a row, 0 when none or on error. */
+int pgtest_text(const char *uri, const char *sql, const char *param,
+                char *out, size_t cap);
+
 #endif

@@ -453,10 +453,17 @@ static int is_unique_violation(const PGresult *r) {
 
 /* ---- connections ---- */
 
+/* PostgreSQL's notices ("already exists, skipping") are not the log's. */
+static void notice_drop(void *ud, const char *msg) {
+  (void)ud;
+  (void)msg;
+}
+
 static kerr conn_open(const char *conninfo, PGconn **out) {
   PGconn *db = PQconnectdb(conninfo);
   if (!db)
     return KERR_NOMEM;
+  PQsetNoticeProcessor(db, notice_drop, NULL);
   if (PQstatus(db) != CONNECTION_OK) {
     LOG_E("store", "cannot connect to PostgreSQL: %s", PQerrorMessage(db));
     PQfinish(db);

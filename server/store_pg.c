@@ -484,6 +484,13 @@ static kerr conn_open(const char *conninfo, PGconn **out) {
   return KERR_OK;
 }
 
+/* Makes c usable again after its server went away. */
+static void conn_reset(pconn *c) {
+  LOG_W("store", "PostgreSQL connection lost; reconnecting");
+  PQreset(c->db);
+  memset(c->prepared, 0, sizeof c->prepared);
+}
+
 static pconn *conn_take(store *s) {
   pthread_mutex_lock(&s->lock);
   for (;;) {
@@ -492,13 +499,10 @@ static pconn *conn_take(store *s) {
         s->busy[i] = 1;
         pthread_mutex_unlock(&s->lock);
         pconn *c = &s->conns[i];
-        if (PQstatus(c->db) != CONNECTION_OK) {
-          /* The server went away (restart, failover): connect again, the
-           * prepared statements with it. */
-          LOG_W("store", "PostgreSQL connection lost; reconnecting");
-          PQreset(c->db);
-          memset(c->prepared, 0, sizeof c->prepared);
-        }
+        /* Found lost by its last use: connect again, the prepared
+         * statements with it. */
+        if (PQstatus(c->db) != CONNECTION_OK)
+          conn_reset(c);
         return c;
       }
     }
@@ -513,10 +517,7 @@ static void conn_give(store *s, pconn *c) {
   pthread_mutex_unlock(&s->lock);
 }
 
-/* Runs prepared statement q (preparing it on this connection first if
- * needed). The result is the caller's (PQclear); NULL when the connection
- * failed. */
-static PGresult *q_run(pconn *c, int q, const params *p) {
+static PGresult *q_run_once(pconn *c, int q, const params *p) {
   char name[16];
   snprintf(name, sizeof name, "q%d", q);
   if (!c->prepared[q]) {
@@ -531,9 +532,26 @@ static PGresult *q_run(pconn *c, int q, const params *p) {
   static const params none;
   if (!p)
     p = &none;
-  PGresult *r = PQexecPrepared(c->db, name, p->n, p->v, p->len, p->fmt, 0);
-  if (PQstatus(c->db) != CONNECTION_OK)
-    memset(c->prepared, 0, sizeof c->prepared);
+  return PQexecPrepared(c->db, name, p->n, p->v, p->len, p->fmt, 0);
+}
+
+/* Runs prepared statement q (preparing it on this connection first if
+ * needed). The result is the caller's (PQclear). A read outside a
+ * transaction that finds the connection lost (a restart, a failover) is
+ * tried once more on a new connection: nothing was done yet, so nothing is
+ * done twice. */
+static PGresult *q_run(pconn *c, int q, const params *p) {
+  int idle = PQtransactionStatus(c->db) == PQTRANS_IDLE;
+  PGresult *r = q_run_once(c, q, p);
+  if (PQstatus(c->db) != CONNECTION_OK) {
+    if (!idle || strncmp(QUERIES[q], "SELECT", 6) != 0) {
+      memset(c->prepared, 0, sizeof c->prepared);
+      return r;
+    }
+    PQclear(r);
+    conn_reset(c);
+    r = q_run_once(c, q, p);
+  }
   return r;
 }
 
@@ -572,7 +590,18 @@ static kerr x_exec(pconn *c, const char *sql) {
   return err;
 }
 
-static kerr tx_begin(pconn *c) { return x_exec(c, "BEGIN"); }
+/* BEGIN (begin: its full text), on a new connection if this one was
+ * lost (nothing was done). */
+static kerr tx_begin_as(pconn *c, const char *begin) {
+  kerr err = x_exec(c, begin);
+  if (err && PQstatus(c->db) != CONNECTION_OK) {
+    conn_reset(c);
+    err = x_exec(c, begin);
+  }
+  return err;
+}
+
+static kerr tx_begin(pconn *c) { return tx_begin_as(c, "BEGIN"); }
 
 /* Commits when err is KERR_OK, else rolls back; returns the outcome. */
 static kerr tx_end(pconn *c, kerr err) {
@@ -1087,7 +1116,7 @@ static kerr pg_app_find(store *s, const store_app_filter *f, store_app_fn fn,
   int rows = 0;
   int64_t uw = 0;
   pconn *c = conn_take(s);
-  if ((err = x_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")))
+  if ((err = tx_begin_as(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")))
     goto give;
   if ((err = find_count(c, &p, where, "", total)) || *total <= f->offset)
     goto out;

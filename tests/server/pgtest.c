@@ -34,9 +34,15 @@ static int pg_host(char *host, size_t cap) {
   return 0;
 }
 
+static void notice_drop(void *ud, const char *msg) {
+  (void)ud;
+  (void)msg;
+}
+
 int pgtest_exec(const char *uri, const char *sql) {
   PGconn *db = PQconnectdb(uri);
   int rc = -1;
+  PQsetNoticeProcessor(db, notice_drop, NULL);
   if (PQstatus(db) != CONNECTION_OK) {
     fprintf(stderr, "pgtest: cannot connect: %s", PQerrorMessage(db));
   } else {

@@ -607,6 +607,49 @@ static void test_duplicates(void) {
   }
 }
 
+/* Every connection of the database's pool cut (a restart, a failover):
+ * the next call of each kind reconnects and succeeds, nothing twice. */
+static void test_reconnect(void) {
+  char path[700];
+  store *st = NULL;
+  store_app a;
+  int created = 0, n = 0;
+  static const char cut[] =
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname ="
+    " current_database() AND pid <> pg_backend_pid()";
+  target(path, sizeof path, "reconnect");
+  CHECK(store_open(path, 2, &st) == KERR_OK);
+  if (!st)
+    return;
+  app_fill(&a, 1, "RECO-NNEC-T");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  app_fill(&a, 2, "RECO-NNEC-U");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  app_fill(&a, 2, "RECO-NNEC-U");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && !created);
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  CHECK(store_ping(st) == KERR_OK);
+  CHECK(store_app_list(st, 0, 5000, 10, count_app, &n) == KERR_OK);
+  CHECK_INT(n, 2);
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  store_event ev = {.status = "accepted", .note = "", .staff_id = "S1",
+                    .at_text = "t", .at = 1};
+  CHECK(store_app_set_status(st, a.uuid, &ev) == KERR_OK);
+  store_app_filter f = {.assisted = -1, .urgent = -1, .limit = 10};
+  int64_t total = 0;
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  CHECK(store_app_find(st, &f, count_app, &(int){0}, &total) == KERR_OK);
+  CHECK_INT(total, 2);
+  store_destroy(st);
+}
+
 int main(void) {
   store *st = NULL;
   store_app a;
@@ -798,6 +841,8 @@ int main(void) {
     test_modes();
   }
   test_duplicates();
+  if (pg)
+    test_reconnect();
   test_rekey();
   test_urgent();
   test_kind();

@@ -470,11 +470,24 @@ static kerr conn_open(const char *conninfo, PGconn **out) {
     return KERR_IO;
   }
   /* Times are unix seconds in BIGINT columns; nothing depends on the
-   * session's time zone or date style. */
-  PGresult *r = PQexec(db, "SET client_encoding = 'UTF8';"
-                           "SET synchronous_commit = on");
+   * session's time zone or date style. A 201 means the application is on
+   * disk: a database configured with synchronous_commit = off gets it on
+   * for these sessions (remote_write, remote_apply and local are the
+   * administrator's choice and kept). */
+  PGresult *r = PQexec(db, "SET client_encoding = 'UTF8'");
   int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
   PQclear(r);
+  if (ok) {
+    r = PQexec(db, "SELECT current_setting('synchronous_commit') = 'off'");
+    ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    int off = ok && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (off) {
+      r = PQexec(db, "SET synchronous_commit = on");
+      ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+      PQclear(r);
+    }
+  }
   if (!ok) {
     LOG_E("store", "cannot set up the connection: %s", PQerrorMessage(db));
     PQfinish(db);

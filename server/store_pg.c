@@ -367,6 +367,7 @@ enum { MAX_CONNS = 64, MAX_PARAMS = 24 };
 typedef struct pconn {
   PGconn *db;
   unsigned char prepared[N_QUERIES];
+  int lost; /* the last statement found the connection gone */
 } pconn;
 
 struct store {
@@ -497,11 +498,23 @@ static kerr conn_open(const char *conninfo, PGconn **out) {
   return KERR_OK;
 }
 
+/* Whether r (NULL: none came) says the connection is gone: libpq saw it
+ * close, or the server said so before closing (a connection exception,
+ * 08xxx, or a shutdown or termination, 57P0x). */
+static int conn_lost(const pconn *c, const PGresult *r) {
+  if (PQstatus(c->db) != CONNECTION_OK || !r)
+    return 1;
+  const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  return state && (strncmp(state, "08", 2) == 0 ||
+                   strncmp(state, "57P0", 4) == 0);
+}
+
 /* Makes c usable again after its server went away. */
 static void conn_reset(pconn *c) {
   LOG_W("store", "PostgreSQL connection lost; reconnecting");
   PQreset(c->db);
   memset(c->prepared, 0, sizeof c->prepared);
+  c->lost = 0;
 }
 
 static pconn *conn_take(store *s) {
@@ -514,7 +527,7 @@ static pconn *conn_take(store *s) {
         pconn *c = &s->conns[i];
         /* Found lost by its last use: connect again, the prepared
          * statements with it. */
-        if (PQstatus(c->db) != CONNECTION_OK)
+        if (c->lost || PQstatus(c->db) != CONNECTION_OK)
           conn_reset(c);
         return c;
       }
@@ -556,14 +569,17 @@ static PGresult *q_run_once(pconn *c, int q, const params *p) {
 static PGresult *q_run(pconn *c, int q, const params *p) {
   int idle = PQtransactionStatus(c->db) == PQTRANS_IDLE;
   PGresult *r = q_run_once(c, q, p);
-  if (PQstatus(c->db) != CONNECTION_OK) {
-    if (!idle || strncmp(QUERIES[q], "SELECT", 6) != 0) {
-      memset(c->prepared, 0, sizeof c->prepared);
+  ExecStatusType st = PQresultStatus(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && conn_lost(c, r)) {
+    c->lost = 1;
+    if (!idle || strncmp(QUERIES[q], "SELECT", 6) != 0)
       return r;
-    }
     PQclear(r);
     conn_reset(c);
     r = q_run_once(c, q, p);
+    st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && conn_lost(c, r))
+      c->lost = 1;
   }
   return r;
 }
@@ -595,10 +611,13 @@ static kerr q_rows(pconn *c, int q, const params *p, PGresult **out) {
 
 static kerr x_exec(pconn *c, const char *sql) {
   PGresult *r = PQexec(c->db, sql);
-  kerr err = PQresultStatus(r) == PGRES_COMMAND_OK ||
-                     PQresultStatus(r) == PGRES_TUPLES_OK
-                 ? KERR_OK
-                 : state_err(r, c->db, sql);
+  kerr err = KERR_OK;
+  if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+      PQresultStatus(r) != PGRES_TUPLES_OK) {
+    err = state_err(r, c->db, sql);
+    if (conn_lost(c, r))
+      c->lost = 1;
+  }
   PQclear(r);
   return err;
 }
@@ -607,7 +626,7 @@ static kerr x_exec(pconn *c, const char *sql) {
  * lost (nothing was done). */
 static kerr tx_begin_as(pconn *c, const char *begin) {
   kerr err = x_exec(c, begin);
-  if (err && PQstatus(c->db) != CONNECTION_OK) {
+  if (err && c->lost) {
     conn_reset(c);
     err = x_exec(c, begin);
   }

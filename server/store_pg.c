@@ -861,20 +861,28 @@ static kerr pg_app_put(store *s, store_app *app, int *created) {
   p_int(&p, app->urgent ? 1 : 0);
   p_text(&p, app->kind[0] ? app->kind : "application");
   r = q_run(c, Q_APP_INSERT, &p);
-  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    /* The only unique index besides the uuid: (device, reference). */
-    err = is_unique_violation(r) ? KERR_STATE
-                                 : state_err(r, c->db, "insert application");
+  int unique = PQresultStatus(r) != PGRES_TUPLES_OK && is_unique_violation(r);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK && !unique) {
+    err = state_err(r, c->db, "insert application");
     goto out;
   }
-  if (PQntuples(r) == 0) {
-    /* The same uuid was stored meanwhile (the INSERT waited for it). */
+  if (unique || PQntuples(r) == 0) {
+    /* Another transaction stored this uuid or this (device, reference)
+     * meanwhile, and has committed: the INSERT waited for it. ON CONFLICT
+     * covers the uuid index only, so a copy of this application racing
+     * this one may also surface as a violation of (device, reference):
+     * the stored row tells a resend or a conflict from another
+     * application with the reference. */
     PQclear(r);
     r = NULL;
     x_exec(c, "ROLLBACK");
     err = app_resend(c, app);
-    if (err == KERR_NOTFOUND)
+    if (err == KERR_NOTFOUND && unique) {
+      err = KERR_STATE;
+    } else if (err == KERR_NOTFOUND) {
+      LOG_E("store", "application %s: neither stored nor found", app->uuid);
       err = KERR_IO;
+    }
     goto done;
   }
   params e = {0};

@@ -545,6 +545,7 @@ typedef struct dup_worker {
   store *st;
   int differ; /* 1: each thread's body differs */
   int id;
+  int n; /* which application */
   kerr err;
   int created;
 } dup_worker;
@@ -554,7 +555,9 @@ static pthread_barrier_t dup_go;
 static void *dup_put(void *arg) {
   dup_worker *w = arg;
   store_app a;
-  app_fill(&a, 900, "DUPL-ICAT-E");
+  char ref[STORE_REF_MAX + 1];
+  snprintf(ref, sizeof ref, "DUPL-ICAT-%d", w->n);
+  app_fill(&a, w->n, ref);
   if (w->differ)
     a.body_hash[1] = (unsigned char)w->id;
   pthread_barrier_wait(&dup_go);
@@ -569,38 +572,46 @@ static void *dup_put(void *arg) {
 static void test_duplicates(void) {
   char path[700];
   store *st = NULL;
-  enum { N = 8 };
+  enum { N = 8, ROUNDS = 6 };
   for (int differ = 0; differ <= 1; differ++) {
     target(path, sizeof path, differ ? "dup-differ" : "dup-same");
     CHECK(store_open(path, N, &st) == KERR_OK);
     if (!st)
       return;
-    pthread_t th[N];
-    dup_worker w[N];
-    pthread_barrier_init(&dup_go, NULL, N);
-    for (int i = 0; i < N; i++) {
-      w[i] = (dup_worker){.st = st, .differ = differ, .id = i + 1};
-      pthread_create(&th[i], NULL, dup_put, &w[i]);
+    for (int round = 0; round < ROUNDS; round++) {
+      pthread_t th[N];
+      dup_worker w[N];
+      pthread_barrier_init(&dup_go, NULL, N);
+      for (int i = 0; i < N; i++) {
+        w[i] = (dup_worker){.st = st, .differ = differ, .id = i + 1,
+                            .n = 900 + round};
+        pthread_create(&th[i], NULL, dup_put, &w[i]);
+      }
+      int made = 0, resent = 0, conflicts = 0;
+      for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        if (w[i].err == KERR_OK && w[i].created)
+          made++;
+        else if (w[i].err == KERR_OK)
+          resent++;
+        else if (w[i].err == KERR_CONFLICT)
+          conflicts++;
+        else
+          fprintf(stderr, "duplicate put: %s\n", kerr_str(w[i].err));
+      }
+      pthread_barrier_destroy(&dup_go);
+      CHECK_INT(made, 1);
+      CHECK_INT(differ ? conflicts : resent, N - 1);
+      char ref[STORE_REF_MAX + 1], uuid[STORE_UUID_MAX + 1];
+      int n = 0, ev = 0;
+      snprintf(ref, sizeof ref, "DUPL-ICAT-%d", 900 + round);
+      snprintf(uuid, sizeof uuid, "00000000-0000-4000-8000-%012d",
+               900 + round);
+      CHECK(store_app_by_reference(st, ref, count_app, &n) == KERR_OK);
+      CHECK_INT(n, 1);
+      CHECK(store_app_events(st, uuid, count_ev, &ev) == KERR_OK);
+      CHECK_INT(ev, 1);
     }
-    int made = 0, resent = 0, conflicts = 0;
-    for (int i = 0; i < N; i++) {
-      pthread_join(th[i], NULL);
-      if (w[i].err == KERR_OK && w[i].created)
-        made++;
-      else if (w[i].err == KERR_OK)
-        resent++;
-      else if (w[i].err == KERR_CONFLICT)
-        conflicts++;
-    }
-    pthread_barrier_destroy(&dup_go);
-    CHECK_INT(made, 1);
-    CHECK_INT(differ ? conflicts : resent, N - 1);
-    int n = 0, ev = 0;
-    CHECK(store_app_by_reference(st, "DUPL-ICAT-E", count_app, &n) == KERR_OK);
-    CHECK_INT(n, 1);
-    CHECK(store_app_events(st, "00000000-0000-4000-8000-000000000900",
-                           count_ev, &ev) == KERR_OK);
-    CHECK_INT(ev, 1);
     store_destroy(st);
     if (!pg)
       unlink(path);

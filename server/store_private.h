@@ -54,40 +54,70 @@
 #include "store.h"
 
 /* X(return type, name without "store_", (parameters), (arguments)) */
-#define STORE_OPS(X) \
-  X(int, schema_version, (store *s), (s)) \
-  X(kerr, ping, (store *s), (s)) \
-  X(kerr, app_put, (store *s, store_app *app, int *created), (s, app, created)) \
-  X(kerr, app_rekey, (store *s, store_rekey_fn fn, void *ud, int *n_rows), (s, fn, ud, n_rows)) \
-  X(kerr, app_by_reference, (store *s, const char *reference, store_app_fn fn, void *ud), (s, reference, fn, ud)) \
-  X(kerr, app_list, (store *s, int64_t from, int64_t to, int limit, store_app_fn fn, void *ud), (s, from, to, limit, fn, ud)) \
-  X(kerr, app_list_urgent, (store *s, int limit, store_app_fn fn, void *ud), (s, limit, fn, ud)) \
-  X(kerr, app_count_urgent, (store *s, int64_t *n), (s, n)) \
-  X(kerr, app_find, (store *s, const store_app_filter *f, store_app_fn fn, void *ud, int64_t *total), (s, f, fn, ud, total)) \
-  X(kerr, app_index, (store *s, store_rekey_fn fn, void *ud, int *n_rows), (s, fn, ud, n_rows)) \
-  X(kerr, app_get, (store *s, const char *uuid, store_app_fn fn, void *ud), (s, uuid, fn, ud)) \
-  X(kerr, app_events, (store *s, const char *uuid, store_event_fn fn, void *ud), (s, uuid, fn, ud)) \
-  X(kerr, app_set_status, (store *s, const char *uuid, const store_event *ev), (s, uuid, ev)) \
-  X(kerr, app_items, (store *s, const char *uuid, store_item_fn fn, void *ud), (s, uuid, fn, ud)) \
-  X(kerr, status_change, (store *s, const store_change *c), (s, c)) \
-  X(kerr, queue, (store *s, const char *items_json, int limit, store_item_fn fn, void *ud), (s, items_json, limit, fn, ud)) \
-  X(kerr, audit_add, (store *s, const store_audit *a), (s, a)) \
-  X(kerr, audit_list, (store *s, int64_t from, int64_t to, int limit, store_audit_fn fn, void *ud), (s, from, to, limit, fn, ud)) \
-  X(kerr, content_publish, (store *s, const store_manifest *m, const store_file *files, size_t n_files, int *created, char *current), (s, m, files, n_files, created, current)) \
-  X(kerr, content_list, (store *s, const char *region, int limit, store_manifest_fn fn, void *ud), (s, region, limit, fn, ud)) \
-  X(kerr, content_manifest, (store *s, const char *region, store_manifest *out, unsigned char **buf), (s, region, out, buf)) \
-  X(kerr, file_get, (store *s, const char *sha256, unsigned char **data, size_t *size), (s, sha256, data, size)) \
-  X(kerr, file_has, (store *s, const char *sha256, int *present), (s, sha256, present)) \
-  X(kerr, device_seen, (store *s, const store_device *dev), (s, dev)) \
-  X(kerr, device_list, (store *s, store_device_fn fn, void *ud), (s, fn, ud)) \
-  X(kerr, staff_put, (store *s, const char *id, const char *name, const char *pwhash, const char *dept_id, const char *role, int supervisor), (s, id, name, pwhash, dept_id, role, supervisor)) \
-  X(kerr, staff_list, (store *s, store_staff_fn fn, void *ud), (s, fn, ud)) \
-  X(kerr, staff_set_pin, (store *s, const char *id, const char *pin_hash), (s, id, pin_hash)) \
-  X(kerr, staff_get, (store *s, const char *id, store_staff *out), (s, id, out)) \
-  X(kerr, staff_attempt, (store *s, const char *id, int ok, int64_t now, int max_failures, int64_t lock_seconds), (s, id, ok, now, max_failures, lock_seconds)) \
-  X(kerr, session_put, (store *s, const unsigned char token_hash[32], const char *staff_id, int64_t expires_at), (s, token_hash, staff_id, expires_at)) \
-  X(kerr, session_get, (store *s, const unsigned char token_hash[32], int64_t now, char *staff_id), (s, token_hash, now, staff_id)) \
-  X(kerr, session_delete, (store *s, const unsigned char token_hash[32], int64_t now), (s, token_hash, now))
+#define STORE_OPS(X)                                                          \
+  X(int, schema_version, (store *s), (s))                                     \
+  X(kerr, ping, (store *s), (s))                                              \
+  X(kerr, app_put, (store *s, store_app *app, int *created), (s, app,         \
+    created))                                                                 \
+  X(kerr, app_rekey, (store *s, store_rekey_fn fn, void *ud, int *n_rows),    \
+    (s, fn, ud, n_rows))                                                      \
+  X(kerr, app_by_reference, (store *s, const char *reference,                 \
+    store_app_fn fn, void *ud), (s, reference, fn, ud))                       \
+  X(kerr, app_list, (store *s, int64_t from, int64_t to, int limit,           \
+    store_app_fn fn, void *ud), (s, from, to, limit, fn, ud))                 \
+  X(kerr, app_list_urgent, (store *s, int limit, store_app_fn fn, void *ud),  \
+    (s, limit, fn, ud))                                                       \
+  X(kerr, app_count_urgent, (store *s, int64_t *n), (s, n))                   \
+  X(kerr, app_find, (store *s, const store_app_filter *f, store_app_fn fn,    \
+    void *ud, int64_t *total), (s, f, fn, ud, total))                         \
+  X(kerr, app_index, (store *s, store_rekey_fn fn, void *ud, int *n_rows),    \
+    (s, fn, ud, n_rows))                                                      \
+  X(kerr, app_get, (store *s, const char *uuid, store_app_fn fn, void *ud),   \
+    (s, uuid, fn, ud))                                                        \
+  X(kerr, app_events, (store *s, const char *uuid, store_event_fn fn,         \
+    void *ud), (s, uuid, fn, ud))                                             \
+  X(kerr, app_set_status, (store *s, const char *uuid,                        \
+    const store_event *ev), (s, uuid, ev))                                    \
+  X(kerr, app_items, (store *s, const char *uuid, store_item_fn fn,           \
+    void *ud), (s, uuid, fn, ud))                                             \
+  X(kerr, status_change, (store *s, const store_change *c), (s, c))           \
+  X(kerr, queue, (store *s, const char *items_json, int limit,                \
+    store_item_fn fn, void *ud), (s, items_json, limit, fn, ud))              \
+  X(kerr, audit_add, (store *s, const store_audit *a), (s, a))                \
+  X(kerr, audit_list, (store *s, int64_t from, int64_t to, int limit,         \
+    store_audit_fn fn, void *ud), (s, from, to, limit, fn, ud))               \
+  X(kerr, content_publish, (store *s, const store_manifest *m,                \
+    const store_file *files, size_t n_files, int *created, char *current),    \
+    (s, m, files, n_files, created, current))                                 \
+  X(kerr, content_list, (store *s, const char *region, int limit,             \
+    store_manifest_fn fn, void *ud), (s, region, limit, fn, ud))              \
+  X(kerr, content_manifest, (store *s, const char *region,                    \
+    store_manifest *out, unsigned char **buf), (s, region, out, buf))         \
+  X(kerr, file_get, (store *s, const char *sha256, unsigned char **data,      \
+    size_t *size), (s, sha256, data, size))                                   \
+  X(kerr, file_has, (store *s, const char *sha256, int *present), (s,         \
+    sha256, present))                                                         \
+  X(kerr, device_seen, (store *s, const store_device *dev), (s, dev))         \
+  X(kerr, device_list, (store *s, store_device_fn fn, void *ud), (s, fn,      \
+    ud))                                                                      \
+  X(kerr, staff_put, (store *s, const char *id, const char *name,             \
+    const char *pwhash, const char *dept_id, const char *role,                \
+    int supervisor), (s, id, name, pwhash, dept_id, role, supervisor))        \
+  X(kerr, staff_list, (store *s, store_staff_fn fn, void *ud), (s, fn, ud))   \
+  X(kerr, staff_set_pin, (store *s, const char *id, const char *pin_hash),    \
+    (s, id, pin_hash))                                                        \
+  X(kerr, staff_get, (store *s, const char *id, store_staff *out), (s, id,    \
+    out))                                                                     \
+  X(kerr, staff_attempt, (store *s, const char *id, int ok, int64_t now,      \
+    int max_failures, int64_t lock_seconds), (s, id, ok, now, max_failures,   \
+    lock_seconds))                                                            \
+  X(kerr, session_put, (store *s, const unsigned char token_hash[32],         \
+    const char *staff_id, int64_t expires_at), (s, token_hash, staff_id,      \
+    expires_at))                                                              \
+  X(kerr, session_get, (store *s, const unsigned char token_hash[32],         \
+    int64_t now, char *staff_id), (s, token_hash, now, staff_id))             \
+  X(kerr, session_delete, (store *s, const unsigned char token_hash[32],      \
+    int64_t now), (s, token_hash, now))
 
 typedef struct store_ops {
   const char *name; /* "sqlite", "postgresql" */

@@ -4,6 +4,8 @@
  *   kiosk-server keygen [--seal | --sign | --check] [--force] DIR
  *   kiosk-server adduser [--config FILE] [--db FILE] ID NAME  (password on stdin)
  *   kiosk-server staff add|pin|export-kiosk …  (the one staff directory)
+ *   kiosk-server migrate [--config FILE] [--db FILE|URI]
+ *   kiosk-server copy --from FILE --to postgresql://…
  *   kiosk-server --help | --version
  *
  * serve's settings come from the built-in defaults, then the configuration
@@ -42,6 +44,7 @@
 #include "srv.h"
 #include "kiosk/core/staff.h"
 #include "store.h"
+#include "store_copy.h"
 
 #define PROG "kiosk-server"
 
@@ -102,6 +105,20 @@ static void usage_adduser(FILE *f) {
         f);
 }
 
+static void usage_store(FILE *f) {
+  fputs("  " PROG " migrate [--config FILE] [--db FILE|URI]\n"
+        "      brings the database's schema up to this program's (serve does\n"
+        "      it at start too) and prints its version; --db a SQLite file\n"
+        "      or postgresql://... (or postgres://), else the configuration\n"
+        "      file's db, else the default\n"
+        "  " PROG " copy --from FILE --to URI\n"
+        "      copies a SQLite store into a PostgreSQL one (applications\n"
+        "      with their timelines, staff accounts, content, devices, the\n"
+        "      audit log; not sessions); run again it copies only what is\n"
+        "      missing, never an application twice\n",
+        f);
+}
+
 static void usage_all(FILE *f) {
   fputs("Usage: " PROG " COMMAND [options]\n"
         "The reference backend of the township social-assistance kiosk: the\n"
@@ -115,6 +132,8 @@ static void usage_all(FILE *f) {
   usage_keygen(f);
   fputs("\n", f);
   usage_adduser(f);
+  fputs("\n", f);
+  usage_store(f);
   fputs("\n"
         "Options of every command:\n"
         "  --help                  print this help and exit\n"
@@ -303,8 +322,11 @@ static int cmd_serve(int argc, char **argv) {
   }
   kerr err = srv_create(&sc.c, &s);
   if (err) {
+    /* A connection URI may hold a password: not printed. */
     fprintf(stderr, PROG ": cannot start: %s (pki %s, db %s)\n", kerr_str(err),
-            sc.c.pki_dir, sc.c.db_path);
+            sc.c.pki_dir,
+            strncmp(sc.c.db_path, "postgres", 8) == 0 ? "PostgreSQL"
+                                                      : sc.c.db_path);
     goto out;
   }
   if (sc.port_file && write_port_file(sc.port_file, srv_port(s)) != 0) {
@@ -709,6 +731,98 @@ out:
   return rc;
 }
 
+static int cmd_migrate(int argc, char **argv) {
+  static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                       {"config", required_argument, NULL, 'c'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {"version", no_argument, NULL, 'V'},
+                                       {0}};
+  const char *db = NULL, *config = NULL;
+  int ch;
+  optind = 0;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    if (ch == 'd')
+      db = optarg;
+    else if (ch == 'c')
+      config = optarg;
+    else if (ch == 'h') {
+      fputs("Usage:\n", stdout);
+      usage_store(stdout);
+      return 0;
+    } else if (ch == 'V')
+      return version();
+    else
+      return bad_option(usage_store, ch, argv);
+  }
+  if (optind != argc)
+    return bad_usage(usage_store, "migrate takes no arguments");
+  store *st = NULL;
+  int rc = staff_db(db, config, &st);
+  if (rc)
+    return rc;
+  printf("schema version %d\n", store_schema_version(st));
+  store_destroy(st);
+  return 0;
+}
+
+static int cmd_copy(int argc, char **argv) {
+  static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
+                                       {"to", required_argument, NULL, 't'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {"version", no_argument, NULL, 'V'},
+                                       {0}};
+  const char *from = NULL, *to = NULL;
+  int ch;
+  optind = 0;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    if (ch == 'f')
+      from = optarg;
+    else if (ch == 't')
+      to = optarg;
+    else if (ch == 'h') {
+      fputs("Usage:\n", stdout);
+      usage_store(stdout);
+      return 0;
+    } else if (ch == 'V')
+      return version();
+    else
+      return bad_option(usage_store, ch, argv);
+  }
+  if (optind != argc || !from || !to)
+    return bad_usage(usage_store, "copy wants --from FILE and --to URI");
+  if (strncmp(from, "postgres", 8) == 0 ||
+      (strncmp(to, "postgresql://", 13) != 0 &&
+       strncmp(to, "postgres://", 11) != 0))
+    return bad_usage(usage_store, "copy goes from a SQLite file to a "
+                                  "postgresql:// database");
+  if (access(from, R_OK) != 0) {
+    fprintf(stderr, PROG ": cannot read %s\n", from);
+    return 2;
+  }
+  store_copy_stats cs;
+  kerr err = store_copy(from, to, &cs);
+  printf("applications: %lld in the file, %lld copied, %lld there already",
+         (long long)cs.apps_seen, (long long)cs.apps_copied,
+         (long long)cs.apps_present);
+  if (cs.apps_differ || cs.apps_refused)
+    printf(", %lld there with another body, %lld refused (device and "
+           "reference taken)",
+           (long long)cs.apps_differ, (long long)cs.apps_refused);
+  printf("\nstaff %lld, files %lld, manifests %lld, devices %lld, audit "
+         "records %lld copied\n",
+         (long long)cs.staff, (long long)cs.files, (long long)cs.manifests,
+         (long long)cs.devices, (long long)cs.audit);
+  if (err) {
+    fprintf(stderr, PROG ": copy stopped: %s (run it again once the cause "
+                    "is fixed; nothing is copied twice)\n",
+            kerr_str(err));
+    return 1;
+  }
+  return cs.apps_differ || cs.apps_refused ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                        {"version", no_argument, NULL, 'V'},
@@ -743,6 +857,10 @@ int main(int argc, char **argv) {
     return cmd_staff_export(n - 1, v + 1);
   if (strcmp(cmd, "staff") == 0 && n >= 2 && strcmp(v[1], "add") == 0)
     return cmd_adduser(n - 1, v + 1);
+  if (strcmp(cmd, "migrate") == 0)
+    return cmd_migrate(n, v);
+  if (strcmp(cmd, "copy") == 0)
+    return cmd_copy(n, v);
   fprintf(stderr, PROG ": unknown command '%s'\n", cmd);
   return bad_usage(usage_all, NULL);
 }

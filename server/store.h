@@ -1,10 +1,10 @@
 /* store: the reference backend's persistent storage.
  *
  * The one seam between the HTTP layer and the database. Everything above it
- * speaks in the structs below; nothing above it sees SQL. The shipped
- * implementation is SQLite (store_sqlite.c: WAL, synchronous=FULL, numbered
- * migrations); a PostgreSQL implementation would provide the same functions
- * (see docs/server.md).
+ * speaks in the structs below; nothing above it sees SQL. Two
+ * implementations: SQLite (store_sqlite.c: WAL, synchronous=FULL, numbered
+ * migrations) and PostgreSQL (store_pg.c), picked by store_open from the
+ * database target (store.c; see docs/server.md).
  *
  * Invariants:
  * - Every mutating call is one transaction: it either happens completely or
@@ -226,7 +226,10 @@ typedef int (*store_manifest_fn)(void *ud, const store_manifest *m);
 typedef int (*store_rekey_fn)(void *ud, store_app *app);
 
 /* Opens (creating if needed) the database at path and brings its schema up
- * to the newest migration. readers = number of read connections (1..16).
+ * to the newest migration. path starting with postgresql:// or postgres://
+ * is a libpq connection URI (the database must exist; KERR_IO if it cannot
+ * be reached), anything else a SQLite file. readers = number of read
+ * connections (1..16; PostgreSQL: the pool has readers + 1, up to 64).
  * The caller owns *out (store_destroy). KERR_IO if the file cannot be opened,
  * KERR_STATE if the schema is newer than this program knows. The file and
  * its -wal and -shm companions are made 0600, and narrowed to that (with a

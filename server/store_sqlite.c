@@ -9,7 +9,8 @@
  * Schema changes are numbered migrations applied in order inside one
  * transaction each; PRAGMA user_version records how many have been applied.
  * Never edit a migration that has shipped: add the next one. */
-#include "store.h"
+#define STORE_SQLITE_NAMES
+#include "store_private.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -191,7 +192,10 @@ typedef struct app_req {
   struct app_req *next;
 } app_req;
 
+static const store_ops sqlite_ops;
+
 struct store {
+  const store_ops *ops; /* first (store.c) */
   sqlite3 *writer;
   pthread_mutex_t wlock;
   sqlite3 *readers[MAX_READERS];
@@ -309,6 +313,7 @@ kerr store_open(const char *path, int readers, store **out) {
   store *s = calloc(1, sizeof *s);
   if (!s)
     return KERR_NOMEM;
+  s->ops = &sqlite_ops;
   /* SQLite creates the file 0644 less the umask, and its -wal and -shm with
    * the database's mode; opening runs before any worker thread exists. */
   mode_t old_mask = umask(077);
@@ -2084,3 +2089,11 @@ out:
   writer_give(s);
   return err;
 }
+
+static const store_ops sqlite_ops = {
+  .name = "sqlite",
+  .destroy = store_destroy,
+#define STORE_OP_INIT(ret, name, params, args) .name = store_##name,
+  STORE_OPS(STORE_OP_INIT)
+#undef STORE_OP_INIT
+};

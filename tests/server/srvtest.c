@@ -1,5 +1,6 @@
 /* srvtest: see srvtest.h. */
 #include "srvtest.h"
+#include "pgtest.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -36,8 +37,7 @@ static int file_read_b64(const char *path, unsigned char *out, size_t len) {
 }
 
 static int launch(srvtest *t, const char *const *extra) {
-  char portfile[600];
-  snprintf(portfile, sizeof portfile, "%s.port", t->db);
+  const char *portfile = t->port_file;
   unlink(portfile);
   const char *argv[64];
   int n = 0;
@@ -90,13 +90,26 @@ static int launch(srvtest *t, const char *const *extra) {
 
 
 int srvtest_start(srvtest *t, const char *tag, const char *const *extra) {
-  char portfile[600];
   memset(t, 0, sizeof *t);
   snprintf(t->pki, sizeof t->pki, "%s", SRVTEST_PKI);
+  mkdir(SRVTEST_WORK, 0700);
+  if (pgtest_enabled()) {
+    char name[128];
+    snprintf(name, sizeof name, "%s_%d", tag, (int)getpid());
+    for (char *q = name; *q; q++)
+      if (*q == '-')
+        *q = '_';
+    snprintf(t->port_file, sizeof t->port_file, "%s/%s.port", SRVTEST_WORK,
+             name);
+    if (pgtest_fresh(name, t->db, sizeof t->db) != 0) {
+      fprintf(stderr, "srvtest: no PostgreSQL database for %s\n", tag);
+      return -1;
+    }
+    return launch(t, extra);
+  }
   snprintf(t->db, sizeof t->db, "%s/%s-%d.db", SRVTEST_WORK, tag,
            (int)getpid());
-  snprintf(portfile, sizeof portfile, "%s.port", t->db);
-  mkdir(SRVTEST_WORK, 0700);
+  snprintf(t->port_file, sizeof t->port_file, "%s.port", t->db);
   const char *sfx[] = {"", "-wal", "-shm", ".port"};
   for (int i = 0; i < 4; i++) {
     char p[640];

@@ -14,7 +14,8 @@
 typedef struct srvtest {
   pid_t pid;
   int port;
-  char db[512];
+  char db[512];     /* a SQLite file, or a postgresql:// URI (pgtest.h) */
+  char port_file[600];
   char pki[512];
 } srvtest;
 
@@ -55,7 +56,9 @@ typedef struct srvtest_req {
 const char *srvtest_pki(void);
 
 /* Starts kiosk-server with a database named after tag and extra arguments
- * (NULL-terminated list, may be NULL). Returns 0 on success. */
+ * (NULL-terminated list, may be NULL). Returns 0 on success. The database
+ * is a fresh SQLite file, or with KIOSK_TEST_PG_STATE set a fresh
+ * PostgreSQL database (pgtest.h). */
 int srvtest_start(srvtest *t, const char *tag, const char *const *extra);
 
 /* Starts the server again on t's database as it is (after srvtest_stop),

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "check.h"
+#include "pgtest.h"
 #include "srvtest.h"
 
 #define DEV1 "KIOSK-140500-001"
@@ -531,6 +532,8 @@ static void unkeyed(const char *ref, const char *last4, char hex[65]) {
 /* A text column of one application read straight from the database file. */
 static int db_text(const char *db, const char *sql, const char *uuid,
                    char *out, size_t cap) {
+  if (pgtest_enabled())
+    return pgtest_text(db, sql, uuid, out, cap);
   sqlite3 *h = NULL;
   sqlite3_stmt *st = NULL;
   int ok = 0;
@@ -587,11 +590,13 @@ static void test_strict_intake(srvtest *t) {
   char key_path[600], p[700];
   snprintf(key_path, sizeof key_path, "%s/check.key", t->pki);
   CHECK_INT(file_mode(key_path), 0600);
-  CHECK_INT(file_mode(t->db), 0600);
-  snprintf(p, sizeof p, "%s-wal", t->db);
-  CHECK_INT(file_mode(p), 0600);
-  snprintf(p, sizeof p, "%s-shm", t->db);
-  CHECK_INT(file_mode(p), 0600);
+  if (!pgtest_enabled()) { /* PostgreSQL's files are its own */
+    CHECK_INT(file_mode(t->db), 0600);
+    snprintf(p, sizeof p, "%s-wal", t->db);
+    CHECK_INT(file_mode(p), 0600);
+    snprintf(p, sizeof p, "%s-shm", t->db);
+    CHECK_INT(file_mode(p), 0600);
+  }
 
   /* Each impossible or incomplete created_at: 400 naming the field. */
   const char *bad_times[] = {"2026-02-30T09:30:00+08:00",
@@ -686,22 +691,28 @@ static void test_migration(void) {
   CHECK_INT(srvtest_stop(&t), 0);
   snprintf(old_db, sizeof old_db, "%s", t.db);
   unkeyed(a.reference, a.last4, digest);
-  sqlite3 *h = NULL;
   char sql[400];
+  int pg = pgtest_enabled();
   snprintf(sql, sizeof sql,
            "UPDATE applications SET check_digest = '%s', check_keyed = 0, "
-           "body_hash = zeroblob(32)",
-           digest);
-  CHECK(sqlite3_open(old_db, &h) == SQLITE_OK);
-  CHECK(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK);
-  sqlite3_close(h);
-  CHECK(chmod(old_db, 0644) == 0);
+           "body_hash = %s",
+           digest, pg ? "decode(repeat('00', 32), 'hex')" : "zeroblob(32)");
+  if (pg) {
+    CHECK(pgtest_exec(old_db, sql) == 0);
+  } else {
+    sqlite3 *h = NULL;
+    CHECK(sqlite3_open(old_db, &h) == SQLITE_OK);
+    CHECK(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(h);
+    CHECK(chmod(old_db, 0644) == 0);
+  }
 
   const char *extra[] = {"--db", old_db, NULL};
   CHECK(srvtest_start(&t2, "mig2", extra) == 0);
   if (t2.pid <= 0)
     return;
-  CHECK_INT(file_mode(old_db), 0600);
+  if (!pg)
+    CHECK_INT(file_mode(old_db), 0600);
   CHECK(db_text(old_db, "SELECT check_digest || '/' || check_keyed FROM "
                         "applications WHERE uuid = ?1",
                 a.uuid, dg, sizeof dg));

@@ -164,15 +164,15 @@ int main(void) {
   CHECK_INT(login_pw("N3", "whatever 1", n3, NULL), 401);
 
   /* Kiosk PINs for both; both in staff.json. */
-  snprintf(args, sizeof args, "staff pin --db %s N1", t.db);
+  snprintf(args, sizeof args, "staff pin --db '%s' N1", t.db);
   char *o = run(args, "123456\\n");
   CHECK(o != NULL);
   free(o);
-  snprintf(args, sizeof args, "staff pin --db %s N2", t.db);
+  snprintf(args, sizeof args, "staff pin --db '%s' N2", t.db);
   o = run(args, "654321\\n");
   CHECK(o != NULL);
   free(o);
-  snprintf(args, sizeof args, "staff export-kiosk --db %s", t.db);
+  snprintf(args, sizeof args, "staff export-kiosk --db '%s'", t.db);
   o = run(args, NULL);
   CHECK(o && strstr(o, "\"N1\"") && strstr(o, "\"N2\""));
   free(o);
@@ -206,7 +206,7 @@ int main(void) {
   /* Others go on. */
   CHECK_INT(get("/api/console/me", n2), 200);
   /* Left out of the kiosks' staff.json. */
-  snprintf(args, sizeof args, "staff export-kiosk --db %s", t.db);
+  snprintf(args, sizeof args, "staff export-kiosk --db '%s'", t.db);
   o = run(args, NULL);
   CHECK(o && !strstr(o, "\"N1\"") && strstr(o, "\"N2\""));
   free(o);

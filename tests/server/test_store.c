@@ -1,7 +1,10 @@
-/* store: the contract every storage backend must meet (run here against
- * SQLite). Idempotent puts, conflicts, timelines, content versions, devices,
- * staff lockout, sessions, reopening, concurrent writers, and urgent
- * applications listed first while they wait. */
+/* store: the contract every storage backend must meet, run against SQLite
+ * and (registered again with KIOSK_TEST_PG_STATE, pgtest.h) against
+ * PostgreSQL. Idempotent puts, conflicts, concurrent duplicates, timelines,
+ * content versions, devices, staff lockout, sessions, reopening, concurrent
+ * writers, and urgent applications listed first while they wait. The
+ * checks of SQLite's files (modes) and of its older schemas run on SQLite
+ * only. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +15,43 @@
 #include <sqlite3.h>
 
 #include "check.h"
+#include "pgtest.h"
 #include "server/store.h"
 
 static char db_path[600];
+static int pg; /* against PostgreSQL */
+
+/* A fresh database for one case: a removed SQLite file under the work
+ * folder, or a PostgreSQL database made anew. */
+static void target(char *out, size_t cap, const char *name) {
+  char n[128];
+  snprintf(n, sizeof n, "%s-%d", name, (int)getpid());
+  if (pg) {
+    for (char *q = n; *q; q++)
+      if (*q == '-')
+        *q = '_';
+    if (pgtest_fresh(n, out, cap) != 0) {
+      fprintf(stderr, "test_store: no PostgreSQL database for %s\n", name);
+      exit(1);
+    }
+    return;
+  }
+  snprintf(out, cap, "%s/%s.db", SRVTEST_WORK, n);
+  unlink(out);
+}
+
+/* SQL straight to the database, past the store. */
+static int raw_exec(const char *t, const char *sql) {
+  if (pg)
+    return pgtest_exec(t, sql);
+  sqlite3 *raw = NULL;
+  int rc = sqlite3_open(t, &raw) == SQLITE_OK &&
+                   sqlite3_exec(raw, sql, NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : -1;
+  sqlite3_close(raw);
+  return rc;
+}
 
 static void app_fill(store_app *a, int n, const char *ref) {
   static const unsigned char sealed[64] = {1, 2, 3};
@@ -110,9 +147,7 @@ static void test_kind(void) {
   store *st = NULL;
   store_app a;
   int created = 0;
-  snprintf(path, sizeof path, "%s/store-kind-%d.db", SRVTEST_WORK,
-           (int)getpid());
-  unlink(path);
+  target(path, sizeof path, "store-kind");
   CHECK(store_open(path, 1, &st) == KERR_OK);
   app_fill(&a, 601, "REFE-RRAL-A");
   snprintf(a.kind, sizeof a.kind, "referral");
@@ -124,7 +159,8 @@ static void test_kind(void) {
   CHECK(store_app_list(st, 0, 2000, 10, join_kind, got) == KERR_OK);
   CHECK_STR(got, "application:APPL-ICAT-B,referral:REFE-RRAL-A");
   store_destroy(st);
-  unlink(path);
+  if (!pg)
+    unlink(path);
 }
 
 /* Urgent applications not yet 发放 or 退回补正 come first, then the
@@ -136,9 +172,7 @@ static void test_urgent(void) {
   store_app a;
   int created = 0;
   int64_t n = -1;
-  snprintf(path, sizeof path, "%s/store-urgent-%d.db", SRVTEST_WORK,
-           (int)getpid());
-  unlink(path);
+  target(path, sizeof path, "store-urgent");
   CHECK(store_open(path, 1, &st) == KERR_OK);
   /* received_at 1000 + n: U1 oldest ... N5 newest. */
   const char *refs[] = {"", "URGE-NT01-A", "NORM-AL02-B", "URGE-NT03-C",
@@ -184,6 +218,8 @@ static void test_urgent(void) {
   CHECK(store_app_by_reference(st, "NORM-AL02-B", join_ref, got) == KERR_OK);
   CHECK_STR(got, "NORM-AL02-B!,NORM-AL02-B");
   store_destroy(st);
+  if (pg)
+    return;
 
   /* Back to schema 6 (no urgent column), then reopened: migrated, the
    * rows kept and not urgent. */
@@ -286,9 +322,7 @@ static void test_items(void) {
   store *st = NULL;
   store_app a;
   int created = 0;
-  snprintf(path, sizeof path, "%s/store-items-%d.db", SRVTEST_WORK,
-           (int)getpid());
-  unlink(path);
+  target(path, sizeof path, "store-items");
   CHECK(store_open(path, 1, &st) == KERR_OK);
   app_fill(&a, 601, "ITEM-S001-A");
   a.items_json = "[\"dibao\",\"medical\"]";
@@ -384,13 +418,13 @@ static void test_items(void) {
   CHECK_STR(got, "ITEM-S000-C/medical,ITEM-S001-A/dibao");
   store_destroy(st);
 
-  /* The audit log refuses changes, even straight through SQLite. */
+  /* The audit log refuses changes, even straight through the database. */
+  CHECK(raw_exec(path, "DELETE FROM audit") != 0);
+  CHECK(raw_exec(path, "UPDATE audit SET staff_id = 'X'") != 0);
+  if (pg)
+    return;
   sqlite3 *raw = NULL;
   CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
-  CHECK(sqlite3_exec(raw, "DELETE FROM audit", NULL, NULL, NULL) !=
-        SQLITE_OK);
-  CHECK(sqlite3_exec(raw, "UPDATE audit SET staff_id = 'X'", NULL, NULL,
-                     NULL) != SQLITE_OK);
   /* Back to schema 8 with the first application "reviewing" as a whole. */
   CHECK(sqlite3_exec(raw,
                      "DROP TRIGGER audit_no_delete;" UNDO_TO_8
@@ -481,8 +515,7 @@ static void test_rekey(void) {
   store *st = NULL;
   store_app a;
   int created = 0, calls = 0, n = -1;
-  snprintf(path, sizeof path, "%s/rekey-%d.db", SRVTEST_WORK, (int)getpid());
-  unlink(path);
+  target(path, sizeof path, "rekey");
   CHECK(store_open(path, 1, &st) == KERR_OK);
   app_fill(&a, 1, "REKE-YONE-1");
   CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
@@ -493,11 +526,7 @@ static void test_rekey(void) {
   CHECK_INT(n, 0);
   CHECK_INT(calls, 0);
   store_destroy(st);
-  sqlite3 *raw = NULL;
-  CHECK(sqlite3_open(path, &raw) == SQLITE_OK);
-  CHECK(sqlite3_exec(raw, "UPDATE applications SET check_keyed = 0", NULL,
-                     NULL, NULL) == SQLITE_OK);
-  sqlite3_close(raw);
+  CHECK(raw_exec(path, "UPDATE applications SET check_keyed = 0") == 0);
   CHECK(store_open(path, 1, &st) == KERR_OK);
   CHECK(store_app_rekey(st, rekey_fail, NULL, &n) == KERR_INTERNAL);
   CHECK_INT(n, 0);
@@ -518,7 +547,128 @@ static void test_rekey(void) {
   CHECK(store_app_rekey(st, rekey_b, &calls, &n) == KERR_OK);
   CHECK_INT(n, 0);
   store_destroy(st);
-  unlink(path);
+  if (!pg)
+    unlink(path);
+}
+
+typedef struct dup_worker {
+  store *st;
+  int differ; /* 1: each thread's body differs */
+  int id;
+  int n; /* which application */
+  kerr err;
+  int created;
+} dup_worker;
+
+static pthread_barrier_t dup_go;
+
+static void *dup_put(void *arg) {
+  dup_worker *w = arg;
+  store_app a;
+  char ref[STORE_REF_MAX + 1];
+  snprintf(ref, sizeof ref, "DUPL-ICAT-%d", w->n);
+  app_fill(&a, w->n, ref);
+  if (w->differ)
+    a.body_hash[1] = (unsigned char)w->id;
+  pthread_barrier_wait(&dup_go);
+  w->err = store_app_put(w->st, &a, &w->created);
+  return NULL;
+}
+
+/* The same application sent by several threads at once (a kiosk retrying
+ * while its first send is still in flight): stored exactly once, every
+ * other send answered as a resend; with different bodies, one is stored
+ * and the rest conflict. */
+static void test_duplicates(void) {
+  char path[700];
+  store *st = NULL;
+  enum { N = 8, ROUNDS = 6 };
+  for (int differ = 0; differ <= 1; differ++) {
+    target(path, sizeof path, differ ? "dup-differ" : "dup-same");
+    CHECK(store_open(path, N, &st) == KERR_OK);
+    if (!st)
+      return;
+    for (int round = 0; round < ROUNDS; round++) {
+      pthread_t th[N];
+      dup_worker w[N];
+      pthread_barrier_init(&dup_go, NULL, N);
+      for (int i = 0; i < N; i++) {
+        w[i] = (dup_worker){.st = st, .differ = differ, .id = i + 1,
+                            .n = 900 + round};
+        pthread_create(&th[i], NULL, dup_put, &w[i]);
+      }
+      int made = 0, resent = 0, conflicts = 0;
+      for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        if (w[i].err == KERR_OK && w[i].created)
+          made++;
+        else if (w[i].err == KERR_OK)
+          resent++;
+        else if (w[i].err == KERR_CONFLICT)
+          conflicts++;
+        else
+          fprintf(stderr, "duplicate put: %s\n", kerr_str(w[i].err));
+      }
+      pthread_barrier_destroy(&dup_go);
+      CHECK_INT(made, 1);
+      CHECK_INT(differ ? conflicts : resent, N - 1);
+      char ref[STORE_REF_MAX + 1], uuid[STORE_UUID_MAX + 1];
+      int n = 0, ev = 0;
+      snprintf(ref, sizeof ref, "DUPL-ICAT-%d", 900 + round);
+      snprintf(uuid, sizeof uuid, "00000000-0000-4000-8000-%012d",
+               900 + round);
+      CHECK(store_app_by_reference(st, ref, count_app, &n) == KERR_OK);
+      CHECK_INT(n, 1);
+      CHECK(store_app_events(st, uuid, count_ev, &ev) == KERR_OK);
+      CHECK_INT(ev, 1);
+    }
+    store_destroy(st);
+    if (!pg)
+      unlink(path);
+  }
+}
+
+/* Every connection of the database's pool cut (a restart, a failover):
+ * the next call of each kind reconnects and succeeds, nothing twice. */
+static void test_reconnect(void) {
+  char path[700];
+  store *st = NULL;
+  store_app a;
+  int created = 0, n = 0;
+  static const char cut[] =
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname ="
+    " current_database() AND pid <> pg_backend_pid()";
+  target(path, sizeof path, "reconnect");
+  CHECK(store_open(path, 2, &st) == KERR_OK);
+  if (!st)
+    return;
+  app_fill(&a, 1, "RECO-NNEC-T");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  app_fill(&a, 2, "RECO-NNEC-U");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  app_fill(&a, 2, "RECO-NNEC-U");
+  CHECK(store_app_put(st, &a, &created) == KERR_OK && !created);
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  CHECK(store_ping(st) == KERR_OK);
+  CHECK(store_app_list(st, 0, 5000, 10, count_app, &n) == KERR_OK);
+  CHECK_INT(n, 2);
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  store_event ev = {.status = "accepted", .note = "", .staff_id = "S1",
+                    .at_text = "t", .at = 1};
+  CHECK(store_app_set_status(st, a.uuid, &ev) == KERR_OK);
+  store_app_filter f = {.assisted = -1, .urgent = -1, .limit = 10};
+  int64_t total = 0;
+  CHECK(pgtest_exec(path, cut) == 0);
+  usleep(100 * 1000);
+  CHECK(store_app_find(st, &f, count_app, &(int){0}, &total) == KERR_OK);
+  CHECK_INT(total, 2);
+  store_destroy(st);
 }
 
 int main(void) {
@@ -526,9 +676,8 @@ int main(void) {
   store_app a;
   int created = -1, n = 0;
   mkdir(SRVTEST_WORK, 0700);
-  snprintf(db_path, sizeof db_path, "%s/store-%d.db", SRVTEST_WORK,
-           (int)getpid());
-  unlink(db_path);
+  pg = pgtest_enabled();
+  target(db_path, sizeof db_path, "store");
   CHECK(store_open(db_path, 2, &st) == KERR_OK);
   CHECK_INT(store_schema_version(st), 12);
   CHECK(store_ping(st) == KERR_OK); /* the watchdog's liveness check */
@@ -734,29 +883,35 @@ int main(void) {
   store_destroy(st);
 
   /* A schema-11 database (no disabled column): migrated, every account
-   * enabled. */
-  sqlite3 *raw11 = NULL;
-  CHECK(sqlite3_open(db_path, &raw11) == SQLITE_OK);
-  CHECK(sqlite3_exec(raw11, UNDO_12 "PRAGMA user_version=11;", NULL, NULL,
-                     NULL) == SQLITE_OK);
-  sqlite3_close(raw11);
-  CHECK(store_open(db_path, 1, &st) == KERR_OK);
-  CHECK_INT(store_schema_version(st), 12);
-  CHECK(store_staff_get(st, "S2", &sf) == KERR_OK);
-  CHECK_INT(sf.disabled, 0);
-  CHECK_STR(sf.dept, "yibao");
-  store_destroy(st);
+   * enabled (SQLite: going back a schema is done on the file itself). */
+  if (!pg) {
+    sqlite3 *raw11 = NULL;
+    CHECK(sqlite3_open(db_path, &raw11) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw11, UNDO_12 "PRAGMA user_version=11;", NULL, NULL,
+                       NULL) == SQLITE_OK);
+    sqlite3_close(raw11);
+    CHECK(store_open(db_path, 1, &st) == KERR_OK);
+    CHECK_INT(store_schema_version(st), 12);
+    CHECK(store_staff_get(st, "S2", &sf) == KERR_OK);
+    CHECK_INT(sf.disabled, 0);
+    CHECK_STR(sf.dept, "yibao");
+    store_destroy(st);
+  }
 
   /* A database from a newer program is refused. */
-  sqlite3 *raw = NULL;
-  CHECK(sqlite3_open(db_path, &raw) == SQLITE_OK);
-  CHECK(sqlite3_exec(raw, "PRAGMA user_version=99", NULL, NULL, NULL) ==
-        SQLITE_OK);
-  sqlite3_close(raw);
+  CHECK(raw_exec(db_path, pg ? "UPDATE schema_version SET version = 99"
+                             : "PRAGMA user_version=99") == 0);
   CHECK(store_open(db_path, 1, &st) == KERR_STATE);
-  CHECK(store_open("/nonexistent-dir/x.db", 1, &st) == KERR_IO);
-  unlink(db_path);
-  test_modes();
+  CHECK(store_open(pg ? "postgresql:///x?host=/nonexistent-dir"
+                      : "/nonexistent-dir/x.db",
+                   1, &st) == KERR_IO);
+  if (!pg) {
+    unlink(db_path);
+    test_modes();
+  }
+  test_duplicates();
+  if (pg)
+    test_reconnect();
   test_rekey();
   test_urgent();
   test_kind();

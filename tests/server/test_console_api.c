@@ -110,24 +110,42 @@ int main(void) {
   /* A wrong password and an unknown id get the same answer, status and
    * body, try after try from one address (127.0.0.2): 401 three times,
    * then 429 while the failure delay runs, for both alike. */
+  double last_failure = mono_s();
+  int expired = 0;
   for (int i = 0; i < 5; i++) {
+    /* The 2 s delay counts from the last failure. When the password hashing
+     * of a busy machine alone took longer than that, it has run out: from
+     * then on (a new failure, a longer delay) nothing can be told. */
+    expired = expired || (i >= 3 && mono_s() - last_failure > 1.5);
     srvtest_resp wp = login_from(&t, "127.0.0.2", "S0013", "wrong");
     srvtest_resp un = login_from(&t, "127.0.0.2", "NOBODY", "wrong");
-    CHECK_INT(wp.status, i < 3 ? 401 : 429);
-    CHECK_INT(un.status, wp.status);
-    CHECK_STR(un.body, wp.body);
-    CHECK(strstr(wp.body, i < 3 ? "bad_credentials" : "\"locked\"") != NULL);
-    if (i >= 3) {
-      CHECK(atoi(wp.retry_after) >= 1 && atoi(wp.retry_after) <= 2);
-      CHECK(atoi(un.retry_after) >= 1 && atoi(un.retry_after) <= 2);
+    if (expired) {
+      fprintf(stderr, "  round %d: the delay ran out before it was asked "
+                      "(a slow machine); not judged\n", i);
+    } else {
+      CHECK_INT(wp.status, i < 3 ? 401 : 429);
+      CHECK_INT(un.status, wp.status);
+      CHECK_STR(un.body, wp.body);
+      CHECK(strstr(wp.body, i < 3 ? "bad_credentials" : "\"locked\"") !=
+            NULL);
+      if (i >= 3) {
+        CHECK(atoi(wp.retry_after) >= 1 && atoi(wp.retry_after) <= 2);
+        CHECK(atoi(un.retry_after) >= 1 && atoi(un.retry_after) <= 2);
+      }
     }
+    if (wp.status == 401 || un.status == 401)
+      last_failure = mono_s();
     srvtest_resp_free(&wp);
     srvtest_resp_free(&un);
   }
   /* The delay holds the right password back from that address... */
-  r = login_from(&t, "127.0.0.2", "S0013", "another pass 2");
-  CHECK_INT(r.status, 429);
-  srvtest_resp_free(&r);
+  {
+    expired = expired || mono_s() - last_failure > 1.5;
+    r = login_from(&t, "127.0.0.2", "S0013", "another pass 2");
+    if (!expired)
+      CHECK_INT(r.status, 429);
+    srvtest_resp_free(&r);
+  }
   /* ...but not the member of staff signing in from another one. */
   r = login_from(&t, "127.0.0.1", "S0013", "another pass 2");
   CHECK_INT(r.status, 200);

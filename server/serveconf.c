@@ -44,7 +44,7 @@ enum {
 static const serveconf_key keys[K_COUNT] = {
     [K_PKI] = {"pki", "DIR",
                "keys and certificates (default " SERVECONF_DEFAULT_PKI ")"},
-    [K_DB] = {"db", "FILE|URI", "SQLite file or postgresql:// URI (default " SERVECONF_DEFAULT_DB ")"},
+    [K_DB] = {"db", "DB", "SQLite file or postgresql:// URI (default " SERVECONF_DEFAULT_DB ")"},
     [K_PORT] = {"port", "N", "TCP port (default 8443; 0 = any free port)"},
     [K_BIND] = {"bind", "ADDR", "address to listen on (default 127.0.0.1)"},
     [K_PORT_FILE] = {"port-file", "FILE", "write the port listened on to FILE"},

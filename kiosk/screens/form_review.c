@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "services/services.h"
 #include "core/log.h"
 #include "screens/screens.h"
@@ -44,7 +46,8 @@ enum review_action {
   REVIEW_FIX,
   REVIEW_SUBMIT,
   REVIEW_KEEP,   /* 表里的对; arg: the conflict's rule */
-  REVIEW_EARLIER /* 前面说的对; arg: the conflict's rule */
+  REVIEW_EARLIER, /* 前面说的对; arg: the conflict's rule */
+  REVIEW_READ    /* 读出来 of a section; arg: its first row in rv.rows */
 };
 
 typedef struct review_state {
@@ -203,6 +206,48 @@ static void submit_tapped(app *a, review_state *s) {
   app_replace(a, &screen_receipt, rc);
 }
 
+static void member_title(app *a, review_state *s, size_t from, char *out,
+                         size_t size);
+static int take_answer(const form_review_row *r);
+
+/* 读出来: the applicant asked to hear one section's answers, so they are
+ * spoken (the hall may hear them; nothing else on this page reads them):
+ * the section's name, each member's heading, each answer's label and
+ * value. The text is wiped here; the shell wipes its copy with the
+ * session. */
+static void read_section(app *a, review_state *s, int first) {
+  char t[APP_SAY_MAX];
+  size_t n = 0;
+  int member = -1;
+  if (!s->built || first < 0 || (size_t)first >= s->rv.n)
+    return;
+  const char *title = s->rv.rows[first].section_title;
+  n += (size_t)snprintf(t, sizeof t, "%s。", title);
+  for (size_t i = (size_t)first;
+       i < s->rv.n && strcmp(s->rv.rows[i].section_title, title) == 0 &&
+       n < sizeof t;
+       i++) {
+    const form_review_row *r = &s->rv.rows[i];
+    if (!take_answer(r))
+      continue;
+    if (r->member >= 0 && r->member != member) {
+      char who[400];
+      member_title(a, s, i, who, sizeof who);
+      n += (size_t)snprintf(t + n, sizeof t - n, "%s。", who);
+      sodium_memzero(who, sizeof who);
+      member = r->member;
+    }
+    if (n >= sizeof t)
+      break;
+    n += (size_t)snprintf(t + n, sizeof t - n, "%s，%s。", r->label,
+                          r->value && r->value[0]
+                              ? r->value
+                              : app_str(a, "formui.review.missing"));
+  }
+  app_say(a, t);
+  sodium_memzero(t, sizeof t);
+}
+
 static void review_event(app *a, void *state, const ui_event *ev) {
   review_state *s = state;
   if (!pageview_event(&s->page, ev, app_now(a)) && ev->type == UI_EV_TAP) {
@@ -214,6 +259,8 @@ static void review_event(app *a, void *state, const ui_event *ev) {
       open_row(a, s, ev->arg);
     else if (ev->action == REVIEW_KEEP || ev->action == REVIEW_EARLIER)
       settle(a, s, ev->arg, ev->action == REVIEW_EARLIER);
+    else if (ev->action == REVIEW_READ)
+      read_section(a, s, ev->arg);
   }
   app_dirty(a);
 }
@@ -679,6 +726,30 @@ static const char *page_str(app *a, const char *key) {
 
 /* Lays out (and draws when draw) the whole page from view.y - offset;
  * returns its height. */
+/* The 读出来 button of the section whose rows start at `first`, at (x, y),
+ * at most max_w wide; returns its height. Offered only to an applicant who
+ * listens (app_listening), so the page stays short for the others. It is
+ * not personal itself: the caller has ui_private on for the answers
+ * around it. */
+static int read_button(app *a, ui *u, int first, int x, int y, int max_w,
+                       int draw) {
+  const theme *th = &u->th;
+  const char *label = app_str(a, "formui.review.read");
+  char id[32];
+  int bw = button_w(u, label);
+  if (bw > max_w)
+    bw = max_w;
+  if (draw) {
+    snprintf(id, sizeof id, "review.read.%d", first);
+    ui_private(u, 0);
+    ui_button(u, id, (SDL_Rect){x, y, bw, th->target_min}, UI_BTN_SECONDARY,
+              label);
+    ui_tag(u, REVIEW_READ, first);
+    ui_private(u, 1);
+  }
+  return th->target_min;
+}
+
 static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
                   int draw) {
   const theme *th = &u->th;
@@ -737,11 +808,19 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
                             theme_px(th, 2)},
               th->border);
     int y0 = y, title_h = 0;
-    if (gutter)
+    if (gutter) {
       title_h = side_title(u, (SDL_Rect){x, y, gutter - th->gap, 0}, title,
                            draw);
-    else
+      if (app_listening(a)) {
+        title_h += th->gap / 2;
+        title_h += read_button(a, u, (int)i, x, y0 + title_h,
+                               gutter - th->gap, draw);
+      }
+    } else {
       y += heading(u, (SDL_Rect){x, y, w, 0}, title, draw);
+      if (app_listening(a))
+        y += read_button(a, u, (int)i, x, y, w, draw) + th->gap / 2;
+    }
     while (i < end) {
       const form_review_row *r = &s->rv.rows[i];
       size_t e = i + 1;

@@ -92,8 +92,14 @@ void app_listen(app *a);
 /* The screen's main content changed (a new question): in elder mode it is
  * read aloud, as a new screen is. */
 void app_announce(app *a);
+/* 1 when this session's applicant listens: 听一听 or the keypad was used,
+ * or the large sizes read each screen aloud (and a speaker exists). Screens
+ * then offer their extra 读出来 controls. */
+int app_listening(const app *a);
 /* Says text now (replacing anything being said): a focused control's
- * label, a key's help. Nothing personal unless the applicant asked. */
+ * label, a key's help. Nothing personal unless the applicant asked.
+ * Text beyond APP_SAY_MAX - 1 bytes is cut. */
+#define APP_SAY_MAX 4000
 void app_say(app *a, const char *text);
 /* Milliseconds since the kiosk last became idle (no session), 0 while a
  * session is active. */

@@ -240,7 +240,7 @@ static void reset_prefs(void *ud) {
   /* Silence, the default volume, and nothing of what was read kept. */
   speech_stop(a->speech);
   speech_set_volume(a->speech, a->cfg.speech_volume);
-  a->speak_now = a->announce = 0;
+  a->speak_now = a->announce = a->listened = 0;
   session_wipe_bytes(a->spoken, sizeof a->spoken);
 }
 
@@ -281,7 +281,12 @@ static void start_speech(app *a) {
 
 void app_listen(app *a) {
   a->speak_now = 1;
+  a->listened = 1;
   a->dirty = 1;
+}
+
+int app_listening(const app *a) {
+  return a->speech && (a->listened || (a->elder && a->cfg.speech_auto_elder));
 }
 
 void app_announce(app *a) {
@@ -294,6 +299,7 @@ void app_announce(app *a) {
 void app_say(app *a, const char *text) {
   if (!a->speech || !text || !*text)
     return;
+  a->listened = 1;
   snprintf(a->spoken, sizeof a->spoken, "%s", text);
   speech_say(a->speech, a->spoken);
 }

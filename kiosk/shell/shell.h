@@ -77,7 +77,8 @@ struct app {
    * (announce, in elder mode); what was last read, wiped with the
    * session (it can hold an answer the applicant asked to hear) */
   int speak_now, announce;
-  char spoken[4000];
+  int listened; /* 听一听 or the keypad used this session (app_listening) */
+  char spoken[APP_SAY_MAX];
   /* the keypad (keynav.h): the SDL keys of each act (0: none), and the
    * focused target's id ("" when nothing has the focus) and index */
   int keymap[KEYNAV_ACTS][KEYNAV_KEYS_PER_ACT];

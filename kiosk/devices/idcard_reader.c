@@ -127,8 +127,12 @@ static int sim_read_file(const char *path, idcard_card *c,
   copy_str(date, sizeof date, doc, "valid_from");
   idcard_reader_date(date, c->valid_from);
   copy_str(c->valid_to, sizeof c->valid_to, doc, "valid_to");
-  if (idcard_reader_date(c->valid_to, date))
-    snprintf(c->valid_to, sizeof c->valid_to, "%s", date);
+  {
+    char ymd[9]; /* a date made YYYYMMDD; 长期 and the like stay as written */
+    if (idcard_reader_date(c->valid_to, ymd))
+      memcpy(c->valid_to, ymd, sizeof ymd);
+    sodium_memzero(ymd, sizeof ymd);
+  }
   const cJSON *ph = cJSON_GetObjectItemCaseSensitive(doc, "photo");
   if (cJSON_IsString(ph) && ph->valuestring[0]) {
     size_t b64 = strlen(ph->valuestring);

@@ -191,8 +191,10 @@ int idcard_sdk_poll(idcard_sdk *s, idcard_card *c, idcard_reader_outcome *o,
   if (ok) {
     idcard_reader_date(birth, c->birth);
     idcard_reader_date(start, c->valid_from);
-    if (!idcard_reader_date(end, c->valid_to))
-      snprintf(c->valid_to, sizeof c->valid_to, "%s", end); /* 长期 */
+    /* Not a date: 长期 as the card says it, if it fits (else nothing). */
+    if (!idcard_reader_date(end, c->valid_to) &&
+        strlen(end) < sizeof c->valid_to)
+      memcpy(c->valid_to, end, strlen(end) + 1);
   }
   sodium_memzero(birth, sizeof birth);
   sodium_memzero(start, sizeof start);

@@ -735,17 +735,20 @@ static int check_row(ui *u, const char *id, SDL_Rect r, int ticked, int px,
 
 /* The message under the input: plain words on a warm background.
  * Returns the height used (0 when there is none). */
-static int draw_msg(ui *u, SDL_Rect r, const char *msg, int draw) {
+/* The message line: a problem to put right in the warning colours, or
+ * (info: 请把身份证平放在读卡器上) what to do now in the plain ones. */
+static int draw_msg(ui *u, SDL_Rect r, const char *msg, int draw, int info) {
   const theme *th = &u->th;
   if (!msg[0])
     return 0;
   int mh = ui_text_height(u, r.w - 2 * th->pad, th->px_body, TEXT_BOLD, msg);
   if (draw) {
     ui_fill_round(u, (SDL_Rect){r.x, r.y, r.w, mh + th->pad}, th->radius,
-                  th->warn_bg);
+                  info ? th->surface_alt : th->warn_bg);
     ui_text_box(u, (SDL_Rect){r.x + th->pad, r.y + th->pad / 2,
                               r.w - 2 * th->pad, mh},
-                th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, msg);
+                th->px_body, TEXT_BOLD, info ? th->primary : th->accent,
+                UI_LEFT, 0, msg);
   }
   return mh + th->pad;
 }
@@ -986,7 +989,8 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     session_wipe_bytes(&typed, sizeof typed);
   }
   if (s->msg[0]) {
-    y += draw_msg(u, (SDL_Rect){col.x, y, col.w, 0}, s->msg, 1) + th->gap / 2;
+    y += draw_msg(u, (SDL_Rect){col.x, y, col.w, 0}, s->msg, 1, s->card_wait) +
+         th->gap / 2;
   } else if (echo[0]) {
     int eh = ui_text_height(u, col.w, th->px_body, TEXT_BOLD, echo);
     ui_text_box(u, (SDL_Rect){col.x, y, col.w, eh}, th->px_body, TEXT_BOLD,
@@ -1098,7 +1102,7 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
   }
   int y = draw_progress(a, u, f, q, qr);
   y = draw_question(a, u, q, (SDL_Rect){qr.x, y, qr.w, 0});
-  y += draw_msg(u, (SDL_Rect){qr.x, y, qr.w, 0}, s->msg, 1);
+  y += draw_msg(u, (SDL_Rect){qr.x, y, qr.w, 0}, s->msg, 1, s->card_wait);
   if (th->portrait)
     ar = (SDL_Rect){m, y + th->gap / 2, th->w - 2 * m,
                     bottom - y - th->gap / 2};
@@ -1285,7 +1289,7 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
   }
   int y = draw_progress(a, u, f, q, (SDL_Rect){x, area.y + th->gap / 2, w, 0});
   y = draw_question(a, u, q, (SDL_Rect){x, y, w, 0});
-  y += draw_msg(u, (SDL_Rect){x, y, w, 0}, s->msg, 1);
+  y += draw_msg(u, (SDL_Rect){x, y, w, 0}, s->msg, 1, s->card_wait);
   if (s->msg[0])
     y += th->gap / 2;
   int list_bottom = add_y - th->gap / 2;

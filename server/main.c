@@ -325,7 +325,7 @@ static int cmd_serve(int argc, char **argv) {
     /* A connection URI may hold a password: not printed. */
     fprintf(stderr, PROG ": cannot start: %s (pki %s, db %s)\n", kerr_str(err),
             sc.c.pki_dir,
-            strncmp(sc.c.db_path, "postgres", 8) == 0 ? "PostgreSQL"
+            store_is_pg(sc.c.db_path) ? "PostgreSQL"
                                                       : sc.c.db_path);
     goto out;
   }
@@ -792,9 +792,7 @@ static int cmd_copy(int argc, char **argv) {
   }
   if (optind != argc || !from || !to)
     return bad_usage(usage_store, "copy wants --from FILE and --to URI");
-  if (strncmp(from, "postgres", 8) == 0 ||
-      (strncmp(to, "postgresql://", 13) != 0 &&
-       strncmp(to, "postgres://", 11) != 0))
+  if (store_is_pg(from) || !store_is_pg(to))
     return bad_usage(usage_store, "copy goes from a SQLite file to a "
                                   "postgresql:// database");
   if (access(from, R_OK) != 0) {

@@ -236,6 +236,10 @@ typedef int (*store_rekey_fn)(void *ud, store_app *app);
  * warning in the log) when they are open to others. */
 kerr store_open(const char *path, int readers, store **out);
 
+/* 1 when target names a PostgreSQL database (postgresql:// or
+ * postgres://) rather than a SQLite file: the choice store_open makes. */
+int store_is_pg(const char *target);
+
 /* Closes every connection. NULL is fine. */
 void store_destroy(store *s);
 

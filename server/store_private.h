@@ -141,7 +141,4 @@ kerr store_sqlite_open(const char *path, int readers, store **out);
 #endif
 kerr store_pg_open(const char *conninfo, int readers, store **out);
 
-/* 1 when target names a PostgreSQL database rather than a file. */
-int store_is_pg(const char *target);
-
 #endif

@@ -144,6 +144,7 @@ static int sim_read_file(const char *path, idcard_card *c,
         sodium_base642bin(c->photo, cap, ph->valuestring, b64, NULL,
                           &c->photo_len, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0) {
+      sodium_memzero(c->photo, cap); /* a half-decoded photo */
       free(c->photo);
       c->photo = NULL;
       c->photo_len = 0;

@@ -10,8 +10,13 @@
 // fingerprint mark; the 特困 application of form_tekun.txt (the son signs
 // at the home visit); and a 帮别人求助 referral filed by staff (王芳, S0001).
 //
+// Then the region's form is published and a 医保 reviewer opens the
+// household: the rows the kiosk sealed are matched to the published form's
+// fields by the server, so the reviewer gets the applicant, the household
+// and 医疗救助's answers, never 低保's savings or bank card.
+//
 // Environment (set by tests/server/CMakeLists.txt): KIOSK_SERVER,
-// KIOSK_BIN, SRV_PKI, SRV_WORK, KIOSK_SOURCE.
+// KIOSK_BIN, SUBMIT_SAMPLE, SRV_PKI, SRV_WORK, KIOSK_SOURCE.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +28,8 @@ const chromium = loadChromium('kiosk-console test');
 const env = (k) => requireEnv('kiosk-console test', k);
 const SERVER = env('KIOSK_SERVER'), KIOSK = env('KIOSK_BIN');
 const PKI = env('SRV_PKI'), WORK = env('SRV_WORK'), SRC = env('KIOSK_SOURCE');
-const PW = 'window pass 31';
+const SUBMIT = env('SUBMIT_SAMPLE');
+const PW = 'window pass 31', RPW = 'reviewer pass 32';
 
 // After the receipt: wait (real time) until the delivery worker says the
 // backend has it.
@@ -176,6 +182,38 @@ async function main() {
     check(/S0001/.test(r.shown.meta), 'referral: the staff member who filed it (代办) is named');
     check(r.shown.sigs.length === 0, 'referral: no signature');
     check(r.api.kind === 'referral' && (r.api.items || []).length === 0, 'referral: kind and no items in the API');
+
+    // A 医保 reviewer, with the region's form published: the server scopes
+    // the kiosk's own rows by the form's fields.
+    const pub = spawnSync(SUBMIT, [String(port), '--publish', '2026.12.6',
+      'form.json=' + path.join(SRC, 'assets', 'bundle', 'form.json')], { env: process.env });
+    check(pub.status === 0 && JSON.parse(pub.stdout.toString()).status === 201,
+      'the region\'s form is published');
+    const addR = spawnSync(SERVER, ['staff', 'add', '--db', db, '--role', 'reviewer', '--dept', 'yibao',
+      'S0032', '医保审核'], { input: RPW + '\n' });
+    check(addR.status === 0, 'a 医保 reviewer account is made');
+    await ctx.clearCookies();
+    await page.goto(base + '/console/#/today');
+    await page.waitForSelector('#view-login:not([hidden])');
+    await page.fill('#staff-id', 'S0032');
+    await page.fill('#password', RPW);
+    await page.click('#login-btn');
+    await page.waitForSelector('#view-list:not([hidden])');
+    const y = await page.evaluate(async (u) => {
+      const r = await fetch('/api/console/applications/' + u, { credentials: 'same-origin' });
+      return r.json();
+    }, h.uuid);
+    const yRows = (y.display || []).flatMap((sec) => sec.rows || []).map((row) => row.label + '=' + row.value);
+    const yText = yRows.join('\n');
+    check(yText.includes('赵德明') && yText.includes('孙桂兰'),
+      'reviewer: the applicant and the household the kiosk sent are there');
+    check(/看病自付/.test(yText), 'reviewer: 医疗救助\'s answers from the kiosk are there');
+    check(!/存款/.test(yText) && !/银行卡号/.test(yText) && !/6217000012345670/.test(yText),
+      'reviewer: 低保\'s savings and bank card are not sent');
+    check((y.items || []).length === 1 && y.items[0].id === 'medical' && y.other_items === 1,
+      'reviewer: only 医疗救助 among the items, one other item said to exist');
+    const hWant = (h.api.display || []).flatMap((sec) => sec.rows || []).length;
+    check(yRows.length > 0 && yRows.length < hWant, 'reviewer: fewer rows than the window sees');
   } finally {
     if (ctx) await ctx.close();
     server.kill('SIGTERM');

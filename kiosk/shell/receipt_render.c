@@ -7,7 +7,13 @@
 
 #include "ui/ui.h"
 
-#define RECEIPT_TEXT_CACHE (2u * 1024u * 1024u)
+/* A receipt is drawn once, in bands: the line cache only has to carry a
+ * line across the edge of a band. */
+#define RECEIPT_TEXT_CACHE (512u * 1024u)
+/* Rows drawn at a time. The whole receipt (576 x ~2,600 dots, 4 bytes a
+ * dot) would be a 6 MiB surface on top of the screen's memory; a band is
+ * 0.6 MiB and the raster is built band by band. */
+#define RECEIPT_BAND 256
 
 struct receipt_renderer {
   text_sys *text;
@@ -30,6 +36,9 @@ kerr receipt_renderer_create(const char *fonts_file, receipt_renderer **out,
     receipt_renderer_destroy(r);
     return e;
   }
+  /* The faces are opened while the screen's are open too (the peak of an
+   * application is its receipt): one per file is enough for drawing once. */
+  text_set_faces_per_file(r->text, 1);
   *out = r;
   return KERR_OK;
 }
@@ -54,18 +63,24 @@ static int m_width(void *ud, int px, int bold, const char *s) {
                     strlen(s));
 }
 
-static void draw_blocks(ui *u, const receipt_paper *p) {
+/* Draws the blocks that reach into rows [top, top + rows) of the paper, at
+ * y - top (what lies outside the band is clipped by the renderer). */
+static void draw_blocks(ui *u, const receipt_paper *p, int top, int rows) {
   SDL_Color ink = u->th.text;
   int inner = p->width - 2 * RECEIPT_PAPER_MARGIN;
   for (size_t i = 0; i < p->n; i++) {
-    const receipt_block *b = &p->blocks[i];
+    receipt_block blk = p->blocks[i];
+    const receipt_block *b = &blk;
+    if (b->y + b->h <= top || b->y >= top + rows)
+      continue;
+    blk.y -= top;
     switch (b->kind) {
     case RECEIPT_BLOCK_TEXT:
     case RECEIPT_BLOCK_FIT:
       ui_text_box(u, (SDL_Rect){RECEIPT_PAPER_MARGIN, b->y, inner, b->h},
                   b->px_used, b->bold ? TEXT_BOLD : TEXT_REGULAR, ink,
                   b->center ? UI_CENTER : UI_LEFT, 0,
-                  receipt_paper_text(p, b));
+                  receipt_paper_text(p, &p->blocks[i]));
       break;
     case RECEIPT_BLOCK_RULE:
       for (int x = RECEIPT_PAPER_MARGIN; x < p->width - RECEIPT_PAPER_MARGIN;
@@ -105,7 +120,10 @@ kerr receipt_render(void *ud, receipt_paper *p, int width, printer_raster *out) 
   int height = receipt_paper_layout(p, width, &m);
   if (height > PRINTER_MAX_H)
     height = PRINTER_MAX_H;
-  surf = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32,
+  int band = height < RECEIPT_BAND ? height : RECEIPT_BAND;
+  if (band < 1)
+    band = 1;
+  surf = SDL_CreateRGBSurfaceWithFormat(0, width, band, 32,
                                         SDL_PIXELFORMAT_ARGB8888);
   if (surf)
     ren = SDL_CreateSoftwareRenderer(surf);
@@ -114,29 +132,32 @@ kerr receipt_render(void *ud, receipt_paper *p, int width, printer_raster *out) 
   u->ren = ren;
   text_set_renderer(h->text, ren);
   u->th.w = width;
-  u->th.h = height;
-  ui_begin(u);
-  draw_blocks(u, p);
-  SDL_RenderPresent(ren);
+  u->th.h = band;
   e = printer_raster_init(out, width, height);
   if (e)
     goto out;
-  if (SDL_LockSurface(surf) != 0) {
-    e = KERR_INTERNAL;
-    goto out;
-  }
-  for (int y = 0; y < height; y++) {
-    const Uint32 *row = (const Uint32 *)((const Uint8 *)surf->pixels +
-                                         (size_t)y * (size_t)surf->pitch);
-    for (int x = 0; x < width; x++) {
-      Uint32 px = row[x];
-      int lum = (int)(((px >> 16) & 0xFF) * 3 + ((px >> 8) & 0xFF) * 6 +
-                      (px & 0xFF)) / 10;
-      if (lum < 140)
-        printer_raster_set(out, x, y);
+  for (int y0 = 0; y0 < height; y0 += band) {
+    int rows = height - y0 < band ? height - y0 : band;
+    ui_begin(u);
+    draw_blocks(u, p, y0, rows);
+    SDL_RenderPresent(ren);
+    if (SDL_LockSurface(surf) != 0) {
+      e = KERR_INTERNAL;
+      goto out;
     }
+    for (int y = 0; y < rows; y++) {
+      const Uint32 *row = (const Uint32 *)((const Uint8 *)surf->pixels +
+                                           (size_t)y * (size_t)surf->pitch);
+      for (int x = 0; x < width; x++) {
+        Uint32 px = row[x];
+        int lum = (int)(((px >> 16) & 0xFF) * 3 + ((px >> 8) & 0xFF) * 6 +
+                        (px & 0xFF)) / 10;
+        if (lum < 140)
+          printer_raster_set(out, x, y0 + y);
+      }
+    }
+    SDL_UnlockSurface(surf);
   }
-  SDL_UnlockSurface(surf);
 out:
   if (e)
     printer_raster_free(out);

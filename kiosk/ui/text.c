@@ -137,6 +137,7 @@ struct text_sys {
   int n_files;
   face faces[MAX_FACES];
   int n_faces;
+  int faces_per_file; /* 1..FACES_PER_FILE */
   unsigned long tick;
   unsigned long opens; /* TTF_OpenFontIndex calls, probes included */
   sized_font *sizes[MAX_SIZES];
@@ -291,7 +292,7 @@ static TTF_Font *face_at(text_sys *t, face_ref r, int px) {
     if (!lru || f->used < lru->used)
       lru = f;
   }
-  if (in_group < FACES_PER_FILE && t->n_faces < MAX_FACES) {
+  if (in_group < t->faces_per_file && t->n_faces < MAX_FACES) {
     TTF_Font *font = open_face(t, &t->files[r.file], px);
     if (font) {
       if (r.main)
@@ -378,6 +379,7 @@ kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
   if (!t)
     return KERR_NOMEM;
   t->bound = cache_bytes;
+  t->faces_per_file = FACES_PER_FILE;
   randombytes_buf(&t->meas_seed, sizeof t->meas_seed);
   kerr e = read_conf(t, fonts_conf, err, errlen);
   if (e) {
@@ -486,6 +488,10 @@ void text_destroy(text_sys *t) {
   close_sizes(t);
   meas_clear(t);
   free(t);
+}
+
+void text_set_faces_per_file(text_sys *t, int n) {
+  t->faces_per_file = n < 1 ? 1 : n > FACES_PER_FILE ? FACES_PER_FILE : n;
 }
 
 void text_set_renderer(text_sys *t, SDL_Renderer *r) {

@@ -35,6 +35,13 @@ kerr text_create(const char *fonts_conf, size_t cache_bytes, text_sys **out,
                  char *err, size_t errlen);
 void text_destroy(text_sys *t);
 
+/* Lowers the number of faces of one font file open at a time to n (1 up to
+ * TEXT_FACES_PER_FILE; the default is the maximum). One face per file costs
+ * every change of size its glyph cache but halves the faces' memory: for a
+ * renderer that draws once (receipts), not for the screen. Call before the
+ * first draw. */
+void text_set_faces_per_file(text_sys *t, int n);
+
 /* Textures belong to one renderer; setting a new one clears the cache. */
 void text_set_renderer(text_sys *t, SDL_Renderer *r);
 

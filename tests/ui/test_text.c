@@ -36,6 +36,40 @@ static int same_pixels(const SDL_Surface *a, const SDL_Surface *b) {
          memcmp(a->pixels, b->pixels, (size_t)a->pitch * (size_t)a->h) == 0;
 }
 
+/* One face per file (receipts): every size goes through the same face, and
+ * what it draws and measures is what a system with more faces draws. */
+static void test_one_face_per_file(const char *conf) {
+  char err[256];
+  text_sys *one = NULL, *many = NULL;
+  CHECK_INT(text_create(conf, 1 << 20, &one, err, sizeof err), KERR_OK);
+  CHECK_INT(text_create(conf, 1 << 20, &many, err, sizeof err), KERR_OK);
+  if (!one || !many) {
+    text_destroy(one);
+    text_destroy(many);
+    return;
+  }
+  text_set_faces_per_file(one, 1);
+  text_stats st;
+  text_get_stats(one, &st);
+  size_t faces0 = st.faces;
+  static const int px[] = {24, 30, 46, 30, 60, 24};
+  for (int i = 0; i < 6; i++) {
+    CHECK_INT(text_width(one, px[i], TEXT_REGULAR, para, strlen(para)),
+              text_width(many, px[i], TEXT_REGULAR, para, strlen(para)));
+    SDL_Surface *a = draw_alone(one, px[i], "最低生活保障申请");
+    SDL_Surface *b = draw_alone(many, px[i], "最低生活保障申请");
+    CHECK(same_pixels(a, b));
+    SDL_FreeSurface(a);
+    SDL_FreeSurface(b);
+  }
+  text_get_stats(one, &st);
+  CHECK_INT(st.faces, faces0); /* the regular file's one face, resized */
+  text_get_stats(many, &st);
+  CHECK_INT(st.faces, faces0 + TEXT_FACES_PER_FILE - 1);
+  text_destroy(one);
+  text_destroy(many);
+}
+
 static void test_faces_and_sizes(const char *conf) {
   char err[256];
   text_sys *t = NULL, *fresh = NULL;
@@ -299,6 +333,7 @@ int main(void) {
   SDL_FreeSurface(surf);
 
   test_faces_and_sizes(conf);
+  test_one_face_per_file(conf);
   SDL_Quit();
   return TEST_DONE();
 }

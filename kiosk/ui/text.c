@@ -51,6 +51,7 @@
 
 #include "core/log.h"
 #include "core/utf8.h"
+#include "ui/fontindex.h"
 
 #define MAX_FILES 8
 #define MAX_SIZES 24
@@ -230,9 +231,9 @@ static int same_face(const face_file *a, const face_file *b) {
   return strcmp(a->path, b->path) == 0 && strcmp(a->family, b->family) == 0;
 }
 
-/* The face index of a .ttc is found once: by probing faces in order for the
- * family name, and shared with every other line naming the same file and
- * family. */
+/* The face index of a .ttc is found once: from the file's name tables
+ * (fontindex.h), else by probing faces in order for the family name; it is
+ * shared with every other line naming the same file and family. */
 static TTF_Font *open_face_locked(text_sys *t, face_file *ff, int px) {
   if (ff->index == -2)
     return NULL;
@@ -242,6 +243,21 @@ static TTF_Font *open_face_locked(text_sys *t, face_file *ff, int px) {
   }
   int found = -2;
   TTF_Font *font = NULL;
+  /* The file's name tables say which face it is, without FreeType parsing
+   * the faces before it; the face opened there is still checked, and
+   * probing stays the fallback. */
+  int guess = font_face_index(ff->path, ff->family);
+  if (guess >= 0) {
+    t->opens++;
+    font = TTF_OpenFontIndex(ff->path, px, guess);
+    const char *fam = font ? TTF_FontFaceFamilyName(font) : NULL;
+    if (fam && strcmp(fam, ff->family) == 0) {
+      found = guess;
+    } else if (font) {
+      TTF_CloseFont(font);
+      font = NULL;
+    }
+  }
   for (int i = 0; i < 16 && found == -2; i++) {
     t->opens++;
     font = TTF_OpenFontIndex(ff->path, px, i);

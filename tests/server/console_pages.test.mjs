@@ -6,7 +6,8 @@
 // each loaded (naturalWidth > 0), open one large and step to the next; in
 // print media each page is on a sheet of its own after the form (the PDF
 // has the sheets and their captions). A 民政 reviewer sees only the pages
-// of its item; an application without pages shows no 拍的材料. Screenshots
+// of its item; an application without pages shows no 拍的材料; axe-core
+// finds no accessibility violations with the pages or one shown large. Screenshots
 // at 1366×768 and 390×844 go to SHOTS (default /tmp).
 //
 // Environment (set by tests/server/CMakeLists.txt): KIOSK_SERVER,
@@ -15,9 +16,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
 
 const NAME = 'console pages test';
+const AXE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules', 'axe-core', 'axe.min.js');
 const chromium = loadChromium(NAME);
 const env = (k) => requireEnv(NAME, k);
 const SERVER = env('KIOSK_SERVER'), SUBMIT_PAGES = env('SUBMIT_PAGES'), SUBMIT = env('SUBMIT_SAMPLE');
@@ -49,6 +52,7 @@ async function main() {
   { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-console-pages-'));
+  const axeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-console-pages-axe-'));
   let ctx = null;
   try {
     const port = parseInt(await waitForFile(portFile, 10000), 10);
@@ -167,9 +171,43 @@ async function main() {
     check(mine.length === 2 && mine.every((c) => c.startsWith(ID_MAT)),
       'a 民政 reviewer sees the two pages for 低保, not the hospital papers');
     await shoot('pages-reviewer');
+    await ctx.close();
+    ctx = null;
+
+    // Accessibility (axe-core, injected, so this browser ignores the CSP):
+    // the application with its pages, and one page shown large.
+    ctx = await launchChromium(chromium, axeDir, { bypassCSP: true });
+    const ap = ctx.pages()[0] || await ctx.newPage();
+    ap.setDefaultTimeout(15000);
+    const axe = async (what) => {
+      for (const [w, h] of [[1366, 768], [390, 844]]) {
+        await ap.setViewportSize({ width: w, height: h });
+        await ap.addScriptTag({ path: AXE });
+        const res = await ap.evaluate(async () => {
+          const r = await window.axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        if (res.length) console.error(`  ${what} at ${w}: ${res.join('; ')}`);
+        check(res.length === 0, `${what} at ${w}×${h}: no accessibility violations`);
+      }
+      await ap.setViewportSize({ width: 1366, height: 768 });
+    };
+    await ap.goto(base + '/console/#/today');
+    await ap.waitForSelector('#view-login:not([hidden])');
+    await ap.fill('#staff-id', 'W01');
+    await ap.fill('#password', PW);
+    await ap.click('#login-btn');
+    await ap.waitForSelector('#view-list:not([hidden])');
+    await ap.goto(base + '/console/#/app/' + app.uuid);
+    await ap.waitForFunction(() => document.querySelectorAll('#app-pages-list img').length === 3);
+    await axe('the application with 拍的材料');
+    await ap.click('#app-pages-list figure:first-child button');
+    await ap.waitForSelector('#page-viewer[open]');
+    await axe('a page shown large');
   } finally {
     if (ctx) await ctx.close();
     fs.rmSync(userDir, { recursive: true, force: true });
+    fs.rmSync(axeDir, { recursive: true, force: true });
     server.kill('SIGTERM');
   }
   check(await exited === 0, 'server exits cleanly on SIGTERM');

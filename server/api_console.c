@@ -1091,15 +1091,23 @@ static void scope_for_reviewer(srv_req *r, const store_staff *st, cJSON *o) {
   cJSON_AddNumberToObject(
       o, "other_items", all - cJSON_GetArraySize(cJSON_GetObjectItem(o, "items")));
   drop_foreign(r->s, st, cJSON_GetObjectItem(o, "timeline"), "item");
-  /* Photographed pages: those serving one of the reviewer's items. */
+  /* Photographed pages: those serving one of the reviewer's items, each
+   * naming only those (not which other items the household asked for). */
   cJSON *pages = cJSON_GetObjectItem(o, "pages");
   for (cJSON *p = cJSON_IsArray(pages) ? pages->child : NULL, *next; p;
        p = next) {
     next = p->next;
-    if (!scope_page(cJSON_GetObjectItem(p, "items"), mine_item, &m)) {
+    cJSON *its = cJSON_GetObjectItem(p, "items");
+    if (!scope_page(its, mine_item, &m)) {
       cJSON_DetachItemViaPointer(pages, p);
       session_wipe_json(p);
       cJSON_Delete(p);
+      continue;
+    }
+    for (cJSON *i = its->child, *inext; i; i = inext) {
+      inext = i->next;
+      if (!cJSON_IsString(i) || !mine_item(&m, i->valuestring))
+        cJSON_Delete(cJSON_DetachItemViaPointer(its, i));
     }
   }
   cJSON_AddBoolToObject(o, "scoped", 1);

@@ -506,7 +506,10 @@ function renderPages(a) {
       b.title = '放大看';
       b.append(pageImg(a.uuid, p));
       b.addEventListener('click', () => openViewer(pages.indexOf(p)));
-      fig.append(b, el('figcaption', pageLabel(p)));
+      /* 「全家人的身份证、户口本 · 第1页」, never broken inside 「· 第1页」. */
+      const cap = el('figcaption', p.material + ' ');
+      cap.append(el('span', '· 第' + p.page + '页', 'nowrap'));
+      fig.append(b, cap);
       row.append(fig);
     }
     div.append(row);

@@ -170,6 +170,8 @@ async function main() {
     const mine = await page.$$eval('#app-pages-list figcaption', (cs) => cs.map((c) => c.textContent));
     check(mine.length === 2 && mine.every((c) => c.startsWith(ID_MAT)),
       'a 民政 reviewer sees the two pages for 低保, not the hospital papers');
+    const usedFor = await page.textContent('#app-pages-list .page-group p');
+    check(usedFor === '用于：最低生活保障', 'and is not told the other department\'s item (' + usedFor + ')');
     await shoot('pages-reviewer');
     await ctx.close();
     ctx = null;

@@ -288,6 +288,14 @@ int main(void) {
   CHECK_INT(st, 200);
   pages_text(o, txt, sizeof txt);
   CHECK_STR(txt, "0:" ID_MAT ":1;");
+  /* The page names only the reviewer's item, not the household's other
+   * one (医疗救助). */
+  const cJSON *mine =
+      cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "pages"),
+                                             0),
+                          "items");
+  CHECK_INT(cJSON_GetArraySize(mine), 1);
+  CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(mine, 0)), "dibao");
   cJSON_Delete(o);
   CHECK_INT(page_is(rmz, a.uuid, "0", j1, n1), 200);
   CHECK_INT(page_is(rmz, a.uuid, "1", NULL, 0), 404);

@@ -76,7 +76,8 @@ kerr intake_app_parse_hinted(const char *body, size_t n,
  * 1..INTAKE_PAGE_DIM_MAX, "data" standard base64 without line breaks of
  * bytes that begin with a JPEG's FF D8 FF). KERR_OK when absent or
  * right; KERR_INVALID with an English msg naming the entry (never its
- * values); KERR_NOMEM. Decoded bytes are wiped before they are freed. */
+ * values). Nothing is decoded: the base64 is checked as
+ * intake_page_decode would take it. */
 kerr intake_payload_pages(const struct cJSON *pt, char *msg, size_t msgcap);
 
 /* Decodes attachment att's "data" (checked by intake_payload_pages) into

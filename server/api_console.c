@@ -872,12 +872,13 @@ static int events_each(void *ud, const store_event *ev) {
   return 0;
 }
 
-/* Opens the sealed application and moves the parts the console shows into
- * o: "display", "item names" (into items) and the applicant's signature. */
-static kerr unseal_into(srv *s, const app_copy *c, cJSON *o) {
+/* Opens the sealed application and parses it into *pt, which the caller
+ * wipes (session_wipe_json) and deletes; the buffer that held the whole
+ * plaintext is wiped by sodium_free here. */
+static kerr payload_open(const srv *s, const app_copy *c, cJSON **pt) {
   kerr err = KERR_OK;
   char msg[REQJSON_MSG_MAX];
-  cJSON *pt = NULL;
+  *pt = NULL;
   if (c->sealed_len <= crypto_box_SEALBYTES)
     return KERR_CRYPTO;
   size_t n = c->sealed_len - crypto_box_SEALBYTES;
@@ -885,12 +886,52 @@ static kerr unseal_into(srv *s, const app_copy *c, cJSON *o) {
   if (!buf)
     return KERR_NOMEM;
   if (crypto_box_seal_open(buf, c->sealed, c->sealed_len, s->seal_pk,
-                           s->seal_sk) != 0) {
+                           s->seal_sk) != 0)
     err = KERR_CRYPTO;
-    goto out;
+  else
+    buf[n] = '\0';
+  if (!err)
+    err = reqjson_parse((const char *)buf, n, 32, pt, msg, sizeof msg);
+  sodium_free(buf);
+  return err;
+}
+
+/* "pages": the photographed pages (the payload's "attachments", checked
+ * at intake) without their bytes, each with its place among them
+ * ("index", for GET .../page?index=N). */
+static void add_pages(const cJSON *pt, cJSON *o) {
+  cJSON *pages = cJSON_AddArrayToObject(o, "pages");
+  const cJSON *att = cJSON_GetObjectItemCaseSensitive(pt, "attachments");
+  int i = 0;
+  for (const cJSON *a = cJSON_IsArray(att) ? att->child : NULL; a && pages;
+       a = a->next, i++) {
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(a, "items");
+    const char *mat =
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "material"));
+    const cJSON *pg = cJSON_GetObjectItemCaseSensitive(a, "page");
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(a, "width");
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(a, "height");
+    if (!cJSON_IsArray(items) || !mat || !cJSON_IsNumber(pg) ||
+        !cJSON_IsNumber(w) || !cJSON_IsNumber(h))
+      continue;
+    cJSON *one = cJSON_CreateObject();
+    cJSON_AddNumberToObject(one, "index", i);
+    cJSON_AddStringToObject(one, "material", mat);
+    cJSON_AddItemToObject(one, "items", cJSON_Duplicate(items, 1));
+    cJSON_AddNumberToObject(one, "page", pg->valuedouble);
+    cJSON_AddNumberToObject(one, "width", w->valuedouble);
+    cJSON_AddNumberToObject(one, "height", h->valuedouble);
+    cJSON_AddItemToArray(pages, one);
   }
-  buf[n] = '\0';
-  if ((err = reqjson_parse((const char *)buf, n, 32, &pt, msg, sizeof msg)))
+}
+
+/* Opens the sealed application and moves the parts the console shows into
+ * o: "display", "item names" (into items), the signatures and the list of
+ * photographed pages. */
+static kerr unseal_into(srv *s, const app_copy *c, cJSON *o) {
+  cJSON *pt = NULL;
+  kerr err = payload_open(s, c, &pt);
+  if (err)
     goto out;
   cJSON *display = cJSON_DetachItemFromObjectCaseSensitive(pt, "display");
   if (!cJSON_IsArray(display)) {
@@ -923,13 +964,12 @@ static kerr unseal_into(srv *s, const app_copy *c, cJSON *o) {
       cJSON_AddStringToObject(one, "png", g->valuestring);
       cJSON_AddItemToArray(sigs, one);
     }
+  add_pages(pt, o);
 out:
   /* cJSON's copies of the plaintext are wiped before they are freed (what
-   * went into the answer is the answer's); the buffer that held the whole
-   * plaintext is wiped by sodium_free. */
+   * went into the answer is the answer's). */
   session_wipe_json(pt);
   cJSON_Delete(pt);
-  sodium_free(buf);
   return err;
 }
 
@@ -1051,6 +1091,25 @@ static void scope_for_reviewer(srv_req *r, const store_staff *st, cJSON *o) {
   cJSON_AddNumberToObject(
       o, "other_items", all - cJSON_GetArraySize(cJSON_GetObjectItem(o, "items")));
   drop_foreign(r->s, st, cJSON_GetObjectItem(o, "timeline"), "item");
+  /* Photographed pages: those serving one of the reviewer's items, each
+   * naming only those (not which other items the household asked for). */
+  cJSON *pages = cJSON_GetObjectItem(o, "pages");
+  for (cJSON *p = cJSON_IsArray(pages) ? pages->child : NULL, *next; p;
+       p = next) {
+    next = p->next;
+    cJSON *its = cJSON_GetObjectItem(p, "items");
+    if (!scope_page(its, mine_item, &m)) {
+      cJSON_DetachItemViaPointer(pages, p);
+      session_wipe_json(p);
+      cJSON_Delete(p);
+      continue;
+    }
+    for (cJSON *i = its->child, *inext; i; i = inext) {
+      inext = i->next;
+      if (!cJSON_IsString(i) || !mine_item(&m, i->valuestring))
+        cJSON_Delete(cJSON_DetachItemViaPointer(its, i));
+    }
+  }
   cJSON_AddBoolToObject(o, "scoped", 1);
   cJSON_AddBoolToObject(o, "scope_form", have_form);
 }
@@ -1158,6 +1217,89 @@ enum MHD_Result console_app(srv_req *r) {
     cJSON_AddBoolToObject(o, "scoped", 0);
   add_materials(r, o);
   return srv_reply_json(r, 200, o, NULL);
+}
+
+/* GET /api/console/applications/{uuid}/page?index=N: the JPEG of one
+ * photographed page (N: its "index" in the application's "pages"). The
+ * same sign-in, opening and audit as the application itself (audited as
+ * "open" with "page N"); a reviewer gets only a page serving one of its
+ * department's items of the application. A page that is not there, or
+ * not the reviewer's, is 404 alike. The bytes are never stored or logged
+ * here; the buffers that held them are wiped. */
+enum MHD_Result console_app_page(srv_req *r) {
+  store_staff staff;
+  app_copy c;
+  memset(&c, 0, sizeof c);
+  c.s = r->s;
+  if (!session_account(r, &staff))
+    return reply_signin(r);
+  if (!intake_uuid_ok(r->param))
+    return srv_reply_error(r, 404, "not_found", "no such application");
+  const char *iv = srv_query(r, "index");
+  size_t il = iv ? strlen(iv) : 0;
+  if (il == 0 || il > 2 || strspn(iv, "0123456789") != il)
+    return srv_reply_error(r, 400, "bad_request",
+                           "index must be a page's number from 0");
+  int index = atoi(iv);
+  kerr err = store_app_get(r->s->st, r->param, copy_each, &c);
+  if (err == KERR_NOTFOUND)
+    return srv_reply_error(r, 404, "not_found", "no such application");
+  if (err || !c.summary || !c.sealed) {
+    cJSON_Delete(c.summary);
+    free(c.sealed);
+    return srv_reply_error(r, 500, "internal", "storage error");
+  }
+  enum MHD_Result ret;
+  cJSON *pt = NULL;
+  unsigned char *jpeg = NULL;
+  size_t len = 0;
+  if (!sees_app(r->s, &staff, c.items)) {
+    ret = srv_reply_error(r, 404, "not_found", "no such page");
+    goto out;
+  }
+  err = payload_open(r->s, &c, &pt);
+  if (err) {
+    LOG_W("console", "application %s could not be opened: %s", r->param,
+          kerr_str(err));
+    ret = srv_reply_error(r, 500, "internal", "the application does not open");
+    goto out;
+  }
+  const cJSON *att = cJSON_GetArrayItem(
+      cJSON_GetObjectItemCaseSensitive(pt, "attachments"), index);
+  mine_ctx m = {.s = r->s, .st = &staff,
+                .items = cJSON_GetObjectItem(c.summary, "items")};
+  if (!att || (is_role(&staff, STORE_ROLE_REVIEWER) &&
+               !scope_page(cJSON_GetObjectItemCaseSensitive(att, "items"),
+                           mine_item, &m))) {
+    ret = srv_reply_error(r, 404, "not_found", "no such page");
+    goto out;
+  }
+  err = intake_page_decode(att, &jpeg, &len);
+  if (err) {
+    LOG_W("console", "page %d of application %s is not a JPEG", index,
+          r->param);
+    ret = srv_reply_error(r, 500, "internal", "the page does not decode");
+    goto out;
+  }
+  char detail[32];
+  snprintf(detail, sizeof detail, "page %d", index);
+  LOG_I("console", "staff %s opened page %d of application %s", staff.id,
+        index, r->param);
+  audit(r, staff.id, "open", r->param, NULL, detail);
+  const char *const h[] = {"Cache-Control", "no-store",
+                           "Content-Disposition", "inline", NULL};
+  ret = srv_reply(r, 200, "image/jpeg", jpeg, len, h);
+out:
+  if (jpeg) {
+    sodium_memzero(jpeg, len);
+    free(jpeg);
+  }
+  session_wipe_json(pt);
+  cJSON_Delete(pt);
+  session_wipe_json(c.summary);
+  cJSON_Delete(c.summary);
+  free(c.sealed);
+  return ret;
 }
 
 typedef struct item_list {

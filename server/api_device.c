@@ -68,12 +68,13 @@ typedef struct index_ctx {
 
 static int search_digests(const srv *s, const store_app *a,
                           unsigned char d[][STORE_SEARCH_BYTES], size_t *n,
-                          char hints[INTAKE_HINTS_MAX][5], size_t *n_hints);
+                          char hints[INTAKE_HINTS_MAX][5], size_t *n_hints,
+                          char *why, size_t whycap);
 
 static int index_one(void *ud, store_app *a) {
   index_ctx *c = ud;
   size_t n = 0;
-  int opens = search_digests(c->s, a, c->d, &n, NULL, NULL);
+  int opens = search_digests(c->s, a, c->d, &n, NULL, NULL, NULL, 0);
   if (opens < 0)
     return 1;
   if (!opens) {
@@ -131,10 +132,13 @@ kerr api_check_setup(srv *s) {
 
 /* 1 if the sealed box opens with the server's key, -1 if out of memory.
  * The plaintext is only looked at for the search digests (d, *n: the
- * applicant's name and ID number, keyed) and wiped at once. */
+ * applicant's name and ID number, keyed) and, when why is not NULL, its
+ * photographed pages (intake_payload_pages: 2 and why when they are
+ * refused), and wiped at once. */
 static int search_digests(const srv *s, const store_app *a,
                           unsigned char d[][STORE_SEARCH_BYTES], size_t *n,
-                          char hints[INTAKE_HINTS_MAX][5], size_t *n_hints) {
+                          char hints[INTAKE_HINTS_MAX][5], size_t *n_hints,
+                          char *why, size_t whycap) {
   *n = 0;
   if (n_hints)
     *n_hints = 0;
@@ -152,6 +156,9 @@ static int search_digests(const srv *s, const store_app *a,
     search_digests_json(s->search_key, pt, d, n);
     if (hints && n_hints)
       *n_hints = intake_payload_hints_json(pt, hints);
+    kerr pages = why ? intake_payload_pages(pt, why, whycap) : KERR_OK;
+    if (pages)
+      ok = pages == KERR_NOMEM ? -1 : 2;
     session_wipe_json(pt);
     cJSON_Delete(pt);
   }
@@ -179,10 +186,18 @@ enum MHD_Result api_app_submit(srv_req *r) {
                           "device_id differs from the client certificate");
     goto out;
   }
+  char why[REQJSON_MSG_MAX];
   int opens = search_digests(r->s, &in.app, digests, &n_digests, hints,
-                             &n_hints);
+                             &n_hints, why, sizeof why);
   if (opens < 0) {
     ret = MHD_NO;
+    goto out;
+  }
+  if (opens == 2) {
+    sodium_memzero(hints, sizeof hints);
+    LOG_W("api", "application %s from %s refused: %s", in.app.uuid,
+          in.app.device_id, why);
+    ret = srv_reply_error(r, 422, "bad_attachment", why);
     goto out;
   }
   if (opens) {

@@ -546,3 +546,162 @@ kerr intake_app_rekey(const unsigned char key[INTAKE_CHECK_KEY], store_app *a) {
   free(b64);
   return err;
 }
+
+/* ---- photographed pages (the payload's "attachments") ---- */
+
+static int whole_in(const cJSON *v, int lo, int hi) {
+  return cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi &&
+         v->valuedouble == (double)(int)v->valuedouble;
+}
+
+kerr intake_page_decode(const cJSON *att, unsigned char **jpeg, size_t *len) {
+  const cJSON *d = cJSON_GetObjectItemCaseSensitive(att, "data");
+  *jpeg = NULL;
+  *len = 0;
+  if (!cJSON_IsString(d))
+    return KERR_INVALID;
+  size_t b64n = strlen(d->valuestring);
+  size_t cap = b64n / 4 * 3 + 3;
+  unsigned char *buf = malloc(cap);
+  size_t n = 0;
+  if (!buf)
+    return KERR_NOMEM;
+  /* No characters ignored: a line break is an error, as is a missing
+   * pad. */
+  if (sodium_base642bin(buf, cap, d->valuestring, b64n, NULL, &n, NULL,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      n < 3 || buf[0] != 0xFF || buf[1] != 0xD8 || buf[2] != 0xFF) {
+    sodium_memzero(buf, cap);
+    free(buf);
+    return KERR_INVALID;
+  }
+  *jpeg = buf;
+  *len = n;
+  return KERR_OK;
+}
+
+/* A base64 character's value, -1 for any other byte. */
+static int b64_val(unsigned char c) {
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* 1 if s[0..n) is what sodium_base642bin (VARIANT_ORIGINAL, nothing
+ * ignored) decodes, and its first bytes are a JPEG's FF D8 FF. Checked,
+ * not decoded: sodium's constant-time decoder takes ten times as long, and
+ * a page's bytes are not secret from this check. */
+static int b64_jpeg_ok(const char *s, size_t n) {
+  if (n < 4 || n % 4)
+    return 0;
+  size_t pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
+  /* Without branches (the loop vectorises; random bytes would mispredict
+   * a branch per character). */
+  unsigned bad = 0;
+  for (size_t i = 0; i < n - pad; i++) {
+    unsigned char c = (unsigned char)s[i];
+    bad |= !(((unsigned)(c - 'A') < 26u) | ((unsigned)(c - 'a') < 26u) |
+             ((unsigned)(c - '0') < 10u) | (c == '+') | (c == '/'));
+  }
+  if (bad)
+    return 0;
+  /* The unused low bits of the last character before the padding must be
+   * zero (sodium refuses them otherwise). */
+  int last = b64_val((unsigned char)s[n - pad - 1]);
+  if ((pad == 2 && (last & 0x0F)) || (pad == 1 && (last & 0x03)))
+    return 0;
+  /* FF D8 FF is "/9j/" (the fourth character's low bits are the next
+   * byte's). */
+  return strncmp(s, "/9j/", 4) == 0;
+}
+
+/* One attachment (the i-th) against the contract; msg names what is
+ * wrong, never the value. */
+static kerr page_check(const cJSON *a, int i, char *msg, size_t msgcap) {
+  static const char *const keys[] = {"items", "material", "page", "type",
+                                     "width", "height", "data", NULL};
+  char why[REQJSON_MSG_MAX];
+  if (!cJSON_IsObject(a)) {
+    snprintf(msg, msgcap, "attachments[%d] must be an object", i);
+    return KERR_INVALID;
+  }
+  if (reqjson_keys(a, keys, why, sizeof why)) {
+    snprintf(msg, msgcap, "attachments[%d]: %s", i, why);
+    return KERR_INVALID;
+  }
+  const cJSON *items = cJSON_GetObjectItemCaseSensitive(a, "items"), *it;
+  int n_items = cJSON_GetArraySize(items);
+  if (!cJSON_IsArray(items) || n_items < 1 || n_items > INTAKE_MAX_ITEMS) {
+    snprintf(msg, msgcap, "attachments[%d].items must be an array of 1 to "
+                          "%d item ids", i, INTAKE_MAX_ITEMS);
+    return KERR_INVALID;
+  }
+  cJSON_ArrayForEach(it, items) {
+    if (!cJSON_IsString(it) || strlen(it->valuestring) == 0 ||
+        strlen(it->valuestring) > INTAKE_ITEM_MAX ||
+        !all_in(it->valuestring, LOWER DIGITS "_")) {
+      snprintf(msg, msgcap, "attachments[%d].items: each must be an id of "
+                            "a-z, 0-9 and '_'", i);
+      return KERR_INVALID;
+    }
+  }
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(a, "material");
+  size_t ml = cJSON_IsString(m) ? strlen(m->valuestring) : 0;
+  if (ml == 0 || ml > REQJSON_UTF8_MAX * INTAKE_MATERIAL_MAX ||
+      utf8_count(m->valuestring, ml) > INTAKE_MATERIAL_MAX) {
+    snprintf(msg, msgcap, "attachments[%d].material must be text of 1 to "
+                          "%d characters", i, INTAKE_MATERIAL_MAX);
+    return KERR_INVALID;
+  }
+  if (!whole_in(cJSON_GetObjectItemCaseSensitive(a, "page"), 1,
+                INTAKE_PAGE_NO_MAX)) {
+    snprintf(msg, msgcap, "attachments[%d].page must be a whole number "
+                          "from 1 to %d", i, INTAKE_PAGE_NO_MAX);
+    return KERR_INVALID;
+  }
+  const char *type =
+      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "type"));
+  if (!type || strcmp(type, "image/jpeg") != 0) {
+    snprintf(msg, msgcap, "attachments[%d].type must be \"image/jpeg\"", i);
+    return KERR_INVALID;
+  }
+  if (!whole_in(cJSON_GetObjectItemCaseSensitive(a, "width"), 1,
+                INTAKE_PAGE_DIM_MAX) ||
+      !whole_in(cJSON_GetObjectItemCaseSensitive(a, "height"), 1,
+                INTAKE_PAGE_DIM_MAX)) {
+    snprintf(msg, msgcap, "attachments[%d]: width and height must be whole "
+                          "numbers from 1 to %d", i, INTAKE_PAGE_DIM_MAX);
+    return KERR_INVALID;
+  }
+  const cJSON *d = cJSON_GetObjectItemCaseSensitive(a, "data");
+  if (!cJSON_IsString(d) ||
+      !b64_jpeg_ok(d->valuestring, strlen(d->valuestring))) {
+    snprintf(msg, msgcap, "attachments[%d].data must be standard base64 "
+                          "(no line breaks) of a JPEG, which begins with "
+                          "FF D8 FF", i);
+    return KERR_INVALID;
+  }
+  return KERR_OK;
+}
+
+kerr intake_payload_pages(const cJSON *pt, char *msg, size_t msgcap) {
+  const cJSON *att = cJSON_GetObjectItemCaseSensitive(pt, "attachments"), *a;
+  int i = 0;
+  if (!att)
+    return KERR_OK;
+  if (!cJSON_IsArray(att) || cJSON_GetArraySize(att) > INTAKE_PAGES_MAX) {
+    snprintf(msg, msgcap, "attachments must be an array of at most %d "
+                          "photographed pages", INTAKE_PAGES_MAX);
+    return KERR_INVALID;
+  }
+  cJSON_ArrayForEach(a, att) {
+    kerr err = page_check(a, i++, msg, msgcap);
+    if (err)
+      return err;
+  }
+  return KERR_OK;
+}

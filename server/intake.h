@@ -17,10 +17,14 @@
 enum {
   INTAKE_MAX_ITEMS = 32,
   INTAKE_ITEM_MAX = 40,
-  INTAKE_SEALED_MAX = 3 * 1024 * 1024, /* decoded bytes */
+  INTAKE_SEALED_MAX = 8 * 1024 * 1024, /* decoded bytes */
   INTAKE_ERRORS_MAX = 16,
   INTAKE_ERROR_LEN = 200, /* characters of one last_errors entry */
-  INTAKE_CHECK_KEY = 32 /* bytes of the server's check key (check.key) */
+  INTAKE_CHECK_KEY = 32, /* bytes of the server's check key (check.key) */
+  INTAKE_PAGES_MAX = 24,     /* photographed pages (attachments) */
+  INTAKE_PAGE_NO_MAX = 24,   /* an attachment's "page" within its material */
+  INTAKE_PAGE_DIM_MAX = 10000, /* width and height, pixels */
+  INTAKE_MATERIAL_MAX = 400  /* characters of an attachment's material */
 };
 
 /* A checked application: app's borrowed pointers point into this struct. */
@@ -62,6 +66,25 @@ kerr intake_app_parse_hinted(const char *body, size_t n,
                              const unsigned char *check_key,
                              const char (*hints)[5], size_t n_hints,
                              intake_app *out, char *msg, size_t msgcap);
+
+/* Checks the photographed pages of an opened payload (pt): its
+ * "attachments", when present, must be an array of at most
+ * INTAKE_PAGES_MAX objects with exactly the fields of
+ * docs/submission.schema.json ("items" 1..INTAKE_MAX_ITEMS ids of
+ * [a-z0-9_], "material" 1..INTAKE_MATERIAL_MAX characters, "page"
+ * 1..INTAKE_PAGE_NO_MAX, "type" "image/jpeg", "width" and "height"
+ * 1..INTAKE_PAGE_DIM_MAX, "data" standard base64 without line breaks of
+ * bytes that begin with a JPEG's FF D8 FF). KERR_OK when absent or
+ * right; KERR_INVALID with an English msg naming the entry (never its
+ * values). Nothing is decoded: the base64 is checked as
+ * intake_page_decode would take it. */
+kerr intake_payload_pages(const struct cJSON *pt, char *msg, size_t msgcap);
+
+/* Decodes attachment att's "data" (checked by intake_payload_pages) into
+ * a malloc'ed *jpeg of *len bytes, which the caller wipes and frees.
+ * KERR_INVALID if it is not base64 of a JPEG, KERR_NOMEM. */
+kerr intake_page_decode(const struct cJSON *att, unsigned char **jpeg,
+                        size_t *len);
 
 /* The canonical hash of an application: BLAKE2b-256 over its fields in a
  * fixed order, sealed as its base64 text. */

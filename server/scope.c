@@ -112,3 +112,7 @@ int scope_display(cJSON *display, const cJSON *form, scope_mine_fn mine,
   }
   return removed;
 }
+
+int scope_page(const cJSON *items, scope_mine_fn mine, void *ud) {
+  return cJSON_IsArray(items) && needed(items, 0, mine, ud);
+}

@@ -38,4 +38,9 @@ typedef int (*scope_mine_fn)(void *ud, const char *item);
 int scope_display(cJSON *display, const cJSON *form, scope_mine_fn mine,
                   void *ud);
 
+/* Whether a photographed page (an entry of the payload's "attachments")
+ * serving items (its JSON array of item ids) is sent to the reviewer: one
+ * of them is one of the reviewer's items. 0 for anything not an array. */
+int scope_page(const cJSON *items, scope_mine_fn mine, void *ud);
+
 #endif

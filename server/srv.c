@@ -424,6 +424,11 @@ typedef struct route {
   int admin;  /* only for an administrator's certificate (403 otherwise) */
 } route;
 
+/* An application's body holds its sealed box as base64, with room for the
+ * envelope's other fields. */
+_Static_assert(SRV_BODY_APP >= (INTAKE_SEALED_MAX + 2) / 3 * 4 + 64 * 1024,
+               "SRV_BODY_APP must hold the largest sealed application");
+
 static const route ROUTES[] = {
   {"POST", "/v1/applications", EXACT, NULL, api_app_submit, 1, SRV_BODY_APP,
    0},
@@ -449,6 +454,8 @@ static const route ROUTES[] = {
   {"GET", "/api/console/applications/", PARAM, NULL, console_app, 0, 0, 0},
   {"POST", "/api/console/applications/", PARAM_SUFFIX, "/status",
    console_app_status, 1, SRV_BODY_SMALL, 0},
+  {"GET", "/api/console/applications/", PARAM_SUFFIX, "/page", console_app_page,
+   0, 0, 0},
   {"GET", "/api/console/devices", EXACT, NULL, console_devices, 0, 0, 0},
   {"GET", "/api/console/queue", EXACT, NULL, console_queue, 0, 0, 0},
   {"GET", "/api/console/audit", EXACT, NULL, console_audit, 0, 0, 0},

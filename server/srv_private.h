@@ -22,7 +22,9 @@
 
 enum {
   SRV_ADMIN_KEYS_MAX = 16,             /* keys in admin.pub */
-  SRV_BODY_APP = 4 * 1024 * 1024,      /* POST /v1/applications */
+  /* POST /v1/applications: base64 of the largest sealed box
+   * (INTAKE_SEALED_MAX, 8 MiB: 10.67 MiB) and the envelope's fields. */
+  SRV_BODY_APP = 11 * 1024 * 1024,
   SRV_BODY_CONTENT = 64 * 1024 * 1024, /* POST /v1/content */
   SRV_BODY_SMALL = 64 * 1024           /* everything else */
 };
@@ -168,6 +170,7 @@ enum MHD_Result console_apps_csv(srv_req *r);
 enum MHD_Result console_apps_xlsx(srv_req *r);
 enum MHD_Result console_app(srv_req *r);
 enum MHD_Result console_app_status(srv_req *r);
+enum MHD_Result console_app_page(srv_req *r);
 enum MHD_Result console_devices(srv_req *r);
 enum MHD_Result console_queue(srv_req *r);
 enum MHD_Result console_audit(srv_req *r);

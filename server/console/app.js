@@ -68,6 +68,8 @@ async function api(method, path, body) {
 }
 
 function show(view) {
+  const pv = document.getElementById('page-viewer');
+  if (pv && pv.open) pv.close();
   for (const v of ['login', 'list', 'app', 'queue', 'audit', 'staff', 'devices']) {
     $('view-' + v).hidden = v !== view;
   }
@@ -364,6 +366,7 @@ async function showApp(uuid) {
     $('app-urgent').hidden = true;
     $('app-ref').textContent = '';
     $('app-form').replaceChildren(el('p', '没有找到这份申请。', 'msg'));
+    renderPages({ pages: [] });
     return;
   }
   const a = r.data;
@@ -440,8 +443,115 @@ async function showApp(uuid) {
     sigList.append(fig);
   }
   $('app-signatures').hidden = !(a.signatures || []).length;
+  renderPages(a);
   renderTimeline(a.timeline || []);
 }
+
+/* ---- photographed pages (拍的材料) ---- */
+
+let viewerPages = [];   /* the pages of the open application, in order */
+let viewerAt = 0;
+
+function pageUrl(uuid, p) {
+  return '/api/console/applications/' + encodeURIComponent(uuid) +
+    '/page?index=' + p.index;
+}
+
+function pageLabel(p) {
+  return p.material + ' · 第' + p.page + '页';
+}
+
+function pageImg(uuid, p, cls) {
+  const img = el('img', null, cls);
+  img.src = pageUrl(uuid, p);
+  img.alt = pageLabel(p);
+  img.dataset.index = p.index;
+  if (p.width && p.height) {
+    img.width = p.width;
+    img.height = p.height;
+  }
+  img.addEventListener('error', () => {
+    img.hidden = true;
+    img.after(el('span', '这张照片打不开，请刷新后再试。', 'msg'));
+  }, { once: true });
+  return img;
+}
+
+/* The pages grouped by material (in the order the kiosk photographed
+ * them), as thumbnails; and, for printing, each page on a sheet of its
+ * own after the form. A reviewer is sent only its items' pages. */
+function renderPages(a) {
+  const pages = a.pages || [];
+  const list = $('app-pages-list');
+  const sheets = $('app-pages-print');
+  list.replaceChildren();
+  sheets.replaceChildren();
+  viewerPages = pages;
+  $('app-pages').hidden = pages.length === 0;
+  const groups = new Map();
+  for (const p of pages) {
+    if (!groups.has(p.material)) groups.set(p.material, []);
+    groups.get(p.material).push(p);
+  }
+  for (const [material, ps] of groups) {
+    const div = el('div', null, 'page-group');
+    div.append(el('h4', material));
+    const items = [...new Set(ps.flatMap((p) => p.items || []))].map(itemName);
+    if (items.length) div.append(el('p', '用于：' + items.join('、'), 'muted'));
+    const row = el('div', null, 'page-thumbs');
+    for (const p of ps) {
+      const fig = el('figure', null, 'page-thumb');
+      const b = el('button', null, 'page-open');
+      b.type = 'button';
+      b.title = '放大看';
+      b.append(pageImg(a.uuid, p));
+      b.addEventListener('click', () => openViewer(pages.indexOf(p)));
+      /* 「全家人的身份证、户口本 · 第1页」, never broken inside 「· 第1页」. */
+      const cap = el('figcaption', p.material + ' ');
+      cap.append(el('span', '· 第' + p.page + '页', 'nowrap'));
+      fig.append(b, cap);
+      row.append(fig);
+    }
+    div.append(row);
+    list.append(div);
+  }
+  pages.forEach((p, i) => {
+    const fig = el('figure', null, 'page-sheet');
+    fig.append(el('figcaption', '受理编号 ' + a.reference + ' · 拍的材料 · ' +
+      pageLabel(p) + '（第' + (i + 1) + '张，共' + pages.length + '张）'));
+    fig.append(pageImg(a.uuid, p));
+    sheets.append(fig);
+  });
+}
+
+function openViewer(i) {
+  if (!viewerPages.length || !currentUuid) return;
+  viewerAt = (i + viewerPages.length) % viewerPages.length;
+  const p = viewerPages[viewerAt];
+  const img = $('page-viewer-img');
+  img.src = pageUrl(currentUuid, p);
+  img.alt = pageLabel(p);
+  $('page-viewer-title').textContent = pageLabel(p);
+  $('page-viewer-count').textContent = '第 ' + (viewerAt + 1) + ' 张，共 ' +
+    viewerPages.length + ' 张';
+  const single = viewerPages.length < 2;
+  $('page-prev').hidden = single;
+  $('page-next').hidden = single;
+  const d = $('page-viewer');
+  if (!d.open) d.showModal();
+}
+
+$('page-close').addEventListener('click', () => $('page-viewer').close());
+$('page-prev').addEventListener('click', () => openViewer(viewerAt - 1));
+$('page-next').addEventListener('click', () => openViewer(viewerAt + 1));
+$('page-viewer').addEventListener('keydown', (ev) => {
+  if (ev.key === 'ArrowLeft') openViewer(viewerAt - 1);
+  else if (ev.key === 'ArrowRight') openViewer(viewerAt + 1);
+});
+/* A click on the dark area around the picture closes it. */
+$('page-viewer').addEventListener('click', (ev) => {
+  if (ev.target === $('page-viewer')) $('page-viewer').close();
+});
 
 /* What to bring, per item, from the catalogue the region publishes to its
  * kiosks; without one the window says what is needed. */
@@ -605,7 +715,9 @@ async function showAudit(date) {
       a.title = e.uuid;
       app.append(a);
     }
-    const change = (e.detail || '').split('->').map((c) => STATUS[c] || c).join(' → ');
+    const pg = /^page (\d+)$/.exec(e.detail || '');
+    const change = pg ? '看拍的材料（第' + (Number(pg[1]) + 1) + '张）'
+      : (e.detail || '').split('->').map((c) => STATUS[c] || c).join(' → ');
     tr.append(el('td', fmtTime(e.at)), el('td', e.staff_id),
       el('td', ACTION[e.action] || e.action), app,
       el('td', e.item ? itemName(e.item) : '—'), el('td', change || '—'));

@@ -60,6 +60,7 @@ static const struct {
      "带来的材料可以在这里拍下来，跟申请一起交上去，不用再跑一趟。"},
     {"review.materials.count", "已经拍了{n}页。"},
     {"review.materials.open", "拍材料"},
+    {"menu.camera", "高拍仪（拍材料）"},
     {"receipt.photographed", "已经拍下来交上去的材料"},
     {"receipt.photo_line", "{material}（{n}页）"},
     {"receipt.still_bring", "这些请带到乡镇民政所窗口"},

@@ -290,10 +290,55 @@ static void worker_pass(camera *c) {
     c->notify(c->notify_ud, CAMERA_EV_STILL);
 }
 
+/* A snap asked for while no camera is open fails at once. Called and
+ * returns with c->mu held. */
+static void fail_snap(camera *c) {
+  if (!c->snap_pending)
+    return;
+  c->snap_pending = 0;
+  camera_still_wipe(&c->still);
+  c->have_still = 1;
+  c->outcome = CAMERA_SNAP_FAILED;
+  pthread_mutex_unlock(&c->mu);
+  if (c->notify)
+    c->notify(c->notify_ud, CAMERA_EV_STILL);
+  pthread_mutex_lock(&c->mu);
+}
+
+/* V4L2 while the preview is off: the device is closed (no streaming, the
+ * camera's light off) and looked at every probe_ms: gone from /dev is
+ * ABSENT at once; back (or not yet right) is opened once to check it and
+ * closed again. Called and returns with c->mu held. */
+static void v4l2_idle(camera *c) {
+  pthread_cond_broadcast(&c->idle);
+  struct timespec t;
+  deadline_in(&t, c->probe_ms);
+  if (pthread_cond_timedwait(&c->cv, &c->mu, &t) == 0 || c->quit ||
+      c->running || c->snap_pending)
+    return;
+  camera_state was = c->state;
+  pthread_mutex_unlock(&c->mu);
+  struct stat st;
+  if (stat(c->device, &st) != 0) {
+    set_state(c, CAMERA_ABSENT);
+  } else if (was != CAMERA_CONNECTED) {
+    camera_v4l2 *v = NULL;
+    camera_state now = camera_v4l2_open(c->device, 1, &v);
+    camera_v4l2_close(v);
+    if (now == CAMERA_CONNECTED)
+      LOG_I("camera", "a camera was plugged in at %s", c->device);
+    set_state(c, now);
+  }
+  pthread_mutex_lock(&c->mu);
+}
+
 static void *worker(void *arg) {
   camera *c = arg;
   if (c->driver == CAMERA_DRIVER_V4L2) {
-    set_state(c, camera_v4l2_open(c->device, 0, &c->v4l2));
+    /* Opened once to say whether it is there, then closed until used. */
+    camera_v4l2 *v = NULL;
+    set_state(c, camera_v4l2_open(c->device, 0, &v));
+    camera_v4l2_close(v);
   } else if (c->driver == CAMERA_DRIVER_SIM) {
     if (c->sim_dir[0] && fs_make_dirs(c->sim_dir, 0700) != 0) {
       LOG_E("camera", "simulated camera: cannot make its folder %s: %s",
@@ -305,34 +350,39 @@ static void *worker(void *arg) {
   }
   pthread_mutex_lock(&c->mu);
   while (!c->quit) {
-    if (c->driver == CAMERA_DRIVER_V4L2 && !c->v4l2) {
-      /* Not there (or gone): look again now and then, so a camera
-       * plugged in later shows up. A snap asked for meanwhile fails. */
-      if (c->snap_pending) {
-        c->snap_pending = 0;
-        c->have_still = 1;
-        c->outcome = CAMERA_SNAP_FAILED;
+    int active = c->running || c->snap_pending;
+    if (c->driver == CAMERA_DRIVER_V4L2 && !active) {
+      if (c->v4l2) { /* the preview stopped: stop streaming */
         pthread_mutex_unlock(&c->mu);
-        if (c->notify)
-          c->notify(c->notify_ud, CAMERA_EV_STILL);
+        camera_v4l2_close(c->v4l2);
+        c->v4l2 = NULL;
         pthread_mutex_lock(&c->mu);
+        continue;
       }
-      pthread_cond_broadcast(&c->idle);
-      struct timespec t;
-      deadline_in(&t, c->probe_ms);
-      if (pthread_cond_timedwait(&c->cv, &c->mu, &t) != 0 && !c->quit) {
-        pthread_mutex_unlock(&c->mu);
-        camera_v4l2 *v = NULL;
-        camera_state st = camera_v4l2_open(c->device, 1, &v);
-        c->v4l2 = v;
-        if (st == CAMERA_CONNECTED)
-          LOG_I("camera", "a camera was plugged in at %s", c->device);
-        set_state(c, st);
-        pthread_mutex_lock(&c->mu);
+      v4l2_idle(c);
+      continue;
+    }
+    if (c->driver == CAMERA_DRIVER_V4L2 && !c->v4l2) {
+      /* In use and not open (just started, or it went away): open it;
+       * while that fails, a snap fails and it is tried every probe_ms. */
+      int quiet = c->state != CAMERA_CONNECTED;
+      pthread_mutex_unlock(&c->mu);
+      camera_v4l2 *v = NULL;
+      camera_state st = camera_v4l2_open(c->device, quiet, &v);
+      c->v4l2 = v;
+      set_state(c, st);
+      pthread_mutex_lock(&c->mu);
+      if (!c->v4l2) {
+        fail_snap(c);
+        pthread_cond_broadcast(&c->idle);
+        struct timespec t;
+        deadline_in(&t, c->probe_ms);
+        if (!c->quit)
+          pthread_cond_timedwait(&c->cv, &c->mu, &t);
       }
       continue;
     }
-    if (!c->running && !c->snap_pending) {
+    if (!active) {
       pthread_cond_broadcast(&c->idle);
       pthread_cond_wait(&c->cv, &c->mu);
       continue;

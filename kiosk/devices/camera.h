@@ -9,9 +9,10 @@
  *     an empty camera, no frame;
  *   - v4l2: a UVC document camera (/dev/video0) through libv4l2, opened
  *     with dlopen on first use (devices/dynload.h), which converts
- *     whatever the camera sends (MJPEG, YUYV) to RGB24. A device that is
- *     not there leaves the camera ABSENT and is looked for again every
- *     2 s; one that goes away while in use becomes ABSENT (hot-plug).
+ *     whatever the camera sends (MJPEG, YUYV) to RGB24. The device is
+ *     open (streaming) only while the preview runs; otherwise it is
+ *     looked at every 2 s: one that is not there (or goes away, in use or
+ *     not) is ABSENT, one plugged in later becomes CONNECTED (hot-plug).
  *
  * One worker thread owns the device. While the preview runs
  * (camera_start) it keeps the latest frame, scaled down for the screen;

@@ -231,7 +231,6 @@ static void capture_draw(app *a, void *state, ui *u) {
     const char *re = materials_str(a, "capture.retake");
     const char *ok = materials_str(a, "capture.keep");
     int half = (w - th->gap) / 2;
-    (void)btn_w;
     ui_button(u, "cap.retake", (SDL_Rect){m, by, half, bh}, UI_BTN_SECONDARY,
               re);
     ui_tag(u, CAP_RETAKE, 0);

@@ -857,9 +857,11 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
     first = 0;
   }
   /* 带来的材料: with a document camera, the papers brought can be
-   * photographed and sealed with the application (screen_materials). */
+   * photographed and sealed with the application (screen_materials);
+   * pages taken before the camera went away still show (and go). */
   if (!form_host_is_referral(app_form(a)) &&
-      camera_host_usable(app_camera(a))) {
+      (camera_host_usable(app_camera(a)) ||
+       camera_host_pages_total(app_camera(a)))) {
     if (!first && draw)
       ui_fill(u, (SDL_Rect){x, y - th->gap / 4 - theme_px(th, 1), w,
                             theme_px(th, 2)},

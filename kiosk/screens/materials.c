@@ -276,11 +276,11 @@ static int material_block(app *a, ui *u, materials_state *s, int m,
                     : (SDL_Rect){x, y + words + th->gap / 2, bw, th->button_h};
   snprintf(id, sizeof id, "mat.snap.%d", m);
   ui_button(u, id, b, UI_BTN_PRIMARY, snap);
-  ui_tag(u, MAT_SNAP, m);
   /* Spoken on the keypad's focus: which material (「拍下来：身份证」). */
   if (u->last_target >= 0)
     snprintf(u->targets[u->last_target].label,
              sizeof u->targets[u->last_target].label, "%s：%s", snap, text);
+  ui_tag(u, MAT_SNAP, m);
   y += top + th->gap;
   for (int k = 0; k < pages; k++) {
     int cx = x + (k % per_line) * (cw + th->gap);
@@ -299,10 +299,10 @@ static int material_block(app *a, ui *u, materials_state *s, int m,
     snprintf(id, sizeof id, "mat.del.%d.%d", m, k);
     ui_button(u, id, (SDL_Rect){cx, cy + ch + th->gap / 4, cw, th->target_min},
               UI_BTN_SECONDARY, del);
-    ui_tag(u, MAT_DELETE, m * CAMERA_PAGES_MAX + k);
     if (u->last_target >= 0)
       snprintf(u->targets[u->last_target].label,
                sizeof u->targets[u->last_target].label, "%s", label);
+    ui_tag(u, MAT_DELETE, m * CAMERA_PAGES_MAX + k);
     /* the page's number on the picture's corner */
     int pw = text_width(u->text, th->px_small, TEXT_BOLD, pg, strlen(pg)) +
              th->pad;

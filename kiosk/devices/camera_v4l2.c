@@ -12,6 +12,7 @@
  * EIO) and the caller closes it and looks for it again. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -46,14 +47,20 @@ struct camera_v4l2 {
   unsigned char *buf;
 };
 
-static kerr load(void) {
+/* Loaded once per process (a missing library is logged once, not at every
+ * probe). */
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static int loaded;
+
+static void load(void) {
   const dynload_sym syms[] = {
       {"v4l2_open", (void **)&p_open},
       {"v4l2_close", (void **)&p_close},
       {"v4l2_ioctl", (void **)&p_ioctl},
       {"v4l2_read", (void **)&p_read},
   };
-  return dynload(KIOSK_V4L2_SONAME, syms, sizeof syms / sizeof syms[0]);
+  loaded = dynload(KIOSK_V4L2_SONAME, syms, sizeof syms / sizeof syms[0]) ==
+           KERR_OK;
 }
 
 static int xioctl(int fd, unsigned long req, void *arg) {
@@ -79,9 +86,7 @@ void camera_v4l2_close(camera_v4l2 *v) {
 camera_state camera_v4l2_open(const char *device, int quiet,
                               camera_v4l2 **out) {
   *out = NULL;
-  static int loaded = -1; /* worker thread only */
-  if (loaded < 0)
-    loaded = load() == KERR_OK;
+  pthread_once(&load_once, load);
   if (!loaded) {
     if (!quiet)
       LOG_E("camera", "libv4l2 (%s) cannot be loaded: no camera",

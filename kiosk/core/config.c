@@ -90,7 +90,7 @@ static const key_def keys[] = {
     S("camera.device", camera_device),
     S("camera.sim_dir", camera_sim_dir),
     I("camera.max_pages_per_item", camera_max_pages, 1, 24),
-    I("camera.max_bytes", camera_max_bytes, 65536, 5 * 1024 * 1024),
+    I("camera.max_bytes", camera_max_bytes, 65536, 4 * 1024 * 1024),
     I("camera.jpeg_quality", camera_quality, 30, 95),
     {"log.level", T_LEVEL, offsetof(config, log_level), 0, 0, 0},
     {"content.trusted_keys", T_KEYS, offsetof(config, trusted_keys),

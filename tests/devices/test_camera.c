@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "core/config.h"
 #include "devices/camera.h"
 #include "devices/camera_pages.h"
 #include "synth_page.h"
@@ -301,8 +302,41 @@ static void test_sim(void) {
   camera_close(c);
 }
 
+/* camera.* in the configuration: defaults, values, refusals. */
+static void test_config(void) {
+  config c;
+  char err[256];
+  config_defaults(&c, KIOSK_SOURCE_DIR);
+  CHECK_STR(c.camera_driver, "none");
+  CHECK_STR(c.camera_device, "/dev/video0");
+  CHECK_INT(c.camera_max_pages, 6);
+  CHECK_INT(c.camera_max_bytes, 4 * 1024 * 1024);
+  CHECK_INT(c.camera_quality, 70);
+  CHECK_INT(config_set(&c, "camera.driver", "v4l2", err, sizeof err), KERR_OK);
+  CHECK_STR(c.camera_driver, "v4l2");
+  CHECK_INT(config_set(&c, "camera.driver", "sim", err, sizeof err), KERR_OK);
+  CHECK_INT(config_set(&c, "camera.driver", "usb", err, sizeof err),
+            KERR_INVALID);
+  CHECK(strstr(err, "camera.driver") != NULL);
+  CHECK_STR(c.camera_driver, "sim");
+  CHECK(config_set(&c, "camera.max_pages_per_item", "25", err, sizeof err) !=
+        KERR_OK);
+  CHECK_INT(c.camera_max_pages, 6);
+  CHECK_INT(config_set(&c, "camera.max_pages_per_item", "3", err, sizeof err),
+            KERR_OK);
+  CHECK_INT(c.camera_max_pages, 3);
+  CHECK(config_set(&c, "camera.max_bytes", "5242880", err, sizeof err) !=
+        KERR_OK);
+  CHECK(config_set(&c, "camera.jpeg_quality", "100", err, sizeof err) !=
+        KERR_OK);
+  CHECK_INT(config_set(&c, "camera.device", "/dev/video2", err, sizeof err),
+            KERR_OK);
+  CHECK_STR(c.camera_device, "/dev/video2");
+}
+
 int main(void) {
   CHECK(sodium_init() >= 0);
+  test_config();
   test_crop();
   test_jpeg();
   test_scale();

@@ -92,6 +92,10 @@ static void review_enter(app *a, void *state, const void *arg) {
   review_state *s = state;
   s->fix_row = -1;
   build(a, s);
+  /* The items may have changed since pages were taken: a material no
+   * longer asked for loses its pages before the count is shown. */
+  if (camera_host_pages_total(app_camera(a)))
+    materials_refresh(a);
   s->anchor = form_host_take_review_spot(app_form(a), s->anchor_field,
                                          sizeof s->anchor_field,
                                          &s->anchor_member, &s->anchor_dy);

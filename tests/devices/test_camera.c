@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -220,6 +221,32 @@ static int wait_still(camera *c, camera_still *st, camera_snap_outcome *oc) {
   return 0;
 }
 
+static int copy_file(const char *from, const char *to) {
+  FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+  char buf[4096];
+  size_t n;
+  int ok = in && out;
+  while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+    ok = fwrite(buf, 1, n, out) == n;
+  if (in)
+    fclose(in);
+  if (out)
+    ok = fclose(out) == 0 && ok;
+  return ok;
+}
+
+/* A frame with a picture, within 5 s. */
+static int wait_frame(camera *c, camera_image *f, unsigned *seq) {
+  for (int i = 0; i < 500; i++) {
+    if (camera_frame(c, f, seq) && f->rgb)
+      return 1;
+    camera_image_wipe(f);
+    struct timespec t = {0, 10 * 1000000L};
+    nanosleep(&t, NULL);
+  }
+  return 0;
+}
+
 static void test_sim(void) {
   camera_config cfg = {.driver = CAMERA_DRIVER_SIM, .frame_ms = 20};
   camera *c = NULL;
@@ -280,6 +307,44 @@ static void test_sim(void) {
   CHECK_INT(camera_snap(c), KERR_STATE);
   CHECK(camera_frame(c, &f, &seq) == 1 && f.rgb == NULL);
   camera_close(c);
+
+  /* The watched folder: its newest JPEG is the page under the camera. */
+  char dir[] = "/tmp/kiosk-camera-sim-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char sim_dir[128], dst[256];
+  snprintf(sim_dir, sizeof sim_dir, "%s/pages", dir);
+  camera_config dc = {.driver = CAMERA_DRIVER_SIM, .sim_dir = sim_dir,
+                      .frame_ms = 20};
+  CHECK_INT(camera_open(&dc, &c), KERR_OK);
+  CHECK(wait_state(c, CAMERA_CONNECTED, 2000));
+  CHECK_INT(access(sim_dir, F_OK), 0); /* the folder is made */
+  CHECK_INT(camera_start(c), KERR_OK);
+  snprintf(dst, sizeof dst, "%s/a.jpg", sim_dir);
+  CHECK(copy_file(PAGES "page1.jpg", dst));
+  CHECK(wait_frame(c, &f, &seq));
+  CHECK(f.w == CAMERA_PREVIEW_SIDE);
+  camera_image_wipe(&f);
+  CHECK_INT(camera_snap(c), KERR_OK);
+  CHECK(wait_still(c, &st, &oc));
+  CHECK(oc == CAMERA_SNAP_OK && near(st.w, 620, 40));
+  camera_still_wipe(&st);
+  /* a newer file is the next page */
+  struct timespec later = {0, 20 * 1000000L};
+  nanosleep(&later, NULL);
+  snprintf(dst, sizeof dst, "%s/b.jpg", sim_dir);
+  CHECK(copy_file(PAGES "page2.jpg", dst));
+  CHECK(wait_frame(c, &f, &seq));
+  camera_image_wipe(&f);
+  CHECK_INT(camera_snap(c), KERR_OK);
+  CHECK(wait_still(c, &st, &oc));
+  CHECK(oc == CAMERA_SNAP_OK && near(st.w, 900, 40));
+  camera_still_wipe(&st);
+  camera_close(c);
+  unlink(dst);
+  snprintf(dst, sizeof dst, "%s/a.jpg", sim_dir);
+  unlink(dst);
+  rmdir(sim_dir);
+  rmdir(dir);
 
   /* A V4L2 camera that is not there: absent, nothing else. */
   camera_config vc = {.driver = CAMERA_DRIVER_V4L2,

@@ -447,9 +447,10 @@ typedef struct form_submission_meta {
  * (schema: docs/submission.schema.json): schema_version, uuid, reference,
  * region, items, item_names, urgent, answers (asked fields only, typed; members as
  * an array of objects; computed values), display (review rows by section),
- * signatures (base64 PNG by field path), assisted_by and, when pages were
- * photographed, attachments (each page's items, material, page number,
- * size and base64 JPEG). *out is a new
+ * signatures (base64 PNG by field path), assisted_by and — through
+ * form_submission_build_with, when pages were photographed — attachments
+ * (each page's items, material, page number, size and base64 JPEG). *out
+ * is a new
  * NUL-terminated buffer of *len bytes: release it with form_json_free().
  * KERR_STATE when the form is not complete, KERR_INVALID for a missing uuid,
  * reference or region, or an attachment that is not a JPEG, names no item

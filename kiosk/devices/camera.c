@@ -335,10 +335,17 @@ static void v4l2_idle(camera *c) {
 static void *worker(void *arg) {
   camera *c = arg;
   if (c->driver == CAMERA_DRIVER_V4L2) {
-    /* Opened once to say whether it is there, then closed until used. */
-    camera_v4l2 *v = NULL;
-    set_state(c, camera_v4l2_open(c->device, 0, &v));
-    camera_v4l2_close(v);
+    /* Opened once to say whether it is there, then closed until used;
+     * with no device file libv4l2 is not even loaded (first use). */
+    struct stat sb;
+    if (stat(c->device, &sb) != 0) {
+      LOG_W("camera", "no camera at %s: %s", c->device, strerror(errno));
+      set_state(c, CAMERA_ABSENT);
+    } else {
+      camera_v4l2 *v = NULL;
+      set_state(c, camera_v4l2_open(c->device, 0, &v));
+      camera_v4l2_close(v);
+    }
   } else if (c->driver == CAMERA_DRIVER_SIM) {
     if (c->sim_dir[0] && fs_make_dirs(c->sim_dir, 0700) != 0) {
       LOG_E("camera", "simulated camera: cannot make its folder %s: %s",

@@ -69,6 +69,11 @@ void camera_still_wipe(camera_still *s);
 
 /* ---- pictures (pure; used by the worker and by tests) ------------------- */
 
+/* Bytes of libjpeg's own working memory wiped so far: nonzero once a JPEG
+ * was decoded or encoded, when libjpeg's memory calls reach the kiosk's
+ * (camera_image.c). For tests. */
+unsigned long long camera_jpeg_wiped(void);
+
 /* Decodes a JPEG into *out (RGB). KERR_PARSE for what is not a JPEG,
  * KERR_LIMIT beyond CAMERA_MAX_PIXELS, KERR_NOMEM. */
 kerr camera_jpeg_decode(const unsigned char *jpeg, size_t len,

@@ -5,8 +5,11 @@
  * is freed. The encoder writes into a destination of our own (not
  * jpeg_mem_dest, whose growing buffer is freed unwiped); the decoder reads
  * the caller's buffer in place (jpeg_mem_src copies nothing). libjpeg's own
- * working memory (a few rows of samples) comes from its memory manager and
- * is freed by it. */
+ * working memory (rows of samples, coefficients) comes from its
+ * system-dependent memory manager (jmemsys.h), which libjpeg lets a
+ * program replace: the four calls below are the kiosk's (exported from the
+ * executable so libjpeg's calls reach them, see kiosk/CMakeLists.txt),
+ * the same malloc and free with every block wiped before it is freed. */
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,39 @@
 #include <sodium.h>
 
 #include "devices/camera.h"
+
+/* ---- libjpeg's memory, wiped (jmemsys.h; as jmemnobs.c otherwise) ------ */
+
+void *jpeg_get_small(j_common_ptr cinfo, size_t sizeofobject);
+void jpeg_free_small(j_common_ptr cinfo, void *object, size_t sizeofobject);
+void *jpeg_get_large(j_common_ptr cinfo, size_t sizeofobject);
+void jpeg_free_large(j_common_ptr cinfo, void *object, size_t sizeofobject);
+
+static _Atomic unsigned long long jmem_wiped;
+
+void *jpeg_get_small(j_common_ptr cinfo, size_t sizeofobject) {
+  (void)cinfo;
+  return malloc(sizeofobject);
+}
+
+void jpeg_free_small(j_common_ptr cinfo, void *object, size_t sizeofobject) {
+  (void)cinfo;
+  if (!object)
+    return;
+  sodium_memzero(object, sizeofobject);
+  jmem_wiped += sizeofobject;
+  free(object);
+}
+
+void *jpeg_get_large(j_common_ptr cinfo, size_t sizeofobject) {
+  return jpeg_get_small(cinfo, sizeofobject);
+}
+
+void jpeg_free_large(j_common_ptr cinfo, void *object, size_t sizeofobject) {
+  jpeg_free_small(cinfo, object, sizeofobject);
+}
+
+unsigned long long camera_jpeg_wiped(void) { return jmem_wiped; }
 
 void camera_image_wipe(camera_image *im) {
   if (!im)

@@ -70,7 +70,10 @@ static void test_jpeg(void) {
   CHECK(st.jpeg[0] == 0xFF && st.jpeg[1] == 0xD8 && st.jpeg[2] == 0xFF);
   CHECK(st.jpeg[st.len - 2] == 0xFF && st.jpeg[st.len - 1] == 0xD9);
   CHECK(st.w == 1280 && st.h == 960);
+  unsigned long long wiped = camera_jpeg_wiped();
+  CHECK(wiped > 0); /* libjpeg's working memory of the encode was wiped */
   CHECK_INT(camera_jpeg_decode(st.jpeg, st.len, &back), KERR_OK);
+  CHECK(camera_jpeg_wiped() > wiped); /* and the decode's */
   CHECK(back.w == 1280 && back.h == 960);
   unsigned long long err = 0;
   for (size_t i = 0; i < (size_t)1280 * 960 * 3; i++)

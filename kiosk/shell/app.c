@@ -361,6 +361,11 @@ static int ask_before_leaving(app *a, pending_op op) {
   screen_inst *s = &a->stack[a->depth - 1];
   if (!s->cls->unsaved || !s->cls->unsaved(a, s->state))
     return 0;
+  /* 返回 to a screen below that guards the same answers (the materials
+   * step over the review page) loses nothing. */
+  if (op == OP_POP && a->depth >= 2 &&
+      a->stack[a->depth - 2].cls->unsaved == s->cls->unsaved)
+    return 0;
   a->confirm_op = op;
   a->dirty = 1;
   LOG_I("app", "asking before leaving %s", s->cls->name);

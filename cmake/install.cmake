@@ -89,10 +89,10 @@ set(_deb ${CMAKE_SOURCE_DIR}/dist/debian)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME kiosk)
 set(CPACK_DEBIAN_KIOSK_DESCRIPTION
   "Self-service kiosk for township social-assistance halls\n The full-screen touch application: policies in plain words, which items may\n apply, one combined application form with pinyin and handwriting input,\n receipts and progress queries.")
-# librime, zinnia and espeak-ng are opened on first use (not linked), so
-# dpkg-shlibdeps cannot see them: named here.
+# librime, zinnia, espeak-ng and libv4l2 (the document camera) are opened
+# on first use (not linked), so dpkg-shlibdeps cannot see them: named here.
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-  "fonts-noto-cjk, fonts-dejavu-core, rime-data-luna-pinyin, libopencc-data, tegaki-zinnia-simplified-chinese, adduser, librime1, libzinnia0, libespeak-ng1, espeak-ng-data")
+  "fonts-noto-cjk, fonts-dejavu-core, rime-data-luna-pinyin, libopencc-data, tegaki-zinnia-simplified-chinese, adduser, librime1, libzinnia0, libespeak-ng1, espeak-ng-data, libv4l-0")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "cage, kioskctl")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
   ${_deb}/kiosk/conffiles ${_deb}/kiosk/postinst ${_deb}/kiosk/postrm)

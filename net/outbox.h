@@ -48,7 +48,9 @@ typedef enum outbox_state {
 } outbox_state;
 
 #define OUTBOX_REASON_MAX 200       /* bytes kept of a quarantine reason */
-#define OUTBOX_ENVELOPE_MAX (4u * 1024u * 1024u)
+/* an envelope: the base64 of at most SEAL_PLAINTEXT_MAX sealed, and its
+ * few fields */
+#define OUTBOX_ENVELOPE_MAX (12u * 1024u * 1024u)
 
 typedef struct outbox_config {
   const char *path;           /* SQLite file; ":memory:" only for unit tests */

@@ -21,8 +21,12 @@
 #define SEAL_UUID_BUF 37      /* "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" + NUL */
 #define SEAL_DIGEST_BUF 65    /* 64 hex digits + NUL */
 #define SEAL_TIME_BUF 32      /* "2026-11-22T09:30:00+08:00" + NUL */
-/* Largest plaintext accepted: its base64 seal must keep the body <= 4 MiB. */
-#define SEAL_PLAINTEXT_MAX (3u * 1024u * 1024u - 64u * 1024u)
+/* Largest plaintext accepted: the sealed bytes (plaintext +
+ * crypto_box_SEALBYTES) stay under the backend's 8 MiB, with room to spare,
+ * so an application with 4 MiB of photographed pages (5.4 MiB as base64)
+ * and its answers fits; the envelope's base64 is under
+ * OUTBOX_ENVELOPE_MAX. */
+#define SEAL_PLAINTEXT_MAX (8u * 1024u * 1024u - 64u * 1024u)
 #define SEAL_ITEMS_MAX 32
 #define SEAL_FIELD_MAX 64     /* longest identifier field (device id, ...) */
 

@@ -19,7 +19,7 @@
 
 typedef enum {
   T_STR, T_INT, T_BOOL, T_URL, T_LEVEL, T_SIZE, T_RENDERER, T_PREFIX,
-  T_KEYS, T_PRINTER, T_DOTS, T_STATUS_URL, T_IDCARD
+  T_KEYS, T_PRINTER, T_DOTS, T_STATUS_URL, T_IDCARD, T_CAMERA
 } ktype;
 
 typedef struct key_def {
@@ -85,6 +85,13 @@ static const key_def keys[] = {
     S("idcard.sim_dir", idcard_sim_dir),
     S("idcard.library", idcard_library),
     I("idcard.port", idcard_port, 1, 9999),
+    {"camera.driver", T_CAMERA, offsetof(config, camera_driver),
+     sizeof(((config *)0)->camera_driver), 0, 0},
+    S("camera.device", camera_device),
+    S("camera.sim_dir", camera_sim_dir),
+    I("camera.max_pages_per_item", camera_max_pages, 1, 24),
+    I("camera.max_bytes", camera_max_bytes, 65536, 4 * 1024 * 1024),
+    I("camera.jpeg_quality", camera_quality, 30, 95),
     {"log.level", T_LEVEL, offsetof(config, log_level), 0, 0, 0},
     {"content.trusted_keys", T_KEYS, offsetof(config, trusted_keys),
      CONFIG_KEYS_MAX, 0, 0},
@@ -117,6 +124,11 @@ static void defaults_common(config *c) {
   c->speech_volume = 70;
   snprintf(c->idcard_kind, sizeof c->idcard_kind, "none");
   c->idcard_port = 1001;
+  snprintf(c->camera_driver, sizeof c->camera_driver, "none");
+  snprintf(c->camera_device, sizeof c->camera_device, "/dev/video0");
+  c->camera_max_pages = 6;
+  c->camera_max_bytes = 4 * 1024 * 1024;
+  c->camera_quality = 70;
   c->speech_auto_elder = 1;
   snprintf(c->keys_up, sizeof c->keys_up, "Up");
   snprintf(c->keys_down, sizeof c->keys_down, "Down");
@@ -395,6 +407,14 @@ kerr config_set(config *c, const char *key, const char *value, char *err,
     if (strcmp(value, "none") != 0 && strcmp(value, "sim") != 0 &&
         strcmp(value, "sdk") != 0) {
       snprintf(err, errlen, "%s: '%s' is not none, sim or sdk", key, value);
+      return KERR_INVALID;
+    }
+    snprintf((char *)field, k->size, "%s", value);
+    return KERR_OK;
+  case T_CAMERA:
+    if (strcmp(value, "none") != 0 && strcmp(value, "sim") != 0 &&
+        strcmp(value, "v4l2") != 0) {
+      snprintf(err, errlen, "%s: '%s' is not none, sim or v4l2", key, value);
       return KERR_INVALID;
     }
     snprintf((char *)field, k->size, "%s", value);

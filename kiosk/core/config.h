@@ -101,6 +101,14 @@ typedef struct config {
   char idcard_sim_dir[CONFIG_STR_MAX]; /* sim: watched folder ("" none) */
   char idcard_library[CONFIG_STR_MAX]; /* sdk: the vendor's .so */
   int idcard_port;                     /* sdk: 1-16 serial, 1001-1016 USB */
+  /* the document camera (devices/camera.h, docs/devices.md): "none",
+   * "sim" (pages are JPEG files) or "v4l2" (a UVC camera via libv4l2) */
+  char camera_driver[8];
+  char camera_device[CONFIG_STR_MAX];  /* v4l2: /dev/video0 */
+  char camera_sim_dir[CONFIG_STR_MAX]; /* sim: watched folder ("" none) */
+  int camera_max_pages;                /* pages of one material, 1..24 */
+  int camera_max_bytes;                /* JPEG bytes of one application */
+  int camera_quality;                  /* JPEG quality, 30..95 */
   /* content updates */
   char trusted_keys[CONFIG_KEYS_MAX]; /* administrators' Ed25519 public
                                          keys, base64, comma-separated;

@@ -421,6 +421,20 @@ void form_review_free(form_review *r);
  * office sees it first. */
 int form_urgent(const form *f);
 
+/* A page of a material the applicant brought, photographed at the kiosk
+ * (the document camera): the submission's "attachments" (docs/protocol.md,
+ * docs/submission.schema.json). Borrowed; the JPEG is personal data. */
+#define FORM_MAX_ATTACHMENTS 24
+typedef struct form_attachment {
+  const char *const *items; /* chosen item ids this material serves (>= 1) */
+  size_t n_items;
+  const char *material;     /* the catalogue's material text */
+  int page;                 /* 1-based page within that material */
+  int width, height;        /* pixels */
+  const unsigned char *jpeg;
+  size_t len;
+} form_attachment;
+
 /* Facts of the submission that the form does not own. */
 typedef struct form_submission_meta {
   const char *uuid;
@@ -433,12 +447,23 @@ typedef struct form_submission_meta {
  * (schema: docs/submission.schema.json): schema_version, uuid, reference,
  * region, items, item_names, urgent, answers (asked fields only, typed; members as
  * an array of objects; computed values), display (review rows by section),
- * signatures (base64 PNG by field path) and assisted_by. *out is a new
+ * signatures (base64 PNG by field path), assisted_by and — through
+ * form_submission_build_with, when pages were photographed — attachments
+ * (each page's items, material, page number, size and base64 JPEG). *out
+ * is a new
  * NUL-terminated buffer of *len bytes: release it with form_json_free().
  * KERR_STATE when the form is not complete, KERR_INVALID for a missing uuid,
- * reference or region, KERR_NOMEM. */
+ * reference or region, or an attachment that is not a JPEG, names no item
+ * or an item not chosen, has no material, page or size, or more than
+ * FORM_MAX_ATTACHMENTS of them; KERR_NOMEM. */
 kerr form_submission_build(const form *f, const form_submission_meta *meta,
                            char **out, size_t *len);
+/* The same with the pages photographed: att[0..n) (at most
+ * FORM_MAX_ATTACHMENTS; n 0: no "attachments" key at all). */
+kerr form_submission_build_with(const form *f,
+                                const form_submission_meta *meta,
+                                const form_attachment *att, size_t n,
+                                char **out, size_t *len);
 
 /* The answers alone as a JSON object in the answers-file format
  * (docs/form.md): field id -> value, groups as arrays of objects,

@@ -220,9 +220,71 @@ static int kept_section(const form *f, cJSON *disp) {
   return r;
 }
 
+/* 1 when item id is one of the form's chosen items. */
+static int item_chosen(const form *f, const char *id) {
+  for (size_t i = 0; id && i < f->n_items; i++)
+    if (strcmp(f->items[i], id) == 0)
+      return 1;
+  return 0;
+}
+
+/* Every attachment well-formed (see form_submission_build). */
+static int attachments_ok(const form *f, const form_attachment *att,
+                          size_t n) {
+  if (n > FORM_MAX_ATTACHMENTS || (n && !att))
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    const form_attachment *a = &att[i];
+    if (!a->items || a->n_items == 0 || a->n_items > FORM_MAX_ITEMS ||
+        !a->material || !a->material[0] || a->page < 1 || a->width < 1 ||
+        a->height < 1 || !a->jpeg || a->len < 3 || a->jpeg[0] != 0xFF ||
+        a->jpeg[1] != 0xD8 || a->jpeg[2] != 0xFF)
+      return 0;
+    for (size_t k = 0; k < a->n_items; k++)
+      if (!item_chosen(f, a->items[k]))
+        return 0;
+  }
+  return 1;
+}
+
+/* "attachments": the pages photographed, in the order given. */
+static int attachments_json(const form_attachment *att, size_t n,
+                            cJSON *doc) {
+  cJSON *arr = cJSON_AddArrayToObject(doc, "attachments");
+  if (!arr)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    const form_attachment *a = &att[i];
+    cJSON *o = cJSON_CreateObject();
+    cJSON *items = o ? cJSON_AddArrayToObject(o, "items") : NULL;
+    if (!o || !cJSON_AddItemToArray(arr, o) || !items)
+      return -1;
+    for (size_t k = 0; k < a->n_items; k++)
+      if (!cJSON_AddItemToArray(items, cJSON_CreateString(a->items[k])))
+        return -1;
+    cJSON *data = b64(a->jpeg, a->len);
+    if (!cJSON_AddStringToObject(o, "material", a->material) ||
+        !cJSON_AddNumberToObject(o, "page", a->page) ||
+        !cJSON_AddStringToObject(o, "type", "image/jpeg") ||
+        !cJSON_AddNumberToObject(o, "width", a->width) ||
+        !cJSON_AddNumberToObject(o, "height", a->height) || !data ||
+        !cJSON_AddItemToObject(o, "data", data)) {
+      tree_delete(data);
+      return -1;
+    }
+  }
+  return 0;
+}
 
 kerr form_submission_build(const form *f, const form_submission_meta *meta,
                            char **out, size_t *len) {
+  return form_submission_build_with(f, meta, NULL, 0, out, len);
+}
+
+kerr form_submission_build_with(const form *f,
+                                const form_submission_meta *meta,
+                                const form_attachment *att, size_t n_att,
+                                char **out, size_t *len) {
   *out = NULL;
   *len = 0;
   if (!meta || !meta->uuid || !*meta->uuid || !meta->reference ||
@@ -230,6 +292,8 @@ kerr form_submission_build(const form *f, const form_submission_meta *meta,
     return KERR_INVALID;
   if (!form_complete(f))
     return KERR_STATE;
+  if (!attachments_ok(f, att, n_att))
+    return KERR_INVALID;
   if (sodium_init() < 0)
     return KERR_INTERNAL;
   kerr r = KERR_NOMEM;
@@ -293,6 +357,8 @@ kerr form_submission_build(const form *f, const form_submission_meta *meta,
     cJSON_AddStringToObject(doc, "assisted_by", meta->assisted_by);
   else
     cJSON_AddNullToObject(doc, "assisted_by");
+  if (n_att && attachments_json(att, n_att, doc))
+    goto out;
   r = print_owned(doc, out, len);
   goto out;
 out_sigs:

@@ -123,6 +123,7 @@ int form_flow_unsaved(app *a, void *state) {
 void form_flow_discard(app *a, void *state) {
   (void)state;
   form_host_finish(app_form(a));
+  camera_host_clear(app_camera(a)); /* the pages photographed, too */
   LOG_I("form", "form given up before it was handed in");
 }
 

@@ -47,7 +47,8 @@ enum review_action {
   REVIEW_SUBMIT,
   REVIEW_KEEP,   /* 表里的对; arg: the conflict's rule */
   REVIEW_EARLIER, /* 前面说的对; arg: the conflict's rule */
-  REVIEW_READ    /* 读出来 of a section; arg: its first row in rv.rows */
+  REVIEW_READ,   /* 读出来 of a section; arg: its first row in rv.rows */
+  REVIEW_MATERIALS /* 拍材料: the document camera's checklist */
 };
 
 typedef struct review_state {
@@ -91,6 +92,10 @@ static void review_enter(app *a, void *state, const void *arg) {
   review_state *s = state;
   s->fix_row = -1;
   build(a, s);
+  /* The items may have changed since pages were taken: a material no
+   * longer asked for loses its pages before the count is shown. */
+  if (camera_host_pages_total(app_camera(a)))
+    materials_refresh(a);
   s->anchor = form_host_take_review_spot(app_form(a), s->anchor_field,
                                          sizeof s->anchor_field,
                                          &s->anchor_member, &s->anchor_dy);
@@ -200,7 +205,19 @@ static void submit_tapped(app *a, review_state *s) {
   const submit_receipt *rc = NULL;
   /* 代办: a signed-in staff member is recorded as having assisted. */
   form_host_set_assisted_by(h, app_assisted_by(a));
+  /* The pages photographed go sealed with it (none without a camera). */
+  form_attachment att[FORM_MAX_ATTACHMENTS];
+  size_t n_att = 0;
+  camera_host *cam = app_camera(a);
+  if (camera_host_pages_total(cam)) {
+    materials_refresh(a);
+    n_att = camera_host_attachments(cam, att, FORM_MAX_ATTACHMENTS);
+  }
+  form_host_set_attachments(h, att, n_att);
   kerr e = form_host_submit(h, app_net(a), &rc);
+  sodium_memzero(att, sizeof att);
+  if (e == KERR_OK)
+    camera_host_sealed(cam); /* wiped; the receipt keeps the counts */
   LOG_I("form_review", "submit: %s", kerr_str(e));
   /* Taken or not, the receipt says so plainly. */
   app_replace(a, &screen_receipt, rc);
@@ -261,6 +278,8 @@ static void review_event(app *a, void *state, const ui_event *ev) {
       settle(a, s, ev->arg, ev->action == REVIEW_EARLIER);
     else if (ev->action == REVIEW_READ)
       read_section(a, s, ev->arg);
+    else if (ev->action == REVIEW_MATERIALS)
+      app_push(a, &screen_materials, NULL);
   }
   app_dirty(a);
 }
@@ -839,6 +858,47 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
     if (y < y0 + title_h)
       y = y0 + title_h;
     y += th->gap / 2;
+    first = 0;
+  }
+  /* 带来的材料: with a document camera, the papers brought can be
+   * photographed and sealed with the application (screen_materials);
+   * pages taken before the camera went away still show (and go). */
+  if (!form_host_is_referral(app_form(a)) &&
+      (camera_host_usable(app_camera(a)) ||
+       camera_host_pages_total(app_camera(a)))) {
+    if (!first && draw)
+      ui_fill(u, (SDL_Rect){x, y - th->gap / 4 - theme_px(th, 1), w,
+                            theme_px(th, 2)},
+              th->border);
+    int y0 = y, title_h = 0;
+    const char *title = materials_str(a, "review.materials.title");
+    if (gutter)
+      title_h = side_title(u, (SDL_Rect){x, y, gutter - th->gap, 0}, title,
+                           draw);
+    else
+      y += heading(u, (SDL_Rect){x, y, w, 0}, title, draw);
+    size_t np = camera_host_pages_total(app_camera(a));
+    char t[200], num[16];
+    snprintf(num, sizeof num, "%zu", np);
+    chrome_format(t, sizeof t,
+                  materials_str(a, np ? "review.materials.count"
+                                      : "review.materials.intro"),
+                  "n", num);
+    ui_private(u, 0);
+    y += para(u, (SDL_Rect){g.x, y, g.w, 0}, t, th->text, draw);
+    const char *open = materials_str(a, "review.materials.open");
+    int bw = button_w(u, open);
+    if (bw > g.w)
+      bw = g.w;
+    if (draw) {
+      ui_button(u, "review.materials", (SDL_Rect){g.x, y, bw, th->button_h},
+                UI_BTN_PRIMARY, open);
+      ui_tag(u, REVIEW_MATERIALS, 0);
+    }
+    ui_private(u, 1);
+    y += th->button_h + th->gap;
+    if (y < y0 + title_h)
+      y = y0 + title_h;
     first = 0;
   }
   if (n_sig) {

@@ -156,11 +156,40 @@ static void build(app *a, receipt_state *s) {
   doc_heading(d, app_str(a, "receipt.items"));
   for (size_t i = 0; i < f->n_items; i++)
     doc_bullet(d, f->items[i]->name);
-  doc_heading(d, app_str(a, "receipt.materials"));
+  /* Pages photographed at the kiosk went with the application: those
+   * materials are listed as handed in, the others as still to bring. */
+  camera_host *cam = app_camera(a);
+  size_t shot = 0;
   for (size_t i = 0; i < f->n_materials; i++)
-    doc_check(d, f->materials[i]);
-  if (!f->n_materials)
-    doc_para(d, app_str(a, "receipt.materials_none"));
+    shot += camera_host_sealed_pages(cam, f->materials[i]) > 0;
+  if (shot) {
+    doc_heading(d, materials_str(a, "receipt.photographed"));
+    for (size_t i = 0; i < f->n_materials; i++) {
+      int np = camera_host_sealed_pages(cam, f->materials[i]);
+      char t1[600], num[16];
+      if (!np)
+        continue;
+      snprintf(num, sizeof num, "%d", np);
+      chrome_format(t1, sizeof t1, materials_str(a, "receipt.photo_line"),
+                    "material", f->materials[i]);
+      chrome_format(buf, sizeof buf, t1, "n", num);
+      doc_bullet(d, buf);
+    }
+    if (shot < f->n_materials) {
+      doc_heading(d, materials_str(a, "receipt.still_bring"));
+      for (size_t i = 0; i < f->n_materials; i++)
+        if (!camera_host_sealed_pages(cam, f->materials[i]))
+          doc_check(d, f->materials[i]);
+    } else {
+      doc_para(d, materials_str(a, "receipt.all_photographed"));
+    }
+  } else {
+    doc_heading(d, app_str(a, "receipt.materials"));
+    for (size_t i = 0; i < f->n_materials; i++)
+      doc_check(d, f->materials[i]);
+    if (!f->n_materials)
+      doc_para(d, app_str(a, "receipt.materials_none"));
+  }
   if (r) {
     doc_heading(d, app_str(a, "receipt.where"));
     doc_para(d, r->where_to_apply);
@@ -258,10 +287,19 @@ static void print_receipt(app *a, receipt_state *s) {
     in->items_heading = app_str(a, "receipt.items");
     for (size_t i = 0; i < f->n_items && i < RECEIPT_PAPER_LIST_MAX; i++)
       in->items[in->n_items++] = f->items[i]->name;
-    in->materials_heading = app_str(a, "receipt.materials");
+    /* The paper lists what is still to bring; what was photographed went
+     * with the application. */
+    camera_host *cam = app_camera(a);
+    size_t shot = 0;
+    for (size_t i = 0; i < f->n_materials; i++)
+      shot += camera_host_sealed_pages(cam, f->materials[i]) > 0;
+    in->materials_heading = shot ? materials_str(a, "receipt.still_bring")
+                                 : app_str(a, "receipt.materials");
     for (size_t i = 0; i < f->n_materials && i < RECEIPT_PAPER_LIST_MAX; i++)
-      in->materials[in->n_materials++] = f->materials[i];
-    in->materials_none = app_str(a, "receipt.materials_none");
+      if (!camera_host_sealed_pages(cam, f->materials[i]))
+        in->materials[in->n_materials++] = f->materials[i];
+    in->materials_none = shot ? materials_str(a, "receipt.all_photographed")
+                              : app_str(a, "receipt.materials_none");
   } else {
     in->next_heading = app_str(a, "receipt.next");
     in->next[in->n_next++] = app_str(a, "receipt.referral.next");

@@ -129,6 +129,10 @@ selection *app_selection(app *a);
 /* The ID card reader service, or NULL if it could not start; its state
  * says whether a reader is there. */
 idcard_host *app_idcard(app *a);
+/* The document camera service (the materials' pages), or NULL if it could
+ * not start; its state says whether a camera is there. */
+typedef struct camera_host camera_host;
+camera_host *app_camera(app *a);
 
 /* 1 in headless scripted runs only: screens may then offer test hooks. */
 int app_test_hooks(const app *a);

@@ -35,6 +35,20 @@ extern const screen_class screen_staff_outbox; /* outbox for staff */
 /* Staff sign-in (工号 and PIN); goes on to the menu when signed in. */
 extern const screen_class screen_staff_signin;
 extern const screen_class screen_staff_menu; /* device status, staff acts */
+/* The document camera (materials.c, capture.c): the checklist of the
+ * materials to photograph, opened from the review page; and photographing
+ * one material (arg: const int *, its index in the checklist). */
+extern const screen_class screen_materials;
+extern const screen_class screen_capture;
+
+/* materials.c: the camera screens' words (the bundle's string for key,
+ * else the default in materials.c); never NULL. */
+const char *materials_str(app *a, const char *key);
+/* Builds the camera service's checklist from the session form's items. */
+void materials_refresh(app *a);
+/* The plain message for a camera_pages_verdict that is not OK, into out:
+ * 1; 0 (out "") for OK. */
+int materials_limit_message(app *a, int verdict, char *out, size_t cap);
 
 /* The top bar (widgets/chrome.h) with, while staff are signed in, the
  * 「工作人员 … 代办中」 band under it. Returns the rectangle below both. */

@@ -149,7 +149,7 @@ static void sync_line(app *a, const menu_state *s,
   }
 }
 
-#define ROWS 7
+#define ROWS 8 /* the last, the document camera, only when configured */
 
 /* What the status card shows, gathered before measuring and drawing. */
 typedef struct status_text {
@@ -162,6 +162,7 @@ typedef struct status_text {
   char outbox_path[OUTBOX_PATH_MAX]; /* ... and where the old file is now */
   char printer_short[128]; /* the printer's state without its kind */
   int px;                  /* text size of the rows and lines */
+  int rows;                /* rows shown: ROWS, or ROWS - 1 */
 } status_text;
 
 /* The backend as the last exchange of any kind found it: a content check,
@@ -278,6 +279,17 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
            app_str(a, ist == IDCARD_READER_CONNECTED ? "menu.idcard.ok"
                       : ist == IDCARD_READER_ERROR   ? "menu.idcard.fault"
                                                      : "menu.idcard.none"));
+  /* The document camera (高拍仪), when one is configured: the same words. */
+  t->rows = ROWS - 1;
+  if (camera_host_configured(app_camera(a))) {
+    camera_state cs = camera_host_state(app_camera(a));
+    t->label[7] = materials_str(a, "menu.camera");
+    snprintf(t->value[7], sizeof t->value[7], "%s",
+             app_str(a, cs == CAMERA_CONNECTED ? "menu.idcard.ok"
+                        : cs == CAMERA_ERROR   ? "menu.idcard.fault"
+                                               : "menu.idcard.none"));
+    t->rows = ROWS;
+  }
 }
 
 /* Draws (or, with draw 0, only measures) the status card at (x, y) of
@@ -296,7 +308,7 @@ static int status_card(app *a, const status_text *t, ui *u, int x, int y,
                   TEXT_BOLD, th->text, UI_LEFT, 0, t->hello);
     cy += h0 + th->gap;
   }
-  for (int i = 0; i < ROWS; i++) {
+  for (int i = 0; i < t->rows; i++) {
     int lh = ui_text_height(u, lw, t->px, TEXT_REGULAR, t->label[i]);
     int vh = ui_text_height(u, vw, t->px, TEXT_BOLD, t->value[i]);
     int h = lh > vh ? lh : vh;
@@ -306,7 +318,7 @@ static int status_card(app *a, const status_text *t, ui *u, int x, int y,
       ui_text_box(u, (SDL_Rect){x + pad + lw + th->gap, cy, vw, h},
                   t->px, TEXT_BOLD, th->text, UI_LEFT, 0, t->value[i]);
     }
-    cy += h + (i + 1 < ROWS ? th->gap / 2 : 0);
+    cy += h + (i + 1 < t->rows ? th->gap / 2 : 0);
   }
   if (t->line[0]) {
     int lh = ui_text_height(u, iw, t->px, TEXT_BOLD, t->line);

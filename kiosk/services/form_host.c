@@ -50,6 +50,9 @@ struct form_host {
   int spot;
   char spot_field[FORM_MAX_ID + 1];
   int spot_member, spot_dy;
+  /* pages to seal with the next submit (form_host_set_attachments) */
+  const form_attachment *att;
+  size_t n_att;
 };
 
 static int64_t host_now(const form_host *h) {
@@ -553,6 +556,14 @@ static submit_check check_ending(const form *f, char last4[5]) {
   return got;
 }
 
+void form_host_set_attachments(form_host *h, const form_attachment *a,
+                               size_t n) {
+  if (!h)
+    return;
+  h->att = n ? a : NULL;
+  h->n_att = a ? n : 0;
+}
+
 kerr form_host_submit(form_host *h, net_host *net,
                       const submit_receipt **out) {
   submit_receipt *rc = &h->receipt;
@@ -582,7 +593,7 @@ kerr form_host_submit(form_host *h, net_host *net,
                                .reference = rc->ticket.reference,
                                .region = net_host_region(net),
                                .assisted_by = form_host_assisted_by(h)};
-  e = form_submission_build(h->f, &meta, &plain, &len);
+  e = form_submission_build_with(h->f, &meta, h->att, h->n_att, &plain, &len);
   if (e) {
     LOG_E("form_host", "%s: submission not built: %s", rc->ticket.reference,
           kerr_str(e));
@@ -605,6 +616,8 @@ out:
   if (plain)
     form_json_free(plain, len);
   session_wipe_bytes(last4, sizeof last4);
+  h->att = NULL;
+  h->n_att = 0;
   rc->result = e;
   return e;
 }

@@ -172,6 +172,13 @@ kerr form_host_set_assisted_by(form_host *h, const char *staff_id);
 /* The staff id set above, or NULL. */
 const char *form_host_assisted_by(const form_host *h);
 
+/* The pages photographed (services/camera_host.h) to seal with the next
+ * submit, as the submission's attachments; borrowed until then (the
+ * caller keeps them alive and unchanged). NULL / 0: none. Forgotten by
+ * form_host_submit whatever its result. */
+void form_host_set_attachments(form_host *h, const form_attachment *a,
+                               size_t n);
+
 /* 提交: seals and commits the complete form through submit.h (reserve a
  * reference, build the plaintext with it, commit). *out (always set) is
  * what the receipt screen shows, owned by the host until the next submit or

@@ -1,6 +1,7 @@
 /* services: the one header through which screens reach the kiosk's
  * services — the session's application form (form_host), the backend
- * (net_host, submit), staff sign-in (staff_host), the receipt printer
+ * (net_host, submit), staff sign-in (staff_host), the document camera
+ * (camera_host), the receipt printer
  * (print_host, receipt_paper), content updates (content_host), the chosen
  * items (selection), the input methods (ime_host) and the ID card reader
  * (idcard_host). A screen gets each
@@ -16,6 +17,7 @@
 
 #include "net/content_sync.h"
 #include "net/refno.h"
+#include "services/camera_host.h"
 #include "services/content_host.h"
 #include "services/form_host.h"
 #include "services/idcard_host.h"

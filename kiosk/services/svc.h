@@ -22,6 +22,7 @@ typedef enum svc_source {
   SVC_PRINT,    /* code 1; d1: the print ticket that ended */
   SVC_IME,      /* code 1: an input-method engine has an answer */
   SVC_IDCARD,   /* idcard_host: 1 a card was read (or not), 2 state */
+  SVC_CAMERA,   /* camera_host: CAMERA_EV_FRAME / _STILL / _STATE */
   SVC_COUNT
 } svc_source;
 

@@ -361,6 +361,11 @@ static int ask_before_leaving(app *a, pending_op op) {
   screen_inst *s = &a->stack[a->depth - 1];
   if (!s->cls->unsaved || !s->cls->unsaved(a, s->state))
     return 0;
+  /* 返回 to a screen below that guards the same answers (the materials
+   * step over the review page) loses nothing. */
+  if (op == OP_POP && a->depth >= 2 &&
+      a->stack[a->depth - 2].cls->unsaved == s->cls->unsaved)
+    return 0;
   a->confirm_op = op;
   a->dirty = 1;
   LOG_I("app", "asking before leaving %s", s->cls->name);
@@ -797,6 +802,10 @@ static kerr start_services(app *a) {
   if (idcard_host_create(&(idcard_host_config){.cfg = &a->cfg, .wake = wake},
                          &a->sess, &a->idcard))
     LOG_E("app", "no ID card reader service");
+  /* The document camera: without one the applicant brings the papers. */
+  if (camera_host_create(&(camera_host_config){.cfg = &a->cfg, .wake = wake},
+                         &a->sess, &a->camera))
+    LOG_E("app", "no document camera service");
   /* The receipt renderer's own fonts, opened once here (a missing font
    * shows at start); without them every print job fails with a reason. */
   char err[600];
@@ -892,6 +901,7 @@ void app_destroy(app *a) {
   ime_host_destroy(a->ime);
   speech_destroy(a->speech);
   idcard_host_destroy(a->idcard);
+  camera_host_destroy(a->camera);
   print_host_destroy(a->print);
   receipt_renderer_destroy(a->receipts);
   net_host_destroy(a->net);
@@ -940,6 +950,7 @@ static void on_service(app *a, svc_source src, int code) {
      * state changed (the staff menu and the 刷身份证 button show it). */
     app_dirty(a);
     break;
+  case SVC_CAMERA: /* a preview frame, a page taken, the state */
   case SVC_PRINT:
   case SVC_IME:
   case SVC_COUNT:
@@ -971,6 +982,7 @@ content_host *app_content_host(app *a) { return a ? a->contenth : NULL; }
 ime_set *app_ime(app *a) { return ime_host_set(a->ime); }
 selection *app_selection(app *a) { return &a->chosen; }
 idcard_host *app_idcard(app *a) { return a ? a->idcard : NULL; }
+camera_host *app_camera(app *a) { return a ? a->camera : NULL; }
 
 int app_test_hooks(const app *a) { return a->headless && a->script != NULL; }
 

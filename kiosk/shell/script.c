@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "shell/shell.h"
+#include "services/camera_host.h"
 #include "services/idcard_host.h"
 #include "services/ime_host.h"
 #include "core/log.h"
@@ -697,6 +698,38 @@ static int verb_card(app *a, app_script *s, const cmd *c) {
   return 1;
 }
 
+/* camera show FILE | camera clear | camera wait: the simulated document
+ * camera (camera.driver = sim). FILE (a JPEG, relative to the script's
+ * folder) is the page under the camera, `clear` takes it away. Each waits
+ * (real time, at most 5 s) until the camera has caught up: a preview frame
+ * of what lies there now is out, and a page being taken (拍这一页) is
+ * done; a `wait` after it shows the result. */
+static int verb_camera(app *a, app_script *s, const cmd *c) {
+  kerr e = KERR_OK;
+  if (strcmp(c->arg1, "clear") == 0) {
+    e = camera_host_sim_show(a->camera, NULL);
+  } else if (strcmp(c->arg1, "show") == 0 && c->arg2[0]) {
+    char path[1200];
+    const char *slash = strrchr(s->path, '/');
+    if (c->arg2[0] == '/' || !slash)
+      snprintf(path, sizeof path, "%s", c->arg2);
+    else
+      snprintf(path, sizeof path, "%.*s/%s", (int)(slash - s->path), s->path,
+               c->arg2);
+    e = camera_host_sim_show(a->camera, path);
+  } else if (strcmp(c->arg1, "wait") != 0) {
+    return fail(s, c, "camera wants 'show FILE', 'clear' or 'wait'", NULL,
+                NULL);
+  }
+  if (e)
+    return fail(s, c, "camera: no simulated camera (camera.driver=sim)", NULL,
+                NULL);
+  if (camera_host_wait(a->camera, 5000) != KERR_OK)
+    return fail(s, c, "camera: the camera did not catch up within 5 s", NULL,
+                NULL);
+  return 1;
+}
+
 typedef struct verb {
   const char *name;
   verb_fn run;
@@ -726,6 +759,7 @@ static const verb VERBS[] = {
   {"check", verb_check},
   {"log", verb_log},
   {"card", verb_card},
+  {"camera", verb_camera},
 };
 
 /* The verb called name, or NULL. */

@@ -73,6 +73,7 @@ struct app {
   struct receipt_renderer *receipts; /* the print service's renderer */
   struct speech *speech; /* reading aloud (devices/speech.h) */
   struct idcard_host *idcard; /* the ID card reader (idcard_host.h) */
+  struct camera_host *camera; /* the document camera (camera_host.h) */
   /* 听一听: read the next frame aloud (tapped), or read each new screen
    * (announce, in elder mode); what was last read, wiped with the
    * session (it can hold an answer the applicant asked to hear) */

@@ -38,7 +38,7 @@ done
 # Control data: dependencies from the binaries and the data they read,
 # conffiles, maintainer scripts.
 dep() { dpkg-deb -f "$work/pkgs/${1}_${version}_${arch}.deb" Depends; }
-for d in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libcurl4 librime1 libzinnia0 libespeak-ng1 \
+for d in libsdl2-2.0-0 libsdl2-ttf-2.0-0 libcurl4 librime1 libzinnia0 libespeak-ng1 libv4l-0 \
          fonts-noto-cjk rime-data-luna-pinyin tegaki-zinnia-simplified-chinese; do
   dep kiosk | grep -q "$d" && ok "kiosk depends on $d" || bad "kiosk: no $d in Depends"
 done

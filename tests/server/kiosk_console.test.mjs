@@ -10,6 +10,11 @@
 // fingerprint mark; the 特困 application of form_tekun.txt (the son signs
 // at the home visit); and a 帮别人求助 referral filed by staff (王芳, S0001).
 //
+// An applicant of 慈善帮扶 (tests/scripts/camera_materials.txt) photographs
+// three pages of two materials with the simulated document camera: the
+// console shows each page the kiosk sealed, under the material's name, the
+// same bytes as the kiosk's picture files would be after cropping.
+//
 // Then the region's form is published and a 医保 reviewer opens the
 // household: the rows the kiosk sealed are matched to the published form's
 // fields by the server, so the reviewer gets the applicant, the household
@@ -43,7 +48,7 @@ function script(name, edit) {
 
 // Runs the kiosk once with script text (one kiosk: the same data folder
 // every time, so its references go on); returns the references it printed.
-function runKiosk(port, dir, text) {
+function runKiosk(port, dir, text, extra = []) {
   fs.mkdirSync(dir, { recursive: true });
   const sp = path.join(dir, 'script.txt');
   fs.writeFileSync(sp, text);
@@ -54,7 +59,7 @@ function runKiosk(port, dir, text) {
     '--set', `backend.client_key=${path.join(PKI, 'devices', 'KIOSK-140500-001.key')}`,
     '--set', 'device.region=140500',
     '--set', `paths.data=${path.join(dir, 'data')}`,
-    '--set', `paths.printer=${path.join(dir, 'printer')}`],
+    '--set', `paths.printer=${path.join(dir, 'printer')}`, ...extra],
   { env: { ...process.env, KIOSK_HOME: SRC }, timeout: 120000 });
   const err = r.stderr.toString();
   const refs = [...err.matchAll(/receipt: receipt ([A-Z0-9-]+)/g)].map((m) => m[1]);
@@ -102,6 +107,15 @@ async function main() {
     const referral = runKiosk(port, path.join(base0, 'k1'), staffRef);
     check(referral.status === 0 && referral.refs.length === 1,
       'staff file a referral for a neighbour and the backend has it');
+
+    // The camera script shows its pages by paths relative to its folder.
+    const camText = script('camera_materials.txt',
+      (t) => t.replaceAll('../data/', path.join(SRC, 'tests', 'data') + '/')
+        .replace(/tap receipt\.done\nexpect screen home\n?$/m, ''));
+    const photographed = runKiosk(port, path.join(base0, 'k1'), camText,
+      ['--set', 'camera.driver=sim', '--set', 'camera.max_pages_per_item=2']);
+    check(photographed.status === 0 && photographed.refs.length === 1,
+      'the kiosk files an application with three photographed pages and the backend has it');
 
     ctx = await launchChromium(chromium, userDir);
     const page = ctx.pages()[0] || await ctx.newPage();
@@ -182,6 +196,26 @@ async function main() {
     check(/S0001/.test(r.shown.meta), 'referral: the staff member who filed it (代办) is named');
     check(r.shown.sigs.length === 0, 'referral: no signature');
     check(r.api.kind === 'referral' && (r.api.items || []).length === 0, 'referral: kind and no items in the API');
+
+    const c = await open(photographed.refs[0]);
+    const pages = c.api.pages || [];
+    check(pages.length === 3, `photographed: the server opened three pages (${pages.length})`);
+    check(pages.filter((p) => p.material === '身份证').length === 2 &&
+      pages.filter((p) => p.material === '家里困难情况的说明').length === 1,
+    'photographed: two pages of 身份证 and one of 家里困难情况的说明, named as on the kiosk\'s checklist');
+    check(pages.every((p) => (p.items || []).includes('charity') && p.width > 0 && p.height > 0 &&
+      p.width <= 1600 && p.height <= 1600), 'photographed: each page serves 慈善帮扶 and was scaled by the kiosk');
+    const thumbs = await page.evaluate(async () => {
+      const imgs = [...document.querySelectorAll('#app-pages-list img')];
+      await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => { i.onload = r; i.onerror = r; }))));
+      return imgs.map((i) => ({ w: i.naturalWidth, h: i.naturalHeight, alt: i.alt }));
+    });
+    check(thumbs.length === 3 && thumbs.every((t) => t.w > 0),
+      'photographed: the console draws the three pages (the images load)');
+    check(pages.every((p) => thumbs.some((t) => t.w === p.width && t.h === p.height)),
+      'photographed: each picture drawn is the size the kiosk sent');
+    check(/拍的材料/.test(c.shown.text) && thumbs.some((t) => t.alt.includes('身份证')),
+      'photographed: the section and each picture say which material it is');
 
     // A 医保 reviewer, with the region's form published: the server scopes
     // the kiosk's own rows by the form's fields.

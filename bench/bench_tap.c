@@ -34,7 +34,7 @@
  * candidate bar, the keys); any failure ends the run with a message and
  * exit status 1, so a broken bench reports no figures.
  *
- * usage: bench_tap [--runs N] [--quiet-ms MS]
+ * usage: bench_tap [--runs N] [--quiet-ms MS] [--only tap,key,stroke,screen]
  * BENCH_TAP_DEBUG=1 prints each frame after a stroke's release, =2 also
  * every damage event. The kiosk run is build/kiosk/kiosk next to this program, or KIOSK_BIN. */
 #include <errno.h>
@@ -262,12 +262,22 @@ static void start_xvfb(void) {
     _exit(127);
   }
   close(fd[1]);
+  /* Xvfb writes the number, then a newline: read both before closing,
+   * or its second write fails and it exits. */
   char buf[32] = "";
-  ssize_t n = read(fd[0], buf, sizeof buf - 1);
+  size_t got = 0;
+  while (got < sizeof buf - 1 && !strchr(buf, '\n')) {
+    ssize_t n = read(fd[0], buf + got, sizeof buf - 1 - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    got += (size_t)n;
+    buf[got] = '\0';
+  }
   close(fd[0]);
-  if (n <= 0)
+  if (!strchr(buf, '\n'))
     die("could not start Xvfb (is the xvfb package installed?)");
-  buf[n] = '\0';
   char disp[40];
   snprintf(disp, sizeof disp, ":%d", atoi(buf));
   setenv("DISPLAY", disp, 1);
@@ -277,6 +287,10 @@ static void start_xvfb(void) {
 static int g_logfd = -1;
 static char g_log[TAP_LOG_MAX];
 static size_t g_log_len;
+
+/* A line being waited for, and when it was first read (0: not yet). */
+static const char *g_watch;
+static double g_watch_t;
 
 static void log_drain(void) {
   for (;;) {
@@ -291,12 +305,22 @@ static void log_drain(void) {
     g_log_len += (size_t)n;
   }
   g_log[g_log_len] = '\0';
+  if (g_watch && !g_watch_t && strstr(g_log, g_watch))
+    g_watch_t = now_ms();
 }
 
 static void log_forget(void) {
   log_drain();
   g_log_len = 0;
   g_log[0] = '\0';
+  g_watch = NULL;
+  g_watch_t = 0;
+}
+
+/* From now on, notes when the kiosk logs needle (log_forget first). */
+static void log_watch(const char *needle) {
+  g_watch = needle;
+  g_watch_t = 0;
 }
 
 /* Whether the kiosk logged needle since log_forget, waiting up to ms. */
@@ -388,8 +412,11 @@ static int next_damage(double ms, double *t) {
     double left = end - now_ms();
     if (left <= 0)
       return 0;
-    struct pollfd pfd = {ConnectionNumber(g_dpy), POLLIN, 0};
-    poll(&pfd, 1, left < 1 ? 1 : (int)left);
+    struct pollfd pfd[2] = {{ConnectionNumber(g_dpy), POLLIN, 0},
+                            {g_logfd, POLLIN, 0}};
+    poll(pfd, g_logfd >= 0 ? 2 : 1, left < 1 ? 1 : (int)left);
+    if (g_logfd >= 0 && (pfd[1].revents & POLLIN))
+      log_drain();
   }
 }
 
@@ -572,11 +599,13 @@ static void load_print(const char *when) {
     printf("load_average_%s: %.2f %.2f %.2f\n", when, l[0], l[1], l[2]);
 }
 
-/* Press (or release) at r's centre at t0 and the first frame after it:
+/* Press (or release) where the pointer is at t0 and the first frame after it:
  * returns t1 - t0 in ms; fails when no frame comes within 2 s. */
+static double g_t0; /* when the last measured button event was sent */
+
 static double measure_button(int down, const char *what) {
   double t0, t1;
-  t0 = now_ms();
+  t0 = g_t0 = now_ms();
   x_button(down);
   if (!next_damage(2000, &t1))
     die("%s: no frame within 2 s of the %s", what, down ? "press" : "release");
@@ -585,13 +614,17 @@ static double measure_button(int down, const char *what) {
 
 int main(int argc, char **argv) {
   int runs = 50;
+  const char *only = "tap,key,stroke,screen";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--runs") == 0)
       runs = atoi(argv[i + 1]);
+    else if (strcmp(argv[i], "--only") == 0)
+      only = argv[i + 1];
     else if (strcmp(argv[i], "--quiet-ms") == 0)
       g_quiet_ms = atoi(argv[i + 1]);
     else {
-      fprintf(stderr, "usage: bench_tap [--runs N] [--quiet-ms MS]\n");
+      fprintf(stderr, "usage: bench_tap [--runs N] [--quiet-ms MS] "
+                      "[--only tap,key,stroke,screen]\n");
       return 2;
     }
   }
@@ -675,7 +708,7 @@ int main(int argc, char **argv) {
   wait_quiet("text entry");
   load_print("before");
 
-  double *buf = calloc((size_t)runs * 6, sizeof *buf);
+  double *buf = calloc((size_t)runs * 9, sizeof *buf);
   if (!buf)
     die("out of memory");
   series s_tap = {"tap_press_feedback", buf, 0};
@@ -684,10 +717,14 @@ int main(int argc, char **argv) {
   series s_sc = {"stroke_candidates", buf + 3 * runs, 0};
   series s_back = {"screen_back", buf + 4 * runs, 0};
   series s_fwd = {"screen_forward", buf + 5 * runs, 0};
+  /* when the kiosk logged the tap (its event handling, before the draw) */
+  series s_key_in = {"pinyin_key_logged", buf + 6 * runs, 0};
+  series s_back_in = {"screen_back_logged", buf + 7 * runs, 0};
+  series s_fwd_in = {"screen_forward_logged", buf + 8 * runs, 0};
 
   /* 1. A press on the name tab: the frame showing it pressed. */
   SDL_Rect tab = g_t[T_TAB].r;
-  for (int i = 0; i < runs; i++) {
+  for (int i = 0; i < runs && strstr(only, "tap"); i++) {
     x_move(cx(tab), cy(tab));
     wait_quiet("tap");
     uint64_t before = probe(tab);
@@ -705,16 +742,18 @@ int main(int argc, char **argv) {
   /* 2. The key "a": its release, the frame with the candidates. */
   SDL_Rect key = g_t[T_KEY_A].r, bar = g_t[T_CAND0].r;
   bar.w = TAP_W - 2 * bar.x; /* the whole bar (it is centred) */
-  for (int i = 0; i < runs; i++) {
+  for (int i = 0; i < runs && strstr(only, "key"); i++) {
     x_move(cx(key), cy(key));
     wait_quiet("key");
     x_button(1);
     wait_quiet("key press");
     uint64_t before = probe(bar);
     log_forget();
+    log_watch("tap kbd.key.a on textentry");
     s_key.v[s_key.n++] = measure_button(0, "pinyin key");
     if (!log_wait("tap kbd.key.a on textentry", 3000))
       die("pinyin key: the kiosk did not log the tap on kbd.key.a");
+    s_key_in.v[s_key_in.n++] = g_watch_t - g_t0;
     wait_quiet("key release");
     if (probe(bar) == before)
       die("pinyin key: the candidate bar did not change");
@@ -732,7 +771,7 @@ int main(int argc, char **argv) {
   int side = c0.w < c0.h ? c0.w : c0.h;
   SDL_Rect cand = {c0.x + 4, c0.y + 4, side - 8, c0.h - 8};
   int max_frames = 0, bounded = 0;
-  for (int i = 0; i < runs; i++) {
+  for (int i = 0; i < runs && strstr(only, "stroke"); i++) {
     int x0 = pad.x + pad.w / 6, x1 = pad.x + pad.w * 5 / 6, y = cy(pad);
     x_move(x0, y);
     wait_quiet("stroke");
@@ -796,16 +835,18 @@ int main(int argc, char **argv) {
   /* 4. 返回 to the staff menu and the menu's button back: the first frame
    * of the other screen, from the release. */
   SDL_Rect back = g_t[T_BACK].r, fwd = g_t[T_TEXTENTRY].r;
-  for (int i = 0; i < runs; i++) {
+  for (int i = 0; i < runs && strstr(only, "screen"); i++) {
     x_move(cx(back), cy(back));
     wait_quiet("back");
     x_button(1);
     wait_quiet("back press");
     uint64_t keys = probe(key);
     log_forget();
+    log_watch("tap nav.back on textentry");
     s_back.v[s_back.n++] = measure_button(0, "screen back");
     if (!log_wait("tap nav.back on textentry", 3000))
       die("screen: the kiosk did not log the tap on nav.back");
+    s_back_in.v[s_back_in.n++] = g_watch_t - g_t0;
     wait_quiet("staff menu");
     if (probe(key) == keys)
       die("screen: the keyboard is still there after 返回");
@@ -814,9 +855,11 @@ int main(int argc, char **argv) {
     x_button(1);
     wait_quiet("forward press");
     log_forget();
+    log_watch("tap staff.textentry on staff_menu");
     s_fwd.v[s_fwd.n++] = measure_button(0, "screen forward");
     if (!log_wait("screen textentry", 3000))
       die("screen: the staff menu's button did not open the text entry");
+    s_fwd_in.v[s_fwd_in.n++] = g_watch_t - g_t0;
     wait_quiet("text entry");
     if (probe(key) != keys)
       die("screen: the text entry came back different");
@@ -825,9 +868,11 @@ int main(int argc, char **argv) {
   load_print("after");
   printf("stroke_frames_release_to_candidates_max: %d\n", max_frames);
   printf("stroke_runs_timed_at_the_read: %d\n", bounded);
-  series *all[] = {&s_tap, &s_key, &s_sf, &s_sc, &s_back, &s_fwd};
+  series *all[] = {&s_tap, &s_key, &s_key_in, &s_sf, &s_sc, &s_back,
+                   &s_back_in, &s_fwd, &s_fwd_in};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-    series_print(all[i]);
+    if (all[i]->n)
+      series_print(all[i]);
   free(buf);
   XCloseDisplay(g_dpy);
   cleanup();

@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -574,6 +575,48 @@ static void type_text(const char *s) {
   wait_quiet("typing");
 }
 
+/* ---- where the time went: the scheduler's own counts ----------------- */
+
+/* Sums /proc/PID/task/<every thread>/schedstat: nanoseconds run on a CPU
+ * and waited on a run queue (runnable, but another task had the CPU). */
+static void sched_ns(pid_t pid, double *run, double *wait) {
+  char path[64];
+  *run = *wait = 0;
+  snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+  DIR *d = opendir(path);
+  if (!d)
+    return;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (de->d_name[0] < '0' || de->d_name[0] > '9')
+      continue;
+    char f[320];
+    snprintf(f, sizeof f, "/proc/%d/task/%s/schedstat", (int)pid, de->d_name);
+    FILE *fp = fopen(f, "r");
+    double r = 0, w = 0;
+    if (fp && fscanf(fp, "%lf %lf", &r, &w) == 2) {
+      *run += r;
+      *wait += w;
+    }
+    if (fp)
+      fclose(fp);
+  }
+  closedir(d);
+}
+
+/* The kiosk's and (when started here) Xvfb's CPU and run-queue time over
+ * one interaction, in ms. */
+typedef struct sched_snap {
+  double k_run, k_wait, x_run, x_wait;
+} sched_snap;
+
+static void sched_take(sched_snap *s) {
+  sched_ns(g_kiosk, &s->k_run, &s->k_wait);
+  s->x_run = s->x_wait = 0;
+  if (g_xvfb > 0)
+    sched_ns(g_xvfb, &s->x_run, &s->x_wait);
+}
+
 /* ---- figures --------------------------------------------------------- */
 
 typedef struct series {
@@ -708,7 +751,7 @@ int main(int argc, char **argv) {
   wait_quiet("text entry");
   load_print("before");
 
-  double *buf = calloc((size_t)runs * 9, sizeof *buf);
+  double *buf = calloc((size_t)runs * 17, sizeof *buf);
   if (!buf)
     die("out of memory");
   series s_tap = {"tap_press_feedback", buf, 0};
@@ -721,6 +764,17 @@ int main(int argc, char **argv) {
   series s_key_in = {"pinyin_key_logged", buf + 6 * runs, 0};
   series s_back_in = {"screen_back_logged", buf + 7 * runs, 0};
   series s_fwd_in = {"screen_forward_logged", buf + 8 * runs, 0};
+  /* from the release to the frame: CPU and run-queue time of the kiosk's
+   * threads and of Xvfb (/proc/PID/task/TID/schedstat) */
+  series s_key_kc = {"pinyin_key_kiosk_cpu", buf + 9 * runs, 0};
+  series s_key_kq = {"pinyin_key_kiosk_runqueue", buf + 10 * runs, 0};
+  series s_key_xc = {"pinyin_key_xvfb_cpu", buf + 11 * runs, 0};
+  series s_key_xq = {"pinyin_key_xvfb_runqueue", buf + 12 * runs, 0};
+  series s_st_kc = {"stroke_kiosk_cpu", buf + 13 * runs, 0};
+  series s_st_kq = {"stroke_kiosk_runqueue", buf + 14 * runs, 0};
+  series s_st_xc = {"stroke_xvfb_cpu", buf + 15 * runs, 0};
+  series s_st_xq = {"stroke_xvfb_runqueue", buf + 16 * runs, 0};
+  sched_snap a, b;
 
   /* 1. A press on the name tab: the frame showing it pressed. */
   SDL_Rect tab = g_t[T_TAB].r;
@@ -750,7 +804,13 @@ int main(int argc, char **argv) {
     uint64_t before = probe(bar);
     log_forget();
     log_watch("tap kbd.key.a on textentry");
+    sched_take(&a);
     s_key.v[s_key.n++] = measure_button(0, "pinyin key");
+    sched_take(&b);
+    s_key_kc.v[s_key_kc.n++] = (b.k_run - a.k_run) / 1e6;
+    s_key_kq.v[s_key_kq.n++] = (b.k_wait - a.k_wait) / 1e6;
+    s_key_xc.v[s_key_xc.n++] = (b.x_run - a.x_run) / 1e6;
+    s_key_xq.v[s_key_xq.n++] = (b.x_wait - a.x_wait) / 1e6;
     if (!log_wait("tap kbd.key.a on textentry", 3000))
       die("pinyin key: the kiosk did not log the tap on kbd.key.a");
     s_key_in.v[s_key_in.n++] = g_watch_t - g_t0;
@@ -791,6 +851,7 @@ int main(int argc, char **argv) {
       XEvent skip;
       XNextEvent(g_dpy, &skip);
     }
+    sched_take(&a);
     double t0 = now_ms(), t = 0, t1 = 0, seen = 0;
     x_button(0);
     int was_bounded = 0;
@@ -822,6 +883,11 @@ int main(int argc, char **argv) {
       log_drain();
       fprintf(stderr, "%s", g_log);
     }
+    sched_take(&b);
+    s_st_kc.v[s_st_kc.n++] = (b.k_run - a.k_run) / 1e6;
+    s_st_kq.v[s_st_kq.n++] = (b.k_wait - a.k_wait) / 1e6;
+    s_st_xc.v[s_st_xc.n++] = (b.x_run - a.x_run) / 1e6;
+    s_st_xq.v[s_st_xq.n++] = (b.x_wait - a.x_wait) / 1e6;
     bounded += was_bounded;
     s_sf.v[s_sf.n++] = seen - t0;
     s_sc.v[s_sc.n++] = t1 - t0;
@@ -869,7 +935,9 @@ int main(int argc, char **argv) {
   printf("stroke_frames_release_to_candidates_max: %d\n", max_frames);
   printf("stroke_runs_timed_at_the_read: %d\n", bounded);
   series *all[] = {&s_tap, &s_key, &s_key_in, &s_sf, &s_sc, &s_back,
-                   &s_back_in, &s_fwd, &s_fwd_in};
+                   &s_back_in, &s_fwd, &s_fwd_in, &s_key_kc, &s_key_kq,
+                   &s_key_xc, &s_key_xq, &s_st_kc, &s_st_kq, &s_st_xc,
+                   &s_st_xq};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     if (all[i]->n)
       series_print(all[i]);

@@ -577,11 +577,13 @@ static void type_text(const char *s) {
 
 /* ---- where the time went: the scheduler's own counts ----------------- */
 
-/* Sums /proc/PID/task/<every thread>/schedstat: nanoseconds run on a CPU
- * and waited on a run queue (runnable, but another task had the CPU). */
-static void sched_ns(pid_t pid, double *run, double *wait) {
+/* Sums /proc/PID/task/TID/schedstat: nanoseconds run on a CPU and waited
+ * on a run queue (runnable while another task had the CPU), of the main
+ * thread (TID = PID: the kiosk's UI thread) and of all the others. */
+static void sched_ns(pid_t pid, double *main_run, double *main_wait,
+                     double *run, double *wait) {
   char path[64];
-  *run = *wait = 0;
+  *main_run = *main_wait = *run = *wait = 0;
   snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
   DIR *d = opendir(path);
   if (!d)
@@ -595,8 +597,9 @@ static void sched_ns(pid_t pid, double *run, double *wait) {
     FILE *fp = fopen(f, "r");
     double r = 0, w = 0;
     if (fp && fscanf(fp, "%lf %lf", &r, &w) == 2) {
-      *run += r;
-      *wait += w;
+      int is_main = atoi(de->d_name) == (int)pid;
+      *(is_main ? main_run : run) += r;
+      *(is_main ? main_wait : wait) += w;
     }
     if (fp)
       fclose(fp);
@@ -604,17 +607,26 @@ static void sched_ns(pid_t pid, double *run, double *wait) {
   closedir(d);
 }
 
-/* The kiosk's and (when started here) Xvfb's CPU and run-queue time over
- * one interaction, in ms. */
+/* CPU and run-queue time over one interaction: the kiosk's UI thread, its
+ * other threads (the handwriting worker among them) and, when started
+ * here, Xvfb. */
+enum { SC_UI_RUN, SC_UI_WAIT, SC_WK_RUN, SC_WK_WAIT, SC_X_RUN, SC_X_WAIT,
+       SC_N };
+static const char *const sched_names[SC_N] = {
+    "kiosk_ui_cpu", "kiosk_ui_runqueue", "kiosk_workers_cpu",
+    "kiosk_workers_runqueue", "xvfb_cpu", "xvfb_runqueue"};
+
 typedef struct sched_snap {
-  double k_run, k_wait, x_run, x_wait;
+  double v[SC_N];
 } sched_snap;
 
 static void sched_take(sched_snap *s) {
-  sched_ns(g_kiosk, &s->k_run, &s->k_wait);
-  s->x_run = s->x_wait = 0;
-  if (g_xvfb > 0)
-    sched_ns(g_xvfb, &s->x_run, &s->x_wait);
+  double x;
+  sched_ns(g_kiosk, &s->v[SC_UI_RUN], &s->v[SC_UI_WAIT], &s->v[SC_WK_RUN],
+           &s->v[SC_WK_WAIT]);
+  s->v[SC_X_RUN] = s->v[SC_X_WAIT] = 0;
+  if (g_xvfb > 0) /* Xvfb is one thread (and maybe helpers) */
+    sched_ns(g_xvfb, &s->v[SC_X_RUN], &s->v[SC_X_WAIT], &x, &x);
 }
 
 /* ---- figures --------------------------------------------------------- */
@@ -751,7 +763,7 @@ int main(int argc, char **argv) {
   wait_quiet("text entry");
   load_print("before");
 
-  double *buf = calloc((size_t)runs * 17, sizeof *buf);
+  double *buf = calloc((size_t)runs * (9 + 2 * SC_N), sizeof *buf);
   if (!buf)
     die("out of memory");
   series s_tap = {"tap_press_feedback", buf, 0};
@@ -764,16 +776,17 @@ int main(int argc, char **argv) {
   series s_key_in = {"pinyin_key_logged", buf + 6 * runs, 0};
   series s_back_in = {"screen_back_logged", buf + 7 * runs, 0};
   series s_fwd_in = {"screen_forward_logged", buf + 8 * runs, 0};
-  /* from the release to the frame: CPU and run-queue time of the kiosk's
-   * threads and of Xvfb (/proc/PID/task/TID/schedstat) */
-  series s_key_kc = {"pinyin_key_kiosk_cpu", buf + 9 * runs, 0};
-  series s_key_kq = {"pinyin_key_kiosk_runqueue", buf + 10 * runs, 0};
-  series s_key_xc = {"pinyin_key_xvfb_cpu", buf + 11 * runs, 0};
-  series s_key_xq = {"pinyin_key_xvfb_runqueue", buf + 12 * runs, 0};
-  series s_st_kc = {"stroke_kiosk_cpu", buf + 13 * runs, 0};
-  series s_st_kq = {"stroke_kiosk_runqueue", buf + 14 * runs, 0};
-  series s_st_xc = {"stroke_xvfb_cpu", buf + 15 * runs, 0};
-  series s_st_xq = {"stroke_xvfb_runqueue", buf + 16 * runs, 0};
+  /* from the release to the frame: CPU and run-queue time (schedstat) */
+  series s_key_sc[SC_N], s_st_sc[SC_N];
+  char sc_names[2][SC_N][64];
+  for (int k = 0; k < SC_N; k++) {
+    snprintf(sc_names[0][k], sizeof sc_names[0][k], "pinyin_key_%s",
+             sched_names[k]);
+    snprintf(sc_names[1][k], sizeof sc_names[1][k], "stroke_%s",
+             sched_names[k]);
+    s_key_sc[k] = (series){sc_names[0][k], buf + (9 + k) * runs, 0};
+    s_st_sc[k] = (series){sc_names[1][k], buf + (9 + SC_N + k) * runs, 0};
+  }
   sched_snap a, b;
 
   /* 1. A press on the name tab: the frame showing it pressed. */
@@ -807,10 +820,8 @@ int main(int argc, char **argv) {
     sched_take(&a);
     s_key.v[s_key.n++] = measure_button(0, "pinyin key");
     sched_take(&b);
-    s_key_kc.v[s_key_kc.n++] = (b.k_run - a.k_run) / 1e6;
-    s_key_kq.v[s_key_kq.n++] = (b.k_wait - a.k_wait) / 1e6;
-    s_key_xc.v[s_key_xc.n++] = (b.x_run - a.x_run) / 1e6;
-    s_key_xq.v[s_key_xq.n++] = (b.x_wait - a.x_wait) / 1e6;
+    for (int k = 0; k < SC_N; k++)
+      s_key_sc[k].v[s_key_sc[k].n++] = (b.v[k] - a.v[k]) / 1e6;
     if (!log_wait("tap kbd.key.a on textentry", 3000))
       die("pinyin key: the kiosk did not log the tap on kbd.key.a");
     s_key_in.v[s_key_in.n++] = g_watch_t - g_t0;
@@ -884,10 +895,8 @@ int main(int argc, char **argv) {
       fprintf(stderr, "%s", g_log);
     }
     sched_take(&b);
-    s_st_kc.v[s_st_kc.n++] = (b.k_run - a.k_run) / 1e6;
-    s_st_kq.v[s_st_kq.n++] = (b.k_wait - a.k_wait) / 1e6;
-    s_st_xc.v[s_st_xc.n++] = (b.x_run - a.x_run) / 1e6;
-    s_st_xq.v[s_st_xq.n++] = (b.x_wait - a.x_wait) / 1e6;
+    for (int k = 0; k < SC_N; k++)
+      s_st_sc[k].v[s_st_sc[k].n++] = (b.v[k] - a.v[k]) / 1e6;
     bounded += was_bounded;
     s_sf.v[s_sf.n++] = seen - t0;
     s_sc.v[s_sc.n++] = t1 - t0;
@@ -935,12 +944,16 @@ int main(int argc, char **argv) {
   printf("stroke_frames_release_to_candidates_max: %d\n", max_frames);
   printf("stroke_runs_timed_at_the_read: %d\n", bounded);
   series *all[] = {&s_tap, &s_key, &s_key_in, &s_sf, &s_sc, &s_back,
-                   &s_back_in, &s_fwd, &s_fwd_in, &s_key_kc, &s_key_kq,
-                   &s_key_xc, &s_key_xq, &s_st_kc, &s_st_kq, &s_st_xc,
-                   &s_st_xq};
+                   &s_back_in, &s_fwd, &s_fwd_in};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     if (all[i]->n)
       series_print(all[i]);
+  for (int k = 0; k < SC_N; k++)
+    if (s_key_sc[k].n && (k < SC_X_RUN || g_xvfb > 0))
+      series_print(&s_key_sc[k]);
+  for (int k = 0; k < SC_N; k++)
+    if (s_st_sc[k].n && (k < SC_X_RUN || g_xvfb > 0))
+      series_print(&s_st_sc[k]);
   free(buf);
   XCloseDisplay(g_dpy);
   cleanup();

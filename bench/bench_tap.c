@@ -18,11 +18,17 @@
  *               whose candidate bar shows a candidate (`stroke_candidates`:
  *               a primary-coloured button where the first one goes), and
  *               the first frame whose bar shows the release was taken
- *               (`stroke_release_shown`: 识别中 instead of the hint, or
- *               already the candidates). Frames still drawing the stroke's
- *               ink come in between; their number is reported.
+ *               (`stroke_release_shown`: 正在认字 instead of the hint, or
+ *               already the candidates). The frames between are counted.
  *   screen      release on 返回 (text entry -> staff menu) and on the staff
  *               menu's text-entry button (-> text entry): the first frame
+ *
+ * Where the time goes: `*_logged` is when the kiosk's log line for the tap
+ * (written when it handles the tap, before it draws) was read here, and
+ * for the key and the stroke, the CPU time and the run-queue time (ready
+ * to run, another task on the CPU) from the release to the frame of the
+ * kiosk's UI thread, its other threads (the handwriting worker) and of
+ * Xvfb when it was started here (/proc/PID/task/TID/schedstat).
  *
  * Before each interaction the window must be quiet (no damage for
  * --quiet-ms, default 300). Where to tap is taken from the kiosk itself:
@@ -36,7 +42,10 @@
  *
  * usage: bench_tap [--runs N] [--quiet-ms MS] [--only tap,key,stroke,screen]
  * BENCH_TAP_DEBUG=1 prints each frame after a stroke's release, =2 also
- * every damage event. The kiosk run is build/kiosk/kiosk next to this program, or KIOSK_BIN. */
+ * every damage event. On a failure the window is written to
+ * bench_tap-failed.png. The kiosk run is build/kiosk/kiosk next to this
+ * program, or KIOSK_BIN (a copy elsewhere must sit in a build tree's
+ * kiosk/ folder to find its configuration). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -883,7 +892,7 @@ int main(int argc, char **argv) {
         was_bounded = 1;
       }
       if (!seen && changed)
-        seen = at; /* 识别中 (or already the candidates) */
+        seen = at; /* 正在认字 (or already the candidates) */
       if (sh > 0.3)
         t1 = at;
     }
@@ -941,8 +950,10 @@ int main(int argc, char **argv) {
   }
 
   load_print("after");
-  printf("stroke_frames_release_to_candidates_max: %d\n", max_frames);
-  printf("stroke_runs_timed_at_the_read: %d\n", bounded);
+  if (s_sc.n) {
+    printf("stroke_frames_release_to_candidates_max: %d\n", max_frames);
+    printf("stroke_runs_timed_at_the_read: %d\n", bounded);
+  }
   series *all[] = {&s_tap, &s_key, &s_key_in, &s_sf, &s_sc, &s_back,
                    &s_back_in, &s_fwd, &s_fwd_in};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

@@ -85,7 +85,8 @@ static double now_ms(void) {
 }
 
 static void sleep_ms(double ms) {
-  struct timespec ts = {(time_t)(ms / 1000), (long)((ms - (double)(time_t)(ms / 1000) * 1000) * 1e6)};
+  time_t sec = (time_t)(ms / 1000);
+  struct timespec ts = {sec, (long)((ms - (double)sec * 1000) * 1e6)};
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
   }
 }
@@ -126,6 +127,16 @@ static void cleanup(void) {
 }
 
 static void dump_window(void);
+
+/* Interrupted: the kiosk and Xvfb go too (async-signal-safe calls only;
+ * the temporary folder stays). */
+static void on_signal(int sig) {
+  if (g_kiosk > 0)
+    kill(g_kiosk, SIGTERM);
+  if (g_xvfb > 0)
+    kill(g_xvfb, SIGTERM);
+  _exit(128 + sig);
+}
 
 /* A failure: the message, what the window showed, no figures, exit
  * status 1. */
@@ -700,6 +711,8 @@ int main(int argc, char **argv) {
   if (!mkdtemp(g_work))
     return 1;
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
 
   /* Where to tap, from the kiosk itself. */
   const char *stages[] = {"home", "signin", "staff_menu", "textentry", "hand"};
@@ -807,8 +820,8 @@ int main(int argc, char **argv) {
     log_forget();
     s_tap.v[s_tap.n++] = measure_button(1, "tap");
     if (probe(tab) == before)
-      die("tap: the press on %s (%d,%d) did not change the button", g_t[T_TAB].id,
-          cx(tab), cy(tab));
+      die("tap: the press on %s (%d,%d) did not change the button",
+          g_t[T_TAB].id, cx(tab), cy(tab));
     x_button(0);
     if (!log_wait("tap te.tab.name on textentry", 3000))
       die("tap: the kiosk did not log the tap on te.tab.name");

@@ -10,10 +10,12 @@
 // fingerprint mark; the 特困 application of form_tekun.txt (the son signs
 // at the home visit); and a 帮别人求助 referral filed by staff (王芳, S0001).
 //
-// An applicant of 慈善帮扶 (tests/scripts/camera_materials.txt) photographs
-// three pages of two materials with the simulated document camera: the
-// console shows each page the kiosk sealed, under the material's name, the
-// same bytes as the kiosk's picture files would be after cropping.
+// An applicant of 慈善帮扶 (tests/scripts/camera_materials.txt) places an
+// ID card on the simulated reader instead of typing the name and the ID
+// number (tests/data/devices/idcard/applicant.json, 赵德明), and
+// photographs three pages of two materials with the simulated document
+// camera: the console shows the card's fields and each page the kiosk
+// sealed, under the material's name.
 //
 // Then the region's form is published and a 医保 reviewer opens the
 // household: the rows the kiosk sealed are matched to the published form's
@@ -109,11 +111,18 @@ async function main() {
       'staff file a referral for a neighbour and the backend has it');
 
     // The camera script shows its pages by paths relative to its folder.
-    const camText = script('camera_materials.txt',
-      (t) => t.replaceAll('../data/', path.join(SRC, 'tests', 'data') + '/')
-        .replace(/tap receipt\.done\nexpect screen home\n?$/m, ''));
+    const typed = 'type "吴秀珍"\ntap form.next\ntype "140502195001010037"\ntap form.next\n';
+    const fromCard = 'tap form.card\ncard place ../data/devices/idcard/applicant.json\nwait 500ms\n' +
+      'expect text "这些是从身份证上读出来的"\ntap form.next\n' +
+      'expect text "这些是从身份证上读出来的"\ntap form.next\n';
+    const camText = script('camera_materials.txt', (t) => {
+      check(t.includes(typed), 'the camera script types the name and the ID number (replaced by a card here)');
+      return t.replace(typed, fromCard)
+        .replaceAll('../data/', path.join(SRC, 'tests', 'data') + '/')
+        .replace(/tap receipt\.done\nexpect screen home\n?$/m, '');
+    });
     const photographed = runKiosk(port, path.join(base0, 'k1'), camText,
-      ['--set', 'camera.driver=sim', '--set', 'camera.max_pages_per_item=2']);
+      ['--set', 'idcard.kind=sim', '--set', 'camera.driver=sim', '--set', 'camera.max_pages_per_item=2']);
     check(photographed.status === 0 && photographed.refs.length === 1,
       'the kiosk files an application with three photographed pages and the backend has it');
 
@@ -198,6 +207,9 @@ async function main() {
     check(r.api.kind === 'referral' && (r.api.items || []).length === 0, 'referral: kind and no items in the API');
 
     const c = await open(photographed.refs[0]);
+    check(allRows(c), 'card and camera: every answer row is on the page');
+    check(c.shown.text.includes('赵德明') && c.shown.text.includes('140502196503081235') &&
+      !c.shown.text.includes('吴秀珍'), 'card and camera: the name and ID number read from the card are what the office sees');
     const pages = c.api.pages || [];
     check(pages.length === 3, `photographed: the server opened three pages (${pages.length})`);
     check(pages.filter((p) => p.material === '身份证').length === 2 &&

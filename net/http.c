@@ -412,17 +412,25 @@ static kerr http_perform(http *h, const char *url, const char *const *headers,
                    HTTP_URL_MAX - 1);
     return KERR_INVALID;
   }
-  /* No "Expect: 100-continue" round trip. */
-  hl = curl_slist_append(NULL, "Expect:");
-  for (size_t i = 0; hl && headers && headers[i]; i++) {
+  /* No "Expect: 100-continue" round trip, unless the caller asks for one
+   * (http_json: a body the server may refuse before reading it). */
+  int expect = 0;
+  for (size_t i = 0; headers && headers[i]; i++)
+    if (strncasecmp(headers[i], "Expect:", 7) == 0)
+      expect = 1;
+  hl = expect ? NULL : curl_slist_append(NULL, "Expect:");
+  int oom = !expect && !hl;
+  for (size_t i = 0; !oom && headers && headers[i]; i++) {
     t = curl_slist_append(hl, headers[i]);
     if (!t) {
       curl_slist_free_all(hl);
       hl = NULL;
+      oom = 1;
+    } else {
+      hl = t;
     }
-    hl = t;
   }
-  if (!hl) {
+  if (oom) {
     http_set_error(h, "out of memory");
     return KERR_NOMEM;
   }
@@ -499,7 +507,7 @@ kerr http_json(http *h, const char *base_url, const char *path,
                http_response *r) {
   char url[HTTP_URL_MAX];
   char hdr_inm[120];
-  const char *hl[3];
+  const char *hl[4];
   size_t n = 0;
   kerr err;
 
@@ -510,6 +518,12 @@ kerr http_json(http *h, const char *base_url, const char *path,
   }
   hl[n++] = body ? "Content-Type: application/json"
                  : "Accept: application/json";
+  /* A body is sent only once the server has looked at the headers: one
+   * that refuses the request before reading its body (a kiosk's
+   * certificate publishing, 403; a body too large, 413) answers at once,
+   * and the answer is read instead of lost to a reset connection. */
+  if (body)
+    hl[n++] = "Expect: 100-continue";
   if (inm) {
     snprintf(hdr_inm, sizeof hdr_inm, "If-None-Match: %s", inm);
     hl[n++] = hdr_inm;

@@ -453,6 +453,40 @@ const char *content_string(const content *c, const char *key) {
   return s;
 }
 
+size_t content_speak_apply(const content *c, const char *in, char *out,
+                           size_t cap) {
+  size_t n = 0;
+  if (!cap)
+    return 0;
+  out[0] = '\0';
+  if (!in)
+    return 0;
+  while (*in) {
+    /* The longest rule written here, else one character as it is. */
+    const content_kv *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; c && i < c->n_speak; i++) {
+      size_t wl = strlen(c->speak[i].key);
+      if (wl > best_len && strncmp(in, c->speak[i].key, wl) == 0) {
+        best = &c->speak[i];
+        best_len = wl;
+      }
+    }
+    const char *put = best ? best->value : in;
+    size_t len = best ? strlen(best->value) : 1;
+    if (!best)
+      while ((unsigned char)in[len] >= 0x80 && (unsigned char)in[len] < 0xC0)
+        len++; /* the rest of this UTF-8 character */
+    if (n + len >= cap)
+      break; /* cut at a whole character or rule */
+    memcpy(out + n, put, len);
+    n += len;
+    out[n] = '\0';
+    in += best ? best_len : len;
+  }
+  return n;
+}
+
 size_t content_string_count(const content *c) { return c->n_strings; }
 
 size_t content_icon_count(const content *c) { return c->n_icons; }

@@ -239,6 +239,14 @@ int content_standard_note_conflict(const content_standard *s, int64_t *said);
 const char *content_string(const content *c, const char *key);
 /* Like content_string() but NULL when the key is absent. */
 const char *content_string_find(const content *c, const char *key);
+
+/* How in is read aloud: every word of strings.json's "speak" list
+ * ({"written", "say"}; the longest one written at each place wins) is
+ * replaced by what is said. Writes at most cap bytes (NUL-terminated,
+ * never half a character or half a word) to out; returns its length. A
+ * NULL c or no list copies in. */
+size_t content_speak_apply(const content *c, const char *in, char *out,
+                           size_t cap);
 size_t content_string_count(const content *c);
 
 /* Icons; find returns NULL if absent. */

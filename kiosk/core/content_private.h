@@ -39,6 +39,8 @@ struct content {
   size_t n_regions;
   content_kv *strings; /* sorted by key */
   size_t n_strings;
+  content_kv *speak; /* strings.json "speak": key = written, value = said */
+  size_t n_speak;
   content_icon *icons;
   size_t n_icons;
 };

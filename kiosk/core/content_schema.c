@@ -650,6 +650,51 @@ static int kv_cmp(const void *a, const void *b) {
   return strcmp(((const content_kv *)a)->key, ((const content_kv *)b)->key);
 }
 
+/* strings.json's optional "speak": how words are read aloud where the
+ * written form reads badly (a place name with a character read two ways:
+ * {"written": "单县", "say": "善县"}). At most SPEAK_MAX rules. */
+#define SPEAK_MAX 200
+#define SPEAK_WRITTEN_MAX 40
+#define SPEAK_SAY_MAX 80
+
+static void schema_speak(content *c, content_cv *v) {
+  const cJSON *sp = member(c->strings_doc, "speak");
+  if (!sp)
+    return;
+  size_t mk = content_cv_key(v, "speak");
+  size_t n = cJSON_IsArray(sp) ? (size_t)cJSON_GetArraySize(sp) : 0;
+  if (!cJSON_IsArray(sp)) {
+    content_cv_fail(v, CONTENT_P_TYPE, "应为列表，实际是%s", type_name(sp));
+  } else if (n > SPEAK_MAX) {
+    content_cv_fail(v, CONTENT_P_LIMIT, "读法条目太多：%zu 条，最多 %d 条", n,
+                    SPEAK_MAX);
+  } else if (n) {
+    c->speak = content_alloc(c, n * sizeof *c->speak);
+    if (!c->speak) {
+      content_cv_fail(v, CONTENT_P_IO, "内存不足");
+    } else {
+      size_t i = 0, k = 0;
+      for (const cJSON *e = sp->child; e; e = e->next, i++) {
+        size_t mi = content_cv_idx(v, i);
+        if (!cJSON_IsObject(e)) {
+          content_cv_fail(v, CONTENT_P_TYPE, "应为对象，实际是%s", type_name(e));
+        } else {
+          const char *w = req_text(v, e, "written", SPEAK_WRITTEN_MAX);
+          const char *say = req_text(v, e, "say", SPEAK_SAY_MAX);
+          if (w && say) {
+            c->speak[k].key = w;
+            c->speak[k].value = say;
+            k++;
+          }
+        }
+        content_cv_pop(v, mi);
+      }
+      c->n_speak = k;
+    }
+  }
+  content_cv_pop(v, mk);
+}
+
 size_t content_schema_strings(content *c, content_problems *p) {
   content_cv v;
   content_cv_init(&v, p, "strings.json");
@@ -698,6 +743,7 @@ size_t content_schema_strings(content *c, content_problems *p) {
     }
   }
   content_cv_pop(&v, mk);
+  schema_speak(c, &v);
   return v.errors;
 }
 

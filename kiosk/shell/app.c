@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "services/services.h"
 #include "shell/audio.h"
 #include "shell/receipt_render.h"
@@ -296,12 +298,22 @@ void app_announce(app *a) {
   }
 }
 
+/* Says a->spoken as the bundle says its words are read (strings.json
+ * "speak": a place name whose character reads two ways). The copy can
+ * hold answers read back on the review page: wiped. */
+static void say_spoken(app *a) {
+  char said[APP_SAY_MAX];
+  content_speak_apply(a->content, a->spoken, said, sizeof said);
+  speech_say(a->speech, said);
+  sodium_memzero(said, sizeof said);
+}
+
 void app_say(app *a, const char *text) {
   if (!a->speech || !text || !*text)
     return;
   a->listened = 1;
   snprintf(a->spoken, sizeof a->spoken, "%s", text);
-  speech_say(a->speech, a->spoken);
+  say_spoken(a);
 }
 
 const char *app_spoken(const app *a) { return a->spoken; }
@@ -340,7 +352,7 @@ void app_draw(app *a) {
   keynav_draw(a);
   if (speak) {
     if (ui_speak_end(u) > 0)
-      speech_say(a->speech, a->spoken);
+      say_spoken(a);
     a->speak_now = a->announce = 0;
   }
   SDL_RenderPresent(a->ren);

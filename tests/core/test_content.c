@@ -307,6 +307,53 @@ static void test_dated_standards(void) {
   tb_remove(dir);
 }
 
+/* strings.json's "speak" rules change how words are read aloud: the
+ * longest one written at a place wins, the rest is copied, and a short
+ * buffer is cut at a whole character or rule. */
+static void test_speak(void) {
+  char dir[64], out[256];
+  CHECK_INT(tb_copy(dir), 0);
+  cJSON *s = tb_json(dir, "strings.json");
+  cJSON *sp = cJSON_AddArrayToObject(s, "speak");
+  static const char *const rules[][2] = {
+      {"单县", "善县"}, {"单", "丹"}, {"JC", "J C"}};
+  for (size_t i = 0; i < 3; i++) {
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "written", rules[i][0]);
+    cJSON_AddStringToObject(r, "say", rules[i][1]);
+    cJSON_AddItemToArray(sp, r);
+  }
+  tb_save(dir, "strings.json", s);
+  CHECK_INT(tb_rehash(dir), 0);
+  content *c = NULL;
+  content_problems p;
+  content_problems_init(&p);
+  CHECK_INT(content_load(dir, &c, &p), KERR_OK);
+  tb_dump(&p);
+  const char *in = "单县民政局，单位：JC-3334";
+  size_t n = content_speak_apply(c, in, out, sizeof out);
+  CHECK_STR(out, "善县民政局，丹位：J C-3334");
+  CHECK_INT(n, strlen(out));
+  /* Cut short: whole characters and whole rules only. */
+  content_speak_apply(c, in, out, 8); /* 善县 is 6 bytes, 民 3 more */
+  CHECK_STR(out, "善县");
+  content_speak_apply(c, "单", out, 3); /* 丹 needs 4 bytes with its NUL */
+  CHECK_STR(out, "");
+  /* No list, or no content: the text as it is. */
+  content_speak_apply(NULL, in, out, sizeof out);
+  CHECK_STR(out, in);
+  content_destroy(c);
+  content_problems_free(&p);
+  tb_remove(dir);
+  content *plain = NULL;
+  content_problems_init(&p);
+  CHECK_INT(content_load(TB_SOURCE, &plain, &p), KERR_OK);
+  content_speak_apply(plain, in, out, sizeof out);
+  CHECK_STR(out, in);
+  content_destroy(plain);
+  content_problems_free(&p);
+}
+
 int main(void) {
   content *c = NULL;
   content_problems p;
@@ -326,6 +373,7 @@ int main(void) {
   content_problems_free(&p);
   test_replace();
   test_dated_standards();
+  test_speak();
   /* The monthly equivalent is computed; a note that states another one
    * is caught, a previous figure in a monthly standard is not. */
   {

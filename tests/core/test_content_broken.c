@@ -489,6 +489,55 @@ static void case_strings_and_cap(void) {
   tb_remove(dir);
 }
 
+/* strings.json's "speak" list: each rule an object with "written" and
+ * "say", both text; a list too long is refused whole. */
+static void case_speak(void) {
+  char dir[64];
+  content_problems p;
+  content_problems_init(&p);
+  fresh(dir);
+  cJSON *s = tb_json(dir, "strings.json");
+  cJSON *sp = cJSON_AddArrayToObject(s, "speak");
+  cJSON *ok = cJSON_CreateObject();
+  cJSON_AddStringToObject(ok, "written", "单县");
+  cJSON_AddStringToObject(ok, "say", "善县");
+  cJSON_AddItemToArray(sp, ok);
+  cJSON_AddItemToArray(sp, cJSON_CreateString("单县=善县"));
+  cJSON *nosay = cJSON_CreateObject();
+  cJSON_AddStringToObject(nosay, "written", "长治");
+  cJSON_AddItemToArray(sp, nosay);
+  cJSON *empty = cJSON_CreateObject();
+  cJSON_AddStringToObject(empty, "written", " ");
+  cJSON_AddStringToObject(empty, "say", "空");
+  cJSON_AddItemToArray(sp, empty);
+  tb_save(dir, "strings.json", s);
+  CHECK_INT(tb_rehash(dir), 0);
+  load_refused(dir, KERR_INVALID, &p);
+  CHECK(tb_has(&p, CONTENT_P_TYPE, "strings.json", "$.speak[1]", NULL));
+  CHECK(tb_has(&p, CONTENT_P_FIELD, "strings.json", "$.speak[2].say", NULL));
+  CHECK(tb_has(&p, CONTENT_P_VALUE, "strings.json", "$.speak[3].written", NULL));
+  CHECK_INT(content_problems_count(&p), 3);
+  content_problems_free(&p);
+  tb_remove(dir);
+
+  fresh(dir);
+  s = tb_json(dir, "strings.json");
+  sp = cJSON_AddArrayToObject(s, "speak");
+  for (int i = 0; i < 201; i++) {
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "written", "单县");
+    cJSON_AddStringToObject(r, "say", "善县");
+    cJSON_AddItemToArray(sp, r);
+  }
+  tb_save(dir, "strings.json", s);
+  CHECK_INT(tb_rehash(dir), 0);
+  content_problems_init(&p);
+  load_refused(dir, KERR_LIMIT, &p);
+  CHECK(tb_has(&p, CONTENT_P_LIMIT, "strings.json", "$.speak", "200"));
+  content_problems_free(&p);
+  tb_remove(dir);
+}
+
 /* The whole bundle is bounded too: with the data files, seven 4 MiB files
  * fit, the eighth is not even read. Sparse files keep the test light on
  * disk. */
@@ -531,6 +580,7 @@ int main(void) {
   case_symlinks();
   case_future();
   case_strings_and_cap();
+  case_speak();
   case_total();
   return TEST_DONE();
 }

@@ -508,7 +508,7 @@ static sqlite3_stmt *put_stmt(store *s, int k) {
   return s->put[k];
 }
 
-/* Runs cached statement k to its end (no rows expected). */
+/* Runs cached statement k, which takes no arguments, to its end. */
 static kerr put_run(store *s, int k) {
   sqlite3_stmt *st = put_stmt(s, k);
   if (!st)
@@ -516,6 +516,17 @@ static kerr put_run(store *s, int k) {
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    LOG_E("store", "%s: %s", PUT_SQL[k], sqlite3_errmsg(s->writer));
+    return sqlite3_errcode(s->writer) == SQLITE_FULL ? KERR_FULL : KERR_IO;
+  }
+  return KERR_OK;
+}
+
+/* Runs cached statement k with the arguments bound since put_stmt. */
+static kerr put_step(store *s, int k) {
+  int rc = sqlite3_step(s->put[k]);
+  sqlite3_reset(s->put[k]);
+  if (rc != SQLITE_DONE) {
     LOG_E("store", "%s: %s", PUT_SQL[k], sqlite3_errmsg(s->writer));
     return sqlite3_errcode(s->writer) == SQLITE_FULL ? KERR_FULL : KERR_IO;
   }
@@ -533,27 +544,16 @@ static kerr search_put(store *s, const store_app *app) {
     sqlite3_bind_blob(st, 1, app->search + i * STORE_SEARCH_BYTES,
                       STORE_SEARCH_BYTES, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, app->uuid, -1, SQLITE_STATIC);
-    err = put_run(s, PUT_SEARCH_KEY);
+    err = put_step(s, PUT_SEARCH_KEY);
   }
   if (!err) {
     sqlite3_stmt *st = put_stmt(s, PUT_SEARCH_INDEXED);
     if (!st)
       return KERR_INTERNAL;
     sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
-    err = put_run(s, PUT_SEARCH_INDEXED);
+    err = put_step(s, PUT_SEARCH_INDEXED);
   }
   return err;
-}
-
-/* put_run without resetting first: binds are already in place. */
-static kerr put_step(store *s, int k) {
-  int rc = sqlite3_step(s->put[k]);
-  sqlite3_reset(s->put[k]);
-  if (rc != SQLITE_DONE) {
-    LOG_E("store", "%s: %s", PUT_SQL[k], sqlite3_errmsg(s->writer));
-    return sqlite3_errcode(s->writer) == SQLITE_FULL ? KERR_FULL : KERR_IO;
-  }
-  return KERR_OK;
 }
 
 /* One application inside the open write transaction, under a savepoint so

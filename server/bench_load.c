@@ -2,8 +2,8 @@
  * the SQLite store, the PostgreSQL store or both in one run.
  *
  *   server_bench_load --server PATH/kiosk-server --pki DIR
- *                     [--apps N] [--queries M] [--lists L] [--conns C]
- *                     [--threads T] [--stored S] [--runs R]
+ *                     [--apps N] [--queries M] [--lists L] [--bare B]
+ *                     [--conns C] [--threads T] [--stored S] [--runs R]
  *                     [--pg URI] [--store sqlite|pg|both] [--sealed BYTES]
  *
  * For each store: makes a fresh database (SQLite: a file in a temporary
@@ -18,7 +18,9 @@
  *  1. N sealed synthetic applications over C keep-alive TLS connections
  *     (one per client thread, the device's client certificate), as a
  *     kiosk's outbox sends them (libcurl, a reused connection each);
- *  2. M progress queries (right check) for them over C connections;
+ *  2. M progress queries (right check) for them over C connections, and,
+ *     with --bare, B with a malformed check, answered 400 before the store
+ *     is asked (what TLS, HTTP and the client cost without the store);
  *  3. L requests of the console's list of yesterday (page 1 of 100, with
  *     the total) and L of the seven days before today, over C connections
  *     with a staff session (only pre-filled rows fall in these days, so the
@@ -28,7 +30,8 @@
  * server's ingest rate, not the client's crypto. The payload carries the
  * applicant's ID number as a kiosk's does (the check's ending is taken
  * from it, so the server finds it with a hash or two). Exits non-zero if
- * any answer was not the expected 201 / 200. */
+ * any answer was not the expected one (201, 200, 400 for the malformed
+ * checks). */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -65,7 +68,8 @@ typedef struct job {
   bapp *apps;
   size_t n_apps;
   size_t from, to; /* this worker's share */
-  int phase;       /* 1 submit, 2 status, 3 console GET of path */
+  int phase;       /* 1 submit, 2 status, 3 console GET of path, 4 status
+                      with a malformed check (400 before the store) */
   size_t bad;
   double *lat;     /* per request latency, seconds */
 } job;
@@ -187,13 +191,15 @@ static void *worker(void *arg) {
       curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, a->json);
       want = 201;
-    } else if (jb->phase == 2) {
+    } else if (jb->phase == 2 || jb->phase == 4) {
       bapp *a = &jb->apps[(i * 7919) % jb->n_apps];
       snprintf(url, sizeof url,
                "https://localhost:%d/v1/status/%s?check=%s", jb->port,
-               a->reference, a->last4);
+               a->reference, jb->phase == 2 ? a->last4 : "12-4");
       curl_easy_setopt(c, CURLOPT_URL, url);
       curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+      if (jb->phase == 4)
+        want = 400;
     }
     if (curl_easy_perform(c) != CURLE_OK ||
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK ||
@@ -490,7 +496,7 @@ static int pg_admin(const char *base, const char *sql) {
 
 typedef struct bench {
   const char *server, *pki, *threads;
-  size_t n_apps, n_queries, n_lists, stored, sealed_len;
+  size_t n_apps, n_queries, n_lists, n_bare, stored, sealed_len;
   int conns, runs;
   const unsigned char *pk;
 } bench;
@@ -594,7 +600,7 @@ static int bench_store(const bench *b, const char *name, const char *target,
   printf("  kiosk-server: %s worker threads; client: %d keep-alive TLS "
          "connections; loopback\n", b->threads, b->conns);
   print_load("at the start");
-  double rate[4][MAX_RUNS];
+  double rate[5][MAX_RUNS] = {{0}};
   bapp *apps = calloc(b->n_apps, sizeof *apps);
   for (int run = 0; run < b->runs; run++) {
     for (size_t i = 0; i < b->n_apps; i++) {
@@ -610,6 +616,11 @@ static int bench_store(const bench *b, const char *name, const char *target,
     j.phase = 2;
     rate[1][run] = run_phase(&j, b->n_queries, b->conns,
                              "status queries (200)", bad);
+    if (b->n_bare) {
+      j.phase = 4;
+      rate[4][run] =
+          run_phase(&j, b->n_bare, b->conns, "malformed check (400)", bad);
+    }
     j.phase = 3;
     j.path = "/api/console/applications?date=2026-11-02";
     rate[2][run] = run_phase(&j, b->n_lists, b->conns,
@@ -623,9 +634,12 @@ static int bench_store(const bench *b, const char *name, const char *target,
   free(apps);
   print_load("at the end");
   printf("  median of %d: applications %.0f /s, status %.0f /s, day list "
-         "%.0f /s, 7 days %.0f /s\n\n",
+         "%.0f /s, 7 days %.0f /s",
          b->runs, median(rate[0], b->runs), median(rate[1], b->runs),
          median(rate[2], b->runs), median(rate[3], b->runs));
+  if (b->n_bare)
+    printf(", malformed check %.0f /s", median(rate[4], b->runs));
+  printf("\n\n");
   rc = 0;
 out:
   kill(pid, SIGTERM);
@@ -650,6 +664,8 @@ int main(int argc, char **argv) {
       b.n_queries = strtoul(v, NULL, 10);
     else if (strcmp(o, "--lists") == 0)
       b.n_lists = strtoul(v, NULL, 10);
+    else if (strcmp(o, "--bare") == 0)
+      b.n_bare = strtoul(v, NULL, 10);
     else if (strcmp(o, "--conns") == 0)
       b.conns = atoi(v);
     else if (strcmp(o, "--threads") == 0)
@@ -678,8 +694,8 @@ int main(int argc, char **argv) {
       b.sealed_len > 1 << 20 || (!want_sqlite && !want_pg) ||
       (want_pg && !pg)) {
     fprintf(stderr, "usage: %s --server PATH --pki DIR [--apps N] "
-                    "[--queries M] [--lists L] [--conns C] [--threads T] "
-                    "[--stored S] [--runs R] [--pg URI] "
+                    "[--queries M] [--lists L] [--bare B] [--conns C] "
+                    "[--threads T] [--stored S] [--runs R] [--pg URI] "
                     "[--store sqlite|pg|both] [--sealed BYTES]\n",
             argv[0]);
     return 2;

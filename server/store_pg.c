@@ -14,10 +14,10 @@
  * edit a migration that has shipped: add the next one (in both stores).
  *
  * Guarantees as store_sqlite.c's, from PostgreSQL's own means: a put is one
- * transaction whose INSERT ... ON CONFLICT (uuid) DO NOTHING makes
- * concurrent duplicates of one application wait for each other, so exactly
- * one stores it and the rest compare body hashes; (device, reference) is a
- * unique index; a status change locks its application's row. The sealed
+ * statement, so one transaction and one round trip, whose INSERT ... ON
+ * CONFLICT (uuid) DO NOTHING makes concurrent duplicates of one
+ * application wait for each other, so exactly one stores it and the rest
+ * compare body hashes; (device, reference) is a unique index; a status change locks its application's row. The sealed
  * payload is stored out of line (STORAGE EXTERNAL, a small
  * toast_tuple_target) and the lists read a covering index, so a list never
  * reads it. */

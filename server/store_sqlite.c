@@ -238,6 +238,10 @@ static const char *const PUT_SQL[PUT_N] = {
                          "VALUES (?)",
 };
 
+/* The progress query's reads (by reference, timeline, items), kept
+ * prepared on each read connection. */
+enum { READ_BY_REF, READ_EVENTS, READ_ITEMS, READ_N };
+
 struct store {
   const store_ops *ops; /* first (store.c) */
   sqlite3 *writer;
@@ -255,6 +259,7 @@ struct store {
   /* The intake's statements on the writer, prepared on first use and kept
    * (used only under wlock). */
   sqlite3_stmt *put[PUT_N];
+  sqlite3_stmt *read[MAX_READERS][READ_N]; /* under the slot's reader */
 };
 
 static kerr db_exec(sqlite3 *db, const char *sql) {
@@ -393,8 +398,11 @@ out:
 void store_destroy(store *s) {
   if (!s)
     return;
-  for (int i = 0; i < s->n_readers; i++)
+  for (int i = 0; i < s->n_readers; i++) {
+    for (int k = 0; k < READ_N; k++)
+      sqlite3_finalize(s->read[i][k]);
     sqlite3_close(s->readers[i]);
+  }
   for (int k = 0; k < PUT_N; k++)
     sqlite3_finalize(s->put[k]);
   if (s->writer) {
@@ -450,6 +458,17 @@ static kerr prep(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
     return KERR_INTERNAL;
   }
   return KERR_OK;
+}
+
+/* Read connection slot's kept statement k (sql), prepared on first use;
+ * NULL when it does not prepare. The caller resets it after use, so that
+ * it holds no read transaction open. */
+static sqlite3_stmt *read_stmt(store *s, int slot, int k, const char *sql) {
+  sqlite3_stmt **st = &s->read[slot][k];
+  if (!*st && prep(s->readers[slot], sql, st))
+    return NULL;
+  sqlite3_clear_bindings(*st);
+  return *st;
 }
 
 /* One row from the database file itself (its header's user_version). */
@@ -842,18 +861,17 @@ static kerr app_query(store *s, sqlite3_stmt *st, int with_sealed,
 kerr store_app_by_reference(store *s, const char *reference, store_app_fn fn,
                             void *ud) {
   int slot;
-  sqlite3 *db = reader_take(s, &slot);
-  sqlite3_stmt *st = NULL;
-  kerr err = prep(db,
-                  "SELECT " APP_COLS " FROM applications WHERE reference = ?"
-                  " ORDER BY " URGENT_WAITING " DESC, received_at, uuid"
-                  " LIMIT 16",
-                  &st);
+  reader_take(s, &slot);
+  sqlite3_stmt *st = read_stmt(s, slot, READ_BY_REF,
+                               "SELECT " APP_COLS " FROM applications WHERE"
+                               " reference = ? ORDER BY " URGENT_WAITING
+                               " DESC, received_at, uuid LIMIT 16");
+  kerr err = st ? KERR_OK : KERR_INTERNAL;
   if (!err) {
     sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
     err = app_query(s, st, 0, fn, ud, NULL);
+    sqlite3_reset(st);
   }
-  sqlite3_finalize(st);
   reader_give(s, slot);
   return err;
 }
@@ -1151,12 +1169,12 @@ kerr store_app_get(store *s, const char *uuid, store_app_fn fn, void *ud) {
 kerr store_app_events(store *s, const char *uuid, store_event_fn fn,
                       void *ud) {
   int slot, rc;
-  sqlite3 *db = reader_take(s, &slot);
-  sqlite3_stmt *st = NULL;
-  kerr err = prep(db,
-                  "SELECT status, note, staff_id, at_text, at, item FROM"
-                  " events WHERE uuid = ? ORDER BY id LIMIT 500",
-                  &st);
+  reader_take(s, &slot);
+  sqlite3_stmt *st = read_stmt(s, slot, READ_EVENTS,
+                               "SELECT status, note, staff_id, at_text, at,"
+                               " item FROM events WHERE uuid = ? ORDER BY id"
+                               " LIMIT 500");
+  kerr err = st ? KERR_OK : KERR_INTERNAL;
   if (err)
     goto out;
   sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -1175,7 +1193,8 @@ kerr store_app_events(store *s, const char *uuid, store_event_fn fn,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     err = KERR_IO;
 out:
-  sqlite3_finalize(st);
+  if (st)
+    sqlite3_reset(st);
   reader_give(s, slot);
   return err;
 }
@@ -1749,12 +1768,12 @@ static void item_from_row(sqlite3_stmt *st, store_item *it, int full) {
 
 kerr store_app_items(store *s, const char *uuid, store_item_fn fn, void *ud) {
   int slot, rc;
-  sqlite3 *db = reader_take(s, &slot);
-  sqlite3_stmt *st = NULL;
-  kerr err = prep(db,
-                  "SELECT uuid, item, status, updated_at, updated_at_text"
-                  " FROM item_status WHERE uuid = ? ORDER BY pos, item",
-                  &st);
+  reader_take(s, &slot);
+  sqlite3_stmt *st = read_stmt(s, slot, READ_ITEMS,
+                               "SELECT uuid, item, status, updated_at,"
+                               " updated_at_text FROM item_status WHERE"
+                               " uuid = ? ORDER BY pos, item");
+  kerr err = st ? KERR_OK : KERR_INTERNAL;
   if (err)
     goto out;
   sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -1767,7 +1786,8 @@ kerr store_app_items(store *s, const char *uuid, store_item_fn fn, void *ud) {
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     err = KERR_IO;
 out:
-  sqlite3_finalize(st);
+  if (st)
+    sqlite3_reset(st);
   reader_give(s, slot);
   return err;
 }

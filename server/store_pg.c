@@ -1116,93 +1116,80 @@ static int find_where(const store_app_filter *f, char *sql, size_t cap,
   return ok;
 }
 
-/* A statement that is not prepared (its text depends on the filter):
- * read-only, so one that finds the connection lost is run once more on a
- * new connection, as q_run does for reads. */
-static PGresult *x_read(pconn *c, const char *sql, const params *p) {
-  PGresult *r =
-      PQexecParams(c->db, sql, p->n, NULL, p->v, p->len, p->fmt, 0);
-  if (PQresultStatus(r) != PGRES_TUPLES_OK && conn_lost(c, r)) {
-    PQclear(r);
-    conn_reset(c);
-    r = PQexecParams(c->db, sql, p->n, NULL, p->v, p->len, p->fmt, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK && conn_lost(c, r))
-      c->lost = 1;
-  }
-  return r;
+static kerr find_count(pconn *c, const params *p, const char *where,
+                       const char *extra, int64_t *n) {
+  char sql[3200];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM applications%s%s", where,
+           extra);
+  PGresult *r = PQexecParams(c->db, sql, p->n, NULL, p->v, p->len, p->fmt, 0);
+  kerr err = KERR_OK;
+  if (PQresultStatus(r) != PGRES_TUPLES_OK)
+    err = state_err(r, c->db, "count");
+  else
+    *n = r_int(r, 0, 0);
+  PQclear(r);
+  return err;
+}
+
+static kerr find_rows(pconn *c, const params *p, const char *where,
+                      const char *extra, const char *order, int limit,
+                      int64_t offset, store_app_fn fn, void *ud, int *rows) {
+  char sql[3400];
+  snprintf(sql, sizeof sql,
+           "SELECT " LIST_COLS " FROM applications%s%s%s LIMIT %d OFFSET %lld",
+           where, extra, order, limit, (long long)offset);
+  PGresult *r = PQexecParams(c->db, sql, p->n, NULL, p->v, p->len, p->fmt, 0);
+  kerr err;
+  if (PQresultStatus(r) != PGRES_TUPLES_OK)
+    err = state_err(r, c->db, "find");
+  else
+    err = app_rows(r, 0, fn, ud, rows);
+  PQclear(r);
+  return err;
 }
 
 /* As store_sqlite.c: the page is cut from two runs, the waiting urgent
- * ones then the rest, each in index order. One statement, so one round
- * trip and one snapshot: c counts the matches and the waiting urgent ones
- * among them, and the page's two runs take their limits and offsets from
- * those counts. c is joined to the page so that its row comes back even
- * when the page is empty (x's columns NULL then). */
+ * ones then the rest, each in index order. The rows are handed to fn
+ * while the connection is held (the counts and the page are read in one
+ * repeatable-read snapshot, so they agree). */
 static kerr pg_app_find(store *s, const store_app_filter *f, store_app_fn fn,
                         void *ud, int64_t *total) {
-  char where[2048] = "", sql[7200];
+  char where[2048] = "";
   params p;
-  kerr err = KERR_OK;
+  kerr err;
   *total = 0;
   if (f->limit < 1 || f->limit > 1000 || f->offset < 0 ||
       f->n_digests > STORE_SEARCH_MAX ||
       !find_where(f, where, sizeof where, &p))
     return KERR_INVALID;
-  int lim = f->limit;
-  long long off = f->offset;
-  int n;
-  if (f->sort == STORE_SORT_REFERENCE) {
-    n = snprintf(sql, sizeof sql,
-                 "WITH c AS (SELECT count(*) AS total FROM applications%s)"
-                 " SELECT x.*, c.total FROM c LEFT JOIN LATERAL (SELECT "
-                 LIST_COLS " FROM applications%s ORDER BY reference,"
-                 " received_at, uuid LIMIT %d OFFSET %lld) x ON true"
-                 " ORDER BY x.reference, x.received_at, x.uuid",
-                 where, where, lim, off);
-  } else {
-    const char *dir = f->sort == STORE_SORT_OLDEST
-                          ? "received_at, uuid"
-                          : "received_at DESC, uuid DESC";
-    n = snprintf(
-        sql, sizeof sql,
-        "WITH c AS (SELECT count(*) AS total, count(*) FILTER (WHERE "
-        URGENT_WAITING ") AS uw FROM applications%s)"
-        " SELECT x." "uuid, x.reference, x.device_id, x.region,"
-        " x.created_at, x.items, x.content_version, x.assisted_by, '',"
-        " x.received_at, x.received_at_text, x.status, x.urgent, x.kind,"
-        " c.total FROM c LEFT JOIN LATERAL ("
-        "(SELECT 0 AS part, " LIST_COLS " FROM applications%s AND "
-        URGENT_WAITING " ORDER BY %s LIMIT %d OFFSET %lld)"
-        " UNION ALL"
-        " (SELECT 1, " LIST_COLS " FROM applications%s AND NOT "
-        URGENT_WAITING " ORDER BY %s LIMIT greatest(0, %d - greatest(0,"
-        " least(c.uw - %lld, %d))) OFFSET greatest(0, %lld - c.uw))"
-        ") x ON true ORDER BY x.part, x.%s",
-        where, where, dir, lim, off, where, dir, lim, off, lim, off,
-        f->sort == STORE_SORT_OLDEST ? "received_at, x.uuid"
-                                     : "received_at DESC, x.uuid DESC");
-  }
-  if (n < 0 || (size_t)n >= sizeof sql)
-    return KERR_INVALID;
+  int rows = 0;
+  int64_t uw = 0;
   pconn *c = conn_take(s);
-  PGresult *r = x_read(c, sql, &p);
-  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    err = state_err(r, c->db, "find");
-  } else {
-    int rows = PQntuples(r);
-    int tcol = PQnfields(r) - 1;
-    if (rows > 0)
-      *total = r_int(r, 0, tcol);
-    for (int i = 0; i < rows; i++) {
-      if (PQgetisnull(r, i, 0))
-        continue;
-      store_app a;
-      app_from_row(r, i, &a);
-      if (fn(ud, &a))
-        break;
-    }
+  if ((err = tx_begin_as(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")))
+    goto give;
+  if ((err = find_count(c, &p, where, "", total)) || *total <= f->offset)
+    goto out;
+  if (f->sort == STORE_SORT_REFERENCE) {
+    err = find_rows(c, &p, where, "", " ORDER BY reference, received_at, uuid",
+                    f->limit, f->offset, fn, ud, NULL);
+    goto out;
   }
-  PQclear(r);
+  const char *dir = f->sort == STORE_SORT_OLDEST
+                        ? " ORDER BY received_at, uuid"
+                        : " ORDER BY received_at DESC, uuid DESC";
+  if ((err = find_count(c, &p, where, " AND " URGENT_WAITING, &uw)))
+    goto out;
+  if (f->offset < uw &&
+      (err = find_rows(c, &p, where, " AND " URGENT_WAITING, dir, f->limit,
+                       f->offset, fn, ud, &rows)))
+    goto out;
+  if (rows < f->limit)
+    err = find_rows(c, &p, where, " AND NOT " URGENT_WAITING, dir,
+                    f->limit - rows, f->offset > uw ? f->offset - uw : 0, fn,
+                    ud, NULL);
+out:
+  err = tx_end(c, err);
+give:
   conn_give(s, c);
   return err;
 }

@@ -14,10 +14,10 @@
  * edit a migration that has shipped: add the next one (in both stores).
  *
  * Guarantees as store_sqlite.c's, from PostgreSQL's own means: a put is one
- * transaction whose INSERT ... ON CONFLICT (uuid) DO NOTHING makes
- * concurrent duplicates of one application wait for each other, so exactly
- * one stores it and the rest compare body hashes; (device, reference) is a
- * unique index; a status change locks its application's row. The sealed
+ * statement, so one transaction and one round trip, whose INSERT ... ON
+ * CONFLICT (uuid) DO NOTHING makes concurrent duplicates of one
+ * application wait for each other, so exactly one stores it and the rest
+ * compare body hashes; (device, reference) is a unique index; a status change locks its application's row. The sealed
  * payload is stored out of line (STORAGE EXTERNAL, a small
  * toast_tuple_target) and the lists read a covering index, so a list never
  * reads it. */
@@ -197,9 +197,7 @@ static const char *const MIGRATIONS[] = {
 enum {
   Q_PING,
   Q_APP_HASH,
-  Q_APP_INSERT,
-  Q_EVENT_SUBMITTED,
-  Q_ITEMS_INSERT,
+  Q_APP_PUT,
   Q_SEARCH_KEY,
   Q_SEARCH_INDEXED,
   Q_APP_BY_REF,
@@ -250,21 +248,35 @@ static const char *const QUERIES[N_QUERIES] = {
   [Q_PING] = "SELECT version FROM schema_version",
   [Q_APP_HASH] = "SELECT body_hash, received_at, received_at_text FROM"
                  " applications WHERE uuid = $1",
-  [Q_APP_INSERT] =
-    "INSERT INTO applications (uuid, reference, device_id, region,"
-    " created_at, items, content_version, assisted_by, check_digest,"
-    " body_hash, sealed, received_at, received_at_text, urgent,"
-    " check_keyed, kind) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,"
-    "$13,$14,1,$15) ON CONFLICT (uuid) DO NOTHING RETURNING 1",
-  [Q_EVENT_SUBMITTED] = "INSERT INTO events (uuid, status, note, at, at_text)"
-                        " VALUES ($1, 'submitted', '', $2, $3)",
-  [Q_ITEMS_INSERT] =
-    "INSERT INTO item_status (uuid, item, pos, status, updated_at,"
-    " updated_at_text) SELECT $1, j.value #>> '{}', j.ord - 1, 'submitted',"
-    " $2, $3 FROM jsonb_array_elements(CASE WHEN jsonb_typeof($4::jsonb) ="
-    " 'array' THEN $4::jsonb ELSE '[]'::jsonb END) WITH ORDINALITY"
-    " j(value, ord) WHERE jsonb_typeof(j.value) = 'string'"
-    " ON CONFLICT DO NOTHING",
+  /* A whole intake in one statement, so in one round trip and one
+   * transaction of its own: the application, its first event, a status
+   * row per item, its search digests ($16: n * 32 bytes) and, when $17 is
+   * 1, its mark as indexed. Nothing but the application's own insert
+   * happens when its uuid is stored already (ins is empty then); the
+   * caller tells a resend from a conflict by the stored body hash. */
+  [Q_APP_PUT] =
+    "WITH ins AS (INSERT INTO applications (uuid, reference, device_id,"
+    " region, created_at, items, content_version, assisted_by,"
+    " check_digest, body_hash, sealed, received_at, received_at_text,"
+    " urgent, check_keyed, kind) VALUES ($1::text, $2::text, $3::text,"
+    " $4::text, $5::text, $6::text, $7::text, $8::text, $9::text,"
+    " $10::bytea, $11::bytea, $12::bigint, $13::text, $14::int, 1,"
+    " $15::text) ON CONFLICT (uuid) DO NOTHING RETURNING uuid),"
+    " ev AS (INSERT INTO events (uuid, status, note, at, at_text)"
+    " SELECT uuid, 'submitted', '', $12::bigint, $13::text FROM ins),"
+    " it AS (INSERT INTO item_status (uuid, item, pos, status, updated_at,"
+    " updated_at_text) SELECT ins.uuid, j.value #>> '{}', j.ord - 1,"
+    " 'submitted', $12::bigint, $13::text FROM ins, jsonb_array_elements("
+    "CASE WHEN jsonb_typeof($6::text::jsonb) = 'array' THEN"
+    " $6::text::jsonb ELSE '[]'::jsonb END) WITH ORDINALITY j(value, ord)"
+    " WHERE jsonb_typeof(j.value) = 'string' ON CONFLICT DO NOTHING),"
+    " sk AS (INSERT INTO search_keys (digest, uuid) SELECT"
+    " substring($16::bytea FROM k * 32 + 1 FOR 32), ins.uuid FROM ins,"
+    " generate_series(0, length($16::bytea) / 32 - 1) k"
+    " ON CONFLICT DO NOTHING),"
+    " si AS (INSERT INTO search_indexed (uuid) SELECT uuid FROM ins"
+    " WHERE $17::int = 1 ON CONFLICT DO NOTHING)"
+    " SELECT count(*) FROM ins",
   [Q_SEARCH_KEY] = "INSERT INTO search_keys (digest, uuid) VALUES ($1, $2)"
                    " ON CONFLICT DO NOTHING",
   [Q_SEARCH_INDEXED] = "INSERT INTO search_indexed (uuid) VALUES ($1)"
@@ -576,14 +588,16 @@ static PGresult *q_run_once(pconn *c, int q, const params *p) {
  * needed). The result is the caller's (PQclear). A read outside a
  * transaction that finds the connection lost (a restart, a failover) is
  * tried once more on a new connection: nothing was done yet, so nothing is
- * done twice. */
+ * done twice. So is an intake (Q_APP_PUT, its own transaction): should the
+ * first try have committed before the connection went, the second finds
+ * the uuid stored and the caller answers it as a resend. */
 static PGresult *q_run(pconn *c, int q, const params *p) {
   int idle = PQtransactionStatus(c->db) == PQTRANS_IDLE;
   PGresult *r = q_run_once(c, q, p);
   ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && conn_lost(c, r)) {
     c->lost = 1;
-    if (!idle || strncmp(QUERIES[q], "SELECT", 6) != 0)
+    if (!idle || (strncmp(QUERIES[q], "SELECT", 6) != 0 && q != Q_APP_PUT))
       return r;
     PQclear(r);
     conn_reset(c);
@@ -846,15 +860,14 @@ static kerr app_resend(pconn *c, store_app *app) {
 
 static kerr pg_app_put(store *s, store_app *app, int *created) {
   pconn *c = conn_take(s);
-  PGresult *r = NULL;
-  kerr err;
+  unsigned char dg[STORE_SEARCH_MAX * STORE_SEARCH_BYTES];
+  size_t n_search = app->searchable ? app->n_search : 0;
+  kerr err = KERR_OK;
   *created = 0;
-  /* A resend is answered without a write. */
-  err = app_resend(c, app);
-  if (err != KERR_NOTFOUND)
-    goto done;
-  if ((err = tx_begin(c)))
-    goto done;
+  if (n_search > STORE_SEARCH_MAX)
+    n_search = STORE_SEARCH_MAX;
+  if (n_search)
+    memcpy(dg, app->search, n_search * STORE_SEARCH_BYTES);
   params p = {0};
   p_text(&p, app->uuid);
   p_text(&p, app->reference);
@@ -871,51 +884,36 @@ static kerr pg_app_put(store *s, store_app *app, int *created) {
   p_text(&p, app->received_at_text);
   p_int(&p, app->urgent ? 1 : 0);
   p_text(&p, app->kind[0] ? app->kind : "application");
-  r = q_run(c, Q_APP_INSERT, &p);
+  p_blob(&p, dg, n_search * STORE_SEARCH_BYTES);
+  p_int(&p, app->searchable ? 1 : 0);
+  /* One statement in its own transaction: committed (and flushed, as
+   * synchronous_commit is on) when its result comes back. */
+  PGresult *r = q_run(c, Q_APP_PUT, &p);
+  sodium_memzero(dg, sizeof dg);
   int unique = PQresultStatus(r) != PGRES_TUPLES_OK && is_unique_violation(r);
   if (PQresultStatus(r) != PGRES_TUPLES_OK && !unique) {
     err = state_err(r, c->db, "insert application");
-    goto out;
-  }
-  if (unique || PQntuples(r) == 0) {
-    /* Another transaction stored this uuid or this (device, reference)
-     * meanwhile, and has committed: the INSERT waited for it. ON CONFLICT
-     * covers the uuid index only, so a copy of this application racing
-     * this one may also surface as a violation of (device, reference):
-     * the stored row tells a resend or a conflict from another
-     * application with the reference. */
     PQclear(r);
-    r = NULL;
-    x_exec(c, "ROLLBACK");
-    err = app_resend(c, app);
-    if (err == KERR_NOTFOUND && unique) {
-      err = KERR_STATE;
-    } else if (err == KERR_NOTFOUND) {
-      LOG_E("store", "application %s: neither stored nor found", app->uuid);
-      err = KERR_IO;
-    }
     goto done;
   }
-  params e = {0};
-  p_text(&e, app->uuid);
-  p_int(&e, app->received_at);
-  p_text(&e, app->received_at_text);
-  if ((err = q_cmd(c, Q_EVENT_SUBMITTED, &e, NULL)))
-    goto out;
-  params it = {0};
-  p_text(&it, app->uuid);
-  p_int(&it, app->received_at);
-  p_text(&it, app->received_at_text);
-  p_text(&it, app->items_json ? app->items_json : "[]");
-  if ((err = q_cmd(c, Q_ITEMS_INSERT, &it, NULL)))
-    goto out;
-  if (app->searchable && (err = search_put(c, app)))
-    goto out;
-out:
-  PQclear(r);
-  err = tx_end(c, err);
-  if (!err)
+  if (!unique && PQntuples(r) == 1 && r_int(r, 0, 0) == 1) {
+    PQclear(r);
     *created = 1;
+    goto done;
+  }
+  /* Stored already, or by another transaction meanwhile (which has
+   * committed: the insert waited for it). ON CONFLICT covers the uuid
+   * index only, so a copy of this application racing this one may also
+   * surface as a violation of (device, reference): the stored row tells a
+   * resend or a conflict from another application with the reference. */
+  PQclear(r);
+  err = app_resend(c, app);
+  if (err == KERR_NOTFOUND && unique) {
+    err = KERR_STATE;
+  } else if (err == KERR_NOTFOUND) {
+    LOG_E("store", "application %s: neither stored nor found", app->uuid);
+    err = KERR_IO;
+  }
 done:
   conn_give(s, c);
   return err;

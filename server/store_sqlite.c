@@ -194,6 +194,54 @@ typedef struct app_req {
 
 static const store_ops sqlite_ops;
 
+/* The statements of one intake (app_put_one), in the order it runs them. */
+enum {
+  PUT_SAVEPOINT,
+  PUT_RELEASE,
+  PUT_ROLLBACK_TO,
+  PUT_HASH,
+  PUT_DEVREF,
+  PUT_APP,
+  PUT_EVENT,
+  PUT_ITEMS,
+  PUT_SEARCH_KEY,
+  PUT_SEARCH_INDEXED,
+  PUT_N
+};
+
+static const char *const PUT_SQL[PUT_N] = {
+  [PUT_SAVEPOINT] = "SAVEPOINT app",
+  [PUT_RELEASE] = "RELEASE app",
+  [PUT_ROLLBACK_TO] = "ROLLBACK TO app",
+  [PUT_HASH] = "SELECT body_hash, received_at, received_at_text FROM "
+               "applications WHERE uuid = ?",
+  /* (device, reference) is unique. Checked here rather than by a UNIQUE
+   * index so that a database which already holds such a pair still opens;
+   * the single writer makes check-then-insert safe. */
+  [PUT_DEVREF] = "SELECT 1 FROM applications WHERE device_id = ? AND "
+                 "reference = ?",
+  [PUT_APP] = "INSERT INTO applications (uuid, reference, device_id, "
+              "region, created_at, items, content_version, assisted_by, "
+              "check_digest, body_hash, sealed, received_at, "
+              "received_at_text, urgent, check_keyed, kind) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
+  [PUT_EVENT] = "INSERT INTO events (uuid, status, note, at, at_text) "
+                "VALUES (?, 'submitted', '', ?, ?)",
+  /* One status row per item (none for an application without items). */
+  [PUT_ITEMS] = "INSERT OR IGNORE INTO item_status (uuid, item, pos, status,"
+                " updated_at, updated_at_text) SELECT ?, value, key,"
+                " 'submitted', ?, ? FROM json_each(CASE WHEN json_valid(?)"
+                " THEN ? ELSE '[]' END) WHERE type = 'text'",
+  [PUT_SEARCH_KEY] = "INSERT OR IGNORE INTO search_keys (digest, uuid) "
+                     "VALUES (?, ?)",
+  [PUT_SEARCH_INDEXED] = "INSERT OR IGNORE INTO search_indexed (uuid) "
+                         "VALUES (?)",
+};
+
+/* The progress query's reads (by reference, timeline, items), kept
+ * prepared on each read connection. */
+enum { READ_BY_REF, READ_EVENTS, READ_ITEMS, READ_N };
+
 struct store {
   const store_ops *ops; /* first (store.c) */
   sqlite3 *writer;
@@ -208,6 +256,10 @@ struct store {
   app_req *qhead, *qtail;
   int leader;
   int version;
+  /* The intake's statements on the writer, prepared on first use and kept
+   * (used only under wlock). */
+  sqlite3_stmt *put[PUT_N];
+  sqlite3_stmt *read[MAX_READERS][READ_N]; /* under the slot's reader */
 };
 
 static kerr db_exec(sqlite3 *db, const char *sql) {
@@ -346,8 +398,13 @@ out:
 void store_destroy(store *s) {
   if (!s)
     return;
-  for (int i = 0; i < s->n_readers; i++)
+  for (int i = 0; i < s->n_readers; i++) {
+    for (int k = 0; k < READ_N; k++)
+      sqlite3_finalize(s->read[i][k]);
     sqlite3_close(s->readers[i]);
+  }
+  for (int k = 0; k < PUT_N; k++)
+    sqlite3_finalize(s->put[k]);
   if (s->writer) {
     sqlite3_exec(s->writer, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
                  NULL);
@@ -403,6 +460,17 @@ static kerr prep(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
   return KERR_OK;
 }
 
+/* Read connection slot's kept statement k (sql), prepared on first use;
+ * NULL when it does not prepare. The caller resets it after use, so that
+ * it holds no read transaction open. */
+static sqlite3_stmt *read_stmt(store *s, int slot, int k, const char *sql) {
+  sqlite3_stmt **st = &s->read[slot][k];
+  if (!*st && prep(s->readers[slot], sql, st))
+    return NULL;
+  sqlite3_clear_bindings(*st);
+  return *st;
+}
+
 /* One row from the database file itself (its header's user_version). */
 static kerr ping_one(sqlite3 *db) {
   sqlite3_stmt *st = NULL;
@@ -445,49 +513,80 @@ static const char *text_or_empty(sqlite3_stmt *st, int col) {
 
 /* ---- applications ---- */
 
-/* Stores app's search digests and marks it indexed (inside the caller's
- * transaction). */
-static kerr search_put(sqlite3 *db, const store_app *app) {
-  sqlite3_stmt *st = NULL;
-  kerr err = prep(db,
-                  "INSERT OR IGNORE INTO search_keys (digest, uuid) VALUES "
-                  "(?, ?)",
-                  &st);
-  for (size_t i = 0; !err && i < app->n_search; i++) {
+/* The writer's cached statement k, reset and unbound; NULL (logged) when
+ * it does not prepare. Under wlock only. */
+static sqlite3_stmt *put_stmt(store *s, int k) {
+  sqlite3_stmt *st = s->put[k];
+  if (st) {
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+  }
+  if (prep(s->writer, PUT_SQL[k], &s->put[k]))
+    return NULL;
+  return s->put[k];
+}
+
+/* Runs cached statement k, which takes no arguments, to its end. */
+static kerr put_run(store *s, int k) {
+  sqlite3_stmt *st = put_stmt(s, k);
+  if (!st)
+    return KERR_INTERNAL;
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    LOG_E("store", "%s: %s", PUT_SQL[k], sqlite3_errmsg(s->writer));
+    return sqlite3_errcode(s->writer) == SQLITE_FULL ? KERR_FULL : KERR_IO;
+  }
+  return KERR_OK;
+}
+
+/* Runs cached statement k with the arguments bound since put_stmt. */
+static kerr put_step(store *s, int k) {
+  int rc = sqlite3_step(s->put[k]);
+  sqlite3_reset(s->put[k]);
+  if (rc != SQLITE_DONE) {
+    LOG_E("store", "%s: %s", PUT_SQL[k], sqlite3_errmsg(s->writer));
+    return sqlite3_errcode(s->writer) == SQLITE_FULL ? KERR_FULL : KERR_IO;
+  }
+  return KERR_OK;
+}
+
+/* Stores app's search digests and marks it indexed (inside the writer's
+ * open transaction). */
+static kerr search_put(store *s, const store_app *app) {
+  kerr err = KERR_OK;
+  for (size_t i = 0; !err && i < app->n_search; i++) {
+    sqlite3_stmt *st = put_stmt(s, PUT_SEARCH_KEY);
+    if (!st)
+      return KERR_INTERNAL;
     sqlite3_bind_blob(st, 1, app->search + i * STORE_SEARCH_BYTES,
                       STORE_SEARCH_BYTES, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, app->uuid, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-      err = KERR_IO;
+    err = put_step(s, PUT_SEARCH_KEY);
   }
-  sqlite3_finalize(st);
-  st = NULL;
-  if (!err && !(err = prep(db,
-                           "INSERT OR IGNORE INTO search_indexed (uuid) "
-                           "VALUES (?)",
-                           &st))) {
+  if (!err) {
+    sqlite3_stmt *st = put_stmt(s, PUT_SEARCH_INDEXED);
+    if (!st)
+      return KERR_INTERNAL;
     sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-      err = KERR_IO;
+    err = put_step(s, PUT_SEARCH_INDEXED);
   }
-  sqlite3_finalize(st);
   return err;
 }
 
 /* One application inside the open write transaction, under a savepoint so
  * a failed insert leaves the rest of the batch intact. */
-static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
-  sqlite3_stmt *st = NULL;
+static kerr app_put_one(store *s, store_app *app, int *created) {
+  sqlite3_stmt *st;
   kerr err = KERR_OK;
   *created = 0;
-  if ((err = db_exec(db, "SAVEPOINT app")))
+  if ((err = put_run(s, PUT_SAVEPOINT)))
     return err;
-  if ((err = prep(db,
-                  "SELECT body_hash, received_at, received_at_text FROM "
-                  "applications WHERE uuid = ?",
-                  &st)))
+  if (!(st = put_stmt(s, PUT_HASH))) {
+    err = KERR_INTERNAL;
     goto out;
+  }
   sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
@@ -495,29 +594,26 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
     int hn = sqlite3_column_bytes(st, 0);
     if (hn != 32 || memcmp(h, app->body_hash, 32) != 0) {
       err = KERR_CONFLICT;
-      goto out;
+    } else {
+      app->received_at = sqlite3_column_int64(st, 1);
+      text_copy(app->received_at_text, sizeof app->received_at_text, st, 2);
     }
-    app->received_at = sqlite3_column_int64(st, 1);
-    text_copy(app->received_at_text, sizeof app->received_at_text, st, 2);
+    sqlite3_reset(st);
     goto out; /* resend: nothing to write */
   }
+  sqlite3_reset(st);
   if (rc != SQLITE_DONE) {
     err = KERR_IO;
     goto out;
   }
-  sqlite3_finalize(st);
-  st = NULL;
-  /* (device, reference) is unique. Checked here rather than by a UNIQUE
-   * index so that a database which already holds such a pair still opens;
-   * the single writer makes check-then-insert safe. */
-  if ((err = prep(db,
-                  "SELECT 1 FROM applications WHERE device_id = ? AND "
-                  "reference = ?",
-                  &st)))
+  if (!(st = put_stmt(s, PUT_DEVREF))) {
+    err = KERR_INTERNAL;
     goto out;
+  }
   sqlite3_bind_text(st, 1, app->device_id, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, app->reference, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
+  sqlite3_reset(st);
   if (rc == SQLITE_ROW) {
     err = KERR_STATE;
     goto out;
@@ -526,16 +622,10 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
     err = KERR_IO;
     goto out;
   }
-  sqlite3_finalize(st);
-  st = NULL;
-  if ((err = prep(db,
-                  "INSERT INTO applications (uuid, reference, device_id, "
-                  "region, created_at, items, content_version, assisted_by, "
-                  "check_digest, body_hash, sealed, received_at, "
-                  "received_at_text, urgent, check_keyed, kind) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
-                  &st)))
+  if (!(st = put_stmt(s, PUT_APP))) {
+    err = KERR_INTERNAL;
     goto out;
+  }
   sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, app->reference, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, app->device_id, -1, SQLITE_STATIC);
@@ -555,54 +645,35 @@ static kerr app_put_one(sqlite3 *db, store_app *app, int *created) {
   sqlite3_bind_int(st, 14, app->urgent ? 1 : 0);
   sqlite3_bind_text(st, 15, app->kind[0] ? app->kind : "application", -1,
                     SQLITE_STATIC);
-  if (sqlite3_step(st) != SQLITE_DONE) {
-    LOG_E("store", "insert application: %s", sqlite3_errmsg(db));
-    err = sqlite3_errcode(db) == SQLITE_FULL ? KERR_FULL : KERR_IO;
+  if ((err = put_step(s, PUT_APP)))
+    goto out;
+  if (!(st = put_stmt(s, PUT_EVENT))) {
+    err = KERR_INTERNAL;
     goto out;
   }
-  sqlite3_finalize(st);
-  st = NULL;
-  if ((err = prep(db,
-                  "INSERT INTO events (uuid, status, note, at, at_text) "
-                  "VALUES (?, 'submitted', '', ?, ?)",
-                  &st)))
-    goto out;
   sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, app->received_at);
   sqlite3_bind_text(st, 3, app->received_at_text, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) != SQLITE_DONE) {
-    err = KERR_IO;
+  if ((err = put_step(s, PUT_EVENT)))
+    goto out;
+  if (!(st = put_stmt(s, PUT_ITEMS))) {
+    err = KERR_INTERNAL;
     goto out;
   }
-  sqlite3_finalize(st);
-  st = NULL;
-  /* One status row per item (none for an application without items). */
-  if ((err = prep(db,
-                  "INSERT OR IGNORE INTO item_status (uuid, item, pos, status,"
-                  " updated_at, updated_at_text) SELECT ?, value, key,"
-                  " 'submitted', ?, ? FROM json_each(CASE WHEN json_valid(?)"
-                  " THEN ? ELSE '[]' END) WHERE type = 'text'",
-                  &st)))
-    goto out;
   sqlite3_bind_text(st, 1, app->uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, app->received_at);
   sqlite3_bind_text(st, 3, app->received_at_text, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, app->items_json, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 5, app->items_json, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) != SQLITE_DONE) {
-    err = KERR_IO;
+  if ((err = put_step(s, PUT_ITEMS)))
     goto out;
-  }
-  sqlite3_finalize(st);
-  st = NULL;
-  if (app->searchable && (err = search_put(db, app)))
+  if (app->searchable && (err = search_put(s, app)))
     goto out;
   *created = 1;
 out:
-  sqlite3_finalize(st);
   if (err)
-    db_exec(db, "ROLLBACK TO app");
-  db_exec(db, "RELEASE app");
+    put_run(s, PUT_ROLLBACK_TO);
+  put_run(s, PUT_RELEASE);
   return err;
 }
 
@@ -619,7 +690,7 @@ static void app_batch_run(store *s, app_req *const *batch, int n) {
   kerr err = db_exec(db, "BEGIN IMMEDIATE");
   if (!err) {
     for (int i = 0; i < n; i++)
-      batch[i]->err = app_put_one(db, batch[i]->app, batch[i]->created);
+      batch[i]->err = app_put_one(s, batch[i]->app, batch[i]->created);
     if ((err = db_exec(db, "COMMIT"))) {
       db_exec(db, "ROLLBACK");
     }
@@ -790,18 +861,17 @@ static kerr app_query(store *s, sqlite3_stmt *st, int with_sealed,
 kerr store_app_by_reference(store *s, const char *reference, store_app_fn fn,
                             void *ud) {
   int slot;
-  sqlite3 *db = reader_take(s, &slot);
-  sqlite3_stmt *st = NULL;
-  kerr err = prep(db,
-                  "SELECT " APP_COLS " FROM applications WHERE reference = ?"
-                  " ORDER BY " URGENT_WAITING " DESC, received_at, uuid"
-                  " LIMIT 16",
-                  &st);
+  reader_take(s, &slot);
+  sqlite3_stmt *st = read_stmt(s, slot, READ_BY_REF,
+                               "SELECT " APP_COLS " FROM applications WHERE"
+                               " reference = ? ORDER BY " URGENT_WAITING
+                               " DESC, received_at, uuid LIMIT 16");
+  kerr err = st ? KERR_OK : KERR_INTERNAL;
   if (!err) {
     sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
     err = app_query(s, st, 0, fn, ud, NULL);
+    sqlite3_reset(st);
   }
-  sqlite3_finalize(st);
   reader_give(s, slot);
   return err;
 }
@@ -1061,7 +1131,7 @@ kerr store_app_index(store *s, store_rekey_fn fn, void *ud, int *n_rows) {
       err = KERR_INTERNAL;
       goto out;
     }
-    if ((err = search_put(db, &a)))
+    if ((err = search_put(s, &a)))
       goto out;
     n++;
   }
@@ -1099,12 +1169,12 @@ kerr store_app_get(store *s, const char *uuid, store_app_fn fn, void *ud) {
 kerr store_app_events(store *s, const char *uuid, store_event_fn fn,
                       void *ud) {
   int slot, rc;
-  sqlite3 *db = reader_take(s, &slot);
-  sqlite3_stmt *st = NULL;
-  kerr err = prep(db,
-                  "SELECT status, note, staff_id, at_text, at, item FROM"
-                  " events WHERE uuid = ? ORDER BY id LIMIT 500",
-                  &st);
+  reader_take(s, &slot);
+  sqlite3_stmt *st = read_stmt(s, slot, READ_EVENTS,
+                               "SELECT status, note, staff_id, at_text, at,"
+                               " item FROM events WHERE uuid = ? ORDER BY id"
+                               " LIMIT 500");
+  kerr err = st ? KERR_OK : KERR_INTERNAL;
   if (err)
     goto out;
   sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -1123,7 +1193,8 @@ kerr store_app_events(store *s, const char *uuid, store_event_fn fn,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     err = KERR_IO;
 out:
-  sqlite3_finalize(st);
+  if (st)
+    sqlite3_reset(st);
   reader_give(s, slot);
   return err;
 }
@@ -1697,12 +1768,12 @@ static void item_from_row(sqlite3_stmt *st, store_item *it, int full) {
 
 kerr store_app_items(store *s, const char *uuid, store_item_fn fn, void *ud) {
   int slot, rc;
-  sqlite3 *db = reader_take(s, &slot);
-  sqlite3_stmt *st = NULL;
-  kerr err = prep(db,
-                  "SELECT uuid, item, status, updated_at, updated_at_text"
-                  " FROM item_status WHERE uuid = ? ORDER BY pos, item",
-                  &st);
+  reader_take(s, &slot);
+  sqlite3_stmt *st = read_stmt(s, slot, READ_ITEMS,
+                               "SELECT uuid, item, status, updated_at,"
+                               " updated_at_text FROM item_status WHERE"
+                               " uuid = ? ORDER BY pos, item");
+  kerr err = st ? KERR_OK : KERR_INTERNAL;
   if (err)
     goto out;
   sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -1715,7 +1786,8 @@ kerr store_app_items(store *s, const char *uuid, store_item_fn fn, void *ud) {
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     err = KERR_IO;
 out:
-  sqlite3_finalize(st);
+  if (st)
+    sqlite3_reset(st);
   reader_give(s, slot);
   return err;
 }

@@ -628,6 +628,100 @@ static void test_duplicates(void) {
   }
 }
 
+/* What one intake stores with the application: its first event, a status
+ * row per item, and its search digests, found again by each digest and by
+ * nothing else; applications put from several threads at once (one batch
+ * on SQLite) keep theirs apart. */
+typedef struct search_worker {
+  store *st;
+  int n;
+  kerr err;
+  int created;
+} search_worker;
+
+static void search_digest(unsigned char d[STORE_SEARCH_BYTES], int n, int k) {
+  for (int i = 0; i < STORE_SEARCH_BYTES; i++)
+    d[i] = (unsigned char)(n * 31 + k * 7 + i);
+}
+
+static void *search_put_one(void *arg) {
+  search_worker *w = arg;
+  store_app a;
+  unsigned char d[2][STORE_SEARCH_BYTES];
+  char ref[STORE_REF_MAX + 1];
+  snprintf(ref, sizeof ref, "SRCH-%04d-A", w->n);
+  app_fill(&a, w->n, ref);
+  a.items_json = "[\"dibao\",\"medical\"]";
+  search_digest(d[0], w->n, 0);
+  search_digest(d[1], w->n, 1);
+  a.search = &d[0][0];
+  a.n_search = 2;
+  a.searchable = 1;
+  w->err = store_app_put(w->st, &a, &w->created);
+  return NULL;
+}
+
+static int count_items(void *ud, const store_item *it) {
+  (void)it;
+  (*(int *)ud)++;
+  return 0;
+}
+
+static int grab_uuid(void *ud, const store_app *a) {
+  snprintf(ud, STORE_UUID_MAX + 1, "%s", a->uuid);
+  return 0;
+}
+
+static void test_search_put(void) {
+  char path[700];
+  store *st = NULL;
+  enum { N = 6 };
+  target(path, sizeof path, "search-put");
+  CHECK(store_open(path, N, &st) == KERR_OK);
+  if (!st)
+    return;
+  pthread_t th[N];
+  search_worker w[N];
+  for (int i = 0; i < N; i++) {
+    w[i] = (search_worker){.st = st, .n = 700 + i};
+    pthread_create(&th[i], NULL, search_put_one, &w[i]);
+  }
+  for (int i = 0; i < N; i++) {
+    pthread_join(th[i], NULL);
+    CHECK(w[i].err == KERR_OK && w[i].created);
+  }
+  for (int i = 0; i < N; i++) {
+    char uuid[STORE_UUID_MAX + 1], want[STORE_UUID_MAX + 1];
+    snprintf(want, sizeof want, "00000000-0000-4000-8000-%012d", 700 + i);
+    for (int k = 0; k < 2; k++) {
+      unsigned char d[STORE_SEARCH_BYTES];
+      int64_t total = 0;
+      search_digest(d, 700 + i, k);
+      store_app_filter f = {.assisted = -1, .urgent = -1, .limit = 10,
+                            .digests = d, .n_digests = 1};
+      uuid[0] = '\0';
+      CHECK(store_app_find(st, &f, grab_uuid, uuid, &total) == KERR_OK);
+      CHECK_INT(total, 1);
+      CHECK_STR(uuid, want);
+    }
+    int ev = 0, items = 0;
+    CHECK(store_app_events(st, want, count_ev, &ev) == KERR_OK);
+    CHECK_INT(ev, 1);
+    CHECK(store_app_items(st, want, count_items, &items) == KERR_OK);
+    CHECK_INT(items, 2);
+  }
+  unsigned char none[STORE_SEARCH_BYTES];
+  int64_t total = -1;
+  search_digest(none, 999, 0);
+  store_app_filter f = {.assisted = -1, .urgent = -1, .limit = 10,
+                        .digests = none, .n_digests = 1};
+  CHECK(store_app_find(st, &f, count_app, &(int){0}, &total) == KERR_OK);
+  CHECK_INT(total, 0);
+  store_destroy(st);
+  if (!pg)
+    unlink(path);
+}
+
 /* Every connection of the database's pool cut (a restart, a failover):
  * the next call of each kind reconnects and succeeds, nothing twice. */
 static void test_reconnect(void) {
@@ -910,6 +1004,7 @@ int main(void) {
     test_modes();
   }
   test_duplicates();
+  test_search_put();
   if (pg)
     test_reconnect();
   test_rekey();

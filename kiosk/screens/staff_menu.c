@@ -14,7 +14,8 @@
  * administrators only — 退出自助程序, after a confirmation.
  *
  * Landscape puts the status on the left and the buttons on the right;
- * portrait stacks them. Reached from the sign-in screen; leaving it with
+ * portrait stacks them. Where that does not fit (特大), the menu is one
+ * scrolling page with 上一页 / 下一页 (menu_draw_paged). Reached from the sign-in screen; leaving it with
  * 返回 or 回首页 keeps the sign-in. */
 #include <stdio.h>
 #include <string.h>

@@ -14,7 +14,8 @@
  * administrators only — 退出自助程序, after a confirmation.
  *
  * Landscape puts the status on the left and the buttons on the right;
- * portrait stacks them. Reached from the sign-in screen; leaving it with
+ * portrait stacks them. Where that does not fit (特大), the menu is one
+ * scrolling page with 上一页 / 下一页 (menu_draw_paged). Reached from the sign-in screen; leaving it with
  * 返回 or 回首页 keeps the sign-in. */
 #include <stdio.h>
 #include <string.h>
@@ -22,12 +23,15 @@
 
 #include "services/services.h"
 #include "screens/screens.h"
+#include "widgets/pageview.h"
 
 typedef struct menu_state {
   int asked_sync;      /* show the outcome of the sync staff asked for */
   const char *note;    /* a bundle string key for a one-off message */
   int confirm_exit;
   uint32_t reprint;    /* the reprint job being waited for, or 0 */
+  pageview page;       /* when the menu is taller than the screen (特大) */
+  int reveal;          /* scroll the page to the outcome line once */
 } menu_state;
 
 /* What a tap on the staff menu means (ui_tag). */
@@ -68,11 +72,16 @@ static void poll_reprint(app *a, menu_state *s) {
     return;
   s->note = e == KERR_OK ? "menu.reprint.done" : "menu.reprint.failed";
   s->reprint = 0;
+  s->reveal = 1;
   app_dirty(a);
 }
 
 static void menu_event(app *a, void *state, const ui_event *ev) {
   menu_state *s = state;
+  if (!s->confirm_exit && pageview_event(&s->page, ev, app_now(a))) {
+    app_dirty(a);
+    return;
+  }
   if (ev->type != UI_EV_TAP)
     return;
   if (s->confirm_exit) {
@@ -92,6 +101,7 @@ static void menu_event(app *a, void *state, const ui_event *ev) {
     s->asked_sync = e == KERR_OK || e == KERR_BUSY;
     if (e == KERR_STATE)
       s->note = "menu.sync.off";
+    s->reveal = 1; /* its outcome shows in the status card */
     break;
   }
   case MENU_REPRINT: {
@@ -99,6 +109,7 @@ static void menu_event(app *a, void *state, const ui_event *ev) {
     s->note = e == KERR_OK         ? "menu.reprint.busy"
               : e == KERR_NOTFOUND ? "menu.reprint.none"
                                    : "menu.reprint.failed";
+    s->reveal = 1;
     poll_reprint(a, s);
     break;
   }
@@ -163,7 +174,19 @@ typedef struct status_text {
   char printer_short[128]; /* the printer's state without its kind */
   int px;                  /* text size of the rows and lines */
   int rows;                /* rows shown: ROWS, or ROWS - 1 */
+  /* The paged menu shows the card in two parts: rows r0 up to r1, and
+   * the lines in `show`; the outbox notice first with SHOW_OUTBOX_FIRST.
+   * status_gather sets all rows and all lines. */
+  int r0, r1, show;
 } status_text;
+
+enum {
+  SHOW_LINE = 1,          /* how content updating stands, a reprint */
+  SHOW_PRINTER = 2,       /* the printer's last failure */
+  SHOW_OUTBOX = 4,        /* a damaged outbox moved aside */
+  SHOW_OUTBOX_FIRST = 8,  /* ... above the rows */
+  SHOW_ALL = SHOW_LINE | SHOW_PRINTER | SHOW_OUTBOX
+};
 
 /* The backend as the last exchange of any kind found it: a content check,
  * or a delivery, heartbeat or progress query, whichever is newer. 1
@@ -290,6 +313,26 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
                                                : "menu.idcard.none"));
     t->rows = ROWS;
   }
+  t->r0 = 0;
+  t->r1 = t->rows;
+  t->show = SHOW_ALL;
+}
+
+/* The damaged-outbox notice and the old file's name at cy; returns the
+ * height used. */
+static int outbox_notice(const status_text *t, ui *u, int x, int cy,
+                         int iw, int draw) {
+  const theme *th = &u->th;
+  int lh = ui_text_height(u, iw, t->px, TEXT_BOLD, t->outbox_line);
+  if (draw)
+    ui_text_box(u, (SDL_Rect){x, cy, iw, lh}, t->px, TEXT_BOLD, th->accent,
+                UI_LEFT, 0, t->outbox_line);
+  /* The old file's path on its own line(s). */
+  int ph = ui_text_height(u, iw, t->px, TEXT_REGULAR, t->outbox_path);
+  if (draw)
+    ui_text_box(u, (SDL_Rect){x, cy + lh, iw, ph}, t->px, TEXT_REGULAR,
+                th->text, UI_LEFT, 0, t->outbox_path);
+  return lh + ph;
 }
 
 /* Draws (or, with draw 0, only measures) the status card at (x, y) of
@@ -308,7 +351,9 @@ static int status_card(app *a, const status_text *t, ui *u, int x, int y,
                   TEXT_BOLD, th->text, UI_LEFT, 0, t->hello);
     cy += h0 + th->gap;
   }
-  for (int i = 0; i < t->rows; i++) {
+  if (t->outbox_line[0] && (t->show & SHOW_OUTBOX_FIRST))
+    cy += outbox_notice(t, u, x + pad, cy, iw, draw) + th->gap;
+  for (int i = t->r0; i < t->r1; i++) {
     int lh = ui_text_height(u, lw, t->px, TEXT_REGULAR, t->label[i]);
     int vh = ui_text_height(u, vw, t->px, TEXT_BOLD, t->value[i]);
     int h = lh > vh ? lh : vh;
@@ -318,9 +363,9 @@ static int status_card(app *a, const status_text *t, ui *u, int x, int y,
       ui_text_box(u, (SDL_Rect){x + pad + lw + th->gap, cy, vw, h},
                   t->px, TEXT_BOLD, th->text, UI_LEFT, 0, t->value[i]);
     }
-    cy += h + (i + 1 < t->rows ? th->gap / 2 : 0);
+    cy += h + (i + 1 < t->r1 ? th->gap / 2 : 0);
   }
-  if (t->line[0]) {
+  if (t->line[0] && (t->show & SHOW_LINE)) {
     int lh = ui_text_height(u, iw, t->px, TEXT_BOLD, t->line);
     cy += th->gap;
     if (draw)
@@ -328,7 +373,7 @@ static int status_card(app *a, const status_text *t, ui *u, int x, int y,
                   th->primary, UI_LEFT, 0, t->line);
     cy += lh;
   }
-  if (t->printer_line[0]) {
+  if (t->printer_line[0] && (t->show & SHOW_PRINTER)) {
     int lh = ui_text_height(u, iw, t->px, TEXT_BOLD, t->printer_line);
     cy += th->gap;
     if (draw)
@@ -336,19 +381,9 @@ static int status_card(app *a, const status_text *t, ui *u, int x, int y,
                   th->accent, UI_LEFT, 0, t->printer_line);
     cy += lh;
   }
-  if (t->outbox_line[0]) {
-    int lh = ui_text_height(u, iw, t->px, TEXT_BOLD, t->outbox_line);
+  if (t->outbox_line[0] && (t->show & SHOW_OUTBOX)) {
     cy += th->gap;
-    if (draw)
-      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, lh}, t->px, TEXT_BOLD,
-                  th->accent, UI_LEFT, 0, t->outbox_line);
-    cy += lh;
-    /* The old file's path on its own line(s). */
-    int ph = ui_text_height(u, iw, t->px, TEXT_REGULAR, t->outbox_path);
-    if (draw)
-      ui_text_box(u, (SDL_Rect){x + pad, cy, iw, ph}, t->px, TEXT_REGULAR,
-                  th->text, UI_LEFT, 0, t->outbox_path);
-    cy += ph;
+    cy += outbox_notice(t, u, x + pad, cy, iw, draw);
   }
   return cy + pad - y;
 }
@@ -400,6 +435,85 @@ static void confirm_exit(app *a, ui *u) {
   ui_button(u, "menu.exit.yes", (SDL_Rect){x, y, inner, th->button_h},
             UI_BTN_ACCENT, app_str(a, "menu.exit.yes"));
   ui_tag(u, MENU_EXIT_YES, 0);
+}
+
+/* The menu as one scrolling page, when it does not fit the screen (特大).
+ * Nothing is shortened or left out; the status comes in two cards so that
+ * each is seen whole where the page starts and where it ends:
+ *   - the kiosk's state: a damaged outbox first, then content, backend,
+ *     outbox and last contact, and how an update or a reprint went;
+ *   - the buttons in two columns and the scale choice;
+ *   - the devices: printer (with its last failure), ID card reader and
+ *     document camera.
+ * 上一页 / 下一页 sit in a bar at the bottom. */
+#define DEVICE_ROW 5 /* the printer: the first row of the devices card */
+
+static void menu_draw_paged(app *a, menu_state *s, ui *u, SDL_Rect area,
+                            int footer, const menu_button *buttons, int nb) {
+  const theme *th = &u->th;
+  int m = th->margin, g = th->gap;
+  int w = th->w - 2 * m;
+  if (!th->portrait && w > theme_px(th, 1500))
+    w = theme_px(th, 1500);
+  int x = (th->w - w) / 2;
+  int bar_top = footer - th->button_h - g;
+  SDL_Rect view = {x, area.y + g / 2, w, bar_top - area.y - g};
+  status_text t;
+  status_gather(a, s, &t);
+  t.px = th->px_body;
+  status_text dev = t;
+  t.r1 = DEVICE_ROW;
+  t.show = SHOW_LINE | SHOW_OUTBOX_FIRST;
+  dev.hello[0] = '\0';
+  dev.r0 = DEVICE_ROW;
+  dev.show = SHOW_PRINTER;
+  int ch = status_card(a, &t, u, x, 0, w, 0);
+  if (ch > view.h) {
+    /* The state in one view if it can be: the band above already names
+     * the person. */
+    t.hello[0] = '\0';
+    ch = status_card(a, &t, u, x, 0, w, 0);
+  }
+  int dh = status_card(a, &dev, u, x, 0, w, 0);
+  int rows = (nb + 1) / 2;
+  int sh = scale_row(a, u, x, 0, w, 0);
+  int content_h = ch + g + rows * (th->button_h + g) + sh + g + dh;
+  pageview_update(&s->page, content_h, view.h, app_now(a));
+  if (s->reveal && t.line[0]) {
+    /* After 立即更新内容 or 重打上一张回执: the page shows the line that
+     * tells how it went (the last of the first card). */
+    pageview_set_offset(&s->page, ch + g - view.h);
+  }
+  s->reveal = 0;
+  ui_clip_begin(u, view);
+  int y = view.y - pageview_offset(&s->page);
+  ui_card(u, (SDL_Rect){x, y, w, ch}, th->surface, th->border);
+  status_card(a, &t, u, x, y, w, 1);
+  y += ch + g;
+  int cw = (w - g) / 2;
+  for (int i = 0; i < nb; i++) {
+    int r = i / 2, col = i % 2;
+    ui_button(u, buttons[i].id,
+              (SDL_Rect){x + col * (cw + g), y + r * (th->button_h + g), cw,
+                         th->button_h},
+              buttons[i].style, app_str(a, buttons[i].key));
+    ui_tag(u, buttons[i].action, 0);
+  }
+  y += rows * (th->button_h + g);
+  scale_row(a, u, x, y, w, 1);
+  y += sh + g;
+  ui_card(u, (SDL_Rect){x, y, w, dh}, th->surface, th->border);
+  status_card(a, &dev, u, x, y, w, 1);
+  ui_clip_end(u);
+
+  /* Bottom bar: the page buttons. */
+  ui_fill(u, (SDL_Rect){0, bar_top, th->w, theme_px(th, 2)}, th->border);
+  int by = bar_top + g / 2;
+  int bw = (th->w - 2 * m - 2 * g) / 3;
+  pageview_draw_bar(&s->page, u, (SDL_Rect){m, by, bw, th->button_h},
+                    (SDL_Rect){m + bw + g, by, bw, th->button_h});
+  if (s->confirm_exit)
+    confirm_exit(a, u);
 }
 
 static void menu_draw(app *a, void *state, ui *u) {
@@ -477,14 +591,21 @@ static void menu_draw(app *a, void *state, ui *u) {
     bwid = w - sw - g;
     ch = status_card(a, &t, u, x, y, sw, 0);
   }
-  ui_card(u, (SDL_Rect){x, y, sw, ch}, th->surface, th->border);
-  status_card(a, &t, u, x, y, sw, 1);
   int sh = scale_row(a, u, bx, 0, bwid, 0);
   int by = th->portrait ? y + ch + g : y;
   /* Button rows share what is left above the scale choice, between the
    * theme's button height and half as much again. */
   int rows = (nb + 1) / 2;
   int avail = footer - g - sh - g - by;
+  if (ch > room || avail - (rows - 1) * g < rows * th->button_h) {
+    /* Even shortened it does not fit: one scrolling page instead. */
+    menu_draw_paged(a, s, u, area, footer, buttons, nb);
+    return;
+  }
+  pageview_top(&s->page);
+  s->reveal = 0;
+  ui_card(u, (SDL_Rect){x, y, sw, ch}, th->surface, th->border);
+  status_card(a, &t, u, x, y, sw, 1);
   int bh = (avail - (rows - 1) * g) / rows;
   if (bh > th->button_h * 3 / 2)
     bh = th->button_h * 3 / 2;
@@ -511,7 +632,8 @@ static uint64_t menu_tick(app *a, void *state, uint64_t now) {
    * worker's event also redraws). */
   content_host_status st;
   content_host_status_get(app_content_host(a), &st);
-  return st.syncing ? 500 : UINT64_MAX;
+  uint64_t next = pageview_deadline(&((menu_state *)state)->page);
+  return st.syncing && next > 500 ? 500 : next;
 }
 
 const screen_class screen_staff_menu = {

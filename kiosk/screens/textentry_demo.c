@@ -146,7 +146,27 @@ static void te_event(app *a, void *state, const ui_event *ev) {
   app_dirty(a);
 }
 
-/* Tabs in as many rows as the width needs; returns the height used. */
+/* Tabs in a grid of cols columns at (x, y), width w; returns the height
+ * used. The buttons fit their words. */
+static int draw_tab_grid(app *a, ui *u, te_state *s, int x, int y, int w,
+                         int cols) {
+  const theme *th = &u->th;
+  int g = th->gap / 2, h = th->target_min;
+  int tw = (w - (cols - 1) * g) / cols;
+  for (int i = 0; i < N_FIELDS; i++) {
+    int r = i / cols, c = i % cols;
+    ui_button(u, fields[i].id,
+              (SDL_Rect){x + c * (tw + g), y + r * (h + g), tw, h},
+              i == s->active ? UI_BTN_PRIMARY : UI_BTN_SECONDARY,
+              app_str(a, fields[i].key));
+    ui_tag(u, TE_TAB, i);
+  }
+  int rows = (N_FIELDS + cols - 1) / cols;
+  return rows * h + (rows - 1) * g;
+}
+
+/* Tabs in as many rows as the width needs; returns the height used. With
+ * s NULL it only measures. */
 static int draw_tabs(app *a, ui *u, te_state *s, int x, int y, int w) {
   const theme *th = &u->th;
   int g = th->gap / 2, h = th->target_min;
@@ -161,9 +181,11 @@ static int draw_tabs(app *a, ui *u, te_state *s, int x, int y, int w) {
       cx = x;
       cy += h + g;
     }
-    ui_button(u, fields[i].id, (SDL_Rect){cx, cy, tw, h},
-              i == s->active ? UI_BTN_PRIMARY : UI_BTN_SECONDARY, label);
-    ui_tag(u, TE_TAB, i);
+    if (s) { /* NULL: measure only */
+      ui_button(u, fields[i].id, (SDL_Rect){cx, cy, tw, h},
+                i == s->active ? UI_BTN_PRIMARY : UI_BTN_SECONDARY, label);
+      ui_tag(u, TE_TAB, i);
+    }
     cx += tw + g;
   }
   return cy + h - y;
@@ -176,7 +198,7 @@ static void te_draw(app *a, void *state, ui *u) {
   int m = th->margin;
   int w = th->w - 2 * m;
   int y = area.y + th->gap / 2;
-  y += draw_tabs(a, u, s, m, y, w) + th->gap / 2;
+  int top = y;
   field *f = &s->f[s->active];
   char hint_key[64], counter[32], err[256] = "";
   snprintf(hint_key, sizeof hint_key, "%s.hint", fields[s->active].key);
@@ -194,18 +216,37 @@ static void te_draw(app *a, void *state, ui *u) {
                   .counter = counter,
                   .focused = true};
   int fh = field_height(u, w, &v);
-  int kb_max = th->h - y - fh - th->gap;
+  /* The tabs take their rows above the field; where that leaves the
+   * keyboard too little room (特大 on a landscape screen), they go in a
+   * grid beside the field instead. */
+  int tabs_h = draw_tabs(a, u, NULL, m, y, w);
+  int kb_max = th->h - (y + tabs_h + th->gap / 2) - fh - th->gap;
   int kh = s->k ? kbd_height(s->k, u, th->w, kb_max) : 0;
+  int beside = !th->portrait && kh > kb_max;
+  int fx, fw;
+  if (beside) {
+    int tw = w * 9 / 20;
+    tabs_h = draw_tab_grid(a, u, s, m, y, tw, 3);
+    fx = m + tw + th->gap;
+    fw = w - tw - th->gap;
+    kb_max = th->h - y - (fh > tabs_h ? fh : tabs_h) - th->gap;
+    kh = s->k ? kbd_height(s->k, u, th->w, kb_max) : 0;
+  } else {
+    y += draw_tabs(a, u, s, m, y, w) + th->gap / 2;
+    fw = w;
+    if (!th->portrait && fw > theme_px(th, 1400))
+      fw = theme_px(th, 1400);
+    fx = (th->w - fw) / 2;
+  }
   if (s->k)
     kbd_draw(s->k, u, (SDL_Rect){0, th->h - kh, th->w, kh});
   /* The field sits just above the keyboard, near the eyes and the hands. */
   int fy = th->h - kh - th->gap - fh;
   if (fy < y)
     fy = y;
-  int fw = w;
-  if (!th->portrait && fw > theme_px(th, 1400))
-    fw = theme_px(th, 1400);
-  field_draw(u, (SDL_Rect){(th->w - fw) / 2, fy, fw, fh}, f, &v, &s->lay);
+  if (beside)
+    fy = top;
+  field_draw(u, (SDL_Rect){fx, fy, fw, fh}, f, &v, &s->lay);
   ui_tag(u, TE_FIELD, 0);
 }
 

@@ -681,12 +681,14 @@ static void key(ui *u, const char *id, SDL_Rect r, const char *label) {
   ui_button(u, id, r, UI_BTN_SECONDARY, label);
 }
 
-/* A key that cannot be used now: drawn greyed, no target. */
+/* A key that cannot be used now: drawn greyed, no target; its words fit
+ * the key as a live key's do (ui_button). */
 static void key_off(ui *u, SDL_Rect r, const char *label) {
   const theme *th = &u->th;
   ui_card(u, r, th->surface_alt, th->border);
-  ui_text_box(u, (SDL_Rect){r.x + th->pad / 2, r.y, r.w - th->pad, r.h},
-              th->px_large, TEXT_BOLD, th->text_muted, UI_CENTER, 1, label);
+  SDL_Rect in = {r.x + th->pad / 2, r.y, r.w - th->pad, r.h};
+  int px = ui_fit_px(u, in.w, in.h, TEXT_BOLD, label, th->px_large);
+  ui_text_box(u, in, px, TEXT_BOLD, th->text_muted, UI_CENTER, 1, label);
 }
 
 /* Grid of 10 units across width w starting at x: the rectangle of a key

@@ -827,9 +827,9 @@ static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
   return y;
 }
 
-/* The question and its help line; returns the y below. lean: the question
- * alone (a message must fit under the field on a small screen); draw 0:
- * measure only. */
+/* The question and its help line; returns the y below. lean: without the
+ * help line (a message must fit under the field on a small screen); draw
+ * 0: measure only. */
 static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r,
                          int lean, int draw) {
   const theme *th = &u->th;
@@ -840,8 +840,6 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r,
     ui_text_box(u, (SDL_Rect){r.x, y, r.w, qh}, th->px_title, TEXT_BOLD,
                 th->text, UI_LEFT, 0, label);
   y += qh + th->gap / 2;
-  if (lean)
-    return y;
   char help[FORM_MAX_LABEL + 200] = "";
   form *f = form_host_form(app_form(a));
   /* Filled from a card: 「…请核对」 takes the help line's place (the help
@@ -862,7 +860,7 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r,
     snprintf(help + l, sizeof help - l, "%s%s", l ? " " : "",
              app_str(a, "formui.optional"));
   }
-  if (help[0]) {
+  if (help[0] && !lean) {
     int hh = ui_text_height(u, r.w, th->px_body, TEXT_REGULAR, help);
     if (draw)
       ui_text_box(u, (SDL_Rect){r.x, y, r.w, hh}, th->px_body, TEXT_REGULAR,
@@ -949,9 +947,15 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   const theme *th = &u->th;
   int m = th->margin;
   SDL_Rect col, kr;
+  /* A date's steppers need room beside the keys: two rows of targets and
+   * the values between them, which the keys give up first. */
+  int steps = s->date ? 2 * th->target_min + th->gap +
+                            text_line_height(u->text, th->px_large, TEXT_BOLD)
+                      : 0;
   if (th->portrait) {
     col = (SDL_Rect){m, area.y + th->gap / 2, th->w - 2 * m, 0};
-    int kh = s->k ? kbd_height(s->k, u, th->w, footer - area.y - th->h / 3)
+    int kh = s->k ? kbd_height(s->k, u, th->w,
+                               footer - area.y - th->h / 3 - steps / 2)
                   : 0;
     kr = (SDL_Rect){0, footer - kh, th->w, kh};
     col.h = kr.y - col.y - th->gap / 2;
@@ -978,7 +982,8 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     int kx = m + cw + th->gap;
     int kw = th->w - kx;
     int kh = s->k ? kbd_height(s->k, u, kw,
-                               footer - area.y - 2 * th->gap - th->button_h)
+                               footer - area.y - 2 * th->gap - th->button_h -
+                                   (steps ? steps + th->gap : 0))
                   : 0;
     kr = (SDL_Rect){kx, footer - kh, kw, kh};
   }
@@ -998,15 +1003,16 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                   .counter = counter,
                   .focused = true};
   int fh = field_height(u, col.w, &v);
-  /* A message must show whole under the field: on a small screen in a
+  /* The field and a message must show whole: on a small screen in a
    * large size the progress line goes first, then the help line. */
   int prog = 1, lean = 0;
-  if (s->msg[0]) {
-    int bottom = th->portrait ? kr.y - th->gap - th->button_h
-                              : footer - th->gap / 2;
-    int rest = fh - text_line_height(u->text, th->px_body, TEXT_BOLD) +
-               draw_msg(u, (SDL_Rect){col.x, 0, col.w, 0}, s->msg, 0,
-                        s->card_wait);
+  if (!th->portrait) {
+    int bottom = footer - th->gap / 2;
+    int line = text_line_height(u->text, th->px_body, TEXT_BOLD);
+    int rest = fh - line +
+               (s->msg[0] ? draw_msg(u, (SDL_Rect){col.x, 0, col.w, 0},
+                                     s->msg, 0, s->card_wait)
+                          : line);
     int qy = draw_progress(a, u, f, q, col, 0);
     qy = draw_question(a, u, q, (SDL_Rect){col.x, qy, col.w, 0}, 0, 0);
     if (qy + rest > bottom) {
@@ -1199,8 +1205,30 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
     ar = (SDL_Rect){m + qw + 2 * th->gap, top,
                     th->w - 2 * m - qw - 2 * th->gap, bottom - top};
   }
-  int y = draw_progress(a, u, f, q, qr, 1);
-  y = draw_question(a, u, q, (SDL_Rect){qr.x, y, qr.w, 0}, 0, 1);
+  /* On a small screen in a large size the question's column sheds the
+   * progress line, then the help line, then takes some of the answers'
+   * room, so that the question and its message show whole. */
+  int prog = 1, lean = 0;
+  if (!th->portrait) {
+    for (int step = 0; step < 4; step++) {
+      prog = step == 0;
+      lean = step >= 2;
+      if (step == 3) {
+        int qw = (th->w - 2 * m - 2 * th->gap) * 58 / 100;
+        qr.w = qw;
+        ar = (SDL_Rect){m + qw + 2 * th->gap, top,
+                        th->w - 2 * m - qw - 2 * th->gap, bottom - top};
+      }
+      int qy = prog ? draw_progress(a, u, f, q, qr, 0) : qr.y;
+      qy = draw_question(a, u, q, (SDL_Rect){qr.x, qy, qr.w, 0}, lean, 0);
+      qy += draw_msg(u, (SDL_Rect){qr.x, qy, qr.w, 0}, s->msg, 0,
+                     s->card_wait);
+      if (qy <= bottom)
+        break;
+    }
+  }
+  int y = prog ? draw_progress(a, u, f, q, qr, 1) : qr.y;
+  y = draw_question(a, u, q, (SDL_Rect){qr.x, y, qr.w, 0}, lean, 1);
   y += draw_msg(u, (SDL_Rect){qr.x, y, qr.w, 0}, s->msg, 1, s->card_wait);
   if (th->portrait)
     ar = (SDL_Rect){m, y + th->gap / 2, th->w - 2 * m,

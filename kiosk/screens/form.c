@@ -952,11 +952,23 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   int steps = s->date ? 2 * th->target_min + th->gap +
                             text_line_height(u->text, th->px_large, TEXT_BOLD)
                       : 0;
+  int steps_in_col = th->portrait; /* else by the keys */
   if (th->portrait) {
     col = (SDL_Rect){m, area.y + th->gap / 2, th->w - 2 * m, 0};
-    int kh = s->k ? kbd_height(s->k, u, th->w,
-                               footer - area.y - th->h / 3 - steps / 2)
-                  : 0;
+    int max_kh = footer - area.y - th->h / 3;
+    if (s->date) {
+      /* The steppers go under the field: the keys leave the question, the
+       * field, the date in words, the steppers and 上一步 / 下一步 their
+       * room (down to their minimum size). */
+      field_view none = {0};
+      int need = draw_progress(a, u, f, q, col, 0);
+      need = draw_question(a, u, q, (SDL_Rect){col.x, need, col.w, 0}, 0, 0);
+      need += field_height(u, col.w, &none) + th->gap / 2 + steps +
+              th->gap + th->button_h + th->gap;
+      if (footer - need < max_kh)
+        max_kh = footer - need;
+    }
+    int kh = s->k ? kbd_height(s->k, u, th->w, max_kh) : 0;
     kr = (SDL_Rect){0, footer - kh, th->w, kh};
     col.h = kr.y - col.y - th->gap / 2;
   } else {
@@ -981,10 +993,18 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                      footer - area.y - th->gap};
     int kx = m + cw + th->gap;
     int kw = th->w - kx;
+    int max_kh = footer - area.y - 2 * th->gap - th->button_h;
     int kh = s->k ? kbd_height(s->k, u, kw,
-                               footer - area.y - 2 * th->gap - th->button_h -
-                                   (steps ? steps + th->gap : 0))
+                               max_kh - (steps ? steps + th->gap : 0))
                   : 0;
+    if (steps && footer - kh - th->gap - th->button_h -
+                         (area.y + th->gap / 2) <
+                     steps) {
+      /* No room by the keys (a small screen in a large size): the
+       * steppers go under the field, as on a portrait screen. */
+      steps_in_col = 1;
+      kh = s->k ? kbd_height(s->k, u, kw, max_kh) : 0;
+    }
     kr = (SDL_Rect){kx, footer - kh, kw, kh};
   }
   if (s->k)
@@ -1013,6 +1033,8 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                (s->msg[0] ? draw_msg(u, (SDL_Rect){col.x, 0, col.w, 0},
                                      s->msg, 0, s->card_wait)
                           : line);
+    if (steps && steps_in_col)
+      rest += th->gap / 2 + steps;
     int qy = draw_progress(a, u, f, q, col, 0);
     qy = draw_question(a, u, q, (SDL_Rect){col.x, qy, col.w, 0}, 0, 0);
     if (qy + rest > bottom) {
@@ -1055,10 +1077,13 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                   th->button_h};
   /* A date: steppers under the field on a portrait screen; on a landscape
    * one above 上一步 / 下一步, by the keys (the question's column may be
-   * full). */
+   * full), unless the keys leave them no room there. */
   if (s->date && th->portrait) {
     y += draw_date_steps(a, u, s,
                          (SDL_Rect){col.x, y, col.w, nav.y - th->gap / 2 - y});
+  } else if (s->date && steps_in_col) {
+    draw_date_steps(a, u, s,
+                    (SDL_Rect){col.x, y, col.w, footer - th->gap / 2 - y});
   } else if (s->date) {
     int top = area.y + th->gap / 2;
     int bottom = kr.y - th->gap - th->button_h;
@@ -1093,15 +1118,28 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   draw_nav(a, u, nav, has_prev(f), NULL);
 }
 
-/* The height of the row of choices starting at i. */
+/* The height of the row of choices starting at i: as the widgets want it
+ * (at least a button's height), or compact (half the padding, at least a
+ * touch target's). */
 static int choice_row_h(ui *u, const form_field *fd, size_t i, int cw,
-                        int cols, int px) {
+                        int cols, int px, int compact) {
+  const theme *th = &u->th;
   int multi = fd->type == FORM_T_MULTI_CHOICE;
   int row_h = 0;
   for (int k = 0; k < cols && i + (size_t)k < fd->n_choices; k++) {
     const char *lab = fd->choices[i + (size_t)k].label;
-    int h = multi ? check_row(u, "", (SDL_Rect){0, 0, cw, 0}, 0, px, lab, 0)
-                  : choice_height(u, cw, px, lab);
+    int h;
+    if (compact) {
+      /* The words' room as check_row and choice_button lay them out. */
+      int tw = multi ? cw - 3 * th->pad - th->target_min * 3 / 4
+                     : cw - 2 * th->pad;
+      h = ui_text_height(u, tw, px, TEXT_BOLD, lab) + th->pad;
+      if (h < th->target_min)
+        h = th->target_min;
+    } else {
+      h = multi ? check_row(u, "", (SDL_Rect){0, 0, cw, 0}, 0, px, lab, 0)
+                : choice_height(u, cw, px, lab);
+    }
     if (h > row_h)
       row_h = h;
   }
@@ -1112,7 +1150,7 @@ static int choice_row_h(ui *u, const form_field *fd, size_t i, int cw,
  * from the top of r; returns the height they take (draws only if draw). */
 static int choice_grid(ui *u, const form_state *s, const form_field *fd,
                        const char *shown, SDL_Rect r, int cols, int px,
-                       size_t from, size_t to, int draw) {
+                       int compact, size_t from, size_t to, int draw) {
   const theme *th = &u->th;
   int multi = fd->type == FORM_T_MULTI_CHOICE;
   int cw = (r.w - th->gap * (cols - 1)) / cols;
@@ -1120,7 +1158,7 @@ static int choice_grid(ui *u, const form_state *s, const form_field *fd,
   if (to > fd->n_choices)
     to = fd->n_choices;
   for (size_t i = from; i < to; i += (size_t)cols) {
-    int row_h = choice_row_h(u, fd, i, cw, cols, px);
+    int row_h = choice_row_h(u, fd, i, cw, cols, px, compact);
     for (int k = 0; draw && k < cols && i + (size_t)k < to; k++) {
       size_t ci = i + (size_t)k;
       const form_choice *c = &fd->choices[ci];
@@ -1145,7 +1183,8 @@ static int choice_grid(ui *u, const form_state *s, const form_field *fd,
 /* Choices that do not fit in r even two to a row in smaller words: pages
  * of whole rows, with 上一页 / 下一页 (and 「1 / 2」) at the bottom of r. */
 static void choice_pages(app *a, ui *u, form_state *s, const form_field *fd,
-                         const char *shown, SDL_Rect r, int cols, int px) {
+                         const char *shown, SDL_Rect r, int cols, int px,
+                         int compact) {
   const theme *th = &u->th;
   int pager_h = th->target_min;
   int room = r.h - pager_h - th->gap / 2;
@@ -1154,7 +1193,7 @@ static void choice_pages(app *a, ui *u, form_state *s, const form_field *fd,
   int pages = 0, used = 0;
   for (size_t i = 0; i < fd->n_choices && pages <= FORM_MAX_CHOICES;
        i += (size_t)cols) {
-    int h = choice_row_h(u, fd, i, cw, cols, px) + th->gap / 2;
+    int h = choice_row_h(u, fd, i, cw, cols, px, compact) + th->gap / 2;
     if (pages == 0 || (used + h > room && used > 0)) {
       first_of[pages++] = i;
       used = 0;
@@ -1167,7 +1206,7 @@ static void choice_pages(app *a, ui *u, form_state *s, const form_field *fd,
     s->cpage = s->cpages - 1;
   if (s->cpage < 0)
     s->cpage = 0;
-  choice_grid(u, s, fd, shown, r, cols, px, first_of[s->cpage],
+  choice_grid(u, s, fd, shown, r, cols, px, compact, first_of[s->cpage],
               first_of[s->cpage + 1], 1);
   int pw = (r.w - th->gap) / 3;
   int py = r.y + r.h - pager_h;
@@ -1264,15 +1303,20 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
   /* One column; two when one does not fit; smaller words when the
    * labels would still wrap too much. */
   size_t n = fd->n_choices;
-  int cols = 1, px = th->px_large;
-  if (choice_grid(u, s, fd, shown, ar, cols, px, 0, n, 0) > ar.h)
+  int cols = 1, px = th->px_large, compact = 0;
+  if (choice_grid(u, s, fd, shown, ar, cols, px, 0, 0, n, 0) > ar.h)
     cols = 2;
-  if (cols == 2 && choice_grid(u, s, fd, shown, ar, cols, px, 0, n, 0) > ar.h)
+  if (cols == 2 &&
+      choice_grid(u, s, fd, shown, ar, cols, px, 0, 0, n, 0) > ar.h)
     px = th->px_body;
-  if (choice_grid(u, s, fd, shown, ar, cols, px, 0, n, 0) > ar.h)
-    choice_pages(a, u, s, fd, shown, ar, cols, px);
+  /* Then rows no taller than their words (never under a touch target);
+   * then pages. */
+  if (choice_grid(u, s, fd, shown, ar, cols, px, 0, 0, n, 0) > ar.h)
+    compact = 1;
+  if (choice_grid(u, s, fd, shown, ar, cols, px, compact, 0, n, 0) > ar.h)
+    choice_pages(a, u, s, fd, shown, ar, cols, px, compact);
   else
-    choice_grid(u, s, fd, shown, ar, cols, px, 0, n, 1);
+    choice_grid(u, s, fd, shown, ar, cols, px, compact, 0, n, 1);
   session_wipe_bytes(shown, sizeof shown);
 }
 

@@ -67,7 +67,9 @@ enum fq_action {
   FQ_DATE_STEP, /* arg: unit * 2 + up (unit 0 year, 1 month, 2 day) */
   FQ_DATE_QUICK, /* arg: days before today (0 今天, 1 昨天) */
   FQ_CARD,        /* 刷身份证 */
-  FQ_CARD_CANCEL  /* 不刷了，自己填 */
+  FQ_CARD_CANCEL, /* 不刷了，自己填 */
+  FQ_CHOICE_PAGE_UP, /* a long list of choices */
+  FQ_CHOICE_PAGE_DOWN
 };
 
 typedef struct form_state {
@@ -87,6 +89,8 @@ typedef struct form_state {
   int show_member;         /* turn to this member's page, or -1 */
   int pages;
   int card_wait;          /* 刷身份证 tapped: waiting for a card */
+  int cpage;              /* choices' page (a list too long for one) */
+  int cpages;
 } form_state;
 
 /* ------------------------------------------------------------------ */
@@ -178,6 +182,8 @@ static void sync(app *a, form_state *s, const form *f, const form_question *q) {
   s->confirm = 0;
   s->removing = -1;
   s->texty = 0;
+  s->cpage = 0;
+  s->cpages = 1;
   field_free(&s->fld);
   if (s->k)
     kbd_reset(s->k);
@@ -544,6 +550,14 @@ static void field_event(app *a, form_state *s, form *f,
     else
       set_msg(s, &r);
     break;
+  case FQ_CHOICE_PAGE_UP:
+    if (s->cpage > 0)
+      s->cpage--;
+    break;
+  case FQ_CHOICE_PAGE_DOWN:
+    if (s->cpage + 1 < s->cpages)
+      s->cpage++;
+    break;
   case FQ_MULTI:
     if (ci >= 0 && ci < FORM_MAX_CHOICES)
       s->picked[ci] = !s->picked[ci];
@@ -756,7 +770,7 @@ static int draw_msg(ui *u, SDL_Rect r, const char *msg, int draw, int info) {
 /* 「第3步，共8步 · 申请人」, a thin bar, and for a member whose questions
  * these are, 「第1位家里人：李秀英」. Returns the y below. */
 static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
-                         SDL_Rect r) {
+                         SDL_Rect r, int draw) {
   const theme *th = &u->th;
   char n1[24], n2[24], tmp[200], line[320];
   snprintf(n1, sizeof n1, "%zu", q->section + 1);
@@ -769,12 +783,14 @@ static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
   }
   int y = r.y;
   int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, line);
-  ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
-              th->text_muted, UI_LEFT, 0, line);
+  if (draw)
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
+                th->text_muted, UI_LEFT, 0, line);
   y += ph + th->gap / 3;
   int barh = theme_px(th, 8);
-  ui_fill_round(u, (SDL_Rect){r.x, y, r.w, barh}, barh / 2, th->surface_alt);
-  if (q->n_sections)
+  if (draw)
+    ui_fill_round(u, (SDL_Rect){r.x, y, r.w, barh}, barh / 2, th->surface_alt);
+  if (draw && q->n_sections)
     ui_fill_round(u,
                   (SDL_Rect){r.x, y,
                              (int)((size_t)r.w * (q->section + 1) /
@@ -798,10 +814,12 @@ static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
       snprintf(who + l, sizeof who - l, "：%s", name);
     }
     int wh = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, who);
-    ui_private(u, 1); /* the member's name: not read aloud */
-    ui_text_box(u, (SDL_Rect){r.x, y, r.w, wh}, th->px_body, TEXT_BOLD,
-                th->primary, UI_LEFT, 0, who);
-    ui_private(u, 0);
+    if (draw) {
+      ui_private(u, 1); /* the member's name: not read aloud */
+      ui_text_box(u, (SDL_Rect){r.x, y, r.w, wh}, th->px_body, TEXT_BOLD,
+                  th->primary, UI_LEFT, 0, who);
+      ui_private(u, 0);
+    }
     y += wh + th->gap / 2;
     session_wipe_bytes(who, sizeof who);
     session_wipe_bytes(name, sizeof name);
@@ -809,14 +827,18 @@ static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
   return y;
 }
 
-/* The question and its help line; returns the y below. */
-static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
+/* The question and its help line; returns the y below. lean: without the
+ * help line (a message must fit under the field on a small screen); draw
+ * 0: measure only. */
+static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r,
+                         int lean, int draw) {
   const theme *th = &u->th;
   int y = r.y;
   const char *label = q->field->label;
   int qh = ui_text_height(u, r.w, th->px_title, TEXT_BOLD, label);
-  ui_text_box(u, (SDL_Rect){r.x, y, r.w, qh}, th->px_title, TEXT_BOLD,
-              th->text, UI_LEFT, 0, label);
+  if (draw)
+    ui_text_box(u, (SDL_Rect){r.x, y, r.w, qh}, th->px_title, TEXT_BOLD,
+                th->text, UI_LEFT, 0, label);
   y += qh + th->gap / 2;
   char help[FORM_MAX_LABEL + 200] = "";
   form *f = form_host_form(app_form(a));
@@ -826,8 +848,9 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
   if (carded) {
     const char *t = app_str(a, "formui.card.filled");
     int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
-    ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
-                th->primary, UI_LEFT, 0, t);
+    if (draw)
+      ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
+                  th->primary, UI_LEFT, 0, t);
     return y + ph + th->gap / 2;
   }
   if (q->field->help && *q->field->help)
@@ -837,10 +860,11 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
     snprintf(help + l, sizeof help - l, "%s%s", l ? " " : "",
              app_str(a, "formui.optional"));
   }
-  if (help[0]) {
+  if (help[0] && !lean) {
     int hh = ui_text_height(u, r.w, th->px_body, TEXT_REGULAR, help);
-    ui_text_box(u, (SDL_Rect){r.x, y, r.w, hh}, th->px_body, TEXT_REGULAR,
-                th->text_muted, UI_LEFT, 0, help);
+    if (draw)
+      ui_text_box(u, (SDL_Rect){r.x, y, r.w, hh}, th->px_body, TEXT_REGULAR,
+                  th->text_muted, UI_LEFT, 0, help);
     y += hh + th->gap / 2;
   }
   /* An answer carried from the screener: say so, so it is checked rather
@@ -848,8 +872,9 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r) {
   if (f && q->member < 0 && form_prefilled(f, q->field)) {
     const char *t = app_str(a, "formui.prefilled");
     int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, t);
-    ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
-                th->primary, UI_LEFT, 0, t);
+    if (draw)
+      ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
+                  th->primary, UI_LEFT, 0, t);
     y += ph + th->gap / 2;
   }
   return y;
@@ -922,10 +947,28 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   const theme *th = &u->th;
   int m = th->margin;
   SDL_Rect col, kr;
+  /* A date's steppers need room beside the keys: two rows of targets and
+   * the values between them, which the keys give up first. */
+  int steps = s->date ? 2 * th->target_min + th->gap +
+                            text_line_height(u->text, th->px_large, TEXT_BOLD)
+                      : 0;
+  int steps_in_col = th->portrait; /* else by the keys */
   if (th->portrait) {
     col = (SDL_Rect){m, area.y + th->gap / 2, th->w - 2 * m, 0};
-    int kh = s->k ? kbd_height(s->k, u, th->w, footer - area.y - th->h / 3)
-                  : 0;
+    int max_kh = footer - area.y - th->h / 3;
+    if (s->date) {
+      /* The steppers go under the field: the keys leave the question, the
+       * field, the date in words, the steppers and 上一步 / 下一步 their
+       * room (down to their minimum size). */
+      field_view none = {0};
+      int need = draw_progress(a, u, f, q, col, 0);
+      need = draw_question(a, u, q, (SDL_Rect){col.x, need, col.w, 0}, 0, 0);
+      need += field_height(u, col.w, &none) + th->gap / 2 + steps +
+              th->gap + th->button_h + th->gap;
+      if (footer - need < max_kh)
+        max_kh = footer - need;
+    }
+    int kh = s->k ? kbd_height(s->k, u, th->w, max_kh) : 0;
     kr = (SDL_Rect){0, footer - kh, th->w, kh};
     col.h = kr.y - col.y - th->gap / 2;
   } else {
@@ -950,15 +993,22 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                      footer - area.y - th->gap};
     int kx = m + cw + th->gap;
     int kw = th->w - kx;
+    int max_kh = footer - area.y - 2 * th->gap - th->button_h;
     int kh = s->k ? kbd_height(s->k, u, kw,
-                               footer - area.y - 2 * th->gap - th->button_h)
+                               max_kh - (steps ? steps + th->gap : 0))
                   : 0;
+    if (steps && footer - kh - th->gap - th->button_h -
+                         (area.y + th->gap / 2) <
+                     steps) {
+      /* No room by the keys (a small screen in a large size): the
+       * steppers go under the field, as on a portrait screen. */
+      steps_in_col = 1;
+      kh = s->k ? kbd_height(s->k, u, kw, max_kh) : 0;
+    }
     kr = (SDL_Rect){kx, footer - kh, kw, kh};
   }
   if (s->k)
     kbd_draw(s->k, u, kr);
-  int y = draw_progress(a, u, f, q, col);
-  y = draw_question(a, u, q, (SDL_Rect){col.x, y, col.w, 0});
   char counter[32] = "";
   if (s->fld.kind != FIELD_TEXT && s->fld.kind != FIELD_NAME)
     snprintf(counter, sizeof counter, "%zu/%d", field_chars(&s->fld),
@@ -973,6 +1023,28 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                   .counter = counter,
                   .focused = true};
   int fh = field_height(u, col.w, &v);
+  /* The field and a message must show whole: on a small screen in a
+   * large size the progress line goes first, then the help line. */
+  int prog = 1, lean = 0;
+  if (!th->portrait) {
+    int bottom = footer - th->gap / 2;
+    int line = text_line_height(u->text, th->px_body, TEXT_BOLD);
+    int rest = fh - line +
+               (s->msg[0] ? draw_msg(u, (SDL_Rect){col.x, 0, col.w, 0},
+                                     s->msg, 0, s->card_wait)
+                          : line);
+    if (steps && steps_in_col)
+      rest += th->gap / 2 + steps;
+    int qy = draw_progress(a, u, f, q, col, 0);
+    qy = draw_question(a, u, q, (SDL_Rect){col.x, qy, col.w, 0}, 0, 0);
+    if (qy + rest > bottom) {
+      prog = 0;
+      qy = draw_question(a, u, q, (SDL_Rect){col.x, col.y, col.w, 0}, 0, 0);
+      lean = qy + rest > bottom;
+    }
+  }
+  int y = prog ? draw_progress(a, u, f, q, col, 1) : col.y;
+  y = draw_question(a, u, q, (SDL_Rect){col.x, y, col.w, 0}, lean, 1);
   field_draw(u, (SDL_Rect){col.x, y, col.w, fh}, &s->fld, &v, &s->lay);
   ui_tag(u, FQ_FIELD, 0);
   /* field_height reserves a line under the box for a message; ours may
@@ -1005,10 +1077,13 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                   th->button_h};
   /* A date: steppers under the field on a portrait screen; on a landscape
    * one above 上一步 / 下一步, by the keys (the question's column may be
-   * full). */
+   * full), unless the keys leave them no room there. */
   if (s->date && th->portrait) {
     y += draw_date_steps(a, u, s,
                          (SDL_Rect){col.x, y, col.w, nav.y - th->gap / 2 - y});
+  } else if (s->date && steps_in_col) {
+    draw_date_steps(a, u, s,
+                    (SDL_Rect){col.x, y, col.w, footer - th->gap / 2 - y});
   } else if (s->date) {
     int top = area.y + th->gap / 2;
     int bottom = kr.y - th->gap - th->button_h;
@@ -1043,25 +1118,48 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   draw_nav(a, u, nav, has_prev(f), NULL);
 }
 
-/* The choices in `cols` columns at text size px from the top of r;
- * returns the height they take (draws only if draw). */
+/* The height of the row of choices starting at i: as the widgets want it
+ * (at least a button's height), or compact (half the padding, at least a
+ * touch target's). */
+static int choice_row_h(ui *u, const form_field *fd, size_t i, int cw,
+                        int cols, int px, int compact) {
+  const theme *th = &u->th;
+  int multi = fd->type == FORM_T_MULTI_CHOICE;
+  int row_h = 0;
+  for (int k = 0; k < cols && i + (size_t)k < fd->n_choices; k++) {
+    const char *lab = fd->choices[i + (size_t)k].label;
+    int h;
+    if (compact) {
+      /* The words' room as check_row and choice_button lay them out. */
+      int tw = multi ? cw - 3 * th->pad - th->target_min * 3 / 4
+                     : cw - 2 * th->pad;
+      h = ui_text_height(u, tw, px, TEXT_BOLD, lab) + th->pad;
+      if (h < th->target_min)
+        h = th->target_min;
+    } else {
+      h = multi ? check_row(u, "", (SDL_Rect){0, 0, cw, 0}, 0, px, lab, 0)
+                : choice_height(u, cw, px, lab);
+    }
+    if (h > row_h)
+      row_h = h;
+  }
+  return row_h;
+}
+
+/* The choices from..to (whole rows) in `cols` columns at text size px
+ * from the top of r; returns the height they take (draws only if draw). */
 static int choice_grid(ui *u, const form_state *s, const form_field *fd,
                        const char *shown, SDL_Rect r, int cols, int px,
-                       int draw) {
+                       int compact, size_t from, size_t to, int draw) {
   const theme *th = &u->th;
   int multi = fd->type == FORM_T_MULTI_CHOICE;
   int cw = (r.w - th->gap * (cols - 1)) / cols;
   int y = r.y;
-  for (size_t i = 0; i < fd->n_choices; i += (size_t)cols) {
-    int row_h = 0;
-    for (int k = 0; k < cols && i + (size_t)k < fd->n_choices; k++) {
-      const char *lab = fd->choices[i + (size_t)k].label;
-      int h = multi ? check_row(u, "", (SDL_Rect){0, 0, cw, 0}, 0, px, lab, 0)
-                    : choice_height(u, cw, px, lab);
-      if (h > row_h)
-        row_h = h;
-    }
-    for (int k = 0; draw && k < cols && i + (size_t)k < fd->n_choices; k++) {
+  if (to > fd->n_choices)
+    to = fd->n_choices;
+  for (size_t i = from; i < to; i += (size_t)cols) {
+    int row_h = choice_row_h(u, fd, i, cw, cols, px, compact);
+    for (int k = 0; draw && k < cols && i + (size_t)k < to; k++) {
       size_t ci = i + (size_t)k;
       const form_choice *c = &fd->choices[ci];
       char id[UI_ID_MAX];
@@ -1082,6 +1180,52 @@ static int choice_grid(ui *u, const form_state *s, const form_field *fd,
   return y - r.y - th->gap / 2;
 }
 
+/* Choices that do not fit in r even two to a row in smaller words: pages
+ * of whole rows, with 上一页 / 下一页 (and 「1 / 2」) at the bottom of r. */
+static void choice_pages(app *a, ui *u, form_state *s, const form_field *fd,
+                         const char *shown, SDL_Rect r, int cols, int px,
+                         int compact) {
+  const theme *th = &u->th;
+  int pager_h = th->target_min;
+  int room = r.h - pager_h - th->gap / 2;
+  int cw = (r.w - th->gap * (cols - 1)) / cols;
+  size_t first_of[FORM_MAX_CHOICES + 2];
+  int pages = 0, used = 0;
+  for (size_t i = 0; i < fd->n_choices && pages <= FORM_MAX_CHOICES;
+       i += (size_t)cols) {
+    int h = choice_row_h(u, fd, i, cw, cols, px, compact) + th->gap / 2;
+    if (pages == 0 || (used + h > room && used > 0)) {
+      first_of[pages++] = i;
+      used = 0;
+    }
+    used += h;
+  }
+  first_of[pages] = fd->n_choices;
+  s->cpages = pages;
+  if (s->cpage >= s->cpages)
+    s->cpage = s->cpages - 1;
+  if (s->cpage < 0)
+    s->cpage = 0;
+  choice_grid(u, s, fd, shown, r, cols, px, compact, first_of[s->cpage],
+              first_of[s->cpage + 1], 1);
+  int pw = (r.w - th->gap) / 3;
+  int py = r.y + r.h - pager_h;
+  if (s->cpage > 0) {
+    ui_button(u, "page.up", (SDL_Rect){r.x, py, pw, pager_h},
+              UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
+    ui_tag(u, FQ_CHOICE_PAGE_UP, 0);
+  }
+  char pg[64];
+  snprintf(pg, sizeof pg, "%d / %d", s->cpage + 1, s->cpages);
+  ui_text_box(u, (SDL_Rect){r.x + pw + th->gap / 2, py, pw, pager_h},
+              th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1, pg);
+  if (s->cpage + 1 < s->cpages) {
+    ui_button(u, "page.down", (SDL_Rect){r.x + r.w - pw, py, pw, pager_h},
+              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+    ui_tag(u, FQ_CHOICE_PAGE_DOWN, 0);
+  }
+}
+
 /* Yes/no and choices: big buttons; several choices: check boxes. */
 static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
                          const form_question *q, SDL_Rect area, int footer) {
@@ -1100,8 +1244,30 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
     ar = (SDL_Rect){m + qw + 2 * th->gap, top,
                     th->w - 2 * m - qw - 2 * th->gap, bottom - top};
   }
-  int y = draw_progress(a, u, f, q, qr);
-  y = draw_question(a, u, q, (SDL_Rect){qr.x, y, qr.w, 0});
+  /* On a small screen in a large size the question's column sheds the
+   * progress line, then the help line, then takes some of the answers'
+   * room, so that the question and its message show whole. */
+  int prog = 1, lean = 0;
+  if (!th->portrait) {
+    for (int step = 0; step < 4; step++) {
+      prog = step == 0;
+      lean = step >= 2;
+      if (step == 3) {
+        int qw = (th->w - 2 * m - 2 * th->gap) * 58 / 100;
+        qr.w = qw;
+        ar = (SDL_Rect){m + qw + 2 * th->gap, top,
+                        th->w - 2 * m - qw - 2 * th->gap, bottom - top};
+      }
+      int qy = prog ? draw_progress(a, u, f, q, qr, 0) : qr.y;
+      qy = draw_question(a, u, q, (SDL_Rect){qr.x, qy, qr.w, 0}, lean, 0);
+      qy += draw_msg(u, (SDL_Rect){qr.x, qy, qr.w, 0}, s->msg, 0,
+                     s->card_wait);
+      if (qy <= bottom)
+        break;
+    }
+  }
+  int y = prog ? draw_progress(a, u, f, q, qr, 1) : qr.y;
+  y = draw_question(a, u, q, (SDL_Rect){qr.x, y, qr.w, 0}, lean, 1);
   y += draw_msg(u, (SDL_Rect){qr.x, y, qr.w, 0}, s->msg, 1, s->card_wait);
   if (th->portrait)
     ar = (SDL_Rect){m, y + th->gap / 2, th->w - 2 * m,
@@ -1136,12 +1302,21 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
   }
   /* One column; two when one does not fit; smaller words when the
    * labels would still wrap too much. */
-  int cols = 1, px = th->px_large;
-  if (choice_grid(u, s, fd, shown, ar, cols, px, 0) > ar.h)
+  size_t n = fd->n_choices;
+  int cols = 1, px = th->px_large, compact = 0;
+  if (choice_grid(u, s, fd, shown, ar, cols, px, 0, 0, n, 0) > ar.h)
     cols = 2;
-  if (cols == 2 && choice_grid(u, s, fd, shown, ar, cols, px, 0) > ar.h)
+  if (cols == 2 &&
+      choice_grid(u, s, fd, shown, ar, cols, px, 0, 0, n, 0) > ar.h)
     px = th->px_body;
-  choice_grid(u, s, fd, shown, ar, cols, px, 1);
+  /* Then rows no taller than their words (never under a touch target);
+   * then pages. */
+  if (choice_grid(u, s, fd, shown, ar, cols, px, 0, 0, n, 0) > ar.h)
+    compact = 1;
+  if (choice_grid(u, s, fd, shown, ar, cols, px, compact, 0, n, 0) > ar.h)
+    choice_pages(a, u, s, fd, shown, ar, cols, px, compact);
+  else
+    choice_grid(u, s, fd, shown, ar, cols, px, compact, 0, n, 1);
   session_wipe_bytes(shown, sizeof shown);
 }
 
@@ -1287,8 +1462,9 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
       ui_tag(u, FQ_MEMBER_ADD, 0);
     }
   }
-  int y = draw_progress(a, u, f, q, (SDL_Rect){x, area.y + th->gap / 2, w, 0});
-  y = draw_question(a, u, q, (SDL_Rect){x, y, w, 0});
+  int y =
+      draw_progress(a, u, f, q, (SDL_Rect){x, area.y + th->gap / 2, w, 0}, 1);
+  y = draw_question(a, u, q, (SDL_Rect){x, y, w, 0}, 0, 1);
   y += draw_msg(u, (SDL_Rect){x, y, w, 0}, s->msg, 1, s->card_wait);
   if (s->msg[0])
     y += th->gap / 2;

@@ -39,7 +39,9 @@ enum screener_action {
   SCR_KEY_DIGIT, /* arg: the digit */
   SCR_KEY_DEL,
   SCR_KEY_OK,
-  SCR_KEY_DOT /* money only: the decimal point */
+  SCR_KEY_DOT, /* money only: the decimal point */
+  SCR_PAGE_UP, /* a long list of choices */
+  SCR_PAGE_DOWN
 };
 
 typedef struct answer {
@@ -63,6 +65,9 @@ typedef struct screener_state {
   char digits[TYPED_MAX + 1]; /* digits, and for money one '.' */
   size_t n_digits;
   msg_kind msg;
+  size_t cpage_q; /* the question cpage is of */
+  int cpage;      /* choices' page (a list too long for one) */
+  int cpages;
 } screener_state;
 
 static void drop_answers(screener_state *s) {
@@ -316,6 +321,14 @@ static void screener_event(app *a, void *state, const ui_event *ev) {
       if (q->type == SCREENER_Q_MONEY)
         keypad_dot(s);
       break;
+    case SCR_PAGE_UP:
+      if (s->cpage > 0)
+        s->cpage--;
+      break;
+    case SCR_PAGE_DOWN:
+      if (s->cpage + 1 < s->cpages)
+        s->cpage++;
+      break;
     }
     break;
   case UI_EV_TEXT:
@@ -369,39 +382,102 @@ static void yesno_labels(app *a, const screener_question *q, const char **yes,
   *no = app_str(a, have ? "screen.no_have" : "nav.no");
 }
 
-/* Choices in one column, or two when one does not fit in r. */
+/* The height of the row of choices starting at i. */
+static int choice_row_h(ui *u, const screener_question *q, size_t i, int cw,
+                        int cols, int px) {
+  int row_h = 0;
+  for (int k = 0; k < cols && i + (size_t)k < q->n_choices; k++) {
+    int h = choice_height(u, cw, px, q->choices[i + (size_t)k].label);
+    if (h > row_h)
+      row_h = h;
+  }
+  return row_h;
+}
+
+/* The height of all the choices in cols columns at px. */
+static int choices_h(ui *u, const screener_question *q, int w, int cols,
+                     int px) {
+  const theme *th = &u->th;
+  int cw = (w - th->gap * (cols - 1)) / cols;
+  int y = 0;
+  for (size_t i = 0; i < q->n_choices; i += (size_t)cols)
+    y += choice_row_h(u, q, i, cw, cols, px) + th->gap;
+  return y - th->gap;
+}
+
+/* Choices in one column, or two when one does not fit in r, in smaller
+ * words when two do not either; pages of whole rows with 上一页 /
+ * 下一页 when even those do not fit. */
 static void draw_choices(app *a, ui *u, screener_state *s,
                          const screener_question *q, SDL_Rect r) {
-  (void)a;
   const theme *th = &u->th;
   const answer *an = &s->ans[s->cur];
-  int cols = 1;
-  int total = 0;
-  for (size_t i = 0; i < q->n_choices; i++)
-    total +=
-        choice_height(u, r.w, th->px_large, q->choices[i].label) + th->gap;
-  if (total - th->gap > r.h)
+  int cols = 1, px = th->px_large;
+  if (choices_h(u, q, r.w, cols, px) > r.h)
     cols = 2;
+  if (cols == 2 && choices_h(u, q, r.w, cols, px) > r.h)
+    px = th->px_body;
   int cw = (r.w - th->gap * (cols - 1)) / cols;
-  int y = r.y;
-  for (size_t i = 0; i < q->n_choices; i += (size_t)cols) {
-    int row_h = 0;
-    for (int k = 0; k < cols && i + (size_t)k < q->n_choices; k++) {
-      int h =
-          choice_height(u, cw, th->px_large, q->choices[i + (size_t)k].label);
-      if (h > row_h)
-        row_h = h;
+  if (s->cpage_q != s->cur) {
+    s->cpage_q = s->cur;
+    s->cpage = 0;
+  }
+  size_t first_of[SCREENER_MAX_CHOICES + 2];
+  int pages = 0;
+  int pager_h = th->target_min;
+  if (choices_h(u, q, r.w, cols, px) > r.h) {
+    int room = r.h - pager_h - th->gap;
+    int used = 0;
+    for (size_t i = 0; i < q->n_choices && pages <= SCREENER_MAX_CHOICES;
+         i += (size_t)cols) {
+      int h = choice_row_h(u, q, i, cw, cols, px) + th->gap;
+      if (pages == 0 || (used + h > room && used > 0)) {
+        first_of[pages++] = i;
+        used = 0;
+      }
+      used += h;
     }
-    for (int k = 0; k < cols && i + (size_t)k < q->n_choices; k++) {
+  } else {
+    first_of[pages++] = 0;
+  }
+  first_of[pages] = q->n_choices;
+  s->cpages = pages;
+  if (s->cpage >= s->cpages)
+    s->cpage = s->cpages - 1;
+  if (s->cpage < 0)
+    s->cpage = 0;
+  int y = r.y;
+  size_t to = first_of[s->cpage + 1];
+  for (size_t i = first_of[s->cpage]; i < to; i += (size_t)cols) {
+    int row_h = choice_row_h(u, q, i, cw, cols, px);
+    for (int k = 0; k < cols && i + (size_t)k < to; k++) {
       size_t ci = i + (size_t)k;
       char id[UI_ID_MAX];
       snprintf(id, sizeof id, "choice.%s", q->choices[ci].value);
       choice_button(u, id, (SDL_Rect){r.x + k * (cw + th->gap), y, cw, row_h},
-                    an->state == ANS_GIVEN && an->choice == ci, th->px_large,
+                    an->state == ANS_GIVEN && an->choice == ci, px,
                     q->choices[ci].label);
       ui_tag(u, SCR_CHOICE, (int)ci);
     }
     y += row_h + th->gap;
+  }
+  if (s->cpages > 1) {
+    int pw = (r.w - th->gap) / 3;
+    int py = r.y + r.h - pager_h;
+    if (s->cpage > 0) {
+      ui_button(u, "page.up", (SDL_Rect){r.x, py, pw, pager_h},
+                UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
+      ui_tag(u, SCR_PAGE_UP, 0);
+    }
+    char pg[64];
+    snprintf(pg, sizeof pg, "%d / %d", s->cpage + 1, s->cpages);
+    ui_text_box(u, (SDL_Rect){r.x + pw + th->gap / 2, py, pw, pager_h},
+                th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1, pg);
+    if (s->cpage + 1 < s->cpages) {
+      ui_button(u, "page.down", (SDL_Rect){r.x + r.w - pw, py, pw, pager_h},
+                UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
+      ui_tag(u, SCR_PAGE_DOWN, 0);
+    }
   }
 }
 
@@ -584,11 +660,41 @@ static void screener_draw(app *a, void *state, ui *u) {
                   barh / 2, th->primary);
   y += barh + th->gap;
 
+  char msg[400];
+  message(a, q, s->msg, msg, sizeof msg);
   int icon = theme_px(th, th->elder ? 120 : 104);
-  int tx = qr.x + icon + th->pad;
-  int tw = qr.w - icon - th->pad;
+  if (!th->portrait) {
+    /* A long question, help or message on a small screen in a large
+     * size: the picture gives its room first, then the answers give the
+     * question's column some of theirs. */
+    for (int step = 0; step < 3; step++) {
+      int ic = step ? 0 : icon;
+      int tw0 = qr.w - (ic ? ic + th->pad : 0);
+      int qh0 = ui_text_height(u, tw0, th->px_title, TEXT_BOLD, q->text);
+      int need = (qh0 > ic ? qh0 : ic) + th->gap;
+      if (q->help && *q->help)
+        need += ui_text_height(u, qr.w, th->px_body, TEXT_REGULAR, q->help) +
+                th->gap;
+      if (msg[0])
+        need += ui_text_height(u, qr.w - 2 * th->pad, th->px_body, TEXT_BOLD,
+                               msg) +
+                th->pad + th->gap;
+      icon = ic;
+      if (y + need <= bottom || step == 2)
+        break;
+      if (step == 1) {
+        int qw = (th->w - 2 * m - 2 * th->gap) * 58 / 100;
+        qr.w = qw;
+        ar = (SDL_Rect){m + qw + 2 * th->gap, top,
+                        th->w - 2 * m - qw - 2 * th->gap, bottom - top};
+      }
+    }
+  }
+  int tx = qr.x + (icon ? icon + th->pad : 0);
+  int tw = qr.w - (icon ? icon + th->pad : 0);
   int qh = ui_text_height(u, tw, th->px_title, TEXT_BOLD, q->text);
-  draw_icon(a, u, q->icon, (SDL_Rect){qr.x, y, icon, icon});
+  if (icon)
+    draw_icon(a, u, q->icon, (SDL_Rect){qr.x, y, icon, icon});
   ui_text_box(u, (SDL_Rect){tx, y, tw, qh}, th->px_title, TEXT_BOLD, th->text,
               UI_LEFT, 0, q->text);
   y += (qh > icon ? qh : icon) + th->gap;
@@ -598,8 +704,6 @@ static void screener_draw(app *a, void *state, ui *u) {
                 th->text_muted, UI_LEFT, 0, q->help);
     y += hh + th->gap;
   }
-  char msg[400];
-  message(a, q, s->msg, msg, sizeof msg);
   if (msg[0]) {
     int mh = ui_text_height(u, qr.w - 2 * th->pad, th->px_body, TEXT_BOLD, msg);
     ui_fill_round(u, (SDL_Rect){qr.x, y, qr.w, mh + th->pad}, th->radius,

@@ -18,6 +18,7 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "devices/camera_private.h"
+#include "devices/devthread.h"
 
 #define CAM_PATH_MAX 1024
 
@@ -28,12 +29,8 @@ struct camera {
   int quality, frame_ms, probe_ms;
   camera_notify notify;
   void *notify_ud;
-  pthread_t thread;
-  int started;
-  pthread_mutex_t mu;
-  pthread_cond_t cv;   /* start, snap, show or quit */
-  pthread_cond_t idle; /* a pass of the worker finished */
-  int quit;
+  devthread dt; /* cv: start, snap, show or quit; idle: a pass of the
+                 * worker finished */
   int running; /* the preview is on */
   int restart; /* the preview was started: show what lies there now */
   camera_state state;
@@ -141,12 +138,12 @@ static int sim_dir_newest(const camera *c, char *path, size_t cap) {
 static int sim_update(camera *c) {
   char path[CAM_PATH_MAX + 260];
   int have = 0;
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   if (c->shown[0]) {
     snprintf(path, sizeof path, "%s", c->shown);
     have = 1;
   }
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   if (!have && c->sim_dir[0])
     have = sim_dir_newest(c, path, sizeof path);
   struct stat st;
@@ -182,10 +179,10 @@ static int sim_update(camera *c) {
 /* ---- the worker -------------------------------------------------------- */
 
 static void set_state(camera *c, camera_state st) {
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   int changed = c->state != st;
   c->state = st;
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   if (changed && c->notify)
     c->notify(c->notify_ud, CAMERA_EV_STATE);
 }
@@ -223,11 +220,11 @@ static void worker_pass(camera *c) {
   const camera_image *src = NULL;
   int gone = 0, fresh = 0;
   unsigned gen;
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   gen = c->shown_gen;
   int snap = c->snap_pending;
   int restart = c->restart; /* cleared once its frame is out */
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   if (c->driver == CAMERA_DRIVER_SIM) {
     if (sim_update(c))
       src = &c->sim_img;
@@ -254,7 +251,7 @@ static void worker_pass(camera *c) {
       fresh = 0;
   }
   camera_image_wipe(&full);
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   int frame_out = 0, still_out = 0;
   if (fresh && c->running) {
     camera_image_wipe(&c->frame);
@@ -275,7 +272,7 @@ static void worker_pass(camera *c) {
   c->frame_gen = gen;
   if (restart)
     c->restart = 0;
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   camera_image_wipe(&prev);
   camera_still_wipe(&still);
   if (gone) {
@@ -291,7 +288,7 @@ static void worker_pass(camera *c) {
 }
 
 /* A snap asked for while no camera is open fails at once. Called and
- * returns with c->mu held. */
+ * returns with c->dt.mu held. */
 static void fail_snap(camera *c) {
   if (!c->snap_pending)
     return;
@@ -299,25 +296,25 @@ static void fail_snap(camera *c) {
   camera_still_wipe(&c->still);
   c->have_still = 1;
   c->outcome = CAMERA_SNAP_FAILED;
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   if (c->notify)
     c->notify(c->notify_ud, CAMERA_EV_STILL);
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
 }
 
 /* V4L2 while the preview is off: the device is closed (no streaming, the
  * camera's light off) and looked at every probe_ms: gone from /dev is
  * ABSENT at once; back (or not yet right) is opened once to check it and
- * closed again. Called and returns with c->mu held. */
+ * closed again. Called and returns with c->dt.mu held. */
 static void v4l2_idle(camera *c) {
-  pthread_cond_broadcast(&c->idle);
+  pthread_cond_broadcast(&c->dt.idle);
   struct timespec t;
   deadline_in(&t, c->probe_ms);
-  if (pthread_cond_timedwait(&c->cv, &c->mu, &t) == 0 || c->quit ||
+  if (pthread_cond_timedwait(&c->dt.cv, &c->dt.mu, &t) == 0 || c->dt.quit ||
       c->running || c->snap_pending)
     return;
   camera_state was = c->state;
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   struct stat st;
   if (stat(c->device, &st) != 0) {
     set_state(c, CAMERA_ABSENT);
@@ -329,7 +326,7 @@ static void v4l2_idle(camera *c) {
       LOG_I("camera", "a camera was plugged in at %s", c->device);
     set_state(c, now);
   }
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
 }
 
 static void *worker(void *arg) {
@@ -355,15 +352,15 @@ static void *worker(void *arg) {
       set_state(c, CAMERA_CONNECTED);
     }
   }
-  pthread_mutex_lock(&c->mu);
-  while (!c->quit) {
+  pthread_mutex_lock(&c->dt.mu);
+  while (!c->dt.quit) {
     int active = c->running || c->snap_pending;
     if (c->driver == CAMERA_DRIVER_V4L2 && !active) {
       if (c->v4l2) { /* the preview stopped: stop streaming */
-        pthread_mutex_unlock(&c->mu);
+        pthread_mutex_unlock(&c->dt.mu);
         camera_v4l2_close(c->v4l2);
         c->v4l2 = NULL;
-        pthread_mutex_lock(&c->mu);
+        pthread_mutex_lock(&c->dt.mu);
         continue;
       }
       v4l2_idle(c);
@@ -373,39 +370,39 @@ static void *worker(void *arg) {
       /* In use and not open (just started, or it went away): open it;
        * while that fails, a snap fails and it is tried every probe_ms. */
       int quiet = c->state != CAMERA_CONNECTED;
-      pthread_mutex_unlock(&c->mu);
+      pthread_mutex_unlock(&c->dt.mu);
       camera_v4l2 *v = NULL;
       camera_state st = camera_v4l2_open(c->device, quiet, &v);
       c->v4l2 = v;
       set_state(c, st);
-      pthread_mutex_lock(&c->mu);
+      pthread_mutex_lock(&c->dt.mu);
       if (!c->v4l2) {
         fail_snap(c);
-        pthread_cond_broadcast(&c->idle);
+        pthread_cond_broadcast(&c->dt.idle);
         struct timespec t;
         deadline_in(&t, c->probe_ms);
-        if (!c->quit)
-          pthread_cond_timedwait(&c->cv, &c->mu, &t);
+        if (!c->dt.quit)
+          pthread_cond_timedwait(&c->dt.cv, &c->dt.mu, &t);
       }
       continue;
     }
     if (!active) {
-      pthread_cond_broadcast(&c->idle);
-      pthread_cond_wait(&c->cv, &c->mu);
+      pthread_cond_broadcast(&c->dt.idle);
+      pthread_cond_wait(&c->dt.cv, &c->dt.mu);
       continue;
     }
-    pthread_mutex_unlock(&c->mu);
+    pthread_mutex_unlock(&c->dt.mu);
     worker_pass(c);
-    pthread_mutex_lock(&c->mu);
-    pthread_cond_broadcast(&c->idle);
-    if (!c->quit && !c->snap_pending && c->running && !c->restart &&
+    pthread_mutex_lock(&c->dt.mu);
+    pthread_cond_broadcast(&c->dt.idle);
+    if (!c->dt.quit && !c->snap_pending && c->running && !c->restart &&
         c->frame_gen == c->shown_gen) {
       struct timespec t;
       deadline_in(&t, c->frame_ms);
-      pthread_cond_timedwait(&c->cv, &c->mu, &t);
+      pthread_cond_timedwait(&c->dt.cv, &c->dt.mu, &t);
     }
   }
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   camera_image_wipe(&c->sim_img);
   camera_v4l2_close(c->v4l2);
   c->v4l2 = NULL;
@@ -432,18 +429,10 @@ kerr camera_open(const camera_config *cfg, camera **out) {
   c->notify = cfg->notify;
   c->notify_ud = cfg->notify_ud;
   c->state = CAMERA_ABSENT;
-  pthread_mutex_init(&c->mu, NULL);
-  pthread_cond_init(&c->cv, NULL);
-  pthread_cond_init(&c->idle, NULL);
-  if (c->driver != CAMERA_DRIVER_NONE) {
-    if (pthread_create(&c->thread, NULL, worker, c) != 0) {
-      pthread_mutex_destroy(&c->mu);
-      pthread_cond_destroy(&c->cv);
-      pthread_cond_destroy(&c->idle);
-      free(c);
-      return KERR_INTERNAL;
-    }
-    c->started = 1;
+  if (devthread_start(&c->dt, c->driver != CAMERA_DRIVER_NONE, worker, c) !=
+      KERR_OK) {
+    free(c);
+    return KERR_INTERNAL;
   }
   *out = c;
   return KERR_OK;
@@ -452,28 +441,19 @@ kerr camera_open(const camera_config *cfg, camera **out) {
 void camera_close(camera *c) {
   if (!c)
     return;
-  if (c->started) {
-    pthread_mutex_lock(&c->mu);
-    c->quit = 1;
-    pthread_cond_broadcast(&c->cv);
-    pthread_mutex_unlock(&c->mu);
-    pthread_join(c->thread, NULL);
-  }
+  devthread_stop(&c->dt);
   camera_image_wipe(&c->frame);
   camera_still_wipe(&c->still);
   sodium_memzero(c->shown, sizeof c->shown);
-  pthread_mutex_destroy(&c->mu);
-  pthread_cond_destroy(&c->cv);
-  pthread_cond_destroy(&c->idle);
   free(c);
 }
 
 camera_state camera_get_state(camera *c) {
   if (!c)
     return CAMERA_ABSENT;
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   camera_state st = c->state;
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   return st;
 }
 
@@ -485,30 +465,30 @@ kerr camera_start(camera *c) {
   if (!c)
     return KERR_STATE;
   kerr e = KERR_STATE;
-  pthread_mutex_lock(&c->mu);
-  if (c->state == CAMERA_CONNECTED && !c->quit) {
+  pthread_mutex_lock(&c->dt.mu);
+  if (c->state == CAMERA_CONNECTED && !c->dt.quit) {
     if (!c->running) {
       c->running = 1;
       c->restart = 1; /* the first pass shows what lies there */
     }
-    pthread_cond_broadcast(&c->cv);
+    pthread_cond_broadcast(&c->dt.cv);
     e = KERR_OK;
   }
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   return e;
 }
 
 void camera_stop(camera *c) {
   if (!c)
     return;
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   c->running = 0;
   c->snap_pending = 0;
   c->have_still = 0;
   camera_image_wipe(&c->frame);
   camera_still_wipe(&c->still);
   c->frame_seq++;
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
 }
 
 int camera_frame(camera *c, camera_image *out, unsigned *seq) {
@@ -516,7 +496,7 @@ int camera_frame(camera *c, camera_image *out, unsigned *seq) {
   if (!c)
     return 0;
   int got = 0;
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   if (c->frame_seq != *seq) {
     *seq = c->frame_seq;
     got = 1;
@@ -530,7 +510,7 @@ int camera_frame(camera *c, camera_image *out, unsigned *seq) {
       }
     }
   }
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   return got;
 }
 
@@ -538,7 +518,7 @@ kerr camera_snap(camera *c) {
   if (!c)
     return KERR_STATE;
   kerr e = KERR_OK;
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   if (!c->running || c->state != CAMERA_CONNECTED)
     e = KERR_STATE;
   else if (c->snap_pending)
@@ -547,18 +527,18 @@ kerr camera_snap(camera *c) {
     camera_still_wipe(&c->still);
     c->have_still = 0;
     c->snap_pending = 1;
-    pthread_cond_broadcast(&c->cv);
+    pthread_cond_broadcast(&c->dt.cv);
   }
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   return e;
 }
 
 int camera_snapping(camera *c) {
   if (!c)
     return 0;
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   int p = c->snap_pending;
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   return p;
 }
 
@@ -567,7 +547,7 @@ int camera_take_still(camera *c, camera_still *out,
   memset(out, 0, sizeof *out);
   if (!c)
     return 0;
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   int have = c->have_still;
   if (have) {
     *outcome = c->outcome;
@@ -575,34 +555,34 @@ int camera_take_still(camera *c, camera_still *out,
     memset(&c->still, 0, sizeof c->still);
     c->have_still = 0;
   }
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   return have;
 }
 
 kerr camera_wait(camera *c, int timeout_ms) {
-  if (!c || !c->started)
+  if (!c || !c->dt.started)
     return KERR_OK;
   struct timespec t;
   deadline_in(&t, timeout_ms);
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   int rc = 0;
 #define PENDING (c->snap_pending || \
                  (c->running && (c->restart || c->frame_gen != c->shown_gen)))
   while (rc == 0 && PENDING && c->state == CAMERA_CONNECTED)
-    rc = pthread_cond_timedwait(&c->idle, &c->mu, &t);
+    rc = pthread_cond_timedwait(&c->dt.idle, &c->dt.mu, &t);
   int busy = PENDING && c->state == CAMERA_CONNECTED;
 #undef PENDING
-  pthread_mutex_unlock(&c->mu);
+  pthread_mutex_unlock(&c->dt.mu);
   return busy ? KERR_BUSY : KERR_OK;
 }
 
 kerr camera_sim_show(camera *c, const char *path) {
   if (!c || c->driver != CAMERA_DRIVER_SIM)
     return KERR_STATE;
-  pthread_mutex_lock(&c->mu);
+  pthread_mutex_lock(&c->dt.mu);
   snprintf(c->shown, sizeof c->shown, "%s", path ? path : "");
   c->shown_gen++;
-  pthread_cond_broadcast(&c->cv);
-  pthread_mutex_unlock(&c->mu);
+  pthread_cond_broadcast(&c->dt.cv);
+  pthread_mutex_unlock(&c->dt.mu);
   return KERR_OK;
 }

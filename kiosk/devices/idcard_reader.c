@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/session.h"
 #include "devices/idcard_reader_private.h"
+#include "devices/devthread.h"
 
 #define SIM_PATH_MAX 1024
 
@@ -30,12 +31,7 @@ struct idcard_reader {
   int probe_ms; /* sdk, idle and absent: how often the port is tried */
   idcard_reader_notify notify;
   void *notify_ud;
-  pthread_t thread;
-  int started;
-  pthread_mutex_t mu;
-  pthread_cond_t cv;   /* armed, placed, or quit */
-  pthread_cond_t idle; /* a look finished */
-  int quit;
+  devthread dt; /* cv: armed, placed, or quit; idle: a look finished */
   int armed;
   idcard_reader_state state;
   /* the result waiting to be taken (wiped when dropped) */
@@ -229,13 +225,13 @@ static int sim_poll(idcard_reader *r, idcard_card *c,
                     idcard_reader_outcome *o, unsigned *gen) {
   char path[SIM_PATH_MAX + 260];
   int have = 0;
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   if (r->placed[0] && r->placed_gen != r->read_gen) {
     snprintf(path, sizeof path, "%s", r->placed);
     *gen = r->placed_gen;
     have = 1;
   }
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
   if (!have && r->sim_dir[0])
     have = sim_dir_pick(r, path, sizeof path);
   if (!have)
@@ -246,10 +242,10 @@ static int sim_poll(idcard_reader *r, idcard_card *c,
 /* ---- the worker --------------------------------------------------------- */
 
 static void set_state(idcard_reader *r, idcard_reader_state st) {
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   int changed = r->state != st;
   r->state = st;
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
   if (changed && r->notify)
     r->notify(r->notify_ud, IDCARD_READER_EV_STATE);
 }
@@ -277,36 +273,36 @@ static void *worker(void *arg) {
       set_state(r, IDCARD_READER_CONNECTED);
     }
   }
-  pthread_mutex_lock(&r->mu);
-  while (!r->quit) {
+  pthread_mutex_lock(&r->dt.mu);
+  while (!r->dt.quit) {
     if (!r->armed) {
-      pthread_cond_broadcast(&r->idle);
+      pthread_cond_broadcast(&r->dt.idle);
       if (r->kind == IDCARD_READER_SDK && r->state == IDCARD_READER_ABSENT &&
           idcard_sdk_usable(r->sdk)) {
         /* A library loaded but no reader on the port yet: look again
          * now and then, so a reader plugged in later shows up. */
         struct timespec t;
         deadline_in(&t, r->probe_ms);
-        if (pthread_cond_timedwait(&r->cv, &r->mu, &t) != 0 && !r->quit &&
+        if (pthread_cond_timedwait(&r->dt.cv, &r->dt.mu, &t) != 0 && !r->dt.quit &&
             !r->armed) {
-          pthread_mutex_unlock(&r->mu);
+          pthread_mutex_unlock(&r->dt.mu);
           set_state(r, idcard_sdk_probe(r->sdk));
-          pthread_mutex_lock(&r->mu);
+          pthread_mutex_lock(&r->dt.mu);
         }
       } else {
-        pthread_cond_wait(&r->cv, &r->mu);
+        pthread_cond_wait(&r->dt.cv, &r->dt.mu);
       }
       continue;
     }
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->dt.mu);
     idcard_card c;
     memset(&c, 0, sizeof c);
     idcard_reader_outcome o = IDCARD_READ_OK;
     int got = 0;
     unsigned gen;
-    pthread_mutex_lock(&r->mu);
+    pthread_mutex_lock(&r->dt.mu);
     gen = r->read_gen;
-    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&r->dt.mu);
     if (r->kind == IDCARD_READER_SIM) {
       got = sim_poll(r, &c, &o, &gen);
     } else {
@@ -314,31 +310,31 @@ static void *worker(void *arg) {
       got = idcard_sdk_poll(r->sdk, &c, &o, &st);
       set_state(r, st);
     }
-    pthread_mutex_lock(&r->mu);
-    if (got && r->armed && !r->quit) {
+    pthread_mutex_lock(&r->dt.mu);
+    if (got && r->armed && !r->dt.quit) {
       idcard_card_wipe(&r->card);
       r->card = c; /* the photo's ownership moves with it */
       sodium_memzero(&c, sizeof c);
       r->outcome = o;
       r->have = 1;
       r->armed = 0;
-      pthread_mutex_unlock(&r->mu);
+      pthread_mutex_unlock(&r->dt.mu);
       if (r->notify)
         r->notify(r->notify_ud, IDCARD_READER_EV_RESULT);
-      pthread_mutex_lock(&r->mu);
+      pthread_mutex_lock(&r->dt.mu);
       r->read_gen = gen;
       continue;
     }
     r->read_gen = gen;
     idcard_card_wipe(&c);
-    pthread_cond_broadcast(&r->idle);
-    if (!r->quit && r->armed) {
+    pthread_cond_broadcast(&r->dt.idle);
+    if (!r->dt.quit && r->armed) {
       struct timespec t;
       deadline_in(&t, r->poll_ms);
-      pthread_cond_timedwait(&r->cv, &r->mu, &t);
+      pthread_cond_timedwait(&r->dt.cv, &r->dt.mu, &t);
     }
   }
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
   idcard_sdk_close(r->sdk);
   r->sdk = NULL;
   return NULL;
@@ -360,18 +356,10 @@ kerr idcard_reader_open(const idcard_reader_config *c, idcard_reader **out) {
   r->notify = c->notify;
   r->notify_ud = c->notify_ud;
   r->state = IDCARD_READER_ABSENT;
-  pthread_mutex_init(&r->mu, NULL);
-  pthread_cond_init(&r->cv, NULL);
-  pthread_cond_init(&r->idle, NULL);
-  if (r->kind != IDCARD_READER_NONE) {
-    if (pthread_create(&r->thread, NULL, worker, r) != 0) {
-      pthread_mutex_destroy(&r->mu);
-      pthread_cond_destroy(&r->cv);
-      pthread_cond_destroy(&r->idle);
-      free(r);
-      return KERR_INTERNAL;
-    }
-    r->started = 1;
+  if (devthread_start(&r->dt, r->kind != IDCARD_READER_NONE, worker, r) !=
+      KERR_OK) {
+    free(r);
+    return KERR_INTERNAL;
   }
   *out = r;
   return KERR_OK;
@@ -380,27 +368,18 @@ kerr idcard_reader_open(const idcard_reader_config *c, idcard_reader **out) {
 void idcard_reader_close(idcard_reader *r) {
   if (!r)
     return;
-  if (r->started) {
-    pthread_mutex_lock(&r->mu);
-    r->quit = 1;
-    pthread_cond_broadcast(&r->cv);
-    pthread_mutex_unlock(&r->mu);
-    pthread_join(r->thread, NULL);
-  }
+  devthread_stop(&r->dt);
   idcard_card_wipe(&r->card);
   sodium_memzero(r->placed, sizeof r->placed);
-  pthread_mutex_destroy(&r->mu);
-  pthread_cond_destroy(&r->cv);
-  pthread_cond_destroy(&r->idle);
   free(r);
 }
 
 idcard_reader_state idcard_reader_get_state(idcard_reader *r) {
   if (!r)
     return IDCARD_READER_ABSENT;
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   idcard_reader_state st = r->state;
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
   return st;
 }
 
@@ -411,35 +390,35 @@ idcard_reader_kind idcard_reader_get_kind(const idcard_reader *r) {
 kerr idcard_reader_arm(idcard_reader *r) {
   if (!r)
     return KERR_STATE;
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   kerr e = KERR_STATE;
-  if (r->state == IDCARD_READER_CONNECTED && !r->quit) {
+  if (r->state == IDCARD_READER_CONNECTED && !r->dt.quit) {
     idcard_card_wipe(&r->card);
     r->have = 0;
     r->armed = 1;
-    pthread_cond_broadcast(&r->cv);
+    pthread_cond_broadcast(&r->dt.cv);
     e = KERR_OK;
   }
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
   return e;
 }
 
 void idcard_reader_cancel(idcard_reader *r) {
   if (!r)
     return;
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   r->armed = 0;
   r->have = 0;
   idcard_card_wipe(&r->card);
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
 }
 
 int idcard_reader_armed(idcard_reader *r) {
   if (!r)
     return 0;
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   int a = r->armed;
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
   return a;
 }
 
@@ -447,7 +426,7 @@ int idcard_reader_take(idcard_reader *r, idcard_card *out,
                        idcard_reader_outcome *outcome) {
   if (!r)
     return 0;
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   int have = r->have;
   if (have) {
     *outcome = r->outcome;
@@ -455,46 +434,46 @@ int idcard_reader_take(idcard_reader *r, idcard_card *out,
     sodium_memzero(&r->card, sizeof r->card);
     r->have = 0;
   }
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
   return have;
 }
 
 kerr idcard_reader_wait(idcard_reader *r, int timeout_ms) {
-  if (!r || !r->started)
+  if (!r || !r->dt.started)
     return KERR_OK;
   struct timespec t;
   deadline_in(&t, timeout_ms);
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   int rc = 0;
   /* Pending: a placed card not yet read while the reader is armed, or one
    * read whose result is not out yet (read_gen moves after the wake). */
 #define PENDING (r->placed[0] && r->placed_gen != r->read_gen && \
                  (r->armed || r->have))
   while (rc == 0 && PENDING)
-    rc = pthread_cond_timedwait(&r->idle, &r->mu, &t);
+    rc = pthread_cond_timedwait(&r->dt.idle, &r->dt.mu, &t);
   int busy = PENDING;
 #undef PENDING
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
   return busy ? KERR_BUSY : KERR_OK;
 }
 
 kerr idcard_reader_sim_place(idcard_reader *r, const char *path) {
   if (!r || r->kind != IDCARD_READER_SIM || !path || !*path)
     return KERR_STATE;
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   snprintf(r->placed, sizeof r->placed, "%s", path);
   r->placed_gen++;
-  pthread_cond_broadcast(&r->cv);
-  pthread_mutex_unlock(&r->mu);
+  pthread_cond_broadcast(&r->dt.cv);
+  pthread_mutex_unlock(&r->dt.mu);
   return KERR_OK;
 }
 
 kerr idcard_reader_sim_remove(idcard_reader *r) {
   if (!r || r->kind != IDCARD_READER_SIM)
     return KERR_STATE;
-  pthread_mutex_lock(&r->mu);
+  pthread_mutex_lock(&r->dt.mu);
   sodium_memzero(r->placed, sizeof r->placed);
   r->read_gen = r->placed_gen;
-  pthread_mutex_unlock(&r->mu);
+  pthread_mutex_unlock(&r->dt.mu);
   return KERR_OK;
 }

@@ -91,6 +91,7 @@ typedef struct form_state {
   int card_wait;          /* 刷身份证 tapped: waiting for a card */
   int cpage;              /* choices' page (a list too long for one) */
   int cpages;
+  uint32_t msg_said;      /* hash of the message last read aloud, 0 none */
 } form_state;
 
 /* ------------------------------------------------------------------ */
@@ -171,6 +172,9 @@ static void sync(app *a, form_state *s, const form *f, const form_question *q) {
   if (q->field == s->bound && q->member == s->bound_member &&
       (int)q->step == s->bound_step)
     return;
+  /* Back on the list from a member's questions: that member's page. */
+  if (q->step == FORM_STEP_GROUP && s->bound_member >= 0)
+    s->show_member = s->bound_member;
   s->bound = q->field;
   s->bound_member = q->member;
   s->bound_step = (int)q->step;
@@ -595,7 +599,7 @@ static void field_event(app *a, form_state *s, form *f,
       break;
     if (s->k)
       kbd_reset(s->k);
-    field_caret_set(&s->fld, field_index_at(&s->lay, ev->x));
+    field_caret_set(&s->fld, field_index_at(&s->lay, ev->x, ev->y));
     break;
   }
 }
@@ -653,8 +657,25 @@ static void form_leave(app *a, void *state) {
   session_wipe_bytes(s->msg, sizeof s->msg);
 }
 
-static void form_event(app *a, void *state, const ui_event *ev) {
-  form_state *s = state;
+/* A message under the answer (「填写的内容太短了…」) is read aloud when it
+ * appears, for whoever listens (听一听 used, the keypad, elder mode): it
+ * says why 下一步 did not move on. Messages never hold what was typed. */
+static void say_msg(app *a, form_state *s) {
+  uint32_t h = 0;
+  if (s->msg[0]) {
+    h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)s->msg; *p; p++)
+      h = (h ^ *p) * 16777619u;
+    h |= 1;
+  }
+  if (h == s->msg_said)
+    return;
+  s->msg_said = h;
+  if (h && app_listening(a))
+    app_say(a, s->msg);
+}
+
+static void event_inner(app *a, form_state *s, const ui_event *ev) {
   form *f = form_host_form(app_form(a));
   if (!f)
     return;
@@ -676,6 +697,7 @@ static void form_event(app *a, void *state, const ui_event *ev) {
       if (form_back(f) == KERR_OK)
         moved(a);
     } else if (ev->action == FQ_NEXT) {
+      s->msg_said = 0; /* the same message again is read again */
       next_tapped(a, s, f, &q);
     } else if (q.step == FORM_STEP_GROUP) {
       group_event(a, s, f, &q, ev);
@@ -704,6 +726,12 @@ static void form_event(app *a, void *state, const ui_event *ev) {
     break;
   }
   app_dirty(a);
+}
+
+static void form_event(app *a, void *state, const ui_event *ev) {
+  form_state *s = state;
+  event_inner(a, s, ev);
+  say_msg(a, s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -769,35 +797,39 @@ static int draw_msg(ui *u, SDL_Rect r, const char *msg, int draw, int info) {
 
 /* 「第3步，共8步 · 申请人」, a thin bar, and for a member whose questions
  * these are, 「第1位家里人：李秀英」. Returns the y below. */
-static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
-                         SDL_Rect r, int draw) {
+static int progress_block(app *a, ui *u, const form *f,
+                          const form_question *q, SDL_Rect r, int draw,
+                          int steps) {
   const theme *th = &u->th;
-  char n1[24], n2[24], tmp[200], line[320];
-  snprintf(n1, sizeof n1, "%zu", q->section + 1);
-  snprintf(n2, sizeof n2, "%zu", q->n_sections);
-  chrome_format(tmp, sizeof tmp, app_str(a, "formui.progress"), "n", n1);
-  chrome_format(line, sizeof line, tmp, "total", n2);
-  if (q->section_title && *q->section_title) {
-    size_t l = strlen(line);
-    snprintf(line + l, sizeof line - l, " · %s", q->section_title);
-  }
   int y = r.y;
-  int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, line);
-  if (draw)
-    ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
-                th->text_muted, UI_LEFT, 0, line);
-  y += ph + th->gap / 3;
-  int barh = theme_px(th, 8);
-  if (draw)
-    ui_fill_round(u, (SDL_Rect){r.x, y, r.w, barh}, barh / 2, th->surface_alt);
-  if (draw && q->n_sections)
-    ui_fill_round(u,
-                  (SDL_Rect){r.x, y,
-                             (int)((size_t)r.w * (q->section + 1) /
-                                   q->n_sections),
-                             barh},
-                  barh / 2, th->primary);
-  y += barh + th->gap / 2;
+  char tmp[200];
+  if (steps) {
+    char n1[24], n2[24], line[320];
+    snprintf(n1, sizeof n1, "%zu", q->section + 1);
+    snprintf(n2, sizeof n2, "%zu", q->n_sections);
+    chrome_format(tmp, sizeof tmp, app_str(a, "formui.progress"), "n", n1);
+    chrome_format(line, sizeof line, tmp, "total", n2);
+    if (q->section_title && *q->section_title) {
+      size_t l = strlen(line);
+      snprintf(line + l, sizeof line - l, " · %s", q->section_title);
+    }
+    int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, line);
+    if (draw)
+      ui_text_box(u, (SDL_Rect){r.x, y, r.w, ph}, th->px_body, TEXT_BOLD,
+                  th->text_muted, UI_LEFT, 0, line);
+    y += ph + th->gap / 3;
+    int barh = theme_px(th, 8);
+    if (draw)
+      ui_fill_round(u, (SDL_Rect){r.x, y, r.w, barh}, barh / 2, th->surface_alt);
+    if (draw && q->n_sections)
+      ui_fill_round(u,
+                    (SDL_Rect){r.x, y,
+                               (int)((size_t)r.w * (q->section + 1) /
+                                     q->n_sections),
+                               barh},
+                    barh / 2, th->primary);
+    y += barh + th->gap / 2;
+  }
   if (q->member >= 0 && q->field && q->field->group) {
     const form_field *g = q->field->group;
     char who[400], num[16], name[200] = "";
@@ -825,6 +857,20 @@ static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
     session_wipe_bytes(name, sizeof name);
   }
   return y;
+}
+
+/* The step line, the bar and, for a member's question, whose answers
+ * these are (「第1位家里人：孙桂兰」); returns the y below. draw 0:
+ * measure only. */
+static int draw_progress(app *a, ui *u, const form *f, const form_question *q,
+                         SDL_Rect r, int draw) {
+  return progress_block(a, u, f, q, r, draw, 1);
+}
+
+/* Only whose answers these are, where the step line gave way. */
+static int draw_member_line(app *a, ui *u, const form *f,
+                            const form_question *q, SDL_Rect r, int draw) {
+  return progress_block(a, u, f, q, r, draw, 0);
 }
 
 /* The question and its help line; returns the y below. lean: without the
@@ -1001,8 +1047,17 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                          (area.y + th->gap / 2) <
                      steps) {
       /* No room by the keys (a small screen in a large size): the
-       * steppers go under the field, as on a portrait screen. */
+       * steppers go under the field, as on a portrait screen, and the
+       * digits' keypad gives the question's column the width it needs
+       * for them under the date in words. */
       steps_in_col = 1;
+      int pad_w = kbd_keypad_width(u);
+      if (kw > pad_w) {
+        cw += kw - pad_w;
+        col.w = cw;
+        kx = m + cw + th->gap;
+        kw = th->w - kx;
+      }
       kh = s->k ? kbd_height(s->k, u, kw, max_kh) : 0;
     }
     kr = (SDL_Rect){kx, footer - kh, kw, kh};
@@ -1022,6 +1077,11 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
                   .error = NULL,
                   .counter = counter,
                   .focused = true};
+  /* Free text (an address) in a narrow column: a box of two lines, so the
+   * whole of what was typed shows, laid out the same as it grows. */
+  if (s->fld.kind == FIELD_TEXT && s->fld.max_chars > 16 &&
+      col.w - th->pad < 16 * th->px_large)
+    v.lines = 2;
   int fh = field_height(u, col.w, &v);
   /* The field and a message must show whole: on a small screen in a
    * large size the progress line goes first, then the help line. */
@@ -1039,11 +1099,13 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     qy = draw_question(a, u, q, (SDL_Rect){col.x, qy, col.w, 0}, 0, 0);
     if (qy + rest > bottom) {
       prog = 0;
-      qy = draw_question(a, u, q, (SDL_Rect){col.x, col.y, col.w, 0}, 0, 0);
+      qy = draw_member_line(a, u, f, q, col, 0);
+      qy = draw_question(a, u, q, (SDL_Rect){col.x, qy, col.w, 0}, 0, 0);
       lean = qy + rest > bottom;
     }
   }
-  int y = prog ? draw_progress(a, u, f, q, col, 1) : col.y;
+  int y = prog ? draw_progress(a, u, f, q, col, 1)
+               : draw_member_line(a, u, f, q, col, 1);
   y = draw_question(a, u, q, (SDL_Rect){col.x, y, col.w, 0}, lean, 1);
   field_draw(u, (SDL_Rect){col.x, y, col.w, fh}, &s->fld, &v, &s->lay);
   ui_tag(u, FQ_FIELD, 0);
@@ -1258,7 +1320,8 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
         ar = (SDL_Rect){m + qw + 2 * th->gap, top,
                         th->w - 2 * m - qw - 2 * th->gap, bottom - top};
       }
-      int qy = prog ? draw_progress(a, u, f, q, qr, 0) : qr.y;
+      int qy = prog ? draw_progress(a, u, f, q, qr, 0)
+                    : draw_member_line(a, u, f, q, qr, 0);
       qy = draw_question(a, u, q, (SDL_Rect){qr.x, qy, qr.w, 0}, lean, 0);
       qy += draw_msg(u, (SDL_Rect){qr.x, qy, qr.w, 0}, s->msg, 0,
                      s->card_wait);
@@ -1266,7 +1329,8 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
         break;
     }
   }
-  int y = prog ? draw_progress(a, u, f, q, qr, 1) : qr.y;
+  int y = prog ? draw_progress(a, u, f, q, qr, 1)
+               : draw_member_line(a, u, f, q, qr, 1);
   y = draw_question(a, u, q, (SDL_Rect){qr.x, y, qr.w, 0}, lean, 1);
   y += draw_msg(u, (SDL_Rect){qr.x, y, qr.w, 0}, s->msg, 1, s->card_wait);
   if (th->portrait)

@@ -520,7 +520,7 @@ static void pg_event(app *a, void *state, const ui_event *ev) {
       int i = ev->arg;
       if (s->active != i)
         focus(s, i);
-      field_caret_set(&s->f[i], field_index_at(&s->lay[i], ev->x));
+      field_caret_set(&s->f[i], field_index_at(&s->lay[i], ev->x, ev->y));
     }
     if (ev->action == PG_SEARCH)
       search(a, s);

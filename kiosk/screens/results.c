@@ -275,7 +275,7 @@ static void draw_icon(app *a, ui *u, const char *name, SDL_Rect r) {
 /* One half of the 选上/不选 pair. The half that holds is filled: deep blue
  * for 选上, quiet grey for 不选, so the two states never look alike. */
 static void toggle(ui *u, const char *id, SDL_Rect r, int active, int is_pick,
-                   const char *label) {
+                   const char *label, const char *say) {
   const theme *th = &u->th;
   int pressed = strcmp(u->pressed, id) == 0;
   SDL_Color fill = th->surface, border = th->primary, fg = th->primary;
@@ -293,6 +293,7 @@ static void toggle(ui *u, const char *id, SDL_Rect r, int active, int is_pick,
   ui_text_box(u, (SDL_Rect){r.x + th->pad / 2, r.y, r.w - th->pad, r.h},
               th->px_large, TEXT_BOLD, fg, UI_CENTER, 1, label);
   ui_target_add(u, id, r, label);
+  ui_target_say(u, say);
 }
 
 /* One item card, rows[row], at (x, y) of width w; returns its height. On
@@ -360,13 +361,22 @@ static int row_card(app *a, ui *u, const results_row *r, int row, int x,
   int by = hy + head + th->gap / 2;
   int tx = x + w - pad - pair;
   int ty = by + area_h - th->button_h;
+  /* Heard alone, 「选上」 does not say which item, nor whether it is
+   * already chosen: the keypad's focus says both. */
+  char say[UI_LABEL_MAX];
   snprintf(id, sizeof id, "pick.%s", r->item->id);
+  chrome_format(say, sizeof say,
+                app_str(a, r->chosen ? "keys.picked" : "keys.pick"), "item",
+                r->item->name);
   toggle(u, id, (SDL_Rect){tx, ty, tw, th->button_h}, r->chosen, 1,
-         app_str(a, "results.choose"));
+         app_str(a, "results.choose"), say);
   ui_tag(u, RESULTS_PICK, row);
   snprintf(id, sizeof id, "drop.%s", r->item->id);
+  chrome_format(say, sizeof say,
+                app_str(a, r->chosen ? "keys.drop" : "keys.dropped"), "item",
+                r->item->name);
   toggle(u, id, (SDL_Rect){tx + tw + th->gap / 3, ty, tw, th->button_h},
-         !r->chosen, 0, app_str(a, "results.drop"));
+         !r->chosen, 0, app_str(a, "results.drop"), say);
   ui_tag(u, RESULTS_DROP, row);
   if (nb) {
     for (size_t k = 0; k < nb; k++) {

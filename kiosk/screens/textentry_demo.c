@@ -117,7 +117,7 @@ static void te_event(app *a, void *state, const ui_event *ev) {
     if (ev->action == TE_FIELD) {
       /* Place the caret where the box was tapped. */
       kbd_reset(s->k);
-      field_caret_set(f, field_index_at(&s->lay, ev->x));
+      field_caret_set(f, field_index_at(&s->lay, ev->x, ev->y));
     }
     break;
   case UI_EV_TEXT: {

@@ -242,7 +242,7 @@ static void reset_prefs(void *ud) {
   /* Silence, the default volume, and nothing of what was read kept. */
   speech_stop(a->speech);
   speech_set_volume(a->speech, a->cfg.speech_volume);
-  a->speak_now = a->announce = a->listened = 0;
+  a->speak_now = a->announce = a->listened = a->keypad = 0;
   session_wipe_bytes(a->spoken, sizeof a->spoken);
 }
 
@@ -291,8 +291,11 @@ int app_listening(const app *a) {
   return a->speech && (a->listened || (a->elder && a->cfg.speech_auto_elder));
 }
 
+/* A new screen or question is read by itself in the large sizes
+ * (speech.auto_elder) and for whoever moves by the keypad: someone who
+ * cannot see the screen needs to hear where the last key took them. */
 void app_announce(app *a) {
-  if (a->elder && a->cfg.speech_auto_elder && a->speech) {
+  if (a->speech && (a->keypad || (a->elder && a->cfg.speech_auto_elder))) {
     a->announce = 1;
     a->dirty = 1;
   }

@@ -106,7 +106,7 @@ static void say_target(app *a, const ui_target *t) {
     app_say(a, app_str(a, "keys.private"));
     return;
   }
-  app_say(a, t->label[0] ? t->label : t->id);
+  app_say(a, t->say[0] ? t->say : t->label[0] ? t->label : t->id);
 }
 
 /* The order the focus goes through the targets of the top layer: drawing
@@ -218,7 +218,7 @@ static int typing(const app *a) {
   return 0;
 }
 
-int keynav_key(app *a, int key) {
+static int key_act(app *a, int key) {
   int act = act_of(a, key);
   if (act < 0)
     return 0;
@@ -257,6 +257,13 @@ int keynav_key(app *a, int key) {
     break;
   }
   return 0;
+}
+
+int keynav_key(app *a, int key) {
+  if (!key_act(a, key))
+    return 0;
+  a->keypad = 1; /* from now on each new screen is read (app_announce) */
+  return 1;
 }
 
 /* Fills the frame of rectangle r, t pixels thick, inside r. */

@@ -79,6 +79,7 @@ struct app {
    * session (it can hold an answer the applicant asked to hear) */
   int speak_now, announce;
   int listened; /* 听一听 or the keypad used this session (app_listening) */
+  int keypad;   /* the keypad used this session: new screens are read */
   char spoken[APP_SAY_MAX];
   /* the keypad (keynav.h): the SDL keys of each act (0: none), and the
    * focused target's id ("" when nothing has the focus) and index */

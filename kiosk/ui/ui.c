@@ -318,12 +318,20 @@ void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label) {
   ui_target *t = &u->targets[u->n_targets++];
   snprintf(t->id, sizeof t->id, "%s", id);
   snprintf(t->label, sizeof t->label, "%s", label ? label : "");
+  t->say[0] = '\0';
   t->r = vis;
   t->full = r;
   t->enabled = 1;
   t->priv = u->private_depth > 0;
   t->action = t->arg = 0;
   u->last_target = u->n_targets - 1;
+}
+
+void ui_target_say(ui *u, const char *words) {
+  if (u->last_target < 0 || u->last_target >= u->n_targets)
+    return;
+  ui_target *t = &u->targets[u->last_target];
+  snprintf(t->say, sizeof t->say, "%s", words ? words : "");
 }
 
 void ui_tag(ui *u, int action, int arg) {

@@ -28,6 +28,7 @@
 typedef struct ui_target {
   char id[UI_ID_MAX];
   char label[UI_LABEL_MAX];
+  char say[UI_LABEL_MAX]; /* what the keypad's focus says, if not label */
   SDL_Rect r;    /* the part that can be touched (clipped to the view) */
   SDL_Rect full; /* the whole target, for the minimum-size check */
   int enabled;
@@ -159,6 +160,11 @@ void ui_tile_sized(ui *u, const char *id, SDL_Rect r, const char *badge,
 int ui_tile_badge_fit(ui *u, SDL_Rect r, const char *title, const char *desc);
 /* Registers an invisible tap target (e.g. a whole list row). */
 void ui_target_add(ui *u, const char *id, SDL_Rect r, const char *label);
+
+/* Words the keypad's focus says for the target just added instead of its
+ * label, where the label alone does not say what it is about (「选上」
+ * under an item's name: 「选上临时救助」). Call before ui_tag. */
+void ui_target_say(ui *u, const char *words);
 /* Tags the target the last widget call registered (nothing if it drew
  * none, e.g. clipped away) with what a tap on it means: the screen's own
  * action number and an argument (an index, …). They come back in the

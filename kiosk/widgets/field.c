@@ -8,6 +8,7 @@
 
 #include "core/session.h"
 #include "core/utf8.h"
+#include "ui/text.h"
 
 /* Bytes for the text on show: the field's text with room for a composition. */
 #define SHOWN_MAX (FIELD_BYTES_MAX + 260)
@@ -156,27 +157,26 @@ static int label_h(ui *u) {
   return text_line_height(u->text, u->th.px_body, TEXT_REGULAR);
 }
 
-static int box_h(ui *u) {
-  int h = text_line_height(u->text, u->th.px_large, TEXT_REGULAR) + u->th.pad;
+static int box_h(ui *u, int lines) {
+  int line = text_line_height(u->text, u->th.px_large, TEXT_REGULAR);
+  int h = (lines > 1 ? 2 * line : line) + u->th.pad;
   return h < u->th.target_min ? u->th.target_min : h;
 }
 
 int field_height(ui *u, int w, const field_view *v) {
   (void)w;
-  (void)v;
   /* The error line is always reserved so a message does not move the
    * keyboard. */
-  return label_h(u) + u->th.gap / 3 + box_h(u) + label_h(u);
+  return label_h(u) + u->th.gap / 3 + box_h(u, v ? v->lines : 1) + label_h(u);
 }
 
 /* Chooses the visible window [*b0, *b1) (bytes) of s so that the caret
- * byte offset c is inside and the window fits width wd. */
-static void window(ui *u, const char *s, size_t n, size_t c, int wd,
+ * byte offset c is inside and the window fits width wd at size px. */
+static void window(ui *u, int px, const char *s, size_t n, size_t c, int wd,
                    size_t *b0, size_t *b1) {
-  const theme *th = &u->th;
   size_t start = 0;
-  while (start < c && text_width(u->text, th->px_large, TEXT_REGULAR,
-                                 s + start, c - start) > wd) {
+  while (start < c &&
+         text_width(u->text, px, TEXT_REGULAR, s + start, c - start) > wd) {
     uint32_t cp;
     size_t k = utf8_decode(s + start, n - start, &cp);
     start += k ? k : 1;
@@ -186,13 +186,27 @@ static void window(ui *u, const char *s, size_t n, size_t c, int wd,
     uint32_t cp;
     size_t k = utf8_decode(s + end, n - end, &cp);
     k = k ? k : 1;
-    if (text_width(u->text, th->px_large, TEXT_REGULAR, s + start,
-                   end + k - start) > wd)
+    if (text_width(u->text, px, TEXT_REGULAR, s + start, end + k - start) > wd)
       break;
     end += k;
   }
   *b0 = start;
   *b1 = end;
+}
+
+/* The end of the longest prefix of s[b0, b1) no wider than wd (bytes). */
+static size_t fit_prefix(ui *u, int px, const char *s, size_t b0, size_t b1,
+                         int wd) {
+  size_t end = b0;
+  while (end < b1) {
+    uint32_t cp;
+    size_t k = utf8_decode(s + end, b1 - end, &cp);
+    k = k ? k : 1;
+    if (text_width(u->text, px, TEXT_REGULAR, s + b0, end + k - b0) > wd)
+      break;
+    end += k;
+  }
+  return end;
 }
 
 /* The label on the left and the counter on the right, in one row of height
@@ -232,64 +246,161 @@ static size_t compose(const field *f, const char *comp, char *disp,
   return before + n + after;
 }
 
-/* The visible part of disp (dn bytes, the composition from before to
- * before + cl, underlined) in the text line tr; the placeholder when empty. */
-static void draw_shown(ui *u, SDL_Rect tr, const char *disp, size_t dn,
+/* What is on show of disp: the line(s) [b0, split) and [split, b1) at size
+ * px, the first line at y[0], the second (if any) at y[1]. */
+typedef struct shown {
+  int px, tx, tw, tlh, lines;
+  int whole; /* two lines holding all of disp, wrapped as a text box does */
+  int y[2];
+  size_t b0, split, b1;
+} shown;
+
+/* Lays disp (dn bytes, the caret at byte c) out in the box's text area:
+ * one line at the field's size if it fits; else, in a one-line box, the
+ * whole text at a smaller size down to the body size (an 18-digit ID
+ * number in a narrow column); else two lines where the box has them;
+ * else the part around the caret. */
+static void lay_out(ui *u, SDL_Rect box, int lines, const char *disp,
+                    size_t dn, size_t c, shown *sh) {
+  const theme *th = &u->th;
+  sh->tx = box.x + th->pad / 2;
+  sh->tw = box.w - th->pad - theme_px(th, 6);
+  sh->px = th->px_large;
+  sh->lines = 1;
+  sh->whole = 0;
+  int full = dn ? text_width(u->text, sh->px, TEXT_REGULAR, disp, dn) : 0;
+  if (full > sh->tw && lines < 2) {
+    int px = th->px_large * sh->tw / full;
+    if (px >= th->px_body)
+      sh->px = px;
+    else
+      sh->px = th->px_body;
+  }
+  sh->tlh = text_line_height(u->text, sh->px, TEXT_REGULAR);
+  if (lines > 1 && full > sh->tw) {
+    /* Two lines: a window twice as wide, less a character so the second
+     * line's part always fits, broken where the first line is full. */
+    sh->lines = 2;
+    linebreak_line ll[3];
+    if (text_wrap(u->text, sh->px, TEXT_REGULAR, sh->tw, disp, dn, ll, 3) <=
+        2) {
+      /* All of it, broken where a text box breaks it (one box, so what
+       * is on show reads as one text). */
+      sh->whole = 1;
+      sh->b0 = 0;
+      sh->b1 = dn;
+      sh->split = ll[1].start;
+    } else {
+      window(u, sh->px, disp, dn, c, 2 * sh->tw - th->px_large, &sh->b0,
+             &sh->b1);
+      sh->split = fit_prefix(u, sh->px, disp, sh->b0, sh->b1, sh->tw);
+    }
+  } else {
+    if (dn)
+      window(u, sh->px, disp, dn, c, sh->tw, &sh->b0, &sh->b1);
+    else
+      sh->b0 = sh->b1 = 0;
+    sh->split = sh->b1;
+  }
+  int block = sh->lines * sh->tlh;
+  sh->y[0] = box.y + (box.h - block) / 2;
+  sh->y[1] = sh->y[0] + sh->tlh;
+}
+
+/* Line i of what is shown: its byte range. */
+static void line_range(const shown *sh, int i, size_t *a, size_t *b) {
+  *a = i ? sh->split : sh->b0;
+  *b = i ? sh->b1 : sh->split;
+}
+
+/* The line the caret (byte c) is drawn on. */
+static int caret_line(const shown *sh, size_t c) {
+  return sh->lines > 1 && c >= sh->split && sh->split < sh->b1 ? 1 : 0;
+}
+
+/* The text of sh (the composition from before to before + cl, underlined);
+ * the placeholder when empty. */
+static void draw_shown(ui *u, const shown *sh, const char *disp, size_t dn,
                        size_t before, size_t cl, const char *placeholder) {
   const theme *th = &u->th;
-  size_t caret = before + cl;
   if (dn == 0) {
     /* A long hint in a narrow box takes a smaller size, never two
-     * lines (the box holds one). */
+     * lines. */
     if (placeholder && placeholder[0])
-      ui_text_box(u, tr,
-                  ui_fit_px(u, tr.w, text_line_height(u->text, th->px_large,
-                                                      TEXT_REGULAR),
-                            TEXT_REGULAR, placeholder, th->px_large),
+      ui_text_box(u, (SDL_Rect){sh->tx, sh->y[0], sh->tw, sh->tlh},
+                  ui_fit_px(u, sh->tw, sh->tlh, TEXT_REGULAR, placeholder,
+                            th->px_large),
                   TEXT_REGULAR, th->text_muted, UI_LEFT, 0, placeholder);
     return;
   }
-  size_t b0, b1;
-  window(u, disp, dn, caret, tr.w - theme_px(th, 6), &b0, &b1);
-  char vis[SHOWN_MAX];
-  memcpy(vis, disp + b0, b1 - b0);
-  vis[b1 - b0] = '\0';
+  size_t caret = before + cl;
   ui_private(u, 1); /* what was typed is never read aloud unasked */
-  ui_text_box(u, tr, th->px_large, TEXT_REGULAR, th->text, UI_LEFT, 0, vis);
-  ui_private(u, 0);
-  if (cl && caret > b0) {
-    /* Underline the composition's visible part. */
-    size_t c0 = before > b0 ? before : b0;
-    int x0 = tr.x + text_width(u->text, th->px_large, TEXT_REGULAR,
-                               disp + b0, c0 - b0);
-    int x1 = tr.x + text_width(u->text, th->px_large, TEXT_REGULAR,
-                               disp + b0, caret - b0);
-    ui_fill(u, (SDL_Rect){x0, tr.y + tr.h - theme_px(th, 8), x1 - x0,
-                          theme_px(th, 3)},
-            th->primary);
+  if (sh->whole)
+    ui_text_box(u, (SDL_Rect){sh->tx, sh->y[0], sh->tw, 2 * sh->tlh}, sh->px,
+                TEXT_REGULAR, th->text, UI_LEFT, 0, disp);
+  for (int i = 0; i < sh->lines; i++) {
+    size_t a, b;
+    line_range(sh, i, &a, &b);
+    if (!sh->whole) {
+      char vis[SHOWN_MAX];
+      memcpy(vis, disp + a, b - a);
+      vis[b - a] = '\0';
+      ui_text_box(u, (SDL_Rect){sh->tx, sh->y[i], sh->tw + theme_px(th, 6),
+                                sh->tlh},
+                  sh->px, TEXT_REGULAR, th->text, UI_LEFT, 0, vis);
+      session_wipe_bytes(vis, b - a + 1);
+    }
+    /* Underline the composition's part on this line. */
+    size_t c0 = before > a ? before : a;
+    size_t c1 = caret < b ? caret : b;
+    if (cl && c1 > c0) {
+      int x0 = sh->tx + text_width(u->text, sh->px, TEXT_REGULAR, disp + a,
+                                   c0 - a);
+      int x1 = sh->tx + text_width(u->text, sh->px, TEXT_REGULAR, disp + a,
+                                   c1 - a);
+      ui_fill(u, (SDL_Rect){x0, sh->y[i] + sh->tlh - theme_px(th, 8), x1 - x0,
+                            theme_px(th, 3)},
+              th->primary);
+    }
   }
+  ui_private(u, 0);
 }
 
-/* Where each visible character starts (for taps), from b0 to b1 of disp;
- * no positions while a composition is on show (cl > 0). */
-static void record_layout(ui *u, field_layout *lay, SDL_Rect box, int tx,
-                          const char *disp, size_t b0, size_t b1, size_t cl) {
-  const theme *th = &u->th;
+/* Where each visible character starts (for taps); no positions while a
+ * composition is on show (cl > 0). On two lines x[] runs on through the
+ * second line, whose first boundary is also the first line's end
+ * (x_end1). */
+static void record_layout(ui *u, field_layout *lay, SDL_Rect box,
+                          const shown *sh, const char *disp, size_t cl) {
   lay->box = box;
-  lay->first = utf8_count(disp, b0);
+  lay->first = utf8_count(disp, sh->b0);
   lay->n = 0;
+  lay->split = 0; /* one line */
+  lay->y_split = sh->y[1];
+  lay->x_end1 = sh->tx;
   if (cl)
     return;
-  for (size_t b = b0;;) {
-    if (lay->n > FIELD_VISIBLE_MAX)
-      break;
-    lay->x[lay->n++] = tx + text_width(u->text, th->px_large, TEXT_REGULAR,
-                                       disp + b0, b - b0);
-    if (b >= b1)
-      break;
-    uint32_t cp;
-    size_t k = utf8_decode(disp + b, b1 - b, &cp);
-    b += k ? k : 1;
+  for (int i = 0; i < sh->lines; i++) {
+    size_t a, b;
+    line_range(sh, i, &a, &b);
+    if (i)
+      lay->split = lay->n;
+    for (size_t p = a;;) {
+      int x = sh->tx + text_width(u->text, sh->px, TEXT_REGULAR, disp + a,
+                                  p - a);
+      if (p >= b && i == 0 && sh->lines > 1) {
+        lay->x_end1 = x; /* the second line starts here */
+        break;
+      }
+      if (lay->n > FIELD_VISIBLE_MAX)
+        return;
+      lay->x[lay->n++] = x;
+      if (p >= b)
+        break;
+      uint32_t cp;
+      size_t k = utf8_decode(disp + p, b - p, &cp);
+      p += k ? k : 1;
+    }
   }
 }
 
@@ -300,35 +411,33 @@ SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v,
   int y = r.y;
   draw_label_row(u, r, lh, v);
   y += lh + th->gap / 3;
-  int bh = box_h(u);
+  int bh = box_h(u, v->lines);
   SDL_Rect box = {r.x, y, r.w, bh};
   int bw = theme_px(th, v->focused ? 4 : 2);
   ui_fill_round(u, box, th->radius, v->focused ? th->primary : th->border);
   ui_fill_round(u, (SDL_Rect){box.x + bw, box.y + bw, box.w - 2 * bw,
                               box.h - 2 * bw},
                 th->radius - bw, th->surface);
-  int tx = box.x + th->pad / 2, tw = box.w - th->pad;
-  int tlh = text_line_height(u->text, th->px_large, TEXT_REGULAR);
-  int ty = box.y + (bh - tlh) / 2;
 
   char disp[SHOWN_MAX];
   size_t cl;
   size_t dn = compose(f, v->composition ? v->composition : "", disp,
                       sizeof disp, &cl);
   size_t caret = f->caret + cl;
-  draw_shown(u, (SDL_Rect){tx, ty, tw, tlh}, disp, dn, f->caret, cl,
-             v->placeholder);
-  size_t b0 = 0, b1 = 0;
-  if (dn)
-    window(u, disp, dn, caret, tw - theme_px(th, 6), &b0, &b1);
+  shown sh;
+  lay_out(u, box, v->lines, disp, dn, caret, &sh);
+  draw_shown(u, &sh, disp, dn, f->caret, cl, v->placeholder);
   if (lay)
-    record_layout(u, lay, box, tx, disp, b0, b1, cl);
+    record_layout(u, lay, box, &sh, disp, cl);
   if (v->focused) {
-    int cx = tx + (dn ? text_width(u->text, th->px_large, TEXT_REGULAR,
-                                   disp + b0, caret - b0)
-                      : 0);
-    ui_fill(u, (SDL_Rect){cx, ty + theme_px(th, 4), theme_px(th, 3),
-                          tlh - theme_px(th, 8)},
+    int ln = caret_line(&sh, caret);
+    size_t a, b;
+    line_range(&sh, ln, &a, &b);
+    int cx = sh.tx + (dn ? text_width(u->text, sh.px, TEXT_REGULAR, disp + a,
+                                      caret - a)
+                         : 0);
+    ui_fill(u, (SDL_Rect){cx, sh.y[ln] + theme_px(th, 4), theme_px(th, 3),
+                          sh.tlh - theme_px(th, 8)},
             th->primary);
   }
   session_wipe_bytes(disp, sizeof disp);
@@ -341,11 +450,28 @@ SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v,
   return box;
 }
 
-size_t field_index_at(const field_layout *lay, int x) {
+size_t field_index_at(const field_layout *lay, int x, int y) {
   if (lay->n <= 0)
     return lay->first;
-  int best = 0;
-  for (int i = 1; i < lay->n; i++)
+  int from = 0, to = lay->n;
+  if (lay->split > 0 && lay->split < lay->n) {
+    /* Two lines: the boundaries of the line tapped; the first line's end
+     * is the second line's start. */
+    if (y >= lay->y_split) {
+      from = lay->split;
+    } else {
+      to = lay->split;
+      int best = 0;
+      for (int i = 1; i < to; i++)
+        if (abs(x - lay->x[i]) < abs(x - lay->x[best]))
+          best = i;
+      if (abs(x - lay->x_end1) < abs(x - lay->x[best]))
+        best = lay->split;
+      return lay->first + (size_t)best;
+    }
+  }
+  int best = from;
+  for (int i = from + 1; i < to; i++)
     if (abs(x - lay->x[i]) < abs(x - lay->x[best]))
       best = i;
   return lay->first + (size_t)best;

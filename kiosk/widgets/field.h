@@ -88,9 +88,14 @@ typedef struct field_view {
   const char *error;       /* below the box, or NULL/"" */
   const char *counter;     /* e.g. "3/18" at the right of the label, or NULL */
   bool focused;            /* draws the caret and a focus border */
+  int lines;               /* 2: a box of two lines, for long text in a
+                            * narrow column; else one line */
 } field_view;
 
-/* Height field_draw needs at width w (label, box, error line). */
+/* Height field_draw needs at width w (label, box, error line). A one-line
+ * box shows a text too long for it at a smaller size (down to the body
+ * size), then the part around the caret; a two-line box breaks it where
+ * the first line is full. */
 int field_height(ui *u, int w, const field_view *v);
 
 /* Where the characters of the box were drawn, for placing the caret where
@@ -100,6 +105,9 @@ typedef struct field_layout {
   SDL_Rect box;
   size_t first; /* index of the first visible character */
   int n;        /* boundaries recorded: x[i] is before character first+i */
+  int split;    /* two lines: x[split] starts the second line; 0: one */
+  int y_split;  /* and taps at y >= y_split are on it */
+  int x_end1;   /* where the first line ends (character first+split) */
   int x[FIELD_VISIBLE_MAX + 1];
 } field_layout;
 
@@ -110,7 +118,7 @@ typedef struct field_layout {
 SDL_Rect field_draw(ui *u, SDL_Rect r, const field *f, const field_view *v,
                     field_layout *lay);
 
-/* The character index nearest to x in a box drawn with lay. */
-size_t field_index_at(const field_layout *lay, int x);
+/* The character index nearest to (x, y) in a box drawn with lay. */
+size_t field_index_at(const field_layout *lay, int x, int y);
 
 #endif

@@ -635,6 +635,12 @@ int kbd_min_width(const ui *u) {
   return 10 * th->target_min + 9 * key_gap(th) + th->margin + 2;
 }
 
+int kbd_keypad_width(const ui *u) {
+  const theme *th = &u->th;
+  /* Four columns of keys twice the minimum target wide. */
+  return 4 * 2 * th->target_min + 3 * key_gap(th) + th->margin + 2;
+}
+
 static void measure(const kbd *k, ui *u, int max_h, metrics *m) {
   const theme *th = &u->th;
   m->pad = th->pad / 2;

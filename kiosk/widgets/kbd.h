@@ -83,6 +83,11 @@ int kbd_height(kbd *k, ui *u, int w, int max_h);
  * least the theme's minimum target. */
 int kbd_min_width(const ui *u);
 
+/* A comfortable width for the keypad of digits (KBD_NUMERIC, KBD_ID):
+ * where a screen is short of room it can give the keys this much and the
+ * rest to the question. */
+int kbd_keypad_width(const ui *u);
+
 /* Draws the keyboard into r and registers its keys. */
 void kbd_draw(kbd *k, ui *u, SDL_Rect r);
 

@@ -130,10 +130,20 @@ int main(void) {
 
   /* Caret placement from a drawn layout. */
   field_layout lay = {.first = 2, .n = 3, .x = {100, 140, 180}};
-  CHECK_INT(field_index_at(&lay, 90), 2);
-  CHECK_INT(field_index_at(&lay, 150), 3);
-  CHECK_INT(field_index_at(&lay, 500), 4);
+  CHECK_INT(field_index_at(&lay, 90, 0), 2);
+  CHECK_INT(field_index_at(&lay, 150, 0), 3);
+  CHECK_INT(field_index_at(&lay, 500, 0), 4);
+  /* Two lines: characters 2..4 on the first (ending at x 220), 5..6 and
+   * the end on the second, from y 50. */
+  field_layout two = {.first = 2, .n = 6, .split = 3, .y_split = 50,
+                      .x_end1 = 220, .x = {100, 140, 180, 100, 140, 180}};
+  CHECK_INT(field_index_at(&two, 145, 10), 3);
+  CHECK_INT(field_index_at(&two, 215, 10), 5); /* the first line's end */
+  CHECK_INT(field_index_at(&two, 90, 10), 2);
+  CHECK_INT(field_index_at(&two, 95, 60), 5);
+  CHECK_INT(field_index_at(&two, 145, 60), 6);
+  CHECK_INT(field_index_at(&two, 500, 60), 7);
   lay.n = 0;
-  CHECK_INT(field_index_at(&lay, 500), 2);
+  CHECK_INT(field_index_at(&lay, 500, 0), 2);
   return TEST_DONE();
 }

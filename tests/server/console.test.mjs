@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, testStore, waitForFile } from './harness.mjs';
 
 const chromium = loadChromium('console test');
 
@@ -59,9 +59,8 @@ async function main() {
     process.exit(1);
   }
   fs.mkdirSync(WORK, { recursive: true });
-  const db = path.join(WORK, `browser-${process.pid}.db`);
-  const portFile = db + '.port';
-  for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true });
+  const store = testStore('console test', path.join(WORK, `browser-${process.pid}.db`));
+  const { db, portFile } = store;
 
   const add = spawnSync(SERVER, ['adduser', '--db', db, 'S0021', '陈测试'],
     { input: 'window pass 21\n' });
@@ -193,6 +192,7 @@ async function main() {
   }
   const ex = await exited;
   check(ex.code === 0, 'server exits cleanly on SIGTERM');
+  store.drop();
 }
 
 const guard = setTimeout(() => { console.error('console test: timed out'); process.exit(1); }, 150000);

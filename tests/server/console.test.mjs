@@ -147,10 +147,13 @@ async function main() {
     await page.fill('#search-ref', app.reference.toLowerCase());
     await page.click('#search-btn');
     await page.waitForFunction((r) => document.getElementById('list-title').textContent.includes(r), app.reference);
-    // The title changes before the answer arrives: wait for today's other
-    // rows to go.
-    await page.waitForFunction((r) => [...document.querySelectorAll('#apps tbody tr')]
-      .every((tr) => tr.dataset.reference === r), app.reference);
+    // The title changes before the answer arrives and the rows are emptied
+    // while it is awaited: wait for the answer's rows (or 没有找到申请。).
+    await page.waitForFunction((r) => {
+      const rows = [...document.querySelectorAll('#apps tbody tr')];
+      return (rows.length > 0 && rows.every((tr) => tr.dataset.reference === r)) ||
+        !document.getElementById('list-empty').hidden;
+    }, app.reference);
     const rows = await page.$$('#apps tbody tr');
     check(rows.length === 1, 'search by reference finds exactly it');
 

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, testStore, waitForFile } from './harness.mjs';
 
 const chromium = loadChromium('console test');
 
@@ -59,9 +59,8 @@ async function main() {
     process.exit(1);
   }
   fs.mkdirSync(WORK, { recursive: true });
-  const db = path.join(WORK, `browser-${process.pid}.db`);
-  const portFile = db + '.port';
-  for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true });
+  const store = testStore('console test', path.join(WORK, `browser-${process.pid}.db`));
+  const { db, portFile } = store;
 
   const add = spawnSync(SERVER, ['adduser', '--db', db, 'S0021', '陈测试'],
     { input: 'window pass 21\n' });
@@ -148,10 +147,13 @@ async function main() {
     await page.fill('#search-ref', app.reference.toLowerCase());
     await page.click('#search-btn');
     await page.waitForFunction((r) => document.getElementById('list-title').textContent.includes(r), app.reference);
-    // The title changes before the answer arrives: wait for today's other
-    // rows to go.
-    await page.waitForFunction((r) => [...document.querySelectorAll('#apps tbody tr')]
-      .every((tr) => tr.dataset.reference === r), app.reference);
+    // The title changes before the answer arrives and the rows are emptied
+    // while it is awaited: wait for the answer's rows (or 没有找到申请。).
+    await page.waitForFunction((r) => {
+      const rows = [...document.querySelectorAll('#apps tbody tr')];
+      return (rows.length > 0 && rows.every((tr) => tr.dataset.reference === r)) ||
+        !document.getElementById('list-empty').hidden;
+    }, app.reference);
     const rows = await page.$$('#apps tbody tr');
     check(rows.length === 1, 'search by reference finds exactly it');
 
@@ -193,6 +195,7 @@ async function main() {
   }
   const ex = await exited;
   check(ex.code === 0, 'server exits cleanly on SIGTERM');
+  store.drop();
 }
 
 const guard = setTimeout(() => { console.error('console test: timed out'); process.exit(1); }, 150000);

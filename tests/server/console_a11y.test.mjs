@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, testStore, waitForFile } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const AXE = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
@@ -36,9 +36,8 @@ async function main() {
     process.exit(1);
   }
   fs.mkdirSync(WORK, { recursive: true });
-  const db = path.join(WORK, `a11y-${process.pid}.db`);
-  const portFile = db + '.port';
-  for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true });
+  const store = testStore('console a11y test', path.join(WORK, `a11y-${process.pid}.db`));
+  const { db, portFile } = store;
   for (const [id, name, role] of [['W0001', '窗口测试', 'window'], ['M0001', '管理测试', 'admin']]) {
     const r = spawnSync(SERVER, ['staff', 'add', '--db', db, '--role', role, id, name], { input: PW + '\n' });
     check(r.status === 0, `staff add ${id}`);
@@ -167,6 +166,7 @@ async function main() {
     const ex = await exited;
     check(ex.code === 0, 'kiosk-server stops cleanly');
     fs.rmSync(userDir, { recursive: true, force: true });
+    store.drop();
   }
   if (failures()) { console.error(`${failures()} check(s) failed`); process.exit(1); }
   console.log('all checks passed');

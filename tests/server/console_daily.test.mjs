@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, testStore, waitForFile } from './harness.mjs';
 
 const chromium = loadChromium('console daily test');
 
@@ -57,9 +57,8 @@ async function main() {
     process.exit(1);
   }
   fs.mkdirSync(WORK, { recursive: true });
-  const db = path.join(WORK, `browser-daily-${process.pid}.db`);
-  const portFile = db + '.port';
-  for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true });
+  const store = testStore('console daily test', path.join(WORK, `browser-daily-${process.pid}.db`));
+  const { db, portFile } = store;
   const r0 = spawnSync(SERVER, ['staff', 'add', '--db', db, '--role', 'window', 'W01', '窗口受理'],
     { input: PW + '\n' });
   check(r0.status === 0, 'staff add W01 (window)');
@@ -245,6 +244,7 @@ async function main() {
   }
   const ex = await stop();
   check(ex.code === 0, 'server exits cleanly on SIGTERM');
+  store.drop();
 }
 
 const guard = setTimeout(() => { console.error('console daily test: timed out'); process.exit(1); }, 150000);

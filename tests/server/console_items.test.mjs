@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, testStore, waitForFile } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const chromium = loadChromium('console items test');
@@ -37,10 +37,9 @@ async function main() {
     process.exit(1);
   }
   fs.mkdirSync(WORK, { recursive: true });
-  const db = path.join(WORK, `browser-items-${process.pid}.db`);
+  const store = testStore('console items test', path.join(WORK, `browser-items-${process.pid}.db`));
+  const { db, portFile } = store;
   const cal = path.join(WORK, `browser-items-${process.pid}.calendar.json`);
-  const portFile = db + '.port';
-  for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true });
   fs.writeFileSync(cal, JSON.stringify({
     holidays: ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
     workdays: ['2026-10-10'] }));
@@ -209,6 +208,7 @@ async function main() {
   }
   const ex = await stop();
   check(ex.code === 0, 'server exits cleanly on SIGTERM');
+  store.drop();
 }
 
 const guard = setTimeout(() => { console.error('console items test: timed out'); process.exit(1); }, 150000);

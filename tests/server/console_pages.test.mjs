@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, testStore, waitForFile } from './harness.mjs';
 
 const NAME = 'console pages test';
 const AXE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules', 'axe-core', 'axe.min.js');
@@ -38,9 +38,8 @@ async function main() {
     process.exit(1);
   }
   fs.mkdirSync(WORK, { recursive: true });
-  const db = path.join(WORK, `browser-pages-${process.pid}.db`);
-  const portFile = db + '.port';
-  for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true });
+  const store = testStore(NAME, path.join(WORK, `browser-pages-${process.pid}.db`));
+  const { db, portFile } = store;
   for (const [id, name, role, dept] of [['W01', '窗口受理', 'window', 'window'],
     ['RMZ', '民政审核', 'reviewer', 'mzj']]) {
     const r = spawnSync(SERVER, ['staff', 'add', '--db', db, '--role', role, '--dept', dept, id, name],
@@ -213,7 +212,7 @@ async function main() {
     server.kill('SIGTERM');
   }
   check(await exited === 0, 'server exits cleanly on SIGTERM');
-  for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true });
+  store.drop();
 }
 
 const guard = setTimeout(() => { console.error(`${NAME}: timed out`); process.exit(1); }, 150000);

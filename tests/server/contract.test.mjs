@@ -18,6 +18,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { testStore } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -403,10 +404,8 @@ async function cases() {
 
 async function main() {
   fs.mkdirSync(WORK, { recursive: true });
-  const db = path.join(WORK, `contract-${process.pid}.db`);
-  const portFile = db + '.port';
-  const clean = () => { for (const f of [db, db + '-wal', db + '-shm', portFile]) fs.rmSync(f, { force: true }); };
-  clean();
+  const store = testStore('contract test', path.join(WORK, `contract-${process.pid}.db`));
+  const { db, portFile } = store;
   const add = spawnSync(SERVER, ['adduser', '--db', db, 'S0031', '王测试'], { input: 'window pass 31\n' });
   check(add.status === 0, 'adduser creates a staff account');
   const server = spawn(SERVER, ['serve', '--config', '/dev/null', '--pki', PKI, '--db', db, '--port', '0',
@@ -420,7 +419,7 @@ async function main() {
     server.kill('SIGTERM');
   }
   check(await exited === 0, 'server exits cleanly on SIGTERM');
-  clean();
+  store.drop();
 }
 
 const guard = setTimeout(() => { console.error('contract test: timed out'); process.exit(1); }, 150000);

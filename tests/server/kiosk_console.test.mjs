@@ -28,7 +28,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, waitForFile } from './harness.mjs';
+import { CHROMIUM, check, failures, launchChromium, loadChromium, requireEnv, testStore, waitForFile } from './harness.mjs';
 
 const chromium = loadChromium('kiosk-console test');
 
@@ -78,8 +78,8 @@ async function main() {
   const base0 = path.join(WORK, `e2e-${process.pid}`);
   fs.rmSync(base0, { recursive: true, force: true });
   fs.mkdirSync(base0, { recursive: true });
-  const db = path.join(base0, 'server.db');
-  const portFile = db + '.port';
+  const store = testStore('kiosk-console test', path.join(base0, 'server.db'), `e2e_${process.pid}`);
+  const { db, portFile } = store;
   const add = spawnSync(SERVER, ['staff', 'add', '--db', db, '--role', 'window', 'S0031', '窗口测试'],
     { input: PW + '\n' });
   check(add.status === 0, 'a window staff account is made');
@@ -267,6 +267,7 @@ async function main() {
     check(ex.code === 0, 'kiosk-server stops cleanly');
     fs.rmSync(userDir, { recursive: true, force: true });
     fs.rmSync(base0, { recursive: true, force: true });
+    store.drop();
   }
   if (failures()) { console.error(`${failures()} check(s) failed`); process.exit(1); }
   console.log('all checks passed');

@@ -1,5 +1,7 @@
 #!/bin/bash
 # pgtest.sh start|stop STATE: a throwaway PostgreSQL for the tests.
+# pgtest.sh createdb|dropdb STATE NAME: a database on it (for tests that
+# are not C, e.g. the browser tests' harness.mjs).
 #
 # start: initdb (Debian's PostgreSQL 15) into a new temporary directory,
 # pg_ctl start listening only on a Unix socket in that directory, and write
@@ -7,13 +9,16 @@
 # postgresql:///DB?host=$(cat STATE/host)&user=kiosk (trust on the socket
 # only, in a directory (mode 700) that only its owner and root can enter). As root (CI),
 # the cluster runs as the unprivileged user "nobody" and owns its
-# directory. stop: pg_ctl stop and remove it all.
+# directory. stop: pg_ctl stop and remove it all. createdb: drop database
+# NAME if it is there and create it empty, printing its postgresql:// URI
+# (as pgtest.c's pgtest_fresh does); dropdb: drop it (its connections
+# closed).
 #
 # Failing to start is an error, never a skip: the PostgreSQL tests depend
 # on this fixture and fail with it.
 set -euo pipefail
-cmd=${1:?usage: pgtest.sh start|stop STATE}
-state=${2:?usage: pgtest.sh start|stop STATE}
+cmd=${1:?usage: pgtest.sh start|stop STATE, or createdb|dropdb STATE NAME}
+state=${2:?usage: pgtest.sh start|stop STATE, or createdb|dropdb STATE NAME}
 pgbin=${KIOSK_PG_BIN:-}
 if [ -z "$pgbin" ]; then
   for v in 17 16 15; do
@@ -43,7 +48,44 @@ stop() {
   rm -f "$state/host"
 }
 
+# The socket directory start wrote, or fail saying the fixture is missing.
+socket_dir() {
+  if [ ! -s "$state/host" ]; then
+    echo "pgtest: $state/host missing: the PostgreSQL fixture (pgtest.sh start) did not run or failed" >&2
+    exit 1
+  fi
+  cat "$state/host"
+}
+
+# Runs one SQL statement on the cluster's postgres database.
+admin_sql() {
+  local dir=$1 sql=$2
+  if [ -z "$pgbin" ] || [ ! -x "$pgbin/psql" ]; then
+    echo "pgtest: PostgreSQL's psql not found (install the postgresql package: scripts/deps/test-pg.list)" >&2
+    exit 1
+  fi
+  if ! PGOPTIONS="-c client_min_messages=warning" "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 \
+        "postgresql:///postgres?host=$dir&user=kiosk" -c "$sql" >/dev/null; then
+    echo "pgtest: PostgreSQL at $dir does not answer or refused: $sql" >&2
+    exit 1
+  fi
+}
+
 case "$cmd" in
+createdb|dropdb)
+  name=${3:?usage: pgtest.sh $cmd STATE NAME}
+  case "$name" in
+    *[!a-z0-9_]* | [!a-z]*)
+      echo "pgtest: a database name is a-z, 0-9 and _, starting with a letter: $name" >&2
+      exit 2 ;;
+  esac
+  dir=$(socket_dir)
+  admin_sql "$dir" "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)"
+  if [ "$cmd" = createdb ]; then
+    admin_sql "$dir" "CREATE DATABASE \"$name\""
+    echo "postgresql:///$name?host=$dir&user=kiosk"
+  fi
+  ;;
 start)
   if [ -z "$pgbin" ]; then
     echo "pgtest: PostgreSQL's initdb not found (install the postgresql package: scripts/deps/test-pg.list)" >&2
@@ -78,7 +120,7 @@ stop)
   stop
   ;;
 *)
-  echo "usage: pgtest.sh start|stop STATE" >&2
+  echo "usage: pgtest.sh start|stop STATE, or createdb|dropdb STATE NAME" >&2
   exit 2
   ;;
 esac

@@ -34,5 +34,6 @@ SDL_Rect screen_top_bar(app *a, ui *u, const char *title, int has_back) {
 
 int screen_footer(app *a, ui *u) {
   const content_region *r = app_region(a);
-  return chrome_footer(u, r ? r->hotline : "12349");
+  /* While the screen is being listened to: the volume by the hotline. */
+  return chrome_footer(u, r ? r->hotline : "12349", app_listening(a));
 }

@@ -13,15 +13,15 @@
 
 #include <sodium.h>
 
-#include "services/services.h"
-#include "shell/audio.h"
-#include "shell/receipt_render.h"
-#include "shell/wake.h"
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/sdnotify.h"
 #include "devices/speech.h"
 #include "screens/screens.h"
+#include "services/services.h"
+#include "shell/audio.h"
+#include "shell/receipt_render.h"
+#include "shell/wake.h"
 #include "ui/png.h"
 #include "widgets/confirm.h"
 
@@ -60,9 +60,10 @@ const content_region *app_region(const app *a) {
   if (!a->content)
     return NULL;
   const content_region *r = content_region_find(a->content, a->cfg.region);
-  return r ? r : (content_region_count(a->content)
-                      ? content_region_at(a->content, 0)
-                      : NULL);
+  return r ? r
+           : (content_region_count(a->content)
+                  ? content_region_at(a->content, 0)
+                  : NULL);
 }
 
 session *app_session(app *a) { return &a->sess; }
@@ -75,8 +76,7 @@ void app_today(const app *a, char out[11]) {
   (void)a;
   time_t t = time(NULL);
   struct tm tm;
-  if (!localtime_r(&t, &tm) ||
-      strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+  if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
     snprintf(out, 11, "1970-01-01");
 }
 
@@ -341,10 +341,9 @@ void app_draw(app *a) {
   }
   if (a->confirm_op != OP_NONE) {
     ui_begin_modal(u);
-    confirm_words w = {app_str(a, "confirm.discard.title"),
-                       app_str(a, "confirm.discard.body"),
-                       app_str(a, "confirm.discard.stay"),
-                       app_str(a, "confirm.discard.go")};
+    confirm_words w = {
+        app_str(a, "confirm.discard.title"), app_str(a, "confirm.discard.body"),
+        app_str(a, "confirm.discard.stay"), app_str(a, "confirm.discard.go")};
     confirm_draw(u, &w, CHROME_CONFIRM_STAY, CHROME_CONFIRM_GO);
   }
   /* The timeout warning goes over everything, the question too. */
@@ -421,8 +420,7 @@ static void dispatch(app *a, const ui_event *ev) {
       return;
     }
     if (a->confirm_op != OP_NONE) {
-      if (ev->action == CHROME_CONFIRM_STAY ||
-          ev->action == CHROME_CONFIRM_GO)
+      if (ev->action == CHROME_CONFIRM_STAY || ev->action == CHROME_CONFIRM_GO)
         answer_confirm(a, ev->action == CHROME_CONFIRM_GO);
       return;
     }
@@ -453,6 +451,10 @@ static void dispatch(app *a, const ui_event *ev) {
     case CHROME_LISTEN:
       app_listen(a);
       return;
+    case CHROME_VOLUME_DOWN:
+    case CHROME_VOLUME_UP:
+      keynav_volume(a, ev->action == CHROME_VOLUME_UP ? 1 : -1);
+      return;
     }
   }
   /* While a question is up, the screen under it gets nothing. */
@@ -468,8 +470,11 @@ static void dispatch(app *a, const ui_event *ev) {
 void app_tap_target(app *a, const ui_target *t) {
   char id[UI_ID_MAX];
   snprintf(id, sizeof id, "%s", t->id);
-  ui_event ev = {.type = UI_EV_TAP, .id = id, .action = t->action,
-                 .arg = t->arg, .x = t->r.x + t->r.w / 2,
+  ui_event ev = {.type = UI_EV_TAP,
+                 .id = id,
+                 .action = t->action,
+                 .arg = t->arg,
+                 .x = t->r.x + t->r.w / 2,
                  .y = t->r.y + t->r.h / 2};
   dispatch(a, &ev);
   a->dirty = 1;
@@ -508,15 +513,18 @@ void app_input(app *a, const ui_input *in) {
     if (!a->down)
       break;
     dispatch_raw(a, UI_EV_MOVE, in, "");
-    if (!a->dragging && (abs(in->x - a->down_x) > slop ||
-                         abs(in->y - a->down_y) > slop)) {
+    if (!a->dragging &&
+        (abs(in->x - a->down_x) > slop || abs(in->y - a->down_y) > slop)) {
       a->dragging = 1;
       a->ui.pressed[0] = '\0';
       a->dirty = 1;
     }
     if (a->dragging) {
-      ui_event ev = {.type = UI_EV_DRAG, .x = in->x, .y = in->y,
-                      .dx = in->x - a->last_x, .dy = in->y - a->last_y};
+      ui_event ev = {.type = UI_EV_DRAG,
+                     .x = in->x,
+                     .y = in->y,
+                     .dx = in->x - a->last_x,
+                     .dy = in->y - a->last_y};
       a->last_x = in->x;
       a->last_y = in->y;
       if (!a->warning)
@@ -541,8 +549,12 @@ void app_input(app *a, const ui_input *in) {
       break;
     }
     if (t && pressed[0] && strcmp(t->id, pressed) == 0) {
-      ui_event ev = {.type = UI_EV_TAP, .id = pressed, .action = t->action,
-                     .arg = t->arg, .x = in->x, .y = in->y};
+      ui_event ev = {.type = UI_EV_TAP,
+                     .id = pressed,
+                     .action = t->action,
+                     .arg = t->arg,
+                     .x = in->x,
+                     .y = in->y};
       dispatch(a, &ev);
     } else if (a->warning) {
       /* A touch anywhere else also means "still here". */
@@ -780,9 +792,8 @@ static kerr start_services(app *a) {
   session_init(&a->sess, a->cfg.inactivity_s, a->cfg.warning_s);
   svc_wake wake = shell_wake();
   kerr e = content_host_create(
-      &(content_host_config){.cfg = &a->cfg,
-                             .wait_sync = a->virtual_clock,
-                             .wake = wake},
+      &(content_host_config){
+          .cfg = &a->cfg, .wait_sync = a->virtual_clock, .wake = wake},
       &a->sess, &a->content, &a->contenth);
   if (e)
     return e;
@@ -791,21 +802,21 @@ static kerr start_services(app *a) {
   start_speech(a);
   session_add_wiper(&a->sess, reset_prefs, a);
   session_add_wiper(&a->sess, wipe_ui, a);
-  if (ime_host_create(&(ime_host_config){.tmp_dir = a->cfg.runtime_dir,
-                                         .rime_dir = a->cfg.rime_dir,
-                                         .wake = wake,
-                                         .release_after_s =
-                                             a->cfg.ime_release_s},
-                      &a->sess, &a->ime))
+  if (ime_host_create(
+          &(ime_host_config){.tmp_dir = a->cfg.runtime_dir,
+                             .rime_dir = a->cfg.rime_dir,
+                             .wake = wake,
+                             .release_after_s = a->cfg.ime_release_s},
+          &a->sess, &a->ime))
     LOG_E("app", "no input methods");
   e = selection_init(&a->chosen, &a->sess);
   if (e)
     return e;
-  net_host_config nc = {
-      .cfg = &a->cfg,
-      .content_version = a->content ? content_version(a->content) : NULL,
-      .wait_queries = a->virtual_clock,
-      .wake = wake};
+  net_host_config nc = {.cfg = &a->cfg,
+                        .content_version =
+                            a->content ? content_version(a->content) : NULL,
+                        .wait_queries = a->virtual_clock,
+                        .wake = wake};
   if (net_host_create(&nc, &a->net))
     LOG_E("app", "no network host");
   if (form_host_create(&(form_host_config){.runtime_dir = a->cfg.runtime_dir,
@@ -943,8 +954,8 @@ static void on_service(app *a, svc_source src, int code) {
   case SVC_NET:
     /* The staff view and the receipt show delivery state; a query answer
      * is awaited by the screen that asked. */
-    if ((code == NET_HOST_EV_DELIVERY && (strcmp(top, "staff_outbox") == 0 ||
-                                          strcmp(top, "receipt") == 0)) ||
+    if ((code == NET_HOST_EV_DELIVERY &&
+         (strcmp(top, "staff_outbox") == 0 || strcmp(top, "receipt") == 0)) ||
         code == NET_HOST_EV_QUERY)
       app_dirty(a);
     break;
@@ -1013,8 +1024,9 @@ const char *app_receipt_status_url(const app *a) {
 int app_default_elder(app *a) { return a->cfg.elder_default; }
 
 void app_set_default_elder(app *a, int size) {
-  a->cfg.elder_default =
-      size < 0 ? 0 : size >= THEME_SIZES ? THEME_SIZES - 1 : size;
+  a->cfg.elder_default = size < 0              ? 0
+                         : size >= THEME_SIZES ? THEME_SIZES - 1
+                                               : size;
   LOG_I("staff", "new sessions start in text size %d", a->cfg.elder_default);
 }
 
@@ -1108,7 +1120,8 @@ static void usage(FILE *f) {
         "  --script FILE     run a script of input (docs/scripting.md)\n"
         "  --shots DIR       where the script's screenshots go\n"
         "  --elder           start in the large text size (--text-size 1)\n"
-        "  --text-size N     start in text size N: 0 standard, 1 large, 2 larger\n"
+        "  --text-size N     start in text size N: 0 standard, 1 large, 2 "
+        "larger\n"
         "  --help            print this help and exit\n"
         "  --version         print the version and exit\n"
         "\n"
@@ -1126,8 +1139,18 @@ static int bad_usage(const char *fmt, const char *arg) {
 }
 
 int app_main(int argc, char **argv) {
-  enum { O_CONFIG = 1000, O_SET, O_WINDOW, O_HEADLESS, O_SCRIPT, O_SHOTS,
-         O_ELDER, O_TEXT_SIZE, O_HELP, O_VERSION };
+  enum {
+    O_CONFIG = 1000,
+    O_SET,
+    O_WINDOW,
+    O_HEADLESS,
+    O_SCRIPT,
+    O_SHOTS,
+    O_ELDER,
+    O_TEXT_SIZE,
+    O_HELP,
+    O_VERSION
+  };
   static const struct option opts[] = {
       {"config", required_argument, NULL, O_CONFIG},
       {"set", required_argument, NULL, O_SET},
@@ -1182,8 +1205,7 @@ int app_main(int argc, char **argv) {
       break;
     case O_WINDOW:
       if (sscanf(optarg, "%dx%d%c", &o.width, &o.height, &extra) != 2 ||
-          o.width < 320 || o.height < 320 || o.width > 7680 ||
-          o.height > 7680)
+          o.width < 320 || o.height < 320 || o.width > 7680 || o.height > 7680)
         return bad_usage("--window wants WIDTHxHEIGHT, got '%s'", optarg);
       o.window = 1;
       break;

@@ -13,8 +13,7 @@
 #define VOLUME_STEP 10
 
 /* Parses "Return,Keypad Enter" into keys (0-terminated, at most n). */
-static void parse_names(const char *names, const char *what, int *keys,
-                        int n) {
+static void parse_names(const char *names, const char *what, int *keys, int n) {
   int k = 0;
   const char *p = names;
   memset(keys, 0, sizeof *keys * (size_t)n);
@@ -59,8 +58,7 @@ void keynav_init(app *a) {
       [KEYNAV_VOLUME_DOWN] = {c->keys_volume_down, "volume_down"},
   };
   for (int i = 0; i < KEYNAV_ACTS; i++)
-    parse_names(acts[i].names, acts[i].what, a->keymap[i],
-                KEYNAV_KEYS_PER_ACT);
+    parse_names(acts[i].names, acts[i].what, a->keymap[i], KEYNAV_KEYS_PER_ACT);
   keynav_clear(a);
 }
 
@@ -195,16 +193,16 @@ static void back(app *a) {
   }
 }
 
-static void volume(app *a, int step) {
+void keynav_volume(app *a, int dir) {
   if (!a->speech)
     return;
+  int step = dir < 0 ? -VOLUME_STEP : VOLUME_STEP;
   int v = speech_volume(a->speech) + step;
   v = v < 0 ? 0 : v > 100 ? 100 : v;
   speech_set_volume(a->speech, v);
   char level[8], words[128];
   snprintf(level, sizeof level, "%d", v / VOLUME_STEP);
-  chrome_format(words, sizeof words, app_str(a, "keys.volume"), "level",
-                level);
+  chrome_format(words, sizeof words, app_str(a, "keys.volume"), "level", level);
   app_say(a, words);
 }
 
@@ -251,7 +249,7 @@ static int key_act(app *a, int key) {
     return 1;
   case KEYNAV_VOLUME_UP:
   case KEYNAV_VOLUME_DOWN:
-    volume(a, act == KEYNAV_VOLUME_UP ? VOLUME_STEP : -VOLUME_STEP);
+    keynav_volume(a, act == KEYNAV_VOLUME_UP ? 1 : -1);
     return 1;
   case KEYNAV_ACTS:
     break;

@@ -44,4 +44,8 @@ void keynav_draw(app *a);
 /* Forgets the focus (a new screen, a touch, the session end). */
 void keynav_clear(app *a);
 
+/* One step louder (dir > 0) or softer, said aloud (「音量8」): the volume
+ * keys and the footer's 大声一点 / 小声一点. */
+void keynav_volume(app *a, int dir);
+
 #endif

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shell/shell.h"
+#include "core/log.h"
 #include "services/camera_host.h"
 #include "services/idcard_host.h"
 #include "services/ime_host.h"
-#include "core/log.h"
+#include "shell/shell.h"
 #include "ui/png.h"
 
 #define SCRIPT_MAX_LINES 4000
@@ -132,6 +132,12 @@ kerr app_script_load(const char *path, app_script **out, char *err,
         rest++;
       snprintf(c->arg2, sizeof c->arg2, "%s", rest);
     }
+    /* drag-in takes a target and four numbers: the numbers in arg2 */
+    if (strcmp(c->verb, "drag-in") == 0) {
+      while (*rest == ' ' || *rest == '\t')
+        rest++;
+      snprintf(c->arg2, sizeof c->arg2, "%s", rest);
+    }
     /* drag takes four numbers: keep the rest of the line in arg2 */
     if (strcmp(c->verb, "drag") == 0 || strcmp(c->verb, "tap-at") == 0 ||
         strcmp(c->verb, "press-at") == 0) {
@@ -223,7 +229,9 @@ static int check_layout(app *a, app_script *s, const cmd *c) {
   const ui *u = &a->ui;
   char where[64];
   snprintf(where, sizeof where, "%dx%d%s", a->w, a->h,
-           a->elder == 2 ? " xl" : a->elder ? " elder" : "");
+           a->elder == 2 ? " xl"
+           : a->elder    ? " elder"
+                         : "");
   if (u->registry_full)
     return fail(s, c, "more widgets than the registry holds (%s)", where, NULL);
   int bad = 0;
@@ -244,8 +252,8 @@ static int check_layout(app *a, app_script *s, const cmd *c) {
     const ui_target *t = &u->targets[i];
     if (t->full.w < min || t->full.h < min) {
       char size[128];
-      snprintf(size, sizeof size, "%dx%d < %d at %s", t->full.w, t->full.h,
-               min, where);
+      snprintf(size, sizeof size, "%dx%d < %d at %s", t->full.w, t->full.h, min,
+               where);
       fail(s, c, "tap target '%s' too small: %s", t->id, size);
       bad = 1;
     }
@@ -319,8 +327,8 @@ static int page_until(app *a, app_script *s, const cmd *c, int is_seek) {
   /* Paging moves 85 % of the view, so a tall target may never be whole
    * on one page: enough of it to touch comfortably counts. */
   int min = a->ui.th.target_min;
-  int done = is_seek ? (t && t->r.w >= min && (t->r.h == t->full.h ||
-                                               t->r.h >= 2 * min))
+  int done = is_seek ? (t && t->r.w >= min &&
+                        (t->r.h == t->full.h || t->r.h >= 2 * min))
                      : 0;
   const ui_target *down = ui_find_target(&a->ui, "page.down");
   if (done || (!down && !is_seek)) {
@@ -400,6 +408,28 @@ static int verb_drag(app *a, app_script *s, const cmd *c) {
   s->rx = x2;
   s->ry = y2;
   return 1;
+}
+
+/* drag-in TARGET X1 Y1 X2 Y2: a drag between two points given in
+ * percent of the target's rectangle (a signature on sign.pad wherever the
+ * pad is at this size). */
+static int verb_drag_in(app *a, app_script *s, const cmd *c) {
+  int p[4];
+  if (sscanf(c->arg2, "%d %d %d %d", &p[0], &p[1], &p[2], &p[3]) != 4)
+    return fail(s, c, "drag-in wants TARGET X1 Y1 X2 Y2 (percent)", NULL, NULL);
+  for (int i = 0; i < 4; i++)
+    if (p[i] < 0 || p[i] > 100)
+      return fail(s, c, "drag-in: a point outside the target", NULL, NULL);
+  const ui_target *t = ui_find_target(&a->ui, c->arg1);
+  if (!t)
+    return fail(s, c, "no target '%s' on screen '%s'", c->arg1,
+                app_screen_name(a));
+  SDL_Rect r = t->r;
+  cmd d = *c;
+  snprintf(d.arg1, sizeof d.arg1, "%d %d %d %d", r.x + r.w * p[0] / 100,
+           r.y + r.h * p[1] / 100, r.x + r.w * p[2] / 100,
+           r.y + r.h * p[3] / 100);
+  return verb_drag(a, s, &d);
 }
 
 static int verb_type(app *a, app_script *s, const cmd *c) {
@@ -504,8 +534,8 @@ static int verb_key_to(app *a, app_script *s, const cmd *c) {
   if (!down || s->stepping > a->ui.n_targets + 1) {
     s->stepping = 0;
     s->paging = 0;
-    return fail(s, c, "the focus never reached '%s' on screen '%s'",
-                c->arg1, app_screen_name(a));
+    return fail(s, c, "the focus never reached '%s' on screen '%s'", c->arg1,
+                app_screen_name(a));
   }
   s->stepping++;
   s->next--; /* run this command again after the key */
@@ -534,8 +564,8 @@ static int verb_hold(app *a, app_script *s, const cmd *c) {
 static int verb_size(app *a, app_script *s, const cmd *c) {
   int w, h;
   char extra;
-  if (sscanf(c->arg1, "%dx%d%c", &w, &h, &extra) != 2 || w < 320 ||
-      h < 320 || w > 7680 || h > 7680)
+  if (sscanf(c->arg1, "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 320 ||
+      w > 7680 || h > 7680)
     return fail(s, c, "size wants WIDTHxHEIGHT, got '%s'", c->arg1, NULL);
   if (!a->headless)
     SDL_SetWindowSize(a->win, w, h);
@@ -597,7 +627,10 @@ static int expect_pages(app *a, app_script *s, const cmd *c) {
   char got[48];
   snprintf(got, sizeof got, "%d", have);
   LOG_I("script", "%s: %d pages at %dx%d%s", app_screen_name(a), have, a->w,
-        a->h, a->elder == 2 ? " xl" : a->elder ? " elder" : "");
+        a->h,
+        a->elder == 2 ? " xl"
+        : a->elder    ? " elder"
+                      : "");
   if (!ok)
     return fail(s, c, "expected pages %s, the page has %s", c->arg2, got);
   return 1;
@@ -634,8 +667,8 @@ static int verb_expect(app *a, app_script *s, const cmd *c) {
       return fail(s, c, "still speaking after 30 s", NULL, NULL);
     int has = strstr(app_spoken(a), want) != NULL;
     if (has != (k[0] == 's'))
-      return fail(s, c, has ? "\"%s\" was read aloud"
-                            : "\"%s\" was not read aloud",
+      return fail(s, c,
+                  has ? "\"%s\" was read aloud" : "\"%s\" was not read aloud",
                   want, NULL);
   } else if (strcmp(k, "focus") == 0) {
     /* The keypad's focus is on ID (a target id or its label). */
@@ -693,8 +726,8 @@ static int verb_card(app *a, app_script *s, const cmd *c) {
     return fail(s, c, "card: no simulated ID card reader (idcard.kind=sim)",
                 NULL, NULL);
   if (idcard_host_wait(a->idcard, 5000) != KERR_OK)
-    return fail(s, c, "card: the reader did not read '%s' within 5 s",
-                c->arg2, NULL);
+    return fail(s, c, "card: the reader did not read '%s' within 5 s", c->arg2,
+                NULL);
   return 1;
 }
 
@@ -737,29 +770,18 @@ typedef struct verb {
 
 /* Every script verb; docs/scripting.md describes them. */
 static const verb VERBS[] = {
-  {"tap", verb_tap},
-  {"press", verb_press},
-  {"seek", verb_seek},
-  {"page-to-end", verb_page_to_end},
-  {"release", verb_release},
-  {"tap-at", verb_tap_at},
-  {"press-at", verb_press_at},
-  {"drag", verb_drag},
-  {"type", verb_type},
-  {"key", verb_key},
-  {"scan", verb_scan},
-  {"key-to", verb_key_to},
-  {"wait", verb_wait},
-  {"hold", verb_hold},
-  {"size", verb_size},
-  {"elder", verb_elder},
-  {"text-size", verb_text_size},
-  {"shot", verb_shot},
-  {"expect", verb_expect},
-  {"check", verb_check},
-  {"log", verb_log},
-  {"card", verb_card},
-  {"camera", verb_camera},
+    {"tap", verb_tap},           {"press", verb_press},
+    {"seek", verb_seek},         {"page-to-end", verb_page_to_end},
+    {"release", verb_release},   {"tap-at", verb_tap_at},
+    {"press-at", verb_press_at}, {"drag", verb_drag},
+    {"drag-in", verb_drag_in},   {"type", verb_type},
+    {"key", verb_key},           {"scan", verb_scan},
+    {"key-to", verb_key_to},     {"wait", verb_wait},
+    {"hold", verb_hold},         {"size", verb_size},
+    {"elder", verb_elder},       {"text-size", verb_text_size},
+    {"shot", verb_shot},         {"expect", verb_expect},
+    {"check", verb_check},       {"log", verb_log},
+    {"card", verb_card},         {"camera", verb_camera},
 };
 
 /* The verb called name, or NULL. */

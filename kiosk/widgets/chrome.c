@@ -4,8 +4,8 @@
 
 #include "widgets/chrome.h"
 
-void chrome_format(char *out, size_t size, const char *tmpl,
-                   const char *name, const char *value) {
+void chrome_format(char *out, size_t size, const char *tmpl, const char *name,
+                   const char *value) {
   char mark[64];
   snprintf(mark, sizeof mark, "{%s}", name);
   const char *p = strstr(tmpl, mark);
@@ -53,14 +53,14 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
   int elderw = label_button_w(u, elder);
   /* 听一听 goes after 回首页 when all five fit on one row, else to the
    * right end of the title's row. */
-  int row_w = m + (has_back ? backw + th->gap : 0) + homew + th->gap +
-              listenw + th->gap + elderw + th->gap + endw + m;
+  int row_w = m + (has_back ? backw + th->gap : 0) + homew + th->gap + listenw +
+              th->gap + elderw + th->gap + endw + m;
   int listen_below = row_w > th->w;
   int left = m + (has_back ? backw + th->gap : 0) + homew + th->gap +
              (listen_below ? 0 : listenw + th->gap);
   int right = th->w - m - endw - th->gap - elderw - th->gap;
-  int title_w = text_width(u->text, th->px_large, TEXT_BOLD, title,
-                           strlen(title));
+  int title_w =
+      text_width(u->text, th->px_large, TEXT_BOLD, title, strlen(title));
   /* A narrow screen puts the title on a second row of its own. */
   int two_rows = listen_below || title_w > right - left;
   int bar_h = bar_base;
@@ -75,18 +75,16 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
           th->border);
   int x = m;
   if (has_back) {
-    ui_button(u, NAV_BACK, (SDL_Rect){x, m, backw, bh}, UI_BTN_SECONDARY,
-              back);
+    ui_button(u, NAV_BACK, (SDL_Rect){x, m, backw, bh}, UI_BTN_SECONDARY, back);
     ui_tag(u, CHROME_BACK, 0);
     x += backw + th->gap;
   }
   ui_button(u, NAV_HOME, (SDL_Rect){x, m, homew, bh}, UI_BTN_SECONDARY, home);
   ui_tag(u, CHROME_HOME, 0);
   x += homew + th->gap;
-  SDL_Rect lr = listen_below
-                    ? (SDL_Rect){th->w - m - listenw, bar_base - m / 2,
-                                 listenw, bh}
-                    : (SDL_Rect){x, m, listenw, bh};
+  SDL_Rect lr = listen_below ? (SDL_Rect){th->w - m - listenw, bar_base - m / 2,
+                                          listenw, bh}
+                             : (SDL_Rect){x, m, listenw, bh};
   ui_button(u, NAV_LISTEN, lr, UI_BTN_SECONDARY, listen);
   ui_tag(u, CHROME_LISTEN, 0);
   int rx = th->w - m - endw;
@@ -96,27 +94,60 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
   ui_button(u, NAV_ELDER, (SDL_Rect){rx, m, elderw, bh}, UI_BTN_SECONDARY,
             elder);
   ui_tag(u, CHROME_ELDER, 0);
-  SDL_Rect tr = two_rows
-                    ? (SDL_Rect){m * 2, bar_base - m / 2, title_row_w,
-                                 bar_h - bar_base}
-                    : (SDL_Rect){left, m, right - left, bh};
+  SDL_Rect tr = two_rows ? (SDL_Rect){m * 2, bar_base - m / 2, title_row_w,
+                                      bar_h - bar_base}
+                         : (SDL_Rect){left, m, right - left, bh};
   ui_text_box(u, tr, th->px_large, TEXT_BOLD, th->text,
               two_rows ? UI_LEFT : UI_CENTER, 1, title);
   return (SDL_Rect){0, bar_h, th->w, th->h - bar_h};
 }
 
-int chrome_footer(ui *u, const char *hotline) {
+int chrome_footer(ui *u, const char *hotline, int volume) {
   const theme *th = &u->th;
   char line[512];
   snprintf(line, sizeof line, "%s %s：%s", ui_str(u, "home.help"),
            ui_str(u, "policy.hotline"), hotline);
-  /* One line, or two on a narrow screen in a large size. */
-  int h = ui_text_height(u, th->w - 2 * th->margin, th->px_small,
-                         TEXT_REGULAR, line) + th->pad;
+  /* 小声一点 and 大声一点 at the ends, for whoever listens. */
+  const char *down = ui_str(u, "nav.volume_down");
+  const char *up = ui_str(u, "nav.volume_up");
+  int bw = 0;
+  if (volume) {
+    int dw = label_button_w(u, down), uw = label_button_w(u, up);
+    bw = dw > uw ? dw : uw;
+  }
+  int tx = th->margin + (bw ? bw + th->gap : 0);
+  int tw = th->w - 2 * tx;
+  /* One line, or two on a narrow screen in a large size. Beside the
+   * volume buttons the line takes smaller words first (not below the
+   * standard size's body text), so the screen above keeps its room. */
+  int px = th->px_small;
+  if (volume) {
+    int lw = text_width(u->text, px, TEXT_REGULAR, line, strlen(line));
+    int floor_px = theme_px(th, 30);
+    if (lw > tw && floor_px < px) {
+      px = px * tw / lw;
+      if (px < floor_px)
+        px = floor_px;
+    }
+  }
+  int h = ui_text_height(u, tw, px, TEXT_REGULAR, line) + th->pad;
+  if (volume && h < th->target_min + th->pad / 2)
+    h = th->target_min + th->pad / 2;
   int top = th->h - h;
   ui_fill(u, (SDL_Rect){0, top, th->w, h}, th->surface_alt);
-  ui_text_box(u, (SDL_Rect){th->margin, top, th->w - 2 * th->margin, h},
-              th->px_small, TEXT_REGULAR, th->text, UI_CENTER, 1, line);
+  ui_text_box(u, (SDL_Rect){tx, top, tw, h}, px, TEXT_REGULAR, th->text,
+              UI_CENTER, 1, line);
+  if (volume) {
+    int by = top + (h - th->target_min) / 2;
+    ui_button(u, "nav.volume.down",
+              (SDL_Rect){th->margin, by, bw, th->target_min}, UI_BTN_SECONDARY,
+              down);
+    ui_tag(u, CHROME_VOLUME_DOWN, 0);
+    ui_button(u, "nav.volume.up",
+              (SDL_Rect){th->w - th->margin - bw, by, bw, th->target_min},
+              UI_BTN_SECONDARY, up);
+    ui_tag(u, CHROME_VOLUME_UP, 0);
+  }
   return top;
 }
 
@@ -128,8 +159,7 @@ void chrome_timeout_overlay(ui *u, int seconds_left) {
   char body[512];
   char secs[16];
   snprintf(secs, sizeof secs, "%d", seconds_left);
-  chrome_format(body, sizeof body, ui_str(u, "timeout.body"), "seconds",
-                secs);
+  chrome_format(body, sizeof body, ui_str(u, "timeout.body"), "seconds", secs);
   int title_h = ui_text_height(u, inner, th->px_title, TEXT_BOLD,
                                ui_str(u, "timeout.title"));
   int body_h = ui_text_height(u, inner, th->px_body, TEXT_REGULAR, body);

@@ -33,7 +33,9 @@ enum chrome_action {
   CHROME_TIMEOUT_END,
   CHROME_CONFIRM_STAY, /* 不放弃，接着填 (widgets/confirm.h) */
   CHROME_CONFIRM_GO,   /* 放弃，不交了 */
-  CHROME_LISTEN        /* 听一听: read the screen aloud */
+  CHROME_LISTEN,       /* 听一听: read the screen aloud */
+  CHROME_VOLUME_DOWN,  /* 小声一点 (the footer, while speech is on) */
+  CHROME_VOLUME_UP     /* 大声一点 */
 };
 
 /* Draws the top bar: 返回 (when has_back), 回首页, 听一听, the title, 长辈模式
@@ -44,7 +46,7 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back);
 const char *chrome_size_label(const ui *u);
 
 /* Draws the footer line (help, hotline) at the bottom; returns its top y. */
-int chrome_footer(ui *u, const char *hotline);
+int chrome_footer(ui *u, const char *hotline, int volume);
 
 /* Draws the timeout warning overlay with seconds_left on the countdown. */
 void chrome_timeout_overlay(ui *u, int seconds_left);

@@ -333,8 +333,12 @@ void app_draw(app *a) {
   ui_begin(u);
   /* 听一听 (or a new screen in elder mode): this frame's words are read. */
   int speak = (a->speak_now || a->announce) && a->speech;
-  if (speak)
+  if (speak) {
     ui_speak_begin(u, a->spoken, sizeof a->spoken);
+    if (a->say_first[0])
+      ui_speak_add(u, a->say_first);
+  }
+  a->say_first[0] = '\0';
   if (a->depth) {
     screen_inst *s = &a->stack[a->depth - 1];
     s->cls->draw(a, s->state, u);
@@ -444,8 +448,11 @@ static void dispatch(app *a, const ui_event *ev) {
        * else a word says what happened. */
       char key[16];
       snprintf(key, sizeof key, "size.now.%d", a->elder);
-      app_say(a, app_str(a, key));
       app_announce(a);
+      if (a->announce) /* the words first, then the screen again */
+        snprintf(a->say_first, sizeof a->say_first, "%s", app_str(a, key));
+      else
+        app_say(a, app_str(a, key));
       return;
     }
     case CHROME_LISTEN:

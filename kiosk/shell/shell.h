@@ -78,6 +78,7 @@ struct app {
    * (announce, in elder mode); what was last read, wiped with the
    * session (it can hold an answer the applicant asked to hear) */
   int speak_now, announce;
+  char say_first[160]; /* said before the screen being announced */
   int listened; /* 听一听 or the keypad used this session (app_listening) */
   int keypad;   /* the keypad used this session: new screens are read */
   char spoken[APP_SAY_MAX];

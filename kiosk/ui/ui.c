@@ -116,8 +116,9 @@ void ui_fill_round(ui *u, SDL_Rect r, int radius, SDL_Color c) {
   /* Flat where the corners cannot reach (a circle keeps its inner
    * square). */
   int inset = radius * 3 / 10 + 1;
-  note_fill(u, (SDL_Rect){r.x + inset, r.y + inset, r.w - 2 * inset,
-                          r.h - 2 * inset}, c);
+  note_fill(
+      u, (SDL_Rect){r.x + inset, r.y + inset, r.w - 2 * inset, r.h - 2 * inset},
+      c);
   set_color(u, c);
   /* The middle band, then each corner row as one span across the top and
    * one across the bottom: a handful of rectangle fills in one call,
@@ -163,8 +164,7 @@ int ui_text_height(ui *u, int wd, int px, text_weight w, const char *s) {
   return (int)n * text_line_height(u->text, px, w);
 }
 
-int ui_fit_px(ui *u, int wd, int ht, text_weight w, const char *s,
-              int px_max) {
+int ui_fit_px(ui *u, int wd, int ht, text_weight w, const char *s, int px_max) {
   const theme *th = &u->th;
   const int steps[] = {th->px_huge, th->px_title, th->px_large, th->px_body,
                        th->px_small};
@@ -174,8 +174,7 @@ int ui_fit_px(ui *u, int wd, int ht, text_weight w, const char *s,
       continue;
     last = steps[i];
     linebreak_line lines[MAX_LINES];
-    size_t n = text_wrap(u->text, last, w, wd, s, strlen(s), lines,
-                         MAX_LINES);
+    size_t n = text_wrap(u->text, last, w, wd, s, strlen(s), lines, MAX_LINES);
     int wide = 0;
     for (size_t j = 0; j < n && j < MAX_LINES; j++)
       wide |= lines[j].width > wd;
@@ -208,11 +207,10 @@ size_t ui_speak_end(ui *u) {
 
 int ui_speak_skips(const char *id) {
   static const char *const skip[] = {
-      "nav.",        "kbd.",        "page.",       "form.prev",
-      "form.next",   "form.confirm", "listen",     "chg.",
-      "sig.",        "review.",     "receipt.print", "entry.staff",
-      "timeout.",    "date.",       "member.edit", "member.remove",
-      "resume.staff", "menu."};
+      "nav.",          "kbd.",         "page.",    "form.prev", "form.next",
+      "form.confirm",  "listen",       "chg.",     "sig.",      "review.",
+      "receipt.print", "entry.staff",  "timeout.", "date.",     "member.edit",
+      "member.remove", "resume.staff", "menu."};
   for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
     if (strncmp(id, skip[i], strlen(skip[i])) == 0)
       return 1;
@@ -220,7 +218,7 @@ int ui_speak_skips(const char *id) {
 }
 
 /* Appends s to the words being collected, one sentence each. */
-static void speak_add(ui *u, const char *s) {
+void ui_speak_add(ui *u, const char *s) {
   if (!u->speak_buf || u->private_depth ||
       (u->button_id && ui_speak_skips(u->button_id)))
     return;
@@ -249,7 +247,7 @@ static void register_text(ui *u, SDL_Rect r, const char *s, int overflow) {
   SDL_Rect vis;
   if (!visible_part(u, r, &vis))
     return;
-  speak_add(u, s);
+  ui_speak_add(u, s);
   r = vis;
   if (u->n_texts >= UI_MAX_TEXTS) {
     u->registry_full = 1;
@@ -396,7 +394,8 @@ int ui_tile_badge_fit(ui *u, SDL_Rect r, const char *title, const char *desc) {
   if (r.w > r.h * 2)
     return badge_d; /* wide tiles put the badge beside the words */
   int title_h = text_line_height(u->text, th->px_title, TEXT_BOLD);
-  int desc_h = ui_text_height(u, r.w - 2 * pad, th->px_body, TEXT_REGULAR, desc);
+  int desc_h =
+      ui_text_height(u, r.w - 2 * pad, th->px_body, TEXT_REGULAR, desc);
   (void)title;
   int room = r.h - 2 * pad - (pad + title_h + th->gap / 2 + desc_h);
   if (room >= badge_d)
@@ -426,7 +425,9 @@ void ui_tile_sized(ui *u, const char *id, SDL_Rect r, const char *badge,
     /* The words first: in the large sizes a narrow tile gives up its
      * badge rather than its description. */
     if (ui_text_height(u, r.w - pad * 3 - badge_d, th->px_body, TEXT_REGULAR,
-                       desc) + title_h > r.h - 2 * pad)
+                       desc) +
+            title_h >
+        r.h - 2 * pad)
       badge_d = 0;
     if (badge_d) {
       int cx = r.x + pad + badge_d / 2, cy = r.y + r.h / 2;
@@ -438,12 +439,13 @@ void ui_tile_sized(ui *u, const char *id, SDL_Rect r, const char *badge,
                    cx - bw / 2, cy - bh / 2);
     }
     int bspace = badge_d ? pad + badge_d : 0;
-    text_r = (SDL_Rect){r.x + pad + bspace, r.y + pad,
-                        r.w - pad * 2 - bspace, r.h - 2 * pad};
+    text_r = (SDL_Rect){r.x + pad + bspace, r.y + pad, r.w - pad * 2 - bspace,
+                        r.h - 2 * pad};
     int desc_h = ui_text_height(u, text_r.w, th->px_body, TEXT_REGULAR, desc);
     if (title_h + desc_h > text_r.h &&
-        title_h + ui_text_height(u, text_r.w, th->px_small, TEXT_REGULAR,
-                                 desc) > text_r.h)
+        title_h +
+                ui_text_height(u, text_r.w, th->px_small, TEXT_REGULAR, desc) >
+            text_r.h)
       desc_h = 0; /* not shown, see below: the title is centred */
     int block = title_h + desc_h;
     int y = text_r.y + (text_r.h - block) / 2;
@@ -471,8 +473,8 @@ void ui_tile_sized(ui *u, const char *id, SDL_Rect r, const char *badge,
       y = r.y + pad;
     if (badge_d) {
       int cx = r.x + r.w / 2, cy = y + badge_d / 2;
-      int gpx = badge_d * 55 / 100 < th->px_huge ? badge_d * 55 / 100
-                                                  : th->px_huge;
+      int gpx =
+          badge_d * 55 / 100 < th->px_huge ? badge_d * 55 / 100 : th->px_huge;
       ui_circle(u, cx, cy, badge_d / 2, badge_color);
       int bw = text_width(u->text, gpx, TEXT_BOLD, badge, strlen(badge));
       int bh = text_line_height(u->text, gpx, TEXT_BOLD);

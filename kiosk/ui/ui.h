@@ -103,6 +103,10 @@ void ui_private(ui *u, int on);
 void ui_speak_begin(ui *u, char *buf, size_t cap);
 size_t ui_speak_end(ui *u);
 
+/* Adds words of the caller's to those being collected (a sentence of its
+ * own), e.g. what just happened before the screen it happened on. */
+void ui_speak_add(ui *u, const char *s);
+
 /* 1 when a control with this target id is not read out (the top bar, the
  * keys, paging, 上一步/下一步 and the like). */
 int ui_speak_skips(const char *id);

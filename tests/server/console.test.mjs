@@ -98,7 +98,7 @@ async function main() {
         '--disable-component-update', '--disable-sync'],
     });
     const page = ctx.pages()[0] || await ctx.newPage();
-    page.setDefaultTimeout(15000);
+    page.setDefaultTimeout(45000);
     const base = `https://localhost:${port}`;
     await page.goto(base + '/console/');
     await page.waitForSelector('#view-login:not([hidden])');

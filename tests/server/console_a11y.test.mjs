@@ -53,7 +53,7 @@ async function main() {
     check(sub.status === 201, 'an application to look at');
     ctx = await launchChromium(chromium, userDir, { bypassCSP: true });
     const page = ctx.pages()[0] || await ctx.newPage();
-    page.setDefaultTimeout(15000);
+    page.setDefaultTimeout(45000);
     const base = `https://localhost:${port}`;
 
     // axe on the page as it is now, at both widths.

@@ -80,7 +80,7 @@ async function main() {
   try {
     ctx = await launchChromium(chromium, userDir);
     const page = ctx.pages()[0] || await ctx.newPage();
-    page.setDefaultTimeout(15000);
+    page.setDefaultTimeout(45000);
     const base = `https://localhost:${port}`;
     const shoot = async (name) => {
       await page.setViewportSize({ width: 1366, height: 768 });

@@ -64,7 +64,7 @@ async function main() {
 
     ctx = await launchChromium(chromium, userDir);
     const page = ctx.pages()[0] || await ctx.newPage();
-    page.setDefaultTimeout(15000);
+    page.setDefaultTimeout(45000);
     const base = `https://localhost:${port}`;
     const shoot = async (name) => {
       await page.setViewportSize({ width: 1366, height: 768 });
@@ -179,7 +179,7 @@ async function main() {
     // the application with its pages, and one page shown large.
     ctx = await launchChromium(chromium, axeDir, { bypassCSP: true });
     const ap = ctx.pages()[0] || await ctx.newPage();
-    ap.setDefaultTimeout(15000);
+    ap.setDefaultTimeout(45000);
     const axe = async (what) => {
       for (const [w, h] of [[1366, 768], [390, 844]]) {
         await ap.setViewportSize({ width: w, height: h });

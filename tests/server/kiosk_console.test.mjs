@@ -128,7 +128,7 @@ async function main() {
 
     ctx = await launchChromium(chromium, userDir);
     const page = ctx.pages()[0] || await ctx.newPage();
-    page.setDefaultTimeout(15000);
+    page.setDefaultTimeout(45000);
     const base = `https://localhost:${port}`;
     await page.goto(base + '/console/#/today');
     await page.waitForSelector('#view-login:not([hidden])');

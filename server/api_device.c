@@ -262,48 +262,54 @@ out:
 
 /* ---- GET /v1/status/{reference}?check=LAST4 ---- */
 
+/* The answer is built for the first candidate whose check digest matches;
+ * every candidate is compared, in constant time each. */
 typedef struct status_scan {
   char want[65];
   int found;
-  store_app hit;
-  char items[2048];
+  cJSON *answer;
 } status_scan;
 
-static int status_each(void *ud, const store_app *a) {
-  status_scan *sc = ud;
-  /* Constant time per candidate; every candidate is compared. */
-  if (sodium_memcmp(sc->want, a->check_digest, 64) == 0 && !sc->found) {
-    sc->found = 1;
-    sc->hit = *a;
-    snprintf(sc->items, sizeof sc->items, "%s", a->items_json);
-    sc->hit.items_json = sc->items;
-  }
-  return 0;
-}
-
 /* The application's own timeline: its summary status over time, as old
- * kiosks show it. Item events are in item_states. */
-static int timeline_each(void *ud, const store_event *ev) {
-  if (ev->item)
-    return 0;
-  cJSON *e = cJSON_CreateObject();
-  cJSON_AddStringToObject(e, "status", ev->status);
-  cJSON_AddStringToObject(e, "at", ev->at_text);
-  cJSON_AddStringToObject(e, "note", ev->note);
-  cJSON_AddItemToArray(ud, e);
-  return 0;
+ * kiosks show it (item events are in item_states). Each item's state for
+ * the applicant: id, status code and label, when. Nothing personal, no
+ * staff id, no item note. */
+static cJSON *status_answer(const store_progress *p) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "reference", p->app->reference);
+  cJSON *items = cJSON_Parse(p->app->items_json);
+  cJSON_AddItemToObject(j, "items", items ? items : cJSON_CreateArray());
+  cJSON *tl = cJSON_AddArrayToObject(j, "timeline");
+  for (size_t i = 0; i < p->n_events; i++) {
+    const store_event *ev = &p->events[i];
+    if (ev->item)
+      continue;
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "status", ev->status);
+    cJSON_AddStringToObject(e, "at", ev->at_text);
+    cJSON_AddStringToObject(e, "note", ev->note);
+    cJSON_AddItemToArray(tl, e);
+  }
+  cJSON *st = cJSON_AddArrayToObject(j, "item_states");
+  for (size_t i = 0; i < p->n_items; i++) {
+    const store_item *it = &p->items[i];
+    const char *label = flow_status_label(it->status);
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "id", it->item);
+    cJSON_AddStringToObject(e, "status", it->status);
+    cJSON_AddStringToObject(e, "label", label ? label : it->status);
+    cJSON_AddStringToObject(e, "updated_at", it->updated_at_text);
+    cJSON_AddItemToArray(st, e);
+  }
+  return j;
 }
 
-/* One item's state for the applicant: id, status code and label, when.
- * Nothing personal, no staff id, no note. */
-static int item_state_each(void *ud, const store_item *it) {
-  cJSON *e = cJSON_CreateObject();
-  const char *label = flow_status_label(it->status);
-  cJSON_AddStringToObject(e, "id", it->item);
-  cJSON_AddStringToObject(e, "status", it->status);
-  cJSON_AddStringToObject(e, "label", label ? label : it->status);
-  cJSON_AddStringToObject(e, "updated_at", it->updated_at_text);
-  cJSON_AddItemToArray(ud, e);
+static int status_each(void *ud, const store_progress *p) {
+  status_scan *sc = ud;
+  if (sodium_memcmp(sc->want, p->app->check_digest, 64) == 0 && !sc->found) {
+    sc->found = 1;
+    sc->answer = status_answer(p);
+  }
   return 0;
 }
 
@@ -350,7 +356,7 @@ enum MHD_Result api_status(srv_req *r) {
                  intake_check_mac(s->check_key, r->param, check, sc->want) ==
                      KERR_OK;
   if (shape_ok) {
-    kerr err = store_app_by_reference(s->st, r->param, status_each, sc);
+    kerr err = store_app_progress(s->st, r->param, status_each, sc);
     if (err) {
       ret = reply_store_error(r, err);
       goto out;
@@ -363,22 +369,10 @@ enum MHD_Result api_status(srv_req *r) {
                           "no application with this reference and check");
     goto out;
   }
-  cJSON *j = cJSON_CreateObject();
-  cJSON_AddStringToObject(j, "reference", sc->hit.reference);
-  cJSON *items = cJSON_Parse(sc->hit.items_json);
-  cJSON_AddItemToObject(j, "items", items ? items : cJSON_CreateArray());
-  cJSON *tl = cJSON_AddArrayToObject(j, "timeline");
-  kerr err = store_app_events(s->st, sc->hit.uuid, timeline_each, tl);
-  if (!err)
-    err = store_app_items(s->st, sc->hit.uuid, item_state_each,
-                          cJSON_AddArrayToObject(j, "item_states"));
-  if (err) {
-    cJSON_Delete(j);
-    ret = reply_store_error(r, err);
-    goto out;
-  }
-  ret = srv_reply_json(r, 200, j, NULL);
+  ret = srv_reply_json(r, 200, sc->answer, NULL);
+  sc->answer = NULL;
 out:
+  cJSON_Delete(sc->answer);
   free(sc);
   return ret;
 }

@@ -26,8 +26,9 @@
  *     the total) and L of the seven days before today, over C connections
  *     with a staff session (only pre-filled rows fall in these days, so the
  *     rounds do not change what they count).
- * Prints each round, then the median of the rounds per figure and the load
- * average. Sealing is done before the clock starts: the figure is the
+ * Prints each round with the CPU it took per request (of the server, and
+ * of the PostgreSQL backends serving its connections, read from /proc),
+ * then the median of the rounds per figure and the load average. Sealing is done before the clock starts: the figure is the
  * server's ingest rate, not the client's crypto. The payload carries the
  * applicant's ID number as a kiosk's does (the check's ending is taken
  * from it, so the server finds it with a hash or two). Exits non-zero if

@@ -11,8 +11,9 @@
  * the end), applies the schema with `kiosk-server migrate`, pre-fills it
  * with S synthetic applications straight through SQL (200 received today,
  * the rest at 685 a day before, as server_bench_list; two items, one event,
- * two search digests and a sealed blob of BYTES random bytes each), adds a
- * member of staff, and starts the server on it with the clock fixed at a
+ * two search digests and a sealed blob of BYTES random bytes each; then
+ * ANALYZE, and everything written out: a PostgreSQL CHECKPOINT, sync()),
+ * adds a member of staff, and starts the server on it with the clock fixed at a
  * known day (TZ CST-8) and the rate limits raised out of the way. Then R
  * rounds of:
  *  1. N sealed synthetic applications over C keep-alive TLS connections
@@ -25,8 +26,9 @@
  *     the total) and L of the seven days before today, over C connections
  *     with a staff session (only pre-filled rows fall in these days, so the
  *     rounds do not change what they count).
- * Prints each round, then the median of the rounds per figure and the load
- * average. Sealing is done before the clock starts: the figure is the
+ * Prints each round with the CPU it took per request (of the server, and
+ * of the PostgreSQL backends serving its connections, read from /proc),
+ * then the median of the rounds per figure and the load average. Sealing is done before the clock starts: the figure is the
  * server's ingest rate, not the client's crypto. The payload carries the
  * applicant's ID number as a kiosk's does (the check's ending is taken
  * from it, so the server finds it with a hash or two). Exits non-zero if
@@ -454,7 +456,8 @@ static int fill_pg(const char *uri, size_t n, size_t sealed_len) {
       pg_exec(db, "INSERT INTO search_indexed (uuid) SELECT uuid FROM"
                   " applications", 0, NULL, NULL, NULL) ||
       pg_exec(db, "COMMIT", 0, NULL, NULL, NULL) ||
-      pg_exec(db, "VACUUM ANALYZE", 0, NULL, NULL, NULL))
+      pg_exec(db, "VACUUM ANALYZE", 0, NULL, NULL, NULL) ||
+      pg_exec(db, "CHECKPOINT", 0, NULL, NULL, NULL))
     goto out;
   rc = 0;
 out:
@@ -523,6 +526,65 @@ static void print_load(const char *when) {
     printf("  load average %s: %.2f %.2f %.2f\n", when, la[0], la[1], la[2]);
 }
 
+/* ---- CPU time per request ---- */
+
+/* The processes whose CPU a phase is charged: the server and, on
+ * PostgreSQL, the backends of its connections (same machine). */
+typedef struct cpu_set {
+  pid_t pid[80];
+  int n, n_server;
+} cpu_set;
+
+/* utime + stime of pid in seconds (0 when it is gone). */
+static double proc_cpu(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  const char *p = strrchr(buf, ')'); /* the name may hold spaces */
+  unsigned long long ut = 0, st = 0;
+  if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
+                          "%llu", &ut, &st) != 2)
+    return 0;
+  return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The backends serving target's database, but this one. */
+static void pg_backends(const char *target, cpu_set *c) {
+  PGconn *db = PQconnectdb(target);
+  PGresult *r = PQexec(db, "SELECT pid FROM pg_stat_activity WHERE datname ="
+                           " current_database() AND pid <> pg_backend_pid()");
+  for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK &&
+                  i < PQntuples(r) && c->n < 80; i++)
+    c->pid[c->n++] = (pid_t)atoi(PQgetvalue(r, i, 0));
+  PQclear(r);
+  PQfinish(db);
+}
+
+/* CPU seconds so far: [0] the server, [1] the database's backends. */
+static void cpu_now(const cpu_set *c, double out[2]) {
+  out[0] = out[1] = 0;
+  for (int i = 0; i < c->n; i++)
+    out[i >= c->n_server] += proc_cpu(c->pid[i]);
+}
+
+/* Records and prints the CPU a phase of n requests took per request. */
+static void cpu_note(double cpu[2][MAX_RUNS], int run, const double c0[2],
+                     const double c1[2], size_t n, int is_pg) {
+  if (!n)
+    return;
+  cpu[0][run] = (c1[0] - c0[0]) * 1e3 / (double)n;
+  cpu[1][run] = (c1[1] - c0[1]) * 1e3 / (double)n;
+  printf("  %-24s CPU per request: server %.3f ms", "", cpu[0][run]);
+  if (is_pg)
+    printf(", PostgreSQL %.3f ms", cpu[1][run]);
+  printf("\n");
+}
+
 /* Runs every round against the store at target; *bad counts unexpected
  * answers. Returns 0, or -1 when the store or the server did not start. */
 static int bench_store(const bench *b, const char *name, const char *target,
@@ -541,8 +603,13 @@ static int bench_store(const bench *b, const char *name, const char *target,
            ? fill_pg(target, b->stored, b->sealed_len)
            : fill_sqlite(target, b->stored, b->sealed_len)))
     return -1;
-  if (b->stored)
+  /* The fill written out before the clock starts (PostgreSQL: the
+   * CHECKPOINT above; SQLite filled with synchronous=OFF): otherwise the
+   * rounds share the disk with gigabytes of its writes. */
+  if (b->stored) {
+    sync();
     printf("  pre-filled in %.1f s\n", now_s() - t0);
+  }
   snprintf(args, sizeof args,
            "staff add --config /dev/null --db '%s' BENCH bench", target);
   if (run_cmd(b->server, args, PW "\n"))
@@ -600,7 +667,11 @@ static int bench_store(const bench *b, const char *name, const char *target,
   printf("  kiosk-server: %s worker threads; client: %d keep-alive TLS "
          "connections; loopback\n", b->threads, b->conns);
   print_load("at the start");
-  double rate[5][MAX_RUNS] = {{0}};
+  double rate[5][MAX_RUNS] = {{0}}, cpu[5][2][MAX_RUNS] = {{{0}}};
+  cpu_set cs = {.pid = {pid}, .n = 1, .n_server = 1};
+  int is_pg = strncmp(target, "postgres", 8) == 0;
+  if (is_pg)
+    pg_backends(target, &cs);
   bapp *apps = calloc(b->n_apps, sizeof *apps);
   for (int run = 0; run < b->runs; run++) {
     for (size_t i = 0; i < b->n_apps; i++) {
@@ -608,26 +679,42 @@ static int bench_store(const bench *b, const char *name, const char *target,
       make_app(&apps[i], b->pk, i);
     }
     printf("  round %d\n", run + 1);
+    double c0[2], c1[2];
     job j = {.port = port, .pki = b->pki, .cookie = cookie, .apps = apps,
              .n_apps = b->n_apps};
     j.phase = 1;
+    cpu_now(&cs, c0);
     rate[0][run] = run_phase(&j, b->n_apps, b->conns, "applications (201)",
                              bad);
+    cpu_now(&cs, c1);
+    cpu_note(cpu[0], run, c0, c1, b->n_apps, is_pg);
     j.phase = 2;
+    cpu_now(&cs, c0);
     rate[1][run] = run_phase(&j, b->n_queries, b->conns,
                              "status queries (200)", bad);
+    cpu_now(&cs, c1);
+    cpu_note(cpu[1], run, c0, c1, b->n_queries, is_pg);
     if (b->n_bare) {
       j.phase = 4;
+    cpu_now(&cs, c0);
       rate[4][run] =
           run_phase(&j, b->n_bare, b->conns, "malformed check (400)", bad);
+    cpu_now(&cs, c1);
+    cpu_note(cpu[4], run, c0, c1, b->n_bare, is_pg);
     }
     j.phase = 3;
     j.path = "/api/console/applications?date=2026-11-02";
+    cpu_now(&cs, c0);
     rate[2][run] = run_phase(&j, b->n_lists, b->conns,
                              "console day list (200)", bad);
+    cpu_now(&cs, c1);
+    cpu_note(cpu[2], run, c0, c1, b->n_lists, is_pg);
     j.path = "/api/console/applications?from=2026-10-27&to=2026-11-02";
+    cpu_now(&cs, c0);
     rate[3][run] = run_phase(&j, b->n_lists, b->conns,
                              "console 7 days (200)", bad);
+    cpu_now(&cs, c1);
+    cpu_note(cpu[3], run, c0, c1, b->n_lists, is_pg);
   }
   for (size_t i = 0; i < b->n_apps; i++)
     free(apps[i].json);
@@ -639,7 +726,18 @@ static int bench_store(const bench *b, const char *name, const char *target,
          median(rate[2], b->runs), median(rate[3], b->runs));
   if (b->n_bare)
     printf(", malformed check %.0f /s", median(rate[4], b->runs));
-  printf("\n\n");
+  printf("\n");
+  static const char *const what[5] = {"application", "status query",
+                                      "day list", "7 days", "malformed check"};
+  printf("  median CPU per request, server%s:", is_pg ? " + PostgreSQL" : "");
+  for (int k = 0; k < 5; k++) {
+    if (k == 4 && !b->n_bare)
+      continue;
+    printf("%s %s %.3f", k ? "," : "", what[k], median(cpu[k][0], b->runs));
+    if (is_pg)
+      printf(" + %.3f", median(cpu[k][1], b->runs));
+  }
+  printf(" ms\n\n");
   rc = 0;
 out:
   kill(pid, SIGTERM);

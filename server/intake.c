@@ -145,6 +145,14 @@ kerr intake_app_parse_hinted(const char *body, size_t n,
                              const unsigned char *check_key,
                              const char (*hints)[5], size_t n_hints,
                              intake_app *out, char *msg, size_t msgcap) {
+  kerr err = intake_app_begin(body, n, out, msg, msgcap);
+  if (!err)
+    err = intake_app_finish(out, check_key, hints, n_hints, msg, msgcap);
+  return err;
+}
+
+kerr intake_app_begin(const char *body, size_t n, intake_app *out, char *msg,
+                      size_t msgcap) {
   static const char *const keys[] = {
     "uuid",   "reference",       "device_id",   "created_at",   "region",
     "items",  "urgent",          "content_version", "assisted_by",
@@ -289,8 +297,30 @@ kerr intake_app_parse_hinted(const char *body, size_t n,
   }
   a->sealed = out->sealed;
   a->sealed_len = bin_len;
+  /* Kept for intake_app_finish: the canonical hash takes "sealed" as
+   * sent (its base64 text). */
+  out->doc = j;
+  out->sealed_b64 = sv->valuestring;
+  out->no_check = no_check;
+  j = NULL;
+  err = KERR_OK;
+out:
+  cJSON_Delete(j);
+  if (err)
+    intake_app_free(out);
+  return err;
+}
 
-  if (check_key && !no_check) {
+kerr intake_app_finish(intake_app *out, const unsigned char *check_key,
+                       const char (*hints)[5], size_t n_hints, char *msg,
+                       size_t msgcap) {
+  store_app *a = &out->app;
+  kerr err = KERR_INVALID;
+  if (!out->doc) {
+    snprintf(msg, msgcap, "application not parsed");
+    goto out;
+  }
+  if (check_key && !out->no_check) {
     char keyed[STORE_DIGEST_HEX + 1];
     if (intake_check_rekey_hinted(check_key, a->reference, a->check_digest,
                                   hints, n_hints, keyed)) {
@@ -300,10 +330,12 @@ kerr intake_app_parse_hinted(const char *body, size_t n,
     }
     memcpy(a->check_digest, keyed, sizeof keyed);
   }
-  intake_app_hash(a, sv->valuestring, a->body_hash);
+  intake_app_hash(a, out->sealed_b64, a->body_hash);
   err = KERR_OK;
 out:
-  cJSON_Delete(j);
+  cJSON_Delete(out->doc);
+  out->doc = NULL;
+  out->sealed_b64 = NULL;
   if (err)
     intake_app_free(out);
   return err;
@@ -314,6 +346,7 @@ void intake_app_free(intake_app *a) {
     return;
   free(a->items_json);
   free(a->sealed);
+  cJSON_Delete(a->doc);
   memset(a, 0, sizeof *a);
 }
 

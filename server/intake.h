@@ -27,11 +27,18 @@ enum {
   INTAKE_MATERIAL_MAX = 400  /* characters of an attachment's material */
 };
 
-/* A checked application: app's borrowed pointers point into this struct. */
+struct cJSON;
+
+/* A checked application: app's borrowed pointers point into this struct.
+ * Between intake_app_begin and intake_app_finish it also holds the parsed
+ * body (doc), whose "sealed" text the canonical hash is taken over. */
 typedef struct intake_app {
   store_app app;
   char *items_json;
   unsigned char *sealed;
+  struct cJSON *doc;
+  const char *sealed_b64; /* in doc */
+  int no_check;           /* check_digest was null */
 } intake_app;
 
 /* Parses and checks an application body. When check_key is not NULL the
@@ -51,6 +58,18 @@ kerr intake_app_parse(const char *body, size_t n,
  * only when none of them is it: one hash each instead of 14 641. */
 #define INTAKE_HINTS_MAX 4
 
+/* intake_app_parse_hinted in two steps, so the body is parsed once while
+ * the sealed payload is opened in between for the hints: begin checks
+ * every field and decodes the sealed box (app is filled but for the keyed
+ * check digest and body_hash); finish keys the check digest (trying hints
+ * first) and takes the canonical hash. Errors as intake_app_parse; on any
+ * failure *out is freed. intake_app_free also frees a begun one. */
+kerr intake_app_begin(const char *body, size_t n, intake_app *out, char *msg,
+                      size_t msgcap);
+kerr intake_app_finish(intake_app *out, const unsigned char *check_key,
+                       const char (*hints)[5], size_t n_hints, char *msg,
+                       size_t msgcap);
+
 /* The endings a kiosk may have taken the check from, read from an opened
  * payload (plain, n bytes of JSON): the last four characters of
  * answers.applicant_id, answers.applicant_phone and answers.reporter_phone,
@@ -59,7 +78,6 @@ kerr intake_app_parse(const char *body, size_t n,
 size_t intake_payload_hints(const char *plain, size_t n,
                             char hints[INTAKE_HINTS_MAX][5]);
 /* The same from a payload already parsed (pt, may be NULL: none). */
-struct cJSON;
 size_t intake_payload_hints_json(const struct cJSON *pt,
                                  char hints[INTAKE_HINTS_MAX][5]);
 kerr intake_app_parse_hinted(const char *body, size_t n,

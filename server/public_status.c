@@ -197,10 +197,15 @@ typedef struct pub_scan {
   char received[STORE_TIME_MAX + 1];
   char status[STORE_STATUS_MAX + 1];
   char kind[STORE_KIND_MAX + 1];
+  char last_at[STORE_TIME_MAX + 1]; /* its own newest event, or received */
+  store_item *items;                /* copied, n_items of them */
+  size_t n_items;
+  int nomem;
 } pub_scan;
 
-static int pub_each(void *ud, const store_app *a) {
+static int pub_each(void *ud, const store_progress *p) {
   pub_scan *sc = ud;
+  const store_app *a = p->app;
   char t[PUBLIC_STATUS_TOKEN_CHARS + 1];
   public_status_token(a->uuid, t);
   /* Constant time per candidate; every candidate is compared. */
@@ -212,27 +217,20 @@ static int pub_each(void *ud, const store_app *a) {
     snprintf(sc->received, sizeof sc->received, "%s", a->received_at_text);
     snprintf(sc->status, sizeof sc->status, "%s", a->status);
     snprintf(sc->kind, sizeof sc->kind, "%s", a->kind);
+    snprintf(sc->last_at, sizeof sc->last_at, "%s", a->received_at_text);
+    for (size_t i = 0; i < p->n_events; i++)
+      if (!p->events[i].item)
+        snprintf(sc->last_at, sizeof sc->last_at, "%s", p->events[i].at_text);
+    if (p->n_items) {
+      sc->items = malloc(p->n_items * sizeof *sc->items);
+      if (!sc->items) {
+        sc->nomem = 1;
+        return 1;
+      }
+      memcpy(sc->items, p->items, p->n_items * sizeof *sc->items);
+      sc->n_items = p->n_items;
+    }
   }
-  return 0;
-}
-
-typedef struct pub_items {
-  srv *s;
-  page *p;
-  int n;
-} pub_items;
-
-static int pub_item(void *ud, const store_item *it) {
-  pub_items *pi = ud;
-  const char *name = dept_item_name(pi->s->depts, it->item);
-  put_status(pi->p, name ? name : it->item, it->status, it->updated_at_text);
-  pi->n++;
-  return 0;
-}
-
-static int pub_event_last(void *ud, const store_event *ev) {
-  if (!ev->item)
-    snprintf(ud, STORE_TIME_MAX + 1, "%s", ev->at_text);
   return 0;
 }
 
@@ -272,7 +270,9 @@ enum MHD_Result public_status(srv_req *r) {
   if (!sc)
     return MHD_NO;
   memcpy(sc->want, tok, PUBLIC_STATUS_TOKEN_CHARS);
-  kerr err = store_app_by_reference(s->st, ref, pub_each, sc);
+  kerr err = store_app_progress(s->st, ref, pub_each, sc);
+  if (!err && sc->nomem)
+    err = KERR_NOMEM;
   if (err) {
     LOG_E("public", "store failed: %s", kerr_str(err));
     ret = reply_message(r, 500, TITLE,
@@ -296,32 +296,27 @@ enum MHD_Result public_status(srv_req *r) {
   put(&p, "</p>\n<p class=\"day\">收到申请：");
   put_day(&p, sc->received);
   put(&p, "</p>\n<ol>\n");
-  pub_items pi = {.s = s, .p = &p};
-  err = store_app_items(s->st, sc->uuid, pub_item, &pi);
-  if (!err && pi.n == 0) {
-    /* A referral or an application without items: its own status, dated
-     * by its newest event. */
-    char at[STORE_TIME_MAX + 1];
-    snprintf(at, sizeof at, "%s", sc->received);
-    err = store_app_events(s->st, sc->uuid, pub_event_last, at);
-    put_status(&p, strcmp(sc->kind, "referral") == 0 ? "帮别人求助" : "申请",
-               sc->status[0] ? sc->status : "submitted", at);
+  for (size_t i = 0; i < sc->n_items; i++) {
+    const store_item *it = &sc->items[i];
+    const char *name = dept_item_name(s->depts, it->item);
+    put_status(&p, name ? name : it->item, it->status, it->updated_at_text);
   }
+  /* A referral or an application without items: its own status, dated
+   * by its newest event. */
+  if (sc->n_items == 0)
+    put_status(&p, strcmp(sc->kind, "referral") == 0 ? "帮别人求助" : "申请",
+               sc->status[0] ? sc->status : "submitted", sc->last_at);
   put(&p, "</ol>\n<p class=\"note\">这个页面只显示办理进度，不显示个人信息。"
           "请保管好回执，不要把二维码发给不认识的人。</p>\n");
   tail(&p, s->cfg.public_hotline);
-  if (err) {
-    LOG_E("public", "store failed: %s", kerr_str(err));
-    ret = reply_message(r, 500, TITLE,
-                        "现在查不了，请过一会儿再试，或者到窗口问工作人员。",
-                        NULL);
-  } else if (p.e) {
+  if (p.e) {
     ret = srv_reply_error(r, 500, "internal", "page too large");
   } else {
     ret = reply_page(r, 200, &p, NULL);
   }
   buf_free(&p.b);
 out:
+  free(sc->items);
   sodium_memzero(sc, sizeof *sc);
   free(sc);
   return ret;

@@ -313,6 +313,28 @@ kerr store_app_get(store *s, const char *uuid, store_app_fn fn, void *ud);
  * oldest first. */
 kerr store_app_events(store *s, const char *uuid, store_event_fn fn, void *ud);
 
+/* What a progress query shows of one application: the application (sealed
+ * bytes not loaded), its events oldest first (its own and its items', at
+ * most STORE_PROGRESS_MAX) and its items in order (at most
+ * STORE_PROGRESS_MAX; only uuid, item, status and updated_at* filled).
+ * Everything is borrowed for the duration of the callback. */
+enum { STORE_PROGRESS_MAX = 500 };
+typedef struct store_progress {
+  const store_app *app;
+  const store_event *events;
+  size_t n_events;
+  const store_item *items;
+  size_t n_items;
+} store_progress;
+typedef int (*store_progress_fn)(void *ud, const store_progress *p);
+
+/* Calls fn for each application with this reference, in
+ * store_app_by_reference's order, with its events and items: the three
+ * reads of a progress query in one call (one statement on PostgreSQL, one
+ * read transaction on SQLite), so they agree with each other. */
+kerr store_app_progress(store *s, const char *reference, store_progress_fn fn,
+                        void *ud);
+
 /* Appends a status event and makes it the status of the application and of
  * every one of its items, unchecked (the console uses store_status_change).
  * KERR_NOTFOUND if the uuid is unknown. */

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <libpq-fe.h>
 #include <sodium.h>
 
@@ -201,6 +202,7 @@ enum {
   Q_SEARCH_KEY,
   Q_SEARCH_INDEXED,
   Q_APP_BY_REF,
+  Q_APP_PROGRESS,
   Q_APP_LIST,
   Q_APP_URGENT,
   Q_APP_COUNT_URGENT,
@@ -284,6 +286,20 @@ static const char *const QUERIES[N_QUERIES] = {
   [Q_APP_BY_REF] = "SELECT " APP_COLS " FROM applications WHERE reference ="
                    " $1 ORDER BY " URGENT_WAITING " DESC, received_at, uuid"
                    " LIMIT 16",
+  /* A progress query in one round trip: each application with the
+   * reference, its events and its items as two JSON arrays of arrays. */
+  [Q_APP_PROGRESS] =
+    "SELECT " APP_COLS ","
+    " (SELECT json_agg(json_build_array(e.status, e.note, e.staff_id,"
+    " e.at_text, e.at::text, e.item) ORDER BY e.id) FROM (SELECT id, status,"
+    " note, staff_id, at_text, at, item FROM events WHERE events.uuid ="
+    " a.uuid ORDER BY id LIMIT 500) e),"
+    " (SELECT json_agg(json_build_array(i.item, i.status,"
+    " i.updated_at::text, i.updated_at_text) ORDER BY i.pos, i.item) FROM"
+    " (SELECT item, pos, status, updated_at, updated_at_text FROM item_status"
+    " WHERE item_status.uuid = a.uuid ORDER BY pos, item LIMIT 500) i)"
+    " FROM applications a WHERE reference = $1 ORDER BY " URGENT_WAITING
+    " DESC, received_at, uuid LIMIT 16",
   [Q_APP_LIST] = "SELECT " LIST_COLS " FROM applications WHERE received_at"
                  " >= $1 AND received_at < $2 ORDER BY " URGENT_WAITING
                  " DESC, received_at DESC, uuid LIMIT $3",
@@ -1216,6 +1232,89 @@ static kerr pg_app_events(store *s, const char *uuid, store_event_fn fn,
     if (fn(ud, &ev))
       break;
   }
+  PQclear(r);
+  return err;
+}
+
+/* The i-th element of a JSON array row as text: NULL for JSON null (or
+ * anything but a string). */
+static const char *j_text(const cJSON *row, int i) {
+  const cJSON *v = cJSON_GetArrayItem(row, i);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const char *j_text0(const cJSON *row, int i) {
+  const char *t = j_text(row, i);
+  return t ? t : "";
+}
+
+static void j_copy(char *dst, size_t cap, const cJSON *row, int i) {
+  snprintf(dst, cap, "%s", j_text0(row, i));
+}
+
+/* One row of Q_APP_PROGRESS to fn: its two JSON arrays taken apart into
+ * events and items. *stop = fn's answer. */
+static kerr progress_row(const PGresult *r, int row, store_progress_fn fn,
+                         void *ud, int *stop) {
+  store_app a;
+  cJSON *ej = NULL, *ij = NULL;
+  store_event *ev = NULL;
+  store_item *it = NULL;
+  kerr err = KERR_OK;
+  app_from_row(r, row, &a);
+  if (!PQgetisnull(r, row, APP_NCOLS) &&
+      !(ej = cJSON_Parse(r_text(r, row, APP_NCOLS))))
+    return KERR_NOMEM;
+  if (!PQgetisnull(r, row, APP_NCOLS + 1) &&
+      !(ij = cJSON_Parse(r_text(r, row, APP_NCOLS + 1)))) {
+    err = KERR_NOMEM;
+    goto out;
+  }
+  size_t ne = (size_t)cJSON_GetArraySize(ej), ni = (size_t)cJSON_GetArraySize(ij);
+  if ((ne && !(ev = calloc(ne, sizeof *ev))) ||
+      (ni && !(it = calloc(ni, sizeof *it)))) {
+    err = KERR_NOMEM;
+    goto out;
+  }
+  size_t k = 0;
+  for (const cJSON *e = ej ? ej->child : NULL; e && k < ne; e = e->next, k++) {
+    const char *at = j_text(e, 4);
+    ev[k] = (store_event){.status = j_text0(e, 0), .note = j_text0(e, 1),
+                          .staff_id = j_text(e, 2), .at_text = j_text0(e, 3),
+                          .at = at ? strtoll(at, NULL, 10) : 0,
+                          .item = j_text(e, 5)};
+  }
+  k = 0;
+  for (const cJSON *e = ij ? ij->child : NULL; e && k < ni; e = e->next, k++) {
+    const char *at = j_text(e, 2);
+    snprintf(it[k].uuid, sizeof it[k].uuid, "%s", a.uuid);
+    j_copy(it[k].item, sizeof it[k].item, e, 0);
+    j_copy(it[k].status, sizeof it[k].status, e, 1);
+    it[k].updated_at = at ? strtoll(at, NULL, 10) : 0;
+    j_copy(it[k].updated_at_text, sizeof it[k].updated_at_text, e, 3);
+  }
+  store_progress p = {.app = &a, .events = ev, .n_events = ne, .items = it,
+                      .n_items = ni};
+  *stop = fn(ud, &p);
+out:
+  free(ev);
+  free(it);
+  cJSON_Delete(ej);
+  cJSON_Delete(ij);
+  return err;
+}
+
+static kerr pg_app_progress(store *s, const char *reference,
+                            store_progress_fn fn, void *ud) {
+  pconn *c = conn_take(s);
+  PGresult *r = NULL;
+  params p = {0};
+  int stop = 0;
+  p_text(&p, reference);
+  kerr err = q_rows(c, Q_APP_PROGRESS, &p, &r);
+  conn_give(s, c);
+  for (int i = 0; !err && !stop && i < PQntuples(r); i++)
+    err = progress_row(r, i, fn, ud, &stop);
   PQclear(r);
   return err;
 }

@@ -27,6 +27,7 @@
 #define store_app_index store_sqlite_app_index
 #define store_app_get store_sqlite_app_get
 #define store_app_events store_sqlite_app_events
+#define store_app_progress store_sqlite_app_progress
 #define store_app_set_status store_sqlite_app_set_status
 #define store_app_items store_sqlite_app_items
 #define store_status_change store_sqlite_status_change
@@ -78,6 +79,8 @@
     (s, uuid, fn, ud))                                                        \
   X(kerr, app_events, (store *s, const char *uuid, store_event_fn fn,         \
     void *ud), (s, uuid, fn, ud))                                             \
+  X(kerr, app_progress, (store *s, const char *reference,                    \
+    store_progress_fn fn, void *ud), (s, reference, fn, ud))                  \
   X(kerr, app_set_status, (store *s, const char *uuid,                        \
     const store_event *ev), (s, uuid, ev))                                    \
   X(kerr, app_items, (store *s, const char *uuid, store_item_fn fn,           \

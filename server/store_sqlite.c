@@ -756,6 +756,18 @@ kerr store_app_put(store *s, store_app *app, int *created) {
 #define URGENT_WAITING \
   "(urgent = 1 AND status NOT IN ('paid', 'returned', 'refused'))"
 
+/* The progress query's kept reads (READ_*): by reference, timeline,
+ * items. */
+#define SQL_BY_REF                                                          \
+  "SELECT " APP_COLS " FROM applications WHERE reference = ? ORDER BY "     \
+  URGENT_WAITING " DESC, received_at, uuid LIMIT 16"
+#define SQL_EVENTS                                                          \
+  "SELECT status, note, staff_id, at_text, at, item FROM events WHERE"      \
+  " uuid = ? ORDER BY id LIMIT 500"
+#define SQL_ITEMS                                                           \
+  "SELECT uuid, item, status, updated_at, updated_at_text FROM item_status" \
+  " WHERE uuid = ? ORDER BY pos, item"
+
 static void app_from_row(sqlite3_stmt *st, store_app *a) {
   memset(a, 0, sizeof *a);
   text_copy(a->uuid, sizeof a->uuid, st, 0);
@@ -862,10 +874,7 @@ kerr store_app_by_reference(store *s, const char *reference, store_app_fn fn,
                             void *ud) {
   int slot;
   reader_take(s, &slot);
-  sqlite3_stmt *st = read_stmt(s, slot, READ_BY_REF,
-                               "SELECT " APP_COLS " FROM applications WHERE"
-                               " reference = ? ORDER BY " URGENT_WAITING
-                               " DESC, received_at, uuid LIMIT 16");
+  sqlite3_stmt *st = read_stmt(s, slot, READ_BY_REF, SQL_BY_REF);
   kerr err = st ? KERR_OK : KERR_INTERNAL;
   if (!err) {
     sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
@@ -1170,10 +1179,7 @@ kerr store_app_events(store *s, const char *uuid, store_event_fn fn,
                       void *ud) {
   int slot, rc;
   reader_take(s, &slot);
-  sqlite3_stmt *st = read_stmt(s, slot, READ_EVENTS,
-                               "SELECT status, note, staff_id, at_text, at,"
-                               " item FROM events WHERE uuid = ? ORDER BY id"
-                               " LIMIT 500");
+  sqlite3_stmt *st = read_stmt(s, slot, READ_EVENTS, SQL_EVENTS);
   kerr err = st ? KERR_OK : KERR_INTERNAL;
   if (err)
     goto out;
@@ -1769,10 +1775,7 @@ static void item_from_row(sqlite3_stmt *st, store_item *it, int full) {
 kerr store_app_items(store *s, const char *uuid, store_item_fn fn, void *ud) {
   int slot, rc;
   reader_take(s, &slot);
-  sqlite3_stmt *st = read_stmt(s, slot, READ_ITEMS,
-                               "SELECT uuid, item, status, updated_at,"
-                               " updated_at_text FROM item_status WHERE"
-                               " uuid = ? ORDER BY pos, item");
+  sqlite3_stmt *st = read_stmt(s, slot, READ_ITEMS, SQL_ITEMS);
   kerr err = st ? KERR_OK : KERR_INTERNAL;
   if (err)
     goto out;
@@ -1789,6 +1792,163 @@ out:
   if (st)
     sqlite3_reset(st);
   reader_give(s, slot);
+  return err;
+}
+
+/* One application's events copied out of their statement (whose text
+ * is gone at the next step): the strings in one arena, the events pointed
+ * into it once it has stopped growing. Kept across the candidates of one
+ * progress query. */
+typedef struct ev_copy {
+  store_event *ev;
+  size_t (*off)[5]; /* status, note, staff_id, at_text, item; -1 = NULL */
+  size_t n, cap;
+  char *arena;
+  size_t used, size;
+} ev_copy;
+
+#define EV_NULL ((size_t)-1)
+
+static size_t ev_text(ev_copy *c, const unsigned char *t, int *nomem) {
+  if (!t)
+    return EV_NULL;
+  size_t len = strlen((const char *)t) + 1, at = c->used;
+  if (c->used + len > c->size) {
+    size_t size = c->size ? c->size : 1024;
+    while (c->used + len > size)
+      size *= 2;
+    char *a = realloc(c->arena, size);
+    if (!a) {
+      *nomem = 1;
+      return EV_NULL;
+    }
+    c->arena = a;
+    c->size = size;
+  }
+  memcpy(c->arena + at, t, len);
+  c->used += len;
+  return at;
+}
+
+static const char *ev_at(const ev_copy *c, size_t off) {
+  return off == EV_NULL ? NULL : c->arena + off;
+}
+
+static void ev_copy_free(ev_copy *c) {
+  if (c->arena)
+    sodium_memzero(c->arena, c->size); /* notes are the office's words */
+  free(c->arena);
+  free(c->ev);
+  free(c->off);
+}
+
+/* The events of uuid into c (from empty), oldest first. */
+static kerr progress_events(sqlite3_stmt *st, const char *uuid, ev_copy *c) {
+  int rc = SQLITE_DONE, nomem = 0;
+  c->n = c->used = 0;
+  sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+  while (!nomem && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (c->n == c->cap) {
+      size_t cap = c->cap ? c->cap * 2 : 8;
+      store_event *ev = realloc(c->ev, cap * sizeof *ev);
+      if (ev)
+        c->ev = ev;
+      size_t(*off)[5] = ev ? realloc(c->off, cap * sizeof *off) : NULL;
+      if (!off) {
+        nomem = 1;
+        break;
+      }
+      c->off = off;
+      c->cap = cap;
+    }
+    static const int cols[5] = {0, 1, 2, 3, 5};
+    for (int k = 0; k < 5; k++)
+      c->off[c->n][k] = ev_text(c, sqlite3_column_text(st, cols[k]), &nomem);
+    c->ev[c->n].at = sqlite3_column_int64(st, 4);
+    c->n++;
+  }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (nomem)
+    return KERR_NOMEM;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return KERR_IO;
+  for (size_t i = 0; i < c->n; i++) {
+    const char *status = ev_at(c, c->off[i][0]), *note = ev_at(c, c->off[i][1]),
+               *at_text = ev_at(c, c->off[i][3]);
+    c->ev[i].status = status ? status : "";
+    c->ev[i].note = note ? note : "";
+    c->ev[i].staff_id = ev_at(c, c->off[i][2]);
+    c->ev[i].at_text = at_text ? at_text : "";
+    c->ev[i].item = ev_at(c, c->off[i][4]);
+  }
+  return KERR_OK;
+}
+
+/* The items of uuid into *items (grown as needed), in order, at most
+ * STORE_PROGRESS_MAX. */
+static kerr progress_items(sqlite3_stmt *st, const char *uuid,
+                           store_item **items, size_t *n, size_t *cap) {
+  int rc = SQLITE_DONE;
+  kerr err = KERR_OK;
+  *n = 0;
+  sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+  while (*n < STORE_PROGRESS_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (*n == *cap) {
+      size_t c = *cap ? *cap * 2 : 8;
+      store_item *it = realloc(*items, c * sizeof *it);
+      if (!it) {
+        err = KERR_NOMEM;
+        break;
+      }
+      *items = it;
+      *cap = c;
+    }
+    item_from_row(st, &(*items)[(*n)++], 0);
+  }
+  if (!err && *n < STORE_PROGRESS_MAX && rc != SQLITE_DONE)
+    err = KERR_IO;
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return err;
+}
+
+/* The three kept reads of a progress query on one read connection; the
+ * reference's statement stays open while the others run, so all three
+ * read in its one read transaction. */
+kerr store_app_progress(store *s, const char *reference, store_progress_fn fn,
+                        void *ud) {
+  int slot, rc = SQLITE_DONE;
+  ev_copy ev = {0};
+  store_item *items = NULL;
+  size_t n_items = 0, cap_items = 0;
+  reader_take(s, &slot);
+  sqlite3_stmt *ref = read_stmt(s, slot, READ_BY_REF, SQL_BY_REF);
+  sqlite3_stmt *evs = read_stmt(s, slot, READ_EVENTS, SQL_EVENTS);
+  sqlite3_stmt *its = read_stmt(s, slot, READ_ITEMS, SQL_ITEMS);
+  kerr err = ref && evs && its ? KERR_OK : KERR_INTERNAL;
+  if (err)
+    goto out;
+  sqlite3_bind_text(ref, 1, reference, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step(ref)) == SQLITE_ROW) {
+    store_app a;
+    app_from_row(ref, &a);
+    if ((err = progress_events(evs, a.uuid, &ev)) ||
+        (err = progress_items(its, a.uuid, &items, &n_items, &cap_items)))
+      break;
+    store_progress p = {.app = &a, .events = ev.ev, .n_events = ev.n,
+                        .items = items, .n_items = n_items};
+    if (fn(ud, &p))
+      break;
+  }
+  if (!err && rc != SQLITE_ROW && rc != SQLITE_DONE)
+    err = KERR_IO;
+out:
+  if (ref)
+    sqlite3_reset(ref);
+  reader_give(s, slot);
+  ev_copy_free(&ev);
+  free(items);
   return err;
 }
 

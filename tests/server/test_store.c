@@ -306,6 +306,30 @@ static int app_level_events(void *ud, const store_event *e) {
   return 0;
 }
 
+/* "REF status|ev:item@at/staff,...|item=status@at,..." of each candidate a
+ * progress query hands over, ";" between them: the one call must say what
+ * store_app_by_reference, store_app_events and store_app_items say. */
+static int join_progress(void *ud, const store_progress *p) {
+  char *s = ud;
+  size_t n = strlen(s);
+  n += (size_t)snprintf(s + n, 512 - n, "%s%s %s|", n ? ";" : "",
+                        p->app->reference, p->app->status);
+  for (size_t i = 0; i < p->n_events && n < 512; i++) {
+    const store_event *e = &p->events[i];
+    n += (size_t)snprintf(s + n, 512 - n, "%s%s:%s@%s/%s%s", i ? "," : "",
+                          e->status, e->item ? e->item : "-", e->at_text,
+                          e->staff_id ? e->staff_id : "-",
+                          e->at == 0 ? "!" : "");
+  }
+  if (n < 512)
+    n += (size_t)snprintf(s + n, 512 - n, "|");
+  for (size_t i = 0; i < p->n_items && n < 512; i++)
+    n += (size_t)snprintf(s + n, 512 - n, "%s%s=%s@%s", i ? "," : "",
+                          p->items[i].item, p->items[i].status,
+                          p->items[i].updated_at_text);
+  return 0;
+}
+
 static int status_into(void *ud, const store_app *a) {
   snprintf(ud, STORE_STATUS_MAX + 1, "%s", a->status);
   return 0;
@@ -368,6 +392,21 @@ static void test_items(void) {
   got[0] = '\0';
   CHECK(store_app_events(st, u1, app_level_events, got) == KERR_OK);
   CHECK_STR(got, "submitted,accepted");
+  /* The progress query's one call: the application, every event oldest
+   * first, the items in order; an application without items has none;
+   * an unknown reference calls nothing. */
+  char pr[512] = "";
+  CHECK(store_app_progress(st, "ITEM-S001-A", join_progress, pr) == KERR_OK);
+  CHECK_STR(pr, "ITEM-S001-A accepted|submitted:-@t601/-,"
+                "accepted:dibao@t2/S1,accepted:medical@t2/S1,"
+                "accepted:-@t2/S1,reviewing:medical@t3/S2|"
+                "dibao=accepted@t2,medical=reviewing@t3");
+  pr[0] = '\0';
+  CHECK(store_app_progress(st, "ITEM-S002-B", join_progress, pr) == KERR_OK);
+  CHECK_STR(pr, "ITEM-S002-B submitted|submitted:-@t602/-|");
+  pr[0] = '\0';
+  CHECK(store_app_progress(st, "NONE-XXXX-Y", join_progress, pr) == KERR_OK);
+  CHECK_STR(pr, "");
   /* An unknown item or application. */
   const char *nope[] = {"housing"};
   m.items = nope;
@@ -800,6 +839,10 @@ int main(void) {
   CHECK(store_app_put(st, &a, &created) == KERR_OK && created);
   CHECK(store_app_by_reference(st, "JC7K-M4PX-Q", count_app, &n) == KERR_OK);
   CHECK_INT(n, 2);
+  char pr[512] = "";
+  CHECK(store_app_progress(st, "JC7K-M4PX-Q", join_progress, pr) == KERR_OK);
+  CHECK_STR(pr, "JC7K-M4PX-Q submitted|submitted:-@t1/-|dibao=submitted@t1;"
+                "JC7K-M4PX-Q submitted|submitted:-@t2/-|dibao=submitted@t2");
   n = 0;
   CHECK(store_app_list(st, 1000, 1002, 10, count_app, &n) == KERR_OK);
   CHECK_INT(n, 1);

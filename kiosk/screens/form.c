@@ -39,13 +39,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/services.h"
 #include "core/log.h"
+#include "screens/screens.h"
+#include "services/services.h"
+#include "widgets/choice.h"
 #include "widgets/field.h"
 #include "widgets/kbd.h"
-#include "screens/screens.h"
-#include "widgets/choice.h"
-
 
 /* What a tap on the question screen means (ui_tag). */
 enum fq_action {
@@ -64,10 +63,10 @@ enum fq_action {
   FQ_MEMBER_REMOVE_NO,
   FQ_PAGE_UP, /* the members' list */
   FQ_PAGE_DOWN,
-  FQ_DATE_STEP, /* arg: unit * 2 + up (unit 0 year, 1 month, 2 day) */
-  FQ_DATE_QUICK, /* arg: days before today (0 今天, 1 昨天) */
-  FQ_CARD,        /* 刷身份证 */
-  FQ_CARD_CANCEL, /* 不刷了，自己填 */
+  FQ_DATE_STEP,      /* arg: unit * 2 + up (unit 0 year, 1 month, 2 day) */
+  FQ_DATE_QUICK,     /* arg: days before today (0 今天, 1 昨天) */
+  FQ_CARD,           /* 刷身份证 */
+  FQ_CARD_CANCEL,    /* 不刷了，自己填 */
   FQ_CHOICE_PAGE_UP, /* a long list of choices */
   FQ_CHOICE_PAGE_DOWN
 };
@@ -79,19 +78,19 @@ typedef struct form_state {
   const form_field *bound; /* the question on show (NULL: none yet) */
   int bound_member;
   int bound_step;
-  int texty;               /* the question is typed into fld */
-  int date;                /* fld holds 8 digits of a date */
+  int texty;                  /* the question is typed into fld */
+  int date;                   /* fld holds 8 digits of a date */
   char msg[FORM_MAX_MESSAGE]; /* under the input; "" when none */
-  int confirm;             /* the value is unusual: offer 「没错」 */
+  int confirm;                /* the value is unusual: offer 「没错」 */
   unsigned char picked[FORM_MAX_CHOICES]; /* multi-choice ticks */
-  int removing;            /* member whose 确定删除 shows, or -1 */
-  int page;                /* members' list page */
-  int show_member;         /* turn to this member's page, or -1 */
+  int removing;    /* member whose 确定删除 shows, or -1 */
+  int page;        /* members' list page */
+  int show_member; /* turn to this member's page, or -1 */
   int pages;
-  int card_wait;          /* 刷身份证 tapped: waiting for a card */
-  int cpage;              /* choices' page (a list too long for one) */
+  int card_wait; /* 刷身份证 tapped: waiting for a card */
+  int cpage;     /* choices' page (a list too long for one) */
   int cpages;
-  uint32_t msg_said;      /* hash of the message last read aloud, 0 none */
+  uint32_t msg_said; /* hash of the message last read aloud, 0 none */
 } form_state;
 
 /* ------------------------------------------------------------------ */
@@ -142,8 +141,7 @@ static void prefill(form_state *s, const form *f, const form_field *fd,
     int64_t v; /* money: fen, number: EXPR_SCALE units */
     int money = fd->type == FORM_T_MONEY;
     if (form_value_number(f, fd, member, &v))
-      expr_num_format(money ? v * 100 : v, money ? 2 : 4, typed,
-                      sizeof typed);
+      expr_num_format(money ? v * 100 : v, money ? 2 : 4, typed, sizeof typed);
     session_wipe_bytes(&v, sizeof v);
   } else if (fd->type == FORM_T_DATE) {
     validate_date d;
@@ -231,8 +229,8 @@ static void go_next(app *a, form_state *s, form *f) {
   if (r.status != FORM_OK) {
     set_msg(s, &r);
     /* On the list: show the first member with something missing. */
-    for (size_t m = 0; q.step == FORM_STEP_GROUP &&
-                       m < form_member_count(f, q.field->id);
+    for (size_t m = 0;
+         q.step == FORM_STEP_GROUP && m < form_member_count(f, q.field->id);
          m++)
       if (!form_member_complete(f, q.field->id, m)) {
         s->show_member = (int)m;
@@ -484,8 +482,8 @@ static void next_tapped(app *a, form_state *s, form *f,
     go_next(a, s, f);
 }
 
-static void group_event(app *a, form_state *s, form *f,
-                        const form_question *q, const ui_event *ev) {
+static void group_event(app *a, form_state *s, form *f, const form_question *q,
+                        const ui_event *ev) {
   int m = ev->arg; /* the member's index, for the member actions */
   switch (ev->action) {
   case FQ_MEMBER_ADD: {
@@ -530,8 +528,8 @@ static void group_event(app *a, form_state *s, form *f,
   }
 }
 
-static void field_event(app *a, form_state *s, form *f,
-                        const form_question *q, const ui_event *ev) {
+static void field_event(app *a, form_state *s, form *f, const form_question *q,
+                        const ui_event *ev) {
   const form_field *fd = q->field;
   form_result r = {0};
   /* the choice's index, for FQ_CHOICE and FQ_MULTI */
@@ -760,8 +758,9 @@ static int check_row(ui *u, const char *id, SDL_Rect r, int ticked, int px,
       ui_fill(u, (SDL_Rect){b.x + box / 5 + i, b.y + box / 2 + i - t / 2, t, t},
               th->on_primary);
     for (int i = 0; i < box / 2; i++)
-      ui_fill(u, (SDL_Rect){b.x + box / 5 + box / 4 + i,
-                            b.y + box / 2 + box / 4 - i - t / 2, t, t},
+      ui_fill(u,
+              (SDL_Rect){b.x + box / 5 + box / 4 + i,
+                         b.y + box / 2 + box / 4 - i - t / 2, t, t},
               th->on_primary);
   } else {
     ui_fill_round(u, b, th->radius / 2, th->text_muted);
@@ -769,8 +768,8 @@ static int check_row(ui *u, const char *id, SDL_Rect r, int ticked, int px,
     ui_fill_round(u, (SDL_Rect){b.x + bw, b.y + bw, b.w - 2 * bw, b.h - 2 * bw},
                   th->radius / 2, th->surface);
   }
-  ui_text_box(u, (SDL_Rect){b.x + box + th->pad, r.y, tw, r.h}, px,
-              TEXT_BOLD, th->text, UI_LEFT, 1, label);
+  ui_text_box(u, (SDL_Rect){b.x + box + th->pad, r.y, tw, r.h}, px, TEXT_BOLD,
+              th->text, UI_LEFT, 1, label);
   ui_target_add(u, id, r, label);
   return h;
 }
@@ -787,19 +786,18 @@ static int draw_msg(ui *u, SDL_Rect r, const char *msg, int draw, int info) {
   if (draw) {
     ui_fill_round(u, (SDL_Rect){r.x, r.y, r.w, mh + th->pad}, th->radius,
                   info ? th->surface_alt : th->warn_bg);
-    ui_text_box(u, (SDL_Rect){r.x + th->pad, r.y + th->pad / 2,
-                              r.w - 2 * th->pad, mh},
-                th->px_body, TEXT_BOLD, info ? th->primary : th->accent,
-                UI_LEFT, 0, msg);
+    ui_text_box(
+        u, (SDL_Rect){r.x + th->pad, r.y + th->pad / 2, r.w - 2 * th->pad, mh},
+        th->px_body, TEXT_BOLD, info ? th->primary : th->accent, UI_LEFT, 0,
+        msg);
   }
   return mh + th->pad;
 }
 
 /* 「第3步，共8步 · 申请人」, a thin bar, and for a member whose questions
  * these are, 「第1位家里人：李秀英」. Returns the y below. */
-static int progress_block(app *a, ui *u, const form *f,
-                          const form_question *q, SDL_Rect r, int draw,
-                          int steps) {
+static int progress_block(app *a, ui *u, const form *f, const form_question *q,
+                          SDL_Rect r, int draw, int steps) {
   const theme *th = &u->th;
   int y = r.y;
   char tmp[200];
@@ -820,14 +818,15 @@ static int progress_block(app *a, ui *u, const form *f,
     y += ph + th->gap / 3;
     int barh = theme_px(th, 8);
     if (draw)
-      ui_fill_round(u, (SDL_Rect){r.x, y, r.w, barh}, barh / 2, th->surface_alt);
+      ui_fill_round(u, (SDL_Rect){r.x, y, r.w, barh}, barh / 2,
+                    th->surface_alt);
     if (draw && q->n_sections)
-      ui_fill_round(u,
-                    (SDL_Rect){r.x, y,
-                               (int)((size_t)r.w * (q->section + 1) /
-                                     q->n_sections),
-                               barh},
-                    barh / 2, th->primary);
+      ui_fill_round(
+          u,
+          (SDL_Rect){r.x, y,
+                     (int)((size_t)r.w * (q->section + 1) / q->n_sections),
+                     barh},
+          barh / 2, th->primary);
     y += barh + th->gap / 2;
   }
   if (q->member >= 0 && q->field && q->field->group) {
@@ -936,8 +935,8 @@ static void draw_nav(app *a, ui *u, SDL_Rect r, int has_prev,
               UI_BTN_SECONDARY, app_str(a, "formui.prev"));
     ui_tag(u, FQ_PREV, 0);
   }
-  ui_button(u, "form.next",
-            (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h}, UI_BTN_PRIMARY,
+  ui_button(u, "form.next", (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h},
+            UI_BTN_PRIMARY,
             next_label ? next_label : app_str(a, "formui.next"));
   ui_tag(u, FQ_NEXT, 0);
 }
@@ -965,9 +964,8 @@ static void draw_nav_card(app *a, ui *u, const form_state *s, SDL_Rect r,
               UI_BTN_SECONDARY, app_str(a, "formui.card.read"));
     ui_tag(u, FQ_CARD, 0);
   }
-  ui_button(u, "form.next",
-            (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h}, UI_BTN_PRIMARY,
-            app_str(a, "formui.next"));
+  ui_button(u, "form.next", (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h},
+            UI_BTN_PRIMARY, app_str(a, "formui.next"));
   ui_tag(u, FQ_NEXT, 0);
 }
 
@@ -1002,18 +1000,25 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   if (th->portrait) {
     col = (SDL_Rect){m, area.y + th->gap / 2, th->w - 2 * m, 0};
     int max_kh = footer - area.y - th->h / 3;
-    if (s->date) {
-      /* The steppers go under the field: the keys leave the question, the
-       * field, the date in words, the steppers and 上一步 / 下一步 their
-       * room (down to their minimum size). */
-      field_view none = {0};
-      int need = draw_progress(a, u, f, q, col, 0);
-      need = draw_question(a, u, q, (SDL_Rect){col.x, need, col.w, 0}, 0, 0);
-      need += field_height(u, col.w, &none) + th->gap / 2 + steps +
-              th->gap + th->button_h + th->gap;
-      if (footer - need < max_kh)
-        max_kh = footer - need;
+    /* The keys leave the question, the field, its message (a long one
+     * takes more than the line kept for it), a date's steppers and
+     * 上一步 / 下一步 their room, down to the keys' minimum size. */
+    field_view none = {0};
+    int need = draw_progress(a, u, f, q, col, 0);
+    need = draw_question(a, u, q, (SDL_Rect){col.x, need, col.w, 0}, 0, 0);
+    need += field_height(u, col.w, &none) + th->gap + th->button_h + th->gap;
+    if (s->msg[0]) {
+      int mh =
+          draw_msg(u, (SDL_Rect){col.x, 0, col.w, 0}, s->msg, 0, s->card_wait) +
+          th->gap / 2;
+      int line = text_line_height(u->text, th->px_body, TEXT_BOLD);
+      if (mh > line)
+        need += mh - line;
     }
+    if (s->date)
+      need += th->gap / 2 + steps;
+    if (footer - need < max_kh)
+      max_kh = footer - need;
     int kh = s->k ? kbd_height(s->k, u, th->w, max_kh) : 0;
     kr = (SDL_Rect){0, footer - kh, th->w, kh};
     col.h = kr.y - col.y - th->gap / 2;
@@ -1035,17 +1040,15 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
       cw = th->w - m - th->gap - kw_min;
     if (cw < floor_w)
       cw = floor_w;
-    col = (SDL_Rect){m, area.y + th->gap / 2, cw,
-                     footer - area.y - th->gap};
+    col = (SDL_Rect){m, area.y + th->gap / 2, cw, footer - area.y - th->gap};
     int kx = m + cw + th->gap;
     int kw = th->w - kx;
     int max_kh = footer - area.y - 2 * th->gap - th->button_h;
-    int kh = s->k ? kbd_height(s->k, u, kw,
-                               max_kh - (steps ? steps + th->gap : 0))
-                  : 0;
-    if (steps && footer - kh - th->gap - th->button_h -
-                         (area.y + th->gap / 2) <
-                     steps) {
+    int kh =
+        s->k ? kbd_height(s->k, u, kw, max_kh - (steps ? steps + th->gap : 0))
+             : 0;
+    if (steps &&
+        footer - kh - th->gap - th->button_h - (area.y + th->gap / 2) < steps) {
       /* No room by the keys (a small screen in a large size): the
        * steppers go under the field, as on a portrait screen, and the
        * digits' keypad gives the question's column the width it needs
@@ -1068,8 +1071,8 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   if (s->fld.kind != FIELD_TEXT && s->fld.kind != FIELD_NAME)
     snprintf(counter, sizeof counter, "%zu/%d", field_chars(&s->fld),
              s->fld.max_chars);
-  const char *ph = app_str(a, s->date ? "formui.date.placeholder"
-                                      : "formui.placeholder");
+  const char *ph =
+      app_str(a, s->date ? "formui.date.placeholder" : "formui.placeholder");
   field_view v = {.id = "form.field",
                   .label = q->field->review_label,
                   .placeholder = ph,
@@ -1090,8 +1093,8 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     int bottom = footer - th->gap / 2;
     int line = text_line_height(u->text, th->px_body, TEXT_BOLD);
     int rest = fh - line +
-               (s->msg[0] ? draw_msg(u, (SDL_Rect){col.x, 0, col.w, 0},
-                                     s->msg, 0, s->card_wait)
+               (s->msg[0] ? draw_msg(u, (SDL_Rect){col.x, 0, col.w, 0}, s->msg,
+                                     0, s->card_wait)
                           : line);
     if (steps && steps_in_col)
       rest += th->gap / 2 + steps;
@@ -1149,9 +1152,9 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   } else if (s->date) {
     int top = area.y + th->gap / 2;
     int bottom = kr.y - th->gap - th->button_h;
-    draw_date_steps(a, u, s,
-                    (SDL_Rect){kr.x + th->pad, top, kr.w - 2 * th->pad,
-                               bottom - top});
+    draw_date_steps(
+        a, u, s,
+        (SDL_Rect){kr.x + th->pad, top, kr.w - 2 * th->pad, bottom - top});
   }
   if (nav.y < y)
     nav.y = y;
@@ -1183,8 +1186,8 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
 /* The height of the row of choices starting at i: as the widgets want it
  * (at least a button's height), or compact (half the padding, at least a
  * touch target's). */
-static int choice_row_h(ui *u, const form_field *fd, size_t i, int cw,
-                        int cols, int px, int compact) {
+static int choice_row_h(ui *u, const form_field *fd, size_t i, int cw, int cols,
+                        int px, int compact) {
   const theme *th = &u->th;
   int multi = fd->type == FORM_T_MULTI_CHOICE;
   int row_h = 0;
@@ -1193,8 +1196,8 @@ static int choice_row_h(ui *u, const form_field *fd, size_t i, int cw,
     int h;
     if (compact) {
       /* The words' room as check_row and choice_button lay them out. */
-      int tw = multi ? cw - 3 * th->pad - th->target_min * 3 / 4
-                     : cw - 2 * th->pad;
+      int tw =
+          multi ? cw - 3 * th->pad - th->target_min * 3 / 4 : cw - 2 * th->pad;
       h = ui_text_height(u, tw, px, TEXT_BOLD, lab) + th->pad;
       if (h < th->target_min)
         h = th->target_min;
@@ -1273,8 +1276,8 @@ static void choice_pages(app *a, ui *u, form_state *s, const form_field *fd,
   int pw = (r.w - th->gap) / 3;
   int py = r.y + r.h - pager_h;
   if (s->cpage > 0) {
-    ui_button(u, "page.up", (SDL_Rect){r.x, py, pw, pager_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
+    ui_button(u, "page.up", (SDL_Rect){r.x, py, pw, pager_h}, UI_BTN_SECONDARY,
+              app_str(a, "nav.prev_page"));
     ui_tag(u, FQ_CHOICE_PAGE_UP, 0);
   }
   char pg[64];
@@ -1294,8 +1297,8 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
   const theme *th = &u->th;
   int m = th->margin;
   int nav_y = footer - th->gap / 2 - th->button_h;
-  draw_nav(a, u, (SDL_Rect){m, nav_y, th->w - 2 * m, th->button_h},
-           has_prev(f), NULL);
+  draw_nav(a, u, (SDL_Rect){m, nav_y, th->w - 2 * m, th->button_h}, has_prev(f),
+           NULL);
   int top = area.y + th->gap / 2, bottom = nav_y - th->gap;
   SDL_Rect qr, ar = {0, 0, 0, 0};
   if (th->portrait) {
@@ -1303,8 +1306,8 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
   } else {
     int qw = (th->w - 2 * m - 2 * th->gap) * 45 / 100;
     qr = (SDL_Rect){m, top, qw, bottom - top};
-    ar = (SDL_Rect){m + qw + 2 * th->gap, top,
-                    th->w - 2 * m - qw - 2 * th->gap, bottom - top};
+    ar = (SDL_Rect){m + qw + 2 * th->gap, top, th->w - 2 * m - qw - 2 * th->gap,
+                    bottom - top};
   }
   /* On a small screen in a large size the question's column sheds the
    * progress line, then the help line, then takes some of the answers'
@@ -1323,8 +1326,7 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
       int qy = prog ? draw_progress(a, u, f, q, qr, 0)
                     : draw_member_line(a, u, f, q, qr, 0);
       qy = draw_question(a, u, q, (SDL_Rect){qr.x, qy, qr.w, 0}, lean, 0);
-      qy += draw_msg(u, (SDL_Rect){qr.x, qy, qr.w, 0}, s->msg, 0,
-                     s->card_wait);
+      qy += draw_msg(u, (SDL_Rect){qr.x, qy, qr.w, 0}, s->msg, 0, s->card_wait);
       if (qy <= bottom)
         break;
     }
@@ -1334,8 +1336,8 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
   y = draw_question(a, u, q, (SDL_Rect){qr.x, y, qr.w, 0}, lean, 1);
   y += draw_msg(u, (SDL_Rect){qr.x, y, qr.w, 0}, s->msg, 1, s->card_wait);
   if (th->portrait)
-    ar = (SDL_Rect){m, y + th->gap / 2, th->w - 2 * m,
-                    bottom - y - th->gap / 2};
+    ar =
+        (SDL_Rect){m, y + th->gap / 2, th->w - 2 * m, bottom - y - th->gap / 2};
   char shown[1024] = "";
   form_value_display(f, q->field, q->member, shown, sizeof shown);
   const form_field *fd = q->field;
@@ -1433,8 +1435,8 @@ static int member_row(app *a, ui *u, const form_state *s, const form *f,
   int tw = beside ? inner - bw1 - bw2 - th->gap : inner;
   int th1 = removing ? ui_text_height(u, tw, th->px_body, TEXT_BOLD, ask)
                      : ui_text_height(u, tw, th->px_large, TEXT_BOLD, line);
-  int th2 = removing ? 0
-                     : ui_text_height(u, tw, th->px_small, TEXT_REGULAR, sub);
+  int th2 =
+      removing ? 0 : ui_text_height(u, tw, th->px_small, TEXT_REGULAR, sub);
   int text_h = th1 + th2;
   int h = beside ? (text_h > th->button_h ? text_h : th->button_h)
                  : text_h + th->gap / 2 + th->button_h;
@@ -1454,8 +1456,8 @@ static int member_row(app *a, ui *u, const form_state *s, const form *f,
                   complete ? TEXT_REGULAR : TEXT_BOLD,
                   complete ? th->text_muted : th->accent, UI_LEFT, 0, sub);
     }
-    int by = beside ? row.y + (h - th->button_h) / 2
-                    : ty + text_h + th->gap / 2;
+    int by =
+        beside ? row.y + (h - th->button_h) / 2 : ty + text_h + th->gap / 2;
     int bx2 = row.x + row.w - th->pad - bw2;
     int bx1 = bx2 - th->gap / 2 - bw1;
     char id1[UI_ID_MAX], id2[UI_ID_MAX];
@@ -1469,8 +1471,8 @@ static int member_row(app *a, ui *u, const form_state *s, const form *f,
     ui_button(u, id1, (SDL_Rect){bx1, by, bw1, th->button_h},
               removing ? UI_BTN_ACCENT : UI_BTN_SECONDARY, b1);
     ui_tag(u, removing ? FQ_MEMBER_REMOVE_YES : FQ_MEMBER_EDIT, (int)i);
-    ui_button(u, id2, (SDL_Rect){bx2, by, bw2, th->button_h},
-              UI_BTN_SECONDARY, b2);
+    ui_button(u, id2, (SDL_Rect){bx2, by, bw2, th->button_h}, UI_BTN_SECONDARY,
+              b2);
     ui_tag(u, removing ? FQ_MEMBER_REMOVE_NO : FQ_MEMBER_REMOVE, (int)i);
   }
   session_wipe_bytes(name, sizeof name);
@@ -1498,8 +1500,9 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
   chrome_format(add, sizeof add, app_str(a, "formui.members.add"), "label",
                 g->item_label);
   int third = (w - 2 * th->gap / 2) / 3;
-  int one_row = text_width(u->text, th->px_large, TEXT_BOLD, add,
-                           strlen(add)) + 2 * th->pad <= third;
+  int one_row = text_width(u->text, th->px_large, TEXT_BOLD, add, strlen(add)) +
+                    2 * th->pad <=
+                third;
   int add_y = nav_y;
   if (one_row) {
     if (has_prev(f)) {
@@ -1538,8 +1541,8 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
     chrome_format(t, sizeof t, app_str(a, "formui.members.empty"), "label",
                   g->item_label);
     int h = ui_text_height(u, w, th->px_body, TEXT_REGULAR, t);
-    ui_text_box(u, (SDL_Rect){x, y, w, h}, th->px_body, TEXT_REGULAR,
-                th->text, UI_LEFT, 0, t);
+    ui_text_box(u, (SDL_Rect){x, y, w, h}, th->px_body, TEXT_REGULAR, th->text,
+                UI_LEFT, 0, t);
     s->pages = 1;
     s->page = 0;
     return;
@@ -1550,14 +1553,14 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
   int room = list_bottom - y;
   int total = 0;
   for (size_t i = 0; i < n; i++)
-    total += member_row(a, u, s, f, g, i, (SDL_Rect){x, 0, w, 0}, 0) +
-             th->gap / 2;
+    total +=
+        member_row(a, u, s, f, g, i, (SDL_Rect){x, 0, w, 0}, 0) + th->gap / 2;
   int page_room = total > room ? room - pager_h - th->gap / 2 : room;
   int first_of[FORM_MAX_MEMBERS + 1];
   int pages = 0, used = 0;
   for (size_t i = 0; i < n && i < FORM_MAX_MEMBERS; i++) {
-    int h = member_row(a, u, s, f, g, i, (SDL_Rect){x, 0, w, 0}, 0) +
-            th->gap / 2;
+    int h =
+        member_row(a, u, s, f, g, i, (SDL_Rect){x, 0, w, 0}, 0) + th->gap / 2;
     if (pages == 0 || (used + h > page_room && used > 0)) {
       first_of[pages++] = (int)i;
       used = 0;
@@ -1582,8 +1585,8 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
     int pw = (w - th->gap) / 3;
     int py = list_bottom - pager_h;
     if (s->page > 0) {
-      ui_button(u, "page.up", (SDL_Rect){x, py, pw, pager_h},
-                UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
+      ui_button(u, "page.up", (SDL_Rect){x, py, pw, pager_h}, UI_BTN_SECONDARY,
+                app_str(a, "nav.prev_page"));
       ui_tag(u, FQ_PAGE_UP, 0);
     }
     char pg[64];
@@ -1603,15 +1606,15 @@ static void draw_unavailable(app *a, ui *u, SDL_Rect area) {
   int w = th->w - 2 * th->margin;
   const char *t = app_str(a, "formui.unavailable");
   int h = ui_text_height(u, w, th->px_body, TEXT_REGULAR, t);
-  ui_text_box(u, (SDL_Rect){th->margin, area.y + th->margin, w, h},
-              th->px_body, TEXT_REGULAR, th->text, UI_LEFT, 0, t);
+  ui_text_box(u, (SDL_Rect){th->margin, area.y + th->margin, w, h}, th->px_body,
+              TEXT_REGULAR, th->text, UI_LEFT, 0, t);
 }
 
 static void form_draw(app *a, void *state, ui *u) {
   form_state *s = state;
   form *f = form_host_form(app_form(a));
-  const char *title = f ? form_schema_title(form_get_schema(f))
-                        : app_str(a, "formui.title");
+  const char *title =
+      f ? form_schema_title(form_get_schema(f)) : app_str(a, "formui.title");
   SDL_Rect area = screen_top_bar(a, u, title, 1);
   int footer = screen_footer(a, u);
   if (!f) {
@@ -1648,7 +1651,7 @@ static void take_card(app *a, form_state *s) {
     if (res == FORM_HOST_CARD_FILLED)
       s->bound = NULL; /* show the filled value: bind the question again */
   } else {
-    key = o == IDCARD_READ_REMOVED   ? "formui.card.removed"
+    key = o == IDCARD_READ_REMOVED     ? "formui.card.removed"
           : o == IDCARD_READ_NO_READER ? "formui.card.no_reader"
                                        : "formui.card.unreadable";
   }

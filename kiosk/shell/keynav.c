@@ -122,35 +122,89 @@ static int focus_order(const ui *u, int *order) {
   return n;
 }
 
+/* Where a step (+1 down, -1 up) from the target at registry index at (-1:
+ * none) goes in order[0..n): the position in order. */
+static int next_in_order(const ui *u, const int *order, int n, int at,
+                         int step) {
+  int k = -1;
+  for (int j = 0; j < n && at >= 0; j++)
+    if (order[j] == at)
+      k = j;
+  if (k >= 0)
+    return (k + step + n) % n;
+  /* The first step: the first (last) target of the content. */
+  for (int j = 0; j < n; j++) {
+    int m = step > 0 ? j : n - 1 - j;
+    if (!is_chrome(&u->targets[order[m]]))
+      return m;
+  }
+  return step > 0 ? 0 : n - 1;
+}
+
 static void move(app *a, int step) {
   const ui *u = &a->ui;
   int order[UI_MAX_TARGETS];
   int n = focus_order(u, order);
   if (!n)
     return;
-  int at = focused(a), k = -1;
-  for (int j = 0; j < n && at >= 0; j++)
-    if (order[j] == at)
-      k = j;
-  if (k < 0) {
-    /* The first step: the first (last) target of the content. */
-    k = step > 0 ? 0 : n - 1;
-    for (int j = 0; j < n; j++) {
-      int m = step > 0 ? j : n - 1 - j;
-      if (!is_chrome(&u->targets[order[m]])) {
-        k = m;
-        break;
-      }
-    }
-  } else {
-    k = (k + step + n) % n;
-  }
+  int k = next_in_order(u, order, n, focused(a), step);
   const ui_target *t = &u->targets[order[k]];
   snprintf(a->focus, sizeof a->focus, "%s", t->id);
   a->focus_at = order[k];
   LOG_D("keys", "focus %s", t->id);
   say_target(a, t);
   a->dirty = 1;
+}
+
+int keynav_check(const app *a, char *err, size_t errlen) {
+  const ui *u = &a->ui;
+  int order[UI_MAX_TARGETS];
+  int n = focus_order(u, order);
+  err[0] = '\0';
+  for (int k = 0; k < n; k++) {
+    const ui_target *t = &u->targets[order[k]];
+    /* The focus finds a target by its id: two alike on one layer and the
+     * keypad cannot tell them apart. */
+    for (int j = 0; j < k; j++)
+      if (strcmp(u->targets[order[j]].id, t->id) == 0) {
+        snprintf(err, errlen, "two targets '%s' on one screen", t->id);
+        return 0;
+      }
+    /* enter sends the tap the target itself would get: a finger at its
+     * centre must reach the same target, not one drawn over it. */
+    const ui_target *hit = ui_hit(u, t->r.x + t->r.w / 2, t->r.y + t->r.h / 2);
+    if (hit != t && (!hit || strcmp(hit->id, t->id) != 0 ||
+                     hit->action != t->action || hit->arg != t->arg)) {
+      snprintf(err, errlen,
+               "enter on '%s' is not what a tap does: a tap on its centre "
+               "reaches '%s'",
+               t->id, hit ? hit->id : "nothing");
+      return 0;
+    }
+  }
+  /* down from nothing, n times: every target once, then the first again. */
+  unsigned char seen[UI_MAX_TARGETS] = {0};
+  int at = -1, first = -1;
+  for (int step = 0; step <= n && n; step++) {
+    int k = next_in_order(u, order, n, at, 1);
+    if (step == n) {
+      if (k != first) {
+        snprintf(err, errlen, "down after the last target does not go round");
+        return 0;
+      }
+      break;
+    }
+    if (seen[k]) {
+      snprintf(err, errlen, "down visits '%s' twice in one round",
+               u->targets[order[k]].id);
+      return 0;
+    }
+    seen[k] = 1;
+    if (first < 0)
+      first = k;
+    at = order[k];
+  }
+  return 1;
 }
 
 /* The target with this id in the last frame's top layer, or NULL. */

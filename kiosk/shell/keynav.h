@@ -12,6 +12,8 @@
 #ifndef KIOSK_SHELL_KEYNAV_H
 #define KIOSK_SHELL_KEYNAV_H
 
+#include <stddef.h>
+
 typedef struct app app;
 
 typedef enum keynav_act {
@@ -43,6 +45,12 @@ void keynav_draw(app *a);
 
 /* Forgets the focus (a new screen, a touch, the session end). */
 void keynav_clear(app *a);
+
+/* Checks the keypad on the last frame: down from nothing visits every
+ * target of the top layer exactly once and then goes round; no two share
+ * an id; enter on each sends what a tap on its centre would. 0 with a
+ * sentence in err when not. */
+int keynav_check(const app *a, char *err, size_t errlen);
 
 /* One step louder (dir > 0) or softer, said aloud (「音量8」): the volume
  * keys and the footer's 大声一点 / 小声一点. */

@@ -263,6 +263,11 @@ static int check_layout(app *a, app_script *s, const cmd *c) {
       bad = 1;
     }
   }
+  char why[256];
+  if (!keynav_check(a, why, sizeof why)) {
+    fail(s, c, "the keypad at %s: %s", where, why);
+    bad = 1;
+  }
   return bad ? -1 : 1;
 }
 

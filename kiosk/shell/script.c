@@ -126,14 +126,10 @@ kerr app_script_load(const char *path, app_script **out, char *err,
     p = token(p, c->arg1, sizeof c->arg1, &ok2);
     const char *rest = p;
     p = token(p, c->arg2, sizeof c->arg2, &ok3);
-    /* expect pages takes a comparison and a number: "<= 3" */
-    if (strcmp(c->verb, "expect") == 0 && strcmp(c->arg1, "pages") == 0) {
-      while (*rest == ' ' || *rest == '\t')
-        rest++;
-      snprintf(c->arg2, sizeof c->arg2, "%s", rest);
-    }
-    /* drag-in takes a target and four numbers: the numbers in arg2 */
-    if (strcmp(c->verb, "drag-in") == 0) {
+    /* expect pages takes a comparison and a number ("<= 3"), drag-in a
+     * target and four numbers: the rest of the line in arg2 */
+    if ((strcmp(c->verb, "expect") == 0 && strcmp(c->arg1, "pages") == 0) ||
+        strcmp(c->verb, "drag-in") == 0) {
       while (*rest == ' ' || *rest == '\t')
         rest++;
       snprintf(c->arg2, sizeof c->arg2, "%s", rest);

@@ -170,30 +170,6 @@ int field_height(ui *u, int w, const field_view *v) {
   return label_h(u) + u->th.gap / 3 + box_h(u, v ? v->lines : 1) + label_h(u);
 }
 
-/* Chooses the visible window [*b0, *b1) (bytes) of s so that the caret
- * byte offset c is inside and the window fits width wd at size px. */
-static void window(ui *u, int px, const char *s, size_t n, size_t c, int wd,
-                   size_t *b0, size_t *b1) {
-  size_t start = 0;
-  while (start < c &&
-         text_width(u->text, px, TEXT_REGULAR, s + start, c - start) > wd) {
-    uint32_t cp;
-    size_t k = utf8_decode(s + start, n - start, &cp);
-    start += k ? k : 1;
-  }
-  size_t end = c;
-  while (end < n) {
-    uint32_t cp;
-    size_t k = utf8_decode(s + end, n - end, &cp);
-    k = k ? k : 1;
-    if (text_width(u->text, px, TEXT_REGULAR, s + start, end + k - start) > wd)
-      break;
-    end += k;
-  }
-  *b0 = start;
-  *b1 = end;
-}
-
 /* The end of the longest prefix of s[b0, b1) no wider than wd (bytes). */
 static size_t fit_prefix(ui *u, int px, const char *s, size_t b0, size_t b1,
                          int wd) {
@@ -207,6 +183,22 @@ static size_t fit_prefix(ui *u, int px, const char *s, size_t b0, size_t b1,
     end += k;
   }
   return end;
+}
+
+/* Chooses the visible window [*b0, *b1) (bytes) of s so that the caret
+ * byte offset c is inside and the window fits width wd at size px. */
+static void window(ui *u, int px, const char *s, size_t n, size_t c, int wd,
+                   size_t *b0, size_t *b1) {
+  size_t start = 0;
+  while (start < c &&
+         text_width(u->text, px, TEXT_REGULAR, s + start, c - start) > wd) {
+    uint32_t cp;
+    size_t k = utf8_decode(s + start, n - start, &cp);
+    start += k ? k : 1;
+  }
+  /* [start, c) fits: the window runs on from there as far as it fits. */
+  *b0 = start;
+  *b1 = fit_prefix(u, px, s, start, n, wd);
 }
 
 /* The label on the left and the counter on the right, in one row of height

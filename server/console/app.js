@@ -241,7 +241,13 @@ function listTitle(p) {
 
 /* which: 'urgent' = every urgent one still waiting; else a
  * URLSearchParams of the filters (empty = today). */
+/* Each view counts as one turn: an answer that arrives after a later view
+ * was asked for (a slow server, a quick click) is dropped, so it never
+ * draws over the newer one nor puts back the date just typed. */
+let shown = 0;
+
 async function showList(which) {
+  const turn = ++shown;
   show('list');
   fillPickers();
   const urgentOnly = which === 'urgent';
@@ -264,6 +270,7 @@ async function showList(which) {
   $('list-title').textContent = urgentOnly ? '紧急求助（还没办完的，等得最久的在前）'
     : listTitle(p);
   const r = await api('GET', path);
+  if (turn !== shown) return; /* a later view was asked for meanwhile */
   const body = $('apps').tBodies[0];
   body.replaceChildren();
   if (r.status !== 200) {
@@ -358,10 +365,12 @@ function renderTimeline(tl) {
 }
 
 async function showApp(uuid) {
+  const turn = ++shown;
   show('app');
   currentUuid = uuid;
   $('status-msg').textContent = '';
   const r = await api('GET', '/api/console/applications/' + encodeURIComponent(uuid));
+  if (turn !== shown) return; /* a later view was asked for meanwhile */
   if (r.status !== 200) {
     $('app-urgent').hidden = true;
     $('app-ref').textContent = '';
@@ -623,6 +632,7 @@ $('status-form').addEventListener('submit', async (ev) => {
 /* ---- a department's queue ---- */
 
 async function showQueue(dept) {
+  const turn = ++shown;
   show('queue');
   const sel = $('queue-dept');
   sel.replaceChildren();
@@ -641,6 +651,7 @@ async function showQueue(dept) {
   body.replaceChildren();
   $('queue-title').textContent = '部门待办';
   const r = await api('GET', '/api/console/queue?department=' + encodeURIComponent(want));
+  if (turn !== shown) return; /* a later view was asked for meanwhile */
   body.replaceChildren();
   if (r.status !== 200) {
     $('queue-title').textContent = (r.data && r.data.message) || '无法查看待办。';
@@ -692,11 +703,13 @@ $('queue-form').addEventListener('submit', (ev) => {
 /* ---- the audit log (administrators) ---- */
 
 async function showAudit(date) {
+  const turn = ++shown;
   show('audit');
   const body = $('audit').tBodies[0];
   body.replaceChildren();
   const r = await api('GET', '/api/console/audit' +
     (date ? '?date=' + encodeURIComponent(date) : ''));
+  if (turn !== shown) return; /* a later view was asked for meanwhile */
   body.replaceChildren();
   if (r.status !== 200) {
     $('audit-empty').hidden = false;
@@ -734,10 +747,12 @@ $('audit-form').addEventListener('submit', (ev) => {
 /* ---- staff accounts (administrators) ---- */
 
 async function showStaff() {
+  const turn = ++shown;
   show('staff');
   const body = $('staff').tBodies[0];
   body.replaceChildren();
   const r = await api('GET', '/api/console/staff');
+  if (turn !== shown) return; /* a later view was asked for meanwhile */
   if (r.status !== 200) {
     body.append(el('tr'));
     body.rows[0].append(el('td', (r.data && r.data.message) || '无法查看账号。'));
@@ -817,8 +832,10 @@ $('staff-form').addEventListener('submit', async (ev) => {
 /* ---- devices ---- */
 
 async function showDevices() {
+  const turn = ++shown;
   show('devices');
   const r = await api('GET', '/api/console/devices');
+  if (turn !== shown) return; /* a later view was asked for meanwhile */
   const body = $('devices').tBodies[0];
   body.replaceChildren();
   if (r.status !== 200) return;

@@ -45,6 +45,7 @@
 #include "widgets/choice.h"
 #include "widgets/field.h"
 #include "widgets/kbd.h"
+#include "widgets/pageview.h"
 
 /* What a tap on the question screen means (ui_tag). */
 enum fq_action {
@@ -1273,22 +1274,8 @@ static void choice_pages(app *a, ui *u, form_state *s, const form_field *fd,
     s->cpage = 0;
   choice_grid(u, s, fd, shown, r, cols, px, compact, first_of[s->cpage],
               first_of[s->cpage + 1], 1);
-  int pw = (r.w - th->gap) / 3;
-  int py = r.y + r.h - pager_h;
-  if (s->cpage > 0) {
-    ui_button(u, "page.up", (SDL_Rect){r.x, py, pw, pager_h}, UI_BTN_SECONDARY,
-              app_str(a, "nav.prev_page"));
-    ui_tag(u, FQ_CHOICE_PAGE_UP, 0);
-  }
-  char pg[64];
-  snprintf(pg, sizeof pg, "%d / %d", s->cpage + 1, s->cpages);
-  ui_text_box(u, (SDL_Rect){r.x + pw + th->gap / 2, py, pw, pager_h},
-              th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1, pg);
-  if (s->cpage + 1 < s->cpages) {
-    ui_button(u, "page.down", (SDL_Rect){r.x + r.w - pw, py, pw, pager_h},
-              UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
-    ui_tag(u, FQ_CHOICE_PAGE_DOWN, 0);
-  }
+  pageview_pager(u, (SDL_Rect){r.x, r.y + r.h - pager_h, r.w, pager_h},
+                 s->cpage, s->cpages, FQ_CHOICE_PAGE_UP, FQ_CHOICE_PAGE_DOWN);
 }
 
 /* Yes/no and choices: big buttons; several choices: check boxes. */
@@ -1581,24 +1568,9 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
     y += member_row(a, u, s, f, g, (size_t)i, (SDL_Rect){x, y, w, 0}, 1) +
          th->gap / 2;
   ui_private(u, 0);
-  if (s->pages > 1) {
-    int pw = (w - th->gap) / 3;
-    int py = list_bottom - pager_h;
-    if (s->page > 0) {
-      ui_button(u, "page.up", (SDL_Rect){x, py, pw, pager_h}, UI_BTN_SECONDARY,
-                app_str(a, "nav.prev_page"));
-      ui_tag(u, FQ_PAGE_UP, 0);
-    }
-    char pg[64];
-    snprintf(pg, sizeof pg, "%d / %d", s->page + 1, s->pages);
-    ui_text_box(u, (SDL_Rect){x + pw + th->gap / 2, py, pw, pager_h},
-                th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1, pg);
-    if (s->page + 1 < s->pages) {
-      ui_button(u, "page.down", (SDL_Rect){x + w - pw, py, pw, pager_h},
-                UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
-      ui_tag(u, FQ_PAGE_DOWN, 0);
-    }
-  }
+  if (s->pages > 1)
+    pageview_pager(u, (SDL_Rect){x, list_bottom - pager_h, w, pager_h},
+                   s->page, s->pages, FQ_PAGE_UP, FQ_PAGE_DOWN);
 }
 
 static void draw_unavailable(app *a, ui *u, SDL_Rect area) {

@@ -21,6 +21,7 @@
 #include "core/screener.h"
 #include "screens/screens.h"
 #include "widgets/choice.h"
+#include "widgets/pageview.h"
 
 #define DIGITS_MAX 7 /* 9,999,999 yuan: more than any bound in use */
 #define TYPED_MAX (DIGITS_MAX + 3) /* money: a point and two decimals (角, 分) */
@@ -461,24 +462,9 @@ static void draw_choices(app *a, ui *u, screener_state *s,
     }
     y += row_h + th->gap;
   }
-  if (s->cpages > 1) {
-    int pw = (r.w - th->gap) / 3;
-    int py = r.y + r.h - pager_h;
-    if (s->cpage > 0) {
-      ui_button(u, "page.up", (SDL_Rect){r.x, py, pw, pager_h},
-                UI_BTN_SECONDARY, app_str(a, "nav.prev_page"));
-      ui_tag(u, SCR_PAGE_UP, 0);
-    }
-    char pg[64];
-    snprintf(pg, sizeof pg, "%d / %d", s->cpage + 1, s->cpages);
-    ui_text_box(u, (SDL_Rect){r.x + pw + th->gap / 2, py, pw, pager_h},
-                th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1, pg);
-    if (s->cpage + 1 < s->cpages) {
-      ui_button(u, "page.down", (SDL_Rect){r.x + r.w - pw, py, pw, pager_h},
-                UI_BTN_SECONDARY, app_str(a, "nav.next_page"));
-      ui_tag(u, SCR_PAGE_DOWN, 0);
-    }
-  }
+  if (s->cpages > 1)
+    pageview_pager(u, (SDL_Rect){r.x, r.y + r.h - pager_h, r.w, pager_h},
+                   s->cpage, s->cpages, SCR_PAGE_UP, SCR_PAGE_DOWN);
 }
 
 /* The number field and the keypad: 1–9 in three rows, then 删除 0 确定;

@@ -27,6 +27,26 @@ void pageview_draw_bar(const pageview *p, ui *u, SDL_Rect up, SDL_Rect down) {
               ui_str(u, "nav.next_page"));
 }
 
+void pageview_pager(ui *u, SDL_Rect r, int page, int pages, int up_action,
+                    int down_action) {
+  const theme *th = &u->th;
+  int pw = (r.w - th->gap) / 3;
+  if (page > 0) {
+    ui_button(u, "page.up", (SDL_Rect){r.x, r.y, pw, r.h}, UI_BTN_SECONDARY,
+              ui_str(u, "nav.prev_page"));
+    ui_tag(u, up_action, 0);
+  }
+  char pg[64];
+  snprintf(pg, sizeof pg, "%d / %d", page + 1, pages);
+  ui_text_box(u, (SDL_Rect){r.x + pw + th->gap / 2, r.y, pw, r.h}, th->px_body,
+              TEXT_REGULAR, th->text_muted, UI_CENTER, 1, pg);
+  if (page + 1 < pages) {
+    ui_button(u, "page.down", (SDL_Rect){r.x + r.w - pw, r.y, pw, r.h},
+              UI_BTN_SECONDARY, ui_str(u, "nav.next_page"));
+    ui_tag(u, down_action, 0);
+  }
+}
+
 bool pageview_event(pageview *p, const ui_event *ev, uint64_t now_ms) {
   switch (ev->type) {
   case UI_EV_DRAG:

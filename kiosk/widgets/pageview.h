@@ -50,6 +50,13 @@ int pageview_pages(const pageview *p);
  * page count in the frame (u->pages) for scripts (`expect pages`). */
 void pageview_draw_bar(const pageview *p, ui *u, SDL_Rect up, SDL_Rect down);
 
+/* A list drawn page by page (whole rows, not scrolled): the row r holds
+ * 上一页 (page.up, tagged up_action) on the left while page > 0, 「2 / 3」
+ * in the middle, and 下一页 (page.down, tagged down_action) on the right
+ * while a page follows. page counts from 0. */
+void pageview_pager(ui *u, SDL_Rect r, int page, int pages, int up_action,
+                    int down_action);
+
 /* Handles a drag, the end of a drag, or a tap on page.up / page.down at
  * now_ms. Returns true if the event was the page view's (the screen then
  * redraws and ignores it), false for anything else. */

@@ -1030,8 +1030,11 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     /* Never keys under the minimum target: on a small screen in a large
      * size the question's column gives way, down to a fifth. */
     int floor_w = th->w * 3 / 10;
-    if (kw_min < kbd_min_width(u)) {
-      kw_min = kbd_min_width(u);
+    kbd_type kt = s->k ? kbd_get_type(s->k) : KBD_PINYIN;
+    int keys_w = kt == KBD_NUMERIC || kt == KBD_ID ? kbd_keypad_width(u)
+                                                   : kbd_min_width(u);
+    if (kw_min < keys_w) {
+      kw_min = keys_w;
       if (th->w - m - th->gap - kw_min < floor_w)
         floor_w = th->w - m - th->gap - kw_min;
       if (floor_w < th->w / 5)
@@ -1569,8 +1572,8 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
          th->gap / 2;
   ui_private(u, 0);
   if (s->pages > 1)
-    pageview_pager(u, (SDL_Rect){x, list_bottom - pager_h, w, pager_h},
-                   s->page, s->pages, FQ_PAGE_UP, FQ_PAGE_DOWN);
+    pageview_pager(u, (SDL_Rect){x, list_bottom - pager_h, w, pager_h}, s->page,
+                   s->pages, FQ_PAGE_UP, FQ_PAGE_DOWN);
 }
 
 static void draw_unavailable(app *a, ui *u, SDL_Rect area) {

@@ -24,14 +24,15 @@
 #include "widgets/pageview.h"
 
 #define DIGITS_MAX 7 /* 9,999,999 yuan: more than any bound in use */
-#define TYPED_MAX (DIGITS_MAX + 3) /* money: a point and two decimals (角, 分) */
+#define TYPED_MAX                                                              \
+  (DIGITS_MAX + 3) /* money: a point and two decimals (角, 分) */
 #define ANS_NONE 0
 #define ANS_GIVEN 1
 #define ANS_SKIPPED 2
 
 /* What a tap on the screener means (ui_tag). */
 enum screener_action {
-  SCR_PICK = 1,  /* no questions: choose from the list instead */
+  SCR_PICK = 1, /* no questions: choose from the list instead */
   SCR_PREV,
   SCR_SKIP,
   SCR_YES,
@@ -62,7 +63,7 @@ typedef struct screener_state {
   size_t hist[SCREENER_MAX_QUESTIONS];
   size_t n_hist;
   answer ans[SCREENER_MAX_QUESTIONS];
-  cJSON *answers; /* built from ans[]; what the screener reads */
+  cJSON *answers;             /* built from ans[]; what the screener reads */
   char digits[TYPED_MAX + 1]; /* digits, and for money one '.' */
   size_t n_digits;
   msg_kind msg;
@@ -129,11 +130,10 @@ static void show_question(screener_state *s) {
     if (q->type == SCREENER_Q_NUMBER || q->type == SCREENER_Q_MONEY) {
       long long whole = an->num / 100, part = an->num % 100;
       int n = part == 0 ? snprintf(s->digits, sizeof s->digits, "%lld", whole)
-              : part % 10 == 0
-                  ? snprintf(s->digits, sizeof s->digits, "%lld.%lld", whole,
-                             part / 10)
-                  : snprintf(s->digits, sizeof s->digits, "%lld.%02lld", whole,
-                             part);
+              : part % 10 == 0 ? snprintf(s->digits, sizeof s->digits,
+                                          "%lld.%lld", whole, part / 10)
+                               : snprintf(s->digits, sizeof s->digits,
+                                          "%lld.%02lld", whole, part);
       s->n_digits = n > 0 && (size_t)n < sizeof s->digits ? (size_t)n : 0;
       if (!s->n_digits)
         s->digits[0] = '\0';
@@ -467,13 +467,33 @@ static void draw_choices(app *a, ui *u, screener_state *s,
                    s->cpage, s->cpages, SCR_PAGE_UP, SCR_PAGE_DOWN);
 }
 
+/* The number field's text size: the huge one, unless the keys would go
+ * under the minimum target in a keypad of height h. */
+static int keypad_field_px(ui *u, const screener_question *q, int h) {
+  const theme *th = &u->th;
+  int rows = q->type == SCREENER_Q_MONEY ? 5 : 4;
+  int keys = rows * th->target_min + (rows - 1) * (th->gap / 2) + th->gap;
+  int huge = text_line_height(u->text, th->px_huge, TEXT_BOLD) + th->pad;
+  return huge + keys > h ? th->px_title : th->px_huge;
+}
+
+/* Height of the keypad with its keys at the minimum target and the field
+ * at the smaller size. */
+static int keypad_min_height(ui *u, const screener_question *q) {
+  const theme *th = &u->th;
+  int rows = q->type == SCREENER_Q_MONEY ? 5 : 4;
+  return text_line_height(u->text, th->px_title, TEXT_BOLD) + th->pad +
+         th->gap + rows * th->target_min + (rows - 1) * (th->gap / 2);
+}
+
 /* The number field and the keypad: 1–9 in three rows, then 删除 0 确定;
  * for money 1–9, then . 0 删除, then 确定 across. */
 static void draw_keypad(app *a, ui *u, screener_state *s,
                         const screener_question *q, SDL_Rect r) {
   const theme *th = &u->th;
   /* The field: the digits with the unit, or a prompt while empty. */
-  int field_h = text_line_height(u->text, th->px_huge, TEXT_BOLD) + th->pad;
+  int field_px = keypad_field_px(u, q, r.h);
+  int field_h = text_line_height(u->text, field_px, TEXT_BOLD) + th->pad;
   int kw = r.w;
   int max_kw = theme_px(th, th->elder ? 720 : 600);
   if (kw > max_kw)
@@ -485,10 +505,10 @@ static void draw_keypad(app *a, ui *u, screener_state *s,
   if (s->n_digits) {
     char shown[64];
     snprintf(shown, sizeof shown, "%s %s", s->digits, q->unit ? q->unit : "");
-    ui_text_box(u, ft, th->px_huge, TEXT_BOLD, th->text, UI_CENTER, 1, shown);
+    ui_text_box(u, ft, field_px, TEXT_BOLD, th->text, UI_CENTER, 1, shown);
   } else {
-    ui_text_box(u, ft, th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER,
-                1, app_str(a, "screen.number.prompt"));
+    ui_text_box(u, ft, th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1,
+                app_str(a, "screen.number.prompt"));
   }
   int top = r.y + field_h + th->gap;
   int gap = th->gap / 2;
@@ -501,8 +521,8 @@ static void draw_keypad(app *a, ui *u, screener_state *s,
   if (kh < th->target_min)
     kh = th->target_min;
   int bw = (kw - 2 * gap) / 3;
-  static const char *const number_keys[12] = {
-      "1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"};
+  static const char *const number_keys[12] = {"1", "2", "3", "4",   "5", "6",
+                                              "7", "8", "9", "del", "0", "ok"};
   static const char *const money_keys[13] = {
       "1", "2", "3", "4", "5", "6", "7", "8", "9", "dot", "0", "del", "ok"};
   const char *const *keys = money ? money_keys : number_keys;
@@ -535,8 +555,8 @@ static void draw_keypad(app *a, ui *u, screener_state *s,
 static int keypad_height(ui *u, const screener_question *q) {
   const theme *th = &u->th;
   int rows = q->type == SCREENER_Q_MONEY ? 5 : 4;
-  return text_line_height(u->text, th->px_huge, TEXT_BOLD) + th->pad +
-         th->gap + rows * (th->button_h * 5 / 4) + (rows - 1) * (th->gap / 2);
+  return text_line_height(u->text, th->px_huge, TEXT_BOLD) + th->pad + th->gap +
+         rows * (th->button_h * 5 / 4) + (rows - 1) * (th->gap / 2);
 }
 
 /* The message under the question when the number was not accepted. */
@@ -572,6 +592,30 @@ static void draw_unavailable(app *a, ui *u, SDL_Rect area, int footer) {
   ui_tag(u, SCR_PICK, 0);
 }
 
+/* 上一题 at the left of r, 跳过 at its right, and the hint between them
+ * when there is room for it. */
+static void draw_nav_row(app *a, ui *u, const screener_state *s, SDL_Rect r) {
+  const theme *th = &u->th;
+  int nbw = th->w / 4;
+  if (nbw < th->target_min * 2)
+    nbw = th->target_min * 2;
+  if (2 * nbw + th->gap > r.w)
+    nbw = (r.w - th->gap) / 2;
+  if (s->n_hist) {
+    ui_button(u, "q.prev", (SDL_Rect){r.x, r.y, nbw, r.h}, UI_BTN_SECONDARY,
+              app_str(a, "screen.prev"));
+    ui_tag(u, SCR_PREV, 0);
+  }
+  ui_button(u, "q.skip", (SDL_Rect){r.x + r.w - nbw, r.y, nbw, r.h},
+            UI_BTN_SECONDARY, app_str(a, "nav.skip"));
+  ui_tag(u, SCR_SKIP, 0);
+  int mid_x = r.x + nbw + th->gap, mid_w = r.w - 2 * (nbw + th->gap);
+  if (mid_w > th->target_min * 2)
+    ui_text_box(u, (SDL_Rect){mid_x, r.y, mid_w, r.h}, th->px_small,
+                TEXT_REGULAR, th->text_muted, UI_CENTER, 1,
+                app_str(a, "screen.skip.hint"));
+}
+
 static void screener_draw(app *a, void *state, ui *u) {
   screener_state *s = state;
   const theme *th = &u->th;
@@ -584,31 +628,21 @@ static void screener_draw(app *a, void *state, ui *u) {
   const screener_question *q = screener_question_at(s->scr, s->cur);
   int m = th->margin;
 
-  /* Bottom row: 上一题 on the left, 跳过 on the right. */
+  /* Bottom row: 上一题 on the left, 跳过 on the right. A keypad that
+   * would not fit above it (a small landscape screen in a large size)
+   * runs down to the footer instead, and the two buttons share the foot
+   * of the question's column. */
   int nav_y = footer - th->gap / 2 - th->button_h;
-  const char *prev = app_str(a, "screen.prev");
-  const char *skip = app_str(a, "nav.skip");
-  int nbw = th->w / 4;
-  if (nbw < th->target_min * 2)
-    nbw = th->target_min * 2;
-  if (s->n_hist) {
-    ui_button(u, "q.prev", (SDL_Rect){m, nav_y, nbw, th->button_h},
-              UI_BTN_SECONDARY, prev);
-    ui_tag(u, SCR_PREV, 0);
-  }
-  ui_button(u, "q.skip", (SDL_Rect){th->w - m - nbw, nav_y, nbw, th->button_h},
-            UI_BTN_SECONDARY, skip);
-  ui_tag(u, SCR_SKIP, 0);
-  const char *skip_hint = app_str(a, "screen.skip.hint");
-  int mid_x = m + nbw + th->gap, mid_w = th->w - 2 * (m + nbw + th->gap);
-  if (mid_w > th->target_min * 2)
-    ui_text_box(u, (SDL_Rect){mid_x, nav_y, mid_w, th->button_h}, th->px_small,
-                TEXT_REGULAR, th->text_muted, UI_CENTER, 1, skip_hint);
+  int top = area.y + th->gap;
+  int bottom = nav_y - th->gap;
+  int keys_low =
+      !th->portrait && is_number(q) && keypad_min_height(u, q) > bottom - top;
+  if (!keys_low)
+    draw_nav_row(a, u, s, (SDL_Rect){m, nav_y, th->w - 2 * m, th->button_h});
 
   /* The question: on the left of a landscape screen, on top of a portrait
    * one; the answers take the rest. */
-  int top = area.y + th->gap;
-  int bottom = nav_y - th->gap;
+  int ar_bottom = keys_low ? footer - th->gap / 2 : bottom;
   SDL_Rect qr, ar;
   if (th->portrait) {
     qr = (SDL_Rect){m, top, th->w - 2 * m, 0};
@@ -616,7 +650,7 @@ static void screener_draw(app *a, void *state, ui *u) {
     int qw = (th->w - 2 * m - 2 * th->gap) * 45 / 100;
     qr = (SDL_Rect){m, top, qw, bottom - top};
     ar = (SDL_Rect){m + qw + 2 * th->gap, top, th->w - 2 * m - qw - 2 * th->gap,
-                    bottom - top};
+                    ar_bottom - top};
   }
 
   /* Progress: the questions that apply so far, and this one's place. */
@@ -642,7 +676,8 @@ static void screener_draw(app *a, void *state, ui *u) {
   y += ph + th->gap / 3;
   ui_fill_round(u, (SDL_Rect){qr.x, y, qr.w, barh}, barh / 2, th->surface_alt);
   if (total)
-    ui_fill_round(u, (SDL_Rect){qr.x, y, (int)((size_t)qr.w * pos / total), barh},
+    ui_fill_round(u,
+                  (SDL_Rect){qr.x, y, (int)((size_t)qr.w * pos / total), barh},
                   barh / 2, th->primary);
   y += barh + th->gap;
 
@@ -662,9 +697,9 @@ static void screener_draw(app *a, void *state, ui *u) {
         need += ui_text_height(u, qr.w, th->px_body, TEXT_REGULAR, q->help) +
                 th->gap;
       if (msg[0])
-        need += ui_text_height(u, qr.w - 2 * th->pad, th->px_body, TEXT_BOLD,
-                               msg) +
-                th->pad + th->gap;
+        need +=
+            ui_text_height(u, qr.w - 2 * th->pad, th->px_body, TEXT_BOLD, msg) +
+            th->pad + th->gap;
       icon = ic;
       if (y + need <= bottom || step == 2)
         break;
@@ -672,7 +707,7 @@ static void screener_draw(app *a, void *state, ui *u) {
         int qw = (th->w - 2 * m - 2 * th->gap) * 58 / 100;
         qr.w = qw;
         ar = (SDL_Rect){m + qw + 2 * th->gap, top,
-                        th->w - 2 * m - qw - 2 * th->gap, bottom - top};
+                        th->w - 2 * m - qw - 2 * th->gap, ar_bottom - top};
       }
     }
   }
@@ -694,11 +729,13 @@ static void screener_draw(app *a, void *state, ui *u) {
     int mh = ui_text_height(u, qr.w - 2 * th->pad, th->px_body, TEXT_BOLD, msg);
     ui_fill_round(u, (SDL_Rect){qr.x, y, qr.w, mh + th->pad}, th->radius,
                   th->warn_bg);
-    ui_text_box(u, (SDL_Rect){qr.x + th->pad, y + th->pad / 2,
-                              qr.w - 2 * th->pad, mh},
-                th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, msg);
+    ui_text_box(
+        u, (SDL_Rect){qr.x + th->pad, y + th->pad / 2, qr.w - 2 * th->pad, mh},
+        th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, msg);
     y += mh + th->pad + th->gap;
   }
+  if (keys_low)
+    draw_nav_row(a, u, s, (SDL_Rect){qr.x, nav_y, qr.w, th->button_h});
   if (th->portrait) {
     ar = (SDL_Rect){m, y + th->gap, th->w - 2 * m, bottom - y - th->gap};
     /* A keypad or a few buttons sit low, near the hands. */

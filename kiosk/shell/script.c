@@ -320,17 +320,25 @@ static int verb_press(app *a, app_script *s, const cmd *c) {
   return press_target(a, s, c, 0);
 }
 
-/* Taps page.down until the target is fully visible (seek) or until there
- * is no more page (page-to-end). A seek that reaches the end without the
- * target then pages up, for a target above the view. */
-static int page_until(app *a, app_script *s, const cmd *c, int is_seek) {
-  const ui_target *t = is_seek ? ui_find_target(&a->ui, c->arg1) : NULL;
+enum { PAGE_TO_END, PAGE_TO_TARGET, PAGE_TO_TEXT };
+
+/* Taps page.down until the target is fully visible (seek), a text is on
+ * screen (seek-text) or until there is no more page (page-to-end). A seek
+ * that reaches the end without finding then pages up, for one above the
+ * view. */
+static int page_until(app *a, app_script *s, const cmd *c, int what) {
+  int is_seek = what != PAGE_TO_END;
+  const ui_target *t =
+      what == PAGE_TO_TARGET ? ui_find_target(&a->ui, c->arg1) : NULL;
   /* Paging moves 85 % of the view, so a tall target may never be whole
-   * on one page: enough of it to touch comfortably counts. */
-  int min = a->ui.th.target_min;
-  int done = is_seek ? (t && t->r.w >= min &&
-                        (t->r.h == t->full.h || t->r.h >= 2 * min))
-                     : 0;
+   * on one page: enough of it to touch comfortably counts, and so does
+   * one whole but for a sliver under the view's edge. */
+  int min = a->ui.th.target_min, sliver = a->ui.th.gap / 2;
+  int done = what == PAGE_TO_TARGET
+                 ? (t && t->r.w >= min &&
+                    (t->r.h >= t->full.h - sliver || t->r.h >= 2 * min))
+             : what == PAGE_TO_TEXT ? ui_has_text(&a->ui, c->arg1)
+                                    : 0;
   const ui_target *down = ui_find_target(&a->ui, "page.down");
   if (done || (!down && !is_seek)) {
     s->paging = 0;
@@ -354,11 +362,17 @@ static int page_until(app *a, app_script *s, const cmd *c, int is_seek) {
 }
 
 static int verb_seek(app *a, app_script *s, const cmd *c) {
-  return page_until(a, s, c, 1);
+  return page_until(a, s, c, PAGE_TO_TARGET);
+}
+
+static int verb_seek_text(app *a, app_script *s, const cmd *c) {
+  if (a->dirty)
+    app_draw(a);
+  return page_until(a, s, c, PAGE_TO_TEXT);
 }
 
 static int verb_page_to_end(app *a, app_script *s, const cmd *c) {
-  return page_until(a, s, c, 0);
+  return page_until(a, s, c, PAGE_TO_END);
 }
 
 static int verb_release(app *a, app_script *s, const cmd *c) {
@@ -771,18 +785,31 @@ typedef struct verb {
 
 /* Every script verb; docs/scripting.md describes them. */
 static const verb VERBS[] = {
-    {"tap", verb_tap},           {"press", verb_press},
-    {"seek", verb_seek},         {"page-to-end", verb_page_to_end},
-    {"release", verb_release},   {"tap-at", verb_tap_at},
-    {"press-at", verb_press_at}, {"drag", verb_drag},
-    {"drag-in", verb_drag_in},   {"type", verb_type},
-    {"key", verb_key},           {"scan", verb_scan},
-    {"key-to", verb_key_to},     {"wait", verb_wait},
-    {"hold", verb_hold},         {"size", verb_size},
-    {"elder", verb_elder},       {"text-size", verb_text_size},
-    {"shot", verb_shot},         {"expect", verb_expect},
-    {"check", verb_check},       {"log", verb_log},
-    {"card", verb_card},         {"camera", verb_camera},
+    {"tap", verb_tap},
+    {"press", verb_press},
+    {"seek", verb_seek},
+    {"seek-text", verb_seek_text},
+    {"page-to-end", verb_page_to_end},
+    {"release", verb_release},
+    {"tap-at", verb_tap_at},
+    {"press-at", verb_press_at},
+    {"drag", verb_drag},
+    {"drag-in", verb_drag_in},
+    {"type", verb_type},
+    {"key", verb_key},
+    {"scan", verb_scan},
+    {"key-to", verb_key_to},
+    {"wait", verb_wait},
+    {"hold", verb_hold},
+    {"size", verb_size},
+    {"elder", verb_elder},
+    {"text-size", verb_text_size},
+    {"shot", verb_shot},
+    {"expect", verb_expect},
+    {"check", verb_check},
+    {"log", verb_log},
+    {"card", verb_card},
+    {"camera", verb_camera},
 };
 
 /* The verb called name, or NULL. */

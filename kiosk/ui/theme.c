@@ -44,8 +44,8 @@ void theme_compute(theme *t, int w, int h, int size) {
    * (60, 80 in the large sizes) on a small screen. Rounded up so they
    * hold at every scale. */
   t->target_min = (int)ceilf((t->elder ? 80.0f : 60.0f) * t->scale);
-  if (t->target_min < 60)
-    t->target_min = 60;
+  if (t->target_min < (t->elder ? 80 : 60))
+    t->target_min = t->elder ? 80 : 60;
   t->button_h = theme_px(t, v[5]);
   if (t->button_h < t->target_min)
     t->button_h = t->target_min;

@@ -6,8 +6,8 @@
  * the old elder mode) and 特大 (2). Minimums (elderly-friendly rules): body
  * text >= 28 px standard / >= 40 px in the large sizes at 1080p-equivalent;
  * touch targets >= 60 px standard / >= 80 px large at 1080p-equivalent, and
- * never under 60 real pixels on any screen (a finger does not shrink with
- * the screen); body-text contrast >= 7:1. tests/ui/test_theme.c checks
+ * never under 60 (80 in the large sizes) real pixels on any screen (a
+ * finger does not shrink with the screen); body-text contrast >= 7:1. tests/ui/test_theme.c checks
  * them. */
 #ifndef KIOSK_UI_THEME_H
 #define KIOSK_UI_THEME_H

@@ -59,9 +59,21 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
   int left = m + (has_back ? backw + th->gap : 0) + homew + th->gap +
              (listen_below ? 0 : listenw + th->gap);
   int right = th->w - m - endw - th->gap - elderw - th->gap;
-  int title_w =
-      text_width(u->text, th->px_large, TEXT_BOLD, title, strlen(title));
-  /* A narrow screen puts the title on a second row of its own. */
+  /* A narrow screen puts the title on a second row of its own. A short
+   * one (landscape) keeps its height for the page: the title takes
+   * smaller words first, down to the title's size in 标准 (38 units). */
+  int title_px = th->px_large;
+  int title_w = text_width(u->text, title_px, TEXT_BOLD, title, strlen(title));
+  if (!th->portrait && !listen_below && title_w > right - left) {
+    const int smaller[] = {th->px_body, th->px_small, theme_px(th, 38)};
+    for (size_t i = 0; i < 3 && title_w > right - left; i++) {
+      int w = text_width(u->text, smaller[i], TEXT_BOLD, title, strlen(title));
+      if (w <= right - left) {
+        title_px = smaller[i];
+        title_w = w;
+      }
+    }
+  }
   int two_rows = listen_below || title_w > right - left;
   int bar_h = bar_base;
   int title_row_w = th->w - 4 * m - (listen_below ? listenw + th->gap : 0);
@@ -97,7 +109,7 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
   SDL_Rect tr = two_rows ? (SDL_Rect){m * 2, bar_base - m / 2, title_row_w,
                                       bar_h - bar_base}
                          : (SDL_Rect){left, m, right - left, bh};
-  ui_text_box(u, tr, th->px_large, TEXT_BOLD, th->text,
+  ui_text_box(u, tr, two_rows ? th->px_large : title_px, TEXT_BOLD, th->text,
               two_rows ? UI_LEFT : UI_CENTER, 1, title);
   return (SDL_Rect){0, bar_h, th->w, th->h - bar_h};
 }

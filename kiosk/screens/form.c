@@ -808,9 +808,14 @@ static int progress_block(app *a, ui *u, const form *f, const form_question *q,
     snprintf(n2, sizeof n2, "%zu", q->n_sections);
     chrome_format(tmp, sizeof tmp, app_str(a, "formui.progress"), "n", n1);
     chrome_format(line, sizeof line, tmp, "total", n2);
+    int one = text_line_height(u->text, th->px_body, TEXT_BOLD);
     if (q->section_title && *q->section_title) {
+      /* The step's name, when it keeps the line to one (a narrow column
+       * keeps only 第2步，共5步). */
       size_t l = strlen(line);
       snprintf(line + l, sizeof line - l, " · %s", q->section_title);
+      if (ui_text_height(u, r.w, th->px_body, TEXT_BOLD, line) > one)
+        line[l] = '\0';
     }
     int ph = ui_text_height(u, r.w, th->px_body, TEXT_BOLD, line);
     if (draw)
@@ -927,45 +932,73 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r,
 }
 
 /* 上一步 on the left and 下一步 on the right of r (one button row). */
-static void draw_nav(app *a, ui *u, SDL_Rect r, int has_prev,
+/* The i-th of n buttons of a row of navigation r: side by side, gap
+ * apart, the last at the right end. In a narrow column beside the keys
+ * (column), the first and the last share the bottom row of r, and a
+ * third (刷身份证) takes a row of its own above them. */
+static SDL_Rect nav_slot(const theme *th, SDL_Rect r, int column, int i, int n,
+                         int gap) {
+  if (!column) {
+    int bw = (r.w - (n - 1) * gap) / n;
+    int x = i == n - 1 ? r.x + r.w - bw : r.x + i * (bw + gap);
+    return (SDL_Rect){x, r.y, bw, th->button_h};
+  }
+  int h = th->target_min, bottom = r.y + r.h - h;
+  if (n == 1)
+    return (SDL_Rect){r.x, bottom, r.w, h};
+  int bw = (r.w - th->gap) / 2;
+  if (i == 0)
+    return (SDL_Rect){r.x, bottom, bw, h};
+  if (i == n - 1)
+    return (SDL_Rect){r.x + r.w - bw, bottom, bw, h};
+  return (SDL_Rect){r.x, bottom - (n - 1 - i) * (h + th->gap / 2), r.w, h};
+}
+
+static void draw_nav(app *a, ui *u, SDL_Rect r, int column, int has_prev,
                      const char *next_label) {
   const theme *th = &u->th;
-  int bw = (r.w - th->gap) / 2;
+  /* Side by side 下一步 keeps the right half; in a column it takes the
+   * whole row when alone. */
+  int n = !has_prev && column ? 1 : 2;
   if (has_prev) {
-    ui_button(u, "form.prev", (SDL_Rect){r.x, r.y, bw, th->button_h},
+    ui_button(u, "form.prev", nav_slot(th, r, column, 0, n, th->gap),
               UI_BTN_SECONDARY, app_str(a, "formui.prev"));
     ui_tag(u, FQ_PREV, 0);
   }
-  ui_button(u, "form.next", (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h},
+  ui_button(u, "form.next", nav_slot(th, r, column, n - 1, n, th->gap),
             UI_BTN_PRIMARY,
             next_label ? next_label : app_str(a, "formui.next"));
   ui_tag(u, FQ_NEXT, 0);
 }
 
+/* 刷身份证, or while it waits 不刷了，自己填. */
+static void draw_card_button(app *a, ui *u, const form_state *s, SDL_Rect r) {
+  if (s->card_wait) {
+    ui_button(u, "form.card.cancel", r, UI_BTN_SECONDARY,
+              app_str(a, "formui.card.cancel"));
+    ui_tag(u, FQ_CARD_CANCEL, 0);
+  } else {
+    ui_button(u, "form.card", r, UI_BTN_SECONDARY,
+              app_str(a, "formui.card.read"));
+    ui_tag(u, FQ_CARD, 0);
+  }
+}
+
 /* 上一步, 刷身份证 (while it waits: 不刷了，自己填) and 下一步 in one row:
  * on an identity question with a reader connected. */
 static void draw_nav_card(app *a, ui *u, const form_state *s, SDL_Rect r,
-                          int has_prev) {
+                          int column, int has_prev) {
   const theme *th = &u->th;
-  int n = has_prev ? 3 : 2;
-  int bw = (r.w - (n - 1) * th->gap / 2) / n;
-  int x = r.x;
+  /* In a column the three keep their places (刷身份证 above, 下一步 at the
+   * right), 上一步 or not. */
+  int n = has_prev || column ? 3 : 2, i = column && !has_prev ? 1 : 0;
   if (has_prev) {
-    ui_button(u, "form.prev", (SDL_Rect){x, r.y, bw, th->button_h},
+    ui_button(u, "form.prev", nav_slot(th, r, column, i++, n, th->gap / 2),
               UI_BTN_SECONDARY, app_str(a, "formui.prev"));
     ui_tag(u, FQ_PREV, 0);
-    x += bw + th->gap / 2;
   }
-  if (s->card_wait) {
-    ui_button(u, "form.card.cancel", (SDL_Rect){x, r.y, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "formui.card.cancel"));
-    ui_tag(u, FQ_CARD_CANCEL, 0);
-  } else {
-    ui_button(u, "form.card", (SDL_Rect){x, r.y, bw, th->button_h},
-              UI_BTN_SECONDARY, app_str(a, "formui.card.read"));
-    ui_tag(u, FQ_CARD, 0);
-  }
-  ui_button(u, "form.next", (SDL_Rect){r.x + r.w - bw, r.y, bw, th->button_h},
+  draw_card_button(a, u, s, nav_slot(th, r, column, i++, n, th->gap / 2));
+  ui_button(u, "form.next", nav_slot(th, r, column, i, n, th->gap / 2),
             UI_BTN_PRIMARY, app_str(a, "formui.next"));
   ui_tag(u, FQ_NEXT, 0);
 }
@@ -1069,6 +1102,21 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     }
     kr = (SDL_Rect){kx, footer - kh, kw, kh};
   }
+  /* 上一步 and 下一步 (and 刷身份证) go above the keys; when the keys leave
+   * no room there (letters on a small screen in a large size), to the
+   * foot of the question's column. */
+  int card = !s->confirm && form_host_card_question(app_form(a)) &&
+             idcard_host_state(app_idcard(a)) == IDCARD_READER_CONNECTED;
+  int nav_col_h = 0, card_above = 0;
+  if (!th->portrait &&
+      kr.y - th->gap / 2 - th->button_h < area.y + th->gap / 2) {
+    /* 刷身份证 stays above the keys if a touch target's height is left
+     * there. */
+    card_above =
+        card && kr.y - th->gap / 2 - th->target_min >= area.y + th->gap / 2;
+    nav_col_h =
+        card && !card_above ? 2 * th->target_min + th->gap / 2 : th->target_min;
+  }
   if (s->k)
     kbd_draw(s->k, u, kr);
   char counter[32] = "";
@@ -1094,7 +1142,8 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
    * large size the progress line goes first, then the help line. */
   int prog = 1, lean = 0;
   if (!th->portrait) {
-    int bottom = footer - th->gap / 2;
+    int bottom =
+        footer - th->gap / 2 - (nav_col_h ? nav_col_h + th->gap / 2 : 0);
     int line = text_line_height(u->text, th->px_body, TEXT_BOLD);
     int rest = fh - line +
                (s->msg[0] ? draw_msg(u, (SDL_Rect){col.x, 0, col.w, 0}, s->msg,
@@ -1109,6 +1158,12 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
       qy = draw_member_line(a, u, f, q, col, 0);
       qy = draw_question(a, u, q, (SDL_Rect){col.x, qy, col.w, 0}, 0, 0);
       lean = qy + rest > bottom;
+      if (lean) {
+        /* Without the help line the progress line may fit again. */
+        qy = draw_progress(a, u, f, q, col, 0);
+        qy = draw_question(a, u, q, (SDL_Rect){col.x, qy, col.w, 0}, 1, 0);
+        prog = qy + rest <= bottom;
+      }
     }
   }
   int y = prog ? draw_progress(a, u, f, q, col, 1)
@@ -1162,29 +1217,35 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
   }
   if (nav.y < y)
     nav.y = y;
-  if (!th->portrait)
+  if (nav_col_h)
+    nav = (SDL_Rect){col.x, footer - th->gap / 2 - nav_col_h, col.w, nav_col_h};
+  else if (!th->portrait)
     nav = (SDL_Rect){kr.x + th->pad, kr.y - th->gap / 2 - th->button_h,
                      kr.w - 2 * th->pad, th->button_h};
   if (s->confirm) {
     /* An unusual value: 确认 (as the message says) takes 下一步's place. */
-    int bw = (nav.w - th->gap) / 2;
+    int n = !has_prev(f) && nav_col_h ? 1 : 2;
     if (has_prev(f)) {
-      ui_button(u, "form.prev", (SDL_Rect){nav.x, nav.y, bw, th->button_h},
+      ui_button(u, "form.prev", nav_slot(th, nav, nav_col_h > 0, 0, n, th->gap),
                 UI_BTN_SECONDARY, app_str(a, "formui.prev"));
       ui_tag(u, FQ_PREV, 0);
     }
     ui_button(u, "form.confirm",
-              (SDL_Rect){nav.x + nav.w - bw, nav.y, bw, th->button_h},
+              nav_slot(th, nav, nav_col_h > 0, n - 1, n, th->gap),
               UI_BTN_PRIMARY, app_str(a, "formui.confirm"));
     ui_tag(u, FQ_CONFIRM, 0);
     return;
   }
-  if (form_host_card_question(app_form(a)) &&
-      idcard_host_state(app_idcard(a)) == IDCARD_READER_CONNECTED) {
-    draw_nav_card(a, u, s, nav, has_prev(f));
+  if (card_above) {
+    draw_card_button(a, u, s,
+                     (SDL_Rect){kr.x + th->pad,
+                                kr.y - th->gap / 2 - th->target_min,
+                                kr.w - 2 * th->pad, th->target_min});
+  } else if (card) {
+    draw_nav_card(a, u, s, nav, nav_col_h > 0, has_prev(f));
     return;
   }
-  draw_nav(a, u, nav, has_prev(f), NULL);
+  draw_nav(a, u, nav, nav_col_h > 0, has_prev(f), NULL);
 }
 
 /* The height of the row of choices starting at i: as the widgets want it
@@ -1287,8 +1348,8 @@ static void draw_buttons(app *a, ui *u, form_state *s, const form *f,
   const theme *th = &u->th;
   int m = th->margin;
   int nav_y = footer - th->gap / 2 - th->button_h;
-  draw_nav(a, u, (SDL_Rect){m, nav_y, th->w - 2 * m, th->button_h}, has_prev(f),
-           NULL);
+  draw_nav(a, u, (SDL_Rect){m, nav_y, th->w - 2 * m, th->button_h}, 0,
+           has_prev(f), NULL);
   int top = area.y + th->gap / 2, bottom = nav_y - th->gap;
   SDL_Rect qr, ar = {0, 0, 0, 0};
   if (th->portrait) {
@@ -1511,7 +1572,7 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
       ui_tag(u, FQ_MEMBER_ADD, 0);
     }
   } else {
-    draw_nav(a, u, (SDL_Rect){x, nav_y, w, th->button_h}, has_prev(f), NULL);
+    draw_nav(a, u, (SDL_Rect){x, nav_y, w, th->button_h}, 0, has_prev(f), NULL);
     if (n < g->max_entries) {
       add_y = nav_y - th->gap / 2 - th->button_h;
       ui_button(u, "member.add", (SDL_Rect){x, add_y, w, th->button_h},

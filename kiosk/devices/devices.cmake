@@ -9,6 +9,7 @@
 #                   luna_pinyin table (built with its phrase vocabulary)
 #   rime/opencc  -> ${KIOSK_OPENCC_DIR}                traditional->simplified
 #   rime/staging/                                      compiled schema + prism
+#   rime/charwords.tsv                                 a word per character
 pkg_check_modules(RIME REQUIRED IMPORTED_TARGET rime)
 pkg_check_modules(ZINNIA REQUIRED IMPORTED_TARGET zinnia)
 find_program(KIOSK_RIME_DEPLOYER rime_deployer REQUIRED)
@@ -36,8 +37,18 @@ add_custom_command(
           ${_rime_src}/deploy.cmake
   COMMENT "Deploying the rime pinyin schema into ${KIOSK_RIME_OUT}"
   VERBATIM)
+# A common word for each character, which the keyboard says with a
+# candidate (「李，行李的李」): tools/charwords, from the same table.
+add_custom_command(
+  OUTPUT ${KIOSK_RIME_OUT}/charwords.tsv
+  COMMAND charwords ${KIOSK_RIME_SHARED_DIR}/build/luna_pinyin.table.txt
+          ${KIOSK_OPENCC_DIR}/t2s.json ${KIOSK_RIME_OUT}/charwords.tsv
+  DEPENDS charwords ${KIOSK_RIME_OUT}/staging/kiosk_pinyin.prism.bin
+  COMMENT "Writing ${KIOSK_RIME_OUT}/charwords.tsv"
+  VERBATIM)
 add_custom_target(kiosk_rime_data ALL
-  DEPENDS ${KIOSK_RIME_OUT}/staging/kiosk_pinyin.prism.bin)
+  DEPENDS ${KIOSK_RIME_OUT}/staging/kiosk_pinyin.prism.bin
+          ${KIOSK_RIME_OUT}/charwords.tsv)
 add_dependencies(kiosk_devices kiosk_rime_data)
 
 # librime and zinnia are opened on first use (devices/dynload.h), not

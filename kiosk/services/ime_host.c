@@ -5,13 +5,16 @@
 #include "services/ime_host.h"
 
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "core/charwords.h"
 #include "core/log.h"
 
 struct ime_host {
   ime_set set;
+  charwords *words; /* set.words, owned */
   ime_host_config cfg;
   session *sess;
   uint64_t used_ms;  /* session clock at the last want or session end */
@@ -33,10 +36,11 @@ static int is_dir(const char *path) {
 }
 
 static void load_pinyin(ime_host *h) {
-  ime_pinyin_config pc = {
-      .data_dir = h->cfg.rime_dir,
-      .tmp_dir = is_dir(h->cfg.tmp_dir) ? h->cfg.tmp_dir : NULL,
-      .notify = engine_notify, .notify_ud = h};
+  ime_pinyin_config pc = {.data_dir = h->cfg.rime_dir,
+                          .tmp_dir =
+                              is_dir(h->cfg.tmp_dir) ? h->cfg.tmp_dir : NULL,
+                          .notify = engine_notify,
+                          .notify_ud = h};
   kerr e = ime_pinyin_create(&pc, &h->set.pinyin);
   h->tried_pinyin = true;
   if (e) {
@@ -49,8 +53,10 @@ static void load_pinyin(ime_host *h) {
 
 static void load_hand(ime_host *h) {
   ime_hand_config hc = {.model_path = h->cfg.hand_model,
-                        .pad_w = IME_HAND_PAD, .pad_h = IME_HAND_PAD,
-                        .notify = engine_notify, .notify_ud = h};
+                        .pad_w = IME_HAND_PAD,
+                        .pad_h = IME_HAND_PAD,
+                        .notify = engine_notify,
+                        .notify_ud = h};
   kerr e = ime_hand_create(&hc, &h->set.hand);
   h->tried_hand = true;
   if (e) {
@@ -119,6 +125,17 @@ kerr ime_host_create(const ime_host_config *cfg, session *s, ime_host **out) {
     free(h);
     return e;
   }
+  /* The words said with candidates: small (~70 KiB), read once. Without
+   * them a candidate is read alone. */
+  if (h->cfg.rime_dir) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/charwords.tsv", h->cfg.rime_dir);
+    kerr we = charwords_load(path, &h->words);
+    if (we)
+      LOG_W("ime", "%s: %s: candidates are read without a word", path,
+            kerr_str(we));
+    h->set.words = h->words;
+  }
   *out = h;
   return KERR_OK;
 }
@@ -127,6 +144,7 @@ void ime_host_destroy(ime_host *h) {
   if (!h)
     return;
   host_release(h);
+  charwords_free(h->words);
   free(h);
 }
 

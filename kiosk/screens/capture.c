@@ -53,7 +53,7 @@ static void capture_enter(app *a, void *state, const void *arg) {
   capture_state *s = state;
   s->material = arg ? *(const int *)arg : 0;
   if (camera_host_start(app_camera(a)) != KERR_OK)
-    snprintf(s->msg, sizeof s->msg, "%s", materials_str(a, "capture.broken"));
+    snprintf(s->msg, sizeof s->msg, "%s", app_str(a, "capture.broken"));
 }
 
 static void capture_leave(app *a, void *state) {
@@ -75,7 +75,7 @@ static void snap(app *a, capture_state *s) {
   if (e == KERR_OK)
     s->mode = CAP_SNAPPING;
   else if (e != KERR_BUSY)
-    snprintf(s->msg, sizeof s->msg, "%s", materials_str(a, "capture.broken"));
+    snprintf(s->msg, sizeof s->msg, "%s", app_str(a, "capture.broken"));
 }
 
 static void keep(app *a, capture_state *s) {
@@ -114,7 +114,7 @@ static uint64_t capture_tick(app *a, void *state, uint64_t now) {
   camera_image f;
   if (camera_host_frame(h, &f, &s->seq)) {
     /* a page is there now: 「没看到材料」 no longer holds */
-    if (f.rgb && strcmp(s->msg, materials_str(a, "capture.nothing")) == 0)
+    if (f.rgb && strcmp(s->msg, app_str(a, "capture.nothing")) == 0)
       s->msg[0] = '\0';
     camera_image_wipe(&s->pending);
     s->pending = f;
@@ -133,14 +133,14 @@ static uint64_t capture_tick(app *a, void *state, uint64_t now) {
       camera_still_wipe(&st);
       s->mode = CAP_PREVIEW;
       snprintf(s->msg, sizeof s->msg, "%s",
-               materials_str(a, oc == CAMERA_SNAP_NOTHING ? "capture.nothing"
-                                                          : "capture.failed"));
+               app_str(a, oc == CAMERA_SNAP_NOTHING ? "capture.nothing"
+                                                    : "capture.failed"));
     }
     app_dirty(a);
   }
   if (s->mode == CAP_SNAPPING && !camera_host_usable(h)) {
     s->mode = CAP_PREVIEW;
-    snprintf(s->msg, sizeof s->msg, "%s", materials_str(a, "capture.broken"));
+    snprintf(s->msg, sizeof s->msg, "%s", app_str(a, "capture.broken"));
     app_dirty(a);
   }
   return UINT64_MAX; /* the camera wakes the loop (SVC_CAMERA) */
@@ -179,7 +179,7 @@ static void capture_draw(app *a, void *state, ui *u) {
   }
   if (s->mode == CAP_CHECK)
     show_still(s, u);
-  SDL_Rect area = screen_top_bar(a, u, materials_str(a, "capture.title"), 1);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "capture.title"), 1);
   int footer = screen_footer(a, u);
   int m = th->margin, w = th->w - 2 * m;
   int y = area.y + th->gap / 2;
@@ -188,10 +188,9 @@ static void capture_draw(app *a, void *state, ui *u) {
   ui_text_box(u, (SDL_Rect){m, y, w, h1}, th->px_body, TEXT_BOLD, th->text,
               UI_LEFT, 0, text);
   y += h1 + th->gap / 4;
-  const char *hint = materials_str(a, s->mode == CAP_CHECK ? "capture.check"
-                                      : s->mode == CAP_SNAPPING
-                                          ? "capture.busy"
-                                          : "capture.hint");
+  const char *hint = app_str(a, s->mode == CAP_CHECK      ? "capture.check"
+                                : s->mode == CAP_SNAPPING ? "capture.busy"
+                                                          : "capture.hint");
   int h2 = ui_text_height(u, w, th->px_body, TEXT_REGULAR, hint);
   ui_text_box(u, (SDL_Rect){m, y, w, h2}, th->px_body, TEXT_REGULAR,
               th->text_muted, UI_LEFT, 0, hint);
@@ -214,7 +213,7 @@ static void capture_draw(app *a, void *state, ui *u) {
       ui_image_draw(u, im, (SDL_Rect){pic.x + th->pad / 2, pic.y + th->pad / 2,
                                       pic.w - th->pad, pic.h - th->pad});
     } else {
-      const char *t = materials_str(a, "capture.no_frame");
+      const char *t = app_str(a, "capture.no_frame");
       ui_text_box(u, (SDL_Rect){pic.x + th->pad, pic.y, pic.w - 2 * th->pad,
                                 pic.h},
                   th->px_body, TEXT_BOLD,
@@ -228,8 +227,8 @@ static void capture_draw(app *a, void *state, ui *u) {
                 th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, s->msg);
   }
   if (s->mode == CAP_CHECK) {
-    const char *re = materials_str(a, "capture.retake");
-    const char *ok = materials_str(a, "capture.keep");
+    const char *re = app_str(a, "capture.retake");
+    const char *ok = app_str(a, "capture.keep");
     int half = (w - th->gap) / 2;
     ui_button(u, "cap.retake", (SDL_Rect){m, by, half, bh}, UI_BTN_SECONDARY,
               re);
@@ -238,13 +237,13 @@ static void capture_draw(app *a, void *state, ui *u) {
               UI_BTN_ACCENT, ok);
     ui_tag(u, CAP_KEEP, 0);
   } else {
-    int bw = btn_w(u, materials_str(a, "capture.snap"));
+    int bw = btn_w(u, app_str(a, "capture.snap"));
     if (bw < w / 2)
       bw = w / 2;
     if (bw > w)
       bw = w;
     ui_button(u, "cap.snap", (SDL_Rect){m + (w - bw) / 2, by, bw, bh},
-              UI_BTN_PRIMARY, materials_str(a, "capture.snap"));
+              UI_BTN_PRIMARY, app_str(a, "capture.snap"));
     ui_tag(u, CAP_SNAP, 0);
   }
 }

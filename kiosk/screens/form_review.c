@@ -871,7 +871,7 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
                             theme_px(th, 2)},
               th->border);
     int y0 = y, title_h = 0;
-    const char *title = materials_str(a, "review.materials.title");
+    const char *title = app_str(a, "review.materials.title");
     if (gutter)
       title_h = side_title(u, (SDL_Rect){x, y, gutter - th->gap, 0}, title,
                            draw);
@@ -880,13 +880,13 @@ static int layout(app *a, ui *u, review_state *s, SDL_Rect view, int offset,
     size_t np = camera_host_pages_total(app_camera(a));
     char t[200], num[16];
     snprintf(num, sizeof num, "%zu", np);
-    chrome_format(t, sizeof t,
-                  materials_str(a, np ? "review.materials.count"
-                                      : "review.materials.intro"),
-                  "n", num);
+    chrome_format(
+        t, sizeof t,
+        app_str(a, np ? "review.materials.count" : "review.materials.intro"),
+        "n", num);
     ui_private(u, 0);
     y += para(u, (SDL_Rect){g.x, y, g.w, 0}, t, th->text, draw);
-    const char *open = materials_str(a, "review.materials.open");
+    const char *open = app_str(a, "review.materials.open");
     int bw = button_w(u, open);
     if (bw > g.w)
       bw = g.w;

@@ -25,59 +25,6 @@
 #include "ui/image.h"
 #include "widgets/pageview.h"
 
-/* The camera screens' words: key, default. */
-static const struct {
-  const char *key, *text;
-} WORDS[] = {
-    {"materials.title", "拍下带来的材料"},
-    {"materials.intro",
-     "带来的材料，可以放在拍照的台子上拍下来，跟申请一起交上去，就不用再跑一趟了。"
-     "没带的也没关系，以后带到乡镇民政所窗口就行。"},
-    {"materials.for", "用于：{items}"},
-    {"materials.none_yet", "还没拍"},
-    {"materials.count", "已经拍了{n}页"},
-    {"materials.snap", "拍下来"},
-    {"materials.delete", "删除"},
-    {"materials.page", "第{n}页"},
-    {"materials.done", "好了"},
-    {"materials.limit_item", "这一项最多拍{n}页。"},
-    {"materials.limit_all", "照片太多了，剩下的请带到窗口。"},
-    {"materials.empty", "您申请的这几项不用另外带材料。"},
-    {"materials.deleted", "删掉了一页。"},
-    {"capture.title", "拍材料"},
-    {"capture.hint", "把这份材料的一页平放在台子上，放正了就点“拍这一页”。"},
-    {"capture.no_frame", "还没看到材料。请把材料放到台子上。"},
-    {"capture.snap", "拍这一页"},
-    {"capture.busy", "正在拍，请稍等……"},
-    {"capture.check", "看一看拍清楚了没有。看不清的，点“重拍”。"},
-    {"capture.retake", "重拍"},
-    {"capture.keep", "好了"},
-    {"capture.failed", "没拍好，请再拍一次。"},
-    {"capture.nothing", "没看到材料，请放好再拍。"},
-    {"capture.broken", "拍照的机器出了问题，这份材料请带到窗口。"},
-    {"review.materials.title", "带来的材料"},
-    {"review.materials.intro",
-     "带来的材料可以在这里拍下来，跟申请一起交上去，不用再跑一趟。"},
-    {"review.materials.count", "已经拍了{n}页。"},
-    {"review.materials.open", "拍材料"},
-    {"menu.camera", "高拍仪（拍材料）"},
-    {"receipt.photographed", "已经拍下来交上去的材料"},
-    {"receipt.photo_line", "{material}（{n}页）"},
-    {"receipt.still_bring", "这些请带到乡镇民政所窗口"},
-    {"receipt.all_photographed",
-     "材料都拍下来了。工作人员看过后，如果还要别的，会联系您。"},
-};
-
-const char *materials_str(app *a, const char *key) {
-  const char *v = content_string_find(app_content(a), key);
-  if (v)
-    return v;
-  for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++)
-    if (strcmp(WORDS[i].key, key) == 0)
-      return WORDS[i].text;
-  return key;
-}
-
 void materials_refresh(app *a) {
   const form *f = form_host_form(app_form(a));
   const char *ids[FORM_MAX_ITEMS];
@@ -97,10 +44,9 @@ int materials_limit_message(app *a, int v, char *out, size_t cap) {
   if (v == CAMERA_PAGES_MATERIAL_FULL) {
     snprintf(num, sizeof num, "%d",
              camera_host_max_per_material(app_camera(a)));
-    chrome_format(out, cap, materials_str(a, "materials.limit_item"), "n",
-                  num);
+    chrome_format(out, cap, app_str(a, "materials.limit_item"), "n", num);
   } else {
-    snprintf(out, cap, "%s", materials_str(a, "materials.limit_all"));
+    snprintf(out, cap, "%s", app_str(a, "materials.limit_all"));
   }
   return 1;
 }
@@ -116,6 +62,7 @@ typedef struct thumb {
 typedef struct materials_state {
   pageview page;
   char msg[200];
+  int notice; /* msg says what was done (a page deleted), not a warning */
   thumb th[CAMERA_PAGES_MAX];
   int n_th;
   unsigned version; /* camera_host_version the thumbnails show */
@@ -179,6 +126,7 @@ static void materials_leave(app *a, void *state) {
 static void snap_tapped(app *a, materials_state *s, int m) {
   camera_host *h = app_camera(a);
   s->msg[0] = '\0';
+  s->notice = 0;
   if (materials_limit_message(a, camera_host_room(h, (size_t)m), s->msg,
                               sizeof s->msg))
     return;
@@ -195,8 +143,8 @@ static void materials_event(app *a, void *state, const ui_event *ev) {
     } else if (ev->action == MAT_DELETE) {
       int m = ev->arg / CAMERA_PAGES_MAX, k = ev->arg % CAMERA_PAGES_MAX;
       if (camera_host_delete(app_camera(a), (size_t)m, k) == KERR_OK) {
-        snprintf(s->msg, sizeof s->msg, "%s",
-                 materials_str(a, "materials.deleted"));
+        snprintf(s->msg, sizeof s->msg, "%s", app_str(a, "materials.deleted"));
+        s->notice = 1;
         LOG_I("materials", "a page deleted");
       }
     } else if (ev->action == MAT_DONE) {
@@ -222,20 +170,18 @@ static int material_block(app *a, ui *u, materials_state *s, int m,
   char items[300], line[400], num[16];
   int pages = camera_host_pages(h, (size_t)m);
   camera_host_material_for(h, (size_t)m, items, sizeof items);
-  chrome_format(line, sizeof line, materials_str(a, "materials.for"), "items",
-                items);
+  chrome_format(line, sizeof line, app_str(a, "materials.for"), "items", items);
   size_t l = strlen(line);
   snprintf(num, sizeof num, "%d", pages);
   if (pages) {
     char cnt[80];
-    chrome_format(cnt, sizeof cnt, materials_str(a, "materials.count"), "n",
-                  num);
+    chrome_format(cnt, sizeof cnt, app_str(a, "materials.count"), "n", num);
     snprintf(line + l, sizeof line - l, "　·　%s", cnt);
   } else {
     snprintf(line + l, sizeof line - l, "　·　%s",
-             materials_str(a, "materials.none_yet"));
+             app_str(a, "materials.none_yet"));
   }
-  const char *snap = materials_str(a, "materials.snap");
+  const char *snap = app_str(a, "materials.snap");
   int ip = th->pad;
   int bw = btn_w(u, snap);
   int tw = box.w - 2 * ip - bw - th->gap;
@@ -248,7 +194,7 @@ static int material_block(app *a, ui *u, materials_state *s, int m,
   int top = side ? (words > th->button_h ? words : th->button_h)
                  : words + th->gap / 2 + th->button_h;
   /* the pages: thumbnails with 删除 under each, as many a line as fit */
-  const char *del = materials_str(a, "materials.delete");
+  const char *del = app_str(a, "materials.delete");
   int cw = theme_px(th, 150);
   if (cw < btn_w(u, del))
     cw = btn_w(u, del);
@@ -292,7 +238,7 @@ static int material_block(app *a, ui *u, materials_state *s, int m,
       ui_image_draw(u, im, pic);
     char pg[32];
     snprintf(num, sizeof num, "%d", k + 1);
-    chrome_format(pg, sizeof pg, materials_str(a, "materials.page"), "n", num);
+    chrome_format(pg, sizeof pg, app_str(a, "materials.page"), "n", num);
     /* 删除 says which page for the keypad's voice: 「删除身份证的第1页」 */
     char label[UI_LABEL_MAX];
     snprintf(label, sizeof label, "%s%s的%s", del, text, pg);
@@ -322,7 +268,7 @@ static int layout(app *a, ui *u, materials_state *s, SDL_Rect view,
   const theme *th = &u->th;
   camera_host *h = app_camera(a);
   int x = view.x, w = view.w, y = view.y - offset;
-  const char *intro = materials_str(a, "materials.intro");
+  const char *intro = app_str(a, "materials.intro");
   int ih = ui_text_height(u, w, th->px_body, TEXT_REGULAR, intro);
   if (draw)
     ui_text_box(u, (SDL_Rect){x, y, w, ih}, th->px_body, TEXT_REGULAR,
@@ -330,7 +276,7 @@ static int layout(app *a, ui *u, materials_state *s, SDL_Rect view,
   y += ih + th->gap;
   size_t n = camera_host_material_count(h);
   if (!n) {
-    const char *t = materials_str(a, "materials.empty");
+    const char *t = app_str(a, "materials.empty");
     int eh = ui_text_height(u, w, th->px_body, TEXT_REGULAR, t);
     if (draw)
       ui_text_box(u, (SDL_Rect){x, y, w, eh}, th->px_body, TEXT_REGULAR,
@@ -347,7 +293,7 @@ static void materials_draw(app *a, void *state, ui *u) {
   materials_state *s = state;
   const theme *th = &u->th;
   thumbs_build(a, s, u);
-  SDL_Rect area = screen_top_bar(a, u, materials_str(a, "materials.title"), 1);
+  SDL_Rect area = screen_top_bar(a, u, app_str(a, "materials.title"), 1);
   int footer = screen_footer(a, u);
   int m = th->margin;
   int w = th->w - 2 * m;
@@ -372,13 +318,17 @@ static void materials_draw(app *a, void *state, ui *u) {
   layout(a, u, s, view, pageview_offset(&s->page), 1);
   ui_clip_end(u);
   if (msg_h) {
-    ui_fill_round(u, (SDL_Rect){m, my, w, msg_h}, th->radius, th->warn_bg);
-    ui_text_box(u, (SDL_Rect){m + th->pad, my + th->pad / 2, w - 2 * th->pad,
-                              msg_h - th->pad},
-                th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, s->msg);
+    /* A page deleted is news, not a warning: plain colours. */
+    ui_fill_round(u, (SDL_Rect){m, my, w, msg_h}, th->radius,
+                  s->notice ? th->surface_alt : th->warn_bg);
+    ui_text_box(u,
+                (SDL_Rect){m + th->pad, my + th->pad / 2, w - 2 * th->pad,
+                           msg_h - th->pad},
+                th->px_body, TEXT_BOLD, s->notice ? th->text : th->accent,
+                UI_LEFT, 0, s->msg);
   }
   ui_button(u, "materials.done", (SDL_Rect){m, by, w, th->button_h},
-            UI_BTN_ACCENT, materials_str(a, "materials.done"));
+            UI_BTN_ACCENT, app_str(a, "materials.done"));
   ui_tag(u, MAT_DONE, 0);
   pageview_draw_bar(&s->page, u, (SDL_Rect){m, py, pw, ph},
                     (SDL_Rect){th->w - m - pw, py, pw, ph});

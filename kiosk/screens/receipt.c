@@ -163,25 +163,25 @@ static void build(app *a, receipt_state *s) {
   for (size_t i = 0; i < f->n_materials; i++)
     shot += camera_host_sealed_pages(cam, f->materials[i]) > 0;
   if (shot) {
-    doc_heading(d, materials_str(a, "receipt.photographed"));
+    doc_heading(d, app_str(a, "receipt.photographed"));
     for (size_t i = 0; i < f->n_materials; i++) {
       int np = camera_host_sealed_pages(cam, f->materials[i]);
       char t1[600], num[16];
       if (!np)
         continue;
       snprintf(num, sizeof num, "%d", np);
-      chrome_format(t1, sizeof t1, materials_str(a, "receipt.photo_line"),
-                    "material", f->materials[i]);
+      chrome_format(t1, sizeof t1, app_str(a, "receipt.photo_line"), "material",
+                    f->materials[i]);
       chrome_format(buf, sizeof buf, t1, "n", num);
       doc_bullet(d, buf);
     }
     if (shot < f->n_materials) {
-      doc_heading(d, materials_str(a, "receipt.still_bring"));
+      doc_heading(d, app_str(a, "receipt.still_bring"));
       for (size_t i = 0; i < f->n_materials; i++)
         if (!camera_host_sealed_pages(cam, f->materials[i]))
           doc_check(d, f->materials[i]);
     } else {
-      doc_para(d, materials_str(a, "receipt.all_photographed"));
+      doc_para(d, app_str(a, "receipt.all_photographed"));
     }
   } else {
     doc_heading(d, app_str(a, "receipt.materials"));
@@ -293,12 +293,12 @@ static void print_receipt(app *a, receipt_state *s) {
     size_t shot = 0;
     for (size_t i = 0; i < f->n_materials; i++)
       shot += camera_host_sealed_pages(cam, f->materials[i]) > 0;
-    in->materials_heading = shot ? materials_str(a, "receipt.still_bring")
+    in->materials_heading = shot ? app_str(a, "receipt.still_bring")
                                  : app_str(a, "receipt.materials");
     for (size_t i = 0; i < f->n_materials && i < RECEIPT_PAPER_LIST_MAX; i++)
       if (!camera_host_sealed_pages(cam, f->materials[i]))
         in->materials[in->n_materials++] = f->materials[i];
-    in->materials_none = shot ? materials_str(a, "receipt.all_photographed")
+    in->materials_none = shot ? app_str(a, "receipt.all_photographed")
                               : app_str(a, "receipt.materials_none");
   } else {
     in->next_heading = app_str(a, "receipt.next");

@@ -41,9 +41,6 @@ extern const screen_class screen_staff_menu; /* device status, staff acts */
 extern const screen_class screen_materials;
 extern const screen_class screen_capture;
 
-/* materials.c: the camera screens' words (the bundle's string for key,
- * else the default in materials.c); never NULL. */
-const char *materials_str(app *a, const char *key);
 /* Builds the camera service's checklist from the session form's items. */
 void materials_refresh(app *a);
 /* The plain message for a camera_pages_verdict that is not OK, into out:

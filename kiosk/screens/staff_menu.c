@@ -306,7 +306,7 @@ static void status_gather(app *a, const menu_state *s, status_text *t) {
   t->rows = ROWS - 1;
   if (camera_host_configured(app_camera(a))) {
     camera_state cs = camera_host_state(app_camera(a));
-    t->label[7] = materials_str(a, "menu.camera");
+    t->label[7] = app_str(a, "menu.camera");
     snprintf(t->value[7], sizeof t->value[7], "%s",
              app_str(a, cs == CAMERA_CONNECTED ? "menu.idcard.ok"
                         : cs == CAMERA_ERROR   ? "menu.idcard.fault"

@@ -142,15 +142,35 @@ int chrome_footer(ui *u, const char *hotline, int volume) {
         px = floor_px;
     }
   }
-  int h = ui_text_height(u, tw, px, TEXT_REGULAR, line) + th->pad;
+  /* More than two lines of it beside the buttons (a portrait screen in
+   * 特大): the buttons get a row of their own and the line the width. */
+  int apart = volume && ui_text_height(u, tw, px, TEXT_REGULAR, line) >
+                            2 * text_line_height(u->text, px, TEXT_REGULAR);
+  if (apart) {
+    /* One line across if it can, at smaller words as beside them. */
+    tx = th->margin;
+    tw = th->w - 2 * tx;
+    px = th->px_small;
+    int lw = text_width(u->text, px, TEXT_REGULAR, line, strlen(line));
+    int floor_px = theme_px(th, 30);
+    if (lw > tw && floor_px < px) {
+      px = px * tw / lw;
+      if (px < floor_px)
+        px = floor_px;
+    }
+  }
+  /* Apart, both rows are kept close: the screen above keeps its room. */
+  int row = apart ? th->target_min + th->pad / 4 : 0;
+  int h = ui_text_height(u, tw, px, TEXT_REGULAR, line) +
+          (apart ? th->pad / 2 : th->pad) + row;
   if (volume && h < th->target_min + th->pad / 2)
     h = th->target_min + th->pad / 2;
   int top = th->h - h;
   ui_fill(u, (SDL_Rect){0, top, th->w, h}, th->surface_alt);
-  ui_text_box(u, (SDL_Rect){tx, top, tw, h}, px, TEXT_REGULAR, th->text,
-              UI_CENTER, 1, line);
+  ui_text_box(u, (SDL_Rect){tx, top + row, tw, h - row}, px, TEXT_REGULAR,
+              th->text, UI_CENTER, 1, line);
   if (volume) {
-    int by = top + (h - th->target_min) / 2;
+    int by = apart ? top + th->pad / 4 : top + (h - th->target_min) / 2;
     ui_button(u, "nav.volume.down",
               (SDL_Rect){th->margin, by, bw, th->target_min}, UI_BTN_SECONDARY,
               down);

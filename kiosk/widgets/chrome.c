@@ -114,6 +114,20 @@ SDL_Rect chrome_top_bar(ui *u, const char *title, int has_back) {
   return (SDL_Rect){0, bar_h, th->w, th->h - bar_h};
 }
 
+/* The footer's small words, smaller where the line would not fit width
+ * w on one line, down to the standard size's body text. */
+static int line_px(ui *u, const char *line, int w) {
+  const theme *th = &u->th;
+  int px = th->px_small, floor_px = theme_px(th, 30);
+  int lw = text_width(u->text, px, TEXT_REGULAR, line, strlen(line));
+  if (lw > w && floor_px < px) {
+    px = px * w / lw;
+    if (px < floor_px)
+      px = floor_px;
+  }
+  return px;
+}
+
 int chrome_footer(ui *u, const char *hotline, int volume) {
   const theme *th = &u->th;
   char line[512];
@@ -132,32 +146,16 @@ int chrome_footer(ui *u, const char *hotline, int volume) {
   /* One line, or two on a narrow screen in a large size. Beside the
    * volume buttons the line takes smaller words first (not below the
    * standard size's body text), so the screen above keeps its room. */
-  int px = th->px_small;
-  if (volume) {
-    int lw = text_width(u->text, px, TEXT_REGULAR, line, strlen(line));
-    int floor_px = theme_px(th, 30);
-    if (lw > tw && floor_px < px) {
-      px = px * tw / lw;
-      if (px < floor_px)
-        px = floor_px;
-    }
-  }
+  int px = volume ? line_px(u, line, tw) : th->px_small;
   /* More than two lines of it beside the buttons (a portrait screen in
-   * 特大): the buttons get a row of their own and the line the width. */
+   * 特大): the buttons get a row of their own and the line the width, on
+   * one line if it can. */
   int apart = volume && ui_text_height(u, tw, px, TEXT_REGULAR, line) >
                             2 * text_line_height(u->text, px, TEXT_REGULAR);
   if (apart) {
-    /* One line across if it can, at smaller words as beside them. */
     tx = th->margin;
     tw = th->w - 2 * tx;
-    px = th->px_small;
-    int lw = text_width(u->text, px, TEXT_REGULAR, line, strlen(line));
-    int floor_px = theme_px(th, 30);
-    if (lw > tw && floor_px < px) {
-      px = px * tw / lw;
-      if (px < floor_px)
-        px = floor_px;
-    }
+    px = line_px(u, line, tw);
   }
   /* Apart, both rows are kept close: the screen above keeps its room. */
   int row = apart ? th->target_min + th->pad / 4 : 0;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/utf8.h"
 
@@ -48,15 +49,22 @@ kerr charwords_load(const char *path, charwords **out) {
   FILE *f = fopen(path, "rb");
   if (!f)
     return KERR_NOTFOUND;
-  char *buf = malloc(FILE_MAX + 1);
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || st.st_size > FILE_MAX) {
+    fclose(f);
+    return st.st_size > FILE_MAX ? KERR_LIMIT : KERR_IO;
+  }
+  /* One byte more than the file: one that grew meanwhile is noticed. */
+  size_t cap = (size_t)st.st_size + 1;
+  char *buf = malloc(cap);
   if (!buf) {
     fclose(f);
     return KERR_NOMEM;
   }
-  size_t len = fread(buf, 1, FILE_MAX + 1, f);
+  size_t len = fread(buf, 1, cap, f);
   int bad = ferror(f);
   fclose(f);
-  if (bad || len > FILE_MAX) {
+  if (bad || len >= cap) {
     free(buf);
     return bad ? KERR_IO : KERR_LIMIT;
   }

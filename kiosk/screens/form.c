@@ -931,7 +931,6 @@ static int draw_question(app *a, ui *u, const form_question *q, SDL_Rect r,
   return y;
 }
 
-/* 上一步 on the left and 下一步 on the right of r (one button row). */
 /* The i-th of n buttons of a row of navigation r: side by side, gap
  * apart, the last at the right end. In a narrow column beside the keys
  * (column), the first and the last share the bottom row of r, and a
@@ -954,6 +953,8 @@ static SDL_Rect nav_slot(const theme *th, SDL_Rect r, int column, int i, int n,
   return (SDL_Rect){r.x, bottom - (n - 1 - i) * (h + th->gap / 2), r.w, h};
 }
 
+/* 上一步 on the left and 下一步 on the right of r (one button row, or the
+ * foot of a narrow column). */
 static void draw_nav(app *a, ui *u, SDL_Rect r, int column, int has_prev,
                      const char *next_label) {
   const theme *th = &u->th;

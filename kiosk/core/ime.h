@@ -58,9 +58,9 @@
  * and '1'–'9' (pick on the current page): */
 enum {
   IME_KEY_BACKSPACE = 0x08,
-  IME_KEY_ENTER = 0x0d,  /* commit the letters as typed */
-  IME_KEY_ESCAPE = 0x1b, /* drop the composition */
-  IME_KEY_SPACE = 0x20,  /* commit the highlighted (first) candidate */
+  IME_KEY_ENTER = 0x0d,     /* commit the letters as typed */
+  IME_KEY_ESCAPE = 0x1b,    /* drop the composition */
+  IME_KEY_SPACE = 0x20,     /* commit the highlighted (first) candidate */
   IME_KEY_PAGE_UP = 0x100,
   IME_KEY_PAGE_DOWN = 0x101
 };
@@ -93,7 +93,7 @@ typedef struct ime_pinyin_view {
   /* The composition, segmented for display ("zhang san", "张san");
    * "" when nothing is being composed. */
   char preedit[IME_PINYIN_PREEDIT_MAX];
-  int n; /* candidates on this page, 0..IME_PINYIN_PAGE_MAX */
+  int n;           /* candidates on this page, 0..IME_PINYIN_PAGE_MAX */
   ime_candidate cand[IME_PINYIN_PAGE_MAX];
   int page;        /* 0-based page number */
   bool has_more;   /* a later page exists (page down shows it) */
@@ -159,13 +159,12 @@ kerr ime_pinyin_reset(ime_pinyin *p);
 
 /* ---- handwriting ----------------------------------------------------- */
 
-#define IME_HAND_MAX_STROKES 64  /* more than any Chinese character */
-#define IME_HAND_MAX_POINTS 4096 /* all strokes together */
-#define IME_HAND_STROKE_POINTS                                                 \
-  512                        /* one stroke; later points replace the           \
-                                last one, so a stroke still ends               \
-                                where the finger lifted */
-#define IME_HAND_CAND_MAX 20 /* most candidates one recognise gives */
+#define IME_HAND_MAX_STROKES 64     /* more than any Chinese character */
+#define IME_HAND_MAX_POINTS 4096    /* all strokes together */
+#define IME_HAND_STROKE_POINTS 512  /* one stroke; later points replace the
+                                       last one, so a stroke still ends
+                                       where the finger lifted */
+#define IME_HAND_CAND_MAX 20        /* most candidates one recognise gives */
 #define IME_HAND_TEXT_MAX 16
 
 typedef struct ime_hand ime_hand;
@@ -232,7 +231,8 @@ void ime_hand_clear(ime_hand *h);
  * most cap (<= IME_HAND_CAND_MAX) candidates, best first; *n is how many.
  * No strokes gives *n == 0. Runs on the calling thread (see the benchmark
  * for its cost). KERR_BUSY before ready, KERR_STATE if loading failed. */
-kerr ime_hand_recognize(ime_hand *h, ime_hand_candidate *out, int cap, int *n);
+kerr ime_hand_recognize(ime_hand *h, ime_hand_candidate *out, int cap,
+                        int *n);
 
 /* The same off the calling thread: hands a copy of the strokes drawn so far
  * to the worker, replacing a request it has not begun yet, and returns at

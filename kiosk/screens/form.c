@@ -1634,8 +1634,8 @@ static void draw_group(app *a, ui *u, form_state *s, const form *f,
          th->gap / 2;
   ui_private(u, 0);
   if (s->pages > 1)
-    pageview_pager(u, (SDL_Rect){x, list_bottom - pager_h, w, pager_h}, s->page,
-                   s->pages, FQ_PAGE_UP, FQ_PAGE_DOWN);
+    pageview_pager(u, (SDL_Rect){x, list_bottom - pager_h, w, pager_h},
+                   s->page, s->pages, FQ_PAGE_UP, FQ_PAGE_DOWN);
 }
 
 static void draw_unavailable(app *a, ui *u, SDL_Rect area) {

@@ -24,15 +24,14 @@
 #include "widgets/pageview.h"
 
 #define DIGITS_MAX 7 /* 9,999,999 yuan: more than any bound in use */
-#define TYPED_MAX                                                              \
-  (DIGITS_MAX + 3) /* money: a point and two decimals (角, 分) */
+#define TYPED_MAX (DIGITS_MAX + 3) /* money: a point and two decimals (角, 分) */
 #define ANS_NONE 0
 #define ANS_GIVEN 1
 #define ANS_SKIPPED 2
 
 /* What a tap on the screener means (ui_tag). */
 enum screener_action {
-  SCR_PICK = 1, /* no questions: choose from the list instead */
+  SCR_PICK = 1,  /* no questions: choose from the list instead */
   SCR_PREV,
   SCR_SKIP,
   SCR_YES,
@@ -63,7 +62,7 @@ typedef struct screener_state {
   size_t hist[SCREENER_MAX_QUESTIONS];
   size_t n_hist;
   answer ans[SCREENER_MAX_QUESTIONS];
-  cJSON *answers;             /* built from ans[]; what the screener reads */
+  cJSON *answers; /* built from ans[]; what the screener reads */
   char digits[TYPED_MAX + 1]; /* digits, and for money one '.' */
   size_t n_digits;
   msg_kind msg;
@@ -130,10 +129,11 @@ static void show_question(screener_state *s) {
     if (q->type == SCREENER_Q_NUMBER || q->type == SCREENER_Q_MONEY) {
       long long whole = an->num / 100, part = an->num % 100;
       int n = part == 0 ? snprintf(s->digits, sizeof s->digits, "%lld", whole)
-              : part % 10 == 0 ? snprintf(s->digits, sizeof s->digits,
-                                          "%lld.%lld", whole, part / 10)
-                               : snprintf(s->digits, sizeof s->digits,
-                                          "%lld.%02lld", whole, part);
+              : part % 10 == 0
+                  ? snprintf(s->digits, sizeof s->digits, "%lld.%lld", whole,
+                             part / 10)
+                  : snprintf(s->digits, sizeof s->digits, "%lld.%02lld", whole,
+                             part);
       s->n_digits = n > 0 && (size_t)n < sizeof s->digits ? (size_t)n : 0;
       if (!s->n_digits)
         s->digits[0] = '\0';
@@ -507,8 +507,8 @@ static void draw_keypad(app *a, ui *u, screener_state *s,
     snprintf(shown, sizeof shown, "%s %s", s->digits, q->unit ? q->unit : "");
     ui_text_box(u, ft, field_px, TEXT_BOLD, th->text, UI_CENTER, 1, shown);
   } else {
-    ui_text_box(u, ft, th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER, 1,
-                app_str(a, "screen.number.prompt"));
+    ui_text_box(u, ft, th->px_body, TEXT_REGULAR, th->text_muted, UI_CENTER,
+                1, app_str(a, "screen.number.prompt"));
   }
   int top = r.y + field_h + th->gap;
   int gap = th->gap / 2;
@@ -521,8 +521,8 @@ static void draw_keypad(app *a, ui *u, screener_state *s,
   if (kh < th->target_min)
     kh = th->target_min;
   int bw = (kw - 2 * gap) / 3;
-  static const char *const number_keys[12] = {"1", "2", "3", "4",   "5", "6",
-                                              "7", "8", "9", "del", "0", "ok"};
+  static const char *const number_keys[12] = {
+      "1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"};
   static const char *const money_keys[13] = {
       "1", "2", "3", "4", "5", "6", "7", "8", "9", "dot", "0", "del", "ok"};
   const char *const *keys = money ? money_keys : number_keys;
@@ -555,8 +555,8 @@ static void draw_keypad(app *a, ui *u, screener_state *s,
 static int keypad_height(ui *u, const screener_question *q) {
   const theme *th = &u->th;
   int rows = q->type == SCREENER_Q_MONEY ? 5 : 4;
-  return text_line_height(u->text, th->px_huge, TEXT_BOLD) + th->pad + th->gap +
-         rows * (th->button_h * 5 / 4) + (rows - 1) * (th->gap / 2);
+  return text_line_height(u->text, th->px_huge, TEXT_BOLD) + th->pad +
+         th->gap + rows * (th->button_h * 5 / 4) + (rows - 1) * (th->gap / 2);
 }
 
 /* The message under the question when the number was not accepted. */
@@ -635,8 +635,8 @@ static void screener_draw(app *a, void *state, ui *u) {
   int nav_y = footer - th->gap / 2 - th->button_h;
   int top = area.y + th->gap;
   int bottom = nav_y - th->gap;
-  int keys_low =
-      !th->portrait && is_number(q) && keypad_min_height(u, q) > bottom - top;
+  int keys_low = !th->portrait && is_number(q) &&
+                 keypad_min_height(u, q) > bottom - top;
   if (!keys_low)
     draw_nav_row(a, u, s, (SDL_Rect){m, nav_y, th->w - 2 * m, th->button_h});
 
@@ -676,8 +676,7 @@ static void screener_draw(app *a, void *state, ui *u) {
   y += ph + th->gap / 3;
   ui_fill_round(u, (SDL_Rect){qr.x, y, qr.w, barh}, barh / 2, th->surface_alt);
   if (total)
-    ui_fill_round(u,
-                  (SDL_Rect){qr.x, y, (int)((size_t)qr.w * pos / total), barh},
+    ui_fill_round(u, (SDL_Rect){qr.x, y, (int)((size_t)qr.w * pos / total), barh},
                   barh / 2, th->primary);
   y += barh + th->gap;
 
@@ -697,9 +696,9 @@ static void screener_draw(app *a, void *state, ui *u) {
         need += ui_text_height(u, qr.w, th->px_body, TEXT_REGULAR, q->help) +
                 th->gap;
       if (msg[0])
-        need +=
-            ui_text_height(u, qr.w - 2 * th->pad, th->px_body, TEXT_BOLD, msg) +
-            th->pad + th->gap;
+        need += ui_text_height(u, qr.w - 2 * th->pad, th->px_body, TEXT_BOLD,
+                               msg) +
+                th->pad + th->gap;
       icon = ic;
       if (y + need <= bottom || step == 2)
         break;
@@ -729,9 +728,9 @@ static void screener_draw(app *a, void *state, ui *u) {
     int mh = ui_text_height(u, qr.w - 2 * th->pad, th->px_body, TEXT_BOLD, msg);
     ui_fill_round(u, (SDL_Rect){qr.x, y, qr.w, mh + th->pad}, th->radius,
                   th->warn_bg);
-    ui_text_box(
-        u, (SDL_Rect){qr.x + th->pad, y + th->pad / 2, qr.w - 2 * th->pad, mh},
-        th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, msg);
+    ui_text_box(u, (SDL_Rect){qr.x + th->pad, y + th->pad / 2,
+                              qr.w - 2 * th->pad, mh},
+                th->px_body, TEXT_BOLD, th->accent, UI_LEFT, 0, msg);
     y += mh + th->pad + th->gap;
   }
   if (keys_low)

@@ -36,11 +36,10 @@ static int is_dir(const char *path) {
 }
 
 static void load_pinyin(ime_host *h) {
-  ime_pinyin_config pc = {.data_dir = h->cfg.rime_dir,
-                          .tmp_dir =
-                              is_dir(h->cfg.tmp_dir) ? h->cfg.tmp_dir : NULL,
-                          .notify = engine_notify,
-                          .notify_ud = h};
+  ime_pinyin_config pc = {
+      .data_dir = h->cfg.rime_dir,
+      .tmp_dir = is_dir(h->cfg.tmp_dir) ? h->cfg.tmp_dir : NULL,
+      .notify = engine_notify, .notify_ud = h};
   kerr e = ime_pinyin_create(&pc, &h->set.pinyin);
   h->tried_pinyin = true;
   if (e) {
@@ -53,10 +52,8 @@ static void load_pinyin(ime_host *h) {
 
 static void load_hand(ime_host *h) {
   ime_hand_config hc = {.model_path = h->cfg.hand_model,
-                        .pad_w = IME_HAND_PAD,
-                        .pad_h = IME_HAND_PAD,
-                        .notify = engine_notify,
-                        .notify_ud = h};
+                        .pad_w = IME_HAND_PAD, .pad_h = IME_HAND_PAD,
+                        .notify = engine_notify, .notify_ud = h};
   kerr e = ime_hand_create(&hc, &h->set.hand);
   h->tried_hand = true;
   if (e) {

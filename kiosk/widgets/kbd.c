@@ -5,10 +5,9 @@
  * drawn, so a tap acts on what was seen); `hist` remembers where earlier
  * bar pages started so 〈 returns exactly. Letters typed before the pinyin
  * engine is ready wait in `queue` (at most IME_PINYIN_INPUT_MAX) and are
- * fed by kbd_tick once it is (the engine's load wakes the loop). The stroke
- * copy (`pts`, pad units 0..999) is only for drawing; the engine has its own.
- * Everything an applicant typed or wrote is wiped by kbd_reset and kbd_destroy.
- */
+ * fed by kbd_tick once it is (the engine's load wakes the loop). The stroke copy (`pts`, pad units 0..999) is
+ * only for drawing; the engine has its own. Everything an applicant typed
+ * or wrote is wiped by kbd_reset and kbd_destroy. */
 #include "widgets/kbd.h"
 
 #include <math.h>
@@ -27,13 +26,8 @@
  * answer wakes the loop (the notify callbacks of core/ime.h, posted by the
  * input-method service), and the host screen's tick then calls kbd_tick. */
 
-enum {
-  ALLOW_PINYIN = 1,
-  ALLOW_HAND = 2,
-  ALLOW_NUM = 4,
-  ALLOW_ID = 8,
-  ALLOW_LATIN = 16
-};
+enum { ALLOW_PINYIN = 1, ALLOW_HAND = 2, ALLOW_NUM = 4, ALLOW_ID = 8,
+       ALLOW_LATIN = 16 };
 
 struct kbd {
   ime_set *ih;
@@ -44,8 +38,8 @@ struct kbd {
   bool dot;         /* the keypad has a decimal point (money) */
   /* candidate bar */
   int off, shown;
-  int span;            /* candidates from off the bar went through */
-  int at[KBD_BAR_MAX]; /* shown button -> candidate index */
+  int span;               /* candidates from off the bar went through */
+  int at[KBD_BAR_MAX];    /* shown button -> candidate index */
   struct {
     int page, off;
   } hist[KBD_HIST_MAX];
@@ -54,8 +48,8 @@ struct kbd {
   char queue[IME_PINYIN_INPUT_MAX + 1];
   int n_queue;
   /* handwriting */
-  SDL_Rect pad;     /* where the pad was last drawn */
-  bool pad_gesture; /* the current press began on the pad */
+  SDL_Rect pad;      /* where the pad was last drawn */
+  bool pad_gesture;  /* the current press began on the pad */
   bool stroking;
   bool hand_pending; /* a recognition was requested */
   ime_hand_candidate hand_cand[KBD_HAND_CAND];
@@ -182,7 +176,8 @@ static void bind_kind(kbd *k, field_kind kind) {
     break;
   case FIELD_NAME:
   case FIELD_TEXT:
-    k->type = chinese(k) == IME_CHINESE_HAND ? KBD_HAND : KBD_PINYIN;
+    k->type = chinese(k) == IME_CHINESE_HAND ? KBD_HAND
+                                                            : KBD_PINYIN;
     k->allowed = ALLOW_PINYIN | ALLOW_HAND | ALLOW_NUM | ALLOW_LATIN;
     break;
   }
@@ -355,7 +350,8 @@ static void recognize(kbd *k) {
     k->hand_pending = false;
     return;
   }
-  k->hand_pending = ime_hand_recognize_start(hand(k), KBD_HAND_CAND) == KERR_OK;
+  k->hand_pending = ime_hand_recognize_start(hand(k), KBD_HAND_CAND) ==
+                    KERR_OK;
 }
 
 static void pad_end(kbd *k, int x, int y) {
@@ -375,8 +371,7 @@ static void hand_undo(kbd *k) {
     return;
   ime_hand_undo(hand(k));
   int from = k->stroke_start[--k->n_strokes];
-  session_wipe_bytes(k->pts[from],
-                     (size_t)(k->n_pts - from) * sizeof k->pts[0]);
+  session_wipe_bytes(k->pts[from], (size_t)(k->n_pts - from) * sizeof k->pts[0]);
   k->n_pts = from;
   paging_reset(k);
   recognize(k);
@@ -427,8 +422,8 @@ static void cand_prev(kbd *k) {
     return;
   k->n_hist--;
   int page = k->hist[k->n_hist].page;
-  for (int guard = 0;
-       k->type == KBD_PINYIN && cand_page(k) > page && guard < 1000; guard++) {
+  for (int guard = 0; k->type == KBD_PINYIN && cand_page(k) > page &&
+                      guard < 1000; guard++) {
     bool handled;
     if (ime_pinyin_feed(pin(k), IME_KEY_PAGE_UP, &handled) != KERR_OK)
       break;
@@ -496,7 +491,9 @@ static void do_switch(kbd *k, const char *what) {
   else if (strcmp(what, "latin") == 0 && (k->allowed & ALLOW_LATIN))
     kbd_set_type(k, KBD_LATIN);
   else if (strcmp(what, "chinese") == 0 && (k->allowed & ALLOW_PINYIN))
-    kbd_set_type(k, chinese(k) == IME_CHINESE_HAND ? KBD_HAND : KBD_PINYIN);
+    kbd_set_type(k, chinese(k) == IME_CHINESE_HAND
+                        ? KBD_HAND
+                        : KBD_PINYIN);
 }
 
 static void on_tap(kbd *k, const char *id, kbd_out *out) {
@@ -599,7 +596,7 @@ uint64_t kbd_tick(kbd *k) {
       k->hand_n = n;
       k->hand_pending = false;
       paging_reset(k);
-      d = 0;                     /* show them now */
+      d = 0; /* show them now */
     } else if (e != KERR_BUSY) { /* busy: the answer will wake us */
       k->hand_pending = false;
     }
@@ -618,10 +615,10 @@ uint64_t kbd_tick(kbd *k) {
 /* layout and drawing */
 
 typedef struct metrics {
-  int pad, g;        /* panel padding, gap between keys */
+  int pad, g;      /* panel padding, gap between keys */
   int comp_h, bar_h; /* composition line and candidate bar (0: none) */
   int key_h;
-  int rows_h; /* the key area (or the writing pad's height) */
+  int rows_h;      /* the key area (or the writing pad's height) */
   int total;
 } metrics;
 
@@ -650,8 +647,8 @@ static void measure(const kbd *k, ui *u, int max_h, metrics *m) {
   const theme *th = &u->th;
   m->pad = th->pad / 2;
   m->g = key_gap(th);
-  m->comp_h =
-      has_bar(k) ? text_line_height(u->text, th->px_body, TEXT_BOLD) : 0;
+  m->comp_h = has_bar(k) ? text_line_height(u->text, th->px_body, TEXT_BOLD)
+                         : 0;
   m->bar_h = 0;
   if (has_bar(k)) {
     m->bar_h = text_line_height(u->text, th->px_large, TEXT_REGULAR) +
@@ -661,8 +658,8 @@ static void measure(const kbd *k, ui *u, int max_h, metrics *m) {
   }
   int key_h = theme_px(th, th->portrait ? (th->elder ? 128 : 112)
                                         : (th->elder ? 100 : 92));
-  int fixed =
-      2 * m->pad + m->comp_h + m->bar_h + (has_bar(k) ? m->g : 0) + 3 * m->g;
+  int fixed = 2 * m->pad + m->comp_h + m->bar_h + (has_bar(k) ? m->g : 0) +
+              3 * m->g;
   if (fixed + 4 * key_h > max_h)
     key_h = (max_h - fixed) / 4;
   if (key_h < th->target_min)
@@ -791,7 +788,7 @@ static void draw_bar(kbd *k, ui *u, SDL_Rect r) {
                  ? ui_str(u, "kbd.recognizing")
                  : ui_str(u, "kbd.hint.hand");
     else
-      hint = !pin(k)                     ? ui_str(u, "kbd.unavailable")
+      hint = !pin(k) ? ui_str(u, "kbd.unavailable")
              : !ime_pinyin_ready(pin(k)) ? ui_str(u, "kbd.loading")
                                          : ui_str(u, "kbd.hint.pinyin");
     ui_text_box(u, (SDL_Rect){x, r.y, xend - x, r.h},
@@ -819,7 +816,8 @@ static void draw_letters(kbd *k, ui *u, SDL_Rect r, const metrics *m) {
     for (int i = 0; rows[row][i]; i++) {
       snprintf(id, sizeof id, "kbd.key.%c", rows[row][i]);
       snprintf(label, sizeof label, "%c", rows[row][i]);
-      key(u, id, unit_rect(r.x, r.w, g, start[row] + (float)i, 1, y, h), label);
+      key(u, id, unit_rect(r.x, r.w, g, start[row] + (float)i, 1, y, h),
+          label);
     }
   }
   key(u, "kbd.backspace",
@@ -848,8 +846,8 @@ static void draw_letters(kbd *k, ui *u, SDL_Rect r, const metrics *m) {
     key(u, "kbd.space", unit_rect(r.x, r.w, g, at, 8 - at, y, h),
         ui_str(u, "kbd.space"));
   }
-  ui_button(u, "kbd.done", unit_rect(r.x, r.w, g, 8, 2, y, h), UI_BTN_PRIMARY,
-            ui_str(u, "kbd.done"));
+  ui_button(u, "kbd.done", unit_rect(r.x, r.w, g, 8, 2, y, h),
+            UI_BTN_PRIMARY, ui_str(u, "kbd.done"));
 }
 
 static void draw_keypad(kbd *k, ui *u, SDL_Rect r, const metrics *m) {
@@ -888,8 +886,8 @@ static void draw_keypad(kbd *k, ui *u, SDL_Rect r, const metrics *m) {
 }
 
 /* A stroke segment (or a joint when the ends coincide) as two triangles. */
-static void seg(SDL_Vertex *v, int *idx, int *nv, int *ni, float x0, float y0,
-                float x1, float y1, float hw, SDL_Color c) {
+static void seg(SDL_Vertex *v, int *idx, int *nv, int *ni, float x0,
+                float y0, float x1, float y1, float hw, SDL_Color c) {
   float dx = x1 - x0, dy = y1 - y0;
   float len = sqrtf(dx * dx + dy * dy);
   float nx, ny;
@@ -930,8 +928,7 @@ static void draw_strokes(kbd *k, ui *u) {
   int nv = 0, ni = 0;
   const theme *th = &u->th;
   float hw = (float)theme_px(th, 6);
-  float sx = (float)k->pad.w / IME_HAND_PAD,
-        sy = (float)k->pad.h / IME_HAND_PAD;
+  float sx = (float)k->pad.w / IME_HAND_PAD, sy = (float)k->pad.h / IME_HAND_PAD;
   SDL_SetRenderDrawBlendMode(u->ren, SDL_BLENDMODE_NONE);
   for (int s = 0; s < k->n_strokes; s++) {
     int from = k->stroke_start[s];
@@ -972,8 +969,10 @@ static void draw_hand(kbd *k, ui *u, SDL_Rect r, const metrics *m) {
   int lw = theme_px(th, 2);
   SDL_Color guide = th->surface_alt;
   for (int d = 0; d < side; d += theme_px(th, 24)) {
-    ui_fill(u, (SDL_Rect){px + d, r.y + side / 2, theme_px(th, 12), lw}, guide);
-    ui_fill(u, (SDL_Rect){px + side / 2, r.y + d, lw, theme_px(th, 12)}, guide);
+    ui_fill(u, (SDL_Rect){px + d, r.y + side / 2, theme_px(th, 12), lw},
+            guide);
+    ui_fill(u, (SDL_Rect){px + side / 2, r.y + d, lw, theme_px(th, 12)},
+            guide);
   }
   draw_strokes(k, u);
   ui_target_add(u, "kbd.pad", k->pad, ui_str(u, "kbd.pad"));
@@ -993,7 +992,8 @@ static void draw_hand(kbd *k, ui *u, SDL_Rect r, const metrics *m) {
   key(u, "kbd.space", (SDL_Rect){lx, r.y + 3 * (bh + g), sw, bh},
       ui_str(u, "kbd.space"));
   if (k->n_strokes) {
-    key(u, "kbd.hand.undo", (SDL_Rect){rx, r.y, sw, bh}, ui_str(u, "kbd.undo"));
+    key(u, "kbd.hand.undo", (SDL_Rect){rx, r.y, sw, bh},
+        ui_str(u, "kbd.undo"));
     key(u, "kbd.hand.clear", (SDL_Rect){rx, r.y + bh + g, sw, bh},
         ui_str(u, "kbd.clear"));
   } else {
@@ -1027,10 +1027,10 @@ void kbd_draw(kbd *k, ui *u, SDL_Rect r) {
       ui_text_box(u, (SDL_Rect){x, y, w, m.comp_h}, th->px_body, TEXT_BOLD,
                   th->primary, UI_LEFT, 0, comp);
     else
-      ui_text_box(u, (SDL_Rect){x, y, w, m.comp_h}, th->px_small, TEXT_REGULAR,
-                  th->text_muted, UI_LEFT, 1,
+      ui_text_box(u, (SDL_Rect){x, y, w, m.comp_h}, th->px_small,
+                  TEXT_REGULAR, th->text_muted, UI_LEFT, 1,
                   ui_str(u, k->type == KBD_HAND ? "kbd.title.hand"
-                                                : "kbd.title.pinyin"));
+                                                 : "kbd.title.pinyin"));
     y += m.comp_h;
     draw_bar(k, u, (SDL_Rect){x, y, w, m.bar_h});
     y += m.bar_h + m.g;

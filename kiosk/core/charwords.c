@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "core/fsutil.h"
 #include "core/utf8.h"
 
 #define FILE_MAX (4u << 20)
@@ -23,8 +23,7 @@ struct charwords {
 /* The length of s if it is exactly one valid character, else 0. */
 static size_t one_char(const char *s, size_t n) {
   uint32_t cp;
-  size_t len = n ? utf8_decode(s, n, &cp) : 0;
-  return len && len == n && utf8_valid(s, n) ? len : 0;
+  return n && utf8_decode(s, n, &cp) == n ? n : 0;
 }
 
 /* Parses one line (without its newline) into e. */
@@ -46,34 +45,17 @@ static int parse_line(const char *s, size_t n, cw_entry *e) {
 
 kerr charwords_load(const char *path, charwords **out) {
   *out = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return KERR_NOTFOUND;
-  struct stat st;
-  if (fstat(fileno(f), &st) != 0 || st.st_size > FILE_MAX) {
-    fclose(f);
-    return st.st_size > FILE_MAX ? KERR_LIMIT : KERR_IO;
-  }
-  /* One byte more than the file: one that grew meanwhile is noticed. */
-  size_t cap = (size_t)st.st_size + 1;
-  char *buf = malloc(cap);
-  if (!buf) {
-    fclose(f);
-    return KERR_NOMEM;
-  }
-  size_t len = fread(buf, 1, cap, f);
-  int bad = ferror(f);
-  fclose(f);
-  if (bad || len >= cap) {
-    free(buf);
-    return bad ? KERR_IO : KERR_LIMIT;
-  }
+  char *buf;
+  size_t len;
+  kerr e = fs_read_file(path, FILE_MAX, &buf, &len);
+  if (e)
+    return e;
   size_t lines = 0;
   for (size_t i = 0; i < len; i++)
     lines += buf[i] == '\n';
   if (len && buf[len - 1] != '\n')
     lines++;
-  kerr e = lines > CHARWORDS_MAX ? KERR_LIMIT : lines == 0 ? KERR_PARSE : 0;
+  e = lines > CHARWORDS_MAX ? KERR_LIMIT : lines == 0 ? KERR_PARSE : 0;
   charwords *t = e ? NULL : calloc(1, sizeof *t);
   if (!e && (!t || !(t->e = calloc(lines, sizeof *t->e))))
     e = KERR_NOMEM;

@@ -21,6 +21,7 @@ struct ime_host {
   bool touched;      /* wanted or a session ended since the last tick */
   bool tried_pinyin; /* ime_pinyin_create() called since the last release */
   bool tried_hand;   /* ime_hand_create() likewise */
+  bool tried_words;  /* charwords_load() called (once for the host's life) */
   bool closed;
 };
 
@@ -77,11 +78,29 @@ static void host_release(ime_host *h) {
   LOG_I("ime", "input methods released");
 }
 
+/* The words said with candidates (~70 KiB), read with the first engine
+ * asked for and kept: nothing at start. Without them a candidate is read
+ * alone. */
+static void load_words(ime_host *h) {
+  h->tried_words = true;
+  if (!h->cfg.rime_dir)
+    return;
+  char path[1024];
+  snprintf(path, sizeof path, "%s/charwords.tsv", h->cfg.rime_dir);
+  kerr e = charwords_load(path, &h->words);
+  if (e)
+    LOG_W("ime", "%s: %s: candidates are read without a word", path,
+          kerr_str(e));
+  h->set.words = h->words;
+}
+
 static void host_want(void *ud, ime_chinese which) {
   ime_host *h = ud;
   if (h->closed)
     return;
   h->touched = true;
+  if (!h->tried_words)
+    load_words(h);
   if (which == IME_CHINESE_HAND && !h->tried_hand)
     load_hand(h);
   else if (which == IME_CHINESE_PINYIN && !h->tried_pinyin)
@@ -121,17 +140,6 @@ kerr ime_host_create(const ime_host_config *cfg, session *s, ime_host **out) {
   if (e) {
     free(h);
     return e;
-  }
-  /* The words said with candidates: small (~70 KiB), read once. Without
-   * them a candidate is read alone. */
-  if (h->cfg.rime_dir) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/charwords.tsv", h->cfg.rime_dir);
-    kerr we = charwords_load(path, &h->words);
-    if (we)
-      LOG_W("ime", "%s: %s: candidates are read without a word", path,
-            kerr_str(we));
-    h->set.words = h->words;
   }
   *out = h;
   return KERR_OK;

@@ -20,6 +20,9 @@
  * — the handwriting strokes are cleared and the remembered choice of
  * pinyin or handwriting is forgotten.
  *
+ * The table of a word per character that candidates are said with
+ * (core/charwords.h) is read with the first engine asked for and kept.
+ *
  * An engine that cannot be started (missing data) is NULL: keyboards then
  * offer what remains. Everything here runs on the UI thread. */
 #ifndef KIOSK_SERVICES_IME_HOST_H

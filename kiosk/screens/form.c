@@ -1064,9 +1064,7 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
     /* Never keys under the minimum target: on a small screen in a large
      * size the question's column gives way, down to a fifth. */
     int floor_w = th->w * 3 / 10;
-    kbd_type kt = s->k ? kbd_get_type(s->k) : KBD_PINYIN;
-    int keys_w = kt == KBD_NUMERIC || kt == KBD_ID ? kbd_keypad_width(u)
-                                                   : kbd_min_width(u);
+    int keys_w = kbd_min_width(s->k, u);
     if (kw_min < keys_w) {
       kw_min = keys_w;
       if (th->w - m - th->gap - kw_min < floor_w)
@@ -1092,7 +1090,7 @@ static void draw_typed(app *a, ui *u, form_state *s, const form *f,
        * digits' keypad gives the question's column the width it needs
        * for them under the date in words. */
       steps_in_col = 1;
-      int pad_w = kbd_keypad_width(u);
+      int pad_w = kbd_min_width(s->k, u);
       if (kw > pad_w) {
         cw += kw - pad_w;
         col.w = cw;

@@ -181,8 +181,8 @@ static void resume_draw(app *a, void *state, ui *u) {
     /* Never keys under the minimum target: on a small screen in a large
      * size the question's column gives way, down to a fifth. */
     int floor_w = th->w * 3 / 10;
-    if (kw_min < kbd_min_width(u)) {
-      kw_min = kbd_min_width(u);
+    if (kw_min < kbd_min_width(s->k, u)) {
+      kw_min = kbd_min_width(s->k, u);
       if (th->w - m - g - kw_min < floor_w)
         floor_w = th->w - m - g - kw_min;
       if (floor_w < th->w / 5)

@@ -631,16 +631,12 @@ static int key_gap(const theme *th) {
   return theme_px(th, th->elder ? 14 : 12);
 }
 
-int kbd_min_width(const ui *u) {
+int kbd_min_width(const kbd *k, const ui *u) {
   const theme *th = &u->th;
   /* kbd_draw leaves half a margin each side; +2 for rounding. */
+  if (k && (k->type == KBD_NUMERIC || k->type == KBD_ID))
+    return 4 * 2 * th->target_min + 3 * key_gap(th) + th->margin + 2;
   return 10 * th->target_min + 9 * key_gap(th) + th->margin + 2;
-}
-
-int kbd_keypad_width(const ui *u) {
-  const theme *th = &u->th;
-  /* Four columns of keys twice the minimum target wide. */
-  return 4 * 2 * th->target_min + 3 * key_gap(th) + th->margin + 2;
 }
 
 static void measure(const kbd *k, ui *u, int max_h, metrics *m) {
@@ -720,6 +716,10 @@ static void say_candidate(const kbd *k, ui *u, const char *t) {
   chrome_format(b, sizeof b, a, "char", t);
   chrome_format(say, sizeof say, b, "char", t);
   ui_target_say(u, say);
+  /* What is being typed (a name): no copy left on the stack. */
+  session_wipe_bytes(a, sizeof a);
+  session_wipe_bytes(b, sizeof b);
+  session_wipe_bytes(say, sizeof say);
 }
 
 /* Cuts s so that it fits width wd at px, adding "…" (into buf). */

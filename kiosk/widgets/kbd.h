@@ -79,14 +79,11 @@ const char *kbd_composition(const kbd *k);
 /* The height the keyboard wants for width w, at most max_h (the keys shrink
  * down to the theme's minimum target size, never below). */
 int kbd_height(kbd *k, ui *u, int w, int max_h);
-/* The narrowest a keyboard may be drawn: ten letter keys across, each at
- * least the theme's minimum target. */
-int kbd_min_width(const ui *u);
-
-/* A comfortable width for the keypad of digits (KBD_NUMERIC, KBD_ID):
- * where a screen is short of room it can give the keys this much and the
- * rest to the question. */
-int kbd_keypad_width(const ui *u);
+/* The narrowest k may be drawn with its keys at least the theme's
+ * minimum target: ten letter keys across, or for the keypad of digits
+ * (KBD_NUMERIC, KBD_ID) four keys twice a target wide, so a screen short
+ * of room gives the rest to the question. k NULL: the letters. */
+int kbd_min_width(const kbd *k, const ui *u);
 
 /* Draws the keyboard into r and registers its keys. */
 void kbd_draw(kbd *k, ui *u, SDL_Rect r);

@@ -707,6 +707,7 @@ async function showAudit(date) {
   show('audit');
   const body = $('audit').tBodies[0];
   body.replaceChildren();
+  const asked = $('audit-date').value;
   const r = await api('GET', '/api/console/audit' +
     (date ? '?date=' + encodeURIComponent(date) : ''));
   if (turn !== shown) return; /* a later view was asked for meanwhile */
@@ -716,7 +717,9 @@ async function showAudit(date) {
     $('audit-empty').textContent = (r.data && r.data.message) || '无法查看操作记录。';
     return;
   }
-  $('audit-date').value = r.data.date;
+  /* The day shown goes into the field, unless someone typed another
+   * there while it loaded: that one is about to be asked for. */
+  if ($('audit-date').value === asked) $('audit-date').value = r.data.date;
   $('audit-empty').hidden = r.data.entries.length > 0;
   $('audit-empty').textContent = '这一天没有操作记录。';
   for (const e of r.data.entries) {
